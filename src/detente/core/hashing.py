@@ -1,0 +1,28 @@
+"""Canonical scenario hash (sha256 of a sorted, normalised description)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from detente.core.scenario import Scenario
+
+
+def _norm(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _norm(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, (list, tuple)):
+        return [_norm(v) for v in obj]
+    if isinstance(obj, float):
+        return repr(obj)
+    return obj
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """sha256 hex digest of the scenario's content (order of stances does not matter)."""
+    d = asdict(scenario)
+    d["stances"] = sorted(d["stances"], key=lambda s: (s["actor"], s["issue"]))
+    payload = json.dumps(_norm(d), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

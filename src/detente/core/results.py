@@ -1,0 +1,181 @@
+"""Result containers (pure data): Prediction, EventLog, Diagnostics, Forecast.
+
+A model's ``predict`` returns a :class:`Prediction` on the unit scale; :func:`detente.models.forecast`
+turns it into a :class:`Forecast` in the issues' own units with the run's manifest
+(model, parameters, seed, input hash, version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from detente._typing import FloatArray, IntArray
+
+Status = Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
+STATUSES: tuple[str, ...] = ("converged", "cycled", "oscillating", "capped", "closed_form")
+EVENT_KINDS: tuple[str, ...] = ("challenge", "confrontation", "compromise", "capitulation", "exchange", "bargain")
+
+
+@dataclass(frozen=True, slots=True)
+class EventLog:
+    """Events as parallel 1-D arrays (one row per event).
+
+    ``actor`` moved (or acted) because of ``counterpart``; ``before``/``after`` are the actor's
+    positions on ``issue`` (unit scale); ``value`` is the deciding number (e.g. expected utility);
+    ``extra`` holds further model-specific columns of the same length (e.g. ``a``, ``b``, ``gain``).
+    Joint events (exchanges) use ``issue2`` for the second issue (-1 if none).
+    """
+
+    batch: IntArray
+    round: IntArray
+    kind: np.ndarray  # str array
+    actor: IntArray
+    counterpart: IntArray
+    issue: IntArray
+    before: FloatArray
+    after: FloatArray
+    value: FloatArray
+    issue2: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    extra: dict[str, FloatArray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.round)
+        if len(self.issue2) != n:
+            object.__setattr__(self, "issue2", np.full(n, -1, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.round)
+
+    @classmethod
+    def empty(cls) -> EventLog:
+        z = np.zeros(0, dtype=np.int64)
+        f = np.zeros(0)
+        return cls(z, z, np.zeros(0, dtype="<U12"), z, z, z, f, f, f, z, {})
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any]]) -> EventLog:
+        """Build from a list of dicts with the column names as keys (missing extras -> NaN)."""
+        if not rows:
+            return cls.empty()
+        core = ("batch", "round", "kind", "actor", "counterpart", "issue", "before", "after", "value", "issue2")
+        extra_keys = sorted({k for r in rows for k in r} - set(core))
+        ints = ("batch", "round", "actor", "counterpart", "issue")
+        cols: dict[str, Any] = {}
+        for k in ints:
+            cols[k] = np.array([int(r.get(k, 0)) for r in rows], dtype=np.int64)
+        cols["issue2"] = np.array([int(r.get("issue2", -1)) for r in rows], dtype=np.int64)
+        cols["kind"] = np.array([str(r["kind"]) for r in rows])
+        for k in ("before", "after", "value"):
+            cols[k] = np.array([float(r.get(k, np.nan)) for r in rows], dtype=np.float64)
+        extra = {k: np.array([float(r.get(k, np.nan)) for r in rows], dtype=np.float64) for k in extra_keys}
+        return cls(extra=extra, **cols)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for n in range(len(self)):
+            row: dict[str, Any] = {
+                "batch": int(self.batch[n]),
+                "round": int(self.round[n]),
+                "kind": str(self.kind[n]),
+                "actor": int(self.actor[n]),
+                "counterpart": int(self.counterpart[n]),
+                "issue": int(self.issue[n]),
+                "issue2": int(self.issue2[n]),
+                "before": float(self.before[n]),
+                "after": float(self.after[n]),
+                "value": float(self.value[n]),
+            }
+            for k, v in self.extra.items():
+                row[k] = float(v[n])
+            out.append(row)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostics:
+    """Per-issue run diagnostics; arrays have shape ``(..., I)``.
+
+    ``status`` in :data:`STATUSES`; ``rounds`` executed; ``period`` of a detected cycle (0 if none);
+    ``flags`` names notable fallbacks (e.g. ``"nbs_infeasible"``) with per-issue booleans.
+    """
+
+    status: np.ndarray
+    rounds: IntArray
+    period: IntArray
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def closed_form(cls, shape: tuple[int, ...], flags: dict[str, np.ndarray] | None = None) -> Diagnostics:
+        return cls(
+            status=np.full(shape, "closed_form", dtype="<U12"),
+            rounds=np.zeros(shape, dtype=np.int64),
+            period=np.zeros(shape, dtype=np.int64),
+            flags=dict(flags or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What ``predict`` returns (unit scale).
+
+    ``outcome`` (..., I); ``trajectory`` (..., T+1, A, I) or None; ``stat_path`` (..., T+1, I)
+    the per-round forecast statistic (e.g. weighted median) or None; ``extras`` model-specific data.
+    """
+
+    outcome: FloatArray
+    diagnostics: Diagnostics
+    trajectory: FloatArray | None = None
+    events: EventLog | None = None
+    stat_path: FloatArray | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A model run on a scenario, in the issues' own units, with its manifest."""
+
+    scenario_id: str
+    scenario_hash: str
+    model: str
+    params: dict[str, Any]
+    seed: int | None
+    version: str
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    outcome: FloatArray  # (I,) issue units
+    unit_outcome: FloatArray  # (I,) unit scale
+    scales: tuple[tuple[float, float], ...]
+    prediction: Prediction
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        return self.prediction.diagnostics
+
+    @property
+    def events(self) -> EventLog | None:
+        return self.prediction.events
+
+    def trajectory_raw(self) -> FloatArray | None:
+        """Trajectory (T+1, A, I) in issue units, or None."""
+        tr = self.prediction.trajectory
+        if tr is None:
+            return None
+        lo = np.array([s[0] for s in self.scales])
+        hi = np.array([s[1] for s in self.scales])
+        return np.asarray(lo + tr * (hi - lo), dtype=np.float64)
+
+    def outcome_of(self, issue_id: str) -> float:
+        return float(self.outcome[self.issue_ids.index(issue_id)])
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "params": self.params,
+            "seed": self.seed,
+            "scenario": self.scenario_id,
+            "input_sha256": self.scenario_hash,
+            "detente_version": self.version,
+        }

@@ -1,0 +1,242 @@
+"""Scenario data model: Evidence, Actor, Issue, Stance, Scenario.
+
+All classes are frozen, slotted, keyword-only dataclasses validated in ``__post_init__``;
+once a :class:`Scenario` exists it is valid (unique ids, known references, positions inside
+their scales, salience in [0, 1], capability >= 0, no duplicate stance, finite numbers).
+An actor without a stance on an issue is *absent* there, not zero.
+
+Units: positions and uncertainty are in the issue's own units; salience is on [0, 1];
+capability is any non-negative relative clout.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from detente.core.scale import Scale
+from detente.errors import ScenarioError
+
+DecisionRule = Literal["unanimity", "qualified_majority", "simple_majority", "consensus"]
+DECISION_RULES: tuple[str, ...] = get_args(DecisionRule)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """Why a stance is what it is: a quote with its source and date, or an analyst assumption."""
+
+    quote: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+    assumption: bool = False
+
+    def __post_init__(self) -> None:
+        if self.assumption and not self.note:
+            raise ScenarioError("evidence.note: an assumption needs a one-line rationale (expected text)")
+        if not self.assumption and not self.quote:
+            raise ScenarioError("evidence.quote: expected a quote, or assumption: true with a note")
+
+    def summary(self) -> str:
+        if self.assumption:
+            return f"assumption: {self.note}"
+        where = ", ".join(p for p in (self.source, self.date) if p)
+        return f"\u201c{self.quote}\u201d" + (f" ({where})" if where else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
+    """A party to the negotiation. ``capability`` is the default clout on every issue."""
+
+    id: str
+    name: str = ""
+    capability: float = 1.0
+    groups: tuple[str, ...] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ScenarioError("actor.id: expected a non-empty text")
+        if not _finite(self.capability) or self.capability < 0:
+            raise ScenarioError(f"actor {self.id}: capability: expected a finite number >= 0, received {self.capability!r}")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issue:
+    """An issue on an explicit scale, with an optional reference point (status quo) and decision rule."""
+
+    id: str
+    name: str = ""
+    scale: Scale = field(default_factory=Scale)
+    reference: float | None = None
+    rule: DecisionRule | None = None
+    veto_players: tuple[str, ...] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ScenarioError("issue.id: expected a non-empty text")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        if self.reference is not None and (not _finite(self.reference) or not self.scale.contains(self.reference)):
+            raise ScenarioError(
+                f"issue {self.id}: reference: expected a number in [{self.scale.low:g}, {self.scale.high:g}], "
+                f"received {self.reference!r}"
+            )
+        if self.rule is not None and self.rule not in DECISION_RULES:
+            raise ScenarioError(f"issue {self.id}: rule: expected one of {', '.join(DECISION_RULES)}, received {self.rule!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stance:
+    """One actor's stance on one issue.
+
+    ``sd`` or ``low``/``high`` (issue units) describe uncertainty about the position.
+    """
+
+    actor: str
+    issue: str
+    position: float
+    salience: float
+    capability: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def __post_init__(self) -> None:
+        where = f"stance {self.actor}/{self.issue}"
+        if not _finite(self.position):
+            raise ScenarioError(f"{where}: position: expected a finite number, received {self.position!r}")
+        if not _finite(self.salience) or not (0.0 <= self.salience <= 1.0):
+            raise ScenarioError(f"{where}: salience: expected a number in [0, 1], received {self.salience!r}")
+        if self.capability is not None and (not _finite(self.capability) or self.capability < 0):
+            raise ScenarioError(f"{where}: capability: expected a finite number >= 0, received {self.capability!r}")
+        if self.sd is not None and (not _finite(self.sd) or self.sd < 0):
+            raise ScenarioError(f"{where}: sd: expected a finite number >= 0, received {self.sd!r}")
+        if (self.low is None) != (self.high is None):
+            raise ScenarioError(f"{where}: low/high: expected both or neither")
+        if self.low is not None and self.high is not None:
+            if not (_finite(self.low) and _finite(self.high)) or not (self.low <= self.position <= self.high):
+                raise ScenarioError(
+                    f"{where}: low/high: expected finite low <= position <= high, received {self.low!r}, {self.high!r}"
+                )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A whole negotiation: actors, issues, stances and where they come from.
+
+    Examples
+    --------
+    >>> sc = Scenario(
+    ...     id="toy",
+    ...     actors=(Actor(id="a"), Actor(id="b", capability=3)),
+    ...     issues=(Issue(id="x", scale=Scale(low=0, high=10)),),
+    ...     stances=(Stance(actor="a", issue="x", position=0, salience=1),
+    ...              Stance(actor="b", issue="x", position=10, salience=1)),
+    ... )
+    >>> sc.actor_ids
+    ('a', 'b')
+    """
+
+    id: str
+    title: str = ""
+    description: str = ""
+    as_of: str = ""
+    sources: tuple[str, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    stances: tuple[Stance, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    dynamics: tuple[tuple[str, object], ...] = ()
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not self.id:
+            problems.append("id: expected a non-empty text")
+        if not self.actors:
+            problems.append("actors: expected at least one actor")
+        if not self.issues:
+            problems.append("issues: expected at least one issue")
+        seen: set[str] = set()
+        for a in self.actors:
+            if a.id in seen:
+                problems.append(f"actors: duplicate actor id {a.id!r}")
+            seen.add(a.id)
+        iseen: dict[str, Issue] = {}
+        for i in self.issues:
+            if i.id in iseen:
+                problems.append(f"issues: duplicate issue id {i.id!r}")
+            iseen[i.id] = i
+            for v in i.veto_players:
+                if v not in seen:
+                    problems.append(f"issue {i.id}: veto_players: unknown actor {v!r}")
+        pairs: set[tuple[str, str]] = set()
+        for s in self.stances:
+            where = f"stance {s.actor}/{s.issue}"
+            if s.actor not in seen:
+                problems.append(f"{where}: actor: unknown actor {s.actor!r} (expected one of {', '.join(sorted(seen))})")
+            if s.issue not in iseen:
+                problems.append(f"{where}: issue: unknown issue {s.issue!r} (expected one of {', '.join(sorted(iseen))})")
+            else:
+                sc = iseen[s.issue].scale
+                if not sc.contains(s.position):
+                    problems.append(
+                        f"{where}: position: {s.position:g} is outside the scale (expected {sc.low:g} to {sc.high:g})"
+                    )
+            if (s.actor, s.issue) in pairs:
+                problems.append(f"{where}: duplicate stance for this actor and issue")
+            pairs.add((s.actor, s.issue))
+        if problems:
+            raise ScenarioError(problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}", problems)
+
+    # convenience views -------------------------------------------------------------
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors)
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.issues)
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise ScenarioError(f"actor: unknown actor {actor_id!r} (expected one of {', '.join(self.actor_ids)})")
+
+    def issue(self, issue_id: str) -> Issue:
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise ScenarioError(f"issue: unknown issue {issue_id!r} (expected one of {', '.join(self.issue_ids)})")
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        for s in self.stances:
+            if s.actor == actor_id and s.issue == issue_id:
+                return s
+        return None
+
+    def meta(self, key: str, default: str = "") -> str:
+        return dict(self.metadata).get(key, default)
+
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Group name -> member actor ids (from ``Actor.groups``)."""
+        out: dict[str, list[str]] = {}
+        for a in self.actors:
+            for g in a.groups:
+                out.setdefault(g, []).append(a.id)
+        return {k: tuple(v) for k, v in out.items()}

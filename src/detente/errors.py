@@ -1,0 +1,68 @@
+"""Error tree of detente.
+
+::
+
+    DetenteError
+    ├── ScenarioError          invalid scenario content (field, allowed, received)
+    │   └── InputFileError     a file could not be read/parsed (file, row/line, field)
+    ├── ModelConfigError       bad model hyperparameter (parameter, allowed, received)
+    ├── UnknownModelError      no model of that name (with close matches)
+    ├── MissingExtraError      an optional dependency is not installed (names the extra)
+    └── StoreError             database problems
+
+Warnings: ``DetenteWarning`` and its child ``ConvergenceWarning``.
+"""
+
+from __future__ import annotations
+
+
+class DetenteError(Exception):
+    """Base class of every error raised on purpose by detente."""
+
+
+class ScenarioError(DetenteError, ValueError):
+    """A scenario (or part of one) is invalid.
+
+    ``problems`` holds one line per problem, each ``FIELD: what is wrong (expected ...)``.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) if problems else [message]
+
+
+class InputFileError(ScenarioError):
+    """A file could not be read; the message names the file and, where known, the row and field."""
+
+
+class ModelConfigError(DetenteError, ValueError):
+    """A model hyperparameter is invalid: names the parameter, what is allowed and what was received."""
+
+    def __init__(self, parameter: str, allowed: str, received: object) -> None:
+        super().__init__(f"{parameter}: expected {allowed}, received {received!r}")
+        self.parameter = parameter
+        self.allowed = allowed
+        self.received = received
+
+
+class UnknownModelError(DetenteError, KeyError):
+    """No model with that name is registered."""
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return str(self.args[0]) if self.args else "unknown model"
+
+
+class MissingExtraError(DetenteError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+
+class StoreError(DetenteError):
+    """The store (database) failed or was given bad input."""
+
+
+class DetenteWarning(UserWarning):
+    """Base class of detente's warnings."""
+
+
+class ConvergenceWarning(DetenteWarning):
+    """A dynamic model stopped before its positions converged."""

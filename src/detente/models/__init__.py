@@ -1,0 +1,16 @@
+"""Forecasting models behind one protocol (``predict(arrays, rng) -> Prediction``)."""
+
+from detente.models.base import ForecastModel, ModelInfo, coerce_param, forecast, model_params
+from detente.models.registry import MODELS, available_models, get_model, model_class
+
+__all__ = [
+    "MODELS",
+    "ForecastModel",
+    "ModelInfo",
+    "available_models",
+    "coerce_param",
+    "forecast",
+    "get_model",
+    "model_class",
+    "model_params",
+]

@@ -1,0 +1,147 @@
+"""The one model protocol, ``ModelInfo``, parameter helpers and the ``forecast`` free function.
+
+A model is a frozen dataclass of hyperparameters (all defaulted, checked in ``__post_init__``)
+plus ``predict(arrays, rng) -> Prediction`` working on the unit scale with optional leading
+batch axes (architecture.md §3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Protocol, get_args, get_origin, runtime_checkable
+
+import numpy as np
+
+from detente.core.arrays import ScenarioArrays, to_arrays
+from detente.core.hashing import scenario_hash
+from detente.core.results import Forecast, Prediction
+from detente.core.rng import as_generator
+from detente.core.scenario import Scenario
+from detente.errors import ModelConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    name: str
+    dynamic: bool  # returns a trajectory
+    stochastic: bool  # uses rng
+    batched: bool = True
+    joint_issues: bool = False  # exchange, smp
+    mirror_symmetric: bool = True
+    description: str = ""
+
+
+@runtime_checkable
+class ForecastModel(Protocol):
+    info: ClassVar[ModelInfo]
+
+    def predict(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Prediction: ...
+
+
+def check_choice(name: str, value: object, options: tuple[object, ...]) -> None:
+    """Raise ``ModelConfigError`` unless ``value`` is one of ``options``."""
+    if value not in options:
+        raise ModelConfigError(name, "one of " + ", ".join(repr(o) for o in options), value)
+
+
+def check_literal(model: object) -> None:
+    """Check every ``Literal``-typed field of a dataclass model against its allowed values."""
+    hints = typing.get_type_hints(type(model))
+    for f in dataclasses.fields(model):  # type: ignore[arg-type]
+        tp = hints.get(f.name)
+        if get_origin(tp) is Literal:
+            check_choice(f.name, getattr(model, f.name), get_args(tp))
+
+
+def check_range(name: str, value: object, low: float | None = None, high: float | None = None, *, integer: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(float(value))
+    if ok and integer and not float(value).is_integer():  # type: ignore[arg-type]
+        ok = False
+    if ok and low is not None and float(value) < low:  # type: ignore[arg-type]
+        ok = False
+    if ok and high is not None and float(value) > high:  # type: ignore[arg-type]
+        ok = False
+    if not ok:
+        kind = "an integer" if integer else "a number"
+        rng = f" in [{low if low is not None else '-inf'}, {high if high is not None else 'inf'}]"
+        raise ModelConfigError(name, kind + rng, value)
+
+
+def model_params(model: object) -> dict[str, Any]:
+    """The hyperparameters of a model as a plain dict."""
+    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}  # type: ignore[arg-type]
+
+
+def coerce_param(model_cls: type, name: str, text: str) -> Any:
+    """Parse a ``--set NAME=VALUE`` text into the type of the model's field ``name``."""
+    fields = {f.name: f for f in dataclasses.fields(model_cls)}
+    if name not in fields:
+        raise ModelConfigError(name, "one of the parameters " + ", ".join(sorted(fields)), name)
+    tp = typing.get_type_hints(model_cls)[name]
+    origin = get_origin(tp)
+    args = get_args(tp)
+    if origin is Literal:
+        for a in args:
+            if str(a) == text or (isinstance(a, bool) and text.lower() == str(a).lower()):
+                return a
+        raise ModelConfigError(name, "one of " + ", ".join(repr(a) for a in args), text)
+    candidates = [a for a in args if a is not type(None)] if args else [tp]
+    for t in candidates:
+        try:
+            if t is bool:
+                low = text.strip().lower()
+                if low in ("true", "1", "yes", "on"):
+                    return True
+                if low in ("false", "0", "no", "off"):
+                    return False
+                raise ValueError(text)
+            if t is int:
+                v = float(text)
+                if not v.is_integer():
+                    raise ValueError(text)
+                return int(v)
+            if t is float:
+                return float(text)
+            if t is str:
+                return text
+        except ValueError:
+            continue
+    if text.lower() in ("none", "null") and type(None) in args:
+        return None
+    raise ModelConfigError(name, " or ".join(getattr(t, "__name__", str(t)) for t in candidates), text)
+
+
+def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, version: str | None = None) -> Forecast:
+    """Run ``model`` on ``scenario`` and return a :class:`Forecast` in the issues' units.
+
+    Examples
+    --------
+    >>> from detente.models import get_model
+    >>> from detente.io.builtin import load_builtin
+    >>> f = forecast(get_model("compromise"), load_builtin("emission-standards-1994"))
+    >>> round(float(f.outcome[0]), 5)
+    7.38996
+    """
+    if version is None:
+        from detente import __version__ as version
+    arrays = to_arrays(scenario)
+    pred = model.predict(arrays, as_generator(seed))
+    lo = np.array([i.scale.low for i in scenario.issues])
+    hi = np.array([i.scale.high for i in scenario.issues])
+    unit = np.asarray(pred.outcome, dtype=np.float64)
+    return Forecast(
+        scenario_id=scenario.id,
+        scenario_hash=scenario_hash(scenario),
+        model=type(model).info.name,
+        params=model_params(model),
+        seed=seed,
+        version=version,
+        actor_ids=scenario.actor_ids,
+        issue_ids=scenario.issue_ids,
+        outcome=np.asarray(lo + unit * (hi - lo), dtype=np.float64),
+        unit_outcome=unit,
+        scales=tuple((i.scale.low, i.scale.high) for i in scenario.issues),
+        prediction=pred,
+    )
