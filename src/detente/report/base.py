@@ -1,0 +1,44 @@
+"""Display data shared by the HTML report, the CLI read-out of ``detente run`` and the dashboard.
+
+A *part* of the main job (forecasts, EUM, exchange, uncertainty, levers, cohesion, simulator,
+SMP) returns a :class:`Part`: terminal tables for ``detente run`` and report :class:`Section` s
+(plotly figures + plain-language captions). Templates hold no logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Table:
+    """A small table: ``rows`` are lists of already formatted strings."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    """A report section: a title, a plain-language caption, figures (plotly ``Figure``) and tables."""
+
+    id: str
+    title: str
+    caption: str
+    figures: list[Any] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    html: str = ""  # extra trusted HTML built by detente itself (never user text unescaped)
+
+
+@dataclass
+class Part:
+    """One part of ``detente run``: terminal tables, report sections and its manifest entries."""
+
+    name: str
+    tables: list[Table] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
