@@ -16,7 +16,8 @@ app = typer.Typer(
 
 # one module per area; each owns its commands
 COMMAND_MODULES: tuple[str, ...] = (
-    "detente.cli.cmd_core",  # run, forecast, validate, models, scenarios, convert, report
+    "detente.cli.cmd_core",  # run, forecast, models, scenarios, report
+    "detente.cli.cmd_io",  # validate, convert
     "detente.cli.cmd_explain",  # explain
     "detente.cli.cmd_uncertainty",  # sweep, levers, cohesion, sensitivity
     "detente.cli.cmd_backtest",  # backtest
