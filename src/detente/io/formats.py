@@ -1,0 +1,472 @@
+"""Importers (and a few exporters) for third-party negotiation data formats.
+
+Every reader takes a path **or** the file's text (a ``str`` containing a newline, or ``bytes``)
+and returns a valid :class:`~detente.core.scenario.Scenario`. Errors are
+:class:`~detente.errors.InputFileError` with one line ``FILE[:LINE]: FIELD: what is wrong (expected ...)``.
+
+Formats (layouts documented in ``docs/formats.md`` and ``shared/data/README.md`` §3–5):
+
+- KTAB CSV: line 1 ``name, description, n_actors, n_dims``; line 2 header
+  ``Actor, Description, Influence|Power, <dim> Position, <dim> Salience, ...``; one row per actor.
+  Positions on 0-100, saliences 0-100 (divided by 100), capability = Influence/Power.
+- KTAB XML: ``<Scenario>`` with ``name, desc, prngSeed, ModelParameters, Dimensions/dName,
+  Actors/Actor(name, description, capability, Position/dCoord, Salience/dSal)``. Model parameters
+  are kept as ``ktab.<Name>`` metadata. An empty ``dCoord`` means the actor is absent on that issue.
+- Decide (exchange model) ``#A/#P/#M/#D`` rows, semicolon dialect or tab dialect with ``'``-quoted
+  fields. ``#M`` anchors become named scale points; the power of each ``#D`` row becomes the stance
+  capability.
+- Bueno de Mesquita tables: header with ``Actor|Stakeholder|Name``, ``Capability|Resources|Clout|Power``,
+  ``Position``, ``Salience`` (0-1, or 0-100 detected and divided by 100).
+
+Data from these formats are expert codings, not quotes: each stance carries
+``Evidence(assumption=True, note="expert coding ...")``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from detente.core.scale import Scale
+from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
+from detente.errors import InputFileError, ScenarioError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+Source = str | os.PathLike[str] | bytes
+
+FormatName = Literal["yaml", "json", "csv", "xlsx", "ktab-csv", "ktab-xml", "decide", "bdm", "deu"]
+
+
+# ----------------------------------------------------------------------------------------------
+# safe text loading
+# ----------------------------------------------------------------------------------------------
+def check_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:
+    """Check that ``path`` is a readable regular file no larger than ``max_bytes``; return it as a Path."""
+    p = Path(path)
+    name = str(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputFileError(f"{name}: file not found (expected an existing scenario file)") from None
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise InputFileError(f"{name}: is a directory (expected a scenario file)")
+    if st.st_size > max_bytes:
+        raise InputFileError(
+            f"{name}: file is too large ({st.st_size / 1e6:.1f} MB; expected at most {max_bytes / 1e6:.1f} MB)"
+        )
+    if st.st_size == 0:
+        raise InputFileError(f"{name}: file is empty (expected a scenario)")
+    return p
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """UTF-8 (optional BOM) -> str, or a one-line error naming the file and byte offset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"{name}:{line}: encoding: byte 0x{bad} at offset {exc.start} is not valid UTF-8 "
+            "(expected a UTF-8 text file; re-save it as UTF-8)"
+        ) from None
+    if "\x00" in text:
+        raise InputFileError(f"{name}: encoding: file contains NUL bytes (expected a text file, not binary)")
+    return text
+
+
+def read_text_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a whole text file safely: existence, not a directory, size cap, UTF-8, not empty."""
+    p = check_file(path, max_bytes=max_bytes)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    text = decode_bytes(data, str(path))
+    if not text.strip():
+        raise InputFileError(f"{path}: file is empty (expected a scenario)")
+    return text
+
+
+def source_text(
+    source: Source, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[str, str]:
+    """``(text, display name)`` from a path, a text (a str with a newline) or bytes."""
+    if isinstance(source, bytes):
+        label = name or "<bytes>"
+        if len(source) > max_bytes:
+            raise InputFileError(f"{label}: input is too large (expected at most {max_bytes / 1e6:.1f} MB)")
+        text = decode_bytes(source, label)
+    elif isinstance(source, str) and ("\n" in source or "\r" in source):
+        label = name or "<text>"
+        text = source
+    else:
+        label = name or str(source)
+        text = read_text_file(source, max_bytes=max_bytes)
+    if not text.strip():
+        raise InputFileError(f"{label}: input is empty (expected a scenario)")
+    return text, label
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------------
+def _fail(name: str, line: int | None, field: str, what: str) -> InputFileError:
+    where = f"{name}:{line}" if line else name
+    return InputFileError(f"{where}: {field}: {what}")
+
+
+def _num(text: str, name: str, line: int | None, field: str, *, allow_empty: bool = False) -> float | None:
+    t = text.strip().strip("'\"").strip()
+    if not t:
+        if allow_empty:
+            return None
+        raise _fail(name, line, field, "is empty (expected a number)")
+    try:
+        v = float(t)
+    except ValueError:
+        raise _fail(name, line, field, f"{t!r} is not a number (expected a number)") from None
+    if not math.isfinite(v):
+        raise _fail(name, line, field, f"{t} is not a finite number (expected a finite number)")
+    return v
+
+
+def slug(text: str) -> str:
+    """Lower-case identifier from free text (``"Policy"`` -> ``"policy"``)."""
+    s = re.sub(r"[^0-9A-Za-z]+", "_", text.strip()).strip("_").lower()
+    return s or "x"
+
+
+def _unique(ids: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i in ids:
+        if i in seen:
+            seen[i] += 1
+            out.append(f"{i}_{seen[i]}")
+        else:
+            seen[i] = 1
+            out.append(i)
+    return out
+
+
+def _build(name: str, **kwargs: Any) -> Scenario:
+    """Scenario(...) with a ScenarioError turned into a one-line InputFileError naming the file."""
+    try:
+        return Scenario(**kwargs)
+    except InputFileError:
+        raise
+    except ScenarioError as exc:
+        problems = [f"{name}: {p}" for p in exc.problems]
+        raise InputFileError(problems[0] if len(problems) == 1 else f"{name}: {exc}", problems) from None
+
+
+def _coding(fmt: str, label: str) -> tuple[Evidence, ...]:
+    src = Path(label).name if not label.startswith("<") else label
+    return (
+        Evidence(source=src, note=f"expert coding from a {fmt} data table, not a quote", assumption=True),
+    )
+
+
+def _salience_divisor(values: Sequence[float]) -> float:
+    """1 if saliences look like 0-1, 100 if any exceeds 1 (0-100 coding)."""
+    return 100.0 if any(v > 1.0 for v in values) else 1.0
+
+
+def _csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))
+
+
+def _trim(row: list[str]) -> list[str]:
+    r = [c.strip() for c in row]
+    while r and r[-1] == "":
+        r.pop()
+    return r
+
+
+# ----------------------------------------------------------------------------------------------
+# KTAB CSV
+# ----------------------------------------------------------------------------------------------
+_KTAB_CAP = ("influence", "power", "capability")
+_POS_RE = re.compile(
+    r"^(?:(?P<name>.*?)\s*(?:position|pstn|pos)\s*(?P<num>\d*)|(?:pstn|pos)(?P<n2>\d+))$", re.I
+)
+
+
+def _ktab_dim_name(header: str, k: int) -> str:
+    h = header.strip()
+    m = re.match(r"^(?:pstn|pos|position)\s*(\d+)$", h, re.I)
+    if m:
+        return f"Dim {m.group(1)}"
+    m = re.match(r"^(.*?)\s*(?:position|pstn)$", h, re.I)
+    if m and m.group(1).strip():
+        return m.group(1).strip()
+    return h or f"Dim {k + 1}"
+
+
+def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
+    """Read a KTAB SMP CSV file (path or text) into a Scenario: one issue per dimension on 0-100.
+
+    Examples
+    --------
+    >>> text = "Toy,toy scenario,2,1,\\nActor,Description,Influence,Pos,Sal\\na,A,10,20,50\\nb,B,5,80,100\\n"
+    >>> sc = read_ktab_csv(text)
+    >>> [(s.actor, s.position, s.salience) for s in sc.stances]
+    [('a', 20.0, 0.5), ('b', 80.0, 1.0)]
+    """
+    text, label = source_text(source, name=name)
+    rows = [(n + 1, _trim(r)) for n, r in enumerate(_csv_rows(text))]
+    rows = [(n, r) for n, r in rows if r]
+    if len(rows) < 3:
+        raise _fail(
+            label, None, "KTAB CSV", "expected a title line, a header line and at least one actor row"
+        )
+    ln0, first = rows[0]
+    if len(first) < 3:
+        raise _fail(label, ln0, "title line", "expected 'name, description, n_actors, n_dims'")
+    n_actors_f = _num(first[-2], label, ln0, "title line n_actors")
+    n_dims_f = _num(first[-1], label, ln0, "title line n_dims")
+    assert n_actors_f is not None and n_dims_f is not None
+    n_actors, n_dims = int(n_actors_f), int(n_dims_f)
+    title = first[0]
+    description = ", ".join(first[1:-2])
+    ln1, header = rows[1]
+    if len(header) < 5 or header[2].strip().lower() not in _KTAB_CAP:
+        raise _fail(
+            label,
+            ln1,
+            "header",
+            f"expected 'Actor, Description, Influence|Power, position, salience, ...', "
+            f"received {', '.join(header[:5])!r}",
+        )
+    if len(header) != 3 + 2 * n_dims:
+        raise _fail(
+            label,
+            ln1,
+            "header",
+            f"{len(header) - 3} position/salience columns for n_dims={n_dims} (expected {2 * n_dims})",
+        )
+    dim_names = [_ktab_dim_name(header[3 + 2 * k], k) for k in range(n_dims)]
+    dim_ids = _unique([slug(d) for d in dim_names])
+    body = rows[2:]
+    if len(body) != n_actors:
+        raise _fail(
+            label, None, "actor rows", f"{len(body)} rows (expected n_actors={n_actors} from line {ln0})"
+        )
+    actors: list[Actor] = []
+    stances: list[Stance] = []
+    raw: list[tuple[int, str, list[float], list[float]]] = []
+    for ln, r in body:
+        if len(r) != len(header):
+            raise _fail(label, ln, "row", f"{len(r)} fields (expected {len(header)} as in the header)")
+        aid = r[0]
+        if not aid:
+            raise _fail(label, ln, "Actor", "is empty (expected an actor name)")
+        cap = _num(r[2], label, ln, header[2])
+        assert cap is not None
+        if cap < 0:
+            raise _fail(label, ln, header[2], f"{cap:g} is negative (expected a number >= 0)")
+        pos: list[float] = []
+        sal: list[float] = []
+        for k in range(n_dims):
+            p = _num(r[3 + 2 * k], label, ln, header[3 + 2 * k])
+            s = _num(r[4 + 2 * k], label, ln, header[4 + 2 * k])
+            assert p is not None and s is not None
+            if not 0 <= p <= 100:
+                raise _fail(label, ln, header[3 + 2 * k], f"{p:g} is outside the scale (expected 0 to 100)")
+            if not 0 <= s <= 100:
+                raise _fail(label, ln, header[4 + 2 * k], f"{s:g} is out of range (expected 0 to 100)")
+            pos.append(p)
+            sal.append(s)
+        actors.append(Actor(id=aid, name=r[1] or aid, capability=cap))
+        raw.append((ln, aid, pos, sal))
+    ev = _coding("KTAB", label)
+    for _ln, aid, pos, sal in raw:
+        for k in range(n_dims):
+            stances.append(
+                Stance(actor=aid, issue=dim_ids[k], position=pos[k], salience=sal[k] / 100.0, evidence=ev)
+            )
+    issues = tuple(
+        Issue(id=dim_ids[k], name=dim_names[k], scale=Scale(low=0.0, high=100.0, labels=("0", "100")))
+        for k in range(n_dims)
+    )
+    return _build(
+        label,
+        id=slug(title),
+        title=title,
+        description=description,
+        sources=(f"KTAB CSV file {Path(label).name}",),
+        actors=tuple(actors),
+        issues=issues,
+        stances=tuple(stances),
+        metadata=(("format", "ktab-csv"), ("ktab.capability_column", header[2])),
+    )
+
+
+def write_ktab_csv(scenario: Scenario) -> str:
+    """KTAB CSV text for a scenario. Positions are rescaled to 0-100, saliences to 0-100.
+
+    KTAB has no absent actors, per-issue capabilities, scales or evidence: every actor needs a stance on
+    every issue (else ScenarioError); per-stance capabilities are dropped.
+    """
+    missing = [
+        f"{a.id}/{i.id}"
+        for a in scenario.actors
+        for i in scenario.issues
+        if scenario.stance(a.id, i.id) is None
+    ]
+    if missing:
+        raise ScenarioError(
+            f"stances: KTAB CSV needs a stance for every actor on every issue; missing {', '.join(missing[:5])}"
+            + (" ..." if len(missing) > 5 else "")
+        )
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    desc = scenario.description.replace("\n", " ")
+    w.writerow([scenario.title or scenario.id, desc, len(scenario.actors), len(scenario.issues)])
+    cap_col = scenario.meta("ktab.capability_column", "Influence")
+    header = ["Actor", "Description", cap_col]
+    for i in scenario.issues:
+        header += [f"{i.name} Position", f"{i.name} Salience"]
+    w.writerow(header)
+    for a in scenario.actors:
+        row: list[object] = [a.id, a.name, f"{a.capability:g}"]
+        for i in scenario.issues:
+            s = scenario.stance(a.id, i.id)
+            assert s is not None
+            p = 100.0 * i.scale.to_unit(s.position)
+            row += [f"{p:.10g}", f"{100.0 * s.salience:.10g}"]
+        w.writerow(row)
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------
+# KTAB XML
+# ----------------------------------------------------------------------------------------------
+def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
+    """Read a KTAB SMP XML scenario (path or text). Model parameters go to ``ktab.<Name>`` metadata.
+
+    DTDs and entities are refused (no entity expansion attacks).
+    """
+    import xml.etree.ElementTree as ET
+
+    text, label = source_text(source, name=name)
+    head = text[:4096].upper()
+    if "<!DOCTYPE" in head or "<!ENTITY" in text.upper():
+        raise _fail(
+            label, None, "XML", "DOCTYPE/ENTITY declarations are not allowed (expected a plain KTAB XML file)"
+        )
+    try:
+        root = ET.fromstring(text.lstrip("\ufeff").encode("utf-8"))
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise _fail(label, line, "XML", f"not well-formed ({exc}) (expected a KTAB XML scenario)") from None
+    if root.tag != "Scenario":
+        raise _fail(label, None, "XML root", f"<{root.tag}> (expected <Scenario>)")
+
+    def txt(el: Any, tag: str, default: str = "") -> str:
+        e = el.find(tag)
+        return (e.text or "").strip() if e is not None else default
+
+    title = txt(root, "name") or "KTAB scenario"
+    desc = txt(root, "desc")
+    meta: list[tuple[str, str]] = [("format", "ktab-xml")]
+    seed = txt(root, "prngSeed")
+    if seed:
+        meta.append(("ktab.prngSeed", seed))
+    mp = root.find("ModelParameters")
+    if mp is not None:
+        for child in mp:
+            meta.append((f"ktab.{child.tag}", (child.text or "").strip()))
+    dims = root.find("Dimensions")
+    dim_names = [(d.text or "").strip() for d in (dims.findall("dName") if dims is not None else [])]
+    if not dim_names:
+        raise _fail(label, None, "Dimensions", "no <dName> found (expected at least one dimension)")
+    dim_ids = _unique([slug(d) for d in dim_names])
+    actors_el = root.find("Actors")
+    actor_els = actors_el.findall("Actor") if actors_el is not None else []
+    if not actor_els:
+        raise _fail(label, None, "Actors", "no <Actor> found (expected at least one actor)")
+    actors: list[Actor] = []
+    stances: list[Stance] = []
+    ev = _coding("KTAB", label)
+    for k, a in enumerate(actor_els):
+        field0 = f"Actors.Actor[{k}]"
+        aid = txt(a, "name")
+        if not aid:
+            raise _fail(label, None, f"{field0}.name", "is empty (expected an actor name)")
+        cap = _num(txt(a, "capability"), label, None, f"{field0}.capability ({aid})")
+        assert cap is not None
+        if cap < 0:
+            raise _fail(label, None, f"{field0}.capability ({aid})", f"{cap:g} is negative (expected >= 0)")
+        pos_el, sal_el = a.find("Position"), a.find("Salience")
+        coords = [(c.text or "") for c in (pos_el.findall("dCoord") if pos_el is not None else [])]
+        sals = [(c.text or "") for c in (sal_el.findall("dSal") if sal_el is not None else [])]
+        if len(coords) != len(dim_names) or len(sals) != len(dim_names):
+            raise _fail(
+                label,
+                None,
+                f"{field0} ({aid})",
+                f"{len(coords)} dCoord and {len(sals)} dSal values (expected {len(dim_names)} each)",
+            )
+        actors.append(Actor(id=aid, name=aid, capability=cap, description=txt(a, "description")))
+        for d in range(len(dim_names)):
+            p = _num(coords[d], label, None, f"{field0}.Position.dCoord[{d}] ({aid})", allow_empty=True)
+            if p is None:  # empty coordinate: no stance -> absent on that issue
+                continue
+            s = _num(sals[d], label, None, f"{field0}.Salience.dSal[{d}] ({aid})")
+            assert s is not None
+            if not 0 <= p <= 100:
+                raise _fail(
+                    label,
+                    None,
+                    f"{field0}.Position.dCoord[{d}] ({aid})",
+                    f"{p:g} outside (expected 0 to 100)",
+                )
+            if not 0 <= s <= 100:
+                raise _fail(
+                    label,
+                    None,
+                    f"{field0}.Salience.dSal[{d}] ({aid})",
+                    f"{s:g} out of range (expected 0 to 100)",
+                )
+            stances.append(Stance(actor=aid, issue=dim_ids[d], position=p, salience=s / 100.0, evidence=ev))
+    ia = root.find("IdealAdjustment")
+    if ia is not None:
+        pairs = [
+            {
+                "adjusting": txt(p, "adjustingIdeal"),
+                "reference": txt(p, "referencePos"),
+                "adjust": txt(p, "adjust"),
+            }
+            for p in ia.findall("iaPair")
+        ]
+        if pairs:
+            meta.append(("ktab.IdealAdjustment", json.dumps(pairs, separators=(",", ":"))))
+    issues = tuple(
+        Issue(id=dim_ids[d], name=dim_names[d], scale=Scale(low=0.0, high=100.0, labels=("0", "100")))
+        for d in range(len(dim_names))
+    )
+    return _build(
+        label,
+        id=slug(title),
+        title=title,
+        description=desc,
+        sources=(f"KTAB XML file {Path(label).name}",),
+        actors=tuple(actors),
+        issues=issues,
+        stances=tuple(stances),
+        metadata=tuple(meta),
+    )
