@@ -470,3 +470,177 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
         stances=tuple(stances),
         metadata=tuple(meta),
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Decide (exchange model) #A/#P/#M/#D files
+# ----------------------------------------------------------------------------------------------
+def decide_dialect(text: str) -> Literal["semicolon", "tab"] | None:
+    """``"tab"`` for ``'#A'\\t...`` rows, ``"semicolon"`` for ``#A;...`` rows, else None."""
+    for line in text.splitlines()[:50]:
+        t = line.strip()
+        if not t:
+            continue
+        if re.match(r"^'#[APMDO/]'\t", t):
+            return "tab"
+        if re.match(r"^#[APMDO/];", t):
+            return "semicolon"
+    return None
+
+
+def read_decide(source: Source, *, name: str | None = None) -> Scenario:
+    """Read a Decide exchange-model file (``#A`` actors, ``#P`` issues, ``#M`` anchors, ``#D`` data).
+
+    Both dialects: semicolon-separated, or tab-separated with ``'``-quoted fields. Positions are on
+    0-100; saliences on 0-1 (0-100 detected and divided by 100); the power of each ``#D`` row becomes
+    the stance capability and the actor's default capability is the mean of its powers. Issues without
+    any ``#D`` row are dropped (listed in metadata ``decide.dropped_issues``).
+    """
+    text, label = source_text(source, name=name)
+    dialect = decide_dialect(text)
+    if dialect is None:
+        raise _fail(
+            label, 1, "Decide file", "no '#A'/'#P'/'#D' rows found (expected a Decide #A/#P/#M/#D file)"
+        )
+    if dialect == "tab":
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar="'"))
+    else:
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    title = ""
+    comments: list[str] = []
+    actor_rows: list[tuple[int, str, str]] = []
+    issue_rows: list[tuple[int, str, str]] = []
+    anchors: dict[str, list[tuple[float, str]]] = {}
+    data: list[tuple[int, str, str, float, float, float]] = []
+    seen_actor = False
+    for n, raw in enumerate(rows, start=1):
+        r = [c.strip() for c in raw]
+        if not r or not any(r):
+            continue
+        tag = r[0]
+        if tag == "#O":
+            title = title or (r[1] if len(r) > 1 else "")
+        elif tag == "#/":
+            if not seen_actor and len(r) > 1 and len(r[1]) > 20:
+                comments.append(r[1])
+        elif tag == "#A":
+            seen_actor = True
+            if len(r) < 2 or not r[1]:
+                raise _fail(label, n, "#A actor id", "is empty (expected '#A; id; name')")
+            actor_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
+        elif tag == "#P":
+            if len(r) < 2 or not r[1]:
+                raise _fail(label, n, "#P issue id", "is empty (expected '#P; id; name')")
+            issue_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
+        elif tag == "#M":
+            if len(r) < 3:
+                raise _fail(label, n, "#M", "too few fields (expected '#M; issue; position; meaning')")
+            v = _num(r[2], label, n, f"#M {r[1]} position")
+            assert v is not None
+            anchors.setdefault(r[1], []).append((v, r[3] if len(r) > 3 else ""))
+        elif tag == "#D":
+            if len(r) < 6:
+                raise _fail(
+                    label,
+                    n,
+                    "#D",
+                    f"{len(r)} fields (expected '#D; actor; issue; position; salience; power')",
+                )
+            pos = _num(r[3], label, n, f"#D {r[1]}/{r[2]} position")
+            sal = _num(r[4], label, n, f"#D {r[1]}/{r[2]} salience")
+            pw = _num(r[5], label, n, f"#D {r[1]}/{r[2]} power")
+            assert pos is not None and sal is not None and pw is not None
+            if sal < 0:
+                raise _fail(
+                    label,
+                    n,
+                    f"#D {r[1]}/{r[2]} salience",
+                    f"{sal:g} is negative (expected 0 to 1 or 0 to 100)",
+                )
+            if pw < 0:
+                raise _fail(
+                    label, n, f"#D {r[1]}/{r[2]} power", f"{pw:g} is negative (expected a number >= 0)"
+                )
+            data.append((n, r[1], r[2], pos, sal, pw))
+        elif tag.startswith("#"):
+            continue
+        else:
+            raise _fail(label, n, "row tag", f"{tag[:20]!r} (expected #A, #P, #M, #D, #O or #/)")
+    if not actor_rows or not issue_rows or not data:
+        raise _fail(label, None, "Decide file", "expected at least one #A, one #P and one #D row")
+    actor_ids = {a for _, a, _ in actor_rows}
+    issue_ids = {i for _, i, _ in issue_rows}
+    for n, a, i, *_ in data:
+        if a not in actor_ids:
+            raise _fail(label, n, "#D actor", f"unknown actor {a!r} (expected one of the #A ids)")
+        if i not in issue_ids:
+            raise _fail(label, n, "#D issue", f"unknown issue {i!r} (expected one of the #P ids)")
+    div = _salience_divisor([d[4] for d in data])
+    for n, a, i, _p, s, _w in data:
+        if s / div > 1:
+            raise _fail(
+                label, n, f"#D {a}/{i} salience", f"{s:g} is above range (expected 0 to 1 or 0 to 100)"
+            )
+    powers: dict[str, list[float]] = {}
+    for _, a, _, _, _, w in data:
+        powers.setdefault(a, []).append(w)
+    actors = tuple(
+        Actor(id=a, name=nm, capability=sum(powers.get(a, [1.0])) / len(powers.get(a, [1.0])))
+        for _, a, nm in actor_rows
+    )
+    used = {d[2] for d in data}
+    ev = _coding("Decide", label)
+    issues: list[Issue] = []
+    for _, iid, nm in issue_rows:
+        if iid not in used:
+            continue
+        pts = sorted(anchors.get(iid, []))
+        values = [d[3] for d in data if d[2] == iid] + [v for v, _ in pts]
+        lo, hi = min([0.0, *values]), max([100.0, *values])
+        lo_label = next((m for v, m in pts if v == lo and m), f"{lo:g}")
+        hi_label = next((m for v, m in pts if v == hi and m), f"{hi:g}")
+        inner = tuple((v, m) for v, m in pts if m and lo < v < hi)
+        issues.append(
+            Issue(id=iid, name=nm, scale=Scale(low=lo, high=hi, labels=(lo_label, hi_label), points=inner))
+        )
+    stances = tuple(
+        Stance(actor=a, issue=i, position=p, salience=s / div, capability=w, evidence=ev)
+        for _n, a, i, p, s, w in data
+    )
+    meta: list[tuple[str, str]] = [("format", f"decide-{dialect}")]
+    dropped = [iid for _, iid, _ in issue_rows if iid not in used]
+    if dropped:
+        meta.append(("decide.dropped_issues", ", ".join(dropped)))
+    title = title or Path(label).stem
+    return _build(
+        label,
+        id=slug(title),
+        title=title,
+        description=" ".join(comments),
+        sources=(f"Decide exchange-model file {Path(label).name}",),
+        actors=actors,
+        issues=tuple(issues),
+        stances=stances,
+        metadata=tuple(meta),
+    )
+
+
+def write_decide(scenario: Scenario) -> str:
+    """Decide semicolon-dialect text (``#O/#A/#P/#M/#D``). Positions are written in issue units."""
+    lines = [f"#O;{_semi(scenario.title or scenario.id)};;;;"]
+    if scenario.description:
+        lines.append(f"#/;{_semi(scenario.description)};;;;")
+    lines += [f"#A;{_semi(a.id)};{_semi(a.name)};;;" for a in scenario.actors]
+    lines += [f"#P;{_semi(i.id)};{_semi(i.name)};;;" for i in scenario.issues]
+    for i in scenario.issues:
+        pts = [(i.scale.low, i.scale.labels[0]), *i.scale.points, (i.scale.high, i.scale.labels[1])]
+        lines += [f"#M;{_semi(i.id)};{v:.10g};{_semi(m)};;" for v, m in pts]
+    caps = {a.id: a.capability for a in scenario.actors}
+    for s in scenario.stances:
+        cap = caps[s.actor] if s.capability is None else s.capability
+        lines.append(f"#D;{_semi(s.actor)};{_semi(s.issue)};{s.position:.10g};{s.salience:.10g};{cap:.10g}")
+    return "\n".join(lines) + "\n"
+
+
+def _semi(text: str) -> str:
+    return " ".join(str(text).replace(";", ",").split())
