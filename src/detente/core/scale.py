@@ -64,6 +64,6 @@ class Scale:
         best = min(named, key=lambda p: abs(p[0] - value))
         if best[1] and abs(best[0] - value) <= 0.05 * self.width:
             return best[1]
-        if self.labels[0] and self.labels[1]:
-            return f"{u:.0%} of the way from '{self.labels[0]}' to '{self.labels[1]}'"
+        if self.labels[1]:
+            return f"{u:.0%} toward '{self.labels[1]}'"
         return f"{value:g}"

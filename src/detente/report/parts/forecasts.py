@@ -1,0 +1,158 @@
+"""The scenario summary and the per-model forecasts of every issue (part ``forecasts``)."""
+
+from __future__ import annotations
+
+import html as _html
+import textwrap
+import warnings
+from typing import Any
+
+import numpy as np
+
+from detente.core.scenario import Scenario
+from detente.models import available_models, forecast, get_model
+from detente.report.base import Part, Section, Table
+
+# models whose run is too slow or meaningless for a one-command overview are still listed here
+_ORDER = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
+
+
+def _fmt(value: float) -> str:
+    return "—" if not np.isfinite(value) else f"{value:.1f}"
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    return "<br>".join(textwrap.wrap(_html.escape(text), width)) or "—"
+
+
+def run_models(scenario: Scenario, *, seed: int) -> tuple[dict[str, Any], list[str]]:
+    """Forecast with every available model; failures become notes instead of aborting the run."""
+    names = [n for n in _ORDER if n in available_models()] + [n for n in available_models() if n not in _ORDER]
+    out: dict[str, Any] = {}
+    notes: list[str] = []
+    for name in names:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out[name] = forecast(get_model(name), scenario, seed=seed)
+        except Exception as exc:  # a model that cannot run on this scenario must not sink the report
+            notes.append(f"model {name} could not run on this scenario: {exc}")
+    return out, notes
+
+
+def _status(fc: Any, i: int) -> str:
+    st = np.asarray(fc.diagnostics.status)
+    s = str(st.reshape(-1)[i] if st.ndim else st)
+    return "" if s == "closed_form" else s
+
+
+def scenario_section(scenario: Scenario) -> Section:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = len(scenario.issues)
+    fig = make_subplots(rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
+    for r, issue in enumerate(scenario.issues, start=1):
+        xs, ys, sizes, texts = [], [], [], []
+        for s in scenario.stances:
+            if s.issue != issue.id:
+                continue
+            actor = scenario.actor(s.actor)
+            cap = s.capability if s.capability is not None else actor.capability
+            xs.append(s.position)
+            ys.append(actor.label)
+            sizes.append(8 + 22 * float(np.sqrt(max(cap, 0) * s.salience)))
+            ev = "<br>".join(_wrap(e.summary()) for e in s.evidence) or "no evidence recorded"
+            texts.append(
+                f"<b>{_html.escape(actor.label)}</b>: {s.position:g} ({_html.escape(issue.scale.describe(s.position))})"
+                f"<br>salience {s.salience:.2f}, capability {cap:.2f}<br>{ev}"
+            )
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, mode="markers", marker={"size": sizes, "opacity": 0.75}, hovertext=texts,
+                       hoverinfo="text", showlegend=False),
+            row=r, col=1,
+        )
+        lo, hi = issue.scale.labels
+        fig.update_xaxes(range=[issue.scale.low, issue.scale.high], row=r, col=1,
+                         title_text=f"← {lo}   |   {hi} →" if lo or hi else None)
+        if issue.reference is not None:
+            fig.add_vline(x=issue.reference, line_dash="dot", line_color="grey", row=r, col=1)
+    fig.update_layout(height=260 * n + 80, margin={"l": 140, "r": 20, "t": 60, "b": 40},
+                      title="Who stands where (marker size: √(capability × salience); dotted line: status quo)")
+    actors = Table(
+        "Actors",
+        ["actor", "name", "capability", "groups"],
+        [[a.id, a.name, f"{a.capability:g}", ", ".join(a.groups)] for a in scenario.actors],
+    )
+    issues = Table(
+        "Issues and their scales",
+        ["issue", "name", "low end", "high end", "status quo"],
+        [
+            [i.id, i.name, f"{i.scale.low:g}: {i.scale.labels[0]}", f"{i.scale.high:g}: {i.scale.labels[1]}",
+             "—" if i.reference is None else f"{i.reference:g}"]
+            for i in scenario.issues
+        ],
+    )
+    n_assump = sum(1 for s in scenario.stances if any(e.assumption for e in s.evidence))
+    n_quote = sum(1 for s in scenario.stances if any(not e.assumption for e in s.evidence))
+    caption = (
+        f"{scenario.description} {len(scenario.actors)} actors, {len(scenario.issues)} issues, "
+        f"{len(scenario.stances)} stances; {n_quote} stances cite a source and {n_assump} rest on a marked assumption. "
+        "Hover over a marker to read the evidence behind it."
+    )
+    return Section("scenario", "Scenario: who wants what", caption.strip(), [fig], [actors, issues])
+
+
+def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = len(scenario.issues)
+    fig = make_subplots(rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
+    for r, issue in enumerate(scenario.issues, start=1):
+        names = list(results)
+        vals = [float(results[m].outcome[r - 1]) for m in names]
+        fig.add_trace(
+            go.Scatter(x=vals, y=names, mode="markers", marker={"size": 11, "symbol": "diamond"}, showlegend=False,
+                       hovertext=[f"{m}: {v:.1f} ({issue.scale.describe(v)})" for m, v in zip(names, vals, strict=True)],
+                       hoverinfo="text"),
+            row=r, col=1,
+        )
+        fig.update_xaxes(range=[issue.scale.low, issue.scale.high], row=r, col=1,
+                         title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →")
+    fig.update_layout(height=230 * n + 80, margin={"l": 120, "r": 20, "t": 60, "b": 40}, title="Forecast by model")
+    cap = (
+        "Each model's forecast of where the issue settles, in the issue's own units. Mean-type models (compromise, NBS) "
+        "give the bargained middle; the weighted median is the position no majority of clout can beat; the "
+        "expected-utility, exchange and spatial models simulate rounds of challenges, trades and bargains."
+    )
+    return Section("forecasts", "Forecasts per issue and model", cap, [fig], [])
+
+
+def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+    results, notes = run_models(scenario, seed=seed)
+    tables = []
+    for k, issue in enumerate(scenario.issues):
+        rows = []
+        for name, fc in results.items():
+            v = float(fc.outcome[k])
+            rows.append([name, _fmt(v), issue.scale.describe(v) if np.isfinite(v) else "—", _status(fc, k)])
+        lo, hi = issue.scale.labels
+        tables.append(
+            Table(
+                f"{issue.name}  [{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}]",
+                ["model", "forecast", "in words", "status"],
+                rows,
+            )
+        )
+    manifest = {
+        "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
+        "input_sha256": next(iter(results.values())).scenario_hash if results else "",
+    }
+    return Part(
+        name="forecasts",
+        tables=tables,
+        sections=[scenario_section(scenario), forecast_section(scenario, results)],
+        manifest=manifest,
+        notes=notes,
+    )
