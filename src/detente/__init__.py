@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from detente._version import __version__
 
 from detente.core import Actor, Evidence, Forecast, Issue, Prediction, Scale, Scenario, ScenarioArrays, Stance, to_arrays
 from detente.errors import DetenteError, ModelConfigError, ScenarioError
