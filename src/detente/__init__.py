@@ -9,8 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from detente._version import __version__
-
-from detente.core import Actor, Evidence, Forecast, Issue, Prediction, Scale, Scenario, ScenarioArrays, Stance, to_arrays
+from detente.core import (
+    Actor,
+    Evidence,
+    Forecast,
+    Issue,
+    Prediction,
+    Scale,
+    Scenario,
+    ScenarioArrays,
+    Stance,
+    to_arrays,
+)
 from detente.errors import DetenteError, ModelConfigError, ScenarioError
 from detente.models import available_models, forecast, get_model
 

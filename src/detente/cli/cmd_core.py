@@ -10,7 +10,15 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import build_model, console, fail, load_scenario, parse_sets, print_json, show_progress
+from detente.cli.common import (
+    build_model,
+    console,
+    fail,
+    load_scenario,
+    parse_sets,
+    print_json,
+    show_progress,
+)
 
 DEFAULT_SCENARIO = "ukraine-2025"
 

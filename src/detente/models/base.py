@@ -125,7 +125,9 @@ def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, 
     7.38996
     """
     if version is None:
-        from detente._version import __version__ as version
+        from detente._version import __version__
+
+        version = __version__
     arrays = to_arrays(scenario)
     pred = model.predict(arrays, as_generator(seed))
     lo = np.array([i.scale.low for i in scenario.issues])

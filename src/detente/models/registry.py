@@ -52,6 +52,7 @@ def available_models() -> tuple[str, ...]:
 def model_class(name: str) -> type:
     if name in _loaded:
         return _loaded[name]
+    obj: type
     if name in _BUILTIN:
         mod, cls = _BUILTIN[name].split(":")
         obj = getattr(importlib.import_module(mod), cls)
