@@ -39,27 +39,25 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'detente' has no attribute {name!r}")
 
 
-__all__ = sorted(
-    [
-        "Actor",
-        "DetenteError",
-        "Evidence",
-        "Forecast",
-        "Issue",
-        "ModelConfigError",
-        "Prediction",
-        "Scale",
-        "Scenario",
-        "ScenarioArrays",
-        "ScenarioError",
-        "Stance",
-        "__version__",
-        "available_models",
-        "forecast",
-        "get_model",
-        "load_builtin",
-        "read_scenario",
-        "to_arrays",
-        "write_scenario",
-    ]
-)
+__all__ = [
+    "Actor",
+    "DetenteError",
+    "Evidence",
+    "Forecast",
+    "Issue",
+    "ModelConfigError",
+    "Prediction",
+    "Scale",
+    "Scenario",
+    "ScenarioArrays",
+    "ScenarioError",
+    "Stance",
+    "__version__",
+    "available_models",
+    "forecast",
+    "get_model",
+    "load_builtin",
+    "read_scenario",
+    "to_arrays",
+    "write_scenario",
+]
