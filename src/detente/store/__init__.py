@@ -1,1 +1,28 @@
-"""detente.store."""
+"""detente.store: scenarios with versions, runs with manifests, and the forecast ledger (SQLAlchemy).
+
+SQLite file in the user's data directory by default; PostgreSQL by URL (``--db`` or ``DETENTE_DB``).
+"""
+
+from detente.store.db import (
+    LedgerEntry,
+    RunRecord,
+    ScenarioVersion,
+    Store,
+    default_db_url,
+    diff_summary,
+    normalise_url,
+    open_store,
+    score_forecast,
+)
+
+__all__ = [
+    "LedgerEntry",
+    "RunRecord",
+    "ScenarioVersion",
+    "Store",
+    "default_db_url",
+    "diff_summary",
+    "normalise_url",
+    "open_store",
+    "score_forecast",
+]
