@@ -1,38 +1,623 @@
 """parse_scenario(mapping) / dump_scenario(scenario): all parse rules for the native layout, pure.
 
-(Provisional minimal version; the io work extends validation and messages.)
+The native layout (YAML/JSON) is::
+
+    id, title, description, as_of, sources: [text], metadata: {key: value}
+    actors:  [{id, name, capability, groups: [text], description}]
+    issues:  [{id, name, description, scale: {low, high, labels: [low label, high label],
+               points: [{value, label}]}, reference, rule, veto_players: [actor id]}]
+    stances: [{actor, issue, position, salience, capability, sd, low, high,
+               evidence: [{quote, source, date, url, note, assumption}]}]
+    dynamics: {free mapping, kept as is}
+
+Validation collects **all** problems before raising one :class:`~detente.errors.ScenarioError`
+whose ``problems`` holds one line per problem, ``FILE[:LINE]: FIELD: what is wrong (expected ...)``.
+Unknown keys are errors (they are usually typos, e.g. ``salinece``), with the closest known key
+suggested. Numbers may be given as numeric text (``"0.5"``, as CSV cells are); NaN and infinities
+are refused; booleans are not numbers.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import difflib
+import math
+from collections.abc import Mapping
 from typing import Any
 
 from detente.core.scale import Scale
-from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
+from detente.core.scenario import DECISION_RULES, Actor, Evidence, Issue, Scenario, Stance
+from detente.errors import ScenarioError
+
+Path_ = tuple[str | int, ...]
+
+TOP_KEYS = (
+    "id",
+    "title",
+    "description",
+    "as_of",
+    "sources",
+    "metadata",
+    "actors",
+    "issues",
+    "stances",
+    "dynamics",
+)
+ACTOR_KEYS = ("id", "name", "capability", "groups", "description")
+ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players")
+SCALE_KEYS = ("low", "high", "labels", "points")
+POINT_KEYS = ("value", "label")
+STANCE_KEYS = ("actor", "issue", "position", "salience", "capability", "sd", "low", "high", "evidence")
+EVIDENCE_KEYS = ("quote", "source", "date", "url", "note", "assumption")
+
+_MISSING = object()
 
 
-def _evidence(items: Any) -> tuple[Evidence, ...]:
-    return tuple(Evidence(**e) for e in (items or []))
+def field_name(path: Path_) -> str:
+    """``("stances", 3, "salience")`` -> ``"stances[3].salience"``."""
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "(top level)"
 
 
-def parse_scenario(data: dict[str, Any]) -> Scenario:
-    actors = tuple(Actor(id=str(a["id"]), name=str(a.get("name", "")), capability=float(a.get("capability", 1.0)),
-                         groups=tuple(a.get("groups", ())), description=str(a.get("description", ""))) for a in data["actors"])
-    issues = []
-    for i in data["issues"]:
-        sc = i.get("scale", {})
-        scale = Scale(low=float(sc.get("low", 0)), high=float(sc.get("high", 100)), labels=tuple(sc.get("labels", ("", ""))),
-                      points=tuple((float(p["value"]), str(p["label"])) for p in sc.get("points", [])))
-        issues.append(Issue(id=str(i["id"]), name=str(i.get("name", "")), scale=scale, reference=i.get("reference"),
-                            rule=i.get("rule"), veto_players=tuple(i.get("veto_players", ())), description=str(i.get("description", ""))))
-    stances = tuple(
-        Stance(actor=str(s["actor"]), issue=str(s["issue"]), position=float(s["position"]), salience=float(s["salience"]),
-               capability=s.get("capability"), sd=s.get("sd"), low=s.get("low"), high=s.get("high"),
-               evidence=_evidence(s.get("evidence")))
-        for s in data["stances"]
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)
+
+
+class _Checker:
+    """Collects problems with the line each one refers to."""
+
+    def __init__(self, source: str, lines: Mapping[Path_, int] | None) -> None:
+        self.source = source
+        self.lines = lines or {}
+        self.problems: list[str] = []
+
+    def line_of(self, path: Path_) -> int | None:
+        p = tuple(path)
+        while True:
+            if p in self.lines:
+                return self.lines[p]
+            if not p:
+                return None
+            p = p[:-1]
+
+    def add(self, path: Path_, what: str) -> None:
+        line = self.line_of(path)
+        where = f"{self.source}:{line}" if line else self.source
+        self.problems.append(f"{where}: {field_name(path)}: {what}")
+
+    # --- typed getters: return a clean value, or _MISSING after recording a problem -------------
+    def number(
+        self,
+        value: Any,
+        path: Path_,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        expected: str = "",
+    ) -> Any:
+        exp = expected or (
+            f"{low:g} to {high:g}"
+            if low is not None and high is not None
+            else f"a number >= {low:g}"
+            if low is not None
+            else "a number"
+        )
+        if isinstance(value, bool) or value is None or isinstance(value, Mapping | list | tuple):
+            self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
+            return _MISSING
+        if isinstance(value, str):
+            t = value.strip()
+            try:
+                v = float(t)
+            except ValueError:
+                self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
+                return _MISSING
+        elif isinstance(value, int | float):
+            v = float(value)
+        else:
+            self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
+            return _MISSING
+        if not math.isfinite(v):
+            self.add(path, f"{v} is not a finite number (expected {exp})")
+            return _MISSING
+        if low is not None and v < low:
+            self.add(path, f"{v:g} is {'negative' if low == 0 else 'below range'} (expected {exp})")
+            return _MISSING
+        if high is not None and v > high:
+            self.add(path, f"{v:g} is above range (expected {exp})")
+            return _MISSING
+        return v
+
+    def text(self, value: Any, path: Path_, *, required: bool = False) -> Any:
+        if value is None or value is _MISSING:
+            if required:
+                self.add(path, "is missing (expected a text)")
+                return _MISSING
+            return ""
+        if isinstance(value, bool):
+            self.add(path, f"{value!r} is not a text (expected a text)")
+            return _MISSING
+        if isinstance(value, str):
+            v = value.strip() if required else value
+        elif isinstance(value, int | float):
+            v = f"{value:g}" if isinstance(value, float) else str(value)
+        elif isinstance(value, _dt.date | _dt.datetime):
+            v = value.isoformat()
+        else:
+            self.add(path, f"{_fmt(value)} is not a text (expected a text)")
+            return _MISSING
+        if required and not v:
+            self.add(path, "is empty (expected a non-empty text)")
+            return _MISSING
+        return v
+
+    def text_list(self, value: Any, path: Path_) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (
+                tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
+                if path[-1]
+                in (
+                    "groups",
+                    "veto_players",
+                )
+                else (value,)
+            )
+        if not isinstance(value, list | tuple):
+            self.add(path, f"{_fmt(value)} is not a list (expected a list of texts)")
+            return ()
+        out = []
+        for k, item in enumerate(value):
+            t = self.text(item, (*path, k), required=True)
+            if t is not _MISSING:
+                out.append(t)
+        return tuple(out)
+
+    def mapping(self, value: Any, path: Path_, allowed: tuple[str, ...] | None) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.add(path, f"{_fmt(value)} is not a mapping (expected keys {', '.join(allowed or ())})")
+            return None
+        if allowed is not None:
+            for k in value:
+                if str(k) not in allowed:
+                    close = difflib.get_close_matches(str(k), allowed, n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    self.add((*path, str(k)), f"unknown key ({hint}expected one of {', '.join(allowed)})")
+        return value
+
+    def seq(self, value: Any, path: Path_, what: str, *, required: bool = True) -> list[Any]:
+        if value is None or value is _MISSING:
+            if required:
+                self.add(path, f"is missing (expected a list of {what})")
+            return []
+        if not isinstance(value, list | tuple):
+            self.add(path, f"{_fmt(value)} is not a list (expected a list of {what})")
+            return []
+        return list(value)
+
+
+def _evidence(ck: _Checker, items: Any, path: Path_) -> tuple[Evidence, ...] | None:
+    if items is None:
+        return ()
+    if isinstance(items, Mapping):  # a single evidence mapping is accepted
+        items = [items]
+    out: list[Evidence] = []
+    ok = True
+    for k, e in enumerate(ck.seq(items, path, "evidence mappings")):
+        p = (*path, k)
+        m = ck.mapping(e, p, EVIDENCE_KEYS)
+        if m is None:
+            ok = False
+            continue
+        vals = {key: ck.text(m.get(key), (*p, key)) for key in ("quote", "source", "date", "url", "note")}
+        a = m.get("assumption", False)
+        if a is None:
+            a = False
+        if isinstance(a, str) and a.strip().lower() in ("true", "false", "yes", "no", "1", "0", ""):
+            a = a.strip().lower() in ("true", "yes", "1")
+        if not isinstance(a, bool):
+            ck.add((*p, "assumption"), f"{_fmt(a)} is not true/false (expected true or false)")
+            ok = False
+            continue
+        if any(v is _MISSING for v in vals.values()):
+            ok = False
+            continue
+        if a and not str(vals["note"]).strip():
+            ck.add((*p, "note"), "an assumption needs a one-line rationale (expected a note)")
+            ok = False
+            continue
+        if not a and not str(vals["quote"]).strip():
+            ck.add((*p, "quote"), "is missing (expected a quote, or assumption: true with a note)")
+            ok = False
+            continue
+        out.append(Evidence(assumption=a, **vals))
+    return tuple(out) if ok else None
+
+
+def parse_scenario(
+    data: Any, *, source: str = "<mapping>", lines: Mapping[Path_, int] | None = None
+) -> Scenario:
+    """Build a valid :class:`Scenario` from a native mapping, or raise ScenarioError listing every problem.
+
+    ``lines`` maps key paths (``("stances", 3, "salience")``) to line numbers for the messages.
+
+    Examples
+    --------
+    >>> sc = parse_scenario({"id": "t", "actors": [{"id": "a"}], "issues": [{"id": "x"}],
+    ...                      "stances": [{"actor": "a", "issue": "x", "position": 40, "salience": 0.5}]})
+    >>> sc.stances[0].position
+    40.0
+    >>> try:
+    ...     parse_scenario({"id": "t", "actors": [{"id": "a"}], "issues": [{"id": "x"}],
+    ...                     "stances": [{"actor": "a", "issue": "x", "position": 40, "salience": 1.7}]},
+    ...                    source="s.yaml")
+    ... except ScenarioError as e:
+    ...     print(e.problems[0])
+    s.yaml: stances[0].salience: 1.7 is above range (expected 0 to 1)
+    """
+    ck = _Checker(source, lines)
+    top = ck.mapping(data, (), TOP_KEYS)
+    if top is None:
+        raise ScenarioError(ck.problems[0], ck.problems)
+
+    sid = ck.text(top.get("id"), ("id",))
+    title = ck.text(top.get("title"), ("title",))
+    description = ck.text(top.get("description"), ("description",))
+    as_of = ck.text(top.get("as_of"), ("as_of",))
+    sources = ck.text_list(top.get("sources"), ("sources",))
+    metadata: list[tuple[str, str]] = []
+    if top.get("metadata") is not None:
+        md = ck.mapping(top["metadata"], ("metadata",), None)
+        for k, v in (md or {}).items():
+            t = ck.text(v, ("metadata", str(k)))
+            if t is not _MISSING:
+                metadata.append((str(k), t))
+    dynamics: tuple[tuple[str, object], ...] = ()
+    if top.get("dynamics") is not None:
+        dm = ck.mapping(top["dynamics"], ("dynamics",), None)
+        dynamics = tuple((str(k), v) for k, v in (dm or {}).items())
+
+    # actors -------------------------------------------------------------------------------------
+    actors: list[Actor] = []
+    actor_ids: dict[str, int] = {}
+    for k, a in enumerate(ck.seq(top.get("actors"), ("actors",), "actor mappings")):
+        p: Path_ = ("actors", k)
+        m = ck.mapping(a, p, ACTOR_KEYS)
+        if m is None:
+            continue
+        aid = ck.text(m.get("id", _MISSING), (*p, "id"), required=True)
+        if aid is not _MISSING and aid in actor_ids:
+            ck.add(
+                (*p, "id"),
+                f"duplicate actor id {aid!r} (expected unique ids; first at actors[{actor_ids[aid]}])",
+            )
+            continue
+        name = ck.text(m.get("name"), (*p, "name"))
+        cap = ck.number(m.get("capability", 1.0), (*p, "capability"), low=0.0)
+        groups = ck.text_list(m.get("groups"), (*p, "groups"))
+        desc = ck.text(m.get("description"), (*p, "description"))
+        if aid is _MISSING:
+            continue
+        actor_ids[aid] = k
+        if _MISSING in (name, cap, desc):
+            continue
+        actors.append(Actor(id=aid, name=name, capability=cap, groups=groups, description=desc))
+    if "actors" in top and not actor_ids and isinstance(top.get("actors"), list):
+        ck.add(("actors",), "is empty (expected at least one actor)")
+
+    # issues -------------------------------------------------------------------------------------
+    issues: list[Issue] = []
+    issue_scales: dict[str, Scale | None] = {}
+    for k, i in enumerate(ck.seq(top.get("issues"), ("issues",), "issue mappings")):
+        p = ("issues", k)
+        m = ck.mapping(i, p, ISSUE_KEYS)
+        if m is None:
+            continue
+        iid = ck.text(m.get("id", _MISSING), (*p, "id"), required=True)
+        if iid is not _MISSING and iid in issue_scales:
+            ck.add((*p, "id"), f"duplicate issue id {iid!r} (expected unique ids)")
+            continue
+        scale = _scale(ck, m.get("scale"), (*p, "scale"))
+        if iid is not _MISSING:
+            issue_scales[iid] = scale
+        name = ck.text(m.get("name"), (*p, "name"))
+        desc = ck.text(m.get("description"), (*p, "description"))
+        ref: Any = None
+        if m.get("reference") is not None and scale is not None:
+            ref = ck.number(m["reference"], (*p, "reference"), low=scale.low, high=scale.high)
+        rule = m.get("rule")
+        if rule is not None:
+            rule = str(rule).strip().lower().replace(" ", "_").replace("-", "_")
+            if rule not in DECISION_RULES:
+                ck.add(
+                    (*p, "rule"),
+                    f"{_fmt(m.get('rule'))} is not a known rule (expected one of {', '.join(DECISION_RULES)})",
+                )
+                rule = _MISSING
+        vetoes = ck.text_list(m.get("veto_players"), (*p, "veto_players"))
+        for v_i, v in enumerate(vetoes):
+            if v not in actor_ids:
+                ck.add((*p, "veto_players", v_i), f"unknown actor {v!r} (expected one of the actor ids)")
+        if iid is _MISSING or scale is None or _MISSING in (name, desc, ref, rule):
+            continue
+        issues.append(
+            Issue(
+                id=iid,
+                name=name,
+                scale=scale,
+                reference=ref,
+                rule=rule,
+                veto_players=vetoes,
+                description=desc,
+            )
+        )
+    if "issues" in top and not issue_scales and isinstance(top.get("issues"), list):
+        ck.add(("issues",), "is empty (expected at least one issue)")
+
+    # stances ------------------------------------------------------------------------------------
+    stances: list[Stance] = []
+    pairs: dict[tuple[str, str], int] = {}
+    for k, s in enumerate(ck.seq(top.get("stances"), ("stances",), "stance mappings")):
+        p = ("stances", k)
+        m = ck.mapping(s, p, STANCE_KEYS)
+        if m is None:
+            continue
+        actor = ck.text(m.get("actor", _MISSING), (*p, "actor"), required=True)
+        issue = ck.text(m.get("issue", _MISSING), (*p, "issue"), required=True)
+        bad = False
+        if actor is not _MISSING and actor not in actor_ids:
+            ck.add((*p, "actor"), f"unknown actor {actor!r} (expected one of {_ids(actor_ids)})")
+            bad = True
+        scale = None
+        if issue is not _MISSING:
+            if issue not in issue_scales:
+                ck.add((*p, "issue"), f"unknown issue {issue!r} (expected one of {_ids(issue_scales)})")
+                bad = True
+            else:
+                scale = issue_scales[issue]
+        if "position" not in m:
+            ck.add((*p, "position"), "is missing (expected a number)")
+            pos: Any = _MISSING
+        elif scale is not None:
+            pos = ck.number(
+                m["position"],
+                (*p, "position"),
+                expected=f"{scale.low:g} to {scale.high:g} on the scale of {issue!r}",
+            )
+            if pos is not _MISSING and not scale.contains(pos):
+                ck.add(
+                    (*p, "position"),
+                    f"{pos:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
+                )
+                pos = _MISSING
+        else:
+            pos = ck.number(m["position"], (*p, "position"))
+        if "salience" not in m:
+            ck.add((*p, "salience"), "is missing (expected a number from 0 to 1)")
+            sal: Any = _MISSING
+        else:
+            sal = ck.number(m["salience"], (*p, "salience"), low=0.0, high=1.0)
+        cap = None if m.get("capability") is None else ck.number(m["capability"], (*p, "capability"), low=0.0)
+        sd = None if m.get("sd") is None else ck.number(m["sd"], (*p, "sd"), low=0.0)
+        lo = None if m.get("low") is None else ck.number(m["low"], (*p, "low"))
+        hi = None if m.get("high") is None else ck.number(m["high"], (*p, "high"))
+        if (lo is None) != (hi is None):
+            ck.add(
+                (*p, "low" if lo is None else "high"), "is missing (expected both low and high, or neither)"
+            )
+            bad = True
+        elif lo is not None and hi is not None and _MISSING not in (lo, hi, pos) and not (lo <= pos <= hi):
+            ck.add(
+                (*p, "low"),
+                f"low={lo:g}, high={hi:g} do not bracket position {pos:g} (expected low <= position <= high)",
+            )
+            bad = True
+        ev = _evidence(ck, m.get("evidence"), (*p, "evidence"))
+        if actor is not _MISSING and issue is not _MISSING:
+            if (actor, issue) in pairs:
+                ck.add(
+                    p,
+                    f"duplicate stance of {actor!r} on {issue!r} (expected one; first at stances[{pairs[(actor, issue)]}])",
+                )
+                bad = True
+            else:
+                pairs[(actor, issue)] = k
+        if bad or ev is None or _MISSING in (actor, issue, pos, sal, cap, sd, lo, hi):
+            continue
+        stances.append(
+            Stance(
+                actor=actor,
+                issue=issue,
+                position=pos,
+                salience=sal,
+                capability=cap,
+                sd=sd,
+                low=lo,
+                high=hi,
+                evidence=ev,
+            )
+        )
+
+    if ck.problems:
+        raise ScenarioError(_summary(ck.problems), ck.problems)
+    if sid is _MISSING or not sid:
+        sid = _slug(title) if title else "scenario"
+    try:
+        return Scenario(
+            id=sid,
+            title=title,
+            description=description,
+            as_of=as_of,
+            sources=sources,
+            actors=tuple(actors),
+            issues=tuple(issues),
+            stances=tuple(stances),
+            metadata=tuple(metadata),
+            dynamics=dynamics,
+        )
+    except ScenarioError as exc:  # anything the model checks that we did not
+        probs = [f"{source}: {p}" for p in exc.problems]
+        raise ScenarioError(_summary(probs), probs) from None
+
+
+def _scale(ck: _Checker, value: Any, path: Path_) -> Scale | None:
+    if value is None:
+        return Scale()
+    m = ck.mapping(value, path, SCALE_KEYS)
+    if m is None:
+        return None
+    lo = ck.number(m.get("low", 0.0), (*path, "low"))
+    hi = ck.number(m.get("high", 100.0), (*path, "high"))
+    labels_raw = m.get("labels", ("", ""))
+    labels: Any = _MISSING
+    if isinstance(labels_raw, list | tuple) and len(labels_raw) == 2:
+        a, b = ck.text(labels_raw[0], (*path, "labels", 0)), ck.text(labels_raw[1], (*path, "labels", 1))
+        if _MISSING not in (a, b):
+            labels = (a, b)
+    else:
+        ck.add(
+            (*path, "labels"),
+            f"{_fmt(labels_raw)} (expected a list of two texts: [low end label, high end label])",
+        )
+    if _MISSING in (lo, hi):
+        return None
+    if not hi > lo:
+        ck.add((*path, "high"), f"{hi:g} is not above low={lo:g} (expected high > low)")
+        return None
+    points: list[tuple[float, str]] = []
+    ok = True
+    for k, pt in enumerate(
+        ck.seq(m.get("points"), (*path, "points"), "{value, label} mappings", required=False)
+    ):
+        pp = (*path, "points", k)
+        if isinstance(pt, list | tuple) and len(pt) == 2:
+            pt = {"value": pt[0], "label": pt[1]}
+        pm = ck.mapping(pt, pp, POINT_KEYS)
+        if pm is None:
+            ok = False
+            continue
+        v = ck.number(pm.get("value"), (*pp, "value"), low=lo, high=hi)
+        lab = ck.text(pm.get("label"), (*pp, "label"))
+        if _MISSING in (v, lab):
+            ok = False
+            continue
+        points.append((v, lab))
+    if labels is _MISSING or not ok:
+        return None
+    return Scale(low=lo, high=hi, labels=labels, points=tuple(points))
+
+
+def _ids(ids: Mapping[str, Any]) -> str:
+    names = list(ids)
+    if not names:
+        return "(none defined)"
+    return ", ".join(names[:8]) + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-") or "scenario"
+
+
+def _summary(problems: list[str]) -> str:
+    if len(problems) == 1:
+        return problems[0]
+    return f"{problems[0]} (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+
+
+# ------------------------------------------------------------------------------------------------
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in (None, "", (), [], {})}
+
+
+def _num_out(v: float) -> int | float:
+    return int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
+
+
+def dump_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The native mapping of a scenario (inverse of :func:`parse_scenario`; defaults left out).
+
+    Examples
+    --------
+    >>> sc = parse_scenario({"id": "t", "actors": [{"id": "a"}], "issues": [{"id": "x"}],
+    ...                      "stances": [{"actor": "a", "issue": "x", "position": 40, "salience": 0.5}]})
+    >>> parse_scenario(dump_scenario(sc)) == sc
+    True
+    """
+    out: dict[str, Any] = {"id": scenario.id}
+    out.update(
+        _clean(
+            {
+                "title": scenario.title,
+                "description": scenario.description,
+                "as_of": scenario.as_of,
+                "sources": list(scenario.sources),
+                "metadata": dict(scenario.metadata),
+            }
+        )
     )
-    return Scenario(id=str(data["id"]), title=str(data.get("title", "")), description=str(data.get("description", "")),
-                    as_of=str(data.get("as_of", "")), sources=tuple(data.get("sources", ())), actors=actors,
-                    issues=tuple(issues), stances=stances,
-                    metadata=tuple((str(k), str(v)) for k, v in (data.get("metadata") or {}).items()),
-                    dynamics=tuple((data.get("dynamics") or {}).items()))
+    out["actors"] = [
+        {"id": a.id, "name": a.name, "capability": _num_out(a.capability)}
+        | _clean({"groups": list(a.groups), "description": a.description})
+        for a in scenario.actors
+    ]
+    issues = []
+    for i in scenario.issues:
+        sc: dict[str, Any] = {
+            "low": _num_out(i.scale.low),
+            "high": _num_out(i.scale.high),
+            "labels": list(i.scale.labels),
+        }
+        if i.scale.points:
+            sc["points"] = [{"value": _num_out(v), "label": lab} for v, lab in i.scale.points]
+        d: dict[str, Any] = {"id": i.id, "name": i.name}
+        d.update(_clean({"description": i.description}))
+        d["scale"] = sc
+        if i.reference is not None:
+            d["reference"] = _num_out(i.reference)
+        if i.rule is not None:
+            d["rule"] = i.rule
+        if i.veto_players:
+            d["veto_players"] = list(i.veto_players)
+        issues.append(d)
+    out["issues"] = issues
+    stances = []
+    for s in scenario.stances:
+        d = {
+            "actor": s.actor,
+            "issue": s.issue,
+            "position": _num_out(s.position),
+            "salience": _num_out(s.salience),
+        }
+        for key in ("capability", "sd", "low", "high"):
+            v = getattr(s, key)
+            if v is not None:
+                d[key] = _num_out(v)
+        if s.evidence:
+            d["evidence"] = [
+                _clean({"quote": e.quote, "source": e.source, "date": e.date, "url": e.url, "note": e.note})
+                | ({"assumption": True} if e.assumption else {})
+                for e in s.evidence
+            ]
+        stances.append(d)
+    out["stances"] = stances
+    if scenario.dynamics:
+        out["dynamics"] = dict(scenario.dynamics)
+    return out
