@@ -1,0 +1,452 @@
+"""Expected-utility (challenge) model kernel, batch-first (models.md §4).
+
+Bueno de Mesquita's group decision model in the form of Scholz, Calbert & Smith (2011),
+"Unravelling Bueno de Mesquita's group decision model", Proc. ICAART 2011, eqs. (14)–(36) and the
+Appendix procedure. Every formula below cites the equation or the models.md §4 paragraph.
+
+Layout: the kernel works on 2-D arrays ``(B, A)`` where ``B`` flattens every batch axis *and*
+the issue axis (issues are independent in this model); pair matrices are ``(B, A, A)`` with
+``[b, i, j]`` = challenger/receiver ``i``, target/proposer ``j``. Absent actors (``present``
+False) carry weight 0, make and receive no offers and are left out of the ranges, the
+probability normaliser, the medians and the means.
+
+Cost per round and issue is O(A² log A) (models.md §4 "Cost"): the voters who prefer ``x_i`` to
+``x_j`` are a contiguous run of the sorted positions cut at the midpoint of ``x_i`` and ``x_j``,
+so prefix sums of ``w_k u_k(x_a)`` along the sorted voters give every pair's vote sum after a
+(vectorised) binary search; the all-pairs normaliser comes from each voter's sorted utilities.
+The slow triple loop lives in ``tests/models/test_eum.py`` as the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detente._typing import BoolArray, FloatArray, IntArray
+
+# offer classes (models.md §4 "Offers", Scholz et al. 2011 Fig. 6); 0 = no move
+NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
+KIND_NAMES: tuple[str, ...] = ("none", "confrontation", "compromise", "capitulation")
+
+
+@dataclass(frozen=True, slots=True)
+class EUMSettings:
+    """Resolved switches of models.md §4 (see ``detente.models.eum`` for the presets)."""
+
+    prob: str = "all_pairs"  # "pair" (eq. 31) | "all_pairs"
+    votes_risk: str = "voter"  # "voter" (rho_k = r_k) | "linear" (rho_k = 1)
+    perspective: str = "receiver"  # "receiver" | "own"
+    compromise_choice: str = "weighted_position_min"  # | "least_move"
+    capitulation: bool = True
+    q: float = 1.0
+    range: str = "positions"  # | "scale"
+    risk: str = "scholz"  # | "neutral"
+
+
+@dataclass
+class EUMRun:
+    """Raw kernel output on the flat ``(B, A)`` layout."""
+
+    positions: FloatArray  # (T+1, B, A)
+    median: FloatArray  # (T+1, B)
+    mean: FloatArray  # (T+1, B)
+    risk: FloatArray  # (T, B, A) risk exponents used in each round
+    # per round, per receiver (only when record=True): offer class, proposer, a, b
+    kind: np.ndarray | None = None  # (T, B, A) int8
+    partner: IntArray | None = None  # (T, B, A)
+    a: FloatArray | None = None  # (T, B, A)
+    b: FloatArray | None = None  # (T, B, A)
+    extra: dict[str, FloatArray] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# weighted statistics on the flat layout (models.md §1–2)
+
+
+def weighted_median_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
+    """``cs``-weighted median over the last axis, ``tie="lower"`` (models.md §2; Black 1948).
+
+    All-zero weights fall back to equal weights of present actors; no present actor gives NaN.
+    """
+    w = np.where(present, w, 0.0)
+    tot0 = w.sum(axis=-1, keepdims=True)
+    w = np.where(tot0 > 0, w, present.astype(np.float64))
+    xs = np.where(present, x, np.inf)
+    order = np.argsort(xs, axis=-1, kind="stable")
+    xs_s = np.take_along_axis(xs, order, axis=-1)
+    cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
+    half = cum[..., -1:] / 2.0
+    k = np.argmax(cum >= half - 1e-12 * cum[..., -1:], axis=-1)
+    out = np.take_along_axis(xs_s, k[..., None], axis=-1)[..., 0]
+    return np.asarray(np.where(present.any(axis=-1), out, np.nan), dtype=np.float64)
+
+
+def weighted_mean_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
+    """``cs``-weighted mean over the last axis (models.md §1), equal weights if all are zero."""
+    w = np.where(present, w, 0.0)
+    tot = w.sum(axis=-1)
+    n = present.sum(axis=-1)
+    xs = np.where(present, x, 0.0)
+    plain = xs.sum(axis=-1) / np.maximum(n, 1)
+    out = np.where(tot > 0, (w * xs).sum(axis=-1) / np.where(tot > 0, tot, 1.0), plain)
+    return np.asarray(np.where(n > 0, out, np.nan), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# probability of success (models.md §4 "Votes", "Probability"; Scholz et al. eqs. 28, 31)
+
+
+def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
+    """Batched ``searchsorted(side="left")``: ``#{k : sorted_rows[b, k] < queries[b, ...]}``.
+
+    ``sorted_rows`` (B, A) ascending (``inf`` allowed at the end); ``queries`` (B, ...). A
+    vectorised binary search: ``ceil(log2(A + 1))`` gathers over all queries at once.
+    """
+    B, A = sorted_rows.shape
+    q = queries.reshape(B, -1)
+    lo = np.zeros(q.shape, dtype=np.int64)
+    hi = np.full(q.shape, A, dtype=np.int64)
+    for _ in range(int(np.ceil(np.log2(A + 1)))):
+        active = lo < hi
+        m = (lo + hi) >> 1
+        v = np.take_along_axis(sorted_rows, np.minimum(m, A - 1), axis=1)
+        less = v < q
+        lo = np.where(active & less, m + 1, lo)
+        hi = np.where(active & ~less, m, hi)
+    return lo.reshape(queries.shape)
+
+
+def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -> FloatArray:
+    """``u_k(a) = (|x_k − x_a| / Δ)^{ρ_k}`` as ``(B, k, a)`` (models.md §4 "Votes", eq. 28).
+
+    ``rho=None`` is the linear case ``ρ_k = 1``.
+    """
+    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
+    if rho is None:
+        return d
+    with np.errstate(divide="ignore"):
+        return np.exp(rho[:, :, None] * np.log(d))  # d = 0 -> exp(-inf) = 0
+
+
+def success_probability(
+    x: FloatArray, w: FloatArray, present: BoolArray, delta: FloatArray, rho: FloatArray | None, prob: str
+) -> FloatArray:
+    """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Probability"), shape (B, A, A).
+
+    ``N_ij = Σ_k max(0, v_k(x_i, x_j))`` with ``v_k(a, b) = w_k[u_k(b) − u_k(a)]`` (eq. 28 up to a
+    factor 2); ``prob="pair"`` divides by ``Σ_k |v_k(x_i, x_j)|`` (eq. 31, so ``P_ij + P_ji = 1``),
+    ``prob="all_pairs"`` by ``Σ_k Σ_a Σ_b |v_k(x_a, x_b)|`` over all present positions.
+    ``P_ij = 0`` when ``x_i = x_j``.
+    """
+    B, A = x.shape
+    w = np.where(present, w, 0.0)
+    u = voter_disutility(x, delta, rho)  # (B, k, a)
+    xs = np.where(present, x, np.inf)
+    order = np.argsort(xs, axis=1)
+    ys = np.take_along_axis(xs, order, axis=1)
+    M = w[:, :, None] * u  # w_k u_k(x_a)
+    C = np.zeros((B, A + 1, A))
+    np.cumsum(np.take_along_axis(M, order[:, :, None], axis=1), axis=1, out=C[:, 1:, :])
+    S = C[:, A, :]  # Σ_k w_k u_k(x_a)
+    xi = x[:, :, None]
+    xj = x[:, None, :]
+    # voters strictly left of the midpoint are closer to the left option (equidistant voters add 0)
+    cut = count_less(ys, 0.5 * (xi + xj))
+    H = np.take_along_axis(C, cut, axis=1)  # H[b, i, j] = C[b, cut_ij, j]
+    G = H - H.transpose(0, 2, 1)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
+    Sd = S[:, None, :] - S[:, :, None]  # S_j − S_i
+    N = np.where(xi < xj, G, np.where(xi > xj, Sd - G, 0.0))
+    if prob == "pair":
+        D = N + N.transpose(0, 2, 1)
+    else:
+        # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values
+        us = np.sort(np.where(present[:, None, :], u, np.inf), axis=2)
+        n = present.sum(axis=1)[:, None, None]
+        m = np.arange(A)[None, None, :]
+        coef = np.where(m < n, 2 * m - n + 1, 0).astype(np.float64)
+        us = np.where(np.isfinite(us), us, 0.0)
+        D = (2.0 * (w * (coef * us).sum(axis=2)).sum(axis=1))[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        P = np.where(D > 0, N / np.where(D > 0, D, 1.0), 0.0)
+    return np.asarray(np.maximum(P, 0.0), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# expected utilities (models.md §4 "Utilities", "Expected utility"; Scholz et al. eqs. 15–25)
+
+
+def _pow(logbase: FloatArray, r: FloatArray) -> FloatArray:
+    """``base^r`` from ``log(base)`` (``base = 0`` -> 0 for ``r > 0``)."""
+    return np.exp(r * logbase)
+
+
+def expected_utilities(
+    x: FloatArray,
+    s: FloatArray,
+    P: FloatArray,
+    delta: FloatArray,
+    r: FloatArray,
+    q: float,
+    mu: FloatArray | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Receiver-view expected utilities ``(a, bt)`` of shape (B, A, A), both with exponent ``r_i``.
+
+    ``a[i, j] = E^i(U_ij)`` (i challenges j, as i sees it) and ``bt[i, j] = E^i(U_ji)`` (j
+    challenges i, as i sees it), eq. (25):
+    ``E^h(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]``
+    with ``U_s = 2 − 4(0.5 − 0.5δ)^r``, ``U_f = 2 − 4(0.5 + 0.5δ)^r``, ``U_sq = 2 − 4·0.5^r``
+    (eqs. 15, 16, 24) and, for ``Q < 1``, ``U_b``/``U_w`` at ``z = 0.25(|x_i − μ| + |x_i − x_j|)/Δ``,
+    ``T = 1`` iff ``|x_i − μ| < |x_i − x_j|`` (eqs. 22, 23). ``δ`` is symmetric, so ``U_s`` and
+    ``U_f`` are shared by both directions.
+    """
+    dist = np.abs(x[:, :, None] - x[:, None, :])
+    dl = np.minimum(dist / delta[:, None, None], 1.0)
+    rr = r[:, :, None]
+    with np.errstate(divide="ignore"):
+        As = _pow(np.log(0.5 - 0.5 * dl), rr)
+    Af = _pow(np.log(0.5 + 0.5 * dl), rr)
+    Us = 2.0 - 4.0 * As
+    Uf = 2.0 - 4.0 * Af
+    Usq = (2.0 - 4.0 * np.power(0.5, r))[:, :, None]
+    diff = Us - Uf
+    a = Us - s[:, None, :] * (1.0 - P) * diff - q * Usq
+    bt = Us - s[:, :, None] * (1.0 - P.transpose(0, 2, 1)) * diff - q * Usq
+    if q != 1.0 and mu is not None:
+        a = a - (1.0 - q) * _better_worse(x, dist, delta, mu, rr)
+        bt = bt - (1.0 - q) * _better_worse(x, dist, delta, mu, r[:, None, :]).transpose(0, 2, 1)
+    return a, bt
+
+
+def _better_worse(x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray) -> FloatArray:
+    """``T U_b + (1 − T) U_w`` for challenger ``i`` (row) and target ``j`` (eqs. 22, 23).
+
+    ``rr`` broadcasts the viewer's exponent: the row's for ``a``; for ``bt`` the caller passes the
+    column's and transposes, so the viewer is the target (the receiver).
+    """
+    dmu = np.abs(x - mu[:, None])[:, :, None]
+    z = 0.25 * (dmu + dist) / delta[:, None, None]
+    T = dmu < dist
+    base = np.where(T, 0.5 - z, 0.5 + z)
+    with np.errstate(divide="ignore"):
+        return np.asarray(2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rr), dtype=np.float64)
+
+
+def expected_utility_view(
+    x: FloatArray,
+    s: FloatArray,
+    P: FloatArray,
+    delta: FloatArray,
+    r_view: FloatArray,
+    q: float,
+    mu: FloatArray | None,
+) -> FloatArray:
+    """``E^h(U_ij)`` for every viewer ``h``: shape (B, H, A, A) with ``[b, h, i, j]`` (eq. 25).
+
+    O(A³) per issue: used once for the perspective (quadrant) chart, not inside the rounds.
+    """
+    B, A = x.shape
+    dist = np.abs(x[:, :, None] - x[:, None, :])[:, None]
+    dl = np.minimum(dist / delta[:, None, None, None], 1.0)
+    rh = r_view[:, :, None, None]
+    with np.errstate(divide="ignore"):
+        Us = 2.0 - 4.0 * _pow(np.log(0.5 - 0.5 * dl), rh)
+    Uf = 2.0 - 4.0 * _pow(np.log(0.5 + 0.5 * dl), rh)
+    Usq = 2.0 - 4.0 * np.power(0.5, rh)
+    sj = s[:, None, None, :]
+    Pp = P[:, None]
+    E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
+    if q != 1.0 and mu is not None:
+        dmu = np.abs(x - mu[:, None])[:, None, :, None]
+        z = 0.25 * (dmu + dist) / delta[:, None, None, None]
+        base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
+        with np.errstate(divide="ignore"):
+            E = E - (1.0 - q) * (2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rh))
+    return np.asarray(E, dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# risk exponents (models.md §4 "Risk"; Scholz et al. eqs. 33–34, Appendix steps 8–10)
+
+
+def risk_exponents(
+    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, delta: FloatArray, q: float, prob: str,
+    mu: FloatArray | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Risk exponents ``r_i`` and the all-linear probabilities used to get them.
+
+    With every ``r = 1`` (votes linear too): danger ``g_i = Σ_{j≠i} E^i(U_ji)``,
+    ``R_i = (2g_i − max g − min g)/(max g − min g)`` (0 if max = min), ``r_i = (1 − R_i/3)/(1 + R_i/3)``.
+    At ``r = 1`` the utilities are linear: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``, ``U_b = 4z``, ``U_w = −4z``.
+    """
+    P1 = success_probability(x, w, present, delta, None, prob)
+    dist = np.abs(x[:, :, None] - x[:, None, :])
+    dl = dist / delta[:, None, None]
+    # E1[c, t]: challenger c, target t, at r = 1 (eq. 25)
+    E1 = 2.0 * dl * (1.0 - 2.0 * s[:, None, :] * (1.0 - P1))
+    if q != 1.0 and mu is not None:
+        dmu = np.abs(x - mu[:, None])[:, :, None]
+        z = 0.25 * (dmu + dist) / delta[:, None, None]
+        E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
+    pair = present[:, :, None] & present[:, None, :]
+    g = np.where(pair, E1, 0.0).sum(axis=1)  # Σ_j E(U_ji): column sums (the diagonal is 0)
+    gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
+    gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
+    span = gmax - gmin
+    ok = np.isfinite(span) & (span > 0)
+    R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
+    r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
+    return np.asarray(np.where(present, r, 1.0), dtype=np.float64), P1
+
+
+# ---------------------------------------------------------------------------------------------
+# one round and the full run (models.md §4 "Offers", "Selection", "Round")
+
+
+def select_offers(
+    x: FloatArray, present: BoolArray, a: FloatArray, b: FloatArray, choice: str, capitulation: bool
+) -> tuple[FloatArray, np.ndarray, IntArray]:
+    """Classify every offer (Fig. 6) and pick one per receiver (§6.2); returns new positions,
+    the chosen class (int8, 0 = none) and the proposer index (-1 = none).
+
+    Offer from ``j`` to receiver ``i`` with ``a = E^i(U_ij)``, ``b`` the proposer's expected utility:
+    confrontation lost by i ``b > a > 0`` -> ``x_j``; compromise ``b > 0 > a``, ``b > |a|`` ->
+    ``x_i + (x_j − x_i)|a|/b`` (eq. 36); capitulation ``b > 0 > a``, ``|a| ≥ b`` -> ``x_j``.
+    First non-empty class in the order confrontation, compromise, capitulation; within
+    confrontation/capitulation the smallest move; within compromise ``least_move`` or
+    ``weighted_position_min`` (minimise ``(|a| x_i + |b| x_j)/(|a| + |b|)``); ties: lowest proposer.
+    """
+    B, A = x.shape
+    xi = x[:, :, None]
+    xj = x[:, None, :]
+    valid = present[:, :, None] & present[:, None, :] & (xi != xj)
+    dist = np.abs(xj - xi)
+    absa = np.abs(a)
+    conf = valid & (b > a) & (a > 0)
+    both = valid & (b > 0) & (a < 0)
+    comp = both & (b > absa)
+    cap = both & (absa >= b) if capitulation else np.zeros_like(both)
+    inf = np.inf
+    j_conf = np.argmin(np.where(conf, dist, inf), axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if choice == "least_move":
+            key = dist * absa / np.where(comp, b, 1.0)
+        else:
+            absb = np.abs(b)
+            key = (absa * xi + absb * xj) / np.where(comp, absa + absb, 1.0)
+    j_comp = np.argmin(np.where(comp, key, inf), axis=2)
+    j_cap = np.argmin(np.where(cap, dist, inf), axis=2)
+    has_conf = conf.any(axis=2)
+    has_comp = comp.any(axis=2)
+    has_cap = cap.any(axis=2)
+    kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, np.where(has_cap, CAPITULATION, NONE)))
+    j = np.where(has_conf, j_conf, np.where(has_comp, j_comp, np.where(has_cap, j_cap, 0)))
+    xpart = np.take_along_axis(x, j, axis=1)
+    aa = np.take_along_axis(a, j[:, :, None], axis=2)[:, :, 0]
+    bb = np.take_along_axis(b, j[:, :, None], axis=2)[:, :, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        comp_pos = x + (xpart - x) * np.abs(aa) / np.where(kind == COMPROMISE, bb, 1.0)
+    new = np.where(kind == COMPROMISE, comp_pos, np.where(kind != NONE, xpart, x))
+    partner = np.where(kind != NONE, j, -1)
+    return np.asarray(new, dtype=np.float64), kind.astype(np.int8), partner.astype(np.int64)
+
+
+def offer_values(
+    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, delta: FloatArray, st: EUMSettings
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b)`` on the current positions."""
+    mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
+    if st.risk == "scholz":
+        r, P1 = risk_exponents(x, w, s, present, delta, st.q, st.prob, mu)
+    else:
+        r, P1 = np.ones_like(x), None
+    if st.votes_risk == "linear":
+        P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob)
+    else:
+        P = success_probability(x, w, present, delta, r, st.prob)
+    a, bt = expected_utilities(x, s, P, delta, r, st.q, mu)
+    # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
+    b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
+    return r, P, a, b
+
+
+def run_eum(
+    x0: FloatArray,
+    w: FloatArray,
+    s: FloatArray,
+    present: BoolArray,
+    st: EUMSettings,
+    rounds: int,
+    *,
+    record: bool = False,
+) -> EUMRun:
+    """Run ``rounds`` rounds on the flat layout (B, A); positions on the unit scale.
+
+    ``Δ`` (models.md §4 "Range"): the range of the *initial* present positions
+    (``range="positions"``) or the unit scale width 1 (``range="scale"``); 1 where it is 0.
+    Rounds stop early once no element moves (the state is then fixed), the remaining rounds
+    repeat the last state.
+    """
+    x0 = np.asarray(x0, dtype=np.float64)
+    B, A = x0.shape
+    w = np.where(present, w, 0.0)
+    if st.range == "positions":
+        hi = np.where(present, x0, -np.inf).max(axis=1)
+        lo = np.where(present, x0, np.inf).min(axis=1)
+        delta = hi - lo
+        delta = np.where(np.isfinite(delta) & (delta > 0), delta, 1.0)
+    else:
+        delta = np.ones(B)
+    pos = np.empty((rounds + 1, B, A))
+    pos[0] = x0
+    risk = np.ones((rounds, B, A))
+    kinds = np.zeros((rounds, B, A), dtype=np.int8) if record else None
+    partners = np.full((rounds, B, A), -1, dtype=np.int64) if record else None
+    av = np.full((rounds, B, A), np.nan) if record else None
+    bv = np.full((rounds, B, A), np.nan) if record else None
+    x = x0.copy()
+    active = np.ones(B, dtype=bool)  # rows whose state may still change
+    for t in range(rounds):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            pos[t + 1 :] = x
+            break
+        xa, wa, sa, pa, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
+        r, _, a, b = offer_values(xa, wa, sa, pa, da, st)
+        new, kind, partner = select_offers(xa, pa, a, b, st.compromise_choice, st.capitulation)
+        risk[t, idx] = r
+        if record:
+            assert kinds is not None and partners is not None and av is not None and bv is not None
+            kinds[t, idx] = kind
+            partners[t, idx] = partner
+            jj = np.maximum(partner, 0)[:, :, None]
+            av[t, idx] = np.where(kind > 0, np.take_along_axis(a, jj, axis=2)[:, :, 0], np.nan)
+            bv[t, idx] = np.where(kind > 0, np.take_along_axis(b, jj, axis=2)[:, :, 0], np.nan)
+        moved = (new != xa).any(axis=1)
+        x[idx] = new
+        pos[t + 1] = x
+        active[idx[~moved]] = False
+    med = weighted_median_rows(pos, w[None], present[None])
+    mean = weighted_mean_rows(pos, w[None], present[None])
+    return EUMRun(pos, med, mean, risk, kinds, partners, av, bv)
+
+
+def perspective(
+    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, st: EUMSettings
+) -> tuple[FloatArray, FloatArray]:
+    """Data of the perspective (quadrant) chart at the initial positions.
+
+    Returns ``(E, r)``: ``E[b, h, i, j] = E^h(U_ij)`` for every viewer ``h`` (risk exponent
+    ``r_h``), and the risk exponents ``r`` (B, A). From ``h``'s view the point for rival ``j`` is
+    ``(E^h(U_hj), E^h(U_jh))``.
+    """
+    w = np.where(present, w, 0.0)
+    if st.range == "positions":
+        hi = np.where(present, x, -np.inf).max(axis=1)
+        lo = np.where(present, x, np.inf).min(axis=1)
+        delta = np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
+    else:
+        delta = np.ones(x.shape[0])
+    mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
+    r, P, _, _ = offer_values(x, w, s, present, delta, st)
+    return expected_utility_view(x, s, P, delta, r, st.q, mu), r
