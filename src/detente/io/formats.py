@@ -644,3 +644,174 @@ def write_decide(scenario: Scenario) -> str:
 
 def _semi(text: str) -> str:
     return " ".join(str(text).replace(";", ",").split())
+
+
+# ----------------------------------------------------------------------------------------------
+# Bueno de Mesquita style tables
+# ----------------------------------------------------------------------------------------------
+BDM_ACTOR = ("actor", "stakeholder", "name", "player")
+BDM_CAP = ("capability", "resources", "clout", "power", "influence")
+
+
+def _header_index(header: list[str], names: tuple[str, ...]) -> int | None:
+    low = [h.strip().lower() for h in header]
+    for n in names:
+        if n in low:
+            return low.index(n)
+    return None
+
+
+def check_delimiter(first_line: str, label: str, expected: str = ",") -> None:
+    """Raise a clear error when a CSV header uses ``;`` or tabs where commas are expected."""
+    if expected in first_line:
+        return
+    for d, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|' characters")):
+        if d in first_line:
+            raise _fail(
+                label,
+                1,
+                "delimiter",
+                f"the header is separated by {word} (expected a comma-separated file; "
+                f"re-save it with ',' as delimiter)",
+            )
+
+
+def read_bdm_table(source: Source, *, name: str | None = None, issue: str = "issue") -> Scenario:
+    """Read a Bueno de Mesquita style table: one actor per row, one issue.
+
+    Header (case-insensitive): ``Actor|Stakeholder|Name|Player``, ``Capability|Resources|Clout|Power``,
+    ``Position``, ``Salience``. Salience on 0-1, or on 0-100 (detected: any value above 1) and divided by
+    100. The scale is 0-100 when positions lie in [0, 100] and reach above 50, else [min, max] of the
+    positions.
+    """
+    text, label = source_text(source, name=name)
+    first = text.lstrip("\ufeff").splitlines()[0]
+    check_delimiter(first, label)
+    rows = [(n + 1, _trim(r)) for n, r in enumerate(_csv_rows(text))]
+    rows = [(n, r) for n, r in rows if r]
+    ln_h, header = rows[0]
+    ia, ic = _header_index(header, BDM_ACTOR), _header_index(header, BDM_CAP)
+    ip, isal = _header_index(header, ("position",)), _header_index(header, ("salience",))
+    for idx, what in (
+        (ia, "Actor|Stakeholder|Name"),
+        (ic, "Capability|Resources|Clout|Power"),
+        (ip, "Position"),
+        (isal, "Salience"),
+    ):
+        if idx is None:
+            raise _fail(
+                label,
+                ln_h,
+                "header",
+                f"no {what} column (expected Actor, Capability, Position, Salience; "
+                f"received {', '.join(header)})",
+            )
+    assert ia is not None and ic is not None and ip is not None and isal is not None
+    recs: list[tuple[int, str, float, float, float]] = []
+    seen: dict[str, int] = {}
+    for ln, r in rows[1:]:
+        if len(r) < len(header):
+            r = r + [""] * (len(header) - len(r))
+        aid = r[ia]
+        if not aid:
+            raise _fail(label, ln, header[ia], "is empty (expected an actor name)")
+        if aid in seen:
+            raise _fail(
+                label,
+                ln,
+                header[ia],
+                f"duplicate actor {aid!r} (expected unique names; first on line {seen[aid]})",
+            )
+        seen[aid] = ln
+        cap = _num(r[ic], label, ln, header[ic])
+        pos = _num(r[ip], label, ln, header[ip])
+        sal = _num(r[isal], label, ln, header[isal])
+        assert cap is not None and pos is not None and sal is not None
+        if cap < 0:
+            raise _fail(label, ln, header[ic], f"{cap:g} is negative (expected a number >= 0)")
+        if sal < 0:
+            raise _fail(label, ln, header[isal], f"{sal:g} is negative (expected 0 to 1 or 0 to 100)")
+        recs.append((ln, aid, cap, pos, sal))
+    if not recs:
+        raise _fail(label, None, "rows", "no actor rows (expected one row per actor)")
+    div = _salience_divisor([r[4] for r in recs])
+    for ln, _a, _c, _p, s in recs:
+        if s / div > 1:
+            raise _fail(label, ln, header[isal], f"{s:g} is above range (expected 0 to 1 or 0 to 100)")
+    positions = [r[3] for r in recs]
+    lo, hi = min(positions), max(positions)
+    if lo >= 0 and hi <= 100 and hi > 50:
+        lo, hi = 0.0, 100.0
+    if hi <= lo:
+        hi = lo + 1.0
+    ev = _coding("Bueno de Mesquita", label)
+    stem = Path(label).stem if not label.startswith("<") else "bdm-table"
+    return _build(
+        label,
+        id=slug(stem),
+        title=stem,
+        sources=(f"Bueno de Mesquita style table {Path(label).name}",),
+        actors=tuple(Actor(id=a, name=a, capability=c) for _, a, c, _, _ in recs),
+        issues=(Issue(id=issue, name=issue, scale=Scale(low=lo, high=hi, labels=(f"{lo:g}", f"{hi:g}"))),),
+        stances=tuple(
+            Stance(actor=a, issue=issue, position=p, salience=s / div, evidence=ev) for _, a, _, p, s in recs
+        ),
+        metadata=(("format", "bdm"), ("bdm.salience_scale", "0-100" if div == 100 else "0-1")),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# detection from content
+# ----------------------------------------------------------------------------------------------
+def detect_format(text: str, name: str = "<text>") -> FormatName:
+    """Guess a text file's format from its content (extension not used).
+
+    XML root -> ``ktab-xml``; ``#A``/``'#A'`` rows -> ``decide``; a KTAB title line followed by an
+    ``Actor, Description, Influence|Power`` header -> ``ktab-csv``; a header with ``isnr``/``prnr`` ->
+    ``deu`` (also ``issue_id``: the derived DEU tables); a header with actor, issue, position, salience -> ``csv`` (native long table); a header with
+    an actor column and ``Position`` -> ``bdm``; ``{``/``[`` -> ``json``; anything else -> ``yaml``.
+    """
+    t = text.lstrip("\ufeff \t\r\n")
+    if t.startswith("<"):
+        return "ktab-xml"
+    if t.startswith("{") or t.startswith("["):
+        return "json"
+    if decide_dialect(t) is not None:
+        return "decide"
+    lines = [ln for ln in t.splitlines()[:3]]
+    if not lines:
+        return "yaml"
+    first = lines[0]
+    low_first = re.split(r"[,;\t|]", first.lower())
+    low_first = [c.strip().strip('"') for c in low_first]
+    if {"isnr", "prnr", "isnrnmc", "issue_id"} & set(low_first):
+        return "deu"
+    if len(lines) >= 2:
+        second = [c.strip().lower() for c in _trim(next(csv.reader([lines[1]], skipinitialspace=True), []))]
+        head1 = _trim(next(csv.reader([first], skipinitialspace=True), []))
+        if (
+            len(second) >= 3
+            and second[0] == "actor"
+            and second[2] in _KTAB_CAP
+            and len(head1) >= 3
+            and re.fullmatch(r"\d+", head1[-1].strip())
+            and re.fullmatch(r"\d+", head1[-2].strip())
+        ):
+            return "ktab-csv"
+    cols = set(low_first)
+    if {"actor", "issue", "position", "salience"} <= cols:
+        return "csv"
+    if cols & set(BDM_ACTOR) and "position" in cols:
+        return "bdm"
+    return "yaml"
+
+
+def read_deu_refusal(name: str) -> InputFileError:
+    """The error for a DEU dataset given where a scenario is expected."""
+    return _fail(
+        name,
+        1,
+        "format",
+        "this is a DEU (Decision-making in the EU) dataset with many issues and outcomes, not one scenario "
+        "(expected a scenario file; use `detente backtest` for DEU data)",
+    )
