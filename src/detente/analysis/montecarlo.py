@@ -1,0 +1,333 @@
+"""Monte Carlo ensembles: perturbed draws of a scenario, run through any model in chunks.
+
+Randomness (docs/uncertainty.md §Reproducibility): the one ``seed`` becomes a root
+``SeedSequence``; draw ``d`` owns the children ``(d, 0)`` (its input noise) and ``(d, 1)`` (the
+model's generator, used by stochastic models only), i.e. ``root.spawn(n)[d].spawn(2)[j]``.
+Nothing random depends on the chunk a draw falls in, so a sweep gives bit-identical numbers for
+any ``chunk_size``, in-process, on a process pool or on a Dask cluster.
+
+Chunks (``chunk_size`` draws each) bound memory: a deterministic, batched model receives a whole
+chunk in one ``predict`` call with a leading draw axis; stochastic or unbatched models are called
+once per draw with that draw's generator. ``chunk_size=1`` calls every model once per draw on
+unbatched ``(A, I)`` arrays: the reference the batched path must reproduce.
+
+Peak memory of one chunk of ``K`` draws, ``A`` actors, ``I`` issues (bytes, float64)::
+
+    M(K) ≈ K·A·I·(8·6 + 1)          inputs, noise and the bool mask
+         + K·A·A·I·8·c               pairwise temporaries of the model (c ≈ 8 for EUM, 0 for
+                                     compromise/median)
+
+:func:`default_chunk_size` picks the largest ``K`` with ``M(K) <= 256 MiB`` (capped at 4096).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from detente._typing import BoolArray, FloatArray
+from detente.core.arrays import ScenarioArrays, to_arrays
+from detente.core.perturb import Perturbation
+from detente.core.results import Prediction
+from detente.core.scenario import Scenario
+from detente.errors import ConvergenceWarning, ModelConfigError
+
+MEMORY_BUDGET = 256 * 2**20  # bytes per chunk (see module docstring)
+MAX_CHUNK = 4096
+PAIRWISE_TEMPORARIES = 8  # c in the peak-memory formula (EUM-like models)
+LOW_HIGH_SIGMAS = 3.92  # a stance's [low, high] is read as its 95 % range: sd = (high - low) / 3.92
+
+
+@dataclass(frozen=True, slots=True)
+class DrawSpec:
+    """Everything needed to build any draw (picklable; shipped to workers).
+
+    ``base`` (A, I) unit-scale arrays; ``pos_sd``/``pos_low``/``pos_high`` (A, I) per-stance
+    position noise and clip range on the unit scale; scalar global levels for the rest.
+    """
+
+    base: ScenarioArrays
+    pos_sd: FloatArray
+    pos_low: FloatArray
+    pos_high: FloatArray
+    salience_sd: float
+    capability_sd: float
+    dropout: float
+    scales: tuple[tuple[float, float], ...]
+
+
+def prepare(source: Scenario | ScenarioArrays, perturbation: Perturbation | None = None) -> DrawSpec:
+    """Resolve the per-stance uncertainty of a scenario plus the global levels into a :class:`DrawSpec`.
+
+    Stance ``sd`` (issue units) wins over ``low``/``high`` (read as a 95 % range, clipped to it),
+    which wins over ``perturbation.position_sd`` (share of the scale width).
+
+    Examples
+    --------
+    >>> from detente.core import Actor, Issue, Scale, Scenario, Stance
+    >>> sc = Scenario(id="t", actors=(Actor(id="a"),), issues=(Issue(id="x", scale=Scale(low=0, high=10)),),
+    ...               stances=(Stance(actor="a", issue="x", position=5, salience=1, sd=2.0),))
+    >>> float(prepare(sc).pos_sd[0, 0])
+    0.2
+    """
+    pert = Perturbation() if perturbation is None else perturbation
+    if isinstance(source, ScenarioArrays):
+        base = source
+        A, I = base.n_actors, base.n_issues
+        sd = np.full((A, I), pert.position_sd)
+        return DrawSpec(
+            base,
+            sd,
+            np.zeros((A, I)),
+            np.ones((A, I)),
+            pert.salience_sd,
+            pert.capability_sd,
+            pert.dropout,
+            tuple((0.0, 1.0) for _ in range(I)),
+        )
+    base = to_arrays(source)
+    A, I = base.n_actors, base.n_issues
+    sd = np.full((A, I), pert.position_sd)
+    lo = np.zeros((A, I))
+    hi = np.ones((A, I))
+    if pert.use_stances:
+        aidx = {a: k for k, a in enumerate(source.actor_ids)}
+        iidx = {i: k for k, i in enumerate(source.issue_ids)}
+        for s in source.stances:
+            a, i = aidx[s.actor], iidx[s.issue]
+            scale = source.issues[i].scale
+            if s.low is not None and s.high is not None:
+                lo[a, i] = max(0.0, scale.to_unit(s.low))
+                hi[a, i] = min(1.0, scale.to_unit(s.high))
+                sd[a, i] = (s.high - s.low) / scale.width / LOW_HIGH_SIGMAS
+            if s.sd is not None:
+                sd[a, i] = s.sd / scale.width
+    scales = tuple((it.scale.low, it.scale.high) for it in source.issues)
+    return DrawSpec(base, sd, lo, hi, pert.salience_sd, pert.capability_sd, pert.dropout, scales)
+
+
+def draw_seed(root: np.random.SeedSequence, draw: int, stream: int) -> np.random.SeedSequence:
+    """``root.spawn(n)[draw].spawn(2)[stream]`` without spawning the siblings (stream 0 = inputs, 1 = model)."""
+    return np.random.SeedSequence(
+        root.entropy, spawn_key=(*root.spawn_key, draw, stream), pool_size=root.pool_size
+    )
+
+
+def draw_arrays(spec: DrawSpec, root: np.random.SeedSequence, start: int, stop: int) -> ScenarioArrays:
+    """Perturbed arrays for draws ``start..stop-1`` with a leading draw axis ``(K, A, I)``.
+
+    Each draw uses only its own generator (``draw_seed(root, d, 0)``): three standard normal
+    (A, I) blocks for position, salience, capability, then A uniforms for drop-out.
+    """
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    K = stop - start
+    z = np.empty((K, 3, A, I))
+    u = np.empty((K, A))
+    for k in range(K):
+        g = np.random.Generator(np.random.PCG64(draw_seed(root, start + k, 0)))
+        z[k] = g.standard_normal((3, A, I))
+        u[k] = g.random(A)
+    pos = np.clip(b.position + spec.pos_sd * z[:, 0], spec.pos_low, spec.pos_high)
+    sal = np.clip(b.salience + spec.salience_sd * z[:, 1], 0.0, 1.0)
+    cap = b.capability * np.exp(spec.capability_sd * z[:, 2])
+    present = np.broadcast_to(b.present, (K, A, I))
+    if spec.dropout > 0.0:
+        stay = u >= spec.dropout  # (K, A)
+        cand = present & stay[:, :, None]
+        # a draw that would empty an issue keeps everyone (documented rule)
+        empties = np.asarray((b.present.any(axis=-2) & ~cand.any(axis=-2)).any(axis=-1))  # (K,)
+        present = np.where(empties[:, None, None], present, cand)
+    out = ScenarioArrays(
+        b.actor_ids,
+        b.issue_ids,
+        np.where(present, pos, b.position),
+        np.where(present, sal, 0.0),
+        np.where(present, cap, 0.0),
+        np.ascontiguousarray(present),
+        np.broadcast_to(b.reference, (K, I)).copy(),
+    )
+    return out.readonly()
+
+
+def _statuses(pred: Prediction, shape: tuple[int, ...]) -> np.ndarray:
+    return np.broadcast_to(np.asarray(pred.diagnostics.status).astype("<U12"), shape)
+
+
+def run_chunk(
+    model: Any, spec: DrawSpec, root: np.random.SeedSequence, start: int, stop: int, unbatched: bool = False
+) -> tuple[FloatArray, np.ndarray]:
+    """Outcomes (K, I) on the unit scale and statuses (K, I) of draws ``start..stop-1``.
+
+    Lives in an importable module so process pools and Dask workers can run it.
+    """
+    arrays = draw_arrays(spec, root, start, stop)
+    K, I = stop - start, spec.base.n_issues
+    info = type(model).info
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)  # statuses are recorded instead
+        if info.stochastic or unbatched or not info.batched:
+            outs = np.empty((K, I))
+            stats = np.empty((K, I), dtype="<U12")
+            for k in range(K):
+                rng = np.random.Generator(np.random.PCG64(draw_seed(root, start + k, 1)))
+                pred = model.predict(arrays.take(k), rng)
+                outs[k] = pred.outcome
+                stats[k] = _statuses(pred, (I,))
+            return outs, stats
+        pred = model.predict(arrays, np.random.Generator(np.random.PCG64(draw_seed(root, start, 1))))
+        return np.asarray(pred.outcome, dtype=np.float64).reshape(K, I), _statuses(pred, (K, I)).copy()
+
+
+@dataclass(frozen=True, slots=True)
+class Ensemble:
+    """A sweep's result for one model (unit scale; see :func:`detente.analysis.summary.summarize`).
+
+    ``outcomes`` (n_draws, I); ``statuses`` (n_draws, I); ``seed`` as given and the root
+    ``entropy`` actually used; chunk layout ``chunk_size``/``n_chunks``; the perturbation; the base
+    positions and presence (A, I) and the issue scales for read-outs in issue units.
+    """
+
+    model: str
+    params: dict[str, Any]
+    dynamic: bool
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    outcomes: FloatArray
+    statuses: np.ndarray
+    seed: int | None
+    entropy: int
+    chunk_size: int
+    n_chunks: int
+    perturbation: Perturbation
+    base_position: FloatArray
+    base_present: BoolArray
+    scales: tuple[tuple[float, float], ...]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_draws(self) -> int:
+        return int(self.outcomes.shape[0])
+
+    def raw_outcomes(self) -> FloatArray:
+        """Outcomes (n_draws, I) in the issues' own units."""
+        lo = np.array([s[0] for s in self.scales])
+        hi = np.array([s[1] for s in self.scales])
+        return np.asarray(lo + self.outcomes * (hi - lo), dtype=np.float64)
+
+
+def default_chunk_size(
+    n_actors: int, n_issues: int, *, budget: int = MEMORY_BUDGET, pairwise: int = PAIRWISE_TEMPORARIES
+) -> int:
+    """Largest K with ``K·A·I·(49 + 8·c·A) <= budget`` (module docstring), in ``[1, 4096]``.
+
+    >>> default_chunk_size(20, 10)
+    1049
+    """
+    per_draw = n_actors * n_issues * (49 + 8 * pairwise * n_actors)
+    return int(max(1, min(MAX_CHUNK, budget // max(per_draw, 1))))
+
+
+def chunk_layout(n_draws: int, chunk_size: int) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` of fixed-size chunks (the last may be shorter)."""
+    return [(s, min(s + chunk_size, n_draws)) for s in range(0, n_draws, chunk_size)]
+
+
+def _check_int(name: str, value: object, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < low:
+        raise ModelConfigError(name, f"an integer >= {low}", value)
+    return int(value)
+
+
+def run_ensemble(
+    model: Any,
+    source: Scenario | ScenarioArrays | DrawSpec,
+    perturbation: Perturbation | None = None,
+    *,
+    n_draws: int,
+    seed: int | None = 0,
+    chunk_size: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Ensemble:
+    """Run ``model`` on ``n_draws`` perturbed copies of a scenario.
+
+    ``executor`` is any ``concurrent.futures.Executor`` (``None`` = in-process; a process pool;
+    a Dask ``Client.get_executor()``); ``progress`` is called with the number of draws finished
+    after each chunk. Results do not depend on ``chunk_size`` or the executor.
+
+    Examples
+    --------
+    >>> from detente.io.builtin import load_builtin
+    >>> from detente.models import get_model
+    >>> sc = load_builtin("emission-standards-1994")
+    >>> a = run_ensemble(get_model("median"), sc, n_draws=50, seed=3, chunk_size=1)
+    >>> b = run_ensemble(get_model("median"), sc, n_draws=50, seed=3, chunk_size=7)
+    >>> bool((a.outcomes == b.outcomes).all())
+    True
+    """
+    n = _check_int("n_draws", n_draws, 1)
+    spec = source if isinstance(source, DrawSpec) else prepare(source, perturbation)
+    pert = Perturbation() if perturbation is None else perturbation
+    A, I = spec.base.n_actors, spec.base.n_issues
+    k = default_chunk_size(A, I) if chunk_size is None else _check_int("chunk_size", chunk_size, 1)
+    k = min(k, n)
+    root = np.random.SeedSequence(seed)
+    layout = chunk_layout(n, k)
+    unbatched = k == 1
+    outcomes = np.empty((n, I))
+    statuses = np.empty((n, I), dtype="<U12")
+    if executor is None:
+        for s, e in layout:
+            outcomes[s:e], statuses[s:e] = run_chunk(model, spec, root, s, e, unbatched)
+            if progress is not None:
+                progress(e - s)
+    else:
+        futures = {executor.submit(run_chunk, model, spec, root, s, e, unbatched): (s, e) for s, e in layout}
+        for fut in as_completed(futures):
+            s, e = futures[fut]
+            outcomes[s:e], statuses[s:e] = fut.result()
+            if progress is not None:
+                progress(e - s)
+    info = type(model).info
+    params = _params(model)
+    entropy = root.entropy
+    return Ensemble(
+        model=info.name,
+        params=params,
+        dynamic=bool(info.dynamic),
+        actor_ids=spec.base.actor_ids,
+        issue_ids=spec.base.issue_ids,
+        outcomes=outcomes,
+        statuses=statuses,
+        seed=seed,
+        entropy=int(entropy) if isinstance(entropy, (int, np.integer)) else 0,
+        chunk_size=k,
+        n_chunks=len(layout),
+        perturbation=pert,
+        base_position=np.asarray(spec.base.position, dtype=np.float64),
+        base_present=np.asarray(spec.base.present, dtype=bool),
+        scales=spec.scales,
+    )
+
+
+def _params(model: Any) -> dict[str, Any]:
+    fields = getattr(type(model), "__dataclass_fields__", {})
+    return {name: getattr(model, name) for name in fields}
+
+
+def with_actor_absent(arrays: ScenarioArrays, actors: Sequence[int]) -> ScenarioArrays:
+    """Copy of ``arrays`` (no batch axis) with the given actors marked absent on every issue."""
+    present = np.array(arrays.present, copy=True)
+    present[list(actors), :] = False
+    return replace(
+        arrays,
+        present=present,
+        salience=np.where(present, arrays.salience, 0.0),
+        capability=np.where(present, arrays.capability, 0.0),
+    )

@@ -1,0 +1,214 @@
+"""Sensitivity of a forecast: knock-out of each actor and a one-at-a-time tornado.
+
+- **Knock-out**: the forecast with actor ``a`` absent on every issue, and the change it makes
+  (issue units). An issue left with nobody present gets NaN.
+- **Tornado** (one-at-a-time; Saltelli et al. 2008, *Global Sensitivity Analysis*, ch. 1): each
+  stance's position, salience and capability is set to the 5th and 95th percentile of its own
+  uncertainty (the distribution a sweep draws from, :mod:`detente.core.perturb`), all else at
+  the base values: position ``x ± 1.645·sd`` clipped to its range, salience ``s ± 1.645·sd_s``
+  clipped to [0, 1], capability ``c·exp(±1.645·sd_c)``. The swing ``|f(high) − f(low)|`` of each
+  issue's forecast ranks the inputs.
+
+All variants run as one batched ``predict`` call for deterministic batched models; stochastic
+models get the same seed for every variant (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from detente._typing import FloatArray
+from detente.analysis.montecarlo import DrawSpec, prepare
+from detente.core.arrays import ScenarioArrays
+from detente.core.perturb import Perturbation
+from detente.core.rng import as_generator
+from detente.core.scenario import Scenario
+
+Z90 = 1.6448536269514722  # standard normal 95th percentile
+INPUTS: tuple[str, ...] = ("position", "salience", "capability")
+
+
+def predict_batch(model: Any, arrays: ScenarioArrays, seed: int | None = 0) -> FloatArray:
+    """Unit-scale outcomes (B, I) of a (B, A, I) batch: one call if the model is deterministic and batched,
+    else one call per element, each with a fresh generator from ``seed`` (common random numbers)."""
+    info = type(model).info
+    B = arrays.batch_shape[0]
+    if info.stochastic or not info.batched:
+        return np.stack(
+            [
+                np.asarray(model.predict(arrays.take(b), as_generator(seed)).outcome, dtype=np.float64)
+                for b in range(B)
+            ]
+        )
+    return np.asarray(model.predict(arrays, as_generator(seed)).outcome, dtype=np.float64).reshape(
+        B, arrays.n_issues
+    )
+
+
+def stack_arrays(
+    base: ScenarioArrays,
+    position: FloatArray,
+    salience: FloatArray,
+    capability: FloatArray,
+    present: np.ndarray,
+) -> ScenarioArrays:
+    """Batch (B, A, I) arrays from per-variant inputs, with the base reference repeated."""
+    B = position.shape[0]
+    return replace(
+        base,
+        position=np.ascontiguousarray(position),
+        salience=np.ascontiguousarray(np.where(present, salience, 0.0)),
+        capability=np.ascontiguousarray(np.where(present, capability, 0.0)),
+        present=np.ascontiguousarray(present),
+        reference=np.broadcast_to(base.reference, (B, base.n_issues)).copy(),
+    ).readonly()
+
+
+def _to_raw(unit: FloatArray, scales: tuple[tuple[float, float], ...]) -> FloatArray:
+    lo = np.array([s[0] for s in scales])
+    hi = np.array([s[1] for s in scales])
+    return np.asarray(lo + unit * (hi - lo), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Knockout:
+    """``base`` (I,), ``without`` (A, I) forecasts without each actor, ``delta = without − base``; issue units."""
+
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    base: FloatArray
+    without: FloatArray
+    delta: FloatArray
+
+    def ranked(self, issue: str) -> list[tuple[str, float]]:
+        """(actor, change) by decreasing absolute change on ``issue`` (NaN last)."""
+        i = self.issue_ids.index(issue)
+        d = self.delta[:, i]
+        order = sorted(
+            range(len(d)), key=lambda a: (not np.isfinite(d[a]), -abs(d[a]) if np.isfinite(d[a]) else 0, a)
+        )
+        return [(self.actor_ids[a], float(d[a])) for a in order]
+
+
+def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockout:
+    """Forecast without each actor in turn.
+
+    Examples
+    --------
+    >>> from detente.core import Actor, Issue, Scenario, Stance
+    >>> sc = Scenario(id="t", actors=(Actor(id="a"), Actor(id="b"), Actor(id="c")), issues=(Issue(id="x"),),
+    ...     stances=tuple(Stance(actor=k, issue="x", position=p, salience=1) for k, p in zip("abc", (0, 30, 90))))
+    >>> from detente.models import get_model
+    >>> ko = knockout(get_model("compromise"), sc)
+    >>> [round(float(v), 6) for v in ko.delta[:, 0]]
+    [20.0, 10.0, -30.0]
+    """
+    spec = prepare(scenario, Perturbation.none())
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    present = np.broadcast_to(b.present, (A + 1, A, I)).copy()
+    for a in range(A):
+        present[a + 1, a, :] = False
+    arr = stack_arrays(
+        b,
+        np.broadcast_to(b.position, (A + 1, A, I)),
+        np.broadcast_to(b.salience, (A + 1, A, I)),
+        np.broadcast_to(b.capability, (A + 1, A, I)),
+        present,
+    )
+    out = predict_batch(model, arr, seed)
+    empty = ~present.any(axis=-2)  # (A+1, I)
+    out = np.where(empty, np.nan, out)
+    raw = _to_raw(out, spec.scales)
+    return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0])
+
+
+@dataclass(frozen=True, slots=True)
+class TornadoCase:
+    actor: str
+    input: str
+    issue: str  # the issue whose stance is varied
+    low: float  # input values (issue units for position)
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tornado:
+    """One-at-a-time results: ``out_low``/``out_high`` (C, I) forecasts (issue units) per case."""
+
+    issue_ids: tuple[str, ...]
+    base: FloatArray
+    cases: tuple[TornadoCase, ...]
+    out_low: FloatArray
+    out_high: FloatArray
+
+    @property
+    def swing(self) -> FloatArray:
+        """(C, I) absolute change of each forecast between the low and the high setting."""
+        return np.asarray(np.abs(self.out_high - self.out_low), dtype=np.float64)
+
+    def top(self, issue: str, n: int = 5) -> list[tuple[TornadoCase, float, float, float]]:
+        """The ``n`` cases that move ``issue`` most: (case, forecast at low, at high, swing); zero swings dropped."""
+        i = self.issue_ids.index(issue)
+        sw = self.swing[:, i]
+        order = sorted((c for c in range(len(self.cases)) if sw[c] > 0), key=lambda c: (-sw[c], c))[:n]
+        return [
+            (self.cases[c], float(self.out_low[c, i]), float(self.out_high[c, i]), float(sw[c]))
+            for c in order
+        ]
+
+
+def _ranges(spec: DrawSpec, a: int, i: int) -> dict[str, tuple[float, float]]:
+    b = spec.base
+    x, s, c = float(b.position[a, i]), float(b.salience[a, i]), float(b.capability[a, i])
+    dx = Z90 * float(spec.pos_sd[a, i])
+    ds = Z90 * spec.salience_sd
+    fc = float(np.exp(Z90 * spec.capability_sd))
+    return {
+        "position": (max(float(spec.pos_low[a, i]), x - dx), min(float(spec.pos_high[a, i]), x + dx)),
+        "salience": (max(0.0, s - ds), min(1.0, s + ds)),
+        "capability": (c / fc, c * fc),
+    }
+
+
+def tornado(
+    model: Any, scenario: Scenario, perturbation: Perturbation | None = None, *, seed: int | None = 0
+) -> Tornado:
+    """One-at-a-time swings of every stance's position, salience and capability (module docstring).
+
+    Examples
+    --------
+    >>> from detente.io.builtin import load_builtin
+    >>> from detente.models import get_model
+    >>> t = tornado(get_model("compromise"), load_builtin("emission-standards-1994"))
+    >>> t.top("emission", 1)[0][0].input in ("position", "salience", "capability")
+    True
+    """
+    spec = prepare(scenario, perturbation)
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    cells = [(a, i) for a in range(A) for i in range(I) if b.present[a, i]]
+    C = len(cells) * len(INPUTS)
+    pos = np.broadcast_to(b.position, (2 * C + 1, A, I)).copy()
+    sal = np.broadcast_to(b.salience, (2 * C + 1, A, I)).copy()
+    cap = np.broadcast_to(b.capability, (2 * C + 1, A, I)).copy()
+    cases: list[TornadoCase] = []
+    k = 0
+    for a, i in cells:
+        lo_hi = _ranges(spec, a, i)
+        width = spec.scales[i][1] - spec.scales[i][0]
+        for name in INPUTS:
+            lo, hi = lo_hi[name]
+            target = {"position": pos, "salience": sal, "capability": cap}[name]
+            target[1 + 2 * k, a, i] = lo
+            target[2 + 2 * k, a, i] = hi
+            if name == "position":
+                lo, hi = spec.scales[i][0] + lo * width, spec.scales[i][0] + hi * width
+            cases.append(TornadoCase(b.actor_ids[a], name, b.issue_ids[i], lo, hi))
+            k += 1
+    present = np.broadcast_to(b.present, (2 * C + 1, A, I))
+    out = _to_raw(predict_batch(model, stack_arrays(b, pos, sal, cap, present), seed), spec.scales)
+    return Tornado(b.issue_ids, out[0], tuple(cases), out[1::2], out[2::2])
