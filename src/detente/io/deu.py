@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from detente.analysis.backtest import Case
 from detente.analysis.capabilities import (
     CAPABILITY_RULES,
     REGIMES,
@@ -41,6 +42,7 @@ from detente.analysis.capabilities import (
     select_regime,
     votes_table,
 )
+from detente.core.arrays import to_arrays
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, DecisionRule, Issue, Scenario, Stance
 from detente.errors import InputFileError
@@ -502,3 +504,23 @@ def merge_proposal(scenarios: Sequence[Scenario]) -> Scenario:
         stances=tuple(s for sc in scenarios for s in sc.stances),
         metadata=(("proposal_id", pid),),
     )
+
+
+def backtest_cases(scenarios: Sequence[Scenario]) -> tuple[list[Case], dict[str, dict[str, str]]]:
+    """Group per-issue DEU scenarios by proposal (``prnr``, first-appearance order) into backtest
+    cases, plus per-issue metadata (procedure, rule, regime, ...) for subgroup reports."""
+    by_prop: dict[str, list[Scenario]] = {}
+    for sc in scenarios:
+        by_prop.setdefault(sc.meta("proposal_id") or sc.id, []).append(sc)
+    cases: list[Case] = []
+    meta: dict[str, dict[str, str]] = {}
+    for pid, group in by_prop.items():
+        merged = merge_proposal(group)
+        arrays = to_arrays(merged)
+        outcome = np.array([np.nan if outcome_of(sc) is None else outcome_of(sc) for sc in group], dtype=np.float64)
+        lo = np.array([i.scale.low for i in merged.issues])
+        hi = np.array([i.scale.high for i in merged.issues])
+        cases.append(Case(pid, arrays, outcome, lo, hi))
+        for sc in group:
+            meta[sc.id] = dict(sc.metadata)
+    return cases, meta

@@ -20,6 +20,7 @@ _BUILTIN: dict[str, str] = {
     "eum": "detente.models.eum:ExpectedUtility",
     "exchange": "detente.models.exchange:Exchange",
     "smp": "detente.models.smp:SpatialModel",
+    "anchored": "detente.models.anchored:Anchored",
 }
 
 MODELS: Mapping[str, str] = MappingProxyType(_BUILTIN)

@@ -1,0 +1,323 @@
+"""Backtest metrics, proposal bootstrap, paired differences and the model runner (validation.md §2).
+
+Pure (numpy only). Inputs are per-issue arrays on the 0–100 scale plus a group label per issue
+(the proposal id, ``prnr``); resampling is over groups, never issues.
+
+- point metrics: MAE (primary), RMSE, median absolute error, hit rate ``|e| ≤ 10``, MAE averaged
+  per proposal;
+- probabilistic: CRPS with the ensemble estimator ``E|X − y| − ½E|X − X'|`` (Gneiting & Raftery
+  2007, eq. 21), central-interval coverage;
+- uncertainty: bootstrap by proposal (2,000 draws, ``numpy.random.default_rng(1)``, percentile
+  95 % interval); model comparisons use paired per-issue differences ``|e_a| − |e_b|`` with the
+  same bootstrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detente._typing import FloatArray, IntArray
+from detente.core.arrays import ScenarioArrays
+from detente.core.rng import as_generator
+
+HIT_THRESHOLD = 10.0
+N_DRAWS = 2000
+BOOT_SEED = 1
+
+
+# --------------------------------------------------------------------------- point metrics
+def _valid(pred: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    p = np.asarray(pred, dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(p) & np.isfinite(t)
+    return p, t, ok
+
+
+def group_codes(groups: Sequence[str] | npt.ArrayLike) -> tuple[IntArray, int]:
+    """Integer codes 0..G−1 for group labels (first-appearance order) and G."""
+    labels = [str(g) for g in np.asarray(groups, dtype=object).tolist()]
+    index: dict[str, int] = {}
+    codes = np.array([index.setdefault(g, len(index)) for g in labels], dtype=np.int64)
+    return codes, len(index)
+
+
+def point_metrics(pred: npt.ArrayLike, y: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike) -> dict[str, float]:
+    """MAE, RMSE, median AE, hit rate (|e| ≤ 10) and per-proposal MAE over issues where both are finite."""
+    p, t, ok = _valid(pred, y)
+    g = np.asarray(groups, dtype=object)[ok]
+    e = np.abs(p[ok] - t[ok])
+    n = int(e.size)
+    if n == 0:
+        nan = float("nan")
+        return {"n": 0, "mae": nan, "rmse": nan, "median_ae": nan, "hit_rate": nan, "per_proposal_mae": nan}
+    codes, G = group_codes(g)
+    per = np.bincount(codes, weights=e, minlength=G) / np.bincount(codes, minlength=G)
+    return {
+        "n": n,
+        "mae": float(e.mean()),
+        "rmse": float(np.sqrt((e**2).mean())),
+        "median_ae": float(np.median(e)),
+        "hit_rate": float((e <= HIT_THRESHOLD).mean()),
+        "per_proposal_mae": float(per.mean()),
+    }
+
+
+def crps_ensemble(samples: npt.ArrayLike, y: npt.ArrayLike) -> FloatArray:
+    """CRPS of an ensemble per issue: ``E|X − y| − ½ E|X − X'|`` (Gneiting & Raftery 2007, eq. 21).
+
+    ``samples`` (n, M), ``y`` (n,). Uses the sorted-sample identity
+    ``E|X − X'| = 2/M² Σ_k (2k − M − 1) x_(k)`` (k = 1..M).
+    """
+    x = np.sort(np.asarray(samples, dtype=np.float64), axis=-1)
+    t = np.asarray(y, dtype=np.float64)
+    M = x.shape[-1]
+    term1 = np.abs(x - t[..., None]).mean(axis=-1)
+    k = np.arange(1, M + 1)
+    spread = 2.0 / M**2 * ((2 * k - M - 1) * x).sum(axis=-1)
+    return np.asarray(term1 - 0.5 * spread, dtype=np.float64)
+
+
+def coverage(low: npt.ArrayLike, high: npt.ArrayLike, y: npt.ArrayLike) -> float:
+    """Share of finite outcomes inside ``[low, high]``."""
+    lo, hi, t = (np.asarray(v, dtype=np.float64) for v in (low, high, y))
+    ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(t)
+    if not ok.any():
+        return float("nan")
+    return float(((t[ok] >= lo[ok]) & (t[ok] <= hi[ok])).mean())
+
+
+# --------------------------------------------------------------------------- bootstrap
+def bootstrap_counts(n_groups: int, n_draws: int = N_DRAWS, seed: int = BOOT_SEED) -> IntArray:
+    """(n_draws, G) multiplicities of each proposal in each bootstrap resample (with replacement)."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n_groups, size=(n_draws, n_groups))
+    flat = (idx + n_groups * np.arange(n_draws)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_draws * n_groups).reshape(n_draws, n_groups).astype(np.int64)
+
+
+def _percentile_ci(stats: FloatArray) -> tuple[float, float]:
+    s = stats[np.isfinite(stats)]
+    if s.size == 0:
+        return float("nan"), float("nan")
+    lo, hi = np.percentile(s, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def bootstrap_metrics(
+    pred: npt.ArrayLike, y: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike, n_draws: int = N_DRAWS, seed: int = BOOT_SEED
+) -> dict[str, tuple[float, float]]:
+    """95 % percentile intervals of MAE, RMSE and hit rate by resampling proposals (validation.md §2)."""
+    p, t, ok = _valid(pred, y)
+    if not ok.any():
+        nan = (float("nan"), float("nan"))
+        return {"mae": nan, "rmse": nan, "hit_rate": nan}
+    e = np.abs(p[ok] - t[ok])
+    codes, G = group_codes(np.asarray(groups, dtype=object)[ok])
+    cnt = bootstrap_counts(G, n_draws, seed).astype(np.float64)
+    n_g = np.bincount(codes, minlength=G).astype(np.float64)
+    s1 = np.bincount(codes, weights=e, minlength=G)
+    s2 = np.bincount(codes, weights=e**2, minlength=G)
+    hits = np.bincount(codes, weights=(e <= HIT_THRESHOLD).astype(np.float64), minlength=G)
+    n = cnt @ n_g
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "mae": _percentile_ci((cnt @ s1) / n),
+            "rmse": _percentile_ci(np.sqrt((cnt @ s2) / n)),
+            "hit_rate": _percentile_ci((cnt @ hits) / n),
+        }
+
+
+def paired_difference(
+    pred: npt.ArrayLike,
+    base: npt.ArrayLike,
+    y: npt.ArrayLike,
+    groups: Sequence[str] | npt.ArrayLike,
+    n_draws: int = N_DRAWS,
+    seed: int = BOOT_SEED,
+) -> dict[str, float]:
+    """Mean of ``|e_model| − |e_base|`` on issues both forecast, with the proposal-bootstrap 95 % interval."""
+    p, t, ok = _valid(pred, y)
+    b = np.asarray(base, dtype=np.float64)
+    ok = ok & np.isfinite(b)
+    if not ok.any():
+        nan = float("nan")
+        return {"n": 0, "diff": nan, "low": nan, "high": nan}
+    d = np.abs(p[ok] - t[ok]) - np.abs(b[ok] - t[ok])
+    codes, G = group_codes(np.asarray(groups, dtype=object)[ok])
+    cnt = bootstrap_counts(G, n_draws, seed).astype(np.float64)
+    n_g = np.bincount(codes, minlength=G).astype(np.float64)
+    s = np.bincount(codes, weights=d, minlength=G)
+    lo, hi = _percentile_ci((cnt @ s) / (cnt @ n_g))
+    return {"n": int(d.size), "diff": float(d.mean()), "low": lo, "high": hi}
+
+
+# --------------------------------------------------------------------------- runner
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One proposal: its arrays (all its issues), outcomes (0–100, NaN if none) and labels."""
+
+    proposal_id: str
+    arrays: ScenarioArrays
+    outcome: FloatArray
+    scale_low: FloatArray
+    scale_high: FloatArray
+
+
+@dataclass(slots=True)
+class BacktestResult:
+    """Forecasts of every model on every issue (0–100), in case order."""
+
+    issue_ids: list[str]
+    proposal_ids: list[str]
+    outcome: FloatArray
+    forecasts: dict[str, FloatArray] = field(default_factory=dict)
+    low: dict[str, FloatArray] = field(default_factory=dict)
+    high: dict[str, FloatArray] = field(default_factory=dict)
+    ensembles: dict[str, FloatArray] = field(default_factory=dict)
+    failures: dict[str, list[str]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+BASELINES: tuple[str, ...] = ("compromise", "salience_mean", "mean", "median", "commission", "reference")
+
+
+def _baseline(name: str, arrays: ScenarioArrays) -> FloatArray:
+    """Data baselines that are not models: Commission position and reference point (unit scale)."""
+    if name == "commission":
+        if "com" not in arrays.actor_ids:
+            return np.full(arrays.n_issues, np.nan)
+        k = arrays.actor_ids.index("com")
+        return np.where(arrays.present[k], arrays.position[k], np.nan)
+    if name == "reference":
+        return np.asarray(arrays.reference, dtype=np.float64)
+    raise KeyError(name)
+
+
+def run_backtest(
+    cases: Sequence[Case],
+    models: Mapping[str, Any],
+    *,
+    seed: int = 0,
+    n_seeds: int = 20,
+    interval: float = 0.8,
+    progress: Callable[[str, int], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> BacktestResult:
+    """Run every model on every proposal (``models``: name → model object, or None for the data
+    baselines ``commission``/``reference``). Stochastic models run seeds ``seed .. seed+n_seeds−1``
+    (validation.md §2): forecast = ensemble mean, interval = central ``interval`` quantiles.
+
+    A model that raises on a proposal gets NaN there; the proposal id and error are recorded in
+    ``failures`` (the backtest goes on). ``progress(model, k)`` is called after each proposal.
+    """
+    issue_ids = [i for c in cases for i in c.arrays.issue_ids]
+    res = BacktestResult(
+        issue_ids=issue_ids,
+        proposal_ids=[c.proposal_id for c in cases for _ in c.arrays.issue_ids],
+        outcome=np.concatenate([c.outcome for c in cases]) if cases else np.zeros(0),
+    )
+    q = (0.5 - interval / 2, 0.5 + interval / 2)
+    for name, model in models.items():
+        t0 = clock() if clock else 0.0
+        chunks: list[FloatArray] = []
+        lows: list[FloatArray] = []
+        highs: list[FloatArray] = []
+        ens: list[FloatArray] = []
+        stoch = model is not None and bool(type(model).info.stochastic)
+        status_count: dict[str, int] = {}
+        for k, c in enumerate(cases):
+            span = c.scale_high - c.scale_low
+            try:
+                if model is None:
+                    unit = _baseline(name, c.arrays)
+                elif stoch:
+                    draws = np.stack(
+                        [np.asarray(model.predict(c.arrays, as_generator(seed + s)).outcome, dtype=np.float64) for s in range(n_seeds)]
+                    )
+                    ens.append((c.scale_low + draws * span).T)
+                    unit = draws.mean(axis=0)
+                    lo, hi = np.quantile(draws, q, axis=0)
+                    lows.append(c.scale_low + lo * span)
+                    highs.append(c.scale_low + hi * span)
+                else:
+                    pred = model.predict(c.arrays, as_generator(seed))
+                    unit = np.asarray(pred.outcome, dtype=np.float64)
+                    for st in np.asarray(pred.diagnostics.status).ravel().tolist():
+                        status_count[str(st)] = status_count.get(str(st), 0) + 1
+                unit = np.asarray(unit, dtype=np.float64).reshape(c.arrays.n_issues)
+            except Exception as exc:  # noqa: BLE001 - one model's bug must not stop the backtest
+                res.failures.setdefault(name, []).append(f"{c.proposal_id}: {type(exc).__name__}: {exc}")
+                unit = np.full(c.arrays.n_issues, np.nan)
+                if stoch:
+                    ens.append(np.full((c.arrays.n_issues, n_seeds), np.nan))
+                    lows.append(np.full(c.arrays.n_issues, np.nan))
+                    highs.append(np.full(c.arrays.n_issues, np.nan))
+            chunks.append(c.scale_low + unit * span)
+            if progress:
+                progress(name, k)
+        res.forecasts[name] = np.concatenate(chunks) if chunks else np.zeros(0)
+        if stoch:
+            res.low[name] = np.concatenate(lows)
+            res.high[name] = np.concatenate(highs)
+            res.ensembles[name] = np.concatenate(ens, axis=0)
+        res.statuses[name] = status_count
+        if clock:
+            res.seconds[name] = clock() - t0
+    return res
+
+
+def leaderboard(res: BacktestResult, baseline: str = "compromise", n_draws: int = N_DRAWS) -> list[dict[str, Any]]:
+    """One row per model: point metrics with bootstrap intervals, paired difference to ``baseline``,
+    CRPS and 80 % coverage for probabilistic forecasts; sorted as given (caller sorts)."""
+    rows: list[dict[str, Any]] = []
+    y, g = res.outcome, np.asarray(res.proposal_ids, dtype=object)
+    base = res.forecasts.get(baseline)
+    for name, f in res.forecasts.items():
+        row: dict[str, Any] = {"model": name}
+        row.update(point_metrics(f, y, g))
+        ci = bootstrap_metrics(f, y, g, n_draws)
+        row["mae_ci"], row["rmse_ci"], row["hit_rate_ci"] = ci["mae"], ci["rmse"], ci["hit_rate"]
+        if base is not None and name != baseline:
+            pdiff = paired_difference(f, base, y, g, n_draws)
+            row["diff_vs_" + baseline] = pdiff
+        if name in res.ensembles:
+            ok = np.isfinite(y) & np.all(np.isfinite(res.ensembles[name]), axis=1)
+            row["crps"] = float(crps_ensemble(res.ensembles[name][ok], y[ok]).mean()) if ok.any() else float("nan")
+            row["coverage80"] = coverage(res.low[name], res.high[name], y)
+        row["failures"] = len(res.failures.get(name, []))
+        row["statuses"] = res.statuses.get(name, {})
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- cross-validation
+def grouped_folds(groups: Sequence[str] | npt.ArrayLike, k: int | None = None) -> list[npt.NDArray[np.bool_]]:
+    """Test masks of grouped CV: one fold per group (LOPO, ``k=None``), or ``k`` folds with the
+    groups sorted by label and dealt round-robin (docs/backtest.md §5)."""
+    labels = np.asarray([str(x) for x in np.asarray(groups, dtype=object).tolist()])
+    uniq = sorted(set(labels.tolist()))
+    if k is None:
+        return [labels == u for u in uniq]
+    fold_of = {u: j % k for j, u in enumerate(uniq)}
+    f = np.array([fold_of[s] for s in labels.tolist()])
+    return [f == j for j in range(k)]
+
+
+def cross_validate(
+    fit: Callable[[npt.NDArray[np.bool_]], Any],
+    predict: Callable[[Any, npt.NDArray[np.bool_]], FloatArray],
+    n: int,
+    folds: Sequence[npt.NDArray[np.bool_]],
+) -> FloatArray:
+    """Out-of-fold predictions: for each test mask, ``predict(fit(~mask), mask)``."""
+    out = np.full(n, np.nan)
+    for test in folds:
+        params = fit(~test)
+        out[test] = predict(params, test)
+    return out
