@@ -604,6 +604,11 @@ def scenario_to_text(scenario: Scenario, format: str) -> str:
     )
 
 
+def dump_yaml(scenario: Scenario) -> str:
+    """The scenario as native YAML text."""
+    return scenario_to_text(scenario, "yaml")
+
+
 def _xlsx_bytes(scenario: Scenario) -> bytes:
     try:
         import openpyxl

@@ -38,7 +38,7 @@ from detente.core.scale import Scale
 from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
 from detente.errors import InputFileError, ScenarioError
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = 10_000_000
 
 Source = str | os.PathLike[str] | bytes
 
