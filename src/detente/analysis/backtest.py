@@ -321,3 +321,56 @@ def cross_validate(
         params = fit(~test)
         out[test] = predict(params, test)
     return out
+
+
+def anchored_cv(
+    features: Mapping[str, FloatArray],
+    y_unit: FloatArray,
+    groups: Sequence[str] | npt.ArrayLike,
+    *,
+    inner_k: int = 5,
+) -> dict[str, Any]:
+    """The pre-registered protocol of docs/backtest.md §5 for the ``anchored`` model.
+
+    ``features`` (1-D per issue, from :func:`detente.models.anchored.anchored_features`) and
+    ``y_unit`` for issues with an outcome. Returns LOPO out-of-fold predictions (unit scale) per
+    candidate, the selected candidate, the nested predictions (outer LOPO, candidate chosen by
+    grouped ``inner_k``-fold CV inside each outer training set) and the full-data fit.
+    """
+    from detente.models.anchored import CANDIDATES, combine, fit_anchored
+
+    f = {k: np.asarray(v, dtype=np.float64) for k, v in features.items()}
+    y = np.asarray(y_unit, dtype=np.float64)
+    labels = np.asarray([str(x) for x in np.asarray(groups, dtype=object).tolist()])
+    n = y.size
+
+    def sub(mask: npt.NDArray[np.bool_]) -> dict[str, FloatArray]:
+        return {k: v[mask] for k, v in f.items()}
+
+    def predict(c: dict[str, float], mask: npt.NDArray[np.bool_]) -> FloatArray:
+        return combine(sub(mask), c["a"], c["b"], c["e"])
+
+    lopo = grouped_folds(labels)
+    oof: dict[str, FloatArray] = {}
+    for cand, free in CANDIDATES.items():
+        oof[cand] = cross_validate(lambda tr, free=free: fit_anchored(sub(tr), y[tr], free), predict, n, lopo)
+    mae = {c: float(np.abs(p - y).mean() * 100) for c, p in oof.items()}
+    chosen = min(mae, key=lambda c: (mae[c], list(CANDIDATES).index(c)))
+    nested = np.full(n, np.nan)
+    picks: dict[str, int] = {}
+    for test in lopo:
+        train = ~test
+        inner = grouped_folds(labels[train], inner_k)
+        inner_mae: dict[str, float] = {}
+        for cand, free in CANDIDATES.items():
+            ftr, ytr = sub(train), y[train]
+            p = np.full(ytr.size, np.nan)
+            for itest in inner:
+                c = fit_anchored({k: v[~itest] for k, v in ftr.items()}, ytr[~itest], free)
+                p[itest] = combine({k: v[itest] for k, v in ftr.items()}, c["a"], c["b"], c["e"])
+            inner_mae[cand] = float(np.abs(p - ytr).mean())
+        best = min(inner_mae, key=lambda c: (inner_mae[c], list(CANDIDATES).index(c)))
+        picks[best] = picks.get(best, 0) + 1
+        nested[test] = predict(fit_anchored(sub(train), y[train], CANDIDATES[best]), test)
+    full = fit_anchored(f, y, CANDIDATES[chosen])
+    return {"lopo": oof, "lopo_mae": mae, "chosen": chosen, "nested": nested, "nested_picks": picks, "full_fit": full}

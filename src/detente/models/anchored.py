@@ -83,8 +83,8 @@ class Anchored:
     """Compromise corrected toward the median (``a``), away from the status quo (``b``) and toward
     the nearer scale end (``e``), clipped to the positions' hull (docs/backtest.md §5–§6)."""
 
-    a: float = 0.0
-    b: float = 0.0
+    a: float = 0.0  # C1 was selected (docs/backtest.md §6): a, e not free
+    b: float = 0.02  # full-dev fit of C1 (LOPO MAE 24.01 vs compromise 23.93: no gain)
     e: float = 0.0
     weighting: Literal["cs", "c", "s", "none"] = "cs"
     info: ClassVar[ModelInfo] = ModelInfo(
