@@ -100,21 +100,60 @@ def weighted_mean_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> Floa
 def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
     """Batched ``searchsorted(side="left")``: ``#{k : sorted_rows[b, k] < queries[b, ...]}``.
 
-    ``sorted_rows`` (B, A) ascending (``inf`` allowed at the end); ``queries`` (B, ...). A
-    vectorised binary search: ``ceil(log2(A + 1))`` gathers over all queries at once.
+    ``sorted_rows`` (B, A) ascending (``inf`` allowed at the end), ``queries`` (B, ...) finite.
+    One ``np.searchsorted`` call: each row is shifted into its own disjoint band of the real
+    line so that the concatenated rows stay sorted.
     """
     B, A = sorted_rows.shape
+    fin = np.isfinite(sorted_rows)
     q = queries.reshape(B, -1)
-    lo = np.zeros(q.shape, dtype=np.int64)
-    hi = np.full(q.shape, A, dtype=np.int64)
-    for _ in range(int(np.ceil(np.log2(A + 1)))):
-        active = lo < hi
-        m = (lo + hi) >> 1
-        v = np.take_along_axis(sorted_rows, np.minimum(m, A - 1), axis=1)
-        less = v < q
-        lo = np.where(active & less, m + 1, lo)
-        hi = np.where(active & ~less, m, hi)
-    return lo.reshape(queries.shape)
+    lo = min(float(np.min(q)), float(np.min(sorted_rows[fin]))) if fin.any() else float(np.min(q))
+    hi = max(float(np.max(q)), float(np.max(sorted_rows[fin]))) if fin.any() else float(np.max(q))
+    band = 2.0 * (hi - lo) + 4.0
+    off = band * np.arange(B, dtype=np.float64)[:, None]
+    keys = np.where(fin, sorted_rows - lo, hi - lo + 1.0) + off
+    out = np.searchsorted(keys.ravel(), (q - lo + off).ravel()).reshape(B, -1) - A * np.arange(B)[:, None]
+    return np.asarray(out.reshape(queries.shape), dtype=np.int64)
+
+
+@dataclass
+class Geometry:
+    """Position-only quantities of one round, shared by both probability computations.
+
+    ``dl[b, k, a] = |x_k − x_a| / Δ``; ``dl_sorted`` each voter's distances sorted ascending
+    (absent options at ``inf``); ``order`` voters sorted by position; ``ih``/``iht`` flat gather
+    indices into the voters' prefix sums at the midpoint cut of each pair (models.md §4 "Cost").
+    """
+
+    x: FloatArray
+    present: BoolArray
+    dl: FloatArray
+    dl_sorted: FloatArray
+    order_rows: IntArray
+    ih: IntArray
+    iht: IntArray
+    lt: BoolArray
+    gt: BoolArray
+    n_present: IntArray
+
+
+def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
+    B, A = x.shape
+    xi = x[:, :, None]
+    xj = x[:, None, :]
+    dl = np.abs(xi - xj) / delta[:, None, None]
+    xs = np.where(present, x, np.inf)
+    order = np.argsort(xs, axis=1)
+    ys = np.take_along_axis(xs, order, axis=1)
+    # voters strictly left of the midpoint prefer the left option (equidistant voters add 0)
+    cut = count_less(ys, 0.5 * (xi + xj))
+    base = (np.arange(B)[:, None, None] * (A + 1) + cut) * A
+    ar = np.arange(A)
+    ih = base + ar[None, None, :]  # C[b, cut_ij, j]
+    iht = base + ar[None, :, None]  # C[b, cut_ij, i]
+    dl_sorted = np.sort(np.where(present[:, None, :], dl, np.inf), axis=2)
+    order_rows = (np.arange(B)[:, None] * A + order).ravel()
+    return Geometry(x, present, dl, dl_sorted, order_rows, ih, iht, xi < xj, xi > xj, present.sum(axis=1))
 
 
 def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -> FloatArray:
@@ -123,14 +162,24 @@ def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -
     ``rho=None`` is the linear case ``ρ_k = 1``.
     """
     d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
+    return _rho_pow(d, rho)
+
+
+def _rho_pow(d: FloatArray, rho: FloatArray | None) -> FloatArray:
     if rho is None:
         return d
     with np.errstate(divide="ignore"):
-        return np.exp(rho[:, :, None] * np.log(d))  # d = 0 -> exp(-inf) = 0
+        return np.asarray(np.exp(rho[:, :, None] * np.log(d)), dtype=np.float64)  # 0 -> exp(-inf) = 0
 
 
 def success_probability(
-    x: FloatArray, w: FloatArray, present: BoolArray, delta: FloatArray, rho: FloatArray | None, prob: str
+    x: FloatArray,
+    w: FloatArray,
+    present: BoolArray,
+    delta: FloatArray,
+    rho: FloatArray | None,
+    prob: str,
+    geo: Geometry | None = None,
 ) -> FloatArray:
     """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Probability"), shape (B, A, A).
 
@@ -140,32 +189,27 @@ def success_probability(
     ``P_ij = 0`` when ``x_i = x_j``.
     """
     B, A = x.shape
+    if geo is None:
+        geo = geometry(x, present, delta)
     w = np.where(present, w, 0.0)
-    u = voter_disutility(x, delta, rho)  # (B, k, a)
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=1)
-    ys = np.take_along_axis(xs, order, axis=1)
+    u = _rho_pow(geo.dl, rho)  # (B, k, a)
     M = w[:, :, None] * u  # w_k u_k(x_a)
     C = np.zeros((B, A + 1, A))
-    np.cumsum(np.take_along_axis(M, order[:, :, None], axis=1), axis=1, out=C[:, 1:, :])
+    np.cumsum(np.take(M.reshape(B * A, A), geo.order_rows, axis=0).reshape(B, A, A), axis=1, out=C[:, 1:, :])
     S = C[:, A, :]  # Σ_k w_k u_k(x_a)
-    xi = x[:, :, None]
-    xj = x[:, None, :]
-    # voters strictly left of the midpoint are closer to the left option (equidistant voters add 0)
-    cut = count_less(ys, 0.5 * (xi + xj))
-    H = np.take_along_axis(C, cut, axis=1)  # H[b, i, j] = C[b, cut_ij, j]
-    G = H - H.transpose(0, 2, 1)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
+    Cf = C.ravel()
+    G = np.take(Cf, geo.ih) - np.take(Cf, geo.iht)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
     Sd = S[:, None, :] - S[:, :, None]  # S_j − S_i
-    N = np.where(xi < xj, G, np.where(xi > xj, Sd - G, 0.0))
+    N = np.where(geo.lt, G, np.where(geo.gt, Sd - G, 0.0))
     if prob == "pair":
         D = N + N.transpose(0, 2, 1)
     else:
-        # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values
-        us = np.sort(np.where(present[:, None, :], u, np.inf), axis=2)
-        n = present.sum(axis=1)[:, None, None]
+        # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
+        # u_k is increasing in the distance, so the distance order is the utility order
+        us = _rho_pow(np.where(np.isfinite(geo.dl_sorted), geo.dl_sorted, 0.0), rho)
+        n = geo.n_present[:, None, None]
         m = np.arange(A)[None, None, :]
         coef = np.where(m < n, 2 * m - n + 1, 0).astype(np.float64)
-        us = np.where(np.isfinite(us), us, 0.0)
         D = (2.0 * (w * (coef * us).sum(axis=2)).sum(axis=1))[:, None, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         P = np.where(D > 0, N / np.where(D > 0, D, 1.0), 0.0)
@@ -218,7 +262,9 @@ def expected_utilities(
     return a, bt
 
 
-def _better_worse(x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray) -> FloatArray:
+def _better_worse(
+    x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray
+) -> FloatArray:
     """``T U_b + (1 − T) U_w`` for challenger ``i`` (row) and target ``j`` (eqs. 22, 23).
 
     ``rr`` broadcasts the viewer's exponent: the row's for ``a``; for ``bt`` the caller passes the
@@ -270,8 +316,15 @@ def expected_utility_view(
 
 
 def risk_exponents(
-    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, delta: FloatArray, q: float, prob: str,
+    x: FloatArray,
+    w: FloatArray,
+    s: FloatArray,
+    present: BoolArray,
+    delta: FloatArray,
+    q: float,
+    prob: str,
     mu: FloatArray | None,
+    geo: Geometry | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Risk exponents ``r_i`` and the all-linear probabilities used to get them.
 
@@ -279,9 +332,11 @@ def risk_exponents(
     ``R_i = (2g_i − max g − min g)/(max g − min g)`` (0 if max = min), ``r_i = (1 − R_i/3)/(1 + R_i/3)``.
     At ``r = 1`` the utilities are linear: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``, ``U_b = 4z``, ``U_w = −4z``.
     """
-    P1 = success_probability(x, w, present, delta, None, prob)
-    dist = np.abs(x[:, :, None] - x[:, None, :])
-    dl = dist / delta[:, None, None]
+    if geo is None:
+        geo = geometry(x, present, delta)
+    P1 = success_probability(x, w, present, delta, None, prob, geo)
+    dl = geo.dl
+    dist = dl * delta[:, None, None]
     # E1[c, t]: challenger c, target t, at r = 1 (eq. 25)
     E1 = 2.0 * dl * (1.0 - 2.0 * s[:, None, :] * (1.0 - P1))
     if q != 1.0 and mu is not None:
@@ -339,7 +394,9 @@ def select_offers(
     has_conf = conf.any(axis=2)
     has_comp = comp.any(axis=2)
     has_cap = cap.any(axis=2)
-    kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, np.where(has_cap, CAPITULATION, NONE)))
+    kind = np.where(
+        has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, np.where(has_cap, CAPITULATION, NONE))
+    )
     j = np.where(has_conf, j_conf, np.where(has_comp, j_comp, np.where(has_cap, j_cap, 0)))
     xpart = np.take_along_axis(x, j, axis=1)
     aa = np.take_along_axis(a, j[:, :, None], axis=2)[:, :, 0]
@@ -356,14 +413,15 @@ def offer_values(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b)`` on the current positions."""
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
+    geo = geometry(x, present, delta)
     if st.risk == "scholz":
-        r, P1 = risk_exponents(x, w, s, present, delta, st.q, st.prob, mu)
+        r, P1 = risk_exponents(x, w, s, present, delta, st.q, st.prob, mu, geo)
     else:
         r, P1 = np.ones_like(x), None
     if st.votes_risk == "linear":
-        P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob)
+        P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob, geo)
     else:
-        P = success_probability(x, w, present, delta, r, st.prob)
+        P = success_probability(x, w, present, delta, r, st.prob, geo)
     a, bt = expected_utilities(x, s, P, delta, r, st.q, mu)
     # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
     b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
