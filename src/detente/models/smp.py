@@ -119,7 +119,8 @@ class SpatialModel:
         x0 = _fill_absent(pos, sal * cap_m, present)
         gens: list[np.random.Generator] | None = None
         if self.state_transitions == "stochastic":
-            gens = list(rng.spawn(B))
+            # one generator per draw: the run's own for an unbatched call, rng.spawn(n)[b] for draw b
+            gens = [rng] if not batch else list(rng.spawn(B))
 
         if self.dimensions == "joint":
             c = _actor_capability(cap_m, present, self.capability_rule)  # (B, A)
