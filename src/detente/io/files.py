@@ -583,10 +583,43 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     return _EXT[ext]
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper: no aliases; short all-scalar mappings and lists on one line (flow), the rest as blocks."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _short(items: list[Any]) -> bool:
+    return all(isinstance(v, str | int | float | bool) or v is None for v in items) and (
+        sum(len(str(v)) + 4 for v in items) < 100
+    )
+
+
+def _repr_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    flow = _short([*data.keys(), *data.values()])
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+def _repr_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=_short(data) and len(data) <= 4
+    )
+
+
+_Dumper.add_representer(dict, _repr_dict)
+_Dumper.add_representer(list, _repr_list)
+
+
+def dump_yaml_mapping(data: Mapping[str, Any]) -> str:
+    """Native YAML text for a mapping (safe dumper, readable layout)."""
+    return yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
 def scenario_to_text(scenario: Scenario, format: str) -> str:
     """Serialise to a text format: yaml, json, csv, ktab-csv or decide."""
     if format == "yaml":
-        return yaml.safe_dump(dump_scenario(scenario), sort_keys=False, allow_unicode=True, width=110)
+        return dump_yaml_mapping(dump_scenario(scenario))
     if format == "json":
         return json.dumps(dump_scenario(scenario), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if format == "csv":

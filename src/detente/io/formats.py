@@ -585,7 +585,7 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
     for _, a, _, _, _, w in data:
         powers.setdefault(a, []).append(w)
     actors = tuple(
-        Actor(id=a, name=nm, capability=sum(powers.get(a, [1.0])) / len(powers.get(a, [1.0])))
+        Actor(id=a, name=nm, capability=round(sum(powers.get(a, [1.0])) / len(powers.get(a, [1.0])), 12))
         for _, a, nm in actor_rows
     )
     used = {d[2] for d in data}
