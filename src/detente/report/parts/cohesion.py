@@ -1,0 +1,140 @@
+"""Part ``cohesion``: how far apart two actor groups stand (e.g. the US and the European allies) and a
+coalition map of all actors (docs/uncertainty.md §Cohesion)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detente.analysis.coalitions import coalition_map, cohesion
+from detente.core.scenario import Scenario
+from detente.report.base import Part, Section, Table
+
+DEFAULT_GROUPS: tuple[str, str] = ("us", "european_allies")
+CUT = 0.2
+
+
+def pick_groups(scenario: Scenario) -> tuple[str, str] | None:
+    groups = scenario.groups()
+    if all(g in groups for g in DEFAULT_GROUPS):
+        return DEFAULT_GROUPS
+    names = list(groups)
+    return (names[0], names[1]) if len(names) >= 2 else None
+
+
+def _f(v: float) -> str:
+    return "—" if not np.isfinite(v) else f"{v:.3g}"
+
+
+def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+    import plotly.graph_objects as go
+
+    cm = coalition_map(scenario, cut=CUT)
+    labels = {a.id: a.label for a in scenario.actors}
+    names = {i.id: i.name for i in scenario.issues}
+    tables: list[Table] = []
+    figures = []
+    notes: list[str] = []
+    pair = pick_groups(scenario)
+    manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
+    caption_parts = []
+    if pair is None:
+        notes.append(
+            "cohesion: the scenario defines fewer than two actor groups; only the coalition map is shown"
+        )
+    else:
+        a, b = pair
+        c = cohesion(scenario, a, b)
+        manifest["index"] = c.index if np.isfinite(c.index) else None
+        rows = []
+        order = sorted(
+            range(len(c.issue_ids)),
+            key=lambda k: -(c.split_share[k] if np.isfinite(c.split_share[k]) else -1.0),
+        )
+        for k in order:
+            share = c.split_share[k]
+            rows.append(
+                [
+                    names[c.issue_ids[k]],
+                    _f(float(c.mean_a[k])),
+                    _f(float(c.mean_b[k])),
+                    _f(float(c.distance[k])),
+                    "—" if not np.isfinite(share) else f"{share:.0%}",
+                ]
+            )
+        tables.append(
+            Table(
+                f"Cohesion {a} – {b}: index {_f(c.index)} (1 = same positions wherever both care; 0 = opposite ends)",
+                [
+                    "issue",
+                    f"{a} (salience-weighted)",
+                    f"{b} (salience-weighted)",
+                    "distance",
+                    "share of the split",
+                ],
+                rows,
+                caption=f"within {a}: {_f(c.within_a)}; within {b}: {_f(c.within_b)}",
+            )
+        )
+        splits = [names[s[0]] for s in c.splits(2) if s[2] > 0]
+        caption_parts.append(
+            f"The cohesion index of {a} and {b} is {_f(c.index)}: the salience-weighted distance between every member "
+            f"of one group and every member of the other, averaged over the issues and subtracted from 1. "
+            + (
+                f"What splits them most: {', '.join(splits)}."
+                if splits
+                else "They stand together on every issue."
+            )
+        )
+        figures.append(
+            go.Figure(
+                go.Bar(
+                    x=[names[i] for i in c.issue_ids],
+                    y=[float(v) for v in c.distance],
+                    marker_color="#54a24b",
+                ),
+                layout={
+                    "title": f"Distance between {a} and {b} per issue (issue units)",
+                    "height": 360,
+                    "margin": {"l": 60, "r": 20, "t": 60, "b": 80},
+                },
+            )
+        )
+    blocs = cm.blocs()
+    tables.append(
+        Table(
+            f"Coalition map: blocs of actors with similar positions (average linkage, cut {CUT:g} of the scale)",
+            ["bloc", "actors"],
+            [[str(k), ", ".join(labels[x] for x in bl)] for k, bl in enumerate(blocs, 1)],
+        )
+    )
+    fig = go.Figure()
+    for k, bl in enumerate(blocs):
+        idx = [scenario.actor_ids.index(x) for x in bl]
+        fig.add_trace(
+            go.Scatter(
+                x=cm.coords[idx, 0],
+                y=cm.coords[idx, 1],
+                mode="markers+text",
+                text=[labels[x] for x in bl],
+                textposition="top center",
+                name=f"bloc {k + 1}",
+                marker={"size": 12},
+            )
+        )
+    fig.update_layout(
+        title="Coalition map: actors placed so that distances reflect how far apart they stand",
+        height=480,
+        margin={"l": 40, "r": 20, "t": 60, "b": 40},
+        xaxis={"zeroline": False},
+        yaxis={"zeroline": False, "scaleanchor": "x"},
+    )
+    figures.append(fig)
+    caption_parts.append(
+        "On the map, actors close together hold similar positions across the issues they care about; colours mark "
+        "blocs found by joining the closest actors first until blocs are more than a fifth of the scale apart. "
+        "The axes have no units of their own."
+    )
+    section = Section(
+        "cohesion", "Alliance cohesion and coalitions", " ".join(caption_parts), figures, tables
+    )
+    return Part(name="cohesion", tables=tables, sections=[section], manifest=manifest, notes=notes)

@@ -1,0 +1,170 @@
+"""Part ``levers``: the inputs that move each forecast most (tornado), each actor's knock-out effect and,
+for each issue, what it would take to move the forecast by a tenth of the scale (docs/uncertainty.md)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from detente.analysis.inverse import what_it_takes
+from detente.analysis.sensitivity import knockout, tornado
+from detente.core.perturb import Perturbation
+from detente.core.scenario import Scenario
+from detente.models import get_model
+from detente.report.base import Part, Section, Table
+
+MODEL = "compromise"  # smooth and instant: every actor's lever shows (the median moves in steps)
+TOP = 3
+
+
+def _f(v: float) -> str:
+    return "—" if not np.isfinite(v) else f"{v:.3g}"
+
+
+def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    model = get_model(MODEL)
+    pert = Perturbation.from_metadata(scenario.metadata)
+    labels = {a.id: a.label for a in scenario.actors}
+    names = {i.id: i.name for i in scenario.issues}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tor = tornado(model, scenario, pert, seed=seed)
+        ko = knockout(model, scenario, seed=seed)
+    top_rows: list[list[str]] = []
+    ko_rows: list[list[str]] = []
+    take_rows: list[list[str]] = []
+    n = len(scenario.issues)
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
+    )
+    notes: list[str] = []
+    for k, issue in enumerate(scenario.issues):
+        base = float(tor.base[k])
+        best = tor.top(issue.id, 8 if not quick else 6)
+        for rank, (c, lo, hi, sw) in enumerate(best[:TOP], start=1):
+            where = "" if c.issue == issue.id else f" on {names[c.issue]}"
+            top_rows.append(
+                [
+                    names[issue.id] if rank == 1 else "",
+                    str(rank),
+                    labels[c.actor],
+                    f"{c.input}{where}",
+                    f"{_f(c.low)} → {_f(c.high)}",
+                    f"{_f(lo)} → {_f(hi)}",
+                    _f(sw),
+                ]
+            )
+        ranked = [(a, d) for a, d in ko.ranked(issue.id) if np.isfinite(d)]
+        if ranked:
+            a, d = ranked[0]
+            ko_rows.append(
+                [
+                    names[issue.id],
+                    _f(base),
+                    labels[a],
+                    _f(float(ko.without[ko.actor_ids.index(a), k])),
+                    f"{d:+.3g}",
+                ]
+            )
+        # what would it take to move the forecast a tenth of the scale up (or down if at the top)
+        step = 0.1 * issue.scale.width
+        up = base + step <= issue.scale.high
+        op, target = (">=", base + step) if up else ("<=", base - step)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = what_it_takes(
+                    model,
+                    scenario,
+                    issue.id,
+                    op,
+                    target,
+                    seed=seed,
+                    grid=21 if quick else 41,
+                    refine=3 if quick else 4,
+                )
+            easiest = res.feasible()[:1]
+            if easiest:
+                lv = easiest[0]
+                take_rows.append(
+                    [names[issue.id], f"{op} {target:.3g}", lv.sentence(issue.name, f"{op} {target:.3g}")]
+                )
+            else:
+                take_rows.append(
+                    [
+                        names[issue.id],
+                        f"{op} {target:.3g}",
+                        "No single actor's position, salience or capability change within its range gets there.",
+                    ]
+                )
+        except Exception as exc:  # a failing search must not sink the report
+            notes.append(f"levers: what-it-takes on {issue.id} failed: {exc}")
+        ys = [
+            f"{labels[c.actor]} · {c.input}" + ("" if c.issue == issue.id else f" ({c.issue})")
+            for c, *_ in best
+        ][::-1]
+        lows = [lo - base for _c, lo, _hi, _sw in best][::-1]
+        highs = [hi - base for _c, _lo, hi, _sw in best][::-1]
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=lows,
+                base=base,
+                orientation="h",
+                name="input at its low end",
+                marker_color="#4c78a8",
+                showlegend=k == 0,
+            ),
+            row=k + 1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=highs,
+                base=base,
+                orientation="h",
+                name="input at its high end",
+                marker_color="#f58518",
+                showlegend=k == 0,
+            ),
+            row=k + 1,
+            col=1,
+        )
+    fig.update_layout(
+        barmode="overlay",
+        height=260 * n + 100,
+        margin={"l": 200, "r": 20, "t": 60, "b": 40},
+        title=f"Tornado: what moves each forecast ({MODEL} model; bars start at the forecast)",
+    )
+    tables = [
+        Table(
+            "Top levers per issue (one input at a time, within its uncertainty)",
+            ["issue", "#", "actor", "input", "input low → high", "forecast low → high", "swing"],
+            top_rows,
+        ),
+        Table(
+            "Whose absence changes the forecast most",
+            ["issue", "forecast", "without", "forecast then", "change"],
+            ko_rows,
+        ),
+        Table(
+            "What would it take to move each forecast a tenth of the scale (easiest single change)",
+            ["issue", "target", "easiest lever"],
+            take_rows,
+        ),
+    ]
+    caption = (
+        "Each bar shows how far an issue's forecast moves when one actor's position, salience or capability is set to "
+        "the low or the high end of its plausible range while everything else stays as stated. Long bars are the levers: "
+        "the inputs worth checking first, and the actors whose stance decides the outcome. The tables add whose absence "
+        "matters most and the smallest single change that would shift each forecast by a tenth of its scale."
+    )
+    section = Section("levers", "Levers: what moves the forecasts", caption, [fig], tables)
+    manifest: dict[str, Any] = {"model": MODEL, "seed": seed, "perturbation": pert.as_dict()}
+    return Part(name="levers", tables=tables, sections=[section], manifest=manifest, notes=notes)
