@@ -237,9 +237,10 @@ def run_backtest(
                 if model is None:
                     unit = _baseline(name, c.arrays)
                 elif stoch:
-                    draws = np.stack(
-                        [np.asarray(model.predict(c.arrays, as_generator(seed + s)).outcome, dtype=np.float64) for s in range(n_seeds)]
-                    )
+                    preds = [model.predict(c.arrays, as_generator(seed + s)) for s in range(n_seeds)]
+                    draws = np.stack([np.asarray(p.outcome, dtype=np.float64) for p in preds])
+                    for st in np.asarray(preds[0].diagnostics.status).ravel().tolist():
+                        status_count[str(st)] = status_count.get(str(st), 0) + 1
                     ens.append((c.scale_low + draws * span).T)
                     unit = draws.mean(axis=0)
                     lo, hi = np.quantile(draws, q, axis=0)

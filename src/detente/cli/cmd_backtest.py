@@ -1,0 +1,262 @@
+"""``detente backtest``: score every model on real DEU outcomes (validation.md §2, docs/backtest.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import build_model, console, fail, parse_sets, print_json, show_progress
+
+BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
+    "compromise": ("compromise", {}),
+    "salience_mean": ("compromise", {"weighting": "s"}),
+    "mean": ("mean", {}),
+    "median": ("median", {}),
+    "commission": None,
+    "reference": None,
+}
+BASELINE_LABELS = {
+    "compromise": "compromise (c·s mean)",
+    "salience_mean": "salience-weighted mean",
+    "mean": "unweighted mean",
+    "median": "c·s weighted median",
+    "commission": "Commission position",
+    "reference": "reference point",
+}
+
+
+def _nan_to_none(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _nan_to_none(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_nan_to_none(v) for v in obj]
+    return obj
+
+
+def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, Any]:
+    """Baselines (always) + the requested models, or every available registered model."""
+    import dataclasses
+
+    from detente.errors import DetenteError
+    from detente.models import available_models, get_model, model_class
+
+    models: dict[str, Any] = {}
+    for label, spec in BASELINE_MODELS.items():
+        models[label] = None if spec is None else get_model(spec[0], **spec[1])
+    extra = list(dict.fromkeys(names)) if names else [n for n in available_models() if n not in BASELINE_MODELS]
+    used: set[str] = set()
+    for name in extra:
+        if name in models:
+            continue
+        try:
+            cls = model_class(name)
+        except (DetenteError, ImportError, AttributeError) as exc:
+            fail(f"--model {name}: {exc}")
+        fields = {f.name for f in dataclasses.fields(cls)}
+        used |= fields & set(sets)
+        models[name] = build_model(name, sets)
+    unknown = sorted(set(sets) - used)
+    if unknown:
+        fail(f"--set {unknown[0]}: no selected model has this parameter (models: {', '.join(m for m in models if models[m] is not None)})")
+    return models
+
+
+def forecasts_csv(res: Any) -> str:
+    """``issue_id,proposal_id,model,forecast,low,high`` for every issue with an outcome (low/high
+    = central 80 % interval of probabilistic forecasts, empty otherwise)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["issue_id", "proposal_id", "model", "forecast", "low", "high"])
+
+    def fmt(v: float) -> str:
+        return "" if not math.isfinite(v) else f"{v:.6g}"
+
+    for name, f in res.forecasts.items():
+        lo, hi = res.low.get(name), res.high.get(name)
+        for k, iid in enumerate(res.issue_ids):
+            if not math.isfinite(res.outcome[k]):
+                continue
+            w.writerow([iid, res.proposal_ids[k], name, fmt(float(f[k])),
+                        "" if lo is None else fmt(float(lo[k])), "" if hi is None else fmt(float(hi[k]))])
+    return buf.getvalue()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    path = path.expanduser()
+    if path.is_dir():
+        fail(f"{path}: is a directory (expected a file path)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        fail(f"{path}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"{path}: cannot write ({exc.strerror})")
+
+
+def _ci(v: tuple[float, float], digits: int = 2) -> str:
+    if not all(math.isfinite(x) for x in v):
+        return ""
+    return f"[{v[0]:.{digits}f}, {v[1]:.{digits}f}]"
+
+
+def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"Backtest on {n_issues} issues with an outcome, {n_props} proposals (95 % proposal-bootstrap intervals)",
+              title_justify="left")
+    prob = any("crps" in r for r in rows)
+    cols = ["model", "n", "MAE", "RMSE", "hit ≤10", "Δ MAE vs compromise"] + (["CRPS", "cov 80%"] if prob else [])
+    for c in cols:
+        t.add_column(c, justify="left" if c == "model" else "right", no_wrap=True)
+    for r in rows:
+        d = r.get("diff_vs_compromise")
+        diff = "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}"
+        t.add_row(
+            r["model"] + (f" ({r['failures']} failed)" if r["failures"] else ""),
+            str(r["n"]),
+            f"{r['mae']:.2f} {_ci(r['mae_ci'])}",
+            f"{r['rmse']:.2f} {_ci(r['rmse_ci'])}",
+            f"{r['hit_rate']:.3f} {_ci(r['hit_rate_ci'], 3)}",
+            diff,
+            *([f"{r['crps']:.2f}" if "crps" in r else "", f"{r['coverage80']:.2f}" if "coverage80" in r else ""] if prob else []),
+        )
+    from rich.console import Console
+
+    wide = Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal)
+    wide.print(t)
+    console.print("[dim]Differences below about 3 MAE points are not detectable with ~200 issues (validation.md §2).[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("backtest")
+    def backtest(
+        data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
+        model: Annotated[list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")] = None,
+        set_: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")] = None,
+        seed: Annotated[int, typer.Option(help="seed (stochastic models run seeds N..N+19)")] = 0,
+        out: Annotated[Path | None, typer.Option("--out", help="write per-issue forecasts CSV")] = None,
+        fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+        report: Annotated[Path | None, typer.Option("--report", help="write a self-contained HTML report")] = None,
+        capability: Annotated[str, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")] = "votes",
+        missing_salience: Annotated[str, typer.Option(help="impute (50, pre-registered) or drop")] = "impute",
+    ) -> None:
+        """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
+        from detente.analysis.backtest import leaderboard, run_backtest
+        from detente.errors import DetenteError
+        from detente.io.deu import backtest_cases, load_deu
+
+        if fmt not in ("table", "json"):
+            fail(f"--format: expected table or json, received {fmt!r}")
+        if capability not in ("votes", "ssi", "banzhaf", "equal"):
+            fail(f"--capability: expected votes, ssi, banzhaf or equal, received {capability!r}")
+        if missing_salience not in ("impute", "drop"):
+            fail(f"--missing-salience: expected impute or drop, received {missing_salience!r}")
+        sets = parse_sets(set_)
+        t_start = time.perf_counter()
+        try:
+            scenarios = load_deu(data, capability=capability, missing_salience=missing_salience)  # type: ignore[arg-type]
+            cases, meta = backtest_cases(scenarios)
+        except DetenteError as exc:
+            fail(str(exc))
+        if not any((c.outcome == c.outcome).any() for c in cases):
+            fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
+        models = select_models(model, sets)
+        import warnings
+
+        from detente.errors import DetenteWarning
+
+        warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead
+        if show_progress():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, transient=True) as prog:
+                task = prog.add_task("backtest", total=len(models) * len(cases))
+
+                def tick(name: str, k: int) -> None:
+                    prog.update(task, advance=1, description=f"[bold]{name}[/bold]")
+
+                res = run_backtest(cases, models, seed=seed, progress=tick, clock=time.perf_counter)
+        else:
+            res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
+        rows = leaderboard(res)
+        rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
+        n_out = int(sum(1 for v in res.outcome if v == v))
+        n_props = len({p for p, v in zip(res.proposal_ids, res.outcome, strict=True) if v == v})
+        elapsed = time.perf_counter() - t_start
+        settings = {
+            "data": str(data),
+            "capability": capability,
+            "missing_salience": missing_salience,
+            "seed": seed,
+            "bootstrap": "proposals (prnr), 2000 draws, numpy default_rng(1), percentile 95 %",
+            "models": {n: (None if m is None else {"class": type(m).__name__, **_params(m)}) for n, m in models.items()},
+        }
+        text_csv = forecasts_csv(res) if out is not None else None
+        html = None
+        if report is not None:
+            from detente.report.backtest import render_backtest_report
+
+            html = render_backtest_report(res, rows, meta, settings)
+        if text_csv is not None and out is not None:
+            _write_atomic(out, text_csv)
+        if html is not None and report is not None:
+            _write_atomic(report, html)
+        if fmt == "json":
+            payload = {
+                "settings": settings,
+                "n_issues": n_out,
+                "n_proposals": n_props,
+                "leaderboard": [_json_row(r) for r in rows],
+                "runtime_s": {"total": round(elapsed, 3), **{k: round(v, 3) for k, v in res.seconds.items()}},
+                "failures": res.failures,
+            }
+            print_json(_nan_to_none(payload))
+        else:
+            _print_leaderboard(rows, n_out, n_props)
+            for r in rows:
+                st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
+                if st:
+                    console.print(f"[dim]{r['model']} statuses (issue runs): "
+                                  + ", ".join(f"{k} {v}" for k, v in sorted(st.items())) + "[/dim]")
+            if "anchored" in res.forecasts:
+                console.print("[dim]anchored: coefficients were fitted on deu3_dev.tsv, so its number on that file is "
+                              "in-sample; the honest dev number is its leave-one-proposal-out CV (docs/backtest.md §6).[/dim]")
+            for name, errs in res.failures.items():
+                console.print(f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
+            console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
+
+
+def _params(model: Any) -> dict[str, Any]:
+    from detente.models import model_params
+
+    return {k: v for k, v in model_params(model).items()}
+
+
+def _json_row(r: dict[str, Any]) -> dict[str, Any]:
+    out = dict(r)
+    for k in ("mae_ci", "rmse_ci", "hit_rate_ci"):
+        out[k] = list(r[k])
+    d = r.get("diff_vs_compromise")
+    if d is not None:
+        out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
+    return out
