@@ -41,8 +41,6 @@ _EXT = {
     ".csv": "csv",
     ".xlsx": "xlsx",
     ".xml": "ktab-xml",
-    ".tsv": "csv",
-    ".txt": "csv",
 }
 
 # tidy long table columns (one row per stance; see docs/formats.md)
