@@ -343,8 +343,8 @@ def risk_exponents(
         dmu = np.abs(x - mu[:, None])[:, :, None]
         z = 0.25 * (dmu + dist) / delta[:, None, None]
         E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
-    pair = present[:, :, None] & present[:, None, :]
-    g = np.where(pair, E1, 0.0).sum(axis=1)  # Σ_j E(U_ji): column sums (the diagonal is 0)
+    pair = present[:, :, None] & present[:, None, :] & ~np.eye(x.shape[1], dtype=bool)
+    g = np.where(pair, E1, 0.0).sum(axis=1)  # Σ_{j≠i} E(U_ji): column sums
     gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
     gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
     span = gmax - gmin

@@ -214,7 +214,9 @@ class ExpectedUtility:
             "risk": unflat_pairs(run.risk) if T > 0 else np.zeros((*batch, 0, A, I)),
             "settings": self.resolved_params(),
         }
-        events = None
+        # large Monte Carlo batches skip the offer log (it would hold ~A events per round and draw)
+        events = EventLog.empty()
+        extras["events_recorded"] = record
         if record:
             events = _events(run, batch, A, I)
             E, r = perspective(x0, w, s, present, st)  # (B, H, A, A), (B, A)

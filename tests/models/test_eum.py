@@ -1,0 +1,364 @@
+"""Expected-utility model (models.md §4): the fast kernel against a slow, obvious loop version.
+
+The loop reference below implements models.md §4 term by term for one issue with plain Python
+loops (votes as an explicit triple sum, offers one by one). It is deliberately naive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from detente.core.arrays import ScenarioArrays
+from detente.errors import ConvergenceWarning, ModelConfigError
+from detente.kernels.eum import EUMSettings, count_less, run_eum, success_probability
+from detente.models import coerce_param, get_model
+from detente.models.eum import ExpectedUtility
+from detente.testing import random_arrays
+
+# --------------------------------------------------------------------------------------------
+# slow reference (one issue; lists of floats)
+
+
+def _u(xk: float, xa: float, delta: float, rho: float) -> float:
+    return (abs(xk - xa) / delta) ** rho
+
+
+def slow_prob(x, w, present, delta, rho, prob):  # type: ignore[no-untyped-def]
+    n = len(x)
+    idx = [k for k in range(n) if present[k]]
+
+    def v(k: int, a: int, b: int) -> float:  # vote of k for x_a over x_b
+        return w[k] * (_u(x[k], x[b], delta, rho[k]) - _u(x[k], x[a], delta, rho[k]))
+
+    total = sum(abs(v(k, a, b)) for k in idx for a in idx for b in idx)
+    P = [[0.0] * n for _ in range(n)]
+    for i in idx:
+        for j in idx:
+            if x[i] == x[j]:
+                continue
+            num = sum(max(0.0, v(k, i, j)) for k in idx)
+            den = sum(abs(v(k, i, j)) for k in idx) if prob == "pair" else total
+            P[i][j] = num / den if den > 0 else 0.0
+    return P
+
+
+def slow_median(x, w, present):  # type: ignore[no-untyped-def]
+    pts = sorted((x[k], w[k]) for k in range(len(x)) if present[k])
+    tot = sum(p[1] for p in pts)
+    if tot <= 0:
+        pts = [(p[0], 1.0) for p in pts]
+        tot = float(len(pts))
+    cum = 0.0
+    for xv, wv in pts:
+        cum += wv
+        if cum >= tot / 2 - 1e-12 * tot:
+            return xv
+    return pts[-1][0]
+
+
+def slow_eu(h_r, i, j, x, s, P, delta, q, mu):  # type: ignore[no-untyped-def]
+    """E^h(U_ij) with the viewer's exponent h_r (models.md §4, eq. 25)."""
+    d = min(abs(x[i] - x[j]) / delta, 1.0)
+    Us = 2 - 4 * (0.5 - 0.5 * d) ** h_r
+    Uf = 2 - 4 * (0.5 + 0.5 * d) ** h_r
+    Usq = 2 - 4 * 0.5**h_r
+    e = s[j] * (P[i][j] * Us + (1 - P[i][j]) * Uf) + (1 - s[j]) * Us - q * Usq
+    if q != 1.0:
+        z = 0.25 * (abs(x[i] - mu) + abs(x[i] - x[j])) / delta
+        Ub = 2 - 4 * max(0.5 - z, 0.0) ** h_r
+        Uw = 2 - 4 * (0.5 + z) ** h_r
+        T = 1.0 if abs(x[i] - mu) < abs(x[i] - x[j]) else 0.0
+        e -= (1 - q) * (T * Ub + (1 - T) * Uw)
+    return e
+
+
+def slow_round(x, w, s, present, delta, st):  # type: ignore[no-untyped-def]
+    n = len(x)
+    idx = [k for k in range(n) if present[k]]
+    mu = slow_median(x, w, present)
+    ones = [1.0] * n
+    r = [1.0] * n
+    if st.risk == "scholz":
+        P1 = slow_prob(x, w, present, delta, ones, st.prob)
+        g = {i: sum(slow_eu(1.0, j, i, x, s, P1, delta, st.q, mu) for j in idx if j != i) for i in idx}
+        gmax, gmin = max(g.values()), min(g.values())
+        for i in idx:
+            R = (2 * g[i] - gmax - gmin) / (gmax - gmin) if gmax > gmin else 0.0
+            r[i] = (1 - R / 3) / (1 + R / 3)
+    P = slow_prob(x, w, present, delta, r if st.votes_risk == "voter" else ones, st.prob)
+    new = list(x)
+    moves = {}
+    for i in idx:
+        offers = {"confrontation": [], "compromise": [], "capitulation": []}
+        for j in idx:
+            if x[j] == x[i]:
+                continue
+            a = slow_eu(r[i], i, j, x, s, P, delta, st.q, mu)
+            v = i if st.perspective == "receiver" else j
+            b = slow_eu(r[v], j, i, x, s, P, delta, st.q, mu)
+            if b > a > 0:
+                offers["confrontation"].append((abs(x[j] - x[i]), j, x[j], a, b))
+            elif b > 0 > a and b > abs(a):
+                pos = x[i] + (x[j] - x[i]) * abs(a) / b
+                if st.compromise_choice == "least_move":
+                    key = abs(pos - x[i])
+                else:
+                    key = (abs(a) * x[i] + abs(b) * x[j]) / (abs(a) + abs(b))
+                offers["compromise"].append((key, j, pos, a, b))
+            elif b > 0 > a and abs(a) >= b and st.capitulation:
+                offers["capitulation"].append((abs(x[j] - x[i]), j, x[j], a, b))
+        for kind in ("confrontation", "compromise", "capitulation"):
+            if offers[kind]:
+                key, j, pos, a, b = min(offers[kind], key=lambda o: (o[0], o[1]))
+                new[i] = pos
+                moves[i] = (kind, j, a, b)
+                break
+    return new, moves, r, P
+
+
+def slow_run(x, w, s, present, st, rounds):  # type: ignore[no-untyped-def]
+    xs = [x[k] for k in range(len(x)) if present[k]]
+    delta = (max(xs) - min(xs)) if st.range == "positions" else 1.0
+    delta = delta if delta > 0 else 1.0
+    path = [list(x)]
+    log = []
+    for t in range(rounds):
+        x, moves, _, _ = slow_round(x, w, s, present, delta, st)
+        path.append(list(x))
+        log += [(t + 1, i, *m) for i, m in sorted(moves.items())]
+    return path, log
+
+
+# --------------------------------------------------------------------------------------------
+
+VARIANTS = {
+    "scholz2011": EUMSettings(),
+    "paper": EUMSettings(prob="pair", votes_risk="linear", perspective="own", compromise_choice="least_move"),
+    "q05_scale_neutral": EUMSettings(q=0.5, range="scale", risk="neutral", capitulation=False),
+    "q07_mixed": EUMSettings(q=0.7, prob="pair", perspective="own"),
+}
+
+
+def _one_issue(arr: ScenarioArrays, b: int, d: int):  # type: ignore[no-untyped-def]
+    pres = [bool(v) for v in arr.present[b, :, d]]
+    x = [float(v) for v in arr.position[b, :, d]]
+    s = [float(v) if p else 0.0 for v, p in zip(arr.salience[b, :, d], pres, strict=True)]
+    w = [float(c) * sv if p else 0.0 for c, sv, p in zip(arr.capability[b, :, d], s, pres, strict=True)]
+    return x, w, s, pres
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_kernel_matches_slow_loop(name: str) -> None:
+    st = VARIANTS[name]
+    arr = random_arrays(np.random.default_rng(11), n_actors=7, n_issues=2, batch=(3,), absent=0.25)
+    rows = [(b, d) for b in range(3) for d in range(2)]
+    X = np.array([_one_issue(arr, b, d)[0] for b, d in rows])
+    W = np.array([_one_issue(arr, b, d)[1] for b, d in rows])
+    S = np.array([_one_issue(arr, b, d)[2] for b, d in rows])
+    M = np.array([_one_issue(arr, b, d)[3] for b, d in rows])
+    run = run_eum(X, W, S, M, st, 4, record=True)
+    assert run.kind is not None and run.partner is not None and run.a is not None and run.b is not None
+    for row, (b, d) in enumerate(rows):
+        x, w, s, pres = _one_issue(arr, b, d)
+        path, log = slow_run(x, w, s, pres, st, 4)
+        got = run.positions[:, row, :]
+        want = np.array(path)
+        np.testing.assert_allclose(got[:, pres], want[:, pres], atol=1e-10)
+        fast_log = [
+            (
+                t + 1,
+                i,
+                ["", "confrontation", "compromise", "capitulation"][run.kind[t, row, i]],
+                int(run.partner[t, row, i]),
+            )
+            for t in range(4)
+            for i in range(7)
+            if run.kind[t, row, i]
+        ]
+        assert fast_log == [(t, i, k, j) for t, i, k, j, _, _ in log]
+        for t, i, _, _, a, bb in log:
+            assert run.a[t - 1, row, i] == pytest.approx(a, abs=1e-10)
+            assert run.b[t - 1, row, i] == pytest.approx(bb, abs=1e-10)
+
+
+@pytest.mark.parametrize("prob", ["pair", "all_pairs"])
+@pytest.mark.parametrize("voter", [False, True])
+def test_probability_matches_triple_sum(prob: str, voter: bool) -> None:
+    g = np.random.default_rng(3)
+    B, A = 5, 9
+    x = g.random((B, A))
+    x[:, 3] = x[:, 4]  # equal positions -> P = 0
+    w = g.random((B, A))
+    present = g.random((B, A)) > 0.2
+    present[:, :2] = True
+    rho = g.uniform(0.5, 2.0, (B, A)) if voter else None
+    delta = np.full(B, 1.0)
+    P = success_probability(x, w, present, delta, rho, prob)
+    for b in range(B):
+        ref = slow_prob(
+            list(x[b]),
+            list(np.where(present[b], w[b], 0.0)),
+            list(present[b]),
+            1.0,
+            list(rho[b]) if rho is not None else [1.0] * A,
+            prob,
+        )
+        m = present[b][:, None] & present[b][None, :]
+        np.testing.assert_allclose(P[b][m], np.array(ref)[m], atol=1e-12)
+        if prob == "pair":
+            off = m & (x[b][:, None] != x[b][None, :])
+            np.testing.assert_allclose((P[b] + P[b].T)[off], 1.0, atol=1e-12)
+
+
+def test_count_less_is_searchsorted() -> None:
+    g = np.random.default_rng(5)
+    ys = np.sort(g.random((40, 12)), axis=1)
+    ys[:, -3:] = np.inf
+    q = g.uniform(-0.5, 1.5, (40, 12, 12))
+    got = count_less(ys, q)
+    want = np.stack([np.searchsorted(ys[b], q[b]) for b in range(40)])
+    assert np.array_equal(got, want)
+
+
+# --------------------------------------------------------------------------------------------
+# model behaviour
+
+
+def _quiet(model: ExpectedUtility, arrays: ScenarioArrays):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.predict(arrays, np.random.default_rng(0))
+
+
+def test_batch_equals_single_calls_and_shapes() -> None:
+    arr = random_arrays(np.random.default_rng(2), n_actors=8, n_issues=3, batch=(4, 2))
+    m = ExpectedUtility(rounds=5)
+    whole = _quiet(m, arr)
+    assert whole.trajectory is not None and whole.trajectory.shape == (4, 2, 6, 8, 3)
+    assert whole.stat_path is not None and whole.stat_path.shape == (4, 2, 6, 3)
+    assert whole.extras["round_stats"]["mean"].shape == (4, 2, 6, 3)
+    for i in range(4):
+        for j in range(2):
+            one = dataclasses.replace(
+                arr,
+                position=arr.position[i, j],
+                salience=arr.salience[i, j],
+                capability=arr.capability[i, j],
+                present=arr.present[i, j],
+                reference=arr.reference[i, j],
+            )
+            p = _quiet(m, one)
+            np.testing.assert_allclose(whole.outcome[i, j], p.outcome, atol=1e-12)
+            np.testing.assert_allclose(whole.trajectory[i, j], p.trajectory, atol=1e-12)
+            assert (whole.diagnostics.status[i, j] == p.diagnostics.status).all()
+
+
+def test_absent_actor_is_the_same_as_a_removed_actor() -> None:
+    arr = random_arrays(np.random.default_rng(8), n_actors=6, n_issues=2, absent=0.0)
+    pres = np.array(arr.present).copy()
+    pres[2, :] = False
+    masked = dataclasses.replace(arr, present=pres)
+    keep = [0, 1, 3, 4, 5]
+    removed = dataclasses.replace(
+        arr,
+        actor_ids=tuple(arr.actor_ids[k] for k in keep),
+        position=arr.position[keep],
+        salience=arr.salience[keep],
+        capability=arr.capability[keep],
+        present=arr.present[keep],
+    )
+    a = _quiet(ExpectedUtility(rounds=6), masked)
+    b = _quiet(ExpectedUtility(rounds=6), removed)
+    np.testing.assert_allclose(a.outcome, b.outcome, atol=1e-12)
+    assert a.trajectory is not None and b.trajectory is not None
+    np.testing.assert_allclose(a.trajectory[:, keep], b.trajectory, atol=1e-12)
+    np.testing.assert_array_equal(
+        a.trajectory[:, 2], np.broadcast_to(a.trajectory[0, 2], (7, 2))
+    )  # never moves
+
+
+def test_presets_and_overrides() -> None:
+    assert ExpectedUtility().settings == EUMSettings()
+    paper = ExpectedUtility(variant="paper").settings
+    assert (paper.prob, paper.votes_risk, paper.perspective, paper.compromise_choice) == (
+        "pair",
+        "linear",
+        "own",
+        "least_move",
+    )
+    mixed = ExpectedUtility(variant="paper", prob="all_pairs", q=0.5)
+    assert (
+        mixed.settings.prob == "all_pairs" and mixed.settings.q == 0.5 and mixed.settings.perspective == "own"
+    )
+    assert ExpectedUtility.info.name == "eum" and ExpectedUtility.info.mirror_symmetric is False
+    assert get_model("eum", variant="paper") == ExpectedUtility(variant="paper")
+    # CLI strings (--set) go through coerce_param
+    assert coerce_param(ExpectedUtility, "variant", "scholz2011") == "scholz2011"
+    assert coerce_param(ExpectedUtility, "q", "1.0") == 1.0
+    assert coerce_param(ExpectedUtility, "rounds", "8") == 8
+    assert coerce_param(ExpectedUtility, "capitulation", "false") is False
+    assert coerce_param(ExpectedUtility, "prob", "pair") == "pair"
+    # replace keeps the un-resolved switches, so changing the variant re-resolves everything
+    assert dataclasses.replace(ExpectedUtility(), variant="paper").settings == paper
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("variant", "bdm"),
+        ("prob", "some"),
+        ("q", 1.5),
+        ("q", -0.1),
+        ("rounds", -1),
+        ("rounds", 2.5),
+        ("forecast", "mode"),
+        ("capitulation", "yes"),
+        ("tol", -1.0),
+    ],
+)
+def test_bad_parameters(name: str, bad: object) -> None:
+    with pytest.raises(ModelConfigError, match=name):
+        ExpectedUtility(**{name: bad})  # type: ignore[arg-type]
+
+
+def test_unanimity_converges_and_no_warning() -> None:
+    arr = random_arrays(np.random.default_rng(4), n_actors=5, n_issues=2)
+    same = dataclasses.replace(arr, position=np.where(arr.present, 0.3, arr.position))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        p = ExpectedUtility().predict(same, np.random.default_rng(0))
+    assert (p.diagnostics.status == "converged").all()
+    np.testing.assert_allclose(p.outcome, 0.3)
+    assert p.events is not None and len(p.events) == 0
+
+
+def test_one_warning_per_call() -> None:
+    arr = random_arrays(np.random.default_rng(6), n_actors=8, n_issues=4, batch=(5,))
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        p = ExpectedUtility(rounds=3).predict(arr, np.random.default_rng(0))
+    assert (p.diagnostics.status != "converged").any()
+    assert len([w for w in got if issubclass(w.category, ConvergenceWarning)]) == 1
+
+
+def test_forecast_mean_and_perspective_shapes() -> None:
+    arr = random_arrays(np.random.default_rng(9), n_actors=6, n_issues=2)
+    p = _quiet(ExpectedUtility(forecast="mean", rounds=3), arr)
+    np.testing.assert_allclose(p.outcome, p.extras["round_stats"]["mean"][-1])
+    eu = p.extras["perspective"]["eu"]
+    assert eu.shape == (6, 6, 6, 2)
+    # viewer h = i's estimate of its own challenge equals the kernel's ``a`` at round 0 (receiver view)
+    assert np.isfinite(eu[np.ix_(*[np.flatnonzero(arr.present[:, 0])] * 3)][..., 0]).all()
+
+
+def test_no_events_for_large_batches() -> None:
+    arr = random_arrays(np.random.default_rng(1), n_actors=5, n_issues=1, batch=(100,))
+    p = _quiet(ExpectedUtility(rounds=2), arr)
+    assert p.events is not None and len(p.events) == 0 and p.extras["events_recorded"] is False
+    assert "perspective" not in p.extras
+    assert math.prod(p.outcome.shape) == 100
