@@ -447,3 +447,61 @@ def test_bad_parameters(param: str, value: object) -> None:
 )
 def test_variants_pass_conformance(variant: dict[str, object]) -> None:
     check_model(get_model("smp", **variant))
+
+
+def test_salience_total_rescale_keeps_ratios_and_ktab_inputs() -> None:
+    from detente.models.smp import _salience_total
+
+    soe = _soe().salience[None]
+    np.testing.assert_array_equal(_salience_total(soe, "rescale"), soe)  # KTAB totals ≤ 1: untouched
+    sal = np.array([[[0.9, 0.9, 0.9], [0.4, 0.2, 0.0]]])
+    out = _salience_total(sal, "rescale")
+    np.testing.assert_allclose(out, sal / 2.7)
+    np.testing.assert_allclose(_salience_total(sal, "divide"), sal / 3)
+    assert _salience_total(sal, "none") is sal
+
+
+# --- report part and CLI ----------------------------------------------------------------------
+
+
+def test_report_part_on_ukraine() -> None:
+    from detente.io.builtin import load_builtin
+    from detente.report.parts import smp as part
+
+    sc = load_builtin("ukraine-2025")
+    p = part.build(sc, seed=0, quick=True)
+    assert part.choose_dimensions(sc) == list(part.PREFERRED)
+    compare = p.tables[0]
+    assert [r[0] for r in compare.rows] == [sc.issue(i).name for i in part.PREFERRED]
+    sub = part.sub_scenario(sc, list(part.PREFERRED))
+    joint = forecast(SpatialModel(), sub, seed=0)
+    sep = forecast(SpatialModel(dimensions="separate"), sub, seed=0)
+    for row, j, s in zip(compare.rows, joint.outcome, sep.outcome, strict=True):
+        assert row[1] == f"{j:.1f}" and row[2] == f"{s:.1f}" and row[3] == f"{j - s:+.1f}"
+    assert {s.id for s in p.sections} >= {"smp-joint", "smp-positions", "smp-power"}
+    assert all(s.caption for s in p.sections)
+    assert len(p.sections[1].figures[0].data) >= 3  # one line per actor and dimension
+    assert p.manifest["dimensions"] == list(part.PREFERRED)
+
+
+def test_report_part_falls_back_to_first_issues() -> None:
+    from detente.io.builtin import load_builtin
+    from detente.report.parts import smp as part
+
+    sc = load_builtin("ktab-dummy-3dim")
+    p = part.build(sc, seed=0, quick=True)
+    assert p.manifest["dimensions"] == list(sc.issue_ids[:3])
+    assert len(p.tables[0].rows) == 3 and p.notes
+
+
+def test_cli_forecast_gives_per_dimension_trajectories(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    res = cli("forecast", "ktab-soe-pol-comp", "--model", "smp", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    issues = out["results"][0]["issues"]
+    assert [i["issue"] for i in issues] == ["policy", "competitive"]
+    for i in issues:
+        assert len(i["trajectory"]) == 28
+        assert i["trajectory"][-1]["positions"]["WY"] in (15.0, 60.0)

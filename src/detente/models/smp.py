@@ -52,6 +52,11 @@ class SpatialModel:
       run together along the batch axis).
     - ``capability_rule``: the one capability of an actor in a joint run is the ``mean`` (default)
       or ``max`` of its per-issue capabilities over the issues where it has a stance.
+    - ``salience_total``: the SMP assumes each actor's saliences sum to at most 1 over the
+      dimensions (KTAB budgets 100 points). ``rescale`` (default) divides every salience by
+      ``max(1, max_k Σ_d s_kd)``, one common factor, so KTAB inputs are untouched and per-issue
+      saliences (each up to 1) keep their ratios; ``divide`` uses ``s_id / D`` (validation.md
+      sensitivity run); ``none`` takes them as given.
     - ``outcome``: ``weighted_mean`` (default: ``c_i σ_id`` weighted mean of the final positions)
       | ``pce`` (final positions weighted by the PCE probability that each wins the election).
 
@@ -74,6 +79,7 @@ class SpatialModel:
     round_decimals: int | None = 4
     dimensions: Literal["joint", "separate"] = "joint"
     capability_rule: Literal["mean", "max"] = "mean"
+    salience_total: Literal["rescale", "divide", "none"] = "rescale"
     outcome: Literal["weighted_mean", "pce"] = "weighted_mean"
     info: ClassVar[ModelInfo] = ModelInfo(
         "smp",
@@ -123,6 +129,7 @@ class SpatialModel:
             gens = [rng] if not batch else list(rng.spawn(B))
 
         if self.dimensions == "joint":
+            sal = _salience_total(sal, self.salience_total)
             c = _actor_capability(cap_m, present, self.capability_rule)  # (B, A)
             res = self._run_chunks(x0, sal, c, present, gens)
             traj = res.trajectory  # (B, T+1, A, D)
@@ -238,6 +245,16 @@ def _fill_absent(pos: FloatArray, w: FloatArray, present: BoolArray) -> FloatArr
     fill, _ = weighted_mean(pos, w, present)  # (B, D), plain mean when all weights are 0
     fill = np.where(present.any(axis=-2), fill, 0.5)
     return np.asarray(np.where(present, pos, fill[:, None, :]), dtype=np.float64)
+
+
+def _salience_total(sal: FloatArray, rule: str) -> FloatArray:
+    """Keep every actor's total salience ≤ 1 over the dimensions (models.md §6 assumes S_i ≤ 1)."""
+    if rule == "divide":
+        return np.asarray(sal / sal.shape[-1], dtype=np.float64)
+    if rule == "rescale":
+        top = sal.sum(axis=-1).max(axis=-1)  # (B,)
+        return np.asarray(sal / np.maximum(top, 1.0)[:, None, None], dtype=np.float64)
+    return sal
 
 
 def _actor_capability(cap: FloatArray, present: BoolArray, rule: str) -> FloatArray:
