@@ -1,0 +1,665 @@
+"""Operations shared by the HTML pages and the JSON API (one handler per operation).
+
+Nothing here touches a path given by a request: scenarios come from the built-ins (by a name
+from ``builtin_names()``), from the store (by key and version) or from uploaded bytes written to a
+fixed name inside a private temporary directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from detente.core.scenario import Scenario
+from detente.errors import DetenteError, InputFileError, ScenarioError, StoreError
+
+REF_RE = re.compile(
+    r"^(?:builtin:(?P<builtin>[A-Za-z0-9_.\-]{1,80})|(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})(?:@(?P<version>\d{1,9}))?)$"
+)
+
+# upload extension -> format name; only these are ever parsed
+UPLOAD_FORMATS: dict[str, str] = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".ktab": "ktab",
+    ".xml": "ktab-xml",
+    ".txt": "decide",
+    ".decide": "decide",
+}
+
+
+class WebError(DetenteError):
+    """A request could not be served; ``status`` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.problems = list(problems or [message])
+
+
+# ------------------------------------------------------------------------------------------ conversion
+def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
+    """The native mapping of a scenario (``io.mapping.dump_scenario`` when present)."""
+    try:
+        from detente.io.mapping import dump_scenario  # type: ignore[attr-defined]
+    except ImportError:
+        dump_scenario = None
+    if dump_scenario is not None:
+        return dict(dump_scenario(scenario))
+    return _fallback_dump(scenario)
+
+
+def _fallback_dump(sc: Scenario) -> dict[str, Any]:
+    def clean(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if v not in (None, "", (), [])}
+
+    def scale(s: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"low": s.low, "high": s.high, "labels": list(s.labels)}
+        if s.points:
+            out["points"] = [{"value": v, "label": lab} for v, lab in s.points]
+        return out
+
+    actors = [
+        clean(
+            {
+                "id": a.id,
+                "name": a.name,
+                "capability": a.capability,
+                "groups": list(a.groups),
+                "description": a.description,
+            }
+        )
+        for a in sc.actors
+    ]
+    issues = []
+    for i in sc.issues:
+        d = clean(
+            {
+                "id": i.id,
+                "name": i.name,
+                "reference": i.reference,
+                "rule": i.rule,
+                "veto_players": list(i.veto_players),
+                "description": i.description,
+            }
+        )
+        d["scale"] = scale(i.scale)
+        issues.append(d)
+    stances = []
+    for s in sc.stances:
+        d = clean(
+            {
+                "actor": s.actor,
+                "issue": s.issue,
+                "position": s.position,
+                "salience": s.salience,
+                "capability": s.capability,
+                "sd": s.sd,
+                "low": s.low,
+                "high": s.high,
+            }
+        )
+        if s.evidence:
+            d["evidence"] = [clean(dataclasses.asdict(e)) for e in s.evidence]
+        stances.append(d)
+    out = clean(
+        {
+            "id": sc.id,
+            "title": sc.title,
+            "description": sc.description,
+            "as_of": sc.as_of,
+            "sources": list(sc.sources),
+        }
+    )
+    out.update(actors=actors, issues=issues, stances=stances)
+    if sc.metadata:
+        out["metadata"] = dict(sc.metadata)
+    if sc.dynamics:
+        out["dynamics"] = dict(sc.dynamics)
+    return out
+
+
+def mapping_to_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Parse a native mapping; any malformed content becomes a ``ScenarioError`` with problems."""
+    from detente.io.mapping import parse_scenario
+
+    if not isinstance(data, Mapping):
+        raise ScenarioError("scenario: expected a mapping of id, actors, issues and stances")
+    try:
+        return parse_scenario(dict(data))
+    except ScenarioError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise ScenarioError(f"scenario: {what}") from exc
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text (the native layout)."""
+    try:
+        from detente.io.files import dump_yaml  # type: ignore[attr-defined]
+
+        return str(dump_yaml(scenario))
+    except ImportError:
+        pass
+    import yaml  # pyyaml is a core dependency (io's); safe_dump only
+
+    return str(yaml.safe_dump(scenario_to_mapping(scenario), sort_keys=False, allow_unicode=True))
+
+
+# ------------------------------------------------------------------------------------------ refs
+def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
+    """('builtin', name, None) or ('store', key, version|None); ``WebError`` if malformed."""
+    m = REF_RE.match(ref or "")
+    if not m:
+        raise WebError(
+            f"scenario reference: expected builtin:NAME, KEY or KEY@VERSION, received {ref[:80]!r}", 400
+        )
+    if m.group("builtin"):
+        return "builtin", m.group("builtin"), None
+    v = m.group("version")
+    return "store", m.group("key"), int(v) if v else None
+
+
+def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
+    """(scenario, mapping, canonical ref) for a built-in or stored scenario."""
+    from detente.io.builtin import builtin_names, load_builtin
+
+    kind, name, version = parse_ref(ref)
+    if kind == "builtin":
+        if name not in builtin_names():
+            raise WebError(
+                f"built-in scenario {name!r}: unknown (expected one of {', '.join(builtin_names())})", 404
+            )
+        sc = load_builtin(str(name))
+        return sc, scenario_to_mapping(sc), f"builtin:{name}"
+    try:
+        sv = store.get_scenario(name, version)
+    except StoreError as exc:
+        raise WebError(str(exc), 404) from exc
+    return mapping_to_scenario(sv.data), sv.data, sv.ref
+
+
+def read_upload(data: bytes, filename: str) -> Scenario:
+    """Parse uploaded bytes in one of :data:`UPLOAD_FORMATS` (decided by the extension only).
+
+    The bytes are written to a fixed name in a private temporary directory; the client's file
+    name is used for its extension and for messages, never as a path.
+    """
+    base = os.path.basename((filename or "").replace("\\", "/"))[:120] or "upload"
+    ext = os.path.splitext(base)[1].lower()
+    if ext not in UPLOAD_FORMATS:
+        raise WebError(
+            f"{base}: unsupported file type {ext or '(none)'} (expected one of {', '.join(sorted(UPLOAD_FORMATS))})",
+            415,
+        )
+    with tempfile.TemporaryDirectory(prefix="detente-upload-") as tmpdir:
+        os.chmod(tmpdir, 0o700)
+        path = os.path.join(tmpdir, "upload" + ext)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        try:
+            return _read_path(path, ext)
+        except InputFileError as exc:
+            raise WebError(
+                str(exc).replace(path, base).replace(tmpdir, ""),
+                422,
+                [p.replace(path, base) for p in exc.problems],
+            ) from exc
+        except ScenarioError as exc:
+            raise WebError(f"{base}: {exc}", 422, exc.problems) from exc
+        except DetenteError as exc:
+            raise WebError(f"{base}: {str(exc).replace(path, base)}", 422) from exc
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise WebError(f"{base}: cannot read this file ({type(exc).__name__})", 422) from exc
+
+
+def _read_path(path: str, ext: str) -> Scenario:
+    try:
+        from detente.io.files import read_scenario  # type: ignore[attr-defined]
+    except ImportError:
+        read_scenario = None
+    if read_scenario is not None:
+        return read_scenario(path)  # type: ignore[no-any-return]
+    # until io.files lands: the formats that exist
+    if ext in (".yaml", ".yml", ".json"):
+        import yaml
+
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        return mapping_to_scenario(data)
+    from detente.io import formats
+
+    if ext in (".csv", ".ktab"):
+        return formats.read_ktab_csv(path)
+    if ext == ".xml":
+        return formats.read_ktab_xml(path)
+    if ext in (".txt", ".decide"):
+        return formats.read_decide(path)
+    raise WebError(f"{ext}: this format needs detente.io.files (not installed in this build)", 415)
+
+
+# ------------------------------------------------------------------------------------------ forms
+FIELD_PATTERNS = (
+    (re.compile(r"^stance (?P<a>[^/ ]+)/(?P<i>[^: ]+): (?P<f>[a-z_/]+):"), "stance"),
+    (re.compile(r"^actor (?P<a>[^: ]+): (?P<f>[a-z_]+):"), "actor"),
+    (re.compile(r"^issue (?P<i>[^: ]+): (?P<f>[a-z_]+):"), "issue"),
+)
+
+
+def _num(text: str, what: str, errors: dict[str, str], key: str, *, optional: bool = False) -> float | None:
+    t = (text or "").strip()
+    if t == "":
+        if optional:
+            return None
+        errors[key] = f"{what}: expected a number, received nothing"
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        errors[key] = f"{what}: expected a number, received {t[:30]!r}"
+        return None
+    if not math.isfinite(v):
+        errors[key] = f"{what}: expected a finite number, received {t[:30]!r}"
+        return None
+    return v
+
+
+def form_to_mapping(
+    form: Mapping[str, str], base: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge the editor table (``actor-N-field``, ``issue-N-field``, ``stance-N-field``) into ``base``.
+
+    Returns the new mapping and per-cell errors ``{"stance-3-salience": "message"}``.
+    """
+    errors: dict[str, str] = {}
+    data = {k: v for k, v in base.items()}
+    actors = [dict(a) for a in base.get("actors", [])]
+    issues = [dict(i) for i in base.get("issues", [])]
+    stances = [dict(s) for s in base.get("stances", [])]
+    for n, a in enumerate(actors):
+        p = f"actor-{n}-"
+        if p + "id" in form:
+            a["id"] = form[p + "id"].strip()
+        if p + "name" in form:
+            a["name"] = form[p + "name"].strip()
+        if p + "capability" in form:
+            v = _num(form[p + "capability"], f"actor {a.get('id')}: capability", errors, p + "capability")
+            if v is not None:
+                a["capability"] = v
+    for n, i in enumerate(issues):
+        p = f"issue-{n}-"
+        if p + "name" in form:
+            i["name"] = form[p + "name"].strip()
+        if p + "reference" in form:
+            errs_before = len(errors)
+            v = _num(
+                form[p + "reference"],
+                f"issue {i.get('id')}: reference",
+                errors,
+                p + "reference",
+                optional=True,
+            )
+            if len(errors) == errs_before:
+                if v is None:
+                    i.pop("reference", None)
+                else:
+                    i["reference"] = v
+    for n, s in enumerate(stances):
+        p = f"stance-{n}-"
+        for fld, optional in (("position", False), ("salience", False), ("capability", True)):
+            if p + fld not in form:
+                continue
+            errs_before = len(errors)
+            v = _num(
+                form[p + fld],
+                f"stance {s.get('actor')}/{s.get('issue')}: {fld}",
+                errors,
+                p + fld,
+                optional=optional,
+            )
+            if len(errors) == errs_before:
+                if v is None:
+                    s.pop(fld, None)
+                else:
+                    s[fld] = v
+    data["actors"], data["issues"], data["stances"] = actors, issues, stances
+    return data, errors
+
+
+def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Map ``ScenarioError.problems`` lines to editor cells; the rest are general messages."""
+    actor_row = {str(a.get("id")): n for n, a in enumerate(data.get("actors", []))}
+    issue_row = {str(i.get("id")): n for n, i in enumerate(data.get("issues", []))}
+    stance_row = {
+        (str(s.get("actor")), str(s.get("issue"))): n for n, s in enumerate(data.get("stances", []))
+    }
+    cells: dict[str, str] = {}
+    general: list[str] = []
+    for prob in problems:
+        key = None
+        for rx, kind in FIELD_PATTERNS:
+            m = rx.match(prob)
+            if not m:
+                continue
+            f = m.group("f").split("/")[0]
+            if kind == "stance" and (m.group("a"), m.group("i")) in stance_row:
+                key = f"stance-{stance_row[(m.group('a'), m.group('i'))]}-{f}"
+            elif kind == "actor" and m.group("a") in actor_row:
+                key = f"actor-{actor_row[m.group('a')]}-{f}"
+            elif kind == "issue" and m.group("i") in issue_row:
+                key = f"issue-{issue_row[m.group('i')]}-{f}"
+            break
+        if key:
+            cells.setdefault(key, prob)
+        else:
+            general.append(prob)
+    return cells, general
+
+
+def validate_mapping(data: Mapping[str, Any]) -> tuple[Scenario | None, dict[str, str], list[str]]:
+    try:
+        return mapping_to_scenario(data), {}, []
+    except ScenarioError as exc:
+        cells, general = problems_to_cells(exc.problems, data)
+        return None, cells, general
+
+
+# ------------------------------------------------------------------------------------------ models
+def model_list() -> list[dict[str, Any]]:
+    from detente.models import available_models, model_class
+
+    out = []
+    for name in available_models():
+        cls = model_class(name)
+        info = getattr(cls, "info", None)
+        params = {}
+        for f in dataclasses.fields(cls):
+            d = f.default if f.default is not dataclasses.MISSING else None
+            params[f.name] = d if isinstance(d, (int, float, str, bool, type(None))) else str(d)
+        out.append(
+            {
+                "name": name,
+                "dynamic": bool(getattr(info, "dynamic", False)),
+                "stochastic": bool(getattr(info, "stochastic", False)),
+                "description": str(
+                    getattr(info, "description", "") or (cls.__doc__ or "").strip().split("\n")[0]
+                ),
+                "params": params,
+            }
+        )
+    return out
+
+
+def build_model(name: str, params: Mapping[str, Any] | None = None) -> Any:
+    from detente.models import coerce_param, model_class
+
+    cls = model_class(name)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kw: dict[str, Any] = {}
+    for k, v in (params or {}).items():
+        if k not in names:
+            from detente.errors import ModelConfigError
+
+            raise ModelConfigError(k, "one of the parameters " + ", ".join(sorted(names)), k)
+        kw[k] = coerce_param(cls, k, v) if isinstance(v, str) else v
+    return cls(**kw)
+
+
+def run_forecast(
+    scenario: Scenario, model: str, params: Mapping[str, Any] | None = None, seed: int = 0
+) -> Any:
+    from detente.models import forecast
+
+    m = build_model(model, params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecast(m, scenario, seed=seed)
+
+
+def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
+    status = np.asarray(fc.diagnostics.status).reshape(-1)
+    issues = []
+    for k, issue in enumerate(scenario.issues):
+        v = float(fc.outcome[k])
+        issues.append(
+            {
+                "issue": issue.id,
+                "name": issue.name,
+                "forecast": v if math.isfinite(v) else None,
+                "in_words": issue.scale.describe(v) if math.isfinite(v) else "",
+                "low": issue.scale.low,
+                "high": issue.scale.high,
+                "status": str(status[k]) if status.size > k else "",
+            }
+        )
+    return {
+        "scenario": scenario.id,
+        "model": fc.model,
+        "params": _plain(fc.params),
+        "seed": fc.seed,
+        "input_sha256": fc.scenario_hash,
+        "version": fc.version,
+        "issues": issues,
+    }
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    return str(obj)
+
+
+# ------------------------------------------------------------------------------------------ what-if
+def apply_whatif(data: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Copy of ``data`` with actors' position (per issue), salience (per issue or all) and capability changed."""
+    out = {k: v for k, v in data.items()}
+    actors = [dict(a) for a in data.get("actors", [])]
+    stances = [dict(s) for s in data.get("stances", [])]
+    ids = {str(a.get("id")) for a in actors}
+    for ch in changes:
+        actor = str(ch.get("actor", ""))
+        if actor not in ids:
+            raise WebError(
+                f"what-if: unknown actor {actor!r} (expected one of {', '.join(sorted(ids))})", 422
+            )
+        issue = ch.get("issue")
+        for key in ("position", "salience", "capability"):
+            if ch.get(key) is None or ch.get(key) == "":
+                continue
+            try:
+                val = float(ch[key])
+            except (TypeError, ValueError) as exc:
+                raise WebError(
+                    f"what-if {actor}: {key}: expected a number, received {ch[key]!r}", 422
+                ) from exc
+            if key == "capability" and not issue:
+                for a in actors:
+                    if a.get("id") == actor:
+                        a["capability"] = val
+                continue
+            hit = False
+            for s in stances:
+                if s.get("actor") == actor and (not issue or s.get("issue") == issue):
+                    s[key] = val
+                    hit = True
+            if not hit:
+                raise WebError(f"what-if {actor}: no stance on issue {issue!r}", 422)
+    out["actors"], out["stances"] = actors, stances
+    return out
+
+
+# ------------------------------------------------------------------------------------------ figures
+def scenario_figure_html(scenario: Scenario) -> list[dict[str, Any]]:
+    from detente.report.html import section_context
+    from detente.report.parts.forecasts import scenario_section
+
+    return [section_context(scenario_section(scenario), prefix="sc-")]
+
+
+def forecast_figure_html(
+    scenario: Scenario, results: dict[str, Any], prefix: str = "run-"
+) -> list[dict[str, Any]]:
+    from detente.report.html import section_context
+    from detente.report.parts.forecasts import forecast_section
+
+    return [section_context(forecast_section(scenario, results), prefix=prefix)]
+
+
+def part_sections(
+    scenario: Scenario, seed: int = 0, progress: Any = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The report's sections (quick mode) as HTML fragments, plus notes of parts that failed."""
+    from detente.report.html import section_context
+    from detente.report.parts import part_builders
+
+    builders = part_builders()
+    out: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for k, (name, build) in enumerate(builders):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                part = build(scenario, seed=seed, quick=True)
+        except Exception as exc:  # one part failing must not sink the page
+            notes.append(f"part {name} could not run: {' '.join(str(exc).split())[:200]}")
+        else:
+            out += [section_context(s, prefix=f"p-{name}-") for s in part.sections]
+            notes += list(part.notes)
+        if progress is not None:
+            progress((k + 1) / max(len(builders), 1))
+    return out, notes
+
+
+def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str:
+    """The same self-contained HTML report as ``detente report`` (quick parts)."""
+    from detente import __version__
+    from detente.core.hashing import scenario_hash
+    from detente.report.html import render_report
+    from detente.report.parts import part_builders
+
+    parts = []
+    builders = part_builders()
+    for k, (_name, build) in enumerate(builders):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parts.append(build(scenario, seed=seed, quick=True))
+        if progress is not None:
+            progress((k + 1) / max(len(builders), 1))
+    manifest = {
+        "scenario": scenario.id,
+        "title": scenario.title,
+        "as_of": scenario.as_of,
+        "input_sha256": scenario_hash(scenario),
+        "seed": seed,
+        "detente_version": __version__,
+        "parts": [p.name for p in parts],
+        "source": "detente serve",
+    }
+    subtitle = f"Scenario {scenario.id} as of {scenario.as_of or 'n/a'} · seed {seed} · detente {__version__}"
+    return str(render_report(scenario.title or scenario.id, parts, manifest=manifest, subtitle=subtitle))
+
+
+# ------------------------------------------------------------------------------------------ long runs
+def sweep(
+    scenario: Scenario,
+    model: str,
+    *,
+    n_draws: int,
+    seed: int,
+    progress: Any = None,
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Monte Carlo sweep (``detente.analysis.montecarlo.run_ensemble``): quantiles per issue."""
+    try:
+        from detente.analysis.montecarlo import run_ensemble
+    except ImportError as exc:
+        raise WebError(
+            "sweeps are not available in this build (detente.analysis.montecarlo missing)", 501
+        ) from exc
+    m = build_model(model, params)
+    done = [0]
+
+    def tick(k: int) -> None:
+        done[0] += k
+        if progress is not None:
+            progress(done[0] / n_draws)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ens = run_ensemble(m, scenario, n_draws=n_draws, seed=seed, progress=tick)
+    raw = ens.raw_outcomes()
+    issues = []
+    for k, issue in enumerate(scenario.issues):
+        col = raw[:, k]
+        col = col[np.isfinite(col)]
+        q = np.quantile(col, [0.05, 0.25, 0.5, 0.75, 0.95]).tolist() if col.size else [None] * 5
+        issues.append(
+            {
+                "issue": issue.id,
+                "name": issue.name,
+                "p05": q[0],
+                "p25": q[1],
+                "median": q[2],
+                "p75": q[3],
+                "p95": q[4],
+                "mean": float(col.mean()) if col.size else None,
+            }
+        )
+    return {
+        "scenario": scenario.id,
+        "model": model,
+        "n_draws": n_draws,
+        "seed": seed,
+        "issues": _plain(issues),
+        "_arrays": {"outcomes": raw},
+    }
+
+
+def simulate(scenario: Scenario, *, n_runs: int, seed: int, progress: Any = None) -> dict[str, Any]:
+    """The war-bargaining simulator (``detente.sim``) on the scenario, summarised."""
+    try:
+        from detente import sim
+    except ImportError as exc:  # pragma: no cover
+        raise WebError("the simulator is not available in this build", 501) from exc
+    run = getattr(sim, "simulate_scenario", None) or getattr(sim, "run_scenario", None)
+    cfg_from = getattr(sim, "from_scenario", None)
+    engine = getattr(sim, "simulate", None)
+    if run is None and (cfg_from is None or engine is None):
+        raise WebError(
+            "the simulator is not available in this build (detente.sim has no simulate/from_scenario yet)",
+            501,
+        )
+    if progress is not None:
+        progress(0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = (
+            run(scenario, n_runs=n_runs, seed=seed)
+            if run is not None
+            else engine(cfg_from(scenario), n_runs=n_runs, seed=seed)
+        )
+    if progress is not None:
+        progress(1.0)
+    summary = getattr(result, "summary", None)
+    payload = summary() if callable(summary) else {}
+    return {"scenario": scenario.id, "n_runs": n_runs, "seed": seed, "summary": _plain(payload)}
