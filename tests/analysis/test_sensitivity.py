@@ -1,0 +1,111 @@
+"""Knock-out and tornado against slow loops over forecasts of edited scenarios."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from detente.analysis.sensitivity import Z90, knockout, tornado
+from detente.core import Actor, Issue, Scale, Scenario, Stance
+from detente.core.perturb import Perturbation
+from detente.io.builtin import load_builtin
+from detente.models import available_models, forecast, get_model
+
+EMISSION = load_builtin("emission-standards-1994")
+
+
+def toy() -> Scenario:
+    return Scenario(
+        id="t",
+        actors=(Actor(id="a", capability=1.0), Actor(id="b", capability=2.0), Actor(id="c", capability=1.0)),
+        issues=(Issue(id="x", scale=Scale(low=0, high=100)), Issue(id="y", scale=Scale(low=-1, high=1))),
+        stances=(
+            Stance(actor="a", issue="x", position=0, salience=1.0),
+            Stance(actor="b", issue="x", position=30, salience=0.5, sd=10.0),
+            Stance(actor="c", issue="x", position=90, salience=1.0),
+            Stance(actor="a", issue="y", position=-1, salience=0.4),
+            Stance(actor="c", issue="y", position=0.5, salience=0.9, low=0.0, high=0.8),
+        ),
+    )
+
+
+def without(sc: Scenario, actor: str) -> Scenario:
+    return dataclasses.replace(
+        sc,
+        actors=tuple(a for a in sc.actors if a.id != actor),
+        stances=tuple(s for s in sc.stances if s.actor != actor),
+    )
+
+
+@pytest.mark.parametrize("name", ["compromise", "median", *[m for m in ("eum",) if m in available_models()]])
+def test_knockout_equals_forecast_without_the_actor(name: str) -> None:
+    model = get_model(name)
+    for sc in (toy(), EMISSION):
+        ko = knockout(model, sc)
+        np.testing.assert_allclose(ko.base, forecast(model, sc).outcome, atol=1e-9)
+        for k, actor in enumerate(sc.actor_ids):
+            rest = without(sc, actor)
+            want = forecast(model, rest).outcome
+            for i, issue in enumerate(sc.issue_ids):
+                if not any(s.issue == issue for s in rest.stances):
+                    assert np.isnan(ko.without[k, i])  # nobody left on the issue
+                    continue
+                assert ko.without[k, i] == pytest.approx(float(want[i]), abs=1e-9)
+                assert ko.delta[k, i] == pytest.approx(float(want[i] - ko.base[i]), abs=1e-9)
+
+
+def test_knockout_ranking() -> None:
+    ko = knockout(get_model("compromise"), toy())
+    ranked = ko.ranked("x")
+    assert [abs(d) for _a, d in ranked] == sorted((abs(d) for _a, d in ranked), reverse=True)
+
+
+def edit(sc: Scenario, actor: str, issue: str, **change: float) -> Scenario:
+    stances = []
+    for s in sc.stances:
+        if s.actor == actor and s.issue == issue:
+            if "position" in change:
+                s = dataclasses.replace(s, position=change["position"], low=None, high=None)
+            if "salience" in change:
+                s = dataclasses.replace(s, salience=change["salience"])
+            if "capability" in change:
+                s = dataclasses.replace(s, capability=change["capability"])
+        stances.append(s)
+    return dataclasses.replace(sc, stances=tuple(stances))
+
+
+def test_tornado_equals_one_at_a_time_loop() -> None:
+    sc = toy()
+    pert = Perturbation(position_sd=0.05, salience_sd=0.2, capability_sd=0.3)
+    model = get_model("compromise")
+    t = tornado(model, sc, pert)
+    np.testing.assert_allclose(t.base, forecast(model, sc).outcome)
+    assert len(t.cases) == 3 * len(sc.stances)
+    for c, case in enumerate(t.cases):
+        st = sc.stance(case.actor, case.issue)
+        assert st is not None
+        scale = sc.issue(case.issue).scale
+        cap0 = st.capability if st.capability is not None else sc.actor(case.actor).capability
+        if case.input == "position":
+            sd = (
+                st.sd
+                if st.sd is not None
+                else ((st.high - st.low) / 3.92 if st.low is not None else 0.05 * scale.width)
+            )
+            lo_b = st.low if st.low is not None else scale.low
+            hi_b = st.high if st.high is not None else scale.high
+            want = (max(lo_b, st.position - Z90 * sd), min(hi_b, st.position + Z90 * sd))
+        elif case.input == "salience":
+            want = (max(0.0, st.salience - Z90 * 0.2), min(1.0, st.salience + Z90 * 0.2))
+        else:
+            want = (cap0 * np.exp(-Z90 * 0.3), cap0 * np.exp(Z90 * 0.3))
+        assert (case.low, case.high) == pytest.approx(want, abs=1e-9)
+        lo_f = forecast(model, edit(sc, case.actor, case.issue, **{case.input: case.low})).outcome
+        hi_f = forecast(model, edit(sc, case.actor, case.issue, **{case.input: case.high})).outcome
+        np.testing.assert_allclose(t.out_low[c], lo_f, atol=1e-9)
+        np.testing.assert_allclose(t.out_high[c], hi_f, atol=1e-9)
+    top = t.top("x", 3)
+    assert [row[3] for row in top] == sorted((row[3] for row in top), reverse=True)
+    assert top[0][3] == pytest.approx(float(t.swing[:, 0].max()))

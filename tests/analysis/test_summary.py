@@ -1,0 +1,98 @@
+"""Sweep summaries against slow, obvious loops."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from detente.analysis.montecarlo import Ensemble
+from detente.analysis.summary import QUANTILES, summarize, sweep_result
+from detente.core.perturb import Perturbation
+
+
+def fake_ensemble(dynamic: bool = False) -> Ensemble:
+    rng = np.random.default_rng(3)
+    n, A, I = 401, 4, 2
+    out = rng.random((n, I))
+    out[7, 1] = np.nan  # an empty issue in one draw
+    st = rng.choice(np.array(["converged", "cycled", "capped"]), size=(n, I))
+    pos = rng.random((A, I))
+    present = np.ones((A, I), dtype=bool)
+    present[2, 1] = False
+    return Ensemble(
+        "toy",
+        {},
+        dynamic,
+        ("a", "b", "c", "d"),
+        ("x", "y"),
+        out,
+        st,
+        5,
+        0,
+        100,
+        5,
+        Perturbation(),
+        pos,
+        present,
+        ((0.0, 10.0), (-50.0, 50.0)),
+    )
+
+
+def slow_quantile(values: list[float], q: float) -> float:
+    v = sorted(values)
+    h = (len(v) - 1) * q
+    lo = math.floor(h)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (h - lo) * (v[hi] - v[lo])
+
+
+def test_summary_matches_loops() -> None:
+    ens = fake_ensemble(dynamic=True)
+    sums = summarize(ens, {"x": [5.0, 2.5], "y": [0.0]})
+    for i, s in enumerate(sums):
+        lo, hi = ens.scales[i]
+        raw = [lo + float(u) * (hi - lo) for u in ens.outcomes[:, i] if not math.isnan(u)]
+        n = len(raw)
+        mean = sum(raw) / n
+        sd = math.sqrt(sum((r - mean) ** 2 for r in raw) / (n - 1))
+        assert s.n_valid == n == (401 if i == 0 else 400)
+        assert math.isclose(s.mean, mean, rel_tol=1e-12) and math.isclose(s.sd, sd, rel_tol=1e-10)
+        for q in QUANTILES:
+            assert math.isclose(
+                s.quantiles[str(q)], slow_quantile(raw, q / 100), rel_tol=1e-12, abs_tol=1e-12
+            )
+        for t in {"x": [5.0, 2.5], "y": [0.0]}[s.issue]:
+            assert s.p_at_least[f"{t:g}"] == sum(r >= t for r in raw) / n
+        units = [float(u) for u in ens.outcomes[:, i] if not math.isnan(u)]
+        for a, actor in enumerate(ens.actor_ids):
+            if not ens.base_present[a, i]:
+                assert actor not in s.p_win
+                continue
+            want = sum(abs(u - ens.base_position[a, i]) <= 0.1 for u in units) / n
+            assert s.p_win[actor] == want
+        stats = [str(ens.statuses[k, i]) for k in range(401) if not math.isnan(ens.outcomes[k, i])]
+        for name, share in s.status.items():
+            assert share == stats.count(name) / n
+        assert math.isclose(sum(s.status.values()), 1.0)
+
+
+def test_sweep_result_shape() -> None:
+    d = sweep_result(fake_ensemble(dynamic=False), {"x": [5.0]})
+    assert d["model"] == "toy"
+    first = d["issues"][0]
+    assert list(first) == ["issue", "mean", "sd", "quantiles", "p_at_least", "p_win"]
+    assert list(first["quantiles"]) == ["5", "25", "50", "75", "95"] and list(first["p_at_least"]) == ["5"]
+    assert "status" in sweep_result(fake_ensemble(dynamic=True))["issues"][0]
+
+
+def test_single_draw_has_zero_sd() -> None:
+    ens = fake_ensemble()
+    one = Ensemble(
+        **{
+            **{f: getattr(ens, f) for f in ens.__dataclass_fields__},
+            "outcomes": ens.outcomes[:1],
+            "statuses": ens.statuses[:1],
+        }
+    )
+    assert summarize(one)[0].sd == 0.0
