@@ -243,12 +243,21 @@ def scenario_rows(scenario: Scenario) -> list[dict[str, str]]:
         for key in _SCENARIO_JSON_COLS:
             if d.get(key):
                 rows[0][f"scenario_{key}"] = json.dumps(d[key], ensure_ascii=False)
+    order_a = list(dict.fromkeys([s["actor"] for s in d["stances"]] + [a for a in actors]))
+    order_i = list(dict.fromkeys([s["issue"] for s in d["stances"]] + [i for i in issues]))
+    if order_a != list(actors) or order_i != list(issues):
+        # first appearance would reorder actors/issues: declare them all first, in order
+        decl = [dict.fromkeys(CSV_COLUMNS, "") | base | actor_cols(a) for a in actors.values()]
+        decl += [dict.fromkeys(CSV_COLUMNS, "") | base | issue_cols(i) for i in issues.values()]
+        if rows:
+            for key in ("description", "as_of", *_SCENARIO_JSON_COLS):
+                decl[0][f"scenario_{key}"], rows[0][f"scenario_{key}"] = rows[0][f"scenario_{key}"], ""
+        return decl + rows
     used_a = {s["actor"] for s in d["stances"]}
     used_i = {s["issue"] for s in d["stances"]}
     for aid, a in actors.items():
         if aid not in used_a:
-            row = dict.fromkeys(CSV_COLUMNS, "") | base | actor_cols(a)
-            rows.append(row)
+            rows.append(dict.fromkeys(CSV_COLUMNS, "") | base | actor_cols(a))
     for iid, i in issues.items():
         if iid not in used_i:
             rows.append(dict.fromkeys(CSV_COLUMNS, "") | base | issue_cols(i))

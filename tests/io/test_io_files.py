@@ -1,0 +1,368 @@
+"""Native layout: parse rules and messages, YAML line numbers, round trips, atomic writes, bad input."""
+
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from detente.errors import InputFileError, ScenarioError
+from detente.io.builtin import builtin_names, load_builtin
+from detente.io.files import read_scenario, scenario_to_text, write_scenario
+from detente.io.mapping import dump_scenario, parse_scenario
+
+
+def _base() -> dict[str, Any]:
+    return dump_scenario(load_builtin("emission-standards-1994"))
+
+
+def _problems(data: Any, **kw: Any) -> list[str]:
+    with pytest.raises(ScenarioError) as ei:
+        parse_scenario(data, source="s.yaml", **kw)
+    return ei.value.problems
+
+
+# ---------------------------------------------------------------- parse rules (pure)
+
+
+def test_parse_dump_round_trip_every_builtin() -> None:
+    for name in builtin_names():
+        sc = load_builtin(name)
+        assert parse_scenario(dump_scenario(sc)) == sc, name
+
+
+def test_messages_name_field_expected_and_received() -> None:
+    d = _base()
+    d["stances"][3]["salience"] = 1.7
+    assert _problems(d) == ["s.yaml: stances[3].salience: 1.7 is above range (expected 0 to 1)"]
+    d = _base()
+    d["stances"][3]["salience"] = -0.2
+    assert _problems(d) == ["s.yaml: stances[3].salience: -0.2 is negative (expected 0 to 1)"]
+    d = _base()
+    d["stances"][0]["position"] = 12
+    assert _problems(d) == [
+        "s.yaml: stances[0].position: 12 is outside the scale of issue 'emission' (expected 4 to 10)"
+    ]
+
+
+def test_all_problems_are_collected() -> None:
+    d = _base()
+    d["stances"][1]["actor"] = "atlantis"
+    d["stances"][2]["issue"] = "fishing"
+    d["stances"][4]["position"] = "soon"
+    d["stances"][5]["salience"] = float("nan")
+    d["stances"][6]["position"] = float("inf")
+    d["actors"].append({"id": "uk", "name": "again"})
+    d["stances"][7]["salinece"] = 0.3
+    probs = _problems(d)
+    assert len(probs) == 7
+    text = "\n".join(probs)
+    assert "actors[10].id: duplicate actor id 'uk'" in text
+    assert "stances[1].actor: unknown actor 'atlantis' (expected one of netherlands" in text
+    assert "stances[2].issue: unknown issue 'fishing' (expected one of emission)" in text
+    assert "stances[4].position: 'soon' is not a number (expected 4 to 10" in text
+    assert "stances[5].salience: nan is not a finite number" in text
+    assert "stances[6].position: inf is not a finite number" in text
+    assert "stances[7].salinece: unknown key (did you mean 'salience'?" in text
+
+
+def test_other_rules() -> None:
+    d = _base()
+    d["stances"].append(copy.deepcopy(d["stances"][0]))
+    assert "duplicate stance of 'netherlands' on 'emission'" in _problems(d)[0]
+    d = _base()
+    d["actors"][0]["capability"] = True
+    assert _problems(d) == ["s.yaml: actors[0].capability: True is not a number (expected a number >= 0)"]
+    d = _base()
+    d["issues"][0]["scale"]["high"] = 2
+    assert "issues[0].scale.high: 2 is not above low=4 (expected high > low)" in _problems(d)[0]
+    d = _base()
+    d["issues"][0]["rule"] = "coin flip"
+    assert "issues[0].rule: 'coin flip' is not a known rule" in _problems(d)[0]
+    d = _base()
+    d["stances"][0]["evidence"] = [{"assumption": True}]
+    assert "stances[0].evidence[0].note: an assumption needs a one-line rationale" in _problems(d)[0]
+    d = _base()
+    d["stances"][0]["low"] = 5
+    assert "stances[0].high: is missing (expected both low and high, or neither)" in _problems(d)[0]
+    assert _problems([1, 2]) == [
+        "s.yaml: (top level): a list is not a mapping (expected keys id, title, description, "
+        "as_of, sources, metadata, actors, issues, stances, dynamics)"
+    ]
+    d = _base()
+    del d["stances"][0]["salience"]
+    assert _problems(d) == ["s.yaml: stances[0].salience: is missing (expected a number from 0 to 1)"]
+
+
+def test_numeric_text_is_accepted_and_dates_become_text() -> None:
+    d = _base()
+    d["stances"][0]["salience"] = "0.25"
+    import datetime
+
+    d["as_of"] = datetime.date(2025, 6, 15)
+    sc = parse_scenario(d)
+    assert sc.stances[0].salience == 0.25 and sc.as_of == "2025-06-15"
+
+
+def test_absent_actor_is_not_zero() -> None:
+    d = _base()
+    del d["stances"][0]
+    sc = parse_scenario(d)
+    assert sc.stance("netherlands", "emission") is None
+
+
+# ---------------------------------------------------------------- YAML line numbers
+
+
+def test_yaml_line_numbers(tmp_path: Path) -> None:
+    lines = _good_yaml().splitlines()
+    k = next(n for n, ln in enumerate(lines) if "actor: uk" in ln)
+    lines[k] = lines[k].replace("salience: 0.9", "salience: 1.7")
+    assert "1.7" in lines[k]
+    p = tmp_path / "s.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    assert ei.value.problems == [f"{p}:{k + 1}: stances[6].salience: 1.7 is above range (expected 0 to 1)"]
+
+
+# ---------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "xlsx"])
+@pytest.mark.parametrize(
+    "name", ["emission-standards-1994", "ukraine-2025", "ktab-smp-example", "cop21-2015"]
+)
+def test_round_trip_lossless(tmp_path: Path, fmt: str, name: str) -> None:
+    if name not in builtin_names():
+        pytest.fail(f"built-in {name} missing")
+    sc = load_builtin(name)
+    p = write_scenario(sc, tmp_path / f"out.{fmt}")
+    back = read_scenario(p)
+    assert back == sc
+
+
+def test_round_trip_keeps_multiple_evidence_uncertainty_and_unused_actor(tmp_path: Path) -> None:
+    d = _base()
+    d["actors"].append({"id": "observer", "name": "Observer", "capability": 0.01, "groups": ["x", "y"]})
+    d["issues"][0]["reference"] = 7
+    d["issues"][0]["rule"] = "qualified_majority"
+    d["issues"][0]["veto_players"] = ["uk"]
+    d["issues"][0]["scale"]["points"] = [{"value": 7, "label": "middle, with a comma"}]
+    d["stances"][0].update({"sd": 0.5, "low": 4, "high": 5, "capability": 0.2})
+    d["stances"][0]["evidence"].append({"assumption": True, "note": "second, reason"})
+    d["dynamics"] = {"rounds": 3, "nested": {"a": [1, 2]}}
+    sc = parse_scenario(d)
+    for fmt in ("yaml", "json", "csv", "xlsx"):
+        assert read_scenario(write_scenario(sc, tmp_path / f"x.{fmt}")) == sc, fmt
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_write_is_atomic_and_writes_nothing_on_error(tmp_path: Path) -> None:
+    sc = load_builtin("emission-standards-1994")
+    target = tmp_path / "keep.yaml"
+    target.write_text("old content", encoding="utf-8")
+    with pytest.raises(InputFileError, match="format: 'pdf' cannot be written"):
+        write_scenario(sc, target, format="pdf")
+    assert target.read_text(encoding="utf-8") == "old content"
+    with pytest.raises(InputFileError, match=r"cannot tell the output format from extension '.doc'"):
+        write_scenario(sc, tmp_path / "x.doc")
+    smp = load_builtin("ktab-smp-example")
+    with pytest.raises(ScenarioError, match="KTAB CSV needs a stance for every actor"):
+        write_scenario(smp, tmp_path / "k.csv", format="ktab-csv")
+    with pytest.raises(InputFileError, match="does not exist"):
+        write_scenario(sc, tmp_path / "no" / "where.yaml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.yaml"]  # no partial or temp files
+
+
+# ---------------------------------------------------------------- bad input (issue 2), Python API
+
+
+def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return p
+
+
+def _good_yaml() -> str:
+    """The packaged emission YAML (one flow mapping per stance line)."""
+    from importlib import resources
+
+    return (resources.files("detente.io.builtin") / "emission-standards-1994.yaml").read_text(
+        encoding="utf-8"
+    )
+
+
+def _good_csv() -> str:
+    return scenario_to_text(load_builtin("emission-standards-1994"), "csv")
+
+
+def _bad_cases(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """name -> (file, regex the one-line message must match). Shared with the CLI tests."""
+    y = _good_yaml()
+    cases: dict[str, tuple[Path, str]] = {}
+    cases["missing"] = (tmp_path / "missing.yaml", r"missing\.yaml: file not found")
+    cases["empty"] = (_write(tmp_path, "empty.yaml", ""), r"empty\.yaml: file is empty")
+    d = tmp_path / "adir.yaml"
+    d.mkdir()
+    cases["directory"] = (d, r"adir\.yaml: is a directory")
+    cases["delimiter"] = (
+        _write(tmp_path, "semi.csv", _good_csv().replace(",", ";")),
+        r"semi\.csv:1: delimiter: the header is separated by semicolons \(expected a comma-separated file",
+    )
+    cases["unknown_actor"] = (
+        _write(tmp_path, "ua.yaml", y.replace("actor: greece", "actor: grease")),
+        r"ua\.yaml:\d+: stances\[9\]\.actor: unknown actor 'grease'",
+    )
+    cases["unknown_issue"] = (
+        _write(
+            tmp_path, "ui.yaml", y.replace("actor: greece, issue: emission", "actor: greece, issue: taxes")
+        ),
+        r"ui\.yaml:\d+: stances\[9\]\.issue: unknown issue 'taxes'",
+    )
+    cases["duplicate_actor"] = (
+        _write(tmp_path, "da.yaml", y.replace("id: belgium", "id: netherlands")),
+        r"da\.yaml:\d+: actors\[1\]\.id: duplicate actor id 'netherlands'",
+    )
+    cases["position_outside"] = (
+        _write(
+            tmp_path,
+            "po.yaml",
+            y.replace(
+                "actor: greece, issue: emission, position: 7", "actor: greece, issue: emission, position: 70"
+            ),
+        ),
+        r"po\.yaml:\d+: stances\[9\]\.position: 70 is outside the scale of issue 'emission' \(expected 4 to 10\)",
+    )
+    cases["salience_negative"] = (
+        _write(tmp_path, "sn.yaml", y.replace("position: 7, salience: 0.7", "position: 7, salience: -0.7")),
+        r"sn\.yaml:\d+: stances\[9\]\.salience: -0.7 is negative \(expected 0 to 1\)",
+    )
+    cases["salience_above"] = (
+        _write(tmp_path, "sa.yaml", y.replace("position: 7, salience: 0.7", "position: 7, salience: 7")),
+        r"sa\.yaml:\d+: stances\[9\]\.salience: 7 is above range \(expected 0 to 1\)",
+    )
+    cases["nan"] = (
+        _write(
+            tmp_path, "nan.yaml", y.replace("position: 7, salience: 0.7", "position: .nan, salience: 0.7")
+        ),
+        r"nan\.yaml:\d+: stances\[9\]\.position: nan is not a finite number",
+    )
+    cases["inf"] = (
+        _write(tmp_path, "inf.yaml", y.replace("position: 7, salience: 0.7", "position: 7, salience: .inf")),
+        r"inf\.yaml:\d+: stances\[9\]\.salience: inf is not a finite number",
+    )
+    cases["text_in_number"] = (
+        _write(tmp_path, "tn.csv", _good_csv().replace(",0.16,", ",lots,", 1)),
+        r"tn\.csv:\d+: actors\[\d\]\.capability: 'lots' is not a number",
+    )
+    cases["non_utf8"] = (
+        _write(tmp_path, "latin.yaml", y.replace("Greece", "Gr\u00e8ce").encode("latin-1")),
+        r"latin\.yaml:\d+: encoding: byte 0xe8 at offset \d+ is not valid UTF-8",
+    )
+    cases["truncated"] = (
+        _write(tmp_path, "trunc.yaml", y[: y.index("actor: greece") + 30]),
+        r"trunc\.yaml:\d+: YAML: .*truncated",
+    )
+    bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    cases["alias_bomb"] = (
+        _write(tmp_path, "bomb.yaml", bomb),
+        r"bomb\.yaml: YAML: aliases expand to more than",
+    )
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:  # 50 MB, sparse-ish: written in one seek
+        fh.seek(50 * 1024 * 1024 - 1)
+        fh.write(b"\n")
+    cases["50MB"] = (big, r"big\.yaml: file is too large \(52\.4 MB; expected at most 10\.0 MB\)")
+    return cases
+
+
+BAD = [
+    "missing",
+    "empty",
+    "directory",
+    "delimiter",
+    "unknown_actor",
+    "unknown_issue",
+    "duplicate_actor",
+    "position_outside",
+    "salience_negative",
+    "salience_above",
+    "nan",
+    "inf",
+    "text_in_number",
+    "non_utf8",
+    "truncated",
+    "alias_bomb",
+    "50MB",
+]
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_api(tmp_path: Path, case: str) -> None:
+    path, pattern = _bad_cases(tmp_path)[case]
+    t0 = time.perf_counter()
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(path)
+    assert time.perf_counter() - t0 < 2.0
+    msg = str(ei.value)
+    assert "\n" not in msg and all("\n" not in p for p in ei.value.problems)
+    import re
+
+    assert re.search(pattern, msg), msg
+
+
+def test_alias_bomb_is_refused_by_the_loader_not_by_luck() -> None:
+    from detente.io.files import load_yaml
+
+    small = "base: &b {x: 1}\nuse: [*b, *b]\n"
+    data, lines = load_yaml(small)
+    assert data["use"][1] == {"x": 1} and lines[("use",)] == 2
+    bomb = (
+        "a: &a ["
+        + ", ".join(["x"] * 50)
+        + "]\n"
+        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 50)}]\n" for p, c in zip("abcd", "bcde", strict=True))
+    )
+    with pytest.raises(InputFileError, match="alias bombs are refused"):
+        load_yaml(bomb, "b.yaml")
+    assert yaml.safe_load(small)  # sanity: same text is plain YAML
+
+
+def test_json_errors(tmp_path: Path) -> None:
+    p = _write(tmp_path, "s.json", '{"id": "x", "actors": [\n')
+    with pytest.raises(InputFileError, match=r"s\.json:2: JSON: "):
+        read_scenario(p)
+    p = _write(
+        tmp_path,
+        "n.json",
+        '{"id": "x", "actors": [{"id": "a"}], "issues": [{"id": "i"}],\n'
+        '"stances": [{"actor": "a", "issue": "i", "position": NaN, "salience": 0.5}]}\n',
+    )
+    with pytest.raises(InputFileError, match=r"n\.json: stances\[0\]\.position: nan is not a finite number"):
+        read_scenario(p)
+
+
+def test_csv_inconsistent_actor_columns(tmp_path: Path) -> None:
+    two = "actor,issue,position,salience,actor_capability\na,x,1,0.5,1\na,y,2,0.5,2\n"
+    p = _write(tmp_path, "two.csv", two)
+    with pytest.raises(
+        InputFileError,
+        match=r"two\.csv:3: actor_capability: '2' differs from '1' given for actor 'a' on line 2",
+    ):
+        read_scenario(p)
+
+
+def test_size_limit_is_a_parameter(tmp_path: Path) -> None:
+    p = _write(tmp_path, "s.yaml", _good_yaml())
+    with pytest.raises(InputFileError, match="file is too large"):
+        read_scenario(p, max_bytes=100)
+    assert read_scenario(p, max_bytes=10**6).id == "emission-standards-1994"
