@@ -439,3 +439,42 @@ def test_real_scenarios_are_sane(name: str, params: dict) -> None:
     # everyone who traded gained (equal gain: both sides gain alike)
     if not params.get("p"):
         assert all(e["gain_i"] > 0 and e["gain_i"] == pytest.approx(e["gain_j"], rel=1e-9) for e in ex)
+
+
+# --- report part ----------------------------------------------------------------------------------
+
+
+def test_report_part_on_ukraine() -> None:
+    from detente.report.parts import exchange as part_mod
+
+    sc = load_builtin("ukraine-2025")
+    part = part_mod.build(sc, seed=0, quick=True)
+    assert part.name == "exchange"
+    titles = [t.title for t in part.tables]
+    assert titles[0].startswith("Exchange model: outcome before and after")
+    assert len(part.tables[0].rows) == len(sc.issues)
+    ex_table = part.tables[1]
+    n = part.manifest["n_exchanges"]
+    assert n > 0 and len(ex_table.rows) == min(n, part_mod.MAX_ROWS)
+    assert {s.id for s in part.sections} == {"exchange-network", "exchange-outcomes"}
+    net = next(s for s in part.sections if s.id == "exchange-network")
+    fig = net.figures[0]
+    assert all(tr.type == "scatter" for tr in fig.data)  # no geo traces
+    hover = [h for tr in fig.data if tr.hovertext is not None for h in tr.hovertext]
+    assert any("↔" in h and "gains" in h for h in hover)
+    assert len(net.tables[0].rows) == n
+    # outcome after = the model's forecast
+    f = forecast(Exchange(), sc, seed=0)
+    assert [r[2] for r in part.tables[0].rows] == [f"{v:.1f}" for v in f.outcome]
+
+
+def test_report_part_single_issue_and_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from detente.report.parts import exchange as part_mod
+
+    one = part_mod.build(load_builtin("emission-standards-1994"), seed=0, quick=True)
+    assert one.notes and "two issues" in one.notes[0]
+    assert [s.id for s in one.sections] == ["exchange-outcomes"]
+    monkeypatch.setattr(part_mod, "ROUNDS", 3)
+    many = part_mod.build(load_builtin("copenhagen-2009"), seed=0, quick=True)
+    fig = next(s for s in many.sections if s.id == "exchange-network").figures[0]
+    assert len(fig.frames) >= 2 and fig.layout.sliders

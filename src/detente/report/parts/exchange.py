@@ -1,0 +1,399 @@
+"""Exchange-model part: who traded votes with whom, on which issues, and what it did to the outcomes.
+
+Runs the equal-gain exchange model (Stokman & van Oosten 1994; models.md §5) once, plus a small
+batch with random exchange rates (``p = 1``: any rate both sides still gain from) to show how much
+the forecast depends on the terms of trade. Terminal tables for ``detente run``; report sections:
+the exchange network per round (actors on a circle, trades as edges) and the outcome of every
+issue before and after the trades.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from detente.core.arrays import to_arrays
+from detente.core.results import Forecast
+from detente.core.scenario import Scenario
+from detente.models.base import forecast
+from detente.models.exchange import Exchange
+from detente.report.base import Part, Section, Table
+
+ROUNDS = 1
+"""Exchange phases in the report run (1 = the standard model: one phase of trades, then the vote)."""
+
+MAX_ROWS = 15
+"""Exchanges listed in the terminal table (the report lists all)."""
+
+
+def _fmt(v: float) -> str:
+    return "—" if not np.isfinite(v) else f"{v:.1f}"
+
+
+def _esc(text: str) -> str:
+    return _html.escape(str(text))
+
+
+def _run(model: Exchange, scenario: Scenario, seed: int) -> Forecast:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecast(model, scenario, seed=seed)
+
+
+def _random_rate_range(scenario: Scenario, seed: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """10th and 90th percentiles of the outcome (issue units) when trades happen at random rates (p = 1)."""
+    arr = to_arrays(scenario).broadcast((draws,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pred = Exchange(rounds=ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
+    lo = np.array([i.scale.low for i in scenario.issues])
+    hi = np.array([i.scale.high for i in scenario.issues])
+    out = lo + np.asarray(pred.outcome) * (hi - lo)
+    return np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0)
+
+
+class _Units:
+    """Unit-scale values of the model back to each issue's own units."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.issues = {i.id: i for i in scenario.issues}
+        self.names = {a.id: a.label for a in scenario.actors}
+
+    def pos(self, issue_id: str, unit: float) -> float:
+        sc = self.issues[issue_id].scale
+        return float(sc.low + unit * (sc.high - sc.low))
+
+    def move(self, issue_id: str, unit: float) -> float:
+        sc = self.issues[issue_id].scale
+        return float(unit * (sc.high - sc.low))
+
+    def issue(self, issue_id: str) -> str:
+        return self.issues[issue_id].name
+
+    def actor(self, actor_id: str) -> str:
+        return self.names.get(actor_id, actor_id)
+
+
+def _pct(gain: float) -> str:
+    """Gains are salience × share of the scale; shown ×100 (salience-weighted percentage points)."""
+    return f"{100 * gain:.2f}"
+
+
+def _exchange_rows(ex: list[dict[str, Any]], u: _Units) -> list[list[str]]:
+    rows = []
+    for n, e in enumerate(ex, start=1):
+        rows.append(
+            [
+                str(n),
+                u.actor(e["i"]),
+                f"{u.issue(e['p'])}: {_fmt(u.pos(e['p'], e['y_i_before']))} → {_fmt(u.pos(e['p'], e['y_i_after']))}",
+                u.actor(e["j"]),
+                f"{u.issue(e['q'])}: {_fmt(u.pos(e['q'], e['y_j_before']))} → {_fmt(u.pos(e['q'], e['y_j_after']))}",
+                f"{u.issue(e['p'])} {u.move(e['p'], e['dO_p']):+.1f}; {u.issue(e['q'])} {u.move(e['q'], e['dO_q']):+.1f}",
+                f"{_pct(e['gain_i'])} / {_pct(e['gain_j'])}",
+            ]
+        )
+    return rows
+
+
+_EX_COLUMNS = ["#", "actor", "moves its vote on", "partner", "partner moves on", "outcome shift", "gains"]
+
+
+def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
+    import plotly.graph_objects as go
+
+    pred = fc.prediction
+    ex: list[dict[str, Any]] = pred.extras["exchanges"]
+    actors = list(scenario.actor_ids)
+    A = len(actors)
+    angle = {a: math.pi / 2 - 2 * math.pi * k / max(A, 1) for k, a in enumerate(actors)}
+    xy = {a: (math.cos(t), math.sin(t)) for a, t in angle.items()}
+    gains = np.asarray(pred.extras["gains"], dtype=float)
+    ext = np.asarray(pred.extras["externalities"], dtype=float)
+    counts = {a: sum(1 for e in ex if a in (e["i"], e["j"])) for a in actors}
+    rounds = sorted({int(e["round"]) for e in ex}) or [1]
+    max_gain = max([e["gain_i"] + e["gain_j"] for e in ex], default=1.0) or 1.0
+
+    def traces(rnd: int) -> list[Any]:
+        out: list[Any] = []
+        mine = [e for e in ex if int(e["round"]) == rnd]
+        mid_x, mid_y, mid_text = [], [], []
+        for e in mine:
+            (x0, y0), (x1, y1) = xy[e["i"]], xy[e["j"]]
+            width = 1.5 + 6.0 * (e["gain_i"] + e["gain_j"]) / max_gain
+            out.append(
+                go.Scatter(
+                    x=[x0, x1],
+                    y=[y0, y1],
+                    mode="lines",
+                    line={"width": width, "color": "rgba(31,119,180,0.55)"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+            mid_x.append((x0 + x1) / 2)
+            mid_y.append((y0 + y1) / 2)
+            mid_text.append(
+                f"<b>{_esc(u.actor(e['i']))} ↔ {_esc(u.actor(e['j']))}</b><br>"
+                f"{_esc(u.actor(e['i']))} moves on {_esc(u.issue(e['p']))}: "
+                f"{_fmt(u.pos(e['p'], e['y_i_before']))} → {_fmt(u.pos(e['p'], e['y_i_after']))}<br>"
+                f"{_esc(u.actor(e['j']))} moves on {_esc(u.issue(e['q']))}: "
+                f"{_fmt(u.pos(e['q'], e['y_j_before']))} → {_fmt(u.pos(e['q'], e['y_j_after']))}<br>"
+                f"outcome shifts: {_esc(u.issue(e['p']))} {u.move(e['p'], e['dO_p']):+.1f}, "
+                f"{_esc(u.issue(e['q']))} {u.move(e['q'], e['dO_q']):+.1f}<br>"
+                f"gains: {_pct(e['gain_i'])} and {_pct(e['gain_j'])}"
+            )
+        out.append(
+            go.Scatter(
+                x=mid_x,
+                y=mid_y,
+                mode="markers",
+                marker={"size": 9, "color": "rgba(31,119,180,0.9)", "symbol": "diamond"},
+                hovertext=mid_text,
+                hoverinfo="text",
+                showlegend=False,
+                name="exchange",
+            )
+        )
+        node_text = [
+            f"<b>{_esc(u.actor(a))}</b><br>{counts[a]} exchange(s)<br>own gain {_pct(gains[k])}"
+            f"<br>gain or loss from others' trades {float(ext[k]) * 100:+.2f}"
+            for k, a in enumerate(actors)
+        ]
+        out.append(
+            go.Scatter(
+                x=[xy[a][0] for a in actors],
+                y=[xy[a][1] for a in actors],
+                mode="markers+text",
+                text=[u.actor(a) for a in actors],
+                textposition="top center",
+                marker={
+                    "size": [12 + 4 * min(counts[a], 8) for a in actors],
+                    "color": "rgba(255,127,14,0.85)",
+                    "line": {"width": 1, "color": "#444"},
+                },
+                hovertext=node_text,
+                hoverinfo="text",
+                showlegend=False,
+                name="actors",
+            )
+        )
+        return out
+
+    fig = go.Figure(data=traces(rounds[0]))
+    if len(rounds) > 1:
+        fig.frames = [go.Frame(data=traces(r), name=str(r)) for r in rounds]
+        fig.update_layout(
+            sliders=[
+                {
+                    "steps": [
+                        {
+                            "label": f"round {r}",
+                            "method": "animate",
+                            "args": [
+                                [str(r)],
+                                {"mode": "immediate", "frame": {"duration": 0, "redraw": True}},
+                            ],
+                        }
+                        for r in rounds
+                    ]
+                }
+            ]
+        )
+    axis = {"visible": False, "range": [-1.35, 1.35]}
+    fig.update_layout(
+        title="Exchange network" + (f" (round {rounds[0]})" if len(rounds) > 1 else ""),
+        xaxis=axis,
+        yaxis={**axis, "scaleanchor": "x"},
+        height=560,
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+    )
+    return fig
+
+
+def _before_after_figure(
+    scenario: Scenario, before: np.ndarray, after: np.ndarray, rr: tuple[np.ndarray, np.ndarray]
+) -> Any:
+    import plotly.graph_objects as go
+
+    names = [i.name for i in scenario.issues]
+    lo = np.array([i.scale.low for i in scenario.issues])
+    width = np.array([i.scale.high - i.scale.low for i in scenario.issues])
+    pct_b = 100 * (before - lo) / width
+    pct_a = 100 * (after - lo) / width
+    r_lo, r_hi = 100 * (rr[0] - lo) / width, 100 * (rr[1] - lo) / width
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=np.concatenate([r_lo, r_hi]).tolist(),
+            y=names + names,
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 14, "color": "grey"},
+            name="random-rate range (10–90 %)",
+            hovertext=[
+                f"{n}: random rates give {_fmt(a)}–{_fmt(b)}"
+                for n, a, b in zip(names, rr[0], rr[1], strict=True)
+            ]
+            * 2,
+            hoverinfo="text",
+        )
+    )
+    for k, n in enumerate(names):
+        fig.add_trace(
+            go.Scatter(
+                x=[pct_b[k], pct_a[k]],
+                y=[n, n],
+                mode="lines",
+                line={"color": "lightgrey", "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=pct_b.tolist(),
+            y=names,
+            mode="markers",
+            marker={"size": 11, "symbol": "circle-open", "color": "#1f77b4"},
+            name="before trading (sincere positions)",
+            hovertext=[f"{n}: {_fmt(v)} before trading" for n, v in zip(names, before, strict=True)],
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=pct_a.tolist(),
+            y=names,
+            mode="markers",
+            marker={"size": 11, "color": "#d62728"},
+            name="after trading",
+            hovertext=[f"{n}: {_fmt(v)} after trading" for n, v in zip(names, after, strict=True)],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        title="Outcome per issue before and after the exchanges",
+        xaxis={
+            "title": "position on the issue's scale (% from its low end to its high end)",
+            "range": [-3, 103],
+        },
+        height=140 + 38 * len(names),
+        margin={"l": 200, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+    """Tables for ``detente run`` and report sections of the exchange model."""
+    model = Exchange(rounds=ROUNDS)
+    fc = _run(model, scenario, seed)
+    u = _Units(scenario)
+    pred = fc.prediction
+    ex: list[dict[str, Any]] = pred.extras["exchanges"]
+    before = np.asarray(pred.extras["round_stats"]["outcome"][0], dtype=float)  # outcome of sincere votes
+    lo = np.array([i.scale.low for i in scenario.issues])
+    hi = np.array([i.scale.high for i in scenario.issues])
+    before = lo + before * (hi - lo)
+    after = np.asarray(fc.outcome, dtype=float)
+    draws = 20 if quick else 200
+    rr = _random_rate_range(scenario, seed, draws)
+    notes: list[str] = []
+    if len(scenario.issues) < 2:
+        notes.append(
+            "the exchange model needs at least two issues: with one issue nobody can trade, so it equals the compromise"
+        )
+    elif not ex:
+        notes.append(
+            "no pair of actors could trade to mutual advantage: the exchange forecast equals the compromise"
+        )
+
+    rows_ex = _exchange_rows(ex, u)
+    t_ex = Table(
+        f"Exchanges of voting positions (equal gain; {len(ex)} in all"
+        + (f", first {MAX_ROWS} shown" if len(ex) > MAX_ROWS else "")
+        + ")",
+        _EX_COLUMNS,
+        rows_ex[:MAX_ROWS],
+        caption="Each row is a trade: the actor moves its vote on an issue it cares little about toward the partner, "
+        "who does the same on another issue; both gain equally. Gains: salience × share of the scale, ×100.",
+    )
+    out_rows = []
+    for k, issue in enumerate(scenario.issues):
+        out_rows.append(
+            [
+                issue.name,
+                _fmt(before[k]),
+                _fmt(after[k]),
+                f"{after[k] - before[k]:+.1f}",
+                f"{_fmt(rr[0][k])}–{_fmt(rr[1][k])}",
+                issue.scale.describe(float(after[k])),
+            ]
+        )
+    t_out = Table(
+        "Exchange model: outcome before and after trading",
+        ["issue", "before", "after", "shift", "random rates (10–90 %)", "in words"],
+        out_rows,
+        caption="Before = capability × salience weighted mean of sincere positions; after = the same of the voting "
+        f"positions once all profitable trades are made. The range re-runs {draws} times with random terms of trade.",
+    )
+    gains = np.asarray(pred.extras["gains"], dtype=float)
+    ext = np.asarray(pred.extras["externalities"], dtype=float)
+    who = sorted(range(len(scenario.actors)), key=lambda k: -(gains[k] + ext[k]))
+    t_who = Table(
+        "Who gains from the trades",
+        ["actor", "exchanges", "own gain", "from others' trades", "total"],
+        [
+            [
+                scenario.actors[k].label,
+                str(sum(1 for e in ex if scenario.actors[k].id in (e["i"], e["j"]))),
+                _pct(gains[k]),
+                f"{100 * ext[k]:+.2f}",
+                f"{100 * (gains[k] + ext[k]):+.2f}",
+            ]
+            for k in who
+        ],
+        caption="Own gain: what an actor's own trades bring it; others' trades move outcomes toward or away from "
+        "actors who did not take part (externalities). Units: salience × share of the scale, ×100.",
+    )
+
+    sections: list[Section] = []
+    if ex:
+        sections.append(
+            Section(
+                "exchange-network",
+                "Exchange model: who trades votes with whom",
+                "Each dot on the circle is an actor; a line joins two actors who traded votes, thicker for bigger "
+                "gains. Hover over the diamond in the middle of a line to see who moved on which issue, how far, and "
+                "what each side gained. Actors trade when one cares more about an issue than the other does about "
+                "a second issue: each gives way where it cares less (Stokman & van Oosten 1994).",
+                [_network_figure(scenario, fc, u)],
+                [Table("All exchanges, in the order they were made", _EX_COLUMNS, rows_ex)],
+            )
+        )
+    sections.append(
+        Section(
+            "exchange-outcomes",
+            "Exchange model: how trading moves the outcomes",
+            "Open circles: where each issue would settle if every actor voted its sincere position (the capability × "
+            "salience weighted mean). Filled dots: where it settles after all profitable vote trades. Grey ticks: the "
+            "range when the terms of each trade are drawn at random between what the two sides would still accept. "
+            + (notes[0] if notes else ""),
+            [_before_after_figure(scenario, before, after, rr)],
+            [t_out, t_who],
+        )
+    )
+    manifest = {
+        "model": "exchange",
+        "params": fc.params,
+        "seed": seed,
+        "input_sha256": fc.scenario_hash,
+        "n_exchanges": len(ex),
+        "random_rate_draws": draws,
+    }
+    tables = [t_out] + ([t_ex, t_who] if ex else [])
+    return Part("exchange", tables=tables, sections=sections, manifest=manifest, notes=notes)
