@@ -1,0 +1,110 @@
+"""`detente validate` and `detente convert`: summaries, one line per problem, exit 2, nothing written on error."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io"))
+from test_io_files import BAD, _bad_cases  # noqa: E402
+
+
+def test_validate_builtin_and_file(cli, shared: Path) -> None:
+    r = cli("validate", "emission-standards-1994")
+    assert r.exit_code == 0
+    assert r.stdout.strip() == (
+        "valid: 10 actors, 1 issues, 10 stances (EC emission standards for medium-sized cars (Bueno de Mesquita 1994))"
+    )
+    r = cli("validate", str(shared / "data/ktab/smpExample.xml"))
+    assert r.exit_code == 0 and r.stdout.startswith("valid: 5 actors, 3 issues, 14 stances")
+
+
+def test_validate_lists_every_problem(cli, tmp_path: Path) -> None:
+    from importlib import resources
+
+    y = (resources.files("detente.io.builtin") / "emission-standards-1994.yaml").read_text(encoding="utf-8")
+    y = y.replace("position: 7, salience: 0.7", "position: 70, salience: 1.7").replace(
+        "actor: uk,", "actor: ukk,"
+    )
+    p = tmp_path / "bad.yaml"
+    p.write_text(y, encoding="utf-8")
+    r = cli("validate", str(p))
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert all(
+        re.match(rf"{re.escape(str(p))}:\d+: stances\[\d\]\.\w+: .*\(expected .*\)$", ln) for ln in lines
+    ), lines
+    assert "stances[9].salience: 1.7 is above range (expected 0 to 1)" in r.stderr
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_cli(cli, tmp_path: Path, case: str) -> None:
+    path, pattern = _bad_cases(tmp_path)[case]
+    r = cli("validate", str(path))
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert r.stdout == ""
+    first = r.stderr.strip().splitlines()[0]
+    assert path.name in first and re.search(pattern, first), first
+    out = tmp_path / "out" / "converted.yaml"
+    out.parent.mkdir()
+    r = cli("convert", str(path), str(out))
+    assert r.exit_code == 2
+    assert "Traceback" not in r.output
+    err = r.stderr.strip().splitlines()
+    assert (
+        len(err) == 1 and err[0].startswith("error: ") and path.name in err[0] and re.search(pattern, err[0])
+    )
+    assert list(out.parent.iterdir()) == []  # nothing written, no temp file left
+
+
+@pytest.mark.parametrize("ext", ["yaml", "json", "csv", "xlsx"])
+def test_convert_builtin_round_trip(cli, tmp_path: Path, ext: str) -> None:
+    from detente.io.builtin import load_builtin
+    from detente.io.files import read_scenario
+
+    out = tmp_path / f"cop.{ext}"
+    r = cli("convert", "cop21-2015", str(out))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == f"wrote {out} ({ext}: 15 actors, 13 issues, 181 stances)"
+    assert read_scenario(out) == load_builtin("cop21-2015")
+    r = cli("validate", str(out))
+    assert r.exit_code == 0 and r.stdout.startswith("valid: 15 actors, 13 issues, 181 stances")
+
+
+def test_convert_ktab_and_decide_formats(cli, shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "soe.txt"
+    r = cli("convert", str(shared / "data/ktab/SOE-Pol-Comp.csv"), str(out), "--format", "ktab-csv")
+    assert r.exit_code == 0, r.output
+    assert (
+        out.read_text(encoding="utf-8")
+        .splitlines()[1]
+        .startswith("Actor,Description,Influence,Policy Position")
+    )
+    r = cli("validate", str(out))  # detected as KTAB from content despite .txt
+    assert r.exit_code == 0 and r.stdout.startswith("valid: 13 actors, 2 issues, 26 stances")
+    dec = tmp_path / "cph.dat"
+    r = cli("convert", "copenhagen-2009", str(dec), "--format", "decide")
+    assert r.exit_code == 0 and dec.read_text(encoding="utf-8").startswith("#O;")
+
+
+def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
+    r = cli("convert", "emission-standards-1994", str(tmp_path / "x.pdf"))
+    assert r.exit_code == 2 and "cannot tell the output format from extension '.pdf'" in r.stderr
+    r = cli("convert", "emission-standards-1994", str(tmp_path / "x.yaml"), "--format", "pdf")
+    assert r.exit_code == 2 and "--format: 'pdf' is not a writable format" in r.stderr
+    r = cli("convert", "ktab-smp-example", str(tmp_path / "k.csv"), "--format", "ktab-csv")
+    assert r.exit_code == 2 and "needs a stance for every actor on every issue" in r.stderr
+    r = cli("convert", str(tmp_path / "missing.yaml"), str(tmp_path / "y.yaml"))
+    assert r.exit_code == 2 and r.stderr.startswith("error: ") and "missing.yaml: file not found" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_deu_file_points_to_backtest(cli, shared: Path) -> None:
+    r = cli("validate", str(shared / "data/deu/deu3_dev.tsv"))
+    assert r.exit_code == 2 and "detente backtest" in r.stderr and "deu3_dev.tsv" in r.stderr
