@@ -57,6 +57,10 @@ class EUMRun:
     partner: IntArray | None = None  # (T, B, A)
     a: FloatArray | None = None  # (T, B, A)
     b: FloatArray | None = None  # (T, B, A)
+    # strongest pressure on each receiver (proposer with the largest b), recorded for every receiver
+    press_j: IntArray | None = None  # (T, B, A), -1 = no rival at another position
+    press_a: FloatArray | None = None
+    press_b: FloatArray | None = None
     extra: dict[str, FloatArray] = field(default_factory=dict)
 
 
@@ -462,6 +466,9 @@ def run_eum(
     partners = np.full((rounds, B, A), -1, dtype=np.int64) if record else None
     av = np.full((rounds, B, A), np.nan) if record else None
     bv = np.full((rounds, B, A), np.nan) if record else None
+    pj = np.full((rounds, B, A), -1, dtype=np.int64) if record else None
+    pa = np.full((rounds, B, A), np.nan) if record else None
+    pb = np.full((rounds, B, A), np.nan) if record else None
     x = x0.copy()
     active = np.ones(B, dtype=bool)  # rows whose state may still change
     for t in range(rounds):
@@ -469,9 +476,9 @@ def run_eum(
         if idx.size == 0:
             pos[t + 1 :] = x
             break
-        xa, wa, sa, pa, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
-        r, _, a, b = offer_values(xa, wa, sa, pa, da, st)
-        new, kind, partner = select_offers(xa, pa, a, b, st.compromise_choice, st.capitulation)
+        xa, wa, sa, pa_, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
+        r, _, a, b = offer_values(xa, wa, sa, pa_, da, st)
+        new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation)
         risk[t, idx] = r
         if record:
             assert kinds is not None and partners is not None and av is not None and bv is not None
@@ -480,13 +487,21 @@ def run_eum(
             jj = np.maximum(partner, 0)[:, :, None]
             av[t, idx] = np.where(kind > 0, np.take_along_axis(a, jj, axis=2)[:, :, 0], np.nan)
             bv[t, idx] = np.where(kind > 0, np.take_along_axis(b, jj, axis=2)[:, :, 0], np.nan)
+            assert pj is not None and pa is not None and pb is not None
+            valid = pa_[:, :, None] & pa_[:, None, :] & (xa[:, :, None] != xa[:, None, :])
+            bm = np.where(valid, b, -np.inf)
+            jm = np.argmax(bm, axis=2)
+            anyv = valid.any(axis=2)
+            pj[t, idx] = np.where(anyv, jm, -1)
+            pa[t, idx] = np.where(anyv, np.take_along_axis(a, jm[:, :, None], axis=2)[:, :, 0], np.nan)
+            pb[t, idx] = np.where(anyv, np.take_along_axis(b, jm[:, :, None], axis=2)[:, :, 0], np.nan)
         moved = (new != xa).any(axis=1)
         x[idx] = new
         pos[t + 1] = x
         active[idx[~moved]] = False
     med = weighted_median_rows(pos, w[None], present[None])
     mean = weighted_mean_rows(pos, w[None], present[None])
-    return EUMRun(pos, med, mean, risk, kinds, partners, av, bv)
+    return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb)
 
 
 def perspective(

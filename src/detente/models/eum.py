@@ -220,6 +220,13 @@ class ExpectedUtility:
         if record:
             events = _events(run, batch, A, I)
             E, r = perspective(x0, w, s, present, st)  # (B, H, A, A), (B, A)
+            assert run.press_j is not None and run.press_a is not None and run.press_b is not None
+            # per round and receiver: the rival with the largest b and the pair (a, b), moved or not
+            extras["pressure"] = {
+                "proposer": unflat_pairs(run.press_j)[..., :, :, :],
+                "a": unflat_pairs(run.press_a),
+                "b": unflat_pairs(run.press_b),
+            }
             extras["perspective"] = {
                 # eu[..., h, i, j, d] = E^h(U_ij) on issue d at the initial positions
                 "eu": np.moveaxis(E.reshape(*batch, I, A, A, A), -4, -1),
@@ -249,6 +256,9 @@ def _concat(runs: list[EUMRun]) -> EUMRun:
         partner=cat("partner", 1),
         a=cat("a", 1),
         b=cat("b", 1),
+        press_j=cat("press_j", 1),
+        press_a=cat("press_a", 1),
+        press_b=cat("press_b", 1),
     )
 
 
