@@ -1,0 +1,185 @@
+"""CLI of issue 4: sweep (JSON contract, reproducibility, Dask), levers, cohesion, sensitivity."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from detente.io.builtin import load_builtin
+
+
+def _sweep(cli, *args: str) -> dict:
+    r = cli("sweep", *args, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_sweep_ukraine_json_contract(cli) -> None:
+    doc = _sweep(cli, "ukraine-2025", "--draws", "2000", "--seed", "7", "--threshold", "us_sanctions=50")
+    assert list(doc) == ["detente_version", "seed", "draws", "results"]
+    assert doc["seed"] == 7 and doc["draws"] == 2000
+    sc = load_builtin("ukraine-2025")
+    models = [r["model"] for r in doc["results"]]
+    assert models[:2] == ["compromise", "median"]
+    for res in doc["results"]:
+        assert [i["issue"] for i in res["issues"]] == list(sc.issue_ids)
+        for iss in res["issues"]:
+            assert {"issue", "mean", "sd", "quantiles", "p_at_least", "p_win"} <= set(iss)
+            q = iss["quantiles"]
+            assert list(q) == ["5", "25", "50", "75", "95"]
+            assert q["5"] <= q["25"] <= q["50"] <= q["75"] <= q["95"]
+            scale = sc.issue(iss["issue"]).scale
+            assert scale.low - 1e-9 <= q["5"] and q["95"] <= scale.high + 1e-9
+            assert iss["sd"] >= 0 and all(0 <= p <= 1 for p in iss["p_win"].values())
+            with_stance = {s.actor for s in sc.stances if s.issue == iss["issue"]}
+            assert set(iss["p_win"]) == with_stance
+            if iss["issue"] == "us_sanctions":
+                assert list(iss["p_at_least"]) == ["50"] and 0 <= iss["p_at_least"]["50"] <= 1
+            else:
+                assert iss["p_at_least"] == {}
+        dynamic = res["model"] == "eum"
+        for iss in res["issues"]:
+            assert ("status" in iss) == dynamic
+            if dynamic:
+                assert math.isclose(sum(iss["status"].values()), 1.0)
+
+
+def test_sweep_same_numbers_for_any_chunk(cli) -> None:
+    base = ["emission-standards-1994", "--draws", "300", "--seed", "3", "-m", "median", "-m", "compromise"]
+    a = _sweep(cli, *base, "--chunk", "1")
+    b = _sweep(cli, *base, "--chunk", "7")
+    c = _sweep(cli, *base)
+    assert a == b == c
+    d = _sweep(
+        cli, "emission-standards-1994", "--draws", "300", "--seed", "4", "-m", "median", "-m", "compromise"
+    )
+    assert d != a  # another seed, other numbers
+
+
+def test_sweep_noise_options_change_numbers(cli) -> None:
+    base = ["emission-standards-1994", "--draws", "200", "-m", "compromise"]
+    a = _sweep(cli, *base)
+    b = _sweep(cli, *base, "--position-sd", "0.2", "--dropout", "0.2")
+    assert a["results"][0]["issues"][0]["sd"] < b["results"][0]["issues"][0]["sd"]
+    zero = _sweep(cli, *base, "--position-sd", "0", "--salience-sd", "0", "--capability-sd", "0")
+    iss = zero["results"][0]["issues"][0]
+    assert iss["sd"] == pytest.approx(0, abs=1e-12) and iss["quantiles"]["5"] == pytest.approx(
+        7.38996, abs=1e-4
+    )
+
+
+def test_sweep_table(cli) -> None:
+    r = cli("sweep", "emission-standards-1994", "--draws", "100", "--threshold", "emission=8")
+    assert r.exit_code == 0, r.output
+    assert "compromise" in r.stdout and "median" in r.stdout and "≥8:" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--threshold", "nope=3"], "unknown issue 'nope'"),
+        (["--threshold", "emission"], "expected ISSUE=VALUE"),
+        (["--threshold", "emission=abc"], "expected a number"),
+        (["--draws", "0"], "--draws"),
+        (["--chunk", "0"], "--chunk"),
+        (["--format", "xml"], "--format"),
+        (["-m", "nosuch"], "unknown model"),
+        (["--dropout", "1.5"], "dropout"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "both"),
+    ],
+)
+def test_sweep_errors_are_one_line(cli, args: list[str], needle: str) -> None:
+    r = cli("sweep", "emission-standards-1994", "--draws", "10", *args)
+    assert r.exit_code == 2, r.output
+    assert needle in r.output and "Traceback" not in r.output
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_sweep_unreachable_scheduler_is_one_line(cli) -> None:
+    pytest.importorskip("distributed")
+    r = cli("sweep", "emission-standards-1994", "--draws", "10", "--scheduler", "tcp://127.0.0.1:9")
+    assert r.exit_code == 2 and "cannot connect" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.slow
+def test_sweep_workers_dask_identical(cli) -> None:
+    pytest.importorskip("distributed")
+    base = ["emission-standards-1994", "--draws", "200", "--seed", "5", "--chunk", "30"]
+    assert _sweep(cli, *base, "--workers", "2") == _sweep(cli, *base)
+
+
+def test_levers_known_answer(cli, tmp_path) -> None:
+    f = tmp_path / "duo.yaml"
+    f.write_text(
+        "id: duo\nactors: [{id: a, name: Alpha}, {id: b, name: Beta}]\n"
+        "issues: [{id: x, scale: {low: 0, high: 100}}]\n"
+        "stances:\n"
+        "  - {actor: a, issue: x, position: 0, salience: 1, evidence: [{quote: q}]}\n"
+        "  - {actor: b, issue: x, position: 100, salience: 1, evidence: [{quote: q}]}\n",
+        encoding="utf-8",
+    )
+    r = cli("levers", str(f), "--issue", "x", "--target", ">=60", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    lv = {(d["actor"], d["input"]): d for d in doc["levers"]}
+    assert doc["forecast"] == pytest.approx(50) and not doc["already"]
+    assert lv[("a", "position")]["value"] == pytest.approx(20, abs=1e-3)
+    assert lv[("b", "capability")]["value"] == pytest.approx(1.5, abs=1e-3)
+    assert not lv[("b", "position")]["feasible"] and lv[("b", "position")]["value"] is None
+    assert "No change of Beta's position" in lv[("b", "position")]["statement"]
+    r = cli("levers", str(f), "--issue", "x", "--target", ">=60")
+    assert r.exit_code == 0 and "Alpha" in r.stdout and "What would it take" in r.stdout
+
+
+def test_levers_table_and_errors(cli) -> None:
+    r = cli("levers", "ukraine-2025", "--issue", "us_sanctions", "--target", ">=60")
+    assert r.exit_code == 0, r.output
+    assert "United States" in r.stdout
+    r = cli("levers", "emission-standards-1994", "--issue", "emission", "--target", ">=11")
+    assert r.exit_code == 0 and "Nothing within the scale reaches >= 11" in " ".join(r.stdout.split())
+    r = cli("levers", "emission-standards-1994", "--issue", "emission", "--target", "60")
+    assert r.exit_code == 2 and "target" in r.output
+    r = cli("levers", "emission-standards-1994", "--issue", "nope", "--target", ">=6")
+    assert r.exit_code == 2 and "unknown issue" in r.output
+
+
+def test_cohesion_ukraine(cli) -> None:
+    r = cli("cohesion", "ukraine-2025", "--groups", "us,european_allies", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["groups"] == ["us", "european_allies"] and 0 <= doc["index"] <= 1
+    assert doc["members"]["us"] == ["united_states"]
+    assert len(doc["splits"]) == 3 and doc["splits"][0] in {i["issue"] for i in doc["issues"]}
+    shares = [i["share"] for i in doc["issues"] if i["share"] is not None]
+    assert math.isclose(sum(shares), 1.0)
+    assert sorted(a for bloc in doc["coalitions"] for a in bloc) == sorted(
+        load_builtin("ukraine-2025").actor_ids
+    )
+    r2 = cli("cohesion", "ukraine-2025")  # default groups
+    assert r2.exit_code == 0 and "cohesion us – european_allies" in r2.stdout
+    r3 = cli("cohesion", "ukraine-2025", "--groups", "us")
+    assert r3.exit_code == 2 and "two names" in r3.output
+    r4 = cli("cohesion", "ukraine-2025", "--groups", "us,martians")
+    assert r4.exit_code == 2 and "martians" in r4.output
+
+
+def test_sensitivity_commands(cli) -> None:
+    r = cli("sensitivity", "emission-standards-1994", "--format", "json", "--top", "3")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    top = doc["issues"][0]["top"]
+    assert len(top) == 3 and top[0]["swing"] >= top[1]["swing"] >= top[2]["swing"]
+    r = cli(
+        "sensitivity", "emission-standards-1994", "--method", "knockout", "-m", "median", "--format", "json"
+    )
+    doc = json.loads(r.stdout)
+    iss = doc["issues"][0]
+    assert iss["forecast"] == 7.0 and iss["change"]["netherlands"] == pytest.approx(3.0)
+    r = cli("sensitivity", "ukraine-2025", "--method", "knockout")
+    assert r.exit_code == 0 and "without each actor" in r.stdout
+    r = cli("sensitivity", "ukraine-2025", "--method", "sobol")
+    assert r.exit_code == 2 and "--method" in r.output
