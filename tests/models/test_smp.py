@@ -505,3 +505,18 @@ def test_cli_forecast_gives_per_dimension_trajectories(cli) -> None:  # type: ig
     for i in issues:
         assert len(i["trajectory"]) == 28
         assert i["trajectory"][-1]["positions"]["WY"] in (15.0, 60.0)
+
+
+def test_dimension_without_stances_has_no_forecast() -> None:
+    arr = ScenarioArrays(
+        ("a", "b", "c"),
+        ("x", "y"),
+        np.array([[0.3, 0.1], [0.9, 0.2], [0.5, 0.4]]),
+        np.full((3, 2), 0.5),
+        np.array([[1.0, 1.0], [2.0, 2.0], [1.0, 1.0]]),
+        np.array([[1, 0], [1, 0], [1, 0]], dtype=bool),
+        np.full(2, np.nan),
+    )
+    p = SpatialModel().predict(arr, np.random.default_rng(0))
+    assert np.isfinite(p.outcome[0]) and np.isnan(p.outcome[1])
+    assert 0.3 <= p.outcome[0] <= 0.9

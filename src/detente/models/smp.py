@@ -168,6 +168,10 @@ class SpatialModel:
             stat_path = np.where(tot > 0, (pw * traj).sum(axis=-2) / np.where(tot > 0, tot, 1.0), mean_path)
         else:
             stat_path = mean_path
+        # a dimension where nobody has a stance has no forecast
+        nobody = ~present.any(axis=-2)  # (B, D)
+        mean_path = np.where(nobody[:, None, :], np.nan, mean_path)
+        stat_path = np.where(nobody[:, None, :], np.nan, stat_path)
         outcome = stat_path[:, -1, :]
         # at the cap, tell oscillation from plain capping (models.md §0)
         cls_status, _, _ = classify_path(traj, stat_path)
