@@ -169,7 +169,7 @@ class SpatialModel:
         else:
             stat_path = mean_path
         # a dimension where nobody has a stance has no forecast
-        nobody = ~present.any(axis=-2)  # (B, D)
+        nobody = np.asarray(~present.any(axis=-2), dtype=bool)  # (B, D)
         mean_path = np.where(nobody[:, None, :], np.nan, mean_path)
         stat_path = np.where(nobody[:, None, :], np.nan, stat_path)
         outcome = stat_path[:, -1, :]
