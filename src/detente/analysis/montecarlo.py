@@ -227,7 +227,7 @@ def default_chunk_size(
     """Largest K with ``K·A·I·(49 + 8·c·A) <= budget`` (module docstring), in ``[1, 4096]``.
 
     >>> default_chunk_size(20, 10)
-    1049
+    1009
     """
     per_draw = n_actors * n_issues * (49 + 8 * pairwise * n_actors)
     return int(max(1, min(MAX_CHUNK, budget // max(per_draw, 1))))

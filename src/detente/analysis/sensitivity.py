@@ -104,7 +104,7 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
     >>> from detente.models import get_model
     >>> ko = knockout(get_model("compromise"), sc)
     >>> [round(float(v), 6) for v in ko.delta[:, 0]]
-    [20.0, 10.0, -30.0]
+    [20.0, 5.0, -25.0]
     """
     spec = prepare(scenario, Perturbation.none())
     b = spec.base
