@@ -187,7 +187,8 @@ def create_app(
     ) -> Response:
         message = " ".join(str(message).split())
         if is_htmx(request):
-            resp = render(request, "_error.html", status=200, message=message, problems=problems or [])
+            # the real status; app.js tells htmx to swap 4xx/5xx bodies, HX-Retarget puts them in #messages
+            resp = render(request, "_error.html", status=status, message=message, problems=problems or [])
             resp.headers["HX-Retarget"] = "#messages"
             resp.headers["HX-Reswap"] = "innerHTML"
             return resp
@@ -398,6 +399,7 @@ def create_app(
         resp = render(
             request,
             "_error.html",
+            status=422,
             message=f"{len(cells) + len(general)} problem(s) in the table: fix the cells marked in red",
             problems=general + [f"{v}" for v in cells.values()],
         )

@@ -258,6 +258,13 @@ FIELD_PATTERNS = (
 )
 
 
+INDEXED = re.compile(r"^(?:<[^>]*>: |[^:]*: )?(?P<list>actors|issues|stances)\[(?P<n>\d+)\]\.(?P<f>[a-z_]+)")
+
+
+def _strip_source(prob: str) -> str:
+    return re.sub(r"^<[^>]*>: ", "", prob)
+
+
 def _num(text: str, what: str, errors: dict[str, str], key: str, *, optional: bool = False) -> float | None:
     t = (text or "").strip()
     if t == "":
@@ -347,8 +354,16 @@ def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dic
     }
     cells: dict[str, str] = {}
     general: list[str] = []
+    single = {"actors": "actor", "issues": "issue", "stances": "stance"}
     for prob in problems:
         key = None
+        m = INDEXED.match(prob)
+        if m:  # io.mapping style: "<source>: stances[2].salience: ..."
+            rows = {"actors": actor_row, "issues": issue_row, "stances": stance_row}[m.group("list")]
+            if int(m.group("n")) < len(rows):
+                key = f"{single[m.group('list')]}-{int(m.group('n'))}-{m.group('f')}"
+                cells.setdefault(key, _strip_source(prob))
+                continue
         for rx, kind in FIELD_PATTERNS:
             m = rx.match(prob)
             if not m:
@@ -364,7 +379,7 @@ def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dic
         if key:
             cells.setdefault(key, prob)
         else:
-            general.append(prob)
+            general.append(_strip_source(prob))
     return cells, general
 
 

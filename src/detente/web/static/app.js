@@ -1,6 +1,14 @@
 /* detente dashboard glue: Alpine what-if state, htmx error display. No network access beyond this app. */
 (function () {
   "use strict";
+  if (window.htmx) {
+    // swap error bodies too: the server sends a one-line message and HX-Retarget: #messages
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "[45]..", swap: true, error: false },
+    ];
+  }
   window.detenteWhatif = function (d) {
     return {
       actors: d.actors, issues: d.issues, stances: d.stances,
