@@ -26,6 +26,9 @@ from detente.kernels.power import lisbon_power, weighted_voting_power
 CapabilityRule = Literal["votes", "ssi", "banzhaf", "equal"]
 CAPABILITY_RULES: tuple[str, ...] = ("votes", "ssi", "banzhaf", "equal")
 
+NEW_1981 = frozenset({"el"})
+NEW_1986 = frozenset({"es", "pt"})
+NEW_1995 = frozenset({"at", "fi", "se"})
 NEW_2004 = frozenset({"cy", "cz", "ee", "hu", "lv", "lt", "mt", "pl", "sk", "si"})
 NEW_2007 = frozenset({"bu", "ro"})
 NEW_2013 = frozenset({"cr"})
@@ -99,7 +102,13 @@ def select_regime(intro: tuple[int, int, int], members: frozenset[str] | set[str
         by_date = "EU-27"
     else:
         by_date = "EU-28"
-    by_members = "EU-15"
+    by_members = "EU-9"
+    if members & NEW_1981:
+        by_members = "EU-10"
+    if members & NEW_1986:
+        by_members = "EU-12"
+    if members & NEW_1995:
+        by_members = "EU-15"
     if members & NEW_2004:
         by_members = "EU-25"
     if members & NEW_2007:
