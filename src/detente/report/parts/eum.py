@@ -1,0 +1,335 @@
+"""Report part ``eum``: the expected-utility model (Bueno de Mesquita; Scholz, Calbert & Smith 2011).
+
+Terminal table for ``detente run`` (forecast, status and who moved most and why, per issue) and report
+sections: trajectories by round with the weighted median and mean, and the perspective (quadrant)
+chart from any actor's point of view.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import warnings
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from detente.core.scenario import Scenario
+from detente.models import forecast
+from detente.models.eum import ExpectedUtility
+from detente.report.base import Part, Section, Table
+
+_KIND_WORDS = {
+    "confrontation": "lost to",
+    "compromise": "compromised with",
+    "capitulation": "gave in to",
+}
+
+
+def _fmt(v: float) -> str:
+    return "—" if not np.isfinite(v) else f"{v:.1f}"
+
+
+def movers(scenario: Scenario, fc: Any, issue_index: int, top: int = 2) -> list[tuple[str, float, str]]:
+    """The actors that moved most on an issue: (name, total distance in issue units, why)."""
+    issue = scenario.issues[issue_index]
+    traj = fc.trajectory_raw()
+    if traj is None or traj.shape[0] < 2:
+        return []
+    dist = np.abs(np.diff(traj[:, :, issue_index], axis=0)).sum(axis=0)
+    rows = [r for r in fc.events.rows() if r["issue"] == issue_index] if fc.events is not None else []
+    names = [a.label for a in scenario.actors]
+    out = []
+    for a in np.argsort(-dist, kind="stable")[:top]:
+        if dist[a] <= 1e-9 * issue.scale.width:
+            break
+        mine = [r for r in rows if r["actor"] == a]
+        kinds = Counter((r["kind"], names[r["counterpart"]]) for r in mine)
+        (kind, who), n = kinds.most_common(1)[0] if kinds else (("moved", "others"), 0)
+        why = f"{_KIND_WORDS.get(kind, kind)} {who} {n}×"
+        if len(kinds) > 1:
+            why += f", +{len(mine) - n} other"
+        out.append((names[a], float(dist[a]), why))
+    return out
+
+
+def _run(scenario: Scenario, seed: int) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecast(ExpectedUtility(), scenario, seed=seed)
+
+
+def summary_table(scenario: Scenario, fc: Any) -> Table:
+    rows = []
+    med = fc.prediction.extras["round_stats"]["median"]
+    for k, issue in enumerate(scenario.issues):
+        st = str(fc.diagnostics.status[k])
+        tail = issue.scale.from_unit_array(med[-min(10, med.shape[0]) :, k])
+        swing = f"{tail.min():.1f}–{tail.max():.1f}" if np.ptp(tail) > 1e-9 else _fmt(float(tail[-1]))
+        mv = "; ".join(f"{n}: {why}" for n, _, why in movers(scenario, fc, k)) or "nobody moved"
+        rows.append([issue.name, _fmt(float(fc.outcome[k])), st, swing, mv])
+    return Table(
+        "Expected-utility model (Bueno de Mesquita, as specified by Scholz et al. 2011)",
+        ["issue", "forecast", "status", "median swings", "moved most and why"],
+        rows,
+        caption=(
+            "Forecast = weighted median after the last round. 'oscillating' means the positions never settle: "
+            "read the forecast as the range in the next column. Explain one actor with "
+            "`detente explain SCENARIO --model eum --actor NAME`."
+        ),
+    )
+
+
+def trajectory_section(scenario: Scenario, fc: Any) -> Section:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = len(scenario.issues)
+    traj = fc.trajectory_raw()
+    rs = fc.prediction.extras["round_stats"]
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.3 / max(n, 1)
+    )
+    present = {(s.actor, s.issue) for s in scenario.stances}
+    T = traj.shape[0]
+    rounds = list(range(T))
+    for r, issue in enumerate(scenario.issues, start=1):
+        k = r - 1
+        for a, actor in enumerate(scenario.actors):
+            if (actor.id, issue.id) not in present:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=rounds,
+                    y=traj[:, a, k],
+                    mode="lines+markers",
+                    name=actor.label,
+                    legendgroup=actor.id,
+                    showlegend=r == 1,
+                    line={"width": 1},
+                    marker={"size": 4},
+                    hovertemplate=f"{_html.escape(actor.label)}<br>round %{{x}}: %{{y:.2f}}<extra></extra>",
+                ),
+                row=r,
+                col=1,
+            )
+        for stat, style in (
+            ("median", {"width": 4, "color": "black"}),
+            ("mean", {"width": 2, "color": "grey", "dash": "dash"}),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=rounds,
+                    y=issue.scale.from_unit_array(rs[stat][:, k]),
+                    mode="lines",
+                    name=f"weighted {stat}",
+                    legendgroup=stat,
+                    showlegend=r == 1,
+                    line=style,
+                    hovertemplate=f"weighted {stat}<br>round %{{x}}: %{{y:.2f}}<extra></extra>",
+                ),
+                row=r,
+                col=1,
+            )
+        lo, hi = issue.scale.labels
+        fig.update_yaxes(
+            range=[issue.scale.low, issue.scale.high],
+            title_text=f"{lo} ↔ {hi}" if lo or hi else None,
+            row=r,
+            col=1,
+        )
+        fig.update_xaxes(title_text="round", dtick=1, row=r, col=1)
+    fig.update_layout(
+        height=320 * n + 80,
+        margin={"l": 80, "r": 20, "t": 60, "b": 40},
+        title="Expected-utility model: positions by round",
+    )
+    statuses = ", ".join(f"{i.name}: {fc.diagnostics.status[k]}" for k, i in enumerate(scenario.issues))
+    caption = (
+        "Each thin line is one actor's position after each round of challenges; the thick black line is the "
+        "capability × salience weighted median (the model's forecast) and the dashed grey line the weighted mean. "
+        "Actors move when a rival makes a demand they expect to lose by resisting: all the way after a lost "
+        "confrontation or capitulation, part of the way in a compromise. "
+        f"Status per issue — {statuses}. 'oscillating' means the forecast keeps swinging instead of settling."
+    )
+    names = [a.label for a in scenario.actors]
+    ev_rows = []
+    if fc.events is not None:
+        for r in fc.events.rows()[:60]:
+            iss = scenario.issues[r["issue"]]
+            ev_rows.append(
+                [
+                    str(r["round"]),
+                    iss.name,
+                    names[r["actor"]],
+                    r["kind"],
+                    names[r["counterpart"]],
+                    _fmt(iss.scale.from_unit(r["before"])),
+                    _fmt(iss.scale.from_unit(r["after"])),
+                    f"{r['a']:+.3f}",
+                    f"{r['b']:+.3f}",
+                ]
+            )
+    table = Table(
+        "Moves in the expected-utility model",
+        ["round", "issue", "who moved", "why", "because of", "from", "to", "a", "b"],
+        ev_rows,
+        caption=(
+            "a = the mover's expected utility of challenging the other side; b = the other side's expected "
+            "utility of pressing its demand, as the mover sees it. Compromises move |a|/b of the way."
+            + (" (first 60 moves)" if fc.events is not None and len(fc.events) > 60 else "")
+        ),
+    )
+    return Section(
+        "eum-trajectories", "Expected-utility model: who moves, round by round", caption, [fig], [table]
+    )
+
+
+def perspective_section(scenario: Scenario, fc: Any) -> Section:
+    """BdM's perspective chart: for a viewer h, each rival j at (E^h(U_hj), E^h(U_jh))."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    eu = np.asarray(fc.prediction.extras["perspective"]["eu"])  # (H, A, A, I)
+    n = len(scenario.issues)
+    cols = 2 if n > 1 else 1
+    rows_n = (n + cols - 1) // cols
+    fig = make_subplots(
+        rows=rows_n,
+        cols=cols,
+        subplot_titles=[i.name for i in scenario.issues],
+        horizontal_spacing=0.12,
+        vertical_spacing=0.25 / max(rows_n, 1),
+    )
+    names = [a.label for a in scenario.actors]
+    present = {(s.actor, s.issue) for s in scenario.stances}
+    n_traces: list[int] = []
+    for h, viewer in enumerate(scenario.actors):
+        count = 0
+        for k, issue in enumerate(scenario.issues):
+            rr, cc = k // cols + 1, k % cols + 1
+            js = [j for j, a in enumerate(scenario.actors) if j != h and (a.id, issue.id) in present]
+            if (viewer.id, issue.id) not in present:
+                js = []
+            xs = [float(eu[h, h, j, k]) for j in js]
+            ys = [float(eu[h, j, h, k]) for j in js]
+            texts = []
+            for j, x, y in zip(js, xs, ys, strict=True):
+                if x > 0 and x > y:
+                    verdict = f"{viewer.label} can press {names[j]}"
+                elif y > 0 and y >= x:
+                    verdict = f"{names[j]} can press {viewer.label}"
+                else:
+                    verdict = "stand-off: neither expects to gain"
+                texts.append(
+                    f"<b>{_html.escape(names[j])}</b><br>{_html.escape(viewer.label)}'s gain from challenging: {x:+.3f}"
+                    f"<br>{_html.escape(names[j])}'s gain from challenging {_html.escape(viewer.label)}: {y:+.3f}"
+                    f"<br>{_html.escape(verdict)}"
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="markers+text",
+                    text=[names[j] for j in js],
+                    textposition="top center",
+                    hovertext=texts,
+                    hoverinfo="text",
+                    visible=h == 0,
+                    showlegend=False,
+                    marker={"size": 9},
+                ),
+                row=rr,
+                col=cc,
+            )
+            count += 1
+        n_traces.append(count)
+    total = sum(n_traces)
+    buttons = []
+    start = 0
+    for h, viewer in enumerate(scenario.actors):
+        vis = [False] * total
+        for t in range(start, start + n_traces[h]):
+            vis[t] = True
+        start += n_traces[h]
+        buttons.append(
+            {
+                "label": viewer.label,
+                "method": "update",
+                "args": [
+                    {"visible": vis},
+                    {"title": f"Perspective of {viewer.label}: who can press whom (round 0)"},
+                ],
+            }
+        )
+    for k in range(n):
+        rr, cc = k // cols + 1, k % cols + 1
+        fig.add_hline(y=0, line_color="grey", line_width=1, row=rr, col=cc)
+        fig.add_vline(x=0, line_color="grey", line_width=1, row=rr, col=cc)
+        fig.update_xaxes(title_text="my gain from challenging them", row=rr, col=cc)
+        fig.update_yaxes(title_text="their gain from challenging me", row=rr, col=cc)
+    fig.update_layout(
+        height=380 * rows_n + 100,
+        margin={"l": 70, "r": 20, "t": 90, "b": 40},
+        title=f"Perspective of {scenario.actors[0].label}: who can press whom (round 0)",
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 1.0,
+                "xanchor": "right",
+                "y": 1.12,
+                "yanchor": "top",
+                "showactive": True,
+            }
+        ],
+    )
+    caption = (
+        "Pick an actor in the menu to see the negotiation through its eyes, before anyone moves. Each dot is a rival: "
+        "to the right, the chosen actor expects to gain by challenging that rival; upward, the rival expects to gain "
+        "by challenging the chosen actor (as the chosen actor estimates it). Bottom right: the chosen actor has the "
+        "upper hand and the rival should give way; top left: the reverse; top right: both expect to win — a likely "
+        "confrontation, won by whoever gains more; bottom left: neither expects to gain, a stand-off. "
+        "Hover over a dot for the numbers."
+    )
+    return Section("eum-perspective", "Expected-utility model: the view from each actor", caption, [fig])
+
+
+def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
+    """The EUM part of the main job (the model is fast, ``quick`` changes nothing)."""
+    fc = _run(scenario, seed)
+    model = ExpectedUtility()
+    part = Part("eum")
+    part.tables.append(summary_table(scenario, fc))
+    part.sections.append(trajectory_section(scenario, fc))
+    if "perspective" in fc.prediction.extras:
+        part.sections.append(perspective_section(scenario, fc))
+    part.manifest.update(
+        {
+            "model": "eum",
+            "params": model.resolved_params(),
+            "status": {iid: str(fc.diagnostics.status[k]) for k, iid in enumerate(scenario.issue_ids)},
+            "forecast": {iid: float(fc.outcome[k]) for k, iid in enumerate(scenario.issue_ids)},
+        }
+    )
+    osc = [
+        scenario.issues[k].name
+        for k in range(len(scenario.issues))
+        if fc.diagnostics.status[k] == "oscillating"
+    ]
+    cyc = [
+        scenario.issues[k].name for k in range(len(scenario.issues)) if fc.diagnostics.status[k] == "cycled"
+    ]
+    if osc:
+        part.notes.append(
+            "expected-utility positions keep oscillating on: "
+            + ", ".join(osc)
+            + " (forecast = last round's median)"
+        )
+    if cyc:
+        part.notes.append(
+            "expected-utility positions repeat in a cycle on: "
+            + ", ".join(cyc)
+            + " (the forecast is the last round's median; the table shows the range the median swings over)"
+        )
+    return part
