@@ -423,9 +423,9 @@ def _rows_to_mapping(
             try:
                 mapping[key] = json.loads(meta[key])
             except json.JSONDecodeError:
-                ln = scen[key][0] if key in scen else None
+                bad_ln = scen[key][0] if key in scen else None
                 raise InputFileError(
-                    f"{source}{f':{ln}' if ln else ''}: scenario_{key}: not valid JSON (expected a JSON value)"
+                    f"{source}{f':{bad_ln}' if bad_ln else ''}: scenario_{key}: not valid JSON (expected a JSON value)"
                 ) from None
     mapping.update({"actors": list(actors.values()), "issues": list(issues.values()), "stances": stances})
     return mapping, lines

@@ -284,10 +284,10 @@ def parse_scenario(
     metadata: list[tuple[str, str]] = []
     if top.get("metadata") is not None:
         md = ck.mapping(top["metadata"], ("metadata",), None)
-        for k, v in (md or {}).items():
-            t = ck.text(v, ("metadata", str(k)))
+        for mk, mv in (md or {}).items():
+            t = ck.text(mv, ("metadata", str(mk)))
             if t is not _MISSING:
-                metadata.append((str(k), t))
+                metadata.append((str(mk), t))
     dynamics: tuple[tuple[str, object], ...] = ()
     if top.get("dynamics") is not None:
         dm = ck.mapping(top["dynamics"], ("dynamics",), None)
@@ -341,7 +341,7 @@ def parse_scenario(
         ref: Any = None
         if m.get("reference") is not None and scale is not None:
             ref = ck.number(m["reference"], (*p, "reference"), low=scale.low, high=scale.high)
-        rule = m.get("rule")
+        rule: Any = m.get("rule")
         if rule is not None:
             rule = str(rule).strip().lower().replace(" ", "_").replace("-", "_")
             if rule not in DECISION_RULES:
