@@ -41,8 +41,14 @@ FROZEN = 2  # ceasefire held n_freeze months (UCDP outcome 5)
 DECISION_R = 3  # military decision for R (q = 1 or U collapses)
 DECISION_U = 4  # military decision for U (q = 0 or R collapses)
 ONGOING_CEASEFIRE = 5  # horizon reached during a ceasefire (right-censored)
-OUTCOME_NAMES: tuple[str, ...] = ("war_ongoing", "settlement", "frozen_ceasefire", "decision_R", "decision_U",
-                                  "ceasefire_ongoing")
+OUTCOME_NAMES: tuple[str, ...] = (
+    "war_ongoing",
+    "settlement",
+    "frozen_ceasefire",
+    "decision_R",
+    "decision_U",
+    "ceasefire_ongoing",
+)
 ACTORS: tuple[str, ...] = ("R", "U", "US", "EU")
 
 
@@ -113,12 +119,21 @@ class _Events:
     """Collects event rows as arrays per month (no per-run Python loop)."""
 
     def __init__(self) -> None:
-        self.cols: dict[str, list[Any]] = {k: [] for k in ("batch", "round", "kind", "actor", "counterpart",
-                                                          "before", "after", "value")}
+        self.cols: dict[str, list[Any]] = {
+            k: [] for k in ("batch", "round", "kind", "actor", "counterpart", "before", "after", "value")
+        }
 
-    def add(self, runs: IntArray, month: int, kind: str, actor: int, counterpart: int = -1,
-            before: FloatArray | float = np.nan, after: FloatArray | float = np.nan,
-            value: FloatArray | float = np.nan) -> None:
+    def add(
+        self,
+        runs: IntArray,
+        month: int,
+        kind: str,
+        actor: int,
+        counterpart: int = -1,
+        before: FloatArray | float = np.nan,
+        after: FloatArray | float = np.nan,
+        value: FloatArray | float = np.nan,
+    ) -> None:
         n = len(runs)
         if n == 0:
             return
@@ -137,9 +152,17 @@ class _Events:
         order = np.lexsort((c["batch"], c["round"]))
         c = {k: v[order] for k, v in c.items()}
         n = len(order)
-        return EventLog(batch=c["batch"], round=c["round"], kind=c["kind"], actor=c["actor"],
-                        counterpart=c["counterpart"], issue=np.full(n, -1, dtype=np.int64), before=c["before"],
-                        after=c["after"], value=c["value"])
+        return EventLog(
+            batch=c["batch"],
+            round=c["round"],
+            kind=c["kind"],
+            actor=c["actor"],
+            counterpart=c["counterpart"],
+            issue=np.full(n, -1, dtype=np.int64),
+            before=c["before"],
+            after=c["after"],
+            value=c["value"],
+        )
 
 
 def _disc_horizon(delta: float, L: float) -> float:
@@ -153,8 +176,14 @@ def _weights(w: tuple[float, ...]) -> FloatArray:
 
 
 # ------------------------------------------------------------------------------ public
-def simulate(config: GameConfig | None = None, *, n_runs: int = 2000, seed: int | None = 0,
-             months: int | None = None, progress: Callable[[int, int], None] | None = None) -> SimResult:
+def simulate(
+    config: GameConfig | None = None,
+    *,
+    n_runs: int = 2000,
+    seed: int | None = 0,
+    months: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimResult:
     """Run ``n_runs`` simulations of ``months`` (default ``config.horizon``) monthly rounds.
 
     ``progress(month, months)`` is called after every month (the CLI draws its bar from it).
@@ -180,8 +209,14 @@ def simulate(config: GameConfig | None = None, *, n_runs: int = 2000, seed: int 
 
 
 # ------------------------------------------------------------------------------ full engine
-def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator,
-                   progress: Callable[[int, int], None] | None) -> SimResult:
+def _simulate_full(
+    cfg: GameConfig,
+    N: int,
+    seed: int | None,
+    T: int,
+    rng: np.random.Generator,
+    progress: Callable[[int, int], None] | None,
+) -> SimResult:
     eq = cfg.policy == "equilibrium"
     # ---- packages (simulator.md §1) and utilities (§3: linear-additive, weights sum 1)
     max_guar = 3 if cfg.binding_guarantee else (2 if cfg.eu_guarantee else 1)
@@ -197,14 +232,22 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
 
     def log_hazard(guar: FloatArray, capit: BoolArray, cls: FloatArray) -> FloatArray:
         """``log h = log h0 + b.z`` (simulator.md §4 step 4; Fortna 2003, 2004; Clayton & Sticher 2021)."""
-        return (np.log(cfg.h0) + cfg.b_written * (guar >= 1) + cfg.b_monitor * (guar >= 2)
-                + cfg.b_guar2 * (guar == 2) + cfg.b_guar3 * (guar == 3) + cfg.b_arming * arming
-                + cfg.b_capit * capit + cls)
+        return (
+            np.log(cfg.h0)
+            + cfg.b_written * (guar >= 1)
+            + cfg.b_monitor * (guar >= 2)
+            + cfg.b_guar2 * (guar == 2)
+            + cfg.b_guar3 * (guar == 3)
+            + cfg.b_arming * arming
+            + cfg.b_capit * capit
+            + cls
+        )
 
     logh_grid = log_hazard(pk[:, 4], pol.capitulatory(pk), np.full(len(pk), cfg.b_definitive))
     # ceasefire candidates: terr = q_t, buf = 0, cap, align, guar (bare Cea if cap = align = 0)
-    cf = np.array([(0.0, 0.0, c, a, g) for c in pol.CAP_LEVELS for a in pol.ALIGN_LEVELS
-                   for g in range(max_guar + 1)])
+    cf = np.array(
+        [(0.0, 0.0, c, a, g) for c in pol.CAP_LEVELS for a in pol.ALIGN_LEVELS for g in range(max_guar + 1)]
+    )
     cf_partial = (cf[:, 2] > 0) | (cf[:, 3] > 0)
     cfR_base = wR[:, 1:] @ pol.values_R(cf)[:, 1:].T  # (2, C) non-terr part
     cfU_base = pol.values_U(cf)[:, 1:] @ wU[1:]  # (C,)
@@ -240,6 +283,7 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
     cf_age = np.zeros(N)
     cf_h = np.zeros(N)
     cf_id = np.full(N, -1, dtype=np.int64)
+    cf_ci = np.zeros(N, dtype=np.int64)
     outcome = np.full(N, ONGOING_WAR, dtype=np.int64)
     end_month = np.full(N, T, dtype=np.int64)
     first_cf = np.zeros(N, dtype=np.int64)
@@ -285,7 +329,7 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
             steps_R += on_R
             steps_U += on_U
         trig = np.where(active & (beta > cfg.s_star) & (P < cfg.p_star), trig + 1, 0)
-        fire = trig >= cfg.H_US
+        fire = (trig >= cfg.H_US) | (active & (t == cfg.sanctions_at))
         if fire.any():
             S_US = np.where(fire, np.minimum(1.0, S_US + cfg.dS), S_US)
             sanc_m = np.where(fire & (sanc_m == 0), t, sanc_m)
@@ -299,7 +343,9 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
         # ---- 2. arming: M' = M(1 - dep) + prod + aid - loss (simulator.md §2)
         intensity = np.where(in_cf, cfg.iota_cf, 1.0)
         M_R = np.maximum(1e-6, M_R * (1 - cfg.dep) + prod_R - cfg.loss_rate * intensity)
-        M_U = np.maximum(1e-6, M_U * (1 - cfg.dep) + cfg.prod_U + cfg.aid_US + aid_EU - cfg.loss_rate * intensity)
+        M_U = np.maximum(
+            1e-6, M_U * (1 - cfg.dep) + cfg.prod_U + cfg.aid_US + aid_EU - cfg.loss_rate * intensity
+        )
         p = M_R**cfg.gamma / (M_R**cfg.gamma + M_U**cfg.gamma)
         # ---- 3. negotiation (simulator.md §4.3)
         # war values (Fearon 1995 proxy): w_terr E[share] + no-deal values of other issues - c L
@@ -307,8 +353,21 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
             share_R = p
         else:  # expected front after L months of the battle lottery (step 5)
             share_R = np.clip(q + cfg.drift * (p - 0.5) * cfg.L_war, 0.0, 1.0)
-        VwR = wR[:, 0][:, None] * share_R[None, :] + wR[:, 4][:, None] - (c_R * LR_eff)[None, :] + shift_R[None, :]
+        VwR = (
+            wR[:, 0][:, None] * share_R[None, :]
+            + wR[:, 4][:, None]
+            - (c_R * LR_eff)[None, :]
+            + shift_R[None, :]
+        )
         VwU = wU[0] * (1 - share_R) + wU[1] + wU[2] + wU[3] - cfg.c_U * LU_eff
+        if in_cf.any():
+            # during a ceasefire the no-deal value is the ceasefire itself (its expected survival), never
+            # below war: outside options bind only when better (simulator.md §4.3; Powell 1996)
+            Dc = np.exp(-cf_h * cfg.L_deal)
+            cur_R = cfR_base[:, cf_ci] + wR[:, 0][:, None] * q[None, :]
+            cur_U = cfU_base[cf_ci] + wU[0] * (1 - q)
+            VwR = np.where(in_cf[None, :], np.maximum(VwR, Dc * cur_R + (1 - Dc) * VwR), VwR)
+            VwU = np.where(in_cf, np.maximum(VwU, Dc * cur_U + (1 - Dc) * VwU), VwU)
         # aspiration (Faratin et al. 1998) with pressure time tau (simulator.md §4.3)
         tauR = np.clip(C_R / cfg.Cmax_R + cfg.pressure_step * steps_R, 0, 1)
         tauU = np.clip(C_U / cfg.Cmax_U + cfg.pressure_step * steps_U, 0, 1)
@@ -355,7 +414,9 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
                 opp_cf = np.where(ok_cf, opp_cf_all, -np.inf)
                 ci = np.argmax(opp_cf, axis=1)
                 best_cf = opp_cf[runs, ci]
-                gi = np.where(maximal, pol.offer_lookup(tabR[1], aR[1])[0], pol.offer_lookup(tabR[0], aR[0])[0])
+                gi = np.where(
+                    maximal, pol.offer_lookup(tabR[1], aR[1])[0], pol.offer_lookup(tabR[0], aR[0])[0]
+                )
                 h_g = np.exp(logh_grid[gi] + cfg.b_imposed * imposed)
                 D_g = np.exp(-h_g * cfg.L_deal)
                 opp_grid = D_g * VU[gi] + (1 - D_g) * VwU - AC_U[gi]
@@ -387,7 +448,9 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
                     gi[sel] = pol.offer_lookup(tabU[k], aU[sel])[0]
                 h_g = np.exp(logh_grid[gi] + cfg.b_imposed * imposed)
                 D_g = np.exp(-h_g * cfg.L_deal)
-                est_grid = D_g * ((1 - mu) * VR[0, gi] + mu * VR[1, gi]) + (1 - D_g) * ((1 - mu) * VwR[0] + mu * VwR[1])
+                est_grid = D_g * ((1 - mu) * VR[0, gi] + mu * VR[1, gi]) + (1 - D_g) * (
+                    (1 - mu) * VwR[0] + mu * VwR[1]
+                )
                 grid_ok = allow_grid & (VUn[gi] >= aU - 1e-12)
                 use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > est_grid))
                 serious = use_cf | grid_ok
@@ -400,14 +463,19 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
                 # acceptance probabilities per type (logit; simulator.md §4.6)
                 sc = 0.0 if eq else cfg.tau_q
                 p_lim = pol.logistic_cdf(EUk[0] - np.maximum(VwR[0], aR[0]), sc)
-                p_max = bundle_ok * (cfg.sigma_stall * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_st_abs), sc)
-                                     + (1 - cfg.sigma_stall) * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_ns_abs), sc))
+                p_max = bundle_ok * (
+                    cfg.sigma_stall * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_st_abs), sc)
+                    + (1 - cfg.sigma_stall) * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_ns_abs), sc)
+                )
                 eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)
                 thr_true = np.maximum(VwR_true, aR_true)
                 acc = neg & serious & (EUk[typ, runs] >= thr_true + eps) & (bundle_ok | ~maximal)
                 lo = 1e-9
-                llr_step = np.where(acc, np.log(np.clip(p_max, lo, 1)) - np.log(np.clip(p_lim, lo, 1)),
-                                    np.log(np.clip(1 - p_max, lo, 1)) - np.log(np.clip(1 - p_lim, lo, 1)))
+                llr_step = np.where(
+                    acc,
+                    np.log(np.clip(p_max, lo, 1)) - np.log(np.clip(p_lim, lo, 1)),
+                    np.log(np.clip(1 - p_max, lo, 1)) - np.log(np.clip(1 - p_lim, lo, 1)),
+                )
                 llr += np.where(neg & serious, llr_step, 0.0)
                 stats["cf_to_R"] += int((neg & use_cf).sum())
                 stats["cf_acc_R"] += int((acc & use_cf).sum())
@@ -421,8 +489,14 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
             if st.any():
                 terms[st] = pk[gi[st]]
                 outcome[st], end_month[st], settle_m[st] = SETTLEMENT, t, t
-                ev.add(runs[st], t, "settlement", 0 if not r_prop else 1, 1 if not r_prop else 0,
-                       value=pk[gi[st], 0])
+                ev.add(
+                    runs[st],
+                    t,
+                    "settlement",
+                    0 if not r_prop else 1,
+                    1 if not r_prop else 0,
+                    value=pk[gi[st], 0],
+                )
                 # a settlement during a ceasefire ends that ceasefire (censored, not broken)
                 ended = st & in_cf
                 cf_dur.append(cf_age[ended].copy())
@@ -441,13 +515,12 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
                 cf_rows["hazard"].append(h[new])
                 cf_id[new] = n_cf_total + np.arange(len(idx))
                 n_cf_total += len(idx)
-                in_cf[new], cf_age[new], cf_h[new] = True, 0.0, h[new]
+                in_cf[new], cf_age[new], cf_h[new], cf_ci[new] = True, 0.0, h[new], ci[new]
                 first_cf = np.where(new & (first_cf == 0), t, first_cf)
                 n_cf += new
                 P += new  # a ceasefire is presentable progress (column: US wants 'some kind of result')
                 eu_cut |= new & pol.capitulatory(cf[ci])
-                ev.add(idx, t, "ceasefire", 0 if r_prop else 1,
-                       1 if r_prop else 0, value=cf[ci[new], 4])
+                ev.add(idx, t, "ceasefire", 0 if r_prop else 1, 1 if r_prop else 0, value=cf[ci[new], 4])
         # humanitarian track and meetings (Bara & Clayton 2022; column: meetings framed as progress)
         hum = active & (rng.random(N) < cfg.p_hum)
         meet = active & (rng.random(N) < cfg.p_meet)
@@ -505,10 +578,10 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
         if progress is not None:
             progress(t, T)
         if not active.any():
-            beta_path[:, t + 1:] = beta[:, None]
-            mu_path[:, t + 1:] = mu[:, None]
-            q_path[:, t + 1:] = q[:, None]
-            s_path[:, t + 1:] = S_US[:, None]
+            beta_path[:, t + 1 :] = beta[:, None]
+            mu_path[:, t + 1 :] = mu[:, None]
+            q_path[:, t + 1 :] = q[:, None]
+            s_path[:, t + 1 :] = S_US[:, None]
             if progress is not None:
                 for tt in range(t + 1, T + 1):
                     progress(tt, T)
@@ -528,16 +601,47 @@ def _simulate_full(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.ra
     broke = np.zeros(n_cf_total, dtype=bool)
     if cf_broke_idx:
         broke[np.concatenate(cf_broke_idx).astype(np.int64)] = True
-    records = CeasefireRecords(run=cat("run", np.int64), start=cat("start", np.int64), duration=dur, broke=broke,
-                               guar=cat("guar", np.int64), imposed=cat("imposed", bool),
-                               partial=cat("partial", bool), hazard=cat("hazard", float))
+    records = CeasefireRecords(
+        run=cat("run", np.int64),
+        start=cat("start", np.int64),
+        duration=dur,
+        broke=broke,
+        guar=cat("guar", np.int64),
+        imposed=cat("imposed", bool),
+        partial=cat("partial", bool),
+        hazard=cat("hazard", float),
+    )
     return SimResult(
-        config=cfg, seed=seed, n_runs=N, months=T, outcome=outcome, end_month=end_month, first_ceasefire=first_cf,
-        settlement_month=settle_m, decision_month=decide_m, sanction_month=sanc_m, n_ceasefires=n_cf,
-        n_breakdowns=n_bd, n_meetings=n_pre, n_humanitarian=n_hum, final_q=q, final_S_US=S_US,
-        alignment=align, strong_communique=strong, maximal=maximal, stalling=stalling, terms=terms,
-        beta=beta_path, mu=mu_path, q=q_path, S_US=s_path, ceasefires=records, events=ev.log(),
-        offers_made=stats["made"], offers_accepted=stats["acc"], cf_offers_to_R=stats["cf_to_R"],
+        config=cfg,
+        seed=seed,
+        n_runs=N,
+        months=T,
+        outcome=outcome,
+        end_month=end_month,
+        first_ceasefire=first_cf,
+        settlement_month=settle_m,
+        decision_month=decide_m,
+        sanction_month=sanc_m,
+        n_ceasefires=n_cf,
+        n_breakdowns=n_bd,
+        n_meetings=n_pre,
+        n_humanitarian=n_hum,
+        final_q=q,
+        final_S_US=S_US,
+        alignment=align,
+        strong_communique=strong,
+        maximal=maximal,
+        stalling=stalling,
+        terms=terms,
+        beta=beta_path,
+        mu=mu_path,
+        q=q_path,
+        S_US=s_path,
+        ceasefires=records,
+        events=ev.log(),
+        offers_made=stats["made"],
+        offers_accepted=stats["acc"],
+        cf_offers_to_R=stats["cf_to_R"],
         cf_accepted_by_R=stats["cf_acc_R"],
     )
 
@@ -548,19 +652,51 @@ def _empty_result(cfg: GameConfig, N: int, seed: int | None, T: int) -> dict[str
     f = np.full(N, np.nan)
     b = np.zeros(N, dtype=bool)
     e = np.zeros(0, dtype=np.int64)
-    recs = CeasefireRecords(run=e, start=e, duration=np.zeros(0), broke=np.zeros(0, dtype=bool), guar=e,
-                            imposed=np.zeros(0, dtype=bool), partial=np.zeros(0, dtype=bool), hazard=np.zeros(0))
+    recs = CeasefireRecords(
+        run=e,
+        start=e,
+        duration=np.zeros(0),
+        broke=np.zeros(0, dtype=bool),
+        guar=e,
+        imposed=np.zeros(0, dtype=bool),
+        partial=np.zeros(0, dtype=bool),
+        hazard=np.zeros(0),
+    )
     path = np.full((N, T + 1), np.nan)
-    return dict(config=cfg, seed=seed, n_runs=N, months=T, outcome=np.full(N, ONGOING_WAR, dtype=np.int64),
-                end_month=np.full(N, T, dtype=np.int64), first_ceasefire=z.copy(), settlement_month=z.copy(),
-                decision_month=z.copy(), sanction_month=z.copy(), n_ceasefires=z.copy(), n_breakdowns=z.copy(),
-                n_meetings=z.copy(), n_humanitarian=z.copy(), final_q=f.copy(), final_S_US=np.zeros(N),
-                alignment=f.copy(), strong_communique=b.copy(), maximal=b.copy(), stalling=b.copy(),
-                terms=np.full((N, 5), np.nan), beta=path, mu=path.copy(), q=path.copy(), S_US=path.copy(),
-                ceasefires=recs, events=EventLog.empty())
+    return dict(
+        config=cfg,
+        seed=seed,
+        n_runs=N,
+        months=T,
+        outcome=np.full(N, ONGOING_WAR, dtype=np.int64),
+        end_month=np.full(N, T, dtype=np.int64),
+        first_ceasefire=z.copy(),
+        settlement_month=z.copy(),
+        decision_month=z.copy(),
+        sanction_month=z.copy(),
+        n_ceasefires=z.copy(),
+        n_breakdowns=z.copy(),
+        n_meetings=z.copy(),
+        n_humanitarian=z.copy(),
+        final_q=f.copy(),
+        final_S_US=np.zeros(N),
+        alignment=f.copy(),
+        strong_communique=b.copy(),
+        maximal=b.copy(),
+        stalling=b.copy(),
+        terms=np.full((N, 5), np.nan),
+        beta=path,
+        mu=path.copy(),
+        q=path.copy(),
+        S_US=path.copy(),
+        ceasefires=recs,
+        events=EventLog.empty(),
+    )
 
 
-def _simulate_rubinstein(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator) -> SimResult:
+def _simulate_rubinstein(
+    cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator
+) -> SimResult:
     """Alternating offers, complete information, no fighting (Rubinstein 1982; simulator.md §6.1, §6.3).
 
     R proposes first; one offer per sub-step (``T x K`` steps). Equilibrium policy: the proposer
@@ -604,7 +740,9 @@ def _simulate_rubinstein(cfg: GameConfig, N: int, seed: int | None, T: int, rng:
     return SimResult(**res)
 
 
-def _simulate_fearon(cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator) -> SimResult:
+def _simulate_fearon(
+    cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator
+) -> SimResult:
     """Take-it-or-leave-it offer by R, then war or peace (Fearon 1995; simulator.md §6.2).
 
     U's cost is ``c_U`` (complete information) or drawn per run from ``c_U_types`` (equally likely,

@@ -40,7 +40,9 @@ def package_grid(max_guar: int = 3) -> FloatArray:
     """
     terr = np.linspace(0.0, 1.0, TERR_STEPS)
     g = np.array([x for x in GUAR_LEVELS if x <= max_guar], dtype=float)
-    mesh = np.meshgrid(terr, np.array(BUF_LEVELS), np.array(CAP_LEVELS), np.array(ALIGN_LEVELS), g, indexing="ij")
+    mesh = np.meshgrid(
+        terr, np.array(BUF_LEVELS), np.array(CAP_LEVELS), np.array(ALIGN_LEVELS), g, indexing="ij"
+    )
     return np.stack([m.ravel() for m in mesh], axis=-1)
 
 
@@ -119,8 +121,14 @@ def logistic_cdf(x: FloatArray, scale: float) -> FloatArray:
 
 
 # ---------------------------------------------------------------- equilibrium policies
-def rubinstein_shares(delta_1: float, delta_2: float, n_steps: int, breakdown: float = 0.0,
-                      outside_2: float = 0.0, outside_1: float = 0.0) -> FloatArray:
+def rubinstein_shares(
+    delta_1: float,
+    delta_2: float,
+    n_steps: int,
+    breakdown: float = 0.0,
+    outside_2: float = 0.0,
+    outside_1: float = 0.0,
+) -> FloatArray:
     """Equilibrium proposer shares of the finite alternating-offers game, by backward induction.
 
     Player 1 proposes at even steps, player 2 at odd ones. At step k the responder's value of

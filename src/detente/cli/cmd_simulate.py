@@ -1,0 +1,183 @@
+"""``detente simulate``: the bargaining-while-fighting (ceasefire) simulator (simulator.md, issue 6)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import console, fail, load_scenario, parse_sets, print_json, show_progress
+
+DEFAULT_SCENARIO = "ukraine-2025"
+
+
+def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str]) -> tuple[Any, Any]:
+    """(scenario or None, GameConfig): the scenario's ``dynamics:``, then the preset, then ``--set``."""
+    from detente.errors import DetenteError
+    from detente.io.builtin import builtin_names
+    from detente.sim.config import GameConfig, from_scenario, preset, with_overrides
+
+    scenario = None
+    try:
+        if scenario_ref == DEFAULT_SCENARIO and DEFAULT_SCENARIO not in builtin_names():
+            cfg = GameConfig()  # the ukraine-2025 defaults live in sim/config.py
+        else:
+            scenario = load_scenario(scenario_ref)
+            cfg = from_scenario(scenario)
+        if preset_name:
+            cfg = preset(preset_name, cfg)
+        if sets:
+            cfg = with_overrides(cfg, sets)
+    except DetenteError as exc:
+        fail(f"{scenario_ref}: {exc}" if scenario is not None else str(exc))
+    return scenario, cfg
+
+
+def run_simulation(cfg: Any, runs: int, months: int, seed: int) -> Any:
+    from detente.errors import DetenteError
+    from detente.sim.engine import simulate
+
+    try:
+        if show_progress():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            from detente.cli.common import err_console
+
+            with Progress(
+                TextColumn("simulating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("months"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("simulate", total=months)
+                return simulate(
+                    cfg,
+                    n_runs=runs,
+                    seed=seed,
+                    months=months,
+                    progress=lambda k, total: bar.update(task, completed=k),
+                )
+        return simulate(cfg, n_runs=runs, seed=seed, months=months)
+    except DetenteError as exc:
+        fail(str(exc))
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x: Any, fmt: str = "{:.2f}") -> str:
+    return "–" if x is None else fmt.format(x)
+
+
+def render_table(doc: dict[str, Any], title: str) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]{title}[/bold]  runs {doc['runs']} · months {doc['months']} · seed {doc['seed']}")
+    if "first_mover_share" in doc:
+        t = Table(title="Rubinstein reference mode")
+        t.add_column("first mover's share", justify="right")
+        t.add_column("agreement round", justify="right")
+        t.add_row(_num(doc["first_mover_share"], "{:.6f}"), str(doc["agreement_round"]))
+        console.print(t)
+    fe = doc["outcomes"].get("fearon")
+    if fe:
+        t = Table(title="Fearon reference mode")
+        for c in ("R's offer", "bargaining range", "war probability", "first offer accepted"):
+            t.add_column(c, justify="right")
+        lo, hi = fe["bargaining_range"]
+        t.add_row(
+            _num(fe["offer"]), f"[{lo:.2f}, {hi:.2f}]", _pct(fe["p_war"]), _pct(fe["first_offer_accepted"])
+        )
+        console.print(t)
+    months = [
+        m
+        for m in doc["monthly"]
+        if m["month"] in (1, 3, 6, 9, 12, 18, 24, 30, 36) or m["month"] == doc["months"]
+    ]
+    t = Table(title="Cumulative probability by month")
+    for c in ("month", "first ceasefire", "settlement", "military decision", "US sanctions"):
+        t.add_column(c, justify="right")
+    for m in months:
+        t.add_row(
+            str(m["month"]),
+            _pct(m["p_ceasefire"]),
+            _pct(m["p_settlement"]),
+            _pct(m["p_decision"]),
+            _pct(m["p_sanctions"]),
+        )
+    console.print(t)
+    o = doc["outcomes"]
+    t = Table(title="How the runs end")
+    t.add_column("ending")
+    t.add_column("share", justify="right")
+    for k, v in o["shares"].items():
+        t.add_row(k.replace("_", " "), _pct(v))
+    console.print(t)
+    cf = o["ceasefires"]
+    t = Table(title="Ceasefires")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_row("runs with a ceasefire", _pct(cf["runs_with_any"]))
+    t.add_row("ceasefires per run (mean)", _num(cf["mean_per_run"]))
+    t.add_row("share broken down", _pct(cf["share_broken"]))
+    t.add_row("median months until breakdown", _num(cf["duration_broken_months"]["median"]))
+    t.add_row(
+        "share with guarantee >= 2",
+        _pct(sum(v for k, v in cf["guar"].items() if int(k) >= 2 and v) if cf["guar"] else None),
+    )
+    t.add_row("US sanctions by the end", _pct(o["sanctions"]["p_by_end"]))
+    t.add_row("summit alignment (mean)", _num(o["summit"]["alignment_mean"]))
+    t.add_row("strong summit communique", _pct(o["summit"]["p_strong_communique"]))
+    console.print(t)
+    tm = doc["terms"]
+    if tm["n_settlements"]:
+        t = Table(title=f"Terms of the {tm['n_settlements']} settlements (share per value)")
+        t.add_column("issue")
+        t.add_column("distribution")
+        for issue in ("terr", "buf", "cap", "align", "guar"):
+            t.add_row(issue, "  ".join(f"{k}: {_pct(v)}" for k, v in tm[issue].items()))
+        console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def simulate(
+        scenario: Annotated[
+            str, typer.Argument(help="Built-in name or scenario file (its dynamics: section).")
+        ] = DEFAULT_SCENARIO,
+        runs: Annotated[int, typer.Option("--runs", help="Number of Monte Carlo runs.")] = 2000,
+        months: Annotated[int, typer.Option("--months", help="Months to simulate (monthly rounds).")] = 24,
+        seed: Annotated[int, typer.Option("--seed", help="The one random seed.")] = 0,
+        set_: Annotated[
+            list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable).")
+        ] = None,
+        preset_name: Annotated[
+            str | None, typer.Option("--preset", help="Reference mode: rubinstein or fearon.")
+        ] = None,
+        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Simulate bargaining while fighting month by month: ceasefires, breakdowns, settlements, sanctions, the summit."""
+        if fmt not in ("table", "json"):
+            fail(f"--format: expected table or json, received {fmt!r}")
+        if runs < 1:
+            fail(f"--runs: expected an integer >= 1, received {runs}")
+        if months < 1:
+            fail(f"--months: expected an integer >= 1, received {months}")
+        if seed < 0:
+            fail(f"--seed: expected an integer >= 0, received {seed}")
+        sets = parse_sets(set_)
+        _, cfg = build_config(scenario, preset_name, sets)
+        result = run_simulation(cfg, runs, months, seed)
+        from detente import __version__
+        from detente.sim.summary import summarize
+
+        doc = summarize(result, version=__version__)
+        if fmt == "json":
+            print_json(doc)
+        else:
+            title = f"detente simulate {scenario}" + (f" --preset {preset_name}" if preset_name else "")
+            render_table(doc, title)
