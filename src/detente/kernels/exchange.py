@@ -63,6 +63,7 @@ class Candidates:
     ``rate_eq`` = ``ΔO_q/ΔO_p`` at equal gain; ``rate_i``/``rate_j`` the break-even rates of
     ``i`` and ``j`` (every rate strictly between them leaves both better off); ``cap_p``/``cap_q``
     the largest outcome shifts on ``p`` (by ``i``) and ``q`` (by ``j``); ``gain`` the equal gain.
+    Arrays are ``(A, A, I, I)``; entries of invalid candidates are 0 (``gain`` −inf).
     """
 
     valid: BoolArray
@@ -93,6 +94,118 @@ def moves_at_rate(
     return np.asarray(d_op, dtype=np.float64), np.asarray(r * d_op, dtype=np.float64)
 
 
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """The candidates that saliences and presence allow, fixed for a whole phase (flat, length K).
+
+    Sorted in ``(p, q, i, j)`` order (the ``index`` tie-break). Roles: ``s_ip s_jq < s_iq s_jp``
+    (models.md §5), ``p < q``, ``i ≠ j``, both present on both issues, movers with ``w > 0``.
+    """
+
+    i: IntArray
+    j: IntArray
+    p: IntArray
+    q: IntArray
+    s_ip: FloatArray
+    s_iq: FloatArray
+    s_jp: FloatArray
+    s_jq: FloatArray
+    rate_eq: FloatArray  # (s_ip + s_jp)/(s_iq + s_jq): equal gain, models.md §5
+    rate_i: FloatArray  # s_ip/s_iq: i's break-even rate
+    rate_j: FloatArray  # s_jp/s_jq: j's break-even rate
+
+
+def static_pairs(s: FloatArray, w: FloatArray, present: BoolArray) -> Pairs:
+    """Enumerate the candidates allowed by saliences, weights and presence. Shapes (A, I) -> (K,)."""
+    A, I = s.shape
+    pw = present & (w > 0)
+    sp = s.T[:, None, :, None]  # indexed [p, q, i, j] -> s_ip
+    sq = s.T[None, :, :, None]  # s_iq
+    tp = s.T[:, None, None, :]  # s_jp
+    tq = s.T[None, :, None, :]  # s_jq
+    ok = (
+        np.triu(np.ones((I, I), dtype=bool), k=1)[:, :, None, None]
+        & ~np.eye(A, dtype=bool)[None, None, :, :]
+        & pw.T[:, None, :, None]  # i moves on p
+        & present.T[None, :, :, None]  # i demands q
+        & present.T[:, None, None, :]  # j demands p
+        & pw.T[None, :, None, :]  # j moves on q
+        & (sp * tq < sq * tp)
+    )
+    p, q, i, j = (a.astype(np.int64) for a in np.nonzero(ok))  # C order = (p, q, i, j) lexicographic
+    s_ip, s_iq, s_jp, s_jq = s[i, p], s[i, q], s[j, p], s[j, q]
+    return Pairs(
+        i=i,
+        j=j,
+        p=p,
+        q=q,
+        s_ip=s_ip,
+        s_iq=s_iq,
+        s_jp=s_jp,
+        s_jq=s_jq,
+        rate_eq=(s_ip + s_jp) / (s_iq + s_jq),  # s_jq > 0 because w_jq > 0
+        rate_i=s_ip / s_iq,  # s_iq > 0 by the role inequality
+        rate_j=s_jp / s_jq,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The candidates of :class:`Pairs` evaluated at the current voting positions (flat, length K)."""
+
+    valid: BoolArray
+    gain: FloatArray
+    d_op: FloatArray
+    d_oq: FloatArray
+    cap_p: FloatArray
+    cap_q: FloatArray
+
+
+def evaluate(
+    pairs: Pairs,
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    present: BoolArray,
+    moved: IntArray,
+    *,
+    min_gain: float = MIN_GAIN,
+) -> Evaluation:
+    """Validity and equal gain of every candidate at the current voting positions ``y``.
+
+    Validity (models.md §5, this project's formalisation, docs/exchange.md):
+
+    * ``i`` and ``j`` on opposite sides of the outcome on ``p`` and on ``q``; each actor's
+      preference ``x`` lies on the same side as its vote (an actor whose vote reached or crossed
+      the outcome does not trade that issue again this round). A position within ``SIDE_TOL`` of
+      the outcome is on neither side (models.md §5 counts ``y ≤ O`` as left; the symmetric rule
+      keeps the model mirror-symmetric);
+    * equal gain ``ΔO_q = ΔO_p (s_ip + s_jp)/(s_iq + s_jq)`` within the caps of
+      :func:`supply_capacity`; ``G = s_iq ΔO_q − s_ip ΔO_p = s_jp ΔO_p − s_jq ΔO_q > min_gain``;
+    * no actor reverses the direction of an earlier move on the same issue in this round
+      (``moved[k, d]`` ∈ {−1, 0, +1} records that direction).
+    """
+    o, total = issue_outcome(y, w, present)
+    eps = SIDE_TOL * max(1.0, float(np.abs(np.where(present, x, 0.0)).max(initial=0.0)))
+    side_y = np.where(y > o + eps, 1, np.where(y < o - eps, -1, 0))
+    side_x = np.where(x > o + eps, 1, np.where(x < o - eps, -1, 0))
+    ok = present & (side_x != 0) & (side_x == side_y)
+    opp = ok[:, None, :] & ok[None, :, :] & (side_y[:, None, :] == -side_y[None, :, :])  # (A, A, I)
+    cap = supply_capacity(x, y, w, o, total)  # cap[k, l, d]
+    direction = np.sign(x[None, :, :] - y[:, None, :]).astype(np.int64)  # k moving toward x_ld
+    no_rev = (moved[:, None, :] == 0) | (moved[:, None, :] == direction)
+    supply = opp & no_rev & (cap > 0)  # supply[k, l, d]
+    i, j, p, q = pairs.i, pairs.j, pairs.p, pairs.q
+    cap_p = cap[i, j, p]
+    cap_q = cap[j, i, q]
+    d_op, d_oq = moves_at_rate(cap_p, cap_q, pairs.rate_eq)
+    gain = pairs.s_iq * d_oq - pairs.s_ip * d_op  # G_i = G_j (equal gain)
+    valid = supply[i, j, p] & supply[j, i, q] & (gain > min_gain) & (d_op > 0) & (d_oq > 0)
+    return Evaluation(
+        valid=valid, gain=np.where(valid, gain, -np.inf), d_op=d_op, d_oq=d_oq, cap_p=cap_p, cap_q=cap_q
+    )
+
+
 def candidates(
     x: FloatArray,
     y: FloatArray,
@@ -103,77 +216,45 @@ def candidates(
     *,
     min_gain: float = MIN_GAIN,
 ) -> Candidates:
-    """Enumerate and evaluate every exchange ``(i, j, p, q)`` for the current voting positions.
-
-    Validity (models.md §5, this project's formalisation, docs/exchange.md):
-
-    * ``i`` and ``j`` present on ``p`` and ``q`` and on opposite sides of the outcome on both;
-      each actor's preference ``x`` lies on the same side as its vote (an actor whose vote reached
-      or crossed the outcome does not trade that issue again this round). A position within
-      ``SIDE_TOL`` of the outcome is on neither side (models.md §5 counts ``y ≤ O`` as left; the
-      symmetric rule keeps the model mirror-symmetric);
-    * roles ``s_ip s_jq < s_iq s_jp`` (= ``s_ip/s_iq < s_jp/s_jq``); movers carry weight ``w > 0``;
-    * equal gain ``ΔO_q = ΔO_p (s_ip + s_jp)/(s_iq + s_jq)`` with the caps of :func:`supply_capacity`;
-      ``G = s_iq ΔO_q − s_ip ΔO_p = s_jp ΔO_p − s_jq ΔO_q > min_gain``;
-    * no actor reverses the direction of an earlier move on the same issue in this round
-      (``moved[k, d]`` ∈ {−1, 0, +1} records that direction).
-    """
+    """Every exchange ``(i, j, p, q)`` as dense ``(A, A, I, I)`` arrays (:func:`static_pairs` + :func:`evaluate`)."""
     A, I = x.shape
-    o, total = issue_outcome(y, w, present)
-    eps = SIDE_TOL * max(1.0, float(np.abs(np.where(present, x, 0.0)).max(initial=0.0)))
-    side_y = np.where(y > o + eps, 1, np.where(y < o - eps, -1, 0))
-    side_x = np.where(x > o + eps, 1, np.where(x < o - eps, -1, 0))
-    ok = present & (side_x != 0) & (side_x == side_y)
-    opp = ok[:, None, :] & ok[None, :, :] & (side_y[:, None, :] == -side_y[None, :, :])  # (A, A, I)
-    cap = supply_capacity(x, y, w, o, total)  # cap[k, l, d]
-    direction = np.sign(x[None, :, :] - y[:, None, :]).astype(np.int64)  # k moving toward x_ld
-    no_rev = (moved[:, None, :] == 0) | (moved[:, None, :] == direction)
-    supply = opp & (w[:, None, :] > 0) & no_rev & (cap > 0)  # supply[k, l, d]
-    pair = ~np.eye(A, dtype=bool)[:, :, None, None]
-    upper = np.triu(np.ones((I, I), dtype=bool), k=1)[None, None, :, :]
-    valid = supply[:, :, :, None] & supply.transpose(1, 0, 2)[:, :, None, :] & pair & upper
+    pairs = static_pairs(s, w, present)
+    ev = evaluate(pairs, x, y, w, present, moved, min_gain=min_gain)
+    idx = (pairs.i, pairs.j, pairs.p, pairs.q)
 
-    sp = s[:, None, :, None]  # s_ip
-    sq = s[:, None, None, :]  # s_iq
-    tp = s[None, :, :, None]  # s_jp
-    tq = s[None, :, None, :]  # s_jq
-    valid &= sp * tq < sq * tp  # roles (models.md §5)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate_eq = np.where(valid, (sp + tp) / np.where(valid, sq + tq, 1.0), 0.0)
-        rate_i = np.where(valid & (sq > 0), sp / np.where(sq > 0, sq, 1.0), 0.0)
-        rate_j = np.where(valid & (tq > 0), tp / np.where(tq > 0, tq, 1.0), np.inf)
-    cap_p = np.broadcast_to(cap[:, :, :, None], valid.shape)
-    cap_q = np.broadcast_to(cap.transpose(1, 0, 2)[:, :, None, :], valid.shape)
-    d_op, d_oq = moves_at_rate(cap_p, cap_q, rate_eq)
-    gain = sq * d_oq - sp * d_op  # G_i = G_j (equal gain)
-    valid &= (gain > min_gain) & (d_op > 0) & (d_oq > 0)
+    def dense(values: np.ndarray, fill: float) -> FloatArray:
+        out = np.full((A, A, I, I), fill)
+        out[idx] = values
+        return out
+
+    valid = np.zeros((A, A, I, I), dtype=bool)
+    valid[idx] = ev.valid
     return Candidates(
         valid=valid,
-        gain=np.where(valid, gain, -np.inf),
-        d_op=d_op,
-        d_oq=d_oq,
-        rate_eq=rate_eq,
-        rate_i=rate_i,
-        rate_j=rate_j,
-        cap_p=np.asarray(cap_p),
-        cap_q=np.asarray(cap_q),
+        gain=dense(ev.gain, -np.inf),
+        d_op=dense(ev.d_op, 0.0),
+        d_oq=dense(ev.d_oq, 0.0),
+        rate_eq=dense(pairs.rate_eq, 0.0),
+        rate_i=dense(pairs.rate_i, 0.0),
+        rate_j=dense(pairs.rate_j, 0.0),
+        cap_p=dense(ev.cap_p, 0.0),
+        cap_q=dense(ev.cap_q, 0.0),
     )
 
 
-def select(
-    cands: Candidates, *, tie_break: str, rng: np.random.Generator
-) -> tuple[int, int, int, int] | None:
-    """The exchange with the highest gain, or None. Ties: ``index`` = first in ``(p, q, i, j)`` order,
-    ``random`` = uniformly among the tied ones using ``rng`` (drawn only when there is a tie)."""
-    if not cands.valid.any():
+def select(ev: Evaluation, *, tie_break: str, rng: np.random.Generator) -> int | None:
+    """Index (into :class:`Pairs`) of the exchange with the highest gain, or None.
+
+    Ties (within ``TIE_RTOL``): ``index`` = first in ``(p, q, i, j)`` order; ``random`` = uniform
+    among the tied ones using ``rng`` (drawn only when there is a tie).
+    """
+    if not ev.valid.any():
         return None
-    best = float(cands.gain.max())
-    ties = cands.valid & (cands.gain >= best - TIE_RTOL * max(1.0, abs(best)))
-    order = ties.transpose(2, 3, 0, 1)  # (p, q, i, j)
-    flat = np.flatnonzero(order)
-    k = int(flat[0]) if tie_break == "index" or flat.size == 1 else int(flat[int(rng.integers(flat.size))])
-    p, q, i, j = np.unravel_index(k, order.shape)
-    return int(i), int(j), int(p), int(q)
+    best = float(ev.gain.max())
+    ties = np.flatnonzero(ev.valid & (ev.gain >= best - TIE_RTOL * max(1.0, abs(best))))
+    if tie_break == "index" or ties.size == 1:
+        return int(ties[0])
+    return int(ties[int(rng.integers(ties.size))])
 
 
 @dataclass
@@ -208,7 +289,7 @@ def exchange_phase(
 ) -> PhaseResult:
     """Realise exchanges greedily until none is valid (models.md §5 "Round").
 
-    Each step: evaluate all candidates (:func:`candidates`), realise the one with the highest
+    Each step: evaluate all candidates (:func:`evaluate`), realise the one with the highest
     equal gain (:func:`select`), apply both moves to ``y``, update the outcome and repeat.
     Random rate (``p > 0``): the realised exchange trades at
     ``ρ = (1 − p)·ρ_eq + p·U(ρ_i, ρ_j)`` with ``U`` uniform between the two break-even rates
@@ -220,20 +301,21 @@ def exchange_phase(
     y = np.array(x, dtype=np.float64, copy=True)
     moved = np.zeros((A, I), dtype=np.int64)
     res = PhaseResult(y=y, moved=moved)
+    pairs = static_pairs(s, w, present)
     for step in range(max_exchanges + 1):
-        cands = candidates(x, y, s, w, present, moved, min_gain=min_gain)
-        pick = select(cands, tie_break=tie_break, rng=rng)
-        if pick is None:
+        ev = evaluate(pairs, x, y, w, present, moved, min_gain=min_gain)
+        k = select(ev, tie_break=tie_break, rng=rng)
+        if k is None:
             break
         if step == max_exchanges:
             res.capped = True
             break
-        i, j, ip, iq = pick
-        rate = float(cands.rate_eq[i, j, ip, iq])
+        i, j, ip, iq = int(pairs.i[k]), int(pairs.j[k]), int(pairs.p[k]), int(pairs.q[k])
+        rate = float(pairs.rate_eq[k])
         if p > 0:
-            lo, hi = float(cands.rate_i[i, j, ip, iq]), float(cands.rate_j[i, j, ip, iq])
+            lo, hi = float(pairs.rate_i[k]), float(pairs.rate_j[k])
             rate = (1.0 - p) * rate + p * (lo + float(rng.random()) * (hi - lo))
-        d_op_a, d_oq_a = moves_at_rate(cands.cap_p[i, j, ip, iq], cands.cap_q[i, j, ip, iq], rate)
+        d_op_a, d_oq_a = moves_at_rate(ev.cap_p[k], ev.cap_q[k], rate)
         d_op, d_oq = float(d_op_a), float(d_oq_a)
         o0, total = issue_outcome(y, w, present)
         yi0, yj0 = float(y[i, ip]), float(y[j, iq])
