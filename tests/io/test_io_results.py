@@ -96,3 +96,14 @@ def test_frame() -> None:
     assert df["forecast"].tolist() == pytest.approx([7.389955686853767, 7.0])
     assert df["low_label"].tolist() == ["4 years (early)"] * 2
     assert forecast_to_frame(fs[0]).shape == (1, 5)
+
+
+def test_json_schema_matches_parser_keys() -> None:
+    from detente.io import mapping
+    from detente.io.schema import scenario_json_schema
+
+    s = scenario_json_schema()
+    assert sorted(s["properties"]) == sorted(mapping.TOP_KEYS)
+    st = s["properties"]["stances"]["items"]
+    assert sorted(st["properties"]) == sorted(mapping.STANCE_KEYS) and st["additionalProperties"] is False
+    json.dumps(s)
