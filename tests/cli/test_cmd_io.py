@@ -16,7 +16,7 @@ def test_validate_builtin_and_file(cli, shared: Path) -> None:
     r = cli("validate", "emission-standards-1994")
     assert r.exit_code == 0
     assert r.stdout.strip() == (
-        "valid: 10 actors, 1 issues, 10 stances (EC emission standards for medium-sized cars (Bueno de Mesquita 1994))"
+        "valid: 10 actors, 1 issue, 10 stances (EC emission standards for medium-sized cars (Bueno de Mesquita 1994))"
     )
     r = cli("validate", str(shared / "data/ktab/smpExample.xml"))
     assert r.exit_code == 0 and r.stdout.startswith("valid: 5 actors, 3 issues, 14 stances")

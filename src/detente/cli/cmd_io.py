@@ -22,6 +22,13 @@ def _load(ref: str, fmt: str | None) -> Any:
     return read_scenario(ref, format=fmt)
 
 
+def _counts(sc: Any) -> str:
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
+    return f"{n(len(sc.actors), 'actor')}, {n(len(sc.issues), 'issue')}, {n(len(sc.stances), 'stance')}"
+
+
 def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate_cmd(
@@ -47,7 +54,7 @@ def register(app: typer.Typer) -> None:
             fail(f"{scenario}: {exc}")
         title = f" ({sc.title})" if sc.title else ""
         console.print(
-            f"valid: {len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances{title}",
+            f"valid: {_counts(sc)}{title}",
             markup=False,
             soft_wrap=True,
         )
@@ -80,7 +87,7 @@ def register(app: typer.Typer) -> None:
         except (OSError, ValueError) as exc:
             fail(f"{out}: {exc}")
         console.print(
-            f"wrote {out} ({target_fmt}: {len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances)",
+            f"wrote {out} ({target_fmt}: {_counts(sc)})",
             markup=False,
             soft_wrap=True,
         )
