@@ -356,7 +356,7 @@ def test_separate_equals_one_run_per_issue() -> None:
             one = SpatialModel().predict(arr.subset_issues([d]), np.random.default_rng(0))
             assert abs(sep.outcome[d] - one.outcome[0]) < 1e-12
             assert sep.diagnostics.rounds[d] == one.diagnostics.rounds[0]
-    assert sep.events is not None and set(sep.events.issue.tolist()) == {0, 1, 2}
+    assert set(sep.extras["proposals"].issue.tolist()) == {0, 1, 2}
 
 
 def test_joint_differs_from_separate_on_soe() -> None:
@@ -395,21 +395,45 @@ def test_outputs_and_events() -> None:
     np.testing.assert_allclose(p.outcome, p.stat_path[-1])
     ev = p.events
     assert set(ev.kind.tolist()) == {"challenge", "bargain"}
-    bg = ev.kind == "bargain"
-    # a bargain row's "after" is the mover's position in the next state
-    for n in np.flatnonzero(bg)[:50]:
-        assert ev.after[n] == p.trajectory[ev.round[n], ev.actor[n], ev.issue[n]]
-        assert ev.before[n] == p.trajectory[ev.round[n] - 1, ev.actor[n], ev.issue[n]]
-        assert ev.actor[n] != ev.counterpart[n]
-        assert 0 < ev.value[n] <= 1
-    ch = ev.kind == "challenge"
-    assert (ev.extra["offered"][ch] >= 0).all() and np.isfinite(ev.value[ch]).all()
-    # every move is explained by a bargain row
+    # every row is a real move of `actor`, agreed with `counterpart`
+    for n in range(len(ev)):
+        t, a, d = ev.round[n], ev.actor[n], ev.issue[n]
+        assert ev.before[n] == p.trajectory[t - 1, a, d] and ev.after[n] == p.trajectory[t, a, d]
+        assert ev.before[n] != ev.after[n] and ev.actor[n] != ev.counterpart[n]
+        own = ev.kind[n] == "bargain"
+        assert ev.extra["initiator"][n] == (a if own else ev.counterpart[n])
+        assert ev.extra["target"][n] == (ev.counterpart[n] if own else a)
+        if own:
+            assert 0 < ev.value[n] <= 1
+        else:
+            assert ev.value[n] > K.MIN_GAIN
+    # ... and every move has its row
     moved = np.abs(np.diff(p.trajectory, axis=0)) > 0
-    for t, a, d in zip(*np.nonzero(moved), strict=True):
-        assert (bg & (ev.round == t + 1) & (ev.actor == a) & (ev.issue == d)).any()
-    # CNOOC - Wang Yilin (WY) never adopts a bargain
-    assert not (bg & (ev.actor == arr.actor_ids.index("WY"))).any()
+    assert int(moved.sum()) == len(ev)
+    # the proposal log: one challenge per initiator and turn, with who accepted
+    prop = p.extras["proposals"]
+    assert set(prop.kind.tolist()) == {"challenge"}
+    assert len(prop) == (T1 - 1) * A * D
+    acc = prop.extra["accepted_by_target"] > 0
+    for n in np.flatnonzero(acc & (prop.extra["target_before"] != prop.extra["target_after"]))[:40]:
+        tg, t, d = prop.counterpart[n], prop.round[n], prop.issue[n]
+        assert p.trajectory[t, tg, d] == prop.extra["target_after"][n]
+    # CNOOC - Wang Yilin (WY) never moves, so it never appears as a mover
+    assert not (ev.actor == arr.actor_ids.index("WY")).any()
+
+
+def test_explain_reads_smp_events() -> None:
+    from detente.io.builtin import load_builtin
+    from detente.report.narrative import actor_story
+
+    sc = load_builtin("ktab-soe-pol-comp")
+    f = forecast(SpatialModel(), sc, seed=0)
+    story = actor_story(
+        sc, f.events, "SHX", "policy", model="smp", trajectory=f.prediction.trajectory, status="converged"
+    )
+    text = " ".join(" ".join(r.sentences) for r in story.rounds)
+    assert "Shanxi was challenged by Xi Jinping and moved from 49.85 to 31.43" in text
+    assert "Shanxi struck a bargain with Ministry of Environmental Protection" in text
 
 
 def test_pce_outcome_in_hull_and_stats() -> None:

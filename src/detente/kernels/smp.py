@@ -393,7 +393,8 @@ class RunResult:
     status: np.ndarray  # (B,) converged | cycled | capped
     period: IntArray  # (B,)
     ratio: FloatArray  # (B,) last KTAB change ratio
-    events: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    events: dict[str, list[np.ndarray]] = field(default_factory=dict)  # moves (accepted bargains)
+    proposals: dict[str, list[np.ndarray]] = field(default_factory=dict)  # every challenge made
 
 
 def _stop_ratio(traj: list[FloatArray], present: BoolArray) -> FloatArray:
@@ -433,6 +434,7 @@ def run(
     period = np.zeros(B, dtype=np.int64)
     ratio = np.full(B, np.nan)
     ev: dict[str, list[np.ndarray]] = {}
+    prop: dict[str, list[np.ndarray]] = {}
     x = traj[0]
     stochastic = prm.state_transitions == "stochastic"
     for t in range(1, prm.max_turns + 1):
@@ -454,7 +456,7 @@ def run(
         traj.append(new_x)
         rounds[idx] = t
         if record_events:
-            _record(ev, idx, t, x[idx], tr)
+            _record(ev, prop, idx, t, x[idx], tr)
         x = new_x
         if t >= 2:
             rt = _stop_ratio(traj, present)
@@ -484,20 +486,42 @@ def run(
     frozen = (tt >= rounds[:, None])[..., None]
     risk_series = np.where(frozen, r_last[:, None, :], risk_series)
     pce_series = np.where(frozen, p_pos[:, None, :], pce_series)
-    return RunResult(np.stack(traj, axis=1), risk_series, pce_series, rounds, status, period, ratio, ev)
+    return RunResult(np.stack(traj, axis=1), risk_series, pce_series, rounds, status, period, ratio, ev, prop)
 
 
-def _record(ev: dict[str, list[np.ndarray]], idx: IntArray, t: int, x: FloatArray, tr: Turn) -> None:
-    """Append this turn's challenge and bargain rows (one per dimension) to ``ev``."""
+def _record(
+    ev: dict[str, list[np.ndarray]],
+    prop: dict[str, list[np.ndarray]],
+    idx: IntArray,
+    t: int,
+    x: FloatArray,
+    tr: Turn,
+) -> None:
+    """Append this turn's rows (one per dimension) to the move log ``ev`` and proposal log ``prop``.
+
+    Moves (actual position changes from an accepted bargain), told from the mover's side as the
+    generic narratives read them (``actor`` moved because of ``counterpart``):
+
+    - ``challenge``: the *target* of a challenge accepted the bargain and moved; ``counterpart`` =
+      initiator, ``value`` = the initiator's expected gain ``ΔEU``;
+    - ``bargain``: the *initiator* adopted its own bargain and moved; ``counterpart`` = target,
+      ``value`` = the PCE probability of that bargain in its queue.
+
+    Proposals (every initiator, every turn, whether or not anyone accepted): ``actor`` =
+    initiator, ``counterpart`` = best target, ``before``/``after`` = the initiator's position and
+    its side of the proposed bargain, ``value`` = ``ΔEU``; extras hold the target's side and who
+    accepted.
+    """
     Bn, A, D = x.shape
     bi, ai = np.nonzero(np.isfinite(tr.deu).any(axis=-1))  # initiators with at least one possible target
     if len(bi):
         tg = tr.target[bi, ai]
         rows = len(bi) * D
-        chose_t = tr.choice[bi, tg] == ai + 1
-        chose_i = tr.choice[bi, ai] == ai + 1
+        offered = tr.offered[bi, ai]
+        chose_t = offered & (tr.choice[bi, tg] == ai + 1)
+        chose_i = offered & (tr.choice[bi, ai] == ai + 1)
         _append(
-            ev,
+            prop,
             batch=np.repeat(idx[bi], D),
             round=np.full(rows, t),
             kind=np.full(rows, "challenge"),
@@ -505,41 +529,45 @@ def _record(ev: dict[str, list[np.ndarray]], idx: IntArray, t: int, x: FloatArra
             counterpart=np.repeat(tg, D),
             issue=np.tile(np.arange(D), len(bi)),
             before=x[bi, ai].reshape(-1),
-            after=np.where(tr.offered[bi, ai][:, None], tr.y_init[bi, ai], x[bi, ai]).reshape(-1),
+            after=np.where(offered[:, None], tr.y_init[bi, ai], x[bi, ai]).reshape(-1),
             value=np.repeat(tr.deu[bi, ai, tg], D),
-            initiator=np.repeat(ai, D).astype(np.float64),
-            target=np.repeat(tg, D).astype(np.float64),
+            target_before=x[bi, tg].reshape(-1),
+            target_after=np.where(offered[:, None], tr.y_tgt[bi, ai], x[bi, tg]).reshape(-1),
             p_win=np.repeat(tr.p_win[bi, ai, tg], D),
-            offered=np.repeat(tr.offered[bi, ai], D).astype(np.float64),
-            accepted_by_initiator=np.repeat(tr.offered[bi, ai] & chose_i, D).astype(np.float64),
-            accepted_by_target=np.repeat(tr.offered[bi, ai] & chose_t, D).astype(np.float64),
-            choice_prob=np.full(rows, np.nan),
+            offered=np.repeat(offered, D).astype(np.float64),
+            accepted_by_initiator=np.repeat(chose_i, D).astype(np.float64),
+            accepted_by_target=np.repeat(chose_t, D).astype(np.float64),
         )
     bk, ak = np.nonzero(tr.choice > 0)
     if len(bk):
-        m = tr.choice[bk, ak] - 1
+        m = tr.choice[bk, ak] - 1  # initiator of the chosen bargain
         tg = tr.target[bk, m]
-        other = np.where(m == ak, tg, m)
-        rows = len(bk) * D
-        _append(
-            ev,
-            batch=np.repeat(idx[bk], D),
-            round=np.full(rows, t),
-            kind=np.full(rows, "bargain"),
-            actor=np.repeat(ak, D),
-            counterpart=np.repeat(other, D),
-            issue=np.tile(np.arange(D), len(bk)),
-            before=x[bk, ak].reshape(-1),
-            after=tr.new_x[bk, ak].reshape(-1),
-            value=np.repeat(tr.probs[bk, ak, m + 1], D),
-            initiator=np.repeat(m, D).astype(np.float64),
-            target=np.repeat(tg, D).astype(np.float64),
-            p_win=np.repeat(tr.p_win[bk, m, tg], D),
-            offered=np.ones(rows),
-            accepted_by_initiator=np.repeat(tr.choice[bk, m] == m + 1, D).astype(np.float64),
-            accepted_by_target=np.repeat(tr.choice[bk, tg] == m + 1, D).astype(np.float64),
-            choice_prob=np.repeat(tr.probs[bk, ak, m + 1], D),
-        )
+        own = m == ak
+        other = np.where(own, tg, m)
+        before = x[bk, ak]  # (n, D)
+        after = tr.new_x[bk, ak]
+        moved = before != after
+        r, d = np.nonzero(moved)
+        if len(r):
+            deu = tr.deu[bk, m, tg]
+            cp = tr.probs[bk, ak, m + 1]
+            _append(
+                ev,
+                batch=idx[bk][r],
+                round=np.full(len(r), t),
+                kind=np.where(own[r], "bargain", "challenge"),
+                actor=ak[r],
+                counterpart=other[r],
+                issue=d,
+                before=before[r, d],
+                after=after[r, d],
+                value=np.where(own[r], cp[r], deu[r]),
+                initiator=m[r].astype(np.float64),
+                target=tg[r].astype(np.float64),
+                p_win=tr.p_win[bk, m, tg][r],
+                delta_eu=deu[r],
+                choice_prob=cp[r],
+            )
 
 
 def _append(ev: dict[str, list[np.ndarray]], **cols: np.ndarray) -> None:

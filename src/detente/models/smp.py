@@ -139,6 +139,7 @@ class SpatialModel:
             rounds = np.repeat(res.rounds[:, None], D, axis=1)
             period = np.repeat(res.period[:, None], D, axis=1)
             ev = _event_log(res.events, D=D, separate=False)
+            proposals = _event_log(res.proposals, D=D, separate=False)
             c_eff = np.repeat(c[:, :, None], D, axis=2)
         else:
             # one 1-D SMP per issue: move the issue axis into the batch
@@ -156,6 +157,7 @@ class SpatialModel:
             rounds = res.rounds.reshape(B, D)
             period = res.period.reshape(B, D)
             ev = _event_log(res.events, D=D, separate=True)
+            proposals = _event_log(res.proposals, D=D, separate=True)
             c_eff = cap_m
         T1 = traj.shape[1]
         eff = np.where(present, c_eff * sal, 0.0)  # effective power c_i σ_id
@@ -193,6 +195,7 @@ class SpatialModel:
             "effective_power": rs(np.broadcast_to(eff[:, None], traj.shape), (T1, A, D)),
             "risk": rs(risk, (T1, A, D)),
             "pce": rs(pce_path, (T1, A, D)),
+            "proposals": proposals,
             "dimensions": self.dimensions,
         }
         diag = Diagnostics(
@@ -240,6 +243,7 @@ class SpatialModel:
             )
             if lo:
                 r.events["batch"] = [b + lo for b in r.events.get("batch", [])]
+                r.proposals["batch"] = [b + lo for b in r.proposals.get("batch", [])]
             parts.append(r)
         return _concat(parts)
 
@@ -283,9 +287,12 @@ def _concat(parts: list[K.RunResult]) -> K.RunResult:
         return np.concatenate([a, np.repeat(last, T1 - a.shape[1], axis=1)], axis=1)
 
     ev: dict[str, list[np.ndarray]] = {}
+    prop: dict[str, list[np.ndarray]] = {}
     for p in parts:
         for k, v in p.events.items():
             ev.setdefault(k, []).extend(v)
+        for k, v in p.proposals.items():
+            prop.setdefault(k, []).extend(v)
     return K.RunResult(
         trajectory=np.concatenate([pad(p.trajectory) for p in parts]),
         risk=np.concatenate([pad(p.risk) for p in parts]),
@@ -295,6 +302,7 @@ def _concat(parts: list[K.RunResult]) -> K.RunResult:
         period=np.concatenate([p.period for p in parts]),
         ratio=np.concatenate([p.ratio for p in parts]),
         events=ev,
+        proposals=prop,
     )
 
 

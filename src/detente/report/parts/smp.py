@@ -193,7 +193,7 @@ def _moves_table(fc: Forecast, sc: Scenario, names: dict[str, str], top: int = 1
     ev = fc.events
     if ev is None or len(ev) == 0:
         return None
-    bg = np.flatnonzero(ev.kind == "bargain")
+    bg = np.flatnonzero(np.isin(ev.kind, ("bargain", "challenge")))  # every row is an accepted move
     if not len(bg):
         return None
     lo = np.array([i.scale.low for i in sc.issues])
