@@ -1,0 +1,115 @@
+"""`detente backtest` through the CLI (CliRunner): small subset fast, full dev file marked slow."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+
+import pytest
+
+
+@pytest.fixture()
+def subset(shared, tmp_path):
+    lines = (shared / "data" / "deu" / "deu3_dev.tsv").read_text().splitlines()
+    p = tmp_path / "subset.tsv"
+    p.write_text("\n".join(lines[:12]) + "\n")  # header + 11 issues (4 proposals)
+    return p
+
+
+def test_backtest_subset_table_and_csv(cli, subset, tmp_path):
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "--model", "anchored", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    for name in ("compromise", "salience_mean", "mean", "median", "commission", "reference", "anchored"):
+        assert name in r.stdout
+    assert "Δ MAE vs compromise" in r.stdout
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["issue_id", "proposal_id", "model", "forecast", "low", "high"]
+    models = {x["model"] for x in rows}
+    assert models == {"compromise", "salience_mean", "mean", "median", "commission", "reference", "anchored"}
+    assert len([x for x in rows if x["model"] == "compromise"]) == 11
+    first = next(x for x in rows if x["model"] == "compromise")
+    assert first["issue_id"] == "d00032i1" and first["proposal_id"] == "d00032"
+    assert abs(float(first["forecast"]) - 52.906) < 1e-3
+
+
+def test_backtest_json_and_report(cli, subset, tmp_path):
+    rep = tmp_path / "bt.html"
+    r = cli("backtest", str(subset), "-m", "anchored", "--format", "json", "--report", str(rep), "--capability", "ssi",
+            "--missing-salience", "drop", "--set", "b=0.1")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["n_issues"] == 11 and d["n_proposals"] == 4
+    assert d["settings"]["capability"] == "ssi" and d["settings"]["models"]["anchored"]["b"] == 0.1
+    rows = {x["model"]: x for x in d["leaderboard"]}
+    assert set(rows) >= {"compromise", "mean", "median", "commission", "reference", "salience_mean", "anchored"}
+    c = rows["compromise"]
+    assert c["mae_ci"][0] <= c["mae"] <= c["mae_ci"][1] and "diff_vs_compromise" not in c
+    assert set(rows["anchored"]["diff_vs_compromise"]) == {"n", "diff", "ci"}
+    html = rep.read_text()
+    assert html.count("Plotly") > 0 and "Leaderboard" in html and "Errors by procedure and decision rule" in html
+    assert "Calibration of the intervals" in html and "<script src=" not in html
+
+
+def test_backtest_probabilistic_model_columns(cli, subset, tmp_path):
+    from detente.models import available_models, model_class
+
+    stoch = [n for n in available_models() if model_class(n).info.stochastic]
+    if not stoch:
+        pytest.fail("no stochastic model registered to exercise CRPS/coverage")
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "-m", stoch[0], "--out", str(out), "--format", "json")
+    assert r.exit_code == 0, r.output
+    row = next(x for x in json.loads(r.stdout)["leaderboard"] if x["model"] == stoch[0])
+    assert row["crps"] is not None and 0 <= row["coverage80"] <= 1
+    rows = [x for x in csv.DictReader(out.open()) if x["model"] == stoch[0]]
+    assert all(x["low"] != "" and float(x["low"]) <= float(x["high"]) for x in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--capability", "gdp"], "--capability"),
+        (["--format", "xml"], "--format"),
+        (["--missing-salience", "guess"], "--missing-salience"),
+        (["--model", "nosuchmodel"], "nosuchmodel"),
+        (["--set", "zzz=1"], "--set zzz"),
+        (["--set", "novalue"], "NAME=VALUE"),
+    ],
+)
+def test_backtest_bad_options(cli, subset, tmp_path, args, fragment):
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "--out", str(out), *args)
+    assert r.exit_code == 2 and fragment in r.output and "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_backtest_bad_file_one_line_error(cli, tmp_path, subset):
+    r = cli("backtest", str(tmp_path / "missing.tsv"))
+    assert r.exit_code == 2 and "error:" in r.output and "missing.tsv" in r.output
+    bad = tmp_path / "bad.tsv"
+    lines = subset.read_text().splitlines()
+    lines[3] = lines[3].replace("\t100\t", "\tlots\t", 1)
+    bad.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(bad), "--out", str(out))
+    assert r.exit_code == 2 and "bad.tsv:4: column" in r.output and len(r.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_backtest_full_dev_file_all_models(cli, shared, tmp_path):
+    from detente.models import available_models
+
+    out = tmp_path / "f.csv"
+    t0 = time.perf_counter()
+    r = cli("backtest", str(shared / "data" / "deu" / "deu3_dev.tsv"), "--out", str(out), "--format", "json")
+    elapsed = time.perf_counter() - t0
+    assert r.exit_code == 0, r.output
+    assert elapsed < 300
+    d = json.loads(r.stdout)
+    rows = {x["model"]: x for x in d["leaderboard"]}
+    assert set(available_models()) <= set(rows)
+    assert rows["compromise"]["n"] == 210 and abs(rows["compromise"]["mae"] - 23.93) < 0.01
+    assert len(list(csv.DictReader(out.open()))) == 210 * len(d["leaderboard"])  # every model, every scored issue
