@@ -1,0 +1,185 @@
+"""Browser test: Playwright drives Debian's chromium against a real uvicorn server on 127.0.0.1.
+
+Open the dashboard, load ukraine-2025, run, change a salience, run again and see the chart and the
+numbers change, move an Alpine-bound what-if slider, save, reload, see the saved version. Any
+request to a host other than the local server fails the test; a screenshot is saved on failure.
+Never ``playwright install``: CI installs ``chromium`` with apt (scripts/ci_services.sh).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = (
+    os.environ.get("DETENTE_CHROMIUM")
+    or shutil.which("chromium")
+    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCENARIO = "ukraine-2025"
+
+if CHROMIUM is None:
+    pytest.skip(
+        "Debian chromium not found (apt-get install chromium; CI installs it via scripts/ci_services.sh)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright (Python) is not installed (dev extra)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
+    port = _free_port()
+    code = (
+        "import uvicorn, sys; from detente.web import create_app; "
+        f"uvicorn.run(create_app(db_url={str(db)!r}), host='127.0.0.1', port={port}, log_level='warning')"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the dashboard server did not start")
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture()
+def page(server, request, tmp_path):
+    outside: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+        def guard(route):
+            host = urlsplit(route.request.url).hostname
+            if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        pg = context.new_page()
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.set_default_timeout(15000)
+        yield pg
+        failed = getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed
+        if failed:
+            shots = Path(os.environ.get("DETENTE_E2E_ARTIFACTS", tmp_path))
+            shots.mkdir(parents=True, exist_ok=True)
+            path = shots / f"{request.node.name}.png"
+            try:
+                pg.screenshot(path=str(path), full_page=True)
+                print(f"\nscreenshot of the failure: {path}")
+            except Exception as exc:  # the browser may be gone
+                print(f"\nno screenshot: {exc}")
+        context.close()
+        browser.close()
+    assert outside == [], f"the page made requests outside the app: {outside}"
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def _numbers(page) -> list[str]:
+    return page.locator("#run-result td.num").all_inner_texts()
+
+
+def test_edit_run_save_reload(server, page):
+    from detente.io.builtin import builtin_names
+
+    name = SCENARIO if SCENARIO in builtin_names() else "emission-standards-1994"
+    page.goto(server + "/")
+    page.click(f'a.open-builtin[data-name="{name}"]')
+    page.wait_for_url(f"**/scenario?ref=builtin:{name}")
+    page.wait_for_selector("#editor #table")
+    # the scenario chart is drawn by plotly (served by the app)
+    page.wait_for_selector(".col-side .main-svg")
+
+    page.click("#run")
+    page.wait_for_selector("#run-result .main-svg")
+    before = _numbers(page)
+    assert before and all(x.strip() for x in before)
+    first_plot = page.locator("#run-result .plotly-graph-div").first.get_attribute("id")
+
+    cell = page.locator("#stance-0-salience")
+    old = cell.input_value()
+    new = "0.05" if float(old) > 0.5 else "0.95"
+    cell.fill(new)
+    cell.press("Tab")  # change -> htmx validates the table
+    page.wait_for_timeout(300)
+    page.click("#run")
+    page.wait_for_function(
+        "prev => Array.from(document.querySelectorAll('#run-result td.num')).map(e => e.innerText).join('|') !== prev",
+        arg="|".join(before),
+    )
+    page.wait_for_selector("#run-result .main-svg")
+    assert _numbers(page) != before
+    assert page.locator("#run-result .plotly-graph-div").count() >= 1
+    assert (
+        page.locator("#run-result .plotly-graph-div").first.get_attribute("id") == first_plot
+    )  # redrawn in place
+
+    # an Alpine-bound slider drives an htmx what-if request
+    slider = page.locator("#wi-salience")
+    slider.evaluate("el => { el.value = '0.2'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_selector("#whatif-result .whatif-value")
+    assert page.locator("#wi-salience + output").inner_text() == "0.20"
+
+    # an invalid cell shows its message next to the cell
+    bad = page.locator("#stance-1-salience")
+    good = bad.input_value()
+    bad.fill("7")
+    bad.press("Tab")
+    page.wait_for_selector("#stance-1-salience.bad + .cell-error")
+    page.locator("#stance-1-salience").fill(good)
+    page.locator("#stance-1-salience").press("Tab")
+    page.wait_for_selector(".cell-error", state="detached")
+
+    page.fill('input[name="author"]', "e2e")
+    page.click("#save")
+    page.wait_for_url(f"**/s/{name}@1")
+    page.reload()
+    page.wait_for_selector("#version-label")
+    assert page.locator("#version-label").inner_text() == "version 1"
+    assert page.locator("#stance-0-salience").input_value() == new
+    assert "salience" in page.locator("#history").inner_text()
+    assert "e2e" in page.locator("#history").inner_text()
