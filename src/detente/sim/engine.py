@@ -171,8 +171,9 @@ def _disc_horizon(delta: float, L: float) -> float:
 
 
 def _weights(w: tuple[float, ...]) -> FloatArray:
-    a = np.asarray(w, dtype=float)
-    return a / a.sum()
+    a: FloatArray = np.asarray(w, dtype=np.float64)
+    out: FloatArray = a / a.sum()
+    return out
 
 
 # ------------------------------------------------------------------------------ public
@@ -232,7 +233,7 @@ def _simulate_full(
 
     def log_hazard(guar: FloatArray, capit: BoolArray, cls: FloatArray) -> FloatArray:
         """``log h = log h0 + b.z`` (simulator.md §4 step 4; Fortna 2003, 2004; Clayton & Sticher 2021)."""
-        return (
+        out: FloatArray = (
             np.log(cfg.h0)
             + cfg.b_written * (guar >= 1)
             + cfg.b_monitor * (guar >= 2)
@@ -242,6 +243,7 @@ def _simulate_full(
             + cfg.b_capit * capit
             + cls
         )
+        return out
 
     logh_grid = log_hazard(pk[:, 4], pol.capitulatory(pk), np.full(len(pk), cfg.b_definitive))
     # ceasefire candidates: terr = q_t, buf = 0, cap, align, guar (bare Cea if cap = align = 0)
@@ -251,7 +253,7 @@ def _simulate_full(
     cf_partial = (cf[:, 2] > 0) | (cf[:, 3] > 0)
     cfR_base = wR[:, 1:] @ pol.values_R(cf)[:, 1:].T  # (2, C) non-terr part
     cfU_base = pol.values_U(cf)[:, 1:] @ wU[1:]  # (C,)
-    logh_cf = log_hazard(cf[:, 4], pol.capitulatory(cf), cfg.b_preliminary * cf_partial)
+    logh_cf = log_hazard(cf[:, 4], pol.capitulatory(cf), np.where(cf_partial, cfg.b_preliminary, 0.0))
     # utility ranges over the grid for the normalised aspiration (simulator.md §4 step 3)
     minR, maxR = VR.min(axis=1), VR.max(axis=1)
     minU, maxU = VUn.min(), VUn.max()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detente._typing import FloatArray, IntArray
+from detente._typing import BoolArray, FloatArray, IntArray
 
 TERR_STEPS = 21
 BUF_LEVELS = (0.0, 0.5, 1.0)
@@ -61,9 +61,10 @@ def values_U(pkgs: FloatArray) -> FloatArray:
     return 1.0 - values_R(pkgs)
 
 
-def capitulatory(pkgs: FloatArray) -> np.ndarray:
+def capitulatory(pkgs: FloatArray) -> BoolArray:
     """EU's definition of a capitulatory package: ``buf > 0``, ``cap >= 0.5`` or ``guar = 0`` (simulator.md §3 EU)."""
-    return (pkgs[..., 1] > 0) | (pkgs[..., 2] >= 0.5) | (pkgs[..., 4] == 0)
+    out: BoolArray = (pkgs[..., 1] > 0) | (pkgs[..., 2] >= 0.5) | (pkgs[..., 4] == 0)
+    return out
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,10 @@ def summarize(r: E.SimResult, *, version: str = "") -> dict[str, Any]:
 def headline(r: E.SimResult) -> dict[str, float | None]:
     """Numbers for ``detente run``: ceasefire within 6/12 months, US sanctions, summit alignment, settlement."""
     cf = cumulative_by_month(r.first_ceasefire, r.months)
-    at = lambda k: _f(cf[min(k, r.months) - 1])  # noqa: E731
+
+    def at(k: int) -> float | None:
+        return _f(cf[min(k, r.months) - 1])
+
     return {
         "p_ceasefire_6": at(6),
         "p_ceasefire_12": at(12),

@@ -1,0 +1,84 @@
+"""``detente simulate``: JSON shape, determinism, presets, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from detente.sim import reference as ref
+
+
+def _json(cli, *args):
+    res = cli("simulate", *args, "--format", "json")
+    assert res.exit_code == 0, res.output
+    return res.stdout, json.loads(res.stdout)
+
+
+def test_same_output_twice_and_shape(cli):
+    a, doc = _json(cli, "--runs", "2000", "--seed", "3")
+    b, _ = _json(cli, "--runs", "2000", "--seed", "3")
+    assert a == b
+    assert set(doc) == {"detente_version", "seed", "runs", "months", "monthly", "outcomes", "terms"}
+    assert (doc["seed"], doc["runs"], doc["months"]) == (3, 2000, 24)
+    assert len(doc["monthly"]) == 24
+    for row in doc["monthly"]:
+        assert set(row) == {"month", "p_ceasefire", "p_settlement", "p_decision", "p_sanctions"}
+    for key in ("p_ceasefire", "p_settlement", "p_decision", "p_sanctions"):
+        v = [row[key] for row in doc["monthly"]]
+        assert all(0 <= x <= 1 for x in v)
+        assert all(x <= y for x, y in zip(v, v[1:], strict=False)), key
+    assert abs(sum(doc["outcomes"]["shares"].values()) - 1) < 1e-3
+
+
+def test_seed_changes_output(cli):
+    a, _ = _json(cli, "--runs", "300", "--seed", "1", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
+    b, _ = _json(cli, "--runs", "300", "--seed", "2", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
+    assert a != b
+
+
+def test_rubinstein_preset(cli):
+    _, doc = _json(
+        cli, "--preset", "rubinstein", "--set", "delta_1=0.9", "--set", "delta_2=0.8", "--runs", "100"
+    )
+    assert abs(doc["first_mover_share"] - ref.rubinstein_share(0.9, 0.8)) < 0.01
+    assert doc["agreement_round"] == 1
+
+
+def test_fearon_preset(cli):
+    _, doc = _json(cli, "--preset", "fearon", "--runs", "500")
+    fe = doc["outcomes"]["fearon"]
+    assert fe["range_nonempty"] and fe["first_offer_accepted"] == 1.0 and fe["p_war"] == 0.0
+    _, doc = _json(cli, "--preset", "fearon", "--runs", "2000", "--set", "c_U_types=0.05,0.25")
+    assert 0.45 < doc["outcomes"]["fearon"]["p_war"] < 0.55
+
+
+def test_table_output(cli):
+    res = cli("simulate", "--runs", "200", "--months", "12")
+    assert res.exit_code == 0
+    for heading in ("Cumulative probability by month", "How the runs end", "Ceasefires"):
+        assert heading in res.stdout
+    res = cli("simulate", "--preset", "rubinstein", "--runs", "50")
+    assert "0.714" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--set", "nope=1"], "nope"),
+        (["--set", "h0=abc"], "h0"),
+        (["--set", "h0"], "NAME=VALUE"),
+        (["--preset", "nash"], "preset"),
+        (["--format", "xml"], "--format"),
+        (["--runs", "0"], "--runs"),
+        (["--months", "0"], "--months"),
+        (["no-such-scenario.yaml"], "no-such-scenario"),
+    ],
+)
+def test_errors_are_one_line(cli, args, needle):
+    res = cli("simulate", *args)
+    assert res.exit_code == 2
+    assert res.stdout == ""
+    err = res.stderr.strip()
+    assert err.startswith("error:") and needle in err and "\n" not in err
+    assert "Traceback" not in err

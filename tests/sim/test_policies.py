@@ -1,0 +1,78 @@
+"""Offer tables, aspiration and equilibrium policies against slow obvious versions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.sim import policies as pol
+from detente.sim import reference as ref
+
+
+def test_package_grid_is_the_1512_packages_of_simulator_md():
+    pk = pol.package_grid()
+    assert pk.shape == (1512, 5)
+    assert len(np.unique(pk, axis=0)) == 1512
+    assert set(np.round(pk[:, 0], 2)) == {round(x, 2) for x in np.linspace(0, 1, 21)}
+    assert pol.package_grid(2).shape == (21 * 3 * 3 * 2 * 3, 5)
+
+
+def test_values_are_complements_and_guarantees_count_against_R():
+    pk = pol.package_grid()
+    np.testing.assert_allclose(pol.values_R(pk) + pol.values_U(pk), 1.0)
+    g3 = pk[:, 4] == 3
+    assert (pol.values_R(pk)[g3, 4] == 0).all() and (pol.values_U(pk)[g3, 4] == 1).all()
+
+
+def test_capitulatory_definition():
+    pk = np.array([[0.2, 0, 0, 0, 2], [0.2, 0.5, 0, 0, 2], [0.2, 0, 0.5, 0, 2], [0.2, 0, 0, 1, 0]])
+    assert pol.capitulatory(pk).tolist() == [False, True, True, True]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_offer_lookup_matches_slow_loop(seed):
+    rng = np.random.default_rng(seed)
+    own = np.round(rng.random(300), 2)  # ties on purpose
+    opp = np.round(rng.random(300), 2)
+    tab = pol.offer_table(own, opp)
+    asp = rng.uniform(-0.1, 1.1, 200)
+    idx, feasible = pol.offer_lookup(tab, asp)
+    for a, i, f in zip(asp, idx, feasible, strict=True):
+        slow = pol.offer_slow(own, opp, a)
+        assert f == (own >= a).any()
+        if f:
+            assert own[i] >= a
+            assert opp[i] == opp[slow]
+            assert own[i] == own[slow]
+        else:
+            assert own[i] == own.max()
+
+
+def test_aspiration_endpoints_and_boulware():
+    r = np.array([0.3])
+    assert pol.aspiration(r, np.array([0.0]), 0.2)[0] == pytest.approx(1.0)
+    assert pol.aspiration(r, np.array([1.0]), 0.2)[0] == pytest.approx(0.3)
+    mid = np.array([0.5])
+    # Boulware (e < 1) concedes later than a conceder (e > 1)  (Faratin, Sierra & Jennings 1998)
+    assert pol.aspiration(r, mid, 0.2)[0] > pol.aspiration(r, mid, 1.0)[0] > pol.aspiration(r, mid, 3.0)[0]
+
+
+def test_logistic_cdf():
+    assert pol.logistic_cdf(np.array([0.0]), 0.02)[0] == pytest.approx(0.5)
+    x = np.linspace(-0.1, 0.1, 11)
+    np.testing.assert_allclose(pol.logistic_cdf(x, 0.02), 1 / (1 + np.exp(-x / 0.02)))
+    assert pol.logistic_cdf(np.array([-1e-9, 0.0]), 0.0).tolist() == [0.0, 1.0]
+
+
+def test_rubinstein_backward_induction_converges():
+    x = pol.rubinstein_shares(0.9, 0.8, 200)
+    assert x[0] == pytest.approx(ref.rubinstein_share(0.9, 0.8), abs=1e-9)
+    x = pol.rubinstein_shares(1.0, 1.0, 200, breakdown=0.1)
+    assert x[0] == pytest.approx(ref.breakdown_share(0.1), abs=1e-9)
+
+
+def test_fearon_offer_screening():
+    grid = np.linspace(0, 1, 21)
+    res = pol.fearon_reservation(0.6, np.array([0.05, 0.25]), 0.9, 0.0)
+    offer, ev = pol.fearon_offer(0.6, 0.10, res, grid)
+    assert offer == pytest.approx(0.85) and ev == pytest.approx(0.675)
