@@ -124,3 +124,20 @@ def test_random_arrays_are_valid_and_reproducible() -> None:
 def test_bad_value_raises_config_error_via_replace() -> None:
     with pytest.raises(ModelConfigError, match="weighting"):
         dataclasses.replace(Compromise(), weighting="bogus")
+
+
+def test_hypothesis_strategy_gives_valid_inputs() -> None:
+    from hypothesis import given, settings
+
+    from detente.testing import scenario_arrays
+
+    @settings(max_examples=25, deadline=None)
+    @given(scenario_arrays(max_actors=5, max_issues=3))
+    def run(arr) -> None:  # type: ignore[no-untyped-def]
+        assert (arr.present.sum(axis=-2) >= 2).all()
+        pred = Compromise().predict(arr, np.random.default_rng(0))
+        lo = np.where(arr.present, arr.position, np.inf).min(axis=-2)
+        hi = np.where(arr.present, arr.position, -np.inf).max(axis=-2)
+        assert ((pred.outcome >= lo - 1e-12) & (pred.outcome <= hi + 1e-12)).all()
+
+    run()

@@ -5,6 +5,13 @@
 >>> check_model(Compromise)
 """
 
-from detente.testing.checks import OUTSIDE_HULL_ALLOWED, Check, check_model, iter_checks, random_arrays
+from detente.testing.checks import (
+    OUTSIDE_HULL_ALLOWED,
+    Check,
+    check_model,
+    iter_checks,
+    random_arrays,
+    scenario_arrays,
+)
 
-__all__ = ["OUTSIDE_HULL_ALLOWED", "Check", "check_model", "iter_checks", "random_arrays"]
+__all__ = ["OUTSIDE_HULL_ALLOWED", "Check", "check_model", "iter_checks", "random_arrays", "scenario_arrays"]

@@ -49,6 +49,7 @@ __all__ = [
     "check_model",
     "iter_checks",
     "random_arrays",
+    "scenario_arrays",
 ]
 
 HULL_TOL = 1e-9
@@ -138,6 +139,24 @@ def random_arrays(
         capability=capability,
         present=present,
         reference=ref,
+    )
+
+
+def scenario_arrays(*, max_actors: int = 8, max_issues: int = 4, batch: tuple[int, ...] = ()) -> Any:
+    """Hypothesis strategy of :func:`random_arrays` inputs (2..max_actors actors, 1..max_issues issues).
+
+    ``hypothesis`` is imported lazily (it is a ``dev`` dependency, not needed by the checks).
+    """
+    from hypothesis import strategies as st
+
+    return st.builds(
+        lambda seed, a, i, absent: random_arrays(
+            np.random.default_rng(seed), n_actors=a, n_issues=i, batch=batch, absent=absent
+        ),
+        st.integers(0, 2**32 - 1),
+        st.integers(2, max_actors),
+        st.integers(1, max_issues),
+        st.sampled_from([0.0, 0.2, 0.5]),
     )
 
 
