@@ -192,22 +192,24 @@ def challenges(
     c_ij = c0_ij
     c_ji = c0_ji
     if commit == "semi":
-        u_ki = risk_utility(dt, rhat)  # [b, i, k] = u(δ_k(x_i); R̂_ik)
-        u_kj = risk_utility(dt[:, None, :, :], rhat[:, :, None, :])  # [b, i, j, k] = u(δ_k(x_j); R̂_ik)
-        uki = u_ki[:, :, None, :]
-        wk = w[:, None, None, :]
+        # u_ki[b, i, k] = u(δ_k(x_i); R̂_ik) is u_ji with j -> k
+        uki = u_ji[:, :, None, :]
+        # u_kj[b, i, j, k] = u(δ_k(x_j); R̂_ik) = (1 − δ)(1 + R̂ min(δ, 1)), factors built on (B, A, A)
+        one_minus = (1.0 - dt)[:, None, :, :]
+        dmin = np.minimum(dt, 1.0)[:, None, :, :]
+        u_kj = one_minus * (1.0 + rhat[:, :, None, :] * dmin)
+        # third parties only (k ∉ {i, j}, active): others get vote weight 0, hence vote 0
+        idx = np.arange(A)
+        third = (idx[:, None, None] != idx[None, None, :]) & (idx[None, :, None] != idx[None, None, :])
+        wk = np.where(third[None] & active[:, None, None, :], w[:, None, None, :], 0.0)
         v0 = vote(wk, uki - u_kj, rule)
         c0a = c0_ij[..., None]
         pi = (c0a + np.maximum(v0, 0.0)) / (c0a + c0_ji[..., None] + np.abs(v0))
-        u_kk = 1.0
-        big_a = pi * (2.0 * uki + u_kk) + (1.0 - pi) * 3.0 * u_kj
-        big_b = pi * 3.0 * uki + (1.0 - pi) * (2.0 * u_kj + u_kk)
-        v = vote(wk, big_a - big_b, rule)
-        idx = np.arange(A)
-        third = (idx[:, None, None] != idx[None, None, :]) & (idx[None, :, None] != idx[None, None, :])
-        third = third[None] & active[:, None, None, :]
-        c_ij = c0_ij + np.where(third, np.maximum(v, 0.0), 0.0).sum(axis=-1)
-        c_ji = c0_ji + np.where(third, np.maximum(-v, 0.0), 0.0).sum(axis=-1)
+        # semi commitment with U_kk = 1: A = π(2U_ki + 1) + (1−π)·3U_kj, B = π·3U_ki + (1−π)(2U_kj + 1),
+        # so A − B = π(1 − U_ki) − (1 − π)(1 − U_kj)
+        v = vote(wk, pi * (1.0 - uki) - (1.0 - pi) * (1.0 - u_kj), rule)
+        c_ij = c0_ij + np.maximum(v, 0.0).sum(axis=-1)
+        c_ji = c0_ji + np.maximum(-v, 0.0).sum(axis=-1)
     p = c_ij / (c_ij + c_ji)
     sj = s_tot[:, None, :]
     # ΔEU_ij = (1 − S_j)·2U_ii + S_j[P·2U_ii + (1 − P)·2U_ij] − (U_ii + U_ij), U_ii = 1
