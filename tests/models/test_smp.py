@@ -544,3 +544,19 @@ def test_dimension_without_stances_has_no_forecast() -> None:
     p = SpatialModel().predict(arr, np.random.default_rng(0))
     assert np.isfinite(p.outcome[0]) and np.isnan(p.outcome[1])
     assert 0.3 <= p.outcome[0] <= 0.9
+
+
+def test_smp_example_xml_runs_with_an_absent_stance() -> None:
+    from detente.io.formats import read_ktab_xml
+
+    sc = read_ktab_xml(KTAB / "smpExample.xml")
+    arr = to_arrays(sc)
+    assert not arr.present.all()  # Alice has no first coordinate
+    m = SpatialModel(voting_rule="propcbc", state_transitions="stochastic")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        p = m.predict(arr.broadcast((8,)), np.random.default_rng(0))
+    lo = np.where(arr.present, arr.position, np.inf).min(0)
+    hi = np.where(arr.present, arr.position, -np.inf).max(0)
+    assert np.isfinite(p.outcome).all() and ((p.outcome >= lo) & (p.outcome <= hi)).all()
+    assert p.outcome.std(axis=0).max() > 0  # stochastic draws differ
