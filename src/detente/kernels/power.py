@@ -82,6 +82,29 @@ def _pivot_mask(rule: WinningRule, shape: tuple[int, ...], wi: IntArray) -> Bool
     return np.broadcast_to(lose & win_with, shape)
 
 
+def _thresholds(rule: WinningRule, n: int, width: int) -> IntArray | None:
+    """For a one-resource rule monotone in the resource: ``T[s]`` = smallest total that wins with
+    ``s`` members (``width`` if none). None if the rule is not monotone (general path)."""
+    size = np.arange(n + 1)[:, None]
+    tot = np.arange(width)[None, :]
+    win = np.broadcast_to(np.asarray(rule(size, tot), dtype=bool), (n + 1, width))
+    if np.any(win[:, :-1] & ~win[:, 1:]):
+        return None
+    return np.asarray(np.where(win.any(axis=1), win.argmax(axis=1), width), dtype=np.int64)
+
+
+def _pivots_by_threshold(others: IntArray, thresholds: IntArray, wi: int) -> IntArray:
+    """Pivotal subsets by size: losing (total < T[s]) and winning with ``i`` (total + w_i >= T[s+1]),
+    i.e. totals in ``[T[s+1] − w_i, T[s])``, summed with prefix sums (same cells as the mask)."""
+    n, width = others.shape
+    cs = np.zeros((n, width + 1), dtype=np.int64)
+    np.cumsum(others, axis=1, out=cs[:, 1:])
+    lo = np.clip(thresholds[1:] - wi, 0, width)
+    hi = np.clip(thresholds[:-1], 0, width)
+    rows = np.arange(n)
+    return np.where(hi > lo, cs[rows, hi] - cs[rows, lo], 0)
+
+
 def power_indices(
     resources: npt.ArrayLike, rule: WinningRule, index: Literal["ssi", "banzhaf", "swings"] = "ssi"
 ) -> FloatArray:
@@ -100,11 +123,14 @@ def power_indices(
     # |S|!(n-|S|-1)!/n! = 1 / (n * C(n-1, |S|)), exact ratios in float64
     ssi_coef = np.array([1.0 / (n * math.comb(n - 1, s)) for s in range(n)])
     out = np.zeros(n)
+    thresholds = _thresholds(rule, n, table.shape[1] + int(w.max())) if w.shape[1] == 1 else None
     for i in range(n):
         others = _remove_player(table, w[i])
-        mask = _pivot_mask(rule, others.shape, w[i])
-        cells = np.where(mask, others, 0)
-        by_size = cells.reshape(n, -1).sum(axis=1)
+        if thresholds is not None:
+            by_size = _pivots_by_threshold(others, thresholds, int(w[i, 0]))
+        else:
+            mask = _pivot_mask(rule, others.shape, w[i])
+            by_size = np.where(mask, others, 0).reshape(n, -1).sum(axis=1)
         out[i] = float(by_size @ ssi_coef) if index == "ssi" else float(by_size.sum())
     if index == "banzhaf":
         tot = out.sum()
