@@ -1,0 +1,234 @@
+"""Simulator part: the ceasefire track month by month (simulator.md; issue 6).
+
+Runs the bargaining-while-fighting simulator on the scenario's ``dynamics:`` (the ukraine-2025
+defaults when the built-in column scenario has none) and a few what-if variants that change one
+switch each. Terminal tables for ``detente run``: the headline numbers and how runs end. Report
+sections: survival curves (time to first ceasefire / settlement), the terms reached per issue and a
+what-if table (guarantees on/off, sanctions early/late, costs since 2022 counted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from detente.core.scenario import Scenario
+from detente.report.base import Part, Section, Table
+from detente.sim import summary as S
+from detente.sim.config import ISSUES, GameConfig, from_scenario, with_overrides
+from detente.sim.engine import SimResult, simulate
+
+MONTHS = 24
+RUNS_QUICK, RUNS_FULL = 1000, 5000
+
+WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("as configured", {}),
+    ("no EU guarantee offer (guarantees off)", {"eu_guarantee": False}),
+    ("binding guarantee on the table", {"binding_guarantee": True}),
+    ("US sanctions early (month 1)", {"sanctions_at": 1}),
+    ("US sanctions late (month 12)", {"sanctions_at": 12}),
+    ("costs since Feb 2022 counted (late phase)", {"C0_R": 0.4, "C0_U": 0.6}),
+)
+"""One switch per row, everything else as configured."""
+
+ISSUE_LABELS = {
+    "terr": "line of separation (share of contested land under Russia)",
+    "buf": "buffer zone (Ukraine withdraws)",
+    "cap": "limits on Ukraine's forces",
+    "align": "neutrality (1) vs NATO path (0)",
+    "guar": "security guarantees (0 none, 1 paper, 2 EU monitoring, 3 binding)",
+}
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None, nd: int = 1) -> str:
+    return "–" if x is None else f"{x:.{nd}f}"
+
+
+def _config(scenario: Scenario) -> GameConfig | None:
+    if scenario.dynamics:
+        return from_scenario(scenario)
+    if scenario.id == "ukraine-2025":
+        return GameConfig()
+    return None
+
+
+def _survival_figure(r: SimResult) -> Any:
+    import plotly.graph_objects as go
+
+    sv = S.survival(r)
+    months = list(range(r.months + 1))
+    fig = go.Figure()
+    for key, name in (
+        ("no_ceasefire", "no ceasefire yet"),
+        ("no_settlement", "no settlement yet"),
+        ("war_not_ended", "war not ended (settlement, frozen ceasefire or decision)"),
+    ):
+        fig.add_trace(go.Scatter(x=months, y=sv[key], mode="lines", name=name, line_shape="hv"))
+    fig.update_layout(
+        xaxis_title="months from June 2025",
+        yaxis_title="share of runs",
+        yaxis_range=[0, 1.02],
+        height=360,
+        margin=dict(l=50, r=20, t=30, b=40),
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return fig
+
+
+def _terms_figure(r: SimResult) -> Any:
+    import plotly.graph_objects as go
+
+    tm = S.terms(r)
+    fig = go.Figure()
+    for issue in ISSUES:
+        dist = tm.get(issue) or {}
+        if not dist:
+            continue
+        fig.add_trace(go.Bar(x=list(dist.keys()), y=list(dist.values()), name=issue))
+    fig.update_layout(
+        barmode="group",
+        xaxis_title="value in the settled package",
+        yaxis_title="share of settlements",
+        height=360,
+        margin=dict(l=50, r=20, t=30, b=40),
+    )
+    return fig
+
+
+def _what_if(cfg: GameConfig, runs: int, seed: int) -> tuple[Table, dict[str, SimResult]]:
+    rows, results = [], {}
+    for label, over in WHAT_IF:
+        r = simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
+        results[label] = r
+        h = S.headline(r)
+        cf = S.ceasefire_stats(r)
+        rows.append(
+            [
+                label,
+                _pct(h["p_ceasefire_6"]),
+                _pct(h["p_ceasefire_12"]),
+                _pct(S.cumulative_by_month(r.settlement_month, r.months)[-1]),
+                _pct(h["p_sanctions"]),
+                _pct(cf["share_broken"]),
+                _num(cf["duration_broken_months"]["median"]),
+            ]
+        )
+    table = Table(
+        title="What if: one switch at a time",
+        columns=[
+            "variant",
+            "ceasefire ≤ 6 mo",
+            "ceasefire ≤ 12 mo",
+            f"settlement ≤ {MONTHS} mo",
+            "US sanctions",
+            "ceasefires broken",
+            "median months to breakdown",
+        ],
+        rows=rows,
+        caption="Each row changes one switch and reruns the same number of runs with the same seed.",
+    )
+    return table, results
+
+
+def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
+    """The simulator part of ``detente run`` and of the report."""
+    cfg = _config(scenario)
+    if cfg is None:
+        return Part(
+            name="simulator", notes=[f"scenario {scenario.id} has no dynamics: section; simulator skipped"]
+        )
+    runs = RUNS_QUICK if quick else RUNS_FULL
+    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
+    h = S.headline(base)
+    o = S.outcomes(base)
+    head = Table(
+        title="Ceasefire track (simulator)",
+        columns=["measure", "value"],
+        rows=[
+            ["ceasefire within 6 months", _pct(h["p_ceasefire_6"])],
+            ["ceasefire within 12 months", _pct(h["p_ceasefire_12"])],
+            [f"US sanctions within {MONTHS} months", _pct(h["p_sanctions"])],
+            ["US–Europe alignment at the summit (0–1, mean)", _num(h["alignment_mean"], 2)],
+            ["strong summit communiqué", _pct(h["p_strong_communique"])],
+            [f"comprehensive settlement within {MONTHS} months", _pct(h["p_settlement"])],
+        ],
+        caption=f"{runs:,} simulated runs of {MONTHS} months from June 2025; seed {seed}.",
+    )
+    ends = Table(
+        title=f"How the runs stand after {MONTHS} months",
+        columns=["ending", "share of runs"],
+        rows=[
+            [
+                k.replace("_", " ")
+                .replace("decision R", "military decision for Russia")
+                .replace("decision U", "military decision for Ukraine"),
+                _pct(v),
+            ]
+            for k, v in o["shares"].items()
+        ],
+    )
+    what_if, results = _what_if(cfg, runs, seed)
+    # terms: from the configured run, or from the late phase when no run settles
+    terms_from, terms_note = base, ""
+    if not S.terms(base)["n_settlements"]:
+        late = results[WHAT_IF[-1][0]]
+        terms_from = late
+        terms_note = (
+            " No run reaches a settlement as configured, so the chart shows the late-phase variant "
+            "(costs since February 2022 counted)."
+        )
+    tm = S.terms(terms_from)
+    terms_rows = [
+        [ISSUE_LABELS[i], "  ".join(f"{k}: {_pct(v)}" for k, v in (tm.get(i) or {}).items()) or "–"]
+        for i in ISSUES
+    ]
+    terms_table = Table(
+        title=f"Terms of the settlements ({tm['n_settlements']} runs)",
+        columns=["issue", "distribution"],
+        rows=terms_rows,
+    )
+    sections = [
+        Section(
+            id="sim-survival",
+            title="When could the fighting stop?",
+            caption=(
+                "Share of simulated runs in which no ceasefire (or no settlement) has happened yet, month by "
+                "month. A flat line near 100% means the stalling the column expects continues; a drop shows "
+                "when ceasefires become likely. Ceasefires can break down, so 'war not ended' can stay high "
+                "even after ceasefires start."
+            ),
+            figures=[_survival_figure(base)],
+            tables=[ends],
+        ),
+        Section(
+            id="sim-terms",
+            title="On what terms?",
+            caption=(
+                "How often each value of each issue appears in the settlements the runs reach." + terms_note
+            ),
+            figures=[_terms_figure(terms_from)],
+            tables=[terms_table],
+        ),
+        Section(
+            id="sim-what-if",
+            title="What changes the odds?",
+            caption=(
+                "Each row switches one thing: whether Europe's standing offer of monitoring and reassurance is "
+                "on the table, whether a binding guarantee is, when the US imposes sanctions, and whether the "
+                "parties count the costs of the war since 2022 when deciding how much to concede."
+            ),
+            tables=[what_if],
+        ),
+    ]
+    manifest = {
+        "simulator": {
+            "runs": runs,
+            "months": MONTHS,
+            "seed": seed,
+            "dynamics": "scenario" if scenario.dynamics else "built-in defaults",
+        }
+    }
+    return Part(name="simulator", tables=[head, what_if], sections=sections, manifest=manifest)
