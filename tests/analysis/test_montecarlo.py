@@ -223,5 +223,5 @@ def test_perturbation_from_metadata_and_overrides() -> None:
 def test_chunk_layout_and_default_size() -> None:
     assert chunk_layout(10, 4) == [(0, 4), (4, 8), (8, 10)]
     k = default_chunk_size(20, 10)
-    assert k * 20 * 10 * (49 + 8 * 8 * 20) <= 256 * 2**20 < (k + 1) * 20 * 10 * (49 + 8 * 8 * 20)
+    assert k * 20 * 10 * (96 + 8 * 8 * 20) <= 256 * 2**20 < (k + 1) * 20 * 10 * (96 + 8 * 8 * 20)
     assert default_chunk_size(1, 1) == 4096 and default_chunk_size(1000, 100) == 1
