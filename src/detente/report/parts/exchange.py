@@ -101,6 +101,25 @@ def _exchange_rows(ex: list[dict[str, Any]], u: _Units) -> list[list[str]]:
 
 
 _EX_COLUMNS = ["#", "actor", "moves its vote on", "partner", "partner moves on", "outcome shift", "gains"]
+_SHORT_COLUMNS = ["#", "gives way", "in return", "gain each"]
+
+
+def _short_rows(ex: list[dict[str, Any]], u: _Units) -> list[list[str]]:
+    """Compact rows for the terminal: who moved where on which issue, and the gain."""
+    rows = []
+    for n, e in enumerate(ex, start=1):
+        g_i, g_j = _pct(e["gain_i"]), _pct(e["gain_j"])
+        rows.append(
+            [
+                str(n),
+                f"{u.actor(e['i'])}: {u.issue(e['p'])} "
+                f"{_fmt(u.pos(e['p'], e['y_i_before']))}→{_fmt(u.pos(e['p'], e['y_i_after']))}",
+                f"{u.actor(e['j'])}: {u.issue(e['q'])} "
+                f"{_fmt(u.pos(e['q'], e['y_j_before']))}→{_fmt(u.pos(e['q'], e['y_j_after']))}",
+                g_i if g_i == g_j else f"{g_i} / {g_j}",
+            ]
+        )
+    return rows
 
 
 def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
@@ -317,9 +336,9 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         f"Exchanges of voting positions (equal gain; {len(ex)} in all"
         + (f", first {MAX_ROWS} shown" if len(ex) > MAX_ROWS else "")
         + ")",
-        _EX_COLUMNS,
-        rows_ex[:MAX_ROWS],
-        caption="Each row is a trade: the actor moves its vote on an issue it cares little about toward the partner, "
+        _SHORT_COLUMNS,
+        _short_rows(ex, u)[:MAX_ROWS],
+        caption="Each row is a trade: an actor moves its vote on an issue it cares little about toward its partner, "
         "who does the same on another issue; both gain equally. Gains: salience × share of the scale, ×100.",
     )
     out_rows = []
