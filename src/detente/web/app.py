@@ -277,12 +277,10 @@ def create_app(
     # -- pages ---------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
-        from detente.io.builtin import builtin_names, load_builtin
-
         builtins = []
-        for n in builtin_names():
+        for n in svc.builtin_names():
             try:
-                sc = load_builtin(n)
+                sc, _text = svc.builtin_scenario(n)
                 builtins.append(
                     {"name": n, "title": sc.title, "actors": len(sc.actors), "issues": len(sc.issues)}
                 )
@@ -644,10 +642,8 @@ def create_app(
     @app.get("/api/scenarios", tags=["scenarios"])
     def api_scenarios() -> dict[str, Any]:
         """Built-in scenarios and the latest version of every stored one."""
-        from detente.io.builtin import builtin_names
-
         return {
-            "builtin": [f"builtin:{n}" for n in builtin_names()],
+            "builtin": [f"builtin:{n}" for n in svc.builtin_names()],
             "stored": [
                 {
                     "ref": s.ref,

@@ -8,6 +8,8 @@ fixed name inside a private temporary directory.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import math
 import os
 import re
@@ -174,21 +176,36 @@ def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
 
 def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
     """(scenario, mapping, canonical ref) for a built-in or stored scenario."""
-    from detente.io.builtin import builtin_names, load_builtin
-
     kind, name, version = parse_ref(ref)
     if kind == "builtin":
         if name not in builtin_names():
             raise WebError(
                 f"built-in scenario {name!r}: unknown (expected one of {', '.join(builtin_names())})", 404
             )
-        sc = load_builtin(str(name))
-        return sc, scenario_to_mapping(sc), f"builtin:{name}"
+        sc, text = builtin_scenario(str(name))
+        return sc, json.loads(text), f"builtin:{name}"
     try:
         sv = store.get_scenario(name, version)
     except StoreError as exc:
         raise WebError(str(exc), 404) from exc
     return mapping_to_scenario(sv.data), sv.data, sv.ref
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_names() -> tuple[str, ...]:
+    """Names of the packaged scenarios (cached: they do not change while the server runs)."""
+    from detente.io.builtin import builtin_names as names
+
+    return tuple(names())
+
+
+@functools.lru_cache(maxsize=64)
+def builtin_scenario(name: str) -> tuple[Scenario, str]:
+    """A parsed built-in (frozen, safe to share) and its mapping as JSON (callers get a fresh copy)."""
+    from detente.io.builtin import load_builtin
+
+    sc = load_builtin(name)
+    return sc, json.dumps(scenario_to_mapping(sc), ensure_ascii=False)
 
 
 def read_upload(data: bytes, filename: str) -> Scenario:
