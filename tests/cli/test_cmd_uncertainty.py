@@ -183,3 +183,27 @@ def test_sensitivity_commands(cli) -> None:
     assert r.exit_code == 0 and "without each actor" in r.stdout
     r = cli("sensitivity", "ukraine-2025", "--method", "sobol")
     assert r.exit_code == 2 and "--method" in r.output
+
+
+def test_workers_without_dask_names_the_extra(cli, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    r = cli("sweep", "emission-standards-1994", "--draws", "10", "--workers", "2")
+    assert r.exit_code == 2 and "detente[distributed]" in r.output and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:8786")
+    r = cli("sweep", "emission-standards-1994", "--draws", "10")
+    assert r.exit_code == 2 and "distributed extra" in r.output
+
+
+def test_get_executor_kinds() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from detente.errors import DetenteError
+    from detente.parallel import get_executor
+
+    with get_executor("process", workers=1) as ex:
+        assert isinstance(ex, ProcessPoolExecutor)
+    with pytest.raises(DetenteError, match="executor"), get_executor("gpu"):  # type: ignore[arg-type]
+        pass

@@ -346,9 +346,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
                 f"{lv.outcome:.4g}",
             )
         console.print(t)
-        infeasible = [lv for lv in res.levers if not lv.feasible]
-        for lv in infeasible:
-            console.print(f"[dim]{lv.sentence(it.name, tgt)}[/dim]")
+        blocked: dict[str, list[str]] = {}
+        for lv in res.levers:
+            if not lv.feasible:
+                blocked.setdefault(lv.actor_name, []).append(lv.input)
+        for who, inputs in blocked.items():
+            what = inputs[0] if len(inputs) == 1 else ", ".join(inputs[:-1]) + " or " + inputs[-1]
+            console.print(f"[dim]No change of {who}'s {what} alone (within its range) reaches {tgt}.[/dim]")
         if not res.feasible():
             console.print(
                 f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."
