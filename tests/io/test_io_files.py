@@ -366,3 +366,25 @@ def test_size_limit_is_a_parameter(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="file is too large"):
         read_scenario(p, max_bytes=100)
     assert read_scenario(p, max_bytes=10**6).id == "emission-standards-1994"
+
+
+def test_xlsx_bad_cells_and_bad_workbooks(tmp_path: Path, shared: Path) -> None:
+    import openpyxl
+
+    p = write_scenario(load_builtin("emission-standards-1994"), tmp_path / "e.xlsx")
+    wb = openpyxl.load_workbook(p)
+    ws = wb["stances"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=4, column=header.index("salience") + 1, value="high")
+    wb.save(p)
+    with pytest.raises(
+        InputFileError, match=r"e\.xlsx\[stances\]:4: stances\[2\]\.salience: 'high' is not a number"
+    ):
+        read_scenario(p)
+    fake = _write(tmp_path, "fake.xlsx", b"PK\x03\x04 not really a zip file")
+    with pytest.raises(InputFileError, match=r"fake\.xlsx: xlsx: cannot open workbook"):
+        read_scenario(fake)
+    with pytest.raises(
+        InputFileError, match=r"SOE-data-from-paper\.xlsx\[SOE-data-v2\]:1: header: missing columns"
+    ):
+        read_scenario(shared / "data/ktab/SOE-data-from-paper.xlsx")

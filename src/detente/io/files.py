@@ -136,9 +136,12 @@ def _node_lines(root: yaml.Node, source: str) -> dict[Path_, int]:
     return lines
 
 
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
+
+
 def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]:
     """Safe-load one YAML document; return ``(data, lines)`` or raise a one-line InputFileError."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -281,7 +284,7 @@ def _rows_to_mapping(
     if missing:
         raise InputFileError(
             f"{source}:1: header: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(expected at least {', '.join(_REQUIRED_CSV)}; received {', '.join(header)})"
+            f"(expected at least {', '.join(_REQUIRED_CSV)}; received {_short_list(header)})"
         )
     unknown = [h for h in cols if h and h not in CSV_COLUMNS]
     if unknown:
@@ -429,6 +432,11 @@ def _rows_to_mapping(
                 ) from None
     mapping.update({"actors": list(actors.values()), "issues": list(issues.values()), "stances": stances})
     return mapping, lines
+
+
+def _short_list(items: list[str], n: int = 8) -> str:
+    shown = ", ".join(str(x) for x in items[:n])
+    return shown + (f", ... ({len(items)} columns)" if len(items) > n else "")
 
 
 def _read_csv_text(text: str, source: str) -> Scenario:
