@@ -65,8 +65,13 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
     assert report.exists() and str(report.resolve()) in r.stdout.replace("\n", "")
     text = report.read_text(encoding="utf-8")
     assert text.count("Plotly.newPlot") >= 2
-    # plotly.js inlined once, nothing fetched from the network
-    assert "cdn.plot.ly" not in text and 'src="http' not in text
+    # plotly.js inlined once; outside that bundle nothing refers to the network
+    from detente.report.html import plotly_js
+
+    bundle = plotly_js()
+    assert text.count(bundle) == 1
+    rest = text.replace(bundle, "")
+    assert "cdn.plot.ly" not in rest and 'src="http' not in rest and 'href="http' not in rest
     assert "Ceasefire sequencing" in r.stdout
     assert "Methods" in text and "input_sha256" in text
 
