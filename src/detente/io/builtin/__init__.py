@@ -69,6 +69,22 @@ _SPRINZ = (
     "Politics and Governance 4(3):172-187, doi:10.17645/pag.v4i3.654"
 )
 
+# scale meanings from shared/data/README.md §5 (KTAB docs): policy 15 = about the 2014 status quo, competitive 0 =
+# the status quo; used as reference points (status quo) for both the single- and the two-dimension files
+_POLICY_SCALE: dict[str, Any] = {
+    "labels": ("extreme limits on private participation", "full private participation"),
+    "points": (
+        (15.0, "about the 2014 status quo"),
+        (30.0, "ad hoc approval"),
+        (70.0, "limited participation without approval"),
+    ),
+    "reference": 15.0,
+}
+_COMPETITIVE_SCALE: dict[str, Any] = {
+    "labels": ("status quo (CNPC dominant)", "break-up of CNPC"),
+    "reference": 0.0,
+}
+
 SPECS: dict[str, dict[str, Any]] = {
     "ktab-soe-policy": {
         "short": "Efird, Lester & Wise (2016), KTAB SOE-Policy table",
@@ -80,17 +96,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "commit": _KTAB_COMMIT,
         "licence": "MIT (KTAB repository)",
         "citation": _EFIRD,
-        "scales": {
-            "policy": {
-                "labels": ("extreme limits on private participation", "full private participation"),
-                "points": (
-                    (15.0, "about the 2014 status quo"),
-                    (30.0, "ad hoc approval"),
-                    (70.0, "limited participation without approval"),
-                ),
-                "reference": 15.0,
-            }
-        },
+        "scales": {"policy": _POLICY_SCALE},
         "notes": {
             "published_reading": "policy converges by turn 10 near 30 (Efird et al. 2016); no coded outcome"
         },
@@ -105,9 +111,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "commit": _KTAB_COMMIT,
         "licence": "MIT (KTAB repository)",
         "citation": _EFIRD,
-        "scales": {
-            "competitive": {"labels": ("status quo (CNPC dominant)", "break-up of CNPC"), "reference": 0.0}
-        },
+        "scales": {"competitive": _COMPETITIVE_SCALE},
         "notes": {
             "published_reading": "competitive outcome 'between 20 and 40' (Efird et al. 2016); no coded outcome"
         },
@@ -122,10 +126,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "commit": _KTAB_COMMIT,
         "licence": "MIT (KTAB repository)",
         "citation": _EFIRD,
-        "scales": {
-            "policy": {"labels": ("extreme limits on private participation", "full private participation")},
-            "competitive": {"labels": ("status quo (CNPC dominant)", "break-up of CNPC")},
-        },
+        "scales": {"policy": _POLICY_SCALE, "competitive": _COMPETITIVE_SCALE},
         "notes": {
             "ktab.reference_run": "VictoryProb Linear, VotingRule Prop, PCE Conditional, StateTransitions "
             "Deterministic, BigRRange Mid, BigRAdjust OneThird, ThirdPartyCommit SemiCommit, InterVecBrgn S2P2, "
