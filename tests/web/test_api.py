@@ -199,3 +199,14 @@ def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
     assert j["status"] == "running" and j["progress"] == 0.5
     release.set()
     assert _wait(client, job["id"])["status"] == "done"
+
+
+def test_simulate_job_matches_the_library(client):
+    from detente.sim import GameConfig, headline, simulate
+
+    r = client.post("/api/simulate", json={"ref": "builtin:ukraine-2025", "n_runs": 100, "seed": 3})
+    assert r.status_code == 202
+    j = _wait(client, r.json()["id"])
+    assert j["status"] == "done", j
+    want = headline(simulate(GameConfig(), n_runs=100, seed=3, months=24))
+    assert j["result"]["headline"] == pytest.approx({k: v for k, v in want.items()})

@@ -88,13 +88,37 @@ def test_downloads_from_the_editor(client, editor_form):
 def test_section_job_renders_report_charts(client, editor_form):
     form, hx = editor_form(client)
     r = client.post("/ui/job/sections", data=form, headers=hx)
-    job_id = re.search(r'hx-get="/ui/jobs/([0-9a-f]+)"', r.text).group(1)
-    for _ in range(200):
-        frag = client.get(f"/ui/jobs/{job_id}", headers=hx).text
-        if "job-done" in frag or "failed" in frag:
-            break
-        time.sleep(0.05)
+    frag = _poll(client, hx, r.text)
     assert 'data-kind="sections"' in frag and 'class="report-section"' in frag
     from detente.report.parts import part_builders
 
     assert frag.count('class="report-section"') >= len(part_builders())
+
+
+def _poll(client, hx, html):
+    m = re.search(r'hx-get="/ui/jobs/([0-9a-f]+)"', html)
+    if m is None:  # finished before the first answer
+        return html
+    job_id = m.group(1)
+    for _ in range(400):
+        frag = client.get(f"/ui/jobs/{job_id}", headers=hx).text
+        if "job-done" in frag or "failed" in frag:
+            return frag
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
+    form, hx = editor_form(client, "builtin:ukraine-2025")
+    frag = _poll(client, hx, client.post("/ui/job/sweep", data={**form, "n_draws": "50"}, headers=hx).text)
+    assert 'data-kind="sweep"' in frag and frag.count("<tr><td>") == 6  # one row per issue
+    frag = _poll(client, hx, client.post("/ui/job/simulate", data={**form, "n_runs": "50"}, headers=hx).text)
+    assert 'data-kind="simulate"' in frag and "p_ceasefire_12" in frag and "How the runs end" in frag
+    bad = client.post("/ui/job/sweep", data={**form, "n_draws": "0"}, headers=hx)
+    assert bad.status_code == 422 and "draws" in bad.text
+    # a scenario without dynamics gets a clear message from the simulator job
+    form2, hx2 = editor_form(client)
+    frag = _poll(
+        client, hx2, client.post("/ui/job/simulate", data={**form2, "n_runs": "10"}, headers=hx2).text
+    )
+    assert "failed" in frag and "dynamics" in frag

@@ -667,31 +667,43 @@ def sweep(
     }
 
 
-def simulate(scenario: Scenario, *, n_runs: int, seed: int, progress: Any = None) -> dict[str, Any]:
-    """The war-bargaining simulator (``detente.sim``) on the scenario, summarised."""
+def simulate(
+    scenario: Scenario, *, n_runs: int, seed: int, progress: Any = None, months: int = 24
+) -> dict[str, Any]:
+    """The war-bargaining simulator (``detente.sim``) on the scenario's ``dynamics:``, summarised.
+
+    Scenarios without ``dynamics:`` use the simulator's defaults only for ``ukraine-2025`` (the
+    column the defaults were calibrated on, as in the report's simulator part); others get an error.
+    """
     try:
-        from detente import sim
+        from detente.sim import GameConfig, from_scenario, headline, summarize
+        from detente.sim import simulate as run_sim
     except ImportError as exc:  # pragma: no cover
         raise WebError("the simulator is not available in this build", 501) from exc
-    run = getattr(sim, "simulate_scenario", None) or getattr(sim, "run_scenario", None)
-    cfg_from = getattr(sim, "from_scenario", None)
-    engine = getattr(sim, "simulate", None)
-    if run is None and (cfg_from is None or engine is None):
+    from detente import __version__
+
+    if scenario.dynamics:
+        cfg = from_scenario(scenario)
+    elif scenario.id == "ukraine-2025":
+        cfg = GameConfig()
+    else:
         raise WebError(
-            "the simulator is not available in this build (detente.sim has no simulate/from_scenario yet)",
-            501,
+            f"scenario {scenario.id}: the simulator needs a 'dynamics:' section (see docs/simulator.md)", 422
         )
-    if progress is not None:
-        progress(0.05)
+
+    def tick(month: int, total: int) -> None:
+        if progress is not None:
+            progress(month / max(total, 1))
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = (
-            run(scenario, n_runs=n_runs, seed=seed)
-            if run is not None
-            else engine(cfg_from(scenario), n_runs=n_runs, seed=seed)
-        )
-    if progress is not None:
-        progress(1.0)
-    summary = getattr(result, "summary", None)
-    payload = summary() if callable(summary) else {}
-    return {"scenario": scenario.id, "n_runs": n_runs, "seed": seed, "summary": _plain(payload)}
+        result = run_sim(cfg, n_runs=n_runs, seed=seed, months=months, progress=tick)
+    doc = summarize(result, version=__version__)
+    return {
+        "scenario": scenario.id,
+        "n_runs": n_runs,
+        "seed": seed,
+        "months": months,
+        "headline": _plain(headline(result)),
+        "summary": _plain(doc),
+    }
