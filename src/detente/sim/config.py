@@ -27,6 +27,7 @@ Mode = Literal["full", "rubinstein", "fearon"]
 Policy = Literal["aspiration", "equilibrium"]
 Target = Literal["blame", "weaker"]
 WarShare = Literal["front", "p"]
+BeliefModel = Literal["reservation", "aspiration"]
 
 ISSUES: tuple[str, ...] = ("terr", "buf", "cap", "align", "guar")
 """Issues of a package (simulator.md §1, v1); ``hum`` is a separate track, ``sanc`` later."""
@@ -349,6 +350,22 @@ class GameConfig:
         "framed as a step toward peace'",
         group="US",
     )
+    screening: bool = _p(
+        True,
+        "U makes screening offers (the ceasefire best for a limited R among those U prefers "
+        "to war) when nothing meets its aspiration",
+        COL + ": 'Ukraine participates in negotiations "
+        "even when we know in advance that no ceasefire agreement will be reached' (§9: 'U makes "
+        "screening offers a limited R would accept')",
+        group="US",
+    )
+    belief_model: BeliefModel = _p(
+        "reservation",
+        "how U and the public judge R's replies: against each type's "
+        "value of war ('reservation') or its full aspiration path ('aspiration')",
+        "assumption: §4.6 leaves the observers' likelihood open; observers do not see R's pressure clock",
+        group="US",
+    )
     beta0: float = _p(
         0.5,
         "initial public blame belief beta_0 (probability R is the maximal type)",
@@ -439,7 +456,13 @@ class GameConfig:
 
 
 def _validate(c: GameConfig) -> None:
-    for name, allowed in (("mode", Mode), ("policy", Policy), ("target", Target), ("war_share", WarShare)):
+    for name, allowed in (
+        ("mode", Mode),
+        ("policy", Policy),
+        ("target", Target),
+        ("war_share", WarShare),
+        ("belief_model", BeliefModel),
+    ):
         if getattr(c, name) not in get_args(allowed):
             raise ModelConfigError(name, "one of " + ", ".join(get_args(allowed)), getattr(c, name))
     ints = {"horizon": 1, "substeps": 1, "n_freeze": 1, "summit_month": 0, "H_US": 1, "sanctions_at": 0}

@@ -456,6 +456,16 @@ def _simulate_full(
                 grid_ok = allow_grid & (VUn[gi] >= aU - 1e-12)
                 use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > est_grid))
                 serious = use_cf | grid_ok
+                if cfg.screening:
+                    # column: 'Ukraine participates in negotiations even when we know in advance that no
+                    # ceasefire agreement will be reached': with nothing meeting its aspiration, U offers the
+                    # ceasefire best for a limited R among those it prefers to war (screening, Powell 2004)
+                    scr = np.where(allow_cf[:, None] & (own_cf >= VwU[:, None]), estR[0], -np.inf)
+                    si = np.argmax(scr, axis=1)
+                    screen = neg & ~serious & np.isfinite(scr[runs, si])
+                    ci = np.where(screen, si, ci)
+                    use_cf |= screen
+                    serious |= screen
                 # R responds by its true type; observers evaluate both types (screening, Powell 2004)
                 h = np.where(use_cf, h_cf[runs, ci], h_g)
                 D = np.exp(-h * cfg.L_deal)
@@ -464,10 +474,14 @@ def _simulate_full(
                 bundle_ok = ~(use_cf & ~cf_partial[ci])  # maximal type: no stand-alone ceasefire
                 # acceptance probabilities per type (logit; simulator.md §4.6)
                 sc = 0.0 if eq else cfg.tau_q
-                p_lim = pol.logistic_cdf(EUk[0] - np.maximum(VwR[0], aR[0]), sc)
+                if cfg.belief_model == "reservation":  # observers judge offers against war values
+                    th_lim, th_ns = VwR[0], VwR[1]
+                else:  # observers know each type's aspiration path
+                    th_lim, th_ns = np.maximum(VwR[0], aR[0]), np.maximum(VwR[1], aR_ns_abs)
+                p_lim = pol.logistic_cdf(EUk[0] - th_lim, sc)
                 p_max = bundle_ok * (
                     cfg.sigma_stall * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_st_abs), sc)
-                    + (1 - cfg.sigma_stall) * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_ns_abs), sc)
+                    + (1 - cfg.sigma_stall) * pol.logistic_cdf(EUk[1] - th_ns, sc)
                 )
                 eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)
                 thr_true = np.maximum(VwR_true, aR_true)

@@ -1,0 +1,52 @@
+"""The simulator part of ``detente run`` / the report (report/parts/simulator.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from detente.io.builtin import load_builtin
+from detente.report.parts import simulator as part
+
+
+@pytest.fixture(scope="module")
+def built():
+    t0 = time.perf_counter()
+    p = part.build(load_builtin("ukraine-2025"), seed=0, quick=True)
+    return p, time.perf_counter() - t0
+
+
+def test_quick_mode_is_fast(built):
+    assert built[1] < 10.0
+
+
+def test_headline_and_sections(built):
+    p, _ = built
+    assert p.name == "simulator"
+    head = p.tables[0]
+    labels = [r[0] for r in head.rows]
+    assert "ceasefire within 6 months" in labels and "ceasefire within 12 months" in labels
+    assert any("sanctions" in x for x in labels) and any("alignment" in x for x in labels)
+    ids = [s.id for s in p.sections]
+    assert ids == ["sim-survival", "sim-terms", "sim-what-if"]
+    assert p.sections[0].figures and p.sections[1].figures
+    what_if = p.sections[2].tables[0]
+    assert len(what_if.rows) == len(part.WHAT_IF)
+    by = {r[0]: r for r in what_if.rows}
+    # sanctions early: everyone sanctioned; guarantees off never gives a guarantee-2 ceasefire
+    assert by["US sanctions early (month 1)"][4] == "100%"
+    for s in p.sections:
+        assert s.caption
+
+
+def test_survival_is_non_increasing(built):
+    p, _ = built
+    for trace in p.sections[0].figures[0].data:
+        y = list(trace.y)
+        assert y[0] == 1.0 and all(a >= b for a, b in zip(y, y[1:], strict=False))
+
+
+def test_other_scenarios_are_skipped():
+    p = part.build(load_builtin("cop21-2015"), seed=0, quick=True)
+    assert not p.tables and p.notes
