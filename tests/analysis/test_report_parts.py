@@ -54,3 +54,12 @@ def test_parts_on_other_scenarios(name: str) -> None:
     for mod in (uncertainty, levers, cohesion):
         part = mod.build(sc, seed=1, quick=True)
         assert part.tables
+
+
+def test_intervals_helper_matches_the_part() -> None:
+    iv = uncertainty.intervals(UKRAINE, seed=0, quick=True)
+    part = uncertainty.build(UKRAINE, seed=0, quick=True)
+    first = part.tables[0].rows[0]  # compromise on the first issue
+    q = iv[first[0]][UKRAINE.issue_ids[0]]
+    assert first[2] == f"{q['5']:.1f} – {q['95']:.1f}"
+    assert q["5"] <= q["25"] <= q["50"] <= q["75"] <= q["95"]

@@ -23,10 +23,41 @@ def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
+_CACHE: dict[tuple[str, int, int], tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]] = {}
+
+
 def run_sweeps(
     scenario: Scenario, *, seed: int, draws: int
 ) -> tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]:
-    """Ensembles and point forecasts of the default models; failures become notes."""
+    """Ensembles and point forecasts of the default models; failures become notes.
+
+    Cached per (scenario hash, seed, draws) so that :func:`intervals` and :func:`build` share one sweep.
+    """
+    from detente.core.hashing import scenario_hash
+
+    key = (scenario_hash(scenario), seed, draws)
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = _run_sweeps(scenario, seed=seed, draws=draws)
+    return _CACHE[key]
+
+
+def intervals(
+    scenario: Scenario, *, seed: int = 0, quick: bool = True
+) -> dict[str, dict[str, dict[str, float]]]:
+    """``{model: {issue_id: {"5", "25", "50", "75", "95"}}}`` in issue units from the part's default sweep.
+
+    For showing intervals next to point forecasts elsewhere (e.g. the forecasts part); it shares the
+    sweep with :func:`build` through a small cache, so the work is done once per run.
+    """
+    ens, _points, _notes, _pert = run_sweeps(scenario, seed=seed, draws=QUICK_DRAWS if quick else FULL_DRAWS)
+    return {name: {s.issue: dict(s.quantiles) for s in summarize(e)} for name, e in ens.items()}
+
+
+def _run_sweeps(
+    scenario: Scenario, *, seed: int, draws: int
+) -> tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]:
     pert = Perturbation.from_metadata(scenario.metadata)
     spec = prepare(scenario, pert)
     avail = set(available_models())
