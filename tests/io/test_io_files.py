@@ -338,6 +338,19 @@ def test_alias_bomb_is_refused_by_the_loader_not_by_luck() -> None:
 
 
 def test_json_errors(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        "l.json",
+        scenario_to_text(load_builtin("emission-standards-1994"), "json").replace(
+            '"salience": 0.4', '"salience": 4'
+        ),
+    )
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    (prob,) = ei.value.problems
+    line = int(prob.split(":")[1])
+    assert '"salience": 4' in p.read_text(encoding="utf-8").splitlines()[line - 1]
+    assert prob.endswith("stances[1].salience: 4 is above range (expected 0 to 1)")
     p = _write(tmp_path, "s.json", '{"id": "x", "actors": [\n')
     with pytest.raises(InputFileError, match=r"s\.json:2: JSON: "):
         read_scenario(p)
@@ -347,7 +360,9 @@ def test_json_errors(tmp_path: Path) -> None:
         '{"id": "x", "actors": [{"id": "a"}], "issues": [{"id": "i"}],\n'
         '"stances": [{"actor": "a", "issue": "i", "position": NaN, "salience": 0.5}]}\n',
     )
-    with pytest.raises(InputFileError, match=r"n\.json: stances\[0\]\.position: nan is not a finite number"):
+    with pytest.raises(
+        InputFileError, match=r"n\.json:2: stances\[0\]\.position: nan is not a finite number"
+    ):
         read_scenario(p)
 
 

@@ -264,3 +264,26 @@ def test_unrecognised_table_header(tmp_path: Path) -> None:
 def test_read_text_api_detects_formats(shared: Path) -> None:
     text = (shared / "data/ktab/SOE-Policy.csv").read_text(encoding="utf-8")
     assert read_scenario_text(text).issue_ids == ("policy",)
+
+
+def test_readers_report_every_row_problem() -> None:
+    ktab = "T,d,3,1,\nActor,Description,Influence,Pos,Sal\na,A,x,20,50\nb,B,5,800,100\nc,C,5,80,-1\n"
+    with pytest.raises(InputFileError) as ei:
+        F.read_ktab_csv(ktab)
+    assert [p.split(": ")[0] for p in ei.value.problems] == ["<text>:3", "<text>:4", "<text>:5"]
+    assert "(and 2 more)" in str(ei.value)
+    dec = "#A;a;A\n#P;x;X\n#D;a;x;ten;0.5;1\n#D;zz;x;10;0.5;1\n#D;a;yy;10;0.5;1\n"
+    with pytest.raises(InputFileError) as ei:
+        F.read_decide(dec)
+    assert [p.split(": ")[0] for p in ei.value.problems] == ["<text>:3", "<text>:4", "<text>:5"]
+    dec = "#A;a;A\n#P;x;X\n#D;zz;x;10;0.5;1\n#D;a;yy;10;0.5;1\n"
+    with pytest.raises(InputFileError) as ei:
+        F.read_decide(dec)
+    assert ei.value.problems == [
+        "<text>:3: #D actor: unknown actor 'zz' (expected one of the #A ids)",
+        "<text>:4: #D issue: unknown issue 'yy' (expected one of the #P ids)",
+    ]
+    bdm = "Actor,Capability,Position,Salience\na,-1,4,0.5\nb,2,ten,0.9\n"
+    with pytest.raises(InputFileError) as ei:
+        F.read_bdm_table(bdm)
+    assert len(ei.value.problems) == 2

@@ -573,7 +573,12 @@ def _read_yaml_text(text: str, source: str) -> Scenario:
 
 
 def _read_json_text(text: str, source: str) -> Scenario:
-    return parse_scenario(_top_mapping(_json_load(text, source), source), source=source)
+    data = _json_load(text, source)
+    try:  # JSON is (nearly) YAML: compose it only to learn the line of each key path
+        lines = load_yaml(text, source)[1]
+    except InputFileError:
+        lines = {}
+    return parse_scenario(_top_mapping(data, source), source=source, lines=lines)
 
 
 _READERS: dict[str, Callable[[str, str], Scenario]] = {

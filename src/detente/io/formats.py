@@ -24,13 +24,14 @@ Data from these formats are expert codings, not quotes: each stance carries
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -126,6 +127,25 @@ def source_text(
 def _fail(name: str, line: int | None, field: str, what: str) -> InputFileError:
     where = f"{name}:{line}" if line else name
     return InputFileError(f"{where}: {field}: {what}")
+
+
+class _Collect:
+    """Collect one-line row problems so a reader reports all of them at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    @contextlib.contextmanager
+    def row(self) -> Iterator[None]:
+        try:
+            yield
+        except InputFileError as exc:
+            self.problems.extend(exc.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            p = self.problems
+            raise InputFileError(p[0] if len(p) == 1 else f"{p[0]} (and {len(p) - 1} more)", p)
 
 
 def _num(text: str, name: str, line: int | None, field: str, *, allow_empty: bool = False) -> float | None:
@@ -268,30 +288,35 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     actors: list[Actor] = []
     stances: list[Stance] = []
     raw: list[tuple[int, str, list[float], list[float]]] = []
+    col = _Collect()
     for ln, r in body:
-        if len(r) != len(header):
-            raise _fail(label, ln, "row", f"{len(r)} fields (expected {len(header)} as in the header)")
-        aid = r[0]
-        if not aid:
-            raise _fail(label, ln, "Actor", "is empty (expected an actor name)")
-        cap = _num(r[2], label, ln, header[2])
-        assert cap is not None
-        if cap < 0:
-            raise _fail(label, ln, header[2], f"{cap:g} is negative (expected a number >= 0)")
-        pos: list[float] = []
-        sal: list[float] = []
-        for k in range(n_dims):
-            p = _num(r[3 + 2 * k], label, ln, header[3 + 2 * k])
-            s = _num(r[4 + 2 * k], label, ln, header[4 + 2 * k])
-            assert p is not None and s is not None
-            if not 0 <= p <= 100:
-                raise _fail(label, ln, header[3 + 2 * k], f"{p:g} is outside the scale (expected 0 to 100)")
-            if not 0 <= s <= 100:
-                raise _fail(label, ln, header[4 + 2 * k], f"{s:g} is out of range (expected 0 to 100)")
-            pos.append(p)
-            sal.append(s)
-        actors.append(Actor(id=aid, name=r[1] or aid, capability=cap))
-        raw.append((ln, aid, pos, sal))
+        with col.row():
+            if len(r) != len(header):
+                raise _fail(label, ln, "row", f"{len(r)} fields (expected {len(header)} as in the header)")
+            aid = r[0]
+            if not aid:
+                raise _fail(label, ln, "Actor", "is empty (expected an actor name)")
+            cap = _num(r[2], label, ln, header[2])
+            assert cap is not None
+            if cap < 0:
+                raise _fail(label, ln, header[2], f"{cap:g} is negative (expected a number >= 0)")
+            pos: list[float] = []
+            sal: list[float] = []
+            for k in range(n_dims):
+                p = _num(r[3 + 2 * k], label, ln, header[3 + 2 * k])
+                s = _num(r[4 + 2 * k], label, ln, header[4 + 2 * k])
+                assert p is not None and s is not None
+                if not 0 <= p <= 100:
+                    raise _fail(
+                        label, ln, header[3 + 2 * k], f"{p:g} is outside the scale (expected 0 to 100)"
+                    )
+                if not 0 <= s <= 100:
+                    raise _fail(label, ln, header[4 + 2 * k], f"{s:g} is out of range (expected 0 to 100)")
+                pos.append(p)
+                sal.append(s)
+            actors.append(Actor(id=aid, name=r[1] or aid, capability=cap))
+            raw.append((ln, aid, pos, sal))
+    col.raise_if_any()
     ev = _coding("KTAB", label)
     for _ln, aid, pos, sal in raw:
         for k in range(n_dims):
@@ -513,74 +538,78 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
     anchors: dict[str, list[tuple[float, str]]] = {}
     data: list[tuple[int, str, str, float, float, float]] = []
     seen_actor = False
+    col = _Collect()
     for n, raw in enumerate(rows, start=1):
-        r = [c.strip() for c in raw]
-        if not r or not any(r):
-            continue
-        tag = r[0]
-        if tag == "#O":
-            title = title or (r[1] if len(r) > 1 else "")
-        elif tag == "#/":
-            if not seen_actor and len(r) > 1 and len(r[1]) > 20:
-                comments.append(r[1])
-        elif tag == "#A":
-            seen_actor = True
-            if len(r) < 2 or not r[1]:
-                raise _fail(label, n, "#A actor id", "is empty (expected '#A; id; name')")
-            actor_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
-        elif tag == "#P":
-            if len(r) < 2 or not r[1]:
-                raise _fail(label, n, "#P issue id", "is empty (expected '#P; id; name')")
-            issue_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
-        elif tag == "#M":
-            if len(r) < 3:
-                raise _fail(label, n, "#M", "too few fields (expected '#M; issue; position; meaning')")
-            v = _num(r[2], label, n, f"#M {r[1]} position")
-            assert v is not None
-            anchors.setdefault(r[1], []).append((v, r[3] if len(r) > 3 else ""))
-        elif tag == "#D":
-            if len(r) < 6:
-                raise _fail(
-                    label,
-                    n,
-                    "#D",
-                    f"{len(r)} fields (expected '#D; actor; issue; position; salience; power')",
-                )
-            pos = _num(r[3], label, n, f"#D {r[1]}/{r[2]} position")
-            sal = _num(r[4], label, n, f"#D {r[1]}/{r[2]} salience")
-            pw = _num(r[5], label, n, f"#D {r[1]}/{r[2]} power")
-            assert pos is not None and sal is not None and pw is not None
-            if sal < 0:
-                raise _fail(
-                    label,
-                    n,
-                    f"#D {r[1]}/{r[2]} salience",
-                    f"{sal:g} is negative (expected 0 to 1 or 0 to 100)",
-                )
-            if pw < 0:
-                raise _fail(
-                    label, n, f"#D {r[1]}/{r[2]} power", f"{pw:g} is negative (expected a number >= 0)"
-                )
-            data.append((n, r[1], r[2], pos, sal, pw))
-        elif tag.startswith("#"):
-            continue
-        else:
-            raise _fail(label, n, "row tag", f"{tag[:20]!r} (expected #A, #P, #M, #D, #O or #/)")
+        with col.row():
+            r = [c.strip() for c in raw]
+            if not r or not any(r):
+                continue
+            tag = r[0]
+            if tag == "#O":
+                title = title or (r[1] if len(r) > 1 else "")
+            elif tag == "#/":
+                if not seen_actor and len(r) > 1 and len(r[1]) > 20:
+                    comments.append(r[1])
+            elif tag == "#A":
+                seen_actor = True
+                if len(r) < 2 or not r[1]:
+                    raise _fail(label, n, "#A actor id", "is empty (expected '#A; id; name')")
+                actor_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
+            elif tag == "#P":
+                if len(r) < 2 or not r[1]:
+                    raise _fail(label, n, "#P issue id", "is empty (expected '#P; id; name')")
+                issue_rows.append((n, r[1], r[2] if len(r) > 2 and r[2] else r[1]))
+            elif tag == "#M":
+                if len(r) < 3:
+                    raise _fail(label, n, "#M", "too few fields (expected '#M; issue; position; meaning')")
+                v = _num(r[2], label, n, f"#M {r[1]} position")
+                assert v is not None
+                anchors.setdefault(r[1], []).append((v, r[3] if len(r) > 3 else ""))
+            elif tag == "#D":
+                if len(r) < 6:
+                    raise _fail(
+                        label,
+                        n,
+                        "#D",
+                        f"{len(r)} fields (expected '#D; actor; issue; position; salience; power')",
+                    )
+                pos = _num(r[3], label, n, f"#D {r[1]}/{r[2]} position")
+                sal = _num(r[4], label, n, f"#D {r[1]}/{r[2]} salience")
+                pw = _num(r[5], label, n, f"#D {r[1]}/{r[2]} power")
+                assert pos is not None and sal is not None and pw is not None
+                if sal < 0:
+                    raise _fail(
+                        label,
+                        n,
+                        f"#D {r[1]}/{r[2]} salience",
+                        f"{sal:g} is negative (expected 0 to 1 or 0 to 100)",
+                    )
+                if pw < 0:
+                    raise _fail(
+                        label, n, f"#D {r[1]}/{r[2]} power", f"{pw:g} is negative (expected a number >= 0)"
+                    )
+                data.append((n, r[1], r[2], pos, sal, pw))
+            elif tag.startswith("#"):
+                continue
+            else:
+                raise _fail(label, n, "row tag", f"{tag[:20]!r} (expected #A, #P, #M, #D, #O or #/)")
     if not actor_rows or not issue_rows or not data:
+        col.raise_if_any()
         raise _fail(label, None, "Decide file", "expected at least one #A, one #P and one #D row")
     actor_ids = {a for _, a, _ in actor_rows}
     issue_ids = {i for _, i, _ in issue_rows}
     for n, a, i, *_ in data:
         if a not in actor_ids:
-            raise _fail(label, n, "#D actor", f"unknown actor {a!r} (expected one of the #A ids)")
+            col.problems.append(f"{label}:{n}: #D actor: unknown actor {a!r} (expected one of the #A ids)")
         if i not in issue_ids:
-            raise _fail(label, n, "#D issue", f"unknown issue {i!r} (expected one of the #P ids)")
+            col.problems.append(f"{label}:{n}: #D issue: unknown issue {i!r} (expected one of the #P ids)")
     div = _salience_divisor([d[4] for d in data])
     for n, a, i, _p, s, _w in data:
         if s / div > 1:
-            raise _fail(
-                label, n, f"#D {a}/{i} salience", f"{s:g} is above range (expected 0 to 1 or 0 to 100)"
+            col.problems.append(
+                f"{label}:{n}: #D {a}/{i} salience: {s:g} is above range (expected 0 to 1 or 0 to 100)"
             )
+    col.raise_if_any()
     powers: dict[str, list[float]] = {}
     for _, a, _, _, _, w in data:
         powers.setdefault(a, []).append(w)
@@ -709,35 +738,41 @@ def read_bdm_table(source: Source, *, name: str | None = None, issue: str = "iss
     assert ia is not None and ic is not None and ip is not None and isal is not None
     recs: list[tuple[int, str, float, float, float]] = []
     seen: dict[str, int] = {}
+    col = _Collect()
     for ln, r in rows[1:]:
-        if len(r) < len(header):
-            r = r + [""] * (len(header) - len(r))
-        aid = r[ia]
-        if not aid:
-            raise _fail(label, ln, header[ia], "is empty (expected an actor name)")
-        if aid in seen:
-            raise _fail(
-                label,
-                ln,
-                header[ia],
-                f"duplicate actor {aid!r} (expected unique names; first on line {seen[aid]})",
-            )
-        seen[aid] = ln
-        cap = _num(r[ic], label, ln, header[ic])
-        pos = _num(r[ip], label, ln, header[ip])
-        sal = _num(r[isal], label, ln, header[isal])
-        assert cap is not None and pos is not None and sal is not None
-        if cap < 0:
-            raise _fail(label, ln, header[ic], f"{cap:g} is negative (expected a number >= 0)")
-        if sal < 0:
-            raise _fail(label, ln, header[isal], f"{sal:g} is negative (expected 0 to 1 or 0 to 100)")
-        recs.append((ln, aid, cap, pos, sal))
+        with col.row():
+            if len(r) < len(header):
+                r = r + [""] * (len(header) - len(r))
+            aid = r[ia]
+            if not aid:
+                raise _fail(label, ln, header[ia], "is empty (expected an actor name)")
+            if aid in seen:
+                raise _fail(
+                    label,
+                    ln,
+                    header[ia],
+                    f"duplicate actor {aid!r} (expected unique names; first on line {seen[aid]})",
+                )
+            seen[aid] = ln
+            cap = _num(r[ic], label, ln, header[ic])
+            pos = _num(r[ip], label, ln, header[ip])
+            sal = _num(r[isal], label, ln, header[isal])
+            assert cap is not None and pos is not None and sal is not None
+            if cap < 0:
+                raise _fail(label, ln, header[ic], f"{cap:g} is negative (expected a number >= 0)")
+            if sal < 0:
+                raise _fail(label, ln, header[isal], f"{sal:g} is negative (expected 0 to 1 or 0 to 100)")
+            recs.append((ln, aid, cap, pos, sal))
+    col.raise_if_any()
     if not recs:
         raise _fail(label, None, "rows", "no actor rows (expected one row per actor)")
     div = _salience_divisor([r[4] for r in recs])
     for ln, _a, _c, _p, s in recs:
         if s / div > 1:
-            raise _fail(label, ln, header[isal], f"{s:g} is above range (expected 0 to 1 or 0 to 100)")
+            col.problems.append(
+                f"{label}:{ln}: {header[isal]}: {s:g} is above range (expected 0 to 1 or 0 to 100)"
+            )
+    col.raise_if_any()
     positions = [r[3] for r in recs]
     lo, hi = min(positions), max(positions)
     if lo >= 0 and hi <= 100 and hi > 50:
