@@ -207,3 +207,14 @@ def test_get_executor_kinds() -> None:
         assert isinstance(ex, ProcessPoolExecutor)
     with pytest.raises(DetenteError, match="executor"), get_executor("gpu"):  # type: ignore[arg-type]
         pass
+
+
+def test_progress_bar_only_for_tables(cli, monkeypatch) -> None:
+    import detente.cli.cmd_uncertainty as mod
+
+    monkeypatch.setattr(mod, "show_progress", lambda: True)  # pretend stderr is a terminal
+    r = cli("sweep", "emission-standards-1994", "--draws", "50", "-m", "median")
+    assert r.exit_code == 0, r.output
+    assert "median: 50 draws" in r.stdout
+    r = cli("sweep", "emission-standards-1994", "--draws", "50", "-m", "median", "--format", "json")
+    assert r.exit_code == 0 and r.stderr == "" and json.loads(r.stdout)["draws"] == 50

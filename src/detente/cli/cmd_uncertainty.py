@@ -189,15 +189,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
                     from detente.cli.common import err_console
 
-                    cols = (
+                    pcols = (
                         TextColumn("{task.description}"),
                         BarColumn(),
                         MofNCompleteColumn(),
                         TimeRemainingColumn(),
                     )
-                    with Progress(*cols, console=err_console, transient=True) as bar:
+                    with Progress(*pcols, console=err_console, transient=True) as bar:
                         for m in models:
                             task = bar.add_task(type(m).info.name, total=draws)
+
+                            def advance(k: int, t: Any = task) -> None:
+                                bar.advance(t, k)
+
                             ensembles.append(
                                 run_ensemble(
                                     m,
@@ -207,7 +211,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
                                     seed=seed,
                                     chunk_size=chunk,
                                     executor=ex,
-                                    progress=lambda k, t=task: bar.advance(t, k),
+                                    progress=advance,
                                 )
                             )
                 else:
