@@ -35,7 +35,7 @@ def test_headline_and_sections(built):
     assert len(what_if.rows) == len(part.WHAT_IF)
     by = {r[0]: r for r in what_if.rows}
     # sanctions early: everyone sanctioned; guarantees off never gives a guarantee-2 ceasefire
-    assert by["US sanctions early (month 1)"][4] == "100%"
+    assert by["sanctions early (month 1)"][4] == "100%"
     for s in p.sections:
         assert s.caption
 

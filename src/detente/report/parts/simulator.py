@@ -22,11 +22,11 @@ RUNS_QUICK, RUNS_FULL = 1000, 5000
 
 WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("as configured", {}),
-    ("no EU guarantee offer (guarantees off)", {"eu_guarantee": False}),
-    ("binding guarantee on the table", {"binding_guarantee": True}),
-    ("US sanctions early (month 1)", {"sanctions_at": 1}),
-    ("US sanctions late (month 12)", {"sanctions_at": 12}),
-    ("costs since Feb 2022 counted (late phase)", {"C0_R": 0.4, "C0_U": 0.6}),
+    ("guarantees off (no EU offer)", {"eu_guarantee": False}),
+    ("binding guarantee offered", {"binding_guarantee": True}),
+    ("sanctions early (month 1)", {"sanctions_at": 1}),
+    ("sanctions late (month 12)", {"sanctions_at": 12}),
+    ("costs since 2022 counted", {"C0_R": 0.4, "C0_U": 0.6}),
 )
 """One switch per row, everything else as configured."""
 
@@ -120,15 +120,18 @@ def _what_if(cfg: GameConfig, runs: int, seed: int) -> tuple[Table, dict[str, Si
         title="What if: one switch at a time",
         columns=[
             "variant",
-            "ceasefire ≤ 6 mo",
-            "ceasefire ≤ 12 mo",
-            f"settlement ≤ {MONTHS} mo",
+            "ceasefire ≤6 mo",
+            "≤12 mo",
+            f"settled ≤{MONTHS} mo",
             "US sanctions",
-            "ceasefires broken",
-            "median months to breakdown",
+            "broken",
+            "mo. to break",
         ],
         rows=rows,
-        caption="Each row changes one switch and reruns the same number of runs with the same seed.",
+        caption=(
+            "Each row changes one switch and reruns the same number of runs with the same seed. 'broken': share "
+            "of ceasefires that broke down; 'mo. to break': median months until they did."
+        ),
     )
     return table, results
 
@@ -178,7 +181,7 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
         terms_from = late
         terms_note = (
             " No run reaches a settlement as configured, so the chart shows the late-phase variant "
-            "(costs since February 2022 counted)."
+            "(costs of the war since February 2022 counted)."
         )
     tm = S.terms(terms_from)
     terms_rows = [
