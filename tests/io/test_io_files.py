@@ -337,6 +337,30 @@ def test_alias_bomb_is_refused_by_the_loader_not_by_luck() -> None:
     assert yaml.safe_load(small)  # sanity: same text is plain YAML
 
 
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    p = _write(tmp_path, "rec.yaml", _good_yaml() + "dynamics: &d {self: *d}\n")
+    with pytest.raises(
+        InputFileError, match=r"rec\.yaml:\d+: YAML: an alias refers to a node that contains it"
+    ):
+        read_scenario(p)
+
+
+def test_dynamics_must_be_plain_data(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path, "dyn.yaml", _good_yaml() + "dynamics: {when: 2025-06-15, tags: !!set {a: null}, x: .inf}\n"
+    )
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    assert [q.split(": ", 1)[1] for q in ei.value.problems] == [
+        "dynamics.tags: a value of type set (expected text, numbers, lists or mappings)",
+        "dynamics.x: inf is not a finite number (expected a finite number)",
+    ]
+    ok = _write(tmp_path, "ok.yaml", _good_yaml() + "dynamics: {when: 2025-06-15, rounds: [1, 2]}\n")
+    sc = read_scenario(ok)
+    assert dict(sc.dynamics) == {"when": "2025-06-15", "rounds": [1, 2]}
+    assert read_scenario(write_scenario(sc, tmp_path / "o.json")) == sc
+
+
 def test_json_errors(tmp_path: Path) -> None:
     p = _write(
         tmp_path,

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         except DetenteError as exc:
             fail(str(exc))
-        except (OSError, ValueError) as exc:  # last resort: never a traceback
+        except (OSError, ValueError, TypeError) as exc:  # last resort: never a traceback
             fail(f"{scenario}: {exc}")
         title = f" ({sc.title})" if sc.title else ""
         console.print(
@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
             write_scenario(sc, out, format=target_fmt)
         except DetenteError as exc:
             fail(str(exc))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, TypeError) as exc:
             fail(f"{out}: {exc}")
         console.print(
             f"wrote {out} ({target_fmt}: {_counts(sc)})",

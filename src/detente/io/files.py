@@ -92,12 +92,18 @@ _REQUIRED_CSV = ("actor", "issue", "position", "salience")
 def _node_lines(root: yaml.Node, source: str) -> dict[Path_, int]:
     """Key path -> 1-based line, and a check that alias expansion stays bounded."""
     sizes: dict[int, int] = {}
+    active: set[int] = set()
 
     def size(node: yaml.Node) -> int:
         k = id(node)
+        if k in active:
+            raise InputFileError(
+                f"{source}:{node.start_mark.line + 1}: YAML: an alias refers to a node that contains it "
+                "(expected a tree-shaped document, no recursive aliases)"
+            )
         if k in sizes:
             return sizes[k]
-        sizes[k] = 1  # guard against recursive structures
+        active.add(k)
         total = 1
         if isinstance(node, yaml.MappingNode):
             for kn, vn in node.value:
@@ -106,6 +112,7 @@ def _node_lines(root: yaml.Node, source: str) -> dict[Path_, int]:
             for vn in node.value:
                 total += size(vn)
         sizes[k] = total
+        active.discard(k)
         if total > MAX_YAML_NODES:
             raise InputFileError(
                 f"{source}: YAML: aliases expand to more than {MAX_YAML_NODES:,} nodes "

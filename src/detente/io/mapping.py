@@ -212,6 +212,27 @@ class _Checker:
         return list(value)
 
 
+def _plain(ck: _Checker, value: Any, path: Path_, depth: int = 0) -> Any:
+    """JSON-like copy of a free value (text, numbers, booleans, null, lists, mappings); dates become text."""
+    if depth > 50:
+        ck.add(path, "nested too deeply (expected at most 50 levels)")
+        return None
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            ck.add(path, f"{value} is not a finite number (expected a finite number)")
+        return value
+    if isinstance(value, _dt.date | _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(ck, v, (*path, k), depth + 1) for k, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(ck, v, (*path, str(k)), depth + 1) for k, v in value.items()}
+    ck.add(path, f"a value of type {type(value).__name__} (expected text, numbers, lists or mappings)")
+    return None
+
+
 def _evidence(ck: _Checker, items: Any, path: Path_) -> tuple[Evidence, ...] | None:
     if items is None:
         return ()
@@ -291,7 +312,7 @@ def parse_scenario(
     dynamics: tuple[tuple[str, object], ...] = ()
     if top.get("dynamics") is not None:
         dm = ck.mapping(top["dynamics"], ("dynamics",), None)
-        dynamics = tuple((str(k), v) for k, v in (dm or {}).items())
+        dynamics = tuple((str(k), _plain(ck, v, ("dynamics", str(k)))) for k, v in (dm or {}).items())
 
     # actors -------------------------------------------------------------------------------------
     actors: list[Actor] = []
