@@ -38,6 +38,7 @@ def test_mediator_leverage_more_short_run_ceasefires_that_break_more():
     cf6 = lambda r: ((r.first_ceasefire > 0) & (r.first_ceasefire <= 6)).mean()  # noqa: E731
     assert cf6(hi) > cf6(zero) + 0.05
     assert hi.ceasefires.hazard.mean() > zero.ceasefires.hazard.mean()
+    assert hi.ceasefires.broke.mean() > zero.ceasefires.broke.mean()  # break down more often
     assert np.mean(1 / hi.ceasefires.hazard) < np.mean(1 / zero.ceasefires.hazard)  # mean duration shorter
 
 
