@@ -5,6 +5,7 @@ measured in the same process (1,000 runs: the batch axis should scale sub-linear
 the late-phase config, where deals happen, exercises every branch). Target: < 30 s on 2 cores.
 
     python benchmarks/bench_sim.py [--runs 10000] [--months 24] [--repeat 3]
+    python benchmarks/bench_sim.py --plausibility   # simulator.md §7 stylized facts, default and late phase
 """
 
 from __future__ import annotations
@@ -32,7 +33,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--plausibility", action="store_true", help="print the stylized-fact table instead")
     a = ap.parse_args()
+    if a.plausibility:
+        from detente.sim.summary import plausibility
+
+        out = {}
+        for name, over in (("default", {}), ("late_phase", {"C0_R": 0.4, "C0_U": 0.6})):
+            r = simulate(with_overrides(GameConfig(), over), n_runs=4000, seed=1, months=36)
+            out[name] = plausibility(r)
+        print(json.dumps(out, indent=2))
+        return
     default = GameConfig()
     late = with_overrides(default, {"C0_R": 0.4, "C0_U": 0.6})
     simulate(default, n_runs=100, seed=0, months=3)  # warm-up (imports, caches)

@@ -76,3 +76,23 @@ def test_fearon_offer_screening():
     res = pol.fearon_reservation(0.6, np.array([0.05, 0.25]), 0.9, 0.0)
     offer, ev = pol.fearon_offer(0.6, 0.10, res, grid)
     assert offer == pytest.approx(0.85) and ev == pytest.approx(0.675)
+
+
+def test_bayes_update_matches_slow_formula():
+    rng = np.random.default_rng(9)
+    n = 200
+    prior = rng.uniform(0.01, 0.99, n)
+    p_max, p_lim = rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+    acc = rng.random(n) < 0.5
+    post = pol.posterior(prior, pol.log_likelihood_ratio(acc, p_max, p_lim))
+    for i in range(n):
+        lm = p_max[i] if acc[i] else 1 - p_max[i]
+        ll = p_lim[i] if acc[i] else 1 - p_lim[i]
+        lm, ll = max(lm, 1e-9), max(ll, 1e-9)
+        slow = prior[i] * lm / (prior[i] * lm + (1 - prior[i]) * ll)
+        assert post[i] == pytest.approx(slow, rel=1e-9, abs=1e-12)
+    # a refusal a limited type would surely accept (and a maximal never) raises P(maximal)
+    up = pol.posterior(
+        np.array([0.5]), pol.log_likelihood_ratio(np.array([False]), np.array([0.0]), np.array([0.9]))
+    )
+    assert up[0] == pytest.approx(0.5 * 1 / (0.5 * 1 + 0.5 * 0.1))

@@ -486,13 +486,7 @@ def _simulate_full(
                 eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)
                 thr_true = np.maximum(VwR_true, aR_true)
                 acc = neg & serious & (EUk[typ, runs] >= thr_true + eps) & (bundle_ok | ~maximal)
-                lo = 1e-9
-                llr_step = np.where(
-                    acc,
-                    np.log(np.clip(p_max, lo, 1)) - np.log(np.clip(p_lim, lo, 1)),
-                    np.log(np.clip(1 - p_max, lo, 1)) - np.log(np.clip(1 - p_lim, lo, 1)),
-                )
-                llr += np.where(neg & serious, llr_step, 0.0)
+                llr += np.where(neg & serious, pol.log_likelihood_ratio(acc, p_max, p_lim), 0.0)
                 stats["cf_to_R"] += int((neg & use_cf).sum())
                 stats["cf_acc_R"] += int((acc & use_cf).sum())
             stats["made"] += int(neg.sum())
@@ -586,9 +580,8 @@ def _simulate_full(
                 active[mask] = False
                 ev.add(runs[mask], t, "decision", 0 if code == DECISION_R else 1, value=q[mask])
         # ---- 6. beliefs: Bayes on R's responses (Powell 2004 screening; simulator.md §4.6)
-        for b in (mu, beta):
-            lo = np.log(np.clip(b, 1e-12, 1)) - np.log(np.clip(1 - b, 1e-12, 1)) + llr
-            b[:] = np.where(active | (llr != 0), 1.0 / (1.0 + np.exp(-np.clip(lo, -50, 50))), b)
+        mu = pol.posterior(mu, llr)
+        beta = pol.posterior(beta, llr)
         beta_path[:, t], mu_path[:, t], q_path[:, t], s_path[:, t] = beta, mu, q, S_US
         # ---- 7. termination at the horizon (right-censored)
         if progress is not None:

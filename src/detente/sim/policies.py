@@ -121,6 +121,27 @@ def logistic_cdf(x: FloatArray, scale: float) -> FloatArray:
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float) / scale))
 
 
+def log_likelihood_ratio(
+    accepted: BoolArray, p_max: FloatArray, p_lim: FloatArray, floor: float = 1e-9
+) -> FloatArray:
+    """``log P(reply | maximal) - log P(reply | limited)`` for one reply per run (screening, Powell 2004).
+
+    ``p_max``/``p_lim``: each type's probability of accepting the offer (simulator.md §4 step 6);
+    probabilities are floored at ``floor`` so that a reply one type never gives is strong, finite evidence.
+    """
+    pm = np.where(accepted, p_max, 1.0 - p_max)
+    pl = np.where(accepted, p_lim, 1.0 - p_lim)
+    out: FloatArray = np.log(np.clip(pm, floor, 1.0)) - np.log(np.clip(pl, floor, 1.0))
+    return out
+
+
+def posterior(prior: FloatArray, llr: FloatArray) -> FloatArray:
+    """Bayes' rule on the log-odds scale: ``logit(post) = logit(prior) + llr`` (simulator.md §4 step 6)."""
+    lo = np.log(np.clip(prior, 1e-12, 1.0)) - np.log(np.clip(1.0 - prior, 1e-12, 1.0)) + llr
+    out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(lo, -50.0, 50.0)))
+    return np.where(llr == 0, prior, out)
+
+
 # ---------------------------------------------------------------- equilibrium policies
 def rubinstein_shares(
     delta_1: float,
