@@ -298,6 +298,9 @@ def leaderboard(res: BacktestResult, baseline: str = "compromise", n_draws: int 
 
 
 # --------------------------------------------------------------------------- cross-validation
+Candidate = tuple[Callable[[npt.NDArray[np.bool_]], Any], Callable[[Any, npt.NDArray[np.bool_]], FloatArray]]
+
+
 def grouped_folds(groups: Sequence[str] | npt.ArrayLike, k: int | None = None) -> list[npt.NDArray[np.bool_]]:
     """Test masks of grouped CV: one fold per group (LOPO, ``k=None``), or ``k`` folds with the
     groups sorted by label and dealt round-robin (docs/backtest.md §5)."""
@@ -324,6 +327,45 @@ def cross_validate(
     return out
 
 
+def anchored_candidates(features: Mapping[str, FloatArray], y_unit: FloatArray) -> dict[str, Candidate]:
+    """The four pre-registered candidates C1–C4 of the anchored model (docs/backtest.md §5)."""
+    from detente.models.anchored import CANDIDATES, combine, fit_anchored
+
+    f = {k: np.asarray(v, dtype=np.float64) for k, v in features.items()}
+    y = np.asarray(y_unit, dtype=np.float64)
+
+    def make(free: tuple[str, ...]) -> Candidate:
+        def fit(train: npt.NDArray[np.bool_]) -> Any:
+            return fit_anchored({k: v[train] for k, v in f.items()}, y[train], free)
+
+        def predict(c: Any, mask: npt.NDArray[np.bool_]) -> FloatArray:
+            return combine({k: v[mask] for k, v in f.items()}, c["a"], c["b"], c["e"])
+
+        return fit, predict
+
+    return {name: make(free) for name, free in CANDIDATES.items()}
+
+
+def calibrated_candidates(data: Mapping[str, np.ndarray], y_unit: FloatArray) -> dict[str, Candidate]:
+    """The three pre-registered candidates D1–D3 of the calibrated model (docs/backtest.md §7)."""
+    from detente.models.calibrated import CANDIDATES, calibrated_mean, fit_calibrated
+
+    y = np.asarray(y_unit, dtype=np.float64)
+    keys = ("x", "c", "s", "present", "inst")
+
+    def make(free: tuple[str, ...]) -> Candidate:
+        def fit(train: npt.NDArray[np.bool_]) -> Any:
+            return fit_calibrated({k: data[k][:, train] for k in keys}, y[train], free)
+
+        def predict(p: Any, mask: npt.NDArray[np.bool_]) -> FloatArray:
+            d = {k: data[k][:, mask] for k in keys}
+            return calibrated_mean(d["x"], d["c"], d["s"], d["present"], d["inst"], p["alpha"], p["beta"], p["kappa"])
+
+        return fit, predict
+
+    return {name: make(free) for name, free in CANDIDATES.items()}
+
+
 def anchored_cv(
     features: Mapping[str, FloatArray],
     y_unit: FloatArray,
@@ -331,47 +373,108 @@ def anchored_cv(
     *,
     inner_k: int = 5,
 ) -> dict[str, Any]:
-    """The pre-registered protocol of docs/backtest.md §5 for the ``anchored`` model.
+    """The pre-registered protocol of docs/backtest.md §5 for the ``anchored`` model (see
+    :func:`protocol_cv`), plus ``full_fit``: the selected candidate fitted on all issues."""
+    from detente.models.anchored import CANDIDATES, fit_anchored
 
-    ``features`` (1-D per issue, from :func:`detente.models.anchored.anchored_features`) and
-    ``y_unit`` for issues with an outcome. Returns LOPO out-of-fold predictions (unit scale) per
-    candidate, the selected candidate, the nested predictions (outer LOPO, candidate chosen by
-    grouped ``inner_k``-fold CV inside each outer training set) and the full-data fit.
-    """
-    from detente.models.anchored import CANDIDATES, combine, fit_anchored
-
+    cands = anchored_candidates(features, y_unit)
+    res = protocol_cv(cands, y_unit, groups, inner_k=inner_k)
     f = {k: np.asarray(v, dtype=np.float64) for k, v in features.items()}
+    res["full_fit"] = fit_anchored(f, np.asarray(y_unit, dtype=np.float64), CANDIDATES[res["chosen"]])
+    return res
+
+
+def protocol_cv(candidates: Mapping[str, Candidate], y_unit: FloatArray, groups: Sequence[str] | npt.ArrayLike,
+                *, inner_k: int = 5, nested_over: Sequence[str] | None = None) -> dict[str, Any]:
+    """Pre-registered selection protocol (docs/backtest.md §5, §7) for any set of candidates.
+
+    ``candidates``: name → (fit(train_mask) → params, predict(params, mask) → unit forecasts).
+    Returns LOPO out-of-fold forecasts and MAE (0–100) per candidate, the LOPO-selected
+    candidate, and nested forecasts (outer LOPO; inner grouped ``inner_k``-fold selection among
+    ``nested_over``, default all candidates) with how often each candidate was picked.
+    """
     y = np.asarray(y_unit, dtype=np.float64)
     labels = np.asarray([str(x) for x in np.asarray(groups, dtype=object).tolist()])
     n = y.size
-
-    def sub(mask: npt.NDArray[np.bool_]) -> dict[str, FloatArray]:
-        return {k: v[mask] for k, v in f.items()}
-
-    def predict(c: dict[str, float], mask: npt.NDArray[np.bool_]) -> FloatArray:
-        return combine(sub(mask), c["a"], c["b"], c["e"])
-
+    names = list(candidates)
     lopo = grouped_folds(labels)
-    oof: dict[str, FloatArray] = {}
-    for cand, free in CANDIDATES.items():
-        oof[cand] = cross_validate(lambda tr, free=free: fit_anchored(sub(tr), y[tr], free), predict, n, lopo)
+    oof = {c: cross_validate(candidates[c][0], candidates[c][1], n, lopo) for c in names}
     mae = {c: float(np.abs(p - y).mean() * 100) for c, p in oof.items()}
-    chosen = min(mae, key=lambda c: (mae[c], list(CANDIDATES).index(c)))
+    chosen = min(names, key=lambda c: (mae[c], names.index(c)))
+    pool = list(nested_over) if nested_over is not None else names
     nested = np.full(n, np.nan)
     picks: dict[str, int] = {}
     for test in lopo:
-        train = ~test
-        inner = grouped_folds(labels[train], inner_k)
+        train_idx = np.flatnonzero(~test)
+        inner_folds = grouped_folds(labels[train_idx], inner_k)
         inner_mae: dict[str, float] = {}
-        for cand, free in CANDIDATES.items():
-            ftr, ytr = sub(train), y[train]
-            p = np.full(ytr.size, np.nan)
-            for itest in inner:
-                c = fit_anchored({k: v[~itest] for k, v in ftr.items()}, ytr[~itest], free)
-                p[itest] = combine({k: v[itest] for k, v in ftr.items()}, c["a"], c["b"], c["e"])
-            inner_mae[cand] = float(np.abs(p - ytr).mean())
-        best = min(inner_mae, key=lambda c: (inner_mae[c], list(CANDIDATES).index(c)))
+        for c in pool:
+            fit, pred = candidates[c]
+            p = np.full(train_idx.size, np.nan)
+            for itest in inner_folds:
+                tr = np.zeros(n, dtype=bool)
+                tr[train_idx[~itest]] = True
+                te = np.zeros(n, dtype=bool)
+                te[train_idx[itest]] = True
+                p[itest] = pred(fit(tr), te)
+            inner_mae[c] = float(np.abs(p - y[train_idx]).mean())
+        best = min(pool, key=lambda c: (inner_mae[c], names.index(c)))
         picks[best] = picks.get(best, 0) + 1
-        nested[test] = predict(fit_anchored(sub(train), y[train], CANDIDATES[best]), test)
-    full = fit_anchored(f, y, CANDIDATES[chosen])
-    return {"lopo": oof, "lopo_mae": mae, "chosen": chosen, "nested": nested, "nested_picks": picks, "full_fit": full}
+        nested[test] = candidates[best][1](candidates[best][0](~test), test)
+    return {"lopo": oof, "lopo_mae": mae, "chosen": chosen, "nested": nested, "nested_picks": picks}
+
+
+def issue_matrices(cases: Sequence[Case], institutions: tuple[str, ...] = ("com", "ep")) -> dict[str, np.ndarray]:
+    """Per-issue padded matrices (A_max, n) of issues with an outcome: x, c, s, present, inst; plus
+    ``y`` (unit scale), ``proposal`` labels and ``reference`` (unit, NaN if none)."""
+    keep = [(c, i) for c in cases for i in range(c.arrays.n_issues) if np.isfinite(c.outcome[i])]
+    amax = max((c.arrays.n_actors for c, _ in keep), default=0)
+    n = len(keep)
+    out: dict[str, np.ndarray] = {k: np.zeros((amax, n)) for k in ("x", "c", "s")}
+    out["present"] = np.zeros((amax, n), dtype=bool)
+    out["inst"] = np.zeros((amax, n), dtype=bool)
+    y, ref, prop = np.zeros(n), np.zeros(n), []
+    for j, (c, i) in enumerate(keep):
+        a = c.arrays
+        A = a.n_actors
+        out["x"][:A, j] = a.position[:, i]
+        out["c"][:A, j] = a.capability[:, i]
+        out["s"][:A, j] = a.salience[:, i]
+        out["present"][:A, j] = a.present[:, i]
+        out["inst"][:A, j] = [aid in institutions for aid in a.actor_ids]
+        span = c.scale_high[i] - c.scale_low[i]
+        y[j] = (c.outcome[i] - c.scale_low[i]) / span
+        ref[j] = a.reference[i]
+        prop.append(c.proposal_id)
+    out["y"], out["reference"], out["proposal"] = y, ref, np.asarray(prop, dtype=object)
+    return out
+
+
+def model_protocol_report(cases: Sequence[Case]) -> dict[str, Any]:
+    """Every number of docs/backtest.md §6 and §8 from backtest cases (the dev file): LOPO and
+    nested results of both pre-registered families, each against compromise with the proposal bootstrap."""
+    from detente.models.anchored import anchored_features
+
+    data = issue_matrices(cases)
+    y, g = data["y"], data["proposal"]
+    feats: dict[str, list[FloatArray]] = {}
+    for c in cases:
+        ok = np.isfinite(c.outcome)
+        for k, v in anchored_features(c.arrays).items():
+            feats.setdefault(k, []).append(v[ok])
+    f = {k: np.concatenate(v) for k, v in feats.items()}
+    comp = f["m"]
+    cands = {**anchored_candidates(f, y), **calibrated_candidates(data, y)}
+    out: dict[str, Any] = {"n": int(y.size), "compromise_mae": float(np.abs(comp - y).mean() * 100)}
+    for label, pool in (("anchored", ["C1", "C2", "C3", "C4"]), ("calibrated", ["D1", "D2", "D3"]), ("all", list(cands))):
+        res = protocol_cv({k: cands[k] for k in pool}, y, g)
+        chosen = res["chosen"]
+        entry: dict[str, Any] = {"lopo_mae": res["lopo_mae"], "chosen": chosen, "nested_picks": res["nested_picks"]}
+        for kind, pred in (("lopo_chosen", res["lopo"][chosen]), ("nested", res["nested"])):
+            pm = point_metrics(pred * 100, y * 100, g)
+            pm["mae_ci"] = bootstrap_metrics(pred * 100, y * 100, g)["mae"]
+            pm["diff_vs_compromise"] = paired_difference(pred * 100, comp * 100, y * 100, g)
+            entry[kind] = pm
+        entry["full_fit"] = cands[chosen][0](np.ones(y.size, dtype=bool))
+        out[label] = entry
+    return out

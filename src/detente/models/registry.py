@@ -21,6 +21,7 @@ _BUILTIN: dict[str, str] = {
     "exchange": "detente.models.exchange:Exchange",
     "smp": "detente.models.smp:SpatialModel",
     "anchored": "detente.models.anchored:Anchored",
+    "calibrated": "detente.models.calibrated:Calibrated",
 }
 
 MODELS: Mapping[str, str] = MappingProxyType(_BUILTIN)
