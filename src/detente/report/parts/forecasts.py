@@ -21,6 +21,12 @@ def _fmt(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:.1f}"
 
 
+def _padded(issue: Any) -> list[float]:
+    """Axis range with a little room so markers at the ends are not clipped."""
+    pad = 0.03 * issue.scale.width
+    return [issue.scale.low - pad, issue.scale.high + pad]
+
+
 def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(_html.escape(text), width)) or "—"
 
@@ -73,7 +79,7 @@ def scenario_section(scenario: Scenario) -> Section:
             row=r, col=1,
         )
         lo, hi = issue.scale.labels
-        fig.update_xaxes(range=[issue.scale.low, issue.scale.high], row=r, col=1,
+        fig.update_xaxes(range=_padded(issue), row=r, col=1,
                          title_text=f"← {lo}   |   {hi} →" if lo or hi else None)
         if issue.reference is not None:
             fig.add_vline(x=issue.reference, line_dash="dot", line_color="grey", row=r, col=1)
@@ -118,7 +124,7 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
                        hoverinfo="text"),
             row=r, col=1,
         )
-        fig.update_xaxes(range=[issue.scale.low, issue.scale.high], row=r, col=1,
+        fig.update_xaxes(range=_padded(issue), row=r, col=1,
                          title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →")
     fig.update_layout(height=230 * n + 80, margin={"l": 120, "r": 20, "t": 60, "b": 40}, title="Forecast by model")
     cap = (
