@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 
 from detente.analysis.montecarlo import (
+    BLOCK,
+    block_noise,
     chunk_layout,
     default_chunk_size,
     draw_arrays,
-    draw_seed,
+    model_seed,
+    noise_seed,
     prepare,
     run_ensemble,
 )
@@ -121,15 +124,34 @@ def test_progress_counts_every_draw() -> None:
     assert seen == [10, 10, 5]
 
 
-def test_draw_seed_is_spawn_child() -> None:
+def test_seeds_are_spawn_children() -> None:
     root = np.random.SeedSequence(42)
-    kids = np.random.SeedSequence(42).spawn(5)
-    for d in range(5):
-        grandkids = kids[d].spawn(2)
-        for j in range(2):
-            want = np.random.default_rng(grandkids[j]).random(3)
-            got = np.random.default_rng(draw_seed(root, d, j)).random(3)
-            np.testing.assert_array_equal(got, want)
+    noise_kids, model_kids = np.random.SeedSequence(42).spawn(2)
+    blocks = noise_kids.spawn(4)
+    draws = model_kids.spawn(4)
+    for k in range(4):
+        np.testing.assert_array_equal(
+            np.random.default_rng(noise_seed(root, k)).random(3), np.random.default_rng(blocks[k]).random(3)
+        )
+        np.testing.assert_array_equal(
+            np.random.default_rng(model_seed(root, k)).random(3), np.random.default_rng(draws[k]).random(3)
+        )
+
+
+def test_draw_noise_layout_and_prefix_property() -> None:
+    """Draw d reads row d mod BLOCK of block d // BLOCK; a sweep of n draws is a prefix of a longer one."""
+    spec = prepare(toy(), Perturbation(position_sd=0.1, salience_sd=0.0, capability_sd=0.0))
+    root = np.random.SeedSequence(8)
+    arr = draw_arrays(spec, root, BLOCK - 3, BLOCK + 5)  # straddles two blocks
+    z1, _ = block_noise(spec, root, 1)
+    d = BLOCK + 2
+    want = np.clip(spec.base.position + spec.pos_sd * z1[d - BLOCK, 0], spec.pos_low, spec.pos_high)
+    p = spec.base.present
+    np.testing.assert_array_equal(arr.position[d - (BLOCK - 3)][p], want[p])
+    model = get_model("median")
+    short = run_ensemble(model, spec, n_draws=70, seed=8, chunk_size=9)
+    long = run_ensemble(model, spec, n_draws=200, seed=8, chunk_size=64)
+    np.testing.assert_array_equal(short.outcomes, long.outcomes[:70])
 
 
 def test_draws_respect_scales_and_ranges() -> None:

@@ -1,15 +1,18 @@
 """Monte Carlo ensembles: perturbed draws of a scenario, run through any model in chunks.
 
 Randomness (docs/uncertainty.md §Reproducibility): the one ``seed`` becomes a root
-``SeedSequence``; draw ``d`` owns the children ``(d, 0)`` (its input noise) and ``(d, 1)`` (the
-model's generator, used by stochastic models only), i.e. ``root.spawn(n)[d].spawn(2)[j]``.
+``SeedSequence``. Input noise comes in fixed blocks of ``BLOCK`` (64) draws: block ``b`` is drawn
+from the generator of ``root.spawn(2)[0].spawn(n_blocks)[b]`` (always a full block, whatever the
+number of draws). Stochastic models get one generator per draw, ``root.spawn(2)[1].spawn(n)[d]``.
 Nothing random depends on the chunk a draw falls in, so a sweep gives bit-identical numbers for
-any ``chunk_size``, in-process, on a process pool or on a Dask cluster.
+any ``chunk_size``, in-process, on a process pool or on a Dask cluster (and the first ``n`` draws
+of a longer sweep equal a sweep of ``n`` draws).
 
 Chunks (``chunk_size`` draws each) bound memory: a deterministic, batched model receives a whole
 chunk in one ``predict`` call with a leading draw axis; stochastic or unbatched models are called
 once per draw with that draw's generator. ``chunk_size=1`` calls every model once per draw on
-unbatched ``(A, I)`` arrays: the reference the batched path must reproduce.
+unbatched ``(A, I)`` arrays (the reference the batched path must reproduce); its draws are
+grouped into tasks of one noise block each so the noise is generated once.
 
 Peak memory of one chunk of ``K`` draws, ``A`` actors, ``I`` issues (bytes, float64)::
 
@@ -112,28 +115,47 @@ def prepare(source: Scenario | ScenarioArrays, perturbation: Perturbation | None
     return DrawSpec(base, sd, lo, hi, pert.salience_sd, pert.capability_sd, pert.dropout, scales)
 
 
-def draw_seed(root: np.random.SeedSequence, draw: int, stream: int) -> np.random.SeedSequence:
-    """``root.spawn(n)[draw].spawn(2)[stream]`` without spawning the siblings (stream 0 = inputs, 1 = model)."""
-    return np.random.SeedSequence(
-        root.entropy, spawn_key=(*root.spawn_key, draw, stream), pool_size=root.pool_size
-    )
+BLOCK = 64  # draws per noise block (fixed: part of the definition of a seed's numbers)
+
+
+def _child(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *key), pool_size=root.pool_size)
+
+
+def noise_seed(root: np.random.SeedSequence, block: int) -> np.random.SeedSequence:
+    """``root.spawn(2)[0].spawn(n)[block]`` without spawning the siblings: the noise of draws
+    ``block·BLOCK .. block·BLOCK + BLOCK − 1``."""
+    return _child(root, 0, block)
+
+
+def model_seed(root: np.random.SeedSequence, draw: int) -> np.random.SeedSequence:
+    """``root.spawn(2)[1].spawn(n)[draw]``: the generator a stochastic model gets for draw ``draw``."""
+    return _child(root, 1, draw)
+
+
+def block_noise(spec: DrawSpec, root: np.random.SeedSequence, block: int) -> tuple[FloatArray, FloatArray]:
+    """Noise of one block: standard normals (BLOCK, 3, A, I) for position, salience, capability,
+    then uniforms (BLOCK, A) for drop-out, from the block's own generator."""
+    A, I = spec.base.n_actors, spec.base.n_issues
+    g = np.random.Generator(np.random.PCG64(noise_seed(root, block)))
+    z = g.standard_normal((BLOCK, 3, A, I))
+    u = g.random((BLOCK, A))
+    return z, u
 
 
 def draw_arrays(spec: DrawSpec, root: np.random.SeedSequence, start: int, stop: int) -> ScenarioArrays:
     """Perturbed arrays for draws ``start..stop-1`` with a leading draw axis ``(K, A, I)``.
 
-    Each draw uses only its own generator (``draw_seed(root, d, 0)``): three standard normal
-    (A, I) blocks for position, salience, capability, then A uniforms for drop-out.
+    Draw ``d`` uses row ``d mod BLOCK`` of block ``d // BLOCK`` (:func:`block_noise`).
     """
     b = spec.base
     A, I = b.n_actors, b.n_issues
     K = stop - start
-    z = np.empty((K, 3, A, I))
-    u = np.empty((K, A))
-    for k in range(K):
-        g = np.random.Generator(np.random.PCG64(draw_seed(root, start + k, 0)))
-        z[k] = g.standard_normal((3, A, I))
-        u[k] = g.random(A)
+    b0, b1 = start // BLOCK, (stop - 1) // BLOCK
+    parts = [block_noise(spec, root, k) for k in range(b0, b1 + 1)]
+    off = start - b0 * BLOCK
+    z = np.concatenate([p[0] for p in parts])[off : off + K] if len(parts) > 1 else parts[0][0][off : off + K]
+    u = np.concatenate([p[1] for p in parts])[off : off + K] if len(parts) > 1 else parts[0][1][off : off + K]
     pos = np.clip(b.position + spec.pos_sd * z[:, 0], spec.pos_low, spec.pos_high)
     sal = np.clip(b.salience + spec.salience_sd * z[:, 1], 0.0, 1.0)
     cap = b.capability * np.exp(spec.capability_sd * z[:, 2])
@@ -176,12 +198,12 @@ def run_chunk(
             outs = np.empty((K, I))
             stats = np.empty((K, I), dtype="<U12")
             for k in range(K):
-                rng = np.random.Generator(np.random.PCG64(draw_seed(root, start + k, 1)))
+                rng = np.random.Generator(np.random.PCG64(model_seed(root, start + k)))
                 pred = model.predict(arrays.take(k), rng)
                 outs[k] = pred.outcome
                 stats[k] = _statuses(pred, (I,))
             return outs, stats
-        pred = model.predict(arrays, np.random.Generator(np.random.PCG64(draw_seed(root, start, 1))))
+        pred = model.predict(arrays, np.random.Generator(np.random.PCG64(model_seed(root, start))))
         return np.asarray(pred.outcome, dtype=np.float64).reshape(K, I), _statuses(pred, (K, I)).copy()
 
 
@@ -279,8 +301,9 @@ def run_ensemble(
     k = default_chunk_size(A, I) if chunk_size is None else _check_int("chunk_size", chunk_size, 1)
     k = min(k, n)
     root = np.random.SeedSequence(seed)
-    layout = chunk_layout(n, k)
     unbatched = k == 1
+    # chunk 1: one predict call per draw, grouped in tasks of one noise block
+    layout = chunk_layout(n, BLOCK if unbatched else k)
     outcomes = np.empty((n, I))
     statuses = np.empty((n, I), dtype="<U12")
     if executor is None:
@@ -309,7 +332,7 @@ def run_ensemble(
         seed=seed,
         entropy=int(entropy) if isinstance(entropy, (int, np.integer)) else 0,
         chunk_size=k,
-        n_chunks=len(layout),
+        n_chunks=n if unbatched else len(layout),
         perturbation=pert,
         base_position=np.asarray(spec.base.position, dtype=np.float64),
         base_present=np.asarray(spec.base.present, dtype=bool),
