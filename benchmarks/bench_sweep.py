@@ -103,11 +103,11 @@ def bench(args: argparse.Namespace) -> dict:
         if name not in avail:
             continue
         model = get_model(name)
-        pairwise = 0 if name in ("compromise", "median") else PAIRWISE_TEMPORARIES
+        pairwise = PAIRWISE_TEMPORARIES if type(model).info.dynamic else 0  # as run_ensemble
         for a in args.actors:
             for i in args.issues:
                 spec = prepare(synthetic(a, i), pert)
-                chunk = default_chunk_size(a, i)
+                chunk = default_chunk_size(a, i, pairwise=pairwise)
                 # chunk-1 reference: pilot, then as many draws as fit in ref_seconds
                 t_pilot = timed(run_ensemble, model, spec, pert, n_draws=3, seed=1, chunk_size=1) / 3
                 n_ref = int(min(2000, max(3, args.ref_seconds / max(t_pilot, 1e-9))))

@@ -17,8 +17,8 @@ grouped into tasks of one noise block each so the noise is generated once.
 Peak memory of one chunk of ``K`` draws, ``A`` actors, ``I`` issues (bytes, float64)::
 
     M(K) ≈ K·A·I·96                  noise (3 normals), perturbed inputs, masked copies, bool mask
-         + K·A·A·I·8·c               pairwise (A × A) temporaries of the model (c = 8 assumed;
-                                     0 for compromise/median)
+         + K·A·A·I·8·c               pairwise (A × A) temporaries of the model (c = 8 for
+                                     dynamic models, 0 for closed-form ones)
 
 :func:`default_chunk_size` picks the largest ``K`` with ``M(K) <= 256 MiB`` (capped at 4096).
 """
@@ -298,7 +298,13 @@ def run_ensemble(
     spec = source if isinstance(source, DrawSpec) else prepare(source, perturbation)
     pert = Perturbation() if perturbation is None else perturbation
     A, I = spec.base.n_actors, spec.base.n_issues
-    k = default_chunk_size(A, I) if chunk_size is None else _check_int("chunk_size", chunk_size, 1)
+    info = type(model).info
+    pairwise = PAIRWISE_TEMPORARIES if info.dynamic else 0  # closed-form models make no A x A temporaries
+    k = (
+        default_chunk_size(A, I, pairwise=pairwise)
+        if chunk_size is None
+        else _check_int("chunk_size", chunk_size, 1)
+    )
     k = min(k, n)
     root = np.random.SeedSequence(seed)
     unbatched = k == 1
@@ -318,7 +324,6 @@ def run_ensemble(
             outcomes[s:e], statuses[s:e] = fut.result()
             if progress is not None:
                 progress(e - s)
-    info = type(model).info
     params = _params(model)
     entropy = root.entropy
     return Ensemble(
