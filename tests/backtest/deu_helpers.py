@@ -14,9 +14,20 @@ HEADER = (
 )
 
 
-def row(isnr: str, prnr: str, intro: str, positions: dict[str, object], saliences: dict[str, object] | None = None,
-        *, rule: str = "QMV", proc: str = "COD", rp: object = "", out: object = "", extra: dict[str, str] | None = None,
-        header: list[str] | None = None) -> str:
+def row(
+    isnr: str,
+    prnr: str,
+    intro: str,
+    positions: dict[str, object],
+    saliences: dict[str, object] | None = None,
+    *,
+    rule: str = "QMV",
+    proc: str = "COD",
+    rp: object = "",
+    out: object = "",
+    extra: dict[str, str] | None = None,
+    header: list[str] | None = None,
+) -> str:
     sal = saliences if saliences is not None else dict.fromkeys(positions, 50)
     vals = {"prnrnmc": "1", "isnrnmc": "1", "prnr": prnr, "prname": "synthetic", "isnr": isnr, "type": "Reg",
             "council": "General", "proc": proc, "counvte": rule, "proccde": "1", "issues": "1", "intro": intro,

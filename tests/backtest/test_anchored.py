@@ -14,13 +14,25 @@ from detente.models.anchored import CANDIDATES, Anchored, anchored_features, com
 
 def _arrays(pos, sal, cap, ref):
     pos, sal, cap = (np.asarray(v, dtype=float) for v in (pos, sal, cap))
-    return ScenarioArrays(tuple(f"a{k}" for k in range(pos.shape[0])), tuple(f"i{k}" for k in range(pos.shape[1])),
-                          pos, sal, cap, np.ones(pos.shape, bool), np.asarray(ref, dtype=float))
+    return ScenarioArrays(
+        tuple(f"a{k}" for k in range(pos.shape[0])),
+        tuple(f"i{k}" for k in range(pos.shape[1])),
+        pos,
+        sal,
+        cap,
+        np.ones(pos.shape, bool),
+        np.asarray(ref, dtype=float),
+    )
 
 
 def test_zero_coefficients_equal_compromise():
     rng = np.random.default_rng(0)
-    arr = _arrays(rng.uniform(size=(6, 5)), rng.uniform(size=(6, 5)), rng.uniform(1, 5, size=(6, 5)), [0.1, np.nan, 0.9, 0.5, 0.0])
+    arr = _arrays(
+        rng.uniform(size=(6, 5)),
+        rng.uniform(size=(6, 5)),
+        rng.uniform(1, 5, size=(6, 5)),
+        [0.1, np.nan, 0.9, 0.5, 0.0],
+    )
     a = Anchored(a=0, b=0, e=0).predict(arr, np.random.default_rng(0)).outcome
     c = get_model("compromise").predict(arr, np.random.default_rng(0)).outcome
     np.testing.assert_allclose(a, c, atol=1e-15)
@@ -42,8 +54,14 @@ def test_fit_recovers_coefficients():
     rng = np.random.default_rng(1)
     n = 400
     m = rng.uniform(0.2, 0.8, n)
-    f = {"m": m, "d": m + rng.normal(0, 0.2, n), "rep": rng.normal(0, 0.3, n), "ext": (m > 0.5) - m,
-         "low": np.zeros(n), "high": np.ones(n)}
+    f = {
+        "m": m,
+        "d": m + rng.normal(0, 0.2, n),
+        "rep": rng.normal(0, 0.3, n),
+        "ext": (m > 0.5) - m,
+        "low": np.zeros(n),
+        "high": np.ones(n),
+    }
     y = combine(f, 0.4, -0.3, 0.0)
     coef = fit_anchored(f, y, ("a", "b"))
     assert coef == {"a": 0.4, "b": -0.3, "e": 0.0}
@@ -62,8 +80,14 @@ def test_cv_protocol_on_synthetic_signal():
     n = groups.size
     m = rng.uniform(0.1, 0.9, n)
     q = rng.uniform(0, 1, n)
-    f = {"m": m, "d": np.clip(m + rng.normal(0, 0.2, n), 0, 1), "rep": m - q, "ext": (m > 0.5) - m,
-         "low": np.zeros(n), "high": np.ones(n)}
+    f = {
+        "m": m,
+        "d": np.clip(m + rng.normal(0, 0.2, n), 0, 1),
+        "rep": m - q,
+        "ext": (m > 0.5) - m,
+        "low": np.zeros(n),
+        "high": np.ones(n),
+    }
     y = np.clip(m + 0.5 * (m - q) + rng.normal(0, 0.02, n), 0, 1)
     r = anchored_cv(f, y, groups)
     assert set(r["lopo_mae"]) == set(CANDIDATES)

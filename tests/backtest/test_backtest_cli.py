@@ -36,19 +36,43 @@ def test_backtest_subset_table_and_csv(cli, subset, tmp_path):
 
 def test_backtest_json_and_report(cli, subset, tmp_path):
     rep = tmp_path / "bt.html"
-    r = cli("backtest", str(subset), "-m", "anchored", "--format", "json", "--report", str(rep), "--capability", "ssi",
-            "--missing-salience", "drop", "--set", "b=0.1")
+    r = cli(
+        "backtest",
+        str(subset),
+        "-m",
+        "anchored",
+        "--format",
+        "json",
+        "--report",
+        str(rep),
+        "--capability",
+        "ssi",
+        "--missing-salience",
+        "drop",
+        "--set",
+        "b=0.1",
+    )
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["n_issues"] == 11 and d["n_proposals"] == 4
     assert d["settings"]["capability"] == "ssi" and d["settings"]["models"]["anchored"]["b"] == 0.1
     rows = {x["model"]: x for x in d["leaderboard"]}
-    assert set(rows) >= {"compromise", "mean", "median", "commission", "reference", "salience_mean", "anchored"}
+    assert set(rows) >= {
+        "compromise",
+        "mean",
+        "median",
+        "commission",
+        "reference",
+        "salience_mean",
+        "anchored",
+    }
     c = rows["compromise"]
     assert c["mae_ci"][0] <= c["mae"] <= c["mae_ci"][1] and "diff_vs_compromise" not in c
     assert set(rows["anchored"]["diff_vs_compromise"]) == {"n", "diff", "ci"}
     html = rep.read_text()
-    assert html.count("Plotly") > 0 and "Leaderboard" in html and "Errors by procedure and decision rule" in html
+    assert (
+        html.count("Plotly") > 0 and "Leaderboard" in html and "Errors by procedure and decision rule" in html
+    )
     assert "Calibration of the intervals" in html and "<script src=" not in html
 
 
@@ -112,4 +136,6 @@ def test_backtest_full_dev_file_all_models(cli, shared, tmp_path):
     rows = {x["model"]: x for x in d["leaderboard"]}
     assert set(available_models()) <= set(rows)
     assert rows["compromise"]["n"] == 210 and abs(rows["compromise"]["mae"] - 23.93) < 0.01
-    assert len(list(csv.DictReader(out.open()))) == 210 * len(d["leaderboard"])  # every model, every scored issue
+    assert len(list(csv.DictReader(out.open()))) == 210 * len(
+        d["leaderboard"]
+    )  # every model, every scored issue

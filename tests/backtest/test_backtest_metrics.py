@@ -36,7 +36,12 @@ def test_crps_ensemble_matches_double_loop():
     rng = np.random.default_rng(3)
     x = rng.normal(50, 20, size=(7, 9))
     y = rng.uniform(0, 100, size=7)
-    slow = np.array([np.mean(np.abs(x[i] - y[i])) - 0.5 * np.mean(np.abs(x[i][:, None] - x[i][None, :])) for i in range(7)])
+    slow = np.array(
+        [
+            np.mean(np.abs(x[i] - y[i])) - 0.5 * np.mean(np.abs(x[i][:, None] - x[i][None, :]))
+            for i in range(7)
+        ]
+    )
     np.testing.assert_allclose(crps_ensemble(x, y), slow, atol=1e-12)
     # a one-point ensemble is the absolute error
     np.testing.assert_allclose(crps_ensemble(np.full((2, 5), 3.0), [1.0, 7.0]), [2.0, 4.0])

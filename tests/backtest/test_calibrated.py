@@ -13,17 +13,29 @@ from detente.models.calibrated import Calibrated, calibrated_mean, fit_calibrate
 
 
 def _arrays(rng, A=6, I=4, ids=None):
-    return ScenarioArrays(tuple(ids or [f"a{k}" for k in range(A)]), tuple(f"i{k}" for k in range(I)),
-                          rng.uniform(size=(A, I)), rng.uniform(size=(A, I)), rng.uniform(1, 30, size=(A, I)),
-                          rng.uniform(size=(A, I)) > 0.2, np.full(I, np.nan))
+    return ScenarioArrays(
+        tuple(ids or [f"a{k}" for k in range(A)]),
+        tuple(f"i{k}" for k in range(I)),
+        rng.uniform(size=(A, I)),
+        rng.uniform(size=(A, I)),
+        rng.uniform(1, 30, size=(A, I)),
+        rng.uniform(size=(A, I)) > 0.2,
+        np.full(I, np.nan),
+    )
 
 
 def test_unit_parameters_are_the_compromise():
     arr = _arrays(np.random.default_rng(0), ids=["com", "ep", "de", "fr", "it", "lu"])
-    np.testing.assert_allclose(Calibrated(alpha=1, beta=1, kappa=1).predict(arr, np.random.default_rng(0)).outcome,
-                               get_model("compromise").predict(arr, np.random.default_rng(0)).outcome, atol=1e-12)
-    np.testing.assert_allclose(Calibrated(alpha=0, beta=1, kappa=1).predict(arr, np.random.default_rng(0)).outcome,
-                               get_model("compromise", weighting="s").predict(arr, np.random.default_rng(0)).outcome, atol=1e-12)
+    np.testing.assert_allclose(
+        Calibrated(alpha=1, beta=1, kappa=1).predict(arr, np.random.default_rng(0)).outcome,
+        get_model("compromise").predict(arr, np.random.default_rng(0)).outcome,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        Calibrated(alpha=0, beta=1, kappa=1).predict(arr, np.random.default_rng(0)).outcome,
+        get_model("compromise", weighting="s").predict(arr, np.random.default_rng(0)).outcome,
+        atol=1e-12,
+    )
 
 
 def test_weights_by_hand():
@@ -40,11 +52,18 @@ def test_weights_by_hand():
 def test_fit_recovers_exponents():
     rng = np.random.default_rng(4)
     A, n = 8, 300
-    d = {"x": rng.uniform(size=(A, n)), "c": rng.uniform(1, 10, size=(A, n)), "s": rng.uniform(size=(A, n)),
-         "present": np.ones((A, n), bool), "inst": np.zeros((A, n), bool)}
+    d = {
+        "x": rng.uniform(size=(A, n)),
+        "c": rng.uniform(1, 10, size=(A, n)),
+        "s": rng.uniform(size=(A, n)),
+        "present": np.ones((A, n), bool),
+        "inst": np.zeros((A, n), bool),
+    }
     d["inst"][0] = True
     y = calibrated_mean(d["x"], d["c"], d["s"], d["present"], d["inst"], 0.5, 2.0, 1.5)
-    assert fit_calibrated(d, y, ("alpha", "beta", "kappa"), sweeps=8) == pytest.approx({"alpha": 0.5, "beta": 2.0, "kappa": 1.5})
+    assert fit_calibrated(d, y, ("alpha", "beta", "kappa"), sweeps=8) == pytest.approx(
+        {"alpha": 0.5, "beta": 2.0, "kappa": 1.5}
+    )
 
 
 def test_bad_parameters():

@@ -50,7 +50,11 @@ def test_dev_counts(dev_issues):
 def test_dev_intro_dates(dev_issues, shared):
     import csv
 
-    assert collections.Counter(i.intro_form for i in dev_issues) == {"dd-mm-yy": 172, "garbled-iso": 32, "dd-mm-yyyy": 7}
+    assert collections.Counter(i.intro_form for i in dev_issues) == {
+        "dd-mm-yy": 172,
+        "garbled-iso": 32,
+        "dd-mm-yyyy": 7,
+    }
     by_id = {i.issue_id: i for i in dev_issues}
     with open(shared / "data" / "deu" / "deu3_issues.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
@@ -125,17 +129,41 @@ def test_capability_rules_on_dev(dev):
 def test_synthetic_other_eras_and_members(tmp_path):
     rows = [
         # 1990 proposal (EU-12 table), Spain and Portugal present, unanimity
-        row("x90001i1", "x90001", "12-03-90", {"com": 80, "ep": 70, "de": 20, "es": 40, "pt": 60}, rule="Unan", proc="CNS",
-            rp=0, out=30),
+        row(
+            "x90001i1",
+            "x90001",
+            "12-03-90",
+            {"com": 80, "ep": 70, "de": 20, "es": 40, "pt": 60},
+            rule="Unan",
+            proc="CNS",
+            rp=0,
+            out=30,
+        ),
         # 2016 proposal (Lisbon regime for ssi): Croatia and Bulgaria present, 4-digit year
-        row("d16001i1", "d16001", "01-12-2016", {"com": 100, "cr": 0, "bu": 50, "de": 60, "uk": 10}, rp=20, out=50),
+        row(
+            "d16001i1",
+            "d16001",
+            "01-12-2016",
+            {"com": 100, "cr": 0, "bu": 50, "de": 60, "uk": 10},
+            rp=20,
+            out=50,
+        ),
         row("d16001i2", "d16001", "01-12-2016", {"com": 0, "cr": 100}, out=""),
         # EU-27 era with a missing salience and a missing-code outcome
-        row("n08002i1", "n08002", "1915-06-08", {"com": 10, "ro": 90, "fr": 50}, {"com": 50, "ro": None, "fr": 80}, out=999),
+        row(
+            "n08002i1",
+            "n08002",
+            "1915-06-08",
+            {"com": 10, "ro": 90, "fr": 50},
+            {"com": 50, "ro": None, "fr": 80},
+            out=999,
+        ),
     ]
     # an extra member column the dev file does not have (e.g. a future member "no")
     header = HEADER[:-2] + ["pno", "sno"] + HEADER[-2:]
-    rows.append(row("d20003i1", "d20003", "05-05-2020", {"com": 40, "no": 60, "de": 50}, out=55, header=header))
+    rows.append(
+        row("d20003i1", "d20003", "05-05-2020", {"com": 40, "no": 60, "de": 50}, out=55, header=header)
+    )
     path = write(tmp_path / "synthetic.tsv", [_widen(r) for r in rows[:-1]] + [rows[-1]], header)
     issues = {i.issue_id: i for i in read_deu(path)}
     assert issues["x90001i1"].intro == (1990, 3, 12) and issues["x90001i1"].rule == "unanimity"
@@ -147,7 +175,9 @@ def test_synthetic_other_eras_and_members(tmp_path):
     c16 = {s.actor: s.capability for s in votes["d16001i1"].stances}
     assert c16["cr"] == 7 and c16["bu"] == 10 and c16["com"] == 29
     nice = sorted(council_table().weights("v25").values())
-    assert votes["d20003i1"].stance("no", "d20003i1").capability == float(np.median(nice))  # unknown member: median weight
+    assert votes["d20003i1"].stance("no", "d20003i1").capability == float(
+        np.median(nice)
+    )  # unknown member: median weight
     ssi = {s.id: s for s in deu_scenarios(issues.values(), capability="ssi")}
     assert ssi["d16001i1"].meta("capability_table") == "Lisbon"
     assert ssi["n08002i1"].meta("capability_table") == "EU-27"
@@ -194,7 +224,9 @@ def test_malformed_file_level_errors(tmp_path, dev):
         read_deu(p)
     dup = tmp_path / "dup.tsv"
     dup.write_text("\n".join([lines[0], lines[1], lines[1]]) + "\n")
-    with pytest.raises(InputFileError, match=r"dup.tsv:3: column 'isnr' .*duplicate issue id 'd00032i1' \(first on line 2\)"):
+    with pytest.raises(
+        InputFileError, match=r"dup.tsv:3: column 'isnr' .*duplicate issue id 'd00032i1' \(first on line 2\)"
+    ):
         read_deu(dup)
     empty = tmp_path / "empty.tsv"
     empty.write_text("")

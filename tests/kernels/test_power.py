@@ -51,7 +51,9 @@ def slow_indices(resources: np.ndarray, rule, index: str) -> np.ndarray:
 def test_textbook_game_3_2_1_1():
     # [3; 2, 1, 1]: the big player is pivotal in 4 of 6 orderings; Banzhaf swings 3, 1, 1
     np.testing.assert_allclose(weighted_voting_power([2, 1, 1], 3), [2 / 3, 1 / 6, 1 / 6], atol=1e-15)
-    np.testing.assert_allclose(weighted_voting_power([2, 1, 1], 3, index="banzhaf"), [0.6, 0.2, 0.2], atol=1e-15)
+    np.testing.assert_allclose(
+        weighted_voting_power([2, 1, 1], 3, index="banzhaf"), [0.6, 0.2, 0.2], atol=1e-15
+    )
     np.testing.assert_allclose(power_indices([2, 1, 1], weighted_majority_rule(3), "swings"), [3, 1, 1])
 
 
@@ -152,7 +154,7 @@ def test_nice_population_check_can_bind():
     best[0, 0] = 0.0
     for k in range(len(w)):
         nxt = best.copy()
-        nxt[1:, w[k]:] = np.minimum(nxt[1:, w[k]:], best[:-1, : best.shape[1] - w[k]] + pop[k])
+        nxt[1:, w[k] :] = np.minimum(nxt[1:, w[k] :], best[:-1, : best.shape[1] - w[k]] + pop[k])
         best = nxt
     share = best[14:, 255:].min() / pop.sum()
     assert abs(share - 0.582) < 5e-4
@@ -164,7 +166,16 @@ def test_lisbon_eu28_goldens():
     t = council_table()
     pops = np.round(t.columns["p2014a"] / 10).astype(np.int64)
     ssi = lisbon_power(pops)
-    exp = {"de": 0.1443, "fr": 0.1119, "uk": 0.1081, "it": 0.1004, "es": 0.0765, "pl": 0.0646, "nl": 0.0327, "mt": 0.0086}
+    exp = {
+        "de": 0.1443,
+        "fr": 0.1119,
+        "uk": 0.1081,
+        "it": 0.1004,
+        "es": 0.0765,
+        "pl": 0.0646,
+        "nl": 0.0327,
+        "mt": 0.0086,
+    }
     for c, v in exp.items():
         assert abs(ssi[t.codes.index(c)] - v) < 5e-5, c
     assert abs(ssi.sum() - 1) < 1e-12

@@ -46,7 +46,9 @@ def group_codes(groups: Sequence[str] | npt.ArrayLike) -> tuple[IntArray, int]:
     return codes, len(index)
 
 
-def point_metrics(pred: npt.ArrayLike, y: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike) -> dict[str, float]:
+def point_metrics(
+    pred: npt.ArrayLike, y: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike
+) -> dict[str, float]:
     """MAE, RMSE, median AE, hit rate (|e| ≤ 10) and per-proposal MAE over issues where both are finite."""
     p, t, ok = _valid(pred, y)
     g = np.asarray(groups, dtype=object)[ok]
@@ -109,7 +111,11 @@ def _percentile_ci(stats: FloatArray) -> tuple[float, float]:
 
 
 def bootstrap_metrics(
-    pred: npt.ArrayLike, y: npt.ArrayLike, groups: Sequence[str] | npt.ArrayLike, n_draws: int = N_DRAWS, seed: int = BOOT_SEED
+    pred: npt.ArrayLike,
+    y: npt.ArrayLike,
+    groups: Sequence[str] | npt.ArrayLike,
+    n_draws: int = N_DRAWS,
+    seed: int = BOOT_SEED,
 ) -> dict[str, tuple[float, float]]:
     """95 % percentile intervals of MAE, RMSE and hit rate by resampling proposals (validation.md §2)."""
     p, t, ok = _valid(pred, y)
@@ -273,7 +279,9 @@ def run_backtest(
     return res
 
 
-def leaderboard(res: BacktestResult, baseline: str = "compromise", n_draws: int = N_DRAWS) -> list[dict[str, Any]]:
+def leaderboard(
+    res: BacktestResult, baseline: str = "compromise", n_draws: int = N_DRAWS
+) -> list[dict[str, Any]]:
     """One row per model: point metrics with bootstrap intervals, paired difference to ``baseline``,
     CRPS and 80 % coverage for probabilistic forecasts; sorted as given (caller sorts)."""
     rows: list[dict[str, Any]] = []
@@ -289,7 +297,9 @@ def leaderboard(res: BacktestResult, baseline: str = "compromise", n_draws: int 
             row["diff_vs_" + baseline] = pdiff
         if name in res.ensembles:
             ok = np.isfinite(y) & np.all(np.isfinite(res.ensembles[name]), axis=1)
-            row["crps"] = float(crps_ensemble(res.ensembles[name][ok], y[ok]).mean()) if ok.any() else float("nan")
+            row["crps"] = (
+                float(crps_ensemble(res.ensembles[name][ok], y[ok]).mean()) if ok.any() else float("nan")
+            )
             row["coverage80"] = coverage(res.low[name], res.high[name], y)
         row["failures"] = len(res.failures.get(name, []))
         row["statuses"] = res.statuses.get(name, {})
@@ -359,7 +369,9 @@ def calibrated_candidates(data: Mapping[str, np.ndarray], y_unit: FloatArray) ->
 
         def predict(p: Any, mask: npt.NDArray[np.bool_]) -> FloatArray:
             d = {k: data[k][:, mask] for k in keys}
-            return calibrated_mean(d["x"], d["c"], d["s"], d["present"], d["inst"], p["alpha"], p["beta"], p["kappa"])
+            return calibrated_mean(
+                d["x"], d["c"], d["s"], d["present"], d["inst"], p["alpha"], p["beta"], p["kappa"]
+            )
 
         return fit, predict
 
@@ -384,8 +396,14 @@ def anchored_cv(
     return res
 
 
-def protocol_cv(candidates: Mapping[str, Candidate], y_unit: FloatArray, groups: Sequence[str] | npt.ArrayLike,
-                *, inner_k: int = 5, nested_over: Sequence[str] | None = None) -> dict[str, Any]:
+def protocol_cv(
+    candidates: Mapping[str, Candidate],
+    y_unit: FloatArray,
+    groups: Sequence[str] | npt.ArrayLike,
+    *,
+    inner_k: int = 5,
+    nested_over: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Pre-registered selection protocol (docs/backtest.md §5, §7) for any set of candidates.
 
     ``candidates``: name → (fit(train_mask) → params, predict(params, mask) → unit forecasts).
@@ -424,7 +442,9 @@ def protocol_cv(candidates: Mapping[str, Candidate], y_unit: FloatArray, groups:
     return {"lopo": oof, "lopo_mae": mae, "chosen": chosen, "nested": nested, "nested_picks": picks}
 
 
-def issue_matrices(cases: Sequence[Case], institutions: tuple[str, ...] = ("com", "ep")) -> dict[str, np.ndarray]:
+def issue_matrices(
+    cases: Sequence[Case], institutions: tuple[str, ...] = ("com", "ep")
+) -> dict[str, np.ndarray]:
     """Per-issue padded matrices (A_max, n) of issues with an outcome: x, c, s, present, inst; plus
     ``y`` (unit scale), ``proposal`` labels and ``reference`` (unit, NaN if none)."""
     keep = [(c, i) for c in cases for i in range(c.arrays.n_issues) if np.isfinite(c.outcome[i])]
@@ -466,12 +486,20 @@ def model_protocol_report(cases: Sequence[Case]) -> dict[str, Any]:
     comp = f["m"]
     cands = {**anchored_candidates(f, y), **calibrated_candidates(data, y)}
     out: dict[str, Any] = {"n": int(y.size), "compromise_mae": float(np.abs(comp - y).mean() * 100)}
-    for label, pool in (("anchored", ["C1", "C2", "C3", "C4"]), ("calibrated", ["D1", "D2", "D3"]), ("all", list(cands))):
+    for label, pool in (
+        ("anchored", ["C1", "C2", "C3", "C4"]),
+        ("calibrated", ["D1", "D2", "D3"]),
+        ("all", list(cands)),
+    ):
         res = protocol_cv({k: cands[k] for k in pool}, y, g)
         chosen = res["chosen"]
-        entry: dict[str, Any] = {"lopo_mae": res["lopo_mae"], "chosen": chosen, "nested_picks": res["nested_picks"]}
+        entry: dict[str, Any] = {
+            "lopo_mae": res["lopo_mae"],
+            "chosen": chosen,
+            "nested_picks": res["nested_picks"],
+        }
         for kind, pred in (("lopo_chosen", res["lopo"][chosen]), ("nested", res["nested"])):
-            pm = point_metrics(pred * 100, y * 100, g)
+            pm: dict[str, Any] = dict(point_metrics(pred * 100, y * 100, g))
             pm["mae_ci"] = bootstrap_metrics(pred * 100, y * 100, g)["mae"]
             pm["diff_vs_compromise"] = paired_difference(pred * 100, comp * 100, y * 100, g)
             entry[kind] = pm

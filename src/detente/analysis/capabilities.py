@@ -78,7 +78,9 @@ def votes_table(year: int) -> str:
     return "v25"
 
 
-def select_regime(intro: tuple[int, int, int], members: frozenset[str] | set[str], *, lisbon_after_2014: bool = True) -> str:
+def select_regime(
+    intro: tuple[int, int, int], members: frozenset[str] | set[str], *, lisbon_after_2014: bool = True
+) -> str:
     """Regime in force for a proposal (models.md §7, ``capability="ssi"``).
 
     ``intro`` = (year, month, day) of introduction; ``members`` = member-state codes with a

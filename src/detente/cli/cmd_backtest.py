@@ -51,7 +51,9 @@ def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, An
     models: dict[str, Any] = {}
     for label, spec in BASELINE_MODELS.items():
         models[label] = None if spec is None else get_model(spec[0], **spec[1])
-    extra = list(dict.fromkeys(names)) if names else [n for n in available_models() if n not in BASELINE_MODELS]
+    extra = (
+        list(dict.fromkeys(names)) if names else [n for n in available_models() if n not in BASELINE_MODELS]
+    )
     used: set[str] = set()
     for name in extra:
         if name in models:
@@ -65,7 +67,9 @@ def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, An
         models[name] = build_model(name, sets)
     unknown = sorted(set(sets) - used)
     if unknown:
-        fail(f"--set {unknown[0]}: no selected model has this parameter (models: {', '.join(m for m in models if models[m] is not None)})")
+        fail(
+            f"--set {unknown[0]}: no selected model has this parameter (models: {', '.join(m for m in models if models[m] is not None)})"
+        )
     return models
 
 
@@ -84,8 +88,16 @@ def forecasts_csv(res: Any) -> str:
         for k, iid in enumerate(res.issue_ids):
             if not math.isfinite(res.outcome[k]):
                 continue
-            w.writerow([iid, res.proposal_ids[k], name, fmt(float(f[k])),
-                        "" if lo is None else fmt(float(lo[k])), "" if hi is None else fmt(float(hi[k]))])
+            w.writerow(
+                [
+                    iid,
+                    res.proposal_ids[k],
+                    name,
+                    fmt(float(f[k])),
+                    "" if lo is None else fmt(float(lo[k])),
+                    "" if hi is None else fmt(float(hi[k])),
+                ]
+            )
     return buf.getvalue()
 
 
@@ -121,10 +133,14 @@ def _ci(v: tuple[float, float], digits: int = 2) -> str:
 def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Backtest on {n_issues} issues with an outcome, {n_props} proposals (95 % proposal-bootstrap intervals)",
-              title_justify="left")
+    t = Table(
+        title=f"Backtest on {n_issues} issues with an outcome, {n_props} proposals (95 % proposal-bootstrap intervals)",
+        title_justify="left",
+    )
     prob = any("crps" in r for r in rows)
-    cols = ["model", "n", "MAE", "RMSE", "hit ≤10", "Δ MAE vs compromise"] + (["CRPS", "cov 80%"] if prob else [])
+    cols = ["model", "n", "MAE", "RMSE", "hit ≤10", "Δ MAE vs compromise"] + (
+        ["CRPS", "cov 80%"] if prob else []
+    )
     for c in cols:
         t.add_column(c, justify="left" if c == "model" else "right", no_wrap=True)
     for r in rows:
@@ -137,26 +153,43 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
             f"{r['rmse']:.2f} {_ci(r['rmse_ci'])}",
             f"{r['hit_rate']:.3f} {_ci(r['hit_rate_ci'], 3)}",
             diff,
-            *([f"{r['crps']:.2f}" if "crps" in r else "", f"{r['coverage80']:.2f}" if "coverage80" in r else ""] if prob else []),
+            *(
+                [
+                    f"{r['crps']:.2f}" if "crps" in r else "",
+                    f"{r['coverage80']:.2f}" if "coverage80" in r else "",
+                ]
+                if prob
+                else []
+            ),
         )
     from rich.console import Console
 
     wide = Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal)
     wide.print(t)
-    console.print("[dim]Differences below about 3 MAE points are not detectable with ~200 issues (validation.md §2).[/dim]")
+    console.print(
+        "[dim]Differences below about 3 MAE points are not detectable with ~200 issues (validation.md §2).[/dim]"
+    )
 
 
 def register(app: typer.Typer) -> None:
     @app.command("backtest")
     def backtest(
         data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
-        model: Annotated[list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")] = None,
-        set_: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")] = None,
+        model: Annotated[
+            list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")
+        ] = None,
+        set_: Annotated[
+            list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")
+        ] = None,
         seed: Annotated[int, typer.Option(help="seed (stochastic models run seeds N..N+19)")] = 0,
         out: Annotated[Path | None, typer.Option("--out", help="write per-issue forecasts CSV")] = None,
         fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-        report: Annotated[Path | None, typer.Option("--report", help="write a self-contained HTML report")] = None,
-        capability: Annotated[str, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")] = "votes",
+        report: Annotated[
+            Path | None, typer.Option("--report", help="write a self-contained HTML report")
+        ] = None,
+        capability: Annotated[
+            str, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")
+        ] = "votes",
         missing_salience: Annotated[str, typer.Option(help="impute (50, pre-registered) or drop")] = "impute",
     ) -> None:
         """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
@@ -188,8 +221,14 @@ def register(app: typer.Typer) -> None:
         if show_progress():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=console, transient=True) as prog:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as prog:
                 task = prog.add_task("backtest", total=len(models) * len(cases))
 
                 def tick(name: str, k: int) -> None:
@@ -209,7 +248,10 @@ def register(app: typer.Typer) -> None:
             "missing_salience": missing_salience,
             "seed": seed,
             "bootstrap": "proposals (prnr), 2000 draws, numpy default_rng(1), percentile 95 %",
-            "models": {n: (None if m is None else {"class": type(m).__name__, **_params(m)}) for n, m in models.items()},
+            "models": {
+                n: (None if m is None else {"class": type(m).__name__, **_params(m)})
+                for n, m in models.items()
+            },
         }
         text_csv = forecasts_csv(res) if out is not None else None
         html = None
@@ -236,13 +278,20 @@ def register(app: typer.Typer) -> None:
             for r in rows:
                 st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
                 if st:
-                    console.print(f"[dim]{r['model']} statuses (issue runs): "
-                                  + ", ".join(f"{k} {v}" for k, v in sorted(st.items())) + "[/dim]")
+                    console.print(
+                        f"[dim]{r['model']} statuses (issue runs): "
+                        + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
+                        + "[/dim]"
+                    )
             if "anchored" in res.forecasts:
-                console.print("[dim]anchored: coefficients were fitted on deu3_dev.tsv, so its number on that file is "
-                              "in-sample; the honest dev number is its leave-one-proposal-out CV (docs/backtest.md §6).[/dim]")
+                console.print(
+                    "[dim]anchored: coefficients were fitted on deu3_dev.tsv, so its number on that file is "
+                    "in-sample; the honest dev number is its leave-one-proposal-out CV (docs/backtest.md §6).[/dim]"
+                )
             for name, errs in res.failures.items():
-                console.print(f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
+                console.print(
+                    f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}"
+                )
             console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
 
 

@@ -60,7 +60,10 @@ COUNTRY_CODES: dict[str, str] = {
     "Portugal": "pt", "Romania": "ro", "Slovakia": "sk", "Slovenia": "si", "Spain": "es",
     "Sweden": "se", "United Kingdom": "uk",
 }  # fmt: skip
-ACTOR_NAMES: dict[str, str] = {v: k for k, v in COUNTRY_CODES.items()} | {"com": "Commission", "ep": "European Parliament"}
+ACTOR_NAMES: dict[str, str] = {v: k for k, v in COUNTRY_CODES.items()} | {
+    "com": "Commission",
+    "ep": "European Parliament",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,9 @@ def _number(text: str, where: str, *, low: float = 0.0, high: float = 100.0) -> 
     try:
         v = float(t.replace(",", ".")) if t.count(",") == 1 and "." not in t else float(t)
     except ValueError:
-        raise InputFileError(f"{where}: expected a number in {low:g}-{high:g} or empty, received {text!r}") from None
+        raise InputFileError(
+            f"{where}: expected a number in {low:g}-{high:g} or empty, received {text!r}"
+        ) from None
     if not math.isfinite(v) or not (low <= v <= high):
         raise InputFileError(f"{where}: expected a number in {low:g}-{high:g} or empty, received {text!r}")
     return v
@@ -194,7 +199,9 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
     text = _read_text(path)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise InputFileError(f"{name}:1: expected a DEU header line (columns {', '.join(REQUIRED)}, p<actor>, s<actor>), received an empty file")
+        raise InputFileError(
+            f"{name}:1: expected a DEU header line (columns {', '.join(REQUIRED)}, p<actor>, s<actor>), received an empty file"
+        )
     delim = "\t" if "\t" in lines[0] else (";" if ";" in lines[0] else ",")
     rows = list(csv.reader(io.StringIO(text), delimiter=delim))
     header = [h.strip() for h in rows[0]]
@@ -208,9 +215,13 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
         dup = sorted({h for h in header if header.count(h) > 1})
         raise InputFileError(f"{name}:1: header: duplicate column(s) {', '.join(dup)}")
     skip = {"prnr", "proc", "proccde", "prname", "prnrnmc"}
-    actors = [h[1:] for h in header if h.startswith("p") and h not in skip and len(h) > 1 and "s" + h[1:] in header]
+    actors = [
+        h[1:] for h in header if h.startswith("p") and h not in skip and len(h) > 1 and "s" + h[1:] in header
+    ]
     if not actors:
-        raise InputFileError(f"{name}:1: header: expected position/salience column pairs like pcom/scom, found none")
+        raise InputFileError(
+            f"{name}:1: header: expected position/salience column pairs like pcom/scom, found none"
+        )
     col = {h: k for k, h in enumerate(header)}
     out: list[DeuIssue] = []
     seen: dict[str, int] = {}
@@ -218,7 +229,9 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(header):
-            raise InputFileError(f"{name}:{ln}: expected {len(header)} fields like the header, received {len(row)}")
+            raise InputFileError(
+                f"{name}:{ln}: expected {len(header)} fields like the header, received {len(row)}"
+            )
 
         def get(c: str, row: list[str] = row) -> str:
             return row[col[c]].strip() if c in col else ""
@@ -228,11 +241,17 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
 
         iid, pid = get("isnr"), get("prnr")
         if not iid:
-            raise InputFileError(f"{_where(name, ln, 'isnr', header)}: expected an issue id, received an empty field")
+            raise InputFileError(
+                f"{_where(name, ln, 'isnr', header)}: expected an issue id, received an empty field"
+            )
         if not pid:
-            raise InputFileError(f"{_where(name, ln, 'prnr', header)}: expected a proposal id, received an empty field")
+            raise InputFileError(
+                f"{_where(name, ln, 'prnr', header)}: expected a proposal id, received an empty field"
+            )
         if iid in seen:
-            raise InputFileError(f"{_where(name, ln, 'isnr', header)}: duplicate issue id {iid!r} (first on line {seen[iid]})")
+            raise InputFileError(
+                f"{_where(name, ln, 'isnr', header)}: duplicate issue id {iid!r} (first on line {seen[iid]})"
+            )
         seen[iid] = ln
         try:
             intro, form = parse_intro(get("intro"), pid)
@@ -311,19 +330,36 @@ def _repair_populations(cols: dict[str, np.ndarray]) -> None:
 @functools.lru_cache(maxsize=1)
 def council_table() -> CouncilTable:
     """The Council weights/population table shipped with detente (see io/data/README.md)."""
-    text = resources.files("detente.io").joinpath("data/eucouncil_weights_coresize.csv").read_text(encoding="utf-8")
+    text = (
+        resources.files("detente.io")
+        .joinpath("data/eucouncil_weights_coresize.csv")
+        .read_text(encoding="utf-8")
+    )
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
     codes = tuple(COUNTRY_CODES[r[0]] for r in rows[1:] if r)
-    cols = {h: np.array([float(r[k]) if r[k].strip() else np.nan for r in rows[1:] if r]) for k, h in enumerate(header) if k}
+    cols = {
+        h: np.array([float(r[k]) if r[k].strip() else np.nan for r in rows[1:] if r])
+        for k, h in enumerate(header)
+        if k
+    }
     _repair_populations(cols)
     return CouncilTable(codes, cols)
 
 
-def regime_members(regime: str, table: CouncilTable, intro: tuple[int, int, int] | None = None) -> tuple[str, ...]:
+def regime_members(
+    regime: str, table: CouncilTable, intro: tuple[int, int, int] | None = None
+) -> tuple[str, ...]:
     """Member states of a regime, in table order (EU-25: with a ``v25t`` weight; EU-27: with a 2007
     population; EU-28 and Lisbon: all; the UK leaves the Lisbon Council from February 2020)."""
-    col = {"EU-9": "v9", "EU-10": "v10", "EU-12": "v12", "EU-15": "v15", "EU-25": "v25t", "EU-27": "p2007"}.get(regime)
+    col = {
+        "EU-9": "v9",
+        "EU-10": "v10",
+        "EU-12": "v12",
+        "EU-15": "v15",
+        "EU-25": "v25t",
+        "EU-27": "p2007",
+    }.get(regime)
     if col is None:
         members = table.codes
         if regime == "Lisbon" and intro is not None and intro >= (2020, 2, 1):
@@ -334,7 +370,9 @@ def regime_members(regime: str, table: CouncilTable, intro: tuple[int, int, int]
 
 
 @functools.lru_cache(maxsize=64)
-def _regime_index(regime: str, index: str, unanimity: bool, min_members: int, uk_out: bool) -> dict[str, float]:
+def _regime_index(
+    regime: str, index: str, unanimity: bool, min_members: int, uk_out: bool
+) -> dict[str, float]:
     table = council_table()
     reg = REGIMES[regime]
     members = regime_members(regime, table, (2021, 1, 1) if uk_out else None)
@@ -377,13 +415,21 @@ def issue_capabilities(
     elif capability in ("ssi", "banzhaf"):
         regime = select_regime(intro, proposal_members, lisbon_after_2014=lisbon_after_2014)
         unan = issue.rule == "unanimity"
-        mm = 10 if issue.rule_raw.strip().upper() == "QMV(10)" and regime in ("EU-9", "EU-10", "EU-12", "EU-15") else 0
-        member_vals = _regime_index(regime, capability, unan, mm, regime == "Lisbon" and intro >= (2020, 2, 1))
+        mm = (
+            10
+            if issue.rule_raw.strip().upper() == "QMV(10)" and regime in ("EU-9", "EU-10", "EU-12", "EU-15")
+            else 0
+        )
+        member_vals = _regime_index(
+            regime, capability, unan, mm, regime == "Lisbon" and intro >= (2020, 2, 1)
+        )
         nice = {}
         scale = 1.0
         label = regime + (" unanimity" if unan else "")
     else:
-        raise ValueError(f"capability: expected one of {', '.join(CAPABILITY_RULES)}, received {capability!r}")
+        raise ValueError(
+            f"capability: expected one of {', '.join(CAPABILITY_RULES)}, received {capability!r}"
+        )
     top = institution_capability(np.array(list(member_vals.values())))
     inst = top if institution is None else float(institution)
     fallback = float(np.median(list(member_vals.values()))) if member_vals else 1.0
@@ -411,7 +457,9 @@ def deu_scenarios(
 ) -> list[Scenario]:
     """One :class:`Scenario` per issue, capabilities per stance (models.md §7)."""
     if capability not in CAPABILITY_RULES:
-        raise InputFileError(f"capability: expected one of {', '.join(CAPABILITY_RULES)}, received {capability!r}")
+        raise InputFileError(
+            f"capability: expected one of {', '.join(CAPABILITY_RULES)}, received {capability!r}"
+        )
     if missing_salience not in ("impute", "drop"):
         raise InputFileError(f"missing_salience: expected impute or drop, received {missing_salience!r}")
     items = list(issues)
@@ -421,7 +469,11 @@ def deu_scenarios(
     out: list[Scenario] = []
     for it in items:
         caps, label = issue_capabilities(
-            it, frozenset(members[it.proposal_id]), capability, lisbon_after_2014=lisbon_after_2014, institution=institution
+            it,
+            frozenset(members[it.proposal_id]),
+            capability,
+            lisbon_after_2014=lisbon_after_2014,
+            institution=institution,
         )
         stances = []
         imputed = dropped = 0
@@ -433,14 +485,23 @@ def deu_scenarios(
                     continue
                 s = impute_value
                 imputed += 1
-            stances.append(Stance(actor=a, issue=it.issue_id, position=p, salience=s / 100.0, capability=caps[a]))
+            stances.append(
+                Stance(actor=a, issue=it.issue_id, position=p, salience=s / 100.0, capability=caps[a])
+            )
         where = f"{it.source}:{it.line}"
         if not stances:
-            raise InputFileError(f"{where}: issue {it.issue_id}: expected at least one actor with a position, received none")
+            raise InputFileError(
+                f"{where}: issue {it.issue_id}: expected at least one actor with a position, received none"
+            )
         actor_ids = [s.actor for s in stances]
         actors = tuple(Actor(id=a, name=ACTOR_NAMES.get(a, a.upper()), capability=caps[a]) for a in actor_ids)
-        issue = Issue(id=it.issue_id, name=f"{it.proposal_name} ({it.issue_id})", scale=Scale(low=0.0, high=100.0),
-                      reference=it.reference, rule=it.rule)
+        issue = Issue(
+            id=it.issue_id,
+            name=f"{it.proposal_name} ({it.issue_id})",
+            scale=Scale(low=0.0, high=100.0),
+            reference=it.reference,
+            rule=it.rule,
+        )
         intro = "" if it.intro is None else "{:04d}-{:02d}-{:02d}".format(*it.intro)
         meta: dict[str, Any] = {
             "dataset": "DEU III",
@@ -517,7 +578,9 @@ def backtest_cases(scenarios: Sequence[Scenario]) -> tuple[list[Case], dict[str,
     for pid, group in by_prop.items():
         merged = merge_proposal(group)
         arrays = to_arrays(merged)
-        outcome = np.array([np.nan if outcome_of(sc) is None else outcome_of(sc) for sc in group], dtype=np.float64)
+        outcome = np.array(
+            [np.nan if outcome_of(sc) is None else outcome_of(sc) for sc in group], dtype=np.float64
+        )
         lo = np.array([i.scale.low for i in merged.issues])
         hi = np.array([i.scale.high for i in merged.issues])
         cases.append(Case(pid, arrays, outcome, lo, hi))

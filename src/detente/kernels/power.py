@@ -156,21 +156,29 @@ def weighted_population_rule(quota: float, min_members: int, pop_quota: float) -
     return rule
 
 
-def double_majority_rule(n: int, population_total: float, member_share: float = 0.55, pop_share: float = 0.65,
-                         blocking_min: int = 4) -> WinningRule:
+def double_majority_rule(
+    n: int,
+    population_total: float,
+    member_share: float = 0.55,
+    pop_share: float = 0.65,
+    blocking_min: int = 4,
+) -> WinningRule:
     """Lisbon rule (TEU art. 16(4)): ≥ ⌈0.55 n⌉ members and ≥ 65 % of the population, or fewer than
     ``blocking_min`` (4) members against (a blocking minority needs at least four members)."""
     min_members = math.ceil(member_share * n - 1e-12)
     pop_quota = pop_share * population_total
 
     def rule(size: IntArray, pop: IntArray) -> BoolGrid:
-        return np.asarray(((size >= min_members) & (pop >= pop_quota - 1e-9)) | (n - size < blocking_min), dtype=bool)
+        return np.asarray(
+            ((size >= min_members) & (pop >= pop_quota - 1e-9)) | (n - size < blocking_min), dtype=bool
+        )
 
     return rule
 
 
-def weighted_voting_power(weights: npt.ArrayLike, quota: float, min_members: int = 0,
-                          index: Literal["ssi", "banzhaf"] = "ssi") -> FloatArray:
+def weighted_voting_power(
+    weights: npt.ArrayLike, quota: float, min_members: int = 0, index: Literal["ssi", "banzhaf"] = "ssi"
+) -> FloatArray:
     """Power indices of the weighted game ``[quota; w_1, ..., w_n]`` (+ optional member count)."""
     return power_indices(weights, weighted_majority_rule(quota, min_members), index)
 

@@ -52,13 +52,17 @@ def anchored_features(arrays: ScenarioArrays, weighting: str = "cs") -> dict[str
     return {"m": m, "d": d, "rep": rep, "ext": ext, "low": low, "high": high}
 
 
-def combine(f: dict[str, FloatArray], a: float | FloatArray, b: float | FloatArray, e: float | FloatArray) -> FloatArray:
+def combine(
+    f: dict[str, FloatArray], a: float | FloatArray, b: float | FloatArray, e: float | FloatArray
+) -> FloatArray:
     """``clip(m + a(d − m) + b·rep + e·ext, L, H)`` (docs/backtest.md §5); broadcasts over coefficients."""
     z = f["m"] + a * (f["d"] - f["m"]) + b * f["rep"] + e * f["ext"]
     return np.asarray(np.clip(z, f["low"], f["high"]), dtype=np.float64)
 
 
-def fit_anchored(f: dict[str, FloatArray], y: FloatArray, free: tuple[str, ...], sweeps: int = 5) -> dict[str, float]:
+def fit_anchored(
+    f: dict[str, FloatArray], y: FloatArray, free: tuple[str, ...], sweeps: int = 5
+) -> dict[str, float]:
     """Least-absolute-error fit of the free coefficients (others 0) by cyclic coordinate search on
     ``GRID`` (docs/backtest.md §5). ``f``: features of the training issues (1-D), ``y`` unit-scale outcomes."""
     coef = dict.fromkeys(COEFFICIENTS, 0.0)
@@ -105,5 +109,7 @@ class Anchored:
         out = combine(f, self.a, self.b, self.e)
         return Prediction(
             outcome=out,
-            diagnostics=Diagnostics.closed_form(out.shape, {"no_reference": np.isnan(np.broadcast_to(arrays.reference, out.shape))}),
+            diagnostics=Diagnostics.closed_form(
+                out.shape, {"no_reference": np.isnan(np.broadcast_to(arrays.reference, out.shape))}
+            ),
         )

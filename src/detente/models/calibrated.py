@@ -21,7 +21,11 @@ from detente.kernels.weighted import weighted_mean
 from detente.models.base import ModelInfo, check_range
 
 PARAMS: tuple[str, ...] = ("alpha", "beta", "kappa")
-CANDIDATES: dict[str, tuple[str, ...]] = {"D1": ("alpha", "beta"), "D2": ("kappa",), "D3": ("alpha", "beta", "kappa")}
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "D1": ("alpha", "beta"),
+    "D2": ("kappa",),
+    "D3": ("alpha", "beta", "kappa"),
+}
 GRIDS: dict[str, FloatArray] = {
     "alpha": np.round(np.arange(0.0, 3.0 + 1e-9, 0.05), 2),
     "beta": np.round(np.arange(0.0, 3.0 + 1e-9, 0.05), 2),
@@ -31,8 +35,13 @@ INSTITUTIONS: tuple[str, ...] = ("com", "ep")
 
 
 def calibrated_weights(
-    capability: FloatArray, salience: FloatArray, present: BoolArray, institution: BoolArray,
-    alpha: float | FloatArray, beta: float | FloatArray, kappa: float | FloatArray,
+    capability: FloatArray,
+    salience: FloatArray,
+    present: BoolArray,
+    institution: BoolArray,
+    alpha: float | FloatArray,
+    beta: float | FloatArray,
+    kappa: float | FloatArray,
 ) -> FloatArray:
     """``κ_i (c_i / max c)^α s_i^β`` over axis -2 (docs/backtest.md §7); 0 where absent.
 
@@ -47,8 +56,14 @@ def calibrated_weights(
 
 
 def calibrated_mean(
-    x: FloatArray, capability: FloatArray, salience: FloatArray, present: BoolArray, institution: BoolArray,
-    alpha: float | FloatArray, beta: float | FloatArray, kappa: float | FloatArray,
+    x: FloatArray,
+    capability: FloatArray,
+    salience: FloatArray,
+    present: BoolArray,
+    institution: BoolArray,
+    alpha: float | FloatArray,
+    beta: float | FloatArray,
+    kappa: float | FloatArray,
 ) -> FloatArray:
     w = calibrated_weights(capability, salience, present, institution, alpha, beta, kappa)
     out, _ = weighted_mean(np.broadcast_to(x, w.shape), w, np.broadcast_to(present, w.shape))
@@ -99,6 +114,8 @@ class Calibrated:
 
     def predict(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Prediction:
         inst = np.array([a in INSTITUTIONS for a in arrays.actor_ids], dtype=bool)[:, None]
-        w = calibrated_weights(arrays.capability, arrays.salience, arrays.present, inst, self.alpha, self.beta, self.kappa)
+        w = calibrated_weights(
+            arrays.capability, arrays.salience, arrays.present, inst, self.alpha, self.beta, self.kappa
+        )
         out, fb = weighted_mean(arrays.position, w, arrays.present)
         return Prediction(outcome=out, diagnostics=Diagnostics.closed_form(out.shape, {"fallback": fb}))

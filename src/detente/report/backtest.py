@@ -28,8 +28,18 @@ def _ci(v: tuple[float, float], d: int = 2) -> str:
 
 
 def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
-    cols = ["model", "n", "MAE [95 % CI]", "RMSE [95 % CI]", "hit ≤ 10 [95 % CI]", "median AE", "per-proposal MAE",
-            "Δ MAE vs compromise [95 % CI]", "CRPS", "80 % coverage"]
+    cols = [
+        "model",
+        "n",
+        "MAE [95 % CI]",
+        "RMSE [95 % CI]",
+        "hit ≤ 10 [95 % CI]",
+        "median AE",
+        "per-proposal MAE",
+        "Δ MAE vs compromise [95 % CI]",
+        "CRPS",
+        "80 % coverage",
+    ]
     body = []
     for r in rows:
         d = r.get("diff_vs_compromise")
@@ -43,10 +53,22 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
     mae = [r["mae"] for r in rows]
     lo = [r["mae"] - r["mae_ci"][0] for r in rows]
     hi = [r["mae_ci"][1] - r["mae"] for r in rows]
-    fig = go.Figure(go.Bar(x=mae, y=names, orientation="h", error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
-                           marker_color=["#888" if n == "compromise" else "#3b6ea5" for n in names]))
-    fig.update_layout(title="Mean absolute error (0–100 scale) with 95 % proposal-bootstrap interval",
-                      yaxis={"autorange": "reversed"}, xaxis_title="MAE", height=120 + 28 * len(names), margin={"l": 140})
+    fig = go.Figure(
+        go.Bar(
+            x=mae,
+            y=names,
+            orientation="h",
+            error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
+            marker_color=["#888" if n == "compromise" else "#3b6ea5" for n in names],
+        )
+    )
+    fig.update_layout(
+        title="Mean absolute error (0–100 scale) with 95 % proposal-bootstrap interval",
+        yaxis={"autorange": "reversed"},
+        xaxis_title="MAE",
+        height=120 + 28 * len(names),
+        margin={"l": 140},
+    )
     diffs = [(r["model"], r["diff_vs_compromise"]) for r in rows if r.get("diff_vs_compromise")]
     fig2 = go.Figure(go.Bar(
         x=[d["diff"] for _, d in diffs], y=[n for n, _ in diffs], orientation="h",
@@ -54,15 +76,21 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
                  "arrayminus": [d["diff"] - d["low"] for _, d in diffs]},
         marker_color=["#2a9d55" if d["high"] < 0 else ("#c0392b" if d["low"] > 0 else "#999") for _, d in diffs],
     ))  # fmt: skip
-    fig2.update_layout(title="Paired difference |e_model| − |e_compromise| (negative = better than compromise)",
-                       yaxis={"autorange": "reversed"}, height=120 + 28 * len(diffs), margin={"l": 140})
+    fig2.update_layout(
+        title="Paired difference |e_model| − |e_compromise| (negative = better than compromise)",
+        yaxis={"autorange": "reversed"},
+        height=120 + 28 * len(diffs),
+        margin={"l": 140},
+    )
     return Section(
         id="leaderboard",
         title="Leaderboard",
-        caption=("Each model forecast every issue with a recorded outcome. Lower error is better; the bracketed ranges "
-                 "come from re-drawing whole proposals 2,000 times. A model only counts as better than the compromise "
-                 "model if its paired difference interval lies entirely below zero; with about 200 issues, differences "
-                 "smaller than roughly 3 points cannot be detected."),
+        caption=(
+            "Each model forecast every issue with a recorded outcome. Lower error is better; the bracketed ranges "
+            "come from re-drawing whole proposals 2,000 times. A model only counts as better than the compromise "
+            "model if its paired difference interval lies entirely below zero; with about 200 issues, differences "
+            "smaller than roughly 3 points cannot be detected."
+        ),
         figures=[fig, fig2],
         tables=[Table("Leaderboard", cols, body)],
     )
@@ -75,13 +103,21 @@ def error_distribution_section(res: BacktestResult, names: list[str]) -> Section
         e = np.abs(res.forecasts[n] - y)
         e = e[np.isfinite(e)]
         fig.add_trace(go.Box(x=e, name=n, boxmean=True, orientation="h"))
-    fig.update_layout(title="Absolute errors per issue (box = quartiles, dashed = mean)", xaxis_title="|forecast − outcome|",
-                      yaxis={"autorange": "reversed"}, showlegend=False, height=140 + 30 * len(names), margin={"l": 140})
+    fig.update_layout(
+        title="Absolute errors per issue (box = quartiles, dashed = mean)",
+        xaxis_title="|forecast − outcome|",
+        yaxis={"autorange": "reversed"},
+        showlegend=False,
+        height=140 + 30 * len(names),
+        margin={"l": 140},
+    )
     return Section(
         id="errors",
         title="Error distributions",
-        caption=("How far each forecast landed from the real outcome, issue by issue. Outcomes cluster at 0, 100 and round "
-                 "numbers, so even good models miss some issues by 50 points or more."),
+        caption=(
+            "How far each forecast landed from the real outcome, issue by issue. Outcomes cluster at 0, 100 and round "
+            "numbers, so even good models miss some issues by 50 points or more."
+        ),
         figures=[fig],
     )
 
@@ -105,14 +141,22 @@ def subgroup_section(res: BacktestResult, names: list[str], meta: dict[str, dict
             rows.append([lev, str(n_iss)] + [_f(m) for m in maes])
             fig.add_trace(go.Bar(name=f"{lev} ({n_iss})", x=names, y=maes))
         fig.update_layout(barmode="group", title=f"MAE by {label}", yaxis_title="MAE", height=380)
-        tables.append(Table(f"MAE by {label}", [label, "issues"] + names, rows,
-                            caption="Subsets with few issues (e.g. QMV(10)) are shown for completeness only."))
+        tables.append(
+            Table(
+                f"MAE by {label}",
+                [label, "issues"] + names,
+                rows,
+                caption="Subsets with few issues (e.g. QMV(10)) are shown for completeness only.",
+            )
+        )
         figs.append(fig)
     return Section(
         id="subgroups",
         title="Errors by procedure and decision rule",
-        caption=("The same forecasts split by legislative procedure (COD = co-decision, CNS = consultation) and by the "
-                 "Council's voting rule (QMV = qualified majority, Unan = unanimity)."),
+        caption=(
+            "The same forecasts split by legislative procedure (COD = co-decision, CNS = consultation) and by the "
+            "Council's voting rule (QMV = qualified majority, Unan = unanimity)."
+        ),
         figures=figs,
         tables=tables,
     )
@@ -121,8 +165,11 @@ def subgroup_section(res: BacktestResult, names: list[str], meta: dict[str, dict
 def calibration_section(res: BacktestResult) -> Section:
     names = list(res.ensembles)
     if not names:
-        return Section(id="calibration", title="Calibration of the intervals",
-                       caption="No model in this run produced probabilistic forecasts (ensembles), so there are no intervals to calibrate.")
+        return Section(
+            id="calibration",
+            title="Calibration of the intervals",
+            caption="No model in this run produced probabilistic forecasts (ensembles), so there are no intervals to calibrate.",
+        )
     y = res.outcome
     fig = go.Figure()
     rows = []
@@ -140,46 +187,67 @@ def calibration_section(res: BacktestResult) -> Section:
         below = (ens[ok] < y[ok, None]).mean(axis=1)
         eq = (ens[ok] == y[ok, None]).mean(axis=1)
         u = np.linspace(0.05, 0.95, ok.sum()) if ok.any() else np.zeros(0)
-        pit_fig.add_trace(go.Histogram(x=below + u * eq, name=n, xbins={"start": 0, "end": 1, "size": 0.1}, opacity=0.6))
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal"))
-    fig.update_layout(title="Share of outcomes inside the central interval vs its nominal level", xaxis_title="nominal",
-                      yaxis_title="observed", height=380)
+        pit_fig.add_trace(
+            go.Histogram(x=below + u * eq, name=n, xbins={"start": 0, "end": 1, "size": 0.1}, opacity=0.6)
+        )
+    fig.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
+    )
+    fig.update_layout(
+        title="Share of outcomes inside the central interval vs its nominal level",
+        xaxis_title="nominal",
+        yaxis_title="observed",
+        height=380,
+    )
     pit_fig.update_layout(barmode="overlay", title="PIT histogram (flat = calibrated)", height=320)
     return Section(
         id="calibration",
         title="Calibration of the intervals",
-        caption=("For models that give a range (repeated runs with different seeds), how often the real outcome fell inside "
-                 "the range. A well-calibrated 80 % range contains the outcome 80 % of the time; far less means the model is "
-                 "over-confident."),
+        caption=(
+            "For models that give a range (repeated runs with different seeds), how often the real outcome fell inside "
+            "the range. A well-calibrated 80 % range contains the outcome 80 % of the time; far less means the model is "
+            "over-confident."
+        ),
         figures=[fig, pit_fig],
         tables=[Table("Interval coverage", ["model"] + [f"{int(lv * 100)} %" for lv in LEVELS], rows)],
     )
 
 
-def backtest_part(res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]],
-                  settings: dict[str, Any]) -> Part:
+def backtest_part(
+    res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]], settings: dict[str, Any]
+) -> Part:
     names = [r["model"] for r in rows]
     notes = []
     if "anchored" in res.forecasts:
-        notes.append("anchored: its coefficients were fitted on the DEU dev file; on that file its number is in-sample. "
-                     "Its honest number is the leave-one-proposal-out cross-validation in docs/backtest.md §6.")
+        notes.append(
+            "anchored: its coefficients were fitted on the DEU dev file; on that file its number is in-sample. "
+            "Its honest number is the leave-one-proposal-out cross-validation in docs/backtest.md §6."
+        )
     for n, errs in res.failures.items():
         notes.append(f"{n} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
     for r in rows:
         st = {k: v for k, v in r.get("statuses", {}).items() if k != "closed_form"}
         if st:
-            notes.append(f"{r['model']} run statuses (issue runs): " + ", ".join(f"{k} {v}" for k, v in sorted(st.items())))
+            notes.append(
+                f"{r['model']} run statuses (issue runs): "
+                + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
+            )
     return Part(
         name="backtest",
-        sections=[leaderboard_section(rows), error_distribution_section(res, names), subgroup_section(res, names, meta),
-                  calibration_section(res)],
+        sections=[
+            leaderboard_section(rows),
+            error_distribution_section(res, names),
+            subgroup_section(res, names, meta),
+            calibration_section(res),
+        ],
         manifest=settings,
         notes=notes,
     )
 
 
-def render_backtest_report(res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]],
-                           settings: dict[str, Any]) -> str:
+def render_backtest_report(
+    res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]], settings: dict[str, Any]
+) -> str:
     """The self-contained HTML backtest report (plotly.js inlined once)."""
     from detente import __version__
     from detente.report.html import render_report
@@ -187,5 +255,9 @@ def render_backtest_report(res: BacktestResult, rows: list[dict[str, Any]], meta
     part = backtest_part(res, rows, meta, settings)
     n = int(np.isfinite(res.outcome).sum())
     subtitle = f"{settings.get('data', '')} · {n} issues with an outcome · capability {settings.get('capability')} · detente {__version__}"
-    return render_report("Backtest on real EU decisions (DEU)", [part], manifest={**settings, "detente_version": __version__},
-                         subtitle=subtitle)
+    return render_report(
+        "Backtest on real EU decisions (DEU)",
+        [part],
+        manifest={**settings, "detente_version": __version__},
+        subtitle=subtitle,
+    )
