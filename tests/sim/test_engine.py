@@ -249,3 +249,26 @@ def test_screening_moves_blame_only_when_on():
 
 def test_grid_has_no_binding_guarantee_unless_offered():
     assert pol.package_grid(2)[:, 4].max() == 2
+
+
+@pytest.mark.parametrize("over", [{}, WEARY])
+def test_run_reproducible_from_seed_and_index_whatever_the_batch(over):
+    """simulator.md §5: every run is reproducible from (config, seed, run index)."""
+    cfg = with_overrides(GameConfig(), over)
+    small = simulate(cfg, n_runs=130, seed=21, months=24)
+    big = simulate(cfg, n_runs=700, seed=21, months=24)
+    for name in (
+        "outcome",
+        "end_month",
+        "first_ceasefire",
+        "settlement_month",
+        "sanction_month",
+        "final_q",
+        "alignment",
+        "maximal",
+        "beta",
+    ):
+        np.testing.assert_array_equal(getattr(small, name), getattr(big, name)[:130], err_msg=name)
+    mid = simulate(cfg, n_runs=600, seed=21, months=24)
+    np.testing.assert_array_equal(mid.final_q[512:600], big.final_q[512:600])
+    np.testing.assert_array_equal(mid.outcome, big.outcome[:600])

@@ -15,8 +15,9 @@ and offer sub-steps only). Per round, in the order of simulator.md §4 (v1):
 7. termination: settlement, frozen ceasefire, military decision, horizon.
 
 Every rule names its source (simulator.md §10 references). One seed drives everything:
-``numpy.random.Generator`` from :func:`detente.core.rng.as_generator`; draws are made for all
-runs every month, so a run's path is reproducible from ``(config, seed, n_runs)``.
+runs are grouped in blocks of ``BLOCK`` with one generator per block (``SeedSequence.spawn``, so
+block ``k`` always gets child ``k``) and every draw is made for whole blocks at a fixed place in the
+round, so a run's path is reproducible from ``(config, seed, run index)`` whatever the number of runs.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
 from detente.core.results import EventLog
-from detente.core.rng import as_generator
+from detente.core.rng import as_seed_sequence
 from detente.errors import ModelConfigError
 from detente.sim import policies as pol
 from detente.sim.config import GameConfig
@@ -115,6 +116,44 @@ class SimResult:
 
 
 # ------------------------------------------------------------------------------ helpers
+BLOCK = 512
+"""Runs per random-number block (one generator each)."""
+
+
+class _BlockRNG:
+    """Draws of length ``n`` made block by block: run ``i`` always reads block ``i // BLOCK``'s stream.
+
+    Mirrors the few ``numpy.random.Generator`` methods the engine uses; every call draws ``BLOCK``
+    numbers per block (the tail of the last block is discarded), so the numbers a run gets do not
+    depend on how many runs are simulated.
+    """
+
+    def __init__(self, seed: int | np.random.SeedSequence | np.random.Generator | None, n: int) -> None:
+        if isinstance(seed, np.random.Generator):
+            seed = int(seed.integers(0, 2**63 - 1))
+        ss = as_seed_sequence(seed)
+        self.n = n
+        self.gens = [np.random.default_rng(c) for c in ss.spawn(-(-n // BLOCK))]
+
+    def _cat(self, parts: list[Any]) -> Any:
+        return np.concatenate(parts)[: self.n]
+
+    def random(self, n: int) -> FloatArray:
+        return self._cat([g.random(BLOCK) for g in self.gens])  # type: ignore[no-any-return]
+
+    def normal(self, loc: float, scale: float, n: int) -> FloatArray:
+        return self._cat([g.normal(loc, scale, BLOCK) for g in self.gens])  # type: ignore[no-any-return]
+
+    def logistic(self, loc: float, scale: float, n: int) -> FloatArray:
+        return self._cat([g.logistic(loc, scale, BLOCK) for g in self.gens])  # type: ignore[no-any-return]
+
+    def standard_t(self, df: float, n: int) -> FloatArray:
+        return self._cat([g.standard_t(df, BLOCK) for g in self.gens])  # type: ignore[no-any-return]
+
+    def integers(self, low: int, high: int, n: int) -> IntArray:
+        return self._cat([g.integers(low, high, BLOCK) for g in self.gens])  # type: ignore[no-any-return]
+
+
 class _Events:
     """Collects event rows as arrays per month (no per-run Python loop)."""
 
@@ -201,7 +240,7 @@ def simulate(
     T = cfg.horizon if months is None else months
     if not isinstance(T, int) or isinstance(T, bool) or T < 1:
         raise ModelConfigError("months", "an integer >= 1", months)
-    rng = as_generator(seed)
+    rng = _BlockRNG(seed, n_runs)
     if cfg.mode == "rubinstein":
         return _simulate_rubinstein(cfg, n_runs, seed, T, rng)
     if cfg.mode == "fearon":
@@ -215,7 +254,7 @@ def _simulate_full(
     N: int,
     seed: int | None,
     T: int,
-    rng: np.random.Generator,
+    rng: _BlockRNG,
     progress: Callable[[int, int], None] | None,
 ) -> SimResult:
     eq = cfg.policy == "equilibrium"
@@ -397,8 +436,9 @@ def _simulate_full(
         cfU_now = cfU_base[None, :] + wU[0] * (1 - q)[:, None]  # (N, C)
         for j in range(cfg.substeps):
             neg = active & ~agreed
+            eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)  # drawn every sub-step (reproducibility)
             if not neg.any():
-                break
+                continue
             r_prop = (t + j) % 2 == 1  # alternating first mover by round (simulator.md §4.3)
             allow_cf = neg & ~in_cf
             # ceasefire-first sequencing of U (column; simulator.md §9): no package under fire
@@ -428,7 +468,6 @@ def _simulate_full(
                 # U responds: accept iff EU - AC + M >= max(V_war, a) + eps (simulator.md §4.3)
                 h = np.where(use_cf, h_cf[runs, ci], h_g)
                 EU = np.where(use_cf, opp_cf_all[runs, ci], opp_grid) + cfg.lambda_US * on_U
-                eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)
                 acc = neg & serious & (EU >= np.maximum(VwU, aU) + eps)
             else:
                 # U proposes: best for R's estimated utility (belief mu over R's types) among packages
@@ -483,7 +522,6 @@ def _simulate_full(
                     cfg.sigma_stall * pol.logistic_cdf(EUk[1] - np.maximum(VwR[1], aR_st_abs), sc)
                     + (1 - cfg.sigma_stall) * pol.logistic_cdf(EUk[1] - th_ns, sc)
                 )
-                eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)
                 thr_true = np.maximum(VwR_true, aR_true)
                 acc = neg & serious & (EUk[typ, runs] >= thr_true + eps) & (bundle_ok | ~maximal)
                 llr += np.where(neg & serious, pol.log_likelihood_ratio(acc, p_max, p_lim), 0.0)
@@ -703,9 +741,7 @@ def _empty_result(cfg: GameConfig, N: int, seed: int | None, T: int) -> dict[str
     )
 
 
-def _simulate_rubinstein(
-    cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator
-) -> SimResult:
+def _simulate_rubinstein(cfg: GameConfig, N: int, seed: int | None, T: int, rng: _BlockRNG) -> SimResult:
     """Alternating offers, complete information, no fighting (Rubinstein 1982; simulator.md §6.1, §6.3).
 
     R proposes first; one offer per sub-step (``T x K`` steps). Equilibrium policy: the proposer
@@ -749,9 +785,7 @@ def _simulate_rubinstein(
     return SimResult(**res)
 
 
-def _simulate_fearon(
-    cfg: GameConfig, N: int, seed: int | None, T: int, rng: np.random.Generator
-) -> SimResult:
+def _simulate_fearon(cfg: GameConfig, N: int, seed: int | None, T: int, rng: _BlockRNG) -> SimResult:
     """Take-it-or-leave-it offer by R, then war or peace (Fearon 1995; simulator.md §6.2).
 
     U's cost is ``c_U`` (complete information) or drawn per run from ``c_U_types`` (equally likely,
