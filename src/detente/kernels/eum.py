@@ -125,8 +125,10 @@ class Geometry:
     """Position-only quantities of one round, shared by both probability computations.
 
     ``dl[b, k, a] = |x_k − x_a| / Δ``; ``dl_sorted`` each voter's distances sorted ascending
-    (absent options at ``inf``); ``order`` voters sorted by position; ``ih``/``iht`` flat gather
-    indices into the voters' prefix sums at the midpoint cut of each pair (models.md §4 "Cost").
+    (absent options at ``inf``); ``order`` voters sorted by position; ``ih`` flat gather indices
+    into the voters' prefix sums at the midpoint cut of each pair (models.md §4 "Cost"; the cut is
+    symmetric, so the transposed gather is the other end of the pair); ``valid`` = both present at
+    different positions (the pairs that can make offers).
     """
 
     x: FloatArray
@@ -135,29 +137,62 @@ class Geometry:
     dl_sorted: FloatArray
     order_rows: IntArray
     ih: IntArray
-    iht: IntArray
     lt: BoolArray
-    gt: BoolArray
+    valid: BoolArray
     n_present: IntArray
+    coef: FloatArray  # (B, 1, A): 2m − n + 1 for the n present sorted values, 0 beyond
+    ltf: FloatArray  # 1.0 where x_i < x_j
+    gtf: FloatArray  # 1.0 where x_i > x_j
+
+
+_BASES: dict[tuple[int, int], IntArray] = {}
+
+
+def _gather_base(B: int, A: int) -> IntArray:
+    """``b (A + 1) A + j`` as a (B, A, A) array (cached: broadcasting int arithmetic is slow)."""
+    key = (B, A)
+    if key not in _BASES:
+        if len(_BASES) > 64:
+            _BASES.clear()
+        base = (
+            np.arange(B, dtype=np.int64)[:, None, None] * ((A + 1) * A)
+            + np.arange(A, dtype=np.int64)[None, None, :]
+        )
+        _BASES[key] = np.ascontiguousarray(np.broadcast_to(base, (B, A, A)))
+        _BASES[key].setflags(write=False)
+    return _BASES[key]
 
 
 def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
     B, A = x.shape
     xi = x[:, :, None]
     xj = x[:, None, :]
-    dl = np.abs(xi - xj) / delta[:, None, None]
+    diff = xi - xj
+    dl = np.abs(diff) * (1.0 / delta)[:, None, None]
     xs = np.where(present, x, np.inf)
     order = np.argsort(xs, axis=1)
     ys = np.take_along_axis(xs, order, axis=1)
-    # voters strictly left of the midpoint prefer the left option (equidistant voters add 0)
-    cut = count_less(ys, 0.5 * (xi + xj))
-    base = (np.arange(B)[:, None, None] * (A + 1) + cut) * A
-    ar = np.arange(A)
-    ih = base + ar[None, None, :]  # C[b, cut_ij, j]
-    iht = base + ar[None, :, None]  # C[b, cut_ij, i]
-    dl_sorted = np.sort(np.where(present[:, None, :], dl, np.inf), axis=2)
+    # voters strictly left of the midpoint prefer the left option (equidistant voters add 0); the
+    # cut is symmetric, so only the pairs i < j are searched (the diagonal is never used: G_ii = 0)
+    iu0, iu1 = np.triu_indices(A, 1)
+    half = count_less(ys, 0.5 * (x[:, iu0] + x[:, iu1]))
+    cut = np.zeros((B, A * A), dtype=np.int64)
+    cut[:, iu0 * A + iu1] = half
+    cut[:, iu1 * A + iu0] = half
+    cut = cut.reshape(B, A, A)
+    ih = cut * A + _gather_base(B, A)  # flat index of C[b, cut_ij, j]
+    n = present.sum(axis=1)
+    m = np.arange(A)[None, :]
+    inside = (m < n[:, None]).astype(np.float64)[:, None, :]
+    # absent options sort last (pushed beyond every distance), then are zeroed (and get coef 0)
+    dl_sorted = np.sort(dl + (~present[:, None, :]) * 4.0, axis=2) * inside
+    coef = (2 * m - n[:, None] + 1).astype(np.float64)[:, None, :] * inside
     order_rows = (np.arange(B)[:, None] * A + order).ravel()
-    return Geometry(x, present, dl, dl_sorted, order_rows, ih, iht, xi < xj, xi > xj, present.sum(axis=1))
+    pp = present[:, :, None] & present[:, None, :]
+    valid = (dl > 0) & pp
+    lt = diff < 0
+    gt = diff > 0
+    return Geometry(x, present, dl, dl_sorted, order_rows, ih, lt, valid, n, coef, lt * 1.0, gt * 1.0)
 
 
 def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -> FloatArray:
@@ -201,23 +236,24 @@ def success_probability(
     C = np.zeros((B, A + 1, A))
     np.cumsum(np.take(M.reshape(B * A, A), geo.order_rows, axis=0).reshape(B, A, A), axis=1, out=C[:, 1:, :])
     S = C[:, A, :]  # Σ_k w_k u_k(x_a)
-    Cf = C.ravel()
-    G = np.take(Cf, geo.ih) - np.take(Cf, geo.iht)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
-    Sd = S[:, None, :] - S[:, :, None]  # S_j − S_i
-    N = np.where(geo.lt, G, np.where(geo.gt, Sd - G, 0.0))
+    H = np.take(C.ravel(), geo.ih)  # H[b, i, j] = C[b, cut_ij, j]; H[b, j, i] = C[b, cut_ij, i]
+    G = H - H.transpose(0, 2, 1)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
+    # right of i (x_i > x_j): the voters right of the midpoint, S_j − S_i − G; equal positions give 0
+    N = G * geo.ltf + ((S[:, None, :] - S[:, :, None]) - G) * geo.gtf
     if prob == "pair":
         D = N + N.transpose(0, 2, 1)
+        P = np.zeros_like(N)
+        np.divide(N, D, out=P, where=D > 0)
+        return np.maximum(P, 0.0, out=P)
     else:
         # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
         # u_k is increasing in the distance, so the distance order is the utility order
-        us = _rho_pow(np.where(np.isfinite(geo.dl_sorted), geo.dl_sorted, 0.0), rho)
-        n = geo.n_present[:, None, None]
-        m = np.arange(A)[None, None, :]
-        coef = np.where(m < n, 2 * m - n + 1, 0).astype(np.float64)
-        D = (2.0 * (w * (coef * us).sum(axis=2)).sum(axis=1))[:, None, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        P = np.where(D > 0, N / np.where(D > 0, D, 1.0), 0.0)
-    return np.asarray(np.maximum(P, 0.0), dtype=np.float64)
+        us = _rho_pow(geo.dl_sorted, rho)
+        D = 2.0 * np.einsum("bk,bkm,bzm->b", w, us, geo.coef)
+        inv = np.zeros_like(D)
+        np.divide(1.0, D, out=inv, where=D > 0)
+        P = N * inv[:, None, None]
+        return np.maximum(P, 0.0, out=P)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,6 +273,7 @@ def expected_utilities(
     r: FloatArray,
     q: float,
     mu: FloatArray | None,
+    dl: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Receiver-view expected utilities ``(a, bt)`` of shape (B, A, A), both with exponent ``r_i``.
 
@@ -248,8 +285,9 @@ def expected_utilities(
     ``T = 1`` iff ``|x_i − μ| < |x_i − x_j|`` (eqs. 22, 23). ``δ`` is symmetric, so ``U_s`` and
     ``U_f`` are shared by both directions.
     """
-    dist = np.abs(x[:, :, None] - x[:, None, :])
-    dl = np.minimum(dist / delta[:, None, None], 1.0)
+    if dl is None:
+        dl = np.abs(x[:, :, None] - x[:, None, :]) * (1.0 / delta)[:, None, None]
+    dl = np.minimum(dl, 1.0)
     rr = r[:, :, None]
     with np.errstate(divide="ignore"):
         As = _pow(np.log(0.5 - 0.5 * dl), rr)
@@ -261,6 +299,7 @@ def expected_utilities(
     a = Us - s[:, None, :] * (1.0 - P) * diff - q * Usq
     bt = Us - s[:, :, None] * (1.0 - P.transpose(0, 2, 1)) * diff - q * Usq
     if q != 1.0 and mu is not None:
+        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
         a = a - (1.0 - q) * _better_worse(x, dist, delta, mu, rr)
         bt = bt - (1.0 - q) * _better_worse(x, dist, delta, mu, r[:, None, :]).transpose(0, 2, 1)
     return a, bt
@@ -340,15 +379,15 @@ def risk_exponents(
         geo = geometry(x, present, delta)
     P1 = success_probability(x, w, present, delta, None, prob, geo)
     dl = geo.dl
-    dist = dl * delta[:, None, None]
     # E1[c, t]: challenger c, target t, at r = 1 (eq. 25)
     E1 = 2.0 * dl * (1.0 - 2.0 * s[:, None, :] * (1.0 - P1))
     if q != 1.0 and mu is not None:
+        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
         dmu = np.abs(x - mu[:, None])[:, :, None]
         z = 0.25 * (dmu + dist) / delta[:, None, None]
         E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
-    pair = present[:, :, None] & present[:, None, :] & ~np.eye(x.shape[1], dtype=bool)
-    g = np.where(pair, E1, 0.0).sum(axis=1)  # Σ_{j≠i} E(U_ji): column sums
+    # Σ_{j≠i, present} E(U_ji): column sums over present challengers minus the diagonal
+    g = np.einsum("bc,bct->bt", present.astype(np.float64), E1) - np.einsum("bii->bi", E1)
     gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
     gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
     span = gmax - gmin
@@ -363,7 +402,13 @@ def risk_exponents(
 
 
 def select_offers(
-    x: FloatArray, present: BoolArray, a: FloatArray, b: FloatArray, choice: str, capitulation: bool
+    x: FloatArray,
+    present: BoolArray,
+    a: FloatArray,
+    b: FloatArray,
+    choice: str,
+    capitulation: bool,
+    valid: BoolArray | None = None,
 ) -> tuple[FloatArray, np.ndarray, IntArray]:
     """Classify every offer (Fig. 6) and pick one per receiver (§6.2); returns new positions,
     the chosen class (int8, 0 = none) and the proposer index (-1 = none).
@@ -378,30 +423,31 @@ def select_offers(
     B, A = x.shape
     xi = x[:, :, None]
     xj = x[:, None, :]
-    valid = present[:, :, None] & present[:, None, :] & (xi != xj)
+    if valid is None:
+        valid = present[:, :, None] & present[:, None, :] & (xi != xj)
     dist = np.abs(xj - xi)
-    absa = np.abs(a)
-    conf = valid & (b > a) & (a > 0)
-    both = valid & (b > 0) & (a < 0)
-    comp = both & (b > absa)
-    cap = both & (absa >= b) if capitulation else np.zeros_like(both)
-    inf = np.inf
-    j_conf = np.argmin(np.where(conf, dist, inf), axis=2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if choice == "least_move":
-            key = dist * absa / np.where(comp, b, 1.0)
-        else:
-            absb = np.abs(b)
-            key = (absa * xi + absb * xj) / np.where(comp, absa + absb, 1.0)
-    j_comp = np.argmin(np.where(comp, key, inf), axis=2)
-    j_cap = np.argmin(np.where(cap, dist, inf), axis=2)
-    has_conf = conf.any(axis=2)
-    has_comp = comp.any(axis=2)
-    has_cap = cap.any(axis=2)
-    kind = np.where(
-        has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, np.where(has_cap, CAPITULATION, NONE))
-    )
-    j = np.where(has_conf, j_conf, np.where(has_comp, j_comp, np.where(has_cap, j_cap, 0)))
+    apos = a > 0
+    conf = valid & apos & (b > a)
+    both = valid & (a < 0) & (b > 0)
+    gain = b + a > 0  # with a < 0 < b: b > |a|
+    comp = both & gain
+    cap = both & ~gain
+    # class code 0 confrontation, 1 compromise, 2 capitulation, 3 none (mutually exclusive)
+    code = 3 - 3 * conf.view(np.int8) - 2 * comp.view(np.int8)
+    if capitulation:
+        code = code - cap.view(np.int8)
+    best = code.min(axis=2)
+    compf = comp * 1.0
+    den = (b - a) * compf + (1.0 - compf)  # 1 outside compromises: no division by zero
+    if choice == "least_move":
+        ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
+    else:
+        ckey = (-a * xi + b * xj) * compf / den  # (|a| x_i + |b| x_j)/(|a| + |b|) for a < 0 < b
+    key = ckey + dist * (1.0 - compf) + (code != best[:, :, None]) * 1e300
+    j = np.argmin(key, axis=2)
+    kind = ((best + 1) % 4).astype(
+        np.int8
+    )  # 0 -> CONFRONTATION, 1 -> COMPROMISE, 2 -> CAPITULATION, 3 -> NONE
     xpart = np.take_along_axis(x, j, axis=1)
     aa = np.take_along_axis(a, j[:, :, None], axis=2)[:, :, 0]
     bb = np.take_along_axis(b, j[:, :, None], axis=2)[:, :, 0]
@@ -414,8 +460,8 @@ def select_offers(
 
 def offer_values(
     x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, delta: FloatArray, st: EUMSettings
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b)`` on the current positions."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, Geometry]:
+    """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b, geometry)`` on the current positions."""
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
     geo = geometry(x, present, delta)
     if st.risk == "scholz":
@@ -426,10 +472,10 @@ def offer_values(
         P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob, geo)
     else:
         P = success_probability(x, w, present, delta, r, st.prob, geo)
-    a, bt = expected_utilities(x, s, P, delta, r, st.q, mu)
+    a, bt = expected_utilities(x, s, P, delta, r, st.q, mu, geo.dl)
     # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
     b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
-    return r, P, a, b
+    return r, P, a, b, geo
 
 
 def run_eum(
@@ -477,8 +523,8 @@ def run_eum(
             pos[t + 1 :] = x
             break
         xa, wa, sa, pa_, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
-        r, _, a, b = offer_values(xa, wa, sa, pa_, da, st)
-        new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation)
+        r, _, a, b, geo = offer_values(xa, wa, sa, pa_, da, st)
+        new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation, geo.valid)
         risk[t, idx] = r
         if record:
             assert kinds is not None and partners is not None and av is not None and bv is not None
@@ -488,7 +534,7 @@ def run_eum(
             av[t, idx] = np.where(kind > 0, np.take_along_axis(a, jj, axis=2)[:, :, 0], np.nan)
             bv[t, idx] = np.where(kind > 0, np.take_along_axis(b, jj, axis=2)[:, :, 0], np.nan)
             assert pj is not None and pa is not None and pb is not None
-            valid = pa_[:, :, None] & pa_[:, None, :] & (xa[:, :, None] != xa[:, None, :])
+            valid = geo.valid
             bm = np.where(valid, b, -np.inf)
             jm = np.argmax(bm, axis=2)
             anyv = valid.any(axis=2)
@@ -521,5 +567,5 @@ def perspective(
     else:
         delta = np.ones(x.shape[0])
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    r, P, _, _ = offer_values(x, w, s, present, delta, st)
+    r, P, _, _, _ = offer_values(x, w, s, present, delta, st)
     return expected_utility_view(x, s, P, delta, r, st.q, mu), r
