@@ -64,3 +64,51 @@ def test_serve_refuses_public_bind_without_token(cli, db, monkeypatch) -> None:
     assert r.exit_code == 2 and "requires --token" in r.stderr
     r = cli("serve", "--port", "0", "--db", db)
     assert r.exit_code == 2 and "--port" in r.stderr
+
+
+def test_serve_starts_the_dashboard_with_a_token(tmp_path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from detente.cli.app import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--token",
+        "t0ken",
+        "--db",
+        str(tmp_path / "serve.sqlite"),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/api/health"
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                status = 200
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.1)
+        assert status == 401  # no token, no answer
+        req = urllib.request.Request(url, headers={"Authorization": "Bearer t0ken"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert json.loads(r.read())["ok"] is True
+    finally:
+        proc.terminate()
+        out, _err = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out and "serve.sqlite" in out

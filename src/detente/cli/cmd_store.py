@@ -191,22 +191,43 @@ def register(app: typer.Typer) -> None:
             fail(f"--port: expected 1-65535, received {port}")
         if not 0 < max_upload_mb <= 1024:
             fail(f"--max-upload-mb: expected a number in (0, 1024], received {max_upload_mb:g}")
-        try:
-            import uvicorn
+        import importlib.util
 
-            from detente.web.app import create_app
-        except ImportError as exc:
-            fail(f"the dashboard needs the web extra: pip install 'detente[web]' ({exc.name} is missing)")
+        missing = [m for m in ("fastapi", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
+        if missing:
+            fail(
+                f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)"
+            )
+        import uvicorn
+
         from detente.errors import DetenteError
+        from detente.store import Store, default_db_url, normalise_url
 
+        url = normalise_url(db) if db else default_db_url()
         try:
-            application = create_app(db_url=db, token=token, max_upload=int(max_upload_mb * 2**20))
+            st = Store(url)  # fail now, with one line, if the database cannot be opened
         except DetenteError as exc:
             fail(str(exc))
+        shown_db = st.safe_url
+        st.close()
+        # the app is built by its env-driven factory (the cli does not import the web layer)
+        os.environ["DETENTE_DB"] = url
+        os.environ["DETENTE_MAX_UPLOAD_MB"] = f"{max_upload_mb:g}"
+        if token:
+            os.environ["DETENTE_TOKEN"] = token
+        else:
+            os.environ.pop("DETENTE_TOKEN", None)
         shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{port}/"
+        base = f"http://{shown}:{port}/"
         console.print(
-            f"detente dashboard on {url}" + (f"  (log in once: {url}login?token=…)" if token else "")
+            f"detente dashboard on {base}" + (f"  (log in once: {base}login?token=…)" if token else "")
         )
-        console.print(f"database: {application.state.store._safe_url()}")
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        console.print(f"database: {shown_db}", soft_wrap=True)
+        uvicorn.run(
+            "detente.web.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )

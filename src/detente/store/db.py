@@ -371,6 +371,11 @@ class Store:
     def _safe_url(self) -> str:
         return self._sa.engine.make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def safe_url(self) -> str:
+        """The database URL with any password hidden (for messages)."""
+        return self._safe_url()
+
     def _sqlite_setup(self) -> None:
         from sqlalchemy import event
 

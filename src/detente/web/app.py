@@ -856,6 +856,20 @@ def create_app(
     return app
 
 
+def create_app_from_env() -> FastAPI:
+    """The app configured by the environment (what ``detente serve`` runs through uvicorn):
+    ``DETENTE_DB`` (store URL/file), ``DETENTE_TOKEN`` (access token), ``DETENTE_MAX_UPLOAD_MB``."""
+    try:
+        mb = float(os.environ.get("DETENTE_MAX_UPLOAD_MB", "") or DEFAULT_MAX_UPLOAD / 2**20)
+    except ValueError:
+        mb = DEFAULT_MAX_UPLOAD / 2**20
+    return create_app(
+        db_url=os.environ.get("DETENTE_DB") or None,
+        token=os.environ.get("DETENTE_TOKEN") or None,
+        max_upload=int(mb * 2**20),
+    )
+
+
 # ---------------------------------------------------------------------------------------------- helpers
 def _hash(sc: Any) -> str:
     from detente.core.hashing import scenario_hash
