@@ -192,7 +192,9 @@ def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
     valid = (dl > 0) & pp
     lt = diff < 0
     gt = diff > 0
-    return Geometry(x, present, dl, dl_sorted, order_rows, ih, lt, valid, n, coef, lt * 1.0, gt * 1.0)
+    ltf = lt.astype(np.float64)
+    gtf = gt.astype(np.float64)
+    return Geometry(x, present, dl, dl_sorted, order_rows, ih, lt, valid, n, coef, ltf, gtf)
 
 
 def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -> FloatArray:
@@ -244,7 +246,7 @@ def success_probability(
         D = N + N.transpose(0, 2, 1)
         P = np.zeros_like(N)
         np.divide(N, D, out=P, where=D > 0)
-        return np.maximum(P, 0.0, out=P)
+        return np.asarray(np.maximum(P, 0.0, out=P), dtype=np.float64)
     else:
         # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
         # u_k is increasing in the distance, so the distance order is the utility order
@@ -253,7 +255,7 @@ def success_probability(
         inv = np.zeros_like(D)
         np.divide(1.0, D, out=inv, where=D > 0)
         P = N * inv[:, None, None]
-        return np.maximum(P, 0.0, out=P)
+        return np.asarray(np.maximum(P, 0.0, out=P), dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------------
