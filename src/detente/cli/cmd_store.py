@@ -220,7 +220,8 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}/"
         console.print(
-            f"detente dashboard on {base}" + (f"  (log in once: {base}login?token=…)" if token else "")
+            f"detente dashboard on {base}" + (f"  (log in once: {base}login?token=…)" if token else ""),
+            soft_wrap=True,
         )
         console.print(f"database: {shown_db}", soft_wrap=True)
         uvicorn.run(
