@@ -111,3 +111,39 @@ def test_builtin_ukraine_dynamics_parse():
 def test_preset_unknown():
     with pytest.raises(ModelConfigError):
         preset("nash")
+
+
+def test_user_doc_lists_every_parameter():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    missing = [n for n in field_names() if f"| `{n}` |" not in text]
+    assert not missing
+
+
+def test_ukraine_dynamics_every_parameter_has_quote_or_assumption(shared):
+    from detente.io.builtin import load_builtin
+
+    dyn = dict(load_builtin("ukraine-2025").dynamics)
+    params, evidence = dyn["parameters"], dyn["evidence"]
+    reference_only = {
+        "mode",
+        "policy",
+        "breakdown",
+        "outside_U",
+        "p_war",
+        "c_U_types",
+        "power_shift",
+        "indivisible",
+        "sanctions_at",
+    }
+    assert set(params) == set(field_names()) - reference_only
+    for name in params:
+        ev = evidence[name]
+        assert ev and all(("quote" in e and "source" in e) or e.get("assumption") is True for e in ev), name
+    # the column's quotes are verbatim
+    column = (shared / "seed" / "000_159deea72919d583.txt").read_text(encoding="utf-8")
+    for name in params:
+        for e in evidence[name]:
+            if "quote" in e:
+                assert e["quote"].rstrip(".") in column, name
