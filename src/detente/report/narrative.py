@@ -70,15 +70,6 @@ def where(issue: Issue, value: float) -> str:
     return _num(value) if words == f"{value:g}" else f"{_num(value)} ({words})"
 
 
-def _direction(issue: Issue, before: float, after: float) -> str:
-    lo, hi = issue.scale.labels
-    if after > before:
-        return f" toward '{hi}'" if hi else " upward"
-    if after < before:
-        return f" toward '{lo}'" if lo else " downward"
-    return ""
-
-
 def _eu(v: float) -> str:
     return f"{v:+.3f}"
 
@@ -105,6 +96,8 @@ def describe_event(row: dict[str, Any], scenario: Scenario, *, subject: int) -> 
     b = float(row.get("b", math.nan))
     value = float(row.get("value", math.nan))
     move = f"from {_num(b4)} to {where(issue, af)}"
+    if _num(b4) == _num(af):
+        move = f"only marginally (staying at {where(issue, af)})"
     if not me_mover:
         # the subject caused someone else's move
         verbs = {
@@ -289,7 +282,8 @@ def actor_story(
             ]
     closing: list[str] = []
     if n_rounds:
-        closing.append(f"After {n_rounds} rounds {name} is at {where(issue, pos(n_rounds))}.")
+        rounds_word = "round" if n_rounds == 1 else "rounds"
+        closing.append(f"After {n_rounds} {rounds_word} {name} is at {where(issue, pos(n_rounds))}.")
         n_moves = sum(1 for s in stories if s.moved)
         closing.append(f"It moved in {n_moves} of {n_rounds} rounds.")
     if forecast is not None and math.isfinite(forecast):
