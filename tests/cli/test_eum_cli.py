@@ -35,6 +35,7 @@ def test_forecast_eum_json_trajectory_contract(cli) -> None:
         [8.415932, 9.610859, 9.961980, 9.961980, 9.961980, 7.472046, 8.824594, 9.671130], abs=1e-6
     )
     assert iss["forecast"] == pytest.approx(9.671130, abs=1e-6)
+    assert iss["status"] == "oscillating"
 
 
 def test_forecast_eum_table_and_bad_set(cli) -> None:
