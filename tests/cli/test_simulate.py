@@ -82,3 +82,24 @@ def test_errors_are_one_line(cli, args, needle):
     err = res.stderr.strip()
     assert err.startswith("error:") and needle in err and "\n" not in err
     assert "Traceback" not in err
+
+
+def test_scenario_file_dynamics_are_used_and_bad_ones_fail(cli, tmp_path):
+    import yaml
+
+    from detente.io.builtin import load_builtin
+    from detente.io.mapping import dump_scenario
+
+    data = dump_scenario(load_builtin("ukraine-2025"))
+    data["dynamics"] = {"parameters": {"C0_R": 0.4, "C0_U": 0.6}}
+    good = tmp_path / "late.yaml"
+    good.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, doc = _json(cli, str(good), "--runs", "500", "--seed", "1")
+    assert doc["monthly"][11]["p_ceasefire"] > 0.3  # the late phase, not the default
+    data["dynamics"] = {"parameters": {"h0": "fast"}}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    res = cli("simulate", str(bad))
+    assert res.exit_code == 2 and res.stdout == ""
+    err = res.stderr.strip()
+    assert "dynamics.parameters.h0" in err and "\n" not in err
