@@ -109,3 +109,29 @@ def test_tornado_equals_one_at_a_time_loop() -> None:
     top = t.top("x", 3)
     assert [row[3] for row in top] == sorted((row[3] for row in top), reverse=True)
     assert top[0][3] == pytest.approx(float(t.swing[:, 0].max()))
+
+
+class JointCompromise:
+    """The compromise model declared as a joint-issue model: exercises the all-issues path."""
+
+    from detente.models.base import ModelInfo as _MI
+
+    info = _MI("joint_compromise", dynamic=False, stochastic=False, joint_issues=True)
+
+    def predict(self, arrays, rng):
+        return get_model("compromise").predict(arrays, rng)
+
+
+def test_joint_path_equals_per_issue_path() -> None:
+    from detente.analysis.inverse import what_it_takes
+
+    sc = toy()
+    a = tornado(get_model("compromise"), sc)
+    b = tornado(JointCompromise(), sc)
+    np.testing.assert_allclose(a.out_low, b.out_low, atol=1e-12)
+    np.testing.assert_allclose(a.out_high, b.out_high, atol=1e-12)
+    ra = what_it_takes(get_model("compromise"), sc, "x", ">=", 40)
+    rb = what_it_takes(JointCompromise(), sc, "x", ">=", 40)
+    assert [(lv.actor, lv.input, lv.feasible, round(lv.value, 9)) for lv in ra.levers if lv.feasible] == [
+        (lv.actor, lv.input, lv.feasible, round(lv.value, 9)) for lv in rb.levers if lv.feasible
+    ]

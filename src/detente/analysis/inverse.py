@@ -149,7 +149,7 @@ def what_it_takes(
             raise ScenarioError(f"inputs: expected some of {', '.join(INPUTS)}, received {name!r}")
     spec = prepare(scenario, Perturbation.none())
     b = spec.base
-    A, I = b.n_actors, b.n_issues
+    A = b.n_actors
     i = scenario.issue_ids.index(issue)
     lo_s, hi_s = spec.scales[i]
     width = hi_s - lo_s
@@ -183,22 +183,26 @@ def what_it_takes(
                 c0 = float(b.capability[a, i])
                 levers.append((a, name, c0, 0.0, CAPABILITY_FACTOR * (c0 if c0 > 0 else cap_mean)))
 
+    # per-issue models: only issue i's column needs to run
+    work, col = (b, i) if type(model).info.joint_issues else (b.subset_issues([i]), 0)
+    J = work.n_issues
+
     def evaluate(values: FloatArray) -> FloatArray:
         """values (L, G) -> forecasts of issue i (L, G) with lever l's input set to values[l, g]."""
         L, G = values.shape
-        pos = np.broadcast_to(b.position, (L, G, A, I)).copy()
-        sal = np.broadcast_to(b.salience, (L, G, A, I)).copy()
-        cap = np.broadcast_to(b.capability, (L, G, A, I)).copy()
+        pos = np.broadcast_to(work.position, (L, G, A, J)).copy()
+        sal = np.broadcast_to(work.salience, (L, G, A, J)).copy()
+        cap = np.broadcast_to(work.capability, (L, G, A, J)).copy()
         for li, (a, name, _v0, _lo, _hi) in enumerate(levers):
-            {"position": pos, "salience": sal, "capability": cap}[name][li, :, a, i] = values[li]
+            {"position": pos, "salience": sal, "capability": cap}[name][li, :, a, col] = values[li]
         flat = stack_arrays(
-            b,
-            pos.reshape(L * G, A, I),
-            sal.reshape(L * G, A, I),
-            cap.reshape(L * G, A, I),
-            np.broadcast_to(b.present, (L * G, A, I)),
+            work,
+            pos.reshape(L * G, A, J),
+            sal.reshape(L * G, A, J),
+            cap.reshape(L * G, A, J),
+            np.broadcast_to(work.present, (L * G, A, J)),
         )
-        return predict_batch(model, flat, seed)[:, i].reshape(L, G)
+        return predict_batch(model, flat, seed)[:, col].reshape(L, G)
 
     results: list[Lever] = []
     if levers and not already:

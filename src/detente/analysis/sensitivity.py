@@ -15,6 +15,7 @@ models get the same seed for every variant (common random numbers).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
 from detente.core.rng import as_generator
 from detente.core.scenario import Scenario
+from detente.errors import ConvergenceWarning
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 INPUTS: tuple[str, ...] = ("position", "salience", "capability")
@@ -36,16 +38,14 @@ def predict_batch(model: Any, arrays: ScenarioArrays, seed: int | None = 0) -> F
     else one call per element, each with a fresh generator from ``seed`` (common random numbers)."""
     info = type(model).info
     B = arrays.batch_shape[0]
-    if info.stochastic or not info.batched:
-        return np.stack(
-            [
-                np.asarray(model.predict(arrays.take(b), as_generator(seed)).outcome, dtype=np.float64)
-                for b in range(B)
-            ]
-        )
-    return np.asarray(model.predict(arrays, as_generator(seed)).outcome, dtype=np.float64).reshape(
-        B, arrays.n_issues
-    )
+    with warnings.catch_warnings():
+        # every variant is a what-if; convergence of each is not part of these read-outs
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        if info.stochastic or not info.batched:
+            outs = [model.predict(arrays.take(b), as_generator(seed)).outcome for b in range(B)]
+            return np.asarray(np.stack(outs), dtype=np.float64)
+        out = model.predict(arrays, as_generator(seed)).outcome
+    return np.asarray(out, dtype=np.float64).reshape(B, arrays.n_issues)
 
 
 def stack_arrays(
@@ -190,25 +190,53 @@ def tornado(
     spec = prepare(scenario, perturbation)
     b = spec.base
     A, I = b.n_actors, b.n_issues
+    joint = bool(type(model).info.joint_issues)
+    base_out = predict_batch(
+        model, stack_arrays(b, b.position[None], b.salience[None], b.capability[None], b.present[None]), seed
+    )[0]
     cells = [(a, i) for a in range(A) for i in range(I) if b.present[a, i]]
-    C = len(cells) * len(INPUTS)
-    pos = np.broadcast_to(b.position, (2 * C + 1, A, I)).copy()
-    sal = np.broadcast_to(b.salience, (2 * C + 1, A, I)).copy()
-    cap = np.broadcast_to(b.capability, (2 * C + 1, A, I)).copy()
     cases: list[TornadoCase] = []
-    k = 0
+    values: list[tuple[int, int, str, float, float]] = []  # (a, i, input, low, high) on the unit scale
     for a, i in cells:
         lo_hi = _ranges(spec, a, i)
-        width = spec.scales[i][1] - spec.scales[i][0]
+        lo_s, width = spec.scales[i][0], spec.scales[i][1] - spec.scales[i][0]
         for name in INPUTS:
             lo, hi = lo_hi[name]
-            target = {"position": pos, "salience": sal, "capability": cap}[name]
-            target[1 + 2 * k, a, i] = lo
-            target[2 + 2 * k, a, i] = hi
+            values.append((a, i, name, lo, hi))
             if name == "position":
-                lo, hi = spec.scales[i][0] + lo * width, spec.scales[i][0] + hi * width
+                lo, hi = lo_s + lo * width, lo_s + hi * width
             cases.append(TornadoCase(b.actor_ids[a], name, b.issue_ids[i], lo, hi))
-            k += 1
-    present = np.broadcast_to(b.present, (2 * C + 1, A, I))
-    out = _to_raw(predict_batch(model, stack_arrays(b, pos, sal, cap, present), seed), spec.scales)
-    return Tornado(b.issue_ids, out[0], tuple(cases), out[1::2], out[2::2])
+    C = len(cases)
+    out_low = np.broadcast_to(base_out, (C, I)).copy()
+    out_high = np.broadcast_to(base_out, (C, I)).copy()
+    # per-issue models: a change on issue i only moves issue i, so run each issue's cases on that column alone
+    groups = [list(range(C))] if joint else [[c for c in range(C) if values[c][1] == i] for i in range(I)]
+    for gi, idx in enumerate(groups):
+        if not idx:
+            continue
+        arr = b if joint else b.subset_issues([gi])
+        col = (lambda i: i) if joint else (lambda i: 0)
+        n = 2 * len(idx)
+        pos = np.broadcast_to(arr.position, (n, A, arr.n_issues)).copy()
+        sal = np.broadcast_to(arr.salience, (n, A, arr.n_issues)).copy()
+        cap = np.broadcast_to(arr.capability, (n, A, arr.n_issues)).copy()
+        for k, c in enumerate(idx):
+            a, i, name, lo, hi = values[c]
+            target = {"position": pos, "salience": sal, "capability": cap}[name]
+            target[2 * k, a, col(i)] = lo
+            target[2 * k + 1, a, col(i)] = hi
+        present = np.broadcast_to(arr.present, (n, A, arr.n_issues))
+        res = predict_batch(model, stack_arrays(arr, pos, sal, cap, present), seed)
+        if joint:
+            out_low[idx] = res[0::2]
+            out_high[idx] = res[1::2]
+        else:
+            out_low[idx, gi] = res[0::2, 0]
+            out_high[idx, gi] = res[1::2, 0]
+    return Tornado(
+        b.issue_ids,
+        _to_raw(base_out, spec.scales),
+        tuple(cases),
+        _to_raw(out_low, spec.scales),
+        _to_raw(out_high, spec.scales),
+    )
