@@ -79,3 +79,13 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
 def test_report_out_bad_folder(cli, tmp_path: Path) -> None:
     r = cli("report", "emission-standards-1994", "--out", str(tmp_path / "nope" / "r.html"))
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_forecast_json_reports_status_and_manifest(cli) -> None:
+    r = cli("forecast", "emission-standards-1994", "--model", "eum", "--set", "rounds=8", "--format", "json")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)["results"][0]
+    iss = res["issues"][0]
+    assert iss["status"] == "oscillating" and iss["rounds"] == 8
+    assert len(iss["trajectory"]) == 9
+    assert len(res["input_sha256"]) == 64 and res["detente_version"]

@@ -128,21 +128,39 @@ def forecast_to_dict(forecast: Forecast, scenario: Scenario | None = None) -> di
     ('emission', 7.0, [4.0, 10.0])
     """
     trajs = trajectory_entries(forecast, scenario)
-    issues = [
-        {
+    diag = forecast.diagnostics
+    status = np.broadcast_to(np.asarray(diag.status), (len(forecast.issue_ids),))
+    rounds = np.broadcast_to(np.asarray(diag.rounds), (len(forecast.issue_ids),))
+    period = np.broadcast_to(np.asarray(diag.period), (len(forecast.issue_ids),))
+    issues = []
+    for k, iid in enumerate(forecast.issue_ids):
+        entry: dict[str, Any] = {
             "issue": iid,
             "forecast": _num(forecast.outcome[k]),
             "scale": [float(forecast.scales[k][0]), float(forecast.scales[k][1])],
             "trajectory": trajs[k],
+            "status": str(status[k]),
         }
-        for k, iid in enumerate(forecast.issue_ids)
-    ]
-    return {
+        if str(status[k]) != "closed_form":
+            entry["rounds"] = int(rounds[k])
+            if int(period[k]):
+                entry["period"] = int(period[k])
+        flags = {name: bool(np.broadcast_to(np.asarray(v), status.shape)[k]) for name, v in diag.flags.items()}
+        if any(flags.values()):
+            entry["flags"] = sorted(n for n, v in flags.items() if v)
+        issues.append(entry)
+    out: dict[str, Any] = {
         "model": forecast.model,
         "params": _jsonable(dict(forecast.params)),
         "seed": forecast.seed,
+        "input_sha256": forecast.scenario_hash,
+        "detente_version": forecast.version,
         "issues": issues,
     }
+    exchanges = forecast.prediction.extras.get("exchanges")
+    if exchanges is not None:
+        out["exchanges"] = _jsonable(exchanges)
+    return out
 
 
 def forecast_to_frame(forecasts: Forecast | Iterable[Forecast], scenario: Scenario | None = None) -> Any:
