@@ -16,10 +16,11 @@ from detente.models import forecast, get_model
 def test_static_model_contract() -> None:
     sc = load_builtin("emission-standards-1994")
     d = forecast_to_dict(forecast(get_model("compromise"), sc, seed=3), sc)
-    assert set(d) == {"model", "params", "seed", "issues"}
+    assert set(d) == {"model", "params", "seed", "input_sha256", "detente_version", "issues"}
     assert d["model"] == "compromise" and d["seed"] == 3
     (iss,) = d["issues"]
     assert iss["issue"] == "emission" and iss["scale"] == [4.0, 10.0] and iss["trajectory"] is None
+    assert iss["status"] == "closed_form"
     assert iss["forecast"] == pytest.approx(7.38996, abs=1e-4)
     json.dumps(d, allow_nan=False)
 
