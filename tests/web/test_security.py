@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 EMISSION = "builtin:emission-standards-1994"
 YAML = (
     "id: tiny\ntitle: Tiny\nactors:\n  - {id: a}\n  - {id: b, capability: 2}\nissues:\n  - {id: x, scale: {low: 0, high: 10}}\n"
@@ -140,3 +142,31 @@ def test_assets_are_local_and_licensed(client):
     assert js.content == (resources.files(plotly) / "package_data" / "plotly.min.js").read_bytes()
     assert client.get("/static/..%2F..%2Fapp.py").status_code == 404
     assert client.get("/static/app.py").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ext"),
+    [
+        ("yaml", ".yaml"),
+        ("json", ".json"),
+        ("csv", ".csv"),
+        ("xlsx", ".xlsx"),
+        ("ktab-csv", ".ktab"),
+        ("decide", ".txt"),
+    ],
+)
+def test_upload_every_listed_format(client, editor_form, tmp_path, fmt, ext):
+    from detente.io.builtin import load_builtin
+    from detente.io.files import write_scenario
+
+    sc = load_builtin("emission-standards-1994")
+    path = write_scenario(sc, tmp_path / f"in{ext}", format=fmt)
+    _form, hx = editor_form(client)
+    r = client.post("/ui/upload", files={"file": (f"talks{ext}", path.read_bytes())}, headers=hx)
+    assert r.status_code == 204, r.text
+    ref = r.headers["hx-redirect"].removeprefix("/s/")
+    got = client.get(f"/api/scenarios/{ref}").json()["scenario"]
+    assert sorted(a["id"] for a in got["actors"]) == sorted(sc.actor_ids) or len(got["actors"]) == len(
+        sc.actors
+    )
+    assert len(got["stances"]) == len(sc.stances)

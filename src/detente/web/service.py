@@ -27,14 +27,15 @@ REF_RE = re.compile(
     r"^(?:builtin:(?P<builtin>[A-Za-z0-9_.\-]{1,80})|(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})(?:@(?P<version>\d{1,9}))?)$"
 )
 
-# upload extension -> format name; only these are ever parsed
-UPLOAD_FORMATS: dict[str, str] = {
+# upload extension -> reader format of ``detente.io.files`` (None = detect among the text formats);
+# only these extensions are ever parsed
+UPLOAD_FORMATS: dict[str, str | None] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".json": "json",
-    ".csv": "csv",
+    ".csv": None,  # tidy CSV, KTAB CSV or a BdM table, told apart by content
     ".xlsx": "xlsx",
-    ".ktab": "ktab",
+    ".ktab": "ktab-csv",
     ".xml": "ktab-xml",
     ".txt": "decide",
     ".decide": "decide",
@@ -53,83 +54,9 @@ class WebError(DetenteError):
 # ------------------------------------------------------------------------------------------ conversion
 def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
     """The native mapping of a scenario (``io.mapping.dump_scenario`` when present)."""
-    try:
-        from detente.io.mapping import dump_scenario  # type: ignore[attr-defined]
-    except ImportError:
-        dump_scenario = None
-    if dump_scenario is not None:
-        return dict(dump_scenario(scenario))
-    return _fallback_dump(scenario)
+    from detente.io.mapping import dump_scenario
 
-
-def _fallback_dump(sc: Scenario) -> dict[str, Any]:
-    def clean(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if v not in (None, "", (), [])}
-
-    def scale(s: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"low": s.low, "high": s.high, "labels": list(s.labels)}
-        if s.points:
-            out["points"] = [{"value": v, "label": lab} for v, lab in s.points]
-        return out
-
-    actors = [
-        clean(
-            {
-                "id": a.id,
-                "name": a.name,
-                "capability": a.capability,
-                "groups": list(a.groups),
-                "description": a.description,
-            }
-        )
-        for a in sc.actors
-    ]
-    issues = []
-    for i in sc.issues:
-        d = clean(
-            {
-                "id": i.id,
-                "name": i.name,
-                "reference": i.reference,
-                "rule": i.rule,
-                "veto_players": list(i.veto_players),
-                "description": i.description,
-            }
-        )
-        d["scale"] = scale(i.scale)
-        issues.append(d)
-    stances = []
-    for s in sc.stances:
-        d = clean(
-            {
-                "actor": s.actor,
-                "issue": s.issue,
-                "position": s.position,
-                "salience": s.salience,
-                "capability": s.capability,
-                "sd": s.sd,
-                "low": s.low,
-                "high": s.high,
-            }
-        )
-        if s.evidence:
-            d["evidence"] = [clean(dataclasses.asdict(e)) for e in s.evidence]
-        stances.append(d)
-    out = clean(
-        {
-            "id": sc.id,
-            "title": sc.title,
-            "description": sc.description,
-            "as_of": sc.as_of,
-            "sources": list(sc.sources),
-        }
-    )
-    out.update(actors=actors, issues=issues, stances=stances)
-    if sc.metadata:
-        out["metadata"] = dict(sc.metadata)
-    if sc.dynamics:
-        out["dynamics"] = dict(sc.dynamics)
-    return out
+    return dict(dump_scenario(scenario))
 
 
 def mapping_to_scenario(data: Mapping[str, Any]) -> Scenario:
@@ -149,15 +76,9 @@ def mapping_to_scenario(data: Mapping[str, Any]) -> Scenario:
 
 def scenario_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text (the native layout)."""
-    try:
-        from detente.io.files import dump_yaml  # type: ignore[attr-defined]
+    from detente.io.files import dump_yaml
 
-        return str(dump_yaml(scenario))
-    except ImportError:
-        pass
-    import yaml  # pyyaml is a core dependency (io's); safe_dump only
-
-    return str(yaml.safe_dump(scenario_to_mapping(scenario), sort_keys=False, allow_unicode=True))
+    return str(dump_yaml(scenario))
 
 
 # ------------------------------------------------------------------------------------------ refs
@@ -243,28 +164,9 @@ def read_upload(data: bytes, filename: str) -> Scenario:
 
 
 def _read_path(path: str, ext: str) -> Scenario:
-    try:
-        from detente.io.files import read_scenario  # type: ignore[attr-defined]
-    except ImportError:
-        read_scenario = None
-    if read_scenario is not None:
-        return read_scenario(path)  # type: ignore[no-any-return]
-    # until io.files lands: the formats that exist
-    if ext in (".yaml", ".yml", ".json"):
-        import yaml
+    from detente.io.files import read_scenario
 
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-        return mapping_to_scenario(data)
-    from detente.io import formats
-
-    if ext in (".csv", ".ktab"):
-        return formats.read_ktab_csv(path)
-    if ext == ".xml":
-        return formats.read_ktab_xml(path)
-    if ext in (".txt", ".decide"):
-        return formats.read_decide(path)
-    raise WebError(f"{ext}: this format needs detente.io.files (not installed in this build)", 415)
+    return read_scenario(path, format=UPLOAD_FORMATS[ext], max_bytes=max(os.path.getsize(path), 1))
 
 
 # ------------------------------------------------------------------------------------------ forms
