@@ -21,6 +21,7 @@ BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "commission": None,
     "reference": None,
 }
+IN_SAMPLE: tuple[str, ...] = ("anchored", "calibrated")  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8)
 BASELINE_LABELS = {
     "compromise": "compromise (c·s mean)",
     "salience_mean": "salience-weighted mean",
@@ -283,10 +284,11 @@ def register(app: typer.Typer) -> None:
                         + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
                         + "[/dim]"
                     )
-            if "anchored" in res.forecasts:
+            fitted = [n for n in IN_SAMPLE if n in res.forecasts]
+            if fitted:
                 console.print(
-                    "[dim]anchored: coefficients were fitted on deu3_dev.tsv, so its number on that file is "
-                    "in-sample; the honest dev number is its leave-one-proposal-out CV (docs/backtest.md §6).[/dim]"
+                    f"[dim]{', '.join(fitted)}: parameters were fitted on the DEU dev file, so on that file the numbers "
+                    "are in-sample; their honest dev numbers are the cross-validated ones in docs/backtest.md §6 and §8.[/dim]"
                 )
             for name, errs in res.failures.items():
                 console.print(

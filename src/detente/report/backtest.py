@@ -218,10 +218,11 @@ def backtest_part(
 ) -> Part:
     names = [r["model"] for r in rows]
     notes = []
-    if "anchored" in res.forecasts:
+    fitted = [n for n in ("anchored", "calibrated") if n in res.forecasts]
+    if fitted:
         notes.append(
-            "anchored: its coefficients were fitted on the DEU dev file; on that file its number is in-sample. "
-            "Its honest number is the leave-one-proposal-out cross-validation in docs/backtest.md §6."
+            f"{', '.join(fitted)}: parameters were fitted on the DEU dev file; on that file the numbers are in-sample. "
+            "The honest numbers are the cross-validated ones in docs/backtest.md §6 and §8."
         )
     for n, errs in res.failures.items():
         notes.append(f"{n} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
