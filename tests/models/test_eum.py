@@ -188,9 +188,10 @@ def test_kernel_matches_slow_loop(name: str) -> None:
 
 @pytest.mark.parametrize("prob", ["pair", "all_pairs"])
 @pytest.mark.parametrize("voter", [False, True])
-def test_probability_matches_triple_sum(prob: str, voter: bool) -> None:
+@pytest.mark.parametrize("shape", [(5, 9), (1, 36)], ids=["small", "searchsorted_path"])
+def test_probability_matches_triple_sum(prob: str, voter: bool, shape: tuple[int, int]) -> None:
     g = np.random.default_rng(3)
-    B, A = 5, 9
+    B, A = shape
     x = g.random((B, A))
     x[:, 3] = x[:, 4]  # equal positions -> P = 0
     w = g.random((B, A))

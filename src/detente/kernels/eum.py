@@ -175,7 +175,13 @@ def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
     # voters strictly left of the midpoint prefer the left option (equidistant voters add 0); the
     # cut is symmetric, so only the pairs i < j are searched (the diagonal is never used: G_ii = 0)
     iu0, iu1 = np.triu_indices(A, 1)
-    half = count_less(ys, 0.5 * (x[:, iu0] + x[:, iu1]))
+    mids = 0.5 * (x[:, iu0] + x[:, iu1])
+    if A <= 32:
+        # small A: count by comparisons, summed exactly by a float32 matrix-vector product (BLAS)
+        cmp = (ys[:, None, :] < mids[:, :, None]).astype(np.float32)
+        half = (cmp @ np.ones(A, dtype=np.float32)).astype(np.int64)
+    else:
+        half = count_less(ys, mids)
     cut = np.zeros((B, A * A), dtype=np.int64)
     cut[:, iu0 * A + iu1] = half
     cut[:, iu1 * A + iu0] = half
@@ -520,10 +526,12 @@ def run_eum(
     x = x0.copy()
     active = np.ones(B, dtype=bool)  # rows whose state may still change
     for t in range(rounds):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
+        idx_arr = np.flatnonzero(active)
+        if idx_arr.size == 0:
             pos[t + 1 :] = x
             break
+        # every row active: plain slices (views) instead of gathers
+        idx: slice | IntArray = slice(None) if idx_arr.size == B else idx_arr
         xa, wa, sa, pa_, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
         r, _, a, b, geo = offer_values(xa, wa, sa, pa_, da, st)
         new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation, geo.valid)
@@ -546,7 +554,7 @@ def run_eum(
         moved = (new != xa).any(axis=1)
         x[idx] = new
         pos[t + 1] = x
-        active[idx[~moved]] = False
+        active[idx_arr[~moved]] = False
     med = weighted_median_rows(pos, w[None], present[None])
     mean = weighted_mean_rows(pos, w[None], present[None])
     return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb)
