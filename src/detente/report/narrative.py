@@ -70,6 +70,18 @@ def where(issue: Issue, value: float) -> str:
     return _num(value) if words == f"{value:g}" else f"{_num(value)} ({words})"
 
 
+def possessive(name: str) -> str:
+    """``France's``, ``United States'``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_MODEL_NAMES = {
+    "eum": "expected-utility model",
+    "exchange": "exchange model",
+    "smp": "spatial model of politics",
+}
+
+
 def _eu(v: float) -> str:
     return f"{v:+.3f}"
 
@@ -110,7 +122,7 @@ def describe_event(row: dict[str, Any], scenario: Scenario, *, subject: int) -> 
         }
         return verbs.get(kind, f"{mover} moved {move} because of {other} ({kind})") + "."
     if kind == "confrontation":
-        s = f"{mover} lost a confrontation to {other} and moved all the way to {other}'s position, {move}."
+        s = f"{mover} lost a confrontation to {other} and moved all the way to {possessive(other)} position, {move}."
         if math.isfinite(a) and math.isfinite(b):
             s += (
                 f" {mover} expected to gain from challenging {other} ({_eu(a)}), but it saw {other} "
@@ -165,7 +177,7 @@ def _stay_sentence(
     rival, a, b = press
     if not (b > 0):
         return (
-            s + f": no rival expected to gain by pressing it — even the best prospect, {rival}'s, "
+            s + f": no rival expected to gain by pressing it — even the best prospect, {possessive(rival)}, "
             f"was {_eu(b)} as {name} saw it."
         )
     if a > 0:
@@ -288,12 +300,17 @@ def actor_story(
         closing.append(f"It moved in {n_moves} of {n_rounds} rounds.")
     if forecast is not None and math.isfinite(forecast):
         closing.append(
-            f"The {model} forecast for the issue is {where(issue, forecast)}"
+            f"The {_MODEL_NAMES.get(model, model)} forecasts {where(issue, forecast)} for the issue"
             + (f" (status: {status})." if status else ".")
         )
     if status == "oscillating":
         closing.append(
             "The positions never settle: the forecast keeps swinging, so read it as a range rather than a point."
+        )
+    elif status == "cycled":
+        closing.append(
+            "The positions go round in a repeating cycle, so the forecast depends on the round where the run "
+            "stops: read it as a range rather than a point."
         )
     return ActorStory(actor_id, issue_id, title, opening, stories, closing)
 
