@@ -139,3 +139,30 @@ def test_backtest_full_dev_file_all_models(cli, shared, tmp_path):
     assert len(list(csv.DictReader(out.open()))) == 210 * len(
         d["leaderboard"]
     )  # every model, every scored issue
+
+
+def test_backtest_skips_issue_without_positions(cli, tmp_path):
+    from deu_helpers import row, write
+
+    from detente.errors import InputFileError
+    from detente.io.deu import load_deu
+
+    p = write(
+        tmp_path / "s.tsv",
+        [
+            row("d05001i1", "d05001", "01-02-05", {"com": 100, "de": 20, "fr": 40, "pl": 90}, rp=0, out=50),
+            row("d05001i2", "d05001", "01-02-05", {}, out=10),
+            row("d06002i1", "d06002", "2010-03-06", {"com": 0, "ep": 100, "uk": 50}, out=100),
+        ],
+    )
+    with pytest.raises(InputFileError, match=r"s.tsv:3: issue d05001i2: expected at least one actor"):
+        load_deu(p)
+    r = cli("backtest", str(p), "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["n_issues"] == 2 and d["skipped_issues"] == [f"{p}:3 d05001i2"]
+    comp = next(x for x in d["leaderboard"] if x["model"] == "compromise")
+    # by hand: Nice weights (intro 2005, 2006): com 29, de 29, fr 29, pl 27, salience 50 each
+    f1 = (100 * 29 + 20 * 29 + 40 * 29 + 90 * 27) / (29 * 3 + 27)
+    f2 = (0 * 29 + 100 * 29 + 50 * 29) / (29 * 3)
+    assert comp["mae"] == pytest.approx((abs(f1 - 50) + abs(f2 - 100)) / 2)

@@ -207,7 +207,10 @@ def register(app: typer.Typer) -> None:
         sets = parse_sets(set_)
         t_start = time.perf_counter()
         try:
-            scenarios = load_deu(data, capability=capability, missing_salience=missing_salience)  # type: ignore[arg-type]
+            skipped: list[str] = []
+            scenarios = load_deu(
+                data, capability=capability, missing_salience=missing_salience, empty="skip", skipped=skipped
+            )
             cases, meta = backtest_cases(scenarios)
         except DetenteError as exc:
             fail(str(exc))
@@ -272,6 +275,7 @@ def register(app: typer.Typer) -> None:
                 "leaderboard": [_json_row(r) for r in rows],
                 "runtime_s": {"total": round(elapsed, 3), **{k: round(v, 3) for k, v in res.seconds.items()}},
                 "failures": res.failures,
+                "skipped_issues": skipped,
             }
             print_json(_nan_to_none(payload))
         else:
@@ -289,6 +293,10 @@ def register(app: typer.Typer) -> None:
                 console.print(
                     f"[dim]{', '.join(fitted)}: parameters were fitted on the DEU dev file, so on that file the numbers "
                     "are in-sample; their honest dev numbers are the cross-validated ones in docs/backtest.md §6 and §8.[/dim]"
+                )
+            if skipped:
+                console.print(
+                    f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"
                 )
             for name, errs in res.failures.items():
                 console.print(

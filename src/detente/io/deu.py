@@ -454,8 +454,15 @@ def deu_scenarios(
     impute_value: float = 50.0,
     lisbon_after_2014: bool = True,
     institution: float | None = None,
+    empty: Literal["error", "skip"] = "error",
+    skipped: list[str] | None = None,
 ) -> list[Scenario]:
-    """One :class:`Scenario` per issue, capabilities per stance (models.md §7)."""
+    """One :class:`Scenario` per issue, capabilities per stance (models.md §7).
+
+    An issue where no actor has a position (or every one was dropped for a missing salience)
+    cannot be forecast: ``empty="error"`` raises, ``"skip"`` leaves it out and appends
+    ``"FILE:LINE issue_id"`` to ``skipped`` (the backtest uses this and reports the count).
+    """
     if capability not in CAPABILITY_RULES:
         raise InputFileError(
             f"capability: expected one of {', '.join(CAPABILITY_RULES)}, received {capability!r}"
@@ -489,6 +496,10 @@ def deu_scenarios(
                 Stance(actor=a, issue=it.issue_id, position=p, salience=s / 100.0, capability=caps[a])
             )
         where = f"{it.source}:{it.line}"
+        if not stances and empty == "skip":
+            if skipped is not None:
+                skipped.append(f"{where} {it.issue_id}")
+            continue
         if not stances:
             raise InputFileError(
                 f"{where}: issue {it.issue_id}: expected at least one actor with a position, received none"
