@@ -191,7 +191,7 @@ def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
     m = np.arange(A)[None, :]
     inside = (m < n[:, None]).astype(np.float64)[:, None, :]
     # absent options sort last (pushed beyond every distance), then are zeroed (and get coef 0)
-    dl_sorted = np.sort(dl + (~present[:, None, :]) * 4.0, axis=2) * inside
+    dl_sorted = np.sort(dl + (~present[:, None, :]) * 1e300, axis=2) * inside
     coef = (2 * m - n[:, None] + 1).astype(np.float64)[:, None, :] * inside
     order_rows = (np.arange(B)[:, None] * A + order).ravel()
     pp = present[:, :, None] & present[:, None, :]
