@@ -1,25 +1,55 @@
-"""Store fixtures: every store test runs on SQLite and, when DETENTE_TEST_PG_URL is set, on PostgreSQL."""
+"""Store fixtures: every store test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL: ``DETENTE_TEST_PG_URL`` if set (CI starts the server with ``scripts/start_test_pg.sh``);
+otherwise, where Debian's server binaries are installed, this module starts a throwaway server
+itself with the same script (as the ``postgres`` user when root, on a free port and a temporary
+data directory) and stops it after the session. Skipped, with the reason, only where the server
+binaries (or the psycopg driver) are absent.
+"""
 
 from __future__ import annotations
 
+import glob
 import os
+import socket
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from detente.store import Store
 
-PG_URL = os.environ.get("DETENTE_TEST_PG_URL", "").strip()
-PG_SKIP = (
-    "DETENTE_TEST_PG_URL is not set: start a server with `scripts/start_test_pg.sh` "
-    "(needs Debian's postgresql; CI sets the variable)"
-)
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "start_test_pg.sh"
 
 
-def _fresh_pg() -> Store:
-    st = Store(PG_URL)
-    st._md.drop_all(st.engine)
-    st._md.create_all(st.engine)
-    return st
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = os.environ.get("DETENTE_TEST_PG_URL", "").strip()
+    if url:
+        yield url
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install 'detente[postgres]'), so no PostgreSQL tests")
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql; CI installs them)")
+    port = _free_port()
+    env = {**os.environ, "DETENTE_TEST_PG_PORT": str(port), "DETENTE_TEST_PG_DIR": f"/tmp/detente-test-pg-{port}"}
+    proc = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        pytest.fail(f"could not start a test PostgreSQL server: {proc.stderr.strip()[-500:]}")
+    try:
+        yield proc.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, timeout=60)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -27,9 +57,9 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         st = Store(str(tmp_path / "t.sqlite"))
     else:
-        if not PG_URL:
-            pytest.skip(PG_SKIP)
-        st = _fresh_pg()
+        st = Store(request.getfixturevalue("pg_url"))
+        st._md.drop_all(st.engine)
+        st._md.create_all(st.engine)
         st.data_dir = tmp_path / "runs"
     yield st
     st.close()
