@@ -390,7 +390,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
             g = default_groups(sc)
             if g is None:
                 fail(
-                    f"--groups: expected A,B; the scenario has groups: {', '.join(sorted(sc.groups())) or 'none'}"
+                    "--groups: expected two groups or actor ids A,B; the scenario has groups: "
+                    f"{', '.join(sorted(sc.groups())) or 'none'}"
                 )
             a, b = g
         else:
