@@ -109,16 +109,20 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     )
     fig = go.Figure()
     for k, bl in enumerate(blocs):
-        idx = [scenario.actor_ids.index(x) for x in bl]
+        # actors at the same point (identical stances) share one marker and one label
+        spots: dict[tuple[float, float], list[str]] = {}
+        for x in bl:
+            c = cm.coords[scenario.actor_ids.index(x)]
+            spots.setdefault((round(float(c[0]), 6), round(float(c[1]), 6)), []).append(labels[x])
         fig.add_trace(
             go.Scatter(
-                x=cm.coords[idx, 0],
-                y=cm.coords[idx, 1],
+                x=[p[0] for p in spots],
+                y=[p[1] for p in spots],
                 mode="markers+text",
-                text=[labels[x] for x in bl],
+                text=[", ".join(v) for v in spots.values()],
                 textposition="top center",
                 name=f"bloc {k + 1}",
-                marker={"size": 12},
+                marker={"size": [12 + 4 * (len(v) - 1) for v in spots.values()]},
             )
         )
     fig.update_layout(

@@ -138,7 +138,8 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
             row=k + 1,
             col=1,
         )
-        fig.update_xaxes(range=[issue.scale.low, issue.scale.high], row=k + 1, col=1)
+        pad = 0.02 * issue.scale.width
+        fig.update_xaxes(range=[issue.scale.low - pad, issue.scale.high + pad], row=k + 1, col=1)
     fig.update_layout(
         height=220 * n + 100,
         margin={"l": 110, "r": 20, "t": 60, "b": 40},
