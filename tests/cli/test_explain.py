@@ -118,3 +118,17 @@ def test_generic_event_kinds_narrate() -> None:
     log = EventLog.from_rows([{**base, "kind": "exchange", "gain": 0.1}])
     story = actor_story(sc, log, "netherlands", "emission", model="exchange", trajectory=np.zeros((2, 10, 1)))
     assert story.rounds[0].moved and "traded with France" in story.text()
+
+
+def test_perspective_sentences_without_stand_offs() -> None:
+    from detente.report.narrative import perspective_sentences
+
+    sc = load_builtin("emission-standards-1994")
+    A = len(sc.actors)
+    eu = np.zeros((A, A, A, 1))
+    h = sc.actor_ids.index("france")
+    eu[h, h, :, 0] = 0.5  # France gains from challenging anyone
+    eu[h, :, h, 0] = 0.1  # ... more than they gain from challenging France
+    out = perspective_sentences(sc, eu, "france", "emission")
+    assert out and "France expects to come out ahead" in out[0] and "and " in out[0]
+    assert not any("stand-off" in s for s in out)

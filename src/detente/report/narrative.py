@@ -361,4 +361,4 @@ def perspective_sentences(
         out.append(
             f"With {', '.join(names[j] for j, _, _ in quiet)} neither side expects to gain: a stand-off."
         )
-        return out
+    return out
