@@ -608,7 +608,7 @@ class Store:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         final = self.data_dir / f"run-{rid}.npz"
         tmp = self.data_dir / f".run-{rid}.{os.getpid()}.tmp.npz"
-        np.savez_compressed(tmp, **{str(k): np.asarray(v) for k, v in arrays.items()})
+        np.savez_compressed(tmp, **{str(k): np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
         os.replace(tmp, final)
         return final
 

@@ -302,7 +302,7 @@ def create_app(
     def editor_page(request: Request, ref: str) -> HTMLResponse:
         sc, data, canon = svc.load_ref(ref, store)
         kind, key, _v = svc.parse_ref(canon)
-        history = store.versions(key) if kind == "store" else []
+        history = store.versions(str(key)) if kind == "store" else []
         return render(request, "scenario.html", **editor_context(sc, data, canon, history=history))
 
     def editor_context(

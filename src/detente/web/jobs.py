@@ -75,10 +75,10 @@ class JobManager:
             job.status = "running"
             try:
                 job.result = fn(progress)
+                if on_done is not None:  # e.g. record the run; before "done" so pollers see it
+                    on_done(job)
                 job.progress = 1.0
                 job.status = "done"
-                if on_done is not None:
-                    on_done(job)
             except DetenteError as exc:
                 job.status, job.message = "failed", " ".join(str(exc).split())
             except Exception:  # never a traceback to the client; keep it in the server log

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -278,8 +278,8 @@ def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dic
         key = None
         m = INDEXED.match(prob)
         if m:  # io.mapping style: "<source>: stances[2].salience: ..."
-            rows = {"actors": actor_row, "issues": issue_row, "stances": stance_row}[m.group("list")]
-            if int(m.group("n")) < len(rows):
+            n_rows = len(data.get(m.group("list")) or [])
+            if int(m.group("n")) < n_rows:
                 key = f"{single[m.group('list')]}-{int(m.group('n'))}-{m.group('f')}"
                 cells.setdefault(key, _strip_source(prob))
                 continue
@@ -404,7 +404,7 @@ def _plain(obj: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------------------ what-if
-def apply_whatif(data: Mapping[str, Any], changes: list[Mapping[str, Any]]) -> dict[str, Any]:
+def apply_whatif(data: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Copy of ``data`` with actors' position (per issue), salience (per issue or all) and capability changed."""
     out = {k: v for k, v in data.items()}
     actors = [dict(a) for a in data.get("actors", [])]
