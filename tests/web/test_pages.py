@@ -112,6 +112,9 @@ def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
     form, hx = editor_form(client, "builtin:ukraine-2025")
     frag = _poll(client, hx, client.post("/ui/job/sweep", data={**form, "n_draws": "50"}, headers=hx).text)
     assert 'data-kind="sweep"' in frag and frag.count("<tr><td>") == 6  # one row per issue
+    runs = client.get("/api/runs").json()
+    assert runs[0]["variant"] == "sweep" and runs[0]["scenario_ref"] == "builtin:ukraine-2025"
+    assert runs[0]["results"]["n_draws"] == 50
     frag = _poll(client, hx, client.post("/ui/job/simulate", data={**form, "n_runs": "50"}, headers=hx).text)
     assert 'data-kind="simulate"' in frag and "p_ceasefire_12" in frag and "How the runs end" in frag
     bad = client.post("/ui/job/sweep", data={**form, "n_draws": "0"}, headers=hx)

@@ -181,6 +181,26 @@ def create_app(
             return svc.load_ref(src.ref, store)
         raise svc.WebError("scenario: expected 'ref' or 'scenario'", 422)
 
+    def recorder(ref: str, sc: Any, model: str, params: dict[str, Any], seed: int, n_draws: int) -> Any:
+        """on_done callback of a sweep job: store the run (manifest, quantiles; draws as .npz)."""
+
+        def done(job: Any) -> None:
+            arrays = job.result.pop("_arrays", None)
+            run = store.save_run(
+                scenario_ref=ref,
+                model=model,
+                variant="sweep",
+                params=params,
+                seed=seed,
+                input_hash=_hash(sc),
+                version=__version__,
+                results={"issues": job.result["issues"], "n_draws": n_draws},
+                arrays=arrays,
+            )
+            job.result["run_id"] = run.id
+
+        return done
+
     # -- errors: a message, never a traceback ------------------------------------------------------
     def error_response(
         request: Request, status: int, message: str, problems: list[str] | None = None
@@ -549,6 +569,7 @@ def create_app(
                 "sweep",
                 f"{model} sweep of {n} draws",
                 lambda p: svc.sweep(sc, model, n_draws=n, seed=seed, progress=p),
+                on_done=recorder(fields.get("ref", "inline"), sc, model, {}, seed, n),
             )
         elif kind == "simulate":
             n = _bounded(fields.get("n_runs", "200"), "runs", 1, MAX_RUNS)
@@ -771,20 +792,7 @@ def create_app(
         sc, _data, ref = source_scenario(body)
         svc.build_model(body.model, body.params)  # fail now on bad parameters
 
-        def done(job: Any) -> None:
-            arrays = job.result.pop("_arrays", None)
-            run = store.save_run(
-                scenario_ref=ref,
-                model=body.model,
-                variant="sweep",
-                params=body.params,
-                seed=body.seed,
-                input_hash=_hash(sc),
-                version=__version__,
-                results={"issues": job.result["issues"], "n_draws": body.n_draws},
-                arrays=arrays,
-            )
-            job.result["run_id"] = run.id
+        done = recorder(ref, sc, body.model, body.params, body.seed, body.n_draws)
 
         job = jobs.submit(
             "sweep",
