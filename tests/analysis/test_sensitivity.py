@@ -135,3 +135,43 @@ def test_joint_path_equals_per_issue_path() -> None:
     assert [(lv.actor, lv.input, lv.feasible, round(lv.value, 9)) for lv in ra.levers if lv.feasible] == [
         (lv.actor, lv.input, lv.feasible, round(lv.value, 9)) for lv in rb.levers if lv.feasible
     ]
+
+
+class Additive:
+    """outcome = (x_0 + 2·x_1) / 3 on every issue: Var shares 1/5 and 4/5 for equal position noise."""
+
+    from detente.models.base import ModelInfo as _MI
+
+    info = _MI("additive", dynamic=False, stochastic=False)
+
+    def predict(self, arrays, rng):
+        from detente.core.results import Diagnostics, Prediction
+
+        x = np.asarray(arrays.position)
+        out = (x[..., 0, :] + 2 * x[..., 1, :]) / 3
+        return Prediction(outcome=out, diagnostics=Diagnostics.closed_form(out.shape))
+
+
+def test_sobol_known_shares() -> None:
+    from detente.analysis.sensitivity import sobol
+
+    sc = Scenario(
+        id="add",
+        actors=(Actor(id="p"), Actor(id="q"), Actor(id="r")),
+        issues=(Issue(id="x"),),
+        stances=tuple(Stance(actor=a, issue="x", position=50, salience=0.5) for a in "pqr"),
+    )
+    s = sobol(Additive(), sc, Perturbation(position_sd=0.05), n=4096, seed=3)
+    idx = {g: k for k, g in enumerate(s.groups)}
+    assert s.first[idx[("p", "position")], 0] == pytest.approx(0.2, abs=0.05)
+    assert s.first[idx[("q", "position")], 0] == pytest.approx(0.8, abs=0.05)
+    assert s.total[idx[("q", "position")], 0] == pytest.approx(0.8, abs=0.05)
+    for g in s.groups:
+        if g not in {("p", "position"), ("q", "position")}:
+            assert abs(s.first[idx[g], 0]) < 0.02 and s.total[idx[g], 0] == pytest.approx(0.0, abs=1e-12)
+    assert s.top("x", 1)[0][0] == ("q", "position")
+    # variance in issue units: Var((x0 + 2 x1)/3) = 5/9 · (5)² on a 0-100 scale
+    assert s.variance[0] == pytest.approx(5 / 9 * 25, rel=0.1)
+    # reproducible
+    s2 = sobol(Additive(), sc, Perturbation(position_sd=0.05), n=4096, seed=3)
+    np.testing.assert_array_equal(s.first, s2.first)

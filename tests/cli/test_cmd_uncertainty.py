@@ -181,8 +181,25 @@ def test_sensitivity_commands(cli) -> None:
     assert iss["forecast"] == 7.0 and iss["change"]["netherlands"] == pytest.approx(3.0)
     r = cli("sensitivity", "ukraine-2025", "--method", "knockout")
     assert r.exit_code == 0 and "without each actor" in r.stdout
-    r = cli("sensitivity", "ukraine-2025", "--method", "sobol")
+    r = cli("sensitivity", "ukraine-2025", "--method", "morris")
     assert r.exit_code == 2 and "--method" in r.output
+    r = cli(
+        "sensitivity",
+        "ukraine-2025",
+        "--method",
+        "sobol",
+        "-i",
+        "us_sanctions",
+        "--format",
+        "json",
+        "-n",
+        "256",
+    )
+    assert r.exit_code == 0, r.output
+    top = json.loads(r.stdout)["issues"][0]["top"]
+    assert top[0]["actor"] == "united_states" and top[0]["input"] == "position" and top[0]["total"] > 0.3
+    r = cli("sensitivity", "ukraine-2025", "--method", "sobol", "-n", "64")
+    assert r.exit_code == 0 and "share of its variance" in r.stdout
 
 
 def test_workers_without_dask_names_the_extra(cli, monkeypatch) -> None:

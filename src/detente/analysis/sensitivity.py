@@ -240,3 +240,102 @@ def tornado(
         _to_raw(out_low, spec.scales),
         _to_raw(out_high, spec.scales),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Sobol:
+    """Variance-based indices per input group: ``first`` (S_j) and ``total`` (ST_j), arrays (G, I).
+
+    ``groups`` are ``(actor, input)`` pairs (input in position, salience, capability; across all
+    the actor's issues). ``variance`` (I,) is the forecast variance in issue units squared.
+    """
+
+    issue_ids: tuple[str, ...]
+    groups: tuple[tuple[str, str], ...]
+    first: FloatArray
+    total: FloatArray
+    variance: FloatArray
+    n: int
+
+    def top(self, issue: str, n: int = 5) -> list[tuple[tuple[str, str], float, float]]:
+        """The ``n`` groups with the largest total index on ``issue``: (group, first, total)."""
+        i = self.issue_ids.index(issue)
+        order = sorted(range(len(self.groups)), key=lambda g: (-self.total[g, i], g))[:n]
+        return [(self.groups[g], float(self.first[g, i]), float(self.total[g, i])) for g in order]
+
+
+def sobol(
+    model: Any,
+    scenario: Scenario,
+    perturbation: Perturbation | None = None,
+    *,
+    n: int = 512,
+    seed: int | None = 0,
+    chunk_size: int = 2048,
+) -> Sobol:
+    """First-order and total Sobol indices of each actor's position, salience and capability.
+
+    Estimators of Saltelli et al. (2010), *Comput. Phys. Commun.* 181:259–270, Table 2 (b) and (f):
+    ``S_j = mean(f(B)·(f(A_B^j) − f(A))) / V`` and ``ST_j = mean((f(A) − f(A_B^j))²) / (2V)``
+    (Jansen 1999), with ``A``, ``B`` two independent sets of ``n`` sweep draws (drop-out off),
+    ``A_B^j`` = ``A`` with group ``j`` taken from ``B``, ``V`` the variance of ``f`` over ``A``
+    and ``B``, and ``f`` centred on its mean over ``A`` and ``B``. Cost: ``n·(G + 2)`` model evaluations for ``G`` groups. Estimates carry
+    Monte Carlo error of order ``1/√n``; an issue with no variance gets NaN.
+
+    Examples
+    --------
+    >>> from detente.io.builtin import load_builtin
+    >>> from detente.models import get_model
+    >>> s = sobol(get_model("compromise"), load_builtin("emission-standards-1994"), n=256)
+    >>> s.top("emission", 1)[0][0][1] in ("position", "salience", "capability")
+    True
+    """
+    from detente.analysis.montecarlo import draw_arrays
+
+    pert = Perturbation() if perturbation is None else perturbation
+    pert = replace(pert, dropout=0.0)
+    spec = prepare(scenario, pert)
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    root = np.random.SeedSequence(seed)
+    sa, sb = root.spawn(2)
+    xa = draw_arrays(spec, sa, 0, n)
+    xb = draw_arrays(spec, sb, 0, n)
+    actors = [a for a in range(A) if b.present[a].any()]
+    groups = [(a, name) for a in actors for name in INPUTS]
+    G = len(groups)
+    fields = {"position": "position", "salience": "salience", "capability": "capability"}
+
+    def run(pos: FloatArray, sal: FloatArray, cap: FloatArray) -> FloatArray:
+        outs = []
+        present = np.broadcast_to(b.present, (chunk_size, A, I))
+        for s in range(0, pos.shape[0], chunk_size):
+            e = min(s + chunk_size, pos.shape[0])
+            arr = stack_arrays(b, pos[s:e], sal[s:e], cap[s:e], present[: e - s])
+            outs.append(predict_batch(model, arr, seed))
+        return np.concatenate(outs)
+
+    fa = run(xa.position, xa.salience, xa.capability)
+    fb = run(xb.position, xb.salience, xb.capability)
+    stacks = {k: np.broadcast_to(getattr(xa, k), (G, n, A, I)).copy() for k in fields}
+    for g, (a, name) in enumerate(groups):
+        stacks[name][g, :, a, :] = getattr(xb, name)[:, a, :]
+    fab = run(*(stacks[k].reshape(G * n, A, I) for k in ("position", "salience", "capability"))).reshape(
+        G, n, I
+    )
+    both = np.concatenate([fa, fb])
+    var = both.var(axis=0)
+    mu = both.mean(axis=0)  # centring leaves the estimators unbiased and cuts their variance
+    fa, fb, fab = fa - mu, fb - mu, fab - mu
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = np.where(var > 0, (fb[None] * (fab - fa[None])).mean(axis=1) / var, np.nan)
+        total = np.where(var > 0, ((fa[None] - fab) ** 2).mean(axis=1) / (2 * var), np.nan)
+    width = np.array([hi - lo for lo, hi in spec.scales])
+    return Sobol(
+        b.issue_ids,
+        tuple((b.actor_ids[a], name) for a, name in groups),
+        np.asarray(first, dtype=np.float64),
+        np.asarray(total, dtype=np.float64),
+        np.asarray(var * width**2, dtype=np.float64),
+        n,
+    )
