@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from detente.core.arrays import ScenarioArrays
+from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.errors import ConvergenceWarning, ModelConfigError
 from detente.kernels.eum import EUMSettings, count_less, run_eum, success_probability
 from detente.models import coerce_param, get_model
@@ -363,3 +363,27 @@ def test_no_events_for_large_batches() -> None:
     assert p.events is not None and len(p.events) == 0 and p.extras["events_recorded"] is False
     assert "perspective" not in p.extras
     assert math.prod(p.outcome.shape) == 100
+
+
+def test_float32_precision_for_monte_carlo() -> None:
+    from detente.io.builtin import load_builtin
+    from detente.testing import check_model
+
+    check_model(ExpectedUtility(precision="float32"))
+    arr = to_arrays(load_builtin("emission-standards-1994"))
+    p64 = _quiet(ExpectedUtility(), arr)
+    p32 = _quiet(ExpectedUtility(precision="float32"), arr)
+    assert p32.trajectory is not None and p64.trajectory is not None
+    assert p32.trajectory.dtype == np.float64  # outputs stay float64
+    np.testing.assert_allclose(p32.trajectory, p64.trajectory, atol=1e-5)
+    assert p32.events is not None and p64.events is not None
+    assert p32.events.rows() and [
+        (r["round"], r["actor"], r["kind"], r["counterpart"]) for r in p32.events.rows()
+    ] == [(r["round"], r["actor"], r["kind"], r["counterpart"]) for r in p64.events.rows()]
+    # random scenarios: the first round agrees closely (later rounds may part at knife edges)
+    rnd = random_arrays(np.random.default_rng(12), n_actors=15, n_issues=4, batch=(20,))
+    a = _quiet(ExpectedUtility(rounds=1), rnd)
+    b = _quiet(ExpectedUtility(rounds=1, precision="float32"), rnd)
+    assert a.trajectory is not None and b.trajectory is not None
+    close = np.isclose(a.trajectory[:, 1], b.trajectory[:, 1], atol=1e-4).mean()
+    assert close > 0.99

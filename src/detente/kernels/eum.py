@@ -20,10 +20,20 @@ The slow triple loop lives in ``tests/models/test_eum.py`` as the reference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
+
+# A large finite sentinel (fits float32 too): pushes absent options / excluded offers past every value
+BIG = 1e30
+
+
+def _f(a: Any) -> FloatArray:
+    """Typed no-op: the kernel keeps its inputs' precision (float64, or float32 on request)."""
+    return cast(FloatArray, a)
+
 
 # offer classes (models.md §4 "Offers", Scholz et al. 2011 Fig. 6); 0 = no move
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
@@ -189,17 +199,18 @@ def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
     ih = cut * A + _gather_base(B, A)  # flat index of C[b, cut_ij, j]
     n = present.sum(axis=1)
     m = np.arange(A)[None, :]
-    inside = (m < n[:, None]).astype(np.float64)[:, None, :]
+    dt = x.dtype
+    inside = (m < n[:, None]).astype(dt)[:, None, :]
     # absent options sort last (pushed beyond every distance), then are zeroed (and get coef 0)
-    dl_sorted = np.sort(dl + (~present[:, None, :]) * 1e300, axis=2) * inside
-    coef = (2 * m - n[:, None] + 1).astype(np.float64)[:, None, :] * inside
+    dl_sorted = np.sort(dl + (~present[:, None, :]).astype(dt) * BIG, axis=2) * inside
+    coef = (2 * m - n[:, None] + 1).astype(dt)[:, None, :] * inside
     order_rows = (np.arange(B)[:, None] * A + order).ravel()
     pp = present[:, :, None] & present[:, None, :]
     valid = (dl > 0) & pp
     lt = diff < 0
     gt = diff > 0
-    ltf = lt.astype(np.float64)
-    gtf = gt.astype(np.float64)
+    ltf = lt.astype(dt)
+    gtf = gt.astype(dt)
     return Geometry(x, present, dl, dl_sorted, order_rows, ih, lt, valid, n, coef, ltf, gtf)
 
 
@@ -216,7 +227,7 @@ def _rho_pow(d: FloatArray, rho: FloatArray | None) -> FloatArray:
     if rho is None:
         return d
     with np.errstate(divide="ignore"):
-        return np.asarray(np.exp(rho[:, :, None] * np.log(d)), dtype=np.float64)  # 0 -> exp(-inf) = 0
+        return _f(np.exp(rho[:, :, None] * np.log(d)))  # 0 -> exp(-inf) = 0
 
 
 def success_probability(
@@ -241,7 +252,7 @@ def success_probability(
     w = np.where(present, w, 0.0)
     u = _rho_pow(geo.dl, rho)  # (B, k, a)
     M = w[:, :, None] * u  # w_k u_k(x_a)
-    C = np.zeros((B, A + 1, A))
+    C = np.zeros((B, A + 1, A), dtype=M.dtype)
     np.cumsum(np.take(M.reshape(B * A, A), geo.order_rows, axis=0).reshape(B, A, A), axis=1, out=C[:, 1:, :])
     S = C[:, A, :]  # Σ_k w_k u_k(x_a)
     H = np.take(C.ravel(), geo.ih)  # H[b, i, j] = C[b, cut_ij, j]; H[b, j, i] = C[b, cut_ij, i]
@@ -252,7 +263,7 @@ def success_probability(
         D = N + N.transpose(0, 2, 1)
         P = np.zeros_like(N)
         np.divide(N, D, out=P, where=D > 0)
-        return np.asarray(np.maximum(P, 0.0, out=P), dtype=np.float64)
+        return _f(np.maximum(P, 0.0, out=P))
     else:
         # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
         # u_k is increasing in the distance, so the distance order is the utility order
@@ -261,7 +272,7 @@ def success_probability(
         inv = np.zeros_like(D)
         np.divide(1.0, D, out=inv, where=D > 0)
         P = N * inv[:, None, None]
-        return np.asarray(np.maximum(P, 0.0, out=P), dtype=np.float64)
+        return _f(np.maximum(P, 0.0, out=P))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,7 +337,7 @@ def _better_worse(
     T = dmu < dist
     base = np.where(T, 0.5 - z, 0.5 + z)
     with np.errstate(divide="ignore"):
-        return np.asarray(2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rr), dtype=np.float64)
+        return _f(2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rr))
 
 
 def expected_utility_view(
@@ -395,14 +406,14 @@ def risk_exponents(
         z = 0.25 * (dmu + dist) / delta[:, None, None]
         E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
     # Σ_{j≠i, present} E(U_ji): column sums over present challengers minus the diagonal
-    g = np.einsum("bc,bct->bt", present.astype(np.float64), E1) - np.einsum("bii->bi", E1)
+    g = np.einsum("bc,bct->bt", present.astype(E1.dtype), E1) - np.einsum("bii->bi", E1)
     gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
     gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
     span = gmax - gmin
     ok = np.isfinite(span) & (span > 0)
     R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
     r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
-    return np.asarray(np.where(present, r, 1.0), dtype=np.float64), P1
+    return _f(np.where(present, r, 1.0).astype(x.dtype, copy=False)), P1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,13 +456,13 @@ def select_offers(
     if capitulation:
         code = code - cap.view(np.int8)
     best = code.min(axis=2)
-    compf = comp * 1.0
+    compf = comp.astype(a.dtype)
     den = (b - a) * compf + (1.0 - compf)  # 1 outside compromises: no division by zero
     if choice == "least_move":
         ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
     else:
         ckey = (-a * xi + b * xj) * compf / den  # (|a| x_i + |b| x_j)/(|a| + |b|) for a < 0 < b
-    key = ckey + dist * (1.0 - compf) + (code != best[:, :, None]) * 1e300
+    key = ckey + dist * (1.0 - compf) + (code != best[:, :, None]).astype(a.dtype) * BIG
     j = np.argmin(key, axis=2)
     kind = ((best + 1) % 4).astype(
         np.int8
@@ -463,7 +474,7 @@ def select_offers(
         comp_pos = x + (xpart - x) * np.abs(aa) / np.where(kind == COMPROMISE, bb, 1.0)
     new = np.where(kind == COMPROMISE, comp_pos, np.where(kind != NONE, xpart, x))
     partner = np.where(kind != NONE, j, -1)
-    return np.asarray(new, dtype=np.float64), kind.astype(np.int8), partner.astype(np.int64)
+    return _f(new), kind.astype(np.int8), partner.astype(np.int64)
 
 
 def offer_values(
@@ -495,8 +506,14 @@ def run_eum(
     rounds: int,
     *,
     record: bool = False,
+    precision: str = "float64",
 ) -> EUMRun:
     """Run ``rounds`` rounds on the flat layout (B, A); positions on the unit scale.
+
+    ``precision="float32"`` computes the rounds in single precision (large Monte Carlo batches);
+    the state kept between rounds stays float64: actors who do not move keep their exact input,
+    actors who lose a confrontation or capitulate take the proposer's exact position, and only
+    compromise positions carry single-precision rounding. Outputs are float64.
 
     ``Δ`` (models.md §4 "Range"): the range of the *initial* present positions
     (``range="positions"``) or the unit scale width 1 (``range="scale"``); 1 where it is 0.
@@ -505,7 +522,10 @@ def run_eum(
     """
     x0 = np.asarray(x0, dtype=np.float64)
     B, A = x0.shape
-    w = np.where(present, w, 0.0)
+    dt = np.dtype(np.float32) if precision == "float32" else np.dtype(np.float64)
+    w64 = np.where(present, w, 0.0).astype(np.float64)
+    w = w64.astype(dt, copy=False)
+    s = np.asarray(s).astype(dt, copy=False)
     if st.range == "positions":
         hi = np.where(present, x0, -np.inf).max(axis=1)
         lo = np.where(present, x0, np.inf).min(axis=1)
@@ -513,6 +533,7 @@ def run_eum(
         delta = np.where(np.isfinite(delta) & (delta > 0), delta, 1.0)
     else:
         delta = np.ones(B)
+    delta = delta.astype(dt, copy=False)
     pos = np.empty((rounds + 1, B, A))
     pos[0] = x0
     risk = np.ones((rounds, B, A))
@@ -523,7 +544,8 @@ def run_eum(
     pj = np.full((rounds, B, A), -1, dtype=np.int64) if record else None
     pa = np.full((rounds, B, A), np.nan) if record else None
     pb = np.full((rounds, B, A), np.nan) if record else None
-    x = x0.copy()
+    x = x0.copy()  # float64 state
+    xc = _f(x.astype(dt))  # the same in the computing precision
     active = np.ones(B, dtype=bool)  # rows whose state may still change
     for t in range(rounds):
         idx_arr = np.flatnonzero(active)
@@ -532,7 +554,7 @@ def run_eum(
             break
         # every row active: plain slices (views) instead of gathers
         idx: slice | IntArray = slice(None) if idx_arr.size == B else idx_arr
-        xa, wa, sa, pa_, da = x[idx], w[idx], s[idx], present[idx], delta[idx]
+        xa, wa, sa, pa_, da = xc[idx], w[idx], s[idx], present[idx], delta[idx]
         r, _, a, b, geo = offer_values(xa, wa, sa, pa_, da, st)
         new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation, geo.valid)
         risk[t, idx] = r
@@ -551,12 +573,18 @@ def run_eum(
             pj[t, idx] = np.where(anyv, jm, -1)
             pa[t, idx] = np.where(anyv, np.take_along_axis(a, jm[:, :, None], axis=2)[:, :, 0], np.nan)
             pb[t, idx] = np.where(anyv, np.take_along_axis(b, jm[:, :, None], axis=2)[:, :, 0], np.nan)
-        moved = (new != xa).any(axis=1)
+        moved = (kind != NONE).any(axis=1)
+        if dt != np.float64:
+            # keep exact positions where possible (see the docstring)
+            x_old = x[idx]
+            exact = np.take_along_axis(x_old, np.maximum(partner, 0), axis=1)
+            new = np.where(kind == COMPROMISE, new, np.where(kind != NONE, exact, x_old))
         x[idx] = new
+        xc[idx] = new
         pos[t + 1] = x
         active[idx_arr[~moved]] = False
-    med = weighted_median_rows(pos, w[None], present[None])
-    mean = weighted_mean_rows(pos, w[None], present[None])
+    med = weighted_median_rows(pos, w64[None], present[None])
+    mean = weighted_mean_rows(pos, w64[None], present[None])
     return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb)
 
 

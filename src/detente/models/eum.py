@@ -25,10 +25,11 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 
+from detente._typing import FloatArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
 from detente.errors import ConvergenceWarning, ModelConfigError
@@ -87,6 +88,9 @@ class ExpectedUtility:
     rounds: maximum number of rounds (models.md §4: 10).
     forecast: forecast statistic of the final positions, ``"median"`` (BdM) or ``"mean"``.
     tol, patience, osc_tol: stopping rules of models.md §0.
+    precision: arithmetic of the rounds, ``"float64"`` (default; the golden tests) or
+        ``"float32"`` (about 1.5–2× faster for large Monte Carlo batches; results agree to ~1e-5 on
+        the unit scale except where a draw sits on a knife edge between two offers).
     """
 
     variant: Literal["scholz2011", "paper"] = "scholz2011"
@@ -103,6 +107,7 @@ class ExpectedUtility:
     tol: float = 1e-9
     patience: int = 2
     osc_tol: float = 0.01
+    precision: Literal["float64", "float32"] = "float64"
     info: ClassVar[ModelInfo] = ModelInfo(
         "eum",
         dynamic=True,
@@ -158,9 +163,9 @@ class ExpectedUtility:
             )
 
         present = flat(arrays.present)
-        x0 = flat(arrays.position)
-        s = np.where(present, flat(arrays.salience), 0.0)
-        w = np.where(present, flat(arrays.capability) * s, 0.0)
+        x0 = cast(FloatArray, flat(arrays.position).astype(np.float64))
+        s = cast(FloatArray, np.where(present, flat(arrays.salience), 0.0).astype(np.float64))
+        w = cast(FloatArray, np.where(present, flat(arrays.capability) * s, 0.0).astype(np.float64))
         B = x0.shape[0]
         chunk = max(1, CHUNK_PAIRS // max(1, A * A))
         runs = [
@@ -172,6 +177,7 @@ class ExpectedUtility:
                 st,
                 T,
                 record=record,
+                precision=self.precision,
             )
             for k in range(0, max(B, 1), chunk)
         ]
