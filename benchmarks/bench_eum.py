@@ -5,6 +5,7 @@ Prints JSON:
 - ``batched_20x10``: 20 actors × 10 issues × ``--draws`` Monte Carlo draws in one vectorised call,
   10 rounds: seconds, issue-runs per second, and the time extrapolated to 10,000 draws
   (target: ~10 s on 2 cores for 10,000 draws, i.e. ~20 s of one core);
+- ``batched_20x10_float32``: the same with ``precision="float32"`` (the Monte Carlo setting);
 - ``reference``: the same model called once per draw (no batching) on ``--ref-draws`` draws,
   measured in the same run; ``speedup_batched_vs_per_draw`` is the ratio of per-issue-run times.
 
@@ -86,6 +87,8 @@ def main() -> None:
         np.full((args.draws, 10), np.nan),
     )
     tb, tb_cpu = timed2(lambda: model.predict(draws, gen))
+    m32 = ExpectedUtility(precision="float32")
+    t32, t32_cpu = timed2(lambda: m32.predict(draws, gen))
     runs = args.draws * 10
 
     n_ref = min(args.ref_draws, args.draws)
@@ -115,6 +118,13 @@ def main() -> None:
                     "issue_runs_per_s": round(runs / tb, 1),
                     "us_per_issue_round": round(1e6 * tb / (runs * model.rounds), 2),
                     "extrapolated_10000_draws_s": round(tb * 10_000 / args.draws, 2),
+                },
+                "batched_20x10_float32": {
+                    "seconds": round(t32, 3),
+                    "cpu_seconds": round(t32_cpu, 3),
+                    "cpu_us_per_issue_round": round(1e6 * t32_cpu / (runs * model.rounds), 2),
+                    "extrapolated_10000_draws_cpu_s": round(t32_cpu * 10_000 / args.draws, 2),
+                    "speedup_vs_float64_cpu": round(tb_cpu / t32_cpu, 2),
                 },
                 "reference": {
                     "per_draw_calls": n_ref,
