@@ -174,6 +174,17 @@ def test_edit_run_save_reload(server, page):
     page.locator("#stance-1-salience").press("Tab")
     page.wait_for_selector(".cell-error", state="detached")
 
+    # typing into the "new actor" row does not re-render the table; "Add actor" appends the row
+    page.fill("#new-actor-id", "observer")
+    page.press("#new-actor-id", "Tab")
+    page.fill("#new-actor-capability", "0.1")
+    page.press("#new-actor-capability", "Tab")
+    page.wait_for_timeout(300)
+    assert page.locator("#new-actor-id").input_value() == "observer"
+    page.click("#add-actor")
+    page.wait_for_selector("#table code:text-is('observer')")
+    assert page.locator("#new-actor-id").input_value() == ""
+
     page.fill('input[name="author"]', "e2e")
     page.click("#save")
     page.wait_for_url(f"**/s/{name}@1")
@@ -183,3 +194,4 @@ def test_edit_run_save_reload(server, page):
     assert page.locator("#stance-0-salience").input_value() == new
     assert "salience" in page.locator("#history").inner_text()
     assert "e2e" in page.locator("#history").inner_text()
+    assert "added actor observer" in page.locator("#history").inner_text()

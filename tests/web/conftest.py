@@ -44,5 +44,13 @@ def _editor_form(
     token = client.cookies.get("detente_csrf")
     assert token
     base = html.unescape(re.search(r'name="base" value="([^"]*)"', page.text).group(1))
-    form = {"csrf_token": token, "base": base, "ref": ref, "model": "compromise", "seed": "0"}
+    origin = html.unescape(re.search(r'name="origin" value="([^"]*)"', page.text).group(1))
+    form = {
+        "csrf_token": token,
+        "base": base,
+        "origin": origin,
+        "ref": ref,
+        "model": "compromise",
+        "seed": "0",
+    }
     return form, {"HX-Request": "true", "X-CSRF-Token": token}

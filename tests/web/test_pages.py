@@ -125,3 +125,63 @@ def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
         client, hx2, client.post("/ui/job/simulate", data={**form2, "n_runs": "10"}, headers=hx2).text
     )
     assert "failed" in frag and "dynamics" in frag
+
+
+def _base(html_text: str) -> str:
+    import html
+
+    return html.unescape(re.search(r'name="base" value="([^"]*)"', html_text).group(1))
+
+
+def test_add_and_remove_rows(client, editor_form):
+    import json
+
+    form, hx = editor_form(client)
+    n_stances = len(json.loads(form["base"])["stances"])
+    # a duplicate id is refused next to the new-row cell, and what was typed stays
+    r = client.post(
+        "/ui/validate",
+        data={**form, "add": "actor", "new-actor-id": "uk", "new-actor-name": "Again"},
+        headers=hx,
+    )
+    assert re.search(r'id="new-actor-id"[^>]*>\s*<div class="cell-error">[^<]*already exists', r.text)
+    assert 'value="Again"' in r.text
+    # add an actor, then a stance for it
+    r = client.post(
+        "/ui/validate",
+        data={**form, "add": "actor", "new-actor-id": "sweden", "new-actor-capability": "0.1"},
+        headers=hx,
+    )
+    assert "<code>sweden</code>" in r.text and "cell-error" not in r.text
+    form["base"] = _base(r.text)
+    r = client.post(
+        "/ui/validate",
+        data={
+            **form,
+            "add": "stance",
+            "new-stance-actor": "sweden",
+            "new-stance-issue": "emission",
+            "new-stance-position": "4",
+            "new-stance-salience": "1",
+        },
+        headers=hx,
+    )
+    form["base"] = _base(r.text)
+    assert len(json.loads(form["base"])["stances"]) == n_stances + 1
+    run = client.post("/ui/run", data=form, headers=hx)
+    assert run.status_code == 200
+    # removing the actor removes its stance too; removing stance 0 drops one more
+    actors = [a["id"] for a in json.loads(form["base"])["actors"]]
+    r = client.post(
+        "/ui/validate",
+        data={**form, f"actor-{actors.index('sweden')}-delete": "1", "stance-0-delete": "1"},
+        headers=hx,
+    )
+    data = json.loads(_base(r.text))
+    assert "sweden" not in [a["id"] for a in data["actors"]]
+    assert len(data["stances"]) == n_stances - 1
+    # saving a new key records what changed since the page was loaded
+    saved = client.post("/ui/save", data={**form, "base": _base(r.text), "save_key": "eu-cars"}, headers=hx)
+    assert saved.headers["hx-redirect"] == "/s/eu-cars@1"
+    hist = client.get("/api/scenarios/eu-cars/versions").json()
+    assert "removed stance netherlands/emission" in hist[0]["summary"]

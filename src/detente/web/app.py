@@ -374,6 +374,7 @@ def create_app(
             "base_json": json.dumps(data, ensure_ascii=False),
             "history": history or [],
             "errors": errors or {},
+            "new": {},
             "general": general or [],
             "models": [m["name"] for m in svc.model_list()],
             "whatif_json": json.dumps(whatif, ensure_ascii=False),
@@ -433,7 +434,10 @@ def create_app(
         ctx = editor_context(
             sc, data, fields.get("ref", "inline"), errors=cells, general=general, with_figure=False
         )
-        ctx["base_json"] = fields.get("base", "")
+        # the table now stands for the edited mapping (rows may have been added or removed)
+        ctx["base_json"] = json.dumps(data, ensure_ascii=False)
+        if any(k.startswith("new-") for k in cells):  # keep what was typed into a rejected new row
+            ctx["new"] = {k: v for k, v in fields.items() if k.startswith("new-")}
         return render(request, "_table.html", **ctx)
 
     @app.post("/ui/run", response_class=HTMLResponse, include_in_schema=False)
@@ -502,7 +506,11 @@ def create_app(
         except StoreError:
             from detente.store import diff_summary
 
-            change = diff_summary(base, data)
+            try:
+                origin_data = json.loads(fields.get("origin", "")) or base
+            except ValueError:
+                origin_data = base
+            change = diff_summary(origin_data, data)
             summary = f"created from {origin}" + ("" if change == "no change" else f": {change}")
         sv = store.save_scenario(data, author=author, key=key, summary=summary)
         resp = render(request, "_saved.html", sv=sv)

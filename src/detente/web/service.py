@@ -260,8 +260,110 @@ def form_to_mapping(
                     s.pop(fld, None)
                 else:
                     s[fld] = v
+    actors, issues, stances, errors = _delete_rows(form, actors, issues, stances, errors)
+    add = form.get("add", "")
+    if add in ("actor", "issue", "stance"):
+        _add_row(add, form, actors, issues, stances, errors)
     data["actors"], data["issues"], data["stances"] = actors, issues, stances
     return data, errors
+
+
+def _delete_rows(
+    form: Mapping[str, str],
+    actors: list[dict[str, Any]],
+    issues: list[dict[str, Any]],
+    stances: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """Drop rows whose ``…-N-delete`` box is ticked (an actor's or issue's stances go with it);
+    renumber the per-cell errors of the rows that stay."""
+    gone_a = {n for n in range(len(actors)) if form.get(f"actor-{n}-delete")}
+    gone_i = {n for n in range(len(issues)) if form.get(f"issue-{n}-delete")}
+    gone_s = {n for n in range(len(stances)) if form.get(f"stance-{n}-delete")}
+    if not (gone_a or gone_i or gone_s):
+        return actors, issues, stances, errors
+    dead_actors = {str(actors[n].get("id")) for n in gone_a}
+    dead_issues = {str(issues[n].get("id")) for n in gone_i}
+    gone_s |= {
+        n
+        for n, st in enumerate(stances)
+        if str(st.get("actor")) in dead_actors or str(st.get("issue")) in dead_issues
+    }
+    renumber: dict[str, dict[int, int]] = {}
+    kept: dict[str, list[dict[str, Any]]] = {}
+    for kind, rows, gone in (
+        ("actor", actors, gone_a),
+        ("issue", issues, gone_i),
+        ("stance", stances, gone_s),
+    ):
+        keep = [n for n in range(len(rows)) if n not in gone]
+        renumber[kind] = {old: new for new, old in enumerate(keep)}
+        kept[kind] = [rows[n] for n in keep]
+    new_errors: dict[str, str] = {}
+    for key, msg in errors.items():
+        kind, n, fld = key.split("-", 2)
+        if kind in renumber and n.isdigit() and int(n) in renumber[kind]:
+            new_errors[f"{kind}-{renumber[kind][int(n)]}-{fld}"] = msg
+        elif not n.isdigit():
+            new_errors[key] = msg
+    for v in kept["issue"]:  # veto players that were removed
+        if v.get("veto_players"):
+            v["veto_players"] = [x for x in v["veto_players"] if str(x) not in dead_actors]
+    return kept["actor"], kept["issue"], kept["stance"], new_errors
+
+
+def _add_row(
+    kind: str,
+    form: Mapping[str, str],
+    actors: list[dict[str, Any]],
+    issues: list[dict[str, Any]],
+    stances: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> None:
+    """Append the row typed into the ``new-<kind>-…`` inputs (errors keyed ``new-<kind>-<field>``)."""
+    p = f"new-{kind}-"
+    if kind in ("actor", "issue"):
+        rows = actors if kind == "actor" else issues
+        new_id = form.get(p + "id", "").strip()
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,80}", new_id):
+            errors[p + "id"] = (
+                f"new {kind}: id: expected 1-80 letters, digits, '_', '.', '-', received {new_id[:30]!r}"
+            )
+            return
+        if any(str(r.get("id")) == new_id for r in rows):
+            errors[p + "id"] = f"new {kind}: id: {new_id!r} already exists"
+            return
+        row: dict[str, Any] = {"id": new_id, "name": form.get(p + "name", "").strip() or new_id}
+        if kind == "actor":
+            cap = _num(
+                form.get(p + "capability", "") or "1", "new actor: capability", errors, p + "capability"
+            )
+            if cap is None:
+                return
+            row["capability"] = cap
+        else:
+            low = _num(form.get(p + "low", "") or "0", "new issue: low", errors, p + "low")
+            high = _num(form.get(p + "high", "") or "100", "new issue: high", errors, p + "high")
+            if low is None or high is None:
+                return
+            row["scale"] = {"low": low, "high": high, "labels": [f"{low:g}", f"{high:g}"]}
+        rows.append(row)
+        return
+    actor, issue = form.get(p + "actor", ""), form.get(p + "issue", "")
+    if not any(str(a.get("id")) == actor for a in actors):
+        errors[p + "actor"] = f"new stance: actor: unknown actor {actor[:30]!r}"
+        return
+    if not any(str(i.get("id")) == issue for i in issues):
+        errors[p + "issue"] = f"new stance: issue: unknown issue {issue[:30]!r}"
+        return
+    if any(s.get("actor") == actor and s.get("issue") == issue for s in stances):
+        errors[p + "issue"] = f"new stance: {actor}/{issue} already has a stance (edit it in its row)"
+        return
+    pos = _num(form.get(p + "position", ""), "new stance: position", errors, p + "position")
+    sal = _num(form.get(p + "salience", ""), "new stance: salience", errors, p + "salience")
+    if pos is None or sal is None:
+        return
+    stances.append({"actor": actor, "issue": issue, "position": pos, "salience": sal})
 
 
 def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
