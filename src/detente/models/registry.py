@@ -22,6 +22,7 @@ _BUILTIN: dict[str, str] = {
     "smp": "detente.models.smp:SpatialModel",
     "anchored": "detente.models.anchored:Anchored",
     "calibrated": "detente.models.calibrated:Calibrated",
+    "mixture": "detente.models.mixture:Mixture",
 }
 
 MODELS: Mapping[str, str] = MappingProxyType(_BUILTIN)
