@@ -170,3 +170,29 @@ def test_upload_every_listed_format(client, editor_form, tmp_path, fmt, ext):
         sc.actors
     )
     assert len(got["stances"]) == len(sc.stances)
+
+
+def test_user_text_is_escaped_everywhere(client, editor_form):
+    evil = (
+        'id: xss\ntitle: "<script>alert(1)</script>"\nactors:\n  - {id: a, name: "</script><script>alert(2)</script>"}\n'
+        '  - {id: b}\nissues:\n  - {id: x, name: "<img src=x onerror=alert(3)>", scale: {low: 0, high: 10}}\n'
+        "stances:\n  - {actor: a, issue: x, position: 2, salience: 0.5}\n  - {actor: b, issue: x, position: 8, salience: 0.9}\n"
+    )
+    r = client.post(
+        "/api/parse",
+        json={"filename": "x.yaml", "content_base64": base64.b64encode(evil.encode()).decode(), "save": True},
+    )
+    assert r.json()["ref"] == "xss@1"
+    form, hx = editor_form(client, "xss@1")
+    pages = [
+        client.get("/s/xss@1").text,
+        client.get("/").text,
+        client.post("/ui/run", data=form, headers=hx).text,
+        client.post(
+            "/ui/whatif", data={**form, "wi_actor": "a", "wi_issue": "x", "wi_salience": "0.1"}, headers=hx
+        ).text,
+        client.get("/compare", params={"a": "xss@1", "b": "xss@1"}).text,
+    ]
+    for text in pages:
+        for raw in ("<script>alert(1)", "</script><script>alert(2)", "<img src=x"):
+            assert raw not in text
