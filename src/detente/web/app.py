@@ -875,6 +875,13 @@ def create_app(
 def create_app_from_env() -> FastAPI:
     """The app configured by the environment (what ``detente serve`` runs through uvicorn):
     ``DETENTE_DB`` (store URL/file), ``DETENTE_TOKEN`` (access token), ``DETENTE_MAX_UPLOAD_MB``."""
+    import warnings
+
+    from detente.errors import DetenteWarning
+
+    # a server process: convergence notes are in every result's status column; keep the log quiet
+    # (per-request catch_warnings is not thread-safe on Python < 3.14)
+    warnings.filterwarnings("ignore", category=DetenteWarning)
     try:
         mb = float(os.environ.get("DETENTE_MAX_UPLOAD_MB", "") or DEFAULT_MAX_UPLOAD / 2**20)
     except ValueError:
