@@ -74,15 +74,33 @@ def get_executor(
         except (OSError, TimeoutError) as exc:
             raise DetenteError(f"scheduler {address}: cannot connect ({exc})") from None
         try:
-            client.get_versions(check=True)
+            try:
+                client.get_versions(check=True)
+            except ValueError as exc:  # mismatched package versions between client and workers
+                raise DetenteError(f"scheduler {address}: {' '.join(str(exc).split())[:300]}") from None
             yield client.get_executor()
         finally:
             client.close()
         return
-    cluster = distributed.LocalCluster(
-        n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
-    )
-    client = distributed.Client(cluster)
+    try:
+        cluster = distributed.LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        )
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        raise DetenteError(
+            f"--workers {workers or 2}: the local Dask cluster did not start ({exc})"
+        ) from None
+    try:
+        client = distributed.Client(cluster, timeout="60s")
+    except (OSError, TimeoutError) as exc:
+        cluster.close()
+        raise DetenteError(
+            f"--workers {workers or 2}: cannot connect to the local Dask cluster ({exc})"
+        ) from None
     try:
         yield client.get_executor()
     finally:
