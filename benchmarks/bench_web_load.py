@@ -40,11 +40,11 @@ def _free_port() -> int:
 
 def _start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    code = (
-        "import uvicorn; from detente.web import create_app; "
-        f"uvicorn.run(create_app(db_url={db!r}), host='127.0.0.1', port={port}, log_level='error', access_log=False)"
+    code = (  # exactly what `detente serve` runs
+        "import uvicorn; uvicorn.run('detente.web.app:create_app_from_env', factory=True, "
+        f"host='127.0.0.1', port={port}, log_level='error', access_log=False)"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code])
+    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "DETENTE_DB": db})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
