@@ -185,3 +185,28 @@ def test_add_and_remove_rows(client, editor_form):
     assert saved.headers["hx-redirect"] == "/s/eu-cars@1"
     hist = client.get("/api/scenarios/eu-cars/versions").json()
     assert "removed stance netherlands/emission" in hist[0]["summary"]
+
+
+def test_ledger_page_forms(client):
+    page = client.get("/ledger")
+    token = client.cookies.get("detente_csrf")
+    assert f'name="csrf_token" value="{token}"' in page.text
+    r = client.post(
+        "/ui/ledger",
+        data={"csrf_token": token, "question": "Summit statement by July?", "value": "0.8"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    r = client.post(
+        "/ui/ledger/1/resolve", data={"csrf_token": token, "outcome": "1"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    page = client.get("/ledger").text
+    assert "Summit statement by July?" in page and "Mean Brier score 0.040" in page
+    assert client.post("/ui/ledger", data={"question": "forged?", "value": "0.5"}).status_code == 403
+    bad = client.post(
+        "/ui/ledger",
+        data={"csrf_token": token, "question": "Q?", "value": "lots"},
+        headers={"Accept": "text/html"},
+    )
+    assert bad.status_code == 422 and "value: expected a number" in bad.text and "Traceback" not in bad.text
