@@ -132,3 +132,10 @@ def test_perspective_sentences_without_stand_offs() -> None:
     out = perspective_sentences(sc, eu, "france", "emission")
     assert out and "France expects to come out ahead" in out[0] and "and " in out[0]
     assert not any("stand-off" in s for s in out)
+
+
+def test_explain_matches_issue_by_substring(cli) -> None:
+    r = cli("explain", "ukraine-2025", "--actor", "Russia", "--issue", "sanctions", "--set", "rounds=2")
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.stdout.split())
+    assert "on “US sanctions on Russia”" in out and "Ceasefire" not in out

@@ -11,12 +11,15 @@ from detente.cli.common import build_model, console, fail, load_scenario, parse_
 
 
 def _match(kind: str, ref: str, items: list[tuple[str, str]]) -> str:
-    """Find an actor/issue by id or name (case-insensitive, unique prefix allowed)."""
+    """Find an actor/issue by id or name (case-insensitive; a unique prefix or substring will do)."""
     low = ref.strip().lower()
     for iid, name in items:
         if low in (iid.lower(), name.lower()):
             return iid
     hits = [iid for iid, name in items if iid.lower().startswith(low) or name.lower().startswith(low)]
+    if len(hits) == 1:
+        return hits[0]
+    hits = [iid for iid, name in items if low in iid.lower() or low in name.lower()]
     if len(hits) == 1:
         return hits[0]
     options = ", ".join(i for i, _ in items)
