@@ -117,7 +117,7 @@ def test_lam_m_above_half_is_the_compromise() -> None:
 
 def test_no_components_is_the_weighted_median_midpoint() -> None:
     arr = _arrays(3, batch=(5,))
-    a = Mixture(0.0).predict(arr, np.random.default_rng(0)).outcome
+    a = Mixture(0.0, 0.0, 0.0, 0.0).predict(arr, np.random.default_rng(0)).outcome
     b = weighted_median(arr.position, arr.weights("cs"), arr.present, tie="midpoint")
     np.testing.assert_allclose(a, b, atol=1e-12)
 
@@ -143,11 +143,13 @@ def test_compromise_clipped_to_central_actor_band() -> None:
         np.ones_like(x, dtype=bool),
         np.array([np.nan]),
     )
-    out = Mixture(0.2).predict(arr, np.random.default_rng(0)).outcome
+    out = Mixture(0.2, 0.0, 0.0, 0.0).predict(arr, np.random.default_rng(0)).outcome
     assert out[0] == pytest.approx(0.5, abs=1e-6)
     # the same actors at 0 (w 0.8) and 1 (w 0.2): m = 0.2, central band = {0} → forecast 0
     arr2 = dataclasses.replace(arr, capability=np.array([[4.0], [1.0], [1e-9]]))
-    assert Mixture(0.2).predict(arr2, np.random.default_rng(0)).outcome[0] == pytest.approx(0.0)
+    assert Mixture(0.2, 0.0, 0.0, 0.0).predict(arr2, np.random.default_rng(0)).outcome[0] == pytest.approx(
+        0.0
+    )
 
 
 def test_agenda_setter_hand_examples() -> None:
@@ -211,3 +213,46 @@ def test_grids_are_the_preregistered_ones() -> None:
     assert all(p == 0 for *_, p in f1)
     assert {p for *_, p in f2} == {0.1, 0.2, 0.3}
     assert all(sum(pt) <= 1 + 1e-12 for pt in f2)
+
+
+# ------------------------------------------------------------------ the pre-registered run (dev file)
+def _script():  # type: ignore[no-untyped-def]
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "deu_research2.py"
+    spec = importlib.util.spec_from_file_location("deu_research2", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_committed_defaults_are_the_documented_full_dev_fit(shared) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis.backtest import paired_difference, protocol_cv
+    from detente.io.deu import backtest_cases, load_deu
+
+    s = _script()
+    cases, _ = backtest_cases(load_deu(shared / "data" / "deu" / "deu3_dev.tsv"))
+    y, g = s.outcomes(cases)
+    comp = s.unit_forecasts(cases, Compromise())
+    grids = {f: family_grid(f) for f in s.FAMILIES}
+    preds = {f: np.stack([s.unit_forecasts(cases, Mixture(*pt)) for pt in grids[f]]) for f in s.FAMILIES}
+
+    def make(f):  # type: ignore[no-untyped-def]
+        return (lambda tr: s.grid_fit(preds[f], y, tr)), (lambda i, mask: preds[f][i, mask])
+
+    res = protocol_cv({f: make(f) for f in s.FAMILIES}, y, g, inner_k=5)
+    assert res["chosen"] == "F1"  # docs/backtest_research2.md §5
+    full = grids["F1"][s.grid_fit(preds["F1"], y, np.ones(y.size, dtype=bool))]
+    d = Mixture()
+    assert full == (d.lam_m, d.lam_q, d.lam_e, d.lam_p) == (0.4, 0.0, 0.2, 0.0)
+    assert d.quota == 0.71
+    # the documented nested numbers (MAE 23.27, paired −0.66 [−1.45, +0.11])
+    assert np.abs(res["nested"] - y).mean() * 100 == pytest.approx(23.27, abs=0.01)
+    pdiff = paired_difference(res["nested"] * 100, comp * 100, y * 100, g)
+    assert (pdiff["diff"], pdiff["low"], pdiff["high"]) == pytest.approx((-0.66, -1.45, 0.11), abs=0.01)
+    # the committed model reproduces the fitted grid point's forecasts
+    np.testing.assert_allclose(
+        s.unit_forecasts(cases, get_model("mixture")), preds["F1"][grids["F1"].index(full)]
+    )
