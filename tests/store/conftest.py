@@ -29,11 +29,28 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database (tests drop and create the tables)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    import sqlalchemy as sa
+
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    eng = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    eng.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     url = os.environ.get("DETENTE_TEST_PG_URL", "").strip()
     if url:
-        yield url
+        yield _per_worker(url)
         return
     try:
         import psycopg  # noqa: F401
@@ -47,7 +64,7 @@ def pg_url():
     if proc.returncode != 0:
         pytest.fail(f"could not start a test PostgreSQL server: {proc.stderr.strip()[-500:]}")
     try:
-        yield proc.stdout.strip().splitlines()[-1]
+        yield _per_worker(proc.stdout.strip().splitlines()[-1])
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, timeout=60)
 
