@@ -210,3 +210,19 @@ def test_ledger_page_forms(client):
         headers={"Accept": "text/html"},
     )
     assert bad.status_code == 422 and "value: expected a number" in bad.text and "Traceback" not in bad.text
+
+
+def test_model_parameters_from_the_page(client, editor_form):
+    from detente.io.builtin import load_builtin
+    from detente.models import forecast, get_model
+
+    form, hx = editor_form(client)
+    r = client.post("/ui/run", data={**form, "model": "median", "params": "tie=upper"}, headers=hx)
+    want = float(
+        forecast(get_model("median", tie="upper"), load_builtin("emission-standards-1994")).outcome[0]
+    )
+    assert _forecast_value(r.text) == round(want, 2)
+    bad = client.post("/ui/run", data={**form, "model": "median", "params": "tie=sideways"}, headers=hx)
+    assert bad.status_code == 422 and "tie" in bad.text
+    bad = client.post("/ui/run", data={**form, "model": "median", "params": "oops"}, headers=hx)
+    assert bad.status_code == 422 and "NAME=VALUE" in bad.text

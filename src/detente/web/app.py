@@ -448,7 +448,7 @@ def create_app(
             return invalid_fragment(request, data, cells, general, fields.get("ref", ""))
         model = fields.get("model", "compromise")
         seed = _int(fields.get("seed", "0"), "seed")
-        fc = svc.run_forecast(sc, model, None, seed)
+        fc = svc.run_forecast(sc, model, svc.parse_params(fields.get("params", "")), seed)
         res = svc.forecast_json(sc, fc)
         figs = svc.forecast_figure_html(sc, {model: fc})
         return render(request, "_run.html", result=res, sections=figs, sc=sc)
@@ -480,7 +480,11 @@ def create_app(
         model = fields.get("model", "compromise")
         seed = _int(fields.get("seed", "0"), "seed")
         new = svc.mapping_to_scenario(svc.apply_whatif(data, changes))
-        base_fc, new_fc = svc.run_forecast(sc, model, None, seed), svc.run_forecast(new, model, None, seed)
+        params = svc.parse_params(fields.get("params", ""))
+        base_fc, new_fc = (
+            svc.run_forecast(sc, model, params, seed),
+            svc.run_forecast(new, model, params, seed),
+        )
         return render(
             request,
             "_whatif.html",
@@ -572,12 +576,14 @@ def create_app(
                 "sections", f"report charts for {sc.id}", lambda p: svc.part_sections(sc, seed, p)
             )
         elif kind == "sweep":
+            params = svc.parse_params(fields.get("params", ""))
+            svc.build_model(model, params)  # fail now on bad parameters
             n = _bounded(fields.get("n_draws", "500"), "draws", 1, MAX_DRAWS)
             job = jobs.submit(
                 "sweep",
                 f"{model} sweep of {n} draws",
-                lambda p: svc.sweep(sc, model, n_draws=n, seed=seed, progress=p),
-                on_done=recorder(fields.get("ref", "inline"), sc, model, {}, seed, n),
+                lambda p: svc.sweep(sc, model, n_draws=n, seed=seed, progress=p, params=params),
+                on_done=recorder(fields.get("ref", "inline"), sc, model, params, seed, n),
             )
         elif kind == "simulate":
             n = _bounded(fields.get("n_runs", "200"), "runs", 1, MAX_RUNS)
@@ -767,6 +773,7 @@ def create_app(
             run = store.save_run(
                 scenario_ref=ref,
                 model=fc.model,
+                variant=str(res["params"].get("variant") or ""),
                 params=res["params"],
                 seed=fc.seed,
                 input_hash=fc.scenario_hash,

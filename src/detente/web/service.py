@@ -438,6 +438,19 @@ def model_list() -> list[dict[str, Any]]:
     return out
 
 
+def parse_params(text: str) -> dict[str, str]:
+    """``"variant=bdm1994, rounds=20"`` -> ``{"variant": "bdm1994", "rounds": "20"}`` (typed by the model)."""
+    out: dict[str, str] = {}
+    for item in re.split(r"[\s,;]+", (text or "").strip()):
+        if not item:
+            continue
+        if "=" not in item:
+            raise WebError(f"parameters: expected NAME=VALUE, received {item[:40]!r}", 422)
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
 def build_model(name: str, params: Mapping[str, Any] | None = None) -> Any:
     from detente.models import coerce_param, model_class
 
