@@ -140,6 +140,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.shutdown()
+        store.close()
 
     app = FastAPI(
         lifespan=lifespan,

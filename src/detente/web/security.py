@@ -287,7 +287,7 @@ class SecurityMiddleware:
                 names = {k.lower() for k, _ in hdrs}
                 hdrs += [h for h in SECURITY_HEADERS if h[0] not in names]
                 if new_csrf is not None:
-                    hdrs.append(self._cookie(CSRF_COOKIE, new_csrf, http_only=False))
+                    hdrs.append(self._cookie(CSRF_COOKIE, new_csrf, http_only=True))
                 msg["headers"] = hdrs
             await send(msg)
 
