@@ -21,7 +21,7 @@ BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "commission": None,
     "reference": None,
 }
-IN_SAMPLE: tuple[str, ...] = ("anchored", "calibrated")  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8)
+IN_SAMPLE: tuple[str, ...] = ("anchored", "calibrated", "mixture")  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8; docs/backtest_research2.md)
 BASELINE_LABELS = {
     "compromise": "compromise (c·s mean)",
     "salience_mean": "salience-weighted mean",
