@@ -195,3 +195,32 @@ def test_edit_run_save_reload(server, page):
     assert "salience" in page.locator("#history").inner_text()
     assert "e2e" in page.locator("#history").inner_text()
     assert "added actor observer" in page.locator("#history").inner_text()
+
+
+def test_upload_and_compare(server, page):
+    yaml_text = (
+        "id: e2e-upload\ntitle: Uploaded in the browser\nactors:\n  - {id: a}\n  - {id: b, capability: 2}\n"
+        "issues:\n  - {id: x, scale: {low: 0, high: 10}}\n"
+        "stances:\n  - {actor: a, issue: x, position: 2, salience: 0.5}\n  - {actor: b, issue: x, position: 8, salience: 0.9}\n"
+    )
+    page.goto(server + "/")
+    page.set_input_files(
+        "#upload input[type=file]",
+        files=[{"name": "talks.yaml", "mimeType": "text/yaml", "buffer": yaml_text.encode()}],
+    )
+    page.click("#upload button[type=submit]")
+    page.wait_for_url("**/s/e2e-upload@1")
+    assert page.locator("#scenario-title").inner_text() == "Uploaded in the browser"
+    # a file type that is not listed gets a clear message, no navigation
+    page.goto(server + "/")
+    page.set_input_files(
+        "#upload input[type=file]",
+        files=[{"name": "evil.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}],
+    )
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#messages .error")
+    assert "unsupported file type .exe" in page.locator("#messages").inner_text()
+    # compare the upload with itself side by side
+    page.goto(server + "/compare?a=e2e-upload@1&b=e2e-upload&model=median")
+    assert page.locator(".side").count() == 2
+    page.wait_for_selector(".side .main-svg")
