@@ -13,12 +13,18 @@ from detente.core.scenario import Scenario
 from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
 
-# models whose run is too slow or meaningless for a one-command overview are still listed here
 _ORDER = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
+# models whose parameters were fitted on EU legislative data (docs/backtest.md): not part of the
+# overview of other scenarios; run them by name with `detente forecast --model`
+_FITTED_ON_DEU = ("anchored", "calibrated", "mixture")
 
 
 def _fmt(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:.1f}"
+
+
+def _short(text: str, width: int = 46) -> str:
+    return text if len(text) <= width else text[: width - 2].rstrip() + "…'"
 
 
 def _padded(issue: Any) -> list[float]:
@@ -33,7 +39,8 @@ def _wrap(text: str, width: int = 70) -> str:
 
 def run_models(scenario: Scenario, *, seed: int) -> tuple[dict[str, Any], list[str]]:
     """Forecast with every available model; failures become notes instead of aborting the run."""
-    names = [n for n in _ORDER if n in available_models()] + [n for n in available_models() if n not in _ORDER]
+    avail = [n for n in available_models() if n not in _FITTED_ON_DEU]
+    names = [n for n in _ORDER if n in avail] + [n for n in avail if n not in _ORDER]
     out: dict[str, Any] = {}
     notes: list[str] = []
     for name in names:
@@ -57,7 +64,9 @@ def scenario_section(scenario: Scenario) -> Section:
     from plotly.subplots import make_subplots
 
     n = len(scenario.issues)
-    fig = make_subplots(rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
+    )
     for r, issue in enumerate(scenario.issues, start=1):
         xs, ys, sizes, texts = [], [], [], []
         for s in scenario.stances:
@@ -74,17 +83,29 @@ def scenario_section(scenario: Scenario) -> Section:
                 f"<br>salience {s.salience:.2f}, capability {cap:.2f}<br>{ev}"
             )
         fig.add_trace(
-            go.Scatter(x=xs, y=ys, mode="markers", marker={"size": sizes, "opacity": 0.75}, hovertext=texts,
-                       hoverinfo="text", showlegend=False),
-            row=r, col=1,
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                marker={"size": sizes, "opacity": 0.75},
+                hovertext=texts,
+                hoverinfo="text",
+                showlegend=False,
+            ),
+            row=r,
+            col=1,
         )
         lo, hi = issue.scale.labels
-        fig.update_xaxes(range=_padded(issue), row=r, col=1,
-                         title_text=f"← {lo}   |   {hi} →" if lo or hi else None)
+        fig.update_xaxes(
+            range=_padded(issue), row=r, col=1, title_text=f"← {lo}   |   {hi} →" if lo or hi else None
+        )
         if issue.reference is not None:
             fig.add_vline(x=issue.reference, line_dash="dot", line_color="grey", row=r, col=1)
-    fig.update_layout(height=260 * n + 80, margin={"l": 140, "r": 20, "t": 60, "b": 40},
-                      title="Who stands where (marker size: √(capability × salience); dotted line: status quo)")
+    fig.update_layout(
+        height=260 * n + 80,
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        title="Who stands where (marker size: √(capability × salience); dotted line: status quo)",
+    )
     actors = Table(
         "Actors",
         ["actor", "name", "capability", "groups"],
@@ -94,8 +115,13 @@ def scenario_section(scenario: Scenario) -> Section:
         "Issues and their scales",
         ["issue", "name", "low end", "high end", "status quo"],
         [
-            [i.id, i.name, f"{i.scale.low:g}: {i.scale.labels[0]}", f"{i.scale.high:g}: {i.scale.labels[1]}",
-             "—" if i.reference is None else f"{i.reference:g}"]
+            [
+                i.id,
+                i.name,
+                f"{i.scale.low:g}: {i.scale.labels[0]}",
+                f"{i.scale.high:g}: {i.scale.labels[1]}",
+                "—" if i.reference is None else f"{i.reference:g}",
+            ]
             for i in scenario.issues
         ],
     )
@@ -114,19 +140,36 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
     from plotly.subplots import make_subplots
 
     n = len(scenario.issues)
-    fig = make_subplots(rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
+    fig = make_subplots(
+        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
+    )
     for r, issue in enumerate(scenario.issues, start=1):
         names = list(results)
         vals = [float(results[m].outcome[r - 1]) for m in names]
         fig.add_trace(
-            go.Scatter(x=vals, y=names, mode="markers", marker={"size": 11, "symbol": "diamond"}, showlegend=False,
-                       hovertext=[f"{m}: {v:.1f} ({issue.scale.describe(v)})" for m, v in zip(names, vals, strict=True)],
-                       hoverinfo="text"),
-            row=r, col=1,
+            go.Scatter(
+                x=vals,
+                y=names,
+                mode="markers",
+                marker={"size": 11, "symbol": "diamond"},
+                showlegend=False,
+                hovertext=[
+                    f"{m}: {v:.1f} ({issue.scale.describe(v)})" for m, v in zip(names, vals, strict=True)
+                ],
+                hoverinfo="text",
+            ),
+            row=r,
+            col=1,
         )
-        fig.update_xaxes(range=_padded(issue), row=r, col=1,
-                         title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →")
-    fig.update_layout(height=230 * n + 80, margin={"l": 120, "r": 20, "t": 60, "b": 40}, title="Forecast by model")
+        fig.update_xaxes(
+            range=_padded(issue),
+            row=r,
+            col=1,
+            title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →",
+        )
+    fig.update_layout(
+        height=230 * n + 80, margin={"l": 120, "r": 20, "t": 60, "b": 40}, title="Forecast by model"
+    )
     cap = (
         "Each model's forecast of where the issue settles, in the issue's own units. Mean-type models (compromise, NBS) "
         "give the bargained middle; the weighted median is the position no majority of clout can beat; the "
@@ -142,7 +185,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         rows = []
         for name, fc in results.items():
             v = float(fc.outcome[k])
-            rows.append([name, _fmt(v), issue.scale.describe(v) if np.isfinite(v) else "—", _status(fc, k)])
+            rows.append([name, _fmt(v), _short(issue.scale.describe(v)) if np.isfinite(v) else "—", _status(fc, k)])
         lo, hi = issue.scale.labels
         tables.append(
             Table(
