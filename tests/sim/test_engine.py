@@ -241,8 +241,12 @@ def test_default_scenario_the_stalling_continues(default):
 
 
 def test_screening_moves_blame_only_when_on():
+    # without screening offers blame moves only in the few runs where U already makes a serious ceasefire offer
+    # (with loss-averse war values, about 1 run in 100 within 6 months); on average it stays where it started
     off = simulate(GameConfig(screening=False), n_runs=300, seed=1, months=6)
-    assert np.allclose(off.beta[:, -1], off.config.beta0)
+    moved = ~np.isclose(off.beta[:, -1], off.config.beta0)
+    assert moved.mean() < 0.05
+    assert abs(off.beta[:, -1].mean() - off.config.beta0) < 0.02
     on = simulate(GameConfig(), n_runs=300, seed=1, months=6)
     assert on.beta[:, -1].mean() > 0.8
 
@@ -272,3 +276,66 @@ def test_run_reproducible_from_seed_and_index_whatever_the_batch(over):
     mid = simulate(cfg, n_runs=600, seed=21, months=24)
     np.testing.assert_array_equal(mid.final_q[512:600], big.final_q[512:600])
     np.testing.assert_array_equal(mid.outcome, big.outcome[:600])
+
+
+# ------------------------------------------------------------------ second pass: plausibility of the default
+V1_UTILITY = {"loss_aversion": 1.0, "terr_curvature": 1.0, "recognition": False, "settle_after": 0}
+
+
+def test_settlements_follow_a_ceasefire_that_held_settle_after_months(weary):
+    """PA-X stage order (Bell & Badanjak 2019): comprehensive deals follow a ceasefire of settle_after months."""
+    r, k = weary, weary.config.settle_after
+    s = np.flatnonzero(r.outcome == SETTLEMENT)
+    assert len(s) > 20
+    c = r.ceasefires
+    for i in s:
+        last = np.flatnonzero(c.run == i)[-1]
+        assert r.settlement_month[i] - c.start[last] >= k
+
+
+def test_no_land_for_neutrality_swaps():
+    """Concave, loss-averse land values (Fearon 1995; Levy 1996): settled lines stay near the front."""
+    cfg = with_overrides(GameConfig(), WEARY)
+    r = simulate(cfg, n_runs=1500, seed=5, months=36)
+    s = r.outcome == SETTLEMENT
+    assert s.sum() > 50
+    gap = r.terms[s, 0] - r.q[s, r.end_month[s]]
+    assert (r.terms[s, 0] == 0).mean() < 0.05
+    assert np.abs(gap).mean() < 0.08
+    # the v1 utility (linear) gives the swaps back: a quarter or more of settlements at terr = 0
+    v1 = simulate(with_overrides(cfg, V1_UTILITY), n_runs=1500, seed=5, months=36)
+    s1 = v1.outcome == SETTLEMENT
+    assert (v1.terms[s1, 0] == 0).mean() > 0.15
+
+
+def test_more_ceasefires_break_and_some_freeze_than_in_v1():
+    """Fortna 2004 (V9): a realistic share of ceasefires break once they are not all converted at once."""
+    new = simulate(GameConfig(), n_runs=2000, seed=6, months=36)
+    v1 = simulate(
+        with_overrides(GameConfig(), {**V1_UTILITY, "settlement_reference": "ceasefire"}),
+        n_runs=2000,
+        seed=6,
+        months=36,
+    )
+    assert new.ceasefires.broke.mean() > v1.ceasefires.broke.mean() + 0.1
+    assert (new.outcome == SETTLEMENT).mean() < (v1.outcome == SETTLEMENT).mean()
+
+
+def test_claims_reference_blocks_settlements_ceasefire_reference_allows_them():
+    base = with_overrides(GameConfig(), WEARY)
+    claims = simulate(with_overrides(base, {"settlement_reference": "claims"}), n_runs=800, seed=7, months=36)
+    cfref = simulate(
+        with_overrides(base, {"settlement_reference": "ceasefire"}), n_runs=800, seed=7, months=36
+    )
+    assert (claims.outcome == SETTLEMENT).mean() < 0.02
+    assert (claims.outcome == FROZEN).mean() > 0.3
+    assert (cfref.outcome == SETTLEMENT).mean() > 0.3
+
+
+def test_blame_moves_over_months_not_in_one_round():
+    """tau_obs: observers are unsure of R's valuations, so one refusal is weak evidence (simulator.md §4.6)."""
+    r = simulate(GameConfig(), n_runs=500, seed=9, months=6)
+    b = r.beta.mean(axis=0)
+    assert b[1] < 0.8 < b[6]
+    fast = simulate(GameConfig(tau_obs=0.02), n_runs=500, seed=9, months=6)
+    assert fast.beta.mean(axis=0)[1] > b[1]

@@ -96,3 +96,30 @@ def test_bayes_update_matches_slow_formula():
         np.array([0.5]), pol.log_likelihood_ratio(np.array([False]), np.array([0.0]), np.array([0.9]))
     )
     assert up[0] == pytest.approx(0.5 * 1 / (0.5 * 1 + 0.5 * 0.1))
+
+
+def test_terr_value_kinked_concave_against_slow_loop():
+    rng = np.random.default_rng(0)
+    x, ref = rng.random(200), rng.random(200)
+    for side in ("R", "U"):
+        for lam, rho in ((1.0, 1.0), (2.25, 1.0), (2.25, 0.5)):
+            fast = pol.terr_value(x, ref, lam, side, rho)
+            for i in range(len(x)):
+                y, y0 = (x[i], ref[i]) if side == "R" else (1 - x[i], 1 - ref[i])
+                u, u0 = y**rho, y0**rho
+                slow = u0 + (u - u0) * (1.0 if u >= u0 else lam)
+                assert fast[i] == pytest.approx(slow)
+    # lam = rho = 1: the linear value of simulator.md §3
+    np.testing.assert_allclose(pol.terr_value(x, ref, 1.0, "R"), x)
+    np.testing.assert_allclose(pol.terr_value(x, ref, 1.0, "U"), 1 - x)
+
+
+def test_expected_terr_value_matches_monte_carlo_and_is_below_the_value_of_the_mean():
+    rng = np.random.default_rng(1)
+    mean, ref, sd = np.array([0.2, 0.25, 0.5]), np.array([0.2, 0.2, 0.5]), 0.06
+    for side in ("R", "U"):
+        q = pol.expected_terr_value(mean, sd, ref, 2.25, side, 0.5)
+        draws = np.clip(mean[:, None] + sd * rng.standard_normal((3, 200_000)), 0, 1)
+        mc = pol.terr_value(draws, ref[:, None], 2.25, side, 0.5).mean(axis=1)
+        np.testing.assert_allclose(q, mc, atol=2e-3)
+        assert (q < pol.terr_value(mean, ref, 2.25, side, 0.5)).all()  # risk/loss aversion (Fearon 1995)

@@ -11,6 +11,7 @@ import pytest
 
 from detente.sim.config import GameConfig, with_overrides
 from detente.sim.engine import simulate
+from detente.sim.summary import cumulative_by_month
 
 WEARY = {"C0_R": 0.4, "C0_U": 0.6}
 N = 2000
@@ -23,8 +24,15 @@ def run(**over):
 def test_guarantees_lower_hazard_longer_ceasefires_more_acceptance():
     """§6.4 (Walter 1997, 2002; Fortna 2003, 2004)."""
     on, off = run(), run(eu_guarantee=False)
-    # acceptance: more runs reach a ceasefire, and R accepts a larger share of the ceasefires offered
-    assert (on.first_ceasefire > 0).mean() > (off.first_ceasefire > 0).mean() + 0.03
+    # acceptance: a ceasefire is accepted earlier (at less pressure) with the guarantee on the table. In the
+    # late phase every non-stalling run reaches a ceasefire within 12 months either way (loss-averse war values,
+    # docs/simulator.md 'second pass'), so the share that ever does saturates at 1 - pi_max sigma_stall; the
+    # effect shows in the timing: the cumulative probability is never lower and the first ceasefire comes sooner
+    cf_on, cf_off = cumulative_by_month(on.first_ceasefire, 24), cumulative_by_month(off.first_ceasefire, 24)
+    assert (cf_on >= cf_off - 1e-12).all() and cf_on.sum() > cf_off.sum() + 0.3
+    both = (on.first_ceasefire > 0) & (off.first_ceasefire > 0)
+    assert on.first_ceasefire[both].mean() < off.first_ceasefire[both].mean() - 0.3
+    assert (on.first_ceasefire[both] <= off.first_ceasefire[both]).mean() > 0.95
     # hazard and median duration (constant hazard: median = ln 2 / h) at least 1.5x longer
     h_on, h_off = np.median(on.ceasefires.hazard), np.median(off.ceasefires.hazard)
     assert h_on < h_off

@@ -28,6 +28,7 @@ Policy = Literal["aspiration", "equilibrium"]
 Target = Literal["blame", "weaker"]
 WarShare = Literal["front", "p"]
 BeliefModel = Literal["reservation", "aspiration"]
+SettleRef = Literal["renormalising", "ceasefire", "claims"]
 
 ISSUES: tuple[str, ...] = ("terr", "buf", "cap", "align", "guar")
 """Issues of a package (simulator.md §1, v1); ``hum`` is a separate track, ``sanc`` later."""
@@ -205,6 +206,65 @@ class GameConfig:
         COL + ": 'Ukraine wants to stop the hot phase of the war' (§9: 'ceasefire-first sequencing')",
         group="belligerents",
     )
+    loss_aversion: float = _p(
+        2.25,
+        "loss aversion lambda: (1) territory is valued against the line each side holds (the front q_t): "
+        "land given up counts lambda times land gained, in packages and in the war lottery; (2) in a "
+        "comprehensive settlement every other issue is valued against the running ceasefire's terms: "
+        "concessions count lambda times gains (1 = linear-additive utility, the v1 behaviour)",
+        "change from simulator.md §3 (documented in docs/simulator.md): Kahneman & Tversky 1979; "
+        "Tversky & Kahneman 1992 (median lambda = 2.25); endowment effect (Kahneman, Knetsch & Thaler "
+        "1990); concession aversion as a barrier to conflict resolution (Kahneman & Tversky 1995); "
+        "territory and bargaining (Levy 1996); risk aversion widens the range (Fearon 1995)",
+        group="belligerents",
+    )
+    terr_curvature: float = _p(
+        0.5,
+        "curvature rho of each side's utility of the land it holds: u(y) = y^rho (y = terr for R, "
+        "1 - terr for U); rho < 1 = concave (diminishing value of further land, risk aversion); 1 = linear",
+        "change from simulator.md §3 (documented in docs/simulator.md): concave (risk-averse) utility "
+        "over the issue widens the bargaining range (Fearon 1995); the terr scale spans all of Ukraine, "
+        "so a linear weight makes the 19% R holds worth less than neutrality; rho = 0.5 an assumption",
+        group="belligerents",
+    )
+    recognition: bool = _p(
+        True,
+        "a comprehensive settlement makes the line a border: U values its terr there against its legal "
+        "claim (terr = 0, the 1991 borders) instead of the line it holds; ceasefires are without prejudice",
+        "change from v1 (documented in docs/simulator.md): reference points renormalise at once after "
+        "gains, slowly after losses (Jervis 1992; Levy 1996); " + COL + ": 'a demand for Ukraine to "
+        "withdraw troops from its own territory ... an absurd notion Ukraine immediately rejected'",
+        group="belligerents",
+    )
+    settlement_reference: SettleRef = _p(
+        "renormalising",
+        "reference point of concession aversion in a comprehensive settlement (issues other than terr): "
+        "'renormalising' = each side's claims (its best value on every issue) when the ceasefire is signed, "
+        "moving linearly to the ceasefire's terms over n_freeze months; 'ceasefire' = the ceasefire's terms; "
+        "'claims' = the claims throughout",
+        "change from v1 (documented in docs/simulator.md): concession aversion (Kahneman & Tversky 1995); "
+        "reference points renormalise slowly after losses (Jervis 1992; Levy 1996); the n_freeze months "
+        "after which the model treats a ceasefire as the new status quo (§5, UCDP) set the pace",
+        group="belligerents",
+    )
+    settle_after: int = _p(
+        6,
+        "months a ceasefire must have held before comprehensive (SubComp) packages are negotiated",
+        "change from v1 (documented in docs/simulator.md); assumption: PA-X stage order Pre -> Cea -> "
+        "SubPar -> SubComp (Bell & Badanjak 2019); Ukraine process 2014-19: 8 agreements, none "
+        "comprehensive (simulator.md §7 V14); SubComp 6% of agreements (V15)",
+        group="belligerents",
+    )
+    tau_obs: float = _p(
+        0.1,
+        "scale of the observers' (U's and the public's) logit likelihoods of R's replies: their "
+        "uncertainty about R's valuations (R's own acceptance noise is tau_q)",
+        "change from v1 (documented in docs/simulator.md); simulator.md §4.6 (type-specific logit "
+        "likelihoods, scale open); observers do not know R's war value (Fearon 1995 private information); "
+        "logit response with an observer-side scale (McKelvey & Palfrey 1995); magnitude an assumption "
+        "(about the weight of one issue)",
+        group="belligerents",
+    )
     pressure_step: float = _p(
         0.1,
         "pressure time added per US pressure step on a side",
@@ -244,6 +304,16 @@ class GameConfig:
         0.35,
         "baseline monthly breakdown hazard h = h0 exp(b.z)",
         S3 + "; CF durations §7 V11-V13",
+        group="ceasefire",
+    )
+    hazard_shape: float = _p(
+        0.5,
+        "Weibull shape k of the breakdown hazard: cumulative hazard h n_freeze (t / n_freeze)^k, so h is the "
+        "average monthly hazard over the n_freeze months a ceasefire needs to freeze; k < 1 = the risk falls "
+        "with the ceasefire's age (1 = constant hazard, the v1 behaviour)",
+        "change from simulator.md §4.4 (documented in docs/simulator.md): the risk of renewed war falls "
+        "over time (Fortna 2004); k = 0.5 from simulator.md §7 V11 [C]: 39% <= 7 d, 64% <= 30 d, 4% > 1 yr "
+        "give slopes of log cumulative hazard on log time of 0.50 (7-30 d) and 0.46 (30-365 d)",
         group="ceasefire",
     )
     b_written: float = _p(
@@ -462,10 +532,19 @@ def _validate(c: GameConfig) -> None:
         ("target", Target),
         ("war_share", WarShare),
         ("belief_model", BeliefModel),
+        ("settlement_reference", SettleRef),
     ):
         if getattr(c, name) not in get_args(allowed):
             raise ModelConfigError(name, "one of " + ", ".join(get_args(allowed)), getattr(c, name))
-    ints = {"horizon": 1, "substeps": 1, "n_freeze": 1, "summit_month": 0, "H_US": 1, "sanctions_at": 0}
+    ints = {
+        "horizon": 1,
+        "substeps": 1,
+        "n_freeze": 1,
+        "summit_month": 0,
+        "H_US": 1,
+        "sanctions_at": 0,
+        "settle_after": 0,
+    }
     for name, lo in ints.items():
         v = getattr(c, name)
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
@@ -497,7 +576,20 @@ def _validate(c: GameConfig) -> None:
         v = getattr(c, f.name)
         if f.type in ("float",) and (not isinstance(v, (int, float)) or isinstance(v, bool) or v != v):
             raise ModelConfigError(f.name, "a number", v)
-    positive = ("nu", "gamma", "M_R", "M_U", "e_R", "e_U", "tau_q", "Cmax_R", "Cmax_U", "h0", "L_deal")
+    positive = (
+        "nu",
+        "gamma",
+        "M_R",
+        "M_U",
+        "e_R",
+        "e_U",
+        "tau_q",
+        "tau_obs",
+        "Cmax_R",
+        "Cmax_U",
+        "h0",
+        "L_deal",
+    )
     for name in positive:
         if not float(getattr(c, name)) > 0:
             raise ModelConfigError(name, "a number > 0", getattr(c, name))
@@ -533,6 +625,12 @@ def _validate(c: GameConfig) -> None:
     for name in nonneg:
         if not float(getattr(c, name)) >= 0:
             raise ModelConfigError(name, "a number >= 0", getattr(c, name))
+    if (
+        not isinstance(c.loss_aversion, (int, float))
+        or isinstance(c.loss_aversion, bool)
+        or c.loss_aversion < 1
+    ):
+        raise ModelConfigError("loss_aversion", "a number >= 1 (1 = linear utility)", c.loss_aversion)
     for name in ("w_R_limited", "w_R_maximal", "w_U"):
         w = getattr(c, name)
         if len(w) != len(ISSUES) or any((not isinstance(x, (int, float))) or x < 0 for x in w) or sum(w) <= 0:

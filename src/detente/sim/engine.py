@@ -264,10 +264,16 @@ def _simulate_full(
     vR, vU = pol.values_R(pk), pol.values_U(pk)
     wR = np.stack([_weights(cfg.w_R_limited), _weights(cfg.w_R_maximal)])  # (2, 5)
     wU = _weights(cfg.w_U)
-    VR = wR @ vR.T  # (2, P)
+    lam, rho = float(cfg.loss_aversion), float(cfg.terr_curvature)
+    # territory valued against the line each side holds (reference point = the front, quantised to the
+    # terr grid so that packages stay table look-ups): Kahneman & Tversky 1979; Levy 1996
+    refs = np.linspace(0.0, 1.0, pol.TERR_STEPS)  # (Rf,) reference lines
+    tvR = pol.terr_value(pk[None, :, 0], refs[:, None], lam, "R", rho)  # (Rf, P)
+    tvU = pol.terr_value(pk[None, :, 0], refs[:, None], lam, "U", rho)
+    VR = (wR[:, 1:] @ vR[:, 1:].T)[:, None, :] + wR[:, 0][:, None, None] * tvR[None]  # (2, Rf, P)
     AC_U = cfg.alpha_U * (pk[:, 1] > 0)  # audience cost on buf > 0 (simulator.md §3)
-    VU = vU @ wU  # (P,)
-    VUn = VU - AC_U
+    VU = (vU[:, 1:] @ wU[1:])[None, :] + wU[0] * tvU  # (Rf, P)
+    VUn = VU - AC_U[None, :]
     arming = (cfg.prod_R > 0) or (cfg.prod_U > 0)
 
     def log_hazard(guar: FloatArray, capit: BoolArray, cls: FloatArray) -> FloatArray:
@@ -290,16 +296,80 @@ def _simulate_full(
         [(0.0, 0.0, c, a, g) for c in pol.CAP_LEVELS for a in pol.ALIGN_LEVELS for g in range(max_guar + 1)]
     )
     cf_partial = (cf[:, 2] > 0) | (cf[:, 3] > 0)
+    n_cf_pk = len(cf)
     cfR_base = wR[:, 1:] @ pol.values_R(cf)[:, 1:].T  # (2, C) non-terr part
     cfU_base = pol.values_U(cf)[:, 1:] @ wU[1:]  # (C,)
     logh_cf = log_hazard(cf[:, 4], pol.capitulatory(cf), np.where(cf_partial, cfg.b_preliminary, 0.0))
+    # concession aversion in comprehensive settlements (Kahneman & Tversky 1995; Levy 1996): every issue
+    # other than terr is valued against a reference point, and a concession below it counts lambda times:
+    # adj = (lambda - 1) w min(v - v_ref, 0). The reference is each side's claim (its best value on the issue)
+    # when a ceasefire is signed and moves linearly to the ceasefire's terms over n_freeze months, after which
+    # the model treats a ceasefire as the new status quo (losses are renormalised slowly: Jervis 1992;
+    # Levy 1996). settlement_reference = 'ceasefire' / 'claims' fixes it at either end.
+    vRp, vRc = pol.values_R(pk)[:, 1:], pol.values_R(cf)[:, 1:]  # (P, 4), (C, 4)
+    adjR_cf = (lam - 1.0) * np.einsum("kj,cpj->kcp", wR[:, 1:], np.minimum(vRp[None] - vRc[:, None], 0.0))
+    adjU_cf = (lam - 1.0) * np.einsum("j,cpj->cp", wU[1:], np.minimum(vRc[:, None] - vRp[None], 0.0))
+    adjR_cl = (lam - 1.0) * (wR[:, 1:] @ np.minimum(vRp - vRp.max(axis=0), 0.0).T)  # (2, P)
+    adjU_cl = (lam - 1.0) * (np.minimum((1 - vRp) - (1 - vRp).max(axis=0), 0.0) @ wU[1:])  # (P,)
+    n_age = cfg.n_freeze + 1
+    ages = np.arange(n_age, dtype=float)
+    if cfg.settlement_reference == "renormalising":
+        omega = np.clip(ages / cfg.n_freeze, 0.0, 1.0)
+    else:
+        omega = np.full(n_age, 1.0 if cfg.settlement_reference == "ceasefire" else 0.0)
+    # costs of conceding (>= 0), indexed by status quo sq = ceasefire index x n_age + age in months
+    ACR = -(
+        (1 - omega)[None, None, :, None] * adjR_cl[:, None, None, :]
+        + omega[None, None, :, None] * adjR_cf[:, :, None, :]
+    ).reshape(2, n_cf_pk * n_age, len(pk))
+    ACU = AC_U[None, :] - (
+        (1 - omega)[None, :, None] * adjU_cl[None, None, :] + omega[None, :, None] * adjU_cf[:, None, :]
+    ).reshape(n_cf_pk * n_age, len(pk))
+    # recognition: a comprehensive settlement turns the line into a border, so U values its terr against
+    # its legal claim (terr = 0) rather than the line it holds; losses are renormalised slowly, gains at
+    # once (Jervis 1992; Levy 1996); ceasefires are without prejudice and carry no such cost
+    if cfg.recognition:
+        recU = wU[0] * (tvU - pol.terr_value(pk[None, :, 0], np.zeros((1, 1)), lam, "U", rho))  # (Rf, P) >= 0
+    else:
+        recU = np.zeros_like(tvU)
     # utility ranges over the grid for the normalised aspiration (simulator.md §4 step 3)
-    minR, maxR = VR.min(axis=1), VR.max(axis=1)
-    minU, maxU = VUn.min(), VUn.max()
-    # offer tables: R types vs U's utility; U vs R's estimated utility on a grid of beliefs mu
-    tabR = [pol.offer_table(VR[k], VUn) for k in range(2)]
+    minR, maxR = VR.min(axis=2), VR.max(axis=2)  # (2, Rf)
+    minU, maxU = VUn.min(axis=1), VUn.max(axis=1)  # (Rf,)
+    # offer tables (built on demand per reference line): R types vs U's net utility; U vs R's estimated
+    # net utility on a grid of beliefs mu
     mu_grid = np.linspace(0.0, 1.0, 21)
-    tabU = [pol.offer_table(VUn, (1 - m) * VR[0] + m * VR[1]) for m in mu_grid]
+    tab_cache: dict[tuple[int, int, int, int], pol.OfferTable] = {}
+
+    def table(who: int, k: int, ri: int, sq: int) -> pol.OfferTable:
+        """who 0: R of type k; who 1: U with belief mu_grid[k]; reference line refs[ri]; status quo sq."""
+        key = (who, k, ri, sq)
+        if key not in tab_cache:
+            vr = VR[:, ri] - ACR[:, sq]  # (2, P) net of concession costs
+            vu = VU[ri] - ACU[sq] - recU[ri]
+            if who == 0:
+                tab_cache[key] = pol.offer_table(vr[k], vu)
+            else:
+                m = mu_grid[k]
+                tab_cache[key] = pol.offer_table(vu, (1 - m) * vr[0] + m * vr[1])
+        return tab_cache[key]
+
+    # breakdown hazard with duration dependence (Weibull, shape k): cumulative hazard
+    # H(t) = h t_ref (t / t_ref)^k with t_ref = n_freeze, so h is the average monthly hazard over the months a
+    # ceasefire needs to freeze (the v1 constant hazard when k = 1) and the risk falls with age (Fortna 2004;
+    # k = 0.5 from the quantiles of simulator.md §7 V11)
+    k_h, t_ref = float(cfg.hazard_shape), float(cfg.n_freeze)
+
+    def cum_h(h: FloatArray, t: FloatArray) -> FloatArray:
+        out: FloatArray = h * t_ref * np.power(np.maximum(t, 0.0) / t_ref, k_h)
+        return out
+
+    def inv_cum_h(h: FloatArray, H: FloatArray) -> FloatArray:
+        out: FloatArray = t_ref * np.power(H / np.maximum(h * t_ref, 1e-300), 1.0 / k_h)
+        return out
+
+    H_deal = t_ref * (cfg.L_deal / t_ref) ** k_h  # cumulative hazard per unit h over L_deal months (new deal)
+    var_t = cfg.nu / (cfg.nu - 2.0) if cfg.nu > 2 else 3.0  # Student-t variance (capped at nu = 3's)
+    sd_war = cfg.noise * float(np.sqrt(cfg.L_war * var_t)) if cfg.war_share == "front" else 0.0
     LR_eff = _disc_horizon(cfg.delta_R, cfg.L_war)
     LU_eff = _disc_horizon(cfg.delta_U, cfg.L_war)
 
@@ -389,31 +459,39 @@ def _simulate_full(
         )
         p = M_R**cfg.gamma / (M_R**cfg.gamma + M_U**cfg.gamma)
         # ---- 3. negotiation (simulator.md §4.3)
-        # war values (Fearon 1995 proxy): w_terr E[share] + no-deal values of other issues - c L
+        # war values (Fearon 1995 proxy): w_terr E[value of the share] + no-deal values of other issues - c L;
+        # the share is valued against the line held now (loss aversion, Levy 1996), the lottery over it by
+        # quadrature (its spread: L_war months of the step-5 shocks)
+        ri = np.clip(np.rint(q * (pol.TERR_STEPS - 1)).astype(np.int64), 0, pol.TERR_STEPS - 1)
+        ref = refs[ri]
         if cfg.war_share == "p":
             share_R = p
         else:  # expected front after L months of the battle lottery (step 5)
             share_R = np.clip(q + cfg.drift * (p - 0.5) * cfg.L_war, 0.0, 1.0)
+        ev_R = pol.expected_terr_value(share_R, sd_war, ref, lam, "R", rho)
+        ev_U = pol.expected_terr_value(share_R, sd_war, ref, lam, "U", rho)
         VwR = (
-            wR[:, 0][:, None] * share_R[None, :]
-            + wR[:, 4][:, None]
-            - (c_R * LR_eff)[None, :]
-            + shift_R[None, :]
+            wR[:, 0][:, None] * ev_R[None, :] + wR[:, 4][:, None] - (c_R * LR_eff)[None, :] + shift_R[None, :]
         )
-        VwU = wU[0] * (1 - share_R) + wU[1] + wU[2] + wU[3] - cfg.c_U * LU_eff
+        VwU = wU[0] * ev_U + wU[1] + wU[2] + wU[3] - cfg.c_U * LU_eff
+        # the line q itself, valued against the reference line (a ceasefire freezes q)
+        tq_R = pol.terr_value(q, ref, lam, "R", rho)
+        tq_U = pol.terr_value(q, ref, lam, "U", rho)
         if in_cf.any():
             # during a ceasefire the no-deal value is the ceasefire itself (its expected survival), never
             # below war: outside options bind only when better (simulator.md §4.3; Powell 1996)
-            Dc = np.exp(-cf_h * cfg.L_deal)
-            cur_R = cfR_base[:, cf_ci] + wR[:, 0][:, None] * q[None, :]
-            cur_U = cfU_base[cf_ci] + wU[0] * (1 - q)
+            Dc = np.exp(-(cum_h(cf_h, cf_age + cfg.L_deal) - cum_h(cf_h, cf_age)))  # survival from its age
+            cur_R = cfR_base[:, cf_ci] + wR[:, 0][:, None] * tq_R[None, :]
+            cur_U = cfU_base[cf_ci] + wU[0] * tq_U
             VwR = np.where(in_cf[None, :], np.maximum(VwR, Dc * cur_R + (1 - Dc) * VwR), VwR)
             VwU = np.where(in_cf, np.maximum(VwU, Dc * cur_U + (1 - Dc) * VwU), VwU)
         # aspiration (Faratin et al. 1998) with pressure time tau (simulator.md §4.3)
         tauR = np.clip(C_R / cfg.Cmax_R + cfg.pressure_step * steps_R, 0, 1)
         tauU = np.clip(C_U / cfg.Cmax_U + cfg.pressure_step * steps_U, 0, 1)
-        rR = np.clip((VwR - minR[:, None]) / (maxR - minR)[:, None], 0, 1)  # (2, N)
-        rU = np.clip((VwU - minU) / (maxU - minU), 0, 1)
+        mnR, mxR = minR[:, ri], maxR[:, ri]  # (2, N) utility range at each run's reference line
+        mnU, mxU = minU[ri], maxU[ri]
+        rR = np.clip((VwR - mnR) / (mxR - mnR), 0, 1)  # (2, N)
+        rU = np.clip((VwU - mnU) / (mxU - mnU), 0, 1)
         if eq:
             aR_n, aU_n = rR, rU
         else:
@@ -424,16 +502,19 @@ def _simulate_full(
         # a non-stalling maximal type, as seen by observers: same aspiration without the floor
         aR_ns = pol.aspiration(rR[1], tauR, cfg.e_R) if not eq else rR[1]
         aR_st = np.maximum(aR_ns, 1 - cfg.stall_band)
-        aR = minR[:, None] + aR_n * (maxR - minR)[:, None]  # (2, N) absolute
-        aR_ns_abs, aR_st_abs = minR[1] + aR_ns * (maxR[1] - minR[1]), minR[1] + aR_st * (maxR[1] - minR[1])
-        aU = minU + aU_n * (maxU - minU)
+        aR = mnR + aR_n * (mxR - mnR)  # (2, N) absolute
+        aR_ns_abs, aR_st_abs = mnR[1] + aR_ns * (mxR[1] - mnR[1]), mnR[1] + aR_st * (mxR[1] - mnR[1])
+        aU = mnU + aU_n * (mxU - mnU)
         aR_true = aR[typ, runs]
         VwR_true = VwR[typ, runs]
         llr = np.zeros(N)  # log P(responses | maximal) - log P(responses | limited), this round
         agreed = np.zeros(N, dtype=bool)
         mu_idx = np.clip(np.rint(mu * 20).astype(np.int64), 0, 20)
-        cfR_now = cfR_base[:, None, :] + wR[:, 0][:, None, None] * q[None, :, None]  # (2, N, C)
-        cfU_now = cfU_base[None, :] + wU[0] * (1 - q)[:, None]  # (N, C)
+        cfR_now = cfR_base[:, None, :] + wR[:, 0][:, None, None] * tq_R[None, :, None]  # (2, N, C)
+        cfU_now = cfU_base[None, :] + wU[0] * tq_U[:, None]  # (N, C)
+        # status quo of a settlement: the running ceasefire and its age (else no deal, age 0)
+        sq = np.where(in_cf, cf_ci * n_age + np.clip(cf_age, 0, cfg.n_freeze).astype(np.int64), 0)
+        n_sq = n_cf_pk * n_age
         for j in range(cfg.substeps):
             neg = active & ~agreed
             eps = 0.0 if eq else rng.logistic(0.0, cfg.tau_q, N)  # drawn every sub-step (reproducibility)
@@ -442,13 +523,16 @@ def _simulate_full(
             r_prop = (t + j) % 2 == 1  # alternating first mover by round (simulator.md §4.3)
             allow_cf = neg & ~in_cf
             # ceasefire-first sequencing of U (column; simulator.md §9): no package under fire
-            allow_grid = neg & (in_cf | (not cfg.ceasefire_first))
+            # and comprehensive (SubComp) talks only once a ceasefire has held settle_after months (PA-X stage
+            # order Pre -> Cea -> SubPar -> SubComp; Bell & Badanjak 2019; simulator.md §7 V14-V15)
+            in_cf_old = in_cf & (cf_age >= cfg.settle_after)
+            allow_grid = neg & (in_cf_old | (not cfg.ceasefire_first))
             if r_prop:
                 # R proposes (simulator.md §4.3): the package best for U (expected utility with deal
                 # survival D) among those worth at least R's aspiration; maximal R: bundling rule
                 imposed = on_U & (cfg.lambda_US > 0)
                 h_cf = np.exp(logh_cf[None, :] + cfg.b_imposed * imposed[:, None])  # (N, C)
-                D_cf = np.exp(-h_cf * cfg.L_deal)
+                D_cf = np.exp(-h_cf * H_deal)
                 own_cf = D_cf * cfR_now[typ, runs] + (1 - D_cf) * VwR_true[:, None]
                 opp_cf_all = D_cf * cfU_now + (1 - D_cf) * VwU[:, None]
                 bundle = ~(maximal[:, None] & ~cf_partial[None, :])
@@ -456,13 +540,17 @@ def _simulate_full(
                 opp_cf = np.where(ok_cf, opp_cf_all, -np.inf)
                 ci = np.argmax(opp_cf, axis=1)
                 best_cf = opp_cf[runs, ci]
-                gi = np.where(
-                    maximal, pol.offer_lookup(tabR[1], aR[1])[0], pol.offer_lookup(tabR[0], aR[0])[0]
-                )
+                gi = np.zeros(N, dtype=np.int64)
+                key = (typ * pol.TERR_STEPS + ri) * n_sq + sq
+                for kk in np.unique(key[allow_grid]):
+                    sel = allow_grid & (key == kk)
+                    a_, s_ = divmod(int(kk), n_sq)
+                    tb = table(0, a_ // pol.TERR_STEPS, a_ % pol.TERR_STEPS, s_)
+                    gi[sel] = pol.offer_lookup(tb, aR[typ[sel], runs[sel]])[0]
                 h_g = np.exp(logh_grid[gi] + cfg.b_imposed * imposed)
-                D_g = np.exp(-h_g * cfg.L_deal)
-                opp_grid = D_g * VU[gi] + (1 - D_g) * VwU - AC_U[gi]
-                grid_ok = allow_grid & (VR[typ, gi] >= aR_true - 1e-12)
+                D_g = np.exp(-h_g * H_deal)
+                opp_grid = D_g * VU[ri, gi] + (1 - D_g) * VwU - ACU[sq, gi] - recU[ri, gi]
+                grid_ok = allow_grid & (VR[typ, ri, gi] - ACR[typ, sq, gi] >= aR_true - 1e-12)
                 use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > opp_grid))
                 serious = use_cf | grid_ok  # else only R's capitulatory demand: no acceptable offer
                 # U responds: accept iff EU - AC + M >= max(V_war, a) + eps (simulator.md §4.3)
@@ -474,7 +562,7 @@ def _simulate_full(
                 # worth at least U's aspiration
                 imposed = on_R & (cfg.lambda_US > 0)
                 h_cf = np.exp(logh_cf[None, :] + cfg.b_imposed * imposed[:, None])
-                D_cf = np.exp(-h_cf * cfg.L_deal)
+                D_cf = np.exp(-h_cf * H_deal)
                 own_cf = D_cf * cfU_now + (1 - D_cf) * VwU[:, None]
                 estR = [D_cf * cfR_now[k] + (1 - D_cf) * VwR[k][:, None] for k in range(2)]
                 est_cf = (1 - mu)[:, None] * estR[0] + mu[:, None] * estR[1]
@@ -483,16 +571,20 @@ def _simulate_full(
                 ci = np.argmax(opp_cf, axis=1)
                 best_cf = opp_cf[runs, ci]
                 gi = np.zeros(N, dtype=np.int64)
-                gsel = neg & allow_grid
-                for k in np.unique(mu_idx[gsel]):
-                    sel = gsel & (mu_idx == k)
-                    gi[sel] = pol.offer_lookup(tabU[k], aU[sel])[0]
+                key = (mu_idx * pol.TERR_STEPS + ri) * n_sq + sq
+                for kk in np.unique(key[allow_grid]):
+                    sel = allow_grid & (key == kk)
+                    a_, s_ = divmod(int(kk), n_sq)
+                    tb = table(1, a_ // pol.TERR_STEPS, a_ % pol.TERR_STEPS, s_)
+                    gi[sel] = pol.offer_lookup(tb, aU[sel])[0]
                 h_g = np.exp(logh_grid[gi] + cfg.b_imposed * imposed)
-                D_g = np.exp(-h_g * cfg.L_deal)
-                est_grid = D_g * ((1 - mu) * VR[0, gi] + mu * VR[1, gi]) + (1 - D_g) * (
-                    (1 - mu) * VwR[0] + mu * VwR[1]
+                D_g = np.exp(-h_g * H_deal)
+                est_grid = (
+                    D_g * ((1 - mu) * VR[0, ri, gi] + mu * VR[1, ri, gi])
+                    + (1 - D_g) * ((1 - mu) * VwR[0] + mu * VwR[1])
+                    - ((1 - mu) * ACR[0, sq, gi] + mu * ACR[1, sq, gi])
                 )
-                grid_ok = allow_grid & (VUn[gi] >= aU - 1e-12)
+                grid_ok = allow_grid & (VU[ri, gi] - ACU[sq, gi] - recU[ri, gi] >= aU - 1e-12)
                 use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > est_grid))
                 serious = use_cf | grid_ok
                 if cfg.screening:
@@ -507,12 +599,14 @@ def _simulate_full(
                     serious |= screen
                 # R responds by its true type; observers evaluate both types (screening, Powell 2004)
                 h = np.where(use_cf, h_cf[runs, ci], h_g)
-                D = np.exp(-h * cfg.L_deal)
-                Vk = np.where(use_cf[None, :], cfR_now[:, runs, ci], VR[:, gi])  # (2, N)
-                EUk = D[None, :] * Vk + (1 - D[None, :]) * VwR + cfg.lambda_US * on_R[None, :]
+                D = np.exp(-h * H_deal)
+                Vk = np.where(use_cf[None, :], cfR_now[:, runs, ci], VR[:, ri, gi])  # (2, N)
+                ACk = np.where(use_cf[None, :], 0.0, ACR[:, sq, gi])  # settlements only (concession aversion)
+                EUk = D[None, :] * Vk + (1 - D[None, :]) * VwR - ACk + cfg.lambda_US * on_R[None, :]
                 bundle_ok = ~(use_cf & ~cf_partial[ci])  # maximal type: no stand-alone ceasefire
                 # acceptance probabilities per type (logit; simulator.md §4.6)
-                sc = 0.0 if eq else cfg.tau_q
+                # observers' likelihood scale: their uncertainty about R's valuations (tau_obs), not R's noise
+                sc = 0.0 if eq else cfg.tau_obs
                 if cfg.belief_model == "reservation":  # observers judge offers against war values
                     th_lim, th_ns = VwR[0], VwR[1]
                 else:  # observers know each type's aspiration path
@@ -579,11 +673,14 @@ def _simulate_full(
         u_bd = rng.random(N)
         u_frac = rng.random(N)
         live = active & in_cf
-        pb = 1.0 - np.exp(-cf_h)
+        H_now = cum_h(cf_h, cf_age)
+        pb = 1.0 - np.exp(-(cum_h(cf_h, cf_age + 1.0) - H_now))
         bd = live & (u_bd < pb)
         if bd.any():
             # time within the month of a constant-hazard breakdown (truncated exponential)
-            frac = -np.log1p(-u_frac[bd] * pb[bd]) / np.maximum(cf_h[bd], 1e-12)
+            # (Weibull: invert the cumulative hazard from the ceasefire's age)
+            extra = -np.log1p(-u_frac[bd] * pb[bd])
+            frac = inv_cum_h(cf_h[bd], H_now[bd] + extra) - cf_age[bd]
             cf_dur.append(cf_age[bd] + frac)
             cf_dur_idx.append(cf_id[bd].copy())
             cf_broke_idx.append(cf_id[bd].copy())

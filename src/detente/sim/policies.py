@@ -67,6 +67,46 @@ def capitulatory(pkgs: FloatArray) -> BoolArray:
     return out
 
 
+def terr_value(x: FloatArray, ref: FloatArray, lam: float, side: str, rho: float = 1.0) -> FloatArray:
+    """Value of the line ``x`` (share of land under R) to ``side`` ("R" or "U") with reference line ``ref``.
+
+    Own land ``y`` (``x`` for R, ``1 - x`` for U) is valued ``u(y) = y^rho``: ``rho < 1`` is a concave
+    (risk-averse, diminishing) utility over the issue (Fearon 1995 on risk aversion and the bargaining
+    range). The value is kinked at the reference point (Kahneman & Tversky 1979; Tversky & Kahneman 1992):
+    ``u(y_ref) + (u(y) - u(y_ref))`` for gains and ``lam`` times that for losses (endowment: Kahneman,
+    Knetsch & Thaler 1990; territory: Levy 1996). ``lam = rho = 1`` gives the linear-additive v1 value.
+    """
+    x = np.asarray(x, dtype=float)
+    ref = np.asarray(ref, dtype=float)
+    y, y0 = (x, ref) if side == "R" else (1.0 - x, 1.0 - ref)
+    if rho != 1.0:
+        y, y0 = np.power(np.clip(y, 0.0, 1.0), rho), np.power(np.clip(y0, 0.0, 1.0), rho)
+    d = y - y0
+    out: FloatArray = y0 + np.where(d >= 0, d, lam * d)
+    return out
+
+
+_GH_X, _GH_W = np.polynomial.hermite.hermgauss(12)
+
+
+def expected_terr_value(
+    mean: FloatArray, sd: float, ref: FloatArray, lam: float, side: str, rho: float = 1.0
+) -> FloatArray:
+    """``E[terr_value(X)]`` for ``X ~ Normal(mean, sd^2)`` by 12-point Gauss-Hermite quadrature.
+
+    The war lottery valued by the kinked (and concave) value function: it is worth less than the value of
+    its mean, which widens the bargaining range (risk aversion, Fearon 1995). ``sd = 0``: the value of
+    the mean.
+    """
+    mean = np.asarray(mean, dtype=float)
+    if sd <= 0 or (lam == 1.0 and rho == 1.0):
+        return terr_value(mean, ref, lam, side, rho)
+    nodes = np.clip(mean[..., None] + np.sqrt(2.0) * sd * _GH_X, 0.0, 1.0)
+    vals = terr_value(nodes, np.asarray(ref, dtype=float)[..., None], lam, side, rho)
+    out: FloatArray = (vals * _GH_W).sum(axis=-1) / np.sqrt(np.pi)
+    return out
+
+
 @dataclass(frozen=True)
 class OfferTable:
     """Look-up table for one (proposer utility, opponent utility) pair.
