@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import build_model, console, fail, parse_sets, print_json, show_progress
+from detente.cli.common import (
+    build_model,
+    console,
+    fail,
+    parse_sets,
+    print_json,
+    show_progress,
+    write_text_atomic,
+)
 
 BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "compromise": ("compromise", {}),
@@ -100,29 +108,6 @@ def forecasts_csv(res: Any) -> str:
                 ]
             )
     return buf.getvalue()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    path = path.expanduser()
-    if path.is_dir():
-        fail(f"{path}: is a directory (expected a file path)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        fail(f"{path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write ({exc.strerror})")
 
 
 def _ci(v: tuple[float, float], digits: int = 2) -> str:
@@ -264,9 +249,9 @@ def register(app: typer.Typer) -> None:
 
             html = render_backtest_report(res, rows, meta, settings)
         if text_csv is not None and out is not None:
-            _write_atomic(out, text_csv)
+            write_text_atomic(out, text_csv)
         if html is not None and report is not None:
-            _write_atomic(report, html)
+            write_text_atomic(report, html)
         if fmt == "json":
             payload = {
                 "settings": settings,

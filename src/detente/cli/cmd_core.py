@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,30 +16,10 @@ from detente.cli.common import (
     parse_sets,
     print_json,
     show_progress,
+    write_text_atomic,
 )
 
 DEFAULT_SCENARIO = "ukraine-2025"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file atomically: nothing partial is ever left behind."""
-    path = path.expanduser()
-    if path.is_dir():
-        fail(f"{path}: is a directory (expected a file path for the report)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        fail(f"{path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write ({exc.strerror})")
 
 
 def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None) -> list[Any]:
@@ -64,21 +42,9 @@ def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None
 
 
 def render_parts_report(scenario: Any, parts: list[Any], *, seed: int) -> str:
-    from detente import __version__
-    from detente.core.hashing import scenario_hash
-    from detente.report.html import render_report
+    from detente.report.html import render_scenario_report
 
-    manifest = {
-        "scenario": scenario.id,
-        "title": scenario.title,
-        "as_of": scenario.as_of,
-        "input_sha256": scenario_hash(scenario),
-        "seed": seed,
-        "detente_version": __version__,
-        "parts": [p.name for p in parts],
-    }
-    subtitle = f"Scenario {scenario.id} as of {scenario.as_of or 'n/a'} · seed {seed} · detente {__version__}"
-    return render_report(scenario.title or scenario.id, parts, manifest=manifest, subtitle=subtitle)
+    return render_scenario_report(scenario, parts, seed=seed)
 
 
 def _print_tables(parts: list[Any]) -> None:
@@ -111,7 +77,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{sc.title or sc.id}[/bold]  ({len(sc.actors)} actors, {len(sc.issues)} issues, as of {sc.as_of or 'n/a'})")
         parts = build_parts(sc, seed=seed, quick=not full)
         _print_tables(parts)
-        _write_atomic(out, render_parts_report(sc, parts, seed=seed))
+        write_text_atomic(out, render_parts_report(sc, parts, seed=seed))
         console.print(f"report written to {out.resolve()}")
 
     @app.command()
@@ -124,7 +90,7 @@ def register(app: typer.Typer) -> None:
         """Write the self-contained HTML report of a scenario (works offline)."""
         sc = load_scenario(scenario)
         parts = build_parts(sc, seed=seed, quick=not full)
-        _write_atomic(out, render_parts_report(sc, parts, seed=seed))
+        write_text_atomic(out, render_parts_report(sc, parts, seed=seed))
         console.print(f"report written to {out.resolve()}")
 
     @app.command("forecast")

@@ -82,3 +82,34 @@ def _default(o: Any) -> Any:
 def show_progress() -> bool:
     """Progress bars only on a terminal."""
     return sys.stderr.isatty()
+
+
+def write_text_atomic(path: Any, text: str) -> None:
+    """Write a text file atomically (temp file + rename): nothing partial is ever left behind.
+
+    Errors (a directory, a missing folder, no permission) become one-line messages.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        fail(f"{path}: is a directory (expected a file path)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        fail(f"{path}: folder {parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        fail(f"{path}: cannot write ({exc.strerror})")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"{path}: cannot write ({exc.strerror})")

@@ -80,3 +80,23 @@ def render_report(
         plotly_js=plotly_js() if plotlyjs == "inline" else "",
         generated=generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+def render_scenario_report(scenario: Any, parts: Sequence[Part], *, seed: int, source: str = "") -> str:
+    """The main job's report for a scenario: manifest (input hash, seed, version, parts) + sections."""
+    from detente._version import __version__
+    from detente.core.hashing import scenario_hash
+
+    manifest: dict[str, Any] = {
+        "scenario": scenario.id,
+        "title": scenario.title,
+        "as_of": scenario.as_of,
+        "input_sha256": scenario_hash(scenario),
+        "seed": seed,
+        "detente_version": __version__,
+        "parts": [p.name for p in parts],
+    }
+    if source:
+        manifest["source"] = source
+    subtitle = f"Scenario {scenario.id} as of {scenario.as_of or 'n/a'} · seed {seed} · detente {__version__}"
+    return render_report(scenario.title or scenario.id, parts, manifest=manifest, subtitle=subtitle)

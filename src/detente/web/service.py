@@ -601,9 +601,7 @@ def part_sections(
 
 def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str:
     """The same self-contained HTML report as ``detente report`` (quick parts)."""
-    from detente import __version__
-    from detente.core.hashing import scenario_hash
-    from detente.report.html import render_report
+    from detente.report.html import render_scenario_report
     from detente.report.parts import part_builders
 
     parts = []
@@ -614,18 +612,7 @@ def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str
             parts.append(build(scenario, seed=seed, quick=True))
         if progress is not None:
             progress((k + 1) / max(len(builders), 1))
-    manifest = {
-        "scenario": scenario.id,
-        "title": scenario.title,
-        "as_of": scenario.as_of,
-        "input_sha256": scenario_hash(scenario),
-        "seed": seed,
-        "detente_version": __version__,
-        "parts": [p.name for p in parts],
-        "source": "detente serve",
-    }
-    subtitle = f"Scenario {scenario.id} as of {scenario.as_of or 'n/a'} · seed {seed} · detente {__version__}"
-    return str(render_report(scenario.title or scenario.id, parts, manifest=manifest, subtitle=subtitle))
+    return render_scenario_report(scenario, parts, seed=seed, source="detente serve")
 
 
 # ------------------------------------------------------------------------------------------ long runs
