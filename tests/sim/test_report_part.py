@@ -50,3 +50,12 @@ def test_survival_is_non_increasing(built):
 def test_other_scenarios_are_skipped():
     p = part.build(load_builtin("cop21-2015"), seed=0, quick=True)
     assert not p.tables and p.notes
+
+
+def test_terms_chart_falls_back_to_the_late_phase_when_few_runs_settle(built):
+    """Default: comprehensive settlements come 8-13 months after a late first ceasefire, so few within 24 months."""
+    p, _ = built
+    terms = p.sections[1]
+    n = int(terms.tables[0].title.split("(")[1].split()[0])
+    assert n >= part.MIN_SETTLEMENTS
+    assert "late-phase" in terms.caption

@@ -19,6 +19,8 @@ from detente.sim.engine import SimResult, simulate
 
 MONTHS = 24
 RUNS_QUICK, RUNS_FULL = 1000, 5000
+MIN_SETTLEMENTS = 30
+"""Fewer settled runs than this: the terms chart shows the late-phase variant instead."""
 
 WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("as configured", {}),
@@ -174,14 +176,16 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
         ],
     )
     what_if, results = _what_if(cfg, runs, seed)
-    # terms: from the configured run, or from the late phase when no run settles
+    # terms: from the configured run, or from the late phase when too few runs settle to show a distribution
+    # (comprehensive settlements come 8-13 months after a first ceasefire: docs/simulator.md)
     terms_from, terms_note = base, ""
-    if not S.terms(base)["n_settlements"]:
+    n_base = S.terms(base)["n_settlements"]
+    if n_base < MIN_SETTLEMENTS:
         late = results[WHAT_IF[-1][0]]
         terms_from = late
         terms_note = (
-            " No run reaches a settlement as configured, so the chart shows the late-phase variant "
-            "(costs of the war since February 2022 counted)."
+            f" Only {n_base} runs reach a comprehensive settlement within {MONTHS} months as configured, so the "
+            "chart shows the late-phase variant (costs of the war since February 2022 counted)."
         )
     tm = S.terms(terms_from)
     terms_rows = [
