@@ -497,6 +497,250 @@ def offer_values(
     return r, P, a, b, geo
 
 
+# ---------------------------------------------------------------------------------------------
+# the rounds on the batch-last layout (what run_eum uses)
+#
+# Same formulas, same floating-point operations in the same order as the row-layout functions
+# above (so the numbers are bit-identical), but arrays are ``(A, B)`` and pair arrays ``(A, A, B)``
+# with ``[i, j, b]``: every broadcast over actors then runs NumPy inner loops over the long batch
+# axis instead of loops of length A, which is several times faster for Monte Carlo batches. Sums
+# whose order matters are written as sequential ``cumsum`` (never pairwise ``sum``), so each
+# column's numbers do not depend on how many columns are computed together.
+
+
+@dataclass
+class _GeoT:
+    """Position-only quantities of one round on the batch-last layout (see :class:`Geometry`)."""
+
+    dl: FloatArray  # (A, A, B) |x_i − x_j| / Δ
+    dl_sorted: FloatArray | None  # (k, m, B) voter k's distances sorted (all_pairs only)
+    coef: FloatArray | None  # (1, m, B): 2m − n + 1 inside the n present values, 0 beyond
+    gather_sorted: IntArray  # (m, a, B) flat index of M[order_m, a, b]
+    ih: IntArray  # (i, j, B) flat index of C[cut_ij, j, b]
+    ltf: FloatArray
+    gtf: FloatArray
+    valid: BoolArray
+
+
+def _seqsum0(v: FloatArray) -> FloatArray:
+    """Sum over axis 0 in index order, ``((v_0 + v_1) + v_2) + ...`` (never pairwise).
+
+    NumPy reduces a leading axis by adding whole rows when the last axis has two or more entries
+    (tested); a single column would be summed pairwise, so it is padded with a zero column.
+    """
+    if v.shape[-1] >= 2:
+        return _f(np.add.reduce(v, axis=0))
+    pad = np.concatenate([v, np.zeros_like(v)], axis=-1)
+    return _f(np.add.reduce(pad, axis=0)[..., :1])
+
+
+_BASES_T: dict[tuple[int, int], tuple[IntArray, IntArray]] = {}
+
+
+def _bases_t(A: int, B: int) -> tuple[IntArray, IntArray]:
+    """``a B + b`` as (1, A, B) and ``j B + b`` as (A, A, B) (cached)."""
+    key = (A, B)
+    if key not in _BASES_T:
+        if len(_BASES_T) > 64:
+            _BASES_T.clear()
+        ab = (np.arange(A, dtype=np.int64)[:, None] * B + np.arange(B, dtype=np.int64)[None, :])[None]
+        full = np.ascontiguousarray(np.broadcast_to(ab, (A, A, B)))
+        ab.setflags(write=False)
+        full.setflags(write=False)
+        _BASES_T[key] = (ab, full)
+    return _BASES_T[key]
+
+
+def _geometry_t(x: FloatArray, present: BoolArray, delta: FloatArray, all_pairs: bool) -> _GeoT:
+    A, B = x.shape
+    diff = x[:, None, :] - x[None, :, :]
+    dl = np.abs(diff) * (1.0 / delta)[None, None, :]
+    xs = np.where(present, x, np.inf)
+    # the same argsort call on the same rows as ``geometry`` (ties keep the same voter order)
+    order = np.argsort(np.ascontiguousarray(xs.T), axis=1).T  # (m, B)
+    ys = np.take_along_axis(xs, order, axis=0)
+    iu0, iu1 = np.triu_indices(A, 1)
+    mids = 0.5 * (x[iu0] + x[iu1])  # (P, B)
+    if A <= 64:
+        # exact counts #{k : y_k < mid}: byte sums of comparisons over the voter axis
+        half = np.add.reduce((ys[:, None, :] < mids[None, :, :]).view(np.uint8), axis=0, dtype=np.uint8)
+    else:
+        half = count_less(np.ascontiguousarray(ys.T), np.ascontiguousarray(mids.T)).T
+    ab, jb = _bases_t(A, B)
+    hs = half.astype(np.int64) * (A * B)
+    ih = jb.copy()
+    ih[iu0, iu1] += hs
+    ih[iu1, iu0] += hs
+    gather_sorted = order[:, None, :] * (A * B) + ab
+    dt = x.dtype
+    dl_sorted = coef = None
+    if all_pairs:
+        n = present.sum(axis=0)
+        m = np.arange(A)[:, None]
+        inside = (m < n[None, :]).astype(dt)[None]
+        if present.all():
+            dl_sorted = np.sort(dl, axis=1)
+        else:
+            dl_sorted = np.sort(dl + (~present[None, :, :]).astype(dt) * BIG, axis=1) * inside
+        coef = (2 * m - n[None, :] + 1).astype(dt)[None] * inside
+    pp = present[:, None, :] & present[None, :, :]
+    valid = (dl > 0) & pp
+    ltf = (diff < 0).astype(dt)
+    gtf = (diff > 0).astype(dt)
+    return _GeoT(dl, dl_sorted, coef, gather_sorted, ih, ltf, gtf, valid)
+
+
+def _probability_t(geo: _GeoT, w: FloatArray, rho: FloatArray | None, prob: str) -> FloatArray:
+    """``P_ij`` on the batch-last layout: :func:`success_probability` operation for operation."""
+    A, B = w.shape
+    if rho is None:
+        u = geo.dl
+    else:
+        with np.errstate(divide="ignore"):
+            u = np.exp(rho[:, None, :] * np.log(geo.dl))
+    M = w[:, None, :] * u  # w_k u_k(x_a), (k, a, B)
+    # prefix sums along the sorted voters, row by row (= cumsum, whose strided form is slow here)
+    Ms = np.take(M, geo.gather_sorted)
+    C = np.empty((A + 1, A, B), dtype=M.dtype)
+    C[0] = 0.0
+    C[1] = Ms[0]
+    for m in range(1, A):
+        np.add(C[m], Ms[m], out=C[m + 1])
+    S = C[A]
+    H = np.take(C, geo.ih)
+    G = H - H.transpose(1, 0, 2)
+    N = G * geo.ltf + ((S[None, :, :] - S[:, None, :]) - G) * geo.gtf
+    if prob == "pair":
+        D = N + N.transpose(1, 0, 2)
+        P = np.zeros_like(N)
+        np.divide(N, D, out=P, where=D > 0)
+        return _f(np.maximum(P, 0.0, out=P))
+    assert geo.dl_sorted is not None and geo.coef is not None
+    if rho is None:
+        us = geo.dl_sorted
+    else:
+        with np.errstate(divide="ignore"):
+            us = np.exp(rho[:, None, :] * np.log(geo.dl_sorted))
+    # the einsum of success_probability sums w_k u_km coef_m in flat (k, m) order from 0
+    T = (w[:, None, :] * us) * geo.coef
+    D = 2.0 * _seqsum0(T.reshape(A * A, B))
+    inv = np.zeros_like(D)
+    np.divide(1.0, D, out=inv, where=D > 0)
+    P = N * inv[None, None, :]
+    return _f(np.maximum(P, 0.0, out=P))
+
+
+def _better_worse_t(
+    x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray
+) -> FloatArray:
+    dmu = np.abs(x - mu[None, :])[:, None, :]
+    z = 0.25 * (dmu + dist) / delta[None, None, :]
+    T = dmu < dist
+    base = np.where(T, 0.5 - z, 0.5 + z)
+    with np.errstate(divide="ignore"):
+        return _f(2.0 - 4.0 * np.exp(rr * np.log(np.maximum(base, 0.0))))
+
+
+def _offer_values_t(
+    x: FloatArray,
+    w: FloatArray,
+    s: FloatArray,
+    present: BoolArray,
+    delta: FloatArray,
+    st: EUMSettings,
+) -> tuple[FloatArray, FloatArray, FloatArray, _GeoT]:
+    """:func:`offer_values` on the batch-last layout: ``(r, a, b, geometry)``."""
+    A, B = x.shape
+    mu = None
+    if st.q != 1.0:
+        # float64 like offer_values (weighted_median_rows returns float64)
+        mu = weighted_median_rows(
+            np.ascontiguousarray(x.T), np.ascontiguousarray(w.T), np.ascontiguousarray(present.T)
+        )
+    geo = _geometry_t(x, present, delta, st.prob == "all_pairs")
+    dist = None
+    if st.risk == "scholz":
+        P1 = _probability_t(geo, w, None, st.prob)
+        E1 = 2.0 * geo.dl * (1.0 - 2.0 * s[None, :, :] * (1.0 - P1))
+        if mu is not None:
+            dist = np.abs(x[:, None, :] - x[None, :, :])
+            dmu = np.abs(x - mu[None, :])[:, None, :]
+            z = 0.25 * (dmu + dist) / delta[None, None, :]
+            E1 = E1 - (1.0 - st.q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
+        # Σ_{j≠i, present} E(U_ji), summed over challengers in index order (as risk_exponents)
+        g = _seqsum0(present.astype(E1.dtype)[:, None, :] * E1)
+        g = g - E1[np.arange(A), np.arange(A)]
+        gmax = np.where(present, g, -np.inf).max(axis=0, keepdims=True)
+        gmin = np.where(present, g, np.inf).min(axis=0, keepdims=True)
+        span = gmax - gmin
+        ok = np.isfinite(span) & (span > 0)
+        R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
+        r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
+        r = _f(np.where(present, r, 1.0).astype(x.dtype, copy=False))
+    else:
+        r, P1 = np.ones_like(x), None
+    if st.votes_risk == "linear":
+        P = P1 if P1 is not None else _probability_t(geo, w, None, st.prob)
+    else:
+        P = _probability_t(geo, w, r, st.prob)
+    # expected utilities (as expected_utilities)
+    dl = np.minimum(geo.dl, 1.0)
+    rr = r[:, None, :]
+    with np.errstate(divide="ignore"):
+        As = np.exp(rr * np.log(0.5 - 0.5 * dl))
+    Af = np.exp(rr * np.log(0.5 + 0.5 * dl))
+    Us = 2.0 - 4.0 * As
+    Uf = 2.0 - 4.0 * Af
+    Usq = (2.0 - 4.0 * np.power(0.5, r))[:, None, :]
+    diff = Us - Uf
+    q = st.q
+    a = Us - s[None, :, :] * (1.0 - P) * diff - q * Usq
+    bt = Us - s[:, None, :] * (1.0 - P.transpose(1, 0, 2)) * diff - q * Usq
+    if mu is not None:
+        if dist is None:
+            dist = np.abs(x[:, None, :] - x[None, :, :])
+        a = a - (1.0 - q) * _better_worse_t(x, dist, delta, mu, rr)
+        bt = bt - (1.0 - q) * _better_worse_t(x, dist, delta, mu, r[None, :, :]).transpose(1, 0, 2)
+    b = bt if st.perspective == "receiver" else a.transpose(1, 0, 2)
+    return r, a, b, geo
+
+
+def _select_t(
+    x: FloatArray, a: FloatArray, b: FloatArray, valid: BoolArray, choice: str, capitulation: bool
+) -> tuple[FloatArray, np.ndarray, IntArray]:
+    """:func:`select_offers` on the batch-last layout: ``(new, kind, proposer)`` as (A, B)."""
+    xi = x[:, None, :]
+    xj = x[None, :, :]
+    dist = np.abs(xj - xi)
+    apos = a > 0
+    conf = valid & apos & (b > a)
+    both = valid & (a < 0) & (b > 0)
+    gain = b + a > 0
+    comp = both & gain
+    cap = both & ~gain
+    code = 3 - 3 * conf.view(np.int8) - 2 * comp.view(np.int8)
+    if capitulation:
+        code = code - cap.view(np.int8)
+    best = code.min(axis=1)
+    compf = comp.astype(a.dtype)
+    den = (b - a) * compf + (1.0 - compf)
+    if choice == "least_move":
+        ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
+    else:
+        ckey = (-a * xi + b * xj) * compf / den
+    key = ckey + dist * (1.0 - compf) + (code != best[:, None, :]).astype(a.dtype) * BIG
+    j = np.argmin(key, axis=1)
+    kind = ((best + 1) % 4).astype(np.int8)
+    xpart = np.take_along_axis(x, j, axis=0)
+    aa = np.take_along_axis(a, j[:, None, :], axis=1)[:, 0, :]
+    bb = np.take_along_axis(b, j[:, None, :], axis=1)[:, 0, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        comp_pos = x + (xpart - x) * np.abs(aa) / np.where(kind == COMPROMISE, bb, 1.0)
+    new = np.where(kind == COMPROMISE, comp_pos, np.where(kind != NONE, xpart, x))
+    partner = np.where(kind != NONE, j, -1)
+    return _f(new), kind, partner.astype(np.int64)
+
+
 def run_eum(
     x0: FloatArray,
     w: FloatArray,
@@ -544,44 +788,48 @@ def run_eum(
     pj = np.full((rounds, B, A), -1, dtype=np.int64) if record else None
     pa = np.full((rounds, B, A), np.nan) if record else None
     pb = np.full((rounds, B, A), np.nan) if record else None
-    x = x0.copy()  # float64 state
+    # the rounds run on the batch-last layout (A, B): see "the rounds on the batch-last layout"
+    x = x0.T.copy()  # float64 state (a copy: the input is never written)
     xc = _f(x.astype(dt))  # the same in the computing precision
+    wT = np.ascontiguousarray(w.T)
+    sT = np.ascontiguousarray(s.T)
+    presT = np.ascontiguousarray(present.T)
     active = np.ones(B, dtype=bool)  # rows whose state may still change
     for t in range(rounds):
         idx_arr = np.flatnonzero(active)
         if idx_arr.size == 0:
-            pos[t + 1 :] = x
+            pos[t + 1 :] = x.T
             break
         # every row active: plain slices (views) instead of gathers
         idx: slice | IntArray = slice(None) if idx_arr.size == B else idx_arr
-        xa, wa, sa, pa_, da = xc[idx], w[idx], s[idx], present[idx], delta[idx]
-        r, _, a, b, geo = offer_values(xa, wa, sa, pa_, da, st)
-        new, kind, partner = select_offers(xa, pa_, a, b, st.compromise_choice, st.capitulation, geo.valid)
-        risk[t, idx] = r
+        xa, wa, sa, pa_, da = xc[:, idx], wT[:, idx], sT[:, idx], presT[:, idx], delta[idx]
+        r, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
+        new, kind, partner = _select_t(xa, a, b, geo.valid, st.compromise_choice, st.capitulation)
+        risk[t, idx] = r.T
         if record:
             assert kinds is not None and partners is not None and av is not None and bv is not None
-            kinds[t, idx] = kind
-            partners[t, idx] = partner
-            jj = np.maximum(partner, 0)[:, :, None]
-            av[t, idx] = np.where(kind > 0, np.take_along_axis(a, jj, axis=2)[:, :, 0], np.nan)
-            bv[t, idx] = np.where(kind > 0, np.take_along_axis(b, jj, axis=2)[:, :, 0], np.nan)
+            kinds[t, idx] = kind.T
+            partners[t, idx] = partner.T
+            jj = np.maximum(partner, 0)[:, None, :]
+            av[t, idx] = np.where(kind > 0, np.take_along_axis(a, jj, axis=1)[:, 0, :], np.nan).T
+            bv[t, idx] = np.where(kind > 0, np.take_along_axis(b, jj, axis=1)[:, 0, :], np.nan).T
             assert pj is not None and pa is not None and pb is not None
             valid = geo.valid
             bm = np.where(valid, b, -np.inf)
-            jm = np.argmax(bm, axis=2)
-            anyv = valid.any(axis=2)
-            pj[t, idx] = np.where(anyv, jm, -1)
-            pa[t, idx] = np.where(anyv, np.take_along_axis(a, jm[:, :, None], axis=2)[:, :, 0], np.nan)
-            pb[t, idx] = np.where(anyv, np.take_along_axis(b, jm[:, :, None], axis=2)[:, :, 0], np.nan)
-        moved = (kind != NONE).any(axis=1)
+            jm = np.argmax(bm, axis=1)
+            anyv = valid.any(axis=1)
+            pj[t, idx] = np.where(anyv, jm, -1).T
+            pa[t, idx] = np.where(anyv, np.take_along_axis(a, jm[:, None, :], axis=1)[:, 0, :], np.nan).T
+            pb[t, idx] = np.where(anyv, np.take_along_axis(b, jm[:, None, :], axis=1)[:, 0, :], np.nan).T
+        moved = (kind != NONE).any(axis=0)
         if dt != np.float64:
             # keep exact positions where possible (see the docstring)
-            x_old = x[idx]
-            exact = np.take_along_axis(x_old, np.maximum(partner, 0), axis=1)
+            x_old = x[:, idx]
+            exact = np.take_along_axis(x_old, np.maximum(partner, 0), axis=0)
             new = np.where(kind == COMPROMISE, new, np.where(kind != NONE, exact, x_old))
-        x[idx] = new
-        xc[idx] = new
-        pos[t + 1] = x
+        x[:, idx] = new
+        xc[:, idx] = new
+        pos[t + 1] = x.T
         active[idx_arr[~moved]] = False
     med = weighted_median_rows(pos, w64[None], present[None])
     mean = weighted_mean_rows(pos, w64[None], present[None])

@@ -1,0 +1,109 @@
+"""The batch-last EUM rounds (what ``run_eum`` runs) against the row-layout functions and the slow loop.
+
+``run_eum`` computes the rounds on arrays ``(A, B)`` / ``(A, A, B)`` (batch axis last, models.md §4
+"Cost"); the row-layout functions of ``detente.kernels.eum`` (``offer_values``, ``select_offers``)
+implement the same round on ``(B, A)``. The two must give bit-identical numbers (same floating-point
+operations in the same order), whatever the batch size, and both must equal the slow loop reference
+of ``test_eum.py`` to 1e-12.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_eum import slow_run  # the slow loop reference (tests/models is on sys.path under pytest)
+
+from detente.kernels.eum import NONE, EUMSettings, offer_values, run_eum, select_offers
+
+SETTINGS = {
+    "scholz2011": EUMSettings(),
+    "paper": EUMSettings(prob="pair", votes_risk="linear", perspective="own", compromise_choice="least_move"),
+    "q05_scale_neutral": EUMSettings(q=0.5, range="scale", risk="neutral", capitulation=False),
+    "q07_pair_own": EUMSettings(q=0.7, prob="pair", perspective="own"),
+    "q03_all_pairs": EUMSettings(q=0.3),
+    "linear_all_pairs": EUMSettings(votes_risk="linear"),
+}
+
+
+def rows_reference(x0, w, s, present, st, rounds):  # type: ignore[no-untyped-def]
+    """The rounds with the row-layout kernel functions, one round after the other (float64)."""
+    B, A = x0.shape
+    hi = np.where(present, x0, -np.inf).max(axis=1)
+    lo = np.where(present, x0, np.inf).min(axis=1)
+    if st.range == "positions":
+        delta = np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
+    else:
+        delta = np.ones(B)
+    x = x0.copy()
+    path, kinds, partners = [x.copy()], [], []
+    for _ in range(rounds):
+        _, _, a, b, geo = offer_values(x, w, s, present, delta, st)
+        x, kind, partner = select_offers(x, present, a, b, st.compromise_choice, st.capitulation, geo.valid)
+        path.append(x.copy())
+        kinds.append(kind)
+        partners.append(partner)
+    return np.array(path), np.array(kinds), np.array(partners)
+
+
+def random_rows(g: np.random.Generator, B: int, A: int, absent: float = 0.15):  # type: ignore[no-untyped-def]
+    x = g.random((B, A))
+    x = np.where(g.random((B, A)) < 0.25, np.round(x * 4) / 4, x)  # shared positions (ties)
+    x = np.clip(1.2 * x - 0.1, 0.0, 1.0)  # some actors exactly at the scale ends (Monte Carlo clipping)
+    present = g.random((B, A)) >= absent
+    present[:, :2] = True
+    s = np.where(present, g.uniform(0.05, 1.0, (B, A)), 0.0)
+    w = np.where(present, g.uniform(0.1, 2.0, (B, A)) * s, 0.0)
+    return x, w, s, present
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("A", [2, 5, 13, 40, 70])
+def test_batch_last_rounds_equal_row_layout_bit_for_bit(name: str, A: int) -> None:
+    st = SETTINGS[name]
+    g = np.random.default_rng(100 + A)
+    B = 24 if A < 40 else 6
+    x, w, s, present = random_rows(g, B, A)
+    T = 6
+    path, kinds, partners = rows_reference(x, w, s, present, st, T)
+    for record in (False, True):
+        run = run_eum(x, w, s, present, st, T, record=record)
+        np.testing.assert_array_equal(run.positions, path)
+        if record:
+            assert run.kind is not None and run.partner is not None
+            # rows that stopped moving keep their state; their recorded rounds stay "none"
+            moved_rows = run.kind.any(axis=2)
+            np.testing.assert_array_equal(run.kind[moved_rows], kinds[moved_rows])
+            np.testing.assert_array_equal(run.partner[moved_rows], partners[moved_rows])
+            assert (kinds[~moved_rows] == NONE).all()
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_each_row_independent_of_the_batch(precision: str) -> None:
+    """Row ``k`` gives the same bits alone, in a batch, and in any batch position (chunk sizes)."""
+    g = np.random.default_rng(7)
+    x, w, s, present = random_rows(g, 30, 12)
+    x_in = x.copy()
+    st = EUMSettings()
+    whole = run_eum(x, w, s, present, st, 8, precision=precision)
+    for k in (0, 7, 29):
+        one = run_eum(
+            x[k : k + 1], w[k : k + 1], s[k : k + 1], present[k : k + 1], st, 8, precision=precision
+        )
+        np.testing.assert_array_equal(one.positions[:, 0], whole.positions[:, k])
+        np.testing.assert_array_equal(one.median[:, 0], whole.median[:, k])
+    np.testing.assert_array_equal(x, x_in)  # inputs are never written (a 1-row transpose is a view)
+    part = run_eum(x[5:17], w[5:17], s[5:17], present[5:17], st, 8, precision=precision)
+    np.testing.assert_array_equal(part.positions, whole.positions[:, 5:17])
+    np.testing.assert_array_equal(part.risk, whole.risk[:, 5:17])
+
+
+@pytest.mark.parametrize("name", ["scholz2011", "paper", "q07_pair_own"])
+def test_batch_last_rounds_match_slow_loop(name: str) -> None:
+    st = SETTINGS[name]
+    g = np.random.default_rng(21)
+    x, w, s, present = random_rows(g, 4, 9)
+    run = run_eum(x, w, s, present, st, 5)
+    for row in range(4):
+        path, _ = slow_run(list(x[row]), list(w[row]), list(s[row]), [bool(v) for v in present[row]], st, 5)
+        m = present[row]
+        np.testing.assert_allclose(run.positions[:, row, m], np.array(path)[:, m], atol=1e-12, rtol=0)
