@@ -62,6 +62,13 @@ def test_overrides_coerce_and_alias():
         {"w_U": "1,2"},
         {"eu_guarantee": "maybe"},
         {"h0": "0"},
+        {"hazard_shape": "0"},
+        {"hazard_shape": "1.5"},
+        {"terr_curvature": "0"},
+        {"loss_aversion": "0.5"},
+        {"tau_obs": "0"},
+        {"settle_after": "-1"},
+        {"settlement_reference": "both"},
     ],
 )
 def test_bad_overrides_raise_one_line(sets):

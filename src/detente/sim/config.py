@@ -631,6 +631,9 @@ def _validate(c: GameConfig) -> None:
         or c.loss_aversion < 1
     ):
         raise ModelConfigError("loss_aversion", "a number >= 1 (1 = linear utility)", c.loss_aversion)
+    for name, what in (("terr_curvature", "1 = linear"), ("hazard_shape", "1 = constant hazard")):
+        if not 0 < float(getattr(c, name)) <= 1:
+            raise ModelConfigError(name, f"a number in (0, 1] ({what})", getattr(c, name))
     for name in ("w_R_limited", "w_R_maximal", "w_U"):
         w = getattr(c, name)
         if len(w) != len(ISSUES) or any((not isinstance(x, (int, float))) or x < 0 for x in w) or sum(w) <= 0:
