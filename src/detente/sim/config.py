@@ -210,8 +210,9 @@ class GameConfig:
         2.25,
         "loss aversion lambda: (1) territory is valued against the line each side holds (the front q_t): "
         "land given up counts lambda times land gained, in packages and in the war lottery; (2) in a "
-        "comprehensive settlement every other issue is valued against the running ceasefire's terms: "
-        "concessions count lambda times gains (1 = linear-additive utility, the v1 behaviour)",
+        "comprehensive settlement every other issue is valued against a reference point "
+        "(settlement_reference): concessions count lambda times gains (1 = no loss aversion, the v1 "
+        "behaviour)",
         "change from simulator.md §3 (documented in docs/simulator.md): Kahneman & Tversky 1979; "
         "Tversky & Kahneman 1992 (median lambda = 2.25); endowment effect (Kahneman, Knetsch & Thaler "
         "1990); concession aversion as a barrier to conflict resolution (Kahneman & Tversky 1995); "
