@@ -244,6 +244,9 @@ def test_perturbation_from_metadata_and_overrides() -> None:
 
 def test_chunk_layout_and_default_size() -> None:
     assert chunk_layout(10, 4) == [(0, 4), (4, 8), (8, 10)]
-    k = default_chunk_size(20, 10)
-    assert k * 20 * 10 * (96 + 8 * 8 * 20) <= 256 * 2**20 < (k + 1) * 20 * 10 * (96 + 8 * 8 * 20)
+    k = default_chunk_size(100, 10)  # memory-bound: largest K within 256 MiB
+    assert k * 100 * 10 * (96 + 8 * 8 * 100) <= 256 * 2**20 < (k + 1) * 100 * 10 * (96 + 8 * 8 * 100)
+    assert default_chunk_size(50, 10, pairwise=0) == 131  # cache-bound: 2**16 cells
+    assert default_chunk_size(100, 10, pairwise=0) == 65
+    assert default_chunk_size(300, 10, pairwise=0) == 64  # never below 64 for cache reasons
     assert default_chunk_size(1, 1) == 4096 and default_chunk_size(1000, 100) == 1
