@@ -107,3 +107,77 @@ def test_batch_last_rounds_match_slow_loop(name: str) -> None:
         path, _ = slow_run(list(x[row]), list(w[row]), list(s[row]), [bool(v) for v in present[row]], st, 5)
         m = present[row]
         np.testing.assert_allclose(run.positions[:, row, m], np.array(path)[:, m], atol=1e-12, rtol=0)
+
+
+# --------------------------------------------------------------------------------------------
+# the optional numba engine (the ``fast`` extra): the same numbers, bit for bit
+
+
+@pytest.mark.parametrize("name", list(SETTINGS) + ["neutral_voter", "neutral_linear"])
+@pytest.mark.parametrize("A", [2, 6, 20, 40])
+def test_numba_engine_equals_numpy_bit_for_bit(name: str, A: int) -> None:
+    pytest.importorskip("numba")
+    st = SETTINGS.get(name) or EUMSettings(
+        risk="neutral", votes_risk="linear" if name == "neutral_linear" else "voter"
+    )
+    g = np.random.default_rng(300 + A)
+    x, w, s, present = random_rows(g, 20 if A < 40 else 5, A)
+    for record in (False, True):
+        ref = run_eum(x, w, s, present, st, 6, record=record)
+        got = run_eum(x, w, s, present, st, 6, record=record, engine="numba")
+        for f in (
+            "positions",
+            "median",
+            "mean",
+            "risk",
+            "kind",
+            "partner",
+            "a",
+            "b",
+            "press_j",
+            "press_a",
+            "press_b",
+        ):
+            u, v = getattr(ref, f), getattr(got, f)
+            assert (u is None) == (v is None), f
+            if u is not None:
+                np.testing.assert_array_equal(v, u, err_msg=f)
+
+
+def test_numba_engine_in_the_model() -> None:
+    pytest.importorskip("numba")
+    import warnings
+
+    from detente.errors import ConvergenceWarning
+    from detente.models.eum import ExpectedUtility
+    from detente.testing import random_arrays
+
+    arr = random_arrays(np.random.default_rng(5), n_actors=9, n_issues=3, batch=(4,), absent=0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = ExpectedUtility().predict(arr, np.random.default_rng(0))
+        b = ExpectedUtility(engine="numba").predict(arr, np.random.default_rng(0))
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    assert a.trajectory is not None and b.trajectory is not None
+    np.testing.assert_array_equal(a.trajectory, b.trajectory)
+    assert a.events is not None and b.events is not None and a.events.rows() == b.events.rows()
+    np.testing.assert_array_equal(a.extras["pressure"]["b"], b.extras["pressure"]["b"])
+    assert ExpectedUtility(engine="auto").resolved_engine() == "numba"
+    assert ExpectedUtility(engine="auto", precision="float32").resolved_engine() == "numpy"
+
+
+def test_engine_parameter_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from detente.errors import MissingExtraError, ModelConfigError
+    from detente.models import coerce_param
+    from detente.models import eum as eum_model
+
+    with pytest.raises(ModelConfigError, match="engine"):
+        eum_model.ExpectedUtility(engine="numba", precision="float32")
+    with pytest.raises(ModelConfigError, match="engine"):
+        eum_model.ExpectedUtility(engine="cuda")  # type: ignore[arg-type]
+    assert coerce_param(eum_model.ExpectedUtility, "engine", "auto") == "auto"
+    monkeypatch.setattr(eum_model, "numba_available", lambda: False)
+    assert eum_model.ExpectedUtility(engine="auto").resolved_engine() == "numpy"
+    assert eum_model.ExpectedUtility().resolved_engine() == "numpy"
+    with pytest.raises(MissingExtraError, match="fast"):
+        eum_model.ExpectedUtility(engine="numba").resolved_engine()

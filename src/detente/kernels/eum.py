@@ -741,6 +741,15 @@ def _select_t(
     return _f(new), kind, partner.astype(np.int64)
 
 
+def numba_available() -> bool:
+    """Whether the optional numba engine (the ``fast`` extra) can be imported."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def run_eum(
     x0: FloatArray,
     w: FloatArray,
@@ -751,6 +760,7 @@ def run_eum(
     *,
     record: bool = False,
     precision: str = "float64",
+    engine: str = "numpy",
 ) -> EUMRun:
     """Run ``rounds`` rounds on the flat layout (B, A); positions on the unit scale.
 
@@ -763,6 +773,9 @@ def run_eum(
     (``range="positions"``) or the unit scale width 1 (``range="scale"``); 1 where it is 0.
     Rounds stop early once no element moves (the state is then fixed), the remaining rounds
     repeat the last state.
+
+    ``engine="numba"`` runs each round with the compiled loops of :mod:`detente.kernels.eum_numba`
+    (the ``fast`` extra; float64 only), bit-identical to the NumPy engine.
     """
     x0 = np.asarray(x0, dtype=np.float64)
     B, A = x0.shape
@@ -795,6 +808,13 @@ def run_eum(
     sT = np.ascontiguousarray(s.T)
     presT = np.ascontiguousarray(present.T)
     active = np.ones(B, dtype=bool)  # rows whose state may still change
+    use_numba = engine == "numba"
+    if use_numba:
+        if dt != np.float64:
+            raise ValueError("engine='numba' computes in float64 only")
+        from detente.kernels.eum_numba import round_numba  # optional: the fast extra
+
+        ws: dict[str, Any] = {}  # work arrays reused by every round
     for t in range(rounds):
         idx_arr = np.flatnonzero(active)
         if idx_arr.size == 0:
@@ -802,6 +822,25 @@ def run_eum(
             break
         # every row active: plain slices (views) instead of gathers
         idx: slice | IntArray = slice(None) if idx_arr.size == B else idx_arr
+        if use_numba:
+            xr = np.ascontiguousarray(xc[:, idx].T)
+            mu = weighted_median_rows(xr, w[idx], present[idx]) if st.q != 1.0 else None
+            r_, new_, kind_, partner_, a_, b_, pj_, pa2, pb2 = round_numba(
+                xr, w[idx], s[idx], present[idx], delta[idx], st, mu, ws
+            )
+            risk[t, idx] = r_
+            if record:
+                assert kinds is not None and partners is not None and av is not None and bv is not None
+                assert pj is not None and pa is not None and pb is not None
+                kinds[t, idx], partners[t, idx], av[t, idx], bv[t, idx] = kind_, partner_, a_, b_
+                pj[t, idx], pa[t, idx], pb[t, idx] = pj_, pa2, pb2
+            new, kind = new_.T, kind_.T
+            moved = (kind != NONE).any(axis=0)
+            x[:, idx] = new
+            xc[:, idx] = new
+            pos[t + 1] = x.T
+            active[idx_arr[~moved]] = False
+            continue
         xa, wa, sa, pa_, da = xc[:, idx], wT[:, idx], sT[:, idx], presT[:, idx], delta[idx]
         r, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
         new, kind, partner = _select_t(xa, a, b, geo.valid, st.compromise_choice, st.capitulation)
