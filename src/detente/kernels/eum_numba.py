@@ -32,11 +32,11 @@ NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 
 @nb.njit(cache=True, nogil=True)
 def _prob_row(  # type: ignore[no-untyped-def]
-    u, us, w, order, cut, x, present, n_pres, all_pairs, C, P
+    u, perm, w, order, cut, x, present, n_pres, all_pairs, C, P
 ):
     """``P_ij`` of one row (models.md §4 "Probability"), as ``success_probability``.
 
-    ``u[k, a] = u_k(x_a)``; ``us[k, m]`` voter k's values sorted (all_pairs); ``cut[i, j]`` the
+    ``u[k, a] = u_k(x_a)``; ``u[k, perm[k, m]]`` voter k's values sorted (all_pairs); ``cut[i, j]`` the
     number of sorted voters strictly left of the midpoint of ``x_i`` and ``x_j``.
     """
     A = x.shape[0]
@@ -52,7 +52,7 @@ def _prob_row(  # type: ignore[no-untyped-def]
         for k in range(A):
             for m in range(A):
                 cf = (2.0 * m - n_pres + 1.0) if m < n_pres else 0.0
-                acc = acc + (w[k] * us[k, m]) * cf
+                acc = acc + (w[k] * u[k, perm[k, m]]) * cf
         D = 2.0 * acc
         inv = 1.0 / D if D > 0 else 0.0
     else:
@@ -86,13 +86,15 @@ def _prob_row(  # type: ignore[no-untyped-def]
 
 @nb.njit(cache=True, nogil=True)
 def _geometry_risk(  # type: ignore[no-untyped-def]
-    x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, dl, dls, cut, r, P1
+    x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, dl, perm, cut, r, P1
 ):
     """Distances, sorted distances, midpoint counts; the all-linear probabilities ``P1`` and the
     risk exponents ``r`` (eqs. 33–34; ``r = 1`` unless ``scholz``). Writes into the outputs."""
     B, A = x.shape
     C = np.empty((A + 1, A))
     ys = np.empty(A)
+    lft_s = np.empty(A, dtype=np.int64)
+    rgt_s = np.empty(A, dtype=np.int64)
     E1 = np.empty((A, A))
     g = np.empty(A)
     for bb in range(B):
@@ -122,26 +124,31 @@ def _geometry_risk(  # type: ignore[no-untyped-def]
             # voter k's distances to the sorted present positions fall, then rise (the subtraction
             # and the scaling are monotone), so merging the two runs sorts them; the absent options
             # (pushed past every distance by BIG in the NumPy engine) end up multiplied by 0
+            # all voters step together (independent chains: a single merge is load-latency bound)
             for k in range(A):
-                p = 0
-                while p < n_pres and ys[p] < xb[k]:
-                    p += 1
-                lft = p - 1
-                rgt = p
-                for m in range(n_pres):
-                    if rgt >= n_pres or (lft >= 0 and dl[bb, k, order[bb, lft]] <= dl[bb, k, order[bb, rgt]]):
-                        dls[bb, k, m] = dl[bb, k, order[bb, lft]]
-                        lft -= 1
-                    else:
-                        dls[bb, k, m] = dl[bb, k, order[bb, rgt]]
-                        rgt += 1
+                cnt = 0
+                for m in range(A):
+                    cnt += ys[m] < xb[k]
+                lft_s[k] = cnt - 1
+                rgt_s[k] = cnt
+            for m in range(n_pres):
+                for k in range(A):
+                    lft = lft_s[k]
+                    rgt = rgt_s[k]
+                    ol = order[bb, max(lft, 0)]
+                    orr = order[bb, min(rgt, n_pres - 1)]
+                    tl = (rgt >= n_pres) | ((lft >= 0) & (dl[bb, k, ol] <= dl[bb, k, orr]))
+                    perm[bb, k, m] = ol if tl else orr
+                    lft_s[k] = lft - np.int64(tl)
+                    rgt_s[k] = rgt + 1 - np.int64(tl)
+            for k in range(A):
                 for m in range(n_pres, A):
-                    dls[bb, k, m] = 0.0
+                    perm[bb, k, m] = k  # u_k(x_k) = 0: the zeroed tail of the NumPy engine
         if not scholz:
             for k in range(A):
                 r[bb, k] = 1.0
             continue
-        _prob_row(dl[bb], dls[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P1[bb])
+        _prob_row(dl[bb], perm[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P1[bb])
         for c in range(A):
             for t in range(A):
                 E1[c, t] = 2.0 * dl[bb, c, t] * (1.0 - 2.0 * s[bb, t] * (1.0 - P1[bb, c, t]))
@@ -178,7 +185,7 @@ def _offers(  # type: ignore[no-untyped-def]
     dl,
     cut,
     u,
-    us,
+    perm,
     P1,
     use_p1,
     all_pairs,
@@ -221,7 +228,7 @@ def _offers(  # type: ignore[no-untyped-def]
                 for j in range(A):
                     P[i, j] = P1[bb, i, j]
         else:
-            _prob_row(u[bb], us[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P)
+            _prob_row(u[bb], perm[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P)
         for i in range(A):
             for j in range(A):
                 Us = 2.0 - 4.0 * As[bb, i, j]
@@ -238,24 +245,23 @@ def _offers(  # type: ignore[no-untyped-def]
             best = 3
             jp = -1
             bp = -np.inf
+            # written with & | and conditional expressions (selects, not branches: the classes
+            # are unpredictable from one pair to the next)
             for j in range(A):
                 aij = a[i, j]
                 bij = bt[i, j] if receiver else a[j, i]
-                valid = present[bb, i] and present[bb, j] and dl[bb, i, j] > 0
-                conf = valid and aij > 0 and bij > aij
-                both = valid and aij < 0 and bij > 0
+                valid = present[bb, i] & present[bb, j] & (dl[bb, i, j] > 0)
+                conf = valid & (aij > 0) & (bij > aij)
+                both = valid & (aij < 0) & (bij > 0)
                 gain = bij + aij > 0
-                comp = both and gain
-                cap = both and not gain
-                cd = 3 - 3 * (1 if conf else 0) - 2 * (1 if comp else 0)
-                if capitulation and cap:
-                    cd -= 1
+                comp = both & gain
+                cap = both & (not gain) & capitulation
+                cd = 3 - 3 * np.int64(conf) - 2 * np.int64(comp) - np.int64(cap)
                 code[j] = cd
-                if cd < best:
-                    best = cd
-                if valid and (jp < 0 or bij > bp):
-                    jp = j
-                    bp = bij
+                best = min(best, cd)
+                upd = valid & ((jp < 0) | (bij > bp))
+                jp = j if upd else jp
+                bp = bij if upd else bp
                 dist = abs(xb[j] - xi)
                 compf = 1.0 if comp else 0.0
                 if least_move:
@@ -268,12 +274,10 @@ def _offers(  # type: ignore[no-untyped-def]
             jbest = 0
             kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG
             for j in range(1, A):
-                if np.isnan(kbest):
-                    break
                 kv = key[j] + (1.0 if code[j] != best else 0.0) * BIG
-                if kv < kbest or np.isnan(kv):
-                    jbest = j
-                    kbest = kv
+                take = (kv < kbest) | (np.isnan(kv) & (not np.isnan(kbest)))
+                jbest = j if take else jbest
+                kbest = kv if take else kbest
             kd = (best + 1) % 4
             kind[bb, i] = kd
             aa = a[i, jbest]
@@ -331,12 +335,12 @@ def round_numba(
     has_mu = mu is not None and st.q != 1.0
     mu_arr = np.ascontiguousarray(mu, dtype=np.float64) if has_mu else np.zeros(B)
     dl = _buf(ws, "dl", (B, A, A))
-    dls = _buf(ws, "dls", (B, A, A)) if all_pairs else np.zeros((B, 1, 1))
+    perm = _buf(ws, "perm", (B, A, A), np.int64) if all_pairs else np.zeros((B, 1, 1), dtype=np.int64)
     cut = _buf(ws, "cut", (B, A, A), np.int64)
     r = np.empty((B, A))
     P1 = _buf(ws, "P1", (B, A, A)) if scholz else np.zeros((1, A, A))
     _geometry_risk(
-        x, w, s, present, delta, order, mu_arr, float(st.q), has_mu, scholz, all_pairs, dl, dls, cut, r, P1
+        x, w, s, present, delta, order, mu_arr, float(st.q), has_mu, scholz, all_pairs, dl, perm, cut, r, P1
     )
     use_p1 = st.votes_risk == "linear"
     if use_p1 and not scholz:
@@ -355,7 +359,7 @@ def round_numba(
             True,
             all_pairs,
             dl,
-            dls,
+            perm,
             cut,
             np.empty((B, A)),
             P1,
@@ -364,10 +368,9 @@ def round_numba(
     # base^r = exp(r log base) by NumPy, in place (no (B, A, A) temporaries)
     with np.errstate(divide="ignore"):
         if use_p1:
-            u = us = np.zeros((1, 1, 1))
+            u = np.zeros((1, 1, 1))
         else:
             u = _pow_into(_buf(ws, "u", (B, A, A)), dl, rk)
-            us = _pow_into(_buf(ws, "us", (B, A, A)), dls, rk) if all_pairs else np.zeros((1, 1, 1))
         dlm = np.minimum(dl, 1.0, out=_buf(ws, "Af", (B, A, A)))
         As = np.multiply(dlm, 0.5, out=_buf(ws, "As", (B, A, A)))
         np.subtract(0.5, As, out=As)
@@ -399,7 +402,7 @@ def round_numba(
         dl,
         cut,
         u,
-        us,
+        perm,
         P1,
         use_p1,
         all_pairs,
