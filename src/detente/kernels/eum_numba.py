@@ -256,9 +256,9 @@ def _offers(  # type: ignore[no-untyped-def]
                 gain = bij + aij > 0
                 comp = both & gain
                 cap = both & (not gain) & capitulation
-                cd = 3 - 3 * np.int64(conf) - 2 * np.int64(comp) - np.int64(cap)
+                cd = 3 - 3 * int(conf) - 2 * int(comp) - int(cap)
                 code[j] = cd
-                best = min(best, cd)
+                best = cd if cd < best else best
                 upd = valid & ((jp < 0) | (bij > bp))
                 jp = j if upd else jp
                 bp = bij if upd else bp
