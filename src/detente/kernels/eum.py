@@ -761,6 +761,7 @@ def run_eum(
     record: bool = False,
     precision: str = "float64",
     engine: str = "numpy",
+    workspace: dict[str, Any] | None = None,
 ) -> EUMRun:
     """Run ``rounds`` rounds on the flat layout (B, A); positions on the unit scale.
 
@@ -775,7 +776,8 @@ def run_eum(
     repeat the last state.
 
     ``engine="numba"`` runs each round with the compiled loops of :mod:`detente.kernels.eum_numba`
-    (the ``fast`` extra; float64 only), bit-identical to the NumPy engine.
+    (the ``fast`` extra; float64 only), bit-identical to the NumPy engine; ``workspace`` (a dict)
+    keeps its work arrays between calls (fresh memory costs page faults on every call).
     """
     x0 = np.asarray(x0, dtype=np.float64)
     B, A = x0.shape
@@ -814,7 +816,7 @@ def run_eum(
             raise ValueError("engine='numba' computes in float64 only")
         from detente.kernels.eum_numba import round_numba  # optional: the fast extra
 
-        ws: dict[str, Any] = {}  # work arrays reused by every round
+        ws: dict[str, Any] = {} if workspace is None else workspace  # work arrays reused by every round
     for t in range(rounds):
         idx_arr = np.flatnonzero(active)
         if idx_arr.size == 0:

@@ -159,11 +159,15 @@ def _geometry_risk(  # type: ignore[no-untyped-def]
                     E1[c, t] = E1[c, t] - (1.0 - q) * (4.0 * z if dmu < dist else -4.0 * z)
         gmax = -np.inf
         gmin = np.inf
+        # g_t = Σ_c p_c E1[c, t] in challenger order from 0 (vectorised over t), minus E1[t, t]
         for t in range(A):
-            acc = 0.0
-            for c in range(A):
-                acc = acc + (1.0 if present[bb, c] else 0.0) * E1[c, t]
-            g[t] = acc - E1[t, t]
+            g[t] = 0.0
+        for c in range(A):
+            pc = 1.0 if present[bb, c] else 0.0
+            for t in range(A):
+                g[t] = g[t] + pc * E1[c, t]
+        for t in range(A):
+            g[t] = g[t] - E1[t, t]
             if present[bb, t]:
                 gmax = max(gmax, g[t])
                 gmin = min(gmin, g[t])
@@ -263,13 +267,15 @@ def _offers(  # type: ignore[no-untyped-def]
                 jp = j if upd else jp
                 bp = bij if upd else bp
                 dist = abs(xb[j] - xi)
-                compf = 1.0 if comp else 0.0
-                if least_move:
-                    ck = dist * (-aij) * compf / (bij * compf + (1.0 - compf))
+                # the NumPy engine's key ckey·compf/den + dist·(1 − compf) is dist outside
+                # compromises (a, b finite) and the compromise key inside them
+                if comp:
+                    if least_move:
+                        key[j] = dist * (-aij) / bij + 0.0
+                    else:
+                        key[j] = (-aij * xi + bij * xb[j]) / (bij - aij) + 0.0
                 else:
-                    den = (bij - aij) * compf + (1.0 - compf)
-                    ck = (-aij * xi + bij * xb[j]) * compf / den
-                key[j] = ck + dist * (1.0 - compf)
+                    key[j] = dist
             # np.argmin: the first minimum (the first NaN if there is one)
             jbest = 0
             kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG

@@ -187,6 +187,7 @@ class ExpectedUtility:
         B = x0.shape[0]
         chunk = max(1, CHUNK_PAIRS // max(1, A * A))
         engine = self.resolved_engine()
+        workspace: dict[str, Any] = {}  # the numba engine's work arrays, shared by the chunks
         runs = [
             run_eum(
                 x0[k : k + chunk],
@@ -198,6 +199,7 @@ class ExpectedUtility:
                 record=record,
                 precision=self.precision,
                 engine=engine,
+                workspace=workspace,
             )
             for k in range(0, max(B, 1), chunk)
         ]
