@@ -30,7 +30,7 @@ BIG = 1e30  # as detente.kernels.eum.BIG
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, error_model="numpy")
 def _prob_row(  # type: ignore[no-untyped-def]
     u, perm, w, order, cut, x, present, n_pres, all_pairs, C, P
 ):
@@ -84,7 +84,7 @@ def _prob_row(  # type: ignore[no-untyped-def]
     return P
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, error_model="numpy")
 def _geometry_risk(  # type: ignore[no-untyped-def]
     x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, dl, perm, cut, r, P1
 ):
@@ -179,7 +179,7 @@ def _geometry_risk(  # type: ignore[no-untyped-def]
             r[bb, t] = rr if present[bb, t] else 1.0
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, error_model="numpy")
 def _offers(  # type: ignore[no-untyped-def]
     x,
     w,
@@ -203,6 +203,7 @@ def _offers(  # type: ignore[no-untyped-def]
     receiver,
     least_move,
     capitulation,
+    record,
     new,
     kind,
     partner,
@@ -263,9 +264,10 @@ def _offers(  # type: ignore[no-untyped-def]
                 cd = 3 - 3 * int(conf) - 2 * int(comp) - int(cap)
                 code[j] = cd
                 best = cd if cd < best else best
-                upd = valid & ((jp < 0) | (bij > bp))
-                jp = j if upd else jp
-                bp = bij if upd else bp
+                if record:  # the strongest pressure (largest b), kept for the event log only
+                    upd = valid & ((jp < 0) | (bij > bp))
+                    jp = j if upd else jp
+                    bp = bij if upd else bp
                 dist = abs(xb[j] - xi)
                 # the NumPy engine's key ckey·compf/den + dist·(1 − compf) is dist outside
                 # compromises (a, b finite) and the compromise key inside them
@@ -319,10 +321,19 @@ def _buf(ws: dict[str, Any], name: str, shape: tuple[int, ...], dtype: Any = np.
 
 
 def round_numba(
-    x: Any, w: Any, s: Any, present: Any, delta: Any, st: Any, mu: Any, ws: dict[str, Any] | None = None
+    x: Any,
+    w: Any,
+    s: Any,
+    present: Any,
+    delta: Any,
+    st: Any,
+    mu: Any,
+    ws: dict[str, Any] | None = None,
+    record: bool = True,
 ) -> tuple[Any, Any, Any, Any, Any, Any, Any, Any, Any]:
     """One round on the row layout (B, A), float64: returns ``(r, new, kind, partner, a, b, press_j,
-    press_a, press_b)`` (the selected offer's ``a``/``b`` and the strongest pressure per receiver).
+    press_a, press_b)`` (the selected offer's ``a``/``b`` and the strongest pressure per receiver;
+    without ``record`` the pressure is not searched and ``press_j`` is -1).
     ``mu``: the weighted medians (B,) when ``Q < 1`` else ``None``; ``ws``: a dict reused across
     rounds for the ``(B, A, A)`` work arrays."""
     ws = {} if ws is None else ws
@@ -422,6 +433,7 @@ def round_numba(
         st.perspective == "receiver",
         st.compromise_choice == "least_move",
         bool(st.capitulation),
+        record,
         new,
         kind,
         partner,
