@@ -4,17 +4,23 @@ Bueno de Mesquita's group decision model in the form of Scholz, Calbert & Smith 
 "Unravelling Bueno de Mesquita's group decision model", Proc. ICAART 2011, eqs. (14)–(36) and the
 Appendix procedure. Every formula below cites the equation or the models.md §4 paragraph.
 
-Layout: the kernel works on 2-D arrays ``(B, A)`` where ``B`` flattens every batch axis *and*
-the issue axis (issues are independent in this model); pair matrices are ``(B, A, A)`` with
-``[b, i, j]`` = challenger/receiver ``i``, target/proposer ``j``. Absent actors (``present``
-False) carry weight 0, make and receive no offers and are left out of the ranges, the
-probability normaliser, the medians and the means.
+Layout: the kernel takes 2-D arrays ``(B, A)`` where ``B`` flattens every batch axis *and* the
+issue axis (issues are independent in this model); pair matrices of the row-layout functions are
+``(B, A, A)`` with ``[b, i, j]`` = challenger/receiver ``i``, target/proposer ``j``. ``run_eum``
+runs the rounds on the batch-last layout ``(A, B)`` / ``(A, A, B)`` (section "the rounds on the
+batch-last layout": the same operations, bit-identical numbers, long inner loops over the batch) or,
+with ``engine="numba"``, with the compiled loops of :mod:`detente.kernels.eum_numba` (also
+bit-identical). The row-layout functions stay as the readable form of each step, for the
+perspective chart and for the tests. Absent actors (``present`` False) carry weight 0, make and
+receive no offers and are left out of the ranges, the probability normaliser, the medians and the
+means.
 
 Cost per round and issue is O(A² log A) (models.md §4 "Cost"): the voters who prefer ``x_i`` to
 ``x_j`` are a contiguous run of the sorted positions cut at the midpoint of ``x_i`` and ``x_j``,
-so prefix sums of ``w_k u_k(x_a)`` along the sorted voters give every pair's vote sum after a
-(vectorised) binary search; the all-pairs normaliser comes from each voter's sorted utilities.
-The slow triple loop lives in ``tests/models/test_eum.py`` as the reference.
+so prefix sums of ``w_k u_k(x_a)`` along the sorted voters give every pair's vote sum once the
+midpoint's rank is known; the all-pairs normaliser comes from each voter's sorted utilities.
+The slow triple loop lives in ``tests/models/test_eum.py`` as the reference; the bit-for-bit
+checks between the layouts and engines in ``tests/models/test_eum_fast.py``.
 """
 
 from __future__ import annotations
