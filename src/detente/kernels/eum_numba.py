@@ -74,10 +74,9 @@ def _prob_row(  # type: ignore[no-untyped-def]
             for j in range(i + 1, A):
                 nij = P[i, j]
                 nji = P[j, i]
-                D1 = nij + nji
-                D2 = nji + nij
-                vij = nij / D1 if D1 > 0 else 0.0
-                vji = nji / D2 if D2 > 0 else 0.0
+                D = nij + nji  # eq. 31: Σ_k |v_k| = N_ij + N_ji (the same sum both ways)
+                vij = nij / D if D > 0 else 0.0
+                vji = nji / D if D > 0 else 0.0
                 P[i, j] = vij if vij > 0.0 else 0.0
                 P[j, i] = vji if vji > 0.0 else 0.0
             P[i, i] = 0.0
