@@ -82,14 +82,20 @@ def get_executor(
         finally:
             client.close()
         return
+    import dask
+
     try:
-        cluster = distributed.LocalCluster(
-            n_workers=workers or 2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=50,
-        )
+        # Dask sets MALLOC_TRIM_THRESHOLD_ for its workers, which also freezes glibc's mmap threshold at
+        # 128 KiB: every large NumPy temporary is then mmap'd and page-faulted afresh (measured: an EUM
+        # sweep several times slower than in-process). Our workers keep glibc's adaptive defaults.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            cluster = distributed.LocalCluster(
+                n_workers=workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=50,
+            )
     except (OSError, TimeoutError, RuntimeError) as exc:
         raise DetenteError(
             f"--workers {workers or 2}: the local Dask cluster did not start ({exc})"
