@@ -139,3 +139,16 @@ def test_explain_matches_issue_by_substring(cli) -> None:
     assert r.exit_code == 0, r.output
     out = " ".join(r.stdout.split())
     assert "on “US sanctions on Russia”" in out and "Ceasefire" not in out
+
+
+def test_perspective_labels_do_not_overprint() -> None:
+    """Allies at the same point in the quadrant chart share one label; hover keeps every name."""
+    from detente.report.parts.eum import _point_labels
+
+    assert _point_labels(["EU", "UK", "FR", "US"], [0.0, 0.0, 0.0001, 1.0], [1.0, 1.0, 1.0, 2.0]) == [
+        "EU +2",
+        "",
+        "",
+        "US",
+    ]
+    assert _point_labels(["A", "B"], [0.5, 0.5], [0.1, 0.1]) == ["A, B", ""]

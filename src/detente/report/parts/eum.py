@@ -185,6 +185,27 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     )
 
 
+def _point_labels(labels: list[str], xs: list[float], ys: list[float]) -> list[str]:
+    """One label per spot: actors at (nearly) the same point share one label ("A +2"), the rest blank.
+
+    Coincident actors (e.g. allies with the same stance) would otherwise print over each other;
+    the hover text still names each one.
+    """
+    out = [""] * len(labels)
+    seen: dict[tuple[float, float], list[int]] = {}
+    for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        seen.setdefault((round(x, 3), round(y, 3)), []).append(n)
+    for members in seen.values():
+        first = members[0]
+        if len(members) == 1:
+            out[first] = labels[first]
+        elif len(members) == 2:
+            out[first] = f"{labels[members[0]]}, {labels[members[1]]}"
+        else:
+            out[first] = f"{labels[first]} +{len(members) - 1}"
+    return out
+
+
 def perspective_section(scenario: Scenario, fc: Any) -> Section:
     """BdM's perspective chart: for a viewer h, each rival j at (E^h(U_hj), E^h(U_jh))."""
     import plotly.graph_objects as go
@@ -231,7 +252,7 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     x=xs,
                     y=ys,
                     mode="markers+text",
-                    text=[names[j] for j in js],
+                    text=_point_labels([names[j] for j in js], xs, ys),
                     textposition="top center",
                     hovertext=texts,
                     hoverinfo="text",
