@@ -73,6 +73,7 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
     rest = text.replace(bundle, "")
     assert "cdn.plot.ly" not in rest and 'src="http' not in rest and 'href="http' not in rest
     assert "Ceasefire sequencing" in r.stdout
+    assert "90% interval" in r.stdout  # intervals next to each forecast (issue 4)
     assert "Methods" in text and "input_sha256" in text
 
 

@@ -23,7 +23,7 @@ def _fmt(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:.1f}"
 
 
-def _short(text: str, width: int = 46) -> str:
+def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 2].rstrip() + "…'"
 
 
@@ -178,21 +178,54 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
     return Section("forecasts", "Forecasts per issue and model", cap, [fig], [])
 
 
+def _interval(q: dict[str, dict[str, float]] | None, issue_id: str) -> str:
+    """The 90 % interval (5th–95th percentile of the Monte Carlo sweep), or a dash."""
+    if not q or issue_id not in q:
+        return "—"
+    lo, hi = q[issue_id].get("5"), q[issue_id].get("95")
+    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
+        return "—"
+    return f"{lo:.1f}–{hi:.1f}"
+
+
 def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+    from detente.report.parts.uncertainty import intervals
+
     results, notes = run_models(scenario, seed=seed)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sweep = intervals(scenario, seed=seed, quick=quick)
+    except Exception as exc:  # intervals are a bonus here; the uncertainty part reports failures in full
+        sweep = {}
+        notes.append(f"intervals could not be computed: {exc}")
     tables = []
     for k, issue in enumerate(scenario.issues):
         rows = []
         for name, fc in results.items():
             v = float(fc.outcome[k])
-            rows.append([name, _fmt(v), _short(issue.scale.describe(v)) if np.isfinite(v) else "—", _status(fc, k)])
+            rows.append(
+                [
+                    name,
+                    _fmt(v),
+                    _interval(sweep.get(name), issue.id),
+                    _short(issue.scale.describe(v)) if np.isfinite(v) else "—",
+                    _status(fc, k),
+                ]
+            )
         lo, hi = issue.scale.labels
         tables.append(
             Table(
                 f"{issue.name}  [{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}]",
-                ["model", "forecast", "in words", "status"],
+                ["model", "forecast", "90% interval", "in words", "status"],
                 rows,
+                caption="",
             )
+        )
+    if sweep:
+        tables[-1].caption = (
+            "90% interval: 5th–95th percentile over a Monte Carlo sweep of the inputs' uncertainty "
+            "(see the uncertainty tables below); '—' where a model was not swept."
         )
     manifest = {
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},

@@ -14,7 +14,7 @@ from detente.core.scenario import Scenario
 from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
 
-MODELS: tuple[str, ...] = ("compromise", "median", "eum")
+MODELS: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
 QUICK_DRAWS = 300
 FULL_DRAWS = 2000
 
