@@ -74,6 +74,11 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
     assert "cdn.plot.ly" not in rest and 'src="http' not in rest and 'href="http' not in rest
     assert "Ceasefire sequencing" in r.stdout
     assert "90% interval" in r.stdout  # intervals next to each forecast (issue 4)
+    # a plain-language summary closes the terminal read-out and opens the report
+    brief = r.stdout[r.stdout.index("In brief") :]
+    assert "Ceasefire track" in brief and "Cohesion of us and european_allies" in brief
+    assert "Strongest single lever" in brief
+    assert '<section id="brief">' in text
     assert "Methods" in text and "input_sha256" in text
 
 

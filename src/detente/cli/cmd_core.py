@@ -77,6 +77,11 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{sc.title or sc.id}[/bold]  ({len(sc.actors)} actors, {len(sc.issues)} issues, as of {sc.as_of or 'n/a'})")
         parts = build_parts(sc, seed=seed, quick=not full)
         _print_tables(parts)
+        brief = [h for p in parts for h in p.headline]
+        if brief:
+            console.print("[bold]In brief[/bold]")
+            for line in brief:
+                console.print(f" • {line}")
         write_text_atomic(out, render_parts_report(sc, parts, seed=seed))
         console.print(f"report written to {out.resolve()}")
 

@@ -42,3 +42,4 @@ class Part:
     sections: list[Section] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    headline: list[str] = field(default_factory=list)  # plain sentences for the "In brief" summary

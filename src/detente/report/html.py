@@ -70,9 +70,11 @@ def render_report(
     """Render a self-contained report from parts. ``manifest`` goes into the methods section verbatim."""
     sections = [section_context(s) for p in parts for s in p.sections]
     notes = [n for p in parts for n in p.notes]
+    brief = [h for p in parts for h in p.headline]
     return _env.get_template("report.html.j2").render(
         title=title,
         subtitle=subtitle,
+        brief=brief,
         sections=sections,
         notes=notes,
         manifest_json=json.dumps(manifest, indent=2, default=str, ensure_ascii=False),

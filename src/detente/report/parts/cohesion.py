@@ -37,6 +37,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     pair = pick_groups(scenario)
     manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
     caption_parts = []
+    splits: list[str] = []
     if pair is None:
         notes.append(
             "cohesion: the scenario defines fewer than two actor groups; only the coalition map is shown"
@@ -141,4 +142,13 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     section = Section(
         "cohesion", "Alliance cohesion and coalitions", " ".join(caption_parts), figures, tables
     )
-    return Part(name="cohesion", tables=tables, sections=[section], manifest=manifest, notes=notes)
+    headline: list[str] = []
+    if pair is not None and manifest.get("index") is not None:
+        a, b = pair
+        headline.append(
+            f"Cohesion of {a} and {b}: {manifest['index']:.2f} on a 0–1 scale (1 = same positions where both care)"
+            + (f"; what splits them most: {', '.join(splits)}." if splits else "; they stand together on every issue.")
+        )
+    return Part(
+        name="cohesion", tables=tables, sections=[section], manifest=manifest, notes=notes, headline=headline
+    )

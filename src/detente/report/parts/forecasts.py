@@ -231,7 +231,22 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
     }
+    headline = []
+    if "compromise" in results:
+        for k, issue in enumerate(scenario.issues):
+            vals = {n: float(fc.outcome[k]) for n, fc in results.items() if np.isfinite(fc.outcome[k])}
+            if not vals:
+                continue
+            c = float(results["compromise"].outcome[k])
+            lo_m, hi_m = min(vals, key=vals.__getitem__), max(vals, key=vals.__getitem__)
+            band = _interval(sweep.get("compromise"), issue.id)
+            headline.append(
+                f"{issue.name}: the compromise model puts it at {c:.1f} ({issue.scale.describe(c)})"
+                + (f", 90% interval {band}" if band != "—" else "")
+                + f"; the models range from {vals[lo_m]:.1f} ({lo_m}) to {vals[hi_m]:.1f} ({hi_m})."
+            )
     return Part(
+        headline=headline,
         name="forecasts",
         tables=tables,
         sections=[scenario_section(scenario), forecast_section(scenario, results)],

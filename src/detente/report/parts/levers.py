@@ -23,6 +23,10 @@ def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.3g}"
 
 
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -167,4 +171,17 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     )
     section = Section("levers", "Levers: what moves the forecasts", caption, [fig], tables)
     manifest: dict[str, Any] = {"model": MODEL, "seed": seed, "perturbation": pert.as_dict()}
-    return Part(name="levers", tables=tables, sections=[section], manifest=manifest, notes=notes)
+    # the single strongest lever over all issues, as a share of its issue's scale
+    strongest: tuple[float, str] | None = None
+    for issue in scenario.issues:
+        for c, lo, hi, sw in tor.top(issue.id, 1)[:1]:
+            share = float(sw) / issue.scale.width
+            if np.isfinite(share) and (strongest is None or share > strongest[0]):
+                where = "" if c.issue == issue.id else f" on {names[c.issue]}"
+                strongest = (
+                    share,
+                    f"Strongest single lever: {_possessive(labels[c.actor])} {c.input}{where} — within its plausible range "
+                    f"it moves the forecast on {issue.name} from {_f(lo)} to {_f(hi)} ({MODEL} model).",
+                )
+    headline = [strongest[1]] if strongest else []
+    return Part(name="levers", tables=tables, sections=[section], manifest=manifest, notes=notes, headline=headline)

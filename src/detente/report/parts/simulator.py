@@ -238,4 +238,11 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
             "dynamics": "scenario" if scenario.dynamics else "built-in defaults",
         }
     }
-    return Part(name="simulator", tables=[head, what_if], sections=sections, manifest=manifest)
+    headline = [
+        f"Ceasefire track ({runs:,} simulated runs): a first ceasefire within 6 months in {_pct(h['p_ceasefire_6'])} "
+        f"of runs and within 12 months in {_pct(h['p_ceasefire_12'])}; US sanctions within {MONTHS} months in "
+        f"{_pct(h['p_sanctions'])}; US–Europe alignment after the summit {_num(h['alignment_mean'], 2)} on a 0–1 scale."
+    ]
+    return Part(
+        name="simulator", tables=[head, what_if], sections=sections, manifest=manifest, headline=headline
+    )
