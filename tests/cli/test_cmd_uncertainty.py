@@ -235,3 +235,26 @@ def test_progress_bar_only_for_tables(cli, monkeypatch) -> None:
     assert "median: 50 draws" in r.stdout
     r = cli("sweep", "emission-standards-1994", "--draws", "50", "-m", "median", "--format", "json")
     assert r.exit_code == 0 and r.stderr == "" and json.loads(r.stdout)["draws"] == 50
+
+
+def test_sweep_processes_give_identical_json(cli) -> None:
+    """--processes 2 (a local process pool) prints the same numbers as one process; 0 is refused."""
+    args = ("sweep", "emission-standards-1994", "-m", "eum", "--draws", "1000", "--seed", "3", "--format", "json")
+    one = cli(*args, "--processes", "1")
+    two = cli(*args, "--processes", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert one.stdout == two.stdout
+    bad = cli(*args, "--processes", "0")
+    assert bad.exit_code == 2 and "--processes" in bad.output and "Traceback" not in bad.output
+
+
+def test_auto_processes_only_for_dynamic_models_with_many_draws() -> None:
+    from detente.cli.cmd_uncertainty import _auto_processes
+    from detente.models import get_model
+
+    assert _auto_processes([get_model("compromise")], 100_000) == 1
+    assert _auto_processes([get_model("eum")], 999) == 1
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    assert _auto_processes([get_model("compromise"), get_model("eum")], 1000) == (cores if cores > 1 else 1)
