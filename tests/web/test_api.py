@@ -210,3 +210,27 @@ def test_simulate_job_matches_the_library(client):
     assert j["status"] == "done", j
     want = headline(simulate(GameConfig(), n_runs=100, seed=3, months=24))
     assert j["result"]["headline"] == pytest.approx({k: v for k, v in want.items()})
+
+
+def test_dashboard_sweep_uses_the_scenarios_own_uncertainty() -> None:
+    """With zero noise in the scenario's metadata every draw equals the point forecast (as in `detente sweep`)."""
+    import dataclasses
+
+    from detente.io.builtin import load_builtin
+    from detente.models import forecast, get_model
+    from detente.web import service
+
+    sc = load_builtin("emission-standards-1994")
+    quiet = dataclasses.replace(
+        sc,
+        metadata=(
+            *sc.metadata,
+            ("uncertainty.position_sd", "0"),
+            ("uncertainty.salience_sd", "0"),
+            ("uncertainty.capability_sd", "0"),
+        ),
+    )
+    out = service.sweep(quiet, "compromise", n_draws=50, seed=1)
+    point = float(forecast(get_model("compromise"), quiet).outcome[0])
+    iss = out["issues"][0]
+    assert iss["p05"] == pytest.approx(point) and iss["p95"] == pytest.approx(point)

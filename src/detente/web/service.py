@@ -626,12 +626,9 @@ def sweep(
     params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Monte Carlo sweep (``detente.analysis.montecarlo.run_ensemble``): quantiles per issue."""
-    try:
-        from detente.analysis.montecarlo import run_ensemble
-    except ImportError as exc:
-        raise WebError(
-            "sweeps are not available in this build (detente.analysis.montecarlo missing)", 501
-        ) from exc
+    from detente.analysis.montecarlo import run_ensemble
+    from detente.core.perturb import Perturbation
+
     m = build_model(model, params)
     done = [0]
 
@@ -642,7 +639,9 @@ def sweep(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ens = run_ensemble(m, scenario, n_draws=n_draws, seed=seed, progress=tick)
+        # the scenario's own uncertainty settings (metadata ``uncertainty.*``), as in `detente sweep`
+        pert = Perturbation.from_metadata(scenario.metadata)
+        ens = run_ensemble(m, scenario, pert, n_draws=n_draws, seed=seed, progress=tick)
     raw = ens.raw_outcomes()
     issues = []
     for k, issue in enumerate(scenario.issues):
