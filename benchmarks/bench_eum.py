@@ -28,9 +28,9 @@ import time
 import warnings
 
 import numpy as np
+from bench_sweep import synthetic  # the same seeded synthetic scenarios as the sweep benchmark
 
 from detente.analysis.montecarlo import run_ensemble
-from detente.core import Actor, Issue, Scale, Scenario, Stance
 from detente.core.arrays import ScenarioArrays
 from detente.kernels.eum import numba_available
 from detente.models.eum import ExpectedUtility
@@ -51,24 +51,6 @@ def random_scenario(
         present=np.ones(shape, dtype=bool),
         reference=np.full((*batch, n_issues), np.nan),
     )
-
-
-def synthetic(n_actors: int, n_issues: int, seed: int = 0) -> Scenario:
-    """The synthetic scenario of bench_sweep.py (integer positions on 0..100, seeded)."""
-    rng = np.random.default_rng(seed)
-    actors = tuple(Actor(id=f"a{k}", capability=float(rng.uniform(0.1, 1.0))) for k in range(n_actors))
-    issues = tuple(Issue(id=f"i{d}", scale=Scale(low=0, high=100)) for d in range(n_issues))
-    stances = tuple(
-        Stance(
-            actor=f"a{a}",
-            issue=f"i{d}",
-            position=float(rng.integers(0, 101)),
-            salience=float(rng.uniform(0.1, 1.0)),
-        )
-        for a in range(n_actors)
-        for d in range(n_issues)
-    )
-    return Scenario(id=f"synthetic-{n_actors}x{n_issues}", actors=actors, issues=issues, stances=stances)
 
 
 def monte_carlo(args: argparse.Namespace, engines: list[str]) -> dict:  # type: ignore[type-arg]
