@@ -428,6 +428,16 @@ def create_app(
         resp.headers["HX-Trigger"] = json.dumps({"detente:invalid": {"cells": cells}})
         return resp
 
+
+    def edited_for_download(fields: dict[str, str], base: dict[str, Any]) -> Any:
+        """The edited scenario, or a ScenarioError listing the table's problems (downloads need a valid one)."""
+        sc, _data, cells, general = edited(fields, base)
+        if sc is None:
+            raise ScenarioError(
+                "the table has problems; fix them before downloading", general + list(cells.values())
+            )
+        return sc
+
     @app.post("/ui/validate", response_class=HTMLResponse, include_in_schema=False)
     async def ui_validate(request: Request) -> HTMLResponse:
         fields, base = await read_form(request)
@@ -541,11 +551,7 @@ def create_app(
     @app.post("/ui/yaml", include_in_schema=False)
     async def ui_yaml(request: Request) -> Response:
         fields, base = await read_form(request)
-        sc, data, cells, general = edited(fields, base)
-        if sc is None:
-            raise ScenarioError(
-                "the table has problems; fix them before downloading", general + list(cells.values())
-            )
+        sc = edited_for_download(fields, base)
         return _download(
             svc.scenario_yaml(sc), f"{_safe_key(sc.id)}.yaml", "application/x-yaml; charset=utf-8"
         )
@@ -553,11 +559,7 @@ def create_app(
     @app.post("/ui/report", include_in_schema=False)
     async def ui_report(request: Request) -> Response:
         fields, base = await read_form(request)
-        sc, data, cells, general = edited(fields, base)
-        if sc is None:
-            raise ScenarioError(
-                "the table has problems; fix them before downloading", general + list(cells.values())
-            )
+        sc = edited_for_download(fields, base)
         seed = _int(fields.get("seed", "0"), "seed")
         from starlette.concurrency import run_in_threadpool
 
