@@ -287,3 +287,34 @@ def test_readers_report_every_row_problem() -> None:
     with pytest.raises(InputFileError) as ei:
         F.read_bdm_table(bdm)
     assert len(ei.value.problems) == 2
+
+
+# ---------------------------------------------------------------- values off the declared scale (issue #12)
+_DECIDE_SEMI = "#A;a;A;;;\n#A;b;B;;;\n#P;x;X;;;\n#M;x;0;none;;\n#M;x;10;all;;\n#D;a;x;5;0.5;1\n#D;b;x;{pos};0.5;1\n"
+_DECIDE_TAB = (
+    "'#A'\t'a'\t'A'\n'#A'\t'b'\t'B'\n'#P'\t'x'\t'X'\n'#M'\t'x'\t0\t'none'\n'#M'\t'x'\t10\t'all'\n"
+    "'#D'\t'a'\t'x'\t5\t0.5\t1\n'#D'\t'b'\t'x'\t{pos}\t0.5\t1\n"
+)
+
+
+@pytest.mark.parametrize("layout", [_DECIDE_SEMI, _DECIDE_TAB], ids=["semicolon", "tab"])
+def test_decide_positions_must_lie_on_the_scale_of_the_m_lines(tmp_path: Path, layout: str) -> None:
+    p = tmp_path / "dec.csv"
+    p.write_text(layout.format(pos=50), encoding="utf-8")
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    assert ei.value.problems == [
+        f"{p}:7: #D b/x position: 50 is outside the scale of issue 'x' declared by its #M lines (expected 0 to 10)"
+    ]
+    p.write_text(layout.format(pos=10), encoding="utf-8")  # on the edge: fine, and the scale is the #M range
+    sc = read_scenario(p)
+    assert (sc.issues[0].scale.low, sc.issues[0].scale.high, sc.issues[0].scale.labels) == (0, 10, ("none", "all"))
+
+
+def test_decide_without_m_lines_declares_no_scale_and_m_lines_need_a_known_issue() -> None:
+    # no #M lines: nothing declared to check; the Decide convention 0-100, widened to the data
+    sc = F.read_decide("#A;a;A\n#P;x;X\n#D;a;x;150;0.5;1\n")
+    assert (sc.issues[0].scale.low, sc.issues[0].scale.high) == (0, 150)
+    with pytest.raises(InputFileError) as ei:
+        F.read_decide("#A;a;A\n#P;x;X\n#M;y;0;low\n#M;y;100;high\n#D;a;x;50;0.5;1\n")
+    assert ei.value.problems == ["<text>:3: #M issue: unknown issue 'y' (expected one of the #P ids)"]

@@ -536,6 +536,7 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
     actor_rows: list[tuple[int, str, str]] = []
     issue_rows: list[tuple[int, str, str]] = []
     anchors: dict[str, list[tuple[float, str]]] = {}
+    anchor_lines: dict[str, int] = {}
     data: list[tuple[int, str, str, float, float, float]] = []
     seen_actor = False
     col = _Collect()
@@ -565,6 +566,7 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
                 v = _num(r[2], label, n, f"#M {r[1]} position")
                 assert v is not None
                 anchors.setdefault(r[1], []).append((v, r[3] if len(r) > 3 else ""))
+                anchor_lines.setdefault(r[1], n)
             elif tag == "#D":
                 if len(r) < 6:
                     raise _fail(
@@ -603,6 +605,17 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
             col.problems.append(f"{label}:{n}: #D actor: unknown actor {a!r} (expected one of the #A ids)")
         if i not in issue_ids:
             col.problems.append(f"{label}:{n}: #D issue: unknown issue {i!r} (expected one of the #P ids)")
+    for i, n in anchor_lines.items():
+        if i not in issue_ids:
+            col.problems.append(f"{label}:{n}: #M issue: unknown issue {i!r} (expected one of the #P ids)")
+    declared = _decide_scales(anchors)
+    for n, a, i, p, *_ in data:
+        if i in declared and not declared[i][0] <= p <= declared[i][1]:
+            lo, hi = declared[i]
+            col.problems.append(
+                f"{label}:{n}: #D {a}/{i} position: {p:g} is outside the scale of issue {i!r} declared by its "
+                f"#M lines (expected {lo:g} to {hi:g})"
+            )
     div = _salience_divisor([d[4] for d in data])
     for n, a, i, _p, s, _w in data:
         if s / div > 1:
@@ -624,8 +637,11 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
         if iid not in used:
             continue
         pts = sorted(anchors.get(iid, []))
-        values = [d[3] for d in data if d[2] == iid] + [v for v, _ in pts]
-        lo, hi = min([0.0, *values]), max([100.0, *values])
+        if iid in declared:
+            lo, hi = declared[iid]
+        else:  # no declared range: the Decide convention 0-100, widened to the values given
+            values = [d[3] for d in data if d[2] == iid] + [v for v, _ in pts]
+            lo, hi = min([0.0, *values]), max([100.0, *values])
         lo_label = next((m for v, m in pts if v == lo and m), f"{lo:g}")
         hi_label = next((m for v, m in pts if v == hi and m), f"{hi:g}")
         inner = tuple((v, m) for v, m in pts if m and lo < v < hi)
@@ -652,6 +668,17 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
         stances=stances,
         metadata=tuple(meta),
     )
+
+
+def _decide_scales(anchors: dict[str, list[tuple[float, str]]]) -> dict[str, tuple[float, float]]:
+    """Issue -> (low, high) declared by its ``#M`` lines: lowest to highest anchor, when there are two or more
+    distinct anchor values (one anchor, or none, declares no range)."""
+    out: dict[str, tuple[float, float]] = {}
+    for iid, pts in anchors.items():
+        values = [v for v, _ in pts]
+        if len(set(values)) >= 2:
+            out[iid] = (min(values), max(values))
+    return out
 
 
 def write_decide(scenario: Scenario) -> str:
