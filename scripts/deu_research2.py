@@ -29,7 +29,7 @@ from detente.io.deu import backtest_cases, load_deu
 from detente.models.mean import Compromise
 from detente.models.mixture import Mixture, family_grid
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "deu" / "deu3_dev.tsv"
+DEFAULT = Path(__file__).resolve().parents[1] / "data" / "deu" / "deu3_dev.tsv"
 FAMILIES = ("F1", "F2")
 
 

@@ -1,29 +1,20 @@
-"""Shared fixtures: where the shared data lives, a CLI runner."""
+"""Shared fixtures: the repository's real data (``data/``), a CLI runner."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def shared_dir() -> Path:
-    """The shared/ folder: $DETENTE_SHARED, else beside the repository (as in CI and the work tree)."""
-    env = os.environ.get("DETENTE_SHARED")
-    return Path(env) if env else REPO.parent / "shared"
-
-
-SHARED = shared_dir()
+DATA = REPO / "data"  # real data shipped with the repository (provenance and licences: data/README.md)
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    if not SHARED.exists():
-        pytest.fail(f"shared data folder not found at {SHARED} (set DETENTE_SHARED)")
-    return SHARED
+def data_dir() -> Path:
+    """The repository's ``data/`` folder; the tests need nothing outside the repository."""
+    assert DATA.is_dir(), f"{DATA} is missing: the repository is incomplete"
+    return DATA
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,21 @@ def test_import_detente_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"import detente loaded: {out}"
+
+
+def test_repository_needs_nothing_outside_it() -> None:
+    """A clone is complete: no source, test, doc, example, script or the README points outside the repository."""
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"\.\./shared|DETENTE_SHARED|parent\s*/\s*\"shared\"|\bshared/(data|docs|seed|sealed)\b")
+    offenders = []
+    for folder in ("src", "tests", "docs", "examples", "benchmarks", "scripts", ".ci"):
+        for p in (root / folder).rglob("*"):
+            if p.is_file() and p.suffix in {".py", ".md", ".yaml", ".yml", ".html", ".txt", ".toml", ""}:
+                if p.resolve() == Path(__file__).resolve():
+                    continue
+                text = p.read_text(encoding="utf-8", errors="replace")
+                offenders += [f"{p.relative_to(root)}:{n}" for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    offenders += [f"README.md:{n}" for n, line in enumerate(readme.splitlines(), 1) if pattern.search(line)]
+    assert not offenders, offenders
+    assert (root / "data" / "README.md").is_file() and (root / "data" / "deu" / "deu3_dev.tsv").is_file()

@@ -96,11 +96,11 @@ def test_cv_protocol_on_synthetic_signal():
     assert np.isfinite(r["nested"]).all() and sum(r["nested_picks"].values()) == 30
 
 
-def test_committed_defaults_are_the_documented_full_dev_fit(shared):
+def test_committed_defaults_are_the_documented_full_dev_fit(data_dir):
     """docs/backtest.md §6: selected candidate and defaults come from the pre-registered protocol."""
     from detente.io.deu import backtest_cases, load_deu
 
-    cases, _ = backtest_cases(load_deu(shared / "data" / "deu" / "deu3_dev.tsv"))
+    cases, _ = backtest_cases(load_deu(data_dir / "deu" / "deu3_dev.tsv"))
     feats: dict[str, list[np.ndarray]] = {}
     ys, gs = [], []
     for c in cases:

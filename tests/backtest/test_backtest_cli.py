@@ -10,8 +10,8 @@ import pytest
 
 
 @pytest.fixture()
-def subset(shared, tmp_path):
-    lines = (shared / "data" / "deu" / "deu3_dev.tsv").read_text().splitlines()
+def subset(data_dir, tmp_path):
+    lines = (data_dir / "deu" / "deu3_dev.tsv").read_text().splitlines()
     p = tmp_path / "subset.tsv"
     p.write_text("\n".join(lines[:12]) + "\n")  # header + 11 issues (4 proposals)
     return p
@@ -123,12 +123,12 @@ def test_backtest_bad_file_one_line_error(cli, tmp_path, subset):
 
 
 @pytest.mark.slow
-def test_backtest_full_dev_file_all_models(cli, shared, tmp_path):
+def test_backtest_full_dev_file_all_models(cli, data_dir, tmp_path):
     from detente.models import available_models
 
     out = tmp_path / "f.csv"
     t0 = time.perf_counter()
-    r = cli("backtest", str(shared / "data" / "deu" / "deu3_dev.tsv"), "--out", str(out), "--format", "json")
+    r = cli("backtest", str(data_dir / "deu" / "deu3_dev.tsv"), "--out", str(out), "--format", "json")
     elapsed = time.perf_counter() - t0
     assert r.exit_code == 0, r.output
     assert elapsed < 300

@@ -96,13 +96,13 @@ def test_protocol_nested_equals_picked_candidate_lopo():
     assert res["chosen"] == min(res["lopo_mae"], key=res["lopo_mae"].get)
 
 
-def test_committed_defaults_are_the_documented_full_dev_fit(shared):
+def test_committed_defaults_are_the_documented_full_dev_fit(data_dir):
     """docs/backtest.md §8: D1 was selected by LOPO; defaults = its fit on all 210 dev issues."""
     from detente.analysis.backtest import issue_matrices
     from detente.io.deu import backtest_cases, load_deu
     from detente.models.calibrated import CANDIDATES
 
-    cases, _ = backtest_cases(load_deu(shared / "data" / "deu" / "deu3_dev.tsv"))
+    cases, _ = backtest_cases(load_deu(data_dir / "deu" / "deu3_dev.tsv"))
     data = issue_matrices(cases)
     assert data["y"].size == 210
     fit = fit_calibrated(data, data["y"], CANDIDATES["D1"])

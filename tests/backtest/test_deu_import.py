@@ -22,8 +22,8 @@ from detente.io.deu import (
 
 
 @pytest.fixture(scope="module")
-def dev(shared):
-    return shared / "data" / "deu" / "deu3_dev.tsv"
+def dev(data_dir):
+    return data_dir / "deu" / "deu3_dev.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_dev_counts(dev_issues):
     assert n_pos == 3611  # = rows of the derived long file
 
 
-def test_dev_intro_dates(dev_issues, shared):
+def test_dev_intro_dates(dev_issues, data_dir):
     import csv
 
     assert collections.Counter(i.intro_form for i in dev_issues) == {
@@ -56,7 +56,7 @@ def test_dev_intro_dates(dev_issues, shared):
         "dd-mm-yyyy": 7,
     }
     by_id = {i.issue_id: i for i in dev_issues}
-    with open(shared / "data" / "deu" / "deu3_issues.csv", encoding="utf-8") as fh:
+    with open(data_dir / "deu" / "deu3_issues.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             assert by_id[r["issue_id"]].intro_year == int(r["intro_year"]), r["issue_id"]
     raw = {i.intro_raw: i.intro for i in dev_issues}

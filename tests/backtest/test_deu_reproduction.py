@@ -26,8 +26,8 @@ BASELINES = {
 
 
 @pytest.fixture(scope="module")
-def result(shared):
-    cases, _ = backtest_cases(load_deu(shared / "data" / "deu" / "deu3_dev.tsv"))
+def result(data_dir):
+    cases, _ = backtest_cases(load_deu(data_dir / "deu" / "deu3_dev.tsv"))
     return run_backtest(cases, BASELINES)
 
 

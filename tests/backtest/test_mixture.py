@@ -228,12 +228,12 @@ def _script():  # type: ignore[no-untyped-def]
     return mod
 
 
-def test_committed_defaults_are_the_documented_full_dev_fit(shared) -> None:  # type: ignore[no-untyped-def]
+def test_committed_defaults_are_the_documented_full_dev_fit(data_dir) -> None:  # type: ignore[no-untyped-def]
     from detente.analysis.backtest import paired_difference, protocol_cv
     from detente.io.deu import backtest_cases, load_deu
 
     s = _script()
-    cases, _ = backtest_cases(load_deu(shared / "data" / "deu" / "deu3_dev.tsv"))
+    cases, _ = backtest_cases(load_deu(data_dir / "deu" / "deu3_dev.tsv"))
     y, g = s.outcomes(cases)
     comp = s.unit_forecasts(cases, Compromise())
     grids = {f: family_grid(f) for f in s.FAMILIES}

@@ -12,13 +12,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io"))
 from test_io_files import BAD, _bad_cases  # noqa: E402
 
 
-def test_validate_builtin_and_file(cli, shared: Path) -> None:
+def test_validate_builtin_and_file(cli, data_dir: Path) -> None:
     r = cli("validate", "emission-standards-1994")
     assert r.exit_code == 0
     assert r.stdout.strip() == (
         "valid: 10 actors, 1 issue, 10 stances (EC emission standards for medium-sized cars (Bueno de Mesquita 1994))"
     )
-    r = cli("validate", str(shared / "data/ktab/smpExample.xml"))
+    r = cli("validate", str(data_dir / "ktab/smpExample.xml"))
     assert r.exit_code == 0 and r.stdout.startswith("valid: 5 actors, 3 issues, 14 stances")
 
 
@@ -77,9 +77,9 @@ def test_convert_builtin_round_trip(cli, tmp_path: Path, ext: str) -> None:
     assert r.exit_code == 0 and r.stdout.startswith("valid: 15 actors, 13 issues, 181 stances")
 
 
-def test_convert_ktab_and_decide_formats(cli, shared: Path, tmp_path: Path) -> None:
+def test_convert_ktab_and_decide_formats(cli, data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "soe.txt"
-    r = cli("convert", str(shared / "data/ktab/SOE-Pol-Comp.csv"), str(out), "--format", "ktab-csv")
+    r = cli("convert", str(data_dir / "ktab/SOE-Pol-Comp.csv"), str(out), "--format", "ktab-csv")
     assert r.exit_code == 0, r.output
     assert (
         out.read_text(encoding="utf-8")
@@ -105,6 +105,6 @@ def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_deu_file_points_to_backtest(cli, shared: Path) -> None:
-    r = cli("validate", str(shared / "data/deu/deu3_dev.tsv"))
+def test_deu_file_points_to_backtest(cli, data_dir: Path) -> None:
+    r = cli("validate", str(data_dir / "deu/deu3_dev.tsv"))
     assert r.exit_code == 2 and "detente backtest" in r.stderr and "deu3_dev.tsv" in r.stderr

@@ -1,7 +1,8 @@
 """Golden tests of the expected-utility model on the emission case (models.md §4, goldens 1-6).
 
-Oracles (read-only, ``shared/data/bdm_eum``): the third-party run log of McKibben's model
-(``jmckib_model_emission_run.log``), the positions rebuilt from it
+Oracles (read-only, the repository's ``data/bdm_eum``, provenance in data/README.md): the moves of a
+third-party run of McKibben's model (``jmckib_model_emission_moves.csv``, extracted from its run log),
+the positions rebuilt from it
 (``jmckib_model_emission_positions_by_round.csv``) and the published Table 2 of Scholz, Calbert
 & Smith (2011) (``scholz2011_table2_published.csv``). Nothing here is fitted to them.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 import warnings
 from pathlib import Path
 
@@ -42,24 +42,20 @@ def _years(u):  # type: ignore[no-untyped-def]
 
 
 def _log_moves(path: Path) -> list[tuple[int, str, str, str, float, float, float]]:
-    """(round, mover, kind, counterpart, a, b, new position) from the run log."""
-    out = []
-    rnd = 0
-    lines = path.read_text().splitlines()
-    for k, line in enumerate(lines):
-        m = re.match(r"ROUND (\d+)", line)
-        if m:
-            rnd = int(m.group(1))
-            continue
-        m = re.match(r"(\w+) (compromises with|loses confrontation to|capitulates to) (\w+)", line)
-        if m:
-            a, b = (float(v) for v in lines[k + 1].split(" vs "))
-            new = float(lines[k + 2].split("=")[1])
-            kind = {"compromises with": "compromise", "loses confrontation to": "confrontation"}.get(
-                m.group(2), "capitulation"
+    """(round, mover, kind, counterpart, a, b, new position) from the moves extracted from the run log."""
+    with path.open(newline="") as fh:
+        return [
+            (
+                int(r["round"]),
+                r["mover"].lower(),
+                r["kind"],
+                r["counterpart"].lower(),
+                float(r["eu_mover"]),
+                float(r["eu_counterpart"]),
+                float(r["new_position"]),
             )
-            out.append((rnd, m.group(1).lower(), kind, m.group(3).lower(), a, b, new))
-    return out
+            for r in csv.DictReader(fh)
+        ]
 
 
 def test_golden1_kernel_belgium_vs_france(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -74,9 +70,9 @@ def test_golden1_kernel_belgium_vs_france(scenario) -> None:  # type: ignore[no-
     assert _years(r["after"]) == pytest.approx(8.415932, abs=1e-6)
 
 
-def test_golden2_trajectory_matches_reference_csv(scenario, shared: Path) -> None:  # type: ignore[no-untyped-def]
+def test_golden2_trajectory_matches_reference_csv(scenario, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     f = _run(scenario, variant="scholz2011", q=1.0, rounds=10)
-    with (shared / "data/bdm_eum/jmckib_model_emission_positions_by_round.csv").open() as fh:
+    with (data_dir / "bdm_eum/jmckib_model_emission_positions_by_round.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     traj = f.trajectory_raw()
     assert traj is not None and traj.shape == (11, 10, 1)
@@ -95,9 +91,9 @@ def test_golden2_trajectory_matches_reference_csv(scenario, shared: Path) -> Non
     np.testing.assert_allclose(_years(stats["mean"][1:9, 0]), mean, atol=1e-6)
 
 
-def test_golden2_same_moves_and_values_as_the_run_log(scenario, shared: Path) -> None:  # type: ignore[no-untyped-def]
+def test_golden2_same_moves_and_values_as_the_run_log(scenario, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     f = _run(scenario, rounds=10)
-    want = _log_moves(shared / "data/bdm_eum/jmckib_model_emission_run.log")
+    want = _log_moves(data_dir / "bdm_eum/jmckib_model_emission_moves.csv")
     assert len(want) == 30  # three movers in each of ten rounds
     got = [
         (
@@ -119,9 +115,9 @@ def test_golden2_same_moves_and_values_as_the_run_log(scenario, shared: Path) ->
     assert {g[1] for g in got} == {"belgium", "luxembourg", "ireland"}
 
 
-def test_golden3_published_table2(scenario, shared: Path) -> None:  # type: ignore[no-untyped-def]
+def test_golden3_published_table2(scenario, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     f = _run(scenario, variant="scholz2011", q=1.0, rounds=8)
-    with (shared / "data/bdm_eum/scholz2011_table2_published.csv").open() as fh:
+    with (data_dir / "bdm_eum/scholz2011_table2_published.csv").open() as fh:
         table = list(csv.DictReader(fh))
     stats = f.prediction.extras["round_stats"]
     matches = []

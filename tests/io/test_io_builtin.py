@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from detente.errors import ScenarioError
-from detente.io.builtin import SPECS, build_from_shared, builtin_names, load_builtin
+from detente.io.builtin import SPECS, build_from_data, builtin_names, load_builtin
 
 REAL_DATA = [
     "ktab-soe-policy",
@@ -31,8 +33,8 @@ def test_names() -> None:
 
 
 @pytest.mark.parametrize("name", REAL_DATA)
-def test_shipped_yaml_equals_fresh_conversion(shared: Path, name: str) -> None:
-    assert load_builtin(name) == build_from_shared(name, shared)
+def test_shipped_yaml_equals_fresh_conversion(data_dir: Path, name: str) -> None:
+    assert load_builtin(name) == build_from_data(name, data_dir)
 
 
 @pytest.mark.parametrize("name", REAL_DATA)
@@ -51,7 +53,7 @@ def test_provenance_and_honest_evidence(name: str) -> None:
         assert len(s.evidence) == 1
         e = s.evidence[0]
         assert e.assumption and e.note.startswith("expert coding") and "not a quote" in e.note
-        assert e.source.startswith("shared/data/")
+        assert sc.meta("provenance.commit") in e.source and sc.meta("provenance.path") in e.source
 
 
 def test_sizes_and_specific_content() -> None:
@@ -88,3 +90,53 @@ def test_load_is_fast_and_unknown_names_are_errors() -> None:
     assert time.perf_counter() - t0 < 2.0
     with pytest.raises(ScenarioError, match=r"unknown built-in 'cop21' \(did you mean cop21-2015\?"):
         load_builtin("cop21")
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _strings(sc) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every text of a scenario a reader sees as provenance: sources, metadata, evidence, dynamics evidence."""
+    out = [sc.title, sc.description or "", *sc.sources, *(str(v) for _, v in sc.metadata)]
+    for s in sc.stances:
+        for e in s.evidence:
+            out += [e.source or "", e.quote or "", e.note or "", getattr(e, "url", None) or ""]
+    if sc.dynamics:
+        for evs in dict(sc.dynamics).get("evidence", {}).values():
+            out += [str(v) for e in evs for v in e.values()]
+    return out
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_sources_and_quotes_are_self_contained(name: str) -> None:
+    """No built-in cites a path outside the repository; the repository copy it names exists."""
+    for text in _strings(load_builtin(name)):
+        assert "shared/" not in text and "../" not in text and "/work/" not in text, (name, text)
+        assert not re.search(r"\.txt\b", text), (name, text)  # no pointer to a local text file
+    copy = load_builtin(name).meta("provenance.copy")  # the repository's copy of the raw file, if any
+    if copy:
+        path = copy.split()[0]
+        assert path.startswith("data/") and (REPO / path).is_file(), (name, copy)
+
+
+# sha256 of the sorted unique quotes of ukraine-2025 (stances and dynamics), each checked verbatim against
+# the column (Yakhno, June 2025) on 2026-12-07: 21 quotes. The column's text is not redistributed; if you
+# change or add a quote, check it against the column and record the new digest here.
+UKRAINE_QUOTES_SHA256 = "11283a6d80503e981392905571de644890b9824aa827321241ccca28e176e1e6"
+
+
+def test_ukraine_quotes_are_the_verified_excerpts_and_cite_the_column() -> None:
+    sc = load_builtin("ukraine-2025")
+    assert any("Yakhno" in s and "NATO summit to showcase" in s and "2025" in s for s in sc.sources)
+    quotes = set()
+    for s in sc.stances:
+        for e in s.evidence:
+            if e.quote:
+                quotes.add(e.quote)
+                assert "Yakhno" in (e.source or ""), (s.actor, s.issue)
+            else:
+                assert e.assumption and e.note, (s.actor, s.issue)  # no quote: a marked assumption with a reason
+    for evs in dict(sc.dynamics)["evidence"].values():
+        quotes.update(e["quote"] for e in evs if "quote" in e)
+    assert len(quotes) == 21
+    assert hashlib.sha256("\n".join(sorted(quotes)).encode()).hexdigest() == UKRAINE_QUOTES_SHA256

@@ -407,7 +407,7 @@ def test_size_limit_is_a_parameter(tmp_path: Path) -> None:
     assert read_scenario(p, max_bytes=10**6).id == "emission-standards-1994"
 
 
-def test_xlsx_bad_cells_and_bad_workbooks(tmp_path: Path, shared: Path) -> None:
+def test_xlsx_bad_cells_and_bad_workbooks(tmp_path: Path, data_dir: Path) -> None:
     import openpyxl
 
     p = write_scenario(load_builtin("emission-standards-1994"), tmp_path / "e.xlsx")
@@ -426,4 +426,4 @@ def test_xlsx_bad_cells_and_bad_workbooks(tmp_path: Path, shared: Path) -> None:
     with pytest.raises(
         InputFileError, match=r"SOE-data-from-paper\.xlsx\[SOE-data-v2\]:1: header: missing columns"
     ):
-        read_scenario(shared / "data/ktab/SOE-data-from-paper.xlsx")
+        read_scenario(data_dir / "ktab/SOE-data-from-paper.xlsx")

@@ -1,4 +1,4 @@
-"""Readers for third-party formats on the real files in shared/data, detection by content, writers."""
+"""Readers for third-party formats on the real files in the repository's data/, detection by content, writers."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from detente.io.files import detect_file_format, read_scenario, read_scenario_te
 # ---------------------------------------------------------------- KTAB CSV
 
 
-def test_ktab_soe_policy(shared: Path) -> None:
-    sc = F.read_ktab_csv(shared / "data/ktab/SOE-Policy.csv")
+def test_ktab_soe_policy(data_dir: Path) -> None:
+    sc = F.read_ktab_csv(data_dir / "ktab/SOE-Policy.csv")
     assert len(sc.actors) == 26 and sc.issue_ids == ("policy",)
     xj = sc.actor("XJ")
     assert xj.name == "Xi Jinping" and xj.capability == 100.0
@@ -28,10 +28,10 @@ def test_ktab_soe_policy(shared: Path) -> None:
     assert sc.meta("ktab.capability_column") == "Influence"
 
 
-def test_ktab_soe_competitive_and_two_dims(shared: Path) -> None:
-    comp = F.read_ktab_csv(shared / "data/ktab/SOE-Competitive.csv")
+def test_ktab_soe_competitive_and_two_dims(data_dir: Path) -> None:
+    comp = F.read_ktab_csv(data_dir / "ktab/SOE-Competitive.csv")
     assert len(comp.actors) == 34 and comp.issue_ids == ("competitive",)
-    both = F.read_ktab_csv(shared / "data/ktab/SOE-Pol-Comp.csv")
+    both = F.read_ktab_csv(data_dir / "ktab/SOE-Pol-Comp.csv")
     assert len(both.actors) == 13 and both.issue_ids == ("policy", "competitive")
     lk_pol, lk_comp = both.stance("LK", "policy"), both.stance("LK", "competitive")
     assert lk_pol is not None and lk_comp is not None
@@ -40,8 +40,8 @@ def test_ktab_soe_competitive_and_two_dims(shared: Path) -> None:
     assert both.actor("LK").capability == pytest.approx(60.2)
 
 
-def test_ktab_dummy_three_dims_power_column(shared: Path) -> None:
-    sc = F.read_ktab_csv(shared / "data/ktab/dummyData_3Dim.csv")
+def test_ktab_dummy_three_dims_power_column(data_dir: Path) -> None:
+    sc = F.read_ktab_csv(data_dir / "ktab/dummyData_3Dim.csv")
     assert len(sc.actors) == 7 and len(sc.issues) == 3 and len(sc.stances) == 21
     assert sc.actor("SActor-00").capability == pytest.approx(102.543)
     s = sc.stance("SActor-02", sc.issue_ids[2])
@@ -63,14 +63,14 @@ def test_ktab_csv_from_text_and_errors() -> None:
         F.read_ktab_csv(good.replace(",20,", ",inf,"))
 
 
-def test_ktab_csv_write_round_trip(shared: Path, tmp_path: Path) -> None:
+def test_ktab_csv_write_round_trip(data_dir: Path, tmp_path: Path) -> None:
     for name in ("SOE-Pol-Comp.csv", "dummyData_3Dim.csv", "SOE-Policy.csv"):
-        a = F.read_ktab_csv(shared / "data/ktab" / name)
+        a = F.read_ktab_csv(data_dir / "ktab" / name)
         yaml_path = tmp_path / "a.yaml"
         yaml_path.write_text(scenario_to_text(a, "yaml"), encoding="utf-8")
         b = read_scenario(yaml_path)
         assert b == a  # KTAB -> YAML -> scenario is lossless
-        c = F.read_ktab_csv(F.write_ktab_csv(b), name=str(shared / "data/ktab" / name))
+        c = F.read_ktab_csv(F.write_ktab_csv(b), name=str(data_dir / "ktab" / name))
         assert [(x.id, x.name, x.capability) for x in c.actors] == [
             (x.id, x.name, x.capability) for x in a.actors
         ]
@@ -80,10 +80,10 @@ def test_ktab_csv_write_round_trip(shared: Path, tmp_path: Path) -> None:
         assert c.issue_ids == a.issue_ids and c.title == a.title
 
 
-def test_ktab_writer_needs_full_matrix(shared: Path) -> None:
+def test_ktab_writer_needs_full_matrix(data_dir: Path) -> None:
     from detente.errors import ScenarioError
 
-    sc = F.read_ktab_xml(shared / "data/ktab/smpExample.xml")  # Alice absent on one dimension
+    sc = F.read_ktab_xml(data_dir / "ktab/smpExample.xml")  # Alice absent on one dimension
     with pytest.raises(
         ScenarioError, match="needs a stance for every actor on every issue; missing Alice/firstdim"
     ):
@@ -93,8 +93,8 @@ def test_ktab_writer_needs_full_matrix(shared: Path) -> None:
 # ---------------------------------------------------------------- KTAB XML
 
 
-def test_ktab_xml_smp_example(shared: Path) -> None:
-    sc = F.read_ktab_xml(shared / "data/ktab/smpExample.xml")
+def test_ktab_xml_smp_example(data_dir: Path) -> None:
+    sc = F.read_ktab_xml(data_dir / "ktab/smpExample.xml")
     assert sc.actor_ids == ("Alice", "Bob", "Carol", "David", "Ellie")
     assert [i.name for i in sc.issues] == ["FirstDim", "SecondDim", "YADN"]
     assert sc.stance("Alice", "firstdim") is None  # empty dCoord -> absent, not zero
@@ -124,17 +124,17 @@ def test_ktab_xml_refuses_entities_and_bad_xml() -> None:
 
 
 @pytest.mark.parametrize("dialect", ["semicolon", "tab"])
-def test_decide_cop21_both_dialects(shared: Path, dialect: str) -> None:
-    sc = F.read_decide(shared / f"data/decide_exchange/cop21_2015_{dialect}.csv")
+def test_decide_cop21_both_dialects(data_dir: Path, dialect: str) -> None:
+    sc = F.read_decide(data_dir / f"decide_exchange/cop21_2015_{dialect}.csv")
     assert len(sc.actors) == 15 and len(sc.issues) == 13 and len(sc.stances) == 181
     assert sc.meta("format") == f"decide-{dialect}"
     s = sc.stances[0]
     assert (s.position, s.salience, s.capability) == (70.0, 0.75, 0.25)  # position, salience 0-1, power
 
 
-def test_decide_dialects_hold_the_same_data(shared: Path) -> None:
-    a = F.read_decide(shared / "data/decide_exchange/cop21_2015_semicolon.csv")
-    b = F.read_decide(shared / "data/decide_exchange/cop21_2015_tab.csv")
+def test_decide_dialects_hold_the_same_data(data_dir: Path) -> None:
+    a = F.read_decide(data_dir / "decide_exchange/cop21_2015_semicolon.csv")
+    b = F.read_decide(data_dir / "decide_exchange/cop21_2015_tab.csv")
 
     def key(sc):  # actor/issue ids were renamed between versions: compare the values
         return sorted((s.position, s.salience, s.capability) for s in sc.stances)
@@ -142,19 +142,19 @@ def test_decide_dialects_hold_the_same_data(shared: Path) -> None:
     assert key(a) == key(b)
 
 
-def test_decide_anchors_become_scale_labels(shared: Path) -> None:
-    sc = F.read_decide(shared / "data/decide_exchange/cop21_2015_semicolon.csv")
+def test_decide_anchors_become_scale_labels(data_dir: Path) -> None:
+    sc = F.read_decide(data_dir / "decide_exchange/cop21_2015_semicolon.csv")
     mrv = sc.issue("mrv")
     assert mrv.scale.labels == ("International Consultation and Analysis (ICA)", "Kyoto compliance regime")
     assert (65.0, "International Assessment and Review (IAR)") in mrv.scale.points
     assert sc.title.startswith("CoP21 Paris negotiations")
 
 
-def test_decide_copenhagen(shared: Path) -> None:
-    semi = F.read_decide(shared / "data/decide_exchange/copenhagen_2009_semicolon.csv")
+def test_decide_copenhagen(data_dir: Path) -> None:
+    semi = F.read_decide(data_dir / "decide_exchange/copenhagen_2009_semicolon.csv")
     assert (len(semi.actors), len(semi.issues), len(semi.stances)) == (11, 7, 77)
     assert semi.meta("decide.dropped_issues") == "technology, Forestry"
-    tab = F.read_decide(shared / "data/decide_exchange/copenhagen_2009_tab.csv")
+    tab = F.read_decide(data_dir / "decide_exchange/copenhagen_2009_tab.csv")
     assert (len(tab.actors), len(tab.issues), len(tab.stances)) == (11, 7, 75)
     usa = tab.stance("USA", "Newtreaty")
     assert usa is not None and (usa.position, usa.salience, usa.capability) == (10.0, 0.9, 0.26)
@@ -175,9 +175,9 @@ def test_decide_errors() -> None:
     assert [s.salience for s in sc.stances] == [0.5, 0.8]
 
 
-def test_decide_write_round_trip(shared: Path) -> None:
-    a = F.read_decide(shared / "data/decide_exchange/cop21_2015_semicolon.csv")
-    b = F.read_decide(F.write_decide(a), name=str(shared / "data/decide_exchange/cop21_2015_semicolon.csv"))
+def test_decide_write_round_trip(data_dir: Path) -> None:
+    a = F.read_decide(data_dir / "decide_exchange/cop21_2015_semicolon.csv")
+    b = F.read_decide(F.write_decide(a), name=str(data_dir / "decide_exchange/cop21_2015_semicolon.csv"))
     assert b.actors == a.actors and b.issues == a.issues
     assert [(s.actor, s.issue, s.position, s.salience, s.capability) for s in b.stances] == [
         (s.actor, s.issue, s.position, s.salience, s.capability) for s in a.stances
@@ -187,10 +187,10 @@ def test_decide_write_round_trip(shared: Path) -> None:
 # ---------------------------------------------------------------- Bueno de Mesquita tables
 
 
-def test_bdm_emission_table_matches_builtin(shared: Path) -> None:
+def test_bdm_emission_table_matches_builtin(data_dir: Path) -> None:
     from detente.io.builtin import load_builtin
 
-    sc = F.read_bdm_table(shared / "data/bdm_eum/bdm1994_emission_standards_actors.csv")
+    sc = F.read_bdm_table(data_dir / "bdm_eum/bdm1994_emission_standards_actors.csv")
     ref = load_builtin("emission-standards-1994")
     assert [(a.name, a.capability) for a in sc.actors] == [(a.name, a.capability) for a in ref.actors]
     assert [(s.position, s.salience) for s in sc.stances] == [(s.position, s.salience) for s in ref.stances]
@@ -198,14 +198,14 @@ def test_bdm_emission_table_matches_builtin(shared: Path) -> None:
     assert sc.meta("bdm.salience_scale") == "0-1"
 
 
-def test_bdm_salience_0_100_detected(shared: Path) -> None:
-    sc = F.read_bdm_table(shared / "data/bdm_eum/china1989_actors.csv")  # Stakeholder, Resources, 0-100
+def test_bdm_salience_0_100_detected(data_dir: Path) -> None:
+    sc = F.read_bdm_table(data_dir / "bdm_eum/china1989_actors.csv")  # Stakeholder, Resources, 0-100
     assert len(sc.actors) == 24 and sc.meta("bdm.salience_scale") == "0-100"
     s = sc.stance("Lipeng", "issue")
     assert s is not None and s.salience == pytest.approx(0.80) and s.position == 15.0
     assert sc.actor("Lipeng").capability == 90.0
     assert (sc.issues[0].scale.low, sc.issues[0].scale.high) == (0.0, 100.0)
-    sultan = F.read_bdm_table(shared / "data/bdm_eum/bdm1997_sultan_actors.csv")
+    sultan = F.read_bdm_table(data_dir / "bdm_eum/bdm1997_sultan_actors.csv")
     assert len(sultan.actors) == 17 and sultan.actor("FAHD").capability == pytest.approx(1.05)
 
 
@@ -236,8 +236,8 @@ def test_bdm_errors() -> None:
         ("bdm_eum/bdm1994_emission_standards_actors.csv", "bdm"),
     ],
 )
-def test_detection_ignores_extension(shared: Path, tmp_path: Path, rel: str, fmt: str) -> None:
-    src = shared / "data" / rel
+def test_detection_ignores_extension(data_dir: Path, tmp_path: Path, rel: str, fmt: str) -> None:
+    src = data_dir / rel
     renamed = tmp_path / "renamed.txt"
     shutil.copy(src, renamed)
     assert detect_file_format(renamed) == fmt
@@ -248,10 +248,10 @@ def test_detection_ignores_extension(shared: Path, tmp_path: Path, rel: str, fmt
     ]
 
 
-def test_deu_data_is_refused_with_a_pointer_to_backtest(shared: Path) -> None:
+def test_deu_data_is_refused_with_a_pointer_to_backtest(data_dir: Path) -> None:
     for rel in ("deu/deu3_dev.tsv", "deu/deu3_actor_positions_long.csv"):
         with pytest.raises(InputFileError, match=r"DEU .*use `detente backtest`"):
-            read_scenario(shared / "data" / rel)
+            read_scenario(data_dir / rel)
 
 
 def test_unrecognised_table_header(tmp_path: Path) -> None:
@@ -261,8 +261,8 @@ def test_unrecognised_table_header(tmp_path: Path) -> None:
         read_scenario(p)
 
 
-def test_read_text_api_detects_formats(shared: Path) -> None:
-    text = (shared / "data/ktab/SOE-Policy.csv").read_text(encoding="utf-8")
+def test_read_text_api_detects_formats(data_dir: Path) -> None:
+    text = (data_dir / "ktab/SOE-Policy.csv").read_text(encoding="utf-8")
     assert read_scenario_text(text).issue_ids == ("policy",)
 
 

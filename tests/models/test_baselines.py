@@ -19,9 +19,9 @@ def emission():
     return load_builtin("emission-standards-1994")
 
 
-def test_builtin_emission_matches_shared_table(emission, shared) -> None:
-    """The packaged scenario is Scholz et al. (2011) Table 1 (= shared/data/bdm_eum csv)."""
-    rows = list(csv.DictReader(open(shared / "data/bdm_eum/bdm1994_emission_standards_actors.csv")))
+def test_builtin_emission_matches_shared_table(emission, data_dir) -> None:
+    """The packaged scenario is Scholz et al. (2011) Table 1 (= data/bdm_eum csv)."""
+    rows = list(csv.DictReader(open(data_dir / "bdm_eum/bdm1994_emission_standards_actors.csv")))
     by_name = {a.name: a for a in emission.actors}
     stances = {s.actor: s for s in emission.stances}
     assert len(rows) == len(emission.actors) == 10

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-import os
 import warnings
 from pathlib import Path
 
@@ -21,12 +20,7 @@ from detente.models.base import forecast
 from detente.models.smp import SpatialModel
 from detente.testing import check_model, random_arrays
 
-# shared/ beside the repository or $DETENTE_SHARED (as in tests/conftest.py)
-KTAB = (
-    Path(os.environ.get("DETENTE_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
-    / "data"
-    / "ktab"
-)
+KTAB = Path(__file__).resolve().parents[2] / "data" / "ktab"  # the repository's data/ (data/README.md)
 
 
 def _reference(name: str, actor_ids: tuple[str, ...]) -> np.ndarray:

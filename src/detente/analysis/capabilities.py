@@ -40,7 +40,7 @@ class Regime:
 
     Quotas: EU-15 62 of 87 (10 members when not acting on a Commission proposal, DEU ``QMV(10)``);
     Nice EU-25 232 + 13 members, EU-27 255 + 14, EU-28 260 + 15 (sumtxt/coresize
-    ``eucouncil_weights.md``, as listed in shared/data/README.md §2); EU-9 41 of 58, EU-10 45 of 63,
+    ``eucouncil_weights.md``, as listed in src/detente/io/data/README.md); EU-9 41 of 58, EU-10 45 of 63,
     EU-12 54 of 76 (EEC Treaty art. 148(2) as amended by the 1972, 1979 and 1985 Acts of Accession);
     Lisbon: TEU art. 16(4) double majority, 55 % of members and 65 % of the population.
     """

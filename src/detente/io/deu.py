@@ -1,4 +1,4 @@
-"""Importer for the DEU III column layout (Arregui & Perarnaud 2022; shared/data/README.md §1).
+"""Importer for the DEU III column layout (Arregui & Perarnaud 2022; data/README.md, DEU).
 
 One header line, then one issue per line, tab-separated (a semicolon-separated header, as in
 the upstream ``Dataset_DEU_III.csv``, is detected). Columns used: ``prnr`` (proposal id, the
@@ -134,7 +134,7 @@ def prnr_year(prnr: str) -> int | None:
 
 
 def parse_intro(text: str, prnr: str = "") -> tuple[tuple[int, int, int] | None, str]:
-    """Parse DEU ``intro`` into ((year, month, day), form) (shared/data/README.md §1.1 quirks).
+    """Parse DEU ``intro`` into ((year, month, day), form) (data/README.md; docs/backtest.md, quirks).
 
     Forms: ``dd-mm-yy`` (two-digit year: < 50 → 20yy), ``dd-mm-yyyy``, and the garbled ISO-like
     ``YYYY-MM-DD`` that encodes ``dd-mm-yy`` read as ``yy-mm-dd`` (``2014-07-04`` = 14 Jul 2004,
@@ -311,7 +311,7 @@ class CouncilTable:
 
 def _repair_populations(cols: dict[str, np.ndarray]) -> None:
     """Population cells that lost a trailing digit: a value below half the median of the same
-    country's other years is multiplied by 10 (models.md §7; shared/data/README.md §2)."""
+    country's other years is multiplied by 10 (models.md §7; src/detente/io/data/README.md)."""
     pcols = [c for c in cols if c.startswith("p")]
     if not pcols:
         return

@@ -4,7 +4,7 @@ Every reader takes a path **or** the file's text (a ``str`` containing a newline
 and returns a valid :class:`~detente.core.scenario.Scenario`. Errors are
 :class:`~detente.errors.InputFileError` with one line ``FILE[:LINE]: FIELD: what is wrong (expected ...)``.
 
-Formats (layouts documented in ``docs/formats.md`` and ``shared/data/README.md`` §3–5):
+Formats (layouts documented in ``docs/formats.md`` and ``data/README.md``):
 
 - KTAB CSV: line 1 ``name, description, n_actors, n_dims``; line 2 header
   ``Actor, Description, Influence|Power, <dim> Position, <dim> Salience, ...``; one row per actor.

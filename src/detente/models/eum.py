@@ -17,7 +17,7 @@ parameter              ``scholz2011`` (default)      ``paper``
 =====================  ===========================  ==========================
 
 ``scholz2011`` reproduces the published trajectory (Scholz et al. 2011, Table 2) and the third-party
-run log in ``shared/data/bdm_eum``; ``paper`` follows the printed equations as written.
+run log (moves in ``data/bdm_eum/jmckib_model_emission_moves.csv``); ``paper`` follows the printed equations as written.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """KTAB-style Spatial Model of Politics (models.md §6): joint bargaining over several dimensions.
 
 The scenario's issues are the dimensions. Defaults are the settings of KTAB's deterministic
-reference runs (shared/data/README.md §5), which this model reproduces within the 0.1 log
+reference runs (data/README.md, KTAB), which this model reproduces within the 0.1 log
 rounding (tests/models/test_smp.py).
 """
 
@@ -31,7 +31,7 @@ class SpatialModel:
     """Spatial Model of Politics (KTAB SMP; models.md §6), batch-first.
 
     Options (KTAB names in brackets; defaults = KTAB's deterministic reference runs, source
-    models.md §6 and shared/data/README.md §5):
+    models.md §6 and data/README.md, KTAB):
 
     - ``victory_prob_model`` [VictoryProbModel]: ``linear`` | square | quartic | octic | binary.
     - ``voting_rule`` [VotingRule]: ``prop`` | binary | propbin | cubic | propcbc | asymprosp.

@@ -2,9 +2,9 @@
 
 Each built-in is a native YAML file in this folder. Those made from real data
 (``ktab-*``, ``cop21-2015``, ``copenhagen-2009``, ``bdm-sultan-1997``, ``china-1989``) were converted
-from the files in ``shared/data`` by :func:`build_from_shared` (a test checks the shipped YAML still
-equals a fresh conversion) and carry their provenance (repository, path, commit, licence, citation)
-in ``sources`` and ``metadata``. Their stances are expert codings, marked ``assumption: true`` with
+from the raw files in the repository's ``data/`` folder by :func:`build_from_data` (a test checks the
+shipped YAML still equals a fresh conversion; :func:`write_builtin` regenerates one) and carry their
+provenance (repository, path, commit, licence, citation) in ``sources`` and ``metadata``. Their stances are expert codings, marked ``assumption: true`` with
 a note naming the source: they are not quotes.
 """
 
@@ -53,7 +53,7 @@ def load_builtin(name: str) -> Scenario:
 
 
 # ------------------------------------------------------------------------------------------------
-# provenance of the built-ins made from shared/data (docs: shared/data/README.md §3-5)
+# provenance of the built-ins made from the repository's data/ (docs: data/README.md)
 # ------------------------------------------------------------------------------------------------
 _KTAB_REPO = "GitHub lsyaseen/KTAB (fork of KAPSARC/KTAB), MIT licence"
 _KTAB_COMMIT = "3b5b063541c7d5ee36cc9c61d9d3e0717f2d180f"
@@ -69,7 +69,7 @@ _SPRINZ = (
     "Politics and Governance 4(3):172-187, doi:10.17645/pag.v4i3.654"
 )
 
-# scale meanings from shared/data/README.md §5 (KTAB docs): policy 15 = about the 2014 status quo, competitive 0 =
+# scale meanings from data/README.md, KTAB section (KTAB docs): policy 15 = about the 2014 status quo, competitive 0 =
 # the status quo; used as reference points (status quo) for both the single- and the two-dimension files
 _POLICY_SCALE: dict[str, Any] = {
     "labels": ("extreme limits on private participation", "full private participation"),
@@ -230,19 +230,23 @@ SPECS: dict[str, dict[str, Any]] = {
 }
 
 
-def build_from_shared(name: str, shared: str | os.PathLike[str]) -> Scenario:
-    """Convert the raw file in ``shared/data`` behind built-in ``name`` and add its provenance."""
+def build_from_data(name: str, data_dir: str | os.PathLike[str]) -> Scenario:
+    """Convert the raw file behind built-in ``name`` (in the repository's ``data/``) and add its provenance.
+
+    The evidence of every stance cites the source itself (the table, the upstream repository path and
+    commit), not a local path, so the scenario stays self-contained wherever it is copied.
+    """
     from detente.io import formats as F
 
     spec = SPECS[name]
-    path = Path(shared) / "data" / spec["file"]
+    path = Path(data_dir) / spec["file"]
     reader = {
         "ktab-csv": F.read_ktab_csv,
         "ktab-xml": F.read_ktab_xml,
         "decide": F.read_decide,
         "bdm": F.read_bdm_table,
     }[spec["reader"]]
-    sc: Scenario = reader(path, name=f"shared/data/{spec['file']}")
+    sc: Scenario = reader(path, name=f"data/{spec['file']}")
     fixed: list[str] = []
 
     def fix(text: str) -> str:  # the COP21 file has a few mojibake apostrophes (U+FFFD)
@@ -268,7 +272,7 @@ def build_from_shared(name: str, shared: str | os.PathLike[str]) -> Scenario:
         actors=tuple(replace(a, name=fix(a.name)) for a in sc.actors),
     )
     note = f"expert coding, {spec['short']} (a data table, not a quote)"
-    ev = (Evidence(source=f"shared/data/{spec['file']}", note=note, assumption=True),)
+    ev = (Evidence(source=f"{spec['short']}; {spec['path']} @ {spec['commit']}", note=note, assumption=True),)
     issues = list(sc.issues)
     stances = list(sc.stances)
     if "issue" in spec:  # BdM tables: name the single issue
@@ -295,7 +299,7 @@ def build_from_shared(name: str, shared: str | os.PathLike[str]) -> Scenario:
             "provenance.path": spec["path"],
             "provenance.commit": spec["commit"],
             "provenance.licence": spec["licence"],
-            "provenance.shared_file": f"shared/data/{spec['file']}",
+            "provenance.copy": f"data/{spec['file']} in the detente repository (see data/README.md)",
             "citation": spec["citation"],
         }
     )
@@ -320,3 +324,16 @@ def build_from_shared(name: str, shared: str | os.PathLike[str]) -> Scenario:
         stances=tuple(stances),
         metadata=tuple(meta.items()),
     )
+
+
+def write_builtin(name: str, data_dir: str | os.PathLike[str]) -> Path:
+    """Regenerate the packaged YAML of built-in ``name`` from ``data_dir`` (a maintainer's tool)."""
+    from detente.io.files import dump_yaml
+
+    header = (
+        f"# Built-in scenario {name}: converted from data/{SPECS[name]['file']} by\n"
+        "# detente.io.builtin.build_from_data (provenance in sources/metadata; do not edit by hand).\n"
+    )
+    out = Path(str(resources.files(__name__) / f"{name}.yaml"))
+    out.write_text(header + dump_yaml(build_from_data(name, data_dir)), encoding="utf-8")
+    return out
