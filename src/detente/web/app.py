@@ -23,9 +23,10 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from detente.defaults import SIM_RUNS
 from detente.errors import DetenteError, ScenarioError, StoreError
 from detente.web import service as svc
 from detente.web.jobs import JobManager
@@ -45,7 +46,14 @@ MAX_RUNS = 5000
 
 
 # ---------------------------------------------------------------------------------------------- API bodies
-class ScenarioSource(BaseModel):
+class _Body(BaseModel):
+    """Every request body is strict: an unknown field (``"models"`` for ``"model"``) is a 422 naming it,
+    never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScenarioSource(_Body):
     """Where the scenario comes from: a reference (``builtin:NAME``, ``KEY``, ``KEY@VERSION``) or inline."""
 
     ref: str | None = Field(None, examples=["builtin:emission-standards-1994"])
@@ -61,7 +69,7 @@ class ForecastBody(ScenarioSource):
     record: bool = Field(False, description="store the run (manifest + results) in the database")
 
 
-class Change(BaseModel):
+class Change(_Body):
     actor: str
     issue: str | None = Field(None, description="stance issue; empty = every issue of the actor")
     position: float | None = None
@@ -73,7 +81,7 @@ class WhatIfBody(ForecastBody):
     changes: list[Change] = Field(default_factory=list)
 
 
-class CompareBody(BaseModel):
+class CompareBody(_Body):
     a: str = Field(..., examples=["builtin:emission-standards-1994"])
     b: str = Field(..., examples=["emission-standards-1994@2"])
     model: str = "compromise"
@@ -88,23 +96,23 @@ class SweepBody(ScenarioSource):
 
 
 class SimulateBody(ScenarioSource):
-    n_runs: int = Field(200, ge=1, le=MAX_RUNS)
+    n_runs: int = Field(SIM_RUNS, ge=1, le=MAX_RUNS)
     seed: int = 0
 
 
-class SaveBody(BaseModel):
+class SaveBody(_Body):
     scenario: dict[str, Any]
     author: str = ""
     key: str | None = None
 
 
-class ParseBody(BaseModel):
+class ParseBody(_Body):
     filename: str = Field(..., examples=["talks.yaml"])
     content_base64: str
     save: bool = False
 
 
-class LedgerAddBody(BaseModel):
+class LedgerAddBody(_Body):
     question: str
     value: float
     kind: Literal["binary", "numeric"] | None = None
@@ -114,7 +122,7 @@ class LedgerAddBody(BaseModel):
     note: str = ""
 
 
-class ResolveBody(BaseModel):
+class ResolveBody(_Body):
     outcome: float
 
 
@@ -155,6 +163,7 @@ def create_app(
         loader=PackageLoader("detente.web", "templates"), autoescape=select_autoescape(["html"])
     )
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.globals["sim_runs"] = SIM_RUNS  # the simulator form's default, as in detente simulate
     app.state.store = store
     app.state.jobs = jobs
     app.state.max_upload = max_upload
@@ -241,7 +250,11 @@ def create_app(
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = []
         for e in exc.errors():
-            loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts = [x for x in e.get("loc", ()) if x != "body"]
+            loc = ".".join(str(x) for x in parts)
+            if e.get("type") == "extra_forbidden" and parts:
+                problems.append(_unknown_field(loc, _body_fields(request, parts[:-1]), str(parts[-1])))
+                continue
             problems.append(f"{loc or 'request'}: {e.get('msg', 'invalid')}")
         return error_response(request, 422, problems[0] if problems else "invalid request", problems)
 
@@ -589,7 +602,7 @@ def create_app(
                 on_done=recorder(fields.get("ref", "inline"), sc, model, params, seed, n),
             )
         elif kind == "simulate":
-            n = _bounded(fields.get("n_runs", "200"), "runs", 1, MAX_RUNS)
+            n = _bounded(fields.get("n_runs", str(SIM_RUNS)), "runs", 1, MAX_RUNS)
             job = jobs.submit(
                 "simulate",
                 f"simulator, {n} runs",
@@ -904,6 +917,41 @@ def create_app_from_env() -> FastAPI:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+def _unknown_field(loc: str, expected: list[str], name: str) -> str:
+    """``models: unknown field (did you mean 'model'?); expected one of: ref, scenario, model, ...``"""
+    import difflib
+
+    msg = f"{loc}: unknown field"
+    close = difflib.get_close_matches(name, expected, n=1, cutoff=0.6)
+    if close:
+        msg += f" (did you mean {close[0]!r}?)"
+    return msg + (f"; expected one of: {', '.join(expected)}" if expected else "")
+
+
+def _body_fields(request: Request, path: list[Any]) -> list[str]:
+    """The field names the request body model (or the nested model at ``path``) accepts."""
+    import typing
+
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    try:
+        hints = typing.get_type_hints(endpoint) if endpoint is not None else {}
+    except Exception:  # an unresolvable annotation: the message just lists nothing
+        return []
+    model = next((h for h in hints.values() if isinstance(h, type) and issubclass(h, BaseModel)), None)
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):  # an item of a list field
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        inner = [field.annotation, *typing.get_args(field.annotation)]
+        inner += [a for t in inner for a in typing.get_args(t)]
+        model = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+    return list(model.model_fields) if model is not None else []
+
+
 def _hash(sc: Any) -> str:
     from detente.core.hashing import scenario_hash
 
