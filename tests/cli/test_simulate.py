@@ -103,3 +103,26 @@ def test_scenario_file_dynamics_are_used_and_bad_ones_fail(cli, tmp_path):
     assert res.exit_code == 2 and res.stdout == ""
     err = res.stderr.strip()
     assert "dynamics.parameters.h0" in err and "\n" not in err
+
+
+def test_scenario_without_dynamics_is_refused_not_simulated_as_ukraine(cli):
+    # emission-standards-1994 has no dynamics: section; it used to print the ukraine-2025 numbers
+    res = cli("simulate", "emission-standards-1994", "--runs", "50")
+    assert res.exit_code == 2 and res.stdout == ""
+    err = res.stderr.strip()
+    assert err == (
+        "error: emission-standards-1994: no `dynamics:` section; the simulator needs one "
+        "(see docs/simulator.md, 'Scenario files: the dynamics: section')"
+    )
+    _json(cli, "ukraine-2025", "--runs", "50")  # the built-in with dynamics still runs
+
+
+def test_run_skips_the_simulator_part_for_a_scenario_without_dynamics():
+    # detente run / report: the simulator part is a note, not a simulation of ukraine-2025
+    # (already so before issue #12; guards the CLI and the report agreeing)
+    from detente.cli.cmd_core import build_parts
+    from detente.io.builtin import load_builtin
+
+    (part,) = build_parts(load_builtin("emission-standards-1994"), seed=0, quick=True, only=["simulator"])
+    assert part.notes == ["scenario emission-standards-1994 has no dynamics: section; simulator skipped"]
+    assert not part.tables and not part.headline

@@ -23,6 +23,13 @@ def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str
             cfg = GameConfig()  # the ukraine-2025 defaults live in sim/config.py
         else:
             scenario = load_scenario(scenario_ref)
+            if not scenario.dynamics and scenario.id != DEFAULT_SCENARIO:
+                # from_scenario would fall back to the ukraine-2025 defaults: refuse (as the report and
+                # the dashboard do) rather than print the Ukraine numbers under another scenario's name
+                fail(
+                    f"{scenario_ref}: no `dynamics:` section; the simulator needs one "
+                    "(see docs/simulator.md, 'Scenario files: the dynamics: section')"
+                )
             cfg = from_scenario(scenario)
         if preset_name:
             cfg = preset(preset_name, cfg)
