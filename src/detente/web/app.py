@@ -3,7 +3,7 @@
 Pages use Jinja2 templates, htmx 2.0 and Alpine.js (vendored under ``static/vendor``) and
 plotly.js served from the installed ``plotly`` package: no CDN, no request leaves the app.
 The JSON API under ``/api`` calls the same handlers (``detente.web.service``); its OpenAPI
-schema is at ``/api/openapi.json`` and browsable at ``/api/docs``.
+schema is at ``/api/openapi.json`` and browsable at ``/api/docs`` (Swagger UI, vendored too).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ STATIC_FILES = {
     "alpine.min.js": ("vendor/alpine.min.js", "text/javascript; charset=utf-8"),
     "app.css": ("app.css", "text/css; charset=utf-8"),
     "app.js": ("app.js", "text/javascript; charset=utf-8"),
+    # Swagger UI for /api/docs (npm swagger-ui-dist, Apache-2.0; see vendor/swagger-ui/PROVENANCE.md)
+    "swagger-ui-bundle.js": ("vendor/swagger-ui/swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
+    "swagger-ui.css": ("vendor/swagger-ui/swagger-ui.css", "text/css; charset=utf-8"),
 }
 MAX_DRAWS = 20000
 MAX_RUNS = 5000
@@ -155,7 +158,7 @@ def create_app(
         title="detente",
         version=__version__,
         description="Negotiation forecasts: scenarios, models, sweeps, the simulator, the store and the ledger.",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs below serves Swagger UI from the package, not from a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -302,6 +305,19 @@ def create_app(
             static_cache[name] = node.read_bytes()
         return Response(
             static_cache[name], media_type=ctype, headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="detente API",
+            swagger_js_url="/static/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui.css",
+            swagger_favicon_url="/favicon.ico",
+            swagger_ui_parameters={"validatorUrl": None},  # never contact validator.swagger.io
         )
 
     @app.get("/favicon.ico", include_in_schema=False)
