@@ -108,3 +108,16 @@ def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
 def test_deu_file_points_to_backtest(cli, data_dir: Path) -> None:
     r = cli("validate", str(data_dir / "deu/deu3_dev.tsv"))
     assert r.exit_code == 2 and "detente backtest" in r.stderr and "deu3_dev.tsv" in r.stderr
+
+
+def test_convert_writes_the_normal_mode_for_the_umask(cli, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        r = cli("convert", "emission-standards-1994", str(tmp_path / "em.yaml"))
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE((tmp_path / "em.yaml").stat().st_mode) == 0o644  # was 0600 (mkstemp's mode)

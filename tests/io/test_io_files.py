@@ -427,3 +427,34 @@ def test_xlsx_bad_cells_and_bad_workbooks(tmp_path: Path, data_dir: Path) -> Non
         InputFileError, match=r"SOE-data-from-paper\.xlsx\[SOE-data-v2\]:1: header: missing columns"
     ):
         read_scenario(data_dir / "ktab/SOE-data-from-paper.xlsx")
+
+
+# ---------------------------------------------------------------- file mode of written files (issue #12)
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)], ids=["022", "077", "002"]
+)
+def test_write_gives_the_normal_mode_for_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    import os
+    import stat
+
+    sc = load_builtin("emission-standards-1994")
+    old = os.umask(umask)
+    try:
+        for ext in ("yaml", "csv", "xlsx"):
+            out = write_scenario(sc, tmp_path / f"new.{ext}")
+            assert stat.S_IMODE(out.stat().st_mode) == mode, ext  # mkstemp alone gives 0600
+    finally:
+        os.umask(old)
+
+
+def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "shared.yaml"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o640)
+    write_scenario(load_builtin("emission-standards-1994"), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

@@ -698,6 +698,29 @@ def _xlsx_bytes(scenario: Scenario) -> bytes:
     return buf.getvalue()
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (os.umask(0) is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _new_file_mode(target: Path) -> int:
+    """Permission bits for ``target``: those of the file it replaces, else 0o666 minus the umask."""
+    try:
+        st = target.stat()
+    except OSError:
+        return 0o666 & ~_umask()
+    return st.st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
+
+
 def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
     """Write ``scenario`` to ``path`` atomically (temp file + ``os.replace``); nothing is written on error.
 
@@ -717,10 +740,12 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: 
     if not parent.is_dir():
         raise InputFileError(f"{path}: folder {str(parent)!r} does not exist (expected an existing folder)")
     data = _xlsx_bytes(scenario) if fmt == "xlsx" else scenario_to_text(scenario, fmt).encode("utf-8")
+    mode = _new_file_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, mode)  # mkstemp creates 0600; give the file the mode a plain open() would
         os.replace(tmp, target)
     except BaseException:
         try:
