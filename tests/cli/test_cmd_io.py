@@ -110,6 +110,54 @@ def test_deu_file_points_to_backtest(cli, data_dir: Path) -> None:
     assert r.exit_code == 2 and "detente backtest" in r.stderr and "deu3_dev.tsv" in r.stderr
 
 
+# ---------------------------------------------------------------- values off the declared scale (issue #12)
+OFF_SCALE = {
+    "decide-semicolon": (
+        "dec.csv",
+        "#A;a;A;;;\n#A;b;B;;;\n#P;x;X;;;\n#M;x;0;none;;\n#M;x;10;all;;\n#D;a;x;5;0.5;1\n#D;b;x;50;0.5;1\n",
+        ":7: #D b/x position: 50 is outside the scale of issue 'x' declared by its #M lines (expected 0 to 10)",
+    ),
+    "decide-tab": (
+        "dec.txt",
+        "'#A'\t'a'\t'A'\n'#P'\t'x'\t'X'\n'#M'\t'x'\t0\t'none'\n'#M'\t'x'\t100\t'all'\n'#D'\t'a'\t'x'\t-20\t0.5\t1\n",
+        ":5: #D a/x position: -20 is outside the scale of issue 'x' declared by its #M lines (expected 0 to 100)",
+    ),
+    "ktab-xml": (
+        "k.xml",
+        "<Scenario><name>T</name><Dimensions><dName>D</dName></Dimensions>\n<Actors><Actor><name>a</name>\n"
+        "<capability>1</capability><Position><dCoord>120</dCoord></Position>\n"
+        "<Salience><dSal>50</dSal></Salience></Actor></Actors></Scenario>\n",
+        ":3: Actors.Actor[0].Position.dCoord[0] (a): 120 is outside the scale (expected 0 to 100)",
+    ),
+    "yaml-range": (
+        "band.yaml",
+        "actors: [{id: a}]\nissues: [{id: x, scale: {low: 0, high: 10}}]\nstances:\n"
+        "  - {actor: a, issue: x, position: 5, salience: 0.5, low: 2, high: 30}\n",
+        ":4: stances[0].high: 30 is outside the scale of issue 'x' (expected 0 to 10)",
+    ),
+    "csv-range": (
+        "band.csv",
+        "actor,issue,scale_low,scale_high,position,salience,low,high\na,x,0,10,5,0.5,-1,6\n",
+        ":2: stances[0].low: -1 is outside the scale of issue 'x' (expected 0 to 10)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OFF_SCALE)
+def test_off_scale_values_fail_validate_convert_and_forecast(cli, tmp_path: Path, case: str) -> None:
+    name, text, expected = OFF_SCALE[case]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    r = cli("validate", str(path))
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"{path}{expected}\n")
+    out = tmp_path / "out.yaml"
+    r = cli("convert", str(path), str(out))
+    assert (r.exit_code, r.stderr) == (2, f"error: {path}{expected}\n")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == [name]
+    r = cli("forecast", str(path))
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"error: {path}{expected}\n")
+
+
 def test_convert_writes_the_normal_mode_for_the_umask(cli, tmp_path: Path) -> None:
     import os
     import stat

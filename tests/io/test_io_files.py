@@ -458,3 +458,58 @@ def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
     os.chmod(target, 0o640)
     write_scenario(load_builtin("emission-standards-1994"), target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+# ---------------------------------------------------------------- values off the declared scale (issue #12)
+
+
+def test_uncertainty_range_must_lie_on_the_issue_scale(tmp_path: Path) -> None:
+    y = tmp_path / "band.yaml"
+    y.write_text(
+        "actors: [{id: a}, {id: b}]\nissues: [{id: x, scale: {low: 0, high: 10}}]\nstances:\n"
+        "  - {actor: a, issue: x, position: 5, salience: 0.5, low: 0, high: 10}\n"
+        "  - {actor: b, issue: x, position: 5, salience: 0.5, low: -3, high: 30}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as ei:
+        read_scenario(y)
+    assert ei.value.problems == [
+        f"{y}:5: stances[1].low: -3 is outside the scale of issue 'x' (expected 0 to 10)",
+        f"{y}:5: stances[1].high: 30 is outside the scale of issue 'x' (expected 0 to 10)",
+    ]
+    c = tmp_path / "band.csv"
+    c.write_text(
+        "actor,issue,scale_low,scale_high,position,salience,low,high\n"
+        "a,x,0,10,5,0.5,4,6\nb,x,0,10,5,0.5,4,12\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as ei:
+        read_scenario(c)
+    assert ei.value.problems == [
+        f"{c}:3: stances[1].high: 12 is outside the scale of issue 'x' (expected 0 to 10)"
+    ]
+    j = tmp_path / "band.json"
+    j.write_text(
+        '{"actors": [{"id": "a"}], "issues": [{"id": "x", "scale": {"low": 0, "high": 10}}],\n'
+        ' "stances": [\n  {"actor": "a", "issue": "x", "position": 5, "salience": 0.5, "low": -1, "high": 6}]}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as ei:
+        read_scenario(j)
+    assert ei.value.problems == [
+        f"{j}:3: stances[0].low: -1 is outside the scale of issue 'x' (expected 0 to 10)"
+    ]
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "stances"
+    ws.append(["actor", "issue", "scale_low", "scale_high", "position", "salience", "low", "high"])
+    ws.append(["a", "x", 0, 10, 5, 0.5, 4, 6])
+    ws.append(["b", "x", 0, 10, 5, 0.5, -2, 6])
+    x = tmp_path / "band.xlsx"
+    wb.save(x)
+    with pytest.raises(ScenarioError) as ei:
+        read_scenario(x)
+    assert ei.value.problems == [
+        f"{x}[stances]:3: stances[1].low: -2 is outside the scale of issue 'x' (expected 0 to 10)"
+    ]

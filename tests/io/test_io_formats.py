@@ -290,7 +290,9 @@ def test_readers_report_every_row_problem() -> None:
 
 
 # ---------------------------------------------------------------- values off the declared scale (issue #12)
-_DECIDE_SEMI = "#A;a;A;;;\n#A;b;B;;;\n#P;x;X;;;\n#M;x;0;none;;\n#M;x;10;all;;\n#D;a;x;5;0.5;1\n#D;b;x;{pos};0.5;1\n"
+_DECIDE_SEMI = (
+    "#A;a;A;;;\n#A;b;B;;;\n#P;x;X;;;\n#M;x;0;none;;\n#M;x;10;all;;\n#D;a;x;5;0.5;1\n#D;b;x;{pos};0.5;1\n"
+)
 _DECIDE_TAB = (
     "'#A'\t'a'\t'A'\n'#A'\t'b'\t'B'\n'#P'\t'x'\t'X'\n'#M'\t'x'\t0\t'none'\n'#M'\t'x'\t10\t'all'\n"
     "'#D'\t'a'\t'x'\t5\t0.5\t1\n'#D'\t'b'\t'x'\t{pos}\t0.5\t1\n"
@@ -308,7 +310,11 @@ def test_decide_positions_must_lie_on_the_scale_of_the_m_lines(tmp_path: Path, l
     ]
     p.write_text(layout.format(pos=10), encoding="utf-8")  # on the edge: fine, and the scale is the #M range
     sc = read_scenario(p)
-    assert (sc.issues[0].scale.low, sc.issues[0].scale.high, sc.issues[0].scale.labels) == (0, 10, ("none", "all"))
+    assert (sc.issues[0].scale.low, sc.issues[0].scale.high, sc.issues[0].scale.labels) == (
+        0,
+        10,
+        ("none", "all"),
+    )
 
 
 def test_decide_without_m_lines_declares_no_scale_and_m_lines_need_a_known_issue() -> None:
@@ -318,3 +324,49 @@ def test_decide_without_m_lines_declares_no_scale_and_m_lines_need_a_known_issue
     with pytest.raises(InputFileError) as ei:
         F.read_decide("#A;a;A\n#P;x;X\n#M;y;0;low\n#M;y;100;high\n#D;a;x;50;0.5;1\n")
     assert ei.value.problems == ["<text>:3: #M issue: unknown issue 'y' (expected one of the #P ids)"]
+
+
+def test_ktab_xml_errors_name_the_line_and_are_all_reported(tmp_path: Path) -> None:
+    # KTAB's position scale is fixed (0-100; nothing declared in the file): off it is an error, with its line
+    xml = (
+        "<Scenario><name>T</name><Dimensions><dName>D</dName></Dimensions>\n<Actors>\n"
+        "<Actor><name>a</name><capability>1</capability>\n"
+        "  <Position><dCoord>20</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>\n"
+        "<Actor><name>b</name><capability>-1</capability>\n"
+        "  <Position><dCoord>120</dCoord></Position>\n  <Salience><dSal>150</dSal></Salience></Actor>\n"
+        "<Actor><name>c</name><capability>1</capability>\n"
+        "  <Position><dCoord>50</dCoord></Position>\n  <Salience><dSal>lots</dSal></Salience></Actor>\n"
+        "</Actors></Scenario>\n"
+    )
+    p = tmp_path / "t.xml"
+    p.write_text(xml, encoding="utf-8")
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    assert ei.value.problems == [
+        f"{p}:5: Actors.Actor[1].capability (b): -1 is negative (expected >= 0)",
+        f"{p}:10: Actors.Actor[2].Salience.dSal[0] (c): 'lots' is not a number (expected a number)",
+    ]
+    p.write_text(xml.replace("<capability>-1", "<capability>1").replace(">lots<", ">50<"), encoding="utf-8")
+    with pytest.raises(InputFileError) as ei:
+        read_scenario(p)
+    assert ei.value.problems == [
+        f"{p}:6: Actors.Actor[1].Position.dCoord[0] (b): 120 is outside the scale (expected 0 to 100)"
+    ]
+
+
+def test_ktab_csv_counts_on_the_title_line_must_be_whole_numbers() -> None:
+    body = "Actor,Description,Influence,Pos,Sal\na,A,10,20,50\nb,B,5,80,100\n"
+    with pytest.raises(InputFileError) as ei:
+        F.read_ktab_csv("Toy,toy,2.5,1\n" + body)
+    assert ei.value.problems == [
+        "<text>:1: title line n_actors: 2.5 is not a count (expected the number of actor rows, >= 1)"
+    ]
+    with pytest.raises(InputFileError, match=r"<text>:1: title line n_dims: 0 is not a count"):
+        F.read_ktab_csv("Toy,toy,2,0\n" + body)
+
+
+def test_format_messages_count_in_the_singular() -> None:
+    with pytest.raises(InputFileError, match=r"<text>:3: #D: 1 field \(expected"):
+        F.read_decide("#A;a;A\n#P;x;X\n#D\n")
+    with pytest.raises(InputFileError, match=r"actor rows: 1 row \(expected n_actors=2"):
+        F.read_ktab_csv("T,d,2,1\nActor,Description,Influence,Pos,Sal\na,A,1,2,3\n")

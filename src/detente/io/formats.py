@@ -148,6 +148,11 @@ class _Collect:
             raise InputFileError(p[0] if len(p) == 1 else f"{p[0]} (and {len(p) - 1} more)", p)
 
 
+def _n(k: int, word: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
 def _num(text: str, name: str, line: int | None, field: str, *, allow_empty: bool = False) -> float | None:
     t = text.strip().strip("'\"").strip()
     if not t:
@@ -259,6 +264,14 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     n_actors_f = _num(first[-2], label, ln0, "title line n_actors")
     n_dims_f = _num(first[-1], label, ln0, "title line n_dims")
     assert n_actors_f is not None and n_dims_f is not None
+    for what, v, counts in (("n_actors", n_actors_f, "actor rows"), ("n_dims", n_dims_f, "dimensions")):
+        if v < 1 or not v.is_integer():
+            raise _fail(
+                label,
+                ln0,
+                f"title line {what}",
+                f"{v:g} is not a count (expected the number of {counts}, >= 1)",
+            )
     n_actors, n_dims = int(n_actors_f), int(n_dims_f)
     title = first[0]
     description = ", ".join(first[1:-2])
@@ -283,7 +296,10 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     body = rows[2:]
     if len(body) != n_actors:
         raise _fail(
-            label, None, "actor rows", f"{len(body)} rows (expected n_actors={n_actors} from line {ln0})"
+            label,
+            None,
+            "actor rows",
+            f"{_n(len(body), 'row')} (expected n_actors={n_actors} from line {ln0})",
         )
     actors: list[Actor] = []
     stances: list[Stance] = []
@@ -292,7 +308,9 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     for ln, r in body:
         with col.row():
             if len(r) != len(header):
-                raise _fail(label, ln, "row", f"{len(r)} fields (expected {len(header)} as in the header)")
+                raise _fail(
+                    label, ln, "row", f"{_n(len(r), 'field')} (expected {len(header)} as in the header)"
+                )
             aid = r[0]
             if not aid:
                 raise _fail(label, ln, "Actor", "is empty (expected an actor name)")
@@ -400,6 +418,7 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
         raise _fail(label, line, "XML", f"not well-formed ({exc}) (expected a KTAB XML scenario)") from None
     if root.tag != "Scenario":
         raise _fail(label, None, "XML root", f"<{root.tag}> (expected <Scenario>)")
+    line_of = _xml_lines(root, text)
 
     def txt(el: Any, tag: str, default: str = "") -> str:
         e = el.find(tag)
@@ -427,47 +446,51 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
     actors: list[Actor] = []
     stances: list[Stance] = []
     ev = _coding("KTAB", label)
+    col = _Collect()
     for k, a in enumerate(actor_els):
-        field0 = f"Actors.Actor[{k}]"
-        aid = txt(a, "name")
-        if not aid:
-            raise _fail(label, None, f"{field0}.name", "is empty (expected an actor name)")
-        cap = _num(txt(a, "capability"), label, None, f"{field0}.capability ({aid})")
-        assert cap is not None
-        if cap < 0:
-            raise _fail(label, None, f"{field0}.capability ({aid})", f"{cap:g} is negative (expected >= 0)")
-        pos_el, sal_el = a.find("Position"), a.find("Salience")
-        coords = [(c.text or "") for c in (pos_el.findall("dCoord") if pos_el is not None else [])]
-        sals = [(c.text or "") for c in (sal_el.findall("dSal") if sal_el is not None else [])]
-        if len(coords) != len(dim_names) or len(sals) != len(dim_names):
-            raise _fail(
-                label,
-                None,
-                f"{field0} ({aid})",
-                f"{len(coords)} dCoord and {len(sals)} dSal values (expected {len(dim_names)} each)",
-            )
-        actors.append(Actor(id=aid, name=aid, capability=cap, description=txt(a, "description")))
-        for d in range(len(dim_names)):
-            p = _num(coords[d], label, None, f"{field0}.Position.dCoord[{d}] ({aid})", allow_empty=True)
-            if p is None:  # empty coordinate: no stance -> absent on that issue
-                continue
-            s = _num(sals[d], label, None, f"{field0}.Salience.dSal[{d}] ({aid})")
-            assert s is not None
-            if not 0 <= p <= 100:
+        with col.row():
+            field0 = f"Actors.Actor[{k}]"
+            aid = txt(a, "name")
+            if not aid:
+                raise _fail(
+                    label, line_of(a.find("name"), a), f"{field0}.name", "is empty (expected an actor name)"
+                )
+            cap_el = a.find("capability")
+            cap_ln = line_of(cap_el, a)
+            cap = _num(txt(a, "capability"), label, cap_ln, f"{field0}.capability ({aid})")
+            assert cap is not None
+            if cap < 0:
+                raise _fail(
+                    label, cap_ln, f"{field0}.capability ({aid})", f"{cap:g} is negative (expected >= 0)"
+                )
+            pos_el, sal_el = a.find("Position"), a.find("Salience")
+            coord_els = pos_el.findall("dCoord") if pos_el is not None else []
+            sal_els = sal_el.findall("dSal") if sal_el is not None else []
+            if len(coord_els) != len(dim_names) or len(sal_els) != len(dim_names):
                 raise _fail(
                     label,
-                    None,
-                    f"{field0}.Position.dCoord[{d}] ({aid})",
-                    f"{p:g} outside (expected 0 to 100)",
+                    line_of(a),
+                    f"{field0} ({aid})",
+                    f"{len(coord_els)} dCoord and {len(sal_els)} dSal values (expected {len(dim_names)} each)",
                 )
-            if not 0 <= s <= 100:
-                raise _fail(
-                    label,
-                    None,
-                    f"{field0}.Salience.dSal[{d}] ({aid})",
-                    f"{s:g} out of range (expected 0 to 100)",
-                )
-            stances.append(Stance(actor=aid, issue=dim_ids[d], position=p, salience=s / 100.0, evidence=ev))
+            row: list[Stance] = []
+            for d in range(len(dim_names)):
+                p_ln, s_ln = line_of(coord_els[d], a), line_of(sal_els[d], a)
+                p_field = f"{field0}.Position.dCoord[{d}] ({aid})"
+                s_field = f"{field0}.Salience.dSal[{d}] ({aid})"
+                p = _num(coord_els[d].text or "", label, p_ln, p_field, allow_empty=True)
+                if p is None:  # empty coordinate: no stance -> absent on that issue
+                    continue
+                s = _num(sal_els[d].text or "", label, s_ln, s_field)
+                assert s is not None
+                if not 0 <= p <= 100:  # KTAB's fixed position scale
+                    raise _fail(label, p_ln, p_field, f"{p:g} is outside the scale (expected 0 to 100)")
+                if not 0 <= s <= 100:
+                    raise _fail(label, s_ln, s_field, f"{s:g} is out of range (expected 0 to 100)")
+                row.append(Stance(actor=aid, issue=dim_ids[d], position=p, salience=s / 100.0, evidence=ev))
+            actors.append(Actor(id=aid, name=aid, capability=cap, description=txt(a, "description")))
+            stances.extend(row)
+    col.raise_if_any()
     ia = root.find("IdealAdjustment")
     if ia is not None:
         pairs = [
@@ -495,6 +518,34 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
         stances=tuple(stances),
         metadata=tuple(meta),
     )
+
+
+def _xml_lines(root: Any, text: str) -> Any:
+    """``line_of(element, fallback=None)``: the line of an element's start tag (None if unknown).
+
+    ElementTree keeps no line numbers; a second, expat-only pass records the line of every start tag in
+    document order, which is the order of ``root.iter()``.
+    """
+    from xml.parsers import expat
+
+    starts: list[int] = []
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda _tag, _attrs: starts.append(parser.CurrentLineNumber)
+    try:
+        parser.Parse(text.lstrip("\ufeff").encode("utf-8"), True)
+    except expat.ExpatError:  # pragma: no cover - the document was already parsed once
+        starts = []
+    elements = list(root.iter())
+    lines = (
+        {id(e): ln for e, ln in zip(elements, starts, strict=False)} if len(starts) == len(elements) else {}
+    )
+
+    def line_of(element: Any, fallback: Any = None) -> int | None:
+        if element is not None and id(element) in lines:
+            return lines[id(element)]
+        return lines.get(id(fallback)) if fallback is not None else None
+
+    return line_of
 
 
 # ----------------------------------------------------------------------------------------------
@@ -573,7 +624,7 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
                         label,
                         n,
                         "#D",
-                        f"{len(r)} fields (expected '#D; actor; issue; position; salience; power')",
+                        f"{_n(len(r), 'field')} (expected '#D; actor; issue; position; salience; power')",
                     )
                 pos = _num(r[3], label, n, f"#D {r[1]}/{r[2]} position")
                 sal = _num(r[4], label, n, f"#D {r[1]}/{r[2]} salience")

@@ -449,6 +449,14 @@ def parse_scenario(
                 f"low={lo:g}, high={hi:g} do not bracket position {pos:g} (expected low <= position <= high)",
             )
             bad = True
+        if scale is not None:  # the uncertainty range is a range of positions: on the issue's scale too
+            for key, v in (("low", lo), ("high", hi)):
+                if v is not None and v is not _MISSING and not scale.contains(v):
+                    ck.add(
+                        (*p, key),
+                        f"{v:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
+                    )
+                    bad = True
         ev = _evidence(ck, m.get("evidence"), (*p, "evidence"))
         if actor is not _MISSING and issue is not _MISSING:
             if (actor, issue) in pairs:
