@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from detente.analysis.backtest import BacktestResult, coverage, point_metrics
 from detente.report.base import Part, Section, Table
+from detente.report.charts import box_traces_from_samples, histogram_bar
 
 LEVELS = (0.5, 0.8, 0.9)
 
@@ -99,12 +100,13 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
 def error_distribution_section(res: BacktestResult, names: list[str]) -> Section:
     fig = go.Figure()
     y = res.outcome
+    errs = []
     for n in names:
         e = np.abs(res.forecasts[n] - y)
-        e = e[np.isfinite(e)]
-        fig.add_trace(go.Box(x=e, name=n, boxmean=True, orientation="h"))
+        errs.append(e[np.isfinite(e)])
+    fig.add_traces(box_traces_from_samples(names, errs, show_mean=True))
     fig.update_layout(
-        title="Absolute errors per issue (box = quartiles, dashed = mean)",
+        title="Absolute errors per issue (box = quartiles, line = median, whiskers = 5–95 %, × = mean)",
         xaxis_title="|forecast − outcome|",
         yaxis={"autorange": "reversed"},
         showlegend=False,
@@ -187,9 +189,7 @@ def calibration_section(res: BacktestResult) -> Section:
         below = (ens[ok] < y[ok, None]).mean(axis=1)
         eq = (ens[ok] == y[ok, None]).mean(axis=1)
         u = np.linspace(0.05, 0.95, ok.sum()) if ok.any() else np.zeros(0)
-        pit_fig.add_trace(
-            go.Histogram(x=below + u * eq, name=n, xbins={"start": 0, "end": 1, "size": 0.1}, opacity=0.6)
-        )
+        pit_fig.add_trace(histogram_bar(below + u * eq, start=0.0, end=1.0, size=0.1, name=n, opacity=0.6))
     fig.add_trace(
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
     )

@@ -13,6 +13,7 @@ from detente.core.perturb import Perturbation
 from detente.core.scenario import Scenario
 from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
+from detente.report.charts import box_traces
 
 MODELS: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
 QUICK_DRAWS = 300
@@ -100,6 +101,10 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
             status = ""
             if ens[name].dynamic and s.status:
                 status = ", ".join(f"{st} {v:.0%}" for st, v in s.status.items())
+            why = points[name].no_forecast_reason(k)
+            if why and s.n_valid == 0:  # no forecast on this issue (e.g. no status quo given): say so
+                rows.append([name, "—", "—", "—", why])
+                continue
             rows.append(
                 [name, _f(pt), f"{_f(q['5'])} – {_f(q['95'])}", f"{_f(q['25'])} – {_f(q['75'])}", status]
             )
@@ -110,22 +115,15 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                 rows,
             )
         )
-        fig.add_trace(
-            go.Box(
-                y=names,
-                q1=[summaries[m][k].quantiles["25"] for m in names],
-                median=[summaries[m][k].quantiles["50"] for m in names],
-                q3=[summaries[m][k].quantiles["75"] for m in names],
-                lowerfence=[summaries[m][k].quantiles["5"] for m in names],
-                upperfence=[summaries[m][k].quantiles["95"] for m in names],
-                orientation="h",
-                showlegend=False,
-                marker_color="#4c78a8",
-                hoverinfo="x+y",
-            ),
-            row=k + 1,
-            col=1,
-        )
+        for trace in box_traces(
+            names,
+            [summaries[m][k].quantiles["5"] for m in names],
+            [summaries[m][k].quantiles["25"] for m in names],
+            [summaries[m][k].quantiles["50"] for m in names],
+            [summaries[m][k].quantiles["75"] for m in names],
+            [summaries[m][k].quantiles["95"] for m in names],
+        ):
+            fig.add_trace(trace, row=k + 1, col=1)
         fig.add_trace(
             go.Scatter(
                 x=[float(points[m].outcome[k]) for m in names],

@@ -1,0 +1,164 @@
+"""Chart pieces drawn with the trace types of the vendored plotly.js basic bundle (scatter, bar, pie).
+
+The reports inline ``static/plotly-basic.min.js``, which has no ``box`` or ``histogram`` trace:
+box plots are drawn here from precomputed quantiles (one bar trace for the boxes, scatter traces
+for whiskers and markers) and histograms from ``numpy.histogram`` counts.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def box_traces(
+    names: Sequence[str],
+    lo: Sequence[float],
+    q1: Sequence[float],
+    median: Sequence[float],
+    q3: Sequence[float],
+    hi: Sequence[float],
+    *,
+    mean: Sequence[float] | None = None,
+    color: str = "#4c78a8",
+    fill: str = "rgba(76,120,168,0.4)",
+    labels: tuple[str, str, str, str, str] = ("5 %", "25 %", "median", "75 %", "95 %"),
+) -> list[Any]:
+    """Horizontal box plots, one per name on the y axis: box q1–q3 split at the median, whiskers lo–hi.
+
+    Put at most one such set per subplot (the boxes are one bar trace; several bar traces on the same
+    axes would be grouped side by side).
+    """
+    import plotly.graph_objects as go
+
+    ys = list(names)
+    qs = [list(map(float, v)) for v in (lo, q1, median, q3, hi)]
+    custom = [[q[j] for q in qs] for j in range(len(ys))]
+    hover = (
+        "<b>%{y}</b><br>"
+        + "<br>".join(f"{_html.escape(lab)}: %{{customdata[{i}]:.2f}}" for i, lab in enumerate(labels))
+        + "<extra></extra>"
+    )
+    l5, l25, l50, l75, l95 = qs
+    boxes = go.Bar(
+        y=[y for y in ys for _ in (0, 1)],
+        base=[b for j in range(len(ys)) for b in (l25[j], l50[j])],
+        x=[w for j in range(len(ys)) for w in (l50[j] - l25[j], l75[j] - l50[j])],
+        customdata=[c for c in custom for _ in (0, 1)],
+        orientation="h",
+        width=0.5,
+        marker={"color": fill, "line": {"color": color, "width": 1.5}},
+        hovertemplate=hover,
+        showlegend=False,
+        name="",
+    )
+    wx: list[float | None] = []
+    wy: list[str | None] = []
+    for j, y in enumerate(ys):
+        wx += [l5[j], l25[j], None, l75[j], l95[j], None]
+        wy += [y, y, None, y, y, None]
+    whiskers = go.Scatter(
+        x=wx, y=wy, mode="lines", line={"color": color, "width": 1.5}, hoverinfo="skip", showlegend=False
+    )
+    caps = go.Scatter(
+        x=[v for j in range(len(ys)) for v in (l5[j], l95[j])],
+        y=[y for y in ys for _ in (0, 1)],
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 10, "color": color, "line": {"color": color, "width": 1.5}},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    out = [boxes, whiskers, caps]
+    if mean is not None:
+        out.append(
+            go.Scatter(
+                x=list(map(float, mean)),
+                y=ys,
+                mode="markers",
+                marker={"symbol": "x-thin-open", "size": 9, "color": "#222", "line": {"color": "#222", "width": 1.5}},
+                name="mean",
+                hovertemplate="<b>%{y}</b><br>mean: %{x:.2f}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    return out
+
+
+def box_traces_from_samples(
+    names: Sequence[str], samples: Sequence[Any], *, show_mean: bool = False, color: str = "#4c78a8"
+) -> list[Any]:
+    """Box plots of raw samples: box = quartiles, whiskers = 5th–95th percentile (empty samples give NaN)."""
+    qs = np.array(
+        [
+            np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95]) if len(s) else np.full(5, np.nan)
+            for s in map(np.asarray, samples)
+        ]
+    ).reshape(len(names), 5)
+    means = [float(np.mean(s)) if len(s) else float("nan") for s in map(np.asarray, samples)]
+    return box_traces(
+        names, qs[:, 0], qs[:, 1], qs[:, 2], qs[:, 3], qs[:, 4], mean=means if show_mean else None, color=color
+    )
+
+
+def histogram_bar(values: Any, *, start: float, end: float, size: float, name: str, **kwargs: Any) -> Any:
+    """A histogram as a bar trace: counts of ``values`` in bins of ``size`` from ``start`` to ``end``."""
+    import plotly.graph_objects as go
+
+    edges = np.linspace(start, end, round((end - start) / size) + 1)
+    counts, _ = np.histogram(np.asarray(values, dtype=float), bins=edges)
+    centres = (edges[:-1] + edges[1:]) / 2
+    return go.Bar(
+        x=centres.tolist(),
+        y=counts.tolist(),
+        width=float(size),
+        name=name,
+        customdata=np.column_stack([edges[:-1], edges[1:]]).tolist(),
+        hovertemplate=f"{_html.escape(name)}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}}: %{{y}}<extra></extra>",
+        **kwargs,
+    )
+
+
+def declutter_labels(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    labels: Sequence[str],
+    *,
+    px_per_x: float,
+    px_per_y: float,
+    char_px: float = 6.5,
+    line_px: float = 15.0,
+) -> list[str]:
+    """Point labels that do not print over each other: points whose labels would overlap share one label.
+
+    Labels sit above their points (``textposition="top center"``). Two labels collide when their
+    boxes (about ``char_px`` per character wide, ``line_px`` high, at the given pixels per data unit)
+    overlap; colliding points are merged transitively and the highest point of each group carries all
+    their names, one per line (the others get ""). Hover text should still name every point.
+    """
+    n = len(labels)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    px = [float(x) * px_per_x for x in xs]
+    py = [float(y) * px_per_y for y in ys]
+    width = [char_px * max(len(s), 1) for s in labels]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if abs(px[i] - px[j]) < (width[i] + width[j]) / 2 and abs(py[i] - py[j]) < line_px:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    out = [""] * n
+    for members in groups.values():
+        members.sort(key=lambda i: (-py[i], px[i]))
+        out[members[0]] = "<br>".join(_html.escape(labels[i]) for i in members)
+    return out
