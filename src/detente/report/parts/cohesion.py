@@ -3,14 +3,19 @@ coalition map of all actors (docs/uncertainty.md §Cohesion)."""
 
 from __future__ import annotations
 
+import html as _html
+
 import numpy as np
 
 from detente.analysis.coalitions import coalition_map, cohesion
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.charts import declutter_labels
 
 DEFAULT_GROUPS: tuple[str, str] = ("us", "european_allies")
 CUT = 0.2
+MAP_PLOT_PX = (900.0, 380.0)
+"""Rough size in pixels of the coalition map's plotting area (to tell which labels would collide)."""
 
 
 def pick_groups(scenario: Scenario) -> tuple[str, str] | None:
@@ -89,14 +94,16 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         figures.append(
             go.Figure(
                 go.Bar(
-                    x=[names[i] for i in c.issue_ids],
-                    y=[float(v) for v in c.distance],
+                    y=[names[i] for i in c.issue_ids],
+                    x=[float(v) for v in c.distance],
+                    orientation="h",
                     marker_color="#54a24b",
                 ),
                 layout={
                     "title": f"Distance between {a} and {b} per issue (issue units)",
-                    "height": 360,
-                    "margin": {"l": 60, "r": 20, "t": 60, "b": 80},
+                    "height": 120 + 34 * len(c.issue_ids),
+                    "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
+                    "yaxis": {"autorange": "reversed", "automargin": True},
                 },
             )
         )
@@ -109,21 +116,34 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         )
     )
     fig = go.Figure()
+    # actors at the same point (identical stances) share one marker; labels that would print over each
+    # other (actors close together) are merged into one label on the highest of them, one name per line
+    spots: list[tuple[int, float, float, list[str]]] = []  # bloc, x, y, names
     for k, bl in enumerate(blocs):
-        # actors at the same point (identical stances) share one marker and one label
-        spots: dict[tuple[float, float], list[str]] = {}
+        at: dict[tuple[float, float], list[str]] = {}
         for x in bl:
             c = cm.coords[scenario.actor_ids.index(x)]
-            spots.setdefault((round(float(c[0]), 6), round(float(c[1]), 6)), []).append(labels[x])
+            at.setdefault((round(float(c[0]), 6), round(float(c[1]), 6)), []).append(labels[x])
+        spots += [(k, p[0], p[1], v) for p, v in at.items()]
+    xs, ys = [s[1] for s in spots], [s[2] for s in spots]
+    span_x = max(max(xs, default=0.0) - min(xs, default=0.0), 1e-9) * 1.1
+    span_y = max(max(ys, default=0.0) - min(ys, default=0.0), 1e-9) * 1.1
+    px = min(MAP_PLOT_PX[0] / span_x, MAP_PLOT_PX[1] / span_y)  # equal scales (scaleanchor)
+    texts = declutter_labels(xs, ys, [", ".join(s[3]) for s in spots], px_per_x=px, px_per_y=px)
+    for k in range(len(blocs)):
+        mine = [n for n, s in enumerate(spots) if s[0] == k]
         fig.add_trace(
             go.Scatter(
-                x=[p[0] for p in spots],
-                y=[p[1] for p in spots],
+                x=[xs[n] for n in mine],
+                y=[ys[n] for n in mine],
                 mode="markers+text",
-                text=[", ".join(v) for v in spots.values()],
+                text=[texts[n] for n in mine],
                 textposition="top center",
+                cliponaxis=False,
+                hovertext=[_html.escape(", ".join(spots[n][3])) + f" (bloc {k + 1})" for n in mine],
+                hoverinfo="text",
                 name=f"bloc {k + 1}",
-                marker={"size": [12 + 4 * (len(v) - 1) for v in spots.values()]},
+                marker={"size": [12 + 4 * (len(spots[n][3]) - 1) for n in mine]},
             )
         )
     fig.update_layout(
@@ -137,7 +157,8 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     caption_parts.append(
         "On the map, actors close together hold similar positions across the issues they care about; colours mark "
         "blocs found by joining the closest actors first until blocs are more than a fifth of the scale apart. "
-        "The axes have no units of their own."
+        "Actors too close to label one by one share a label listing them from the top; hover over a dot for its "
+        "actors. The axes have no units of their own."
     )
     section = Section(
         "cohesion", "Alliance cohesion and coalitions", " ".join(caption_parts), figures, tables

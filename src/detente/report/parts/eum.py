@@ -80,6 +80,16 @@ def summary_table(scenario: Scenario, fc: Any) -> Table:
     )
 
 
+def _scale_title(issue: Any) -> str:
+    """A panel title: the issue's name and, on a smaller second line, what its scale's two ends mean."""
+    lo, hi = issue.scale.labels
+    title = f"<b>{_html.escape(issue.name)}</b>"
+    if lo or hi:
+        ends = f"{issue.scale.low:g} = {_html.escape(lo or '')}   ·   {issue.scale.high:g} = {_html.escape(hi or '')}"
+        title += f'<br><span style="font-size:11px;color:#555">{ends}</span>'
+    return title
+
+
 def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -88,7 +98,7 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     traj = fc.trajectory_raw()
     rs = fc.prediction.extras["round_stats"]
     fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.3 / max(n, 1)
+        rows=n, cols=1, subplot_titles=[_scale_title(i) for i in scenario.issues], vertical_spacing=0.3 / max(n, 1)
     )
     present = {(s.actor, s.issue) for s in scenario.stances}
     T = traj.shape[0]
@@ -131,17 +141,14 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
                 row=r,
                 col=1,
             )
-        lo, hi = issue.scale.labels
-        fig.update_yaxes(
-            range=[issue.scale.low, issue.scale.high],
-            title_text=f"{lo} ↔ {hi}" if lo or hi else None,
-            row=r,
-            col=1,
-        )
-        fig.update_xaxes(title_text="round", dtick=1, row=r, col=1)
+        # the scale's end labels go in the panel title: as a y-axis title they were longer than the
+        # panel and printed over the neighbouring panels
+        pad = 0.03 * issue.scale.width
+        fig.update_yaxes(range=[issue.scale.low - pad, issue.scale.high + pad], row=r, col=1)
+        fig.update_xaxes(title_text="round" if r == n else None, dtick=1, row=r, col=1)
     fig.update_layout(
-        height=320 * n + 80,
-        margin={"l": 80, "r": 20, "t": 60, "b": 40},
+        height=320 * n + 110,
+        margin={"l": 60, "r": 20, "t": 100, "b": 40},
         title="Expected-utility model: positions by round",
     )
     statuses = ", ".join(f"{i.name}: {fc.diagnostics.status[k]}" for k, i in enumerate(scenario.issues))

@@ -32,13 +32,41 @@ WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 """One switch per row, everything else as configured."""
 
-ISSUE_LABELS = {
-    "terr": "line of separation (share of contested land under Russia)",
-    "buf": "buffer zone (Ukraine withdraws)",
-    "cap": "limits on Ukraine's forces",
-    "align": "neutrality (1) vs NATO path (0)",
-    "guar": "security guarantees (0 none, 1 paper, 2 EU monitoring, 3 binding)",
+ISSUE_TITLES = {
+    "terr": "Line of separation: share of the contested land under Russia",
+    "buf": "Buffer zone (Ukraine withdraws)",
+    "cap": "Limits on Ukraine's forces",
+    "align": "Alignment",
+    "guar": "Security guarantees",
 }
+"""Panel titles of the terms chart (the simulator's issue codes are never shown to a reader)."""
+VALUE_WORDS: dict[str, dict[float, str]] = {
+    "buf": {0.0: "none", 0.5: "partial", 1.0: "full"},
+    "cap": {0.0: "none", 0.5: "partial", 1.0: "full"},
+    "align": {0.0: "NATO path", 1.0: "neutrality"},
+    "guar": {0.0: "none", 1.0: "on paper", 2.0: "EU monitoring", 3.0: "binding"},
+}
+"""What each value of an indivisible issue means (docs/simulator.md, packages)."""
+
+
+def _value_word(issue: str, value: str) -> str:
+    v = float(value)
+    if issue == "terr":
+        return f"{v:.0%}"
+    return VALUE_WORDS.get(issue, {}).get(v, value)
+
+
+def _values(issue: str, dist: dict[str, float]) -> list[tuple[str, float]]:
+    """(value in words, share of settlements) in scale order; every value of a small issue, even at 0 %."""
+    shares = {float(k): v for k, v in dist.items()}
+    if issue in VALUE_WORDS:
+        for v in VALUE_WORDS[issue]:
+            shares.setdefault(v, 0.0)
+    return [(_value_word(issue, f"{v:g}"), shares[v]) for v in sorted(shares)]
+
+
+def _runs(n: int) -> str:
+    return f"{n:,} run" + ("" if n == 1 else "s")
 
 
 def _pct(x: float | None) -> str:
@@ -81,22 +109,40 @@ def _survival_figure(r: SimResult) -> Any:
 
 
 def _terms_figure(r: SimResult) -> Any:
+    """One panel per issue (its own axis and value words): how often each value appears in the settlements."""
     import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
     tm = S.terms(r)
-    fig = go.Figure()
-    for issue in ISSUES:
-        dist = tm.get(issue) or {}
-        if not dist:
-            continue
-        fig.add_trace(go.Bar(x=list(dist.keys()), y=list(dist.values()), name=issue))
-    fig.update_layout(
-        barmode="group",
-        xaxis_title="value in the settled package",
-        yaxis_title="share of settlements",
-        height=360,
-        margin=dict(l=50, r=20, t=30, b=40),
+    small = [i for i in ISSUES if i != "terr"]
+    fig = make_subplots(
+        rows=2,
+        cols=len(small),
+        specs=[[{"colspan": len(small)}] + [None] * (len(small) - 1), [{} for _ in small]],
+        subplot_titles=[ISSUE_TITLES[i] for i in ("terr", *small)],
+        vertical_spacing=0.2,
+        horizontal_spacing=0.06,
     )
+    for n, issue in enumerate(("terr", *small)):
+        vals = _values(issue, tm.get(issue) or {})
+        row, col = (1, 1) if issue == "terr" else (2, n)
+        fig.add_trace(
+            go.Bar(
+                x=[w for w, _ in vals],
+                y=[v for _, v in vals],
+                marker_color="#3b6ea5",
+                showlegend=False,
+                name=ISSUE_TITLES[issue],
+                hovertemplate="%{x}: %{y:.0%} of settlements<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+        fig.update_xaxes(type="category", tickangle=0, tickfont={"size": 10}, row=row, col=col)
+        fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=col)
+    fig.update_yaxes(title_text="share of settlements", row=1, col=1)
+    fig.update_yaxes(title_text="share of settlements", row=2, col=1)
+    fig.update_layout(height=560, margin=dict(l=60, r=20, t=50, b=40), bargap=0.3)
     return fig
 
 
@@ -183,18 +229,20 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
     if n_base < MIN_SETTLEMENTS:
         late = results[WHAT_IF[-1][0]]
         terms_from = late
+        reach = "reaches" if n_base == 1 else "reach"
         terms_note = (
-            f" Only {n_base} runs reach a comprehensive settlement within {MONTHS} months as configured, so the "
-            "chart shows the late-phase variant (costs of the war since February 2022 counted)."
+            f" {'No run' if n_base == 0 else 'Only ' + _runs(n_base)} {'reaches' if n_base == 0 else reach} a "
+            f"comprehensive settlement within {MONTHS} months as configured, so the chart shows the late-phase "
+            "variant (costs of the war since February 2022 counted)."
         )
     tm = S.terms(terms_from)
     terms_rows = [
-        [ISSUE_LABELS[i], "  ".join(f"{k}: {_pct(v)}" for k, v in (tm.get(i) or {}).items()) or "–"]
+        [ISSUE_TITLES[i], "; ".join(f"{w}: {_pct(v)}" for w, v in _values(i, tm.get(i) or {}) if v > 0) or "–"]
         for i in ISSUES
     ]
     terms_table = Table(
-        title=f"Terms of the settlements ({tm['n_settlements']} runs)",
-        columns=["issue", "distribution"],
+        title=f"Terms of the settlements ({_runs(tm['n_settlements'])})",
+        columns=["issue", "value: share of the settlements"],
         rows=terms_rows,
     )
     sections = [
