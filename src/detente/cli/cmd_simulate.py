@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.common import console, fail, load_scenario, parse_sets, print_json, show_progress
+from detente.defaults import SIM_RUNS
 
 DEFAULT_SCENARIO = "ukraine-2025"
 
@@ -156,7 +157,9 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[
             str, typer.Argument(help="Built-in name or scenario file (its dynamics: section).")
         ] = DEFAULT_SCENARIO,
-        runs: Annotated[int, typer.Option("--runs", help="Number of Monte Carlo runs.")] = 2000,
+        runs: Annotated[
+            int, typer.Option("--runs", help="Number of Monte Carlo runs (the same default as detente run and the dashboard).")
+        ] = SIM_RUNS,
         months: Annotated[int, typer.Option("--months", help="Months to simulate (monthly rounds).")] = 24,
         seed: Annotated[int, typer.Option("--seed", help="The one random seed.")] = 0,
         set_: Annotated[

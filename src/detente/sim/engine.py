@@ -31,6 +31,7 @@ import numpy as np
 from detente._typing import BoolArray, FloatArray, IntArray
 from detente.core.results import EventLog
 from detente.core.rng import as_seed_sequence
+from detente.defaults import SIM_RUNS
 from detente.errors import ModelConfigError
 from detente.sim import policies as pol
 from detente.sim.config import GameConfig
@@ -219,7 +220,7 @@ def _weights(w: tuple[float, ...]) -> FloatArray:
 def simulate(
     config: GameConfig | None = None,
     *,
-    n_runs: int = 2000,
+    n_runs: int = SIM_RUNS,
     seed: int | None = 0,
     months: int | None = None,
     progress: Callable[[int, int], None] | None = None,

@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from detente.core.scenario import Scenario
+from detente.defaults import SIM_RUNS
 from detente.report.base import Part, Section, Table
 from detente.sim import summary as S
 from detente.sim.config import ISSUES, GameConfig, from_scenario, with_overrides
 from detente.sim.engine import SimResult, simulate
 
 MONTHS = 24
-RUNS_QUICK, RUNS_FULL = 1000, 5000
+RUNS_QUICK, RUNS_FULL = SIM_RUNS, 5000
+"""Quick mode (the default) uses as many runs as ``detente simulate``: one seed, one set of headline numbers."""
 MIN_SETTLEMENTS = 30
 """Fewer settled runs than this: the terms chart shows the late-phase variant instead."""
 
