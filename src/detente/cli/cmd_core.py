@@ -9,17 +9,17 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.common import (
+    DEFAULT_SCENARIO,
     build_model,
     console,
     fail,
     load_scenario,
     parse_sets,
     print_json,
+    scenario_argument,
     show_progress,
     write_text_atomic,
 )
-
-DEFAULT_SCENARIO = "ukraine-2025"
 
 
 def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None) -> list[Any]:
@@ -67,7 +67,7 @@ def _print_tables(parts: list[Any]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def run(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file; default: the June 2025 column.")] = DEFAULT_SCENARIO,
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path("detente-report.html"),
         seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
         full: Annotated[bool, typer.Option("--full", help="Larger sweeps and simulations (slower).")] = False,
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def report(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")] = DEFAULT_SCENARIO,
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path("detente-report.html"),
         seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
         full: Annotated[bool, typer.Option("--full", help="Larger sweeps and simulations (slower).")] = False,
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("forecast")
     def forecast_cmd(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model name (repeatable); default: all.")] = None,
         set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
         seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import build_model, console, fail, load_scenario, parse_sets
+from detente.cli.common import (
+    DEFAULT_SCENARIO,
+    build_model,
+    console,
+    fail,
+    load_scenario,
+    parse_sets,
+    scenario_argument,
+)
 
 
 def _match(kind: str, ref: str, items: list[tuple[str, str]]) -> str:
@@ -49,7 +57,8 @@ def render(story: Any, perspective: list[str]) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("explain")
     def explain(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
+        *,
         actor: Annotated[str, typer.Option("--actor", "-a", help="Actor id or name to follow.")],
         model: Annotated[
             str, typer.Option("--model", "-m", help="A dynamic model: eum, exchange or smp.")

@@ -7,16 +7,20 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import console, fail
+from detente.cli.common import console, fail, unknown_scenario
 
 _WRITE = "yaml, json, csv, xlsx, ktab-csv, decide"
 
 
 def _load(ref: str, fmt: str | None) -> Any:
     """A built-in name or a file; raises DetenteError (callers turn it into output)."""
+    from detente.errors import InputFileError
     from detente.io.builtin import builtin_names, load_builtin
     from detente.io.files import read_scenario
 
+    missing = unknown_scenario(ref)  # neither a file nor a built-in: suggest close built-in names
+    if missing:
+        raise InputFileError(missing)
     if fmt is None and ref in builtin_names():
         return load_builtin(ref)
     return read_scenario(ref, format=fmt)

@@ -6,10 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import console, fail, load_scenario, parse_sets, print_json, show_progress
+from detente.cli.common import (
+    DEFAULT_SCENARIO,
+    console,
+    fail,
+    load_scenario,
+    parse_sets,
+    print_json,
+    scenario_argument,
+    show_progress,
+)
 from detente.defaults import SIM_RUNS
-
-DEFAULT_SCENARIO = "ukraine-2025"
 
 
 def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str]) -> tuple[Any, Any]:
@@ -155,7 +162,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def simulate(
         scenario: Annotated[
-            str, typer.Argument(help="Built-in name or scenario file (its dynamics: section).")
+            str, scenario_argument("Built-in name or scenario file (its dynamics: section)")
         ] = DEFAULT_SCENARIO,
         runs: Annotated[
             int, typer.Option("--runs", help="Number of Monte Carlo runs (the same default as detente run and the dashboard).")

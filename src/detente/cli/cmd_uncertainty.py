@@ -8,12 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.common import (
+    DEFAULT_SCENARIO,
     build_model,
     console,
     fail,
     load_scenario,
     parse_sets,
     print_json,
+    scenario_argument,
     show_progress,
 )
 
@@ -126,7 +128,7 @@ def _fmt(v: float, digits: int = 3) -> str:
 def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
     @app.command()
     def sweep(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         model: Annotated[
             list[str] | None,
             typer.Option("--model", "-m", help="Model (repeatable); default: compromise, median, eum."),
@@ -303,7 +305,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
     @app.command()
     def levers(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
+        *,
         issue: Annotated[str, typer.Option("--issue", "-i", help="Issue id.")],
         target: Annotated[
             str, typer.Option("--target", "-t", help="'>=VALUE' or '<=VALUE' in the issue's units.")
@@ -393,7 +396,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
     @app.command()
     def cohesion(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         groups: Annotated[
             str | None,
             typer.Option("--groups", "-g", help="Two groups (or actor ids) A,B; default us,european_allies."),
@@ -494,7 +497,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
 
     @app.command()
     def sensitivity(
-        scenario: Annotated[str, typer.Argument(help="Built-in name or file.")],
+        scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         model: Annotated[str, typer.Option("--model", "-m", help="Model.")] = DEFAULT_LEVER_MODEL,
         method: Annotated[
             str,

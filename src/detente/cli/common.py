@@ -12,6 +12,20 @@ from rich.console import Console
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
+DEFAULT_SCENARIO = "ukraine-2025"
+"""The built-in scenario of every command whose SCENARIO argument is omitted (the June 2025 column)."""
+
+
+def scenario_argument(what: str = "Built-in name or scenario file") -> Any:
+    """The SCENARIO argument of every command that takes one: optional, defaulting to ``DEFAULT_SCENARIO``.
+
+    Use as ``scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO``.
+    """
+    return typer.Argument(
+        help=f"{what}; when omitted, the built-in {DEFAULT_SCENARIO} (the June 2025 column). `detente scenarios` "
+        "lists the built-ins."
+    )
+
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit non-zero (never a traceback)."""
@@ -22,11 +36,40 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def unknown_scenario(ref: str) -> str | None:
+    """The one-line error for a reference that is neither a built-in nor an existing path, else None.
+
+    Suggests close built-in names (prefix matches first, then difflib's close matches). A missing
+    path with nothing close (a folder or an extension in it) is left to the file reader's own error.
+    """
+    import difflib
+    import os
+
+    from detente.io.builtin import builtin_names
+
+    names = list(builtin_names())
+    if ref in names or os.path.lexists(os.path.expanduser(ref)):
+        return None
+    key = ref.strip().lower()
+    guesses = [n for n in names if key and n.lower().startswith(key)]
+    guesses += [n for n in difflib.get_close_matches(key, names, n=3, cutoff=0.6) if n not in guesses]
+    if not guesses:
+        if os.sep in ref or "/" in ref or os.path.splitext(ref)[1]:
+            return None
+        return f"{ref}: no such file or built-in scenario (detente scenarios lists the built-ins)"
+    quoted = [f"'{g}'" for g in guesses[:3]]
+    options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"{ref}: no such file or built-in scenario; did you mean {options}? (detente scenarios lists them)"
+
+
 def load_scenario(ref: str) -> Any:
     """A built-in name or a path (any supported format), or a one-line error."""
     from detente.errors import DetenteError
     from detente.io.builtin import builtin_names, load_builtin
 
+    missing = unknown_scenario(ref)
+    if missing:
+        fail(missing)
     try:
         if ref in builtin_names():
             return load_builtin(ref)
