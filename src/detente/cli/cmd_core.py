@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
             import sys
 
             w = csv.writer(sys.stdout, lineterminator="\n")
-            w.writerow(["model", "issue", "forecast", "low", "high", "status"])
+            w.writerow(["model", "issue", "forecast", "scale_low", "scale_high", "status"])
             for f in results:
                 st = f.diagnostics.status
                 for k, iid in enumerate(f.issue_ids):
@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
             for f in results:
                 v = float(f.outcome[k])
                 st = str(f.diagnostics.status[k])
-                t.add_row(f.model, f"{v:.2f}", issue.scale.describe(v), "" if st == "closed_form" else st)
+                t.add_row(f.model, f"{v:.2f}", issue.scale.describe(v, reference=issue.reference), "" if st == "closed_form" else st)
             console.print(t)
 
     @app.command("models")

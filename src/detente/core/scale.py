@@ -10,6 +10,11 @@ import numpy as np
 from detente._typing import FloatArray
 from detente.errors import ScenarioError
 
+AT_POINT = 0.005
+"""``Scale.describe``: a value this close to a labelled point (share of the scale's width) is at it."""
+NEAR_POINT = 0.025
+"""``Scale.describe``: a value this close to a labelled point is near it."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scale:
@@ -57,13 +62,73 @@ class Scale:
     def from_unit_array(self, values: FloatArray) -> FloatArray:
         return np.asarray(self.low + np.asarray(values, dtype=np.float64) * self.width, dtype=np.float64)
 
-    def describe(self, value: float) -> str:
-        """Plain words for a value: the nearest named point or end label when close, else a share."""
-        u = self.to_unit(value)
-        named = [*((self.low, self.labels[0]), (self.high, self.labels[1])), *self.points]
-        best = min(named, key=lambda p: abs(p[0] - value))
-        if best[1] and abs(best[0] - value) <= 0.05 * self.width:
-            return best[1]
-        if self.labels[1]:
-            return f"{u:.0%} toward '{self.labels[1]}'"
-        return f"{value:g}"
+    def describe(self, value: float, *, reference: float | None = None) -> str:
+        """Plain words for a value, relative to the labelled points of the scale.
+
+        The anchors are the two ends (with their labels), the named ``points`` and the ``reference``
+        point (the status quo) when given: its own label if a named point or an end sits there, else
+        'status quo'. A value at a labelled anchor (within 0.5 % of the scale's width) is its label,
+        one within 2.5 % is "near" it; otherwise it is placed between the two anchors around it,
+        counted from the one nearer the centre of the scale (the reference point, else a named point
+        at the midpoint, else the low end), so a two-sided scale reads as a direction from its status
+        quo or midpoint. A scale without labels gives the number itself.
+
+        Examples
+        --------
+        >>> s = Scale(low=-20, high=20, labels=("cut 20 %", "raise 20 %"), points=((0, "no change"),))
+        >>> s.describe(0.0), s.describe(5.0), s.describe(-5.0)
+        ('no change', "25% of the way from 'no change' to 'raise 20 %'", "25% of the way from 'no change' to 'cut 20 %'")
+        >>> Scale(low=0, high=10, labels=("early", "late")).describe(5.0)
+        "midway between 'early' and 'late'"
+        >>> Scale(low=0, high=100, labels=("none", "all")).describe(40.0, reference=20.0)
+        "25% of the way from 'status quo' to 'all'"
+        """
+        if not math.isfinite(value):
+            return f"{value:g}"
+        eps = 1e-9 * self.width
+        anchors: dict[float, str] = {}
+        for pos, label in ((self.low, self.labels[0]), (self.high, self.labels[1]), *self.points):
+            if label or float(pos) not in anchors:
+                anchors[float(pos)] = label
+        if reference is not None and math.isfinite(reference):
+            at = [p for p in anchors if abs(p - reference) <= eps]
+            if not at:
+                anchors[float(reference)] = "status quo"
+            elif not anchors[at[0]]:
+                anchors[at[0]] = "status quo"
+        labelled = [(p, lab) for p, lab in anchors.items() if lab]
+        if not labelled:
+            return f"{value:g}"
+        near = min(labelled, key=lambda a: abs(a[0] - value))
+        if abs(near[0] - value) <= AT_POINT * self.width:
+            return near[1]
+        if abs(near[0] - value) <= NEAR_POINT * self.width:
+            return f"near '{near[1]}'"
+        order = sorted(anchors)
+
+        def name(p: float) -> str:
+            return f"'{anchors[p]}'" if anchors[p] else f"{p:g}"
+
+        if value < order[0]:
+            return f"below {name(order[0])}"
+        if value > order[-1]:
+            return f"above {name(order[-1])}"
+        below = max(p for p in order if p <= value)
+        above = min(p for p in order if p >= value)
+        if not (anchors[below] or anchors[above]):
+            return f"{value:g}"
+        mid = 0.5 * (self.low + self.high)
+        if reference is not None and math.isfinite(reference):
+            centre: float | None = float(reference)
+        elif any(abs(p - mid) <= eps and anchors[p] for p in anchors):
+            centre = mid
+        else:
+            centre = None
+        if centre is not None and abs(above - centre) < abs(below - centre):
+            origin, target = above, below
+        else:
+            origin, target = below, above
+        share = abs(value - origin) / abs(target - origin)
+        if round(100 * share) == 50:
+            return f"midway between {name(origin)} and {name(target)}"
+        return f"{share:.0%} of the way from {name(origin)} to {name(target)}"

@@ -66,7 +66,7 @@ def _num(v: float) -> str:
 
 def where(issue: Issue, value: float) -> str:
     """``7.5 (50% of the way from 'early' to 'late')`` — the value in units and in words."""
-    words = issue.scale.describe(value)
+    words = issue.scale.describe(value, reference=issue.reference)
     return _num(value) if words == f"{value:g}" else f"{_num(value)} ({words})"
 
 

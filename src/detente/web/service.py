@@ -487,9 +487,8 @@ def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
                 "issue": issue.id,
                 "name": issue.name,
                 "forecast": v if math.isfinite(v) else None,
-                "in_words": issue.scale.describe(v) if math.isfinite(v) else "",
-                "low": issue.scale.low,
-                "high": issue.scale.high,
+                "in_words": issue.scale.describe(v, reference=issue.reference) if math.isfinite(v) else "",
+                "scale": [issue.scale.low, issue.scale.high],  # its two ends, as in detente forecast --format json
                 "status": str(status[k]) if status.size > k else "",
             }
         )

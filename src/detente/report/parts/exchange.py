@@ -350,7 +350,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                 _fmt(after[k]),
                 f"{after[k] - before[k]:+.1f}",
                 f"{_fmt(rr[0][k])}–{_fmt(rr[1][k])}",
-                issue.scale.describe(float(after[k])),
+                issue.scale.describe(float(after[k]), reference=issue.reference),
             ]
         )
     t_out = Table(

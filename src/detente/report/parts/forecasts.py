@@ -79,7 +79,7 @@ def scenario_section(scenario: Scenario) -> Section:
             sizes.append(8 + 22 * float(np.sqrt(max(cap, 0) * s.salience)))
             ev = "<br>".join(_wrap(e.summary()) for e in s.evidence) or "no evidence recorded"
             texts.append(
-                f"<b>{_html.escape(actor.label)}</b>: {s.position:g} ({_html.escape(issue.scale.describe(s.position))})"
+                f"<b>{_html.escape(actor.label)}</b>: {s.position:g} ({_html.escape(issue.scale.describe(s.position, reference=issue.reference))})"
                 f"<br>salience {s.salience:.2f}, capability {cap:.2f}<br>{ev}"
             )
         fig.add_trace(
@@ -154,7 +154,7 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
                 marker={"size": 11, "symbol": "diamond"},
                 showlegend=False,
                 hovertext=[
-                    f"{m}: {v:.1f} ({issue.scale.describe(v)})" for m, v in zip(names, vals, strict=True)
+                    f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)})" for m, v in zip(names, vals, strict=True)
                 ],
                 hoverinfo="text",
             ),
@@ -209,7 +209,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                     name,
                     _fmt(v),
                     _interval(sweep.get(name), issue.id),
-                    _short(issue.scale.describe(v)) if np.isfinite(v) else "—",
+                    _short(issue.scale.describe(v, reference=issue.reference)) if np.isfinite(v) else "—",
                     _status(fc, k),
                 ]
             )
@@ -241,7 +241,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
             lo_m, hi_m = min(vals, key=vals.__getitem__), max(vals, key=vals.__getitem__)
             band = _interval(sweep.get("compromise"), issue.id)
             headline.append(
-                f"{issue.name}: the compromise model puts it at {c:.1f} ({issue.scale.describe(c)})"
+                f"{issue.name}: the compromise model puts it at {c:.1f} ({issue.scale.describe(c, reference=issue.reference)})"
                 + (f", 90% interval {band}" if band != "—" else "")
                 + f"; the models range from {vals[lo_m]:.1f} ({lo_m}) to {vals[hi_m]:.1f} ({hi_m})."
             )

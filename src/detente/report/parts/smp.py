@@ -84,7 +84,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                 _fmt(s),
                 f"{j - s:+.1f}",
                 f"{s_lo[k]:.1f}–{s_hi[k]:.1f}",
-                issue.scale.describe(j),
+                issue.scale.describe(j, reference=issue.reference),
             ]
         )
     n_turns = int(np.asarray(joint.diagnostics.rounds).max())
