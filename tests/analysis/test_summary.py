@@ -96,3 +96,31 @@ def test_single_draw_has_zero_sd() -> None:
         }
     )
     assert summarize(one)[0].sd == 0.0
+
+
+def test_status_quo_without_reference_gives_no_number_and_leaves_the_range() -> None:
+    """Issue 12 item 6: the status-quo baseline on an issue without a status quo says so instead of
+    printing the compromise, and the "In brief" range leaves it out."""
+    from detente.analysis.summary import issue_brief
+    from detente.io.builtin import load_builtin
+    from detente.models import forecast, get_model
+
+    sc = load_builtin("ukraine-2025")
+    k = sc.issue_ids.index("ceasefire_sequencing")
+    assert sc.issues[k].reference is None
+    fcs = {n: forecast(get_model(n), sc, seed=0) for n in ("compromise", "mean", "median", "status_quo", "nbs")}
+    sq = fcs["status_quo"]
+    assert math.isnan(sq.outcome[k]) and sq.no_forecast_reason(k) == "no status quo given"
+    assert math.isnan(fcs["nbs"].outcome[k])  # no disagreement point, no Nash bargaining solution
+    j = sc.issue_ids.index("security_guarantees")  # with a status quo: that is the forecast
+    assert sq.outcome[j] == sc.issues[j].reference and sq.no_forecast_reason(j) is None
+    b = issue_brief(
+        "ceasefire_sequencing",
+        {n: float(f.outcome[k]) for n, f in fcs.items()},
+        interval=(30.0, 50.0),
+        reasons={n: f.no_forecast_reason(k) or "" for n, f in fcs.items()},
+    )
+    finite = {n: float(f.outcome[k]) for n, f in fcs.items() if n not in ("status_quo", "nbs")}
+    assert b.n_models == 3 and b.left_out == {"status_quo": "no status quo given", "nbs": "no status quo given"}
+    assert (b.range_low, b.range_high) == (min(finite.values()), max(finite.values()))
+    assert b.forecast == finite["compromise"] and b.has_interval

@@ -9,10 +9,17 @@
 - ``status`` shares (converged / cycled / oscillating / capped / closed_form) for dynamic models.
 
 Draws whose outcome is NaN (an issue with nobody present) are left out of every share.
+
+:func:`issue_brief` condenses the models' point forecasts of one issue for the "In brief" read-out:
+the lead model's forecast with its 90 % interval and the range of the models that give a
+forecast; a model without one (NaN, e.g. the status quo where none is given) is left out of the
+range and listed with its reason.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,3 +113,71 @@ def sweep_result(ens: Ensemble, thresholds: dict[str, list[float]] | None = None
         "model": ens.model,
         "issues": [s.as_dict(with_status=ens.dynamic) for s in summarize(ens, thresholds)],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class IssueBrief:
+    """One issue in brief (issue units): the lead model's forecast, its 90 % interval, the models' range.
+
+    ``low``/``high`` are NaN when the lead model was not swept; ``range_low``/``range_high`` (and the
+    models giving them) span only the models with a forecast; ``left_out`` maps each model without
+    one to the reason.
+    """
+
+    issue: str
+    lead: str
+    forecast: float
+    low: float
+    high: float
+    range_low: float
+    range_low_model: str
+    range_high: float
+    range_high_model: str
+    n_models: int
+    left_out: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_interval(self) -> bool:
+        return math.isfinite(self.low) and math.isfinite(self.high)
+
+
+def issue_brief(
+    issue: str,
+    values: Mapping[str, float],
+    *,
+    lead: str = "compromise",
+    interval: tuple[float, float] | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> IssueBrief:
+    """Condense ``values`` (model -> point forecast, issue units) of one issue.
+
+    Non-finite values are left out of the range; their model appears in ``left_out`` with
+    ``reasons[model]`` (default ``"no forecast"``). ``interval`` is the lead model's 90 % interval.
+
+    Examples
+    --------
+    >>> b = issue_brief("x", {"compromise": 40.0, "mean": 30.0, "status_quo": math.nan},
+    ...                 interval=(35.0, 45.0), reasons={"status_quo": "no status quo given"})
+    >>> b.range_low, b.range_low_model, b.range_high, b.range_high_model, b.left_out
+    (30.0, 'mean', 40.0, 'compromise', {'status_quo': 'no status quo given'})
+    """
+    reasons = reasons or {}
+    ok = {m: float(v) for m, v in values.items() if math.isfinite(float(v))}
+    left_out = {m: reasons.get(m, "no forecast") for m in values if m not in ok}
+    nan = math.nan
+    lo_m = min(ok, key=ok.__getitem__) if ok else ""
+    hi_m = max(ok, key=ok.__getitem__) if ok else ""
+    lo, hi = interval if interval is not None else (nan, nan)
+    return IssueBrief(
+        issue=issue,
+        lead=lead,
+        forecast=ok.get(lead, nan),
+        low=float(lo),
+        high=float(hi),
+        range_low=ok[lo_m] if ok else nan,
+        range_low_model=lo_m,
+        range_high=ok[hi_m] if ok else nan,
+        range_high_model=hi_m,
+        n_models=len(ok),
+        left_out=left_out,
+    )

@@ -154,11 +154,13 @@ def register(app: typer.Typer) -> None:
             import sys
 
             w = csv.writer(sys.stdout, lineterminator="\n")
-            w.writerow(["model", "issue", "forecast", "scale_low", "scale_high", "status"])
+            w.writerow(["model", "issue", "forecast", "scale_low", "scale_high", "status", "reason"])
             for f in results:
                 st = f.diagnostics.status
                 for k, iid in enumerate(f.issue_ids):
-                    w.writerow([f.model, iid, f"{f.outcome[k]:.6g}", f.scales[k][0], f.scales[k][1], str(st[k])])
+                    why = f.no_forecast_reason(k)  # no forecast: empty cell and the reason
+                    val = "" if why else f"{f.outcome[k]:.6g}"
+                    w.writerow([f.model, iid, val, f.scales[k][0], f.scales[k][1], str(st[k]), why or ""])
             return
         from rich.table import Table as RichTable
 
@@ -170,7 +172,9 @@ def register(app: typer.Typer) -> None:
             for f in results:
                 v = float(f.outcome[k])
                 st = str(f.diagnostics.status[k])
-                t.add_row(f.model, f"{v:.2f}", issue.scale.describe(v, reference=issue.reference), "" if st == "closed_form" else st)
+                why = f.no_forecast_reason(k)
+                words = f"[dim]{why}[/dim]" if why else issue.scale.describe(v, reference=issue.reference)
+                t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if st == "closed_form" else st)
             console.print(t)
 
     @app.command("models")

@@ -17,6 +17,11 @@ from detente._typing import FloatArray, IntArray
 Status = Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
 STATUSES: tuple[str, ...] = ("converged", "cycled", "oscillating", "capped", "closed_form")
 EVENT_KINDS: tuple[str, ...] = ("challenge", "confrontation", "compromise", "capitulation", "exchange", "bargain")
+NO_FORECAST_REASONS: dict[str, str] = {
+    "missing_reference": "no status quo given",
+    "no_reference": "no status quo given",
+}
+"""Why a model gives no forecast (NaN) on an issue, by the diagnostics flag it sets there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +174,21 @@ class Forecast:
 
     def outcome_of(self, issue_id: str) -> float:
         return float(self.outcome[self.issue_ids.index(issue_id)])
+
+    def no_forecast_reason(self, k: int) -> str | None:
+        """Why issue ``k`` has no forecast (a few words), or None when it has one.
+
+        The reason comes from the first flag of :data:`NO_FORECAST_REASONS` set on the issue,
+        else ``"no forecast"``.
+        """
+        if np.isfinite(self.outcome[k]):
+            return None
+        n = len(self.issue_ids)
+        for flag, reason in NO_FORECAST_REASONS.items():
+            v = self.diagnostics.flags.get(flag)
+            if v is not None and bool(np.broadcast_to(np.asarray(v), (n,))[k]):
+                return reason
+        return "no forecast"
 
     def manifest(self) -> dict[str, Any]:
         return {

@@ -5,6 +5,9 @@ JSON contract of one result (``detente forecast --format json`` puts a list of t
     {"model", "params", "seed",
      "issues": [{"issue", "forecast", "scale": [min, max], "trajectory": null or [...]}]}
 
+A model that gives no forecast on an issue has ``"forecast": null`` and a short ``"reason"``
+(e.g. ``"no status quo given"`` for the status-quo baseline on an issue without a reference point).
+
 Forecasts are in the issue's own units. For dynamic models ``trajectory`` lists one entry per round,
 ``{"round": t, "positions": {actor: position}}`` (actors absent on the issue are left out), plus the
 per-round statistics a model puts in ``prediction.extras["round_stats"]`` (a mapping name -> array
@@ -141,6 +144,9 @@ def forecast_to_dict(forecast: Forecast, scenario: Scenario | None = None) -> di
             "trajectory": trajs[k],
             "status": str(status[k]),
         }
+        reason = forecast.no_forecast_reason(k)
+        if reason is not None:
+            entry["reason"] = reason  # "forecast" is null: say why (e.g. no status quo given)
         if str(status[k]) != "closed_form":
             entry["rounds"] = int(rounds[k])
             if int(period[k]):

@@ -49,9 +49,11 @@ class Mean:
 
 @dataclass(frozen=True, slots=True)
 class StatusQuo:
-    """The reference point (status quo) as the forecast; issues without one fall back to the compromise.
+    """The reference point (status quo) as the forecast.
 
-    The fallback is flagged in ``diagnostics.flags["fallback"]``.
+    An issue without a reference point gets no forecast (NaN), flagged in
+    ``diagnostics.flags["missing_reference"]`` (reason: no status quo given): a baseline that
+    printed another model's number there would pretend to a forecast it does not make.
     """
 
     info: ClassVar[ModelInfo] = ModelInfo(
@@ -59,10 +61,10 @@ class StatusQuo:
     )
 
     def predict(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Prediction:
-        comp, _ = weighted_mean(arrays.position, arrays.weights("cs"), arrays.present)
-        ref = np.broadcast_to(arrays.reference, comp.shape)
+        shape = arrays.position.shape[:-2] + arrays.position.shape[-1:]
+        ref = np.broadcast_to(arrays.reference, shape)
         missing = np.isnan(ref)
         # a reference point outside the hull of present positions would break unanimity checks:
         # it is the forecast all the same (the status quo is what happens without agreement)
-        out = np.where(missing, comp, ref)
-        return Prediction(outcome=np.asarray(out, dtype=np.float64), diagnostics=Diagnostics.closed_form(out.shape, {"fallback": missing}))
+        out = np.array(ref, dtype=np.float64)
+        return Prediction(outcome=out, diagnostics=Diagnostics.closed_form(out.shape, {"missing_reference": missing}))

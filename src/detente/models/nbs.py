@@ -20,13 +20,20 @@ class NashBargaining:
 
     ``infeasible``: what to forecast when no point makes everyone better off than ``q``
     (``status_quo`` → ``q``; ``compromise`` → the c·s mean). ``missing_reference``: without a
-    reference point use the compromise (flagged) or NaN (``skip``).
+    reference point there is no disagreement point, so by default (``skip``) the issue gets no
+    forecast (NaN, reason: no status quo given); ``compromise`` substitutes the c·s mean. Both
+    cases are flagged in ``diagnostics.flags["missing_reference"]``.
+
+    Where no outcome leaves every actor better off than ``q`` (actors stand on both sides of the
+    status quo, or one stands at it, so every move away from it hurts someone) the forecast is
+    ``q`` itself, flagged ``infeasible``; input noise that does not change that keeps the forecast at ``q`` in every
+    draw, so its interval has no width.
     """
 
     loss: Literal["quadratic", "linear"] = "quadratic"
     weighting: Literal["cs", "c", "none"] = "cs"
     infeasible: Literal["status_quo", "compromise"] = "status_quo"
-    missing_reference: Literal["compromise", "skip"] = "compromise"
+    missing_reference: Literal["compromise", "skip"] = "skip"
     info: ClassVar[ModelInfo] = ModelInfo(
         "nbs", dynamic=False, stochastic=False, description="Nash bargaining solution, reference point as disagreement point"
     )

@@ -43,3 +43,5 @@ class Part:
     manifest: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)  # plain sentences for the "In brief" summary
+    # the same in numbers for the terminal's brief (e.g. analysis.summary.IssueBrief per issue); not in the report
+    brief: list[Any] = field(default_factory=list)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.summary import IssueBrief
 from detente.core.results import EventLog
 from detente.core.scenario import Issue, Scenario
 
@@ -62,6 +63,30 @@ def _num(v: float) -> str:
     if not math.isfinite(v):
         return "n/a"
     return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1e4 else f"{v:,.0f}"
+
+
+def brief_sentence(issue: Issue, b: IssueBrief) -> str:
+    """The "In brief" sentence of one issue: the lead model's forecast, its 90 % interval, the models' range.
+
+    Models without a forecast on the issue are named with their reason, not counted in the range.
+    """
+    if math.isfinite(b.forecast):
+        s = f"{issue.name}: the {b.lead} model puts it at {b.forecast:.1f} ({issue.scale.describe(b.forecast, reference=issue.reference)})"
+    else:
+        s = f"{issue.name}: the {b.lead} model gives no forecast"
+    if b.has_interval:
+        s += f", 90% interval {b.low:.1f}–{b.high:.1f}"
+    if b.n_models:
+        s += (
+            f"; the models range from {b.range_low:.1f} ({b.range_low_model}) "
+            f"to {b.range_high:.1f} ({b.range_high_model})"
+        )
+    if b.left_out:
+        by_reason: dict[str, list[str]] = {}
+        for m, why in b.left_out.items():
+            by_reason.setdefault(why, []).append(m)
+        s += "; no forecast from " + "; ".join(f"{', '.join(ms)} ({why})" for why, ms in by_reason.items())
+    return s + "."
 
 
 def where(issue: Issue, value: float) -> str:

@@ -487,7 +487,8 @@ def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
                 "issue": issue.id,
                 "name": issue.name,
                 "forecast": v if math.isfinite(v) else None,
-                "in_words": issue.scale.describe(v, reference=issue.reference) if math.isfinite(v) else "",
+                # no forecast (e.g. the status-quo baseline without a status quo): the reason instead
+                "in_words": issue.scale.describe(v, reference=issue.reference) if math.isfinite(v) else (fc.no_forecast_reason(k) or ""),
                 "scale": [issue.scale.low, issue.scale.high],  # its two ends, as in detente forecast --format json
                 "status": str(status[k]) if status.size > k else "",
             }

@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.summary import IssueBrief, issue_brief
 from detente.core.scenario import Scenario
 from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
+from detente.report.narrative import brief_sentence
 
 _ORDER = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
 # models whose parameters were fitted on EU legislative data (docs/backtest.md): not part of the
@@ -188,6 +190,21 @@ def _interval(q: dict[str, dict[str, float]] | None, issue_id: str) -> str:
     return f"{lo:.1f}–{hi:.1f}"
 
 
+def _keeps_status_quo(fc: Any, k: int, q: dict[str, dict[str, float]] | None, issue: Any) -> bool:
+    """True where the forecast and its whole 90 % interval sit on the issue's status quo.
+
+    For the NBS this means no outcome beats the status quo for every actor in at least 90 % of
+    the draws (the ``infeasible`` rule), which is why its interval has no width there.
+    """
+    if issue.reference is None or not q or issue.id not in q:
+        return False
+    lo, hi = q[issue.id].get("5"), q[issue.id].get("95")
+    ref, v = float(issue.reference), float(fc.outcome[k])
+    tol = 1e-9 * max(issue.scale.width, 1.0)
+    vals = (v, lo, hi)
+    return all(x is not None and np.isfinite(x) and abs(x - ref) <= tol for x in vals)
+
+
 def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     from detente.report.parts.uncertainty import intervals
 
@@ -200,17 +217,23 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         sweep = {}
         notes.append(f"intervals could not be computed: {exc}")
     tables = []
+    kept_sq: dict[str, list[str]] = {}  # model -> issues where it keeps the status quo in >= 90 % of draws
     for k, issue in enumerate(scenario.issues):
         rows = []
         for name, fc in results.items():
             v = float(fc.outcome[k])
+            band = _interval(sweep.get(name), issue.id)
+            status = _status(fc, k)
+            if _keeps_status_quo(fc, k, sweep.get(name), issue):
+                kept_sq.setdefault(name, []).append(issue.name)
+                status = "status quo kept"
             rows.append(
                 [
                     name,
                     _fmt(v),
-                    _interval(sweep.get(name), issue.id),
-                    _short(issue.scale.describe(v, reference=issue.reference)) if np.isfinite(v) else "—",
-                    _status(fc, k),
+                    band,
+                    _short(issue.scale.describe(v, reference=issue.reference)) if np.isfinite(v) else (fc.no_forecast_reason(k) or "—"),
+                    status,
                 ]
             )
         lo, hi = issue.scale.labels
@@ -225,28 +248,50 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     if sweep:
         tables[-1].caption = (
             "90% interval: 5th–95th percentile over a Monte Carlo sweep of the inputs' uncertainty "
-            "(see the uncertainty tables below); '—' where a model was not swept."
+            "(see the uncertainty tables below); '—' where a model was not swept or gives no forecast."
+        )
+    missing: dict[str, dict[str, list[str]]] = {}  # model -> reason -> issues without a forecast
+    for name, fc in results.items():
+        for k, issue in enumerate(scenario.issues):
+            why = fc.no_forecast_reason(k)
+            if why:
+                missing.setdefault(name, {}).setdefault(why, []).append(issue.name)
+    for name, by_reason in missing.items():
+        for why, issues in by_reason.items():
+            notes.append(f"{name} gives no forecast on {', '.join(issues)} ({why}); it is left out of the models' range.")
+    for name, issues in kept_sq.items():
+        notes.append(
+            f"{name} on {', '.join(issues)}: no outcome leaves every actor better off than the status quo "
+            "(actors stand on both sides of it, so every move hurts someone), so the Nash bargaining "
+            "solution is the status quo itself in at least 90% of the draws and its 90% interval has no width."
+            if name == "nbs"
+            else f"{name} on {', '.join(issues)}: the forecast stays at the status quo in at least 90% of the "
+            "draws, so its 90% interval has no width."
         )
     manifest = {
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
     }
-    headline = []
+    headline: list[str] = []
+    briefs: list[IssueBrief] = []
     if "compromise" in results:
         for k, issue in enumerate(scenario.issues):
-            vals = {n: float(fc.outcome[k]) for n, fc in results.items() if np.isfinite(fc.outcome[k])}
-            if not vals:
-                continue
-            c = float(results["compromise"].outcome[k])
-            lo_m, hi_m = min(vals, key=vals.__getitem__), max(vals, key=vals.__getitem__)
-            band = _interval(sweep.get("compromise"), issue.id)
-            headline.append(
-                f"{issue.name}: the compromise model puts it at {c:.1f} ({issue.scale.describe(c, reference=issue.reference)})"
-                + (f", 90% interval {band}" if band != "—" else "")
-                + f"; the models range from {vals[lo_m]:.1f} ({lo_m}) to {vals[hi_m]:.1f} ({hi_m})."
+            q = (sweep.get("compromise") or {}).get(issue.id, {})
+            lo, hi = q.get("5"), q.get("95")
+            b = issue_brief(
+                issue.id,
+                {n: float(fc.outcome[k]) for n, fc in results.items()},
+                lead="compromise",
+                interval=None if lo is None or hi is None else (lo, hi),
+                reasons={n: fc.no_forecast_reason(k) or "no forecast" for n, fc in results.items()},
             )
+            if not b.n_models:
+                continue
+            briefs.append(b)
+            headline.append(brief_sentence(issue, b))
     return Part(
         headline=headline,
+        brief=briefs,
         name="forecasts",
         tables=tables,
         sections=[scenario_section(scenario), forecast_section(scenario, results)],
