@@ -57,8 +57,8 @@ HULL_TOL = 1e-9
 
 OUTSIDE_HULL_ALLOWED: dict[str, str] = {
     # The status quo is what happens without agreement; it can lie outside the actors' positions.
-    # Rule "reference": where an issue has a reference point the outcome must equal it; issues
-    # without one (the model falls back to the compromise) get the hull and unanimity checks.
+    # Rule "reference": where an issue has a reference point the outcome must equal it (issues
+    # without one get no forecast, NaN; the random scenarios of the checks always have one).
     "status_quo": "reference",
 }
 """Models (by ``info.name``) exempt from the hull check, with the rule checked instead."""
