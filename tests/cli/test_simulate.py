@@ -126,3 +126,14 @@ def test_run_skips_the_simulator_part_for_a_scenario_without_dynamics():
     (part,) = build_parts(load_builtin("emission-standards-1994"), seed=0, quick=True, only=["simulator"])
     assert part.notes == ["scenario emission-standards-1994 has no dynamics: section; simulator skipped"]
     assert not part.tables and not part.headline
+
+
+def test_table_counts_in_the_singular(cli, capsys):
+    from detente.cli.cmd_simulate import render_table
+
+    _, doc = _json(cli, "--runs", "50", "--seed", "1")
+    doc["terms"]["n_settlements"] = 1
+    capsys.readouterr()
+    render_table(doc, "t")
+    out = " ".join(capsys.readouterr().out.split())  # the title may wrap over the narrow table
+    assert "Terms of the 1 settlement (share per value)" in out

@@ -150,7 +150,8 @@ def render_table(doc: dict[str, Any], title: str) -> None:
     console.print(t)
     tm = doc["terms"]
     if tm["n_settlements"]:
-        t = Table(title=f"Terms of the {tm['n_settlements']} settlements (share per value)")
+        n = tm["n_settlements"]
+        t = Table(title=f"Terms of the {n} settlement{'' if n == 1 else 's'} (share per value)")
         t.add_column("issue")
         t.add_column("distribution")
         for issue in ("terr", "buf", "cap", "align", "guar"):
