@@ -166,3 +166,12 @@ def test_backtest_skips_issue_without_positions(cli, tmp_path):
     f1 = (100 * 29 + 20 * 29 + 40 * 29 + 90 * 27) / (29 * 3 + 27)
     f2 = (0 * 29 + 100 * 29 + 50 * 29) / (29 * 3)
     assert comp["mae"] == pytest.approx((abs(f1 - 50) + abs(f2 - 100)) / 2)
+
+
+def test_backtest_title_counts_in_the_singular(cli, tmp_path):
+    from deu_helpers import row, write
+
+    p = write(tmp_path / "one.tsv", [row("d05001i1", "d05001", "01-02-05", {"com": 100, "de": 20}, out=50)])
+    r = cli("backtest", str(p), "-m", "compromise")
+    assert r.exit_code == 0, r.output
+    assert "Backtest on 1 issue with an outcome, 1 proposal (95 %" in " ".join(r.stdout.split())
