@@ -450,11 +450,11 @@ def parse_scenario(
             )
             bad = True
         if scale is not None:  # the uncertainty range is a range of positions: on the issue's scale too
-            for key, v in (("low", lo), ("high", hi)):
-                if v is not None and v is not _MISSING and not scale.contains(v):
+            for end, bound in (("low", lo), ("high", hi)):
+                if bound is not None and bound is not _MISSING and not scale.contains(bound):
                     ck.add(
-                        (*p, key),
-                        f"{v:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
+                        (*p, end),
+                        f"{bound:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
                     )
                     bad = True
         ev = _evidence(ck, m.get("evidence"), (*p, "evidence"))
