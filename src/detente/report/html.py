@@ -20,8 +20,11 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.report.base import Part, Section, Table
+from detente.report.glossary import status_glossary_html, status_glossary_text, statuses_in
 
-_env = Environment(loader=PackageLoader("detente.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_env = Environment(
+    loader=PackageLoader("detente.report", "templates"), autoescape=select_autoescape(["html", "j2"])
+)
 
 
 PLOTLY_BUNDLE = "plotly-basic.min.js"
@@ -57,10 +60,17 @@ def table_html(table: Table) -> str:
     body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in table.rows)
     cap = f"<caption>{esc(table.title)}</caption>" if table.title else ""
     note = f'<p class="caption">{esc(table.caption)}</p>' if table.caption else ""
-    return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}'
+    return (
+        f'<div class="scroll-x"><table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        f"</table></div>{note}"
+    )
 
 
 def section_context(section: Section, prefix: str = "") -> dict[str, Any]:
+    """Template data of a section; the statuses its caption or tables use are defined under it."""
+    texts = [section.caption] + [
+        x for t in section.tables for x in (t.title, t.caption, *(str(v) for row in t.rows for v in row))
+    ]
     return {
         "id": prefix + section.id,
         "title": section.title,
@@ -68,7 +78,81 @@ def section_context(section: Section, prefix: str = "") -> dict[str, Any]:
         "figures": [figure_html(f, f"{prefix}{section.id}-fig{k}") for k, f in enumerate(section.figures)],
         "tables": [table_html(t) for t in section.tables],
         "html": section.html,
+        "glossary": status_glossary_html(statuses_in(texts)),  # right under the caption
     }
+
+
+def _value(v: Any) -> str:
+    """A manifest value for a table cell: scalars as they are, lists joined, small dicts as k=v pairs."""
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={_value(x)}" for k, x in v.items()) or "—"
+    if isinstance(v, list | tuple):
+        return ", ".join(_value(x) for x in v) or "—"
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _model_runs(
+    part: str, d: Any, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Every dict with a ``params`` key in a part's manifest (one model run each), with its key path."""
+    if not isinstance(d, dict):
+        return []
+    if isinstance(d.get("params"), dict):
+        return [(path, d)]
+    return [r for k, v in d.items() for r in _model_runs(part, v, (*path, str(k)))]
+
+
+def methods_tables(manifest: dict[str, Any], parts: Sequence[Part]) -> list[Table]:
+    """The Methods section as tables: the run (input hash, seed, version), every model run with its
+    variant, parameters and seed, and the other settings of each part."""
+    run = Table(
+        "This report",
+        ["setting", "value"],
+        [[str(k).replace("_", " "), _value(v)] for k, v in manifest.items()],
+    )
+    models: list[list[str]] = []
+    other: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for p in parts:
+        runs = _model_runs(p.name, p.manifest)
+        for path, d in runs:
+            params = dict(d["params"])
+            if len(path) >= 2 and path[-2] == "models":
+                name = path[-1]
+            else:
+                name = str(d.get("model") or p.name)
+            where = " › ".join([p.name, *(x for x in path if x not in ("models", name))])
+            row = [
+                name,
+                where,
+                str(params.pop("variant", "—")),
+                _value(params),
+                _value(d.get("seed", p.manifest.get("seed", manifest.get("seed")))),
+            ]
+            key = (row[0], *row[2:])
+            if key not in seen:
+                seen.add(key)
+                models.append(row)
+        in_runs = {path[0] for path, _ in runs if path}
+        top_is_run = any(not path for path, _ in runs)
+        for k, v in p.manifest.items():
+            if k in in_runs or (top_is_run and k in ("model", "params", "seed")):
+                continue
+            label = str(k).replace("_", " ")
+            if isinstance(v, dict) and any(isinstance(x, dict) for x in v.values()):
+                other += [[p.name, f"{label} › {k2}", _value(v2)] for k2, v2 in v.items()]
+            else:
+                other.append([p.name, label, _value(v)])
+    out = [run]
+    if models:
+        out.append(Table("Models", ["model", "run in", "variant", "parameters", "seed"], models))
+    if other:
+        out.append(Table("Other settings and run facts", ["part", "setting", "value"], other))
+    return out
 
 
 def render_report(
@@ -83,6 +167,9 @@ def render_report(
     """Render a self-contained report from parts. ``manifest`` goes into the methods section verbatim."""
     sections = [section_context(s) for p in parts for s in p.sections]
     notes = [n for p in parts for n in p.notes]
+    defined = status_glossary_text(statuses_in(notes))
+    if defined:
+        notes.append(defined)
     brief = [h for p in parts for h in p.headline]
     return _env.get_template("report.html.j2").render(
         title=title,
@@ -90,8 +177,13 @@ def render_report(
         brief=brief,
         sections=sections,
         notes=notes,
+        methods=[table_html(t) for t in methods_tables(manifest, parts)],
         manifest_json=json.dumps(manifest, indent=2, default=str, ensure_ascii=False),
-        parts_manifest=[(p.name, json.dumps(p.manifest, indent=2, default=str, ensure_ascii=False)) for p in parts if p.manifest],
+        parts_manifest=[
+            (p.name, json.dumps(p.manifest, indent=2, default=str, ensure_ascii=False))
+            for p in parts
+            if p.manifest
+        ],
         plotly_js=plotly_js() if plotlyjs == "inline" else "",
         generated=generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

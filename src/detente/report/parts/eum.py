@@ -18,6 +18,7 @@ from detente.core.scenario import Scenario
 from detente.models import forecast
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
+from detente.report.glossary import status_glossary_text
 
 _KIND_WORDS = {
     "confrontation": "lost to",
@@ -73,9 +74,10 @@ def summary_table(scenario: Scenario, fc: Any) -> Table:
         ["issue", "forecast", "status", "median swings", "moved most and why"],
         rows,
         caption=(
-            "Forecast = weighted median after the last round. 'oscillating' means the positions never settle: "
-            "read the forecast as the range in the next column. Explain one actor with "
-            "`detente explain SCENARIO --model eum --actor NAME`."
+            "Forecast = weighted median after the last round; where it does not settle, read it as the range in "
+            "the next column. "
+            + status_glossary_text(str(fc.diagnostics.status[k]) for k in range(len(scenario.issues)))
+            + " Explain one actor with `detente explain SCENARIO --model eum --actor NAME`."
         ),
     )
 
@@ -157,7 +159,7 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
         "capability × salience weighted median (the model's forecast) and the dashed grey line the weighted mean. "
         "Actors move when a rival makes a demand they expect to lose by resisting: all the way after a lost "
         "confrontation or capitulation, part of the way in a compromise. "
-        f"Status per issue — {statuses}. 'oscillating' means the forecast keeps swinging instead of settling."
+        f"Status per issue — {statuses} (defined just below)."
     )
     names = [a.label for a in scenario.actors]
     ev_rows = []

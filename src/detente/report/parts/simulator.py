@@ -130,7 +130,7 @@ def _terms_figure(r: SimResult) -> Any:
         row, col = (1, 1) if issue == "terr" else (2, n)
         fig.add_trace(
             go.Bar(
-                x=[w for w, _ in vals],
+                x=[w if issue == "terr" else w.replace(" ", "<br>") for w, _ in vals],  # narrow panels
                 y=[v for _, v in vals],
                 marker_color="#3b6ea5",
                 showlegend=False,
