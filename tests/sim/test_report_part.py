@@ -56,6 +56,6 @@ def test_terms_chart_falls_back_to_the_late_phase_when_few_runs_settle(built):
     """Default: comprehensive settlements come 8-13 months after a late first ceasefire, so few within 24 months."""
     p, _ = built
     terms = p.sections[1]
-    n = int(terms.tables[0].title.split("(")[1].split()[0])
+    n = int(terms.tables[0].title.split("(")[1].split()[0].replace(",", ""))  # "1,239 runs"
     assert n >= part.MIN_SETTLEMENTS
     assert "late-phase" in terms.caption

@@ -62,7 +62,7 @@ class Scale:
     def from_unit_array(self, values: FloatArray) -> FloatArray:
         return np.asarray(self.low + np.asarray(values, dtype=np.float64) * self.width, dtype=np.float64)
 
-    def describe(self, value: float, *, reference: float | None = None) -> str:
+    def describe(self, value: float, *, reference: float | None = None, label_width: int | None = None) -> str:
         """Plain words for a value, relative to the labelled points of the scale.
 
         The anchors are the two ends (with their labels), the named ``points`` and the ``reference``
@@ -71,7 +71,9 @@ class Scale:
         one within 2.5 % is "near" it; otherwise it is placed between the two anchors around it,
         counted from the one nearer the centre of the scale (the reference point, else a named point
         at the midpoint, else the low end), so a two-sided scale reads as a direction from its status
-        quo or midpoint. A scale without labels gives the number itself.
+        quo or midpoint. A scale without labels gives the number itself. ``label_width`` shortens the
+        labels of a sentence that names two of them to that many characters each (for narrow table
+        columns: the sentence keeps both ends).
 
         Examples
         --------
@@ -82,6 +84,8 @@ class Scale:
         "midway between 'early' and 'late'"
         >>> Scale(low=0, high=100, labels=("none", "all")).describe(40.0, reference=20.0)
         "25% of the way from 'status quo' to 'all'"
+        >>> Scale(low=0, high=10, labels=("none at all", "every single one")).describe(3.0, label_width=6)
+        "30% of the way from 'none…' to 'every…'"
         """
         if not math.isfinite(value):
             return f"{value:g}"
@@ -107,7 +111,10 @@ class Scale:
         order = sorted(anchors)
 
         def name(p: float) -> str:
-            return f"'{anchors[p]}'" if anchors[p] else f"{p:g}"
+            lab = anchors[p]
+            if label_width is not None and len(lab) > label_width:
+                lab = lab[: max(1, label_width - 1)].rstrip() + "…"
+            return f"'{lab}'" if lab else f"{p:g}"
 
         if value < order[0]:
             return f"below {name(order[0])}"

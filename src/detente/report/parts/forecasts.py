@@ -232,7 +232,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                     name,
                     _fmt(v),
                     band,
-                    _short(issue.scale.describe(v, reference=issue.reference)) if np.isfinite(v) else (fc.no_forecast_reason(k) or "—"),
+                    _short(issue.scale.describe(v, reference=issue.reference, label_width=24), 80) if np.isfinite(v) else (fc.no_forecast_reason(k) or "—"),
                     status,
                 ]
             )
