@@ -95,3 +95,110 @@ def test_forecast_json_reports_status_and_manifest(cli) -> None:
     assert iss["status"] == "oscillating" and iss["rounds"] == 8
     assert len(iss["trajectory"]) == 9
     assert len(res["input_sha256"]) == 64 and res["detente_version"]
+
+
+@pytest.fixture(scope="module")
+def ukraine_parts():
+    """The main job's parts of the default scenario, built once for the read-out tests below."""
+    from detente.cli.cmd_core import build_parts
+    from detente.io.builtin import load_builtin
+
+    return build_parts(load_builtin("ukraine-2025"), seed=0, quick=True)
+
+
+@pytest.fixture()
+def run80(cli, ukraine_parts, monkeypatch, tmp_path: Path):
+    """``detente run`` on an 80-column console, reusing the parts built once."""
+    from detente.cli import cmd_core, common
+
+    monkeypatch.setattr(cmd_core, "build_parts", lambda *a, **k: ukraine_parts)
+    monkeypatch.setattr(common.console, "_width", 80)
+
+    def invoke(*args: str):
+        r = cli("run", "--out", str(tmp_path / "r.html"), *args)
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    return invoke
+
+
+def test_run_puts_the_brief_first_in_60_lines_at_80_columns(run80) -> None:
+    """Issue 12 item 4: the answer comes first and fits a screen; --full adds every table."""
+    from detente.io.builtin import load_builtin
+
+    out = run80()
+    lines = out.splitlines()
+    assert len(lines) <= 60, f"{len(lines)} lines"
+    assert max(len(x.rstrip()) for x in lines) <= 80
+    start = next(n for n, x in enumerate(lines) if x.startswith("In brief"))
+    assert start <= 4
+    # one line per issue: name, forecast, 90% interval, range of the models (numbers, no table borders)
+    for issue in load_builtin("ukraine-2025").issues:
+        row = next(x for x in lines[start:] if x.startswith(issue.name[:30]))
+        assert len(row.split()[-1].split("–")) == 2 and len(row.split()[-2].split("–")) == 2, row
+    assert "┃" not in out and "│" not in out  # no detail tables by default
+    assert out.index("Ceasefire track") > out.index("Humanitarian exchanges")
+    assert "report written to" in out and "detente run --full" in out
+    full = run80("--full")
+    assert full.index("In brief") < full.index("Expected-utility model") < full.index("report written to")
+    for title in ("Exchange model: outcome before and after trading", "forecast with its 90 % and 50 % intervals"):
+        assert title in full
+    assert len(full.splitlines()) > 200
+
+
+def test_flags_show_no_value_in_help(cli) -> None:
+    """--full is a flag: help must not print ``<bool>`` after it (nor after any flag, --help included)."""
+    for cmd in ("run", "report", "sweep", "forecast"):
+        r = cli(cmd, "--help")
+        assert r.exit_code == 0 and "<bool>" not in r.stdout, cmd
+    assert "--full" in cli("run", "--help").stdout
+
+
+def test_status_quo_without_reference_says_so(cli) -> None:
+    """Issue 12 item 6: no number where there is no status quo; JSON null + reason, CSV empty + reason."""
+    r = cli("forecast", "ukraine-2025", "--model", "status_quo", "--format", "json")
+    issues = {i["issue"]: i for i in json.loads(r.stdout)["results"][0]["issues"]}
+    assert issues["ceasefire_sequencing"]["forecast"] is None
+    assert issues["ceasefire_sequencing"]["reason"] == "no status quo given"
+    assert issues["security_guarantees"]["forecast"] == 15.0 and "reason" not in issues["security_guarantees"]
+    r = cli("forecast", "ukraine-2025", "--model", "status_quo", "--format", "csv")
+    rows = r.stdout.strip().splitlines()
+    row = next(x for x in rows if x.startswith("status_quo,ceasefire_sequencing,"))
+    assert row.split(",")[2] == "" and row.endswith(",no status quo given")
+
+
+def test_run_brief_and_tables_leave_out_models_without_forecast(run80, ukraine_parts) -> None:
+    """The range in brief counts only models with a forecast; the tables show '—' and the reason."""
+    forecasts = next(p for p in ukraine_parts if p.name == "forecasts")
+    cease = next(h for h in forecasts.headline if h.startswith("Ceasefire sequencing"))
+    assert "no forecast from" in cease and "status_quo" in cease and "(no status quo given)" in cease
+    b = next(b for b in forecasts.brief if b.issue == "ceasefire_sequencing")
+    assert "status_quo" in b.left_out and b.range_low_model != "status_quo" != b.range_high_model
+    table = next(t for t in forecasts.tables if t.title.startswith("Ceasefire sequencing"))
+    sq = next(r for r in table.rows if r[0] == "status_quo")
+    assert sq[1] == "—" and sq[3] == "no status quo given"
+    out = run80()
+    assert "No forecast from nbs, status_quo on Ceasefire sequencing (no status quo given)" in " ".join(out.split())
+
+
+def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:
+    """NBS intervals like 15.0–15.0 are genuine (no outcome beats the status quo for everyone in the
+    draws, so the NBS keeps it); the table and a note say so."""
+    import numpy as np
+
+    from detente.analysis.montecarlo import run_ensemble
+    from detente.core.perturb import Perturbation
+    from detente.io.builtin import load_builtin
+    from detente.models import get_model
+
+    sc = load_builtin("ukraine-2025")
+    k = sc.issue_ids.index("security_guarantees")
+    ens = run_ensemble(get_model("nbs"), sc, Perturbation.from_metadata(sc.metadata), n_draws=200, seed=0)
+    assert np.mean(ens.raw_outcomes()[:, k] == sc.issues[k].reference) >= 0.9  # the behaviour is real
+    forecasts = next(p for p in ukraine_parts if p.name == "forecasts")
+    table = next(t for t in forecasts.tables if t.title.startswith("Security guarantees"))
+    nbs = next(r for r in table.rows if r[0] == "nbs")
+    assert nbs[2] == "15.0–15.0" and nbs[4] == "status quo kept"
+    note = next(n for n in forecasts.notes if n.startswith("nbs on "))
+    assert "Security guarantees for Ukraine" in note and "better off than the status quo" in note
+    assert "Line of separation" not in note  # its interval has width: nothing to explain there

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 app = typer.Typer(
     name="detente",
@@ -31,6 +33,40 @@ for _mod in COMMAND_MODULES:
     except ModuleNotFoundError as _exc:  # an area not built yet
         if _exc.name != _mod:
             raise
+
+
+class _FlagsTakeNoValue:
+    """Help without a value after flags: typer prints ``<bool>`` there, which invites ``--full true`` (an error)."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for p in params:
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""
+        return params
+
+
+class _Command(_FlagsTakeNoValue, TyperCommand):
+    pass
+
+
+class _Group(_FlagsTakeNoValue, TyperGroup):
+    pass
+
+
+def _use_flag_help(t: typer.Typer) -> None:
+    """Every command and group of ``t`` (and of its sub-apps) renders flags without ``<bool>``."""
+    t.info.cls = _Group
+    for info in t.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:  # typer's default
+            info.cls = _Command
+    for g in t.registered_groups:
+        g.cls = _Group
+        if g.typer_instance is not None:
+            _use_flag_help(g.typer_instance)
+
+
+_use_flag_help(app)
 
 
 def main() -> None:

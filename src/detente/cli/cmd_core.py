@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,25 +65,98 @@ def _print_tables(parts: list[Any]) -> None:
             console.print(f"[yellow]note:[/yellow] {n}")
 
 
+def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[Any]:
+    """One line per issue (name, forecast, 90 % interval, models' range) and a dim line with its scale."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    def num(v: float) -> str:
+        return f"{v:.1f}" if math.isfinite(v) else "—"
+
+    issues = {i.id: i for i in scenario.issues}
+    cols = (10, 14, 14)  # forecast, 90% interval, models' range
+    name_w = max(12, width - sum(cols) - 1)
+    name_w = min(name_w, max([len("issue")] + [len(issues[b.issue].name) for b in briefs]))
+
+    def line(name: str, *cells: str, style: str = "") -> Text:
+        if len(name) > name_w:
+            name = name[: name_w - 1] + "…"
+        text = name.ljust(name_w) + "".join(c.rjust(w) for c, w in zip(cells, cols, strict=True))
+        return Text(text[:width], style=style)  # one line even on a very narrow terminal
+
+    rows = [line("issue", "forecast", "90% interval", "models range", style="bold")]
+    for b in briefs:
+        issue = issues[b.issue]
+        band = f"{b.low:.1f}–{b.high:.1f}" if b.has_interval else "—"
+        span = f"{b.range_low:.1f}–{b.range_high:.1f}" if b.n_models > 1 else num(b.range_low)
+        rows.append(line(issue.name, num(b.forecast), band, span))
+        lo, hi = issue.scale.labels
+        if lo or hi:  # what the numbers mean
+            ends = f"{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}"
+            rows.append(Padding(Text(ends, style="dim"), (0, 0, 0, 2)))
+    return rows
+
+
+def _print_brief(scenario: Any, parts: list[Any]) -> None:
+    """The answer first: one line per issue, models left out and why, then the parts' headline sentences."""
+    from rich.table import Table as RichTable
+
+    console.print(f"[bold]{scenario.title or scenario.id}[/bold]")
+    console.print(f"{len(scenario.actors)} actors, {len(scenario.issues)} issues, as of {scenario.as_of or 'n/a'}")
+    console.print()
+    briefs = [b for p in parts for b in p.brief]
+    lead = briefs[0].lead if briefs else ""
+    console.print("[bold]In brief[/bold]" + (f" [dim](forecast: the {lead} model; 90% interval over perturbed inputs)[/dim]" if lead else ""))
+    for row in _brief_rows(scenario, briefs, console.width):
+        console.print(row, crop=True)
+    left: dict[tuple[str, str], list[str]] = {}  # (models, reason) -> issues
+    names = {i.id: i.name for i in scenario.issues}
+    for b in briefs:
+        by_reason: dict[str, list[str]] = {}
+        for m, why in b.left_out.items():
+            by_reason.setdefault(why, []).append(m)
+        for why, ms in by_reason.items():
+            left.setdefault((", ".join(ms), why), []).append(names[b.issue])
+    if left:
+        console.print()
+    for (ms, why), iss in left.items():
+        console.print(f"[dim]No forecast from {ms} on {', '.join(iss)} ({why}); left out of the range.[/dim]")
+    sentences = [h for p in parts if p.name == "simulator" for h in p.headline]
+    sentences += [h for p in parts if p.name not in ("forecasts", "simulator") for h in p.headline]
+    if not briefs:  # no per-issue numbers (e.g. the forecasts part failed): fall back to its sentences
+        sentences = [h for p in parts if p.name == "forecasts" for h in p.headline] + sentences
+    if sentences:
+        console.print()
+        grid = RichTable.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for h in sentences:
+            grid.add_row("•", h)
+        console.print(grid)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def run(
         scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path("detente-report.html"),
         seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
-        full: Annotated[bool, typer.Option("--full", help="Larger sweeps and simulations (slower).")] = False,
+        full: Annotated[bool, typer.Option("--full", help="Print every table after the brief (the report has them all).")] = False,
+        thorough: Annotated[bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")] = False,
     ) -> None:
-        """The main job: every model on a scenario, uncertainty, levers, cohesion, the ceasefire simulator, and an HTML report."""
+        """The main job: every model on a scenario, uncertainty, levers, cohesion, the ceasefire simulator, and an HTML report.
+
+        Prints the brief (one line per issue, then the ceasefire track); --full adds every table.
+        """
         sc = load_scenario(scenario)
-        console.print(f"[bold]{sc.title or sc.id}[/bold]  ({len(sc.actors)} actors, {len(sc.issues)} issues, as of {sc.as_of or 'n/a'})")
-        parts = build_parts(sc, seed=seed, quick=not full)
-        _print_tables(parts)
-        brief = [h for p in parts for h in p.headline]
-        if brief:
-            console.print("[bold]In brief[/bold]")
-            for line in brief:
-                console.print(f" • {line}")
+        parts = build_parts(sc, seed=seed, quick=not thorough)
+        _print_brief(sc, parts)
+        if full:
+            console.print()
+            _print_tables(parts)
         write_text_atomic(out, render_parts_report(sc, parts, seed=seed))
+        if not full:
+            console.print("[dim]Every table: detente run --full; with charts, in the report:[/dim]")
         console.print(f"report written to {out.resolve()}")
 
     @app.command()
@@ -90,11 +164,11 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path("detente-report.html"),
         seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
-        full: Annotated[bool, typer.Option("--full", help="Larger sweeps and simulations (slower).")] = False,
+        thorough: Annotated[bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")] = False,
     ) -> None:
         """Write the self-contained HTML report of a scenario (works offline)."""
         sc = load_scenario(scenario)
-        parts = build_parts(sc, seed=seed, quick=not full)
+        parts = build_parts(sc, seed=seed, quick=not thorough)
         write_text_atomic(out, render_parts_report(sc, parts, seed=seed))
         console.print(f"report written to {out.resolve()}")
 
