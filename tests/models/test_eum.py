@@ -1,7 +1,8 @@
-"""Expected-utility model (models.md §4): the fast kernel against a slow, obvious loop version.
+"""Expected-utility model (models.md §4): the kernel against a slow, obvious loop version.
 
-The loop reference below implements models.md §4 term by term for one issue with plain Python
-loops (votes as an explicit triple sum, offers one by one). It is deliberately naive.
+The loop reference (``slow_run`` in ``eum_oracle.py``) implements models.md §4 term by term for one
+issue with plain Python loops (votes as an explicit triple sum, offers one by one). It is
+deliberately naive.
 """
 
 from __future__ import annotations
@@ -12,127 +13,15 @@ import warnings
 
 import numpy as np
 import pytest
+from eum_oracle import slow_prob, slow_run, success_probability  # tests/models is on sys.path
 
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.errors import ConvergenceWarning, ModelConfigError
-from detente.kernels.eum import EUMSettings, count_less, run_eum, success_probability
+from detente.kernels.eum import _geometry_t, _probability_t, count_less, run_eum
+from detente.kernels.eum_spec import EUMSettings
 from detente.models import coerce_param, get_model
 from detente.models.eum import ExpectedUtility
 from detente.testing import random_arrays
-
-# --------------------------------------------------------------------------------------------
-# slow reference (one issue; lists of floats)
-
-
-def _u(xk: float, xa: float, delta: float, rho: float) -> float:
-    return (abs(xk - xa) / delta) ** rho
-
-
-def slow_prob(x, w, present, delta, rho, prob):  # type: ignore[no-untyped-def]
-    n = len(x)
-    idx = [k for k in range(n) if present[k]]
-
-    def v(k: int, a: int, b: int) -> float:  # vote of k for x_a over x_b
-        return w[k] * (_u(x[k], x[b], delta, rho[k]) - _u(x[k], x[a], delta, rho[k]))
-
-    total = sum(abs(v(k, a, b)) for k in idx for a in idx for b in idx)
-    P = [[0.0] * n for _ in range(n)]
-    for i in idx:
-        for j in idx:
-            if x[i] == x[j]:
-                continue
-            num = sum(max(0.0, v(k, i, j)) for k in idx)
-            den = sum(abs(v(k, i, j)) for k in idx) if prob == "pair" else total
-            P[i][j] = num / den if den > 0 else 0.0
-    return P
-
-
-def slow_median(x, w, present):  # type: ignore[no-untyped-def]
-    pts = sorted((x[k], w[k]) for k in range(len(x)) if present[k])
-    tot = sum(p[1] for p in pts)
-    if tot <= 0:
-        pts = [(p[0], 1.0) for p in pts]
-        tot = float(len(pts))
-    cum = 0.0
-    for xv, wv in pts:
-        cum += wv
-        if cum >= tot / 2 - 1e-12 * tot:
-            return xv
-    return pts[-1][0]
-
-
-def slow_eu(h_r, i, j, x, s, P, delta, q, mu):  # type: ignore[no-untyped-def]
-    """E^h(U_ij) with the viewer's exponent h_r (models.md §4, eq. 25)."""
-    d = min(abs(x[i] - x[j]) / delta, 1.0)
-    Us = 2 - 4 * (0.5 - 0.5 * d) ** h_r
-    Uf = 2 - 4 * (0.5 + 0.5 * d) ** h_r
-    Usq = 2 - 4 * 0.5**h_r
-    e = s[j] * (P[i][j] * Us + (1 - P[i][j]) * Uf) + (1 - s[j]) * Us - q * Usq
-    if q != 1.0:
-        z = 0.25 * (abs(x[i] - mu) + abs(x[i] - x[j])) / delta
-        Ub = 2 - 4 * max(0.5 - z, 0.0) ** h_r
-        Uw = 2 - 4 * (0.5 + z) ** h_r
-        T = 1.0 if abs(x[i] - mu) < abs(x[i] - x[j]) else 0.0
-        e -= (1 - q) * (T * Ub + (1 - T) * Uw)
-    return e
-
-
-def slow_round(x, w, s, present, delta, st):  # type: ignore[no-untyped-def]
-    n = len(x)
-    idx = [k for k in range(n) if present[k]]
-    mu = slow_median(x, w, present)
-    ones = [1.0] * n
-    r = [1.0] * n
-    if st.risk == "scholz":
-        P1 = slow_prob(x, w, present, delta, ones, st.prob)
-        g = {i: sum(slow_eu(1.0, j, i, x, s, P1, delta, st.q, mu) for j in idx if j != i) for i in idx}
-        gmax, gmin = max(g.values()), min(g.values())
-        for i in idx:
-            R = (2 * g[i] - gmax - gmin) / (gmax - gmin) if gmax > gmin else 0.0
-            r[i] = (1 - R / 3) / (1 + R / 3)
-    P = slow_prob(x, w, present, delta, r if st.votes_risk == "voter" else ones, st.prob)
-    new = list(x)
-    moves = {}
-    for i in idx:
-        offers = {"confrontation": [], "compromise": [], "capitulation": []}
-        for j in idx:
-            if x[j] == x[i]:
-                continue
-            a = slow_eu(r[i], i, j, x, s, P, delta, st.q, mu)
-            v = i if st.perspective == "receiver" else j
-            b = slow_eu(r[v], j, i, x, s, P, delta, st.q, mu)
-            if b > a > 0:
-                offers["confrontation"].append((abs(x[j] - x[i]), j, x[j], a, b))
-            elif b > 0 > a and b > abs(a):
-                pos = x[i] + (x[j] - x[i]) * abs(a) / b
-                if st.compromise_choice == "least_move":
-                    key = abs(pos - x[i])
-                else:
-                    key = (abs(a) * x[i] + abs(b) * x[j]) / (abs(a) + abs(b))
-                offers["compromise"].append((key, j, pos, a, b))
-            elif b > 0 > a and abs(a) >= b and st.capitulation:
-                offers["capitulation"].append((abs(x[j] - x[i]), j, x[j], a, b))
-        for kind in ("confrontation", "compromise", "capitulation"):
-            if offers[kind]:
-                key, j, pos, a, b = min(offers[kind], key=lambda o: (o[0], o[1]))
-                new[i] = pos
-                moves[i] = (kind, j, a, b)
-                break
-    return new, moves, r, P
-
-
-def slow_run(x, w, s, present, st, rounds):  # type: ignore[no-untyped-def]
-    xs = [x[k] for k in range(len(x)) if present[k]]
-    delta = (max(xs) - min(xs)) if st.range == "positions" else 1.0
-    delta = delta if delta > 0 else 1.0
-    path = [list(x)]
-    log = []
-    for t in range(rounds):
-        x, moves, _, _ = slow_round(x, w, s, present, delta, st)
-        path.append(list(x))
-        log += [(t + 1, i, *m) for i, m in sorted(moves.items())]
-    return path, log
-
 
 # --------------------------------------------------------------------------------------------
 
@@ -188,8 +77,9 @@ def test_kernel_matches_slow_loop(name: str) -> None:
 
 @pytest.mark.parametrize("prob", ["pair", "all_pairs"])
 @pytest.mark.parametrize("voter", [False, True])
-@pytest.mark.parametrize("shape", [(5, 9), (1, 36)], ids=["small", "searchsorted_path"])
+@pytest.mark.parametrize("shape", [(5, 9), (1, 36), (2, 70)], ids=["small", "mid", "searchsorted_path"])
 def test_probability_matches_triple_sum(prob: str, voter: bool, shape: tuple[int, int]) -> None:
+    """The oracle's and the engine's probabilities (eqs. 28, 31) against the explicit triple sum."""
     g = np.random.default_rng(3)
     B, A = shape
     x = g.random((B, A))
@@ -200,6 +90,11 @@ def test_probability_matches_triple_sum(prob: str, voter: bool, shape: tuple[int
     rho = g.uniform(0.5, 2.0, (B, A)) if voter else None
     delta = np.full(B, 1.0)
     P = success_probability(x, w, present, delta, rho, prob)
+    # the engine (batch-last layout) gives the oracle's bits
+    geo = _geometry_t(np.ascontiguousarray(x.T), np.ascontiguousarray(present.T), delta, prob == "all_pairs")
+    w_t = np.ascontiguousarray(np.where(present, w, 0.0).T)
+    rho_t = None if rho is None else np.ascontiguousarray(rho.T)
+    np.testing.assert_array_equal(_probability_t(geo, w_t, rho_t, prob).transpose(2, 0, 1), P)
     for b in range(B):
         ref = slow_prob(
             list(x[b]),

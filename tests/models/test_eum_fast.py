@@ -1,19 +1,25 @@
-"""The batch-last EUM rounds (what ``run_eum`` runs) against the row-layout functions and the slow loop.
+"""Both EUM engines against the readable row-layout oracle (``eum_oracle.py``), bit for bit.
 
 ``run_eum`` computes the rounds on arrays ``(A, B)`` / ``(A, A, B)`` (batch axis last, models.md §4
-"Cost"); the row-layout functions of ``detente.kernels.eum`` (``offer_values``, ``select_offers``)
-implement the same round on ``(B, A)``. The two must give bit-identical numbers (same floating-point
-operations in the same order), whatever the batch size, and both must equal the slow loop reference
-of ``test_eum.py`` to 1e-12.
+"Cost"), with NumPy or (``engine="numba"``) compiled loops; the oracle ``run_rows`` implements the
+same round on ``(B, A)``, one function per step. Every engine must give the oracle's numbers bit for
+bit (same floating-point operations in the same order) — positions, risk exponents, the recorded
+offers and the pressure data, the perspective chart, the event log and what ``detente explain``
+reads — whatever the batch size, and all equal the slow loop to 1e-12.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
+
 import numpy as np
 import pytest
-from test_eum import slow_run  # the slow loop reference (tests/models is on sys.path under pytest)
+from eum_oracle import perspective_rows, run_rows, slow_run  # tests/models is on sys.path
 
-from detente.kernels.eum import NONE, EUMSettings, offer_values, run_eum, select_offers
+from detente.errors import ConvergenceWarning
+from detente.kernels.eum import EUMRun, perspective, run_eum
+from detente.kernels.eum_spec import NONE, EUMSettings
 
 SETTINGS = {
     "scholz2011": EUMSettings(),
@@ -22,27 +28,16 @@ SETTINGS = {
     "q07_pair_own": EUMSettings(q=0.7, prob="pair", perspective="own"),
     "q03_all_pairs": EUMSettings(q=0.3),
     "linear_all_pairs": EUMSettings(votes_risk="linear"),
+    "neutral_voter": EUMSettings(risk="neutral"),
+    "neutral_linear": EUMSettings(risk="neutral", votes_risk="linear"),
 }
+FIELDS = ("positions", "median", "mean", "risk", "kind", "partner", "a", "b", "press_j", "press_a", "press_b")
+ENGINES = ["numpy", "numba"]
 
 
-def rows_reference(x0, w, s, present, st, rounds):  # type: ignore[no-untyped-def]
-    """The rounds with the row-layout kernel functions, one round after the other (float64)."""
-    B, A = x0.shape
-    hi = np.where(present, x0, -np.inf).max(axis=1)
-    lo = np.where(present, x0, np.inf).min(axis=1)
-    if st.range == "positions":
-        delta = np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
-    else:
-        delta = np.ones(B)
-    x = x0.copy()
-    path, kinds, partners = [x.copy()], [], []
-    for _ in range(rounds):
-        _, _, a, b, geo = offer_values(x, w, s, present, delta, st)
-        x, kind, partner = select_offers(x, present, a, b, st.compromise_choice, st.capitulation, geo.valid)
-        path.append(x.copy())
-        kinds.append(kind)
-        partners.append(partner)
-    return np.array(path), np.array(kinds), np.array(partners)
+def _engine(engine: str) -> None:
+    if engine == "numba":
+        pytest.importorskip("numba")
 
 
 def random_rows(g: np.random.Generator, B: int, A: int, absent: float = 0.15):  # type: ignore[no-untyped-def]
@@ -56,25 +51,111 @@ def random_rows(g: np.random.Generator, B: int, A: int, absent: float = 0.15):  
     return x, w, s, present
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", list(SETTINGS))
 @pytest.mark.parametrize("A", [2, 5, 13, 40, 70])
-def test_batch_last_rounds_equal_row_layout_bit_for_bit(name: str, A: int) -> None:
+def test_engine_equals_row_oracle_bit_for_bit(engine: str, name: str, A: int) -> None:
+    """Random rows with shared positions (ties), absent actors and actors at the scale ends."""
+    _engine(engine)
     st = SETTINGS[name]
     g = np.random.default_rng(100 + A)
     B = 24 if A < 40 else 6
     x, w, s, present = random_rows(g, B, A)
     T = 6
-    path, kinds, partners = rows_reference(x, w, s, present, st, T)
+    want = run_rows(x, w, s, present, st, T)
+    if A >= 5:
+        assert (want.kind[1:] != NONE).any()  # the case exercises moves beyond round 1
     for record in (False, True):
-        run = run_eum(x, w, s, present, st, T, record=record)
-        np.testing.assert_array_equal(run.positions, path)
+        run = run_eum(x, w, s, present, st, T, record=record, engine=engine)
+        for f in ("positions", "median", "mean", "risk"):
+            np.testing.assert_array_equal(getattr(run, f), getattr(want, f), err_msg=f)
         if record:
-            assert run.kind is not None and run.partner is not None
-            # rows that stopped moving keep their state; their recorded rounds stay "none"
-            moved_rows = run.kind.any(axis=2)
-            np.testing.assert_array_equal(run.kind[moved_rows], kinds[moved_rows])
-            np.testing.assert_array_equal(run.partner[moved_rows], partners[moved_rows])
-            assert (kinds[~moved_rows] == NONE).all()
+            for f in FIELDS:
+                np.testing.assert_array_equal(getattr(run, f), getattr(want, f), err_msg=f)
+        else:
+            assert run.kind is None and run.press_j is None
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("A", [2, 7, 40])
+def test_perspective_equals_row_oracle_bit_for_bit(name: str, A: int) -> None:
+    st = SETTINGS[name]
+    x, w, s, present = random_rows(np.random.default_rng(40 + A), 10, A)
+    E, r = perspective(x, w, s, present, st)
+    E0, r0 = perspective_rows(x, w, s, present, st)
+    np.testing.assert_array_equal(r, r0)
+    np.testing.assert_array_equal(E, E0)
+
+
+def _oracle_run_eum(x0, w, s, present, st, rounds, **_: object) -> EUMRun:  # type: ignore[no-untyped-def]
+    """``run_eum`` replaced by the oracle (the model's own code turns it into a Prediction)."""
+    o = run_rows(x0, w, s, present, st, rounds)
+    return EUMRun(o.positions, o.median, o.mean, o.risk, o.kind, o.partner, o.a, o.b, o.press_j, o.press_a, o.press_b)
+
+
+def _stories(sc, pred) -> list[str]:  # type: ignore[no-untyped-def]
+    """What ``detente explain`` prints for every actor and issue (the story and the quadrant sentences)."""
+    from detente.report.narrative import actor_story, perspective_sentences
+
+    out = []
+    for a in sc.actors:
+        for k, iss in enumerate(sc.issues):
+            story = actor_story(
+                sc,
+                pred.events,
+                a.id,
+                iss.id,
+                trajectory=pred.trajectory,
+                round_stats=pred.extras["round_stats"],
+                status=str(np.asarray(pred.diagnostics.status).reshape(-1)[k]),
+                pressure=pred.extras["pressure"],
+            )
+            out.append(story.text())
+            out += perspective_sentences(sc, pred.extras["perspective"]["eu"], a.id, iss.id)
+    return out
+
+
+@pytest.mark.parametrize("variant", ["scholz2011", "paper"])
+@pytest.mark.parametrize("case", ["emission", "random"])
+def test_model_outputs_and_explain_equal_oracle(case: str, variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Event log, pressure, perspective, statistics and the explain text: each engine = the oracle."""
+    from detente.core.arrays import to_arrays
+    from detente.io.builtin import load_builtin
+    from detente.models import eum as eum_model
+    from detente.testing import random_arrays
+
+    sc = load_builtin("emission-standards-1994")
+    if case == "emission":
+        arr = to_arrays(sc)
+    else:  # the same actors and issues with random stances: shared positions and absent actors
+        ref = to_arrays(sc)
+        g = np.random.default_rng(8)
+        arr = random_arrays(g, n_actors=len(sc.actors), n_issues=len(sc.issues), absent=0.2)
+        tied = np.where(g.random(arr.position.shape) < 0.4, np.round(arr.position * 4) / 4, arr.position)
+        arr = dataclasses.replace(arr, actor_ids=ref.actor_ids, issue_ids=ref.issue_ids, position=tied)
+
+    def predict(engine: str):  # type: ignore[no-untyped-def]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return eum_model.ExpectedUtility(variant=variant, engine=engine).predict(arr, np.random.default_rng(0))  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(eum_model, "run_eum", _oracle_run_eum)
+        m.setattr(eum_model, "perspective", perspective_rows)
+        want = predict("numpy")
+    assert want.events is not None and len(want.events.rows()) > 0
+    for engine in ENGINES:
+        if engine == "numba" and not eum_model.numba_available():
+            continue
+        got = predict(engine)
+        np.testing.assert_array_equal(got.outcome, want.outcome)
+        np.testing.assert_array_equal(got.trajectory, want.trajectory)
+        assert got.events is not None and got.events.rows() == want.events.rows()
+        for key, sub in (("pressure", ("proposer", "a", "b")), ("perspective", ("eu", "risk")), ("round_stats", ("median", "mean"))):
+            for k in sub:
+                np.testing.assert_array_equal(got.extras[key][k], want.extras[key][k], err_msg=f"{key}.{k}")
+        np.testing.assert_array_equal(got.extras["risk"], want.extras["risk"])
+        assert _stories(sc, got) == _stories(sc, want)
 
 
 @pytest.mark.parametrize("precision", ["float64", "float32"])
@@ -111,37 +192,6 @@ def test_batch_last_rounds_match_slow_loop(name: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # the optional numba engine (the ``fast`` extra): the same numbers, bit for bit
-
-
-@pytest.mark.parametrize("name", list(SETTINGS) + ["neutral_voter", "neutral_linear"])
-@pytest.mark.parametrize("A", [2, 6, 20, 40])
-def test_numba_engine_equals_numpy_bit_for_bit(name: str, A: int) -> None:
-    pytest.importorskip("numba")
-    st = SETTINGS.get(name) or EUMSettings(
-        risk="neutral", votes_risk="linear" if name == "neutral_linear" else "voter"
-    )
-    g = np.random.default_rng(300 + A)
-    x, w, s, present = random_rows(g, 20 if A < 40 else 5, A)
-    for record in (False, True):
-        ref = run_eum(x, w, s, present, st, 6, record=record)
-        got = run_eum(x, w, s, present, st, 6, record=record, engine="numba")
-        for f in (
-            "positions",
-            "median",
-            "mean",
-            "risk",
-            "kind",
-            "partner",
-            "a",
-            "b",
-            "press_j",
-            "press_a",
-            "press_b",
-        ):
-            u, v = getattr(ref, f), getattr(got, f)
-            assert (u is None) == (v is None), f
-            if u is not None:
-                np.testing.assert_array_equal(v, u, err_msg=f)
 
 
 def test_numba_engine_in_the_model() -> None:

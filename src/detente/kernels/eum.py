@@ -1,63 +1,44 @@
-"""Expected-utility (challenge) model kernel, batch-first (models.md §4).
+"""Expected-utility (challenge) model kernel: the rounds on whole batches (models.md §4).
 
 Bueno de Mesquita's group decision model in the form of Scholz, Calbert & Smith (2011),
 "Unravelling Bueno de Mesquita's group decision model", Proc. ICAART 2011, eqs. (14)–(36) and the
 Appendix procedure. Every formula below cites the equation or the models.md §4 paragraph.
 
-Layout: the kernel takes 2-D arrays ``(B, A)`` where ``B`` flattens every batch axis *and* the
-issue axis (issues are independent in this model); pair matrices of the row-layout functions are
-``(B, A, A)`` with ``[b, i, j]`` = challenger/receiver ``i``, target/proposer ``j``. ``run_eum``
-runs the rounds on the batch-last layout ``(A, B)`` / ``(A, A, B)`` (section "the rounds on the
-batch-last layout": the same operations, bit-identical numbers, long inner loops over the batch) or,
-with ``engine="numba"``, with the compiled loops of :mod:`detente.kernels.eum_numba` (also
-bit-identical). The row-layout functions stay as the readable form of each step, for the
-perspective chart and for the tests. Absent actors (``present`` False) carry weight 0, make and
-receive no offers and are left out of the ranges, the probability normaliser, the medians and the
-means.
+``run_eum`` takes flat arrays ``(B, A)`` where ``B`` flattens every batch axis *and* the issue axis
+(issues are independent in this model) and runs the rounds on the batch-last layout ``(A, B)`` /
+``(A, A, B)`` with ``[i, j, b]`` = challenger/receiver ``i``, target/proposer ``j`` (long inner loops
+over the batch), or, with ``engine="numba"``, with the compiled loops of
+:mod:`detente.kernels.eum_numba`. Both engines take their switches, offer classes, weighted
+statistics and the better/worse term from :mod:`detente.kernels.eum_spec`, and both must equal,
+bit for bit, the readable row-layout oracle ``tests/models/eum_oracle.py`` (which in turn equals a
+slow loop written term by term from models.md §4 to 1e-12). Absent actors (``present`` False)
+carry weight 0, make and receive no offers and are left out of the ranges, the probability
+normaliser, the medians and the means.
 
 Cost per round and issue is O(A² log A) (models.md §4 "Cost"): the voters who prefer ``x_i`` to
 ``x_j`` are a contiguous run of the sorted positions cut at the midpoint of ``x_i`` and ``x_j``,
 so prefix sums of ``w_k u_k(x_a)`` along the sorted voters give every pair's vote sum once the
 midpoint's rank is known; the all-pairs normaliser comes from each voter's sorted utilities.
-The slow triple loop lives in ``tests/models/test_eum.py`` as the reference; the bit-for-bit
-checks between the layouts and engines in ``tests/models/test_eum_fast.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
-
-# A large finite sentinel (fits float32 too): pushes absent options / excluded offers past every value
-BIG = 1e30
-
-
-def _f(a: Any) -> FloatArray:
-    """Typed no-op: the kernel keeps its inputs' precision (float64, or float32 on request)."""
-    return cast(FloatArray, a)
-
-
-# offer classes (models.md §4 "Offers", Scholz et al. 2011 Fig. 6); 0 = no move
-NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
-KIND_NAMES: tuple[str, ...] = ("none", "confrontation", "compromise", "capitulation")
-
-
-@dataclass(frozen=True, slots=True)
-class EUMSettings:
-    """Resolved switches of models.md §4 (see ``detente.models.eum`` for the presets)."""
-
-    prob: str = "all_pairs"  # "pair" (eq. 31) | "all_pairs"
-    votes_risk: str = "voter"  # "voter" (rho_k = r_k) | "linear" (rho_k = 1)
-    perspective: str = "receiver"  # "receiver" | "own"
-    compromise_choice: str = "weighted_position_min"  # | "least_move"
-    capitulation: bool = True
-    q: float = 1.0
-    range: str = "positions"  # | "scale"
-    risk: str = "scholz"  # | "neutral"
+from detente.kernels.eum_spec import (
+    BIG,
+    COMPROMISE,
+    NONE,
+    EUMSettings,
+    _f,
+    better_worse,
+    weighted_mean_rows,
+    weighted_median_rows,
+)
 
 
 @dataclass
@@ -78,39 +59,6 @@ class EUMRun:
     press_a: FloatArray | None = None
     press_b: FloatArray | None = None
     extra: dict[str, FloatArray] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------------------------------------
-# weighted statistics on the flat layout (models.md §1–2)
-
-
-def weighted_median_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
-    """``cs``-weighted median over the last axis, ``tie="lower"`` (models.md §2; Black 1948).
-
-    All-zero weights fall back to equal weights of present actors; no present actor gives NaN.
-    """
-    w = np.where(present, w, 0.0)
-    tot0 = w.sum(axis=-1, keepdims=True)
-    w = np.where(tot0 > 0, w, present.astype(np.float64))
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=-1, kind="stable")
-    xs_s = np.take_along_axis(xs, order, axis=-1)
-    cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
-    half = cum[..., -1:] / 2.0
-    k = np.argmax(cum >= half - 1e-12 * cum[..., -1:], axis=-1)
-    out = np.take_along_axis(xs_s, k[..., None], axis=-1)[..., 0]
-    return np.asarray(np.where(present.any(axis=-1), out, np.nan), dtype=np.float64)
-
-
-def weighted_mean_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
-    """``cs``-weighted mean over the last axis (models.md §1), equal weights if all are zero."""
-    w = np.where(present, w, 0.0)
-    tot = w.sum(axis=-1)
-    n = present.sum(axis=-1)
-    xs = np.where(present, x, 0.0)
-    plain = xs.sum(axis=-1) / np.maximum(n, 1)
-    out = np.where(tot > 0, (w * xs).sum(axis=-1) / np.where(tot > 0, tot, 1.0), plain)
-    return np.asarray(np.where(n > 0, out, np.nan), dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,387 +84,27 @@ def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
     return np.asarray(out.reshape(queries.shape), dtype=np.int64)
 
 
-@dataclass
-class Geometry:
-    """Position-only quantities of one round, shared by both probability computations.
-
-    ``dl[b, k, a] = |x_k − x_a| / Δ``; ``dl_sorted`` each voter's distances sorted ascending
-    (absent options at ``inf``); ``order`` voters sorted by position; ``ih`` flat gather indices
-    into the voters' prefix sums at the midpoint cut of each pair (models.md §4 "Cost"; the cut is
-    symmetric, so the transposed gather is the other end of the pair); ``valid`` = both present at
-    different positions (the pairs that can make offers).
-    """
-
-    x: FloatArray
-    present: BoolArray
-    dl: FloatArray
-    dl_sorted: FloatArray
-    order_rows: IntArray
-    ih: IntArray
-    lt: BoolArray
-    valid: BoolArray
-    n_present: IntArray
-    coef: FloatArray  # (B, 1, A): 2m − n + 1 for the n present sorted values, 0 beyond
-    ltf: FloatArray  # 1.0 where x_i < x_j
-    gtf: FloatArray  # 1.0 where x_i > x_j
-
-
-_BASES: dict[tuple[int, int], IntArray] = {}
-
-
-def _gather_base(B: int, A: int) -> IntArray:
-    """``b (A + 1) A + j`` as a (B, A, A) array (cached: broadcasting int arithmetic is slow)."""
-    key = (B, A)
-    if key not in _BASES:
-        if len(_BASES) > 64:
-            _BASES.clear()
-        base = (
-            np.arange(B, dtype=np.int64)[:, None, None] * ((A + 1) * A)
-            + np.arange(A, dtype=np.int64)[None, None, :]
-        )
-        _BASES[key] = np.ascontiguousarray(np.broadcast_to(base, (B, A, A)))
-        _BASES[key].setflags(write=False)
-    return _BASES[key]
-
-
-def geometry(x: FloatArray, present: BoolArray, delta: FloatArray) -> Geometry:
-    B, A = x.shape
-    xi = x[:, :, None]
-    xj = x[:, None, :]
-    diff = xi - xj
-    dl = np.abs(diff) * (1.0 / delta)[:, None, None]
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=1)
-    ys = np.take_along_axis(xs, order, axis=1)
-    # voters strictly left of the midpoint prefer the left option (equidistant voters add 0); the
-    # cut is symmetric, so only the pairs i < j are searched (the diagonal is never used: G_ii = 0)
-    iu0, iu1 = np.triu_indices(A, 1)
-    mids = 0.5 * (x[:, iu0] + x[:, iu1])
-    if A <= 32:
-        # small A: count by comparisons, summed exactly by a float32 matrix-vector product (BLAS)
-        cmp = (ys[:, None, :] < mids[:, :, None]).astype(np.float32)
-        half = (cmp @ np.ones(A, dtype=np.float32)).astype(np.int64)
-    else:
-        half = count_less(ys, mids)
-    cut = np.zeros((B, A * A), dtype=np.int64)
-    cut[:, iu0 * A + iu1] = half
-    cut[:, iu1 * A + iu0] = half
-    cut = cut.reshape(B, A, A)
-    ih = cut * A + _gather_base(B, A)  # flat index of C[b, cut_ij, j]
-    n = present.sum(axis=1)
-    m = np.arange(A)[None, :]
-    dt = x.dtype
-    inside = (m < n[:, None]).astype(dt)[:, None, :]
-    # absent options sort last (pushed beyond every distance), then are zeroed (and get coef 0)
-    dl_sorted = np.sort(dl + (~present[:, None, :]).astype(dt) * BIG, axis=2) * inside
-    coef = (2 * m - n[:, None] + 1).astype(dt)[:, None, :] * inside
-    order_rows = (np.arange(B)[:, None] * A + order).ravel()
-    pp = present[:, :, None] & present[:, None, :]
-    valid = (dl > 0) & pp
-    lt = diff < 0
-    gt = diff > 0
-    ltf = lt.astype(dt)
-    gtf = gt.astype(dt)
-    return Geometry(x, present, dl, dl_sorted, order_rows, ih, lt, valid, n, coef, ltf, gtf)
-
-
-def voter_disutility(x: FloatArray, delta: FloatArray, rho: FloatArray | None) -> FloatArray:
-    """``u_k(a) = (|x_k − x_a| / Δ)^{ρ_k}`` as ``(B, k, a)`` (models.md §4 "Votes", eq. 28).
-
-    ``rho=None`` is the linear case ``ρ_k = 1``.
-    """
-    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
-    return _rho_pow(d, rho)
-
-
-def _rho_pow(d: FloatArray, rho: FloatArray | None) -> FloatArray:
-    if rho is None:
-        return d
-    with np.errstate(divide="ignore"):
-        return _f(np.exp(rho[:, :, None] * np.log(d)))  # 0 -> exp(-inf) = 0
-
-
-def success_probability(
-    x: FloatArray,
-    w: FloatArray,
-    present: BoolArray,
-    delta: FloatArray,
-    rho: FloatArray | None,
-    prob: str,
-    geo: Geometry | None = None,
-) -> FloatArray:
-    """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Probability"), shape (B, A, A).
-
-    ``N_ij = Σ_k max(0, v_k(x_i, x_j))`` with ``v_k(a, b) = w_k[u_k(b) − u_k(a)]`` (eq. 28 up to a
-    factor 2); ``prob="pair"`` divides by ``Σ_k |v_k(x_i, x_j)|`` (eq. 31, so ``P_ij + P_ji = 1``),
-    ``prob="all_pairs"`` by ``Σ_k Σ_a Σ_b |v_k(x_a, x_b)|`` over all present positions.
-    ``P_ij = 0`` when ``x_i = x_j``.
-    """
-    B, A = x.shape
-    if geo is None:
-        geo = geometry(x, present, delta)
-    w = np.where(present, w, 0.0)
-    u = _rho_pow(geo.dl, rho)  # (B, k, a)
-    M = w[:, :, None] * u  # w_k u_k(x_a)
-    C = np.zeros((B, A + 1, A), dtype=M.dtype)
-    np.cumsum(np.take(M.reshape(B * A, A), geo.order_rows, axis=0).reshape(B, A, A), axis=1, out=C[:, 1:, :])
-    S = C[:, A, :]  # Σ_k w_k u_k(x_a)
-    H = np.take(C.ravel(), geo.ih)  # H[b, i, j] = C[b, cut_ij, j]; H[b, j, i] = C[b, cut_ij, i]
-    G = H - H.transpose(0, 2, 1)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
-    # right of i (x_i > x_j): the voters right of the midpoint, S_j − S_i − G; equal positions give 0
-    N = G * geo.ltf + ((S[:, None, :] - S[:, :, None]) - G) * geo.gtf
-    if prob == "pair":
-        D = N + N.transpose(0, 2, 1)
-        P = np.zeros_like(N)
-        np.divide(N, D, out=P, where=D > 0)
-        return _f(np.maximum(P, 0.0, out=P))
-    else:
-        # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
-        # u_k is increasing in the distance, so the distance order is the utility order
-        us = _rho_pow(geo.dl_sorted, rho)
-        D = 2.0 * np.einsum("bk,bkm,bzm->b", w, us, geo.coef)
-        inv = np.zeros_like(D)
-        np.divide(1.0, D, out=inv, where=D > 0)
-        P = N * inv[:, None, None]
-        return _f(np.maximum(P, 0.0, out=P))
-
 
 # ---------------------------------------------------------------------------------------------
-# expected utilities (models.md §4 "Utilities", "Expected utility"; Scholz et al. eqs. 15–25)
-
-
-def _pow(logbase: FloatArray, r: FloatArray) -> FloatArray:
-    """``base^r`` from ``log(base)`` (``base = 0`` -> 0 for ``r > 0``)."""
-    return np.exp(r * logbase)
-
-
-def expected_utilities(
-    x: FloatArray,
-    s: FloatArray,
-    P: FloatArray,
-    delta: FloatArray,
-    r: FloatArray,
-    q: float,
-    mu: FloatArray | None,
-    dl: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """Receiver-view expected utilities ``(a, bt)`` of shape (B, A, A), both with exponent ``r_i``.
-
-    ``a[i, j] = E^i(U_ij)`` (i challenges j, as i sees it) and ``bt[i, j] = E^i(U_ji)`` (j
-    challenges i, as i sees it), eq. (25):
-    ``E^h(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]``
-    with ``U_s = 2 − 4(0.5 − 0.5δ)^r``, ``U_f = 2 − 4(0.5 + 0.5δ)^r``, ``U_sq = 2 − 4·0.5^r``
-    (eqs. 15, 16, 24) and, for ``Q < 1``, ``U_b``/``U_w`` at ``z = 0.25(|x_i − μ| + |x_i − x_j|)/Δ``,
-    ``T = 1`` iff ``|x_i − μ| < |x_i − x_j|`` (eqs. 22, 23). ``δ`` is symmetric, so ``U_s`` and
-    ``U_f`` are shared by both directions.
-    """
-    if dl is None:
-        dl = np.abs(x[:, :, None] - x[:, None, :]) * (1.0 / delta)[:, None, None]
-    dl = np.minimum(dl, 1.0)
-    rr = r[:, :, None]
-    with np.errstate(divide="ignore"):
-        As = _pow(np.log(0.5 - 0.5 * dl), rr)
-    Af = _pow(np.log(0.5 + 0.5 * dl), rr)
-    Us = 2.0 - 4.0 * As
-    Uf = 2.0 - 4.0 * Af
-    Usq = (2.0 - 4.0 * np.power(0.5, r))[:, :, None]
-    diff = Us - Uf
-    a = Us - s[:, None, :] * (1.0 - P) * diff - q * Usq
-    bt = Us - s[:, :, None] * (1.0 - P.transpose(0, 2, 1)) * diff - q * Usq
-    if q != 1.0 and mu is not None:
-        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
-        a = a - (1.0 - q) * _better_worse(x, dist, delta, mu, rr)
-        bt = bt - (1.0 - q) * _better_worse(x, dist, delta, mu, r[:, None, :]).transpose(0, 2, 1)
-    return a, bt
-
-
-def _better_worse(
-    x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray
-) -> FloatArray:
-    """``T U_b + (1 − T) U_w`` for challenger ``i`` (row) and target ``j`` (eqs. 22, 23).
-
-    ``rr`` broadcasts the viewer's exponent: the row's for ``a``; for ``bt`` the caller passes the
-    column's and transposes, so the viewer is the target (the receiver).
-    """
-    dmu = np.abs(x - mu[:, None])[:, :, None]
-    z = 0.25 * (dmu + dist) / delta[:, None, None]
-    T = dmu < dist
-    base = np.where(T, 0.5 - z, 0.5 + z)
-    with np.errstate(divide="ignore"):
-        return _f(2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rr))
-
-
-def expected_utility_view(
-    x: FloatArray,
-    s: FloatArray,
-    P: FloatArray,
-    delta: FloatArray,
-    r_view: FloatArray,
-    q: float,
-    mu: FloatArray | None,
-) -> FloatArray:
-    """``E^h(U_ij)`` for every viewer ``h``: shape (B, H, A, A) with ``[b, h, i, j]`` (eq. 25).
-
-    O(A³) per issue: used once for the perspective (quadrant) chart, not inside the rounds.
-    """
-    B, A = x.shape
-    dist = np.abs(x[:, :, None] - x[:, None, :])[:, None]
-    dl = np.minimum(dist / delta[:, None, None, None], 1.0)
-    rh = r_view[:, :, None, None]
-    with np.errstate(divide="ignore"):
-        Us = 2.0 - 4.0 * _pow(np.log(0.5 - 0.5 * dl), rh)
-    Uf = 2.0 - 4.0 * _pow(np.log(0.5 + 0.5 * dl), rh)
-    Usq = 2.0 - 4.0 * np.power(0.5, rh)
-    sj = s[:, None, None, :]
-    Pp = P[:, None]
-    E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
-    if q != 1.0 and mu is not None:
-        dmu = np.abs(x - mu[:, None])[:, None, :, None]
-        z = 0.25 * (dmu + dist) / delta[:, None, None, None]
-        base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
-        with np.errstate(divide="ignore"):
-            E = E - (1.0 - q) * (2.0 - 4.0 * _pow(np.log(np.maximum(base, 0.0)), rh))
-    return np.asarray(E, dtype=np.float64)
-
-
-# ---------------------------------------------------------------------------------------------
-# risk exponents (models.md §4 "Risk"; Scholz et al. eqs. 33–34, Appendix steps 8–10)
-
-
-def risk_exponents(
-    x: FloatArray,
-    w: FloatArray,
-    s: FloatArray,
-    present: BoolArray,
-    delta: FloatArray,
-    q: float,
-    prob: str,
-    mu: FloatArray | None,
-    geo: Geometry | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """Risk exponents ``r_i`` and the all-linear probabilities used to get them.
-
-    With every ``r = 1`` (votes linear too): danger ``g_i = Σ_{j≠i} E^i(U_ji)``,
-    ``R_i = (2g_i − max g − min g)/(max g − min g)`` (0 if max = min), ``r_i = (1 − R_i/3)/(1 + R_i/3)``.
-    At ``r = 1`` the utilities are linear: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``, ``U_b = 4z``, ``U_w = −4z``.
-    """
-    if geo is None:
-        geo = geometry(x, present, delta)
-    P1 = success_probability(x, w, present, delta, None, prob, geo)
-    dl = geo.dl
-    # E1[c, t]: challenger c, target t, at r = 1 (eq. 25)
-    E1 = 2.0 * dl * (1.0 - 2.0 * s[:, None, :] * (1.0 - P1))
-    if q != 1.0 and mu is not None:
-        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
-        dmu = np.abs(x - mu[:, None])[:, :, None]
-        z = 0.25 * (dmu + dist) / delta[:, None, None]
-        E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
-    # Σ_{j≠i, present} E(U_ji): column sums over present challengers minus the diagonal
-    g = np.einsum("bc,bct->bt", present.astype(E1.dtype), E1) - np.einsum("bii->bi", E1)
-    gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
-    gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
-    span = gmax - gmin
-    ok = np.isfinite(span) & (span > 0)
-    R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
-    r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
-    return _f(np.where(present, r, 1.0).astype(x.dtype, copy=False)), P1
-
-
-# ---------------------------------------------------------------------------------------------
-# one round and the full run (models.md §4 "Offers", "Selection", "Round")
-
-
-def select_offers(
-    x: FloatArray,
-    present: BoolArray,
-    a: FloatArray,
-    b: FloatArray,
-    choice: str,
-    capitulation: bool,
-    valid: BoolArray | None = None,
-) -> tuple[FloatArray, np.ndarray, IntArray]:
-    """Classify every offer (Fig. 6) and pick one per receiver (§6.2); returns new positions,
-    the chosen class (int8, 0 = none) and the proposer index (-1 = none).
-
-    Offer from ``j`` to receiver ``i`` with ``a = E^i(U_ij)``, ``b`` the proposer's expected utility:
-    confrontation lost by i ``b > a > 0`` -> ``x_j``; compromise ``b > 0 > a``, ``b > |a|`` ->
-    ``x_i + (x_j − x_i)|a|/b`` (eq. 36); capitulation ``b > 0 > a``, ``|a| ≥ b`` -> ``x_j``.
-    First non-empty class in the order confrontation, compromise, capitulation; within
-    confrontation/capitulation the smallest move; within compromise ``least_move`` or
-    ``weighted_position_min`` (minimise ``(|a| x_i + |b| x_j)/(|a| + |b|)``); ties: lowest proposer.
-    """
-    B, A = x.shape
-    xi = x[:, :, None]
-    xj = x[:, None, :]
-    if valid is None:
-        valid = present[:, :, None] & present[:, None, :] & (xi != xj)
-    dist = np.abs(xj - xi)
-    apos = a > 0
-    conf = valid & apos & (b > a)
-    both = valid & (a < 0) & (b > 0)
-    gain = b + a > 0  # with a < 0 < b: b > |a|
-    comp = both & gain
-    cap = both & ~gain
-    # class code 0 confrontation, 1 compromise, 2 capitulation, 3 none (mutually exclusive)
-    code = 3 - 3 * conf.view(np.int8) - 2 * comp.view(np.int8)
-    if capitulation:
-        code = code - cap.view(np.int8)
-    best = code.min(axis=2)
-    compf = comp.astype(a.dtype)
-    den = (b - a) * compf + (1.0 - compf)  # 1 outside compromises: no division by zero
-    if choice == "least_move":
-        ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
-    else:
-        ckey = (-a * xi + b * xj) * compf / den  # (|a| x_i + |b| x_j)/(|a| + |b|) for a < 0 < b
-    key = ckey + dist * (1.0 - compf) + (code != best[:, :, None]).astype(a.dtype) * BIG
-    j = np.argmin(key, axis=2)
-    kind = ((best + 1) % 4).astype(
-        np.int8
-    )  # 0 -> CONFRONTATION, 1 -> COMPROMISE, 2 -> CAPITULATION, 3 -> NONE
-    xpart = np.take_along_axis(x, j, axis=1)
-    aa = np.take_along_axis(a, j[:, :, None], axis=2)[:, :, 0]
-    bb = np.take_along_axis(b, j[:, :, None], axis=2)[:, :, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        comp_pos = x + (xpart - x) * np.abs(aa) / np.where(kind == COMPROMISE, bb, 1.0)
-    new = np.where(kind == COMPROMISE, comp_pos, np.where(kind != NONE, xpart, x))
-    partner = np.where(kind != NONE, j, -1)
-    return _f(new), kind.astype(np.int8), partner.astype(np.int64)
-
-
-def offer_values(
-    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, delta: FloatArray, st: EUMSettings
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, Geometry]:
-    """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b, geometry)`` on the current positions."""
-    mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    geo = geometry(x, present, delta)
-    if st.risk == "scholz":
-        r, P1 = risk_exponents(x, w, s, present, delta, st.q, st.prob, mu, geo)
-    else:
-        r, P1 = np.ones_like(x), None
-    if st.votes_risk == "linear":
-        P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob, geo)
-    else:
-        P = success_probability(x, w, present, delta, r, st.prob, geo)
-    a, bt = expected_utilities(x, s, P, delta, r, st.q, mu, geo.dl)
-    # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
-    b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
-    return r, P, a, b, geo
-
-
-# ---------------------------------------------------------------------------------------------
-# the rounds on the batch-last layout (what run_eum uses)
+# the rounds on the batch-last layout
 #
-# Same formulas, same floating-point operations in the same order as the row-layout functions
-# above (so the numbers are bit-identical), but arrays are ``(A, B)`` and pair arrays ``(A, A, B)``
-# with ``[i, j, b]``: every broadcast over actors then runs NumPy inner loops over the long batch
-# axis instead of loops of length A, which is several times faster for Monte Carlo batches. Sums
-# whose order matters are written as sequential ``cumsum`` (never pairwise ``sum``), so each
-# column's numbers do not depend on how many columns are computed together.
-
+# Arrays are ``(A, B)`` and pair arrays ``(A, A, B)`` with ``[i, j, b]``: every broadcast over actors
+# runs NumPy inner loops over the long batch axis instead of loops of length A, which is several
+# times faster for Monte Carlo batches. The floating-point operations and their order are those of
+# the row-layout oracle in the tests (so the numbers are bit-identical). Sums whose order matters
+# are written as sequential row additions (never pairwise ``sum``), so each column's numbers do
+# not depend on how many columns are computed together.
 
 @dataclass
 class _GeoT:
-    """Position-only quantities of one round on the batch-last layout (see :class:`Geometry`)."""
+    """Position-only quantities of one round (models.md §4 "Cost").
+
+    ``dl[i, j, b] = |x_i − x_j| / Δ``; ``dl_sorted`` each voter's distances sorted ascending (absent
+    options pushed past every distance, then zeroed); ``ih`` flat gather indices into the voters'
+    prefix sums at the midpoint cut of each pair (the cut is symmetric, so the transposed gather is
+    the other end of the pair); ``valid`` = both present at different positions (the pairs that can
+    make offers).
+    """
 
     dl: FloatArray  # (A, A, B) |x_i − x_j| / Δ
     dl_sorted: FloatArray | None  # (k, m, B) voter k's distances sorted (all_pairs only)
@@ -562,7 +150,8 @@ def _geometry_t(x: FloatArray, present: BoolArray, delta: FloatArray, all_pairs:
     diff = x[:, None, :] - x[None, :, :]
     dl = np.abs(diff) * (1.0 / delta)[None, None, :]
     xs = np.where(present, x, np.inf)
-    # the same argsort call on the same rows as ``geometry`` (ties keep the same voter order)
+    # argsort of each batch row (contiguous), as the oracle and the numba engine: ties keep the
+    # same voter order, hence the same prefix sums
     order = np.argsort(np.ascontiguousarray(xs.T), axis=1).T  # (m, B)
     ys = np.take_along_axis(xs, order, axis=0)
     iu0, iu1 = np.triu_indices(A, 1)
@@ -597,7 +186,14 @@ def _geometry_t(x: FloatArray, present: BoolArray, delta: FloatArray, all_pairs:
 
 
 def _probability_t(geo: _GeoT, w: FloatArray, rho: FloatArray | None, prob: str) -> FloatArray:
-    """``P_ij`` on the batch-last layout: :func:`success_probability` operation for operation."""
+    """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Votes", "Probability"), (A, A, B).
+
+    ``u_k(a) = (|x_k − x_a| / Δ)^{ρ_k}`` (eq. 28; ``rho=None`` is ``ρ_k = 1``);
+    ``N_ij = Σ_k max(0, v_k(x_i, x_j))`` with ``v_k(a, b) = w_k[u_k(b) − u_k(a)]`` (eq. 28 up to a
+    factor 2); ``prob="pair"`` divides by ``Σ_k |v_k(x_i, x_j)|`` (eq. 31, so ``P_ij + P_ji = 1``),
+    ``prob="all_pairs"`` by ``Σ_k Σ_a Σ_b |v_k(x_a, x_b)|`` over all present positions.
+    ``P_ij = 0`` when ``x_i = x_j``.
+    """
     A, B = w.shape
     if rho is None:
         u = geo.dl
@@ -627,24 +223,14 @@ def _probability_t(geo: _GeoT, w: FloatArray, rho: FloatArray | None, prob: str)
     else:
         with np.errstate(divide="ignore"):
             us = np.exp(rho[:, None, :] * np.log(geo.dl_sorted))
-    # the einsum of success_probability sums w_k u_km coef_m in flat (k, m) order from 0
+    # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values (u_k
+    # grows with the distance), summed over (k, m) in flat order from 0
     T = (w[:, None, :] * us) * geo.coef
     D = 2.0 * _seqsum0(T.reshape(A * A, B))
     inv = np.zeros_like(D)
     np.divide(1.0, D, out=inv, where=D > 0)
     P = N * inv[None, None, :]
     return _f(np.maximum(P, 0.0, out=P))
-
-
-def _better_worse_t(
-    x: FloatArray, dist: FloatArray, delta: FloatArray, mu: FloatArray, rr: FloatArray
-) -> FloatArray:
-    dmu = np.abs(x - mu[None, :])[:, None, :]
-    z = 0.25 * (dmu + dist) / delta[None, None, :]
-    T = dmu < dist
-    base = np.where(T, 0.5 - z, 0.5 + z)
-    with np.errstate(divide="ignore"):
-        return _f(2.0 - 4.0 * np.exp(rr * np.log(np.maximum(base, 0.0))))
 
 
 def _offer_values_t(
@@ -654,12 +240,23 @@ def _offer_values_t(
     present: BoolArray,
     delta: FloatArray,
     st: EUMSettings,
-) -> tuple[FloatArray, FloatArray, FloatArray, _GeoT]:
-    """:func:`offer_values` on the batch-last layout: ``(r, a, b, geometry)``."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, _GeoT]:
+    """Round steps (1)–(2) up to the offers: ``(r, P, a, b, geometry)`` at the current positions.
+
+    Risk exponents (models.md §4 "Risk", eqs. 33–34; ``risk="scholz"``): with every ``r = 1``
+    (votes linear too) the danger ``g_i = Σ_{j≠i} E^i(U_ji)``,
+    ``R_i = (2g_i − max g − min g)/(max g − min g)`` (0 if max = min), ``r_i = (1 − R_i/3)/(1 + R_i/3)``;
+    at ``r = 1`` the utilities are linear: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``, ``U_b = 4z``,
+    ``U_w = −4z``. Expected utilities (eq. 25), both with the receiver's exponent ``r_i``:
+    ``a[i, j] = E^i(U_ij)`` and ``bt[i, j] = E^i(U_ji)``, with
+    ``E^h(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]``,
+    ``U_s = 2 − 4(0.5 − 0.5δ)^r``, ``U_f = 2 − 4(0.5 + 0.5δ)^r``, ``U_sq = 2 − 4·0.5^r`` (eqs. 15, 16,
+    24). ``b`` is ``bt`` (perspective "receiver") or ``E^j(U_ji) = a^T`` ("own").
+    """
     A, B = x.shape
     mu = None
     if st.q != 1.0:
-        # float64 like offer_values (weighted_median_rows returns float64)
+        # float64 (weighted_median_rows returns float64)
         mu = weighted_median_rows(
             np.ascontiguousarray(x.T), np.ascontiguousarray(w.T), np.ascontiguousarray(present.T)
         )
@@ -673,7 +270,7 @@ def _offer_values_t(
             dmu = np.abs(x - mu[None, :])[:, None, :]
             z = 0.25 * (dmu + dist) / delta[None, None, :]
             E1 = E1 - (1.0 - st.q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
-        # Σ_{j≠i, present} E(U_ji), summed over challengers in index order (as risk_exponents)
+        # Σ_{j≠i, present} E(U_ji): summed over challengers in index order, minus the diagonal
         g = _seqsum0(present.astype(E1.dtype)[:, None, :] * E1)
         g = g - E1[np.arange(A), np.arange(A)]
         gmax = np.where(present, g, -np.inf).max(axis=0, keepdims=True)
@@ -689,7 +286,7 @@ def _offer_values_t(
         P = P1 if P1 is not None else _probability_t(geo, w, None, st.prob)
     else:
         P = _probability_t(geo, w, r, st.prob)
-    # expected utilities (as expected_utilities)
+    # expected utilities (eq. 25); δ is symmetric, so U_s and U_f serve both directions
     dl = np.minimum(geo.dl, 1.0)
     rr = r[:, None, :]
     with np.errstate(divide="ignore"):
@@ -705,38 +302,48 @@ def _offer_values_t(
     if mu is not None:
         if dist is None:
             dist = np.abs(x[:, None, :] - x[None, :, :])
-        a = a - (1.0 - q) * _better_worse_t(x, dist, delta, mu, rr)
-        bt = bt - (1.0 - q) * _better_worse_t(x, dist, delta, mu, r[None, :, :]).transpose(1, 0, 2)
+        a = a - (1.0 - q) * better_worse(x, dist, delta, mu, rr)
+        bt = bt - (1.0 - q) * better_worse(x, dist, delta, mu, r[None, :, :]).transpose(1, 0, 2)
     b = bt if st.perspective == "receiver" else a.transpose(1, 0, 2)
-    return r, a, b, geo
+    return r, P, a, b, geo
 
 
 def _select_t(
     x: FloatArray, a: FloatArray, b: FloatArray, valid: BoolArray, choice: str, capitulation: bool
 ) -> tuple[FloatArray, np.ndarray, IntArray]:
-    """:func:`select_offers` on the batch-last layout: ``(new, kind, proposer)`` as (A, B)."""
+    """Classify every offer (Fig. 6) and pick one per receiver (§6.2): ``(new, kind, proposer)``.
+
+    Offer from ``j`` to receiver ``i`` with ``a = E^i(U_ij)``, ``b`` the proposer's expected utility:
+    confrontation lost by i ``b > a > 0`` -> ``x_j``; compromise ``b > 0 > a``, ``b > |a|`` ->
+    ``x_i + (x_j − x_i)|a|/b`` (eq. 36); capitulation ``b > 0 > a``, ``|a| ≥ b`` -> ``x_j``.
+    First non-empty class in the order confrontation, compromise, capitulation; within
+    confrontation/capitulation the smallest move; within compromise ``least_move`` or
+    ``weighted_position_min`` (minimise ``(|a| x_i + |b| x_j)/(|a| + |b|)``); ties: lowest proposer.
+    Returns (A, B) arrays: new positions, the class (int8, 0 = none), the proposer (-1 = none).
+    """
     xi = x[:, None, :]
     xj = x[None, :, :]
     dist = np.abs(xj - xi)
     apos = a > 0
     conf = valid & apos & (b > a)
     both = valid & (a < 0) & (b > 0)
-    gain = b + a > 0
+    gain = b + a > 0  # with a < 0 < b: b > |a|
     comp = both & gain
     cap = both & ~gain
+    # class code 0 confrontation, 1 compromise, 2 capitulation, 3 none (mutually exclusive)
     code = 3 - 3 * conf.view(np.int8) - 2 * comp.view(np.int8)
     if capitulation:
         code = code - cap.view(np.int8)
     best = code.min(axis=1)
     compf = comp.astype(a.dtype)
-    den = (b - a) * compf + (1.0 - compf)
+    den = (b - a) * compf + (1.0 - compf)  # 1 outside compromises: no division by zero
     if choice == "least_move":
         ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
     else:
-        ckey = (-a * xi + b * xj) * compf / den
+        ckey = (-a * xi + b * xj) * compf / den  # (|a| x_i + |b| x_j)/(|a| + |b|) for a < 0 < b
     key = ckey + dist * (1.0 - compf) + (code != best[:, None, :]).astype(a.dtype) * BIG
     j = np.argmin(key, axis=1)
-    kind = ((best + 1) % 4).astype(np.int8)
+    kind = ((best + 1) % 4).astype(np.int8)  # 0 -> CONFRONTATION, ..., 3 -> NONE
     xpart = np.take_along_axis(x, j, axis=0)
     aa = np.take_along_axis(a, j[:, None, :], axis=1)[:, 0, :]
     bb = np.take_along_axis(b, j[:, None, :], axis=1)[:, 0, :]
@@ -791,14 +398,7 @@ def run_eum(
     w64 = np.where(present, w, 0.0).astype(np.float64)
     w = w64.astype(dt, copy=False)
     s = np.asarray(s).astype(dt, copy=False)
-    if st.range == "positions":
-        hi = np.where(present, x0, -np.inf).max(axis=1)
-        lo = np.where(present, x0, np.inf).min(axis=1)
-        delta = hi - lo
-        delta = np.where(np.isfinite(delta) & (delta > 0), delta, 1.0)
-    else:
-        delta = np.ones(B)
-    delta = delta.astype(dt, copy=False)
+    delta = _f(scale_range(x0, present, st).astype(dt, copy=False))
     pos = np.empty((rounds + 1, B, A))
     pos[0] = x0
     risk = np.ones((rounds, B, A))
@@ -850,7 +450,7 @@ def run_eum(
             active[idx_arr[~moved]] = False
             continue
         xa, wa, sa, pa_, da = xc[:, idx], wT[:, idx], sT[:, idx], presT[:, idx], delta[idx]
-        r, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
+        r, _, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
         new, kind, partner = _select_t(xa, a, b, geo.valid, st.compromise_choice, st.capitulation)
         risk[t, idx] = r.T
         if record:
@@ -883,22 +483,71 @@ def run_eum(
     return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb)
 
 
+def scale_range(x0: FloatArray, present: BoolArray, st: EUMSettings) -> FloatArray:
+    """``Δ`` per row (models.md §4 "Range"): the range of the initial present positions
+    (``range="positions"``) or the unit scale width 1 (``range="scale"``); 1 where it is 0."""
+    if st.range != "positions":
+        return np.ones(x0.shape[0])
+    hi = np.where(present, x0, -np.inf).max(axis=1)
+    lo = np.where(present, x0, np.inf).min(axis=1)
+    delta = hi - lo
+    return np.asarray(np.where(np.isfinite(delta) & (delta > 0), delta, 1.0), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# the perspective (quadrant) chart: every viewer's expected utilities at the initial positions
+
+
+def expected_utility_view(
+    x: FloatArray,
+    s: FloatArray,
+    P: FloatArray,
+    delta: FloatArray,
+    r_view: FloatArray,
+    q: float,
+    mu: FloatArray | None,
+) -> FloatArray:
+    """``E^h(U_ij)`` for every viewer ``h``: shape (B, H, A, A) with ``[b, h, i, j]`` (eq. 25).
+
+    ``x``, ``s``, ``r_view`` (B, A), ``P`` (B, A, A). O(A³) per issue: used once for the
+    perspective chart, not inside the rounds.
+    """
+    dist = np.abs(x[:, :, None] - x[:, None, :])[:, None]
+    dl = np.minimum(dist / delta[:, None, None, None], 1.0)
+    rh = r_view[:, :, None, None]
+    with np.errstate(divide="ignore"):
+        Us = 2.0 - 4.0 * np.exp(rh * np.log(0.5 - 0.5 * dl))
+    Uf = 2.0 - 4.0 * np.exp(rh * np.log(0.5 + 0.5 * dl))
+    Usq = 2.0 - 4.0 * np.power(0.5, rh)
+    sj = s[:, None, None, :]
+    Pp = P[:, None]
+    E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
+    if q != 1.0 and mu is not None:
+        dmu = np.abs(x - mu[:, None])[:, None, :, None]
+        z = 0.25 * (dmu + dist) / delta[:, None, None, None]
+        base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
+        with np.errstate(divide="ignore"):
+            E = E - (1.0 - q) * (2.0 - 4.0 * np.exp(rh * np.log(np.maximum(base, 0.0))))
+    return np.asarray(E, dtype=np.float64)
+
+
 def perspective(
     x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, st: EUMSettings
 ) -> tuple[FloatArray, FloatArray]:
-    """Data of the perspective (quadrant) chart at the initial positions.
+    """Data of the perspective (quadrant) chart at the initial positions (row layout (B, A) in).
 
     Returns ``(E, r)``: ``E[b, h, i, j] = E^h(U_ij)`` for every viewer ``h`` (risk exponent
     ``r_h``), and the risk exponents ``r`` (B, A). From ``h``'s view the point for rival ``j`` is
-    ``(E^h(U_hj), E^h(U_jh))``.
+    ``(E^h(U_hj), E^h(U_jh))``. The probabilities and risk exponents are those of round 1 of
+    :func:`run_eum` (the same batch-last step).
     """
+    x = np.asarray(x, dtype=np.float64)
     w = np.where(present, w, 0.0)
-    if st.range == "positions":
-        hi = np.where(present, x, -np.inf).max(axis=1)
-        lo = np.where(present, x, np.inf).min(axis=1)
-        delta = np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
-    else:
-        delta = np.ones(x.shape[0])
+    delta = scale_range(x, present, st)
+    xT, wT, sT = (_f(np.ascontiguousarray(v.T)) for v in (x, w, s))
+    pT: BoolArray = np.ascontiguousarray(present.T)
+    r_t, P_t, _, _, _ = _offer_values_t(xT, wT, sT, pT, delta, st)
+    r = np.ascontiguousarray(r_t.T)
+    P = np.ascontiguousarray(P_t.transpose(2, 0, 1))
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    r, P, _, _, _ = offer_values(x, w, s, present, delta, st)
     return expected_utility_view(x, s, P, delta, r, st.q, mu), r

@@ -1,8 +1,8 @@
 """Optional numba engine for the expected-utility rounds (the ``fast`` extra; models.md §4).
 
 Imported only when ``ExpectedUtility(engine="numba")`` (or ``"auto"`` with numba installed) runs.
-It computes the same round as :func:`detente.kernels.eum.offer_values` and
-:func:`~detente.kernels.eum.select_offers` and gives **bit-identical** numbers:
+It computes the same round as the NumPy engine of :mod:`detente.kernels.eum` (and the row-layout
+oracle in ``tests/models/eum_oracle.py``) and gives **bit-identical** numbers:
 
 - every power ``b^r = exp(r·log b)`` is still computed by NumPy on whole arrays (NumPy's own
   vectorised ``exp``/``log`` differ from the C library's in the last bit now and then), and so is
@@ -17,6 +17,9 @@ One round: :func:`_geometry_risk` (distances, sorted distances, midpoint counts,
 probabilities and the risk exponents, eqs. 28, 31, 33–34), NumPy powers, :func:`_offers` (the
 risk-weighted probabilities, eq. 25 expected utilities, Fig. 6 classification and §6.2 selection).
 Rows run one after the other on one thread; Monte Carlo sweeps use processes for the cores.
+Shared with the NumPy engine (and imported from :mod:`detente.kernels.eum_spec`, never from
+``eum``): the offer classes, ``BIG`` and the better/worse term. The compiled functions read ``BIG``
+and the class codes as compile-time constants; they are fixed by models.md §4.
 """
 
 from __future__ import annotations
@@ -26,8 +29,7 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-BIG = 1e30  # as detente.kernels.eum.BIG
-NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
+from detente.kernels.eum_spec import BIG, COMPROMISE, NONE, better_worse
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
@@ -336,8 +338,6 @@ def round_numba(
     ``mu``: the weighted medians (B,) when ``Q < 1`` else ``None``; ``ws``: a dict reused across
     rounds for the ``(B, A, A)`` work arrays."""
     ws = {} if ws is None else ws
-    from detente.kernels.eum import _better_worse
-
     B, A = x.shape
     x = np.ascontiguousarray(x, dtype=np.float64)
     w = np.ascontiguousarray(w, dtype=np.float64)
@@ -396,9 +396,12 @@ def round_numba(
     _pow_into(Af, Af, rk)
     Usq = 2.0 - 4.0 * np.power(0.5, r)
     if has_mu:
-        dist = np.abs(x[:, :, None] - x[:, None, :])
-        bwa = np.ascontiguousarray(_better_worse(x, dist, delta, mu_arr, rk))
-        bwb = np.ascontiguousarray(_better_worse(x, dist, delta, mu_arr, r[:, None, :]).transpose(0, 2, 1))
+        # the shared term on the batch-last layout (elementwise: the same numbers), back to (B, A, A)
+        xT = np.ascontiguousarray(x.T)
+        rT = np.ascontiguousarray(r.T)
+        dist = np.abs(xT[:, None, :] - xT[None, :, :])
+        bwa = np.ascontiguousarray(better_worse(xT, dist, delta, mu_arr, rT[:, None, :]).transpose(2, 0, 1))
+        bwb = np.ascontiguousarray(better_worse(xT, dist, delta, mu_arr, rT[None, :, :]).transpose(2, 1, 0))
     else:
         bwa = bwb = np.zeros((1, 1, 1))
     new = np.empty((B, A))

@@ -34,7 +34,8 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
 from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError
 from detente.kernels.dynamics import classify_path
-from detente.kernels.eum import KIND_NAMES, EUMRun, EUMSettings, numba_available, perspective, run_eum
+from detente.kernels.eum import EUMRun, numba_available, perspective, run_eum
+from detente.kernels.eum_spec import KIND_NAMES, EUMSettings
 from detente.models.base import ModelInfo, check_literal, check_range
 
 PRESETS: dict[str, dict[str, Any]] = {
