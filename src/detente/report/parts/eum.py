@@ -100,7 +100,10 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     traj = fc.trajectory_raw()
     rs = fc.prediction.extras["round_stats"]
     fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[_scale_title(i) for i in scenario.issues], vertical_spacing=0.3 / max(n, 1)
+        rows=n,
+        cols=1,
+        subplot_titles=[_scale_title(i) for i in scenario.issues],
+        vertical_spacing=0.3 / max(n, 1),
     )
     present = {(s.actor, s.issue) for s in scenario.stances}
     T = traj.shape[0]

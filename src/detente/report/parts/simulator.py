@@ -71,6 +71,19 @@ def _runs(n: int) -> str:
     return f"{n:,} run" + ("" if n == 1 else "s")
 
 
+def _terms_note(n_settled: int) -> str:
+    """Why the terms chart shows the late-phase variant: too few settlements as configured."""
+    who = (
+        "No run reaches"
+        if n_settled == 0
+        else f"Only {_runs(n_settled)} " + ("reaches" if n_settled == 1 else "reach")
+    )
+    return (
+        f"{who} a comprehensive settlement within {MONTHS} months as configured, so the chart shows the "
+        "late-phase variant (costs of the war since February 2022 counted)."
+    )
+
+
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
@@ -231,15 +244,13 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
     if n_base < MIN_SETTLEMENTS:
         late = results[WHAT_IF[-1][0]]
         terms_from = late
-        reach = "reaches" if n_base == 1 else "reach"
-        terms_note = (
-            f" {'No run' if n_base == 0 else 'Only ' + _runs(n_base)} {'reaches' if n_base == 0 else reach} a "
-            f"comprehensive settlement within {MONTHS} months as configured, so the chart shows the late-phase "
-            "variant (costs of the war since February 2022 counted)."
-        )
+        terms_note = " " + _terms_note(n_base)
     tm = S.terms(terms_from)
     terms_rows = [
-        [ISSUE_TITLES[i], "; ".join(f"{w}: {_pct(v)}" for w, v in _values(i, tm.get(i) or {}) if v > 0) or "–"]
+        [
+            ISSUE_TITLES[i],
+            "; ".join(f"{w}: {_pct(v)}" for w, v in _values(i, tm.get(i) or {}) if v > 0) or "–",
+        ]
         for i in ISSUES
     ]
     terms_table = Table(

@@ -1,0 +1,197 @@
+"""The HTML report a reader opens (issue #12, item 5): small, offline, every chart drawable, readable.
+
+One ukraine-2025 report (quick mode, as ``detente report`` writes it) is built once for the module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import json
+import re
+import warnings
+from importlib import resources
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from detente.io.builtin import load_builtin
+from detente.report.html import plotly_js, render_scenario_report
+from detente.report.parts import part_builders
+
+MAX_BYTES = 2_500_000
+STATIC = resources.files("detente.report") / "static"
+
+
+@pytest.fixture(scope="module")
+def report() -> str:
+    sc = load_builtin("ukraine-2025")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parts = [build(sc, seed=0, quick=True) for _, build in part_builders()]
+    return render_scenario_report(sc, parts, seed=0)
+
+
+def figures(text: str) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """div id -> (traces, layout) of every ``Plotly.newPlot`` call in a report."""
+    dec = json.JSONDecoder()
+    out = {}
+    for m in re.finditer(r'Plotly\.newPlot\(\s*"([^"]+)",\s*', text):
+        data, end = dec.raw_decode(text, m.end())
+        layout, _ = dec.raw_decode(text, text.index("{", end))
+        out[m.group(1)] = (data, layout)
+    return out
+
+
+def sections(text: str) -> dict[str, str]:
+    """section id -> its HTML, scripts removed (what a reader can see, plus markup)."""
+    body = re.sub(r"<script\b.*?</script>", "", text, flags=re.S)
+    return dict(re.findall(r'<section id="([^"]+)">(.*?)</section>', body, flags=re.S))
+
+
+def visible(fragment: str) -> str:
+    return _html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def vendored_bundle() -> str:
+    return (STATIC / "plotly-basic.min.js").read_text(encoding="utf-8")
+
+
+def bundle_trace_types(js: str) -> set[str]:
+    """The trace types a plotly.js bundle registers (each trace module says ``moduleType:"trace",name:"…"``)."""
+    return set(re.findall(r'moduleType:\s*"trace",\s*name:\s*"(\w+)"', js))
+
+
+def test_report_is_small(report: str) -> None:
+    size = len(report.encode("utf-8"))
+    assert size <= MAX_BYTES, f"report is {size / 1e6:.2f} MB"
+
+
+def test_exactly_one_plotly_copy_the_vendored_bundle(report: str) -> None:
+    bundle = vendored_bundle()
+    assert plotly_js() == bundle and report.count(bundle) == 1
+    assert len(re.findall(r"\* plotly\.js (?:\([^)]*\) )?v\d", report)) == 1  # no second (full) bundle
+    # the file is the one its README names (npm plotly.js-basic-dist-min, same plotly.js as python plotly)
+    readme = (STATIC / "README.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256((STATIC / "plotly-basic.min.js").read_bytes()).hexdigest()
+    assert digest in readme and (STATIC / "LICENSE.plotly.js").read_text().startswith("MIT License")
+    from plotly.offline import get_plotlyjs_version
+
+    assert f"v{get_plotlyjs_version()}" in bundle[:200] and f"**{get_plotlyjs_version()}**" in readme
+    # offline: outside the bundle nothing points at the network
+    rest = report.replace(bundle, "")
+    assert "cdn.plot.ly" not in rest and 'src="http' not in rest and 'href="http' not in rest
+
+
+def test_every_trace_type_is_in_the_bundle(report: str) -> None:
+    registered = bundle_trace_types(vendored_bundle())
+    assert registered == {"bar", "pie", "scatter"}
+    from detente.report.html import bundle_trace_types as used_by_the_package
+
+    assert used_by_the_package() == registered
+    used = {t.get("type", "scatter") for data, _ in figures(report).values() for t in data}
+    assert used and used <= registered, used - registered
+
+
+def test_backtest_charts_use_only_bundle_traces() -> None:
+    """Error boxes and the PIT histogram of the backtest report are drawn with bundle trace types."""
+    import plotly.io as pio
+
+    from detente.report.backtest import calibration_section, error_distribution_section
+
+    rng = np.random.default_rng(0)
+    y = rng.uniform(0, 100, 40)
+    res = SimpleNamespace(
+        outcome=y,
+        forecasts={"compromise": y + rng.normal(0, 10, 40), "median": y + rng.normal(0, 20, 40)},
+        ensembles={"eum": y[:, None] + rng.normal(0, 15, (40, 20))},
+    )
+    figs = (
+        error_distribution_section(res, ["compromise", "median"]).figures + calibration_section(res).figures
+    )
+    used = {t["type"] for f in figs for t in json.loads(pio.to_json(f))["data"]}
+    assert used <= bundle_trace_types(vendored_bundle()), used
+
+
+def test_terms_chart_speaks_words_on_its_own_axes(report: str) -> None:
+    data, layout = figures(report)["sim-terms-fig0"]
+    codes = {"terr", "buf", "cap", "align", "guar"}
+    assert not codes & {t.get("name") for t in data}
+    assert not codes & set(re.findall(r"\b\w+\b", visible(sections(report)["sim-terms"])))
+    # one axis per issue: 0.05 … 0.5 (share of land) never shares an axis with 0, 1, 2 (guarantee levels)
+    axes = [t.get("xaxis", "x") for t in data]
+    assert len(axes) == len(set(axes)) == len(codes)
+    guar = next(t for t in data if t["name"] == "Security guarantees")
+    assert [x.replace("<br>", " ") for x in guar["x"]] == ["none", "on paper", "EU monitoring", "binding"]
+
+
+def test_runs_pluralised(report: str) -> None:
+    from detente.report.parts.simulator import _terms_note
+
+    assert _terms_note(1).startswith("Only 1 run reaches ")
+    assert _terms_note(5).startswith("Only 5 runs reach ")
+    assert _terms_note(0).startswith("No run reaches ")
+    assert not re.search(r"\b1 runs\b", visible(report))
+
+
+def test_methods_is_a_table_with_the_json_behind_details(report: str) -> None:
+    methods = sections(report)["methods"]
+    assert "<table" in methods
+    before, _, after = methods.partition("<details")
+    assert "<pre>" not in before and "<pre>" in after and "input_sha256" in after
+    text = visible(before)
+    for word in ("input sha256", "seed", "detente version", "model", "variant", "parameters", "scholz2011"):
+        assert word in text
+
+
+def test_every_status_shown_is_defined(report: str) -> None:
+    from detente.report.glossary import STATUS_MEANINGS, statuses_in
+
+    used_somewhere = set()
+    for sid, frag in sections(report).items():
+        glossary = "".join(re.findall(r'<div class="statuses">.*?</div>', frag, flags=re.S))
+        rest = frag.replace(glossary, "") if glossary else frag
+        if sid == "methods":  # the run facts repeat the statuses verbatim
+            continue
+        used = statuses_in([visible(rest)])
+        used_somewhere |= set(used)
+        for s in used:
+            assert f"<b>{s}</b>: {_html.escape(STATUS_MEANINGS[s])}" in glossary, (sid, s)
+    assert {"capped", "cycled"} <= used_somewhere  # ukraine-2025: EUM and the uncertainty draws
+
+
+def test_eum_rounds_chart_has_no_overprinting_axis_titles(report: str) -> None:
+    _, layout = figures(report)["eum-trajectories-fig0"]
+    ytitles = [v.get("title", {}).get("text") for k, v in layout.items() if k.startswith("yaxis")]
+    assert not any(ytitles), ytitles
+    titles = [a["text"] for a in layout.get("annotations", [])]
+    assert any("unconditional ceasefire first" in t for t in titles)  # the scale's ends, in the panel title
+
+
+def test_coalition_map_labels_do_not_overprint(report: str) -> None:
+    data, _ = figures(report)["cohesion-fig1"]
+    pts = [
+        (x, y, txt)
+        for t in data
+        for x, y, txt in zip(t["x"], t["y"], t.get("text") or [], strict=False)
+        if txt
+    ]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    span = max(max(xs) - min(xs), max(ys) - min(ys))
+    for i, (x1, y1, a) in enumerate(pts):
+        for x2, y2, b in pts[i + 1 :]:
+            assert not (abs(x1 - x2) < 0.08 * span and abs(y1 - y2) < 0.03 * span), (a, b)
+    labelled = " ".join(p[2] for p in pts)
+    for name in ("United Kingdom", "European Union", "France", "Germany", "Ukraine", "Russia"):
+        assert name in labelled
+
+
+def test_declutter_merges_only_colliding_labels() -> None:
+    from detente.report.charts import declutter_labels
+
+    out = declutter_labels(
+        [0.0, 0.01, 0.02, 1.0], [0.0, 0.005, 0.0, 0.0], ["A", "B", "C", "D"], px_per_x=500, px_per_y=500
+    )
+    assert out == ["", "B<br>A<br>C", "", "D"]
