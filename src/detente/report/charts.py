@@ -78,7 +78,12 @@ def box_traces(
                 x=list(map(float, mean)),
                 y=ys,
                 mode="markers",
-                marker={"symbol": "x-thin-open", "size": 9, "color": "#222", "line": {"color": "#222", "width": 1.5}},
+                marker={
+                    "symbol": "x-thin-open",
+                    "size": 9,
+                    "color": "#222",
+                    "line": {"color": "#222", "width": 1.5},
+                },
                 name="mean",
                 hovertemplate="<b>%{y}</b><br>mean: %{x:.2f}<extra></extra>",
                 showlegend=False,
@@ -99,7 +104,14 @@ def box_traces_from_samples(
     ).reshape(len(names), 5)
     means = [float(np.mean(s)) if len(s) else float("nan") for s in map(np.asarray, samples)]
     return box_traces(
-        names, qs[:, 0], qs[:, 1], qs[:, 2], qs[:, 3], qs[:, 4], mean=means if show_mean else None, color=color
+        names,
+        qs[:, 0],
+        qs[:, 1],
+        qs[:, 2],
+        qs[:, 3],
+        qs[:, 4],
+        mean=means if show_mean else None,
+        color=color,
     )
 
 
