@@ -1,8 +1,10 @@
 """Browser test: Playwright drives Debian's chromium against a real uvicorn server on 127.0.0.1.
 
 Open the dashboard, load ukraine-2025, run, change a salience, run again and see the chart and the
-numbers change, move an Alpine-bound what-if slider, save, reload, see the saved version. Any
-request to a host other than the local server fails the test; a screenshot is saved on failure.
+numbers change, move an Alpine-bound what-if slider, save, reload, see the saved version. The
+scenario page fits 1280 and 800 px windows (nothing clipped, only tables scroll inside their own
+box); /api/docs renders Swagger UI with the network closed. Any request to a host other than the
+local server fails the test; a screenshot is saved on failure.
 Never ``playwright install``: CI installs ``chromium`` with apt (scripts/ci_services.sh).
 """
 
@@ -99,6 +101,7 @@ def page(server, request, tmp_path):
                 route.abort()
 
         context.route("**/*", guard)
+        request.node.outside_requests = outside  # tests may assert on it before teardown does
         pg = context.new_page()
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
         pg.set_default_timeout(15000)
@@ -224,3 +227,101 @@ def test_upload_and_compare(server, page):
     page.goto(server + "/compare?a=e2e-upload@1&b=e2e-upload&model=median")
     assert page.locator(".side").count() == 2
     page.wait_for_selector(".side .main-svg")
+
+
+# -- layout: nothing is clipped at 1280 and 800 px ------------------------------------------------
+# Explicit scroll boxes: .scroll-x (a table) and .figure (a chart, only below its 420 px minimum).
+OVERFLOW_JS = """() => {
+  const bad = [];
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > vw) bad.push(['page', document.documentElement.scrollWidth, vw]);
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('svg') || ['INPUT', 'SELECT', 'OPTION', 'TEXTAREA'].includes(el.tagName)) continue;
+    const box = el.parentElement && el.parentElement.closest('.scroll-x, .figure');
+    if (box) continue;  // inside a scroll box: the box is checked instead
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1) bad.push(['past the window', el.tagName, el.id, el.className, r.right, vw]);
+    if (el.matches('.scroll-x, .figure')) continue;  // these may scroll
+    if (el.clientWidth && el.scrollWidth > el.clientWidth + 1)
+      bad.push(['overflows', el.tagName, el.id, String(el.className), el.scrollWidth, el.clientWidth]);
+  }
+  return bad;
+}"""
+
+# every text of every chart (titles, subplot titles, axis titles, ticks) lies inside its chart, and
+# no two titles overlap
+CHART_TEXT_JS = """(sel) => {
+  const bad = [];
+  const charts = document.querySelectorAll(sel + ' .plotly-graph-div');
+  for (const div of charts) {
+    const b = div.getBoundingClientRect();
+    const texts = Array.from(div.querySelectorAll('.main-svg text')).filter(t => t.textContent.trim());
+    for (const t of texts) {
+      const r = t.getBoundingClientRect();
+      if (!r.width) continue;
+      if (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1)
+        bad.push(['cut off', t.textContent.slice(0, 50), Math.round(r.left), Math.round(r.right), Math.round(b.left), Math.round(b.right)]);
+    }
+    const titles = texts.filter(t => /title|annotation-text/.test(t.getAttribute('class') || ''))
+      .map(t => [t.textContent.slice(0, 30), t.getBoundingClientRect()]);
+    for (let i = 0; i < titles.length; i++) for (let j = i + 1; j < titles.length; j++) {
+      const [ta, a] = titles[i], [tb, c] = titles[j];
+      if (a.left < c.right - 1 && c.left < a.right - 1 && a.top < c.bottom - 1 && c.top < a.bottom - 1)
+        bad.push(['overlap', ta, tb]);
+    }
+  }
+  return [charts.length, bad];
+}"""
+
+
+def _within(inner: dict, outer: dict) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 1
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_scenario_page_fits_the_window(server, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server + f"/scenario?ref=builtin:{SCENARIO}")
+    page.wait_for_selector(".col-side .main-svg")
+    page.click("#run")
+    page.wait_for_selector("#run-result .main-svg")
+    page.wait_for_timeout(300)  # plotly's responsive resize
+
+    assert page.evaluate(OVERFLOW_JS) == []
+    for sel in (".col-side", "#run-result"):
+        n, bad = page.evaluate(CHART_TEXT_JS, sel)
+        assert n >= 1 and bad == [], (sel, bad)
+
+    view = {"x": 0, "width": width}
+    side = page.locator(".col-side section.card").first.bounding_box()
+    chart = page.locator(".col-side .plotly-graph-div").first.bounding_box()
+    assert _within(chart, side) and _within(side, view), (chart, side)
+    # the charts take the width of their box: no chart box scrolls at these widths
+    for fig in page.locator(".figure").all():
+        assert fig.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # the report's tables: their boxes stay in the column; a wide one scrolls inside its box
+    tables = page.locator(".col-side .scroll-x")
+    assert tables.count() >= 2
+    for k in range(tables.count()):
+        assert _within(tables.nth(k).bounding_box(), side)
+    # the editor's tables need no scrolling at all at these widths
+    for box in page.locator("#table .scroll-x").all():
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), box.inner_text()[:80]
+
+
+def test_api_docs_render_offline(server, page, request):
+    page.goto(server + "/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert page.locator(".opblock").count() >= 15
+    assert "detente" in page.locator(".swagger-ui .info .title").inner_text()
+    # interactive: try GET /api/health from the page
+    page.click("#operations-meta-api_health_api_health_get .opblock-summary")
+    page.click("#operations-meta-api_health_api_health_get .try-out__btn")
+    page.click("#operations-meta-api_health_api_health_get .execute")
+    page.wait_for_selector("#operations-meta-api_health_api_health_get .responses-table .response-col_status")
+    body = page.locator("#operations-meta-api_health_api_health_get .live-responses-table").inner_text()
+    assert '"ok": true' in body
+    assert request.node.outside_requests == []  # nothing was even attempted beyond the local server

@@ -558,11 +558,20 @@ def apply_whatif(data: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) 
 
 
 # ------------------------------------------------------------------------------------------ figures
+def _fitted(section: Any) -> Any:
+    """The section with its figures' titles wrapped to fit the dashboard's columns (web.figures)."""
+    from detente.web.figures import fit
+
+    for fig in section.figures:
+        fit(fig)
+    return section
+
+
 def scenario_figure_html(scenario: Scenario) -> list[dict[str, Any]]:
     from detente.report.html import section_context
     from detente.report.parts.forecasts import scenario_section
 
-    return [section_context(scenario_section(scenario), prefix="sc-")]
+    return [section_context(_fitted(scenario_section(scenario)), prefix="sc-")]
 
 
 def forecast_figure_html(
@@ -571,7 +580,7 @@ def forecast_figure_html(
     from detente.report.html import section_context
     from detente.report.parts.forecasts import forecast_section
 
-    return [section_context(forecast_section(scenario, results), prefix=prefix)]
+    return [section_context(_fitted(forecast_section(scenario, results)), prefix=prefix)]
 
 
 def part_sections(
@@ -592,7 +601,7 @@ def part_sections(
         except Exception as exc:  # one part failing must not sink the page
             notes.append(f"part {name} could not run: {' '.join(str(exc).split())[:200]}")
         else:
-            out += [section_context(s, prefix=f"p-{name}-") for s in part.sections]
+            out += [section_context(_fitted(s), prefix=f"p-{name}-") for s in part.sections]
             notes += list(part.notes)
         if progress is not None:
             progress((k + 1) / max(len(builders), 1))

@@ -1,0 +1,144 @@
+"""Fit the report's plotly figures to the dashboard's columns (rendering only; no numbers change).
+
+The report draws its figures for a full-width page. The dashboard shows them in columns down to
+``MIN_WIDTH`` px (the CSS gives charts that minimum and lets narrower boxes scroll), and plotly
+neither wraps nor shrinks text: a long title or axis title is cut off at the chart's edge. So
+before a figure is rendered here, its title, subplot titles and x-axis titles are broken into
+lines that fit ``MIN_WIDTH`` (a conservative 0.55 em per character), and a stack of subplots gets
+the extra room the added lines need (margins, and gaps between the rows) without making any
+subplot smaller. Markers may spill over the padded axis ends instead of being cut in half.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any
+
+MIN_WIDTH = 420  # px: the narrowest chart box of the dashboard (see .figure in static/app.css)
+EM = 0.55  # average character width in em (Arial-like fonts: ~0.5); errs on the short side
+LINE = 1.3  # line height in em
+TOP_PAD = 10  # px above the title and between the title, the first subplot title and the plot
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
+def _font_size(obj: Any, default: float) -> float:
+    size = getattr(getattr(obj, "font", None), "size", None)
+    return float(size) if size else default
+
+
+def wrap(text: str, chars: float) -> str:
+    """Break ``text`` into lines of at most ``chars`` characters at spaces (``<br>`` between them).
+
+    Existing ``<br>`` are kept; a line with other markup is left alone (it could be cut mid-tag);
+    the report's ``← low   |   high →`` axis titles break at the bar first.
+    """
+    chars = max(int(chars), 8)
+    out: list[str] = []
+    for line in _BREAK.split(text):
+        if len(line) <= chars or "<" in line:
+            out.append(line)
+            continue
+        parts = [p.strip() for p in line.split("   |   ")] if "   |   " in line else [line]
+        for part in parts:
+            # keep an arrow with its word: a no-break space, which textwrap does not split at
+            part = part.replace("← ", "←\u00a0").replace(" →", "\u00a0→")
+            out += textwrap.wrap(part, chars, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(out)
+
+
+def _lines(text: str | None) -> int:
+    return len(_BREAK.split(text)) if text else 0
+
+
+def fit(fig: Any, width: int = MIN_WIDTH) -> Any:
+    """Wrap ``fig``'s titles to fit ``width`` px and make room for the added lines; returns ``fig``."""
+    lay = fig.layout
+    margin_l = lay.margin.l if lay.margin.l is not None else 80
+    margin_r = lay.margin.r if lay.margin.r is not None else 80
+    margin_t = lay.margin.t if lay.margin.t is not None else 100
+    margin_b = lay.margin.b if lay.margin.b is not None else 80
+    fig.update_traces(cliponaxis=False, selector={"type": "scatter"})
+
+    extra_top = 0.0
+    title_h = 0.0  # px of the (wrapped) main title
+    if lay.title.text:
+        size = _font_size(lay.title, 17)
+        x0 = (lay.title.x if lay.title.x is not None else 0.05) * width
+        before = _lines(lay.title.text)
+        lay.title.text = wrap(lay.title.text, (width - x0 - 10) / (EM * size))
+        extra_top += (_lines(lay.title.text) - before) * LINE * size
+        title_h = _lines(lay.title.text) * LINE * size
+
+    # a single column of subplots (make_subplots(rows=n, cols=1)): y domains stacked top to bottom
+    yaxes = sorted(
+        ((name, lay[name]) for name in lay if name.startswith("yaxis") and lay[name].domain),
+        key=lambda kv: -kv[1].domain[1],
+    )
+    xaxes = {lay[n].anchor: lay[n] for n in lay if n.startswith("xaxis") and lay[n].anchor}
+    plot_w = max(width - margin_l - margin_r, 50)
+    centre = margin_l + plot_w / 2
+    half = min(centre, width - centre)  # room either side of a centred title
+    stacked = len(yaxes) > 1 and all(
+        yaxes[k][1].domain[0] >= yaxes[k + 1][1].domain[1] - 1e-9 for k in range(len(yaxes) - 1)
+    )
+    if not stacked:
+        if extra_top:
+            lay.margin.t = margin_t + extra_top
+        return fig
+
+    tops = {round(ax.domain[1], 9): name for name, ax in yaxes}
+    sub_titles: dict[str, Any] = {}
+    for ann in lay.annotations or ():
+        if ann.xref == "paper" and ann.yref == "paper" and ann.yanchor == "bottom" and ann.showarrow is False:
+            name = tops.get(round(ann.y, 9))
+            if name is not None and ann.text:
+                sub_titles[name] = ann
+    above: dict[str, float] = {}  # px of added lines above each row (its subplot title)
+    below: dict[str, float] = {}  # px of added lines below each row (its x-axis title)
+    for name, ann in sub_titles.items():
+        size = _font_size(ann, 16)
+        before = _lines(ann.text)
+        ann.text = wrap(ann.text, 2 * half / (EM * size))
+        above[name] = (_lines(ann.text) - before) * LINE * size
+    for name, _ax in yaxes:
+        xa = xaxes.get("y" + name[len("yaxis") :])
+        if xa is None or not xa.title.text:
+            continue
+        size = _font_size(xa.title, 14)
+        before = _lines(xa.title.text)
+        xa.title.text = wrap(xa.title.text, 2 * half / (EM * size))
+        below[name] = (_lines(xa.title.text) - before) * LINE * size
+
+    # keep every subplot's height in px; widen the gaps by the lines added around them
+    height = lay.height or 450
+    plot_h = height - margin_t - margin_b
+    spans = [(ax.domain[1] - ax.domain[0]) * plot_h for _n, ax in yaxes]
+    gaps = [
+        (yaxes[k][1].domain[0] - yaxes[k + 1][1].domain[1]) * plot_h
+        + below.get(yaxes[k][0], 0.0)
+        + above.get(yaxes[k + 1][0], 0.0)
+        for k in range(len(yaxes) - 1)
+    ]
+    new_plot_h = sum(spans) + sum(gaps)
+    extra_bottom = below.get(yaxes[-1][0], 0.0)
+    first = sub_titles.get(yaxes[0][0])
+    if title_h:
+        # the title hangs from the top edge; below it the first row's subplot title, then the plot
+        first_h = 0.0 if first is None else _lines(first.text) * LINE * _font_size(first, 16)
+        extra_top = max(0.0, TOP_PAD + title_h + TOP_PAD + first_h + TOP_PAD - margin_t)
+    else:
+        extra_top += above.get(yaxes[0][0], 0.0)
+    top = new_plot_h
+    for k, (name, ax) in enumerate(yaxes):
+        old_top = ax.domain[1]
+        ax.domain = [(top - spans[k]) / new_plot_h, top / new_plot_h]
+        if name in sub_titles and abs(sub_titles[name].y - old_top) < 1e-9:
+            sub_titles[name].y = ax.domain[1]
+        top -= spans[k] + (gaps[k] if k < len(gaps) else 0.0)
+    lay.margin.t = margin_t + extra_top
+    lay.margin.b = margin_b + extra_bottom
+    lay.height = new_plot_h + lay.margin.t + lay.margin.b
+    if title_h:  # at the top (plotly anchors a multi-line title's middle reliably, not its top)
+        lay.title.update(yref="container", yanchor="middle", y=1 - (TOP_PAD + title_h / 2) / lay.height)
+    return fig
