@@ -2,11 +2,14 @@
 
 Scenarios of actors, issues and stances; stakeholder models behind one protocol; a
 war-bargaining simulator; uncertainty, levers and backtests.
+
+The public API is ``__all__`` (and ``dir(detente)`` shows exactly it); docs/api.md describes each
+name and the error tree.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente._version import __version__
 from detente.core import (
@@ -21,9 +24,31 @@ from detente.core import (
     Stance,
     to_arrays,
 )
-from detente.errors import DetenteError, ModelConfigError, ScenarioError
+from detente.errors import (
+    ConvergenceWarning,
+    DetenteError,
+    DetenteWarning,
+    InputFileError,
+    MissingExtraError,
+    ModelConfigError,
+    ScenarioError,
+    StoreError,
+    UnknownModelError,
+)
 from detente.models import available_models, forecast, get_model
 
+if TYPE_CHECKING:  # for type checkers only; at run time these resolve on first use (see _LAZY)
+    from detente.analysis.coalitions import cohesion
+    from detente.analysis.inverse import what_it_takes
+    from detente.analysis.montecarlo import run_ensemble
+    from detente.analysis.sensitivity import knockout, tornado
+    from detente.core.perturb import Perturbation
+    from detente.io.builtin import load_builtin
+    from detente.io.files import read_scenario, write_scenario
+    from detente.report.html import render_report
+    from detente.sim import GameConfig, simulate
+
+# names whose modules load only when first used: ``import detente`` stays light (architecture.md §8)
 _LAZY = {
     "read_scenario": "detente.io.files",
     "write_scenario": "detente.io.files",
@@ -41,20 +66,33 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # resolved once
+    return value
 
 
+def __dir__() -> list[str]:
+    """The public API, exactly: ``dir(detente)`` lists ``__all__`` (docs/api.md)."""
+    return sorted(__all__)
+
+
+# the public API (docs/api.md; tests/test_public_api.py lists it literally)
 __all__ = [
     "Actor",
+    "ConvergenceWarning",
     "DetenteError",
+    "DetenteWarning",
     "Evidence",
     "Forecast",
     "GameConfig",
+    "InputFileError",
     "Issue",
+    "MissingExtraError",
     "ModelConfigError",
     "Perturbation",
     "Prediction",
@@ -63,6 +101,8 @@ __all__ = [
     "ScenarioArrays",
     "ScenarioError",
     "Stance",
+    "StoreError",
+    "UnknownModelError",
     "__version__",
     "available_models",
     "cohesion",

@@ -1,16 +1,23 @@
-"""Error tree of detente.
+"""Error tree of detente (docs/api.md lists the same tree; tests/test_public_api.py checks both).
+
+Catch ``DetenteError`` for every error detente raises on purpose; the built-in class in brackets is a
+second base, so ``except ValueError`` keeps working where it did. Two subclasses live beside the code
+that raises them (module in square brackets).
 
 ::
 
-    DetenteError
-    ├── ScenarioError          invalid scenario content (field, allowed, received)
-    │   └── InputFileError     a file could not be read/parsed (file, row/line, field)
-    ├── ModelConfigError       bad model hyperparameter (parameter, allowed, received)
-    ├── UnknownModelError      no model of that name (with close matches)
-    ├── MissingExtraError      an optional dependency is not installed (names the extra)
-    └── StoreError             database problems
+    DetenteError (Exception)
+    ├── ScenarioError (ValueError)        invalid scenario content (field, allowed, received)
+    │   └── InputFileError                a file could not be read/parsed (file, row/line, field)
+    ├── ModelConfigError (ValueError)     bad model hyperparameter (parameter, allowed, received)
+    ├── UnknownModelError (KeyError)      no model of that name (with close matches)
+    ├── MissingExtraError (ImportError)   an optional dependency is not installed (names the extra)
+    ├── StoreError                        database problems
+    │   └── AlreadyResolvedError          [detente.store.db] the ledger entry already has an outcome
+    └── WebError                          [detente.web.service] a request could not be served (HTTP status)
 
-Warnings: ``DetenteWarning`` and its child ``ConvergenceWarning``.
+    DetenteWarning (UserWarning)
+    └── ConvergenceWarning                a dynamic model stopped before its positions converged
 """
 
 from __future__ import annotations

@@ -21,6 +21,12 @@ from detente.core.scenario import Scenario
 
 @dataclass(frozen=True, slots=True)
 class ScenarioArrays:
+    """A scenario as unit-scale arrays, the input of every model (shapes in the module docstring).
+
+    ``position``, ``salience``, ``capability`` and ``present`` are (..., A, I), ``reference`` (..., I);
+    leading batch axes (Monte Carlo draws) are optional. Build one with :func:`to_arrays`.
+    """
+
     actor_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
     position: FloatArray
