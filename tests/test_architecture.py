@@ -20,6 +20,7 @@ LAYER = {
     "io": 4, "store": 4, "parallel": 4,
     "report": 5,
     "cli": 6, "web": 6,
+    "__main__": 7,  # python -m detente: the entry point, above the CLI it runs
 }
 PURE = {"core", "kernels", "models", "sim", "analysis"}
 PURE_THIRD_PARTY_OK = {"numpy", "numba", "__future__"}
