@@ -4,25 +4,33 @@ SQLite file in the user's data directory by default; PostgreSQL by URL (``--db``
 """
 
 from detente.store.db import (
+    AlreadyResolvedError,
     LedgerEntry,
+    Resolution,
     RunRecord,
     ScenarioVersion,
     Store,
+    check_forecast,
     default_db_url,
     diff_summary,
     normalise_url,
     open_store,
     score_forecast,
+    when,
 )
 
 __all__ = [
+    "AlreadyResolvedError",
     "LedgerEntry",
+    "Resolution",
     "RunRecord",
     "ScenarioVersion",
     "Store",
+    "check_forecast",
     "default_db_url",
     "diff_summary",
     "normalise_url",
     "open_store",
     "score_forecast",
+    "when",
 ]

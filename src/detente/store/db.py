@@ -37,28 +37,80 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from detente.errors import MissingExtraError, StoreError
 
 __all__ = [
+    "AlreadyResolvedError",
     "LedgerEntry",
+    "Resolution",
     "RunRecord",
     "ScenarioVersion",
     "Store",
+    "check_forecast",
     "default_db_url",
     "diff_summary",
     "normalise_url",
     "open_store",
     "score_forecast",
+    "when",
 ]
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
 LEDGER_KINDS = ("binary", "numeric")
+_T = TypeVar("_T")
+
+# Busy databases: SQLite waits up to _BUSY_TIMEOUT_S for a lock itself (busy_timeout); what still
+# comes back as "database is locked" (the timeout ran out, a lock upgrade SQLite refuses to wait
+# for, the switch to WAL on a new file) and PostgreSQL's deadlock / serialisation failures are
+# retried: _RETRY_ATTEMPTS transactions in all, with the waits of _backoff in between.
+_BUSY_TIMEOUT_S = 30
+_RETRY_ATTEMPTS = 10
+# pg_advisory_xact_lock key that serialises schema creation on PostgreSQL (any fixed 64-bit value)
+_SCHEMA_LOCK_KEY = 0x64E7E47E
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1-based): 25 ms doubling to at most 1 s,
+    times a jitter factor in [0.5, 1.5) that spreads competing processes apart.
+
+    The jitter is a hash of the process id and the attempt number, not a random draw: it touches
+    no random state (a seeded simulation in the same process gives the same numbers) and only
+    changes when a write happens, never what is written.
+
+    >>> 0.0125 <= _backoff(1) < 0.0375 and _backoff(9) == _backoff(9) and _backoff(20) < 1.5
+    True
+    """
+    base = min(1.0, 0.025 * 2 ** (attempt - 1))
+    jitter = zlib.crc32(f"{os.getpid()}:{attempt}".encode()) / 2**32
+    return base * (0.5 + jitter)
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth retrying: a busy/locked SQLite database, a PostgreSQL deadlock or serialisation failure."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED (+ extended codes)
+        return True
+    if getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03"):
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
+
+
+def _already_exists(exc: BaseException) -> bool:
+    """A concurrent CREATE TABLE got there first (the next attempt finds the table and skips it)."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in ("42P07", "23505"):  # duplicate table; pg_type name race
+        return True
+    return "already exists" in str(orig).lower()
 
 
 # --------------------------------------------------------------------------------------------- URLs
@@ -139,6 +191,93 @@ class LedgerEntry:
     resolved_at: str | None = None
     outcome: float | None = None
     score: float | None = None
+    earlier_resolutions: int = 0  # resolutions replaced by a forced re-resolve (see ledger_history)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One resolution of a forecast; ``replaced_at`` is when a forced re-resolve replaced it."""
+
+    entry_id: int
+    resolved_at: str
+    outcome: float
+    score: float
+    replaced_at: str | None = None
+
+
+def when(ts: str | None) -> str:
+    """A stored UTC timestamp for people: ``2025-06-01T12:00:00+00:00`` -> ``2025-06-01 12:00 UTC``."""
+    if not ts:
+        return "—"
+    text = ts.replace("T", " ")[:16]
+    return text + " UTC" if ts.endswith("+00:00") else text
+
+
+class AlreadyResolvedError(StoreError):
+    """``ledger_resolve`` on a forecast that already has an outcome, without ``force``."""
+
+    def __init__(self, entry: LedgerEntry) -> None:
+        self.entry = entry
+        what = "Brier score" if entry.kind == "binary" else "absolute error"
+        super().__init__(
+            f"ledger entry {entry.id}: already resolved on {when(entry.resolved_at)} with outcome "
+            f"{entry.outcome:g} ({what} {entry.score:.3f}); resolving it again needs force, and the "
+            "earlier resolution stays in its history"
+        )
+
+
+def _percent_hint(value: float) -> str:
+    return f" ({value:g} % is written {value / 100:g})" if 2.0 <= value <= 100.0 else ""
+
+
+def check_forecast(
+    question: str, value: Any, *, kind: str | None = None, resolution_date: str = ""
+) -> tuple[str, float, str]:
+    """A forecast checked before anything is written: (question stripped, value, kind).
+
+    ``kind`` 'binary' (the value is a probability in [0, 1]) or 'numeric'. Without a kind, a
+    question ending with '?' is a yes/no question, so binary, and a value outside [0, 1] is
+    refused (it is not silently stored as a number); any other question is numeric.
+
+    >>> check_forecast("Deal by June?", 0.7)
+    ('Deal by June?', 0.7, 'binary')
+    >>> check_forecast("Tariff rate in 2026", 17)
+    ('Tariff rate in 2026', 17.0, 'numeric')
+    >>> check_forecast("Deal by June?", 1.7)
+    Traceback (most recent call last):
+    ...
+    detente.errors.StoreError: value: expected a probability in [0, 1] for a yes/no question (it ends with '?'), received 1.7; for a question answered by a number use kind 'numeric'
+    """
+    if not question or not str(question).strip():
+        raise StoreError("question: expected a non-empty text")
+    question = str(question).strip()
+    try:
+        value = float(value)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"value: expected a number, received {value!r}") from exc
+    if not math.isfinite(value):
+        raise StoreError(f"value: expected a finite number, received {value!r}")
+    if kind is None:
+        kind = "binary" if question.endswith("?") else "numeric"
+        if kind == "binary" and not 0.0 <= value <= 1.0:
+            raise StoreError(
+                "value: expected a probability in [0, 1] for a yes/no question (it ends with '?'), "
+                f"received {value:g}{_percent_hint(value)}; for a question answered by a number use "
+                "kind 'numeric'"
+            )
+    if kind not in LEDGER_KINDS:
+        raise StoreError(f"kind: expected one of {', '.join(LEDGER_KINDS)}, received {kind!r}")
+    if kind == "binary" and not 0.0 <= value <= 1.0:
+        raise StoreError(
+            f"value: expected a probability in [0, 1] for a binary question, received {value:g}"
+            + _percent_hint(value)
+        )
+    if resolution_date:
+        try:
+            _dt.date.fromisoformat(resolution_date)
+        except ValueError as exc:
+            raise StoreError(f"resolution date: expected YYYY-MM-DD, received {resolution_date!r}") from exc
+    return question, value, kind
 
 
 def score_forecast(kind: str, value: float, outcome: float) -> float:
@@ -307,7 +446,18 @@ def _tables() -> Any:
         sa.Column("outcome", sa.Float, nullable=True),
         sa.Column("score", sa.Float, nullable=True),
     )
-    return md, scenarios, versions, runs, ledger
+    # resolutions that a forced re-resolve replaced (the current one stays in the ledger row)
+    resolutions = sa.Table(
+        "ledger_resolution_history",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("ledger.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("resolved_at", sa.String(40), nullable=False),
+        sa.Column("outcome", sa.Float, nullable=False),
+        sa.Column("score", sa.Float, nullable=False),
+        sa.Column("replaced_at", sa.String(40), nullable=False),
+    )
+    return md, scenarios, versions, runs, ledger, resolutions
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -334,7 +484,7 @@ class Store:
             if not memory:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.file = None if memory else Path(path)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
             if memory:
                 from sqlalchemy.pool import StaticPool
 
@@ -352,7 +502,7 @@ class Store:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
         if self.is_sqlite:
             self._sqlite_setup()
-        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger = _tables()
+        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger, self.t_resolutions = _tables()
         if data_dir is not None:
             self.data_dir = Path(data_dir)
         elif self.file is not None:
@@ -362,10 +512,36 @@ class Store:
 
             self.data_dir = Path(platformdirs.user_data_dir("detente", appauthor=False)) / "runs"
         self._lock = threading.Lock()
-        try:
-            self._md.create_all(self.engine)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"database {self._safe_url()}: cannot open ({_short(exc)})") from exc
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create missing tables, safely when many processes open a new database at once.
+
+        Tables that exist are left alone (a quick read, no lock). Otherwise the creation runs in
+        one write transaction that first takes the database's write lock (SQLite ``BEGIN
+        IMMEDIATE``; a transaction-scoped advisory lock on PostgreSQL) and only then looks which
+        tables are missing, so concurrent openers create the schema one after the other, and the
+        later ones find it complete. A busy database or a lost race ("already exists") is retried.
+        """
+        sa = self._sa
+        wanted = set(self._md.tables)
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                with self.engine.connect() as conn:
+                    if wanted <= set(sa.inspect(conn).get_table_names()):
+                        return
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(detente_write=True)
+                    with conn.begin():
+                        if not self.is_sqlite and conn.dialect.name == "postgresql":
+                            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+                        self._md.create_all(conn, checkfirst=True)
+                return
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and (_transient(exc) or _already_exists(exc)):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: cannot open ({_short(exc)})") from exc
 
     # -- engine details ---------------------------------------------------------------------
     def _safe_url(self) -> str:
@@ -384,10 +560,12 @@ class Store:
             # let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off)
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            # wait for locks first: even the switch to WAL on a new file needs one
+            cur.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
         @event.listens_for(self.engine, "begin")
@@ -395,23 +573,44 @@ class Store:
             mode = "IMMEDIATE" if conn.get_execution_options().get("detente_write") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 
-    @contextmanager
-    def _write(self) -> Iterator[Any]:
-        """A write transaction (committed on exit, rolled back on error)."""
+    def _transact(self, work: Callable[[Any], _T]) -> _T:
+        """Run ``work(conn)`` in one write transaction (committed on return, rolled back on error).
+
+        On SQLite the transaction takes the write lock up front (``BEGIN IMMEDIATE``, waiting up to
+        the busy timeout). A transaction that still fails because the database is busy or locked
+        (or, on PostgreSQL, a deadlock or serialisation failure) is rolled back and run again from
+        the start, at most ``_RETRY_ATTEMPTS`` times; ``work`` must therefore only depend on
+        what it reads through ``conn``.
+        """
         sa = self._sa
-        try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(detente_write=True)
-                with conn.begin():
-                    yield conn
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"database {self._safe_url()}: write failed ({_short(exc)})") from exc
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(detente_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and _transient(exc):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: write failed ({_short(exc)})") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def _read(self) -> Iterator[Any]:
+        """A read transaction; connecting to a busy database is retried like a write."""
         sa = self._sa
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                conn = self.engine.connect()
+                break
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and _transient(exc):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: read failed ({_short(exc)})") from exc
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with conn, conn.begin():
                 yield conn
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"database {self._safe_url()}: read failed ({_short(exc)})") from exc
@@ -453,8 +652,10 @@ class Store:
         self, key: str, clean: dict[str, Any], content: str, author: str, summary: str | None
     ) -> ScenarioVersion:
         sa = self._sa
-        ts, sv, vv = _now(), self.t_scenarios, self.t_versions
-        with self._write() as conn:
+        sv, vv = self.t_scenarios, self.t_versions
+
+        def work(conn: Any) -> ScenarioVersion:
+            ts = _now()
             row = conn.execute(
                 sa.select(sv.c.id, sv.c.latest).where(sv.c.key == key).with_for_update()
             ).first()
@@ -486,7 +687,9 @@ class Store:
                 )
             )
             conn.execute(sv.update().where(sv.c.id == sid).values(latest=version))
-        return ScenarioVersion(key, version, author, ts, text[:4000], title, h, clean)
+            return ScenarioVersion(key, version, author, ts, text[:4000], title, h, clean)
+
+        return self._transact(work)
 
     def get_scenario(self, key: str, version: int | None = None) -> ScenarioVersion:
         """A stored version (latest if ``version`` is None); ``StoreError`` if absent."""
@@ -581,7 +784,8 @@ class Store:
         """Record a run; ``arrays`` (name -> numpy array) are written to ``<data_dir>/run-<id>.npz``."""
         ts = _now()
         p, r = _json_safe(dict(params or {})), _json_safe(dict(results or {}))
-        with self._write() as conn:
+
+        def work(conn: Any) -> tuple[int, str | None]:
             rid = conn.execute(
                 self.t_runs.insert().values(
                     created_at=ts,
@@ -600,6 +804,9 @@ class Store:
             if arrays:
                 path = str(self._write_npz(int(rid), arrays))
                 conn.execute(self.t_runs.update().where(self.t_runs.c.id == rid).values(arrays_path=path))
+            return int(rid), path
+
+        rid, path = self._transact(work)
         return RunRecord(int(rid), ts, scenario_ref, model, variant, p, seed, input_hash, version, r, path)
 
     def _write_npz(self, rid: int, arrays: Mapping[str, Any]) -> Path:
@@ -651,59 +858,46 @@ class Store:
         model: str = "",
         note: str = "",
     ) -> LedgerEntry:
-        """Record a forecast now. ``kind`` 'binary' (value = probability) or 'numeric' (default:
-        binary when 0 <= value <= 1 and the question ends with '?', else numeric)."""
-        if not question or not question.strip():
-            raise StoreError("question: expected a non-empty text")
-        try:
-            value = float(value)
-        except (TypeError, ValueError) as exc:
-            raise StoreError(f"value: expected a number, received {value!r}") from exc
-        if not math.isfinite(value):
-            raise StoreError(f"value: expected a finite number, received {value!r}")
-        if kind is None:
-            kind = "binary" if 0.0 <= value <= 1.0 and question.strip().endswith("?") else "numeric"
-        if kind not in LEDGER_KINDS:
-            raise StoreError(f"kind: expected one of {', '.join(LEDGER_KINDS)}, received {kind!r}")
-        if kind == "binary" and not 0.0 <= value <= 1.0:
-            raise StoreError(
-                f"value: expected a probability in [0, 1] for a binary question, received {value!r}"
-            )
-        if resolution_date:
-            try:
-                _dt.date.fromisoformat(resolution_date)
-            except ValueError as exc:
-                raise StoreError(
-                    f"resolution date: expected YYYY-MM-DD, received {resolution_date!r}"
-                ) from exc
+        """Record a forecast now (checked first by :func:`check_forecast`; nothing is written if
+        it is refused)."""
+        question, value, kind = check_forecast(question, value, kind=kind, resolution_date=resolution_date)
         ts = _now()
-        with self._write() as conn:
-            lid = conn.execute(
-                self.t_ledger.insert().values(
-                    created_at=ts,
-                    question=question.strip(),
-                    kind=kind,
-                    value=value,
-                    resolution_date=resolution_date,
-                    scenario_ref=scenario_ref[:200],
-                    model=model[:100],
-                    note=note,
-                )
-            ).inserted_primary_key[0]
-        return LedgerEntry(
-            int(lid), ts, question.strip(), kind, value, resolution_date, scenario_ref, model, note
-        )
 
-    def ledger_resolve(self, entry_id: int, outcome: float) -> LedgerEntry:
-        """Record the outcome of a forecast and its score (Brier or absolute error)."""
-        sa, t = self._sa, self.t_ledger
+        def work(conn: Any) -> int:
+            return int(
+                conn.execute(
+                    self.t_ledger.insert().values(
+                        created_at=ts,
+                        question=question,
+                        kind=kind,
+                        value=value,
+                        resolution_date=resolution_date,
+                        scenario_ref=scenario_ref[:200],
+                        model=model[:100],
+                        note=note,
+                    )
+                ).inserted_primary_key[0]
+            )
+
+        lid = self._transact(work)
+        return LedgerEntry(lid, ts, question, kind, value, resolution_date, scenario_ref, model, note)
+
+    def ledger_resolve(self, entry_id: int, outcome: float, *, force: bool = False) -> LedgerEntry:
+        """Record the outcome of a forecast and its score (Brier or absolute error).
+
+        A forecast that is already resolved raises :class:`AlreadyResolvedError` unless ``force``;
+        with ``force`` the new outcome replaces the current one and the earlier resolution is kept
+        in :meth:`ledger_history`.
+        """
+        sa, t, h = self._sa, self.t_ledger, self.t_resolutions
         try:
             outcome = float(outcome)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"outcome: expected a number, received {outcome!r}") from exc
         if not math.isfinite(outcome):
             raise StoreError(f"outcome: expected a finite number, received {outcome!r}")
-        with self._write() as conn:
+
+        def work(conn: Any) -> None:
             row = (
                 conn.execute(sa.select(t).where(t.c.id == int(entry_id)).with_for_update()).mappings().first()
             )
@@ -711,15 +905,36 @@ class Store:
                 raise StoreError(f"ledger entry {entry_id}: not found")
             score = score_forecast(row["kind"], row["value"], outcome)
             ts = _now()
+            if row["outcome"] is not None:
+                if not force:
+                    raise AlreadyResolvedError(_entry(row))
+                conn.execute(
+                    h.insert().values(
+                        entry_id=int(entry_id),
+                        resolved_at=row["resolved_at"] or "",
+                        outcome=row["outcome"],
+                        score=row["score"],
+                        replaced_at=ts,
+                    )
+                )
             conn.execute(
                 t.update().where(t.c.id == int(entry_id)).values(outcome=outcome, score=score, resolved_at=ts)
             )
+
+        self._transact(work)
         return self.ledger_get(int(entry_id))
+
+    def _ledger_select(self) -> Any:
+        sa, t, h = self._sa, self.t_ledger, self.t_resolutions
+        earlier = (
+            sa.select(sa.func.count(h.c.id)).where(h.c.entry_id == t.c.id).scalar_subquery().label("earlier")
+        )
+        return sa.select(t, earlier)
 
     def ledger_get(self, entry_id: int) -> LedgerEntry:
         with self._read() as conn:
             row = (
-                conn.execute(self._sa.select(self.t_ledger).where(self.t_ledger.c.id == int(entry_id)))
+                conn.execute(self._ledger_select().where(self.t_ledger.c.id == int(entry_id)))
                 .mappings()
                 .first()
             )
@@ -727,9 +942,28 @@ class Store:
             raise StoreError(f"ledger entry {entry_id}: not found")
         return _entry(row)
 
+    def ledger_history(self, entry_id: int) -> list[Resolution]:
+        """Every resolution of a forecast, oldest first; the last one is current (``replaced_at``
+        None) unless the forecast is open. Earlier ones were replaced by ``ledger_resolve(force=True)``."""
+        sa, h = self._sa, self.t_resolutions
+        entry = self.ledger_get(entry_id)
+        with self._read() as conn:
+            rows = (
+                conn.execute(sa.select(h).where(h.c.entry_id == int(entry_id)).order_by(h.c.id))
+                .mappings()
+                .all()
+            )
+        out = [
+            Resolution(entry.id, r["resolved_at"], float(r["outcome"]), float(r["score"]), r["replaced_at"])
+            for r in rows
+        ]
+        if entry.outcome is not None and entry.score is not None:
+            out.append(Resolution(entry.id, entry.resolved_at or "", entry.outcome, entry.score, None))
+        return out
+
     def ledger_list(self, *, resolved: bool | None = None) -> list[LedgerEntry]:
-        sa, t = self._sa, self.t_ledger
-        q = sa.select(t).order_by(t.c.id)
+        t = self.t_ledger
+        q = self._ledger_select().order_by(t.c.id)
         if resolved is True:
             q = q.where(t.c.outcome.is_not(None))
         elif resolved is False:
@@ -785,6 +1019,7 @@ def _entry(row: Mapping[str, Any]) -> LedgerEntry:
         row["resolved_at"],
         row["outcome"],
         row["score"],
+        int(row.get("earlier") or 0),
     )
 
 
