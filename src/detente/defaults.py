@@ -7,5 +7,5 @@ from __future__ import annotations
 
 SIM_RUNS = 2000
 """Simulated runs of the ceasefire simulator when none are asked for: ``detente run``/``report`` (without
---full), ``detente simulate``, ``detente.sim.simulate`` and the dashboard all use this, so one seed gives
+--thorough), ``detente simulate``, ``detente.sim.simulate`` and the dashboard all use this, so one seed gives
 one set of headline numbers everywhere."""

@@ -32,7 +32,7 @@ def test_forecast_csv_and_table(cli) -> None:
     r = cli("forecast", "emission-standards-1994", "--model", "compromise", "--model", "median", "--format", "csv")
     assert r.exit_code == 0
     lines = r.stdout.strip().splitlines()
-    assert lines[0] == "model,issue,forecast,scale_low,scale_high,status"
+    assert lines[0] == "model,issue,forecast,scale_low,scale_high,status,reason"
     assert lines[1].startswith("compromise,emission,7.38996")
     r = cli("forecast", "ukraine-2025", "--model", "compromise")
     assert r.exit_code == 0 and "Security guarantees" in r.stdout
