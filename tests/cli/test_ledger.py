@@ -112,3 +112,92 @@ def test_serve_starts_the_dashboard_with_a_token(tmp_path) -> None:
         proc.terminate()
         out, _err = proc.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in out and "serve.sqlite" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Ceasefire by June?", "1.7"), "expected a probability in [0, 1] for a yes/no question"),
+        (("Ceasefire by June?", "70"), "70 % is written 0.7"),
+        (("Ceasefire by June", "1.7", "--kind", "binary"), "probability in [0, 1] for a binary question"),
+        (("Ceasefire by June?", "nan"), "finite number"),
+    ],
+)
+def test_ledger_add_refuses_a_probability_outside_0_1_and_writes_nothing(cli, db, args, message) -> None:
+    from pathlib import Path
+
+    r = cli("ledger", "add", *args, "--db", db)
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not Path(db).exists()  # refused before the database is opened
+    assert cli("ledger", "add", "Earlier?", "0.4", "--db", db).exit_code == 0
+    r = cli("ledger", "add", *args, "--db", db)
+    assert r.exit_code == 2
+    assert [e["question"] for e in json.loads(cli("ledger", "list", "--db", db, "--json").stdout)] == [
+        "Earlier?"
+    ]
+
+
+def test_ledger_add_numbers_on_question_marks_need_kind_numeric(cli, db) -> None:
+    r = cli("ledger", "add", "Tariff rate in 2026?", "17", "--db", db)
+    assert r.exit_code == 2 and "add --kind numeric" in r.stderr
+    r = cli("ledger", "add", "Tariff rate in 2026?", "17", "--kind", "numeric", "--db", db)
+    assert r.exit_code == 0 and "(numeric)" in r.stdout
+    r = cli("ledger", "add", "Tariff rate in 2026", "17", "--db", db)  # no '?': a number, as before
+    assert r.exit_code == 0 and "(numeric)" in r.stdout
+
+
+def test_ledger_resolve_twice_needs_force_and_keeps_the_history(cli, db) -> None:
+    cli("ledger", "add", "Ceasefire signed by 2025-12-31?", "0.3", "--db", db)
+    assert "Brier score 0.090" in cli("ledger", "resolve", "1", "0", "--db", db).stdout
+    r = cli("ledger", "resolve", "1", "1", "--db", db)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    line = r.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "forecast #1 is already resolved: outcome 0 on 20" in line and "UTC" in line
+    assert "Brier score 0.090" in line and "detente ledger resolve 1 1 --force" in line
+    assert json.loads(cli("ledger", "list", "--db", db, "--json").stdout)[0]["score"] == pytest.approx(0.09)
+    assert "replaced" not in cli("ledger", "history", "1", "--db", db).stdout
+
+    r = cli("ledger", "resolve", "1", "1", "--force", "--db", db)
+    assert r.exit_code == 0 and "Brier score 0.490" in r.stdout and "ledger history 1" in r.stdout
+    assert cli("ledger", "score", "--db", db, "--json").stdout.count('"resolved": 1') == 1
+    listing = cli("ledger", "list", "--db", db).stdout
+    assert "1 *" in listing and "detente ledger history 1" in listing
+    r = cli("ledger", "history", "1", "--db", db)
+    assert r.exit_code == 0
+    assert "0.090" in r.stdout and "0.490" in r.stdout and "current" in r.stdout and "replaced 20" in r.stdout
+    h = json.loads(cli("ledger", "history", "1", "--db", db, "--json").stdout)
+    assert [(x["outcome"], x["score"]) for x in h["resolutions"]] == [
+        (0.0, pytest.approx(0.09)),
+        (1.0, pytest.approx(0.49)),
+    ]
+    assert h["resolutions"][0]["replaced_at"] and h["resolutions"][1]["replaced_at"] is None
+    assert h["forecast"]["earlier_resolutions"] == 1
+    r = cli("ledger", "history", "7", "--db", db)
+    assert r.exit_code == 2 and "ledger entry 7: not found" in r.stderr
+
+
+def test_ledger_history_of_an_open_forecast(cli, db) -> None:
+    cli("ledger", "add", "Deal by June?", "0.6", "--db", db)
+    r = cli("ledger", "history", "1", "--db", db)
+    assert r.exit_code == 0 and "Deal by June? → 0.6" in r.stdout and "not resolved yet" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "phrases"),
+    [
+        ((), ("Brier score", "detente ledger add", "history")),
+        (("add",), ("QUESTION", "between 0 and 1", "--kind", "YYYY-MM-DD", "Nothing is written")),
+        (("resolve",), ("--force", "1 (yes) or 0 (no)", "ledger history ENTRY")),
+        (("history",), ("replaced with --force",)),
+        (("list",), ("--open", "ledger history ENTRY")),
+    ],
+)
+def test_ledger_help_reads_well(cli, command, phrases) -> None:
+    r = cli("ledger", *command, "--help", env={"COLUMNS": "100"})
+    assert r.exit_code == 0
+    text = " ".join(r.stdout.replace("│", " ").split())
+    for p in phrases:
+        assert p in text, p

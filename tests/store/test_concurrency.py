@@ -53,7 +53,9 @@ st.close()
 """
 
 
-def _burst(tmp_path: Path, argvs: list[list[str]], timeout: float) -> tuple[list[subprocess.CompletedProcess], float]:
+def _burst(
+    tmp_path: Path, argvs: list[list[str]], timeout: float
+) -> tuple[list[subprocess.CompletedProcess], float]:
     """Start one process per argv, release them together; (results, seconds from release to last exit)."""
     go = tmp_path / "go"
     procs = [
@@ -80,7 +82,9 @@ def _burst(tmp_path: Path, argvs: list[list[str]], timeout: float) -> tuple[list
 
 
 def _failures(done: list[subprocess.CompletedProcess]) -> list[str]:
-    return [f"exit {d.returncode}: {(d.stderr or d.stdout).strip()[-300:]}" for d in done if d.returncode != 0]
+    return [
+        f"exit {d.returncode}: {(d.stderr or d.stdout).strip()[-300:]}" for d in done if d.returncode != 0
+    ]
 
 
 def _integrity_ok(url: str) -> None:

@@ -156,3 +156,51 @@ def test_urls_and_default(tmp_path, monkeypatch):
 def test_bad_url_is_a_store_error():
     with pytest.raises(StoreError):
         Store("nosuchdialect://x/y")
+
+
+def test_ledger_question_mark_means_a_probability(store):
+    for bad in (1.7, -0.2, 70):
+        with pytest.raises(StoreError, match=r"probability in \[0, 1\] for a yes/no question"):
+            store.ledger_add("Ceasefire by June?", bad)
+    assert store.ledger_list() == []
+    assert store.ledger_add("Tariff rate in 2026?", 17, kind="numeric").kind == "numeric"
+    assert store.ledger_add("Tariff rate in 2026", 17).kind == "numeric"
+    assert store.ledger_add("Ceasefire by June?", 1).kind == "binary"
+
+
+def test_ledger_re_resolve_needs_force_and_keeps_history(store):
+    from detente.store import AlreadyResolvedError
+
+    e = store.ledger_add("Ceasefire by June?", 0.3)
+    assert store.ledger_history(e.id) == []
+    first = store.ledger_resolve(e.id, 0)
+    with pytest.raises(
+        AlreadyResolvedError, match=r"already resolved on 20.* with outcome 0 \(Brier score 0.090\)"
+    ):
+        store.ledger_resolve(e.id, 1)
+    assert store.ledger_get(e.id).score == pytest.approx(0.09)  # unchanged
+    second = store.ledger_resolve(e.id, 1, force=True)
+    assert second.score == pytest.approx(0.49) and second.earlier_resolutions == 1
+    third = store.ledger_resolve(e.id, 0, force=True)
+    hist = store.ledger_history(e.id)
+    assert [(h.outcome, round(h.score, 2)) for h in hist] == [(0.0, 0.09), (1.0, 0.49), (0.0, 0.09)]
+    assert hist[0].resolved_at == first.resolved_at and hist[0].replaced_at
+    assert hist[-1].replaced_at is None and hist[-1].resolved_at == third.resolved_at
+    assert [x.earlier_resolutions for x in store.ledger_list()] == [2]
+    assert store.ledger_score()["resolved"] == 1
+
+
+def test_old_database_gets_the_history_table(tmp_path):
+    import sqlalchemy as sa
+
+    db = str(tmp_path / "old.sqlite")
+    st = Store(db)
+    e = st.ledger_add("Deal?", 0.8)
+    st.ledger_resolve(e.id, 1)
+    st.t_resolutions.drop(st.engine)  # a database made before the history table existed
+    st.close()
+    st = Store(db)
+    assert "ledger_resolution_history" in sa.inspect(st.engine).get_table_names()
+    assert st.ledger_resolve(e.id, 0, force=True).score == pytest.approx(0.64)
+    assert [h.outcome for h in st.ledger_history(e.id)] == [1.0, 0.0]
+    st.close()

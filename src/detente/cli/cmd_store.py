@@ -1,4 +1,4 @@
-"""Store commands: ``detente ledger add|list|resolve|score`` and ``detente serve`` (the dashboard)."""
+"""Store commands: ``detente ledger add|list|resolve|history|score`` and ``detente serve`` (the dashboard)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from detente.cli.common import console, fail, print_json
 DbOpt = Annotated[
     str | None,
     typer.Option(
-        "--db", help="database URL or SQLite file (default: DETENTE_DB, else a file in the user data dir)"
+        "--db",
+        metavar="URL|FILE",
+        help="database URL or SQLite file (default: $DETENTE_DB, else detente.sqlite in the user data directory)",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON")]
 
 
 def _store(db: str | None) -> Any:
@@ -37,9 +39,13 @@ def _entry_row(e: Any) -> list[str]:
         e.kind,
         f"{e.value:g}",
         e.resolution_date or "—",
-        "—" if e.outcome is None else f"{e.outcome:g}",
+        "—" if e.outcome is None else f"{e.outcome:g}" + (" *" if e.earlier_resolutions else ""),
         "—" if e.score is None else f"{e.score:.3f}",
     ]
+
+
+def _score_name(kind: str) -> str:
+    return "Brier score" if kind == "binary" else "absolute error"
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,35 +59,69 @@ def _is_loopback(host: str) -> bool:
 
 def register(app: typer.Typer) -> None:
     ledger = typer.Typer(
-        help="Forecast ledger: record forecasts with a resolution date, resolve them, score them "
-        "(Brier score for yes/no questions, absolute error for numbers).",
+        help="Forecast ledger: write down forecasts with the date they resolve, record what happened, "
+        "and see how good they were (Brier score for yes/no questions, absolute error for numbers).\n\n"
+        "Example: detente ledger add 'Ceasefire signed by 2025-12-31?' 0.3 --resolves 2025-12-31, "
+        "later detente ledger resolve 1 0 (it did not happen), then detente ledger score.",
         no_args_is_help=True,
     )
     app.add_typer(ledger, name="ledger")
 
     @ledger.command("add")
     def ledger_add(
-        question: Annotated[str, typer.Argument(help="the question, e.g. 'Ceasefire signed by 2025-12-31?'")],
-        value: Annotated[float, typer.Argument(help="probability (yes/no question) or number")],
-        resolves: Annotated[str, typer.Option("--resolves", help="resolution date YYYY-MM-DD")] = "",
+        question: Annotated[
+            str,
+            typer.Argument(
+                metavar="QUESTION", help="the question, e.g. 'Ceasefire signed by 2025-12-31?' (quote it)"
+            ),
+        ],
+        value: Annotated[
+            float,
+            typer.Argument(
+                metavar="VALUE",
+                help="for a yes/no question the probability of yes, from 0 to 1 (0.3, not 30); else the number",
+            ),
+        ],
+        resolves: Annotated[
+            str, typer.Option("--resolves", metavar="DATE", help="when the answer will be known, YYYY-MM-DD")
+        ] = "",
         kind: Annotated[
             str | None,
             typer.Option(
                 "--kind",
-                help="binary or numeric (default: binary if VALUE in [0,1] and the question ends with '?')",
+                metavar="binary|numeric",
+                help="binary (yes/no, VALUE is a probability) or numeric; default: binary when the "
+                "question ends with '?', else numeric",
             ),
         ] = None,
         scenario: Annotated[
-            str, typer.Option("--scenario", help="scenario reference the forecast came from")
+            str,
+            typer.Option(
+                "--scenario", metavar="REF", help="scenario the forecast came from, e.g. ukraine-2025@2"
+            ),
         ] = "",
-        model: Annotated[str, typer.Option("--model", help="model that produced the forecast")] = "",
-        note: Annotated[str, typer.Option("--note", help="free text")] = "",
+        model: Annotated[
+            str, typer.Option("--model", metavar="NAME", help="model that produced the forecast")
+        ] = "",
+        note: Annotated[
+            str, typer.Option("--note", metavar="TEXT", help="free text kept with the forecast")
+        ] = "",
         db: DbOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Record a forecast now."""
-        from detente.errors import DetenteError
+        """Record a forecast now.
 
+        A question ending with '?' is a yes/no question: VALUE is the probability of yes and must
+        lie between 0 and 1. A question answered by a number takes the number (add --kind numeric
+        if it ends with '?'). Nothing is written when the input is refused.
+        """
+        from detente.errors import DetenteError
+        from detente.store import check_forecast
+
+        try:  # before the database is even opened: a refused forecast writes nothing
+            check_forecast(question, value, kind=kind, resolution_date=resolves)
+        except DetenteError as exc:
+            fail(str(exc).replace("use kind 'numeric'", "add --kind numeric"))
         st = _store(db)
         try:
             e = st.ledger_add(
@@ -100,16 +140,23 @@ def register(app: typer.Typer) -> None:
         else:
             console.print(
                 f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
-                + (f", resolves {e.resolution_date}" if e.resolution_date else "")
+                + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
+                markup=False,
             )
 
     @ledger.command("list")
     def ledger_list(
-        open_only: Annotated[bool, typer.Option("--open", help="only unresolved forecasts")] = False,
+        open_only: Annotated[
+            bool, typer.Option("--open", help="only the forecasts not resolved yet")
+        ] = False,
         db: DbOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """List the forecasts in the ledger."""
+        """List the forecasts in the ledger, with outcome and score once resolved.
+
+        An outcome marked * was corrected with 'ledger resolve --force'; 'detente ledger history
+        ENTRY' shows the earlier one.
+        """
         from rich.table import Table
 
         st = _store(db)
@@ -124,29 +171,100 @@ def register(app: typer.Typer) -> None:
         for e in entries:
             t.add_row(*_entry_row(e))
         console.print(t)
+        fixed = [str(e.id) for e in entries if e.earlier_resolutions]
+        if fixed:
+            console.print(
+                "* re-resolved with --force; the earlier outcome: detente ledger history "
+                + (fixed[0] if len(fixed) == 1 else "ENTRY (" + ", ".join(fixed) + ")"),
+                markup=False,
+            )
 
     @ledger.command("resolve")
     def ledger_resolve(
-        entry: Annotated[int, typer.Argument(help="forecast number (from 'detente ledger list')")],
-        outcome: Annotated[
-            float, typer.Argument(help="what happened: 1 or 0 for a yes/no question, else the number")
+        entry: Annotated[
+            int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
         ],
+        outcome: Annotated[
+            float,
+            typer.Argument(
+                metavar="OUTCOME",
+                help="what happened: 1 (yes) or 0 (no) for a yes/no question, else the number",
+            ),
+        ],
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                help="replace the outcome of a forecast that is already resolved (the earlier one is kept "
+                "in 'detente ledger history ENTRY')",
+            ),
+        ] = False,
         db: DbOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Record what happened; prints the forecast's score."""
+        """Record what happened to a forecast and print its score.
+
+        A forecast is resolved once. To correct a resolution, run the command again with --force:
+        the new outcome replaces it, and 'detente ledger history ENTRY' still shows the earlier one.
+        """
         from detente.errors import DetenteError
+        from detente.store import AlreadyResolvedError, when
 
         st = _store(db)
         try:
-            e = st.ledger_resolve(entry, outcome)
+            e = st.ledger_resolve(entry, outcome, force=force)
+        except AlreadyResolvedError as exc:
+            old = exc.entry
+            fail(
+                f"forecast #{old.id} is already resolved: outcome {old.outcome:g} on {when(old.resolved_at)} "
+                f"({_score_name(old.kind)} {old.score:.3f}); to replace it run 'detente ledger resolve "
+                f"{old.id} {outcome:g} --force' (the earlier resolution stays in 'detente ledger history {old.id}')"
+            )
         except DetenteError as exc:
             fail(str(exc))
         if as_json:
             print_json(e.__dict__)
         else:
-            what = "Brier score" if e.kind == "binary" else "absolute error"
-            console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {what} {e.score:.3f}")
+            console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}")
+            if e.earlier_resolutions:
+                console.print(f"replaces an earlier resolution: detente ledger history {e.id}")
+
+    @ledger.command("history")
+    def ledger_history(
+        entry: Annotated[
+            int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
+        ],
+        db: DbOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Show one forecast and every resolution it had, including those replaced with --force."""
+        from rich.table import Table
+
+        from detente.errors import DetenteError
+        from detente.store import when
+
+        st = _store(db)
+        try:
+            e = st.ledger_get(entry)
+            history = st.ledger_history(entry)
+        except DetenteError as exc:
+            fail(str(exc))
+        if as_json:
+            print_json({"forecast": e.__dict__, "resolutions": [r.__dict__ for r in history]})
+            return
+        console.print(
+            f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
+            + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
+            markup=False,
+        )
+        if not history:
+            console.print("not resolved yet")
+            return
+        t = Table("resolved", "outcome", _score_name(e.kind), "status")
+        for r in history:
+            status = "current" if r.replaced_at is None else f"replaced {when(r.replaced_at)}"
+            t.add_row(when(r.resolved_at), f"{r.outcome:g}", f"{r.score:.3f}", status)
+        console.print(t)
 
     @ledger.command("score")
     def ledger_score(db: DbOpt = None, as_json: JsonOpt = False) -> None:
@@ -224,7 +342,16 @@ def register(app: typer.Typer) -> None:
             soft_wrap=True,
         )
         console.print(f"database: {shown_db}", soft_wrap=True)
-        uvicorn.run(
+        from detente.cli import signals
+
+        class Server(uvicorn.Server):
+            """uvicorn's graceful shutdown on Ctrl-C/SIGTERM, within the CLI's one-second deadline."""
+
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                signals.note(sig)  # arms the deadline; a second signal exits at once
+                super().handle_exit(sig, frame)
+
+        config = uvicorn.Config(
             "detente.web.app:create_app_from_env",
             factory=True,
             host=host,
@@ -232,3 +359,7 @@ def register(app: typer.Typer) -> None:
             log_level="warning",
             access_log=False,
         )
+        server = Server(config)
+        server.run()
+        if not server.started:  # uvicorn has logged why (e.g. the port is in use)
+            raise typer.Exit(3)

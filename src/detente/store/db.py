@@ -502,7 +502,9 @@ class Store:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
         if self.is_sqlite:
             self._sqlite_setup()
-        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger, self.t_resolutions = _tables()
+        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger, self.t_resolutions = (
+            _tables()
+        )
         if data_dir is not None:
             self.data_dir = Path(data_dir)
         elif self.file is not None:
