@@ -256,6 +256,7 @@ def register(app: typer.Typer) -> None:
             f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
             + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
             markup=False,
+            soft_wrap=True,
         )
         if not history:
             console.print("not resolved yet")
