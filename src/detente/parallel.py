@@ -4,18 +4,29 @@
 ``None`` for in-process) and cleaning up afterwards:
 
 - ``kind="inline"``: ``None`` (``run_ensemble`` loops in this process);
-- ``kind="process"``: ``ProcessPoolExecutor(max_workers=workers)``;
+- ``kind="process"``: ``ProcessPoolExecutor(max_workers=workers)`` whose workers ignore SIGINT
+  (the parent decides: a Ctrl-C sent to the whole process group must not kill a worker mid-task)
+  and end themselves when the parent is gone, even after a SIGKILL;
 - ``kind="dask"``: ``scheduler`` (or env ``DASK_SCHEDULER_ADDRESS``) connects to an existing
   cluster, otherwise a ``LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
   dashboard_address=None)`` is started; yields ``Client.get_executor()``.
 
 ``dask.distributed`` is imported lazily; without it a one-line :class:`MissingExtraError`
 names the ``distributed`` extra.
+
+Leaving the ``with`` block by an exception (a KeyboardInterrupt from Ctrl-C or the CLI's SIGTERM
+handler, a failing task) never waits for the queued work: pending tasks are cancelled and the
+pool's processes are killed, so the parent exits at once and leaves no process behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -61,8 +72,13 @@ def get_executor(
     if workers is not None and workers < 1:
         raise DetenteError(f"workers: expected an integer >= 1, received {workers!r}")
     if kind == "process":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        try:
             yield pool
+        except BaseException:
+            abort_pool(pool)
+            raise
+        pool.shutdown(wait=True)
         return
     if kind != "dask":
         raise DetenteError(f"executor: expected one of inline, process, dask, received {kind!r}")
@@ -82,8 +98,11 @@ def get_executor(
         finally:
             client.close()
         return
+    import multiprocessing
+
     import dask
 
+    before = {p.pid for p in multiprocessing.active_children()}
     try:
         # Dask sets MALLOC_TRIM_THRESHOLD_ for its workers, which also freezes glibc's mmap threshold at
         # 128 KiB: every large NumPy temporary is then mmap'd and page-faulted afresh (measured: an EUM
@@ -97,18 +116,101 @@ def get_executor(
                 silence_logs=50,
             )
     except (OSError, TimeoutError, RuntimeError) as exc:
+        _kill_children(before)
         raise DetenteError(
             f"--workers {workers or 2}: the local Dask cluster did not start ({exc})"
         ) from None
+    except BaseException:  # interrupted while the workers start
+        _kill_children(before)
+        raise
     try:
         client = distributed.Client(cluster, timeout="60s")
-    except (OSError, TimeoutError) as exc:
-        cluster.close()
-        raise DetenteError(
-            f"--workers {workers or 2}: cannot connect to the local Dask cluster ({exc})"
-        ) from None
+    except BaseException as exc:
+        _kill_children(before)
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=2)
+        if isinstance(exc, (OSError, TimeoutError)):
+            raise DetenteError(
+                f"--workers {workers or 2}: cannot connect to the local Dask cluster ({exc})"
+            ) from None
+        raise
     try:
         yield client.get_executor()
-    finally:
-        client.close()
-        cluster.close()
+    except BaseException:
+        # interrupted or failed: a graceful close waits for the running tasks (measured: it times out
+        # after 2 s and raises); the workers hold no state, so kill them first (telling their nannies
+        # not to restart them), then close quickly
+        for nanny in list(getattr(cluster, "workers", {}).values()):
+            with contextlib.suppress(Exception):
+                nanny.close_gracefully()
+        _kill_children(before)
+        with contextlib.suppress(Exception):
+            client.close(timeout=2)
+            cluster.close(timeout=2)
+        raise
+    client.close()
+    cluster.close()
+    _kill_children(before)
+
+
+def _kill_children(before: set[int]) -> None:
+    """Kill this process's multiprocessing children that are not in ``before`` (the cluster's)."""
+    import multiprocessing
+
+    procs = [p for p in multiprocessing.active_children() if p.pid not in before]
+    for proc in procs:
+        proc.kill()
+    for proc in procs:
+        proc.join(1)
+
+
+POLL_PARENT_S = 0.2  # how often a pool worker checks that its parent is alive (fallback to PDEATHSIG)
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker set-up: ignore SIGINT, die on SIGTERM, end when the parent process is gone.
+
+    Linux kills the worker with the parent (``PR_SET_PDEATHSIG``, immediate even when the worker
+    is inside a long native call); elsewhere, and as a fallback, a daemon thread polls the parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    ppid = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if ppid != parent and not _alive(parent):  # the parent died before this line (or: forkserver)
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == ppid:
+            time.sleep(POLL_PARENT_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="detente-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def abort_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` now: cancel what has not started, kill the workers, reap them."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.kill()  # pure computation: nothing to flush, nothing to release
+    for proc in procs:
+        proc.join(1)

@@ -1,8 +1,12 @@
-"""The typer application. Each command module has ``register(app)``; shells only, no model logic."""
+"""The typer application. Each command module has ``register(app)``; shells only, no model logic.
+
+:func:`main` is the ``detente`` entry point; Ctrl-C and SIGTERM: :mod:`detente.cli.signals`.
+"""
 
 from __future__ import annotations
 
 import importlib
+import signal
 from typing import Any
 
 import typer
@@ -26,6 +30,24 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.cmd_simulate",  # simulate
     "detente.cli.cmd_store",  # ledger, serve
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from detente._version import __version__
+
+        typer.echo(f"detente {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_show_version
+    ),
+) -> None:
+    pass
+
 
 for _mod in COMMAND_MODULES:
     try:
@@ -70,4 +92,16 @@ _use_flag_help(app)
 
 
 def main() -> None:
-    app()
+    from detente.cli import signals
+
+    signals.install()  # Ctrl-C / SIGTERM: exit 130 / 143 within a second, no process left behind
+    try:
+        app()
+    except KeyboardInterrupt:  # typer turns it into exit 130; kept for callers that bypass that
+        if signals.received() is None:
+            signals.note(signal.SIGINT)
+    except SystemExit:
+        if signals.received() is None:
+            raise
+    if signals.received() is not None:
+        signals.finish()

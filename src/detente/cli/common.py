@@ -156,3 +156,6 @@ def write_text_atomic(path: Any, text: str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         fail(f"{path}: cannot write ({exc.strerror})")
+    except BaseException:  # Ctrl-C / SIGTERM while writing: no temporary file left behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
