@@ -132,7 +132,7 @@ def fit(fig: Any, width: int = MIN_WIDTH) -> Any:
     top = new_plot_h
     for k, (name, ax) in enumerate(yaxes):
         old_top = ax.domain[1]
-        ax.domain = [(top - spans[k]) / new_plot_h, top / new_plot_h]
+        ax.domain = [min(max(v / new_plot_h, 0.0), 1.0) for v in (top - spans[k], top)]  # no -1e-17
         if name in sub_titles and abs(sub_titles[name].y - old_top) < 1e-9:
             sub_titles[name].y = ax.domain[1]
         top -= spans[k] + (gaps[k] if k < len(gaps) else 0.0)

@@ -563,7 +563,12 @@ def _fitted(section: Any) -> Any:
     from detente.web.figures import fit
 
     for fig in section.figures:
-        fit(fig)
+        try:
+            fit(fig)
+        except Exception:  # cosmetic: a figure that cannot be fitted is drawn as the report draws it
+            import logging
+
+            logging.getLogger("detente.web").exception("could not fit figure of section %s", section.id)
     return section
 
 
