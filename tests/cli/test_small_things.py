@@ -197,3 +197,19 @@ def test_run_and_simulate_give_the_same_headline(cli, tmp_path, monkeypatch) -> 
         f"{pct(monthly[12]['p_ceasefire'])}; US sanctions within 24 months in {pct(doc['outcomes']['sanctions']['p_by_end'])}"
     ) in out
     assert f"after the summit {doc['outcomes']['summit']['alignment_mean']:.2f}" in out
+
+
+def test_counts_are_singular_for_one(cli, tmp_path) -> None:
+    """'1 issue', not '1 issues', wherever counts are printed (run's header, validate, the report caption)."""
+    from detente.core.text import plural, scenario_counts
+
+    assert plural(1, "issue") == "1 issue" and plural(2000, "draw") == "2,000 draws"
+    assert scenario_counts(10, 1, 10) == "10 actors, 1 issue, 10 stances"
+    r = cli("validate", "emission-standards-1994")
+    assert "1 issue," in r.output and "1 issues" not in r.output
+    r = cli("run", "emission-standards-1994", "--out", str(tmp_path / "r.html"))
+    assert r.exit_code == 0, r.output
+    assert "10 actors, 1 issue, as of" in r.output and "1 issues" not in r.output
+    # no dynamics: the brief says the ceasefire track was not simulated instead of staying silent
+    assert "Ceasefire track: not simulated" in " ".join(r.output.split())
+    assert "1 issues" not in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from detente.cli.common import (
     show_progress,
     write_text_atomic,
 )
+from detente.core.text import plural
 
 BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "compromise": ("compromise", {}),
@@ -120,8 +121,8 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
     from rich.table import Table
 
     t = Table(
-        title=f"Backtest on {n_issues} issue{'' if n_issues == 1 else 's'} with an outcome, {n_props} "
-        f"proposal{'' if n_props == 1 else 's'} (95 % proposal-bootstrap intervals)",
+        title=f"Backtest on {plural(n_issues, 'issue')} with an outcome, {plural(n_props, 'proposal')} "
+        "(95 % proposal-bootstrap intervals)",
         title_justify="left",
     )
     prob = any("crps" in r for r in rows)

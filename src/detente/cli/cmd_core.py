@@ -21,6 +21,7 @@ from detente.cli.common import (
     show_progress,
     write_text_atomic,
 )
+from detente.core.text import scenario_counts
 
 
 def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None) -> list[Any]:
@@ -102,7 +103,7 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     from rich.table import Table as RichTable
 
     console.print(f"[bold]{scenario.title or scenario.id}[/bold]")
-    console.print(f"{len(scenario.actors)} actors, {len(scenario.issues)} issues, as of {scenario.as_of or 'n/a'}")
+    console.print(f"{scenario_counts(len(scenario.actors), len(scenario.issues))}, as of {scenario.as_of or 'n/a'}")
     console.print()
     briefs = [b for p in parts for b in p.brief]
     lead = briefs[0].lead if briefs else ""

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.common import console, fail, unknown_scenario
+from detente.core.text import scenario_counts
 
 _WRITE = "yaml, json, csv, xlsx, ktab-csv, decide"
 
@@ -27,10 +28,7 @@ def _load(ref: str, fmt: str | None) -> Any:
 
 
 def _counts(sc: Any) -> str:
-    def n(k: int, word: str) -> str:
-        return f"{k} {word}{'' if k == 1 else 's'}"
-
-    return f"{n(len(sc.actors), 'actor')}, {n(len(sc.issues), 'issue')}, {n(len(sc.stances), 'stance')}"
+    return scenario_counts(len(sc.actors), len(sc.issues), len(sc.stances))
 
 
 def register(app: typer.Typer) -> None:

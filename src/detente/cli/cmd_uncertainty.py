@@ -18,6 +18,7 @@ from detente.cli.common import (
     scenario_argument,
     show_progress,
 )
+from detente.core.text import plural
 
 DEFAULT_SWEEP_MODELS: tuple[str, ...] = ("compromise", "median", "eum")
 DEFAULT_LEVER_MODEL = "compromise"
@@ -272,7 +273,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
         labels = {a.id: a.label for a in sc.actors}
         for ens in ensembles:
             t = RichTable(
-                title=f"{ens.model}: {draws} draws, seed {seed}, chunk {ens.chunk_size}", title_justify="left"
+                title=f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}", title_justify="left"
             )
             cols = ["issue", "mean", "sd", "5%", "50%", "95%", "P(≥ threshold)", "most likely to win"]
             if ens.dynamic:

@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
+from detente.core.text import plural
 from detente.errors import InputFileError, ScenarioError
 
 DEFAULT_MAX_BYTES = 10_000_000
@@ -146,11 +147,6 @@ class _Collect:
         if self.problems:
             p = self.problems
             raise InputFileError(p[0] if len(p) == 1 else f"{p[0]} (and {len(p) - 1} more)", p)
-
-
-def _n(k: int, word: str) -> str:
-    """``1 row``, ``2 rows``."""
-    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def _num(text: str, name: str, line: int | None, field: str, *, allow_empty: bool = False) -> float | None:
@@ -299,7 +295,7 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
             label,
             None,
             "actor rows",
-            f"{_n(len(body), 'row')} (expected n_actors={n_actors} from line {ln0})",
+            f"{plural(len(body), 'row')} (expected n_actors={n_actors} from line {ln0})",
         )
     actors: list[Actor] = []
     stances: list[Stance] = []
@@ -309,7 +305,7 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
         with col.row():
             if len(r) != len(header):
                 raise _fail(
-                    label, ln, "row", f"{_n(len(r), 'field')} (expected {len(header)} as in the header)"
+                    label, ln, "row", f"{plural(len(r), 'field')} (expected {len(header)} as in the header)"
                 )
             aid = r[0]
             if not aid:
@@ -624,7 +620,7 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
                         label,
                         n,
                         "#D",
-                        f"{_n(len(r), 'field')} (expected '#D; actor; issue; position; salience; power')",
+                        f"{plural(len(r), 'field')} (expected '#D; actor; issue; position; salience; power')",
                     )
                 pos = _num(r[3], label, n, f"#D {r[1]}/{r[2]} position")
                 sal = _num(r[4], label, n, f"#D {r[1]}/{r[2]} salience")

@@ -11,6 +11,7 @@ import numpy as np
 
 from detente.analysis.summary import IssueBrief, issue_brief
 from detente.core.scenario import Scenario
+from detente.core.text import scenario_counts
 from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
 from detente.report.narrative import brief_sentence
@@ -130,7 +131,7 @@ def scenario_section(scenario: Scenario) -> Section:
     n_assump = sum(1 for s in scenario.stances if any(e.assumption for e in s.evidence))
     n_quote = sum(1 for s in scenario.stances if any(not e.assumption for e in s.evidence))
     caption = (
-        f"{scenario.description} {len(scenario.actors)} actors, {len(scenario.issues)} issues, "
+        f"{scenario.description} {scenario_counts(len(scenario.actors), len(scenario.issues))}, "
         f"{len(scenario.stances)} stances; {n_quote} stances cite a source and {n_assump} rest on a marked assumption. "
         "Hover over a marker to read the evidence behind it."
     )

@@ -204,7 +204,9 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
     cfg = _config(scenario)
     if cfg is None:
         return Part(
-            name="simulator", notes=[f"scenario {scenario.id} has no dynamics: section; simulator skipped"]
+            name="simulator",
+            notes=[f"scenario {scenario.id} has no dynamics: section; simulator skipped"],
+            headline=["Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."],
         )
     runs = RUNS_QUICK if quick else RUNS_FULL
     base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)

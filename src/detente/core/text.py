@@ -1,0 +1,22 @@
+"""Counted nouns for messages and captions: ``plural(1, "issue")`` is ``1 issue``, ``plural(2, "issue")`` ``2 issues``."""
+
+from __future__ import annotations
+
+
+def plural(k: int, word: str, many: str | None = None) -> str:
+    """``k`` and ``word`` in the singular for exactly one, else ``many`` (default: ``word + "s"``), with thousands separators.
+
+    Examples
+    --------
+    >>> plural(1, "issue"), plural(6, "issue"), plural(2000, "draw"), plural(1, "proposal", "proposals")
+    ('1 issue', '6 issues', '2,000 draws', '1 proposal')
+    """
+    return f"{k:,} {word if k == 1 else (many or word + 's')}"
+
+
+def scenario_counts(n_actors: int, n_issues: int, n_stances: int | None = None) -> str:
+    """``10 actors, 1 issue, 10 stances`` (stances left out when not given)."""
+    parts = [plural(n_actors, "actor"), plural(n_issues, "issue")]
+    if n_stances is not None:
+        parts.append(plural(n_stances, "stance"))
+    return ", ".join(parts)
