@@ -213,3 +213,10 @@ def test_counts_are_singular_for_one(cli, tmp_path) -> None:
     # no dynamics: the brief says the ceasefire track was not simulated instead of staying silent
     assert "Ceasefire track: not simulated" in " ".join(r.output.split())
     assert "1 issues" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_sweep_says_why_a_model_has_no_forecast(cli) -> None:
+    r = cli("sweep", "ukraine-2025", "-m", "nbs", "--draws", "20")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "nbs gives no forecast in any draw on Ceasefire sequencing (no status quo given)" in text

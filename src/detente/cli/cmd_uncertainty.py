@@ -280,7 +280,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
                 cols.append("status")
             for c in cols:
                 t.add_column(c)
-            for s in summarize(ens, thresholds):
+            sums = summarize(ens, thresholds)
+            for s in sums:
                 pal = ", ".join(f"≥{k}: {v:.0%}" for k, v in s.p_at_least.items()) or "—"
                 top = sorted(s.p_win.items(), key=lambda kv: -kv[1])[:3]
                 win = ", ".join(f"{labels[a]} {p:.0%}" for a, p in top if p > 0) or "—"
@@ -298,6 +299,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one closure per command
                     row.append(", ".join(f"{k} {v:.0%}" for k, v in s.status.items()))
                 t.add_row(*row)
             console.print(t)
+            empty = [names[s.issue] for s in sums if not math.isfinite(s.mean)]
+            if empty:
+                why = {sc.issue(i).name: "no status quo given" for i in ens.issue_ids if sc.issue(i).reference is None}
+                console.print(
+                    f"[dim]—: {ens.model} gives no forecast in any draw on "
+                    + "; ".join(f"{n} ({why[n]})" if n in why else n for n in empty)
+                    + ".[/dim]"
+                )
         console.print(
             f"[dim]noise: position sd {pert.position_sd:g} of the scale (unless a stance gives its own), salience sd "
             f"{pert.salience_sd:g}, capability log-sd {pert.capability_sd:g}, drop-out {pert.dropout:g}; "
