@@ -10,9 +10,7 @@ import html as _html
 import json
 import re
 import warnings
-from importlib import resources
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,9 +18,9 @@ import pytest
 from detente.io.builtin import load_builtin
 from detente.report.html import plotly_js, render_scenario_report
 from detente.report.parts import part_builders
+from plotly_bundle import STATIC, bundle_trace_types, figures, trace_types, vendored_bundle
 
 MAX_BYTES = 2_500_000
-STATIC = resources.files("detente.report") / "static"
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +32,6 @@ def report() -> str:
     return render_scenario_report(sc, parts, seed=0)
 
 
-def figures(text: str) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
-    """div id -> (traces, layout) of every ``Plotly.newPlot`` call in a report."""
-    dec = json.JSONDecoder()
-    out = {}
-    for m in re.finditer(r'Plotly\.newPlot\(\s*"([^"]+)",\s*', text):
-        data, end = dec.raw_decode(text, m.end())
-        layout, _ = dec.raw_decode(text, text.index("{", end))
-        out[m.group(1)] = (data, layout)
-    return out
-
-
 def sections(text: str) -> dict[str, str]:
     """section id -> its HTML, scripts removed (what a reader can see, plus markup)."""
     body = re.sub(r"<script\b.*?</script>", "", text, flags=re.S)
@@ -53,15 +40,6 @@ def sections(text: str) -> dict[str, str]:
 
 def visible(fragment: str) -> str:
     return _html.unescape(re.sub(r"<[^>]+>", " ", fragment))
-
-
-def vendored_bundle() -> str:
-    return (STATIC / "plotly-basic.min.js").read_text(encoding="utf-8")
-
-
-def bundle_trace_types(js: str) -> set[str]:
-    """The trace types a plotly.js bundle registers (each trace module says ``moduleType:"trace",name:"…"``)."""
-    return set(re.findall(r'moduleType:\s*"trace",\s*name:\s*"(\w+)"', js))
 
 
 def test_report_is_small(report: str) -> None:
@@ -91,7 +69,7 @@ def test_every_trace_type_is_in_the_bundle(report: str) -> None:
     from detente.report.html import bundle_trace_types as used_by_the_package
 
     assert used_by_the_package() == registered
-    used = {t.get("type", "scatter") for data, _ in figures(report).values() for t in data}
+    used = trace_types(report)  # animation frames included
     assert used and used <= registered, used - registered
 
 

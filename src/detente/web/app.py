@@ -1,7 +1,8 @@
 """The dashboard and JSON API: ``create_app()`` (FastAPI), server-rendered pages + HTMX fragments.
 
-Pages use Jinja2 templates, htmx 2.0 and Alpine.js (vendored under ``static/vendor``) and
-plotly.js served from the installed ``plotly`` package: no CDN, no request leaves the app.
+Pages use Jinja2 templates, htmx 2.0 and Alpine.js (vendored under ``static/vendor``) and the
+plotly.js basic bundle the HTML report inlines (``detente.report.html.plotly_js``): no CDN, no
+request leaves the app.
 The JSON API under ``/api`` calls the same handlers (``detente.web.service``); its OpenAPI
 schema is at ``/api/openapi.json`` and browsable at ``/api/docs`` (Swagger UI, vendored too).
 """
@@ -23,6 +24,7 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -129,6 +131,14 @@ class ResolveBody(_Body):
     outcome: float
 
 
+def _status_glossary(statuses: Any) -> Markup:
+    """The report's definitions of the run statuses among ``statuses`` ("" when there are none);
+    ``report.glossary`` builds the markup from escaped text."""
+    from detente.report.glossary import status_glossary_html, statuses_in
+
+    return Markup(status_glossary_html(statuses_in(str(s) for s in statuses)))
+
+
 # ---------------------------------------------------------------------------------------------- app
 def create_app(
     db_url: str | None = None,
@@ -167,6 +177,7 @@ def create_app(
     )
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["sim_runs"] = SIM_RUNS  # the simulator form's default, as in detente simulate
+    env.filters["status_glossary"] = _status_glossary  # definitions of the run statuses in a table
     app.state.store = store
     app.state.jobs = jobs
     app.state.max_upload = max_upload
@@ -281,10 +292,14 @@ def create_app(
     # -- static --------------------------------------------------------------------------------
     plotly_cache: dict[str, bytes] = {}
 
-    @app.get("/static/plotly.min.js", include_in_schema=False)
+    @app.get("/static/plotly-basic.min.js", include_in_schema=False)
     def plotly_js() -> Response:
+        # the report's vendored basic bundle (scatter, bar, pie; 1.2 MB, not the full 4.8 MB): one home
+        # for it, and every dashboard chart is a report chart, drawn with those trace types only
         if "js" not in plotly_cache:
-            plotly_cache["js"] = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+            from detente.report.html import plotly_js as basic_bundle
+
+            plotly_cache["js"] = basic_bundle().encode("utf-8")
         return Response(
             plotly_cache["js"],
             media_type="text/javascript; charset=utf-8",

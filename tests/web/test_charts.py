@@ -1,0 +1,109 @@
+"""The dashboard's charts: drawn by the report's vendored plotly.js basic bundle (scatter, bar, pie),
+and every run status a page shows is defined on that page (issue #12, items 5 and 9)."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+
+import pytest
+
+from detente.report.glossary import STATUS_MEANINGS, statuses_in
+from plotly_bundle import STATIC, bundle_trace_types, trace_types, vendored_bundle
+
+
+def _defined(fragment: str, status: str) -> bool:
+    return f"<b>{status}</b>: {html.escape(STATUS_MEANINGS[status])}" in fragment
+
+
+def _poll(client, hx, text: str) -> str:
+    m = re.search(r'hx-get="/ui/jobs/([0-9a-f]+)"', text)
+    for _ in range(1200):
+        if m is None or "job-done" in text or "failed" in text:
+            return text
+        time.sleep(0.05)
+        text = client.get(f"/ui/jobs/{m.group(1)}", headers=hx).text
+    raise AssertionError("job did not finish")
+
+
+@pytest.fixture(scope="module")
+def ukraine_pages(tmp_path_factory) -> dict[str, str]:
+    """What the dashboard draws for ukraine-2025 (the one built-in with every part, the simulator
+    included): the editor page, an EUM run, a what-if, a comparison and the "Report charts" job."""
+    from fastapi.testclient import TestClient
+
+    from detente.web import create_app
+
+    app = create_app(db_url=str(tmp_path_factory.mktemp("web") / "web.sqlite"))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        page = client.get("/scenario?ref=builtin:ukraine-2025")
+        token = client.cookies.get("detente_csrf")
+        hx = {"HX-Request": "true", "X-CSRF-Token": token}
+        form = {
+            "csrf_token": token,
+            "base": html.unescape(re.search(r'name="base" value="([^"]*)"', page.text).group(1)),
+            "origin": html.unescape(re.search(r'name="origin" value="([^"]*)"', page.text).group(1)),
+            "ref": "builtin:ukraine-2025",
+            "model": "eum",
+            "seed": "0",
+        }
+        out = {"editor": page.text, "run": client.post("/ui/run", data=form, headers=hx).text}
+        out["whatif"] = client.post(
+            "/ui/whatif",
+            data={**form, "wi_actor": "united_states", "wi_salience": "0.2"},
+            headers=hx,
+        ).text
+        out["compare"] = client.get(
+            "/compare?a=builtin:ukraine-2025&b=builtin:emission-standards-1994&model=eum"
+        ).text
+        out["sections"] = _poll(client, hx, client.post("/ui/job/sections", data=form, headers=hx).text)
+    for name, text in out.items():
+        assert "Plotly.newPlot" in text, name
+    return out
+
+
+def test_served_plotly_is_the_reports_vendored_basic_bundle(client):
+    page = client.get("/").text
+    assert '<script src="/static/plotly-basic.min.js"></script>' in page and "plotly.min.js" not in page
+    js = client.get("/static/plotly-basic.min.js")
+    assert js.status_code == 200 and js.content == (STATIC / "plotly-basic.min.js").read_bytes()
+    assert js.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert js.headers["cache-control"] == "public, max-age=86400"
+    assert bundle_trace_types(js.text) == {"bar", "pie", "scatter"}
+    assert len(js.content) < 1_500_000  # the full plotly.min.js is 4.8 MB
+    assert client.get("/static/plotly.min.js").status_code == 404  # no second copy
+
+
+@pytest.mark.slow
+def test_every_dashboard_chart_uses_only_trace_types_of_the_bundle(ukraine_pages):
+    registered = bundle_trace_types(vendored_bundle())
+    for name, text in ukraine_pages.items():
+        used = trace_types(text)
+        assert used and used <= registered, (name, used - registered)
+    # the "Report charts" job drew every part, the simulator's too (animation frames are checked as well)
+    sections = ukraine_pages["sections"]
+    assert all(f'id="p-{p}-' in sections for p in ("eum", "simulator", "exchange", "smp", "cohesion"))
+
+
+@pytest.mark.slow
+def test_sections_define_the_statuses_they_show(ukraine_pages):
+    frag = ukraine_pages["sections"]
+    body = re.sub(r"<script\b.*?</script>", "", frag, flags=re.S)
+    shown: set[str] = set()
+    for sid, sec in re.findall(r'<section class="report-section" id="([^"]+)">(.*?)</section>', body, re.S):
+        before = sec.split('<div class="statuses">')[0]  # caption (and title): the definitions follow it
+        tables = "".join(re.findall(r"<table.*?</table>", sec, re.S))
+        for s in statuses_in([html.unescape(re.sub(r"<[^>]+>", " ", before + tables))]):
+            assert _defined(sec, s), (sid, s)
+            shown.add(s)
+    assert {"capped", "cycled"} <= shown  # ukraine-2025: the EUM and uncertainty sections
+
+
+def test_a_run_defines_the_statuses_in_its_table(client, editor_form):
+    form, hx = editor_form(client)  # emission-standards-1994: EUM keeps oscillating
+    eum = client.post("/ui/run", data={**form, "model": "eum"}, headers=hx).text
+    assert "<td>oscillating</td>" in eum and _defined(eum, "oscillating")
+    assert not _defined(eum, "capped")  # only the statuses shown
+    closed = client.post("/ui/run", data=form, headers=hx).text  # compromise: a formula
+    assert "<td>closed_form</td>" in closed and _defined(closed, "closed_form")
