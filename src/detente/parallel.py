@@ -153,7 +153,7 @@ def get_executor(
     _kill_children(before)
 
 
-def _kill_children(before: set[int]) -> None:
+def _kill_children(before: set[int | None]) -> None:
     """Kill this process's multiprocessing children that are not in ``before`` (the cluster's)."""
     import multiprocessing
 
