@@ -142,13 +142,17 @@ def declutter_labels(
     px_per_y: float,
     char_px: float = 6.5,
     line_px: float = 15.0,
+    align: Sequence[str] | None = None,
 ) -> list[str]:
     """Point labels that do not print over each other: points whose labels would overlap share one label.
 
-    Labels sit above their points (``textposition="top center"``). Two labels collide when their
-    boxes (about ``char_px`` per character wide, ``line_px`` high, at the given pixels per data unit)
-    overlap; colliding points are merged transitively and the highest point of each group carries all
-    their names, one per line (the others get ""). Hover text should still name every point.
+    Labels sit above their points: centred (``textposition="top center"``), or per point as ``align``
+    says: ``"left"`` ends the label at its point (``"top left"``), ``"right"`` starts it there
+    (``"top right"``). A label's box is about ``char_px`` per character wide and ``line_px`` per line
+    high, at the given pixels per data unit. Points whose boxes overlap are merged, and the highest
+    point of each group carries all their names, one per line (the others get ""); a merged label is
+    checked again as the taller, wider box it becomes, until no two boxes overlap. Hover text should
+    still name every point.
     """
     n = len(labels)
     parent = list(range(n))
@@ -162,15 +166,33 @@ def declutter_labels(
     px = [float(x) * px_per_x for x in xs]
     py = [float(y) * px_per_y for y in ys]
     width = [char_px * max(len(s), 1) for s in labels]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if abs(px[i] - px[j]) < (width[i] + width[j]) / 2 and abs(py[i] - py[j]) < line_px:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+    side = {"left": -0.5, "right": 0.5}
+    shift = [side.get(a, 0.0) for a in align] if align is not None else [0.0] * n
+
+    def groups() -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for i in range(n):
+            out.setdefault(find(i), []).append(i)
+        for members in out.values():
+            members.sort(key=lambda i: (-py[i], px[i]))
+        return out
+
+    def box(members: list[int]) -> tuple[float, float, float, float]:
+        """left, right, bottom, top in px of the label the group's highest point carries."""
+        top, w = members[0], max(width[i] for i in members)
+        centre = px[top] + shift[top] * w
+        return centre - w / 2, centre + w / 2, py[top], py[top] + line_px * len(members)
+
+    changed = True
+    while changed:
+        changed = False
+        boxes = [(root, box(m)) for root, m in groups().items()]
+        for k, (ra, a) in enumerate(boxes):
+            for rb, b in boxes[k + 1 :]:
+                if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3] and find(ra) != find(rb):
+                    parent[find(ra)] = find(rb)
+                    changed = True
     out = [""] * n
-    for members in groups.values():
-        members.sort(key=lambda i: (-py[i], px[i]))
+    for members in groups().values():
         out[members[0]] = "<br>".join(_html.escape(labels[i]) for i in members)
     return out

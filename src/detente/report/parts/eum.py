@@ -218,6 +218,87 @@ def _point_labels(labels: list[str], xs: list[float], ys: list[float]) -> list[s
     return out
 
 
+PERSPECTIVE_WIDTH = 700
+"""px: the width the perspective chart's labels are laid out for (the dashboard's chart column at a
+1280 px window; the report's is wider, so what fits here fits there). Labels are ~6.5 px per character."""
+_CHAR_PX, _LINE_PX = 6.5, 15.0
+
+
+def _placed_labels(
+    names: list[str], xs: list[float], ys: list[float], plot_px: tuple[float, float]
+) -> tuple[list[str], list[str], list[float], list[float]]:
+    """Labels of a perspective panel that stay inside it and do not print over each other.
+
+    Returns (text, textposition per point, x range, y range). Both ranges include 0 (the quadrant
+    lines). A label sits above its point: centred in the middle of the panel, ending at the point
+    (``top left``) in its right third and starting there (``top right``) in its left third, so it
+    does not cross the panel's sides. Actors at the same point share one label ("A +2"); points whose
+    labels would still overlap share one label too, a name per line (``charts.declutter_labels``),
+    and the y range leaves room above the highest labels. ``plot_px``: the panel's (width, height).
+    """
+    from detente.report.charts import declutter_labels
+
+    w_px, h_px = plot_px
+    x_lo, x_hi = min(*xs, 0.0), max(*xs, 0.0)
+    pad = 0.06 * ((x_hi - x_lo) or 1.0)
+    x_lo, x_hi = x_lo - pad, x_hi + pad
+    y_lo, y_hi0 = min(*ys, 0.0), max(*ys, 0.0)
+    pad = 0.06 * ((y_hi0 - y_lo) or 1.0)
+    y_lo, y_hi0 = y_lo - pad, y_hi0 + pad
+    per_x = w_px / (x_hi - x_lo)
+    align = [
+        "left" if f > 0.65 else "right" if f < 0.35 else "center"
+        for f in ((x - x_lo) / (x_hi - x_lo) for x in xs)
+    ]
+    spot = _point_labels(names, xs, ys)  # actors at the same point: one label
+    keep = [i for i, t in enumerate(spot) if t]
+
+    def top(lines: dict[int, int]) -> float:
+        """The smallest y range top that leaves each point's label lines inside the panel."""
+        hi = y_hi0
+        for i, n in lines.items():
+            r = min((n * (_LINE_PX + 1) + 12) / h_px, 0.45)  # lines of ~1.3 em, the marker, a gap
+            hi = max(hi, (ys[i] - r * y_lo) / (1 - r))
+        return hi
+
+    y_hi = top({i: 1 for i in keep})
+    texts = spot
+    for _ in range(3):  # merged labels are taller: lay them out again on the y range they need
+        merged = declutter_labels(
+            [xs[i] for i in keep],
+            [ys[i] for i in keep],
+            [spot[i] for i in keep],
+            px_per_x=per_x,
+            px_per_y=h_px / (y_hi - y_lo),
+            char_px=_CHAR_PX,
+            line_px=_LINE_PX,
+            align=[align[i] for i in keep],
+        )
+        texts = [""] * len(names)
+        for i, t in zip(keep, merged, strict=True):
+            texts[i] = t
+        new_hi = top({i: t.count("<br>") + 1 for i, t in enumerate(texts) if t})
+        if abs(new_hi - y_hi) < 1e-12:
+            break
+        y_hi = new_hi
+    positions = ["top " + a for a in align]
+    return texts, positions, [x_lo, x_hi], [y_lo, y_hi]
+
+
+def _wrap_title(text: str, chars: int) -> str:
+    """``text`` (escaped) in as few lines of at most ``chars`` characters as it needs, of even length."""
+    import math
+    import textwrap
+
+    lines = textwrap.wrap(text, max(chars, 8), break_long_words=False) or [text]
+    for width in range(math.ceil(len(text) / len(lines)), max(chars, 8) + 1):  # balance the lines
+        even = textwrap.wrap(text, width, break_long_words=False)
+        if len(even) <= len(lines) and not any(x[0] in "/-–:,;)" for x in even[1:]):
+            lines = even
+            break
+    return "<br>".join(_html.escape(x, quote=False) for x in lines)
+
+
 def perspective_section(scenario: Scenario, fc: Any) -> Section:
     """BdM's perspective chart: for a viewer h, each rival j at (E^h(U_hj), E^h(U_jh))."""
     import plotly.graph_objects as go
@@ -227,18 +308,33 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     n = len(scenario.issues)
     cols = 2 if n > 1 else 1
     rows_n = (n + cols - 1) // cols
+    margin = {"l": 70, "r": 20, "t": 90, "b": 40}
+    h_space = 0.12
+    # panel titles broken into lines that fit a column at PERSPECTIVE_WIDTH (16 px: ~8.5 px a character);
+    # the gaps between the rows (and the top margin) grow by the lines added
+    col_px = (PERSPECTIVE_WIDTH - margin["l"] - margin["r"]) * (1 - h_space * (cols - 1)) / cols
+    titles = [_wrap_title(i.name, int(col_px / 8.5)) for i in scenario.issues]
+    lines = [t.count("<br>") + 1 for t in titles]
+    title_px = 20.0
+    extra_gap = title_px * (max(lines[cols:], default=1) - 1)
+    margin["t"] += int(title_px * (max(lines[:cols]) - 1))
+    plot_h = 380 * rows_n - 30 + extra_gap * (rows_n - 1)
+    gap = (0.25 / rows_n) * (380 * rows_n - 30) + extra_gap
     fig = make_subplots(
         rows=rows_n,
         cols=cols,
-        subplot_titles=[i.name for i in scenario.issues],
-        horizontal_spacing=0.12,
-        vertical_spacing=0.25 / max(rows_n, 1),
+        subplot_titles=titles,
+        horizontal_spacing=h_space,
+        vertical_spacing=gap / plot_h if rows_n > 1 else 0.0,
     )
+    height = plot_h + margin["t"] + margin["b"]
     names = [a.label for a in scenario.actors]
     present = {(s.actor, s.issue) for s in scenario.stances}
     n_traces: list[int] = []
+    ranges: list[dict[str, Any]] = []  # per viewer: the axis ranges its labels were laid out for
     for h, viewer in enumerate(scenario.actors):
         count = 0
+        ranges.append({})
         for k, issue in enumerate(scenario.issues):
             rr, cc = k // cols + 1, k % cols + 1
             js = [j for j, a in enumerate(scenario.actors) if j != h and (a.id, issue.id) in present]
@@ -246,6 +342,19 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                 js = []
             xs = [float(eu[h, h, j, k]) for j in js]
             ys = [float(eu[h, j, h, k]) for j in js]
+            axes = fig.get_subplot(rr, cc)
+            xname, yname = axes.xaxis.plotly_name, axes.yaxis.plotly_name
+            if js:
+                panel = (
+                    (PERSPECTIVE_WIDTH - margin["l"] - margin["r"])
+                    * (axes.xaxis.domain[1] - axes.xaxis.domain[0]),
+                    plot_h * (axes.yaxis.domain[1] - axes.yaxis.domain[0]),
+                )
+                labels, where, xr, yr = _placed_labels([names[j] for j in js], xs, ys, panel)
+                ranges[h].update({f"{xname}.range": xr, f"{yname}.range": yr})
+            else:
+                labels, where = [], []
+                ranges[h].update({f"{xname}.autorange": True, f"{yname}.autorange": True})
             texts = []
             for j, x, y in zip(js, xs, ys, strict=True):
                 if x > 0 and x > y:
@@ -264,8 +373,8 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     x=xs,
                     y=ys,
                     mode="markers+text",
-                    text=_point_labels([names[j] for j in js], xs, ys),
-                    textposition="top center",
+                    text=labels,
+                    textposition=where,
                     hovertext=texts,
                     hoverinfo="text",
                     visible=h == 0,
@@ -291,7 +400,10 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                 "method": "update",
                 "args": [
                     {"visible": vis},
-                    {"title": f"Perspective of {viewer.label}: who can press whom (round 0)"},
+                    {  # title.text: plotly.js 3+ ignores a plain string title here (the title vanished)
+                        "title.text": f"Perspective of {_html.escape(viewer.label, quote=False)}: who can press whom (round 0)",
+                        **ranges[h],
+                    },
                 ],
             }
         )
@@ -301,9 +413,12 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
         fig.add_vline(x=0, line_color="grey", line_width=1, row=rr, col=cc)
         fig.update_xaxes(title_text="my gain from challenging them", row=rr, col=cc)
         fig.update_yaxes(title_text="their gain from challenging me", row=rr, col=cc)
+    for key, value in (ranges[0] if ranges else {}).items():  # the first viewer's, as shown first
+        axis, prop = key.split(".")
+        fig.layout[axis][prop] = value
     fig.update_layout(
-        height=380 * rows_n + 100,
-        margin={"l": 70, "r": 20, "t": 90, "b": 40},
+        height=height,
+        margin=margin,
         title=f"Perspective of {scenario.actors[0].label}: who can press whom (round 0)",
         updatemenus=[
             {

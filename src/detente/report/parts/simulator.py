@@ -124,23 +124,31 @@ def _survival_figure(r: SimResult) -> Any:
 
 
 def _terms_figure(r: SimResult) -> Any:
-    """One panel per issue (its own axis and value words): how often each value appears in the settlements."""
+    """One panel per issue (its own axis and value words): how often each value appears in the settlements.
+
+    The line of separation spans the top row; the small issues sit two by two below it (four in a row
+    left each panel a fifth of the width: at 1280 px their titles and value words printed over each other).
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     tm = S.terms(r)
     small = [i for i in ISSUES if i != "terr"]
+    cols = 2
+    rows = 1 + (len(small) + cols - 1) // cols
+    specs: list[list[Any]] = [[{"colspan": cols}] + [None] * (cols - 1)]
+    specs += [[{} if k + c < len(small) else None for c in range(cols)] for k in range(0, len(small), cols)]
     fig = make_subplots(
-        rows=2,
-        cols=len(small),
-        specs=[[{"colspan": len(small)}] + [None] * (len(small) - 1), [{} for _ in small]],
+        rows=rows,
+        cols=cols,
+        specs=specs,
         subplot_titles=[ISSUE_TITLES[i] for i in ("terr", *small)],
-        vertical_spacing=0.2,
-        horizontal_spacing=0.06,
+        vertical_spacing=0.3 / rows,
+        horizontal_spacing=0.12,
     )
     for n, issue in enumerate(("terr", *small)):
         vals = _values(issue, tm.get(issue) or {})
-        row, col = (1, 1) if issue == "terr" else (2, n)
+        row, col = (1, 1) if issue == "terr" else (2 + (n - 1) // cols, 1 + (n - 1) % cols)
         fig.add_trace(
             go.Bar(
                 x=[w if issue == "terr" else w.replace(" ", "<br>") for w, _ in vals],  # narrow panels
@@ -155,9 +163,9 @@ def _terms_figure(r: SimResult) -> Any:
         )
         fig.update_xaxes(type="category", tickangle=0, tickfont={"size": 10}, row=row, col=col)
         fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=col)
-    fig.update_yaxes(title_text="share of settlements", row=1, col=1)
-    fig.update_yaxes(title_text="share of settlements", row=2, col=1)
-    fig.update_layout(height=560, margin=dict(l=60, r=20, t=50, b=40), bargap=0.3)
+    for row in range(1, rows + 1):
+        fig.update_yaxes(title_text="share of settlements", row=row, col=1)
+    fig.update_layout(height=250 * rows + 60, margin=dict(l=60, r=20, t=50, b=40), bargap=0.3)
     return fig
 
 
