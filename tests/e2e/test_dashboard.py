@@ -325,3 +325,80 @@ def test_api_docs_render_offline(server, page, request):
     body = page.locator("#operations-meta-api_health_api_health_get .live-responses-table").inner_text()
     assert '"ok": true' in body
     assert request.node.outside_requests == []  # nothing was even attempted beyond the local server
+
+
+# -- the report's charts at 1280 px: point labels inside their chart and apart (issue #12 item 9) ----
+# the text of each point label (scatter ``textpoint``) and each title of every chart in ``sel``: labels
+# that print over each other or over a title (CHART_TEXT_JS checks titles against titles)
+LABELS_JS = """(sel) => {
+  const bad = [];
+  const charts = document.querySelectorAll(sel + ' .plotly-graph-div');
+  let n = 0;
+  for (const div of charts) {
+    const shown = t => t.textContent.trim() && t.getBoundingClientRect().width;
+    const labels = Array.from(div.querySelectorAll('.main-svg .textpoint text')).filter(shown);
+    const titles = Array.from(div.querySelectorAll('.main-svg text')).filter(shown)
+      .filter(t => /title|annotation-text/.test(t.getAttribute('class') || ''));
+    n += labels.length;
+    const all = labels.concat(titles);
+    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < all.length; j++) {
+      const a = all[i].getBoundingClientRect(), c = all[j].getBoundingClientRect();
+      if (a.left < c.right - 1 && c.left < a.right - 1 && a.top < c.bottom - 1 && c.top < a.bottom - 1)
+        bad.push([div.id, all[i].textContent.slice(0, 30), all[j].textContent.slice(0, 30)]);
+    }
+  }
+  return [n, bad];
+}"""
+
+# every viewer of the perspective chart (its menu), as a reader clicks through them
+VIEWERS_JS = """async ([id, k]) => {
+  const div = document.getElementById(id);
+  const b = div.layout.updatemenus[0].buttons[k];
+  await Plotly.update(div, b.args[0], b.args[1]);
+  return [div.layout.updatemenus[0].buttons.length, (div.layout.title || {}).text || ''];
+}"""
+
+
+def test_report_charts_have_readable_labels_on_the_dashboard(server, page):
+    """"Report charts" at 1280 px: no text outside its chart, no title or point label over another."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + f"/scenario?ref=builtin:{SCENARIO}")
+    page.click("#charts")
+    page.wait_for_selector("#sections .job-done", timeout=120000)
+    page.wait_for_timeout(500)  # plotly's responsive resize
+    n, bad = page.evaluate(CHART_TEXT_JS, "#sections")
+    assert n >= 10 and bad == [], bad
+    n, bad = page.evaluate(LABELS_JS, "#sections")
+    assert n >= 10 and bad == [], bad
+
+
+def test_report_perspective_and_terms_charts_at_1280(page):
+    """The HTML report itself at 1280 px: the EUM perspective chart, for every viewer in its menu, and
+    the simulator's terms chart keep their labels and titles inside the chart and apart."""
+    import warnings
+
+    from detente.io.builtin import load_builtin
+    from detente.report.html import render_scenario_report
+    from detente.report.parts import part_builders
+
+    sc = load_builtin(SCENARIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parts = [b(sc, seed=0, quick=True) for name, b in part_builders() if name in ("eum", "simulator")]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_content(render_scenario_report(sc, parts, seed=0), wait_until="load")
+    page.wait_for_selector("#sim-terms-fig0 .main-svg")
+    page.wait_for_timeout(500)
+    for sel in ("#eum-perspective", "#sim-terms"):
+        n, bad = page.evaluate(CHART_TEXT_JS, sel)
+        assert n == 1 and bad == [], (sel, bad)
+    assert page.evaluate(LABELS_JS, "#sim-terms") == [0, []]
+    viewers = page.evaluate(VIEWERS_JS, ["eum-perspective-fig0", 0])[0]
+    assert viewers == len(sc.actors)
+    for k in range(viewers):
+        title = page.evaluate(VIEWERS_JS, ["eum-perspective-fig0", k])[1]
+        assert title.startswith(f"Perspective of {sc.actors[k].label}"), title  # the title follows the menu
+        n, bad = page.evaluate(CHART_TEXT_JS, "#eum-perspective")
+        assert bad == [], (sc.actors[k].label, bad)
+        n, bad = page.evaluate(LABELS_JS, "#eum-perspective")
+        assert n >= 5 and bad == [], (sc.actors[k].label, bad)

@@ -173,3 +173,78 @@ def test_declutter_merges_only_colliding_labels() -> None:
         [0.0, 0.01, 0.02, 1.0], [0.0, 0.005, 0.0, 0.0], ["A", "B", "C", "D"], px_per_x=500, px_per_y=500
     )
     assert out == ["", "B<br>A<br>C", "", "D"]
+
+
+def test_declutter_aligned_labels_and_merged_boxes() -> None:
+    from detente.report.charts import declutter_labels
+
+    # a label that ends at its point ("left") and one that starts there ("right") 30 px apart overlap
+    xs, ys = [0.0, 30.0], [0.0, 0.0]
+    assert declutter_labels(xs, ys, ["AAAA", "BBBB"], px_per_x=1, px_per_y=1) == ["AAAA", "BBBB"]
+    out = declutter_labels(xs, ys, ["AAAA", "BBBB"], px_per_x=1, px_per_y=1, align=["right", "left"])
+    assert sorted(out) == ["", "AAAA<br>BBBB"]
+    # A and B merge into a two-line label on B; that taller label now covers C's, so C joins them
+    out = declutter_labels([0, 0, 0], [0, 10, 30], ["A", "B", "C"], px_per_x=1, px_per_y=1)
+    assert out == ["", "", "C<br>B<br>A"]
+
+
+def _label_boxes(texts: list[str], where: list[str], px: list[float], py: list[float]) -> list[tuple]:
+    """Label boxes (left, right, bottom, top) in px, 6.5 px a character, 16 px a line, above the point."""
+    out = []
+    for t, pos, x, y in zip(texts, where, px, py, strict=True):
+        if not t:
+            continue
+        lines = t.split("<br>")
+        w = 6.5 * max(len(_html.unescape(x)) for x in lines)
+        left = {"top left": x - w - 3, "top right": x + 3}.get(pos, x - w / 2)
+        out.append((left, left + w, y + 5, y + 5 + 16 * len(lines), t))
+    return out
+
+
+def test_perspective_labels_stay_in_their_panels_and_apart(report: str) -> None:
+    """For every viewer in the menu, at the width the labels are laid out for (the dashboard's column
+    at a 1280 px window): each label inside its panel, no two labels overlapping, the title updated."""
+    from detente.report.parts.eum import PERSPECTIVE_WIDTH
+
+    data, layout = figures(report)["eum-perspective-fig0"]
+    m = layout["margin"]
+    plot_w, plot_h = PERSPECTIVE_WIDTH - m["l"] - m["r"], layout["height"] - m["t"] - m["b"]
+    buttons = layout["updatemenus"][0]["buttons"]
+    labelled = 0
+    for b in buttons:
+        assert b["args"][1]["title.text"].startswith(f"Perspective of {b['label']}")
+        for t, shown in zip(data, b["args"][0]["visible"], strict=True):
+            if not shown or not t["x"]:
+                continue
+            xa, ya = "xaxis" + t["xaxis"][1:], "yaxis" + t["yaxis"][1:]
+            (x0, x1), (y0, y1) = b["args"][1][f"{xa}.range"], b["args"][1][f"{ya}.range"]
+            w = plot_w * (layout[xa]["domain"][1] - layout[xa]["domain"][0])
+            h = plot_h * (layout[ya]["domain"][1] - layout[ya]["domain"][0])
+            px = [(x - x0) / (x1 - x0) * w for x in t["x"]]
+            py = [(y - y0) / (y1 - y0) * h for y in t["y"]]
+            boxes = _label_boxes(t["text"], t["textposition"], px, py)
+            labelled += len(boxes)
+            for left, right, _bottom, top, text in boxes:
+                assert left >= 0 and right <= w and top <= h, (b["label"], t["xaxis"], text)
+            for i, a in enumerate(boxes):
+                for c in boxes[i + 1 :]:
+                    overlap = a[0] < c[1] and c[0] < a[1] and a[2] < c[3] and c[2] < a[3]
+                    assert not overlap, (b["label"], a[4], c[4])
+    assert labelled >= 4 * len(buttons)
+
+
+def test_terms_chart_panel_titles_fit_their_panels(report: str) -> None:
+    """Each panel title of the simulator's terms chart fits its panel in a 700 px chart (16 px type,
+    ~8.5 px a character): four small panels in a row left each 127 px and the titles overprinted."""
+    _, layout = figures(report)["sim-terms-fig0"]
+    plot_w = 700 - layout["margin"]["l"] - layout["margin"]["r"]
+    titles = [a for a in layout["annotations"] if a.get("yanchor") == "bottom"]
+    assert len(titles) == 5
+    for a in titles:
+        panels = [
+            v["domain"]
+            for k, v in layout.items()
+            if k.startswith("xaxis") and abs((v["domain"][0] + v["domain"][1]) / 2 - a["x"]) < 1e-6
+        ]
+        assert panels, a["text"]
+        assert len(a["text"]) * 8.5 <= plot_w * (panels[0][1] - panels[0][0]), a["text"]

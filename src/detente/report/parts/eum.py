@@ -221,7 +221,7 @@ def _point_labels(labels: list[str], xs: list[float], ys: list[float]) -> list[s
 PERSPECTIVE_WIDTH = 700
 """px: the width the perspective chart's labels are laid out for (the dashboard's chart column at a
 1280 px window; the report's is wider, so what fits here fits there). Labels are ~6.5 px per character."""
-_CHAR_PX, _LINE_PX = 6.5, 15.0
+_CHAR_PX, _LINE_PX = 6.5, 16.0  # 12 px type: ~6.5 px a character, lines of 1.3 em
 
 
 def _placed_labels(
@@ -257,7 +257,7 @@ def _placed_labels(
         """The smallest y range top that leaves each point's label lines inside the panel."""
         hi = y_hi0
         for i, n in lines.items():
-            r = min((n * (_LINE_PX + 1) + 12) / h_px, 0.45)  # lines of ~1.3 em, the marker, a gap
+            r = min((n * _LINE_PX + 12) / h_px, 0.45)  # the label lines, the marker and a gap
             hi = max(hi, (ys[i] - r * y_lo) / (1 - r))
         return hi
 
