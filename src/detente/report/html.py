@@ -33,7 +33,8 @@ PLOTLY_BUNDLE = "plotly-basic.min.js"
 
 @functools.cache
 def plotly_js() -> str:
-    """The vendored plotly.js basic bundle the report inlines (scatter, bar and pie traces only)."""
+    """The vendored plotly.js basic bundle the report inlines and the dashboard serves (scatter, bar and
+    pie traces only)."""
     return (resources.files("detente.report") / "static" / PLOTLY_BUNDLE).read_text(encoding="utf-8")
 
 
