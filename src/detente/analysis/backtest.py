@@ -24,6 +24,7 @@ import numpy.typing as npt
 from detente._typing import FloatArray, IntArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.rng import as_generator
+from detente.core.scale import from_unit, to_unit
 
 HIT_THRESHOLD = 10.0
 N_DRAWS = 2000
@@ -173,6 +174,11 @@ class Case:
     scale_low: FloatArray
     scale_high: FloatArray
 
+    @property
+    def scales(self) -> FloatArray:
+        """The issues' scales as (I, 2) ``(low, high)`` rows (for :func:`detente.core.scale.from_unit`)."""
+        return np.stack([self.scale_low, self.scale_high], axis=-1)
+
 
 @dataclass(slots=True)
 class BacktestResult:
@@ -238,7 +244,6 @@ def run_backtest(
         stoch = model is not None and bool(type(model).info.stochastic)
         status_count: dict[str, int] = {}
         for k, c in enumerate(cases):
-            span = c.scale_high - c.scale_low
             try:
                 if model is None:
                     unit = _baseline(name, c.arrays)
@@ -247,11 +252,11 @@ def run_backtest(
                     draws = np.stack([np.asarray(p.outcome, dtype=np.float64) for p in preds])
                     for st in np.asarray(preds[0].diagnostics.status).ravel().tolist():
                         status_count[str(st)] = status_count.get(str(st), 0) + 1
-                    ens.append((c.scale_low + draws * span).T)
+                    ens.append(from_unit(draws, c.scales).T)
                     unit = draws.mean(axis=0)
                     lo, hi = np.quantile(draws, q, axis=0)
-                    lows.append(c.scale_low + lo * span)
-                    highs.append(c.scale_low + hi * span)
+                    lows.append(from_unit(lo, c.scales))
+                    highs.append(from_unit(hi, c.scales))
                 else:
                     pred = model.predict(c.arrays, as_generator(seed))
                     unit = np.asarray(pred.outcome, dtype=np.float64)
@@ -265,7 +270,7 @@ def run_backtest(
                     ens.append(np.full((c.arrays.n_issues, n_seeds), np.nan))
                     lows.append(np.full(c.arrays.n_issues, np.nan))
                     highs.append(np.full(c.arrays.n_issues, np.nan))
-            chunks.append(c.scale_low + unit * span)
+            chunks.append(from_unit(unit, c.scales))
             if progress:
                 progress(name, k)
         res.forecasts[name] = np.concatenate(chunks) if chunks else np.zeros(0)
@@ -462,8 +467,7 @@ def issue_matrices(
         out["s"][:A, j] = a.salience[:, i]
         out["present"][:A, j] = a.present[:, i]
         out["inst"][:A, j] = [aid in institutions for aid in a.actor_ids]
-        span = c.scale_high[i] - c.scale_low[i]
-        y[j] = (c.outcome[i] - c.scale_low[i]) / span
+        y[j] = float(to_unit(c.outcome[i], c.scales[i]))
         ref[j] = a.reference[i]
         prop.append(c.proposal_id)
     out["y"], out["reference"], out["proposal"] = y, ref, np.asarray(prop, dtype=object)

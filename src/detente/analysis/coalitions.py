@@ -29,6 +29,7 @@ import numpy as np
 
 from detente._typing import FloatArray, IntArray
 from detente.core.arrays import to_arrays
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ScenarioError
 
@@ -109,8 +110,8 @@ def cohesion(scenario: Scenario, group_a: str, group_b: str) -> Cohesion:
     ga, gb = [idx[a] for a in ma], [idx[a] for a in mb]
     x, s, p = np.asarray(arr.position), np.asarray(arr.salience), np.asarray(arr.present)
     num, den = _pair_terms(x, s, p, ga, gb)
+    scales = [it.scale for it in scenario.issues]
     width = np.array([it.scale.width for it in scenario.issues])
-    low = np.array([it.scale.low for it in scenario.issues])
     with np.errstate(invalid="ignore", divide="ignore"):
         unit = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
         tot = num.sum()
@@ -121,7 +122,7 @@ def cohesion(scenario: Scenario, group_a: str, group_b: str) -> Cohesion:
         w = np.where(p[g], s[g], 0.0)
         sw = w.sum(axis=0)
         m = np.where(sw > 0, (w * x[g]).sum(axis=0) / np.where(sw > 0, sw, 1.0), np.nan)
-        return np.asarray(low + m * width, dtype=np.float64)
+        return from_unit(m, scales)
 
     return Cohesion(
         group_a,

@@ -27,6 +27,7 @@ from detente._typing import FloatArray
 from detente.analysis.montecarlo import prepare
 from detente.analysis.sensitivity import INPUTS, predict_batch, stack_arrays
 from detente.core.perturb import Perturbation
+from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
 from detente.errors import ScenarioError
 
@@ -151,9 +152,8 @@ def what_it_takes(
     b = spec.base
     A = b.n_actors
     i = scenario.issue_ids.index(issue)
-    lo_s, hi_s = spec.scales[i]
-    width = hi_s - lo_s
-    tgt = (target - lo_s) / width
+    scale = spec.scales[i]
+    tgt = float(to_unit(target, scale))
     sign = 1.0 if op == ">=" else -1.0
 
     def ok(u: FloatArray) -> np.ndarray:
@@ -248,14 +248,13 @@ def what_it_takes(
                     float(outs[li]),
                     low,
                     high,
-                    lo_s,
-                    width,
+                    scale,
                 )
             )
     elif levers:
         for a, name, base, low, high in levers:
-            results.append(_lever(scenario, a, name, True, base, base, base_out, low, high, lo_s, width))
-    return WhatItTakes(issue, op, float(target), lo_s + base_out * width, already, tuple(results))
+            results.append(_lever(scenario, a, name, True, base, base, base_out, low, high, scale))
+    return WhatItTakes(issue, op, float(target), float(from_unit(base_out, scale)), already, tuple(results))
 
 
 def _lever(
@@ -268,17 +267,11 @@ def _lever(
     outcome: float,
     low: float,
     high: float,
-    lo_s: float,
-    width: float,
+    scale: tuple[float, float],
 ) -> Lever:
     if name == "position":
-        base, value, low, high = (
-            lo_s + base * width,
-            lo_s + value * width,
-            lo_s + low * width,
-            lo_s + high * width,
-        )
-        effort = abs(value - base) / width
+        base, value, low, high = from_unit([base, value, low, high], scale).tolist()
+        effort = abs(value - base) / (scale[1] - scale[0])
     elif name == "salience":
         effort = abs(value - base)
     else:
@@ -291,5 +284,5 @@ def _lever(
         value, outcome, effort = float("nan"), float("nan"), float("inf")
     actor = scenario.actors[a]
     return Lever(
-        actor.id, actor.label, name, feasible, base, value, lo_s + outcome * width, low, high, effort
+        actor.id, actor.label, name, feasible, base, value, float(from_unit(outcome, scale)), low, high, effort
     )

@@ -38,6 +38,7 @@ from detente._typing import BoolArray, FloatArray
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.core.perturb import Perturbation
 from detente.core.results import Prediction
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ConvergenceWarning, ModelConfigError
 
@@ -241,9 +242,7 @@ class Ensemble:
 
     def raw_outcomes(self) -> FloatArray:
         """Outcomes (n_draws, I) in the issues' own units."""
-        lo = np.array([s[0] for s in self.scales])
-        hi = np.array([s[1] for s in self.scales])
-        return np.asarray(lo + self.outcomes * (hi - lo), dtype=np.float64)
+        return from_unit(self.outcomes, self.scales)
 
 
 def default_chunk_size(

@@ -26,6 +26,7 @@ from detente.analysis.montecarlo import DrawSpec, prepare
 from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
 from detente.core.rng import as_generator
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ConvergenceWarning
 
@@ -65,12 +66,6 @@ def stack_arrays(
         present=np.ascontiguousarray(present),
         reference=np.broadcast_to(base.reference, (B, base.n_issues)).copy(),
     ).readonly()
-
-
-def _to_raw(unit: FloatArray, scales: tuple[tuple[float, float], ...]) -> FloatArray:
-    lo = np.array([s[0] for s in scales])
-    hi = np.array([s[1] for s in scales])
-    return np.asarray(lo + unit * (hi - lo), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +117,7 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
     out = predict_batch(model, arr, seed)
     empty = ~present.any(axis=-2)  # (A+1, I)
     out = np.where(empty, np.nan, out)
-    raw = _to_raw(out, spec.scales)
+    raw = from_unit(out, spec.scales)
     return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0])
 
 
@@ -199,12 +194,11 @@ def tornado(
     values: list[tuple[int, int, str, float, float]] = []  # (a, i, input, low, high) on the unit scale
     for a, i in cells:
         lo_hi = _ranges(spec, a, i)
-        lo_s, width = spec.scales[i][0], spec.scales[i][1] - spec.scales[i][0]
         for name in INPUTS:
             lo, hi = lo_hi[name]
             values.append((a, i, name, lo, hi))
             if name == "position":
-                lo, hi = lo_s + lo * width, lo_s + hi * width
+                lo, hi = from_unit([lo, hi], spec.scales[i]).tolist()
             cases.append(TornadoCase(b.actor_ids[a], name, b.issue_ids[i], lo, hi))
     C = len(cases)
     out_low = np.broadcast_to(base_out, (C, I)).copy()
@@ -235,10 +229,10 @@ def tornado(
             out_high[idx, gi] = res[1::2, 0]
     return Tornado(
         b.issue_ids,
-        _to_raw(base_out, spec.scales),
+        from_unit(base_out, spec.scales),
         tuple(cases),
-        _to_raw(out_low, spec.scales),
-        _to_raw(out_high, spec.scales),
+        from_unit(out_low, spec.scales),
+        from_unit(out_high, spec.scales),
     )
 
 

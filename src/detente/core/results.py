@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 
 from detente._typing import FloatArray, IntArray
+from detente.core.scale import from_unit
 
 Status = Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
 STATUSES: tuple[str, ...] = ("converged", "cycled", "oscillating", "capped", "closed_form")
@@ -168,9 +169,7 @@ class Forecast:
         tr = self.prediction.trajectory
         if tr is None:
             return None
-        lo = np.array([s[0] for s in self.scales])
-        hi = np.array([s[1] for s in self.scales])
-        return np.asarray(lo + tr * (hi - lo), dtype=np.float64)
+        return from_unit(tr, self.scales)
 
     def outcome_of(self, issue_id: str) -> float:
         return float(self.outcome[self.issue_ids.index(issue_id)])

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 from detente._typing import FloatArray
 from detente.errors import ScenarioError
@@ -56,11 +59,11 @@ class Scale:
     def from_unit(self, value: float) -> float:
         return self.low + value * self.width
 
-    def to_unit_array(self, values: FloatArray) -> FloatArray:
-        return np.asarray((np.asarray(values, dtype=np.float64) - self.low) / self.width, dtype=np.float64)
+    def to_unit_array(self, values: npt.ArrayLike) -> FloatArray:
+        return to_unit(values, (self.low, self.high))
 
-    def from_unit_array(self, values: FloatArray) -> FloatArray:
-        return np.asarray(self.low + np.asarray(values, dtype=np.float64) * self.width, dtype=np.float64)
+    def from_unit_array(self, values: npt.ArrayLike) -> FloatArray:
+        return from_unit(values, (self.low, self.high))
 
     def describe(self, value: float, *, reference: float | None = None, label_width: int | None = None) -> str:
         """Plain words for a value, relative to the labelled points of the scale.
@@ -139,3 +142,46 @@ class Scale:
         if round(100 * share) == 50:
             return f"midway between {name(origin)} and {name(target)}"
         return f"{share:.0%} of the way from {name(origin)} to {name(target)}"
+
+
+Scales: TypeAlias = "Iterable[tuple[float, float] | Scale] | tuple[float, float] | npt.ArrayLike"
+"""One scale as a ``(low, high)`` pair, or a sequence of ``(low, high)`` pairs / :class:`Scale` (one per issue)."""
+
+
+def bounds(scales: Scales) -> tuple[FloatArray, FloatArray]:
+    """``(low, high)`` as float64 arrays: shape ``()`` for one ``(low, high)`` pair, ``(I,)`` for I scales.
+
+    >>> bounds([(0, 10), Scale(low=-1, high=1)])
+    (array([ 0., -1.]), array([10.,  1.]))
+    """
+    pairs: object = scales
+    if not isinstance(scales, np.ndarray) and isinstance(scales, Iterable):
+        pairs = [(s.low, s.high) if isinstance(s, Scale) else s for s in scales]
+    arr = np.asarray(pairs, dtype=np.float64)
+    if arr.shape[-1:] != (2,) or arr.ndim > 2:
+        raise ValueError(f"scales: expected (low, high) pairs, received an array of shape {arr.shape}")
+    return arr[..., 0], arr[..., 1]
+
+
+def from_unit(values: npt.ArrayLike, scales: Scales) -> FloatArray:
+    """Unit-interval values (..., I) -> issue units: ``low + u · (high − low)`` per issue (last axis).
+
+    The one conversion from the kernels' unit scale to the issues' own units (NaN stays NaN).
+
+    >>> from_unit([[0.0, 0.5], [1.0, 0.25]], [(0, 10), (-1, 1)]).tolist()
+    [[0.0, 0.0], [10.0, -0.5]]
+    >>> float(from_unit(0.5, (0, 100)))
+    50.0
+    """
+    lo, hi = bounds(scales)
+    return np.asarray(lo + np.asarray(values, dtype=np.float64) * (hi - lo), dtype=np.float64)
+
+
+def to_unit(values: npt.ArrayLike, scales: Scales) -> FloatArray:
+    """Issue-unit values (..., I) -> the unit interval: ``(x − low) / (high − low)`` per issue (last axis).
+
+    >>> to_unit([5.0, 0.0], [(0, 10), (-1, 1)]).tolist()
+    [0.5, 0.5]
+    """
+    lo, hi = bounds(scales)
+    return np.asarray((np.asarray(values, dtype=np.float64) - lo) / (hi - lo), dtype=np.float64)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from detente.core.results import Forecast
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 
 
@@ -86,9 +87,7 @@ def trajectory_entries(
     n_issues = len(forecast.issue_ids)
     if traj is None:
         return [None] * n_issues
-    lo = np.array([s[0] for s in forecast.scales], dtype=np.float64)
-    width = np.array([s[1] - s[0] for s in forecast.scales], dtype=np.float64)
-    raw = lo + traj * width  # (T+1, A, I) issue units
+    raw = from_unit(traj, forecast.scales)  # (T+1, A, I) issue units
     present = _present(forecast, scenario)
     stats: dict[str, np.ndarray] = {}
     rs = pred.extras.get("round_stats") if isinstance(pred.extras, Mapping) else None
@@ -96,10 +95,10 @@ def trajectory_entries(
         for name, arr in rs.items():
             a2 = _last2(arr)
             if a2 is not None and a2.shape[-1] == n_issues:
-                stats[str(name)] = lo + a2 * width
+                stats[str(name)] = from_unit(a2, forecast.scales)
     sp = _last2(pred.stat_path)
     if sp is not None and sp.shape[-1] == n_issues and "stat" not in stats:
-        stats["stat"] = lo + sp * width
+        stats["stat"] = from_unit(sp, forecast.scales)
     out: list[list[dict[str, Any]] | None] = []
     for k in range(n_issues):
         rows: list[dict[str, Any]] = []

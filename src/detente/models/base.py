@@ -18,6 +18,7 @@ from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.core.hashing import scenario_hash
 from detente.core.results import Forecast, Prediction
 from detente.core.rng import as_generator
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ModelConfigError
 
@@ -130,8 +131,7 @@ def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, 
         version = __version__
     arrays = to_arrays(scenario)
     pred = model.predict(arrays, as_generator(seed))
-    lo = np.array([i.scale.low for i in scenario.issues])
-    hi = np.array([i.scale.high for i in scenario.issues])
+    scales = tuple((i.scale.low, i.scale.high) for i in scenario.issues)
     unit = np.asarray(pred.outcome, dtype=np.float64)
     return Forecast(
         scenario_id=scenario.id,
@@ -143,8 +143,8 @@ def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, 
         version=version,
         actor_ids=scenario.actor_ids,
         issue_ids=scenario.issue_ids,
-        outcome=np.asarray(lo + unit * (hi - lo), dtype=np.float64),
+        outcome=from_unit(unit, scales),
         unit_outcome=unit,
-        scales=tuple((i.scale.low, i.scale.high) for i in scenario.issues),
+        scales=scales,
         prediction=pred,
     )

@@ -18,6 +18,7 @@ import numpy as np
 
 from detente.core.arrays import to_arrays
 from detente.core.results import Forecast
+from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
 from detente.models.base import forecast
 from detente.models.exchange import Exchange
@@ -50,9 +51,7 @@ def _random_rate_range(scenario: Scenario, seed: int, draws: int) -> tuple[np.nd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pred = Exchange(rounds=ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
-    lo = np.array([i.scale.low for i in scenario.issues])
-    hi = np.array([i.scale.high for i in scenario.issues])
-    out = lo + np.asarray(pred.outcome) * (hi - lo)
+    out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
     return np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0)
 
 
@@ -64,8 +63,7 @@ class _Units:
         self.names = {a.id: a.label for a in scenario.actors}
 
     def pos(self, issue_id: str, unit: float) -> float:
-        sc = self.issues[issue_id].scale
-        return float(sc.low + unit * (sc.high - sc.low))
+        return self.issues[issue_id].scale.from_unit(unit)
 
     def move(self, issue_id: str, unit: float) -> float:
         sc = self.issues[issue_id].scale
@@ -240,11 +238,10 @@ def _before_after_figure(
     import plotly.graph_objects as go
 
     names = [i.name for i in scenario.issues]
-    lo = np.array([i.scale.low for i in scenario.issues])
-    width = np.array([i.scale.high - i.scale.low for i in scenario.issues])
-    pct_b = 100 * (before - lo) / width
-    pct_a = 100 * (after - lo) / width
-    r_lo, r_hi = 100 * (rr[0] - lo) / width, 100 * (rr[1] - lo) / width
+    scales = [i.scale for i in scenario.issues]
+    pct_b = 100 * to_unit(before, scales)
+    pct_a = 100 * to_unit(after, scales)
+    r_lo, r_hi = 100 * to_unit(rr[0], scales), 100 * to_unit(rr[1], scales)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -315,9 +312,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
     pred = fc.prediction
     ex: list[dict[str, Any]] = pred.extras["exchanges"]
     before = np.asarray(pred.extras["round_stats"]["outcome"][0], dtype=float)  # outcome of sincere votes
-    lo = np.array([i.scale.low for i in scenario.issues])
-    hi = np.array([i.scale.high for i in scenario.issues])
-    before = lo + before * (hi - lo)
+    before = from_unit(before, [i.scale for i in scenario.issues])
     after = np.asarray(fc.outcome, dtype=float)
     draws = 20 if quick else 200
     rr = _random_rate_range(scenario, seed, draws)

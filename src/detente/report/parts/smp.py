@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from detente.core.results import Forecast
+from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.models.base import forecast
 from detente.models.smp import SpatialModel
@@ -57,9 +58,7 @@ def _spread(sc: Scenario, seed: int, draws: int) -> tuple[np.ndarray, np.ndarray
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pred = SpatialModel(state_transitions="stochastic").predict(arr, np.random.default_rng(seed))
-    lo = np.array([i.scale.low for i in sc.issues])
-    hi = np.array([i.scale.high for i in sc.issues])
-    out = lo + np.asarray(pred.outcome) * (hi - lo)
+    out = from_unit(pred.outcome, [i.scale for i in sc.issues])
     return out.mean(axis=0), np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0)
 
 
@@ -196,7 +195,6 @@ def _moves_table(fc: Forecast, sc: Scenario, names: dict[str, str], top: int = 1
     bg = np.flatnonzero(np.isin(ev.kind, ("bargain", "challenge")))  # every row is an accepted move
     if not len(bg):
         return None
-    lo = np.array([i.scale.low for i in sc.issues])
     span = np.array([i.scale.high - i.scale.low for i in sc.issues])
     D = len(sc.issues)
     present = {(s.actor, s.issue) for s in sc.stances}
@@ -223,7 +221,7 @@ def _moves_table(fc: Forecast, sc: Scenario, names: dict[str, str], top: int = 1
         for d in range(D):
             b, af = per.get(d, (np.nan, np.nan))
             cells.append(
-                "—" if not np.isfinite(b) else f"{lo[d] + b * span[d]:.1f} → {lo[d] + af * span[d]:.1f}"
+                "—" if not np.isfinite(b) else f"{sc.issues[d].scale.from_unit(b):.1f} → {sc.issues[d].scale.from_unit(af):.1f}"
             )
         rows.append([str(rnd), names[sc.actor_ids[a]], names[sc.actor_ids[partner[(rnd, a)]]], *cells])
     if not rows:
@@ -282,9 +280,7 @@ def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Any:
     assert traj is not None
     pred = fc.prediction
     mean = np.asarray(pred.extras["round_stats"]["mean"])
-    lo = np.array([i.scale.low for i in sc.issues])
-    span = np.array([i.scale.high - i.scale.low for i in sc.issues])
-    mean = lo + mean * span
+    mean = from_unit(mean, [i.scale for i in sc.issues])
     present = {(s.actor, s.issue) for s in sc.stances}
     D = len(sc.issues)
     fig = make_subplots(rows=D, cols=1, subplot_titles=[i.name for i in sc.issues], vertical_spacing=0.3 / D)
