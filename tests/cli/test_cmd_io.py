@@ -79,7 +79,7 @@ def test_convert_builtin_round_trip(cli, tmp_path: Path, ext: str) -> None:
 
 def test_convert_ktab_and_decide_formats(cli, data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "soe.txt"
-    r = cli("convert", str(data_dir / "ktab/SOE-Pol-Comp.csv"), str(out), "--format", "ktab-csv")
+    r = cli("convert", str(data_dir / "ktab/SOE-Pol-Comp.csv"), str(out), "--to", "ktab-csv")
     assert r.exit_code == 0, r.output
     assert (
         out.read_text(encoding="utf-8")
@@ -89,16 +89,16 @@ def test_convert_ktab_and_decide_formats(cli, data_dir: Path, tmp_path: Path) ->
     r = cli("validate", str(out))  # detected as KTAB from content despite .txt
     assert r.exit_code == 0 and r.stdout.startswith("valid: 13 actors, 2 issues, 26 stances")
     dec = tmp_path / "cph.dat"
-    r = cli("convert", "copenhagen-2009", str(dec), "--format", "decide")
+    r = cli("convert", "copenhagen-2009", str(dec), "--to", "decide")
     assert r.exit_code == 0 and dec.read_text(encoding="utf-8").startswith("#O;")
 
 
 def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
     r = cli("convert", "emission-standards-1994", str(tmp_path / "x.pdf"))
     assert r.exit_code == 2 and "cannot tell the output format from extension '.pdf'" in r.stderr
-    r = cli("convert", "emission-standards-1994", str(tmp_path / "x.yaml"), "--format", "pdf")
-    assert r.exit_code == 2 and "--format: 'pdf' is not a writable format" in r.stderr
-    r = cli("convert", "ktab-smp-example", str(tmp_path / "k.csv"), "--format", "ktab-csv")
+    r = cli("convert", "emission-standards-1994", str(tmp_path / "x.yaml"), "--to", "pdf")
+    assert r.exit_code == 2 and "--to: expected yaml, json, csv, xlsx, ktab-csv or decide, received 'pdf'" in r.stderr
+    r = cli("convert", "ktab-smp-example", str(tmp_path / "k.csv"), "--to", "ktab-csv")
     assert r.exit_code == 2 and "needs a stance for every actor on every issue" in r.stderr
     r = cli("convert", str(tmp_path / "missing.yaml"), str(tmp_path / "y.yaml"))
     assert r.exit_code == 2 and r.stderr.startswith("error: ") and "missing.yaml: file not found" in r.stderr

@@ -227,7 +227,7 @@ def test_get_executor_kinds() -> None:
 
 
 def test_progress_bar_only_for_tables(cli, monkeypatch) -> None:
-    import detente.cli.cmd_uncertainty as mod
+    import detente.cli.cmd_sweep as mod
 
     monkeypatch.setattr(mod, "show_progress", lambda: True)  # pretend stderr is a terminal
     r = cli("sweep", "emission-standards-1994", "--draws", "50", "-m", "median")
@@ -249,7 +249,7 @@ def test_sweep_processes_give_identical_json(cli) -> None:
 
 
 def test_auto_processes_only_for_dynamic_models_with_many_draws() -> None:
-    from detente.cli.cmd_uncertainty import _auto_processes
+    from detente.cli.cmd_sweep import _auto_processes
     from detente.models import get_model
 
     assert _auto_processes([get_model("compromise")], 100_000) == 1

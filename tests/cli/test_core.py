@@ -83,7 +83,7 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
 
 
 def test_report_out_bad_folder(cli, tmp_path: Path) -> None:
-    r = cli("report", "emission-standards-1994", "--out", str(tmp_path / "nope" / "r.html"))
+    r = cli("report", "emission-standards-1994", "--report", str(tmp_path / "nope" / "r.html"))
     assert r.exit_code == 2 and "does not exist" in r.output
 
 
@@ -115,7 +115,7 @@ def run80(cli, ukraine_parts, monkeypatch, tmp_path: Path):
     monkeypatch.setattr(common.console, "_width", 80)
 
     def invoke(*args: str):
-        r = cli("run", "--out", str(tmp_path / "r.html"), *args)
+        r = cli("run", "--report", str(tmp_path / "r.html"), *args)
         assert r.exit_code == 0, r.output
         return r.stdout
 

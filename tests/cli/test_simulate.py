@@ -16,8 +16,8 @@ def _json(cli, *args):
 
 
 def test_same_output_twice_and_shape(cli):
-    a, doc = _json(cli, "--runs", "2000", "--seed", "3")
-    b, _ = _json(cli, "--runs", "2000", "--seed", "3")
+    a, doc = _json(cli, "--draws", "2000", "--seed", "3")
+    b, _ = _json(cli, "--draws", "2000", "--seed", "3")
     assert a == b
     assert set(doc) == {"detente_version", "seed", "runs", "months", "monthly", "outcomes", "terms"}
     assert (doc["seed"], doc["runs"], doc["months"]) == (3, 2000, 24)
@@ -32,33 +32,33 @@ def test_same_output_twice_and_shape(cli):
 
 
 def test_seed_changes_output(cli):
-    a, _ = _json(cli, "--runs", "300", "--seed", "1", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
-    b, _ = _json(cli, "--runs", "300", "--seed", "2", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
+    a, _ = _json(cli, "--draws", "300", "--seed", "1", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
+    b, _ = _json(cli, "--draws", "300", "--seed", "2", "--set", "C0_R=0.4", "--set", "C0_U=0.6")
     assert a != b
 
 
 def test_rubinstein_preset(cli):
     _, doc = _json(
-        cli, "--preset", "rubinstein", "--set", "delta_1=0.9", "--set", "delta_2=0.8", "--runs", "100"
+        cli, "--preset", "rubinstein", "--set", "delta_1=0.9", "--set", "delta_2=0.8", "--draws", "100"
     )
     assert abs(doc["first_mover_share"] - ref.rubinstein_share(0.9, 0.8)) < 0.01
     assert doc["agreement_round"] == 1
 
 
 def test_fearon_preset(cli):
-    _, doc = _json(cli, "--preset", "fearon", "--runs", "500")
+    _, doc = _json(cli, "--preset", "fearon", "--draws", "500")
     fe = doc["outcomes"]["fearon"]
     assert fe["range_nonempty"] and fe["first_offer_accepted"] == 1.0 and fe["p_war"] == 0.0
-    _, doc = _json(cli, "--preset", "fearon", "--runs", "2000", "--set", "c_U_types=0.05,0.25")
+    _, doc = _json(cli, "--preset", "fearon", "--draws", "2000", "--set", "c_U_types=0.05,0.25")
     assert 0.45 < doc["outcomes"]["fearon"]["p_war"] < 0.55
 
 
 def test_table_output(cli):
-    res = cli("simulate", "--runs", "200", "--months", "12")
+    res = cli("simulate", "--draws", "200", "--months", "12")
     assert res.exit_code == 0
     for heading in ("Cumulative probability by month", "How the runs end", "Ceasefires"):
         assert heading in res.stdout
-    res = cli("simulate", "--preset", "rubinstein", "--runs", "50")
+    res = cli("simulate", "--preset", "rubinstein", "--draws", "50")
     assert "0.714" in res.stdout
 
 
@@ -70,7 +70,7 @@ def test_table_output(cli):
         (["--set", "h0"], "NAME=VALUE"),
         (["--preset", "nash"], "preset"),
         (["--format", "xml"], "--format"),
-        (["--runs", "0"], "--runs"),
+        (["--draws", "0"], "--draws"),
         (["--months", "0"], "--months"),
         (["no-such-scenario.yaml"], "no-such-scenario"),
     ],
@@ -94,7 +94,7 @@ def test_scenario_file_dynamics_are_used_and_bad_ones_fail(cli, tmp_path):
     data["dynamics"] = {"parameters": {"C0_R": 0.4, "C0_U": 0.6}}
     good = tmp_path / "late.yaml"
     good.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    _, doc = _json(cli, str(good), "--runs", "500", "--seed", "1")
+    _, doc = _json(cli, str(good), "--draws", "500", "--seed", "1")
     assert doc["monthly"][11]["p_ceasefire"] > 0.3  # the late phase, not the default
     data["dynamics"] = {"parameters": {"h0": "fast"}}
     bad = tmp_path / "bad.yaml"
@@ -107,14 +107,14 @@ def test_scenario_file_dynamics_are_used_and_bad_ones_fail(cli, tmp_path):
 
 def test_scenario_without_dynamics_is_refused_not_simulated_as_ukraine(cli):
     # emission-standards-1994 has no dynamics: section; it used to print the ukraine-2025 numbers
-    res = cli("simulate", "emission-standards-1994", "--runs", "50")
+    res = cli("simulate", "emission-standards-1994", "--draws", "50")
     assert res.exit_code == 2 and res.stdout == ""
     err = res.stderr.strip()
     assert err == (
         "error: emission-standards-1994: no `dynamics:` section; the simulator needs one "
         "(see docs/simulator.md, 'Scenario files: the dynamics: section')"
     )
-    _json(cli, "ukraine-2025", "--runs", "50")  # the built-in with dynamics still runs
+    _json(cli, "ukraine-2025", "--draws", "50")  # the built-in with dynamics still runs
 
 
 def test_run_skips_the_simulator_part_for_a_scenario_without_dynamics():
@@ -132,7 +132,7 @@ def test_run_skips_the_simulator_part_for_a_scenario_without_dynamics():
 def test_table_counts_in_the_singular(cli, capsys):
     from detente.cli.cmd_simulate import render_table
 
-    _, doc = _json(cli, "--runs", "50", "--seed", "1")
+    _, doc = _json(cli, "--draws", "50", "--seed", "1")
     doc["terms"]["n_settlements"] = 1
     capsys.readouterr()
     render_table(doc, "t")

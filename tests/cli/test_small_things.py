@@ -183,7 +183,7 @@ def test_run_and_simulate_give_the_same_headline(cli, tmp_path, monkeypatch) -> 
     r = cli("simulate", "--seed", "3", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    r = cli("run", "--seed", "3", "--out", str(tmp_path / "r.html"))
+    r = cli("run", "--seed", "3", "--report", str(tmp_path / "r.html"))
     assert r.exit_code == 0, r.output
     out = _one_line(r.stdout)
     monthly = {m["month"]: m for m in doc["monthly"]}
@@ -207,7 +207,7 @@ def test_counts_are_singular_for_one(cli, tmp_path) -> None:
     assert scenario_counts(10, 1, 10) == "10 actors, 1 issue, 10 stances"
     r = cli("validate", "emission-standards-1994")
     assert "1 issue," in r.output and "1 issues" not in r.output
-    r = cli("run", "emission-standards-1994", "--out", str(tmp_path / "r.html"))
+    r = cli("run", "emission-standards-1994", "--report", str(tmp_path / "r.html"))
     assert r.exit_code == 0, r.output
     assert "10 actors, 1 issue, as of" in r.output and "1 issues" not in r.output
     # no dynamics: the brief says the ceasefire track was not simulated instead of staying silent

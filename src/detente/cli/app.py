@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+from enum import Enum
 from typing import Any
 
 import typer
@@ -20,12 +21,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# one module per area; each owns its commands
+# one module per command (or per small family: cmd_core, cmd_io, cmd_store); each command is a
+# module-level function that the module's ``register(app)`` adds to the app
 COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.cmd_core",  # run, forecast, models, scenarios, report
     "detente.cli.cmd_io",  # validate, convert
     "detente.cli.cmd_explain",  # explain
-    "detente.cli.cmd_uncertainty",  # sweep, levers, cohesion, sensitivity
+    "detente.cli.cmd_sweep",  # sweep
+    "detente.cli.cmd_levers",  # levers
+    "detente.cli.cmd_cohesion",  # cohesion
+    "detente.cli.cmd_sensitivity",  # sensitivity
     "detente.cli.cmd_backtest",  # backtest
     "detente.cli.cmd_simulate",  # simulate
     "detente.cli.cmd_store",  # ledger, serve
@@ -68,7 +73,81 @@ class _FlagsTakeNoValue:
         return params
 
 
-class _Command(_FlagsTakeNoValue, TyperCommand):
+def _command_key(ctx: typer.Context) -> str:
+    """The command's path after ``detente``: ``simulate``, ``ledger add``."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's UsageError: typer >= 0.2x raises its vendored copy, older ones click's own."""
+    import click
+
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # typer that uses click itself
+        return (click.UsageError,)
+    return (click.UsageError, vendored.UsageError)
+
+
+def _choices(param: Any) -> list[str]:
+    """The choices of an option typed with an ``Enum`` (``detente.cli.choices``), else []."""
+    ann = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(ann, type) and issubclass(ann, Enum):
+        return [str(m.value) for m in ann]
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    return [str(getattr(c, "value", c)) for c in choices] if choices else []
+
+
+def usage_error_line(ctx: typer.Context, exc: Exception) -> str:
+    """A usage error as one line: ``--format: expected table, json or csv, received 'xml'``."""
+    param = getattr(exc, "param", None)
+    choices = _choices(param) if param is not None and "Invalid value" in str(exc.format_message()) else []  # type: ignore[attr-defined]
+    if choices:
+        opts = list(getattr(param, "opts", []) or [])
+        name = max(opts, key=len) if opts else str(getattr(param, "name", "value"))
+        expected = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
+        value = _given(ctx, opts)
+        return f"{name}: expected {expected}" + (f", received {value!r}" if value is not None else "")
+    hint = f" ('{ctx.command_path} --help' lists them)" if type(exc).__name__ == "NoSuchOption" else ""
+    return " ".join(str(exc.format_message()).split()) + hint  # type: ignore[attr-defined]
+
+
+def _given(ctx: typer.Context, names: list[str]) -> str | None:
+    """The value last given after one of the option ``names`` on the command line (for the error message)."""
+    args = list(getattr(ctx, "_detente_args", []))
+    value = None
+    for k, a in enumerate(args):
+        if a in names and k + 1 < len(args):
+            value = args[k + 1]
+        elif "=" in a and a.partition("=")[0] in names:
+            value = a.partition("=")[2]
+    return value
+
+
+class _Vocabulary:
+    """Old spellings rewritten (one deprecation line each, ``detente.cli.vocabulary``); usage errors
+    (an unknown option, a value outside the choices, a missing option) as one ``error:`` line, exit 2."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        from detente.cli.vocabulary import modernise
+
+        args = modernise(_command_key(ctx), args)
+        ctx._detente_args = list(args)  # type: ignore[attr-defined]
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+        except _usage_errors() as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            from detente.cli.common import fail
+
+            fail(usage_error_line(ctx, exc))
+
+
+class _Command(_Vocabulary, _FlagsTakeNoValue, TyperCommand):
     pass
 
 

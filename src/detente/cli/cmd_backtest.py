@@ -11,11 +11,13 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.cli.choices import Capability, Format, MissingSalience
 from detente.cli.common import (
     build_model,
     console,
     fail,
     parse_sets,
+    print_csv,
     print_json,
     show_progress,
     write_text_atomic,
@@ -159,143 +161,164 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
     )
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("backtest")
-    def backtest(
-        data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
-        model: Annotated[
-            list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")
-        ] = None,
-        set_: Annotated[
-            list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")
-        ] = None,
-        seed: Annotated[int, typer.Option(help="seed (stochastic models run seeds N..N+19)")] = 0,
-        out: Annotated[Path | None, typer.Option("--out", help="write per-issue forecasts CSV")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-        report: Annotated[
-            Path | None, typer.Option("--report", help="write a self-contained HTML report")
-        ] = None,
-        capability: Annotated[
-            str, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")
-        ] = "votes",
-        missing_salience: Annotated[str, typer.Option(help="impute (50, pre-registered) or drop")] = "impute",
-    ) -> None:
-        """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
-        from detente.analysis.backtest import leaderboard, run_backtest
-        from detente.errors import DetenteError
-        from detente.io.deu import backtest_cases, load_deu
+def backtest(
+    data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed (stochastic models run seeds N..N+19)")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="write per-issue forecasts CSV")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="how to print the leaderboard")] = Format.table,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write a self-contained HTML report")
+    ] = None,
+    capability: Annotated[
+        Capability, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")
+    ] = Capability.votes,
+    missing_salience: Annotated[
+        MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
+    ] = MissingSalience.impute,
+) -> None:
+    """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
+    from detente.analysis.backtest import leaderboard, run_backtest
+    from detente.errors import DetenteError
+    from detente.io.deu import backtest_cases, load_deu
 
-        if fmt not in ("table", "json"):
-            fail(f"--format: expected table or json, received {fmt!r}")
-        if capability not in ("votes", "ssi", "banzhaf", "equal"):
-            fail(f"--capability: expected votes, ssi, banzhaf or equal, received {capability!r}")
-        if missing_salience not in ("impute", "drop"):
-            fail(f"--missing-salience: expected impute or drop, received {missing_salience!r}")
-        sets = parse_sets(set_)
-        t_start = time.perf_counter()
-        try:
-            skipped: list[str] = []
-            scenarios = load_deu(
-                data, capability=capability, missing_salience=missing_salience, empty="skip", skipped=skipped
-            )
-            cases, meta = backtest_cases(scenarios)
-        except DetenteError as exc:
-            fail(str(exc))
-        if not any((c.outcome == c.outcome).any() for c in cases):
-            fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
-        models = select_models(model, sets)
-        import warnings
+    sets = parse_sets(set_)
+    t_start = time.perf_counter()
+    try:
+        skipped: list[str] = []
+        scenarios = load_deu(
+            data,
+            capability=str(capability),
+            missing_salience=str(missing_salience),
+            empty="skip",
+            skipped=skipped,
+        )
+        cases, meta = backtest_cases(scenarios)
+    except DetenteError as exc:
+        fail(str(exc))
+    if not any((c.outcome == c.outcome).any() for c in cases):
+        fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
+    models = select_models(model, sets)
+    import warnings
 
-        from detente.errors import DetenteWarning
+    from detente.errors import DetenteWarning
 
-        warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead
-        if show_progress():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead
+    if show_progress():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as prog:
-                task = prog.add_task("backtest", total=len(models) * len(cases))
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as prog:
+            task = prog.add_task("backtest", total=len(models) * len(cases))
 
-                def tick(name: str, k: int) -> None:
-                    prog.update(task, advance=1, description=f"[bold]{name}[/bold]")
+            def tick(name: str, k: int) -> None:
+                prog.update(task, advance=1, description=f"[bold]{name}[/bold]")
 
-                res = run_backtest(cases, models, seed=seed, progress=tick, clock=time.perf_counter)
-        else:
-            res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
-        rows = leaderboard(res)
-        rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
-        n_out = int(sum(1 for v in res.outcome if v == v))
-        n_props = len({p for p, v in zip(res.proposal_ids, res.outcome, strict=True) if v == v})
-        elapsed = time.perf_counter() - t_start
-        settings = {
-            "data": str(data),
-            "capability": capability,
-            "missing_salience": missing_salience,
-            "seed": seed,
-            "bootstrap": "proposals (prnr), 2000 draws, numpy default_rng(1), percentile 95 %",
-            "models": {
-                n: (None if m is None else {"class": type(m).__name__, **_params(m)})
-                for n, m in models.items()
-            },
+            res = run_backtest(cases, models, seed=seed, progress=tick, clock=time.perf_counter)
+    else:
+        res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
+    rows = leaderboard(res)
+    rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
+    n_out = int(sum(1 for v in res.outcome if v == v))
+    n_props = len({p for p, v in zip(res.proposal_ids, res.outcome, strict=True) if v == v})
+    elapsed = time.perf_counter() - t_start
+    settings = {
+        "data": str(data),
+        "capability": str(capability),
+        "missing_salience": str(missing_salience),
+        "seed": seed,
+        "bootstrap": "proposals (prnr), 2000 draws, numpy default_rng(1), percentile 95 %",
+        "models": {
+            n: (None if m is None else {"class": type(m).__name__, **_params(m)})
+            for n, m in models.items()
+        },
+    }
+    text_csv = forecasts_csv(res) if out is not None else None
+    html = None
+    if report is not None:
+        from detente.report.backtest import render_backtest_report
+
+        html = render_backtest_report(res, rows, meta, settings)
+    if text_csv is not None and out is not None:
+        write_text_atomic(out, text_csv)
+    if html is not None and report is not None:
+        write_text_atomic(report, html)
+    if fmt == "json":
+        payload = {
+            "settings": settings,
+            "n_issues": n_out,
+            "n_proposals": n_props,
+            "leaderboard": [_json_row(r) for r in rows],
+            "runtime_s": {"total": round(elapsed, 3), **{k: round(v, 3) for k, v in res.seconds.items()}},
+            "failures": res.failures,
+            "skipped_issues": skipped,
         }
-        text_csv = forecasts_csv(res) if out is not None else None
-        html = None
-        if report is not None:
-            from detente.report.backtest import render_backtest_report
+        print_json(_nan_to_none(payload))
+    elif fmt == Format.csv:
+        print_csv(LEADERBOARD_COLUMNS, [_csv_row(r) for r in rows])
+    else:
+        _print_leaderboard(rows, n_out, n_props)
+        for r in rows:
+            st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
+            if st:
+                console.print(
+                    f"[dim]{r['model']} statuses (issue runs): "
+                    + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
+                    + "[/dim]"
+                )
+        fitted = [n for n in IN_SAMPLE if n in res.forecasts]
+        if fitted:
+            console.print(
+                f"[dim]{', '.join(fitted)}: parameters were fitted on the DEU dev file, so on that file the numbers "
+                "are in-sample; their honest dev numbers are the cross-validated ones in docs/backtest.md §6 and §8.[/dim]"
+            )
+        if skipped:
+            console.print(
+                f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"
+            )
+        for name, errs in res.failures.items():
+            console.print(
+                f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}"
+            )
+        console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
 
-            html = render_backtest_report(res, rows, meta, settings)
-        if text_csv is not None and out is not None:
-            write_text_atomic(out, text_csv)
-        if html is not None and report is not None:
-            write_text_atomic(report, html)
-        if fmt == "json":
-            payload = {
-                "settings": settings,
-                "n_issues": n_out,
-                "n_proposals": n_props,
-                "leaderboard": [_json_row(r) for r in rows],
-                "runtime_s": {"total": round(elapsed, 3), **{k: round(v, 3) for k, v in res.seconds.items()}},
-                "failures": res.failures,
-                "skipped_issues": skipped,
-            }
-            print_json(_nan_to_none(payload))
-        else:
-            _print_leaderboard(rows, n_out, n_props)
-            for r in rows:
-                st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
-                if st:
-                    console.print(
-                        f"[dim]{r['model']} statuses (issue runs): "
-                        + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
-                        + "[/dim]"
-                    )
-            fitted = [n for n in IN_SAMPLE if n in res.forecasts]
-            if fitted:
-                console.print(
-                    f"[dim]{', '.join(fitted)}: parameters were fitted on the DEU dev file, so on that file the numbers "
-                    "are in-sample; their honest dev numbers are the cross-validated ones in docs/backtest.md §6 and §8.[/dim]"
-                )
-            if skipped:
-                console.print(
-                    f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"
-                )
-            for name, errs in res.failures.items():
-                console.print(
-                    f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}"
-                )
-            console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
+
+def register(app: typer.Typer) -> None:
+    app.command("backtest")(backtest)
 
 
 def _params(model: Any) -> dict[str, Any]:
     from detente.models import model_params
 
     return {k: v for k, v in model_params(model).items()}
+
+
+LEADERBOARD_COLUMNS = [
+    "model", "n", "mae", "mae_low", "mae_high", "rmse", "rmse_low", "rmse_high", "hit_rate", "hit_rate_low",
+    "hit_rate_high", "diff_vs_compromise", "diff_low", "diff_high", "crps", "coverage80", "failures",
+]  # fmt: skip
+"""``backtest --format csv``: one leaderboard row per model (95 % proposal-bootstrap intervals)."""
+
+
+def _csv_row(r: dict[str, Any]) -> dict[str, Any]:
+    out = {k: r.get(k) for k in ("model", "n", "mae", "rmse", "hit_rate", "crps", "coverage80", "failures")}
+    for k in ("mae", "rmse", "hit_rate"):
+        out[f"{k}_low"], out[f"{k}_high"] = r[f"{k}_ci"]
+    d = r.get("diff_vs_compromise")
+    if d is not None:
+        out |= {"diff_vs_compromise": d["diff"], "diff_low": d["low"], "diff_high": d["high"]}
+    return out
 
 
 def _json_row(r: dict[str, Any]) -> dict[str, Any]:

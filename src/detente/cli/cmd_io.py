@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.cli.choices import ReadFormat, WriteFormat
 from detente.cli.common import console, fail, unknown_scenario
 from detente.core.text import scenario_counts
 
-_WRITE = "yaml, json, csv, xlsx, ktab-csv, decide"
 
-
-def _load(ref: str, fmt: str | None) -> Any:
+def _load(ref: str, fmt: ReadFormat | None) -> Any:
     """A built-in name or a file; raises DetenteError (callers turn it into output)."""
     from detente.errors import InputFileError
     from detente.io.builtin import builtin_names, load_builtin
@@ -24,72 +23,75 @@ def _load(ref: str, fmt: str | None) -> Any:
         raise InputFileError(missing)
     if fmt is None and ref in builtin_names():
         return load_builtin(ref)
-    return read_scenario(ref, format=fmt)
+    return read_scenario(ref, format=None if fmt is None else str(fmt))
 
 
 def _counts(sc: Any) -> str:
     return scenario_counts(len(sc.actors), len(sc.issues), len(sc.stances))
 
 
+def validate_cmd(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in name or scenario file (any supported format).")
+    ],
+    input_format: Annotated[
+        ReadFormat | None, typer.Option("--from", help="Read the file as this format instead of detecting it.")
+    ] = None,
+) -> None:
+    """Check a scenario: a one-line summary if valid, else one line per problem (exit 2)."""
+    from detente.errors import DetenteError, ScenarioError
+
+    try:
+        sc = _load(scenario, input_format)
+    except ScenarioError as exc:
+        for line in exc.problems or [str(exc)]:
+            print(" ".join(str(line).split()), file=sys.stderr)
+        raise typer.Exit(2) from None
+    except DetenteError as exc:
+        fail(str(exc))
+    except (OSError, ValueError, TypeError) as exc:  # last resort: never a traceback
+        fail(f"{scenario}: {exc}")
+    title = f" ({sc.title})" if sc.title else ""
+    console.print(
+        f"valid: {_counts(sc)}{title}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def convert_cmd(
+    source: Annotated[
+        str, typer.Argument(help="Built-in name or scenario file (format detected from content).")
+    ],
+    out: Annotated[
+        str, typer.Argument(help="Output file; its extension picks the format unless --to.")
+    ],
+    to: Annotated[
+        WriteFormat | None, typer.Option("--to", help="Write this format instead of the extension's.")
+    ] = None,
+    input_format: Annotated[
+        ReadFormat | None, typer.Option("--from", help="Read the file as this format instead of detecting it.")
+    ] = None,
+) -> None:
+    """Convert a scenario between formats (YAML, JSON, long CSV, XLSX, KTAB CSV, Decide). Atomic write."""
+    from detente.errors import DetenteError
+    from detente.io.files import format_for_path, write_scenario
+
+    try:
+        target_fmt = str(to) if to is not None else format_for_path(out)
+        sc = _load(source, input_format)
+        write_scenario(sc, out, format=target_fmt)
+    except DetenteError as exc:
+        fail(str(exc))
+    except (OSError, ValueError, TypeError) as exc:
+        fail(f"{out}: {exc}")
+    console.print(
+        f"wrote {out} ({target_fmt}: {_counts(sc)})",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("validate")
-    def validate_cmd(
-        scenario: Annotated[
-            str, typer.Argument(help="Built-in name or scenario file (any supported format).")
-        ],
-        input_format: Annotated[
-            str | None, typer.Option("--from", help="Force the input format instead of detecting it.")
-        ] = None,
-    ) -> None:
-        """Check a scenario: a one-line summary if valid, else one line per problem (exit 2)."""
-        from detente.errors import DetenteError, ScenarioError
-
-        try:
-            sc = _load(scenario, input_format)
-        except ScenarioError as exc:
-            for line in exc.problems or [str(exc)]:
-                print(" ".join(str(line).split()), file=sys.stderr)
-            raise typer.Exit(2) from None
-        except DetenteError as exc:
-            fail(str(exc))
-        except (OSError, ValueError, TypeError) as exc:  # last resort: never a traceback
-            fail(f"{scenario}: {exc}")
-        title = f" ({sc.title})" if sc.title else ""
-        console.print(
-            f"valid: {_counts(sc)}{title}",
-            markup=False,
-            soft_wrap=True,
-        )
-
-    @app.command("convert")
-    def convert_cmd(
-        source: Annotated[
-            str, typer.Argument(help="Built-in name or scenario file (format detected from content).")
-        ],
-        out: Annotated[
-            str, typer.Argument(help="Output file; its extension picks the format unless --format.")
-        ],
-        fmt: Annotated[str | None, typer.Option("--format", help=f"Output format: {_WRITE}.")] = None,
-        input_format: Annotated[
-            str | None, typer.Option("--from", help="Force the input format instead of detecting it.")
-        ] = None,
-    ) -> None:
-        """Convert a scenario between formats (YAML, JSON, long CSV, XLSX, KTAB CSV, Decide). Atomic write."""
-        from detente.errors import DetenteError
-        from detente.io.files import WRITE_FORMATS, format_for_path, write_scenario
-
-        if fmt is not None and fmt not in WRITE_FORMATS:
-            fail(f"--format: {fmt!r} is not a writable format (expected one of {_WRITE})")
-        try:
-            target_fmt = fmt or format_for_path(out)
-            sc = _load(source, input_format)
-            write_scenario(sc, out, format=target_fmt)
-        except DetenteError as exc:
-            fail(str(exc))
-        except (OSError, ValueError, TypeError) as exc:
-            fail(f"{out}: {exc}")
-        console.print(
-            f"wrote {out} ({target_fmt}: {_counts(sc)})",
-            markup=False,
-            soft_wrap=True,
-        )
+    app.command("validate")(validate_cmd)
+    app.command("convert")(convert_cmd)

@@ -6,17 +6,22 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.cli.choices import Format, Preset
 from detente.cli.common import (
     DEFAULT_SCENARIO,
     console,
     fail,
     load_scenario,
     parse_sets,
+    print_csv,
     print_json,
     scenario_argument,
     show_progress,
 )
 from detente.defaults import SIM_RUNS
+
+MONTHLY_COLUMNS = ["month", "p_ceasefire", "p_settlement", "p_decision", "p_sanctions"]
+"""``simulate --format csv``: the cumulative probability of each event by month."""
 
 
 def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str]) -> tuple[Any, Any]:
@@ -159,43 +164,49 @@ def render_table(doc: dict[str, Any], title: str) -> None:
         console.print(t)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def simulate(
-        scenario: Annotated[
-            str, scenario_argument("Built-in name or scenario file (its dynamics: section)")
-        ] = DEFAULT_SCENARIO,
-        runs: Annotated[
-            int, typer.Option("--runs", help="Number of Monte Carlo runs (the same default as detente run and the dashboard).")
-        ] = SIM_RUNS,
-        months: Annotated[int, typer.Option("--months", help="Months to simulate (monthly rounds).")] = 24,
-        seed: Annotated[int, typer.Option("--seed", help="The one random seed.")] = 0,
-        set_: Annotated[
-            list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable).")
-        ] = None,
-        preset_name: Annotated[
-            str | None, typer.Option("--preset", help="Reference mode: rubinstein or fearon.")
-        ] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    ) -> None:
-        """Simulate bargaining while fighting month by month: ceasefires, breakdowns, settlements, sanctions, the summit."""
-        if fmt not in ("table", "json"):
-            fail(f"--format: expected table or json, received {fmt!r}")
-        if runs < 1:
-            fail(f"--runs: expected an integer >= 1, received {runs}")
-        if months < 1:
-            fail(f"--months: expected an integer >= 1, received {months}")
-        if seed < 0:
-            fail(f"--seed: expected an integer >= 0, received {seed}")
-        sets = parse_sets(set_)
-        _, cfg = build_config(scenario, preset_name, sets)
-        result = run_simulation(cfg, runs, months, seed)
-        from detente import __version__
-        from detente.sim.summary import summarize
+def simulate(
+    scenario: Annotated[
+        str, scenario_argument("Built-in name or scenario file (its dynamics: section)")
+    ] = DEFAULT_SCENARIO,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws", "-n", help="Number of Monte Carlo draws (the same default as detente run and the dashboard)."
+        ),
+    ] = SIM_RUNS,
+    months: Annotated[int, typer.Option("--months", help="Months to simulate (monthly rounds).")] = 24,
+    seed: Annotated[int, typer.Option("--seed", help="The one random seed.")] = 0,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE (repeatable).")
+    ] = None,
+    preset_name: Annotated[Preset | None, typer.Option("--preset", help="A reference mode.")] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="How to print the result (csv: the cumulative probabilities by month).")
+    ] = Format.table,
+) -> None:
+    """Simulate bargaining while fighting month by month: ceasefires, breakdowns, settlements, sanctions, the summit."""
+    if draws < 1:
+        fail(f"--draws: expected an integer >= 1, received {draws}")
+    if months < 1:
+        fail(f"--months: expected an integer >= 1, received {months}")
+    if seed < 0:
+        fail(f"--seed: expected an integer >= 0, received {seed}")
+    sets = parse_sets(set_)
+    preset = None if preset_name is None else str(preset_name)
+    _, cfg = build_config(scenario, preset, sets)
+    result = run_simulation(cfg, draws, months, seed)
+    from detente import __version__
+    from detente.sim.summary import summarize
 
-        doc = summarize(result, version=__version__)
-        if fmt == "json":
-            print_json(doc)
-        else:
-            title = f"detente simulate {scenario}" + (f" --preset {preset_name}" if preset_name else "")
-            render_table(doc, title)
+    doc = summarize(result, version=__version__)
+    if fmt == Format.json:
+        print_json(doc)
+    elif fmt == Format.csv:
+        print_csv(MONTHLY_COLUMNS, doc["monthly"])
+    else:
+        title = f"detente simulate {scenario}" + (f" --preset {preset}" if preset else "")
+        render_table(doc, title)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(simulate)

@@ -112,6 +112,27 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, allow_nan=False, default=_default) + "\n")
 
 
+def print_csv(columns: list[str], rows: Any) -> None:
+    """``--format csv``: a header and one line per row on stdout; floats as ``%.6g``, NaN/None empty."""
+    import csv
+    import math
+
+    def cell(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            return ""
+        if isinstance(v, bool):
+            return str(v).lower()
+        if isinstance(v, float):
+            return f"{v:.6g}"
+        return v
+
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:  # a mapping (missing columns empty) or a sequence in the order of ``columns``
+        values = [row.get(c) for c in columns] if isinstance(row, dict) else list(row)
+        w.writerow([cell(v) for v in values])
+
+
 def _default(o: Any) -> Any:
     import numpy as np
 

@@ -605,7 +605,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     if ext not in _EXT or _EXT[ext] not in WRITE_FORMATS:
         raise InputFileError(
             f"{path}: format: cannot tell the output format from extension {ext or '(none)'!r} "
-            f"(expected .yaml, .yml, .json, .csv or .xlsx, or --format {'|'.join(WRITE_FORMATS)})"
+            f"(expected .yaml, .yml, .json, .csv or .xlsx, or --to {'|'.join(WRITE_FORMATS)})"
         )
     return _EXT[ext]
 

@@ -1,0 +1,136 @@
+"""``detente cohesion``: how close two groups are, issue by issue, and the coalition map."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.choices import Format
+from detente.cli.common import (
+    DEFAULT_SCENARIO,
+    console,
+    fail,
+    load_scenario,
+    print_csv,
+    print_json,
+    scenario_argument,
+)
+from detente.cli.uncertainty import clean, default_groups, fmt_num
+
+
+def _groups(sc: Any, groups: str | None) -> tuple[str, str]:
+    if groups is None:
+        g = default_groups(sc)
+        if g is None:
+            fail(
+                "--groups: expected two groups or actor ids A,B; the scenario has groups: "
+                f"{', '.join(sorted(sc.groups())) or 'none'}"
+            )
+        return g
+    parts = [p.strip() for p in groups.split(",") if p.strip()]
+    if len(parts) != 2:
+        fail(f"--groups: expected two names A,B, received {groups!r}")
+    return parts[0], parts[1]
+
+
+def _issue_rows(c: Any, a: str, b: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue": iid,
+            "distance": float(c.distance[k]),
+            "share": float(c.split_share[k]),
+            "position_" + a: float(c.mean_a[k]),
+            "position_" + b: float(c.mean_b[k]),
+        }
+        for k, iid in enumerate(c.issue_ids)
+    ]
+
+
+def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
+    from rich.table import Table as RichTable
+
+    names = {i.id: i.name for i in sc.issues}
+    console.print(
+        f"[bold]cohesion {a} – {b}: {fmt_num(c.index, 2)}[/bold] (1 = same positions where both care, 0 = opposite ends); "
+        f"within {a}: {fmt_num(c.within_a, 2)}, within {b}: {fmt_num(c.within_b, 2)}"
+    )
+    t = RichTable(title="Distance per issue (salience-weighted, issue units)", title_justify="left")
+    for col in ("issue", a, b, "distance", "share of the split"):
+        t.add_column(col)
+    order = sorted(
+        range(len(c.issue_ids)),
+        key=lambda k: -(c.split_share[k] if math.isfinite(c.split_share[k]) else -1),
+    )
+    for k in order:
+        t.add_row(
+            names[c.issue_ids[k]],
+            fmt_num(float(c.mean_a[k])),
+            fmt_num(float(c.mean_b[k])),
+            fmt_num(float(c.distance[k])),
+            "—" if not math.isfinite(c.split_share[k]) else f"{c.split_share[k]:.0%}",
+        )
+    console.print(t)
+    labels = {x.id: x.label for x in sc.actors}
+    bt = RichTable(title=f"Coalition map: blocs (average linkage, cut {cut:g})", title_justify="left")
+    bt.add_column("bloc")
+    bt.add_column("actors")
+    for k, bl in enumerate(cm.blocs(), start=1):
+        bt.add_row(str(k), ", ".join(labels[x] for x in bl))
+    console.print(bt)
+
+
+def cohesion(
+    scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
+    groups: Annotated[
+        str | None,
+        typer.Option("--groups", "-g", help="Two groups (or actor ids) A,B; default us,european_allies."),
+    ] = None,
+    cut: Annotated[
+        float,
+        typer.Option(help="Coalition map: merge blocs while their average distance ≤ cut (share of the scale)."),
+    ] = 0.2,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="How to print the result (csv: the distance per issue).")
+    ] = Format.table,
+) -> None:
+    """Alliance cohesion between two groups: distance per issue, the issues that split them, a cohesion index, coalition map."""
+    from detente.analysis.coalitions import coalition_map
+    from detente.analysis.coalitions import cohesion as cohesion_fn
+    from detente.errors import DetenteError
+
+    if not (0.0 <= cut <= 1.0):
+        fail(f"--cut: expected a number in [0, 1], received {cut}")
+    sc = load_scenario(scenario)
+    a, b = _groups(sc, groups)
+    try:
+        c = cohesion_fn(sc, a, b)
+        cm = coalition_map(sc, cut=cut)
+    except DetenteError as exc:
+        fail(str(exc))
+    if fmt == Format.json:
+        print_json(
+            clean(
+                {
+                    "groups": [a, b],
+                    "members": {a: list(c.members_a), b: list(c.members_b)},
+                    "index": c.index,
+                    "within": {a: c.within_a, b: c.within_b},
+                    "issues": _issue_rows(c, a, b),
+                    "splits": [s[0] for s in c.splits(3)],
+                    "coalitions": [list(bl) for bl in cm.blocs()],
+                    "map": {
+                        aid: [float(cm.coords[k, 0]), float(cm.coords[k, 1])] for k, aid in enumerate(cm.actor_ids)
+                    },
+                }
+            )
+        )
+    elif fmt == Format.csv:
+        print_csv(["issue", "position_" + a, "position_" + b, "distance", "share"], _issue_rows(c, a, b))
+    else:
+        _print_tables(sc, c, cm, a, b, cut)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(cohesion)

@@ -1,0 +1,120 @@
+"""``detente levers``: what would it take, per actor, to move a forecast to a target."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.choices import Format
+from detente.cli.common import (
+    DEFAULT_SCENARIO,
+    console,
+    fail,
+    load_scenario,
+    parse_sets,
+    print_csv,
+    print_json,
+    scenario_argument,
+)
+from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models, clean
+
+LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forecast", "effort", "statement"]
+
+
+def _lever_rows(res: Any, issue_name: str, tgt: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "actor": lv.actor,
+            "input": lv.input,
+            "feasible": lv.feasible,
+            "base": lv.base,
+            "value": lv.value,
+            "change": lv.change if lv.feasible else None,
+            "forecast": lv.outcome,
+            "effort": lv.effort,
+            "statement": lv.sentence(issue_name, tgt),
+        }
+        for lv in res.levers
+    ]
+
+
+def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
+    from rich.table import Table as RichTable
+
+    console.print(f"[bold]{issue_name}[/bold]: {model_name} forecast {res.base_outcome:.4g}; target {tgt}")
+    if res.already:
+        console.print("The forecast already meets the target: nothing needs to change.")
+        return
+    t = RichTable(title="What would it take (easiest first)", title_justify="left")
+    for c in ("actor", "input", "from", "to", "change", "forecast then"):
+        t.add_column(c)
+    for lv in res.feasible():
+        t.add_row(
+            lv.actor_name,
+            lv.input,
+            f"{lv.base:.4g}",
+            f"{lv.value:.4g}",
+            f"{lv.change:+.3g}",
+            f"{lv.outcome:.4g}",
+        )
+    console.print(t)
+    blocked: dict[str, list[str]] = {}
+    for lv in res.levers:
+        if not lv.feasible:
+            blocked.setdefault(lv.actor_name, []).append(lv.input)
+    for who, inputs in blocked.items():
+        what = inputs[0] if len(inputs) == 1 else ", ".join(inputs[:-1]) + " or " + inputs[-1]
+        console.print(f"[dim]No change of {who}'s {what} alone (within its range) reaches {tgt}.[/dim]")
+    if not res.feasible():
+        console.print(
+            f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."
+        )
+
+
+def levers(
+    scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
+    *,
+    issue: Annotated[str, typer.Option("--issue", "-i", help="Issue id.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="'>=VALUE' or '<=VALUE' in the issue's units.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="Model to invert.")] = DEFAULT_LEVER_MODEL,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
+    fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
+) -> None:
+    """What would it take: per actor, the smallest change of position, salience or capability that reaches a target."""
+    from detente.analysis.inverse import parse_target, what_it_takes
+    from detente.errors import DetenteError
+
+    sc = load_scenario(scenario)
+    if issue not in sc.issue_ids:
+        fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")
+    m = build_models([model], parse_sets(set_))[0]
+    try:
+        op, value = parse_target(target)
+        res = what_it_takes(m, sc, issue, op, value, seed=seed)
+    except DetenteError as exc:
+        fail(str(exc))
+    it = sc.issue(issue)
+    tgt = f"{op} {value:g}"
+    if fmt == Format.json:
+        print_json(
+            clean(
+                {
+                    "model": type(m).info.name,
+                    "issue": issue,
+                    "target": {"op": op, "value": value},
+                    "forecast": res.base_outcome,
+                    "already": res.already,
+                    "levers": _lever_rows(res, it.name, tgt),
+                }
+            )
+        )
+    elif fmt == Format.csv:
+        print_csv(LEVER_COLUMNS, _lever_rows(res, it.name, tgt))
+    else:
+        _print_table(res, it.name, type(m).info.name, tgt)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(levers)
