@@ -43,7 +43,7 @@ def test_openapi_lists_the_operations(client):
 def test_forecast_matches_the_library(client):
     sc = load_builtin("emission-standards-1994")
     for model in ("compromise", "median"):
-        r = client.post("/api/forecast", json={"ref": EMISSION, "model": model})
+        r = client.post("/api/forecast", json={"scenario": "emission-standards-1994", "model": model})
         assert r.status_code == 200, r.text
         want = float(forecast(get_model(model), sc, seed=0).outcome[0])
         assert r.json()["issues"][0]["forecast"] == pytest.approx(want)
@@ -53,9 +53,9 @@ def test_forecast_matches_the_library(client):
 def test_models_list_and_bad_model(client):
     names = [m["name"] for m in client.get("/api/models").json()]
     assert "compromise" in names and "median" in names
-    r = client.post("/api/forecast", json={"ref": EMISSION, "model": "compromize"})
+    r = client.post("/api/forecast", json={"scenario": "emission-standards-1994", "model": "compromize"})
     assert r.status_code == 422 and "compromise" in r.json()["error"]
-    r = client.post("/api/forecast", json={"ref": EMISSION, "model": "median", "params": {"tie": "sideways"}})
+    r = client.post("/api/forecast", json={"scenario": "emission-standards-1994", "model": "median", "set": {"tie": "sideways"}})
     assert r.status_code == 422 and "tie" in r.json()["error"]
 
 
@@ -66,7 +66,7 @@ def test_whatif_equals_forecast_on_the_changed_scenario(client):
     r = client.post(
         "/api/whatif",
         json={
-            "ref": EMISSION,
+            "scenario": "emission-standards-1994",
             "model": "compromise",
             "changes": [{"actor": "uk", "issue": "emission", "salience": 0.1}],
         },
@@ -80,9 +80,9 @@ def test_whatif_equals_forecast_on_the_changed_scenario(client):
     assert r.json()["whatif"]["issues"][0]["forecast"] == pytest.approx(want)
     assert r.json()["baseline"]["issues"][0]["forecast"] == pytest.approx(base)
     assert want != pytest.approx(base)
-    bad = client.post("/api/whatif", json={"ref": EMISSION, "changes": [{"actor": "mars", "salience": 0.5}]})
+    bad = client.post("/api/whatif", json={"scenario": "emission-standards-1994", "changes": [{"actor": "mars", "salience": 0.5}]})
     assert bad.status_code == 422 and "mars" in bad.json()["error"]
-    bad = client.post("/api/whatif", json={"ref": EMISSION, "changes": [{"actor": "uk", "salience": 3}]})
+    bad = client.post("/api/whatif", json={"scenario": "emission-standards-1994", "changes": [{"actor": "uk", "salience": 3}]})
     assert bad.status_code == 422 and "salience" in bad.json()["error"]
 
 
@@ -140,7 +140,7 @@ def test_downloads_yaml_and_report(client):
 
 def test_ledger_api(client):
     e = client.post(
-        "/api/ledger", json={"question": "Deal by June?", "value": 0.7, "resolution_date": "2026-06-30"}
+        "/api/ledger", json={"question": "Deal by June?", "value": 0.7, "resolves": "2026-06-30"}
     )
     assert e.status_code == 201 and e.json()["kind"] == "binary"
     r = client.post(f"/api/ledger/{e.json()['id']}/resolve", json={"outcome": 1})
@@ -161,7 +161,7 @@ def _wait(client, job_id, timeout=30):
 
 
 def test_sweep_job_reports_progress_and_records_the_run(client):
-    r = client.post("/api/sweep", json={"ref": EMISSION, "model": "median", "n_draws": 300, "seed": 5})
+    r = client.post("/api/sweep", json={"scenario": "emission-standards-1994", "model": "median", "draws": 300, "seed": 5})
     assert r.status_code == 202
     j = _wait(client, r.json()["id"])
     assert j["status"] == "done", j
@@ -174,7 +174,7 @@ def test_sweep_job_reports_progress_and_records_the_run(client):
     runs = client.get("/api/runs").json()
     assert runs[0]["variant"] == "sweep" and runs[0]["seed"] == 5 and runs[0]["arrays_path"].endswith(".npz")
     assert client.get("/api/jobs/nope").status_code == 404
-    assert client.post("/api/sweep", json={"ref": EMISSION, "n_draws": 10**9}).status_code == 422
+    assert client.post("/api/sweep", json={"scenario": "emission-standards-1994", "draws": 10**9}).status_code == 422
 
 
 def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
@@ -190,10 +190,10 @@ def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
         return {"issues": [], "n_draws": n_draws}
 
     monkeypatch.setattr(service, "sweep", slow_sweep)
-    job = client.post("/api/sweep", json={"ref": EMISSION, "n_draws": 10}).json()
+    job = client.post("/api/sweep", json={"scenario": "emission-standards-1994", "draws": 10}).json()
     assert started.wait(10)
     t0 = time.monotonic()
-    assert client.post("/api/forecast", json={"ref": EMISSION}).status_code == 200
+    assert client.post("/api/forecast", json={"scenario": "emission-standards-1994"}).status_code == 200
     assert time.monotonic() - t0 < 5
     j = client.get(f"/api/jobs/{job['id']}").json()
     assert j["status"] == "running" and j["progress"] == 0.5
@@ -204,7 +204,7 @@ def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
 def test_simulate_job_matches_the_library(client):
     from detente.sim import GameConfig, headline, simulate
 
-    r = client.post("/api/simulate", json={"ref": "builtin:ukraine-2025", "n_runs": 100, "seed": 3})
+    r = client.post("/api/simulate", json={"scenario": "ukraine-2025", "draws": 100, "seed": 3})
     assert r.status_code == 202
     j = _wait(client, r.json()["id"])
     assert j["status"] == "done", j

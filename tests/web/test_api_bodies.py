@@ -9,7 +9,7 @@ import base64
 
 import pytest
 
-EMISSION = "builtin:emission-standards-1994"
+EMISSION = "emission-standards-1994"
 SCENARIO = {
     "id": "t",
     "actors": [{"id": "a"}, {"id": "b"}],
@@ -22,11 +22,11 @@ SCENARIO = {
 
 # every endpoint that takes a JSON body: (path, a valid body, the unknown field, a field it expects)
 BODIES = [
-    ("/api/forecast", {"ref": EMISSION}, "models", "model"),
-    ("/api/whatif", {"ref": EMISSION}, "change", "changes"),
+    ("/api/forecast", {"scenario": EMISSION}, "models", "model"),
+    ("/api/whatif", {"scenario": EMISSION}, "change", "changes"),
     ("/api/compare", {"a": EMISSION, "b": EMISSION}, "seeds", "seed"),
-    ("/api/sweep", {"ref": EMISSION}, "draws", "n_draws"),
-    ("/api/simulate", {"ref": EMISSION}, "runs", "n_runs"),
+    ("/api/sweep", {"scenario": EMISSION}, "drawz", "draws"),
+    ("/api/simulate", {"scenario": EMISSION}, "runs", "draws"),
     ("/api/scenarios", {"scenario": SCENARIO}, "authr", "author"),
     ("/api/validate", {"scenario": SCENARIO}, "scenarios", "scenario"),
     (
@@ -59,7 +59,7 @@ def test_unknown_body_field_is_rejected_by_name(client, path, body, unknown, exp
 
 
 def test_a_close_typo_gets_a_suggestion(client):
-    r = client.post("/api/forecast", json={"ref": EMISSION, "models": "median"})
+    r = client.post("/api/forecast", json={"scenario": EMISSION, "models": "median"})
     assert r.status_code == 422
     assert "did you mean 'model'?" in r.json()["error"]
 
@@ -67,7 +67,7 @@ def test_a_close_typo_gets_a_suggestion(client):
 def test_unknown_field_in_a_nested_change_names_its_path(client):
     r = client.post(
         "/api/whatif",
-        json={"ref": EMISSION, "changes": [{"actor": "uk", "issue": "emission", "saliance": 0.1}]},
+        json={"scenario": EMISSION, "changes": [{"actor": "uk", "issue": "emission", "saliance": 0.1}]},
     )
     assert r.status_code == 422
     msg = r.json()["error"]
@@ -91,7 +91,7 @@ def test_every_body_model_forbids_extra_fields():
 
 
 def test_valid_bodies_still_work(client):
-    r = client.post("/api/forecast", json={"ref": EMISSION, "model": "median", "seed": 1})
+    r = client.post("/api/forecast", json={"scenario": EMISSION, "model": "median", "seed": 1})
     assert r.status_code == 200, r.text
     r = client.post("/api/ledger", json={"question": "q", "value": 0.5})
     assert r.status_code == 201, r.text

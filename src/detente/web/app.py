@@ -17,17 +17,19 @@ import secrets
 import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from detente.cli.vocabulary import BUILTIN_PREFIX, DEPRECATED_FIELDS, deprecation
 from detente.defaults import SIM_RUNS
 from detente.errors import DetenteError, ScenarioError, StoreError
 from detente.web import service as svc
@@ -51,25 +53,77 @@ MAX_RUNS = 5000
 
 
 # ---------------------------------------------------------------------------------------------- API bodies
+_DEPRECATED: ContextVar[list[str] | None] = ContextVar("detente_deprecated", default=None)
+"""The old spellings a request used (``n_draws is deprecated; use draws``), for its response headers."""
+
+
+def _note_deprecated(old: str, new: str) -> None:
+    notes = _DEPRECATED.get()
+    if notes is not None:
+        notes.append(deprecation(old, new))
+
+
 class _Body(BaseModel):
     """Every request body is strict: an unknown field (``"models"`` for ``"model"``) is a 422 naming it,
-    never silently ignored."""
+    never silently ignored.
+
+    The field names are the command line's (``detente.cli.vocabulary.API_FIELDS``). Old names
+    (``n_draws``, ``ref``, ``params``, ...) and ``builtin:NAME`` references are accepted for one
+    release: the response says so in a ``Deprecation`` header and a ``Warning`` header per old spelling.
+    """
 
     model_config = ConfigDict(extra="forbid")
+    _references: ClassVar[tuple[str, ...]] = ()  # fields holding a scenario reference
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spellings(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name in cls._references:  # a built-in name means the built-in, as on the command line
+            if name in data:
+                data[name] = _reference(data[name], name)
+        for old, new in DEPRECATED_FIELDS.items():
+            if old in data and old not in cls.model_fields and new in cls.model_fields:
+                if new in data:
+                    raise ValueError(f"{old} and {new}: expected {new} only ({deprecation(old, new)})")
+                _note_deprecated(old, new)
+                value = data.pop(old)  # an old `ref` keeps its old meaning: KEY is a stored key
+                data[new] = _reference(value, old, translate=False) if old == "ref" else value
+        return data
+
+
+def _reference(value: Any, field: str, *, translate: bool = True) -> Any:
+    """``ukraine-2025`` -> the built-in (``builtin:ukraine-2025`` inside, for ``service.load_ref``);
+    ``builtin:NAME`` is the old spelling; anything else (``KEY``, ``KEY@VERSION``, a mapping) is kept."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(BUILTIN_PREFIX):
+        _note_deprecated(f"{field} {value!r}", repr(value[len(BUILTIN_PREFIX) :]))
+        return value
+    if translate and value in svc.builtin_names():
+        return BUILTIN_PREFIX + value
+    return value
 
 
 class ScenarioSource(_Body):
-    """Where the scenario comes from: a reference (``builtin:NAME``, ``KEY``, ``KEY@VERSION``) or inline."""
+    """The scenario: a reference as on the command line (a built-in name such as ``ukraine-2025``,
+    a stored ``KEY`` or ``KEY@VERSION``) or an inline mapping. A built-in name means the built-in;
+    a stored scenario saved under a built-in's name is reached as ``KEY@VERSION``."""
 
-    ref: str | None = Field(None, examples=["builtin:emission-standards-1994"])
-    scenario: dict[str, Any] | None = Field(
-        None, description="native scenario mapping (as in the YAML files)"
+    _references = ("scenario",)
+    scenario: str | dict[str, Any] | None = Field(
+        None,
+        description="a reference (built-in name, KEY or KEY@VERSION) or a native scenario mapping "
+        "(as in the YAML files)",
+        examples=["emission-standards-1994"],
     )
 
 
 class ForecastBody(ScenarioSource):
     model: str = Field("compromise", examples=["eum"])
-    params: dict[str, Any] = Field(default_factory=dict)
+    set: dict[str, Any] = Field(default_factory=dict, description="model parameters, as --set NAME=VALUE")
     seed: int = 0
     record: bool = Field(False, description="store the run (manifest + results) in the database")
 
@@ -87,7 +141,8 @@ class WhatIfBody(ForecastBody):
 
 
 class CompareBody(_Body):
-    a: str = Field(..., examples=["builtin:emission-standards-1994"])
+    _references = ("a", "b")
+    a: str = Field(..., examples=["emission-standards-1994"])
     b: str = Field(..., examples=["emission-standards-1994@2"])
     model: str = "compromise"
     seed: int = 0
@@ -95,13 +150,13 @@ class CompareBody(_Body):
 
 class SweepBody(ScenarioSource):
     model: str = "compromise"
-    params: dict[str, Any] = Field(default_factory=dict)
-    n_draws: int = Field(500, ge=1, le=MAX_DRAWS)
+    set: dict[str, Any] = Field(default_factory=dict, description="model parameters, as --set NAME=VALUE")
+    draws: int = Field(500, ge=1, le=MAX_DRAWS)
     seed: int = 0
 
 
 class SimulateBody(ScenarioSource):
-    n_runs: int = Field(SIM_RUNS, ge=1, le=MAX_RUNS)
+    draws: int = Field(SIM_RUNS, ge=1, le=MAX_RUNS)
     seed: int = 0
 
 
@@ -121,14 +176,42 @@ class LedgerAddBody(_Body):
     question: str
     value: float
     kind: Literal["binary", "numeric"] | None = None
-    resolution_date: str = ""
-    scenario_ref: str = ""
+    resolves: str = Field("", description="the resolution date, YYYY-MM-DD")
+    scenario: str = Field("", description="the scenario the forecast came from, e.g. ukraine-2025@2")
     model: str = ""
     note: str = ""
 
 
 class ResolveBody(_Body):
     outcome: float
+
+
+class _DeprecationHeaders:
+    """ASGI middleware: a response to a request that used old spellings carries ``Deprecation: true``
+    and one ``Warning: 299 detente "n_draws is deprecated; use draws"`` header per old spelling."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        notes: list[str] = []
+        token = _DEPRECATED.set(notes)
+
+        async def send_with_notes(message: Any) -> None:
+            if message["type"] == "http.response.start" and notes:
+                extra = [(b"deprecation", b"true")] + [
+                    (b"warning", f'299 detente "{n}"'.encode("latin-1", "replace")) for n in dict.fromkeys(notes)
+                ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_notes)
+        finally:
+            _DEPRECATED.reset(token)
 
 
 def _status_glossary(statuses: Any) -> Markup:
@@ -181,6 +264,7 @@ def create_app(
     app.state.store = store
     app.state.jobs = jobs
     app.state.max_upload = max_upload
+    app.add_middleware(_DeprecationHeaders)
     app.add_middleware(
         SecurityMiddleware,
         token=token,
@@ -199,11 +283,11 @@ def create_app(
         return request.headers.get("hx-request") == "true"
 
     def source_scenario(src: ScenarioSource) -> tuple[Any, dict[str, Any], str]:
-        if src.scenario is not None:
+        if isinstance(src.scenario, dict):
             return svc.mapping_to_scenario(src.scenario), src.scenario, "inline"
-        if src.ref:
-            return svc.load_ref(src.ref, store)
-        raise svc.WebError("scenario: expected 'ref' or 'scenario'", 422)
+        if src.scenario:
+            return svc.load_ref(src.scenario, store)
+        raise svc.WebError("scenario: expected a reference (e.g. ukraine-2025) or an inline scenario mapping", 422)
 
     def recorder(ref: str, sc: Any, model: str, params: dict[str, Any], seed: int, n_draws: int) -> Any:
         """on_done callback of a sweep job: store the run (manifest, quantiles; draws as .npz)."""
@@ -785,7 +869,7 @@ def create_app(
     @app.post("/api/validate", tags=["scenarios"])
     def api_validate(body: ScenarioSource) -> dict[str, Any]:
         """Check a scenario; problems name the field (``stance a/x: salience: expected ...``)."""
-        if body.scenario is None:
+        if not isinstance(body.scenario, dict):
             raise svc.WebError("scenario: expected an inline 'scenario' mapping", 422)
         sc, cells, general = svc.validate_mapping(body.scenario)
         return {"ok": sc is not None, "problems": general + list(cells.values()), "cells": cells}
@@ -814,7 +898,7 @@ def create_app(
     def api_forecast(body: ForecastBody) -> dict[str, Any]:
         """Run one model on a scenario; ``record`` stores the run with its manifest."""
         sc, _data, ref = source_scenario(body)
-        fc = svc.run_forecast(sc, body.model, body.params, body.seed)
+        fc = svc.run_forecast(sc, body.model, body.set, body.seed)
         res = svc.forecast_json(sc, fc)
         if body.record:
             run = store.save_run(
@@ -836,8 +920,8 @@ def create_app(
         sc, data, _ref = source_scenario(body)
         new = svc.mapping_to_scenario(svc.apply_whatif(data, [c.model_dump() for c in body.changes]))
         return {
-            "baseline": svc.forecast_json(sc, svc.run_forecast(sc, body.model, body.params, body.seed)),
-            "whatif": svc.forecast_json(new, svc.run_forecast(new, body.model, body.params, body.seed)),
+            "baseline": svc.forecast_json(sc, svc.run_forecast(sc, body.model, body.set, body.seed)),
+            "whatif": svc.forecast_json(new, svc.run_forecast(new, body.model, body.set, body.seed)),
         }
 
     @app.post("/api/compare", tags=["forecasts"])
@@ -852,15 +936,15 @@ def create_app(
     def api_sweep(body: SweepBody) -> dict[str, Any]:
         """Start a Monte Carlo sweep in the background; poll ``/api/jobs/{id}``."""
         sc, _data, ref = source_scenario(body)
-        svc.build_model(body.model, body.params)  # fail now on bad parameters
+        svc.build_model(body.model, body.set)  # fail now on bad parameters
 
-        done = recorder(ref, sc, body.model, body.params, body.seed, body.n_draws)
+        done = recorder(ref, sc, body.model, body.set, body.seed, body.draws)
 
         job = jobs.submit(
             "sweep",
             f"{body.model} sweep",
             lambda p: svc.sweep(
-                sc, body.model, n_draws=body.n_draws, seed=body.seed, progress=p, params=body.params
+                sc, body.model, n_draws=body.draws, seed=body.seed, progress=p, params=body.set
             ),
             on_done=done,
         )
@@ -873,7 +957,7 @@ def create_app(
         job = jobs.submit(
             "simulate",
             "simulator",
-            lambda p: svc.simulate(sc, n_runs=body.n_runs, seed=body.seed, progress=p),
+            lambda p: svc.simulate(sc, n_runs=body.draws, seed=body.seed, progress=p),
         )
         return job.public()
 
@@ -907,8 +991,8 @@ def create_app(
             body.question,
             body.value,
             kind=body.kind,
-            resolution_date=body.resolution_date,
-            scenario_ref=body.scenario_ref,
+            resolution_date=body.resolves,
+            scenario_ref=body.scenario,
             model=body.model,
             note=body.note,
         ).__dict__
