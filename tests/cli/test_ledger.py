@@ -17,15 +17,15 @@ def test_ledger_round_trip(cli, db) -> None:
     r = cli("ledger", "add", "Ceasefire signed by 2025-12-31?", "0.3", "--resolves", "2025-12-31", "--db", db)
     assert r.exit_code == 0, r.output
     assert "#1 (binary)" in r.stdout
-    r = cli("ledger", "add", "Years until standards apply", "8", "--model", "eum", "--db", db, "--json")
+    r = cli("ledger", "add", "Years until standards apply", "8", "--model", "eum", "--db", db, "--format", "json")
     assert json.loads(r.stdout)["kind"] == "numeric"
-    r = cli("ledger", "list", "--open", "--db", db, "--json")
+    r = cli("ledger", "list", "--open", "--db", db, "--format", "json")
     assert [e["id"] for e in json.loads(r.stdout)] == [1, 2]
     r = cli("ledger", "resolve", "1", "0", "--db", db)
     assert r.exit_code == 0 and "Brier score 0.090" in r.stdout
-    r = cli("ledger", "resolve", "2", "8.833", "--db", db, "--json")
+    r = cli("ledger", "resolve", "2", "8.833", "--db", db, "--format", "json")
     assert json.loads(r.stdout)["score"] == pytest.approx(0.833)
-    r = cli("ledger", "score", "--db", db, "--json")
+    r = cli("ledger", "score", "--db", db, "--format", "json")
     s = json.loads(r.stdout)
     assert s["resolved"] == 2 and s["mean_brier"] == pytest.approx(0.09)
     r = cli("ledger", "score", "--db", db)
@@ -38,7 +38,7 @@ def test_ledger_uses_env_db(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
     assert cli("ledger", "add", "Deal by June?", "0.6").exit_code == 0
     assert (tmp_path / "env.sqlite").exists()
-    assert [e["question"] for e in json.loads(cli("ledger", "list", "--json").stdout)] == ["Deal by June?"]
+    assert [e["question"] for e in json.loads(cli("ledger", "list", "--format", "json").stdout)] == ["Deal by June?"]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_ledger_add_refuses_a_probability_outside_0_1_and_writes_nothing(cli, db
     assert cli("ledger", "add", "Earlier?", "0.4", "--db", db).exit_code == 0
     r = cli("ledger", "add", *args, "--db", db)
     assert r.exit_code == 2
-    assert [e["question"] for e in json.loads(cli("ledger", "list", "--db", db, "--json").stdout)] == [
+    assert [e["question"] for e in json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)] == [
         "Earlier?"
     ]
 
@@ -157,18 +157,18 @@ def test_ledger_resolve_twice_needs_force_and_keeps_the_history(cli, db) -> None
     assert len(line.splitlines()) == 1
     assert "forecast #1 is already resolved: outcome 0 on 20" in line and "UTC" in line
     assert "Brier score 0.090" in line and "detente ledger resolve 1 1 --force" in line
-    assert json.loads(cli("ledger", "list", "--db", db, "--json").stdout)[0]["score"] == pytest.approx(0.09)
+    assert json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)[0]["score"] == pytest.approx(0.09)
     assert "replaced" not in cli("ledger", "history", "1", "--db", db).stdout
 
     r = cli("ledger", "resolve", "1", "1", "--force", "--db", db)
     assert r.exit_code == 0 and "Brier score 0.490" in r.stdout and "ledger history 1" in r.stdout
-    assert cli("ledger", "score", "--db", db, "--json").stdout.count('"resolved": 1') == 1
+    assert cli("ledger", "score", "--db", db, "--format", "json").stdout.count('"resolved": 1') == 1
     listing = cli("ledger", "list", "--db", db).stdout
     assert "1 *" in listing and "detente ledger history 1" in listing
     r = cli("ledger", "history", "1", "--db", db)
     assert r.exit_code == 0
     assert "0.090" in r.stdout and "0.490" in r.stdout and "current" in r.stdout and "replaced 20" in r.stdout
-    h = json.loads(cli("ledger", "history", "1", "--db", db, "--json").stdout)
+    h = json.loads(cli("ledger", "history", "1", "--db", db, "--format", "json").stdout)
     assert [(x["outcome"], x["score"]) for x in h["resolutions"]] == [
         (0.0, pytest.approx(0.09)),
         (1.0, pytest.approx(0.49)),

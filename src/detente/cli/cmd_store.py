@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import console, fail, print_json
+from detente.cli.choices import Format, Kind
+from detente.cli.common import console, fail, print_csv, print_json
 
 DbOpt = Annotated[
     str | None,
@@ -18,7 +19,16 @@ DbOpt = Annotated[
         help="database URL or SQLite file (default: $DETENTE_DB, else detente.sqlite in the user data directory)",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="how to print the result")]
+
+
+def _entry_columns() -> list[str]:
+    """``--format csv`` of ledger entries: one column per field of a ledger entry."""
+    import dataclasses
+
+    from detente.store import LedgerEntry
+
+    return [f.name for f in dataclasses.fields(LedgerEntry)]
 
 
 def _store(db: str | None) -> Any:
@@ -57,310 +67,334 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def register(app: typer.Typer) -> None:
-    ledger = typer.Typer(
-        help="Forecast ledger: write down forecasts with the date they resolve, record what happened, "
-        "and see how good they were (Brier score for yes/no questions, absolute error for numbers).\n\n"
-        "Example: detente ledger add 'Ceasefire signed by 2025-12-31?' 0.3 --resolves 2025-12-31, "
-        "later detente ledger resolve 1 0 (it did not happen), then detente ledger score.",
-        no_args_is_help=True,
-    )
-    app.add_typer(ledger, name="ledger")
+LEDGER = typer.Typer(
+    help="Forecast ledger: write down forecasts with the date they resolve, record what happened, "
+    "and see how good they were (Brier score for yes/no questions, absolute error for numbers).\n\n"
+    "Example: detente ledger add 'Ceasefire signed by 2025-12-31?' 0.3 --resolves 2025-12-31, "
+    "later detente ledger resolve 1 0 (it did not happen), then detente ledger score.",
+    no_args_is_help=True,
+)
+"""``detente ledger``: its commands are the ``ledger_*`` functions below."""
 
-    @ledger.command("add")
-    def ledger_add(
-        question: Annotated[
-            str,
-            typer.Argument(
-                metavar="QUESTION", help="the question, e.g. 'Ceasefire signed by 2025-12-31?' (quote it)"
-            ),
-        ],
-        value: Annotated[
-            float,
-            typer.Argument(
-                metavar="VALUE",
-                help="for a yes/no question the probability of yes, from 0 to 1 (0.3, not 30); else the number",
-            ),
-        ],
-        resolves: Annotated[
-            str, typer.Option("--resolves", metavar="DATE", help="when the answer will be known, YYYY-MM-DD")
-        ] = "",
-        kind: Annotated[
-            str | None,
-            typer.Option(
-                "--kind",
-                metavar="binary|numeric",
-                help="binary (yes/no, VALUE is a probability) or numeric; default: binary when the "
-                "question ends with '?', else numeric",
-            ),
-        ] = None,
-        scenario: Annotated[
-            str,
-            typer.Option(
-                "--scenario", metavar="REF", help="scenario the forecast came from, e.g. ukraine-2025@2"
-            ),
-        ] = "",
-        model: Annotated[
-            str, typer.Option("--model", metavar="NAME", help="model that produced the forecast")
-        ] = "",
-        note: Annotated[
-            str, typer.Option("--note", metavar="TEXT", help="free text kept with the forecast")
-        ] = "",
-        db: DbOpt = None,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Record a forecast now.
 
-        A question ending with '?' is a yes/no question: VALUE is the probability of yes and must
-        lie between 0 and 1. A question answered by a number takes the number (add --kind numeric
-        if it ends with '?'). Nothing is written when the input is refused.
-        """
-        from detente.errors import DetenteError
-        from detente.store import check_forecast
 
-        try:  # before the database is even opened: a refused forecast writes nothing
-            check_forecast(question, value, kind=kind, resolution_date=resolves)
-        except DetenteError as exc:
-            fail(str(exc).replace("use kind 'numeric'", "add --kind numeric"))
-        st = _store(db)
-        try:
-            e = st.ledger_add(
-                question,
-                value,
-                kind=kind,
-                resolution_date=resolves,
-                scenario_ref=scenario,
-                model=model,
-                note=note,
-            )
-        except DetenteError as exc:
-            fail(str(exc))
-        if as_json:
-            print_json(e.__dict__)
-        else:
-            console.print(
-                f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
-                + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
-                markup=False,
-            )
+def ledger_add(
+    question: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUESTION", help="the question, e.g. 'Ceasefire signed by 2025-12-31?' (quote it)"
+        ),
+    ],
+    value: Annotated[
+        float,
+        typer.Argument(
+            metavar="VALUE",
+            help="for a yes/no question the probability of yes, from 0 to 1 (0.3, not 30); else the number",
+        ),
+    ],
+    resolves: Annotated[
+        str, typer.Option("--resolves", metavar="DATE", help="when the answer will be known, YYYY-MM-DD")
+    ] = "",
+    kind: Annotated[
+        Kind | None,
+        typer.Option(
+            "--kind",
+            help="binary (yes/no, VALUE is a probability) or numeric; default: binary when the "
+            "question ends with '?', else numeric",
+        ),
+    ] = None,
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario", metavar="REF", help="scenario the forecast came from, e.g. ukraine-2025@2"
+        ),
+    ] = "",
+    model: Annotated[
+        str, typer.Option("--model", metavar="NAME", help="model that produced the forecast")
+    ] = "",
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="free text kept with the forecast")
+    ] = "",
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record a forecast now.
 
-    @ledger.command("list")
-    def ledger_list(
-        open_only: Annotated[
-            bool, typer.Option("--open", help="only the forecasts not resolved yet")
-        ] = False,
-        db: DbOpt = None,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """List the forecasts in the ledger, with outcome and score once resolved.
+    A question ending with '?' is a yes/no question: VALUE is the probability of yes and must
+    lie between 0 and 1. A question answered by a number takes the number (add --kind numeric
+    if it ends with '?'). Nothing is written when the input is refused.
+    """
+    from detente.errors import DetenteError
+    from detente.store import check_forecast
 
-        An outcome marked * was corrected with 'ledger resolve --force'; 'detente ledger history
-        ENTRY' shows the earlier one.
-        """
-        from rich.table import Table
-
-        st = _store(db)
-        entries = st.ledger_list(resolved=False if open_only else None)
-        if as_json:
-            print_json([e.__dict__ for e in entries])
-            return
-        if not entries:
-            console.print("the ledger is empty" if not open_only else "no open forecasts")
-            return
-        t = Table("#", "made", "question", "kind", "forecast", "resolves", "outcome", "score")
-        for e in entries:
-            t.add_row(*_entry_row(e))
-        console.print(t)
-        fixed = [str(e.id) for e in entries if e.earlier_resolutions]
-        if fixed:
-            console.print(
-                "* re-resolved with --force; the earlier outcome: detente ledger history "
-                + (fixed[0] if len(fixed) == 1 else "ENTRY (" + ", ".join(fixed) + ")"),
-                markup=False,
-            )
-
-    @ledger.command("resolve")
-    def ledger_resolve(
-        entry: Annotated[
-            int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
-        ],
-        outcome: Annotated[
-            float,
-            typer.Argument(
-                metavar="OUTCOME",
-                help="what happened: 1 (yes) or 0 (no) for a yes/no question, else the number",
-            ),
-        ],
-        force: Annotated[
-            bool,
-            typer.Option(
-                "--force",
-                help="replace the outcome of a forecast that is already resolved (the earlier one is kept "
-                "in 'detente ledger history ENTRY')",
-            ),
-        ] = False,
-        db: DbOpt = None,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Record what happened to a forecast and print its score.
-
-        A forecast is resolved once. To correct a resolution, run the command again with --force:
-        the new outcome replaces it, and 'detente ledger history ENTRY' still shows the earlier one.
-        """
-        from detente.errors import DetenteError
-        from detente.store import AlreadyResolvedError, when
-
-        st = _store(db)
-        try:
-            e = st.ledger_resolve(entry, outcome, force=force)
-        except AlreadyResolvedError as exc:
-            old = exc.entry
-            fail(
-                f"forecast #{old.id} is already resolved: outcome {old.outcome:g} on {when(old.resolved_at)} "
-                f"({_score_name(old.kind)} {old.score:.3f}); to replace it run 'detente ledger resolve "
-                f"{old.id} {outcome:g} --force' (the earlier resolution stays in 'detente ledger history {old.id}')"
-            )
-        except DetenteError as exc:
-            fail(str(exc))
-        if as_json:
-            print_json(e.__dict__)
-        else:
-            console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}")
-            if e.earlier_resolutions:
-                console.print(f"replaces an earlier resolution: detente ledger history {e.id}")
-
-    @ledger.command("history")
-    def ledger_history(
-        entry: Annotated[
-            int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
-        ],
-        db: DbOpt = None,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Show one forecast and every resolution it had, including those replaced with --force."""
-        from rich.table import Table
-
-        from detente.errors import DetenteError
-        from detente.store import when
-
-        st = _store(db)
-        try:
-            e = st.ledger_get(entry)
-            history = st.ledger_history(entry)
-        except DetenteError as exc:
-            fail(str(exc))
-        if as_json:
-            print_json({"forecast": e.__dict__, "resolutions": [r.__dict__ for r in history]})
-            return
+    try:  # before the database is even opened: a refused forecast writes nothing
+        check_forecast(question, value, kind=None if kind is None else str(kind), resolution_date=resolves)
+    except DetenteError as exc:
+        fail(str(exc).replace("use kind 'numeric'", "add --kind numeric"))
+    st = _store(db)
+    try:
+        e = st.ledger_add(
+            question,
+            value,
+            kind=None if kind is None else str(kind),
+            resolution_date=resolves,
+            scenario_ref=scenario,
+            model=model,
+            note=note,
+        )
+    except DetenteError as exc:
+        fail(str(exc))
+    if fmt == Format.json:
+        print_json(e.__dict__)
+    elif fmt == Format.csv:
+        print_csv(_entry_columns(), [e.__dict__])
+    else:
         console.print(
-            f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
+            f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
             + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
             markup=False,
-            soft_wrap=True,
         )
-        if not history:
-            console.print("not resolved yet")
-            return
-        t = Table("resolved", "outcome", _score_name(e.kind), "status")
-        for r in history:
-            status = "current" if r.replaced_at is None else f"replaced {when(r.replaced_at)}"
-            t.add_row(when(r.resolved_at), f"{r.outcome:g}", f"{r.score:.3f}", status)
-        console.print(t)
 
-    @ledger.command("score")
-    def ledger_score(db: DbOpt = None, as_json: JsonOpt = False) -> None:
-        """Mean Brier score (yes/no questions) and mean absolute error (numbers) of resolved forecasts."""
-        st = _store(db)
-        s = st.ledger_score()
-        if as_json:
-            print_json(s)
-            return
-        console.print(f"{s['forecasts']} forecasts, {s['resolved']} resolved, {s['open']} open")
-        if s["mean_brier"] is not None:
-            console.print(
-                f"yes/no questions: {s['binary_resolved']} resolved, mean Brier score {s['mean_brier']:.3f} "
-                "(0 = perfect, 0.25 = always saying 50%)"
-            )
-        if s["mean_absolute_error"] is not None:
-            console.print(
-                f"numeric questions: {s['numeric_resolved']} resolved, mean absolute error "
-                f"{s['mean_absolute_error']:.3f}"
-            )
 
-    @app.command("serve")
-    def serve(
-        host: Annotated[
-            str, typer.Option("--host", help="address to bind; anything but loopback needs --token")
-        ] = "127.0.0.1",
-        port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
-        token: Annotated[
-            str | None,
-            typer.Option("--token", help="access token every request must carry (env DETENTE_TOKEN)"),
-        ] = None,
-        db: DbOpt = None,
-        max_upload_mb: Annotated[
-            float, typer.Option("--max-upload-mb", help="upload size limit in MB")
-        ] = 10.0,
-    ) -> None:
-        """Start the web dashboard and JSON API (needs the web extra)."""
-        token = token or os.environ.get("DETENTE_TOKEN") or None
-        if not _is_loopback(host) and not token:
-            fail(f"--host {host}: binding beyond this machine requires --token (or DETENTE_TOKEN)")
-        if not 0 < port < 65536:
-            fail(f"--port: expected 1-65535, received {port}")
-        if not 0 < max_upload_mb <= 1024:
-            fail(f"--max-upload-mb: expected a number in (0, 1024], received {max_upload_mb:g}")
-        import importlib.util
+def ledger_list(
+    open_only: Annotated[
+        bool, typer.Option("--open", help="only the forecasts not resolved yet")
+    ] = False,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the forecasts in the ledger, with outcome and score once resolved.
 
-        missing = [m for m in ("fastapi", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
-        if missing:
-            fail(
-                f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)"
-            )
-        import uvicorn
+    An outcome marked * was corrected with 'ledger resolve --force'; 'detente ledger history
+    ENTRY' shows the earlier one.
+    """
+    from rich.table import Table
 
-        from detente.errors import DetenteError
-        from detente.store import Store, default_db_url, normalise_url
-
-        url = normalise_url(db) if db else default_db_url()
-        try:
-            st = Store(url)  # fail now, with one line, if the database cannot be opened
-        except DetenteError as exc:
-            fail(str(exc))
-        shown_db = st.safe_url
-        st.close()
-        # the app is built by its env-driven factory (the cli does not import the web layer)
-        os.environ["DETENTE_DB"] = url
-        os.environ["DETENTE_MAX_UPLOAD_MB"] = f"{max_upload_mb:g}"
-        if token:
-            os.environ["DETENTE_TOKEN"] = token
-        else:
-            os.environ.pop("DETENTE_TOKEN", None)
-        shown = f"[{host}]" if ":" in host else host
-        base = f"http://{shown}:{port}/"
+    st = _store(db)
+    entries = st.ledger_list(resolved=False if open_only else None)
+    if fmt == Format.json:
+        print_json([e.__dict__ for e in entries])
+        return
+    if fmt == Format.csv:
+        print_csv(_entry_columns(), [e.__dict__ for e in entries])
+        return
+    if not entries:
+        console.print("the ledger is empty" if not open_only else "no open forecasts")
+        return
+    t = Table("#", "made", "question", "kind", "forecast", "resolves", "outcome", "score")
+    for e in entries:
+        t.add_row(*_entry_row(e))
+    console.print(t)
+    fixed = [str(e.id) for e in entries if e.earlier_resolutions]
+    if fixed:
         console.print(
-            f"detente dashboard on {base}" + (f"  (log in once: {base}login?token=…)" if token else ""),
-            soft_wrap=True,
+            "* re-resolved with --force; the earlier outcome: detente ledger history "
+            + (fixed[0] if len(fixed) == 1 else "ENTRY (" + ", ".join(fixed) + ")"),
+            markup=False,
         )
-        console.print(f"database: {shown_db}", soft_wrap=True)
-        from detente.cli import signals
 
-        class Server(uvicorn.Server):
-            """uvicorn's graceful shutdown on Ctrl-C/SIGTERM, within the CLI's one-second deadline."""
 
-            def handle_exit(self, sig: int, frame: Any) -> None:
-                signals.note(sig)  # arms the deadline; a second signal exits at once
-                super().handle_exit(sig, frame)
+def ledger_resolve(
+    entry: Annotated[
+        int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
+    ],
+    outcome: Annotated[
+        float,
+        typer.Argument(
+            metavar="OUTCOME",
+            help="what happened: 1 (yes) or 0 (no) for a yes/no question, else the number",
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="replace the outcome of a forecast that is already resolved (the earlier one is kept "
+            "in 'detente ledger history ENTRY')",
+        ),
+    ] = False,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record what happened to a forecast and print its score.
 
-        config = uvicorn.Config(
-            "detente.web.app:create_app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
+    A forecast is resolved once. To correct a resolution, run the command again with --force:
+    the new outcome replaces it, and 'detente ledger history ENTRY' still shows the earlier one.
+    """
+    from detente.errors import DetenteError
+    from detente.store import AlreadyResolvedError, when
+
+    st = _store(db)
+    try:
+        e = st.ledger_resolve(entry, outcome, force=force)
+    except AlreadyResolvedError as exc:
+        old = exc.entry
+        fail(
+            f"forecast #{old.id} is already resolved: outcome {old.outcome:g} on {when(old.resolved_at)} "
+            f"({_score_name(old.kind)} {old.score:.3f}); to replace it run 'detente ledger resolve "
+            f"{old.id} {outcome:g} --force' (the earlier resolution stays in 'detente ledger history {old.id}')"
         )
-        server = Server(config)
-        server.run()
-        if not server.started:  # uvicorn has logged why (e.g. the port is in use)
-            raise typer.Exit(3)
+    except DetenteError as exc:
+        fail(str(exc))
+    if fmt == Format.json:
+        print_json(e.__dict__)
+    elif fmt == Format.csv:
+        print_csv(_entry_columns(), [e.__dict__])
+    else:
+        console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}")
+        if e.earlier_resolutions:
+            console.print(f"replaces an earlier resolution: detente ledger history {e.id}")
+
+
+def ledger_history(
+    entry: Annotated[
+        int, typer.Argument(metavar="ENTRY", help="forecast number (the # in 'detente ledger list')")
+    ],
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Show one forecast and every resolution it had, including those replaced with --force."""
+    from rich.table import Table
+
+    from detente.errors import DetenteError
+    from detente.store import when
+
+    st = _store(db)
+    try:
+        e = st.ledger_get(entry)
+        history = st.ledger_history(entry)
+    except DetenteError as exc:
+        fail(str(exc))
+    if fmt == Format.json:
+        print_json({"forecast": e.__dict__, "resolutions": [r.__dict__ for r in history]})
+        return
+    if fmt == Format.csv:  # one row per resolution (the forecast itself: ledger list --format csv)
+        print_csv(["entry_id", "resolved_at", "outcome", "score", "replaced_at"], [r.__dict__ for r in history])
+        return
+    console.print(
+        f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
+        + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
+        markup=False,
+        soft_wrap=True,
+    )
+    if not history:
+        console.print("not resolved yet")
+        return
+    t = Table("resolved", "outcome", _score_name(e.kind), "status")
+    for r in history:
+        status = "current" if r.replaced_at is None else f"replaced {when(r.replaced_at)}"
+        t.add_row(when(r.resolved_at), f"{r.outcome:g}", f"{r.score:.3f}", status)
+    console.print(t)
+
+
+def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Mean Brier score (yes/no questions) and mean absolute error (numbers) of resolved forecasts."""
+    st = _store(db)
+    s = st.ledger_score()
+    if fmt == Format.json:
+        print_json(s)
+        return
+    if fmt == Format.csv:
+        print_csv(list(s), [s])
+        return
+    console.print(f"{s['forecasts']} forecasts, {s['resolved']} resolved, {s['open']} open")
+    if s["mean_brier"] is not None:
+        console.print(
+            f"yes/no questions: {s['binary_resolved']} resolved, mean Brier score {s['mean_brier']:.3f} "
+            "(0 = perfect, 0.25 = always saying 50%)"
+        )
+    if s["mean_absolute_error"] is not None:
+        console.print(
+            f"numeric questions: {s['numeric_resolved']} resolved, mean absolute error "
+            f"{s['mean_absolute_error']:.3f}"
+        )
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="address to bind; anything but loopback needs --token")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="access token every request must carry (env DETENTE_TOKEN)"),
+    ] = None,
+    db: DbOpt = None,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", help="upload size limit in MB")
+    ] = 10.0,
+) -> None:
+    """Start the web dashboard and JSON API (needs the web extra)."""
+    token = token or os.environ.get("DETENTE_TOKEN") or None
+    if not _is_loopback(host) and not token:
+        fail(f"--host {host}: binding beyond this machine requires --token (or DETENTE_TOKEN)")
+    if not 0 < port < 65536:
+        fail(f"--port: expected 1-65535, received {port}")
+    if not 0 < max_upload_mb <= 1024:
+        fail(f"--max-upload-mb: expected a number in (0, 1024], received {max_upload_mb:g}")
+    import importlib.util
+
+    missing = [m for m in ("fastapi", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
+    if missing:
+        fail(
+            f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)"
+        )
+    import uvicorn
+
+    from detente.errors import DetenteError
+    from detente.store import Store, default_db_url, normalise_url
+
+    url = normalise_url(db) if db else default_db_url()
+    try:
+        st = Store(url)  # fail now, with one line, if the database cannot be opened
+    except DetenteError as exc:
+        fail(str(exc))
+    shown_db = st.safe_url
+    st.close()
+    # the app is built by its env-driven factory (the cli does not import the web layer)
+    os.environ["DETENTE_DB"] = url
+    os.environ["DETENTE_MAX_UPLOAD_MB"] = f"{max_upload_mb:g}"
+    if token:
+        os.environ["DETENTE_TOKEN"] = token
+    else:
+        os.environ.pop("DETENTE_TOKEN", None)
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}/"
+    console.print(
+        f"detente dashboard on {base}" + (f"  (log in once: {base}login?token=…)" if token else ""),
+        soft_wrap=True,
+    )
+    console.print(f"database: {shown_db}", soft_wrap=True)
+    from detente.cli import signals
+
+    class Server(uvicorn.Server):
+        """uvicorn's graceful shutdown on Ctrl-C/SIGTERM, within the CLI's one-second deadline."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            signals.note(sig)  # arms the deadline; a second signal exits at once
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        "detente.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+    server = Server(config)
+    server.run()
+    if not server.started:  # uvicorn has logged why (e.g. the port is in use)
+        raise typer.Exit(3)
+
+
+LEDGER.command("add")(ledger_add)
+LEDGER.command("list")(ledger_list)
+LEDGER.command("resolve")(ledger_resolve)
+LEDGER.command("history")(ledger_history)
+LEDGER.command("score")(ledger_score)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(LEDGER, name="ledger")
+    app.command("serve")(serve)
