@@ -101,18 +101,18 @@ def test_ceasefire_hazards_follow_the_design_vector(weary):
     assert len(c.run) > 50
     g = c.guar
     logh = (
-        np.log(cfg.h0)
-        + cfg.b_written * (g >= 1)
-        + cfg.b_monitor * (g >= 2)
-        + cfg.b_guar2 * (g == 2)
-        + cfg.b_guar3 * (g == 3)
-        + cfg.b_arming
-        + cfg.b_imposed * c.imposed
-        + cfg.b_preliminary * c.partial
+        np.log(cfg.ceasefire.h0)
+        + cfg.guarantees.b_written * (g >= 1)
+        + cfg.guarantees.b_monitor * (g >= 2)
+        + cfg.guarantees.b_guar2 * (g == 2)
+        + cfg.guarantees.b_guar3 * (g == 3)
+        + cfg.ceasefire.b_arming
+        + cfg.ceasefire.b_imposed * c.imposed
+        + cfg.ceasefire.b_preliminary * c.partial
     )
     # capitulatory part: guar = 0 or cap >= 0.5 (buf is 0 in ceasefires); bounded by adding b_capit or not
     h = c.hazard
-    ok = np.isclose(np.log(h), logh) | np.isclose(np.log(h), logh + cfg.b_capit)
+    ok = np.isclose(np.log(h), logh) | np.isclose(np.log(h), logh + cfg.ceasefire.b_capit)
     assert ok.all()
 
 
@@ -142,9 +142,9 @@ def test_blame_rises_with_maximal_R_refusals():
 def test_summit_alignment_and_communique(default):
     a = default.alignment
     assert np.isfinite(a).all() and ((a >= 0) & (a <= 1)).all()
-    assert a.mean() == pytest.approx(1 - default.config.policy_gap, abs=0.02)
+    assert a.mean() == pytest.approx(1 - default.config.summit.policy_gap, abs=0.02)
     assert 0.3 < default.strong_communique.mean() < 0.9
-    no_summit = simulate(GameConfig(summit_month=0), n_runs=50, seed=1, months=6)
+    no_summit = simulate(GameConfig().replace(summit_month=0), n_runs=50, seed=1, months=6)
     assert np.isnan(no_summit.alignment).all()
 
 
@@ -243,10 +243,10 @@ def test_default_scenario_the_stalling_continues(default):
 def test_screening_moves_blame_only_when_on():
     # without screening offers blame moves only in the few runs where U already makes a serious ceasefire offer
     # (with loss-averse war values, about 1 run in 100 within 6 months); on average it stays where it started
-    off = simulate(GameConfig(screening=False), n_runs=300, seed=1, months=6)
-    moved = ~np.isclose(off.beta[:, -1], off.config.beta0)
+    off = simulate(GameConfig().replace(screening=False), n_runs=300, seed=1, months=6)
+    moved = ~np.isclose(off.beta[:, -1], off.config.beliefs.beta0)
     assert moved.mean() < 0.05
-    assert abs(off.beta[:, -1].mean() - off.config.beta0) < 0.02
+    assert abs(off.beta[:, -1].mean() - off.config.beliefs.beta0) < 0.02
     on = simulate(GameConfig(), n_runs=300, seed=1, months=6)
     assert on.beta[:, -1].mean() > 0.8
 
@@ -284,7 +284,7 @@ V1_UTILITY = {"loss_aversion": 1.0, "terr_curvature": 1.0, "recognition": False,
 
 def test_settlements_follow_a_ceasefire_that_held_settle_after_months(weary):
     """PA-X stage order (Bell & Badanjak 2019): comprehensive deals follow a ceasefire of settle_after months."""
-    r, k = weary, weary.config.settle_after
+    r, k = weary, weary.config.offers.settle_after
     s = np.flatnonzero(r.outcome == SETTLEMENT)
     assert len(s) > 20
     c = r.ceasefires
@@ -337,5 +337,5 @@ def test_blame_moves_over_months_not_in_one_round():
     r = simulate(GameConfig(), n_runs=500, seed=9, months=6)
     b = r.beta.mean(axis=0)
     assert b[1] < 0.8 < b[6]
-    fast = simulate(GameConfig(tau_obs=0.02), n_runs=500, seed=9, months=6)
+    fast = simulate(GameConfig().replace(tau_obs=0.02), n_runs=500, seed=9, months=6)
     assert fast.beta.mean(axis=0)[1] > b[1]

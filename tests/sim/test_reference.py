@@ -89,5 +89,5 @@ def test_fearon_power_shift_matches_closed_form(shift):
 
 
 def test_presets_do_not_change_defaults():
-    assert GameConfig().mode == "full"
-    assert preset("rubinstein").delta_R == 0.9 and preset("rubinstein").delta_U == 0.8
+    assert GameConfig().run.mode == "full"
+    assert preset("rubinstein").values.delta_R == 0.9 and preset("rubinstein").values.delta_U == 0.8

@@ -1,7 +1,9 @@
 """detente.sim: the bargaining-while-fighting (ceasefire) simulator of simulator.md (v1).
 
 ``simulate(config, n_runs=, seed=) -> SimResult``; ``GameConfig`` holds every parameter with its
-default and source; ``summarize`` turns a result into the JSON of ``detente simulate``.
+default and source, one frozen section per mechanism (``detente.sim.config``; flat names through
+``with_overrides``, ``GameConfig.get``/``replace``); ``summarize`` turns a result into the JSON of
+``detente simulate``. The engine's monthly phases: ``detente.sim.phases`` and ``detente.sim.negotiation``.
 """
 
 from detente.sim.config import (

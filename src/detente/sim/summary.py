@@ -148,12 +148,12 @@ def summarize(r: E.SimResult, *, version: str = "") -> dict[str, Any]:
         "outcomes": outcomes(r),
         "terms": terms(r),
     }
-    if r.config.mode == "rubinstein":
+    if r.config.run.mode == "rubinstein":
         doc["first_mover_share"] = (
             _f(r.extras["first_mover_share"], 6) if r.extras.get("first_mover_share") is not None else None
         )
         doc["agreement_round"] = r.extras.get("agreement_round")
-    elif r.config.mode == "fearon":
+    elif r.config.run.mode == "fearon":
         doc["outcomes"]["fearon"] = {
             k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.extras.items()
         }
