@@ -17,6 +17,7 @@ from typing import Any, cast
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray
+from detente.kernels.weighted import weighted_mean, weighted_median
 
 # A large finite sentinel (fits float32 too): pushes absent options / excluded offers past every value
 BIG = 1e30
@@ -53,31 +54,17 @@ class EUMSettings:
 def weighted_median_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
     """``cs``-weighted median over the last axis, ``tie="lower"`` (models.md §2; Black 1948).
 
+    :func:`detente.kernels.weighted.weighted_median` on this row layout (the same definition).
     All-zero weights fall back to equal weights of present actors; no present actor gives NaN.
     """
-    w = np.where(present, w, 0.0)
-    tot0 = w.sum(axis=-1, keepdims=True)
-    w = np.where(tot0 > 0, w, present.astype(np.float64))
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=-1, kind="stable")
-    xs_s = np.take_along_axis(xs, order, axis=-1)
-    cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
-    half = cum[..., -1:] / 2.0
-    k = np.argmax(cum >= half - 1e-12 * cum[..., -1:], axis=-1)
-    out = np.take_along_axis(xs_s, k[..., None], axis=-1)[..., 0]
-    return np.asarray(np.where(present.any(axis=-1), out, np.nan), dtype=np.float64)
+    return weighted_median(x, w, present, tie="lower", axis=-1)
 
 
 def weighted_mean_rows(x: FloatArray, w: FloatArray, present: BoolArray) -> FloatArray:
-    """``cs``-weighted mean over the last axis (models.md §1), equal weights if all are zero."""
-    w = np.where(present, w, 0.0)
-    tot = w.sum(axis=-1)
-    n = present.sum(axis=-1)
-    xs = np.where(present, x, 0.0)
-    plain = xs.sum(axis=-1) / np.maximum(n, 1)
-    out = np.where(tot > 0, (w * xs).sum(axis=-1) / np.where(tot > 0, tot, 1.0), plain)
-    return np.asarray(np.where(n > 0, out, np.nan), dtype=np.float64)
-
+    """``cs``-weighted mean over the last axis (models.md §1), equal weights if all are zero; NaN
+    where no actor is present (:func:`detente.kernels.weighted.weighted_mean` on this row layout)."""
+    out, _ = weighted_mean(x, w, present, axis=-1)
+    return np.asarray(np.where(present.sum(axis=-1) > 0, out, np.nan), dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from detente._typing import BoolArray, FloatArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, Prediction
 from detente.errors import ModelConfigError
-from detente.kernels.weighted import weighted_mean
+from detente.kernels.weighted import shares, weighted_mean, weighted_quantile
 from detente.models.base import ModelInfo, check_range
 
 INSTITUTIONS: tuple[str, ...] = ("com", "ep")  # DEU actor ids of the Commission and the EP
@@ -86,17 +86,10 @@ def agenda_setter(
     mem = present & council
     has_mem = mem.any(axis=-2)
     s = np.sign(x_set - q0)
-    y = np.where(mem, s[..., None, :] * (position - q0[..., None, :]), -np.inf)
-    c = np.where(mem, capability, 0.0)
-    tot = c.sum(axis=-2, keepdims=True)
-    c = np.where(
-        tot > 0, c / np.where(tot > 0, tot, 1.0), mem / np.maximum(mem.sum(axis=-2, keepdims=True), 1)
-    )
-    order = np.argsort(-y, axis=-2, kind="stable")  # descending y; non-members (−inf) last
-    ys = np.take_along_axis(y, order, axis=-2)
-    cum = np.cumsum(np.take_along_axis(c, order, axis=-2), axis=-2)
-    k = np.argmax(cum >= quota - TOL, axis=-2)
-    ystar = np.take_along_axis(ys, k[..., None, :], axis=-2)[..., 0, :]
+    y = s[..., None, :] * (position - q0[..., None, :])
+    c = shares(np.where(mem, capability, 0.0), mem)
+    # y* = the lower weighted quantile of −y at the quota: members by descending y until their share reaches it
+    ystar = -weighted_quantile(-y, c, mem, quota, tol=TOL, total=1.0)  # NaN without a member
     room = 2.0 * np.maximum(np.where(np.isfinite(ystar), ystar, 0.0), 0.0)
     p = q0 + s * np.minimum(np.abs(x_set - q0), room)
     defined = has_q & set_present & has_mem
@@ -109,16 +102,7 @@ def mixture_median(support: FloatArray, mass: FloatArray) -> FloatArray:
     Lower median = smallest point with cumulative mass ≥ 1/2, upper = smallest with > 1/2; on an
     exact tie (within 1e-9) their midpoint. Zero-mass points must hold ``+inf``.
     """
-    order = np.argsort(support, axis=-2, kind="stable")
-    xs = np.take_along_axis(support, order, axis=-2)
-    cum = np.cumsum(np.take_along_axis(mass, order, axis=-2), axis=-2)
-    k_lo = np.argmax(cum >= 0.5 - TOL, axis=-2)
-    k_up = np.argmax(cum > 0.5 + TOL, axis=-2)
-    lo = np.take_along_axis(xs, k_lo[..., None, :], axis=-2)[..., 0, :]
-    up = np.take_along_axis(xs, k_up[..., None, :], axis=-2)[..., 0, :]
-    c_lo = np.take_along_axis(cum, k_lo[..., None, :], axis=-2)[..., 0, :]
-    exact = np.abs(c_lo - 0.5) <= TOL
-    return np.asarray(np.where(exact & np.isfinite(up), 0.5 * (lo + up), lo), dtype=np.float64)
+    return weighted_quantile(support, mass, np.isfinite(support), 0.5, tie="midpoint", tol=TOL, total=1.0)
 
 
 def mixture_forecast(
@@ -128,10 +112,7 @@ def mixture_forecast(
     pos, present = arrays.position, arrays.present
     w = arrays.weights("cs")
     m, fb = weighted_mean(pos, w, present)
-    tot = w.sum(axis=-2, keepdims=True)
-    wa = np.where(
-        tot > 0, w / np.where(tot > 0, tot, 1.0), present / np.maximum(present.sum(axis=-2, keepdims=True), 1)
-    )
+    wa = shares(w, present)
     low = np.where(present, pos, np.inf).min(axis=-2)
     high = np.where(present, pos, -np.inf).max(axis=-2)
     q = np.broadcast_to(np.asarray(arrays.reference, dtype=np.float64), m.shape)
