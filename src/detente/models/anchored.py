@@ -29,6 +29,7 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, Prediction
 from detente.kernels.weighted import weighted_mean, weighted_median
 from detente.models.base import ModelInfo, check_literal, check_range
+from detente.models.fitting import grid_fit
 
 COEFFICIENTS: tuple[str, ...] = ("a", "b", "e")
 CANDIDATES: dict[str, tuple[str, ...]] = {"C1": ("b",), "C2": ("a",), "C3": ("a", "b"), "C4": ("a", "b", "e")}
@@ -65,21 +66,14 @@ def fit_anchored(
 ) -> dict[str, float]:
     """Least-absolute-error fit of the free coefficients (others 0) by cyclic coordinate search on
     ``GRID`` (docs/backtest.md §5). ``f``: features of the training issues (1-D), ``y`` unit-scale outcomes."""
-    coef = dict.fromkeys(COEFFICIENTS, 0.0)
-    g = GRID[:, None]
-    tie_order = np.argsort(np.abs(GRID), kind="stable")  # ties -> smaller |coefficient|
-    for _ in range(sweeps):
-        changed = False
-        for p in free:
-            trial = {k: (g if k == p else v) for k, v in coef.items()}
-            err = np.abs(combine(f, trial["a"], trial["b"], trial["e"]) - y).sum(axis=-1)
-            best = float(GRID[tie_order[np.argmin(err[tie_order])]])
-            if best != coef[p]:
-                coef[p] = best
-                changed = True
-        if not changed:
-            break
-    return coef
+    return grid_fit(
+        lambda c: combine(f, c["a"], c["b"], c["e"]),
+        y,
+        dict.fromkeys(COEFFICIENTS, GRID),
+        dict.fromkeys(COEFFICIENTS, 0.0),  # ties -> smaller |coefficient|
+        free,
+        sweeps=sweeps,
+    )
 
 
 @dataclass(frozen=True, slots=True)

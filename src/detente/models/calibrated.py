@@ -19,6 +19,7 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, Prediction
 from detente.kernels.weighted import weighted_mean
 from detente.models.base import ModelInfo, check_range
+from detente.models.fitting import grid_fit
 
 PARAMS: tuple[str, ...] = ("alpha", "beta", "kappa")
 CANDIDATES: dict[str, tuple[str, ...]] = {
@@ -75,23 +76,16 @@ def fit_calibrated(
 ) -> dict[str, float]:
     """Least-absolute-error fit on padded per-issue matrices ``data`` = {x, c, s, present, inst} (A, n)
     by cyclic coordinate search over :data:`GRIDS` (docs/backtest.md §7). ``y``: unit-scale outcomes."""
-    p = dict.fromkeys(PARAMS, 1.0)
     x, c, s, pr, inst = data["x"], data["c"], data["s"], data["present"], data["inst"]
-    for _ in range(sweeps):
-        changed = False
-        for name in free:
-            grid = GRIDS[name]
-            vals = {k: (grid[:, None, None] if k == name else v) for k, v in p.items()}
-            f = calibrated_mean(x, c, s, pr, inst, vals["alpha"], vals["beta"], vals["kappa"])  # (G, n)
-            err = np.abs(f - y).sum(axis=-1)
-            order = np.argsort(np.abs(grid - 1.0), kind="stable")  # ties -> closest to 1
-            best = float(grid[order[np.argmin(err[order])]])
-            if best != p[name]:
-                p[name] = best
-                changed = True
-        if not changed:
-            break
-    return p
+    return grid_fit(
+        lambda v: calibrated_mean(x, c, s, pr, inst, v["alpha"], v["beta"], v["kappa"]),  # (G, n)
+        y,
+        GRIDS,
+        dict.fromkeys(PARAMS, 1.0),  # ties -> closest to 1
+        free,
+        sweeps=sweeps,
+        grid_shape=(-1, 1, 1),
+    )
 
 
 @dataclass(frozen=True, slots=True)
