@@ -137,6 +137,10 @@ def test_user_doc_lists_every_parameter():
     text = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
     missing = [n for n in field_names() if f"| `{n}` |" not in text]
     assert not missing
+    # with its section (the table FLAT) and its default
+    rows = {r["name"]: r for r in parameter_table()}
+    wrong = [n for n in field_names() if f"| `{n}` | {FLAT[n]} | `{rows[n]['default']}` |" not in text]
+    assert not wrong
 
 
 def test_ukraine_dynamics_every_parameter_has_quote_or_assumption():
