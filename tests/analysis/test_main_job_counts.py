@@ -69,7 +69,6 @@ def _count(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], list[Any]]:
     return calls, sims
 
 
-@pytest.mark.xfail(strict=True, reason="today: compromise 47, eum 4, median/mean/nbs/exchange 3 calls; simulate 7")
 def test_detente_run_calls_each_model_once_per_purpose(monkeypatch: pytest.MonkeyPatch) -> None:
     from detente.cli.cmd_core import build_parts
 

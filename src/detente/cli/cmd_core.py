@@ -29,19 +29,24 @@ REPORT_FILE = Path("detente-report.html")
 
 
 def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None) -> list[Any]:
-    """Build every part of the main job, with a spinner per part on a terminal."""
+    """Compute the main job once (``detente.analysis.main_job``), then render every part from it.
+
+    A spinner on a terminal while it computes; each part's manifest gets the seconds its rendering took.
+    """
+    from detente.analysis.main_job import MainJobOptions, main_job
     from detente.report.parts import part_builders
 
-    parts = []
     builders = [(n, b) for n, b in part_builders() if not only or n in only]
-    progress = show_progress()
-    for name, build in builders:
+    options = MainJobOptions(seed=seed, quick=quick, parts=tuple(n for n, _ in builders))
+    if show_progress():
+        with console.status("[bold]computing[/bold] …"):
+            job = main_job(scenario, options)
+    else:
+        job = main_job(scenario, options)
+    parts = []
+    for _name, build in builders:
         t0 = time.perf_counter()
-        if progress:
-            with console.status(f"[bold]{name}[/bold] …"):
-                part = build(scenario, seed=seed, quick=quick)
-        else:
-            part = build(scenario, seed=seed, quick=quick)
+        part = build(job)
         part.manifest.setdefault("elapsed_s", round(time.perf_counter() - t0, 3))
         parts.append(part)
     return parts

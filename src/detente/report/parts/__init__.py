@@ -1,4 +1,7 @@
-"""Parts of the main job, in report order. Each module has ``build(scenario, *, seed, quick) -> Part``."""
+"""Parts of the main job, in report order. Each module has ``build(result) -> Part``: it renders the
+:class:`~detente.analysis.main_job.MainJobResult` (tables, figures, sentences) and computes nothing.
+Given a scenario instead (``build(scenario, seed=, quick=)``, for one part alone), it runs
+:func:`~detente.analysis.main_job.main_job` for that part first."""
 
 from __future__ import annotations
 
@@ -30,3 +33,12 @@ def part_builders() -> list[tuple[str, Callable[..., Any]]]:
             raise
         out.append((name, m.build))
     return out
+
+
+def job_result(source: Any, name: str, *, seed: int = 0, quick: bool = True) -> Any:
+    """``source`` if it is a main-job result, else the main job of scenario ``source`` for part ``name`` alone."""
+    from detente.analysis.main_job import MainJobOptions, MainJobResult, main_job
+
+    if isinstance(source, MainJobResult):
+        return source
+    return main_job(source, MainJobOptions(seed=seed, quick=quick, parts=(name,)))

@@ -4,42 +4,41 @@ coalition map of all actors (docs/uncertainty.md §Cohesion)."""
 from __future__ import annotations
 
 import html as _html
+from typing import Any
 
 import numpy as np
 
-from detente.analysis.coalitions import coalition_map, cohesion
+from detente.analysis.main_job import COHESION_CUT as CUT
+from detente.analysis.main_job import COHESION_GROUPS as DEFAULT_GROUPS
+from detente.analysis.main_job import cohesion_groups as pick_groups
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.charts import declutter_labels
 
-DEFAULT_GROUPS: tuple[str, str] = ("us", "european_allies")
-CUT = 0.2
+__all__ = ["CUT", "DEFAULT_GROUPS", "build", "pick_groups"]
 MAP_PLOT_PX = (900.0, 380.0)
 """Rough size in pixels of the coalition map's plotting area (to tell which labels would collide)."""
-
-
-def pick_groups(scenario: Scenario) -> tuple[str, str] | None:
-    groups = scenario.groups()
-    if all(g in groups for g in DEFAULT_GROUPS):
-        return DEFAULT_GROUPS
-    names = list(groups)
-    return (names[0], names[1]) if len(names) >= 2 else None
 
 
 def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.3g}"
 
 
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Cohesion of two groups and the coalition map (renders the main job's cohesion results)."""
     import plotly.graph_objects as go
 
-    cm = coalition_map(scenario, cut=CUT)
+    from detente.report.parts import job_result
+
+    job = job_result(source, "cohesion", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    cm = job.cohesion.coalitions
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
     tables: list[Table] = []
     figures = []
     notes: list[str] = []
-    pair = pick_groups(scenario)
+    pair = job.cohesion.groups
     manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
     caption_parts = []
     splits: list[str] = []
@@ -49,7 +48,7 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
         )
     else:
         a, b = pair
-        c = cohesion(scenario, a, b)
+        c = job.cohesion.cohesion
         manifest["index"] = c.index if np.isfinite(c.index) else None
         rows = []
         order = sorted(

@@ -8,14 +8,12 @@ chart from any actor's point of view.
 from __future__ import annotations
 
 import html as _html
-import warnings
 from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from detente.core.scenario import Scenario
-from detente.models import forecast
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
 from detente.report.glossary import status_glossary_text
@@ -52,12 +50,6 @@ def movers(scenario: Scenario, fc: Any, issue_index: int, top: int = 2) -> list[
             why += f", +{len(mine) - n} other"
         out.append((names[a], float(dist[a]), why))
     return out
-
-
-def _run(scenario: Scenario, seed: int) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return forecast(ExpectedUtility(), scenario, seed=seed)
 
 
 def summary_table(scenario: Scenario, fc: Any) -> Table:
@@ -443,10 +435,15 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     return Section("eum-perspective", "Expected-utility model: the view from each actor", caption, [fig])
 
 
-def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
-    """The EUM part of the main job (the model is fast, ``quick`` changes nothing)."""
-    fc = _run(scenario, seed)
-    model = ExpectedUtility()
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """The EUM part of the main job: renders the main job's EUM forecast (``quick`` changes nothing)."""
+    from detente.report.parts import job_result
+
+    job = job_result(source, "eum", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    if "eum" not in job.forecasts:
+        raise RuntimeError(f"model eum could not run on this scenario: {job.model_errors.get('eum', 'not run')}")
+    fc = job.forecasts["eum"]
     part = Part("eum")
     part.tables.append(summary_table(scenario, fc))
     part.sections.append(trajectory_section(scenario, fc))
@@ -455,7 +452,7 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
     part.manifest.update(
         {
             "model": "eum",
-            "params": model.resolved_params(),
+            "params": ExpectedUtility().resolved_params(),  # the switches as used (no prediction)
             "status": {iid: str(fc.diagnostics.status[k]) for k, iid in enumerate(scenario.issue_ids)},
             "forecast": {iid: float(fc.outcome[k]) for k, iid in enumerate(scenario.issue_ids)},
         }

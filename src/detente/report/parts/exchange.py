@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import html as _html
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
-from detente.core.arrays import to_arrays
 from detente.core.results import Forecast
 from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
-from detente.models.base import forecast
-from detente.models.exchange import Exchange
 from detente.report.base import Part, Section, Table
 
 ROUNDS = 1
@@ -37,22 +33,6 @@ def _fmt(v: float) -> str:
 
 def _esc(text: str) -> str:
     return _html.escape(str(text))
-
-
-def _run(model: Exchange, scenario: Scenario, seed: int) -> Forecast:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return forecast(model, scenario, seed=seed)
-
-
-def _random_rate_range(scenario: Scenario, seed: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
-    """10th and 90th percentiles of the outcome (issue units) when trades happen at random rates (p = 1)."""
-    arr = to_arrays(scenario).broadcast((draws,))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pred = Exchange(rounds=ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
-    out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
-    return np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0)
 
 
 class _Units:
@@ -304,18 +284,24 @@ def _before_after_figure(
     return fig
 
 
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
-    """Tables for ``detente run`` and report sections of the exchange model."""
-    model = Exchange(rounds=ROUNDS)
-    fc = _run(model, scenario, seed)
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Tables for ``detente run`` and report sections of the exchange model (renders the main job)."""
+    from detente.report.parts import job_result
+
+    job = job_result(source, "exchange", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    seed = job.options.seed
+    if "exchange" not in job.forecasts:
+        raise RuntimeError(f"model exchange could not run: {job.model_errors.get('exchange', 'not run')}")
+    fc = job.forecasts["exchange"]  # the standard model: one phase of trades (rounds=1), then the vote
     u = _Units(scenario)
     pred = fc.prediction
     ex: list[dict[str, Any]] = pred.extras["exchanges"]
     before = np.asarray(pred.extras["round_stats"]["outcome"][0], dtype=float)  # outcome of sincere votes
     before = from_unit(before, [i.scale for i in scenario.issues])
     after = np.asarray(fc.outcome, dtype=float)
-    draws = 20 if quick else 200
-    rr = _random_rate_range(scenario, seed, draws)
+    draws = job.exchange.draws
+    rr = (job.exchange.low, job.exchange.high)
     notes: list[str] = []
     if len(scenario.issues) < 2:
         notes.append(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as _html
 import textwrap
-import warnings
 from typing import Any
 
 import numpy as np
@@ -12,14 +11,8 @@ import numpy as np
 from detente.analysis.summary import IssueBrief, issue_brief
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
-from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
 from detente.report.narrative import brief_sentence
-
-_ORDER = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
-# models whose parameters were fitted on EU legislative data (docs/backtest.md): not part of the
-# overview of other scenarios; run them by name with `detente forecast --model`
-_FITTED_ON_DEU = ("anchored", "calibrated", "mixture")
 
 
 def _fmt(value: float) -> str:
@@ -38,22 +31,6 @@ def _padded(issue: Any) -> list[float]:
 
 def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(_html.escape(text), width)) or "—"
-
-
-def run_models(scenario: Scenario, *, seed: int) -> tuple[dict[str, Any], list[str]]:
-    """Forecast with every available model; failures become notes instead of aborting the run."""
-    avail = [n for n in available_models() if n not in _FITTED_ON_DEU]
-    names = [n for n in _ORDER if n in avail] + [n for n in avail if n not in _ORDER]
-    out: dict[str, Any] = {}
-    notes: list[str] = []
-    for name in names:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                out[name] = forecast(get_model(name), scenario, seed=seed)
-        except Exception as exc:  # a model that cannot run on this scenario must not sink the report
-            notes.append(f"model {name} could not run on this scenario: {exc}")
-    return out, notes
 
 
 def _status(fc: Any, i: int) -> str:
@@ -206,17 +183,17 @@ def _keeps_status_quo(fc: Any, k: int, q: dict[str, dict[str, float]] | None, is
     return all(x is not None and np.isfinite(x) and abs(x - ref) <= tol for x in vals)
 
 
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
-    from detente.report.parts.uncertainty import intervals
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """The scenario, every model's forecast per issue with its 90 % interval, and the brief (renders the main job)."""
+    from detente.report.parts import job_result
 
-    results, notes = run_models(scenario, seed=seed)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sweep = intervals(scenario, seed=seed, quick=quick)
-    except Exception as exc:  # intervals are a bonus here; the uncertainty part reports failures in full
-        sweep = {}
-        notes.append(f"intervals could not be computed: {exc}")
+    job = job_result(source, "forecasts", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    results: dict[str, Any] = dict(job.forecasts)
+    notes = [f"model {name} could not run on this scenario: {exc}" for name, exc in job.model_errors.items()]
+    sweep = job.sweep.intervals() if job.sweep is not None else {}
+    if job.sweep_error:
+        notes.append(f"intervals could not be computed: {job.sweep_error}")
     tables = []
     kept_sq: dict[str, list[str]] = {}  # model -> issues where it keeps the status quo in >= 90 % of draws
     for k, issue in enumerate(scenario.issues):

@@ -3,19 +3,15 @@ for each issue, what it would take to move the forecast by a tenth of the scale 
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
-from detente.analysis.inverse import what_it_takes
-from detente.analysis.sensitivity import knockout, tornado
+from detente.analysis.main_job import LEVER_MODEL as MODEL
 from detente.core.perturb import Perturbation
 from detente.core.scenario import Scenario
-from detente.models import get_model
 from detente.report.base import Part, Section, Table
 
-MODEL = "compromise"  # smooth and instant: every actor's lever shows (the median moves in steps)
 TOP = 3
 
 
@@ -27,18 +23,20 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Tornado, knock-out and what-it-takes tables and chart (renders the main job's lever results)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    model = get_model(MODEL)
+    from detente.report.parts import job_result
+
+    job = job_result(source, "levers", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    seed, quick = job.options.seed, job.options.quick
     pert = Perturbation.from_metadata(scenario.metadata)
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tor = tornado(model, scenario, pert, seed=seed)
-        ko = knockout(model, scenario, seed=seed)
+    tor, ko = job.levers.tornado, job.levers.knockout
     top_rows: list[list[str]] = []
     ko_rows: list[list[str]] = []
     take_rows: list[list[str]] = []
@@ -76,38 +74,19 @@ def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
                 ]
             )
         # what would it take to move the forecast a tenth of the scale up (or down if at the top)
-        step = 0.1 * issue.scale.width
-        up = base + step <= issue.scale.high
-        op, target = (">=", base + step) if up else ("<=", base - step)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = what_it_takes(
-                    model,
-                    scenario,
-                    issue.id,
-                    op,
-                    target,
-                    seed=seed,
-                    grid=21 if quick else 41,
-                    refine=3 if quick else 4,
-                )
-            easiest = res.feasible()[:1]
-            if easiest:
-                lv = easiest[0]
-                take_rows.append(
-                    [names[issue.id], f"{op} {target:.3g}", lv.sentence(issue.name, f"{op} {target:.3g}")]
-                )
-            else:
-                take_rows.append(
-                    [
-                        names[issue.id],
-                        f"{op} {target:.3g}",
-                        "No single actor's position, salience or capability change within its range gets there.",
-                    ]
-                )
-        except Exception as exc:  # a failing search must not sink the report
-            notes.append(f"levers: what-it-takes on {issue.id} failed: {exc}")
+        res = job.levers.searches[k]
+        op, target = res.op, res.target
+        easiest = res.feasible()[:1]
+        if easiest:
+            take_rows.append([names[issue.id], f"{op} {target:.3g}", easiest[0].sentence(issue.name, f"{op} {target:.3g}")])
+        else:
+            take_rows.append(
+                [
+                    names[issue.id],
+                    f"{op} {target:.3g}",
+                    "No single actor's position, salience or capability change within its range gets there.",
+                ]
+            )
         ys = [
             f"{labels[c.actor]} · {c.input}" + ("" if c.issue == issue.id else f" ({c.issue})")
             for c, *_ in best

@@ -9,30 +9,16 @@ what-if table (guarantees on/off, sanctions early/late, costs since 2022 counted
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from detente.core.scenario import Scenario
-from detente.defaults import SIM_RUNS
+from detente.analysis.main_job import MONTHS, RUNS_FULL, RUNS_QUICK, WHAT_IF, SimRun, Simulation
 from detente.report.base import Part, Section, Table
-from detente.sim import summary as S
-from detente.sim.config import ISSUES, GameConfig, from_scenario, with_overrides
-from detente.sim.engine import SimResult, simulate
+from detente.sim.config import ISSUES
 
-MONTHS = 24
-RUNS_QUICK, RUNS_FULL = SIM_RUNS, 5000
-"""Quick mode (the default) uses as many runs as ``detente simulate``: one seed, one set of headline numbers."""
+__all__ = ["MONTHS", "RUNS_FULL", "RUNS_QUICK", "WHAT_IF", "build"]
 MIN_SETTLEMENTS = 30
 """Fewer settled runs than this: the terms chart shows the late-phase variant instead."""
-
-WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("as configured", {}),
-    ("guarantees off (no EU offer)", {"eu_guarantee": False}),
-    ("binding guarantee offered", {"binding_guarantee": True}),
-    ("sanctions early (month 1)", {"sanctions_at": 1}),
-    ("sanctions late (month 12)", {"sanctions_at": 12}),
-    ("costs since 2022 counted", {"C0_R": 0.4, "C0_U": 0.6}),
-)
-"""One switch per row, everything else as configured."""
 
 ISSUE_TITLES = {
     "terr": "Line of separation: share of the contested land under Russia",
@@ -92,19 +78,10 @@ def _num(x: float | None, nd: int = 1) -> str:
     return "–" if x is None else f"{x:.{nd}f}"
 
 
-def _config(scenario: Scenario) -> GameConfig | None:
-    if scenario.dynamics:
-        return from_scenario(scenario)
-    if scenario.id == "ukraine-2025":
-        return GameConfig()
-    return None
-
-
-def _survival_figure(r: SimResult) -> Any:
+def _survival_figure(sv: Mapping[str, Any], n_months: int) -> Any:
     import plotly.graph_objects as go
 
-    sv = S.survival(r)
-    months = list(range(r.months + 1))
+    months = list(range(n_months + 1))
     fig = go.Figure()
     for key, name in (
         ("no_ceasefire", "no ceasefire yet"),
@@ -123,7 +100,7 @@ def _survival_figure(r: SimResult) -> Any:
     return fig
 
 
-def _terms_figure(r: SimResult) -> Any:
+def _terms_figure(tm: Mapping[str, Any]) -> Any:
     """One panel per issue (its own axis and value words): how often each value appears in the settlements.
 
     The line of separation spans the top row; the small issues sit two by two below it (four in a row
@@ -132,7 +109,6 @@ def _terms_figure(r: SimResult) -> Any:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    tm = S.terms(r)
     small = [i for i in ISSUES if i != "terr"]
     cols = 2
     rows = 1 + (len(small) + cols - 1) // cols
@@ -169,19 +145,16 @@ def _terms_figure(r: SimResult) -> Any:
     return fig
 
 
-def _what_if(cfg: GameConfig, runs: int, seed: int) -> tuple[Table, dict[str, SimResult]]:
-    rows, results = [], {}
-    for label, over in WHAT_IF:
-        r = simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
-        results[label] = r
-        h = S.headline(r)
-        cf = S.ceasefire_stats(r)
+def _what_if(variants: tuple[SimRun, ...]) -> Table:
+    rows = []
+    for v in variants:
+        h, cf = v.headline, v.ceasefire
         rows.append(
             [
-                label,
+                v.label,
                 _pct(h["p_ceasefire_6"]),
                 _pct(h["p_ceasefire_12"]),
-                _pct(S.cumulative_by_month(r.settlement_month, r.months)[-1]),
+                _pct(v.settled),
                 _pct(h["p_sanctions"]),
                 _pct(cf["share_broken"]),
                 _num(cf["duration_broken_months"]["median"]),
@@ -204,22 +177,26 @@ def _what_if(cfg: GameConfig, runs: int, seed: int) -> tuple[Table, dict[str, Si
             "of ceasefires that broke down; 'mo. to break': median months until they did."
         ),
     )
-    return table, results
+    return table
 
 
-def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
-    """The simulator part of ``detente run`` and of the report."""
-    cfg = _config(scenario)
-    if cfg is None:
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """The simulator part of ``detente run`` and of the report (renders the main job's simulation)."""
+    from detente.report.parts import job_result
+
+    job = job_result(source, "simulator", seed=seed, quick=quick)
+    scenario = job.scenario
+    seed = job.options.seed
+    sim: Simulation | None = job.simulation
+    if sim is None:
         return Part(
             name="simulator",
             notes=[f"scenario {scenario.id} has no dynamics: section; simulator skipped"],
             headline=["Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."],
         )
-    runs = RUNS_QUICK if quick else RUNS_FULL
-    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
-    h = S.headline(base)
-    o = S.outcomes(base)
+    runs = sim.runs
+    h = sim.base.headline
+    o = sim.outcomes
     head = Table(
         title="Ceasefire track (simulator)",
         columns=["measure", "value"],
@@ -246,16 +223,14 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
             for k, v in o["shares"].items()
         ],
     )
-    what_if, results = _what_if(cfg, runs, seed)
+    what_if = _what_if(sim.what_if)
     # terms: from the configured run, or from the late phase when too few runs settle to show a distribution
     # (comprehensive settlements come 8-13 months after a first ceasefire: docs/simulator.md)
-    terms_from, terms_note = base, ""
-    n_base = S.terms(base)["n_settlements"]
-    if n_base < MIN_SETTLEMENTS:
-        late = results[WHAT_IF[-1][0]]
-        terms_from = late
+    tm, terms_note = sim.base.terms, ""
+    n_base = sim.base.terms["n_settlements"]
+    if n_base < MIN_SETTLEMENTS and sim.what_if:
+        tm = sim.what_if[-1].terms  # the last what-if: costs since 2022 counted (the late phase)
         terms_note = " " + _terms_note(n_base)
-    tm = S.terms(terms_from)
     terms_rows = [
         [
             ISSUE_TITLES[i],
@@ -278,7 +253,7 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
                 "when ceasefires become likely. Ceasefires can break down, so 'war not ended' can stay high "
                 "even after ceasefires start."
             ),
-            figures=[_survival_figure(base)],
+            figures=[_survival_figure(sim.survival, sim.base.result.months)],
             tables=[ends],
         ),
         Section(
@@ -287,7 +262,7 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
             caption=(
                 "How often each value of each issue appears in the settlements the runs reach." + terms_note
             ),
-            figures=[_terms_figure(terms_from)],
+            figures=[_terms_figure(tm)],
             tables=[terms_table],
         ),
         Section(
@@ -306,7 +281,7 @@ def build(scenario: Scenario, *, seed: int, quick: bool) -> Part:
             "runs": runs,
             "months": MONTHS,
             "seed": seed,
-            "dynamics": "scenario" if scenario.dynamics else "built-in defaults",
+            "dynamics": sim.dynamics,
         }
     }
     headline = [

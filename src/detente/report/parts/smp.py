@@ -8,67 +8,35 @@ the largest moves and who they were agreed with.
 
 from __future__ import annotations
 
-import dataclasses
-import warnings
 from typing import Any
 
 import numpy as np
 
+from detente.analysis.main_job import SMP_PREFERRED, smp_dimensions, sub_scenario
 from detente.core.results import Forecast
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
-from detente.models.base import forecast
-from detente.models.smp import SpatialModel
 from detente.report.base import Part, Section, Table
 
-PREFERRED: tuple[str, ...] = ("ceasefire_sequencing", "security_guarantees", "line_of_separation")
-
-
-def choose_dimensions(scenario: Scenario) -> list[str]:
-    """The three preferred issue ids when all exist, else the first three issues."""
-    ids = scenario.issue_ids
-    if all(i in ids for i in PREFERRED):
-        return list(PREFERRED)
-    return list(ids[:3])
-
-
-def sub_scenario(scenario: Scenario, issue_ids: list[str]) -> Scenario:
-    """The scenario restricted to ``issue_ids`` (in that order)."""
-    keep = set(issue_ids)
-    issues = tuple(scenario.issue(i) for i in issue_ids)
-    stances = tuple(s for s in scenario.stances if s.issue in keep)
-    return dataclasses.replace(scenario, issues=issues, stances=stances)
+PREFERRED: tuple[str, ...] = SMP_PREFERRED
+choose_dimensions = smp_dimensions  # the dimensions the main job runs the model on
+__all__ = ["PREFERRED", "build", "choose_dimensions", "sub_scenario"]
 
 
 def _fmt(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
-def _run(model: SpatialModel, sc: Scenario, seed: int) -> Forecast:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return forecast(model, sc, seed=seed)
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Joint vs issue-by-issue forecasts, positions, power and moves of the spatial model (renders the main job)."""
+    from detente.report.parts import job_result
 
-
-def _spread(sc: Scenario, seed: int, draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and 10-90 % range of the joint forecast under stochastic state transitions (issue units)."""
-    from detente.core.arrays import to_arrays
-
-    arr = to_arrays(sc).broadcast((draws,))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pred = SpatialModel(state_transitions="stochastic").predict(arr, np.random.default_rng(seed))
-    out = from_unit(pred.outcome, [i.scale for i in sc.issues])
-    return out.mean(axis=0), np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0)
-
-
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
-    dims = choose_dimensions(scenario)
-    sc = sub_scenario(scenario, dims)
-    joint = _run(SpatialModel(), sc, seed)
-    separate = _run(SpatialModel(dimensions="separate"), sc, seed)
-    draws = 20 if quick else 200
-    s_mean, s_lo, s_hi = _spread(sc, seed, draws)
+    job = job_result(source, "smp", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    seed = job.options.seed
+    run = job.smp
+    dims, sc, joint, separate, draws = list(run.dims), run.scenario, run.joint, run.separate, run.draws
+    s_lo, s_hi = run.low, run.high
     names = {a.id: a.label for a in scenario.actors}
     issues = list(sc.issues)
 

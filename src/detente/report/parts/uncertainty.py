@@ -2,90 +2,47 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
-from detente.analysis.montecarlo import prepare, run_ensemble
-from detente.analysis.summary import summarize
-from detente.core.perturb import Perturbation
+from detente.analysis.main_job import FULL_DRAWS, QUICK_DRAWS
+from detente.analysis.main_job import SWEPT as MODELS
 from detente.core.scenario import Scenario
-from detente.models import available_models, forecast, get_model
 from detente.report.base import Part, Section, Table
 from detente.report.charts import box_traces
 
-MODELS: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
-QUICK_DRAWS = 300
-FULL_DRAWS = 2000
+__all__ = ["FULL_DRAWS", "MODELS", "QUICK_DRAWS", "build", "intervals"]
 
 
 def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
-_CACHE: dict[tuple[str, int, int], tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]] = {}
-
-
-def run_sweeps(
-    scenario: Scenario, *, seed: int, draws: int
-) -> tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]:
-    """Ensembles and point forecasts of the default models; failures become notes.
-
-    Cached per (scenario hash, seed, draws) so that :func:`intervals` and :func:`build` share one sweep.
-    """
-    from detente.core.hashing import scenario_hash
-
-    key = (scenario_hash(scenario), seed, draws)
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = _run_sweeps(scenario, seed=seed, draws=draws)
-    return _CACHE[key]
-
-
 def intervals(
     scenario: Scenario, *, seed: int = 0, quick: bool = True
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """``{model: {issue_id: {"5", "25", "50", "75", "95"}}}`` in issue units from the part's default sweep.
+    """``{model: {issue_id: {"5", "25", "50", "75", "95"}}}`` in issue units from the default sweep
+    (the main job's: ``main_job(...).sweep.intervals()`` when it has run already)."""
+    from detente.report.parts import job_result
 
-    For showing intervals next to point forecasts elsewhere (e.g. the forecasts part); it shares the
-    sweep with :func:`build` through a small cache, so the work is done once per run.
-    """
-    ens, _points, _notes, _pert = run_sweeps(scenario, seed=seed, draws=QUICK_DRAWS if quick else FULL_DRAWS)
-    return {name: {s.issue: dict(s.quantiles) for s in summarize(e)} for name, e in ens.items()}
-
-
-def _run_sweeps(
-    scenario: Scenario, *, seed: int, draws: int
-) -> tuple[dict[str, Any], dict[str, Any], list[str], Perturbation]:
-    pert = Perturbation.from_metadata(scenario.metadata)
-    spec = prepare(scenario, pert)
-    avail = set(available_models())
-    ens: dict[str, Any] = {}
-    points: dict[str, Any] = {}
-    notes: list[str] = []
-    for name in MODELS:
-        if name not in avail:
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model = get_model(name)
-                points[name] = forecast(model, scenario, seed=seed)
-                ens[name] = run_ensemble(model, spec, pert, n_draws=draws, seed=seed)
-        except Exception as exc:  # one model failing must not sink the report
-            notes.append(f"uncertainty: model {name} could not run: {exc}")
-    return ens, points, notes, pert
+    sweep = job_result(scenario, "uncertainty", seed=seed, quick=quick).sweep
+    return sweep.intervals() if sweep is not None else {}
 
 
-def build(scenario: Scenario, *, seed: int = 0, quick: bool = True) -> Part:
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Forecast intervals of the main job's sweep: a table per issue and a box chart."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    draws = QUICK_DRAWS if quick else FULL_DRAWS
-    ens, points, notes, pert = run_sweeps(scenario, seed=seed, draws=draws)
-    summaries = {name: summarize(e) for name, e in ens.items()}
+    from detente.report.parts import job_result
+
+    job = job_result(source, "uncertainty", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    seed = job.options.seed
+    sw = job.sweep
+    draws, pert, ens, points, notes = sw.draws, sw.perturbation, sw.ensembles, job.forecasts, list(sw.notes)
+    summaries = dict(sw.summaries)
     tables = []
     n = len(scenario.issues)
     fig = make_subplots(

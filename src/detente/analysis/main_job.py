@@ -1,0 +1,379 @@
+"""The main job of ``detente run`` as one pure function: every result computed once, rendered elsewhere.
+
+:func:`main_job` takes a scenario and :class:`MainJobOptions` and returns one immutable
+:class:`MainJobResult`: the point forecast of every model (reused by the brief, the tables, the EUM,
+exchange and SMP read-outs and the intervals), the Monte Carlo sweep, knock-out and levers (few
+batched calls: :mod:`detente.analysis.batched`), cohesion and coalitions, the ceasefire simulator's
+runs with their summaries, and provenance. The terminal, the HTML report and the dashboard only
+render it (``detente.report.parts``). No I/O, no printing, no figures, no caches.
+
+Seeds are as before the refactor: every step gets the one ``seed`` as it did when each report part
+computed its own results, so the numbers are those of earlier versions.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from detente._typing import FloatArray
+from detente.analysis.batched import LeverResults, knockout_and_levers
+from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
+from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
+from detente.analysis.summary import IssueSummary, summarize
+from detente.core.arrays import to_arrays
+from detente.core.hashing import scenario_hash
+from detente.core.perturb import Perturbation
+from detente.core.results import Forecast
+from detente.core.scale import from_unit
+from detente.core.scenario import Scenario
+from detente.defaults import SIM_RUNS
+from detente.models import available_models, forecast, get_model
+
+PARTS: tuple[str, ...] = ("forecasts", "eum", "exchange", "smp", "uncertainty", "levers", "cohesion", "simulator")
+ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
+FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
+"""Models fitted on EU legislative data (docs/backtest.md): not in the overview of other scenarios."""
+SWEPT: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
+QUICK_DRAWS, FULL_DRAWS = 300, 2000
+LEVER_MODEL = "compromise"  # smooth and instant: every actor's lever shows (the median moves in steps)
+VARIANT_DRAWS = (20, 200)  # exchange at random rates, SMP with stochastic transitions (quick, thorough)
+SMP_PREFERRED: tuple[str, ...] = ("ceasefire_sequencing", "security_guarantees", "line_of_separation")
+COHESION_GROUPS: tuple[str, str] = ("us", "european_allies")
+COHESION_CUT = 0.2
+MONTHS = 24
+RUNS_QUICK, RUNS_FULL = SIM_RUNS, 5000
+WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("as configured", {}),
+    ("guarantees off (no EU offer)", {"eu_guarantee": False}),
+    ("binding guarantee offered", {"binding_guarantee": True}),
+    ("sanctions early (month 1)", {"sanctions_at": 1}),
+    ("sanctions late (month 12)", {"sanctions_at": 12}),
+    ("costs since 2022 counted", {"C0_R": 0.4, "C0_U": 0.6}),
+)
+"""Simulator what-ifs: one switch per row, everything else as configured (the first is the base run)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MainJobOptions:
+    """``parts``: the read-outs wanted (only what they need is computed); ``what_if``: simulator variants
+    (``None`` = :data:`WHAT_IF`)."""
+
+    seed: int = 0
+    quick: bool = True
+    parts: tuple[str, ...] = PARTS
+    what_if: tuple[tuple[str, dict[str, Any]], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """Monte Carlo sweep of the :data:`SWEPT` models: ensembles and their per-issue summaries."""
+
+    draws: int
+    perturbation: Perturbation
+    ensembles: Mapping[str, Ensemble]
+    summaries: Mapping[str, tuple[IssueSummary, ...]]
+    notes: tuple[str, ...] = ()
+
+    def intervals(self) -> dict[str, dict[str, dict[str, float]]]:
+        """``{model: {issue_id: {"5", "25", "50", "75", "95"}}}`` in issue units."""
+        return {name: {s.issue: dict(s.quantiles) for s in ss} for name, ss in self.summaries.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeVariants:
+    """The exchange model at random exchange rates (``p = 1``): 10th and 90th percentiles, issue units."""
+
+    draws: int
+    low: FloatArray
+    high: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class SmpRuns:
+    """The spatial model on three dimensions: jointly, issue by issue, and its stochastic spread."""
+
+    dims: tuple[str, ...]
+    scenario: Scenario
+    joint: Forecast
+    separate: Forecast
+    draws: int
+    mean: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class CohesionResult:
+    cut: float
+    groups: tuple[str, str] | None
+    cohesion: Cohesion | None
+    coalitions: CoalitionMap
+
+
+@dataclass(frozen=True, slots=True)
+class SimRun:
+    """One simulator run set and the summaries the read-outs use (``detente.sim.summary``)."""
+
+    label: str
+    result: Any  # detente.sim.SimResult
+    headline: Mapping[str, Any]
+    ceasefire: Mapping[str, Any]
+    settled: float  # share settled by the last month
+    terms: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """The ceasefire track: the configured runs (``base``) and one what-if per switch (``what_if[0]`` is ``base``)."""
+
+    runs: int
+    months: int
+    dynamics: str
+    base: SimRun
+    outcomes: Mapping[str, Any]
+    survival: Mapping[str, Any]
+    what_if: tuple[SimRun, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    scenario_id: str
+    input_sha256: str
+    seed: int
+    quick: bool
+    version: str
+    models: Mapping[str, Mapping[str, Any]]  # name -> {"params", "seed"} of the point forecasts
+
+
+@dataclass(frozen=True, slots=True)
+class MainJobResult:
+    """Everything ``detente run`` shows. A part not asked for (or not applicable) is ``None``;
+    ``model_errors``: models that could not run on this scenario (name -> message)."""
+
+    scenario: Scenario
+    options: MainJobOptions
+    provenance: Provenance
+    forecasts: Mapping[str, Forecast] = field(default_factory=lambda: MappingProxyType({}))
+    model_errors: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sweep: Sweep | None = None
+    sweep_error: str = ""
+    exchange: ExchangeVariants | None = None
+    smp: SmpRuns | None = None
+    levers: LeverResults | None = None
+    cohesion: CohesionResult | None = None
+    simulation: Simulation | None = None
+
+
+def overview_models() -> list[str]:
+    """The models of the overview, in report order (plugins last; DEU-fitted ones left out)."""
+    avail = [n for n in available_models() if n not in FITTED_ON_DEU]
+    return [n for n in ORDER if n in avail] + [n for n in avail if n not in ORDER]
+
+
+def _quiet_forecast(model: Any, scenario: Scenario, seed: int) -> Forecast:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+        return forecast(model, scenario, seed=seed)
+
+
+def _wanted_models(parts: tuple[str, ...]) -> list[str]:
+    names = overview_models()
+    if "forecasts" in parts:
+        return names
+    want = set()
+    if "uncertainty" in parts:
+        want |= set(SWEPT)
+    want |= {p for p in ("eum", "exchange") if p in parts}
+    return [n for n in names if n in want]
+
+
+def _point_forecasts(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Forecast], dict[str, str]]:
+    out: dict[str, Forecast] = {}
+    errors: dict[str, str] = {}
+    for name in names:
+        try:
+            out[name] = _quiet_forecast(get_model(name), scenario, seed)
+        except Exception as exc:  # a model that cannot run on this scenario must not sink the job
+            errors[name] = str(exc)
+    return out, errors
+
+
+def _sweep(scenario: Scenario, points: Mapping[str, Forecast], errors: Mapping[str, str], seed: int, draws: int) -> Sweep:
+    pert = Perturbation.from_metadata(scenario.metadata)
+    spec = prepare(scenario, pert)
+    ens: dict[str, Ensemble] = {}
+    notes: list[str] = []
+    for name in SWEPT:
+        if name in errors:
+            notes.append(f"uncertainty: model {name} could not run: {errors[name]}")
+            continue
+        if name not in points:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+                ens[name] = run_ensemble(get_model(name), spec, pert, n_draws=draws, seed=seed)
+        except Exception as exc:  # one model failing must not sink the report
+            notes.append(f"uncertainty: model {name} could not run: {exc}")
+    summaries = {name: tuple(summarize(e)) for name, e in ens.items()}
+    return Sweep(draws, pert, MappingProxyType(ens), MappingProxyType(summaries), tuple(notes))
+
+
+def _exchange_variants(scenario: Scenario, seed: int, draws: int) -> ExchangeVariants:
+    from detente.models.exchange import Exchange
+
+    arr = to_arrays(scenario).broadcast((draws,))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+        pred = Exchange(rounds=1, p=1.0).predict(arr, np.random.default_rng(seed))
+    out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
+    return ExchangeVariants(draws, np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
+
+
+def smp_dimensions(scenario: Scenario) -> list[str]:
+    """The three preferred issue ids when all exist, else the first three issues."""
+    ids = scenario.issue_ids
+    return list(SMP_PREFERRED) if all(i in ids for i in SMP_PREFERRED) else list(ids[:3])
+
+
+def sub_scenario(scenario: Scenario, issue_ids: list[str]) -> Scenario:
+    """The scenario restricted to ``issue_ids`` (in that order)."""
+    keep = set(issue_ids)
+    issues = tuple(scenario.issue(i) for i in issue_ids)
+    stances = tuple(s for s in scenario.stances if s.issue in keep)
+    return replace(scenario, issues=issues, stances=stances)
+
+
+def _smp(scenario: Scenario, points: Mapping[str, Forecast], seed: int, draws: int) -> SmpRuns:
+    from detente.models.smp import SpatialModel
+
+    dims = smp_dimensions(scenario)
+    sc = sub_scenario(scenario, dims)
+    same = list(scenario.issue_ids) == dims and "smp" in points  # the point forecast is the joint run
+    joint = points["smp"] if same else _quiet_forecast(SpatialModel(), sc, seed)
+    separate = _quiet_forecast(SpatialModel(dimensions="separate"), sc, seed)
+    arr = to_arrays(sc).broadcast((draws,))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+        pred = SpatialModel(state_transitions="stochastic").predict(arr, np.random.default_rng(seed))
+    out = from_unit(pred.outcome, [i.scale for i in sc.issues])
+    return SmpRuns(tuple(dims), sc, joint, separate, draws, out.mean(axis=0),
+                   np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
+
+
+def cohesion_groups(scenario: Scenario) -> tuple[str, str] | None:
+    """The US and the European allies when the scenario has both groups, else its first two groups."""
+    groups = scenario.groups()
+    if all(g in groups for g in COHESION_GROUPS):
+        return COHESION_GROUPS
+    names = list(groups)
+    return (names[0], names[1]) if len(names) >= 2 else None
+
+
+def _cohesion(scenario: Scenario) -> CohesionResult:
+    pair = cohesion_groups(scenario)
+    coh = cohesion(scenario, *pair) if pair is not None else None
+    return CohesionResult(COHESION_CUT, pair, coh, coalition_map(scenario, cut=COHESION_CUT))
+
+
+def _sim_run(label: str, r: Any) -> SimRun:
+    from detente.sim import summary as S
+
+    return SimRun(
+        label,
+        r,
+        MappingProxyType(dict(S.headline(r))),
+        MappingProxyType(dict(S.ceasefire_stats(r))),
+        float(S.cumulative_by_month(r.settlement_month, r.months)[-1]),
+        MappingProxyType(dict(S.terms(r))),
+    )
+
+
+def _simulation(scenario: Scenario, seed: int, quick: bool, what_if: tuple[tuple[str, dict[str, Any]], ...]) -> Simulation | None:
+    from detente.sim import GameConfig, from_scenario, simulate, with_overrides
+    from detente.sim import summary as S
+
+    if scenario.dynamics:
+        cfg = from_scenario(scenario)
+    elif scenario.id == "ukraine-2025":
+        cfg = GameConfig()
+    else:
+        return None
+    runs = RUNS_QUICK if quick else RUNS_FULL
+    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
+    variants = []
+    for label, over in what_if:
+        r = base if not over else simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
+        variants.append(_sim_run(label, r))
+    return Simulation(
+        runs,
+        MONTHS,
+        "scenario" if scenario.dynamics else "built-in defaults",
+        _sim_run("as configured", base),
+        MappingProxyType(dict(S.outcomes(base))),
+        MappingProxyType(dict(S.survival(base))),
+        tuple(variants),
+    )
+
+
+def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJobResult:
+    """Compute every result of ``detente run`` once (module docstring); pure, deterministic for a seed.
+
+    Examples
+    --------
+    >>> from detente.io.builtin import load_builtin
+    >>> r = main_job(load_builtin("emission-standards-1994"), MainJobOptions(parts=("forecasts",)))
+    >>> sorted(r.forecasts)[:2], r.sweep.draws
+    (['compromise', 'eum'], 300)
+    """
+    from detente._version import __version__
+
+    opt = options or MainJobOptions()
+    parts, seed, quick = opt.parts, opt.seed, opt.quick
+    points, errors = _point_forecasts(scenario, _wanted_models(parts), seed)
+    sweep, sweep_error = None, ""
+    if "forecasts" in parts or "uncertainty" in parts:
+        try:
+            sweep = _sweep(scenario, points, errors, seed, QUICK_DRAWS if quick else FULL_DRAWS)
+        except Exception as exc:  # intervals are a bonus for the forecasts; the uncertainty part fails in full
+            if "uncertainty" in parts:
+                raise
+            sweep_error = str(exc)
+    draws = VARIANT_DRAWS[0 if quick else 1]
+    lever = None
+    if "levers" in parts:
+        grid, refine = (21, 3) if quick else (41, 4)
+        pert = Perturbation.from_metadata(scenario.metadata)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+            lever = knockout_and_levers(get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, refine=refine)
+    provenance = Provenance(
+        scenario.id,
+        scenario_hash(scenario),
+        seed,
+        quick,
+        __version__,
+        MappingProxyType({n: MappingProxyType({"params": fc.params, "seed": fc.seed}) for n, fc in points.items()}),
+    )
+    return MainJobResult(
+        scenario=scenario,
+        options=opt,
+        provenance=provenance,
+        forecasts=MappingProxyType(points),
+        model_errors=MappingProxyType(errors),
+        sweep=sweep,
+        sweep_error=sweep_error,
+        exchange=_exchange_variants(scenario, seed, draws) if "exchange" in parts else None,
+        smp=_smp(scenario, points, seed, draws) if "smp" in parts else None,
+        levers=lever,
+        cohesion=_cohesion(scenario) if "cohesion" in parts else None,
+        simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
+        if "simulator" in parts
+        else None,
+    )
