@@ -588,6 +588,19 @@ def forecast_figure_html(
     return [section_context(_fitted(forecast_section(scenario, results)), prefix=prefix)]
 
 
+def _main_job(scenario: Scenario, seed: int) -> Any:
+    """The main job of ``detente run`` (quick), computed once for every part; ``None`` if it fails
+    (then each part runs alone, so that one failing part does not sink the others)."""
+    from detente.analysis.main_job import MainJobOptions, main_job
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return main_job(scenario, MainJobOptions(seed=seed, quick=True))
+    except Exception:  # reported per part below
+        return None
+
+
 def part_sections(
     scenario: Scenario, seed: int = 0, progress: Any = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -596,13 +609,14 @@ def part_sections(
     from detente.report.parts import part_builders
 
     builders = part_builders()
+    job = _main_job(scenario, seed)
     out: list[dict[str, Any]] = []
     notes: list[str] = []
     for k, (name, build) in enumerate(builders):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                part = build(scenario, seed=seed, quick=True)
+                part = build(job if job is not None else scenario, seed=seed, quick=True)
         except Exception as exc:  # one part failing must not sink the page
             notes.append(f"part {name} could not run: {' '.join(str(exc).split())[:200]}")
         else:
@@ -620,10 +634,11 @@ def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str
 
     parts = []
     builders = part_builders()
+    job = _main_job(scenario, seed)
     for k, (_name, build) in enumerate(builders):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parts.append(build(scenario, seed=seed, quick=True))
+            parts.append(build(job if job is not None else scenario, seed=seed, quick=True))
         if progress is not None:
             progress((k + 1) / max(len(builders), 1))
     return render_scenario_report(scenario, parts, seed=seed, source="detente serve")
