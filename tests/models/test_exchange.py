@@ -474,7 +474,9 @@ def test_report_part_single_issue_and_rounds(monkeypatch: pytest.MonkeyPatch) ->
     one = part_mod.build(load_builtin("emission-standards-1994"), seed=0, quick=True)
     assert one.notes and "two issues" in one.notes[0]
     assert [s.id for s in one.sections] == ["exchange-outcomes"]
-    monkeypatch.setattr(part_mod, "ROUNDS", 3)
+    import detente.analysis.main_job as main_job
+
+    monkeypatch.setattr(main_job, "EXCHANGE_ROUNDS", 3)  # the main job runs the model with 3 phases
     many = part_mod.build(load_builtin("copenhagen-2009"), seed=0, quick=True)
     fig = next(s for s in many.sections if s.id == "exchange-network").figures[0]
     assert len(fig.frames) >= 2 and fig.layout.sliders

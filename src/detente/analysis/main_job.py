@@ -42,6 +42,7 @@ FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
 SWEPT: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
 QUICK_DRAWS, FULL_DRAWS = 300, 2000
 LEVER_MODEL = "compromise"  # smooth and instant: every actor's lever shows (the median moves in steps)
+EXCHANGE_ROUNDS = 1  # exchange phases (1 = the standard model: one phase of trades, then the vote)
 VARIANT_DRAWS = (20, 200)  # exchange at random rates, SMP with stochastic transitions (quick, thorough)
 SMP_PREFERRED: tuple[str, ...] = ("ceasefire_sequencing", "security_guarantees", "line_of_separation")
 COHESION_GROUPS: tuple[str, str] = ("us", "european_allies")
@@ -193,12 +194,18 @@ def _wanted_models(parts: tuple[str, ...]) -> list[str]:
     return [n for n in names if n in want]
 
 
+def _model(name: str) -> Any:
+    if name == "exchange":
+        return get_model(name, rounds=EXCHANGE_ROUNDS)
+    return get_model(name)
+
+
 def _point_forecasts(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Forecast], dict[str, str]]:
     out: dict[str, Forecast] = {}
     errors: dict[str, str] = {}
     for name in names:
         try:
-            out[name] = _quiet_forecast(get_model(name), scenario, seed)
+            out[name] = _quiet_forecast(_model(name), scenario, seed)
         except Exception as exc:  # a model that cannot run on this scenario must not sink the job
             errors[name] = str(exc)
     return out, errors
@@ -231,7 +238,7 @@ def _exchange_variants(scenario: Scenario, seed: int, draws: int) -> ExchangeVar
     arr = to_arrays(scenario).broadcast((draws,))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
-        pred = Exchange(rounds=1, p=1.0).predict(arr, np.random.default_rng(seed))
+        pred = Exchange(rounds=EXCHANGE_ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
     out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
     return ExchangeVariants(draws, np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
 

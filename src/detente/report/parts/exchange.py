@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.main_job import EXCHANGE_ROUNDS
 from detente.core.results import Forecast
 from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 
-ROUNDS = 1
-"""Exchange phases in the report run (1 = the standard model: one phase of trades, then the vote)."""
+ROUNDS = EXCHANGE_ROUNDS
+"""Exchange phases in the report run (set in detente.analysis.main_job, which runs the model)."""
 
 MAX_ROWS = 15
 """Exchanges listed in the terminal table (the report lists all)."""
