@@ -217,7 +217,7 @@ def test_sweep_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
 @linux_only
 @pytest.mark.slow
 def test_run(tmp_path: Path) -> None:
-    cmd = Cmd(["run", "--thorough", "--out", "report.html"], tmp_path)
+    cmd = Cmd(["run", "--thorough", "--report", "report.html"], tmp_path)
     cmd.wait_busy()
     _check(cmd, signal.SIGINT, group=True, what="run --thorough")
     _no_outputs(tmp_path, "report.html")
@@ -255,9 +255,9 @@ def test_backtest(tmp_path: Path) -> None:
 @linux_only
 @pytest.mark.slow
 def test_simulate(tmp_path: Path) -> None:
-    cmd = Cmd(["simulate", "--runs", "200000", "--format", "json"], tmp_path)
+    cmd = Cmd(["simulate", "--draws", "200000", "--format", "json"], tmp_path)
     cmd.wait_busy()
-    _check(cmd, signal.SIGINT, group=True, what="simulate --runs 200000")
+    _check(cmd, signal.SIGINT, group=True, what="simulate --draws 200000")
     assert cmd.out.read_text() == ""
 
 
