@@ -83,27 +83,22 @@ def load_scenario(ref: str) -> Any:
 
 
 def parse_sets(sets: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in sets or []:
-        if "=" not in item:
-            fail(f"--set {item!r}: expected NAME=VALUE")
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
+    from detente.models.registry import SettingSyntaxError, parse_settings
+
+    try:
+        return parse_settings(sets or [])
+    except SettingSyntaxError as exc:
+        fail(f"--set {exc.item!r}: expected NAME=VALUE")
 
 
 def build_model(name: str, sets: dict[str, str]) -> Any:
-    """Instantiate model ``name`` with the --set values that belong to it (unknown names are an error)."""
-    import dataclasses
-
+    """Model ``name`` with the --set values that belong to it (models.registry.build_model); a bad
+    value or unknown model is one line and exit 2."""
     from detente.errors import DetenteError
-    from detente.models import coerce_param, model_class
+    from detente.models.registry import build_model as registry_build_model
 
     try:
-        cls = model_class(name)
-        names = {f.name for f in dataclasses.fields(cls)}
-        params = {k: coerce_param(cls, k, v) for k, v in sets.items() if k in names}
-        return cls(**params)
+        return registry_build_model(name, sets, ignore_unknown=True)
     except DetenteError as exc:
         fail(f"model {name}: {exc}")
 

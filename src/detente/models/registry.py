@@ -1,14 +1,20 @@
-"""Model registry: a read-only mapping of names to lazily imported classes, plus entry points."""
+"""Model registry: a read-only mapping of names to lazily imported classes, plus entry points.
+
+The one place that builds a model from its name and ``NAME=VALUE`` settings (:func:`parse_settings`,
+:func:`build_model`): the CLI's ``--set`` and the web service's parameters both go through it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from detente.errors import UnknownModelError
+from detente.errors import ModelConfigError, UnknownModelError
+from detente.models.base import coerce_param
 
 # name -> "module:Class" (imported on first use)
 _BUILTIN: dict[str, str] = {
@@ -76,3 +82,60 @@ def get_model(name: str, **params: Any) -> Any:
     'lower'
     """
     return model_class(name)(**params)
+
+
+class SettingSyntaxError(ValueError):
+    """A setting is not of the form ``NAME=VALUE``; ``item`` is the offending text."""
+
+    def __init__(self, item: str) -> None:
+        super().__init__(f"expected NAME=VALUE, received {item!r}")
+        self.item = item
+
+
+def parse_settings(items: Iterable[str]) -> dict[str, str]:
+    """``NAME=VALUE`` texts -> ``{NAME: VALUE}`` (both stripped, the later of two equal names wins).
+
+    Values stay text: :func:`build_model` parses each by the type the model declares for it.
+    Raises :class:`SettingSyntaxError` for an item without ``=``.
+
+    >>> parse_settings(["rounds=20", " variant = bdm1994"])
+    {'rounds': '20', 'variant': 'bdm1994'}
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise SettingSyntaxError(item)
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def parameter_names(name: str) -> frozenset[str]:
+    """The settable parameters of model ``name`` (its dataclass fields)."""
+    return frozenset(f.name for f in dataclasses.fields(model_class(name)))
+
+
+def build_model(name: str, settings: Mapping[str, Any] | None = None, *, ignore_unknown: bool = False) -> Any:
+    """Model ``name`` built with ``settings``: texts are parsed by the parameter's declared type
+    (:func:`detente.models.base.coerce_param`), other values passed as given; the model validates them.
+
+    A setting the model does not have raises :class:`ModelConfigError` naming it, unless
+    ``ignore_unknown`` (settings shared by several models, each taking its own).
+
+    >>> build_model("median", {"tie": "upper"}).tie
+    'upper'
+    >>> build_model("median", {"rounds": "3"})
+    Traceback (most recent call last):
+    ...
+    detente.errors.ModelConfigError: rounds: expected one of the parameters method, tie, weighting, received 'rounds'
+    """
+    cls = model_class(name)
+    names = parameter_names(name)
+    kw: dict[str, Any] = {}
+    for k, v in (settings or {}).items():
+        if k not in names:
+            if ignore_unknown:
+                continue
+            raise ModelConfigError(k, "one of the parameters " + ", ".join(sorted(names)), k)
+        kw[k] = coerce_param(cls, k, v) if isinstance(v, str) else v
+    return cls(**kw)

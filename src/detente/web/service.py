@@ -440,30 +440,19 @@ def model_list() -> list[dict[str, Any]]:
 
 def parse_params(text: str) -> dict[str, str]:
     """``"variant=bdm1994, rounds=20"`` -> ``{"variant": "bdm1994", "rounds": "20"}`` (typed by the model)."""
-    out: dict[str, str] = {}
-    for item in re.split(r"[\s,;]+", (text or "").strip()):
-        if not item:
-            continue
-        if "=" not in item:
-            raise WebError(f"parameters: expected NAME=VALUE, received {item[:40]!r}", 422)
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
+    from detente.models.registry import SettingSyntaxError, parse_settings
+
+    try:
+        return parse_settings(item for item in re.split(r"[\s,;]+", (text or "").strip()) if item)
+    except SettingSyntaxError as exc:
+        raise WebError(f"parameters: expected NAME=VALUE, received {exc.item[:40]!r}", 422) from None
 
 
 def build_model(name: str, params: Mapping[str, Any] | None = None) -> Any:
-    from detente.models import coerce_param, model_class
+    """Model ``name`` with ``params`` (models.registry.build_model: an unknown name is a ModelConfigError naming it)."""
+    from detente.models.registry import build_model as registry_build_model
 
-    cls = model_class(name)
-    names = {f.name for f in dataclasses.fields(cls)}
-    kw: dict[str, Any] = {}
-    for k, v in (params or {}).items():
-        if k not in names:
-            from detente.errors import ModelConfigError
-
-            raise ModelConfigError(k, "one of the parameters " + ", ".join(sorted(names)), k)
-        kw[k] = coerce_param(cls, k, v) if isinstance(v, str) else v
-    return cls(**kw)
+    return registry_build_model(name, params)
 
 
 def run_forecast(
