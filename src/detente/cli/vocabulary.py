@@ -110,7 +110,7 @@ API_FIELDS: dict[str, str] = {
 """Every field of a JSON API request body: the command line's words without the dashes."""
 
 _JSON = ("--format", "json")
-_REPORT = {"--out": ("--report",), "-o": ("--report",)}
+_REPORT: dict[str, tuple[str, ...]] = {"--out": ("--report",), "-o": ("--report",)}
 
 DEPRECATED_OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "simulate": {"--runs": ("--draws",)},
