@@ -55,10 +55,8 @@ def _nan_to_none(obj: Any) -> Any:
 
 def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, Any]:
     """Baselines (always) + the requested models, or every available registered model."""
-    import dataclasses
-
     from detente.errors import DetenteError
-    from detente.models import available_models, get_model, model_class
+    from detente.models import available_models, get_model, parameter_names
 
     models: dict[str, Any] = {}
     for label, spec in BASELINE_MODELS.items():
@@ -71,10 +69,9 @@ def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, An
         if name in models:
             continue
         try:
-            cls = model_class(name)
+            fields = parameter_names(name)
         except (DetenteError, ImportError, AttributeError) as exc:
             fail(f"--model {name}: {exc}")
-        fields = {f.name for f in dataclasses.fields(cls)}
         used |= fields & set(sets)
         models[name] = build_model(name, sets)
     unknown = sorted(set(sets) - used)

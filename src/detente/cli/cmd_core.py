@@ -195,17 +195,15 @@ def forecast_cmd(
     from detente.core.hashing import scenario_hash
     from detente.errors import DetenteError
     from detente.io.results import forecast_to_dict
-    from detente.models import available_models, forecast, model_class
+    from detente.models import available_models, forecast, parameter_names
 
     sc = load_scenario(scenario)
     sets = parse_sets(set_)
     names = list(model) if model else list(available_models())
-    import dataclasses
-
     known: set[str] = set()
     for n in names:
         try:
-            known |= {f.name for f in dataclasses.fields(model_class(n))}
+            known |= parameter_names(n)
         except DetenteError as exc:
             fail(str(exc))
     unknown = sorted(set(sets) - known)

@@ -72,16 +72,14 @@ def perturbation_for(scenario: Any, **overrides: float | None) -> Any:
 
 def build_models(names: list[str] | None, sets: dict[str, str]) -> list[Any]:
     """The named models (default: the fast baselines and the EUM) with the --set values that belong to them."""
-    import dataclasses
-
     from detente.errors import DetenteError
-    from detente.models import model_class
+    from detente.models import parameter_names
 
     chosen = list(names) if names else default_models()
     known: set[str] = set()
     for n in chosen:
         try:
-            known |= {f.name for f in dataclasses.fields(model_class(n))}
+            known |= parameter_names(n)
         except DetenteError as exc:
             fail(str(exc))
         except ImportError as exc:
