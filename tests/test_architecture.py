@@ -13,7 +13,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "detente"
 
 LAYER = {
-    "errors": 0, "_typing": 0, "_version": 0, "defaults": 0,
+    "errors": 0, "_typing": 0, "_version": 0, "defaults": 0, "vocabulary": 0,
     "core": 1, "kernels": 1,
     "models": 2, "sim": 2,
     "analysis": 3, "testing": 3,

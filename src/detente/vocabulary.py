@@ -11,7 +11,6 @@ map :data:`DEPRECATED_FIELDS` to their new names (``detente.web.app``), saying s
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 OPTIONS: dict[str, str] = {
@@ -141,17 +140,17 @@ def deprecation(old: str, new: str) -> str:
     return f"{old} is deprecated; use {new}"
 
 
-def modernise(command: str, args: Sequence[str], *, warn: bool = True) -> list[str]:
-    """``args`` of ``command`` (e.g. ``"simulate"``, ``"ledger add"``) with old spellings replaced.
+def modernise(command: str, args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``args`` of ``command`` (e.g. ``"simulate"``, ``"ledger add"``) with old spellings replaced, and
+    one deprecation message (``OLD is deprecated; use NEW``) per old spelling used, for the caller to show.
 
-    ``--runs 5`` and ``--runs=5`` both become ``--draws 5``; nothing after ``--`` is touched. One
-    ``detente: OLD is deprecated; use NEW`` line on stderr per old spelling used.
+    ``--runs 5`` and ``--runs=5`` both become ``--draws 5``; nothing after ``--`` is touched.
     """
     table = DEPRECATED_OPTIONS.get(command)
     if not table:
-        return list(args)
+        return list(args), []
     out: list[str] = []
-    said: set[str] = set()
+    said: dict[str, str] = {}
     rest = iter(args)
     for arg in rest:
         if arg == "--":
@@ -163,7 +162,5 @@ def modernise(command: str, args: Sequence[str], *, warn: bool = True) -> list[s
             out.append(arg)
             continue
         out += [*new, value] if eq else list(new)
-        if warn and name not in said:
-            said.add(name)
-            print(f"detente: {deprecation(name, ' '.join(new))}", file=sys.stderr)
-    return out
+        said.setdefault(name, deprecation(name, " ".join(new)))
+    return out, list(said.values())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sys
 from enum import Enum
 from typing import Any
 
@@ -83,14 +84,11 @@ def _command_key(ctx: typer.Context) -> str:
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:
-    """Click's UsageError: typer >= 0.2x raises its vendored copy, older ones click's own."""
-    import click
+    """The UsageError of the click that typer runs on: its vendored copy (typer >= 0.2x, which needs no
+    click at all, so a core install may not have it)."""
+    from typer._click import exceptions as vendored
 
-    try:
-        from typer._click import exceptions as vendored
-    except ImportError:  # typer that uses click itself
-        return (click.UsageError,)
-    return (click.UsageError, vendored.UsageError)
+    return (vendored.UsageError,)
 
 
 def _choices(param: Any) -> list[str]:
@@ -129,13 +127,15 @@ def _given(ctx: typer.Context, names: list[str]) -> str | None:
 
 
 class _Vocabulary:
-    """Old spellings rewritten (one deprecation line each, ``detente.cli.vocabulary``); usage errors
+    """Old spellings rewritten (one deprecation line each, ``detente.vocabulary``); usage errors
     (an unknown option, a value outside the choices, a missing option) as one ``error:`` line, exit 2."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        from detente.cli.vocabulary import modernise
+        from detente.vocabulary import modernise
 
-        args = modernise(_command_key(ctx), args)
+        args, deprecated = modernise(_command_key(ctx), args)
+        for line in deprecated:
+            print(f"detente: {line}", file=sys.stderr)
         ctx._detente_args = list(args)  # type: ignore[attr-defined]
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]

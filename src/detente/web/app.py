@@ -29,7 +29,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from detente.cli.vocabulary import BUILTIN_PREFIX, DEPRECATED_FIELDS, deprecation
+from detente.vocabulary import BUILTIN_PREFIX, DEPRECATED_FIELDS, deprecation
 from detente.defaults import SIM_RUNS
 from detente.errors import DetenteError, ScenarioError, StoreError
 from detente.web import service as svc
@@ -67,7 +67,7 @@ class _Body(BaseModel):
     """Every request body is strict: an unknown field (``"models"`` for ``"model"``) is a 422 naming it,
     never silently ignored.
 
-    The field names are the command line's (``detente.cli.vocabulary.API_FIELDS``). Old names
+    The field names are the command line's (``detente.vocabulary.API_FIELDS``). Old names
     (``n_draws``, ``ref``, ``params``, ...) and ``builtin:NAME`` references are accepted for one
     release: the response says so in a ``Deprecation`` header and a ``Warning`` header per old spelling.
     """
