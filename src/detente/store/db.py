@@ -88,7 +88,7 @@ def _backoff(attempt: int) -> float:
     >>> 0.0125 <= _backoff(1) < 0.0375 and _backoff(9) == _backoff(9) and _backoff(20) < 1.5
     True
     """
-    base = min(1.0, 0.025 * 2 ** (attempt - 1))
+    base = min(1.0, 0.025 * 2.0 ** (attempt - 1))
     jitter = zlib.crc32(f"{os.getpid()}:{attempt}".encode()) / 2**32
     return base * (0.5 + jitter)
 
@@ -519,11 +519,14 @@ class Store:
     def _create_schema(self) -> None:
         """Create missing tables, safely when many processes open a new database at once.
 
-        Tables that exist are left alone (a quick read, no lock). Otherwise the creation runs in
-        one write transaction that first takes the database's write lock (SQLite ``BEGIN
-        IMMEDIATE``; a transaction-scoped advisory lock on PostgreSQL) and only then looks which
-        tables are missing, so concurrent openers create the schema one after the other, and the
-        later ones find it complete. A busy database or a lost race ("already exists") is retried.
+        Tables that exist are left alone (a quick read, no lock). Otherwise, on SQLite, every
+        table is created with ``CREATE TABLE IF NOT EXISTS`` in one transaction: the first
+        process takes the write lock and creates them, and a process that looks after that
+        commit finds them and writes nothing (so it does not queue for the lock); one that looked
+        before it gets "database is locked" (a stale snapshot) and retries. On PostgreSQL the
+        transaction first takes an advisory lock, so creations run one after the other and the
+        later ones find the schema complete. A busy database or a lost race ("already exists")
+        is retried.
         """
         sa = self._sa
         wanted = set(self._md.tables)
@@ -532,10 +535,16 @@ class Store:
                 with self.engine.connect() as conn:
                     if wanted <= set(sa.inspect(conn).get_table_names()):
                         return
-                with self.engine.connect() as conn:
-                    conn = conn.execution_options(detente_write=True)
-                    with conn.begin():
-                        if not self.is_sqlite and conn.dialect.name == "postgresql":
+                with self.engine.connect() as conn, conn.begin():
+                    if conn.dialect.name == "sqlite":
+                        from sqlalchemy.schema import CreateIndex, CreateTable
+
+                        for table in self._md.sorted_tables:
+                            conn.execute(CreateTable(table, if_not_exists=True))
+                            for index in table.indexes:
+                                conn.execute(CreateIndex(index, if_not_exists=True))
+                    else:
+                        if conn.dialect.name == "postgresql":
                             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
                         self._md.create_all(conn, checkfirst=True)
                 return
