@@ -175,3 +175,33 @@ def test_retry_backoff_is_bounded_and_deterministic() -> None:
     waits = [_backoff(k) for k in range(1, _RETRY_ATTEMPTS)]
     assert waits == [_backoff(k) for k in range(1, _RETRY_ATTEMPTS)]  # no hidden randomness
     assert all(0 < w <= 1.5 for w in waits) and sum(waits) < 15
+
+
+def test_a_locked_database_is_retried_then_reported(tmp_path, monkeypatch) -> None:
+    import sqlite3
+
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    import detente.store.db as db
+    from detente.errors import StoreError
+
+    waits: list[float] = []
+    monkeypatch.setattr(db.time, "sleep", waits.append)
+    st = Store(str(tmp_path / "busy.sqlite"))
+    failures = {"left": 2}
+
+    @event.listens_for(st.engine, "before_cursor_execute")
+    def _locked(conn, cursor, statement, *args):
+        if statement.startswith("INSERT") and failures["left"] > 0:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError(statement, {}, sqlite3.OperationalError("database is locked"))
+
+    e = st.ledger_add("Deal by June?", 0.6)  # two busy attempts, then it goes through
+    assert [x.id for x in st.ledger_list()] == [e.id] and waits == [db._backoff(1), db._backoff(2)]
+    failures["left"] = 10**6
+    with pytest.raises(StoreError, match="write failed .database is locked"):
+        st.ledger_add("Deal by July?", 0.6)
+    assert len(waits) == 2 + db._RETRY_ATTEMPTS - 1  # bounded: gives up after the last attempt
+    assert len(st.ledger_list()) == 1
+    st.close()
