@@ -13,7 +13,6 @@ computed its own results, so the numbers are those of earlier versions.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -34,6 +33,7 @@ from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.defaults import SIM_RUNS
 from detente.models import available_models, forecast, get_model
+from detente.models.base import statuses_not_warnings
 
 PARTS: tuple[str, ...] = ("forecasts", "eum", "exchange", "smp", "uncertainty", "levers", "cohesion", "simulator")
 ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
@@ -178,8 +178,7 @@ def overview_models() -> list[str]:
 
 
 def _quiet_forecast(model: Any, scenario: Scenario, seed: int) -> Forecast:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+    with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
         return forecast(model, scenario, seed=seed)
 
 
@@ -223,8 +222,7 @@ def _sweep(scenario: Scenario, points: Mapping[str, Forecast], errors: Mapping[s
         if name not in points:
             continue
         try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+            with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
                 ens[name] = run_ensemble(get_model(name), spec, pert, n_draws=draws, seed=seed)
         except Exception as exc:  # one model failing must not sink the report
             notes.append(f"uncertainty: model {name} could not run: {exc}")
@@ -236,8 +234,7 @@ def _exchange_variants(scenario: Scenario, seed: int, draws: int) -> ExchangeVar
     from detente.models.exchange import Exchange
 
     arr = to_arrays(scenario).broadcast((draws,))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+    with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
         pred = Exchange(rounds=EXCHANGE_ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
     out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
     return ExchangeVariants(draws, np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
@@ -266,8 +263,7 @@ def _smp(scenario: Scenario, points: Mapping[str, Forecast], seed: int, draws: i
     joint = points["smp"] if same else _quiet_forecast(SpatialModel(), sc, seed)
     separate = _quiet_forecast(SpatialModel(dimensions="separate"), sc, seed)
     arr = to_arrays(sc).broadcast((draws,))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+    with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
         pred = SpatialModel(state_transitions="stochastic").predict(arr, np.random.default_rng(seed))
     out = from_unit(pred.outcome, [i.scale for i in sc.issues])
     return SmpRuns(tuple(dims), sc, joint, separate, draws, out.mean(axis=0),
@@ -357,8 +353,7 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
     if "levers" in parts:
         grid, refine = (21, 3) if quick else (41, 4)
         pert = Perturbation.from_metadata(scenario.metadata)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore")  # read-outs record statuses; warnings are not theirs
+        with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
             lever = knockout_and_levers(get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, refine=refine)
     provenance = Provenance(
         scenario.id,

@@ -189,13 +189,13 @@ def forecast_cmd(
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Forecast each issue with one or more models."""
-    import warnings
 
     from detente import __version__
     from detente.core.hashing import scenario_hash
     from detente.errors import DetenteError
     from detente.io.results import forecast_to_dict
     from detente.models import available_models, forecast, parameter_names
+    from detente.models.base import statuses_not_warnings
 
     sc = load_scenario(scenario)
     sets = parse_sets(set_)
@@ -213,8 +213,7 @@ def forecast_cmd(
     for n in names:
         m = build_model(n, sets)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with statuses_not_warnings():
                 results.append(forecast(m, sc, seed=seed))
         except DetenteError as exc:
             fail(f"model {n}: {exc}")

@@ -71,12 +71,12 @@ def explain(
 ) -> None:
     """Tell, round by round, why ACTOR moved or stayed in a dynamic model (default: expected utility)."""
     import math
-    import warnings
 
     import numpy as np
 
     from detente.errors import DetenteError
     from detente.models import forecast
+    from detente.models.base import statuses_not_warnings
     from detente.report.narrative import actor_story, perspective_sentences
 
     sc = load_scenario(scenario)
@@ -90,8 +90,7 @@ def explain(
     if issue is not None:
         issues = [_match("issue", issue, [(i.id, i.name) for i in sc.issues])]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with statuses_not_warnings():
             fc = forecast(m, sc, seed=seed)
     except DetenteError as exc:
         fail(f"model {model}: {exc}")

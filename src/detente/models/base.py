@@ -7,8 +7,11 @@ batch axes (architecture.md §3).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import typing
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol, get_args, get_origin, runtime_checkable
 
@@ -20,7 +23,7 @@ from detente.core.results import Forecast, Prediction
 from detente.core.rng import as_generator
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
-from detente.errors import ModelConfigError
+from detente.errors import DetenteWarning, ModelConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,20 @@ def coerce_param(model_cls: type, name: str, text: str) -> Any:
     if text.lower() in ("none", "null") and type(None) in args:
         return None
     raise ModelConfigError(name, " or ".join(getattr(t, "__name__", str(t)) for t in candidates), text)
+
+
+@contextlib.contextmanager
+def statuses_not_warnings() -> Iterator[None]:
+    """Inside: detente's own model warnings (``ConvergenceWarning`` and other ``DetenteWarning`` s)
+    are not shown, for callers that report the statuses the forecasts record instead.
+
+    Only those: a NumPy ``RuntimeWarning``, a ``DeprecationWarning`` or any other warning still
+    shows (the blanket ``simplefilter("ignore")`` this replaces hid them too). Like
+    :class:`warnings.catch_warnings` it changes process-wide state while it is open.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DetenteWarning)
+        yield
 
 
 def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, version: str | None = None) -> Forecast:

@@ -14,7 +14,6 @@ import math
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from detente.core.scenario import Scenario
 from detente.errors import DetenteError, InputFileError, ScenarioError, StoreError
+from detente.models.base import statuses_not_warnings
 
 REF_RE = re.compile(
     r"^(?:builtin:(?P<builtin>[A-Za-z0-9_.\-]{1,80})|(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})(?:@(?P<version>\d{1,9}))?)$"
@@ -461,8 +461,7 @@ def run_forecast(
     from detente.models import forecast
 
     m = build_model(model, params)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with statuses_not_warnings():
         return forecast(m, scenario, seed=seed)
 
 
@@ -583,8 +582,7 @@ def _main_job(scenario: Scenario, seed: int) -> Any:
     from detente.analysis.main_job import MainJobOptions, main_job
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with statuses_not_warnings():
             return main_job(scenario, MainJobOptions(seed=seed, quick=True))
     except Exception:  # reported per part below
         return None
@@ -603,8 +601,7 @@ def part_sections(
     notes: list[str] = []
     for k, (name, build) in enumerate(builders):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with statuses_not_warnings():
                 part = build(job if job is not None else scenario, seed=seed, quick=True)
         except Exception as exc:  # one part failing must not sink the page
             notes.append(f"part {name} could not run: {' '.join(str(exc).split())[:200]}")
@@ -625,8 +622,7 @@ def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str
     builders = part_builders()
     job = _main_job(scenario, seed)
     for k, (_name, build) in enumerate(builders):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with statuses_not_warnings():
             parts.append(build(job if job is not None else scenario, seed=seed, quick=True))
         if progress is not None:
             progress((k + 1) / max(len(builders), 1))
@@ -655,8 +651,7 @@ def sweep(
         if progress is not None:
             progress(done[0] / n_draws)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with statuses_not_warnings():
         # the scenario's own uncertainty settings (metadata ``uncertainty.*``), as in `detente sweep`
         pert = Perturbation.from_metadata(scenario.metadata)
         ens = run_ensemble(m, scenario, pert, n_draws=n_draws, seed=seed, progress=tick)
@@ -716,8 +711,7 @@ def simulate(
         if progress is not None:
             progress(month / max(total, 1))
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with statuses_not_warnings():
         result = run_sim(cfg, n_runs=n_runs, seed=seed, months=months, progress=tick)
     doc = summarize(result, version=__version__)
     return {
