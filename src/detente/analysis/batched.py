@@ -31,6 +31,7 @@ from detente.analysis.sensitivity import (
     Tornado,
     TornadoCase,
     _ranges,
+    knockout_batch,
     predict_batch,
     stack_arrays,
 )
@@ -217,23 +218,7 @@ def _search(spec: DrawSpec, i: int, op: str, target: float, base_out: float, joi
 
 def _knockout(model: Any, spec: DrawSpec, seed: int | None) -> tuple[Knockout, FloatArray]:
     """:func:`~detente.analysis.sensitivity.knockout` (same batch), plus the base forecast on the unit scale."""
-    b = spec.base
-    A, I = b.n_actors, b.n_issues
-    present = np.broadcast_to(b.present, (A + 1, A, I)).copy()
-    for a in range(A):
-        present[a + 1, a, :] = False
-    arr = stack_arrays(
-        b,
-        np.broadcast_to(b.position, (A + 1, A, I)),
-        np.broadcast_to(b.salience, (A + 1, A, I)),
-        np.broadcast_to(b.capability, (A + 1, A, I)),
-        present,
-    )
-    out = predict_batch(model, arr, seed)
-    base_u = np.asarray(out[0], dtype=np.float64).copy()
-    out = np.where(~present.any(axis=-2), np.nan, out)
-    raw = from_unit(out, spec.scales)
-    return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0]), base_u
+    return knockout_batch(model, spec, seed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,7 +101,12 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
     >>> [round(float(v), 6) for v in ko.delta[:, 0]]
     [20.0, 5.0, -25.0]
     """
-    spec = prepare(scenario, Perturbation.none())
+    return knockout_batch(model, prepare(scenario, Perturbation.none()), seed)[0]
+
+
+def knockout_batch(model: Any, spec: DrawSpec, seed: int | None) -> tuple[Knockout, FloatArray]:
+    """:func:`knockout` in one batched model call on a prepared ``spec``, plus the base forecast on
+    the unit scale (the batch's first row)."""
     b = spec.base
     A, I = b.n_actors, b.n_issues
     present = np.broadcast_to(b.present, (A + 1, A, I)).copy()
@@ -115,10 +120,11 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
         present,
     )
     out = predict_batch(model, arr, seed)
+    base_u = np.asarray(out[0], dtype=np.float64).copy()
     empty = ~present.any(axis=-2)  # (A+1, I)
     out = np.where(empty, np.nan, out)
     raw = from_unit(out, spec.scales)
-    return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0])
+    return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0]), base_u
 
 
 @dataclass(frozen=True, slots=True)
