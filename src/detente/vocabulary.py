@@ -105,6 +105,7 @@ API_FIELDS: dict[str, str] = {
     "resolves": "ledger: the resolution date, as --resolves",
     "note": "ledger: free text, as --note",
     "outcome": "ledger resolve: what happened, as OUTCOME",
+    "force": "ledger resolve: replace an earlier resolution, as --force",
 }
 """Every field of a JSON API request body: the command line's words without the dashes."""
 

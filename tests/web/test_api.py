@@ -234,3 +234,14 @@ def test_dashboard_sweep_uses_the_scenarios_own_uncertainty() -> None:
     point = float(forecast(get_model("compromise"), quiet).outcome[0])
     iss = out["issues"][0]
     assert iss["p05"] == pytest.approx(point) and iss["p95"] == pytest.approx(point)
+
+
+def test_ledger_api_re_resolving_needs_force_and_keeps_the_history(client):
+    e = client.post("/api/ledger", json={"question": "Truce by May?", "value": 0.3, "resolves": "2026-05-31"})
+    url = f"/api/ledger/{e.json()['id']}/resolve"
+    assert client.post(url, json={"outcome": 0}).status_code == 200
+    again = client.post(url, json={"outcome": 1})
+    assert again.status_code == 400 and "already resolved" in again.json()["error"] and "needs force" in again.json()["error"]
+    forced = client.post(url, json={"outcome": 1, "force": True})
+    assert forced.status_code == 200 and forced.json()["outcome"] == 1
+    assert [r["outcome"] for r in forced.json()["earlier_resolutions"]] == [0]

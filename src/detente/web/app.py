@@ -184,6 +184,7 @@ class LedgerAddBody(_Body):
 
 class ResolveBody(_Body):
     outcome: float
+    force: bool = Field(False, description="replace an earlier resolution (it stays in the history)")
 
 
 class _DeprecationHeaders:
@@ -1000,7 +1001,7 @@ def create_app(
     @app.post("/api/ledger/{entry_id}/resolve", tags=["ledger"])
     def api_ledger_resolve(entry_id: int, body: ResolveBody) -> dict[str, Any]:
         """Record the outcome; the score is the Brier score (binary) or the absolute error (numeric)."""
-        return store.ledger_resolve(entry_id, body.outcome).__dict__
+        return store.ledger_resolve(entry_id, body.outcome, force=body.force).__dict__
 
     @app.get("/api/ledger/score", tags=["ledger"])
     def api_ledger_score() -> dict[str, Any]:
