@@ -12,7 +12,6 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
-    build_model,
     console,
     fail,
     load_scenario,
@@ -191,27 +190,17 @@ def forecast_cmd(
     """Forecast each issue with one or more models."""
 
     from detente import __version__
+    from detente.cli.uncertainty import build_models
     from detente.core.hashing import scenario_hash
     from detente.errors import DetenteError
     from detente.io.results import forecast_to_dict
-    from detente.models import available_models, forecast, parameter_names
+    from detente.models import available_models, forecast
     from detente.models.base import statuses_not_warnings
 
     sc = load_scenario(scenario)
-    sets = parse_sets(set_)
     names = list(model) if model else list(available_models())
-    known: set[str] = set()
-    for n in names:
-        try:
-            known |= parameter_names(n)
-        except DetenteError as exc:
-            fail(str(exc))
-    unknown = sorted(set(sets) - known)
-    if unknown:
-        fail(f"--set {unknown[0]}: no model among {', '.join(names)} has this parameter")
     results = []
-    for n in names:
-        m = build_model(n, sets)
+    for n, m in zip(names, build_models(names, parse_sets(set_)), strict=True):
         try:
             with statuses_not_warnings():
                 results.append(forecast(m, sc, seed=seed))

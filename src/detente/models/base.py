@@ -123,7 +123,7 @@ def statuses_not_warnings() -> Iterator[None]:
     are not shown, for callers that report the statuses the forecasts record instead.
 
     Only those: a NumPy ``RuntimeWarning``, a ``DeprecationWarning`` or any other warning still
-    shows (the blanket ``simplefilter("ignore")`` this replaces hid them too). Like
+    shows (the ignore-everything filters this replaces hid them too). Like
     :class:`warnings.catch_warnings` it changes process-wide state while it is open.
     """
     with warnings.catch_warnings():
