@@ -6,7 +6,7 @@ request models and fails on a name outside these lists, and checks docs/vocabula
 
 Old spellings keep working for one release: :func:`modernise` rewrites a command's arguments (one
 ``detente: --runs is deprecated; use --draws`` line on stderr each), and the API's request bodies
-map :data:`DEPRECATED_FIELDS` to their new names (``detente.web.app``), saying so in the response.
+map :data:`DEPRECATED_FIELDS` to their new names (``detente.web.schemas``), saying so in the response.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_unknown_field_in_a_nested_change_names_its_path(client):
 def test_every_body_model_forbids_extra_fields():
     from pydantic import BaseModel
 
-    from detente.web import app as web_app
+    from detente.web import schemas as web_app  # the request bodies (schemas.py)
 
     models = [
         v
