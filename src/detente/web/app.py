@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.defaults import SIM_RUNS
 from detente.errors import DetenteError, ScenarioError, StoreError
+from detente.web import editor
 from detente.web import service as svc
 from detente.web.jobs import JobManager
 from detente.web.schemas import (
@@ -385,8 +386,8 @@ def create_app(
     def edited(
         fields: dict[str, str], base: dict[str, Any]
     ) -> tuple[Any, dict[str, Any], dict[str, str], list[str]]:
-        data, cell_errors = svc.form_to_mapping(fields, base)
-        sc, cells, general = svc.validate_mapping(data)
+        data, cell_errors = editor.form_to_mapping(fields, base)
+        sc, cells, general = editor.validate_mapping(data)
         cells.update(cell_errors)
         return sc, data, cells, general
 
@@ -720,7 +721,7 @@ def create_app(
         """Check a scenario; problems name the field (``stance a/x: salience: expected ...``)."""
         if not isinstance(body.scenario, dict):
             raise svc.WebError("scenario: expected an inline 'scenario' mapping", 422)
-        sc, cells, general = svc.validate_mapping(body.scenario)
+        sc, cells, general = editor.validate_mapping(body.scenario)
         return {"ok": sc is not None, "problems": general + list(cells.values()), "cells": cells}
 
     @app.post("/api/parse", tags=["scenarios"])

@@ -1,0 +1,258 @@
+"""The scenario editor's table: form fields to a scenario mapping, and problems back to cells.
+
+Pure functions (no request, no store): ``form_to_mapping`` merges the edited table
+(``actor-N-field``, ``issue-N-field``, ``stance-N-field``, row deletions and a new row) into the
+mapping the page was drawn from; ``validate_mapping`` parses it and maps each problem to its cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from detente.core.scenario import Scenario
+from detente.errors import ScenarioError
+from detente.web.service import mapping_to_scenario
+
+FIELD_PATTERNS = (
+    (re.compile(r"^stance (?P<a>[^/ ]+)/(?P<i>[^: ]+): (?P<f>[a-z_/]+):"), "stance"),
+    (re.compile(r"^actor (?P<a>[^: ]+): (?P<f>[a-z_]+):"), "actor"),
+    (re.compile(r"^issue (?P<i>[^: ]+): (?P<f>[a-z_]+):"), "issue"),
+)
+
+
+INDEXED = re.compile(r"^(?:<[^>]*>: |[^:]*: )?(?P<list>actors|issues|stances)\[(?P<n>\d+)\]\.(?P<f>[a-z_]+)")
+
+
+def _strip_source(prob: str) -> str:
+    return re.sub(r"^<[^>]*>: ", "", prob)
+
+
+def _num(text: str, what: str, errors: dict[str, str], key: str, *, optional: bool = False) -> float | None:
+    t = (text or "").strip()
+    if t == "":
+        if optional:
+            return None
+        errors[key] = f"{what}: expected a number, received nothing"
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        errors[key] = f"{what}: expected a number, received {t[:30]!r}"
+        return None
+    if not math.isfinite(v):
+        errors[key] = f"{what}: expected a finite number, received {t[:30]!r}"
+        return None
+    return v
+
+
+def form_to_mapping(
+    form: Mapping[str, str], base: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge the editor table (``actor-N-field``, ``issue-N-field``, ``stance-N-field``) into ``base``.
+
+    Returns the new mapping and per-cell errors ``{"stance-3-salience": "message"}``.
+    """
+    errors: dict[str, str] = {}
+    data = {k: v for k, v in base.items()}
+    actors = [dict(a) for a in base.get("actors", [])]
+    issues = [dict(i) for i in base.get("issues", [])]
+    stances = [dict(s) for s in base.get("stances", [])]
+    for n, a in enumerate(actors):
+        p = f"actor-{n}-"
+        if p + "id" in form:
+            a["id"] = form[p + "id"].strip()
+        if p + "name" in form:
+            a["name"] = form[p + "name"].strip()
+        if p + "capability" in form:
+            v = _num(form[p + "capability"], f"actor {a.get('id')}: capability", errors, p + "capability")
+            if v is not None:
+                a["capability"] = v
+    for n, i in enumerate(issues):
+        p = f"issue-{n}-"
+        if p + "name" in form:
+            i["name"] = form[p + "name"].strip()
+        if p + "reference" in form:
+            errs_before = len(errors)
+            v = _num(
+                form[p + "reference"],
+                f"issue {i.get('id')}: reference",
+                errors,
+                p + "reference",
+                optional=True,
+            )
+            if len(errors) == errs_before:
+                if v is None:
+                    i.pop("reference", None)
+                else:
+                    i["reference"] = v
+    for n, s in enumerate(stances):
+        p = f"stance-{n}-"
+        for fld, optional in (("position", False), ("salience", False), ("capability", True)):
+            if p + fld not in form:
+                continue
+            errs_before = len(errors)
+            v = _num(
+                form[p + fld],
+                f"stance {s.get('actor')}/{s.get('issue')}: {fld}",
+                errors,
+                p + fld,
+                optional=optional,
+            )
+            if len(errors) == errs_before:
+                if v is None:
+                    s.pop(fld, None)
+                else:
+                    s[fld] = v
+    actors, issues, stances, errors = _delete_rows(form, actors, issues, stances, errors)
+    add = form.get("add", "")
+    if add in ("actor", "issue", "stance"):
+        _add_row(add, form, actors, issues, stances, errors)
+    data["actors"], data["issues"], data["stances"] = actors, issues, stances
+    return data, errors
+
+
+def _delete_rows(
+    form: Mapping[str, str],
+    actors: list[dict[str, Any]],
+    issues: list[dict[str, Any]],
+    stances: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """Drop rows whose ``…-N-delete`` box is ticked (an actor's or issue's stances go with it);
+    renumber the per-cell errors of the rows that stay."""
+    gone_a = {n for n in range(len(actors)) if form.get(f"actor-{n}-delete")}
+    gone_i = {n for n in range(len(issues)) if form.get(f"issue-{n}-delete")}
+    gone_s = {n for n in range(len(stances)) if form.get(f"stance-{n}-delete")}
+    if not (gone_a or gone_i or gone_s):
+        return actors, issues, stances, errors
+    dead_actors = {str(actors[n].get("id")) for n in gone_a}
+    dead_issues = {str(issues[n].get("id")) for n in gone_i}
+    gone_s |= {
+        n
+        for n, st in enumerate(stances)
+        if str(st.get("actor")) in dead_actors or str(st.get("issue")) in dead_issues
+    }
+    renumber: dict[str, dict[int, int]] = {}
+    kept: dict[str, list[dict[str, Any]]] = {}
+    for kind, rows, gone in (
+        ("actor", actors, gone_a),
+        ("issue", issues, gone_i),
+        ("stance", stances, gone_s),
+    ):
+        keep = [n for n in range(len(rows)) if n not in gone]
+        renumber[kind] = {old: new for new, old in enumerate(keep)}
+        kept[kind] = [rows[n] for n in keep]
+    new_errors: dict[str, str] = {}
+    for key, msg in errors.items():
+        kind, n, fld = key.split("-", 2)
+        if kind in renumber and n.isdigit() and int(n) in renumber[kind]:
+            new_errors[f"{kind}-{renumber[kind][int(n)]}-{fld}"] = msg
+        elif not n.isdigit():
+            new_errors[key] = msg
+    for v in kept["issue"]:  # veto players that were removed
+        if v.get("veto_players"):
+            v["veto_players"] = [x for x in v["veto_players"] if str(x) not in dead_actors]
+    return kept["actor"], kept["issue"], kept["stance"], new_errors
+
+
+def _add_row(
+    kind: str,
+    form: Mapping[str, str],
+    actors: list[dict[str, Any]],
+    issues: list[dict[str, Any]],
+    stances: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> None:
+    """Append the row typed into the ``new-<kind>-…`` inputs (errors keyed ``new-<kind>-<field>``)."""
+    p = f"new-{kind}-"
+    if kind in ("actor", "issue"):
+        rows = actors if kind == "actor" else issues
+        new_id = form.get(p + "id", "").strip()
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,80}", new_id):
+            errors[p + "id"] = (
+                f"new {kind}: id: expected 1-80 letters, digits, '_', '.', '-', received {new_id[:30]!r}"
+            )
+            return
+        if any(str(r.get("id")) == new_id for r in rows):
+            errors[p + "id"] = f"new {kind}: id: {new_id!r} already exists"
+            return
+        row: dict[str, Any] = {"id": new_id, "name": form.get(p + "name", "").strip() or new_id}
+        if kind == "actor":
+            cap = _num(
+                form.get(p + "capability", "") or "1", "new actor: capability", errors, p + "capability"
+            )
+            if cap is None:
+                return
+            row["capability"] = cap
+        else:
+            low = _num(form.get(p + "low", "") or "0", "new issue: low", errors, p + "low")
+            high = _num(form.get(p + "high", "") or "100", "new issue: high", errors, p + "high")
+            if low is None or high is None:
+                return
+            row["scale"] = {"low": low, "high": high, "labels": [f"{low:g}", f"{high:g}"]}
+        rows.append(row)
+        return
+    actor, issue = form.get(p + "actor", ""), form.get(p + "issue", "")
+    if not any(str(a.get("id")) == actor for a in actors):
+        errors[p + "actor"] = f"new stance: actor: unknown actor {actor[:30]!r}"
+        return
+    if not any(str(i.get("id")) == issue for i in issues):
+        errors[p + "issue"] = f"new stance: issue: unknown issue {issue[:30]!r}"
+        return
+    if any(s.get("actor") == actor and s.get("issue") == issue for s in stances):
+        errors[p + "issue"] = f"new stance: {actor}/{issue} already has a stance (edit it in its row)"
+        return
+    pos = _num(form.get(p + "position", ""), "new stance: position", errors, p + "position")
+    sal = _num(form.get(p + "salience", ""), "new stance: salience", errors, p + "salience")
+    if pos is None or sal is None:
+        return
+    stances.append({"actor": actor, "issue": issue, "position": pos, "salience": sal})
+
+
+def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Map ``ScenarioError.problems`` lines to editor cells; the rest are general messages."""
+    actor_row = {str(a.get("id")): n for n, a in enumerate(data.get("actors", []))}
+    issue_row = {str(i.get("id")): n for n, i in enumerate(data.get("issues", []))}
+    stance_row = {
+        (str(s.get("actor")), str(s.get("issue"))): n for n, s in enumerate(data.get("stances", []))
+    }
+    cells: dict[str, str] = {}
+    general: list[str] = []
+    single = {"actors": "actor", "issues": "issue", "stances": "stance"}
+    for prob in problems:
+        key = None
+        m = INDEXED.match(prob)
+        if m:  # io.mapping style: "<source>: stances[2].salience: ..."
+            n_rows = len(data.get(m.group("list")) or [])
+            if int(m.group("n")) < n_rows:
+                key = f"{single[m.group('list')]}-{int(m.group('n'))}-{m.group('f')}"
+                cells.setdefault(key, _strip_source(prob))
+                continue
+        for rx, kind in FIELD_PATTERNS:
+            m = rx.match(prob)
+            if not m:
+                continue
+            f = m.group("f").split("/")[0]
+            if kind == "stance" and (m.group("a"), m.group("i")) in stance_row:
+                key = f"stance-{stance_row[(m.group('a'), m.group('i'))]}-{f}"
+            elif kind == "actor" and m.group("a") in actor_row:
+                key = f"actor-{actor_row[m.group('a')]}-{f}"
+            elif kind == "issue" and m.group("i") in issue_row:
+                key = f"issue-{issue_row[m.group('i')]}-{f}"
+            break
+        if key:
+            cells.setdefault(key, prob)
+        else:
+            general.append(_strip_source(prob))
+    return cells, general
+
+
+def validate_mapping(data: Mapping[str, Any]) -> tuple[Scenario | None, dict[str, str], list[str]]:
+    try:
+        return mapping_to_scenario(data), {}, []
+    except ScenarioError as exc:
+        cells, general = problems_to_cells(exc.problems, data)
+        return None, cells, general
