@@ -43,16 +43,6 @@ BASELINE_LABELS = {
 }
 
 
-def _nan_to_none(obj: Any) -> Any:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _nan_to_none(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_nan_to_none(v) for v in obj]
-    return obj
-
-
 def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, Any]:
     """Baselines (always) + the requested models, or every available registered model."""
     from detente.errors import DetenteError
@@ -252,16 +242,19 @@ def backtest(
     if html is not None and report is not None:
         write_text_atomic(report, html)
     if fmt == "json":
-        payload = {
-            "settings": settings,
-            "n_issues": n_out,
-            "n_proposals": n_props,
-            "leaderboard": [_json_row(r) for r in rows],
-            "runtime_s": {"total": round(elapsed, 3), **{k: round(v, 3) for k, v in res.seconds.items()}},
-            "failures": res.failures,
-            "skipped_issues": skipped,
-        }
-        print_json(_nan_to_none(payload))
+        from detente.io.documents import backtest_document
+
+        print_json(
+            backtest_document(
+                settings,
+                n_issues=n_out,
+                n_proposals=n_props,
+                rows=rows,
+                runtime_s={"total": elapsed, **res.seconds},
+                failures=res.failures,
+                skipped_issues=skipped,
+            )
+        )
     elif fmt == Format.csv:
         print_csv(LEADERBOARD_COLUMNS, [_csv_row(r) for r in rows])
     else:
@@ -317,12 +310,3 @@ def _csv_row(r: dict[str, Any]) -> dict[str, Any]:
         out |= {"diff_vs_compromise": d["diff"], "diff_low": d["low"], "diff_high": d["high"]}
     return out
 
-
-def _json_row(r: dict[str, Any]) -> dict[str, Any]:
-    out = dict(r)
-    for k in ("mae_ci", "rmse_ci", "hit_rate_ci"):
-        out[k] = list(r[k])
-    d = r.get("diff_vs_compromise")
-    if d is not None:
-        out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
-    return out

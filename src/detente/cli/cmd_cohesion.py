@@ -17,7 +17,7 @@ from detente.cli.common import (
     print_json,
     scenario_argument,
 )
-from detente.cli.uncertainty import clean, default_groups, fmt_num
+from detente.cli.uncertainty import default_groups, fmt_num
 
 
 def _groups(sc: Any, groups: str | None) -> tuple[str, str]:
@@ -33,19 +33,6 @@ def _groups(sc: Any, groups: str | None) -> tuple[str, str]:
     if len(parts) != 2:
         fail(f"--groups: expected two names A,B, received {groups!r}")
     return parts[0], parts[1]
-
-
-def _issue_rows(c: Any, a: str, b: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "issue": iid,
-            "distance": float(c.distance[k]),
-            "share": float(c.split_share[k]),
-            "position_" + a: float(c.mean_a[k]),
-            "position_" + b: float(c.mean_b[k]),
-        }
-        for k, iid in enumerate(c.issue_ids)
-    ]
 
 
 def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
@@ -99,6 +86,7 @@ def cohesion(
     from detente.analysis.coalitions import coalition_map
     from detente.analysis.coalitions import cohesion as cohesion_fn
     from detente.errors import DetenteError
+    from detente.io.documents import cohesion_document, cohesion_rows
 
     if not (0.0 <= cut <= 1.0):
         fail(f"--cut: expected a number in [0, 1], received {cut}")
@@ -110,24 +98,9 @@ def cohesion(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(
-            clean(
-                {
-                    "groups": [a, b],
-                    "members": {a: list(c.members_a), b: list(c.members_b)},
-                    "index": c.index,
-                    "within": {a: c.within_a, b: c.within_b},
-                    "issues": _issue_rows(c, a, b),
-                    "splits": [s[0] for s in c.splits(3)],
-                    "coalitions": [list(bl) for bl in cm.blocs()],
-                    "map": {
-                        aid: [float(cm.coords[k, 0]), float(cm.coords[k, 1])] for k, aid in enumerate(cm.actor_ids)
-                    },
-                }
-            )
-        )
+        print_json(cohesion_document(a, b, c, cm))
     elif fmt == Format.csv:
-        print_csv(["issue", "position_" + a, "position_" + b, "distance", "share"], _issue_rows(c, a, b))
+        print_csv(["issue", "position_" + a, "position_" + b, "distance", "share"], cohesion_rows(c, a, b))
     else:
         _print_tables(sc, c, cm, a, b, cut)
 

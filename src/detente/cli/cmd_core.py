@@ -189,11 +189,9 @@ def forecast_cmd(
 ) -> None:
     """Forecast each issue with one or more models."""
 
-    from detente import __version__
     from detente.cli.uncertainty import build_models
-    from detente.core.hashing import scenario_hash
     from detente.errors import DetenteError
-    from detente.io.results import forecast_to_dict
+    from detente.io.documents import forecast_document
     from detente.models import available_models, forecast
     from detente.models.base import statuses_not_warnings
 
@@ -207,13 +205,7 @@ def forecast_cmd(
         except DetenteError as exc:
             fail(f"model {n}: {exc}")
     if fmt == "json":
-        print_json(
-            {
-                "detente_version": __version__,
-                "scenario": {"id": sc.id, "title": sc.title, "sha256": scenario_hash(sc)},
-                "results": [forecast_to_dict(f, sc) for f in results],
-            }
-        )
+        print_json(forecast_document(sc, results))
         return
     if fmt == "csv":
         import csv

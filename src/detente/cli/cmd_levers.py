@@ -17,26 +17,9 @@ from detente.cli.common import (
     print_json,
     scenario_argument,
 )
-from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models, clean
+from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models
 
 LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forecast", "effort", "statement"]
-
-
-def _lever_rows(res: Any, issue_name: str, tgt: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "actor": lv.actor,
-            "input": lv.input,
-            "feasible": lv.feasible,
-            "base": lv.base,
-            "value": lv.value,
-            "change": lv.change if lv.feasible else None,
-            "forecast": lv.outcome,
-            "effort": lv.effort,
-            "statement": lv.sentence(issue_name, tgt),
-        }
-        for lv in res.levers
-    ]
 
 
 def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
@@ -85,6 +68,7 @@ def levers(
     """What would it take: per actor, the smallest change of position, salience or capability that reaches a target."""
     from detente.analysis.inverse import parse_target, what_it_takes
     from detente.errors import DetenteError
+    from detente.io.documents import lever_rows, levers_document
 
     sc = load_scenario(scenario)
     if issue not in sc.issue_ids:
@@ -98,20 +82,9 @@ def levers(
     it = sc.issue(issue)
     tgt = f"{op} {value:g}"
     if fmt == Format.json:
-        print_json(
-            clean(
-                {
-                    "model": type(m).info.name,
-                    "issue": issue,
-                    "target": {"op": op, "value": value},
-                    "forecast": res.base_outcome,
-                    "already": res.already,
-                    "levers": _lever_rows(res, it.name, tgt),
-                }
-            )
-        )
+        print_json(levers_document(type(m).info.name, issue, op, value, res, it.name))
     elif fmt == Format.csv:
-        print_csv(LEVER_COLUMNS, _lever_rows(res, it.name, tgt))
+        print_csv(LEVER_COLUMNS, lever_rows(res, it.name, tgt))
     else:
         _print_table(res, it.name, type(m).info.name, tgt)
 

@@ -21,52 +21,6 @@ from detente.cli.common import (
 from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models, clean, fmt_num, perturbation_for
 
 
-def _sobol_issues(sob: Any, issues: list[str], top: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "issue": iid,
-            "variance": float(sob.variance[sob.issue_ids.index(iid)]),
-            "top": [{"actor": g[0], "input": g[1], "first": f, "total": t} for g, f, t in sob.top(iid, top)],
-        }
-        for iid in issues
-    ]
-
-
-def _knockout_issues(ko: Any, issues: list[str]) -> list[dict[str, Any]]:
-    return [
-        {
-            "issue": iid,
-            "forecast": float(ko.base[ko.issue_ids.index(iid)]),
-            "without": {a: float(ko.without[k, ko.issue_ids.index(iid)]) for k, a in enumerate(ko.actor_ids)},
-            "change": {a: float(ko.delta[k, ko.issue_ids.index(iid)]) for k, a in enumerate(ko.actor_ids)},
-        }
-        for iid in issues
-    ]
-
-
-def _tornado_issues(tor: Any, issues: list[str], top: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "issue": iid,
-            "forecast": float(tor.base[tor.issue_ids.index(iid)]),
-            "top": [
-                {
-                    "actor": c.actor,
-                    "input": c.input,
-                    "on_issue": c.issue,
-                    "low": c.low,
-                    "high": c.high,
-                    "forecast_low": lo,
-                    "forecast_high": hi,
-                    "swing": sw,
-                }
-                for c, lo, hi, sw in tor.top(iid, top)
-            ],
-        }
-        for iid in issues
-    ]
-
-
 def _csv(method: Method, issues: list[dict[str, Any]]) -> None:
     """One row per issue and input (tornado, sobol) or per issue and actor (knockout)."""
     if method == Method.knockout:
@@ -165,6 +119,7 @@ def sensitivity(
     """Which actors and inputs move each forecast most: tornado, knockout (without each actor) or Sobol indices."""
     from detente.analysis.sensitivity import knockout, sobol, tornado
     from detente.errors import DetenteError
+    from detente.io.documents import knockout_rows, sensitivity_document, sobol_rows, tornado_rows
 
     if draws < 2:
         fail(f"--draws: expected an integer >= 2, received {draws}")
@@ -180,20 +135,17 @@ def sensitivity(
     try:
         if method == Method.knockout:
             result = knockout(m, sc, seed=seed)
-            rows = _knockout_issues(result, issues)
+            rows = knockout_rows(result, issues)
         elif method == Method.sobol:
             result = sobol(m, sc, perturbation_for(sc), n=draws, seed=seed)
-            rows = _sobol_issues(result, issues, top)
+            rows = sobol_rows(result, issues, top)
         else:
             result = tornado(m, sc, perturbation_for(sc), seed=seed)
-            rows = _tornado_issues(result, issues, top)
+            rows = tornado_rows(result, issues, top)
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        head: dict[str, Any] = {"model": type(m).info.name, "method": str(method)}
-        if method == Method.sobol:
-            head |= {"draws": draws, "seed": seed}
-        print_json(clean({**head, "issues": rows}))
+        print_json(sensitivity_document(type(m).info.name, str(method), rows, draws=draws, seed=seed))
     elif fmt == Format.csv:
         _csv(method, clean(rows))
     elif method == Method.sobol:

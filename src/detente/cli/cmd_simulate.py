@@ -195,10 +195,9 @@ def simulate(
     preset = None if preset_name is None else str(preset_name)
     _, cfg = build_config(scenario, preset, sets)
     result = run_simulation(cfg, draws, months, seed)
-    from detente import __version__
-    from detente.sim.summary import summarize
+    from detente.io.documents import simulate_document
 
-    doc = summarize(result, version=__version__)
+    doc = simulate_document(result)
     if fmt == Format.json:
         print_json(doc)
     elif fmt == Format.csv:

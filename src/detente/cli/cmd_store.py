@@ -31,6 +31,13 @@ def _entry_columns() -> list[str]:
     return [f.name for f in dataclasses.fields(LedgerEntry)]
 
 
+def _documents() -> Any:
+    """The ledger documents' builders (detente.io.documents), imported when JSON is asked for."""
+    from detente.io import documents
+
+    return documents
+
+
 def _store(db: str | None) -> Any:
     from detente.errors import DetenteError
     from detente.store import Store
@@ -145,7 +152,7 @@ def ledger_add(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(e.__dict__)
+        print_json(_documents().ledger_entry_document(e))
     elif fmt == Format.csv:
         print_csv(_entry_columns(), [e.__dict__])
     else:
@@ -173,7 +180,7 @@ def ledger_list(
     st = _store(db)
     entries = st.ledger_list(resolved=False if open_only else None)
     if fmt == Format.json:
-        print_json([e.__dict__ for e in entries])
+        print_json(_documents().ledger_list_document(entries))
         return
     if fmt == Format.csv:
         print_csv(_entry_columns(), [e.__dict__ for e in entries])
@@ -237,7 +244,7 @@ def ledger_resolve(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(e.__dict__)
+        print_json(_documents().ledger_entry_document(e))
     elif fmt == Format.csv:
         print_csv(_entry_columns(), [e.__dict__])
     else:
@@ -266,7 +273,7 @@ def ledger_history(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json({"forecast": e.__dict__, "resolutions": [r.__dict__ for r in history]})
+        print_json(_documents().ledger_history_document(e, history))
         return
     if fmt == Format.csv:  # one row per resolution (the forecast itself: ledger list --format csv)
         print_csv(["entry_id", "resolved_at", "outcome", "score", "replaced_at"], [r.__dict__ for r in history])
@@ -292,7 +299,7 @@ def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
     st = _store(db)
     s = st.ledger_score()
     if fmt == Format.json:
-        print_json(s)
+        print_json(_documents().ledger_score_document(s))
         return
     if fmt == Format.csv:
         print_csv(list(s), [s])

@@ -21,7 +21,6 @@ from detente.cli.common import (
 )
 from detente.cli.uncertainty import (
     build_models,
-    clean,
     fmt_num,
     parse_thresholds,
     perturbation_for,
@@ -192,10 +191,9 @@ def sweep(
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Monte Carlo sweep: intervals, threshold probabilities and each actor's chance of winning, per model and issue."""
-    from detente._version import __version__
     from detente.analysis.montecarlo import prepare
-    from detente.analysis.summary import sweep_result
     from detente.errors import DetenteError
+    from detente.io.documents import sweep_document
     from detente.parallel import get_executor, scheduler_from_env
 
     _check(draws, chunk, workers, processes, scheduler)
@@ -216,8 +214,7 @@ def sweep(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        results = [sweep_result(e, thresholds) for e in ensembles]
-        print_json(clean({"detente_version": __version__, "seed": seed, "draws": draws, "results": results}))
+        print_json(sweep_document(ensembles, thresholds, seed=seed, draws=draws))
     elif fmt == Format.csv:
         _print_csv(ensembles, thresholds)
     else:
