@@ -10,14 +10,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import math
 import os
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-import numpy as np
 
 from detente.core.scenario import Scenario
 from detente.errors import DetenteError, InputFileError, ScenarioError, StoreError
@@ -223,44 +220,10 @@ def run_forecast(
 
 
 def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
-    status = np.asarray(fc.diagnostics.status).reshape(-1)
-    issues = []
-    for k, issue in enumerate(scenario.issues):
-        v = float(fc.outcome[k])
-        issues.append(
-            {
-                "issue": issue.id,
-                "name": issue.name,
-                "forecast": v if math.isfinite(v) else None,
-                # no forecast (e.g. the status-quo baseline without a status quo): the reason instead
-                "in_words": issue.scale.describe(v, reference=issue.reference) if math.isfinite(v) else (fc.no_forecast_reason(k) or ""),
-                "scale": [issue.scale.low, issue.scale.high],  # its two ends, as in detente forecast --format json
-                "status": str(status[k]) if status.size > k else "",
-            }
-        )
-    return {
-        "scenario": scenario.id,
-        "model": fc.model,
-        "params": _plain(fc.params),
-        "seed": fc.seed,
-        "input_sha256": fc.scenario_hash,
-        "version": fc.version,
-        "issues": issues,
-    }
+    """The forecast for the API and the pages (``io.documents.web_forecast``, built on the CLI's result)."""
+    from detente.io.documents import web_forecast
 
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
-    return str(obj)
+    return web_forecast(scenario, fc)
 
 
 # ------------------------------------------------------------------------------------------ what-if
@@ -412,32 +375,11 @@ def sweep(
         # the scenario's own uncertainty settings (metadata ``uncertainty.*``), as in `detente sweep`
         pert = Perturbation.from_metadata(scenario.metadata)
         ens = run_ensemble(m, scenario, pert, n_draws=n_draws, seed=seed, progress=tick)
-    raw = ens.raw_outcomes()
-    issues = []
-    for k, issue in enumerate(scenario.issues):
-        col = raw[:, k]
-        col = col[np.isfinite(col)]
-        q = np.quantile(col, [0.05, 0.25, 0.5, 0.75, 0.95]).tolist() if col.size else [None] * 5
-        issues.append(
-            {
-                "issue": issue.id,
-                "name": issue.name,
-                "p05": q[0],
-                "p25": q[1],
-                "median": q[2],
-                "p75": q[3],
-                "p95": q[4],
-                "mean": float(col.mean()) if col.size else None,
-            }
-        )
-    return {
-        "scenario": scenario.id,
-        "model": model,
-        "n_draws": n_draws,
-        "seed": seed,
-        "issues": _plain(issues),
-        "_arrays": {"outcomes": raw},
-    }
+    from detente.io.documents import web_sweep
+
+    out = web_sweep(scenario, model, ens, n_draws=n_draws, seed=seed)
+    out["_arrays"] = {"outcomes": ens.raw_outcomes()}  # kept for the store (.npz), never sent
+    return out
 
 
 def simulate(
@@ -449,11 +391,10 @@ def simulate(
     column the defaults were calibrated on, as in the report's simulator part); others get an error.
     """
     try:
-        from detente.sim import GameConfig, from_scenario, headline, summarize
+        from detente.sim import GameConfig, from_scenario
         from detente.sim import simulate as run_sim
     except ImportError as exc:  # pragma: no cover
         raise WebError("the simulator is not available in this build", 501) from exc
-    from detente import __version__
 
     if scenario.dynamics:
         cfg = from_scenario(scenario)
@@ -470,12 +411,6 @@ def simulate(
 
     with statuses_not_warnings():
         result = run_sim(cfg, n_runs=n_runs, seed=seed, months=months, progress=tick)
-    doc = summarize(result, version=__version__)
-    return {
-        "scenario": scenario.id,
-        "n_runs": n_runs,
-        "seed": seed,
-        "months": months,
-        "headline": _plain(headline(result)),
-        "summary": _plain(doc),
-    }
+    from detente.io.documents import web_simulate
+
+    return web_simulate(scenario.id, result, n_runs=n_runs, seed=seed, months=months)
