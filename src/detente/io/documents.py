@@ -57,7 +57,7 @@ class TrajectoryEntry(BaseModel):
     ``stat``), each a number."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Num] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Num] = Field(init=False)
 
     round: int
     positions: dict[str, Num]
@@ -239,7 +239,7 @@ class CohesionIssue(BaseModel):
     """Distance of the two groups on one issue, plus ``position_<group>`` for each group."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Num] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Num] = Field(init=False)
 
     issue: str
     distance: Num
