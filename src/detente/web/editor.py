@@ -7,6 +7,7 @@ mapping the page was drawn from; ``validate_mapping`` parses it and maps each pr
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from typing import Any
 
 from detente.core.scenario import Scenario
 from detente.errors import ScenarioError
-from detente.web.service import mapping_to_scenario
+from detente.web import service as svc
 
 FIELD_PATTERNS = (
     (re.compile(r"^stance (?P<a>[^/ ]+)/(?P<i>[^: ]+): (?P<f>[a-z_/]+):"), "stance"),
@@ -252,7 +253,77 @@ def problems_to_cells(problems: list[str], data: Mapping[str, Any]) -> tuple[dic
 
 def validate_mapping(data: Mapping[str, Any]) -> tuple[Scenario | None, dict[str, str], list[str]]:
     try:
-        return mapping_to_scenario(data), {}, []
+        return svc.mapping_to_scenario(data), {}, []
     except ScenarioError as exc:
         cells, general = problems_to_cells(exc.problems, data)
         return None, cells, general
+
+
+def edited(
+    fields: Mapping[str, str], base: Mapping[str, Any]
+) -> tuple[Scenario | None, dict[str, Any], dict[str, str], list[str]]:
+    """(scenario or None, mapping, cell errors, general problems) of the edited table."""
+    data, cell_errors = form_to_mapping(fields, base)
+    sc, cells, general = validate_mapping(data)
+    cells.update(cell_errors)
+    return sc, data, cells, general
+
+
+def editor_context(
+    sc: Scenario | None,
+    data: Mapping[str, Any],
+    ref: str,
+    *,
+    history: list[Any] | None = None,
+    errors: dict[str, str] | None = None,
+    general: list[str] | None = None,
+    with_figure: bool = True,
+) -> dict[str, Any]:
+    """What the editor page (``scenario.html``) and its table fragment (``_table.html``) show."""
+    kind, key, version = svc.parse_ref(ref) if ref != "inline" else ("inline", None, None)
+    return {
+        "sc": sc,
+        "data": data,
+        "ref": ref,
+        "kind": kind,
+        "key": key,
+        "version_no": version,
+        "base_json": json.dumps(data, ensure_ascii=False),
+        "history": history or [],
+        "errors": errors or {},
+        "new": {},
+        "general": general or [],
+        "models": [m["name"] for m in svc.model_list()],
+        "whatif_json": json.dumps(_whatif_choices(data), ensure_ascii=False),
+        "share": f"/s/{ref}" if kind == "store" else (f"/scenario?ref={ref}" if kind == "builtin" else ""),
+        "save_key": key if kind == "store" else (sc.id if sc is not None else data.get("id", "")),
+        "scenario_sections": svc.scenario_figure_html(sc) if sc is not None and with_figure else [],
+    }
+
+
+def _whatif_choices(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The actors, issues and stances the what-if form offers (its Alpine.js data)."""
+    return {
+        "actors": [
+            {"id": a.get("id"), "name": a.get("name") or a.get("id"), "capability": a.get("capability", 1.0)}
+            for a in data.get("actors", [])
+        ],
+        "issues": [
+            {
+                "id": i.get("id"),
+                "name": i.get("name") or i.get("id"),
+                "low": (i.get("scale") or {}).get("low", 0),
+                "high": (i.get("scale") or {}).get("high", 100),
+            }
+            for i in data.get("issues", [])
+        ],
+        "stances": [
+            {
+                "actor": s.get("actor"),
+                "issue": s.get("issue"),
+                "position": s.get("position"),
+                "salience": s.get("salience"),
+            }
+            for s in data.get("stances", [])
+        ],
+    }

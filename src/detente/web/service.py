@@ -14,11 +14,14 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente.core.scenario import Scenario
 from detente.errors import DetenteError, InputFileError, ScenarioError, StoreError
 from detente.models.base import statuses_not_warnings
+
+if TYPE_CHECKING:
+    from detente.web.jobs import Job, JobManager
 
 REF_RE = re.compile(
     r"^(?:builtin:(?P<builtin>[A-Za-z0-9_.\-]{1,80})|(?P<key>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})(?:@(?P<version>\d{1,9}))?)$"
@@ -263,6 +266,120 @@ def apply_whatif(data: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) 
                 raise WebError(f"what-if {actor}: no stance on issue {issue!r}", 422)
     out["actors"], out["stances"] = actors, stances
     return out
+
+
+# ------------------------------------------------------------------------------------------ shared operations
+# what the pages and the JSON API both do, done once (the routers only read requests and render)
+def safe_key(text: str) -> str:
+    """A store key made from ``text`` (a scenario id): letters, digits, ``_.-``; ``scenario`` if none."""
+    key = re.sub(r"[^A-Za-z0-9_.\-]+", "-", text or "").strip("-.")[:80]
+    return key or "scenario"
+
+
+def source_scenario(scenario: str | Mapping[str, Any] | None, store: Any) -> tuple[Scenario, dict[str, Any], str]:
+    """(scenario, mapping, reference) of an API body's ``scenario``: an inline mapping or a reference."""
+    if isinstance(scenario, Mapping):
+        return mapping_to_scenario(scenario), dict(scenario), "inline"
+    if scenario:
+        return load_ref(scenario, store)
+    raise WebError("scenario: expected a reference (e.g. ukraine-2025) or an inline scenario mapping", 422)
+
+
+def save_scenario(
+    store: Any, scenario: Scenario, data: Mapping[str, Any], *, author: str, key: str | None = None
+) -> Any:
+    """Save ``data`` as a new version of ``key`` (default: the scenario id made a safe key)."""
+    return store.save_scenario(data, author=author, key=key or safe_key(scenario.id), summary=None)
+
+
+def changed_scenario(data: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> Scenario:
+    """The what-if scenario: ``data`` with ``changes`` applied (:func:`apply_whatif`), parsed."""
+    return mapping_to_scenario(apply_whatif(data, changes))
+
+
+def compare(a: str, b: str, model: str, seed: int, store: Any) -> dict[str, Any]:
+    """Scenarios ``a`` and ``b`` under one model: each side's forecast and chart, and the differences."""
+    out: dict[str, Any] = {"model": model, "seed": seed, "sides": []}
+    for ref in (a, b):
+        sc, _data, canon = load_ref(ref, store)
+        fc = run_forecast(sc, model, None, seed)
+        out["sides"].append(
+            {
+                "ref": canon,
+                "title": sc.title or sc.id,
+                "forecast": forecast_json(sc, fc),
+                "sections": forecast_figure_html(sc, {model: fc}, prefix=f"cmp{len(out['sides'])}-"),
+            }
+        )
+    ia = {i["issue"]: i for i in out["sides"][0]["forecast"]["issues"]}
+    out["differences"] = [
+        {
+            "issue": i["issue"],
+            "a": ia[i["issue"]]["forecast"],
+            "b": i["forecast"],
+            "difference": None
+            if ia[i["issue"]]["forecast"] is None or i["forecast"] is None
+            else i["forecast"] - ia[i["issue"]]["forecast"],
+        }
+        for i in out["sides"][1]["forecast"]["issues"]
+        if i["issue"] in ia
+    ]
+    return out
+
+
+def start_sweep(
+    jobs: JobManager,
+    store: Any,
+    ref: str,
+    scenario: Scenario,
+    model: str,
+    params: Mapping[str, Any],
+    *,
+    draws: int,
+    seed: int,
+    label: str,
+) -> Job:
+    """Submit a Monte Carlo sweep job (bad parameters fail now, not in the job); when it is done the
+    run is stored (manifest, quantiles; the draws as .npz) and its id added to the result."""
+    build_model(model, params)
+
+    def record(job: Job) -> None:
+        from detente import __version__
+        from detente.core.hashing import scenario_hash
+
+        arrays = job.result.pop("_arrays", None)
+        run = store.save_run(
+            scenario_ref=ref,
+            model=model,
+            variant="sweep",
+            params=params,
+            seed=seed,
+            input_hash=scenario_hash(scenario),
+            version=__version__,
+            results={"issues": job.result["issues"], "n_draws": draws},
+            arrays=arrays,
+        )
+        job.result["run_id"] = run.id
+
+    return jobs.submit(
+        "sweep",
+        label,
+        lambda p: sweep(scenario, model, n_draws=draws, seed=seed, progress=p, params=params),
+        on_done=record,
+    )
+
+
+def start_simulate(jobs: JobManager, scenario: Scenario, *, draws: int, seed: int, label: str) -> Job:
+    """Submit a simulator job of ``draws`` runs."""
+    return jobs.submit("simulate", label, lambda p: simulate(scenario, n_runs=draws, seed=seed, progress=p))
+
+
+def get_job(jobs: JobManager, job_id: str) -> Job:
+    """The job ``job_id``; a 404 ``WebError`` if it is unknown or expired."""
+    job = jobs.get(job_id)
+    if job is None:
+        raise WebError("job: unknown or expired", 404)
+    return job
 
 
 # ------------------------------------------------------------------------------------------ figures
