@@ -1,0 +1,303 @@
+"""The dashboard: its pages (index, scenario editor, compare, ledger) and the htmx fragments and
+form posts under ``/ui`` (none of them in the API's schema).
+
+The editor posts its whole table (``actor-N-field``, ...) with the mapping it was drawn from
+(``base``); the work itself is the API's, in ``web.service`` and ``web.editor``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from detente.core.scenario import Scenario
+from detente.defaults import SIM_RUNS
+from detente.errors import DetenteError, ScenarioError, StoreError
+from detente.web import editor
+from detente.web import service as svc
+from detente.web.deps import (
+    JobsDep,
+    MaxUploadDep,
+    StoreDep,
+    form_bounded,
+    form_float,
+    form_int,
+    is_htmx,
+    read_upload,
+    render,
+    report_download,
+    yaml_download,
+)
+from detente.web.schemas import MAX_DRAWS, MAX_RUNS
+
+router = APIRouter(include_in_schema=False)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+async def read_form(request: Request) -> tuple[dict[str, str], dict[str, Any]]:
+    """The editor's form fields and the mapping its table was drawn from (``base``)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        base = json.loads(fields.get("base", ""))
+    except ValueError as exc:
+        raise svc.WebError("editor: the page is out of date, reload it", 400) from exc
+    if not isinstance(base, dict):
+        raise svc.WebError("editor: the page is out of date, reload it", 400)
+    return fields, base
+
+
+def invalid_fragment(request: Request, cells: dict[str, str], general: list[str]) -> HTMLResponse:
+    """The table's problems for ``#messages``; ``detente:invalid`` tells the page which cells to mark."""
+    resp = render(
+        request,
+        "_error.html",
+        status=422,
+        message=f"{len(cells) + len(general)} problem(s) in the table: fix the cells marked in red",
+        problems=general + [f"{v}" for v in cells.values()],
+    )
+    resp.headers["HX-Retarget"] = "#messages"
+    resp.headers["HX-Reswap"] = "innerHTML"
+    resp.headers["HX-Trigger"] = json.dumps({"detente:invalid": {"cells": cells}})
+    return resp
+
+
+def edited_for_download(fields: dict[str, str], base: dict[str, Any]) -> Scenario:
+    """The edited scenario, or a ScenarioError listing the table's problems (downloads need a valid one)."""
+    sc, _data, cells, general = editor.edited(fields, base)
+    if sc is None:
+        raise ScenarioError("the table has problems; fix them before downloading", general + list(cells.values()))
+    return sc
+
+
+def editor_page(request: Request, ref: str, store: Any) -> HTMLResponse:
+    sc, data, canon = svc.load_ref(ref, store)
+    kind, key, _v = svc.parse_ref(canon)
+    history = store.versions(str(key)) if kind == "store" else []
+    return render(request, "scenario.html", **editor.editor_context(sc, data, canon, history=history))
+
+
+# ---------------------------------------------------------------------------------------------- pages
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, store: StoreDep, max_upload: MaxUploadDep) -> HTMLResponse:
+    builtins = []
+    for n in svc.builtin_names():
+        try:
+            sc, _text = svc.builtin_scenario(n)
+            builtins.append({"name": n, "title": sc.title, "actors": len(sc.actors), "issues": len(sc.issues)})
+        except DetenteError as exc:
+            builtins.append({"name": n, "title": f"(cannot load: {exc})", "actors": 0, "issues": 0})
+    stored = store.list_scenarios()
+    refs = [f"builtin:{b['name']}" for b in builtins] + [s.ref for s in stored]
+    return render(
+        request,
+        "index.html",
+        builtins=builtins,
+        stored=stored,
+        refs=refs,
+        models=[m["name"] for m in svc.model_list()],
+        max_mb=max_upload / 2**20,
+        formats=sorted(svc.UPLOAD_FORMATS),
+    )
+
+
+@router.get("/scenario", response_class=HTMLResponse)
+def scenario_page(request: Request, ref: str, store: StoreDep) -> HTMLResponse:
+    return editor_page(request, ref, store)
+
+
+@router.get("/s/{ref}", response_class=HTMLResponse)
+def shared(request: Request, ref: str, store: StoreDep) -> HTMLResponse:
+    return editor_page(request, ref, store)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request, a: str, b: str, store: StoreDep, model: str = "compromise", seed: int = 0
+) -> HTMLResponse:
+    return render(request, "compare.html", **svc.compare(a, b, model, seed, store))
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, store: StoreDep) -> HTMLResponse:
+    return render(request, "ledger.html", entries=store.ledger_list(), score=store.ledger_score())
+
+
+# ---------------------------------------------------------------------------------------------- the editor
+@router.post("/ui/validate", response_class=HTMLResponse)
+async def ui_validate(request: Request) -> HTMLResponse:
+    fields, base = await read_form(request)
+    sc, data, cells, general = editor.edited(fields, base)
+    ctx = editor.editor_context(sc, data, fields.get("ref", "inline"), errors=cells, general=general, with_figure=False)
+    # the table now stands for the edited mapping (rows may have been added or removed)
+    ctx["base_json"] = json.dumps(data, ensure_ascii=False)
+    if any(k.startswith("new-") for k in cells):  # keep what was typed into a rejected new row
+        ctx["new"] = {k: v for k, v in fields.items() if k.startswith("new-")}
+    return render(request, "_table.html", **ctx)
+
+
+@router.post("/ui/run", response_class=HTMLResponse)
+async def ui_run(request: Request) -> HTMLResponse:
+    fields, base = await read_form(request)
+    sc, _data, cells, general = editor.edited(fields, base)
+    if sc is None:
+        return invalid_fragment(request, cells, general)
+    model = fields.get("model", "compromise")
+    seed = form_int(fields.get("seed", "0"), "seed")
+    fc = svc.run_forecast(sc, model, svc.parse_params(fields.get("params", "")), seed)
+    res = svc.forecast_json(sc, fc)
+    figs = svc.forecast_figure_html(sc, {model: fc})
+    return render(request, "_run.html", result=res, sections=figs, sc=sc)
+
+
+@router.post("/ui/whatif", response_class=HTMLResponse)
+async def ui_whatif(request: Request) -> HTMLResponse:
+    fields, base = await read_form(request)
+    sc, data, cells, general = editor.edited(fields, base)
+    if sc is None:
+        return invalid_fragment(request, cells, general)
+    actor, issue = fields.get("wi_actor", ""), fields.get("wi_issue") or None
+    change = {
+        "actor": actor,
+        "issue": issue,
+        "position": fields.get("wi_position"),
+        "salience": fields.get("wi_salience"),
+        "capability": fields.get("wi_capability"),
+    }
+    changes = [{"actor": actor, "capability": change["capability"]}]
+    if issue and sc.stance(actor, issue) is not None:
+        changes.append(
+            {"actor": actor, "issue": issue, "position": change["position"], "salience": change["salience"]}
+        )
+    model = fields.get("model", "compromise")
+    seed = form_int(fields.get("seed", "0"), "seed")
+    new = svc.changed_scenario(data, changes)
+    params = svc.parse_params(fields.get("params", ""))
+    base_fc, new_fc = svc.run_forecast(sc, model, params, seed), svc.run_forecast(new, model, params, seed)
+    return render(
+        request,
+        "_whatif.html",
+        base=svc.forecast_json(sc, base_fc),
+        new=svc.forecast_json(new, new_fc),
+        sections=svc.forecast_figure_html(sc, {"as entered": base_fc, "what-if": new_fc}, prefix="wi-"),
+        change=change,
+        model=model,
+    )
+
+
+@router.post("/ui/save", response_class=HTMLResponse)
+async def ui_save(request: Request, store: StoreDep) -> Response:
+    fields, base = await read_form(request)
+    sc, data, cells, general = editor.edited(fields, base)
+    if sc is None:
+        return invalid_fragment(request, cells, general)
+    key = (fields.get("save_key") or sc.id).strip()
+    author = fields.get("author", "").strip()[:200] or "dashboard"
+    origin = fields.get("ref", "")
+    summary = None
+    try:
+        store.get_scenario(key)
+    except StoreError:  # a new key: say where it came from and what changed on the way
+        from detente.store import diff_summary
+
+        try:
+            origin_data = json.loads(fields.get("origin", "")) or base
+        except ValueError:
+            origin_data = base
+        change = diff_summary(origin_data, data)
+        summary = f"created from {origin}" + ("" if change == "no change" else f": {change}")
+    sv = store.save_scenario(data, author=author, key=key, summary=summary)
+    resp = render(request, "_saved.html", sv=sv)
+    resp.headers["HX-Redirect"] = f"/s/{sv.ref}"
+    return resp
+
+
+@router.post("/ui/upload")
+async def ui_upload(
+    request: Request,
+    store: StoreDep,
+    max_upload: MaxUploadDep,
+    file: UploadFile = File(...),  # noqa: B008
+    author: str = Form(""),
+) -> Response:
+    data = await read_upload(file, max_upload)
+    sc = svc.read_upload(data, file.filename or "upload")
+    sv = svc.save_scenario(store, sc, svc.scenario_to_mapping(sc), author=author.strip()[:200] or "upload")
+    if is_htmx(request):
+        resp = Response(status_code=204)
+        resp.headers["HX-Redirect"] = f"/s/{sv.ref}"
+        return resp
+    return RedirectResponse(f"/s/{sv.ref}", status_code=303)
+
+
+@router.post("/ui/yaml")
+async def ui_yaml(request: Request) -> Response:
+    fields, base = await read_form(request)
+    return yaml_download(edited_for_download(fields, base))
+
+
+@router.post("/ui/report")
+async def ui_report(request: Request) -> Response:
+    fields, base = await read_form(request)
+    sc = edited_for_download(fields, base)
+    seed = form_int(fields.get("seed", "0"), "seed")
+    return report_download(sc, await run_in_threadpool(svc.build_report, sc, seed))
+
+
+# ---------------------------------------------------------------------------------------------- background jobs
+@router.post("/ui/job/{kind}", response_class=HTMLResponse)
+async def ui_job(request: Request, kind: str, store: StoreDep, jobs: JobsDep) -> HTMLResponse:
+    fields, base = await read_form(request)
+    sc, _data, cells, general = editor.edited(fields, base)
+    if sc is None:
+        return invalid_fragment(request, cells, general)
+    seed = form_int(fields.get("seed", "0"), "seed")
+    model = fields.get("model", "compromise")
+    if kind == "sections":
+        job = jobs.submit("sections", f"report charts for {sc.id}", lambda p: svc.part_sections(sc, seed, p))
+    elif kind == "sweep":
+        params = svc.parse_params(fields.get("params", ""))
+        n = form_bounded(fields.get("n_draws", "500"), "draws", 1, MAX_DRAWS)
+        ref = fields.get("ref", "inline")
+        job = svc.start_sweep(
+            jobs, store, ref, sc, model, params, draws=n, seed=seed, label=f"{model} sweep of {n} draws"
+        )
+    elif kind == "simulate":
+        n = form_bounded(fields.get("n_runs", str(SIM_RUNS)), "runs", 1, MAX_RUNS)
+        job = svc.start_simulate(jobs, sc, draws=n, seed=seed, label=f"simulator, {n} runs")
+    else:
+        raise svc.WebError(f"job kind: expected sections, sweep or simulate, received {kind[:30]!r}", 404)
+    return render(request, "_job.html", job=job)
+
+
+@router.get("/ui/jobs/{job_id}", response_class=HTMLResponse)
+def ui_job_status(request: Request, job_id: str, jobs: JobsDep) -> HTMLResponse:
+    return render(request, "_job.html", job=svc.get_job(jobs, job_id))
+
+
+# ---------------------------------------------------------------------------------------------- the ledger
+@router.post("/ui/ledger")
+async def ui_ledger_add(request: Request, store: StoreDep) -> Response:
+    form = await request.form()
+    f = {k: v for k, v in form.items() if isinstance(v, str)}
+    store.ledger_add(
+        f.get("question", ""),
+        form_float(f.get("value", ""), "value"),
+        kind=f.get("kind") or None,
+        resolution_date=f.get("resolution_date", "").strip(),
+        scenario_ref=f.get("scenario_ref", ""),
+        model=f.get("model", ""),
+        note=f.get("note", ""),
+    )
+    return RedirectResponse("/ledger", status_code=303)
+
+
+@router.post("/ui/ledger/{entry_id}/resolve")
+async def ui_ledger_resolve(request: Request, entry_id: int, store: StoreDep) -> Response:
+    form = await request.form()
+    store.ledger_resolve(entry_id, form_float(str(form.get("outcome", "")), "outcome"))
+    return RedirectResponse("/ledger", status_code=303)
