@@ -138,124 +138,18 @@ class SecurityMiddleware:
         headers = _headers(scope)
         cookies = _cookies(headers)
         method = scope.get("method", "GET").upper()
-
-        # -- host (DNS rebinding) -------------------------------------------------------
-        if self.token is None:
-            host = _host_name(headers.get("host", ""))
-            if host not in self.allowed_hosts:
-                await _reply(
-                    send,
-                    421,
-                    f"this server only answers on {', '.join(self.allowed_hosts)} (start it with "
-                    "--token to serve other hosts)",
-                    scope,
-                )
-                return
-
-        # -- token ----------------------------------------------------------------------
-        if self.token is not None:
-            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-            given_q = query.get("token")
-            if method in SAFE_METHODS and given_q is not None:
-                if hmac.compare_digest(given_q.encode(), self.token.encode()):
-                    rest = urlencode(
-                        [
-                            (k, v)
-                            for k, v in parse_qsl(scope.get("query_string", b"").decode())
-                            if k != "token"
-                        ]
-                    )
-                    path = scope.get("path", "/")
-                    if path == "/login":
-                        path = "/"
-                    location = path + ("?" + rest if rest else "")
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 303,
-                            "headers": [
-                                (b"location", location.encode()),
-                                self._cookie(TOKEN_COOKIE, self.token, http_only=True),
-                                (b"content-length", b"0"),
-                                *SECURITY_HEADERS,
-                            ],
-                        }
-                    )
-                    await send({"type": "http.response.body", "body": b""})
-                    return
-                await _reply(send, 401, "wrong access token", scope)
-                return
-            auth = headers.get("authorization", "")
-            given = (
-                auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-detente-token")
-            ) or cookies.get(TOKEN_COOKIE, "")
-            if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-                await _reply(
-                    send,
-                    401,
-                    "access token required: open the URL with ?token=... or send "
-                    "'Authorization: Bearer <token>'",
-                    scope,
-                )
-                return
-
-        # -- body size -------------------------------------------------------------------
+        if self.token is None and await self._refuse_host(scope, send, headers):
+            return
+        if self.token is not None and await self._refuse_token(self.token, scope, send, headers, cookies, method):
+            return
         length = headers.get("content-length")
-        if length is not None:
-            try:
-                too_big = int(length) > self.max_body
-            except ValueError:
-                await _reply(send, 400, "bad Content-Length header", scope)
-                return
-            if too_big:
-                await _reply(
-                    send,
-                    413,
-                    f"request too large: {int(length):,} bytes (the limit is {self.max_body:,} "
-                    f"bytes, {self.max_body / 2**20:g} MB)",
-                    scope,
-                )
-                return
-
-        # -- CSRF ------------------------------------------------------------------------
+        if await self._refuse_size(scope, send, length):
+            return
         body_cache: list[Message] | None = None
         if method not in SAFE_METHODS:
-            origin = headers.get("origin")
-            if origin is not None and origin != "null":
-                scheme = scope.get("scheme", "http")
-                if origin.rstrip("/").lower() != f"{scheme}://{headers.get('host', '')}".lower():
-                    await _reply(
-                        send, 403, "cross-site request refused (Origin does not match this server)", scope
-                    )
-                    return
-            elif origin == "null":
-                await _reply(send, 403, "cross-site request refused (Origin: null)", scope)
+            refused, body_cache = await self._refuse_cross_site(scope, receive, send, headers, cookies)
+            if refused:
                 return
-            if headers.get("sec-fetch-site") == "cross-site":
-                await _reply(send, 403, "cross-site request refused (Sec-Fetch-Site: cross-site)", scope)
-                return
-            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype != "application/json":
-                expected = cookies.get(CSRF_COOKIE, "")
-                given = headers.get("x-csrf-token", "")
-                if not given and ctype == "application/x-www-form-urlencoded":
-                    try:
-                        body_cache, raw = await self._read_body(receive)
-                    except BodyTooLarge:
-                        await _reply(
-                            send, 413, f"request too large (the limit is {self.max_body:,} bytes)", scope
-                        )
-                        return
-                    given = dict(parse_qsl(raw.decode("latin-1"))).get("csrf_token", "")
-                if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-                    await _reply(
-                        send,
-                        403,
-                        "form expired or sent from another site (CSRF token missing or wrong): "
-                        "reload the page and try again",
-                        scope,
-                    )
-                    return
 
         # -- call the app: count body bytes, add headers and the CSRF cookie ---------------------
         new_csrf = None if cookies.get(CSRF_COOKIE) else secrets.token_urlsafe(24)
@@ -292,6 +186,134 @@ class SecurityMiddleware:
             await send(msg)
 
         await self.app(scope, cached_receive, send_wrapper)
+
+    async def _refuse_host(self, scope: Scope, send: Send, headers: dict[str, str]) -> bool:
+        """Without a token, only loopback names are answered (DNS rebinding); True when refused."""
+        host = _host_name(headers.get("host", ""))
+        if host not in self.allowed_hosts:
+            await _reply(
+                send,
+                421,
+                f"this server only answers on {', '.join(self.allowed_hosts)} (start it with "
+                "--token to serve other hosts)",
+                scope,
+            )
+            return True
+        return False
+
+    async def _refuse_token(
+        self, token: str, scope: Scope, send: Send, headers: dict[str, str], cookies: dict[str, str], method: str
+    ) -> bool:
+        """The access token, from a header or the cookie; ``?token=T`` on a GET sets the cookie and
+        redirects to the clean URL. True when answered here (refused or redirected)."""
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        given_q = query.get("token")
+        if method in SAFE_METHODS and given_q is not None:
+            if hmac.compare_digest(given_q.encode(), token.encode()):
+                rest = urlencode(
+                    [
+                        (k, v)
+                        for k, v in parse_qsl(scope.get("query_string", b"").decode())
+                        if k != "token"
+                    ]
+                )
+                path = scope.get("path", "/")
+                if path == "/login":
+                    path = "/"
+                location = path + ("?" + rest if rest else "")
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 303,
+                        "headers": [
+                            (b"location", location.encode()),
+                            self._cookie(TOKEN_COOKIE, token, http_only=True),
+                            (b"content-length", b"0"),
+                            *SECURITY_HEADERS,
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return True
+            await _reply(send, 401, "wrong access token", scope)
+            return True
+        auth = headers.get("authorization", "")
+        given = (
+            auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-detente-token")
+        ) or cookies.get(TOKEN_COOKIE, "")
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
+            await _reply(
+                send,
+                401,
+                "access token required: open the URL with ?token=... or send "
+                "'Authorization: Bearer <token>'",
+                scope,
+            )
+            return True
+        return False
+
+    async def _refuse_size(self, scope: Scope, send: Send, length: str | None) -> bool:
+        """A body over ``max_body`` (by its Content-Length) gets 413."""
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_body
+            except ValueError:
+                await _reply(send, 400, "bad Content-Length header", scope)
+                return True
+            if too_big:
+                await _reply(
+                    send,
+                    413,
+                    f"request too large: {int(length):,} bytes (the limit is {self.max_body:,} "
+                    f"bytes, {self.max_body / 2**20:g} MB)",
+                    scope,
+                )
+                return True
+        return False
+
+    async def _refuse_cross_site(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], cookies: dict[str, str]
+    ) -> tuple[bool, list[Message] | None]:
+        """An unsafe request: its Origin must be ours and, unless its body is JSON, it must carry the
+        CSRF token. (True, _) when refused; else (False, the body messages read to find the token or None)."""
+        body_cache: list[Message] | None = None
+        origin = headers.get("origin")
+        if origin is not None and origin != "null":
+            scheme = scope.get("scheme", "http")
+            if origin.rstrip("/").lower() != f"{scheme}://{headers.get('host', '')}".lower():
+                await _reply(
+                    send, 403, "cross-site request refused (Origin does not match this server)", scope
+                )
+                return True, None
+        elif origin == "null":
+            await _reply(send, 403, "cross-site request refused (Origin: null)", scope)
+            return True, None
+        if headers.get("sec-fetch-site") == "cross-site":
+            await _reply(send, 403, "cross-site request refused (Sec-Fetch-Site: cross-site)", scope)
+            return True, None
+        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            expected = cookies.get(CSRF_COOKIE, "")
+            given = headers.get("x-csrf-token", "")
+            if not given and ctype == "application/x-www-form-urlencoded":
+                try:
+                    body_cache, raw = await self._read_body(receive)
+                except BodyTooLarge:
+                    await _reply(
+                        send, 413, f"request too large (the limit is {self.max_body:,} bytes)", scope
+                    )
+                    return True, None
+                given = dict(parse_qsl(raw.decode("latin-1"))).get("csrf_token", "")
+            if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
+                await _reply(
+                    send,
+                    403,
+                    "form expired or sent from another site (CSRF token missing or wrong): "
+                    "reload the page and try again",
+                    scope,
+                )
+                return True, None
+        return False, body_cache
 
     async def _read_body(self, receive: Receive) -> tuple[list[Message], bytes]:
         chunks: list[bytes] = []
