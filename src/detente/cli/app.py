@@ -74,7 +74,7 @@ class _FlagsTakeNoValue:
         return params
 
 
-def _command_key(ctx: typer.Context) -> str:
+def _command_key(ctx: Any) -> str:  # a click Context (typer vendors click)
     """The command's path after ``detente``: ``simulate``, ``ledger add``."""
     names = []
     while ctx.parent is not None:
@@ -147,11 +147,11 @@ class _Vocabulary:
             fail(usage_error_line(ctx, exc))
 
 
-class _Command(_Vocabulary, _FlagsTakeNoValue, TyperCommand):
+class _Command(_Vocabulary, _FlagsTakeNoValue, TyperCommand):  # type: ignore[misc]  # mixins take typer.Context
     pass
 
 
-class _Group(_FlagsTakeNoValue, TyperGroup):
+class _Group(_FlagsTakeNoValue, TyperGroup):  # type: ignore[misc]  # the mixin takes typer.Context
     pass
 
 

@@ -93,7 +93,7 @@ def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[Any]:
         text = name.ljust(name_w) + "".join(c.rjust(w) for c, w in zip(cells, cols, strict=True))
         return Text(text[:width], style=style)  # one line even on a very narrow terminal
 
-    rows = [line("issue", "forecast", "90% interval", "models range", style="bold")]
+    rows: list[Any] = [line("issue", "forecast", "90% interval", "models range", style="bold")]
     for b in briefs:
         issue = issues[b.issue]
         band = f"{b.low:.1f}–{b.high:.1f}" if b.has_interval else "—"
@@ -128,8 +128,8 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
             left.setdefault((", ".join(ms), why), []).append(names[b.issue])
     if left:
         console.print()
-    for (ms, why), iss in left.items():
-        console.print(f"[dim]No forecast from {ms} on {', '.join(iss)} ({why}); left out of the range.[/dim]")
+    for (who, reason), iss in left.items():
+        console.print(f"[dim]No forecast from {who} on {', '.join(iss)} ({reason}); left out of the range.[/dim]")
     sentences = [h for p in parts if p.name == "simulator" for h in p.headline]
     sentences += [h for p in parts if p.name not in ("forecasts", "simulator") for h in p.headline]
     if not briefs:  # no per-issue numbers (e.g. the forecasts part failed): fall back to its sentences
@@ -229,10 +229,10 @@ def forecast_cmd(
             t.add_column(c)
         for f in results:
             v = float(f.outcome[k])
-            st = str(f.diagnostics.status[k])
+            status = str(f.diagnostics.status[k])
             why = f.no_forecast_reason(k)
             words = f"[dim]{why}[/dim]" if why else issue.scale.describe(v, reference=issue.reference)
-            t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if st == "closed_form" else st)
+            t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if status == "closed_form" else status)
         console.print(t)
 
 
@@ -253,7 +253,8 @@ def models_cmd() -> None:
             continue
         cls = model_class(name)
         params = ", ".join(f"{f.name}={f.default!r}" for f in dataclasses.fields(cls))
-        t.add_row(name, cls.info.description or (cls.__doc__ or "").strip().splitlines()[0], params or "—")
+        info = cls.info  # type: ignore[attr-defined]  # every registered model class declares its ModelInfo
+        t.add_row(name, info.description or (cls.__doc__ or "").strip().splitlines()[0], params or "—")
     console.print(t)
 
 

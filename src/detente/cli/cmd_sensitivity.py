@@ -132,6 +132,7 @@ def sensitivity(
     m = build_models([model], parse_sets(set_))[0]
     labels = {x.id: x.label for x in sc.actors}
     names = {i.id: i.name for i in sc.issues}
+    result: Any
     try:
         if method == Method.knockout:
             result = knockout(m, sc, seed=seed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -206,7 +206,7 @@ def sweep(
     spec = prepare(sc, pert)
     use_dask = processes is None and (workers is not None or bool(scheduler) or scheduler_from_env() is not None)
     n_proc = processes if processes is not None else _auto_processes(models, draws)
-    kind = "dask" if use_dask else ("process" if n_proc > 1 else "inline")
+    kind: Literal["inline", "process", "dask"] = "dask" if use_dask else ("process" if n_proc > 1 else "inline")
     try:
         with get_executor(kind, workers=workers if use_dask else n_proc, scheduler=scheduler) as ex:
             bar = show_progress() and fmt == Format.table
