@@ -13,18 +13,41 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "detente"
 
 LAYER = {
-    "errors": 0, "_typing": 0, "_version": 0, "defaults": 0, "vocabulary": 0,
-    "core": 1, "kernels": 1,
-    "models": 2, "sim": 2,
-    "analysis": 3, "testing": 3,
-    "io": 4, "store": 4, "parallel": 4,
+    "errors": 0,
+    "_typing": 0,
+    "_version": 0,
+    "defaults": 0,
+    "vocabulary": 0,
+    "core": 1,
+    "kernels": 1,
+    "models": 2,
+    "sim": 2,
+    "analysis": 3,
+    "testing": 3,
+    "io": 4,
+    "store": 4,
+    "parallel": 4,
     "report": 5,
-    "cli": 6, "web": 6,
+    "cli": 6,
+    "web": 6,
     "__main__": 7,  # python -m detente: the entry point, above the CLI it runs
 }
 PURE = {"core", "kernels", "models", "sim", "analysis"}
 PURE_THIRD_PARTY_OK = {"numpy", "numba", "__future__"}
-PURE_STDLIB_BANNED = {"os", "pathlib", "logging", "random", "time", "subprocess", "socket", "urllib", "io", "shutil", "tempfile", "datetime"}
+PURE_STDLIB_BANNED = {
+    "os",
+    "pathlib",
+    "logging",
+    "random",
+    "time",
+    "subprocess",
+    "socket",
+    "urllib",
+    "io",
+    "shutil",
+    "tempfile",
+    "datetime",
+}
 BANNED_CALLS = {"open", "print", "input"}
 
 
@@ -62,7 +85,9 @@ def test_layering(path: Path) -> None:
             parts = mod.split(".")
             if len(parts) == 1:
                 if area not in ("cli", "web", "report"):
-                    pytest.fail(f"{path}:{line}: import submodules, not the detente package, below the shells")
+                    pytest.fail(
+                        f"{path}:{line}: import submodules, not the detente package, below the shells"
+                    )
                 continue
             other = parts[1]
             if other not in LAYER:
@@ -70,15 +95,21 @@ def test_layering(path: Path) -> None:
             if other == area:
                 continue
             if LAYER[other] >= mine:
-                pytest.fail(f"{path}:{line}: {area} (L{mine}) imports {other} (L{LAYER[other]}): only lower layers allowed")
+                pytest.fail(
+                    f"{path}:{line}: {area} (L{mine}) imports {other} (L{LAYER[other]}): only lower layers allowed"
+                )
             if other == "testing":
                 pytest.fail(f"{path}:{line}: nothing imports detente.testing")
         elif area in PURE:
-            if top not in PURE_THIRD_PARTY_OK and (top in PURE_STDLIB_BANNED or top not in sys.stdlib_module_names):
+            if top not in PURE_THIRD_PARTY_OK and (
+                top in PURE_STDLIB_BANNED or top not in sys.stdlib_module_names
+            ):
                 pytest.fail(f"{path}:{line}: pure layer {area} may not import {mod}")
 
 
-@pytest.mark.parametrize("path", [p for p in _files() if _area(p) in PURE], ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize(
+    "path", [p for p in _files() if _area(p) in PURE], ids=lambda p: str(p.relative_to(SRC))
+)
 def test_pure_ast_bans(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -90,8 +121,11 @@ def test_pure_ast_bans(path: Path) -> None:
                 # legacy global RNG: np.random.<fn>(...) other than default_rng / SeedSequence / Generator
                 v = f.value
                 if (
-                    isinstance(v, ast.Attribute) and v.attr == "random" and isinstance(v.value, ast.Name)
-                    and v.value.id in ("np", "numpy") and f.attr not in ("default_rng", "SeedSequence", "Generator", "PCG64")
+                    isinstance(v, ast.Attribute)
+                    and v.attr == "random"
+                    and isinstance(v.value, ast.Name)
+                    and v.value.id in ("np", "numpy")
+                    and f.attr not in ("default_rng", "SeedSequence", "Generator", "PCG64")
                 ):
                     pytest.fail(f"{path}:{node.lineno}: legacy np.random.{f.attr} is banned; use a Generator")
                 if f.attr == "simplefilter" and isinstance(v, ast.Name) and v.id == "warnings":
@@ -104,14 +138,18 @@ def test_import_detente_is_light() -> None:
         "import sys, detente; heavy = [m for m in ('pandas','pydantic','plotly','jinja2','typer','sqlalchemy','fastapi',"
         "'dask','yaml','rich') if m in sys.modules]; print(','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "", f"import detente loaded: {out}"
 
 
 def test_repository_needs_nothing_outside_it() -> None:
     """A clone is complete: no source, test, doc, example, script or the README points outside the repository."""
     root = Path(__file__).resolve().parents[1]
-    pattern = re.compile(r"\.\./shared|DETENTE_SHARED|parent\s*/\s*\"shared\"|\bshared/(data|docs|seed|sealed)\b")
+    pattern = re.compile(
+        r"\.\./shared|DETENTE_SHARED|parent\s*/\s*\"shared\"|\bshared/(data|docs|seed|sealed)\b"
+    )
     offenders = []
     for folder in ("src", "tests", "docs", "examples", "benchmarks", "scripts", ".ci"):
         for p in (root / folder).rglob("*"):
@@ -119,7 +157,11 @@ def test_repository_needs_nothing_outside_it() -> None:
                 if p.resolve() == Path(__file__).resolve():
                     continue
                 text = p.read_text(encoding="utf-8", errors="replace")
-                offenders += [f"{p.relative_to(root)}:{n}" for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+                offenders += [
+                    f"{p.relative_to(root)}:{n}"
+                    for n, line in enumerate(text.splitlines(), 1)
+                    if pattern.search(line)
+                ]
     readme = (root / "README.md").read_text(encoding="utf-8")
     offenders += [f"README.md:{n}" for n, line in enumerate(readme.splitlines(), 1) if pattern.search(line)]
     assert not offenders, offenders

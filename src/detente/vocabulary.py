@@ -63,7 +63,14 @@ OPTIONS: dict[str, str] = {
 }
 """Every long option name, with its one meaning."""
 
-SHORT: dict[str, str] = {"-m": "--model", "-n": "--draws", "-i": "--issue", "-a": "--actor", "-t": "--target", "-g": "--groups"}
+SHORT: dict[str, str] = {
+    "-m": "--model",
+    "-n": "--draws",
+    "-i": "--issue",
+    "-a": "--actor",
+    "-t": "--target",
+    "-g": "--groups",
+}
 """The short forms; each stands for one long option only."""
 
 ARGUMENTS: dict[str, str] = {

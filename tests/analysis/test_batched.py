@@ -16,14 +16,18 @@ from detente.io.builtin import load_builtin
 from detente.models import get_model
 
 
-@pytest.mark.parametrize(("name", "model"), [("ukraine-2025", "compromise"), ("emission-standards-1994", "median")])
+@pytest.mark.parametrize(
+    ("name", "model"), [("ukraine-2025", "compromise"), ("emission-standards-1994", "median")]
+)
 def test_batched_equals_one_issue_functions(name: str, model: str, monkeypatch: pytest.MonkeyPatch) -> None:
     sc = load_builtin(name)
     m = get_model(model)
     pert = Perturbation.from_metadata(sc.metadata)
     ko, tor = knockout(m, sc, seed=0), tornado(m, sc, pert, seed=0)
-    searches = [what_it_takes(m, sc, iid, op, t, seed=0, grid=21, refine=3)
-                for iid, (op, t) in zip(sc.issue_ids, step_targets(sc, tor.base), strict=True)]
+    searches = [
+        what_it_takes(m, sc, iid, op, t, seed=0, grid=21, refine=3)
+        for iid, (op, t) in zip(sc.issue_ids, step_targets(sc, tor.base), strict=True)
+    ]
     calls: Counter[str] = Counter()
     orig = type(m).predict
 

@@ -75,7 +75,14 @@ def test_detente_run_calls_each_model_once_per_purpose(monkeypatch: pytest.Monke
     calls, sims = _count(monkeypatch)
     parts = build_parts(load_builtin("ukraine-2025"), seed=0, quick=True)
     assert [p.name for p in parts] == [
-        "forecasts", "eum", "exchange", "smp", "uncertainty", "levers", "cohesion", "simulator"
+        "forecasts",
+        "eum",
+        "exchange",
+        "smp",
+        "uncertainty",
+        "levers",
+        "cohesion",
+        "simulator",
     ]
     assert dict(calls) == TARGET
     assert len(sims) == SIM_TARGET

@@ -108,7 +108,9 @@ def test_status_quo_without_reference_gives_no_number_and_leaves_the_range() -> 
     sc = load_builtin("ukraine-2025")
     k = sc.issue_ids.index("ceasefire_sequencing")
     assert sc.issues[k].reference is None
-    fcs = {n: forecast(get_model(n), sc, seed=0) for n in ("compromise", "mean", "median", "status_quo", "nbs")}
+    fcs = {
+        n: forecast(get_model(n), sc, seed=0) for n in ("compromise", "mean", "median", "status_quo", "nbs")
+    }
     sq = fcs["status_quo"]
     assert math.isnan(sq.outcome[k]) and sq.no_forecast_reason(k) == "no status quo given"
     assert math.isnan(fcs["nbs"].outcome[k])  # no disagreement point, no Nash bargaining solution
@@ -121,6 +123,9 @@ def test_status_quo_without_reference_gives_no_number_and_leaves_the_range() -> 
         reasons={n: f.no_forecast_reason(k) or "" for n, f in fcs.items()},
     )
     finite = {n: float(f.outcome[k]) for n, f in fcs.items() if n not in ("status_quo", "nbs")}
-    assert b.n_models == 3 and b.left_out == {"status_quo": "no status quo given", "nbs": "no status quo given"}
+    assert b.n_models == 3 and b.left_out == {
+        "status_quo": "no status quo given",
+        "nbs": "no status quo given",
+    }
     assert (b.range_low, b.range_high) == (min(finite.values()), max(finite.values()))
     assert b.forecast == finite["compromise"] and b.has_interval

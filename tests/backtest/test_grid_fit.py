@@ -33,6 +33,13 @@ def test_ties_go_to_the_grid_value_nearest_the_start() -> None:
 def test_grid_shape_scores_a_whole_grid_against_padded_inputs() -> None:
     x = np.array([[0.0, 1.0], [1.0, 3.0]])  # (A, n)
     y = np.array([1.0, 4.0])
-    fit = grid_fit(lambda c: (c["w"] * x).sum(axis=-2), y, {"w": np.arange(0.0, 3.0, 1.0)}, {"w": 0.0}, ("w",),
-                   sweeps=1, grid_shape=(-1, 1, 1))
+    fit = grid_fit(
+        lambda c: (c["w"] * x).sum(axis=-2),
+        y,
+        {"w": np.arange(0.0, 3.0, 1.0)},
+        {"w": 0.0},
+        ("w",),
+        sweeps=1,
+        grid_shape=(-1, 1, 1),
+    )
     assert fit == {"w": 1.0}

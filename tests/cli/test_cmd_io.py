@@ -97,7 +97,10 @@ def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
     r = cli("convert", "emission-standards-1994", str(tmp_path / "x.pdf"))
     assert r.exit_code == 2 and "cannot tell the output format from extension '.pdf'" in r.stderr
     r = cli("convert", "emission-standards-1994", str(tmp_path / "x.yaml"), "--to", "pdf")
-    assert r.exit_code == 2 and "--to: expected yaml, json, csv, xlsx, ktab-csv or decide, received 'pdf'" in r.stderr
+    assert (
+        r.exit_code == 2
+        and "--to: expected yaml, json, csv, xlsx, ktab-csv or decide, received 'pdf'" in r.stderr
+    )
     r = cli("convert", "ktab-smp-example", str(tmp_path / "k.csv"), "--to", "ktab-csv")
     assert r.exit_code == 2 and "needs a stance for every actor on every issue" in r.stderr
     r = cli("convert", str(tmp_path / "missing.yaml"), str(tmp_path / "y.yaml"))

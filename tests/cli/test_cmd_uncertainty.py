@@ -239,7 +239,18 @@ def test_progress_bar_only_for_tables(cli, monkeypatch) -> None:
 
 def test_sweep_processes_give_identical_json(cli) -> None:
     """--processes 2 (a local process pool) prints the same numbers as one process; 0 is refused."""
-    args = ("sweep", "emission-standards-1994", "-m", "eum", "--draws", "1000", "--seed", "3", "--format", "json")
+    args = (
+        "sweep",
+        "emission-standards-1994",
+        "-m",
+        "eum",
+        "--draws",
+        "1000",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    )
     one = cli(*args, "--processes", "1")
     two = cli(*args, "--processes", "2")
     assert one.exit_code == 0 and two.exit_code == 0, two.output

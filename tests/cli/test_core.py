@@ -29,7 +29,9 @@ def test_forecast_emission_median_json(cli) -> None:
 
 
 def test_forecast_csv_and_table(cli) -> None:
-    r = cli("forecast", "emission-standards-1994", "--model", "compromise", "--model", "median", "--format", "csv")
+    r = cli(
+        "forecast", "emission-standards-1994", "--model", "compromise", "--model", "median", "--format", "csv"
+    )
     assert r.exit_code == 0
     lines = r.stdout.strip().splitlines()
     assert lines[0] == "model,issue,forecast,scale_low,scale_high,status,reason"
@@ -39,7 +41,16 @@ def test_forecast_csv_and_table(cli) -> None:
 
 
 def test_forecast_set_and_errors(cli) -> None:
-    r = cli("forecast", "emission-standards-1994", "--model", "compromise", "--set", "weighting=none", "--format", "json")
+    r = cli(
+        "forecast",
+        "emission-standards-1994",
+        "--model",
+        "compromise",
+        "--set",
+        "weighting=none",
+        "--format",
+        "json",
+    )
     assert json.loads(r.stdout)["results"][0]["issues"][0]["forecast"] == pytest.approx(6.7)
     r = cli("forecast", "emission-standards-1994", "--model", "compromise", "--set", "weighting=bogus")
     assert r.exit_code == 2 and "weighting" in r.output and "Traceback" not in r.output
@@ -141,7 +152,10 @@ def test_run_puts_the_brief_first_in_60_lines_at_80_columns(run80) -> None:
     assert "report written to" in out and "detente run --full" in out
     full = run80("--full")
     assert full.index("In brief") < full.index("Expected-utility model") < full.index("report written to")
-    for title in ("Exchange model: outcome before and after trading", "forecast with its 90 % and 50 % intervals"):
+    for title in (
+        "Exchange model: outcome before and after trading",
+        "forecast with its 90 % and 50 % intervals",
+    ):
         assert title in full
     assert len(full.splitlines()) > 200
 
@@ -178,7 +192,9 @@ def test_run_brief_and_tables_leave_out_models_without_forecast(run80, ukraine_p
     sq = next(r for r in table.rows if r[0] == "status_quo")
     assert sq[1] == "—" and sq[3] == "no status quo given"
     out = run80()
-    assert "No forecast from nbs, status_quo on Ceasefire sequencing (no status quo given)" in " ".join(out.split())
+    assert "No forecast from nbs, status_quo on Ceasefire sequencing (no status quo given)" in " ".join(
+        out.split()
+    )
 
 
 def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:

@@ -17,7 +17,9 @@ def test_ledger_round_trip(cli, db) -> None:
     r = cli("ledger", "add", "Ceasefire signed by 2025-12-31?", "0.3", "--resolves", "2025-12-31", "--db", db)
     assert r.exit_code == 0, r.output
     assert "#1 (binary)" in r.stdout
-    r = cli("ledger", "add", "Years until standards apply", "8", "--model", "eum", "--db", db, "--format", "json")
+    r = cli(
+        "ledger", "add", "Years until standards apply", "8", "--model", "eum", "--db", db, "--format", "json"
+    )
     assert json.loads(r.stdout)["kind"] == "numeric"
     r = cli("ledger", "list", "--open", "--db", db, "--format", "json")
     assert [e["id"] for e in json.loads(r.stdout)] == [1, 2]
@@ -38,7 +40,9 @@ def test_ledger_uses_env_db(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DETENTE_DB", str(tmp_path / "env.sqlite"))
     assert cli("ledger", "add", "Deal by June?", "0.6").exit_code == 0
     assert (tmp_path / "env.sqlite").exists()
-    assert [e["question"] for e in json.loads(cli("ledger", "list", "--format", "json").stdout)] == ["Deal by June?"]
+    assert [e["question"] for e in json.loads(cli("ledger", "list", "--format", "json").stdout)] == [
+        "Deal by June?"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,9 +138,9 @@ def test_ledger_add_refuses_a_probability_outside_0_1_and_writes_nothing(cli, db
     assert cli("ledger", "add", "Earlier?", "0.4", "--db", db).exit_code == 0
     r = cli("ledger", "add", *args, "--db", db)
     assert r.exit_code == 2
-    assert [e["question"] for e in json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)] == [
-        "Earlier?"
-    ]
+    assert [
+        e["question"] for e in json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)
+    ] == ["Earlier?"]
 
 
 def test_ledger_add_numbers_on_question_marks_need_kind_numeric(cli, db) -> None:
@@ -157,7 +161,9 @@ def test_ledger_resolve_twice_needs_force_and_keeps_the_history(cli, db) -> None
     assert len(line.splitlines()) == 1
     assert "forecast #1 is already resolved: outcome 0 on 20" in line and "UTC" in line
     assert "Brier score 0.090" in line and "detente ledger resolve 1 1 --force" in line
-    assert json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)[0]["score"] == pytest.approx(0.09)
+    assert json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)[0][
+        "score"
+    ] == pytest.approx(0.09)
     assert "replaced" not in cli("ledger", "history", "1", "--db", db).stdout
 
     r = cli("ledger", "resolve", "1", "1", "--force", "--db", db)

@@ -100,7 +100,9 @@ class Cmd:
     def wait_busy(self, *, cpu: float = BUSY_CPU_S, children: int = 0, timeout: float = 90.0) -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            assert self.proc.poll() is None, f"ended before the signal ({self.proc.returncode}): {self.stderr()[-2000:]}"
+            assert self.proc.poll() is None, (
+                f"ended before the signal ({self.proc.returncode}): {self.stderr()[-2000:]}"
+            )
             if _cpu_s(self.pid) >= cpu and len(_children(self.pid)) >= children:
                 return
             time.sleep(0.05)
@@ -123,7 +125,9 @@ class Cmd:
             time.sleep(0.005)
         left = _group(self.pid)
         self.kill()
-        pytest.fail(f"{'parent still running' if parent is None else f'left behind: {left}'} 15 s after the signal")
+        pytest.fail(
+            f"{'parent still running' if parent is None else f'left behind: {left}'} 15 s after the signal"
+        )
 
     def kill(self) -> None:
         for pid in _group(self.pid):
@@ -147,7 +151,9 @@ def _check(cmd: Cmd, sig: int, *, group: bool, what: str) -> None:
 
 def _no_outputs(folder: Path, *names: str) -> None:
     assert not [n for n in names if (folder / n).exists()], "an output file was written"
-    assert not list(folder.glob(".detente-*")) and not list(folder.glob("*.tmp")), "temporary file left behind"
+    assert not list(folder.glob(".detente-*")) and not list(folder.glob("*.tmp")), (
+        "temporary file left behind"
+    )
 
 
 # -------------------------------------------------------------------------------------- version
@@ -170,7 +176,9 @@ SWEEP = ["sweep", "ukraine-2025", "-m", "eum", "--draws", "200000", "--processes
 
 @linux_only
 @pytest.mark.slow
-@pytest.mark.parametrize(("sig", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["int", "term"])
+@pytest.mark.parametrize(
+    ("sig", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["int", "term"]
+)
 def test_sweep_with_processes(tmp_path: Path, sig: int, group: bool) -> None:
     cmd = Cmd(SWEEP, tmp_path)
     cmd.wait_busy(cpu=0.0, children=2)  # the pool exists once the first chunks are submitted
@@ -233,7 +241,27 @@ def _synthetic_deu(path: Path, n_issues: int = 60) -> Path:
     lines = ["\t".join(header)]
     for k in range(n_issues):
         prnr = f"d{k // 3:05d}"
-        row = dict(zip(fixed, ["1", "1", prnr, "synthetic", f"{prnr}i{k % 3 + 1}", "Reg", "General", "COD", "QMV", "1", "3", "2000-01-01", "999"], strict=True))
+        row = dict(
+            zip(
+                fixed,
+                [
+                    "1",
+                    "1",
+                    prnr,
+                    "synthetic",
+                    f"{prnr}i{k % 3 + 1}",
+                    "Reg",
+                    "General",
+                    "COD",
+                    "QMV",
+                    "1",
+                    "3",
+                    "2000-01-01",
+                    "999",
+                ],
+                strict=True,
+            )
+        )
         row |= {"p" + a: str(rng.choice([0, 25, 50, 75, 100])) for a in actors}
         row |= {"s" + a: str(rng.choice([30, 50, 70, 90])) for a in actors}
         row |= {"rp": "0", "out": str(rng.choice([0, 25, 50, 75, 100]))}
@@ -282,7 +310,9 @@ def _get(url: str) -> bytes:
 
 @linux_only
 @pytest.mark.slow
-@pytest.mark.parametrize(("sig", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["int", "term"])
+@pytest.mark.parametrize(
+    ("sig", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["int", "term"]
+)
 def test_serve_with_a_running_job(tmp_path: Path, sig: int, group: bool) -> None:
     pytest.importorskip("uvicorn")
     pytest.importorskip("fastapi")

@@ -126,7 +126,9 @@ def test_run_skips_the_simulator_part_for_a_scenario_without_dynamics():
     (part,) = build_parts(load_builtin("emission-standards-1994"), seed=0, quick=True, only=["simulator"])
     assert part.notes == ["scenario emission-standards-1994 has no dynamics: section; simulator skipped"]
     assert not part.tables
-    assert part.headline == ["Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."]
+    assert part.headline == [
+        "Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."
+    ]
 
 
 def test_table_counts_in_the_singular(cli, capsys):

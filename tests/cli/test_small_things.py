@@ -7,7 +7,17 @@ import json
 
 import pytest
 
-SCENARIO_COMMANDS = ("run", "report", "forecast", "sweep", "levers", "cohesion", "sensitivity", "explain", "simulate")
+SCENARIO_COMMANDS = (
+    "run",
+    "report",
+    "forecast",
+    "sweep",
+    "levers",
+    "cohesion",
+    "sensitivity",
+    "explain",
+    "simulate",
+)
 
 
 def _one_line(text: str) -> str:
@@ -166,8 +176,9 @@ def test_ukraine_issues_keep_their_meaning() -> None:
     assert words("us_sanctions", 25.0) == "status quo"
     assert words("us_sanctions", 30.0) == "7% of the way from 'status quo' to 'sweeping secondary sanctions'"
     # a one-sided scale without reference keeps its old reading: the share from the low end
-    assert words("ceasefire_sequencing", 10.0).endswith("of the way from 'ceasefire tied to a framework deal' "
-                                                         "to 'unconditional ceasefire first'")
+    assert words("ceasefire_sequencing", 10.0).endswith(
+        "of the way from 'ceasefire tied to a framework deal' to 'unconditional ceasefire first'"
+    )
 
 
 # --------------------------------------------------------------------------- 5. one number of simulator runs

@@ -58,7 +58,16 @@ def test_format_is_table_json_csv_everywhere():
 
     _, commands = _commands()
     with_format = {path for path, cmd in commands for p in cmd.params if "--format" in p.opts}
-    assert {"forecast", "sweep", "levers", "cohesion", "sensitivity", "simulate", "backtest", "ledger list"} <= with_format
+    assert {
+        "forecast",
+        "sweep",
+        "levers",
+        "cohesion",
+        "sensitivity",
+        "simulate",
+        "backtest",
+        "ledger list",
+    } <= with_format
     for path, cmd in commands:
         for p in cmd.params:
             if "--format" in p.opts:
@@ -98,7 +107,12 @@ def test_every_api_request_field_is_in_the_vocabulary():
 def _doc_names(section: str) -> set[str]:
     text = DOC.read_text(encoding="utf-8")
     part = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    return {n for line in part.splitlines() if line.startswith("| `") for n in re.findall(r"`([^`]+)`", line.split("|")[1])}
+    return {
+        n
+        for line in part.splitlines()
+        if line.startswith("| `")
+        for n in re.findall(r"`([^`]+)`", line.split("|")[1])
+    }
 
 
 def test_the_doc_lists_exactly_the_vocabulary():
@@ -116,7 +130,10 @@ def test_modernise_rewrites_only_options_of_that_command():
         ["--runs is deprecated; use --draws"],  # once
     )
     assert v.modernise("sweep", ["--runs", "5"]) == (["--runs", "5"], [])
-    assert v.modernise("ledger list", ["--json"]) == (["--format", "json"], ["--json is deprecated; use --format json"])
+    assert v.modernise("ledger list", ["--json"]) == (
+        ["--format", "json"],
+        ["--json is deprecated; use --format json"],
+    )
 
 
 def _same(cli, old: list[str], new: list[str], line: str) -> tuple:
@@ -128,9 +145,16 @@ def _same(cli, old: list[str], new: list[str], line: str) -> tuple:
 
 def test_simulate_runs_is_draws(cli):
     line = "detente: --runs is deprecated; use --draws"
-    a, b = _same(cli, ["simulate", "--runs", "40", "--format", "json"], ["simulate", "--draws", "40", "--format", "json"], line)
+    a, b = _same(
+        cli,
+        ["simulate", "--runs", "40", "--format", "json"],
+        ["simulate", "--draws", "40", "--format", "json"],
+        line,
+    )
     assert a.stdout == b.stdout and json.loads(a.stdout)["runs"] == 40
-    a, _ = _same(cli, ["simulate", "--runs=40", "--format", "json"], ["simulate", "-n", "40", "--format", "json"], line)
+    a, _ = _same(
+        cli, ["simulate", "--runs=40", "--format", "json"], ["simulate", "-n", "40", "--format", "json"], line
+    )
     assert a.stdout == b.stdout
 
 
@@ -140,7 +164,9 @@ def test_run_and_report_out_is_report(cli, monkeypatch, tmp_path, command, old):
     from detente.cli import cmd_core
 
     monkeypatch.setattr(cmd_core, "build_parts", lambda *a, **k: [])  # the wiring, not the models
-    monkeypatch.setattr(cmd_core, "render_parts_report", lambda sc, parts, seed: f"<html>{sc.id} {seed}</html>")
+    monkeypatch.setattr(
+        cmd_core, "render_parts_report", lambda sc, parts, seed: f"<html>{sc.id} {seed}</html>"
+    )
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
     a, b = _same(
@@ -169,7 +195,13 @@ def test_convert_format_is_to(cli, tmp_path):
 def test_ledger_json_is_format_json(cli, tmp_path, command):
     db = str(tmp_path / "l.sqlite")
     assert cli("ledger", "add", "Deal by June?", "0.3", "--db", db).exit_code == 0
-    args = {"list": [], "score": [], "history": ["1"], "resolve": ["1", "1", "--force"], "add": ["Q?", "0.5"]}[command]
+    args = {
+        "list": [],
+        "score": [],
+        "history": ["1"],
+        "resolve": ["1", "1", "--force"],
+        "add": ["Q?", "0.5"],
+    }[command]
     a = cli("ledger", command, *args, "--db", db, "--json")
     assert a.exit_code == 0 and a.stderr.splitlines() == ["detente: --json is deprecated; use --format json"]
     b = cli("ledger", command, *args, "--db", db, "--format", "json")
@@ -184,9 +216,15 @@ def test_ledger_json_is_format_json(cli, tmp_path, command):
 def test_a_value_outside_the_choices_is_one_line(cli):
     for args, line in [
         (["sweep", "--format", "xml"], "error: --format: expected table, json or csv, received 'xml'"),
-        (["sensitivity", "--method=foo"], "error: --method: expected tornado, knockout or sobol, received 'foo'"),
+        (
+            ["sensitivity", "--method=foo"],
+            "error: --method: expected tornado, knockout or sobol, received 'foo'",
+        ),
         (["simulate", "--preset", "nash"], "error: --preset: expected rubinstein or fearon, received 'nash'"),
-        (["ledger", "list", "--json", "--format", "yaml"], "error: --format: expected table, json or csv, received 'yaml'"),
+        (
+            ["ledger", "list", "--json", "--format", "yaml"],
+            "error: --format: expected table, json or csv, received 'yaml'",
+        ),
     ]:
         r = cli(*args)
         assert r.exit_code == 2 and r.stdout == ""
@@ -203,7 +241,10 @@ def test_csv_is_a_table_of_the_json_rows(cli):
     head, row = r.stdout.splitlines()
     assert head.startswith("model,issue,mean,sd,q5,") and row.startswith("median,emission,")
     r = cli("cohesion", "--format", "csv")
-    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "issue,position_us,position_european_allies,distance,share"
+    assert (
+        r.exit_code == 0
+        and r.stdout.splitlines()[0] == "issue,position_us,position_european_allies,distance,share"
+    )
     r = cli("simulate", "-n", "20", "--months", "3", "--format", "csv")
     lines = r.stdout.splitlines()
     assert lines[0] == "month,p_ceasefire,p_settlement,p_decision,p_sanctions" and len(lines) == 4

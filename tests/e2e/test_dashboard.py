@@ -275,10 +275,7 @@ CHART_TEXT_JS = """(sel) => {
 
 
 def _within(inner: dict, outer: dict) -> bool:
-    return (
-        inner["x"] >= outer["x"] - 1
-        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
-    )
+    return inner["x"] >= outer["x"] - 1 and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
 
 
 @pytest.mark.parametrize("width", [1280, 800])
@@ -360,7 +357,7 @@ VIEWERS_JS = """async ([id, k]) => {
 
 
 def test_report_charts_have_readable_labels_on_the_dashboard(server, page):
-    """"Report charts" at 1280 px: no text outside its chart, no title or point label over another."""
+    """ "Report charts" at 1280 px: no text outside its chart, no title or point label over another."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server + f"/scenario?ref=builtin:{SCENARIO}")
     page.click("#charts")

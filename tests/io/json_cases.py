@@ -59,20 +59,58 @@ CLI_CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "sweep_emission": (
         "sweep",
-        ("sweep", EM, "-m", "median", "-m", "exchange", "--draws", "30", "--seed", "1",
-         "--threshold", "emission=7", "--threshold", "emission=9", "--format", "json"),
+        (
+            "sweep",
+            EM,
+            "-m",
+            "median",
+            "-m",
+            "exchange",
+            "--draws",
+            "30",
+            "--seed",
+            "1",
+            "--threshold",
+            "emission=7",
+            "--threshold",
+            "emission=9",
+            "--format",
+            "json",
+        ),
     ),  # fmt: skip
-    "levers_ukraine": ("levers", ("levers", UK, "--issue", "us_sanctions", "--target", ">=60", "--format", "json")),
-    "levers_emission": ("levers", ("levers", EM, "--issue", "emission", "--target", "<=6", "--format", "json")),
+    "levers_ukraine": (
+        "levers",
+        ("levers", UK, "--issue", "us_sanctions", "--target", ">=60", "--format", "json"),
+    ),
+    "levers_emission": (
+        "levers",
+        ("levers", EM, "--issue", "emission", "--target", "<=6", "--format", "json"),
+    ),
     "cohesion_ukraine": ("cohesion", ("cohesion", UK, "--format", "json")),
     "cohesion_emission": ("cohesion", ("cohesion", EM, "--groups", "germany,uk", "--format", "json")),
     "sensitivity_tornado": ("sensitivity", ("sensitivity", UK, "--top", "3", "--format", "json")),
     "sensitivity_knockout": ("sensitivity", ("sensitivity", EM, "--method", "knockout", "--format", "json")),
     "sensitivity_sobol": (
         "sensitivity",
-        ("sensitivity", EM, "--method", "sobol", "--draws", "16", "--seed", "2", "--top", "4", "--format", "json"),
+        (
+            "sensitivity",
+            EM,
+            "--method",
+            "sobol",
+            "--draws",
+            "16",
+            "--seed",
+            "2",
+            "--top",
+            "4",
+            "--format",
+            "json",
+        ),
     ),
-    "simulate_ukraine": ("simulate", ("simulate", UK, "--draws", "40", "--months", "12", "--seed", "1", "--format", "json")),
+    "simulate_ukraine": (
+        "simulate",
+        ("simulate", UK, "--draws", "40", "--months", "12", "--seed", "1", "--format", "json"),
+    ),
     "simulate_rubinstein": (
         "simulate",
         ("simulate", "--preset", "rubinstein", "--draws", "20", "--months", "6", "--format", "json"),
@@ -110,7 +148,10 @@ def ledger_outputs(folder: Path) -> dict[str, tuple[str, Any]]:
     out["ledger_add"] = ("ledger_entry", run("ledger", "add", "Ceasefire by 2026?", "0.3", "--resolves", "2026-06-30",
                                              "--db", db, "--format", "json"))  # fmt: skip
     run("ledger", "add", "Sanctions level", "55", "--db", db, "--format", "json")
-    out["ledger_resolve"] = ("ledger_entry", run("ledger", "resolve", "1", "1", "--db", db, "--format", "json"))
+    out["ledger_resolve"] = (
+        "ledger_entry",
+        run("ledger", "resolve", "1", "1", "--db", db, "--format", "json"),
+    )
     run("ledger", "resolve", "1", "0", "--force", "--db", db, "--format", "json")
     out["ledger_list"] = ("ledger_list", run("ledger", "list", "--db", db, "--format", "json"))
     out["ledger_history"] = ("ledger_history", run("ledger", "history", "1", "--db", db, "--format", "json"))
@@ -166,7 +207,9 @@ def golden(name: str) -> Any:
 
 
 def _write(name: str, obj: Any) -> None:
-    (GOLDEN / f"{name}.json").write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (GOLDEN / f"{name}.json").write_text(
+        json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def main() -> None:  # pragma: no cover - run by hand

@@ -135,7 +135,10 @@ def test_ukraine_quotes_are_the_verified_excerpts_and_cite_the_column() -> None:
                 quotes.add(e.quote)
                 assert "Yakhno" in (e.source or ""), (s.actor, s.issue)
             else:
-                assert e.assumption and e.note, (s.actor, s.issue)  # no quote: a marked assumption with a reason
+                assert e.assumption and e.note, (
+                    s.actor,
+                    s.issue,
+                )  # no quote: a marked assumption with a reason
     for evs in dict(sc.dynamics)["evidence"].values():
         quotes.update(e["quote"] for e in evs if "quote" in e)
     assert len(quotes) == 21

@@ -79,7 +79,9 @@ def test_ledger_json_unchanged(ledger: dict) -> None:
 
 def test_golden_files_are_all_used() -> None:
     names = {p.stem for p in (Path(__file__).resolve().parents[1] / "golden" / "json").glob("*.json")}
-    used = set(CLI_CASES) | set(WEB_CASES) | {"backtest_subset"} | {n for n in names if n.startswith("ledger_")}
+    used = (
+        set(CLI_CASES) | set(WEB_CASES) | {"backtest_subset"} | {n for n in names if n.startswith("ledger_")}
+    )
     assert names == used
 
 
@@ -173,7 +175,9 @@ def test_web_sweep_is_the_cli_sweep() -> None:
 
 
 def test_web_simulate_summary_is_the_cli_document() -> None:
-    cli = cli_output_args("simulate", UK, "--draws", "30", "--months", "12", "--seed", "1", "--format", "json")
+    cli = cli_output_args(
+        "simulate", UK, "--draws", "30", "--months", "12", "--seed", "1", "--format", "json"
+    )
     assert web_output("web_simulate_ukraine")["summary"] == cli
 
 
@@ -201,7 +205,10 @@ def test_api_responses_validate(tmp_path: Path) -> None:
     ok(client.post("/api/forecast", json={"scenario": UK, "model": "status_quo"}), "web_forecast")
     ok(client.post("/api/forecast", json={"scenario": EM, "model": "eum", "record": True}), "web_forecast")
     change = {"actor": "germany", "issue": "emission", "position": 9}
-    ok(client.post("/api/whatif", json={"scenario": EM, "model": "median", "changes": [change]}), "web_whatif")
+    ok(
+        client.post("/api/whatif", json={"scenario": EM, "model": "median", "changes": [change]}),
+        "web_whatif",
+    )
 
     def job(r: Any) -> Any:
         assert r.status_code == 202, r.text
@@ -213,7 +220,9 @@ def test_api_responses_validate(tmp_path: Path) -> None:
         assert j["status"] == "done", j
         return j["result"]
 
-    sweep = job(client.post("/api/sweep", json={"scenario": EM, "model": "compromise", "draws": 20, "seed": 1}))
+    sweep = job(
+        client.post("/api/sweep", json={"scenario": EM, "model": "compromise", "draws": 20, "seed": 1})
+    )
     _valid("web_sweep", sweep)
     assert isinstance(sweep["run_id"], int)
     _valid("web_simulate", job(client.post("/api/simulate", json={"scenario": UK, "draws": 20, "seed": 1})))

@@ -71,7 +71,9 @@ def test_axis_and_batch_shapes_match_the_row_layout() -> None:
     present = rng.random((4, 6, 3)) < 0.8
     for tie in ("lower", "upper", "midpoint"):
         a = weighted_median(x, w, present, tie=tie)
-        b = weighted_median(x.swapaxes(-1, -2), w.swapaxes(-1, -2), present.swapaxes(-1, -2), tie=tie, axis=-1)
+        b = weighted_median(
+            x.swapaxes(-1, -2), w.swapaxes(-1, -2), present.swapaxes(-1, -2), tie=tie, axis=-1
+        )
         assert a.shape == (4, 3) and np.array_equal(a, b, equal_nan=True)
     t = (x.swapaxes(-1, -2), w.swapaxes(-1, -2), present.swapaxes(-1, -2))
     assert np.array_equal(weighted_median_rows(*t), weighted_median(x, w, present), equal_nan=True)

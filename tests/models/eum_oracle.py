@@ -206,7 +206,13 @@ def _rho_pow(d: Array, rho: Array | None) -> Array:
 
 
 def success_probability(
-    x: Array, w: Array, present: Array, delta: Array, rho: Array | None, prob: str, geo: Geometry | None = None
+    x: Array,
+    w: Array,
+    present: Array,
+    delta: Array,
+    rho: Array | None,
+    prob: str,
+    geo: Geometry | None = None,
 ) -> Array:
     """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Probability"), shape (B, A, A).
 
@@ -283,9 +289,7 @@ def expected_utilities(
     return a, bt
 
 
-def _better_worse(
-    x: Array, dist: Array, delta: Array, mu: Array, rr: Array
-) -> Array:
+def _better_worse(x: Array, dist: Array, delta: Array, mu: Array, rr: Array) -> Array:
     """``T U_b + (1 − T) U_w`` for challenger ``i`` (row) and target ``j`` (eqs. 22, 23).
 
     ``rr`` broadcasts the viewer's exponent: the row's for ``a``; for ``bt`` the caller passes the
@@ -297,7 +301,6 @@ def _better_worse(
     base = np.where(T, 0.5 - z, 0.5 + z)
     with np.errstate(divide="ignore"):
         return 2.0 - 4.0 * np.exp(rr * np.log(np.maximum(base, 0.0)))
-
 
 
 def expected_utility_view(
@@ -331,7 +334,6 @@ def expected_utility_view(
         with np.errstate(divide="ignore"):
             E = E - (1.0 - q) * (2.0 - 4.0 * np.exp(rh * np.log(np.maximum(base, 0.0))))
     return np.asarray(E, dtype=np.float64)
-
 
 
 def risk_exponents(
@@ -371,8 +373,6 @@ def risk_exponents(
     R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
     r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
     return np.where(present, r, 1.0).astype(x.dtype, copy=False), P1
-
-
 
 
 def select_offers(
@@ -450,8 +450,6 @@ def offer_values(
     # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
     b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
     return r, P, a, b, geo
-
-
 
 
 def scale_range(x0: Array, present: Array, st: EUMSettings) -> Array:

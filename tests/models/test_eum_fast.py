@@ -90,7 +90,9 @@ def test_perspective_equals_row_oracle_bit_for_bit(name: str, A: int) -> None:
 def _oracle_run_eum(x0, w, s, present, st, rounds, **_: object) -> EUMRun:  # type: ignore[no-untyped-def]
     """``run_eum`` replaced by the oracle (the model's own code turns it into a Prediction)."""
     o = run_rows(x0, w, s, present, st, rounds)
-    return EUMRun(o.positions, o.median, o.mean, o.risk, o.kind, o.partner, o.a, o.b, o.press_j, o.press_a, o.press_b)
+    return EUMRun(
+        o.positions, o.median, o.mean, o.risk, o.kind, o.partner, o.a, o.b, o.press_j, o.press_a, o.press_b
+    )
 
 
 def _stories(sc, pred) -> list[str]:  # type: ignore[no-untyped-def]
@@ -117,7 +119,9 @@ def _stories(sc, pred) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("variant", ["scholz2011", "paper"])
 @pytest.mark.parametrize("case", ["emission", "random"])
-def test_model_outputs_and_explain_equal_oracle(case: str, variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_outputs_and_explain_equal_oracle(
+    case: str, variant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Event log, pressure, perspective, statistics and the explain text: each engine = the oracle."""
     from detente.core.arrays import to_arrays
     from detente.io.builtin import load_builtin
@@ -137,7 +141,9 @@ def test_model_outputs_and_explain_equal_oracle(case: str, variant: str, monkeyp
     def predict(engine: str):  # type: ignore[no-untyped-def]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return eum_model.ExpectedUtility(variant=variant, engine=engine).predict(arr, np.random.default_rng(0))  # type: ignore[arg-type]
+            return eum_model.ExpectedUtility(variant=variant, engine=engine).predict(
+                arr, np.random.default_rng(0)
+            )  # type: ignore[arg-type]
 
     with monkeypatch.context() as m:
         m.setattr(eum_model, "run_eum", _oracle_run_eum)
@@ -151,7 +157,11 @@ def test_model_outputs_and_explain_equal_oracle(case: str, variant: str, monkeyp
         np.testing.assert_array_equal(got.outcome, want.outcome)
         np.testing.assert_array_equal(got.trajectory, want.trajectory)
         assert got.events is not None and got.events.rows() == want.events.rows()
-        for key, sub in (("pressure", ("proposer", "a", "b")), ("perspective", ("eu", "risk")), ("round_stats", ("median", "mean"))):
+        for key, sub in (
+            ("pressure", ("proposer", "a", "b")),
+            ("perspective", ("eu", "risk")),
+            ("round_stats", ("median", "mean")),
+        ):
             for k in sub:
                 np.testing.assert_array_equal(got.extras[key][k], want.extras[key][k], err_msg=f"{key}.{k}")
         np.testing.assert_array_equal(got.extras["risk"], want.extras["risk"])

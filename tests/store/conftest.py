@@ -59,7 +59,11 @@ def pg_url():
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
         pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql; CI installs them)")
     port = _free_port()
-    env = {**os.environ, "DETENTE_TEST_PG_PORT": str(port), "DETENTE_TEST_PG_DIR": f"/tmp/detente-test-pg-{port}"}
+    env = {
+        **os.environ,
+        "DETENTE_TEST_PG_PORT": str(port),
+        "DETENTE_TEST_PG_DIR": f"/tmp/detente-test-pg-{port}",
+    }
     proc = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         pytest.fail(f"could not start a test PostgreSQL server: {proc.stderr.strip()[-500:]}")

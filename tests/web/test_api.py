@@ -55,7 +55,10 @@ def test_models_list_and_bad_model(client):
     assert "compromise" in names and "median" in names
     r = client.post("/api/forecast", json={"scenario": "emission-standards-1994", "model": "compromize"})
     assert r.status_code == 422 and "compromise" in r.json()["error"]
-    r = client.post("/api/forecast", json={"scenario": "emission-standards-1994", "model": "median", "set": {"tie": "sideways"}})
+    r = client.post(
+        "/api/forecast",
+        json={"scenario": "emission-standards-1994", "model": "median", "set": {"tie": "sideways"}},
+    )
     assert r.status_code == 422 and "tie" in r.json()["error"]
 
 
@@ -80,9 +83,15 @@ def test_whatif_equals_forecast_on_the_changed_scenario(client):
     assert r.json()["whatif"]["issues"][0]["forecast"] == pytest.approx(want)
     assert r.json()["baseline"]["issues"][0]["forecast"] == pytest.approx(base)
     assert want != pytest.approx(base)
-    bad = client.post("/api/whatif", json={"scenario": "emission-standards-1994", "changes": [{"actor": "mars", "salience": 0.5}]})
+    bad = client.post(
+        "/api/whatif",
+        json={"scenario": "emission-standards-1994", "changes": [{"actor": "mars", "salience": 0.5}]},
+    )
     assert bad.status_code == 422 and "mars" in bad.json()["error"]
-    bad = client.post("/api/whatif", json={"scenario": "emission-standards-1994", "changes": [{"actor": "uk", "salience": 3}]})
+    bad = client.post(
+        "/api/whatif",
+        json={"scenario": "emission-standards-1994", "changes": [{"actor": "uk", "salience": 3}]},
+    )
     assert bad.status_code == 422 and "salience" in bad.json()["error"]
 
 
@@ -139,9 +148,7 @@ def test_downloads_yaml_and_report(client):
 
 
 def test_ledger_api(client):
-    e = client.post(
-        "/api/ledger", json={"question": "Deal by June?", "value": 0.7, "resolves": "2026-06-30"}
-    )
+    e = client.post("/api/ledger", json={"question": "Deal by June?", "value": 0.7, "resolves": "2026-06-30"})
     assert e.status_code == 201 and e.json()["kind"] == "binary"
     r = client.post(f"/api/ledger/{e.json()['id']}/resolve", json={"outcome": 1})
     assert r.json()["score"] == pytest.approx(0.09)
@@ -161,7 +168,9 @@ def _wait(client, job_id, timeout=30):
 
 
 def test_sweep_job_reports_progress_and_records_the_run(client):
-    r = client.post("/api/sweep", json={"scenario": "emission-standards-1994", "model": "median", "draws": 300, "seed": 5})
+    r = client.post(
+        "/api/sweep", json={"scenario": "emission-standards-1994", "model": "median", "draws": 300, "seed": 5}
+    )
     assert r.status_code == 202
     j = _wait(client, r.json()["id"])
     assert j["status"] == "done", j
@@ -174,7 +183,10 @@ def test_sweep_job_reports_progress_and_records_the_run(client):
     runs = client.get("/api/runs").json()
     assert runs[0]["variant"] == "sweep" and runs[0]["seed"] == 5 and runs[0]["arrays_path"].endswith(".npz")
     assert client.get("/api/jobs/nope").status_code == 404
-    assert client.post("/api/sweep", json={"scenario": "emission-standards-1994", "draws": 10**9}).status_code == 422
+    assert (
+        client.post("/api/sweep", json={"scenario": "emission-standards-1994", "draws": 10**9}).status_code
+        == 422
+    )
 
 
 def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
@@ -241,7 +253,11 @@ def test_ledger_api_re_resolving_needs_force_and_keeps_the_history(client):
     url = f"/api/ledger/{e.json()['id']}/resolve"
     assert client.post(url, json={"outcome": 0}).status_code == 200
     again = client.post(url, json={"outcome": 1})
-    assert again.status_code == 400 and "already resolved" in again.json()["error"] and "needs force" in again.json()["error"]
+    assert (
+        again.status_code == 400
+        and "already resolved" in again.json()["error"]
+        and "needs force" in again.json()["error"]
+    )
     forced = client.post(url, json={"outcome": 1, "force": True})
     assert forced.status_code == 200 and forced.json()["outcome"] == 1
     assert forced.json()["earlier_resolutions"] == 1  # the first one, kept in the history

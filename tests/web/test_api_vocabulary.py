@@ -68,7 +68,9 @@ def test_old_fields_give_the_same_answer_and_say_so(client, path, old, new, note
 
 
 def test_old_job_fields(client):
-    old = client.post("/api/sweep", json={"ref": f"builtin:{EMISSION}", "model": "median", "n_draws": 40, "seed": 2})
+    old = client.post(
+        "/api/sweep", json={"ref": f"builtin:{EMISSION}", "model": "median", "n_draws": 40, "seed": 2}
+    )
     assert "n_draws is deprecated; use draws" in _deprecations(old)
     new = client.post("/api/sweep", json={"scenario": EMISSION, "model": "median", "draws": 40, "seed": 2})
     assert _deprecations(new) == []
@@ -83,18 +85,26 @@ def test_old_job_fields(client):
 def test_old_ledger_fields(client):
     old = client.post(
         "/api/ledger",
-        json={"question": "Deal?", "value": 0.3, "resolution_date": "2026-06-30", "scenario_ref": "ukraine-2025@2"},
+        json={
+            "question": "Deal?",
+            "value": 0.3,
+            "resolution_date": "2026-06-30",
+            "scenario_ref": "ukraine-2025@2",
+        },
     )
     assert old.status_code == 201 and _deprecations(old) == [
         "resolution_date is deprecated; use resolves",
         "scenario_ref is deprecated; use scenario",
     ]
     new = client.post(
-        "/api/ledger", json={"question": "Deal?", "value": 0.3, "resolves": "2026-06-30", "scenario": "ukraine-2025@2"}
+        "/api/ledger",
+        json={"question": "Deal?", "value": 0.3, "resolves": "2026-06-30", "scenario": "ukraine-2025@2"},
     )
     assert new.status_code == 201 and _deprecations(new) == []
     drop = ("id", "created_at")
-    assert {k: v for k, v in old.json().items() if k not in drop} == {k: v for k, v in new.json().items() if k not in drop}
+    assert {k: v for k, v in old.json().items() if k not in drop} == {
+        k: v for k, v in new.json().items() if k not in drop
+    }
     assert new.json()["resolution_date"] == "2026-06-30" and new.json()["scenario_ref"] == "ukraine-2025@2"
 
 

@@ -44,7 +44,11 @@ from detente.core.scenario import Scenario
 def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
     """One ``(N, A, J)`` batch from batches of equal ``(A, J)`` (issue ids of the first when they differ)."""
     first = parts[0]
-    ids = first.issue_ids if all(p.issue_ids == first.issue_ids for p in parts) else ("stacked",) * first.n_issues
+    ids = (
+        first.issue_ids
+        if all(p.issue_ids == first.issue_ids for p in parts)
+        else ("stacked",) * first.n_issues
+    )
     return replace(
         first,
         issue_ids=ids,
@@ -185,14 +189,25 @@ class _Search:
             s = self.state
             for li, (a, name, base, low, high) in enumerate(self.levers):
                 out.append(
-                    _lever(scenario, a, name, bool(s["feasible"][li]), base, float(s["sat"][li]),
-                           float(s["sat_u"][li]), low, high, scale)
+                    _lever(
+                        scenario,
+                        a,
+                        name,
+                        bool(s["feasible"][li]),
+                        base,
+                        float(s["sat"][li]),
+                        float(s["sat_u"][li]),
+                        low,
+                        high,
+                        scale,
+                    )
                 )
         else:
             for a, name, base, low, high in self.levers:
                 out.append(_lever(scenario, a, name, True, base, base, self.base_out, low, high, scale))
-        return WhatItTakes(issue_id, self.op, float(self.target), float(from_unit(self.base_out, scale)),
-                           already, tuple(out))
+        return WhatItTakes(
+            issue_id, self.op, float(self.target), float(from_unit(self.base_out, scale)), already, tuple(out)
+        )
 
 
 def _search(spec: DrawSpec, i: int, op: str, target: float, base_out: float, joint: bool) -> _Search:
@@ -212,8 +227,17 @@ def _search(spec: DrawSpec, i: int, op: str, target: float, base_out: float, joi
                 c0 = float(b.capability[a, i])
                 levers.append((a, name, c0, 0.0, CAPABILITY_FACTOR * (c0 if c0 > 0 else cap_mean)))
     work, col = (b, i) if joint else (b.subset_issues([i]), 0)
-    return _Search(i, op, target, 1.0 if op == ">=" else -1.0, float(to_unit(target, spec.scales[i])),
-                   levers, work, col, base_out)
+    return _Search(
+        i,
+        op,
+        target,
+        1.0 if op == ">=" else -1.0,
+        float(to_unit(target, spec.scales[i])),
+        levers,
+        work,
+        col,
+        base_out,
+    )
 
 
 def _knockout(model: Any, spec: DrawSpec, seed: int | None) -> tuple[Knockout, FloatArray]:
@@ -263,7 +287,9 @@ def knockout_and_levers(
     ]
     active = [s for s in searches if s.active]
     grids = [s.grid_values(grid) for s in active]
-    batches = [arr for _idx, _g, arr in plan.batches] + [s.rows(v) for s, v in zip(active, grids, strict=True)]
+    batches = [arr for _idx, _g, arr in plan.batches] + [
+        s.rows(v) for s, v in zip(active, grids, strict=True)
+    ]
     C, I = len(plan.cases), spec.base.n_issues
     out_low = np.broadcast_to(base_u, (C, I)).copy()
     out_high = np.broadcast_to(base_u, (C, I)).copy()
@@ -291,9 +317,11 @@ def knockout_and_levers(
             s.after_refine(res[at : at + p.size, s.col].reshape(p.shape))
             at += p.size
     tornado = Tornado(
-        spec.base.issue_ids, ko.base, tuple(plan.cases), from_unit(out_low, spec.scales), from_unit(out_high, spec.scales)
+        spec.base.issue_ids,
+        ko.base,
+        tuple(plan.cases),
+        from_unit(out_low, spec.scales),
+        from_unit(out_high, spec.scales),
     )
-    results = tuple(
-        s.result(scenario, spec.scales[s.issue], scenario.issue_ids[s.issue]) for s in searches
-    )
+    results = tuple(s.result(scenario, spec.scales[s.issue], scenario.issue_ids[s.issue]) for s in searches)
     return LeverResults(ko, tornado, results)

@@ -284,5 +284,14 @@ def _lever(
         value, outcome, effort = float("nan"), float("nan"), float("inf")
     actor = scenario.actors[a]
     return Lever(
-        actor.id, actor.label, name, feasible, base, value, float(from_unit(outcome, scale)), low, high, effort
+        actor.id,
+        actor.label,
+        name,
+        feasible,
+        base,
+        value,
+        float(from_unit(outcome, scale)),
+        low,
+        high,
+        effort,
     )

@@ -35,7 +35,16 @@ from detente.defaults import SIM_RUNS
 from detente.models import available_models, forecast, get_model
 from detente.models.base import statuses_not_warnings
 
-PARTS: tuple[str, ...] = ("forecasts", "eum", "exchange", "smp", "uncertainty", "levers", "cohesion", "simulator")
+PARTS: tuple[str, ...] = (
+    "forecasts",
+    "eum",
+    "exchange",
+    "smp",
+    "uncertainty",
+    "levers",
+    "cohesion",
+    "simulator",
+)
 ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
 FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
 """Models fitted on EU legislative data (docs/backtest.md): not in the overview of other scenarios."""
@@ -199,7 +208,9 @@ def _model(name: str) -> Any:
     return get_model(name)
 
 
-def _point_forecasts(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Forecast], dict[str, str]]:
+def _point_forecasts(
+    scenario: Scenario, names: list[str], seed: int
+) -> tuple[dict[str, Forecast], dict[str, str]]:
     out: dict[str, Forecast] = {}
     errors: dict[str, str] = {}
     for name in names:
@@ -210,7 +221,9 @@ def _point_forecasts(scenario: Scenario, names: list[str], seed: int) -> tuple[d
     return out, errors
 
 
-def _sweep(scenario: Scenario, points: Mapping[str, Forecast], errors: Mapping[str, str], seed: int, draws: int) -> Sweep:
+def _sweep(
+    scenario: Scenario, points: Mapping[str, Forecast], errors: Mapping[str, str], seed: int, draws: int
+) -> Sweep:
     pert = Perturbation.from_metadata(scenario.metadata)
     spec = prepare(scenario, pert)
     ens: dict[str, Ensemble] = {}
@@ -266,8 +279,16 @@ def _smp(scenario: Scenario, points: Mapping[str, Forecast], seed: int, draws: i
     with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
         pred = SpatialModel(state_transitions="stochastic").predict(arr, np.random.default_rng(seed))
     out = from_unit(pred.outcome, [i.scale for i in sc.issues])
-    return SmpRuns(tuple(dims), sc, joint, separate, draws, out.mean(axis=0),
-                   np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
+    return SmpRuns(
+        tuple(dims),
+        sc,
+        joint,
+        separate,
+        draws,
+        out.mean(axis=0),
+        np.quantile(out, 0.1, axis=0),
+        np.quantile(out, 0.9, axis=0),
+    )
 
 
 def cohesion_groups(scenario: Scenario) -> tuple[str, str] | None:
@@ -298,7 +319,9 @@ def _sim_run(label: str, r: Any) -> SimRun:
     )
 
 
-def _simulation(scenario: Scenario, seed: int, quick: bool, what_if: tuple[tuple[str, dict[str, Any]], ...]) -> Simulation | None:
+def _simulation(
+    scenario: Scenario, seed: int, quick: bool, what_if: tuple[tuple[str, dict[str, Any]], ...]
+) -> Simulation | None:
     from detente.sim import GameConfig, from_scenario, simulate, with_overrides
     from detente.sim import summary as S
 
@@ -344,7 +367,9 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
     if "forecasts" in parts or "uncertainty" in parts:
         try:
             sweep = _sweep(scenario, points, errors, seed, QUICK_DRAWS if quick else FULL_DRAWS)
-        except Exception as exc:  # intervals are a bonus for the forecasts; the uncertainty part fails in full
+        except (
+            Exception
+        ) as exc:  # intervals are a bonus for the forecasts; the uncertainty part fails in full
             if "uncertainty" in parts:
                 raise
             sweep_error = str(exc)
@@ -354,14 +379,18 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         grid, refine = (21, 3) if quick else (41, 4)
         pert = Perturbation.from_metadata(scenario.metadata)
         with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
-            lever = knockout_and_levers(get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, refine=refine)
+            lever = knockout_and_levers(
+                get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, refine=refine
+            )
     provenance = Provenance(
         scenario.id,
         scenario_hash(scenario),
         seed,
         quick,
         __version__,
-        MappingProxyType({n: MappingProxyType({"params": fc.params, "seed": fc.seed}) for n, fc in points.items()}),
+        MappingProxyType(
+            {n: MappingProxyType({"params": fc.params, "seed": fc.seed}) for n, fc in points.items()}
+        ),
     )
     return MainJobResult(
         scenario=scenario,

@@ -32,7 +32,11 @@ BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "commission": None,
     "reference": None,
 }
-IN_SAMPLE: tuple[str, ...] = ("anchored", "calibrated", "mixture")  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8; docs/backtest_research2.md)
+IN_SAMPLE: tuple[str, ...] = (
+    "anchored",
+    "calibrated",
+    "mixture",
+)  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8; docs/backtest_research2.md)
 BASELINE_LABELS = {
     "compromise": "compromise (c·s mean)",
     "salience_mean": "salience-weighted mean",
@@ -227,8 +231,7 @@ def backtest(
         "seed": seed,
         "bootstrap": "proposals (prnr), 2000 draws, numpy default_rng(1), percentile 95 %",
         "models": {
-            n: (None if m is None else {"class": type(m).__name__, **_params(m)})
-            for n, m in models.items()
+            n: (None if m is None else {"class": type(m).__name__, **_params(m)}) for n, m in models.items()
         },
     }
     text_csv = forecasts_csv(res) if out is not None else None
@@ -278,9 +281,7 @@ def backtest(
                 f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"
             )
         for name, errs in res.failures.items():
-            console.print(
-                f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}"
-            )
+            console.print(f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
         console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
 
 
@@ -309,4 +310,3 @@ def _csv_row(r: dict[str, Any]) -> dict[str, Any]:
     if d is not None:
         out |= {"diff_vs_compromise": d["diff"], "diff_low": d["low"], "diff_high": d["high"]}
     return out
-

@@ -76,7 +76,9 @@ def cohesion(
     ] = None,
     cut: Annotated[
         float,
-        typer.Option(help="Coalition map: merge blocs while their average distance ≤ cut (share of the scale)."),
+        typer.Option(
+            help="Coalition map: merge blocs while their average distance ≤ cut (share of the scale)."
+        ),
     ] = 0.2,
     fmt: Annotated[
         Format, typer.Option("--format", help="How to print the result (csv: the distance per issue).")

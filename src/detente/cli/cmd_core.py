@@ -111,11 +111,16 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     from rich.table import Table as RichTable
 
     console.print(f"[bold]{scenario.title or scenario.id}[/bold]")
-    console.print(f"{scenario_counts(len(scenario.actors), len(scenario.issues))}, as of {scenario.as_of or 'n/a'}")
+    console.print(
+        f"{scenario_counts(len(scenario.actors), len(scenario.issues))}, as of {scenario.as_of or 'n/a'}"
+    )
     console.print()
     briefs = [b for p in parts for b in p.brief]
     lead = briefs[0].lead if briefs else ""
-    console.print("[bold]In brief[/bold]" + (f" [dim](forecast: the {lead} model; 90% interval over perturbed inputs)[/dim]" if lead else ""))
+    console.print(
+        "[bold]In brief[/bold]"
+        + (f" [dim](forecast: the {lead} model; 90% interval over perturbed inputs)[/dim]" if lead else "")
+    )
     for row in _brief_rows(scenario, briefs, console.width):
         console.print(row, crop=True)
     left: dict[tuple[str, str], list[str]] = {}  # (models, reason) -> issues
@@ -129,7 +134,9 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     if left:
         console.print()
     for (who, reason), iss in left.items():
-        console.print(f"[dim]No forecast from {who} on {', '.join(iss)} ({reason}); left out of the range.[/dim]")
+        console.print(
+            f"[dim]No forecast from {who} on {', '.join(iss)} ({reason}); left out of the range.[/dim]"
+        )
     sentences = [h for p in parts if p.name == "simulator" for h in p.headline]
     sentences += [h for p in parts if p.name not in ("forecasts", "simulator") for h in p.headline]
     if not briefs:  # no per-issue numbers (e.g. the forecasts part failed): fall back to its sentences
@@ -148,8 +155,12 @@ def run(
     scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
     report: Annotated[Path, typer.Option("--report", help="Where to write the HTML report.")] = REPORT_FILE,
     seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
-    full: Annotated[bool, typer.Option("--full", help="Print every table after the brief (the report has them all).")] = False,
-    thorough: Annotated[bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Print every table after the brief (the report has them all).")
+    ] = False,
+    thorough: Annotated[
+        bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")
+    ] = False,
 ) -> None:
     """The main job: every model on a scenario, uncertainty, levers, cohesion, the ceasefire simulator, and an HTML report.
 
@@ -171,7 +182,9 @@ def report(
     scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
     report: Annotated[Path, typer.Option("--report", help="Where to write the HTML report.")] = REPORT_FILE,
     seed: Annotated[int, typer.Option(help="The one seed of every random step.")] = 0,
-    thorough: Annotated[bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")] = False,
+    thorough: Annotated[
+        bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")
+    ] = False,
 ) -> None:
     """Write the self-contained HTML report of a scenario (works offline)."""
     sc = load_scenario(scenario)
@@ -182,8 +195,12 @@ def report(
 
 def forecast_cmd(
     scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model name (repeatable); default: all.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="Model name (repeatable); default: all.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
@@ -223,8 +240,10 @@ def forecast_cmd(
     from rich.table import Table as RichTable
 
     for k, issue in enumerate(sc.issues):
-        t = RichTable(title=f"{issue.name}  [{issue.scale.low:g} = {issue.scale.labels[0]} … {issue.scale.high:g} = {issue.scale.labels[1]}]",
-                      title_justify="left")
+        t = RichTable(
+            title=f"{issue.name}  [{issue.scale.low:g} = {issue.scale.labels[0]} … {issue.scale.high:g} = {issue.scale.labels[1]}]",
+            title_justify="left",
+        )
         for c in ("model", "forecast", "in words", "status"):
             t.add_column(c)
         for f in results:

@@ -82,9 +82,7 @@ def explain(
     sc = load_scenario(scenario)
     m = build_model(model, parse_sets(set_))
     if not type(m).info.dynamic:
-        fail(
-            f"--model {model}: not a dynamic model (expected one with rounds, e.g. eum, exchange or smp)"
-        )
+        fail(f"--model {model}: not a dynamic model (expected one with rounds, e.g. eum, exchange or smp)")
     aid = _match("actor", actor, [(a.id, a.name) for a in sc.actors])
     issues = [i.id for i in sc.issues]
     if issue is not None:

@@ -31,11 +31,10 @@ def _counts(sc: Any) -> str:
 
 
 def validate_cmd(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in name or scenario file (any supported format).")
-    ],
+    scenario: Annotated[str, typer.Argument(help="Built-in name or scenario file (any supported format).")],
     input_format: Annotated[
-        ReadFormat | None, typer.Option("--from", help="Read the file as this format instead of detecting it.")
+        ReadFormat | None,
+        typer.Option("--from", help="Read the file as this format instead of detecting it."),
     ] = None,
 ) -> None:
     """Check a scenario: a one-line summary if valid, else one line per problem (exit 2)."""
@@ -63,14 +62,13 @@ def convert_cmd(
     source: Annotated[
         str, typer.Argument(help="Built-in name or scenario file (format detected from content).")
     ],
-    out: Annotated[
-        str, typer.Argument(help="Output file; its extension picks the format unless --to.")
-    ],
+    out: Annotated[str, typer.Argument(help="Output file; its extension picks the format unless --to.")],
     to: Annotated[
         WriteFormat | None, typer.Option("--to", help="Write this format instead of the extension's.")
     ] = None,
     input_format: Annotated[
-        ReadFormat | None, typer.Option("--from", help="Read the file as this format instead of detecting it.")
+        ReadFormat | None,
+        typer.Option("--from", help="Read the file as this format instead of detecting it."),
     ] = None,
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, long CSV, XLSX, KTAB CSV, Decide). Atomic write."""

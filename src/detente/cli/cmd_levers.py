@@ -59,9 +59,13 @@ def levers(
     scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
     *,
     issue: Annotated[str, typer.Option("--issue", "-i", help="Issue id.")],
-    target: Annotated[str, typer.Option("--target", "-t", help="'>=VALUE' or '<=VALUE' in the issue's units.")],
+    target: Annotated[
+        str, typer.Option("--target", "-t", help="'>=VALUE' or '<=VALUE' in the issue's units.")
+    ],
     model: Annotated[str, typer.Option("--model", "-m", help="Model to invert.")] = DEFAULT_LEVER_MODEL,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:

@@ -26,18 +26,33 @@ def _csv(method: Method, issues: list[dict[str, Any]]) -> None:
     if method == Method.knockout:
         cols = ["issue", "forecast", "actor", "forecast_without", "change"]
         rows = [
-            [d["issue"], d["forecast"], a, d["without"][a], d["change"][a]] for d in issues for a in d["without"]
+            [d["issue"], d["forecast"], a, d["without"][a], d["change"][a]]
+            for d in issues
+            for a in d["without"]
         ]
     elif method == Method.sobol:
         cols = ["issue", "variance", "actor", "input", "first", "total"]
         rows = [[d["issue"], d["variance"], *t.values()] for d in issues for t in d["top"]]
     else:
-        cols = ["issue", "forecast", "actor", "input", "on_issue", "low", "high", "forecast_low", "forecast_high", "swing"]
+        cols = [
+            "issue",
+            "forecast",
+            "actor",
+            "input",
+            "on_issue",
+            "low",
+            "high",
+            "forecast_low",
+            "forecast_high",
+            "swing",
+        ]
         rows = [[d["issue"], d["forecast"], *t.values()] for d in issues for t in d["top"]]
     print_csv(cols, rows)
 
 
-def _print_sobol(sob: Any, issues: list[str], top: int, draws: int, labels: dict[str, str], names: dict[str, str]) -> None:
+def _print_sobol(
+    sob: Any, issues: list[str], top: int, draws: int, labels: dict[str, str], names: dict[str, str]
+) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
@@ -62,12 +77,16 @@ def _print_sobol(sob: Any, issues: list[str], top: int, draws: int, labels: dict
     )
 
 
-def _print_knockout(ko: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]) -> None:
+def _print_knockout(
+    ko: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]
+) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
         k = ko.issue_ids.index(iid)
-        t = RichTable(title=f"{names[iid]}: forecast {ko.base[k]:.4g}; without each actor", title_justify="left")
+        t = RichTable(
+            title=f"{names[iid]}: forecast {ko.base[k]:.4g}; without each actor", title_justify="left"
+        )
         for col in ("actor", "forecast without", "change"):
             t.add_column(col)
         for a, d in ko.ranked(iid)[:top]:
@@ -79,7 +98,9 @@ def _print_knockout(ko: Any, issues: list[str], top: int, labels: dict[str, str]
         console.print(t)
 
 
-def _print_tornado(tor: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]) -> None:
+def _print_tornado(
+    tor: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]
+) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
@@ -107,13 +128,19 @@ def sensitivity(
     model: Annotated[str, typer.Option("--model", "-m", help="Model.")] = DEFAULT_LEVER_MODEL,
     method: Annotated[
         Method,
-        typer.Option(help="tornado (one at a time), knockout (without each actor) or sobol (variance shares)."),
+        typer.Option(
+            help="tornado (one at a time), knockout (without each actor) or sobol (variance shares)."
+        ),
     ] = Method.tornado,
     issue: Annotated[str | None, typer.Option("--issue", "-i", help="Only this issue.")] = None,
     top: Annotated[int, typer.Option(help="Rows per issue.")] = 8,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Sobol: base sample size n (cost n·(3A + 2)).")] = 512,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Sobol: base sample size n (cost n·(3A + 2)).")
+    ] = 512,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Which actors and inputs move each forecast most: tornado, knockout (without each actor) or Sobol indices."""

@@ -171,7 +171,9 @@ def simulate(
     draws: Annotated[
         int,
         typer.Option(
-            "--draws", "-n", help="Number of Monte Carlo draws (the same default as detente run and the dashboard)."
+            "--draws",
+            "-n",
+            help="Number of Monte Carlo draws (the same default as detente run and the dashboard).",
         ),
     ] = SIM_RUNS,
     months: Annotated[int, typer.Option("--months", help="Months to simulate (monthly rounds).")] = 24,
@@ -181,7 +183,10 @@ def simulate(
     ] = None,
     preset_name: Annotated[Preset | None, typer.Option("--preset", help="A reference mode.")] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="How to print the result (csv: the cumulative probabilities by month).")
+        Format,
+        typer.Option(
+            "--format", help="How to print the result (csv: the cumulative probabilities by month)."
+        ),
     ] = Format.table,
 ) -> None:
     """Simulate bargaining while fighting month by month: ceasefires, breakdowns, settlements, sanctions, the summit."""

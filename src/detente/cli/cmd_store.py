@@ -84,7 +84,6 @@ LEDGER = typer.Typer(
 """``detente ledger``: its commands are the ``ledger_*`` functions below."""
 
 
-
 def ledger_add(
     question: Annotated[
         str,
@@ -164,9 +163,7 @@ def ledger_add(
 
 
 def ledger_list(
-    open_only: Annotated[
-        bool, typer.Option("--open", help="only the forecasts not resolved yet")
-    ] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="only the forecasts not resolved yet")] = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -276,7 +273,9 @@ def ledger_history(
         print_json(_documents().ledger_history_document(e, history))
         return
     if fmt == Format.csv:  # one row per resolution (the forecast itself: ledger list --format csv)
-        print_csv(["entry_id", "resolved_at", "outcome", "score", "replaced_at"], [r.__dict__ for r in history])
+        print_csv(
+            ["entry_id", "resolved_at", "outcome", "score", "replaced_at"], [r.__dict__ for r in history]
+        )
         return
     console.print(
         f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
@@ -327,9 +326,7 @@ def serve(
         typer.Option("--token", help="access token every request must carry (env DETENTE_TOKEN)"),
     ] = None,
     db: DbOpt = None,
-    max_upload_mb: Annotated[
-        float, typer.Option("--max-upload-mb", help="upload size limit in MB")
-    ] = 10.0,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="upload size limit in MB")] = 10.0,
 ) -> None:
     """Start the web dashboard and JSON API (needs the web extra)."""
     token = token or os.environ.get("DETENTE_TOKEN") or None
@@ -343,9 +340,7 @@ def serve(
 
     missing = [m for m in ("fastapi", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
     if missing:
-        fail(
-            f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)"
-        )
+        fail(f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)")
     import uvicorn
 
     from detente.errors import DetenteError

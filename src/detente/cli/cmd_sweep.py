@@ -42,7 +42,9 @@ def _auto_processes(models: list[Any], draws: int) -> int:
     return 1
 
 
-def _check(draws: int, chunk: int | None, workers: int | None, processes: int | None, scheduler: str | None) -> None:
+def _check(
+    draws: int, chunk: int | None, workers: int | None, processes: int | None, scheduler: str | None
+) -> None:
     if draws < 1:
         fail(f"--draws: expected an integer >= 1, received {draws}")
     if chunk is not None and chunk < 1:
@@ -65,7 +67,8 @@ def _run_ensembles(
 
     if not bar:
         return [
-            run_ensemble(m, spec, pert, n_draws=draws, seed=seed, chunk_size=chunk, executor=ex) for m in models
+            run_ensemble(m, spec, pert, n_draws=draws, seed=seed, chunk_size=chunk, executor=ex)
+            for m in models
         ]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -106,7 +109,9 @@ def _print_csv(ensembles: list[Any], thresholds: dict[str, list[float]]) -> None
     print_csv(columns, rows)
 
 
-def _print_tables(sc: Any, ensembles: list[Any], thresholds: dict[str, list[float]], pert: Any, draws: int, seed: int) -> None:
+def _print_tables(
+    sc: Any, ensembles: list[Any], thresholds: dict[str, list[float]], pert: Any, draws: int, seed: int
+) -> None:
     from rich.table import Table as RichTable
 
     from detente.analysis.summary import summarize
@@ -115,7 +120,8 @@ def _print_tables(sc: Any, ensembles: list[Any], thresholds: dict[str, list[floa
     labels = {a.id: a.label for a in sc.actors}
     for ens in ensembles:
         t = RichTable(
-            title=f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}", title_justify="left"
+            title=f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}",
+            title_justify="left",
         )
         cols = ["issue", "mean", "sd", "5%", "50%", "95%", "P(≥ threshold)", "most likely to win"]
         if ens.dynamic:
@@ -143,7 +149,11 @@ def _print_tables(sc: Any, ensembles: list[Any], thresholds: dict[str, list[floa
         console.print(t)
         empty = [names[s.issue] for s in sums if not math.isfinite(s.mean)]
         if empty:
-            why = {sc.issue(i).name: "no status quo given" for i in ens.issue_ids if sc.issue(i).reference is None}
+            why = {
+                sc.issue(i).name: "no status quo given"
+                for i in ens.issue_ids
+                if sc.issue(i).reference is None
+            }
             console.print(
                 f"[dim]—: {ens.model} gives no forecast in any draw on "
                 + "; ".join(f"{n} ({why[n]})" if n in why else n for n in empty)
@@ -162,11 +172,17 @@ def sweep(
         list[str] | None,
         typer.Option("--model", "-m", help="Model (repeatable); default: compromise, median, eum."),
     ] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
+    ] = None,
     draws: Annotated[int, typer.Option("--draws", "-n", help="Number of Monte Carlo draws.")] = 1000,
     seed: Annotated[int, typer.Option(help="The one seed of every draw.")] = 0,
-    chunk: Annotated[int | None, typer.Option(help="Draws per model call (default: from the memory formula).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Start a local Dask cluster with this many workers.")] = None,
+    chunk: Annotated[
+        int | None, typer.Option(help="Draws per model call (default: from the memory formula).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Start a local Dask cluster with this many workers.")
+    ] = None,
     processes: Annotated[
         int | None,
         typer.Option(
@@ -176,18 +192,23 @@ def sweep(
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Use an existing Dask scheduler, e.g. tcp://host:8786 (or DASK_SCHEDULER_ADDRESS)."),
+        typer.Option(
+            help="Use an existing Dask scheduler, e.g. tcp://host:8786 (or DASK_SCHEDULER_ADDRESS)."
+        ),
     ] = None,
     threshold: Annotated[
         list[str] | None,
         typer.Option("--threshold", help="ISSUE=VALUE: report P(outcome >= VALUE) (repeatable)."),
     ] = None,
     position_sd: Annotated[
-        float | None, typer.Option(help="Position noise as a share of the scale (stances without sd/low/high).")
+        float | None,
+        typer.Option(help="Position noise as a share of the scale (stances without sd/low/high)."),
     ] = None,
     salience_sd: Annotated[float | None, typer.Option(help="Salience noise (absolute, on 0-1).")] = None,
     capability_sd: Annotated[float | None, typer.Option(help="Capability noise (log-normal sigma).")] = None,
-    dropout: Annotated[float | None, typer.Option(help="Probability that an actor drops out of a draw.")] = None,
+    dropout: Annotated[
+        float | None, typer.Option(help="Probability that an actor drops out of a draw.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Monte Carlo sweep: intervals, threshold probabilities and each actor's chance of winning, per model and issue."""
@@ -204,9 +225,13 @@ def sweep(
     )
     models = build_models(model, parse_sets(set_))
     spec = prepare(sc, pert)
-    use_dask = processes is None and (workers is not None or bool(scheduler) or scheduler_from_env() is not None)
+    use_dask = processes is None and (
+        workers is not None or bool(scheduler) or scheduler_from_env() is not None
+    )
     n_proc = processes if processes is not None else _auto_processes(models, draws)
-    kind: Literal["inline", "process", "dask"] = "dask" if use_dask else ("process" if n_proc > 1 else "inline")
+    kind: Literal["inline", "process", "dask"] = (
+        "dask" if use_dask else ("process" if n_proc > 1 else "inline")
+    )
     try:
         with get_executor(kind, workers=workers if use_dask else n_proc, scheduler=scheduler) as ex:
             bar = show_progress() and fmt == Format.table

@@ -30,9 +30,9 @@ def scenario_argument(what: str = "Built-in name or scenario file") -> Any:
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit non-zero (never a traceback)."""
     line = " ".join(str(message).split())
-    err_console.print(f"[red]error:[/red] {line}", markup=True, soft_wrap=True) if sys.stderr.isatty() else print(
-        f"error: {line}", file=sys.stderr
-    )
+    err_console.print(
+        f"[red]error:[/red] {line}", markup=True, soft_wrap=True
+    ) if sys.stderr.isatty() else print(f"error: {line}", file=sys.stderr)
     raise typer.Exit(code)
 
 

@@ -120,6 +120,7 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         cap[a, i] = s.capability if s.capability is not None else scenario.actors[a].capability
         present[a, i] = True
     ref = np.array(
-        [np.nan if it.reference is None else it.scale.to_unit(it.reference) for it in scenario.issues], dtype=np.float64
+        [np.nan if it.reference is None else it.scale.to_unit(it.reference) for it in scenario.issues],
+        dtype=np.float64,
     )
     return ScenarioArrays(scenario.actor_ids, scenario.issue_ids, pos, sal, cap, present, ref).readonly()

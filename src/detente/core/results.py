@@ -17,7 +17,14 @@ from detente.core.scale import from_unit
 
 Status = Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
 STATUSES: tuple[str, ...] = ("converged", "cycled", "oscillating", "capped", "closed_form")
-EVENT_KINDS: tuple[str, ...] = ("challenge", "confrontation", "compromise", "capitulation", "exchange", "bargain")
+EVENT_KINDS: tuple[str, ...] = (
+    "challenge",
+    "confrontation",
+    "compromise",
+    "capitulation",
+    "exchange",
+    "bargain",
+)
 NO_FORECAST_REASONS: dict[str, str] = {
     "missing_reference": "no status quo given",
     "no_reference": "no status quo given",
@@ -66,7 +73,18 @@ class EventLog:
         """Build from a list of dicts with the column names as keys (missing extras -> NaN)."""
         if not rows:
             return cls.empty()
-        core = ("batch", "round", "kind", "actor", "counterpart", "issue", "before", "after", "value", "issue2")
+        core = (
+            "batch",
+            "round",
+            "kind",
+            "actor",
+            "counterpart",
+            "issue",
+            "before",
+            "after",
+            "value",
+            "issue2",
+        )
         extra_keys = sorted({k for r in rows for k in r} - set(core))
         ints = ("batch", "round", "actor", "counterpart", "issue")
         cols: dict[str, Any] = {}

@@ -39,9 +39,13 @@ class Scale:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.low) and math.isfinite(self.high)):
-            raise ScenarioError(f"scale: low and high must be finite numbers (received {self.low}, {self.high})")
+            raise ScenarioError(
+                f"scale: low and high must be finite numbers (received {self.low}, {self.high})"
+            )
         if not self.high > self.low:
-            raise ScenarioError(f"scale: high must be greater than low (received low={self.low}, high={self.high})")
+            raise ScenarioError(
+                f"scale: high must be greater than low (received low={self.low}, high={self.high})"
+            )
         for value, _name in self.points:
             if not (self.low <= value <= self.high):
                 raise ScenarioError(f"scale.points: {value} lies outside [{self.low}, {self.high}]")
@@ -51,7 +55,9 @@ class Scale:
         return self.high - self.low
 
     def contains(self, value: float) -> bool:
-        return math.isfinite(value) and self.low - 1e-12 * self.width <= value <= self.high + 1e-12 * self.width
+        return (
+            math.isfinite(value) and self.low - 1e-12 * self.width <= value <= self.high + 1e-12 * self.width
+        )
 
     def to_unit(self, value: float) -> float:
         return (value - self.low) / self.width
@@ -65,7 +71,9 @@ class Scale:
     def from_unit_array(self, values: npt.ArrayLike) -> FloatArray:
         return from_unit(values, (self.low, self.high))
 
-    def describe(self, value: float, *, reference: float | None = None, label_width: int | None = None) -> str:
+    def describe(
+        self, value: float, *, reference: float | None = None, label_width: int | None = None
+    ) -> str:
         """Plain words for a value, relative to the labelled points of the scale.
 
         The anchors are the two ends (with their labels), the named ``points`` and the ``reference``

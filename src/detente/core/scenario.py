@@ -64,7 +64,9 @@ class Actor:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ScenarioError("actor.id: expected a non-empty text")
         if not _finite(self.capability) or self.capability < 0:
-            raise ScenarioError(f"actor {self.id}: capability: expected a finite number >= 0, received {self.capability!r}")
+            raise ScenarioError(
+                f"actor {self.id}: capability: expected a finite number >= 0, received {self.capability!r}"
+            )
         if not self.name:
             object.__setattr__(self, "name", self.id)
 
@@ -90,13 +92,17 @@ class Issue:
             raise ScenarioError("issue.id: expected a non-empty text")
         if not self.name:
             object.__setattr__(self, "name", self.id)
-        if self.reference is not None and (not _finite(self.reference) or not self.scale.contains(self.reference)):
+        if self.reference is not None and (
+            not _finite(self.reference) or not self.scale.contains(self.reference)
+        ):
             raise ScenarioError(
                 f"issue {self.id}: reference: expected a number in [{self.scale.low:g}, {self.scale.high:g}], "
                 f"received {self.reference!r}"
             )
         if self.rule is not None and self.rule not in DECISION_RULES:
-            raise ScenarioError(f"issue {self.id}: rule: expected one of {', '.join(DECISION_RULES)}, received {self.rule!r}")
+            raise ScenarioError(
+                f"issue {self.id}: rule: expected one of {', '.join(DECISION_RULES)}, received {self.rule!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +129,9 @@ class Stance:
         if not _finite(self.salience) or not (0.0 <= self.salience <= 1.0):
             raise ScenarioError(f"{where}: salience: expected a number in [0, 1], received {self.salience!r}")
         if self.capability is not None and (not _finite(self.capability) or self.capability < 0):
-            raise ScenarioError(f"{where}: capability: expected a finite number >= 0, received {self.capability!r}")
+            raise ScenarioError(
+                f"{where}: capability: expected a finite number >= 0, received {self.capability!r}"
+            )
         if self.sd is not None and (not _finite(self.sd) or self.sd < 0):
             raise ScenarioError(f"{where}: sd: expected a finite number >= 0, received {self.sd!r}")
         if (self.low is None) != (self.high is None):
@@ -188,9 +196,13 @@ class Scenario:
         for s in self.stances:
             where = f"stance {s.actor}/{s.issue}"
             if s.actor not in seen:
-                problems.append(f"{where}: actor: unknown actor {s.actor!r} (expected one of {', '.join(sorted(seen))})")
+                problems.append(
+                    f"{where}: actor: unknown actor {s.actor!r} (expected one of {', '.join(sorted(seen))})"
+                )
             if s.issue not in iseen:
-                problems.append(f"{where}: issue: unknown issue {s.issue!r} (expected one of {', '.join(sorted(iseen))})")
+                problems.append(
+                    f"{where}: issue: unknown issue {s.issue!r} (expected one of {', '.join(sorted(iseen))})"
+                )
             else:
                 sc = iseen[s.issue].scale
                 if not sc.contains(s.position):
@@ -201,7 +213,9 @@ class Scenario:
                 problems.append(f"{where}: duplicate stance for this actor and issue")
             pairs.add((s.actor, s.issue))
         if problems:
-            raise ScenarioError(problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}", problems)
+            raise ScenarioError(
+                problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}", problems
+            )
 
     # convenience views -------------------------------------------------------------
     @property
@@ -216,13 +230,17 @@ class Scenario:
         for a in self.actors:
             if a.id == actor_id:
                 return a
-        raise ScenarioError(f"actor: unknown actor {actor_id!r} (expected one of {', '.join(self.actor_ids)})")
+        raise ScenarioError(
+            f"actor: unknown actor {actor_id!r} (expected one of {', '.join(self.actor_ids)})"
+        )
 
     def issue(self, issue_id: str) -> Issue:
         for i in self.issues:
             if i.id == issue_id:
                 return i
-        raise ScenarioError(f"issue: unknown issue {issue_id!r} (expected one of {', '.join(self.issue_ids)})")
+        raise ScenarioError(
+            f"issue: unknown issue {issue_id!r} (expected one of {', '.join(self.issue_ids)})"
+        )
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         for s in self.stances:

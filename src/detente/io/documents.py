@@ -67,9 +67,13 @@ class ForecastIssue(_Doc):
     issue: str
     forecast: Num = Field(description="In the issue's units; null when the model gives none (see reason).")
     scale: tuple[float, float] = Field(description="The issue's two ends [low, high].")
-    trajectory: list[TrajectoryEntry] | None = Field(description="One entry per round; null for static models.")
+    trajectory: list[TrajectoryEntry] | None = Field(
+        description="One entry per round; null for static models."
+    )
     status: Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
-    reason: str | None = Field(default=None, description="Why there is no forecast (only when forecast is null).")
+    reason: str | None = Field(
+        default=None, description="Why there is no forecast (only when forecast is null)."
+    )
     rounds: int | None = Field(default=None, description="Rounds run (dynamic models only).")
     period: int | None = Field(default=None, description="Length of a detected cycle (when there is one).")
     flags: list[str] | None = Field(default=None, description="Notable fallbacks, e.g. nbs_infeasible.")
@@ -144,9 +148,13 @@ class SweepIssue(_Doc):
     mean: Num
     sd: Num
     quantiles: dict[str, Num] = Field(description='Keys "5", "25", "50", "75", "95" (percent).')
-    p_at_least: dict[str, Num] = Field(description="Threshold (as text, e.g. \"60\") -> share of draws >= it.")
-    p_win: dict[str, Num] = Field(description="Actor -> share of draws within 10 % of the scale of its position.")
-    status: dict[str, Num] | None = Field(default=None, description="Dynamic models: share of draws per status.")
+    p_at_least: dict[str, Num] = Field(description='Threshold (as text, e.g. "60") -> share of draws >= it.')
+    p_win: dict[str, Num] = Field(
+        description="Actor -> share of draws within 10 % of the scale of its position."
+    )
+    status: dict[str, Num] | None = Field(
+        default=None, description="Dynamic models: share of draws per status."
+    )
 
 
 class SweepResult(_Doc):
@@ -220,7 +228,9 @@ def lever_rows(res: Any, issue_name: str, target: str) -> list[dict[str, Any]]:
     ]
 
 
-def levers_document(model: str, issue: str, op: str, value: float, res: Any, issue_name: str) -> dict[str, Any]:
+def levers_document(
+    model: str, issue: str, op: str, value: float, res: Any, issue_name: str
+) -> dict[str, Any]:
     """The ``detente levers`` document of ``res`` (``analysis.inverse.what_it_takes``)."""
     return _jsonable(  # type: ignore[no-any-return]
         {
@@ -284,7 +294,9 @@ def cohesion_document(a: str, b: str, c: Any, cm: Any) -> dict[str, Any]:
             "issues": cohesion_rows(c, a, b),
             "splits": [s[0] for s in c.splits(3)],
             "coalitions": [list(bl) for bl in cm.blocs()],
-            "map": {aid: [float(cm.coords[k, 0]), float(cm.coords[k, 1])] for k, aid in enumerate(cm.actor_ids)},
+            "map": {
+                aid: [float(cm.coords[k, 0]), float(cm.coords[k, 1])] for k, aid in enumerate(cm.actor_ids)
+            },
         }
     )
 
@@ -347,7 +359,9 @@ class SobolDocument(_Doc):
     issues: list[SobolIssue]
 
 
-class SensitivityDocument(RootModel[Annotated[TornadoDocument | KnockoutDocument | SobolDocument, Field(discriminator="method")]]):
+class SensitivityDocument(
+    RootModel[Annotated[TornadoDocument | KnockoutDocument | SobolDocument, Field(discriminator="method")]]
+):
     """``detente sensitivity --format json``: one of three documents, told apart by ``method``."""
 
 
@@ -662,7 +676,10 @@ def ledger_list_document(entries: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def ledger_history_document(entry: Any, history: Iterable[Any]) -> dict[str, Any]:
-    return {"forecast": ledger_entry_document(entry), "resolutions": [ledger_entry_document(r) for r in history]}
+    return {
+        "forecast": ledger_entry_document(entry),
+        "resolutions": [ledger_entry_document(r) for r in history],
+    }
 
 
 def ledger_score_document(score: Mapping[str, Any]) -> dict[str, Any]:
@@ -754,7 +771,9 @@ def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
                 "issue": entry["issue"],
                 "name": issue.name,
                 "forecast": entry["forecast"],
-                "in_words": issue.scale.describe(v, reference=issue.reference) if ok else entry.get("reason", ""),
+                "in_words": issue.scale.describe(v, reference=issue.reference)
+                if ok
+                else entry.get("reason", ""),
                 "scale": entry["scale"],
                 "status": entry["status"],
             }
@@ -779,8 +798,16 @@ def web_sweep(scenario: Any, model: str, ens: Any, *, n_draws: int, seed: int) -
     for issue, s in zip(scenario.issues, summarize(ens), strict=True):
         q = s.quantiles
         issues.append(
-            {"issue": s.issue, "name": issue.name, "p05": q["5"], "p25": q["25"], "median": q["50"], "p75": q["75"],
-             "p95": q["95"], "mean": s.mean}  # fmt: skip
+            {
+                "issue": s.issue,
+                "name": issue.name,
+                "p05": q["5"],
+                "p25": q["25"],
+                "median": q["50"],
+                "p75": q["75"],
+                "p95": q["95"],
+                "mean": s.mean,
+            }  # fmt: skip
         )
     return _jsonable(  # type: ignore[no-any-return]
         {"scenario": scenario.id, "model": model, "n_draws": n_draws, "seed": seed, "issues": issues}

@@ -150,7 +150,9 @@ def forecast_to_dict(forecast: Forecast, scenario: Scenario | None = None) -> di
             entry["rounds"] = int(rounds[k])
             if int(period[k]):
                 entry["period"] = int(period[k])
-        flags = {name: bool(np.broadcast_to(np.asarray(v), status.shape)[k]) for name, v in diag.flags.items()}
+        flags = {
+            name: bool(np.broadcast_to(np.asarray(v), status.shape)[k]) for name, v in diag.flags.items()
+        }
         if any(flags.values()):
             entry["flags"] = sorted(n for n, v in flags.items() if v)
         issues.append(entry)

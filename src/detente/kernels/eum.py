@@ -84,7 +84,6 @@ def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
     return np.asarray(out.reshape(queries.shape), dtype=np.int64)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # the rounds on the batch-last layout
 #
@@ -94,6 +93,7 @@ def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
 # the row-layout oracle in the tests (so the numbers are bit-identical). Sums whose order matters
 # are written as sequential row additions (never pairwise ``sum``), so each column's numbers do
 # not depend on how many columns are computed together.
+
 
 @dataclass
 class _GeoT:

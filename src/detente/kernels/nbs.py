@@ -27,7 +27,13 @@ def _dphi(m: FloatArray, x: FloatArray, beta: FloatArray, q: FloatArray, loss: s
 
 
 def nash_bargaining(
-    x: FloatArray, beta: FloatArray, present: BoolArray, q: FloatArray, *, loss: str = "quadratic", iters: int = 100
+    x: FloatArray,
+    beta: FloatArray,
+    present: BoolArray,
+    q: FloatArray,
+    *,
+    loss: str = "quadratic",
+    iters: int = 100,
 ) -> tuple[FloatArray, BoolArray]:
     """NBS per issue. x, beta, present: (..., A, I); q: (..., I), finite.
 

@@ -59,7 +59,9 @@ def check_literal(model: object) -> None:
             check_choice(f.name, getattr(model, f.name), get_args(tp))
 
 
-def check_range(name: str, value: object, low: float | None = None, high: float | None = None, *, integer: bool = False) -> None:
+def check_range(
+    name: str, value: object, low: float | None = None, high: float | None = None, *, integer: bool = False
+) -> None:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(float(value))
     if ok and integer and not float(value).is_integer():  # type: ignore[arg-type]
         ok = False
@@ -131,7 +133,9 @@ def statuses_not_warnings() -> Iterator[None]:
         yield
 
 
-def forecast(model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, version: str | None = None) -> Forecast:
+def forecast(
+    model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, version: str | None = None
+) -> Forecast:
     """Run ``model`` on ``scenario`` and return a :class:`Forecast` in the issues' units.
 
     Examples

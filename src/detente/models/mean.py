@@ -25,7 +25,10 @@ class Compromise:
 
     weighting: Weighting = "cs"
     info: ClassVar[ModelInfo] = ModelInfo(
-        "compromise", dynamic=False, stochastic=False, description="capability × salience weighted mean (Achen 2006)"
+        "compromise",
+        dynamic=False,
+        stochastic=False,
+        description="capability × salience weighted mean (Achen 2006)",
     )
 
     def __post_init__(self) -> None:
@@ -40,7 +43,9 @@ class Compromise:
 class Mean:
     """Unweighted mean of the present positions (models.md §1, ``weighting="none"``)."""
 
-    info: ClassVar[ModelInfo] = ModelInfo("mean", dynamic=False, stochastic=False, description="unweighted mean of positions")
+    info: ClassVar[ModelInfo] = ModelInfo(
+        "mean", dynamic=False, stochastic=False, description="unweighted mean of positions"
+    )
 
     def predict(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Prediction:
         out, _ = weighted_mean(arrays.position, arrays.weights("none"), arrays.present)
@@ -67,4 +72,6 @@ class StatusQuo:
         # a reference point outside the hull of present positions would break unanimity checks:
         # it is the forecast all the same (the status quo is what happens without agreement)
         out = np.array(ref, dtype=np.float64)
-        return Prediction(outcome=out, diagnostics=Diagnostics.closed_form(out.shape, {"missing_reference": missing}))
+        return Prediction(
+            outcome=out, diagnostics=Diagnostics.closed_form(out.shape, {"missing_reference": missing})
+        )

@@ -35,7 +35,10 @@ class NashBargaining:
     infeasible: Literal["status_quo", "compromise"] = "status_quo"
     missing_reference: Literal["compromise", "skip"] = "skip"
     info: ClassVar[ModelInfo] = ModelInfo(
-        "nbs", dynamic=False, stochastic=False, description="Nash bargaining solution, reference point as disagreement point"
+        "nbs",
+        dynamic=False,
+        stochastic=False,
+        description="Nash bargaining solution, reference point as disagreement point",
     )
 
     def __post_init__(self) -> None:
@@ -46,10 +49,14 @@ class NashBargaining:
         comp, _ = weighted_mean(arrays.position, arrays.weights("cs"), arrays.present)
         q = np.broadcast_to(arrays.reference, comp.shape)
         missing = np.isnan(q)
-        x_star, infeas = nash_bargaining(arrays.position, beta, arrays.present, np.where(missing, 0.0, q), loss=self.loss)
+        x_star, infeas = nash_bargaining(
+            arrays.position, beta, arrays.present, np.where(missing, 0.0, q), loss=self.loss
+        )
         infeas = infeas & ~missing
         fallback_inf = q if self.infeasible == "status_quo" else comp
         out = np.where(infeas, fallback_inf, x_star)
         out = np.where(missing, comp if self.missing_reference == "compromise" else np.nan, out)
         flags = {"missing_reference": np.asarray(missing), "infeasible": np.asarray(infeas)}
-        return Prediction(outcome=np.asarray(out, dtype=np.float64), diagnostics=Diagnostics.closed_form(out.shape, flags))
+        return Prediction(
+            outcome=np.asarray(out, dtype=np.float64), diagnostics=Diagnostics.closed_form(out.shape, flags)
+        )

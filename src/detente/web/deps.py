@@ -49,7 +49,9 @@ MaxUploadDep = Annotated[int, Depends(get_max_upload)]
 # ---------------------------------------------------------------------------------------------- pages
 def templates() -> Environment:
     """The pages' Jinja2 environment (autoescaped), with the filters and globals they use."""
-    env = Environment(loader=PackageLoader("detente.web", "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(
+        loader=PackageLoader("detente.web", "templates"), autoescape=select_autoescape(["html"])
+    )
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["sim_runs"] = SIM_RUNS  # the simulator form's default, as in detente simulate
     env.filters["status_glossary"] = _status_glossary  # definitions of the run statuses in a table

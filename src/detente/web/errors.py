@@ -36,7 +36,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _internal)
 
 
-def error_response(request: Request, status: int, message: str, problems: list[str] | None = None) -> Response:
+def error_response(
+    request: Request, status: int, message: str, problems: list[str] | None = None
+) -> Response:
     message = " ".join(str(message).split())
     if is_htmx(request):
         # the real status; app.js tells htmx to swap 4xx/5xx bodies, HX-Retarget puts them in #messages
@@ -90,7 +92,9 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 async def _internal(request: Request, exc: Exception) -> Response:
     ident = secrets.token_hex(4)
-    log.error("internal error %s on %s %s\n%s", ident, request.method, request.url.path, traceback.format_exc())
+    log.error(
+        "internal error %s on %s %s\n%s", ident, request.method, request.url.path, traceback.format_exc()
+    )
     return error_response(request, 500, f"internal error (reference {ident}); details are in the server log")
 
 

@@ -170,7 +170,8 @@ class DeprecationHeaders:
         async def send_with_notes(message: Any) -> None:
             if message["type"] == "http.response.start" and notes:
                 extra = [(b"deprecation", b"true")] + [
-                    (b"warning", f'299 detente "{n}"'.encode("latin-1", "replace")) for n in dict.fromkeys(notes)
+                    (b"warning", f'299 detente "{n}"'.encode("latin-1", "replace"))
+                    for n in dict.fromkeys(notes)
                 ]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)

@@ -140,7 +140,9 @@ class SecurityMiddleware:
         method = scope.get("method", "GET").upper()
         if self.token is None and await self._refuse_host(scope, send, headers):
             return
-        if self.token is not None and await self._refuse_token(self.token, scope, send, headers, cookies, method):
+        if self.token is not None and await self._refuse_token(
+            self.token, scope, send, headers, cookies, method
+        ):
             return
         length = headers.get("content-length")
         if await self._refuse_size(scope, send, length):
@@ -202,7 +204,13 @@ class SecurityMiddleware:
         return False
 
     async def _refuse_token(
-        self, token: str, scope: Scope, send: Send, headers: dict[str, str], cookies: dict[str, str], method: str
+        self,
+        token: str,
+        scope: Scope,
+        send: Send,
+        headers: dict[str, str],
+        cookies: dict[str, str],
+        method: str,
     ) -> bool:
         """The access token, from a header or the cookie; ``?token=T`` on a GET sets the cookie and
         redirects to the clean URL. True when answered here (refused or redirected)."""
@@ -211,11 +219,7 @@ class SecurityMiddleware:
         if method in SAFE_METHODS and given_q is not None:
             if hmac.compare_digest(given_q.encode(), token.encode()):
                 rest = urlencode(
-                    [
-                        (k, v)
-                        for k, v in parse_qsl(scope.get("query_string", b"").decode())
-                        if k != "token"
-                    ]
+                    [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"]
                 )
                 path = scope.get("path", "/")
                 if path == "/login":
@@ -245,8 +249,7 @@ class SecurityMiddleware:
             await _reply(
                 send,
                 401,
-                "access token required: open the URL with ?token=... or send "
-                "'Authorization: Bearer <token>'",
+                "access token required: open the URL with ?token=... or send 'Authorization: Bearer <token>'",
                 scope,
             )
             return True

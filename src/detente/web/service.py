@@ -276,7 +276,9 @@ def safe_key(text: str) -> str:
     return key or "scenario"
 
 
-def source_scenario(scenario: str | Mapping[str, Any] | None, store: Any) -> tuple[Scenario, dict[str, Any], str]:
+def source_scenario(
+    scenario: str | Mapping[str, Any] | None, store: Any
+) -> tuple[Scenario, dict[str, Any], str]:
     """(scenario, mapping, reference) of an API body's ``scenario``: an inline mapping or a reference."""
     if isinstance(scenario, Mapping):
         return mapping_to_scenario(scenario), dict(scenario), "inline"

@@ -167,7 +167,11 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         a, b = pair
         headline.append(
             f"Cohesion of {a} and {b}: {manifest['index']:.2f} on a 0–1 scale (1 = same positions where both care)"
-            + (f"; what splits them most: {', '.join(splits)}." if splits else "; they stand together on every issue.")
+            + (
+                f"; what splits them most: {', '.join(splits)}."
+                if splits
+                else "; they stand together on every issue."
+            )
         )
     return Part(
         name="cohesion", tables=tables, sections=[section], manifest=manifest, notes=notes, headline=headline

@@ -442,7 +442,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
     job = job_result(source, "eum", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     if "eum" not in job.forecasts:
-        raise RuntimeError(f"model eum could not run on this scenario: {job.model_errors.get('eum', 'not run')}")
+        raise RuntimeError(
+            f"model eum could not run on this scenario: {job.model_errors.get('eum', 'not run')}"
+        )
     fc = job.forecasts["eum"]
     part = Part("eum")
     part.tables.append(summary_table(scenario, fc))

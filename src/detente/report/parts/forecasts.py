@@ -134,7 +134,8 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
                 marker={"size": 11, "symbol": "diamond"},
                 showlegend=False,
                 hovertext=[
-                    f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)})" for m, v in zip(names, vals, strict=True)
+                    f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)})"
+                    for m, v in zip(names, vals, strict=True)
                 ],
                 hoverinfo="text",
             ),
@@ -210,7 +211,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
                     name,
                     _fmt(v),
                     band,
-                    _short(issue.scale.describe(v, reference=issue.reference, label_width=24), 80) if np.isfinite(v) else (fc.no_forecast_reason(k) or "—"),
+                    _short(issue.scale.describe(v, reference=issue.reference, label_width=24), 80)
+                    if np.isfinite(v)
+                    else (fc.no_forecast_reason(k) or "—"),
                     status,
                 ]
             )
@@ -236,7 +239,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
                 missing.setdefault(name, {}).setdefault(why, []).append(issue.name)
     for name, by_reason in missing.items():
         for why, issues in by_reason.items():
-            notes.append(f"{name} gives no forecast on {', '.join(issues)} ({why}); it is left out of the models' range.")
+            notes.append(
+                f"{name} gives no forecast on {', '.join(issues)} ({why}); it is left out of the models' range."
+            )
     for name, issues in kept_sq.items():
         notes.append(
             f"{name} on {', '.join(issues)}: no outcome leaves every actor better off than the status quo "

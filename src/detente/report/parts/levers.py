@@ -78,7 +78,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         op, target = res.op, res.target
         easiest = res.feasible()[:1]
         if easiest:
-            take_rows.append([names[issue.id], f"{op} {target:.3g}", easiest[0].sentence(issue.name, f"{op} {target:.3g}")])
+            take_rows.append(
+                [names[issue.id], f"{op} {target:.3g}", easiest[0].sentence(issue.name, f"{op} {target:.3g}")]
+            )
         else:
             take_rows.append(
                 [
@@ -163,4 +165,6 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
                     f"it moves the forecast on {issue.name} from {_f(lo)} to {_f(hi)} ({MODEL} model).",
                 )
     headline = [strongest[1]] if strongest else []
-    return Part(name="levers", tables=tables, sections=[section], manifest=manifest, notes=notes, headline=headline)
+    return Part(
+        name="levers", tables=tables, sections=[section], manifest=manifest, notes=notes, headline=headline
+    )

@@ -192,7 +192,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         return Part(
             name="simulator",
             notes=[f"scenario {scenario.id} has no dynamics: section; simulator skipped"],
-            headline=["Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."],
+            headline=[
+                "Ceasefire track: not simulated; the scenario has no dynamics: section (docs/simulator.md)."
+            ],
         )
     runs = sim.runs
     h = sim.base.headline

@@ -189,7 +189,9 @@ def _moves_table(fc: Forecast, sc: Scenario, names: dict[str, str], top: int = 1
         for d in range(D):
             b, af = per.get(d, (np.nan, np.nan))
             cells.append(
-                "—" if not np.isfinite(b) else f"{sc.issues[d].scale.from_unit(b):.1f} → {sc.issues[d].scale.from_unit(af):.1f}"
+                "—"
+                if not np.isfinite(b)
+                else f"{sc.issues[d].scale.from_unit(b):.1f} → {sc.issues[d].scale.from_unit(af):.1f}"
             )
         rows.append([str(rnd), names[sc.actor_ids[a]], names[sc.actor_ids[partner[(rnd, a)]]], *cells])
     if not rows:

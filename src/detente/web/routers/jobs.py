@@ -19,7 +19,15 @@ def api_sweep(body: SweepBody, store: StoreDep, jobs: JobsDep) -> dict[str, Any]
     """Start a Monte Carlo sweep in the background; poll ``/api/jobs/{id}``."""
     sc, _data, ref = svc.source_scenario(body.scenario, store)
     job = svc.start_sweep(
-        jobs, store, ref, sc, body.model, body.set, draws=body.draws, seed=body.seed, label=f"{body.model} sweep"
+        jobs,
+        store,
+        ref,
+        sc,
+        body.model,
+        body.set,
+        draws=body.draws,
+        seed=body.seed,
+        label=f"{body.model} sweep",
     )
     return job.public()
 

@@ -70,7 +70,9 @@ def edited_for_download(fields: dict[str, str], base: dict[str, Any]) -> Scenari
     """The edited scenario, or a ScenarioError listing the table's problems (downloads need a valid one)."""
     sc, _data, cells, general = editor.edited(fields, base)
     if sc is None:
-        raise ScenarioError("the table has problems; fix them before downloading", general + list(cells.values()))
+        raise ScenarioError(
+            "the table has problems; fix them before downloading", general + list(cells.values())
+        )
     return sc
 
 
@@ -88,7 +90,9 @@ def index(request: Request, store: StoreDep, max_upload: MaxUploadDep) -> HTMLRe
     for n in svc.builtin_names():
         try:
             sc, _text = svc.builtin_scenario(n)
-            builtins.append({"name": n, "title": sc.title, "actors": len(sc.actors), "issues": len(sc.issues)})
+            builtins.append(
+                {"name": n, "title": sc.title, "actors": len(sc.actors), "issues": len(sc.issues)}
+            )
         except DetenteError as exc:
             builtins.append({"name": n, "title": f"(cannot load: {exc})", "actors": 0, "issues": 0})
     stored = store.list_scenarios()
@@ -132,7 +136,9 @@ def ledger_page(request: Request, store: StoreDep) -> HTMLResponse:
 async def ui_validate(request: Request) -> HTMLResponse:
     fields, base = await read_form(request)
     sc, data, cells, general = editor.edited(fields, base)
-    ctx = editor.editor_context(sc, data, fields.get("ref", "inline"), errors=cells, general=general, with_figure=False)
+    ctx = editor.editor_context(
+        sc, data, fields.get("ref", "inline"), errors=cells, general=general, with_figure=False
+    )
     # the table now stands for the edited mapping (rows may have been added or removed)
     ctx["base_json"] = json.dumps(data, ensure_ascii=False)
     if any(k.startswith("new-") for k in cells):  # keep what was typed into a rejected new row

@@ -54,7 +54,9 @@ def static(name: str) -> Response:
     if name not in STATIC_FILES:  # a fixed list: the request never names a path
         raise svc.WebError(f"no such static file: {name[:60]}", 404)
     return Response(
-        _static_bytes(name), media_type=STATIC_FILES[name][1], headers={"Cache-Control": "public, max-age=3600"}
+        _static_bytes(name),
+        media_type=STATIC_FILES[name][1],
+        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 
