@@ -18,14 +18,15 @@ the result is then an upper bound on the smallest change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from detente._typing import FloatArray
-from detente.analysis.montecarlo import prepare
+from detente.analysis.montecarlo import DrawSpec, prepare
 from detente.analysis.sensitivity import INPUTS, predict_batch, stack_arrays
+from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
 from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
@@ -150,15 +151,7 @@ def what_it_takes(
             raise ScenarioError(f"inputs: expected some of {', '.join(INPUTS)}, received {name!r}")
     spec = prepare(scenario, Perturbation.none())
     b = spec.base
-    A = b.n_actors
     i = scenario.issue_ids.index(issue)
-    scale = spec.scales[i]
-    tgt = float(to_unit(target, scale))
-    sign = 1.0 if op == ">=" else -1.0
-
-    def ok(u: FloatArray) -> np.ndarray:
-        return np.asarray(sign * (u - tgt) >= -TOL)
-
     base_out = float(
         predict_batch(
             model,
@@ -166,12 +159,154 @@ def what_it_takes(
             seed,
         )[0, i]
     )
-    already = bool(ok(np.array(base_out)))
+    search = lever_search(spec, i, op, target, base_out, bool(type(model).info.joint_issues), inputs)
+    if search.active:
+        vals = search.grid_values(grid)
+        search.after_grid(search.evaluate(model, vals, seed))
+        for _ in range(refine):
+            pts = search.refine_values(fine)
+            search.after_refine(search.evaluate(model, pts, seed))
+    return search.result(scenario, spec.scales[i], issue)
+
+
+@dataclass
+class LeverSearch:
+    """The state of one issue's search (module docstring), one round at a time, so that the
+    searches of several issues can share batched model calls (:mod:`detente.analysis.batched`).
+
+    A round gives the values to try (:meth:`grid_values`, then :meth:`refine_values`), whose
+    model inputs are :meth:`rows`; the forecasts of issue ``issue`` at them go back through
+    :meth:`after_grid` / :meth:`after_refine`. Values are on the unit scale.
+    """
+
+    issue: int
+    op: str
+    target: float
+    sign: float
+    tgt: float
+    levers: list[tuple[int, str, float, float, float]]  # (actor, input, base, lo, hi)
+    work: ScenarioArrays  # the arrays the variants run on (issue ``issue`` alone for per-issue models)
+    col: int  # issue ``issue``'s column in ``work``
+    base_out: float
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def ok(self, u: FloatArray) -> np.ndarray:
+        return np.asarray(self.sign * (u - self.tgt) >= -TOL)
+
+    @property
+    def active(self) -> bool:
+        """Whether there is anything to search (some lever, and the base misses the target)."""
+        return bool(self.levers) and not bool(self.ok(np.array(self.base_out)))
+
+    def rows(self, values: FloatArray) -> ScenarioArrays:
+        """values (L, G) -> an (L·G, A, J) batch with lever l's input set to values[l, g]."""
+        L, G = values.shape
+        A, J = self.work.n_actors, self.work.n_issues
+        pos = np.broadcast_to(self.work.position, (L, G, A, J)).copy()
+        sal = np.broadcast_to(self.work.salience, (L, G, A, J)).copy()
+        cap = np.broadcast_to(self.work.capability, (L, G, A, J)).copy()
+        for li, (a, name, _v0, _lo, _hi) in enumerate(self.levers):
+            {"position": pos, "salience": sal, "capability": cap}[name][li, :, a, self.col] = values[li]
+        return stack_arrays(
+            self.work,
+            pos.reshape(L * G, A, J),
+            sal.reshape(L * G, A, J),
+            cap.reshape(L * G, A, J),
+            np.broadcast_to(self.work.present, (L * G, A, J)),
+        )
+
+    def evaluate(self, model: Any, values: FloatArray, seed: int | None) -> FloatArray:
+        """values (L, G) -> forecasts of the issue (L, G), in one batched call of its own."""
+        return predict_batch(model, self.rows(values), seed)[:, self.col].reshape(values.shape)
+
+    def grid_values(self, grid: int) -> FloatArray:
+        """The first round: ``grid`` points over each lever's range plus its base value."""
+        v0 = np.array([lv[2] for lv in self.levers])
+        lo = np.array([lv[3] for lv in self.levers])
+        hi = np.array([lv[4] for lv in self.levers])
+        t = np.linspace(0.0, 1.0, grid)
+        vals = lo[:, None] + t[None, :] * (hi - lo)[:, None]
+        vals = np.sort(np.concatenate([vals, v0[:, None]], axis=1), axis=1)
+        self.state.update(v0=v0, vals=vals)
+        return vals
+
+    def after_grid(self, u: FloatArray) -> None:
+        vals, v0 = self.state["vals"], self.state["v0"]
+        L = len(self.levers)
+        good = self.ok(u)
+        dist = np.where(good, np.abs(vals - v0[:, None]), np.inf)
+        best = np.argmin(dist, axis=1)
+        feasible = np.isfinite(dist[np.arange(L), best])
+        # bracket: the satisfying point and its neighbour towards the base value (not satisfying)
+        sat = vals[np.arange(L), best]
+        step = np.where(sat > v0, -1, 1)
+        nb = np.clip(best + step, 0, vals.shape[1] - 1)
+        other = np.where(feasible, vals[np.arange(L), nb], sat)
+        self.state.update(feasible=feasible, sat=sat, other=other, sat_u=u[np.arange(L), best])
+
+    def refine_values(self, fine: int) -> FloatArray:
+        """A refinement round: ``fine`` points from the base side of the bracket to its satisfying end."""
+        s = self.state
+        f = np.linspace(0.0, 1.0, fine)
+        pts = s["other"][:, None] + f[None, :] * (s["sat"] - s["other"])[:, None]
+        s["pts"] = pts
+        return np.asarray(pts, dtype=np.float64)
+
+    def after_refine(self, u: FloatArray) -> None:
+        s = self.state
+        L = len(self.levers)
+        g2 = self.ok(u)
+        g2[:, -1] = True  # the satisfying end is known to reach the target
+        first = np.argmax(g2, axis=1)
+        pts = s["pts"]
+        feasible = s["feasible"]
+        s["sat"] = np.where(feasible, pts[np.arange(L), first], s["sat"])
+        s["other"] = np.where(feasible, pts[np.arange(L), np.maximum(first - 1, 0)], s["other"])
+        s["sat_u"] = np.where(feasible, u[np.arange(L), first], s["sat_u"])  # the forecast at ``sat``
+
+    def result(self, scenario: Scenario, scale: tuple[float, float], issue_id: str) -> WhatItTakes:
+        already = bool(self.ok(np.array(self.base_out)))
+        out = []
+        if self.active:
+            s = self.state
+            for li, (a, name, base, low, high) in enumerate(self.levers):
+                out.append(
+                    _lever(
+                        scenario,
+                        a,
+                        name,
+                        bool(s["feasible"][li]),
+                        base,
+                        float(s["sat"][li]),
+                        float(s["sat_u"][li]),
+                        low,
+                        high,
+                        scale,
+                    )
+                )
+        else:
+            for a, name, base, low, high in self.levers:
+                out.append(_lever(scenario, a, name, True, base, base, self.base_out, low, high, scale))
+        return WhatItTakes(
+            issue_id, self.op, float(self.target), float(from_unit(self.base_out, scale)), already, tuple(out)
+        )
+
+
+def lever_search(
+    spec: DrawSpec,
+    i: int,
+    op: str,
+    target: float,
+    base_out: float,
+    joint: bool,
+    inputs: tuple[str, ...] = INPUTS,
+) -> LeverSearch:
+    """A search for issue ``i`` of a prepared ``spec`` whose base forecast is ``base_out`` (unit scale)."""
+    b = spec.base
     present_i = b.present[:, i]
     cap_mean = float(b.capability[present_i, i].mean()) if present_i.any() else 1.0
-    # levers: (actor, input, base, lo, hi)
     levers: list[tuple[int, str, float, float, float]] = []
-    for a in range(A):
+    for a in range(b.n_actors):
         if not present_i[a]:
             continue
         for name in inputs:
@@ -182,79 +317,19 @@ def what_it_takes(
             else:
                 c0 = float(b.capability[a, i])
                 levers.append((a, name, c0, 0.0, CAPABILITY_FACTOR * (c0 if c0 > 0 else cap_mean)))
-
     # per-issue models: only issue i's column needs to run
-    work, col = (b, i) if type(model).info.joint_issues else (b.subset_issues([i]), 0)
-    J = work.n_issues
-
-    def evaluate(values: FloatArray) -> FloatArray:
-        """values (L, G) -> forecasts of issue i (L, G) with lever l's input set to values[l, g]."""
-        L, G = values.shape
-        pos = np.broadcast_to(work.position, (L, G, A, J)).copy()
-        sal = np.broadcast_to(work.salience, (L, G, A, J)).copy()
-        cap = np.broadcast_to(work.capability, (L, G, A, J)).copy()
-        for li, (a, name, _v0, _lo, _hi) in enumerate(levers):
-            {"position": pos, "salience": sal, "capability": cap}[name][li, :, a, col] = values[li]
-        flat = stack_arrays(
-            work,
-            pos.reshape(L * G, A, J),
-            sal.reshape(L * G, A, J),
-            cap.reshape(L * G, A, J),
-            np.broadcast_to(work.present, (L * G, A, J)),
-        )
-        return predict_batch(model, flat, seed)[:, col].reshape(L, G)
-
-    results: list[Lever] = []
-    if levers and not already:
-        L = len(levers)
-        v0 = np.array([lv[2] for lv in levers])
-        lo = np.array([lv[3] for lv in levers])
-        hi = np.array([lv[4] for lv in levers])
-        t = np.linspace(0.0, 1.0, grid)
-        vals = lo[:, None] + t[None, :] * (hi - lo)[:, None]
-        vals = np.sort(np.concatenate([vals, v0[:, None]], axis=1), axis=1)
-        good = ok(evaluate(vals))
-        dist = np.where(good, np.abs(vals - v0[:, None]), np.inf)
-        best = np.argmin(dist, axis=1)
-        feasible = np.isfinite(dist[np.arange(L), best])
-        # bracket: the satisfying point and its neighbour towards the base value (not satisfying)
-        sat = vals[np.arange(L), best]
-        step = np.where(sat > v0, -1, 1)
-        nb = np.clip(best + step, 0, vals.shape[1] - 1)
-        other = vals[np.arange(L), nb]
-        other = np.where(feasible, other, sat)
-        f = np.linspace(0.0, 1.0, fine)
-        for _ in range(refine):
-            pts = (
-                other[:, None] + f[None, :] * (sat - other)[:, None]
-            )  # from the base side to the satisfying end
-            g2 = ok(evaluate(pts))
-            g2[:, -1] = True  # the satisfying end is known to reach the target
-            first = np.argmax(g2, axis=1)
-            new_sat = pts[np.arange(L), first]
-            new_other = pts[np.arange(L), np.maximum(first - 1, 0)]
-            sat = np.where(feasible, new_sat, sat)
-            other = np.where(feasible, new_other, other)
-        outs = evaluate(sat[:, None])[:, 0]
-        for li, (a, name, base, low, high) in enumerate(levers):
-            results.append(
-                _lever(
-                    scenario,
-                    a,
-                    name,
-                    bool(feasible[li]),
-                    base,
-                    float(sat[li]),
-                    float(outs[li]),
-                    low,
-                    high,
-                    scale,
-                )
-            )
-    elif levers:
-        for a, name, base, low, high in levers:
-            results.append(_lever(scenario, a, name, True, base, base, base_out, low, high, scale))
-    return WhatItTakes(issue, op, float(target), float(from_unit(base_out, scale)), already, tuple(results))
+    work, col = (b, i) if joint else (b.subset_issues([i]), 0)
+    return LeverSearch(
+        i,
+        op,
+        target,
+        1.0 if op == ">=" else -1.0,
+        float(to_unit(target, spec.scales[i])),
+        levers,
+        work,
+        col,
+        base_out,
+    )
 
 
 def _lever(

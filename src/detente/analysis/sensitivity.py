@@ -175,6 +175,64 @@ def _ranges(spec: DrawSpec, a: int, i: int) -> dict[str, tuple[float, float]]:
     }
 
 
+@dataclass
+class TornadoPlan:
+    """The tornado's cases and the batches that run them: per batch, its case indices, the issue
+    column it runs on (-1: all issues, for joint models) and its ``(2·cases, A, ·)`` arrays (each
+    case's low and high setting in consecutive rows)."""
+
+    cases: list[TornadoCase]
+    batches: list[tuple[list[int], int, ScenarioArrays]]
+
+    def record(self, out_low: FloatArray, out_high: FloatArray, k: int, res: FloatArray) -> None:
+        """Write batch ``k``'s unit-scale forecasts ``res`` into the (C, I) ``out_low``/``out_high``."""
+        idx, gi, _arr = self.batches[k]
+        if gi < 0:
+            out_low[idx] = res[0::2]
+            out_high[idx] = res[1::2]
+        else:
+            out_low[idx, gi] = res[0::2, 0]
+            out_high[idx, gi] = res[1::2, 0]
+
+
+def tornado_plan(spec: DrawSpec, joint: bool) -> TornadoPlan:
+    """The tornado's cases and batches (:class:`TornadoPlan`) for a prepared ``spec``; per-issue
+    models (``joint`` false) get one batch per issue, on that issue's column alone."""
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    cells = [(a, i) for a in range(A) for i in range(I) if b.present[a, i]]
+    cases: list[TornadoCase] = []
+    values: list[tuple[int, int, str, float, float]] = []  # (a, i, input, low, high) on the unit scale
+    for a, i in cells:
+        lo_hi = _ranges(spec, a, i)
+        for name in INPUTS:
+            lo, hi = lo_hi[name]
+            values.append((a, i, name, lo, hi))
+            if name == "position":
+                lo, hi = from_unit([lo, hi], spec.scales[i]).tolist()
+            cases.append(TornadoCase(b.actor_ids[a], name, b.issue_ids[i], lo, hi))
+    C = len(cases)
+    # per-issue models: a change on issue i only moves issue i, so run each issue's cases on that column alone
+    groups = [list(range(C))] if joint else [[c for c in range(C) if values[c][1] == i] for i in range(I)]
+    batches = []
+    for gi, idx in enumerate(groups):
+        if not idx:
+            continue
+        arr = b if joint else b.subset_issues([gi])
+        n = 2 * len(idx)
+        pos = np.broadcast_to(arr.position, (n, A, arr.n_issues)).copy()
+        sal = np.broadcast_to(arr.salience, (n, A, arr.n_issues)).copy()
+        cap = np.broadcast_to(arr.capability, (n, A, arr.n_issues)).copy()
+        for k, c in enumerate(idx):
+            a, i, name, lo, hi = values[c]
+            target = {"position": pos, "salience": sal, "capability": cap}[name]
+            target[2 * k, a, i if joint else 0] = lo
+            target[2 * k + 1, a, i if joint else 0] = hi
+        present = np.broadcast_to(arr.present, (n, A, arr.n_issues))
+        batches.append((idx, -1 if joint else gi, stack_arrays(arr, pos, sal, cap, present)))
+    return TornadoPlan(cases, batches)
+
+
 def tornado(
     model: Any, scenario: Scenario, perturbation: Perturbation | None = None, *, seed: int | None = 0
 ) -> Tornado:
@@ -190,53 +248,19 @@ def tornado(
     """
     spec = prepare(scenario, perturbation)
     b = spec.base
-    A, I = b.n_actors, b.n_issues
-    joint = bool(type(model).info.joint_issues)
     base_out = predict_batch(
         model, stack_arrays(b, b.position[None], b.salience[None], b.capability[None], b.present[None]), seed
     )[0]
-    cells = [(a, i) for a in range(A) for i in range(I) if b.present[a, i]]
-    cases: list[TornadoCase] = []
-    values: list[tuple[int, int, str, float, float]] = []  # (a, i, input, low, high) on the unit scale
-    for a, i in cells:
-        lo_hi = _ranges(spec, a, i)
-        for name in INPUTS:
-            lo, hi = lo_hi[name]
-            values.append((a, i, name, lo, hi))
-            if name == "position":
-                lo, hi = from_unit([lo, hi], spec.scales[i]).tolist()
-            cases.append(TornadoCase(b.actor_ids[a], name, b.issue_ids[i], lo, hi))
-    C = len(cases)
+    plan = tornado_plan(spec, bool(type(model).info.joint_issues))
+    C, I = len(plan.cases), b.n_issues
     out_low = np.broadcast_to(base_out, (C, I)).copy()
     out_high = np.broadcast_to(base_out, (C, I)).copy()
-    # per-issue models: a change on issue i only moves issue i, so run each issue's cases on that column alone
-    groups = [list(range(C))] if joint else [[c for c in range(C) if values[c][1] == i] for i in range(I)]
-    for gi, idx in enumerate(groups):
-        if not idx:
-            continue
-        arr = b if joint else b.subset_issues([gi])
-        col = (lambda i: i) if joint else (lambda i: 0)
-        n = 2 * len(idx)
-        pos = np.broadcast_to(arr.position, (n, A, arr.n_issues)).copy()
-        sal = np.broadcast_to(arr.salience, (n, A, arr.n_issues)).copy()
-        cap = np.broadcast_to(arr.capability, (n, A, arr.n_issues)).copy()
-        for k, c in enumerate(idx):
-            a, i, name, lo, hi = values[c]
-            target = {"position": pos, "salience": sal, "capability": cap}[name]
-            target[2 * k, a, col(i)] = lo
-            target[2 * k + 1, a, col(i)] = hi
-        present = np.broadcast_to(arr.present, (n, A, arr.n_issues))
-        res = predict_batch(model, stack_arrays(arr, pos, sal, cap, present), seed)
-        if joint:
-            out_low[idx] = res[0::2]
-            out_high[idx] = res[1::2]
-        else:
-            out_low[idx, gi] = res[0::2, 0]
-            out_high[idx, gi] = res[1::2, 0]
+    for k, (_idx, _gi, arr) in enumerate(plan.batches):
+        plan.record(out_low, out_high, k, predict_batch(model, arr, seed))
     return Tornado(
         b.issue_ids,
         from_unit(base_out, spec.scales),
-        tuple(cases),
+        tuple(plan.cases),
         from_unit(out_low, spec.scales),
         from_unit(out_high, spec.scales),
     )
