@@ -32,6 +32,21 @@ NO_FORECAST_REASONS: dict[str, str] = {
 """Why a model gives no forecast (NaN) on an issue, by the diagnostics flag it sets there."""
 
 
+EVENT_COLUMNS = (
+    "batch",
+    "round",
+    "kind",
+    "actor",
+    "counterpart",
+    "issue",
+    "before",
+    "after",
+    "value",
+    "issue2",
+)
+"""The core columns of an :class:`EventLog`, in order (model-specific ones go to ``extra``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EventLog:
     """Events as parallel 1-D arrays (one row per event).
@@ -73,19 +88,7 @@ class EventLog:
         """Build from a list of dicts with the column names as keys (missing extras -> NaN)."""
         if not rows:
             return cls.empty()
-        core = (
-            "batch",
-            "round",
-            "kind",
-            "actor",
-            "counterpart",
-            "issue",
-            "before",
-            "after",
-            "value",
-            "issue2",
-        )
-        extra_keys = sorted({k for r in rows for k in r} - set(core))
+        extra_keys = sorted({k for r in rows for k in r} - set(EVENT_COLUMNS))
         ints = ("batch", "round", "actor", "counterpart", "issue")
         cols: dict[str, Any] = {}
         for k in ints:

@@ -39,7 +39,7 @@ from typing import Any, Literal, get_args, get_origin
 import numpy as np
 
 from detente.core.arrays import ScenarioArrays
-from detente.core.results import STATUSES, EventLog, Prediction
+from detente.core.results import EVENT_COLUMNS, STATUSES, EventLog, Prediction
 from detente.errors import ConvergenceWarning, ModelConfigError
 
 __all__ = [
@@ -535,18 +535,7 @@ class _Suite:
                 ), "trajectory round 0 is not the input positions"
                 ev = pred.events
                 n = len(ev)
-                for col in (
-                    "batch",
-                    "round",
-                    "kind",
-                    "actor",
-                    "counterpart",
-                    "issue",
-                    "before",
-                    "after",
-                    "value",
-                    "issue2",
-                ):
+                for col in EVENT_COLUMNS:
                     assert len(getattr(ev, col)) == n, (
                         f"events.{col} has length {len(getattr(ev, col))}, expected {n}"
                     )
