@@ -297,6 +297,38 @@ def parse_scenario(
     if top is None:
         raise ScenarioError(ck.problems[0], ck.problems)
 
+    # The sections are checked in file order so the problems are listed in file order too.
+    header = _parse_header(ck, top)
+    actors, actor_ids = _parse_actors(ck, top)
+    issues, issue_scales = _parse_issues(ck, top, actor_ids)
+    stances = _parse_stances(ck, top, actor_ids, issue_scales)
+
+    if ck.problems:
+        raise ScenarioError(_summary(ck.problems), ck.problems)
+    sid = header["id"]
+    title = header["title"]
+    if sid is _MISSING or not sid:
+        sid = _slug(title) if title else "scenario"
+    try:
+        return Scenario(
+            id=sid,
+            title=title,
+            description=header["description"],
+            as_of=header["as_of"],
+            sources=header["sources"],
+            actors=tuple(actors),
+            issues=tuple(issues),
+            stances=tuple(stances),
+            metadata=header["metadata"],
+            dynamics=header["dynamics"],
+        )
+    except ScenarioError as exc:  # anything the model checks that we did not
+        probs = [f"{source}: {p}" for p in exc.problems]
+        raise ScenarioError(_summary(probs), probs) from None
+
+
+def _parse_header(ck: _Checker, top: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario's own fields (id, title, ..., metadata, dynamics), checked; values may be _MISSING."""
     sid = ck.text(top.get("id"), ("id",))
     title = ck.text(top.get("title"), ("title",))
     description = ck.text(top.get("description"), ("description",))
@@ -313,8 +345,19 @@ def parse_scenario(
     if top.get("dynamics") is not None:
         dm = ck.mapping(top["dynamics"], ("dynamics",), None)
         dynamics = tuple((str(k), _plain(ck, v, ("dynamics", str(k)))) for k, v in (dm or {}).items())
+    return {
+        "id": sid,
+        "title": title,
+        "description": description,
+        "as_of": as_of,
+        "sources": sources,
+        "metadata": tuple(metadata),
+        "dynamics": dynamics,
+    }
 
-    # actors -------------------------------------------------------------------------------------
+
+def _parse_actors(ck: _Checker, top: Mapping[str, Any]) -> tuple[list[Actor], dict[str, int]]:
+    """The valid actors, and every actor id seen mapped to its index (for references and duplicates)."""
     actors: list[Actor] = []
     actor_ids: dict[str, int] = {}
     for k, a in enumerate(ck.seq(top.get("actors"), ("actors",), "actor mappings")):
@@ -341,12 +384,17 @@ def parse_scenario(
         actors.append(Actor(id=aid, name=name, capability=cap, groups=groups, description=desc))
     if "actors" in top and not actor_ids and isinstance(top.get("actors"), list):
         ck.add(("actors",), "is empty (expected at least one actor)")
+    return actors, actor_ids
 
-    # issues -------------------------------------------------------------------------------------
+
+def _parse_issues(
+    ck: _Checker, top: Mapping[str, Any], actor_ids: Mapping[str, int]
+) -> tuple[list[Issue], dict[str, Scale | None]]:
+    """The valid issues, and every issue id seen mapped to its scale (None when the scale is bad)."""
     issues: list[Issue] = []
     issue_scales: dict[str, Scale | None] = {}
     for k, i in enumerate(ck.seq(top.get("issues"), ("issues",), "issue mappings")):
-        p = ("issues", k)
+        p: Path_ = ("issues", k)
         m = ck.mapping(i, p, ISSUE_KEYS)
         if m is None:
             continue
@@ -362,15 +410,7 @@ def parse_scenario(
         ref: Any = None
         if m.get("reference") is not None and scale is not None:
             ref = ck.number(m["reference"], (*p, "reference"), low=scale.low, high=scale.high)
-        rule: Any = m.get("rule")
-        if rule is not None:
-            rule = str(rule).strip().lower().replace(" ", "_").replace("-", "_")
-            if rule not in DECISION_RULES:
-                ck.add(
-                    (*p, "rule"),
-                    f"{_fmt(m.get('rule'))} is not a known rule (expected one of {', '.join(DECISION_RULES)})",
-                )
-                rule = _MISSING
+        rule = _rule(ck, m, p)
         vetoes = ck.text_list(m.get("veto_players"), (*p, "veto_players"))
         for v_i, v in enumerate(vetoes):
             if v not in actor_ids:
@@ -390,119 +430,144 @@ def parse_scenario(
         )
     if "issues" in top and not issue_scales and isinstance(top.get("issues"), list):
         ck.add(("issues",), "is empty (expected at least one issue)")
+    return issues, issue_scales
 
-    # stances ------------------------------------------------------------------------------------
+
+def _rule(ck: _Checker, m: Mapping[str, Any], p: Path_) -> Any:
+    """An issue's decision rule, normalised (``"Veto-Majority"`` -> ``"veto_majority"``); _MISSING if unknown."""
+    rule: Any = m.get("rule")
+    if rule is not None:
+        rule = str(rule).strip().lower().replace(" ", "_").replace("-", "_")
+        if rule not in DECISION_RULES:
+            ck.add(
+                (*p, "rule"),
+                f"{_fmt(m.get('rule'))} is not a known rule (expected one of {', '.join(DECISION_RULES)})",
+            )
+            rule = _MISSING
+    return rule
+
+
+def _parse_stances(
+    ck: _Checker,
+    top: Mapping[str, Any],
+    actor_ids: Mapping[str, int],
+    issue_scales: Mapping[str, Scale | None],
+) -> list[Stance]:
+    """The valid stances; each must name a known actor and issue, once per pair."""
     stances: list[Stance] = []
     pairs: dict[tuple[str, str], int] = {}
     for k, s in enumerate(ck.seq(top.get("stances"), ("stances",), "stance mappings")):
-        p = ("stances", k)
-        m = ck.mapping(s, p, STANCE_KEYS)
-        if m is None:
-            continue
-        actor = ck.text(m.get("actor", _MISSING), (*p, "actor"), required=True)
-        issue = ck.text(m.get("issue", _MISSING), (*p, "issue"), required=True)
-        bad = False
-        if actor is not _MISSING and actor not in actor_ids:
-            ck.add((*p, "actor"), f"unknown actor {actor!r} (expected one of {_ids(actor_ids)})")
-            bad = True
-        scale = None
-        if issue is not _MISSING:
-            if issue not in issue_scales:
-                ck.add((*p, "issue"), f"unknown issue {issue!r} (expected one of {_ids(issue_scales)})")
-                bad = True
-            else:
-                scale = issue_scales[issue]
-        if "position" not in m:
-            ck.add((*p, "position"), "is missing (expected a number)")
-            pos: Any = _MISSING
-        elif scale is not None:
-            pos = ck.number(
-                m["position"],
-                (*p, "position"),
-                expected=f"{scale.low:g} to {scale.high:g} on the scale of {issue!r}",
-            )
-            if pos is not _MISSING and not scale.contains(pos):
-                ck.add(
-                    (*p, "position"),
-                    f"{pos:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
-                )
-                pos = _MISSING
-        else:
-            pos = ck.number(m["position"], (*p, "position"))
-        if "salience" not in m:
-            ck.add((*p, "salience"), "is missing (expected a number from 0 to 1)")
-            sal: Any = _MISSING
-        else:
-            sal = ck.number(m["salience"], (*p, "salience"), low=0.0, high=1.0)
-        cap = None if m.get("capability") is None else ck.number(m["capability"], (*p, "capability"), low=0.0)
-        sd = None if m.get("sd") is None else ck.number(m["sd"], (*p, "sd"), low=0.0)
-        lo = None if m.get("low") is None else ck.number(m["low"], (*p, "low"))
-        hi = None if m.get("high") is None else ck.number(m["high"], (*p, "high"))
-        if (lo is None) != (hi is None):
-            ck.add(
-                (*p, "low" if lo is None else "high"), "is missing (expected both low and high, or neither)"
-            )
-            bad = True
-        elif lo is not None and hi is not None and _MISSING not in (lo, hi, pos) and not (lo <= pos <= hi):
-            ck.add(
-                (*p, "low"),
-                f"low={lo:g}, high={hi:g} do not bracket position {pos:g} (expected low <= position <= high)",
-            )
-            bad = True
-        if scale is not None:  # the uncertainty range is a range of positions: on the issue's scale too
-            for end, bound in (("low", lo), ("high", hi)):
-                if bound is not None and bound is not _MISSING and not scale.contains(bound):
-                    ck.add(
-                        (*p, end),
-                        f"{bound:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
-                    )
-                    bad = True
-        ev = _evidence(ck, m.get("evidence"), (*p, "evidence"))
-        if actor is not _MISSING and issue is not _MISSING:
-            if (actor, issue) in pairs:
-                ck.add(
-                    p,
-                    f"duplicate stance of {actor!r} on {issue!r} (expected one; first at stances[{pairs[(actor, issue)]}])",
-                )
-                bad = True
-            else:
-                pairs[(actor, issue)] = k
-        if bad or ev is None or _MISSING in (actor, issue, pos, sal, cap, sd, lo, hi):
-            continue
-        stances.append(
-            Stance(
-                actor=actor,
-                issue=issue,
-                position=pos,
-                salience=sal,
-                capability=cap,
-                sd=sd,
-                low=lo,
-                high=hi,
-                evidence=ev,
-            )
-        )
+        stance = _parse_stance(ck, s, k, actor_ids, issue_scales, pairs)
+        if stance is not None:
+            stances.append(stance)
+    return stances
 
-    if ck.problems:
-        raise ScenarioError(_summary(ck.problems), ck.problems)
-    if sid is _MISSING or not sid:
-        sid = _slug(title) if title else "scenario"
-    try:
-        return Scenario(
-            id=sid,
-            title=title,
-            description=description,
-            as_of=as_of,
-            sources=sources,
-            actors=tuple(actors),
-            issues=tuple(issues),
-            stances=tuple(stances),
-            metadata=tuple(metadata),
-            dynamics=dynamics,
+
+def _parse_stance(
+    ck: _Checker,
+    s: Any,
+    k: int,
+    actor_ids: Mapping[str, int],
+    issue_scales: Mapping[str, Scale | None],
+    pairs: dict[tuple[str, str], int],
+) -> Stance | None:
+    """One stance, checked (problems go to ``ck``); records its (actor, issue) pair in ``pairs``."""
+    p: Path_ = ("stances", k)
+    m = ck.mapping(s, p, STANCE_KEYS)
+    if m is None:
+        return None
+    actor = ck.text(m.get("actor", _MISSING), (*p, "actor"), required=True)
+    issue = ck.text(m.get("issue", _MISSING), (*p, "issue"), required=True)
+    bad = False
+    if actor is not _MISSING and actor not in actor_ids:
+        ck.add((*p, "actor"), f"unknown actor {actor!r} (expected one of {_ids(actor_ids)})")
+        bad = True
+    scale = None
+    if issue is not _MISSING:
+        if issue not in issue_scales:
+            ck.add((*p, "issue"), f"unknown issue {issue!r} (expected one of {_ids(issue_scales)})")
+            bad = True
+        else:
+            scale = issue_scales[issue]
+    pos = _position(ck, m, p, scale, issue)
+    if "salience" not in m:
+        ck.add((*p, "salience"), "is missing (expected a number from 0 to 1)")
+        sal: Any = _MISSING
+    else:
+        sal = ck.number(m["salience"], (*p, "salience"), low=0.0, high=1.0)
+    cap = None if m.get("capability") is None else ck.number(m["capability"], (*p, "capability"), low=0.0)
+    sd = None if m.get("sd") is None else ck.number(m["sd"], (*p, "sd"), low=0.0)
+    lo = None if m.get("low") is None else ck.number(m["low"], (*p, "low"))
+    hi = None if m.get("high") is None else ck.number(m["high"], (*p, "high"))
+    if not _range_ok(ck, p, lo, hi, pos, scale, issue):
+        bad = True
+    ev = _evidence(ck, m.get("evidence"), (*p, "evidence"))
+    if actor is not _MISSING and issue is not _MISSING:
+        if (actor, issue) in pairs:
+            ck.add(
+                p,
+                f"duplicate stance of {actor!r} on {issue!r} (expected one; first at stances[{pairs[(actor, issue)]}])",
+            )
+            bad = True
+        else:
+            pairs[(actor, issue)] = k
+    if bad or ev is None or _MISSING in (actor, issue, pos, sal, cap, sd, lo, hi):
+        return None
+    return Stance(
+        actor=actor,
+        issue=issue,
+        position=pos,
+        salience=sal,
+        capability=cap,
+        sd=sd,
+        low=lo,
+        high=hi,
+        evidence=ev,
+    )
+
+
+def _position(ck: _Checker, m: Mapping[str, Any], p: Path_, scale: Scale | None, issue: Any) -> Any:
+    """A stance's position: required, a number, on its issue's scale when that is known."""
+    if "position" not in m:
+        ck.add((*p, "position"), "is missing (expected a number)")
+        return _MISSING
+    if scale is None:
+        return ck.number(m["position"], (*p, "position"))
+    pos = ck.number(
+        m["position"],
+        (*p, "position"),
+        expected=f"{scale.low:g} to {scale.high:g} on the scale of {issue!r}",
+    )
+    if pos is not _MISSING and not scale.contains(pos):
+        ck.add(
+            (*p, "position"),
+            f"{pos:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
         )
-    except ScenarioError as exc:  # anything the model checks that we did not
-        probs = [f"{source}: {p}" for p in exc.problems]
-        raise ScenarioError(_summary(probs), probs) from None
+        return _MISSING
+    return pos
+
+
+def _range_ok(ck: _Checker, p: Path_, lo: Any, hi: Any, pos: Any, scale: Scale | None, issue: Any) -> bool:
+    """Check a stance's optional uncertainty range (low, high): both or neither, bracketing the position."""
+    ok = True
+    if (lo is None) != (hi is None):
+        ck.add((*p, "low" if lo is None else "high"), "is missing (expected both low and high, or neither)")
+        ok = False
+    elif lo is not None and hi is not None and _MISSING not in (lo, hi, pos) and not (lo <= pos <= hi):
+        ck.add(
+            (*p, "low"),
+            f"low={lo:g}, high={hi:g} do not bracket position {pos:g} (expected low <= position <= high)",
+        )
+        ok = False
+    if scale is not None:  # the uncertainty range is a range of positions: on the issue's scale too
+        for end, bound in (("low", lo), ("high", hi)):
+            if bound is not None and bound is not _MISSING and not scale.contains(bound):
+                ck.add(
+                    (*p, end),
+                    f"{bound:g} is outside the scale of issue {issue!r} (expected {scale.low:g} to {scale.high:g})",
+                )
+                ok = False
+    return ok
 
 
 def _scale(ck: _Checker, value: Any, path: Path_) -> Scale | None:
