@@ -13,7 +13,7 @@ that raises them (module in square brackets).
     ├── UnknownModelError (KeyError)      no model of that name (with close matches)
     ├── MissingExtraError (ImportError)   an optional dependency is not installed (names the extra)
     ├── StoreError                        database problems
-    │   └── AlreadyResolvedError          [detente.store.db] the ledger entry already has an outcome
+    │   └── AlreadyResolvedError          [detente.store.ledger] the ledger entry already has an outcome
     └── WebError                          [detente.web.service] a request could not be served (HTTP status)
 
     DetenteWarning (UserWarning)

@@ -1,0 +1,366 @@
+"""The store's engine: database URLs, opening (schema creation) and transactions with retries.
+
+Every write runs in :meth:`Engine._transact` (one transaction, retried while the database is busy
+or locked, or on a PostgreSQL deadlock / serialisation failure); every read in :meth:`Engine._read`.
+The topic mixins (:mod:`detente.store.scenarios`, :mod:`detente.store.runs`,
+:mod:`detente.store.ledger`) build on it and :class:`detente.store.db.Store` combines them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from detente.errors import MissingExtraError, StoreError
+
+_T = TypeVar("_T")
+
+# Busy databases: SQLite waits up to _BUSY_TIMEOUT_S for a lock itself (busy_timeout); what still
+# comes back as "database is locked" (the timeout ran out, a lock upgrade SQLite refuses to wait
+# for, the switch to WAL on a new file) and PostgreSQL's deadlock / serialisation failures are
+# retried: _RETRY_ATTEMPTS transactions in all, with the waits of _backoff in between.
+_BUSY_TIMEOUT_S = 30
+_RETRY_ATTEMPTS = 10
+# pg_advisory_xact_lock key that serialises schema creation on PostgreSQL (any fixed 64-bit value)
+_SCHEMA_LOCK_KEY = 0x64E7E47E
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1-based): 25 ms doubling to at most 1 s,
+    times a jitter factor in [0.5, 1.5) that spreads competing processes apart.
+
+    The jitter is a hash of the process id and the attempt number, not a random draw: it touches
+    no random state (a seeded simulation in the same process gives the same numbers) and only
+    changes when a write happens, never what is written.
+
+    >>> 0.0125 <= _backoff(1) < 0.0375 and _backoff(9) == _backoff(9) and _backoff(20) < 1.5
+    True
+    """
+    base = min(1.0, 0.025 * 2.0 ** (attempt - 1))
+    jitter = zlib.crc32(f"{os.getpid()}:{attempt}".encode()) / 2**32
+    return base * (0.5 + jitter)
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth retrying: a busy/locked SQLite database, a PostgreSQL deadlock or serialisation failure."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED (+ extended codes)
+        return True
+    if getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03"):
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
+
+
+def _already_exists(exc: BaseException) -> bool:
+    """A concurrent CREATE TABLE got there first (the next attempt finds the table and skips it)."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in ("42P07", "23505"):  # duplicate table; pg_type name race
+        return True
+    return "already exists" in str(orig).lower()
+
+
+# --------------------------------------------------------------------------------------------- URLs
+def default_db_url() -> str:
+    """``DETENTE_DB`` if set, else a SQLite file in the user's data directory (platformdirs)."""
+    env = os.environ.get("DETENTE_DB", "").strip()
+    if env:
+        return normalise_url(env)
+    import platformdirs
+
+    base = Path(platformdirs.user_data_dir("detente", appauthor=False))
+    return "sqlite:///" + str(base / "detente.sqlite")
+
+
+def normalise_url(url: str) -> str:
+    """A database URL from a URL or a plain file path (``*.sqlite`` path -> SQLite URL).
+
+    >>> normalise_url("postgresql://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    >>> normalise_url("/tmp/x.sqlite")
+    'sqlite:////tmp/x.sqlite'
+    """
+    url = url.strip()
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().absolute())
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _json_safe(obj: Any) -> Any:
+    """Plain JSON (numpy scalars/arrays to Python, NaN/inf to None)."""
+    if isinstance(obj, Mapping):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if hasattr(obj, "tolist") and callable(obj.tolist):
+        return _json_safe(obj.tolist())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, (str, int, bool)) or obj is None:
+        return obj
+    return str(obj)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return " ".join(text.split())[:200]
+
+
+# --------------------------------------------------------------------------------------------- schema
+def _tables() -> Any:
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    scenarios = sa.Table(
+        "scenarios",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("key", sa.String(80), nullable=False, unique=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("latest", sa.Integer, nullable=False, default=0),
+    )
+    versions = sa.Table(
+        "scenario_versions",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "scenario_id", sa.Integer, sa.ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("author", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("content", sa.Text, nullable=False),
+        sa.UniqueConstraint("scenario_id", "version", name="uq_scenario_version"),
+    )
+    runs = sa.Table(
+        "runs",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("scenario_ref", sa.String(200), nullable=False),
+        sa.Column("model", sa.String(100), nullable=False),
+        sa.Column("variant", sa.String(100), nullable=False),
+        sa.Column("params", sa.Text, nullable=False),
+        sa.Column("seed", sa.BigInteger, nullable=True),
+        sa.Column("input_hash", sa.String(64), nullable=False),
+        sa.Column("version", sa.String(40), nullable=False),
+        sa.Column("results", sa.Text, nullable=False),
+        sa.Column("arrays_path", sa.Text, nullable=True),
+    )
+    ledger = sa.Table(
+        "ledger",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("value", sa.Float, nullable=False),
+        sa.Column("resolution_date", sa.String(40), nullable=False),
+        sa.Column("scenario_ref", sa.String(200), nullable=False),
+        sa.Column("model", sa.String(100), nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("resolved_at", sa.String(40), nullable=True),
+        sa.Column("outcome", sa.Float, nullable=True),
+        sa.Column("score", sa.Float, nullable=True),
+    )
+    # resolutions that a forced re-resolve replaced (the current one stays in the ledger row)
+    resolutions = sa.Table(
+        "ledger_resolution_history",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("ledger.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("resolved_at", sa.String(40), nullable=False),
+        sa.Column("outcome", sa.Float, nullable=False),
+        sa.Column("score", sa.Float, nullable=False),
+        sa.Column("replaced_at", sa.String(40), nullable=False),
+    )
+    return md, scenarios, versions, runs, ledger, resolutions
+
+
+# --------------------------------------------------------------------------------------------- engine
+class Engine:
+    """One database engine with its tables, transactions and retries (the base of ``Store``)."""
+
+    def __init__(self, url: str | None = None, *, data_dir: str | Path | None = None) -> None:
+        try:
+            import sqlalchemy as sa
+        except ImportError as exc:  # pragma: no cover - sqlalchemy is a core dependency
+            raise MissingExtraError("the store needs sqlalchemy: pip install detente") from exc
+        self.url = normalise_url(url) if url else default_db_url()
+        self._sa = sa
+        self.is_sqlite = self.url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"future": True}
+        if self.is_sqlite:
+            path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
+            memory = path in ("", ":memory:") or self.url in ("sqlite://", "sqlite:///:memory:")
+            if not memory:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.file = None if memory else Path(path)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
+            if memory:
+                from sqlalchemy.pool import StaticPool
+
+                kwargs["poolclass"] = StaticPool
+        else:
+            self.file = None
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine = sa.create_engine(self.url, **kwargs)
+        except ImportError as exc:
+            raise MissingExtraError(
+                f"database driver for {self.url.split('://', 1)[0]} is missing: pip install 'detente[postgres]'"
+            ) from exc
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
+        if self.is_sqlite:
+            self._sqlite_setup()
+        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger, self.t_resolutions = (
+            _tables()
+        )
+        if data_dir is not None:
+            self.data_dir = Path(data_dir)
+        elif self.file is not None:
+            self.data_dir = self.file.parent / (self.file.stem + "-runs")
+        else:
+            import platformdirs
+
+            self.data_dir = Path(platformdirs.user_data_dir("detente", appauthor=False)) / "runs"
+        self._lock = threading.Lock()
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create missing tables, safely when many processes open a new database at once.
+
+        Tables that exist are left alone (a quick read, no lock). Otherwise, on SQLite, every
+        table is created with ``CREATE TABLE IF NOT EXISTS`` in one transaction: the first
+        process takes the write lock and creates them, and a process that looks after that
+        commit finds them and writes nothing (so it does not queue for the lock); one that looked
+        before it gets "database is locked" (a stale snapshot) and retries. On PostgreSQL the
+        transaction first takes an advisory lock, so creations run one after the other and the
+        later ones find the schema complete. A busy database or a lost race ("already exists")
+        is retried.
+        """
+        sa = self._sa
+        wanted = set(self._md.tables)
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                with self.engine.connect() as conn:
+                    if wanted <= set(sa.inspect(conn).get_table_names()):
+                        return
+                with self.engine.connect() as conn, conn.begin():
+                    if conn.dialect.name == "sqlite":
+                        from sqlalchemy.schema import CreateIndex, CreateTable
+
+                        for table in self._md.sorted_tables:
+                            conn.execute(CreateTable(table, if_not_exists=True))
+                            for index in table.indexes:
+                                conn.execute(CreateIndex(index, if_not_exists=True))
+                    else:
+                        if conn.dialect.name == "postgresql":
+                            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+                        self._md.create_all(conn, checkfirst=True)
+                return
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and (_transient(exc) or _already_exists(exc)):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: cannot open ({_short(exc)})") from exc
+
+    # -- engine details ---------------------------------------------------------------------
+    def _safe_url(self) -> str:
+        return self._sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL with any password hidden (for messages)."""
+        return self._safe_url()
+
+    def _sqlite_setup(self) -> None:
+        from sqlalchemy import event
+
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+            # let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off)
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            # wait for locks first: even the switch to WAL on a new file needs one
+            cur.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get("detente_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+    def _transact(self, work: Callable[[Any], _T]) -> _T:
+        """Run ``work(conn)`` in one write transaction (committed on return, rolled back on error).
+
+        On SQLite the transaction takes the write lock up front (``BEGIN IMMEDIATE``, waiting up to
+        the busy timeout). A transaction that still fails because the database is busy or locked
+        (or, on PostgreSQL, a deadlock or serialisation failure) is rolled back and run again from
+        the start, at most ``_RETRY_ATTEMPTS`` times; ``work`` must therefore only depend on
+        what it reads through ``conn``.
+        """
+        sa = self._sa
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(detente_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and _transient(exc):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: write failed ({_short(exc)})") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        """A read transaction; connecting to a busy database is retried like a write."""
+        sa = self._sa
+        for attempt in range(1, _RETRY_ATTEMPTS + 1):
+            try:
+                conn = self.engine.connect()
+                break
+            except sa.exc.SQLAlchemyError as exc:
+                if attempt < _RETRY_ATTEMPTS and _transient(exc):
+                    time.sleep(_backoff(attempt))
+                    continue
+                raise StoreError(f"database {self._safe_url()}: read failed ({_short(exc)})") from exc
+        try:
+            with conn, conn.begin():
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"database {self._safe_url()}: read failed ({_short(exc)})") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

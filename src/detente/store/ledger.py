@@ -1,0 +1,294 @@
+"""The forecast ledger: timestamped forecasts, their outcomes and scores (Brier; absolute error)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from detente.errors import StoreError
+from detente.store.engine import Engine, _now
+
+LEDGER_KINDS = ("binary", "numeric")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    id: int
+    created_at: str
+    question: str
+    kind: str
+    value: float
+    resolution_date: str
+    scenario_ref: str
+    model: str
+    note: str
+    resolved_at: str | None = None
+    outcome: float | None = None
+    score: float | None = None
+    earlier_resolutions: int = 0  # resolutions replaced by a forced re-resolve (see ledger_history)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One resolution of a forecast; ``replaced_at`` is when a forced re-resolve replaced it."""
+
+    entry_id: int
+    resolved_at: str
+    outcome: float
+    score: float
+    replaced_at: str | None = None
+
+
+def when(ts: str | None) -> str:
+    """A stored UTC timestamp for people: ``2025-06-01T12:00:00+00:00`` -> ``2025-06-01 12:00 UTC``."""
+    if not ts:
+        return "—"
+    text = ts.replace("T", " ")[:16]
+    return text + " UTC" if ts.endswith("+00:00") else text
+
+
+class AlreadyResolvedError(StoreError):
+    """``ledger_resolve`` on a forecast that already has an outcome, without ``force``."""
+
+    def __init__(self, entry: LedgerEntry) -> None:
+        self.entry = entry
+        what = "Brier score" if entry.kind == "binary" else "absolute error"
+        super().__init__(
+            f"ledger entry {entry.id}: already resolved on {when(entry.resolved_at)} with outcome "
+            f"{entry.outcome:g} ({what} {entry.score:.3f}); resolving it again needs force, and the "
+            "earlier resolution stays in its history"
+        )
+
+
+def _percent_hint(value: float) -> str:
+    return f" ({value:g} % is written {value / 100:g})" if 2.0 <= value <= 100.0 else ""
+
+
+def check_forecast(
+    question: str, value: Any, *, kind: str | None = None, resolution_date: str = ""
+) -> tuple[str, float, str]:
+    """A forecast checked before anything is written: (question stripped, value, kind).
+
+    ``kind`` 'binary' (the value is a probability in [0, 1]) or 'numeric'. Without a kind, a
+    question ending with '?' is a yes/no question, so binary, and a value outside [0, 1] is
+    refused (it is not silently stored as a number); any other question is numeric.
+
+    >>> check_forecast("Deal by June?", 0.7)
+    ('Deal by June?', 0.7, 'binary')
+    >>> check_forecast("Tariff rate in 2026", 17)
+    ('Tariff rate in 2026', 17.0, 'numeric')
+    >>> check_forecast("Deal by June?", 1.7)
+    Traceback (most recent call last):
+    ...
+    detente.errors.StoreError: value: expected a probability in [0, 1] for a yes/no question (it ends with '?'), received 1.7; for a question answered by a number use kind 'numeric'
+    """
+    if not question or not str(question).strip():
+        raise StoreError("question: expected a non-empty text")
+    question = str(question).strip()
+    try:
+        value = float(value)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"value: expected a number, received {value!r}") from exc
+    if not math.isfinite(value):
+        raise StoreError(f"value: expected a finite number, received {value!r}")
+    if kind is None:
+        kind = "binary" if question.endswith("?") else "numeric"
+        if kind == "binary" and not 0.0 <= value <= 1.0:
+            raise StoreError(
+                "value: expected a probability in [0, 1] for a yes/no question (it ends with '?'), "
+                f"received {value:g}{_percent_hint(value)}; for a question answered by a number use "
+                "kind 'numeric'"
+            )
+    if kind not in LEDGER_KINDS:
+        raise StoreError(f"kind: expected one of {', '.join(LEDGER_KINDS)}, received {kind!r}")
+    if kind == "binary" and not 0.0 <= value <= 1.0:
+        raise StoreError(
+            f"value: expected a probability in [0, 1] for a binary question, received {value:g}"
+            + _percent_hint(value)
+        )
+    if resolution_date:
+        try:
+            _dt.date.fromisoformat(resolution_date)
+        except ValueError as exc:
+            raise StoreError(f"resolution date: expected YYYY-MM-DD, received {resolution_date!r}") from exc
+    return question, value, kind
+
+
+def score_forecast(kind: str, value: float, outcome: float) -> float:
+    """Brier score for ``binary`` (probability ``value``, outcome 0/1), absolute error for ``numeric``.
+
+    Brier (1950), Monthly Weather Review 78(1): ``(p - o)^2`` for one binary event.
+
+    >>> round(score_forecast("binary", 0.8, 1), 6)
+    0.04
+    >>> score_forecast("numeric", 7.0, 8.5)
+    1.5
+    """
+    if kind == "binary":
+        if outcome not in (0, 1, 0.0, 1.0):
+            raise StoreError(f"outcome: expected 0 or 1 for a binary question, received {outcome!r}")
+        return float((value - outcome) ** 2)
+    if kind == "numeric":
+        return float(abs(value - outcome))
+    raise StoreError(f"kind: expected one of {', '.join(LEDGER_KINDS)}, received {kind!r}")
+
+
+def _entry(row: Mapping[str, Any]) -> LedgerEntry:
+    return LedgerEntry(
+        int(row["id"]),
+        row["created_at"],
+        row["question"],
+        row["kind"],
+        float(row["value"]),
+        row["resolution_date"],
+        row["scenario_ref"],
+        row["model"],
+        row["note"],
+        row["resolved_at"],
+        row["outcome"],
+        row["score"],
+        int(row.get("earlier") or 0),
+    )
+
+
+class LedgerMixin(Engine):
+    """Recording forecasts, resolving and scoring them."""
+
+    def ledger_add(
+        self,
+        question: str,
+        value: float,
+        *,
+        kind: str | None = None,
+        resolution_date: str = "",
+        scenario_ref: str = "",
+        model: str = "",
+        note: str = "",
+    ) -> LedgerEntry:
+        """Record a forecast now (checked first by :func:`check_forecast`; nothing is written if
+        it is refused)."""
+        question, value, kind = check_forecast(question, value, kind=kind, resolution_date=resolution_date)
+        ts = _now()
+
+        def work(conn: Any) -> int:
+            return int(
+                conn.execute(
+                    self.t_ledger.insert().values(
+                        created_at=ts,
+                        question=question,
+                        kind=kind,
+                        value=value,
+                        resolution_date=resolution_date,
+                        scenario_ref=scenario_ref[:200],
+                        model=model[:100],
+                        note=note,
+                    )
+                ).inserted_primary_key[0]
+            )
+
+        lid = self._transact(work)
+        return LedgerEntry(lid, ts, question, kind, value, resolution_date, scenario_ref, model, note)
+
+    def ledger_resolve(self, entry_id: int, outcome: float, *, force: bool = False) -> LedgerEntry:
+        """Record the outcome of a forecast and its score (Brier or absolute error).
+
+        A forecast that is already resolved raises :class:`AlreadyResolvedError` unless ``force``;
+        with ``force`` the new outcome replaces the current one and the earlier resolution is kept
+        in :meth:`ledger_history`.
+        """
+        sa, t, h = self._sa, self.t_ledger, self.t_resolutions
+        try:
+            outcome = float(outcome)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"outcome: expected a number, received {outcome!r}") from exc
+        if not math.isfinite(outcome):
+            raise StoreError(f"outcome: expected a finite number, received {outcome!r}")
+
+        def work(conn: Any) -> None:
+            row = (
+                conn.execute(sa.select(t).where(t.c.id == int(entry_id)).with_for_update()).mappings().first()
+            )
+            if row is None:
+                raise StoreError(f"ledger entry {entry_id}: not found")
+            score = score_forecast(row["kind"], row["value"], outcome)
+            ts = _now()
+            if row["outcome"] is not None:
+                if not force:
+                    raise AlreadyResolvedError(_entry(row))
+                conn.execute(
+                    h.insert().values(
+                        entry_id=int(entry_id),
+                        resolved_at=row["resolved_at"] or "",
+                        outcome=row["outcome"],
+                        score=row["score"],
+                        replaced_at=ts,
+                    )
+                )
+            conn.execute(
+                t.update().where(t.c.id == int(entry_id)).values(outcome=outcome, score=score, resolved_at=ts)
+            )
+
+        self._transact(work)
+        return self.ledger_get(int(entry_id))
+
+    def _ledger_select(self) -> Any:
+        sa, t, h = self._sa, self.t_ledger, self.t_resolutions
+        earlier = (
+            sa.select(sa.func.count(h.c.id)).where(h.c.entry_id == t.c.id).scalar_subquery().label("earlier")
+        )
+        return sa.select(t, earlier)
+
+    def ledger_get(self, entry_id: int) -> LedgerEntry:
+        with self._read() as conn:
+            row = (
+                conn.execute(self._ledger_select().where(self.t_ledger.c.id == int(entry_id)))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise StoreError(f"ledger entry {entry_id}: not found")
+        return _entry(row)
+
+    def ledger_history(self, entry_id: int) -> list[Resolution]:
+        """Every resolution of a forecast, oldest first; the last one is current (``replaced_at``
+        None) unless the forecast is open. Earlier ones were replaced by ``ledger_resolve(force=True)``."""
+        sa, h = self._sa, self.t_resolutions
+        entry = self.ledger_get(entry_id)
+        with self._read() as conn:
+            rows = (
+                conn.execute(sa.select(h).where(h.c.entry_id == int(entry_id)).order_by(h.c.id))
+                .mappings()
+                .all()
+            )
+        out = [
+            Resolution(entry.id, r["resolved_at"], float(r["outcome"]), float(r["score"]), r["replaced_at"])
+            for r in rows
+        ]
+        if entry.outcome is not None and entry.score is not None:
+            out.append(Resolution(entry.id, entry.resolved_at or "", entry.outcome, entry.score, None))
+        return out
+
+    def ledger_list(self, *, resolved: bool | None = None) -> list[LedgerEntry]:
+        t = self.t_ledger
+        q = self._ledger_select().order_by(t.c.id)
+        if resolved is True:
+            q = q.where(t.c.outcome.is_not(None))
+        elif resolved is False:
+            q = q.where(t.c.outcome.is_(None))
+        with self._read() as conn:
+            return [_entry(r) for r in conn.execute(q).mappings().all()]
+
+    def ledger_score(self) -> dict[str, Any]:
+        """Summary of resolved forecasts: count and mean score per kind (Brier; absolute error)."""
+        entries = self.ledger_list()
+        out: dict[str, Any] = {"forecasts": len(entries), "resolved": 0, "open": 0}
+        for kind, label in (("binary", "mean_brier"), ("numeric", "mean_absolute_error")):
+            scores = [e.score for e in entries if e.kind == kind and e.score is not None]
+            out[f"{kind}_resolved"] = len(scores)
+            out[label] = (sum(scores) / len(scores)) if scores else None
+            out["resolved"] += len(scores)
+        out["open"] = out["forecasts"] - out["resolved"]
+        return out
