@@ -286,18 +286,7 @@ def _rows_to_mapping(
     header: list[str], rows: list[tuple[int, list[str]]], source: str, meta: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], dict[Path_, int]]:
     """Tidy long rows -> native mapping + line map; inconsistent repeated actor/issue columns are errors."""
-    cols = [h.strip().lower() for h in header]
-    missing = [c for c in _REQUIRED_CSV if c not in cols]
-    if missing:
-        raise InputFileError(
-            f"{source}:1: header: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(expected at least {', '.join(_REQUIRED_CSV)}; received {_short_list(header)})"
-        )
-    unknown = [h for h in cols if h and h not in CSV_COLUMNS]
-    if unknown:
-        raise InputFileError(
-            f"{source}:1: header: unknown column {unknown[0]!r} (expected columns from {', '.join(CSV_COLUMNS)})"
-        )
+    cols = _csv_columns(header, source)
     problems: list[str] = []
     actors: dict[str, dict[str, Any]] = {}
     issues: dict[str, dict[str, Any]] = {}
@@ -331,87 +320,12 @@ def _rows_to_mapping(
                 scen[key] = (ln, r[f"scenario_{key}"])
         aid, iid = r.get("actor", ""), r.get("issue", "")
         if aid:
-            for c in ("actor_name", "actor_capability", "actor_groups", "actor_description"):
-                consistent("actor", aid, c, r.get(c, ""), ln)
-            if aid not in actors:
-                actors[aid] = {"id": aid}
-                lines[("actors", len(actors) - 1)] = ln
-            a = actors[aid]
-            if r.get("actor_name"):
-                a.setdefault("name", r["actor_name"])
-            if r.get("actor_capability"):
-                a.setdefault("capability", r["actor_capability"])
-            if r.get("actor_groups"):
-                a.setdefault("groups", r["actor_groups"])
-            if r.get("actor_description"):
-                a.setdefault("description", r["actor_description"])
+            _actor_row(r, ln, aid, actors, lines, consistent)
         if iid:
-            for c in (
-                "issue_name",
-                "issue_description",
-                "scale_low",
-                "scale_high",
-                "low_label",
-                "high_label",
-                "scale_points",
-                "reference",
-                "rule",
-                "veto_players",
-            ):
-                consistent("issue", iid, c, r.get(c, ""), ln)
-            if iid not in issues:
-                issues[iid] = {"id": iid, "scale": {}}
-                lines[("issues", len(issues) - 1)] = ln
-            i = issues[iid]
-            for c, key in (
-                ("issue_name", "name"),
-                ("issue_description", "description"),
-                ("reference", "reference"),
-                ("rule", "rule"),
-                ("veto_players", "veto_players"),
-            ):
-                if r.get(c):
-                    i.setdefault(key, r[c])
-            sc = i["scale"]
-            if r.get("scale_low"):
-                sc.setdefault("low", r["scale_low"])
-            if r.get("scale_high"):
-                sc.setdefault("high", r["scale_high"])
-            if r.get("low_label") or r.get("high_label"):
-                sc.setdefault("labels", [r.get("low_label", ""), r.get("high_label", "")])
-            if r.get("scale_points") and "points" not in sc:
-                try:
-                    sc["points"] = json.loads(r["scale_points"])
-                except json.JSONDecodeError:
-                    problems.append(
-                        f'{source}:{ln}: scale_points: not valid JSON (expected [[value, "label"], ...])'
-                    )
+            _issue_row(r, ln, iid, issues, lines, consistent, problems, source)
         if aid and iid:
-            st: dict[str, Any] = {"actor": aid, "issue": iid}
-            for c in ("position", "salience"):
-                st[c] = r.get(c, "")
-                if st[c] == "":
-                    problems.append(f"{source}:{ln}: {c}: is empty (expected a number)")
-            for c in ("capability", "sd", "low", "high"):
-                if r.get(c):
-                    st[c] = r[c]
-            ev: list[Any] = []
-            e0 = {c: r.get(c, "") for c in ("quote", "source", "date", "url", "note") if r.get(c)}
-            if r.get("assumption"):
-                e0["assumption"] = r["assumption"]
-            if e0:
-                ev.append(e0)
-            if r.get("more_evidence"):
-                try:
-                    more = json.loads(r["more_evidence"])
-                    ev.extend(more if isinstance(more, list) else [more])
-                except json.JSONDecodeError:
-                    problems.append(f"{source}:{ln}: more_evidence: not valid JSON (expected a JSON list)")
-            if ev:
-                st["evidence"] = ev
-            k = len(stances)
-            stances.append(st)
-            lines[("stances", k)] = ln
+            lines[("stances", len(stances))] = ln
+            stances.append(_stance_row(r, ln, aid, iid, problems, source))
         elif not aid and not iid:
             problems.append(f"{source}:{ln}: actor: is empty (expected an actor id and an issue id)")
     if problems:
@@ -421,6 +335,140 @@ def _rows_to_mapping(
     for i in issues.values():
         if not i["scale"]:
             del i["scale"]
+    mapping = _scenario_fields(sid, title, scen, meta, source)
+    mapping.update({"actors": list(actors.values()), "issues": list(issues.values()), "stances": stances})
+    return mapping, lines
+
+
+def _csv_columns(header: list[str], source: str) -> list[str]:
+    """The header's column names, normalised; a missing required or an unknown column is an error."""
+    cols = [h.strip().lower() for h in header]
+    missing = [c for c in _REQUIRED_CSV if c not in cols]
+    if missing:
+        raise InputFileError(
+            f"{source}:1: header: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(expected at least {', '.join(_REQUIRED_CSV)}; received {_short_list(header)})"
+        )
+    unknown = [h for h in cols if h and h not in CSV_COLUMNS]
+    if unknown:
+        raise InputFileError(
+            f"{source}:1: header: unknown column {unknown[0]!r} (expected columns from {', '.join(CSV_COLUMNS)})"
+        )
+    return cols
+
+
+_Consistent = Callable[[str, str, str, str, int], None]
+
+
+def _actor_row(
+    r: Mapping[str, str],
+    ln: int,
+    aid: str,
+    actors: dict[str, dict[str, Any]],
+    lines: dict[Path_, int],
+    consistent: _Consistent,
+) -> None:
+    """Fold one row's actor columns into ``actors`` (the first non-empty value of each column wins)."""
+    for c in ("actor_name", "actor_capability", "actor_groups", "actor_description"):
+        consistent("actor", aid, c, r.get(c, ""), ln)
+    if aid not in actors:
+        actors[aid] = {"id": aid}
+        lines[("actors", len(actors) - 1)] = ln
+    a = actors[aid]
+    if r.get("actor_name"):
+        a.setdefault("name", r["actor_name"])
+    if r.get("actor_capability"):
+        a.setdefault("capability", r["actor_capability"])
+    if r.get("actor_groups"):
+        a.setdefault("groups", r["actor_groups"])
+    if r.get("actor_description"):
+        a.setdefault("description", r["actor_description"])
+
+
+def _issue_row(
+    r: Mapping[str, str],
+    ln: int,
+    iid: str,
+    issues: dict[str, dict[str, Any]],
+    lines: dict[Path_, int],
+    consistent: _Consistent,
+    problems: list[str],
+    source: str,
+) -> None:
+    """Fold one row's issue and scale columns into ``issues`` (the first non-empty value of each column wins)."""
+    for c in (
+        "issue_name",
+        "issue_description",
+        "scale_low",
+        "scale_high",
+        "low_label",
+        "high_label",
+        "scale_points",
+        "reference",
+        "rule",
+        "veto_players",
+    ):
+        consistent("issue", iid, c, r.get(c, ""), ln)
+    if iid not in issues:
+        issues[iid] = {"id": iid, "scale": {}}
+        lines[("issues", len(issues) - 1)] = ln
+    i = issues[iid]
+    for c, key in (
+        ("issue_name", "name"),
+        ("issue_description", "description"),
+        ("reference", "reference"),
+        ("rule", "rule"),
+        ("veto_players", "veto_players"),
+    ):
+        if r.get(c):
+            i.setdefault(key, r[c])
+    sc = i["scale"]
+    if r.get("scale_low"):
+        sc.setdefault("low", r["scale_low"])
+    if r.get("scale_high"):
+        sc.setdefault("high", r["scale_high"])
+    if r.get("low_label") or r.get("high_label"):
+        sc.setdefault("labels", [r.get("low_label", ""), r.get("high_label", "")])
+    if r.get("scale_points") and "points" not in sc:
+        try:
+            sc["points"] = json.loads(r["scale_points"])
+        except json.JSONDecodeError:
+            problems.append(f'{source}:{ln}: scale_points: not valid JSON (expected [[value, "label"], ...])')
+
+
+def _stance_row(
+    r: Mapping[str, str], ln: int, aid: str, iid: str, problems: list[str], source: str
+) -> dict[str, Any]:
+    """One row's stance (with its evidence) as a native mapping; empty position/salience are problems."""
+    st: dict[str, Any] = {"actor": aid, "issue": iid}
+    for c in ("position", "salience"):
+        st[c] = r.get(c, "")
+        if st[c] == "":
+            problems.append(f"{source}:{ln}: {c}: is empty (expected a number)")
+    for c in ("capability", "sd", "low", "high"):
+        if r.get(c):
+            st[c] = r[c]
+    ev: list[Any] = []
+    e0: dict[str, Any] = {c: r.get(c, "") for c in ("quote", "source", "date", "url", "note") if r.get(c)}
+    if r.get("assumption"):
+        e0["assumption"] = r["assumption"]
+    if e0:
+        ev.append(e0)
+    if r.get("more_evidence"):
+        try:
+            more = json.loads(r["more_evidence"])
+            ev.extend(more if isinstance(more, list) else [more])
+        except json.JSONDecodeError:
+            problems.append(f"{source}:{ln}: more_evidence: not valid JSON (expected a JSON list)")
+    if ev:
+        st["evidence"] = ev
+    return st
+
+
+def _scenario_fields(
+    sid: str, title: str, scen: Mapping[str, tuple[int, str]], meta: Mapping[str, str] | None, source: str
+) -> dict[str, Any]:
+    """The scenario's own fields from the scenario_* columns, ``meta`` (e.g. a workbook sheet) winning."""
     mapping: dict[str, Any] = {"id": sid or F.slug(Path(source).stem), "title": title}
     meta = {**(meta or {})}
     for key, (_ln, val) in scen.items():
@@ -437,8 +485,7 @@ def _rows_to_mapping(
                 raise InputFileError(
                     f"{source}{f':{bad_ln}' if bad_ln else ''}: scenario_{key}: not valid JSON (expected a JSON value)"
                 ) from None
-    mapping.update({"actors": list(actors.values()), "issues": list(issues.values()), "stances": stances})
-    return mapping, lines
+    return mapping
 
 
 def _short_list(items: list[str], n: int = 8) -> str:
