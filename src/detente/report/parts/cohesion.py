@@ -24,96 +24,69 @@ def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.3g}"
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
-    """Cohesion of two groups and the coalition map (renders the main job's cohesion results)."""
+def _pair(c: Any, a: str, b: str, names: dict[str, str]) -> tuple[Table, str, Any, list[str]]:
+    """The two groups' table, caption, distance chart and the issues that split them most."""
     import plotly.graph_objects as go
 
-    from detente.report.parts import job_result
-
-    job = job_result(source, "cohesion", seed=seed, quick=quick)
-    scenario: Scenario = job.scenario
-    cm = job.cohesion.coalitions
-    labels = {a.id: a.label for a in scenario.actors}
-    names = {i.id: i.name for i in scenario.issues}
-    tables: list[Table] = []
-    figures = []
-    notes: list[str] = []
-    pair = job.cohesion.groups
-    manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
-    caption_parts = []
-    splits: list[str] = []
-    if pair is None:
-        notes.append(
-            "cohesion: the scenario defines fewer than two actor groups; only the coalition map is shown"
+    rows = []
+    order = sorted(
+        range(len(c.issue_ids)),
+        key=lambda k: -(c.split_share[k] if np.isfinite(c.split_share[k]) else -1.0),
+    )
+    for k in order:
+        share = c.split_share[k]
+        rows.append(
+            [
+                names[c.issue_ids[k]],
+                _f(float(c.mean_a[k])),
+                _f(float(c.mean_b[k])),
+                _f(float(c.distance[k])),
+                "—" if not np.isfinite(share) else f"{share:.0%}",
+            ]
         )
-    else:
-        a, b = pair
-        c = job.cohesion.cohesion
-        manifest["index"] = c.index if np.isfinite(c.index) else None
-        rows = []
-        order = sorted(
-            range(len(c.issue_ids)),
-            key=lambda k: -(c.split_share[k] if np.isfinite(c.split_share[k]) else -1.0),
-        )
-        for k in order:
-            share = c.split_share[k]
-            rows.append(
-                [
-                    names[c.issue_ids[k]],
-                    _f(float(c.mean_a[k])),
-                    _f(float(c.mean_b[k])),
-                    _f(float(c.distance[k])),
-                    "—" if not np.isfinite(share) else f"{share:.0%}",
-                ]
-            )
-        tables.append(
-            Table(
-                f"Cohesion {a} – {b}: index {_f(c.index)} (1 = same positions wherever both care; 0 = opposite ends)",
-                [
-                    "issue",
-                    f"{a} (salience-weighted)",
-                    f"{b} (salience-weighted)",
-                    "distance",
-                    "share of the split",
-                ],
-                rows,
-                caption=f"within {a}: {_f(c.within_a)}; within {b}: {_f(c.within_b)}",
-            )
-        )
-        splits = [names[s[0]] for s in c.splits(2) if s[2] > 0]
-        caption_parts.append(
-            f"The cohesion index of {a} and {b} is {_f(c.index)}: the salience-weighted distance between every member "
-            f"of one group and every member of the other, averaged over the issues and subtracted from 1. "
-            + (
-                f"What splits them most: {', '.join(splits)}."
-                if splits
-                else "They stand together on every issue."
-            )
-        )
-        figures.append(
-            go.Figure(
-                go.Bar(
-                    y=[names[i] for i in c.issue_ids],
-                    x=[float(v) for v in c.distance],
-                    orientation="h",
-                    marker_color="#54a24b",
-                ),
-                layout={
-                    "title": f"Distance between {a} and {b} per issue (issue units)",
-                    "height": 120 + 34 * len(c.issue_ids),
-                    "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
-                    "yaxis": {"autorange": "reversed", "automargin": True},
-                },
-            )
-        )
-    blocs = cm.blocs()
-    tables.append(
-        Table(
-            f"Coalition map: blocs of actors with similar positions (average linkage, cut {CUT:g} of the scale)",
-            ["bloc", "actors"],
-            [[str(k), ", ".join(labels[x] for x in bl)] for k, bl in enumerate(blocs, 1)],
+    table = Table(
+        f"Cohesion {a} – {b}: index {_f(c.index)} (1 = same positions wherever both care; 0 = opposite ends)",
+        [
+            "issue",
+            f"{a} (salience-weighted)",
+            f"{b} (salience-weighted)",
+            "distance",
+            "share of the split",
+        ],
+        rows,
+        caption=f"within {a}: {_f(c.within_a)}; within {b}: {_f(c.within_b)}",
+    )
+    splits = [names[s[0]] for s in c.splits(2) if s[2] > 0]
+    caption = (
+        f"The cohesion index of {a} and {b} is {_f(c.index)}: the salience-weighted distance between every member "
+        f"of one group and every member of the other, averaged over the issues and subtracted from 1. "
+        + (
+            f"What splits them most: {', '.join(splits)}."
+            if splits
+            else "They stand together on every issue."
         )
     )
+    figure = go.Figure(
+        go.Bar(
+            y=[names[i] for i in c.issue_ids],
+            x=[float(v) for v in c.distance],
+            orientation="h",
+            marker_color="#54a24b",
+        ),
+        layout={
+            "title": f"Distance between {a} and {b} per issue (issue units)",
+            "height": 120 + 34 * len(c.issue_ids),
+            "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+        },
+    )
+    return table, caption, figure, splits
+
+
+def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, str]) -> Any:
+    """The coalition map: one marker per point, labels that would collide merged (one name per line)."""
+    import plotly.graph_objects as go
+
     fig = go.Figure()
     # actors at the same point (identical stances) share one marker; labels that would print over each
     # other (actors close together) are merged into one label on the highest of them, one name per line
@@ -152,7 +125,46 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         xaxis={"zeroline": False},
         yaxis={"zeroline": False, "scaleanchor": "x"},
     )
-    figures.append(fig)
+    return fig
+
+
+def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+    """Cohesion of two groups and the coalition map (renders the main job's cohesion results)."""
+    from detente.report.parts import job_result
+
+    job = job_result(source, "cohesion", seed=seed, quick=quick)
+    scenario: Scenario = job.scenario
+    cm = job.cohesion.coalitions
+    labels = {a.id: a.label for a in scenario.actors}
+    names = {i.id: i.name for i in scenario.issues}
+    tables: list[Table] = []
+    figures: list[Any] = []
+    notes: list[str] = []
+    pair = job.cohesion.groups
+    manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
+    caption_parts: list[str] = []
+    splits: list[str] = []
+    if pair is None:
+        notes.append(
+            "cohesion: the scenario defines fewer than two actor groups; only the coalition map is shown"
+        )
+    else:
+        a, b = pair
+        c = job.cohesion.cohesion
+        manifest["index"] = c.index if np.isfinite(c.index) else None
+        table, caption, figure, splits = _pair(c, a, b, names)
+        tables.append(table)
+        caption_parts.append(caption)
+        figures.append(figure)
+    blocs = cm.blocs()
+    tables.append(
+        Table(
+            f"Coalition map: blocs of actors with similar positions (average linkage, cut {CUT:g} of the scale)",
+            ["bloc", "actors"],
+            [[str(k), ", ".join(labels[x] for x in bl)] for k, bl in enumerate(blocs, 1)],
+        )
+    )
+    figures.append(_coalition_map(scenario, cm, blocs, labels))
     caption_parts.append(
         "On the map, actors close together hold similar positions across the issues they care about; colours mark "
         "blocs found by joining the closest actors first until blocs are more than a fifth of the scale apart. "
