@@ -1,0 +1,196 @@
+"""Safe text loading and the helpers shared by the third-party format readers of :mod:`detente.io.formats`.
+
+A reader takes a path **or** the file's text (a ``str`` containing a newline, or ``bytes``); problems are
+:class:`~detente.errors.InputFileError` with one line ``FILE[:LINE]: FIELD: what is wrong (expected ...)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from detente.core.scenario import Evidence, Scenario
+from detente.errors import InputFileError, ScenarioError
+
+DEFAULT_MAX_BYTES = 10_000_000
+
+Source = str | os.PathLike[str] | bytes
+
+FormatName = Literal["yaml", "json", "csv", "xlsx", "ktab-csv", "ktab-xml", "decide", "bdm", "deu"]
+
+
+# ----------------------------------------------------------------------------------------------
+# safe text loading
+# ----------------------------------------------------------------------------------------------
+def check_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:
+    """Check that ``path`` is a readable regular file no larger than ``max_bytes``; return it as a Path."""
+    p = Path(path)
+    name = str(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputFileError(f"{name}: file not found (expected an existing scenario file)") from None
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise InputFileError(f"{name}: is a directory (expected a scenario file)")
+    if st.st_size > max_bytes:
+        raise InputFileError(
+            f"{name}: file is too large ({st.st_size / 1e6:.1f} MB; expected at most {max_bytes / 1e6:.1f} MB)"
+        )
+    if st.st_size == 0:
+        raise InputFileError(f"{name}: file is empty (expected a scenario)")
+    return p
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """UTF-8 (optional BOM) -> str, or a one-line error naming the file and byte offset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"{name}:{line}: encoding: byte 0x{bad} at offset {exc.start} is not valid UTF-8 "
+            "(expected a UTF-8 text file; re-save it as UTF-8)"
+        ) from None
+    if "\x00" in text:
+        raise InputFileError(f"{name}: encoding: file contains NUL bytes (expected a text file, not binary)")
+    return text
+
+
+def read_text_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a whole text file safely: existence, not a directory, size cap, UTF-8, not empty."""
+    p = check_file(path, max_bytes=max_bytes)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    text = decode_bytes(data, str(path))
+    if not text.strip():
+        raise InputFileError(f"{path}: file is empty (expected a scenario)")
+    return text
+
+
+def source_text(
+    source: Source, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[str, str]:
+    """``(text, display name)`` from a path, a text (a str with a newline) or bytes."""
+    if isinstance(source, bytes):
+        label = name or "<bytes>"
+        if len(source) > max_bytes:
+            raise InputFileError(f"{label}: input is too large (expected at most {max_bytes / 1e6:.1f} MB)")
+        text = decode_bytes(source, label)
+    elif isinstance(source, str) and ("\n" in source or "\r" in source):
+        label = name or "<text>"
+        text = source
+    else:
+        label = name or str(source)
+        text = read_text_file(source, max_bytes=max_bytes)
+    if not text.strip():
+        raise InputFileError(f"{label}: input is empty (expected a scenario)")
+    return text, label
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------------
+def _fail(name: str, line: int | None, field: str, what: str) -> InputFileError:
+    where = f"{name}:{line}" if line else name
+    return InputFileError(f"{where}: {field}: {what}")
+
+
+class _Collect:
+    """Collect one-line row problems so a reader reports all of them at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    @contextlib.contextmanager
+    def row(self) -> Iterator[None]:
+        try:
+            yield
+        except InputFileError as exc:
+            self.problems.extend(exc.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            p = self.problems
+            raise InputFileError(p[0] if len(p) == 1 else f"{p[0]} (and {len(p) - 1} more)", p)
+
+
+def _num(text: str, name: str, line: int | None, field: str, *, allow_empty: bool = False) -> float | None:
+    t = text.strip().strip("'\"").strip()
+    if not t:
+        if allow_empty:
+            return None
+        raise _fail(name, line, field, "is empty (expected a number)")
+    try:
+        v = float(t)
+    except ValueError:
+        raise _fail(name, line, field, f"{t!r} is not a number (expected a number)") from None
+    if not math.isfinite(v):
+        raise _fail(name, line, field, f"{t} is not a finite number (expected a finite number)")
+    return v
+
+
+def slug(text: str) -> str:
+    """Lower-case identifier from free text (``"Policy"`` -> ``"policy"``)."""
+    s = re.sub(r"[^0-9A-Za-z]+", "_", text.strip()).strip("_").lower()
+    return s or "x"
+
+
+def _unique(ids: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i in ids:
+        if i in seen:
+            seen[i] += 1
+            out.append(f"{i}_{seen[i]}")
+        else:
+            seen[i] = 1
+            out.append(i)
+    return out
+
+
+def _build(name: str, **kwargs: Any) -> Scenario:
+    """Scenario(...) with a ScenarioError turned into a one-line InputFileError naming the file."""
+    try:
+        return Scenario(**kwargs)
+    except InputFileError:
+        raise
+    except ScenarioError as exc:
+        problems = [f"{name}: {p}" for p in exc.problems]
+        raise InputFileError(problems[0] if len(problems) == 1 else f"{name}: {exc}", problems) from None
+
+
+def _coding(fmt: str, label: str) -> tuple[Evidence, ...]:
+    src = Path(label).name if not label.startswith("<") else label
+    return (
+        Evidence(source=src, note=f"expert coding from a {fmt} data table, not a quote", assumption=True),
+    )
+
+
+def _salience_divisor(values: Sequence[float]) -> float:
+    """1 if saliences look like 0-1, 100 if any exceeds 1 (0-100 coding)."""
+    return 100.0 if any(v > 1.0 for v in values) else 1.0
+
+
+def _csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))
+
+
+def _trim(row: list[str]) -> list[str]:
+    r = [c.strip() for c in row]
+    while r and r[-1] == "":
+        r.pop()
+    return r
