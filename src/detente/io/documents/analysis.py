@@ -1,0 +1,387 @@
+"""Documents of the analysis commands: ``forecast``, ``sweep``, ``levers``, ``cohesion``, ``sensitivity``.
+
+Re-exported by :mod:`detente.io.documents` (see its table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from detente._version import __version__
+from detente.io.documents._base import Num, _Doc
+from detente.io.results import _jsonable, forecast_to_dict
+
+
+# ================================================================================ forecast
+class TrajectoryEntry(BaseModel):
+    """One round of a dynamic model: positions (issue units) of the actors present, plus the
+    per-round statistics the model reports (e.g. EUM ``median``/``mean``, exchange ``outcome``,
+    ``stat``), each a number."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Num] = Field(init=False)
+
+    round: int
+    positions: dict[str, Num]
+
+
+class ForecastIssue(_Doc):
+    issue: str
+    forecast: Num = Field(description="In the issue's units; null when the model gives none (see reason).")
+    scale: tuple[float, float] = Field(description="The issue's two ends [low, high].")
+    trajectory: list[TrajectoryEntry] | None = Field(
+        description="One entry per round; null for static models."
+    )
+    status: Literal["converged", "cycled", "oscillating", "capped", "closed_form"]
+    reason: str | None = Field(
+        default=None, description="Why there is no forecast (only when forecast is null)."
+    )
+    rounds: int | None = Field(default=None, description="Rounds run (dynamic models only).")
+    period: int | None = Field(default=None, description="Length of a detected cycle (when there is one).")
+    flags: list[str] | None = Field(default=None, description="Notable fallbacks, e.g. nbs_infeasible.")
+
+
+class ExchangeRecord(_Doc):
+    """One realised exchange of the exchange model (unit scale)."""
+
+    batch: int
+    round: int
+    step: int
+    i: str
+    j: str
+    p: str
+    q: str
+    y_i_before: float
+    y_i_after: float
+    y_j_before: float
+    y_j_after: float
+    move_i: float
+    move_j: float
+    dO_p: float
+    dO_q: float
+    outcome_p: float
+    outcome_q: float
+    gain_i: float
+    gain_j: float
+    rate: Num
+    externalities: dict[str, Num]
+
+
+class ForecastResult(_Doc):
+    """One model's forecast of every issue (``io.results.forecast_to_dict``)."""
+
+    model: str
+    params: dict[str, Any]
+    seed: int | None
+    input_sha256: str
+    detente_version: str
+    issues: list[ForecastIssue]
+    exchanges: list[ExchangeRecord] | None = None
+
+
+class ScenarioRef(_Doc):
+    id: str
+    title: str
+    sha256: str
+
+
+class ForecastDocument(_Doc):
+    """``detente forecast --format json``."""
+
+    detente_version: str
+    scenario: ScenarioRef
+    results: list[ForecastResult]
+
+
+def forecast_document(scenario: Any, forecasts: Iterable[Any]) -> dict[str, Any]:
+    """The ``detente forecast`` document of ``forecasts`` (one per model) on ``scenario``."""
+    from detente.core.hashing import scenario_hash
+
+    return {
+        "detente_version": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.title, "sha256": scenario_hash(scenario)},
+        "results": [forecast_to_dict(f, scenario) for f in forecasts],
+    }
+
+
+# ================================================================================ sweep
+class SweepIssue(_Doc):
+    issue: str
+    mean: Num
+    sd: Num
+    quantiles: dict[str, Num] = Field(description='Keys "5", "25", "50", "75", "95" (percent).')
+    p_at_least: dict[str, Num] = Field(description='Threshold (as text, e.g. "60") -> share of draws >= it.')
+    p_win: dict[str, Num] = Field(
+        description="Actor -> share of draws within 10 % of the scale of its position."
+    )
+    status: dict[str, Num] | None = Field(
+        default=None, description="Dynamic models: share of draws per status."
+    )
+
+
+class SweepResult(_Doc):
+    model: str
+    issues: list[SweepIssue]
+
+
+class SweepDocument(_Doc):
+    """``detente sweep --format json``."""
+
+    detente_version: str
+    seed: int
+    draws: int
+    results: list[SweepResult]
+
+
+def sweep_document(
+    ensembles: Iterable[Any], thresholds: dict[str, list[float]] | None, *, seed: int, draws: int
+) -> dict[str, Any]:
+    """The ``detente sweep`` document: per model, the summaries of ``analysis.summary.summarize``."""
+    from detente.analysis.summary import sweep_result
+
+    results = [sweep_result(e, thresholds) for e in ensembles]
+    return _jsonable({"detente_version": __version__, "seed": seed, "draws": draws, "results": results})  # type: ignore[no-any-return]
+
+
+# ================================================================================ levers
+class Target(_Doc):
+    op: Literal[">=", "<="]
+    value: float
+
+
+class Lever(_Doc):
+    actor: str
+    input: Literal["position", "salience", "capability"]
+    feasible: bool
+    base: Num
+    value: Num
+    change: Num
+    forecast: Num
+    effort: Num
+    statement: str
+
+
+class LeversDocument(_Doc):
+    """``detente levers --format json``."""
+
+    model: str
+    issue: str
+    target: Target
+    forecast: Num
+    already: bool
+    levers: list[Lever]
+
+
+def lever_rows(res: Any, issue_name: str, target: str) -> list[dict[str, Any]]:
+    """One row per actor and input of an ``analysis.inverse`` result (the JSON levers, the CSV rows)."""
+    return [
+        {
+            "actor": lv.actor,
+            "input": lv.input,
+            "feasible": lv.feasible,
+            "base": lv.base,
+            "value": lv.value,
+            "change": lv.change if lv.feasible else None,
+            "forecast": lv.outcome,
+            "effort": lv.effort,
+            "statement": lv.sentence(issue_name, target),
+        }
+        for lv in res.levers
+    ]
+
+
+def levers_document(
+    model: str, issue: str, op: str, value: float, res: Any, issue_name: str
+) -> dict[str, Any]:
+    """The ``detente levers`` document of ``res`` (``analysis.inverse.what_it_takes``)."""
+    return _jsonable(  # type: ignore[no-any-return]
+        {
+            "model": model,
+            "issue": issue,
+            "target": {"op": op, "value": value},
+            "forecast": res.base_outcome,
+            "already": res.already,
+            "levers": lever_rows(res, issue_name, f"{op} {value:g}"),
+        }
+    )
+
+
+# ================================================================================ cohesion
+class CohesionIssue(BaseModel):
+    """Distance of the two groups on one issue, plus ``position_<group>`` for each group."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Num] = Field(init=False)
+
+    issue: str
+    distance: Num
+    share: Num
+
+
+class CohesionDocument(_Doc):
+    """``detente cohesion --format json``."""
+
+    groups: tuple[str, str]
+    members: dict[str, list[str]]
+    index: Num
+    within: dict[str, Num]
+    issues: list[CohesionIssue]
+    splits: list[str]
+    coalitions: list[list[str]]
+    map: dict[str, tuple[float, float]]
+
+
+def cohesion_rows(c: Any, a: str, b: str) -> list[dict[str, Any]]:
+    """One row per issue of an ``analysis.coalitions.cohesion`` result (the JSON issues, the CSV rows)."""
+    return [
+        {
+            "issue": iid,
+            "distance": float(c.distance[k]),
+            "share": float(c.split_share[k]),
+            "position_" + a: float(c.mean_a[k]),
+            "position_" + b: float(c.mean_b[k]),
+        }
+        for k, iid in enumerate(c.issue_ids)
+    ]
+
+
+def cohesion_document(a: str, b: str, c: Any, cm: Any) -> dict[str, Any]:
+    """The ``detente cohesion`` document: cohesion ``c`` of groups ``a``/``b`` and coalition map ``cm``."""
+    return _jsonable(  # type: ignore[no-any-return]
+        {
+            "groups": [a, b],
+            "members": {a: list(c.members_a), b: list(c.members_b)},
+            "index": c.index,
+            "within": {a: c.within_a, b: c.within_b},
+            "issues": cohesion_rows(c, a, b),
+            "splits": [s[0] for s in c.splits(3)],
+            "coalitions": [list(bl) for bl in cm.blocs()],
+            "map": {
+                aid: [float(cm.coords[k, 0]), float(cm.coords[k, 1])] for k, aid in enumerate(cm.actor_ids)
+            },
+        }
+    )
+
+
+# ================================================================================ sensitivity
+class TornadoInput(_Doc):
+    actor: str
+    input: str
+    on_issue: str
+    low: Num
+    high: Num
+    forecast_low: Num
+    forecast_high: Num
+    swing: Num
+
+
+class TornadoIssue(_Doc):
+    issue: str
+    forecast: Num
+    top: list[TornadoInput]
+
+
+class KnockoutIssue(_Doc):
+    issue: str
+    forecast: Num
+    without: dict[str, Num]
+    change: dict[str, Num]
+
+
+class SobolInput(_Doc):
+    actor: str
+    input: str
+    first: Num
+    total: Num
+
+
+class SobolIssue(_Doc):
+    issue: str
+    variance: Num
+    top: list[SobolInput]
+
+
+class TornadoDocument(_Doc):
+    model: str
+    method: Literal["tornado"]
+    issues: list[TornadoIssue]
+
+
+class KnockoutDocument(_Doc):
+    model: str
+    method: Literal["knockout"]
+    issues: list[KnockoutIssue]
+
+
+class SobolDocument(_Doc):
+    model: str
+    method: Literal["sobol"]
+    draws: int
+    seed: int
+    issues: list[SobolIssue]
+
+
+class SensitivityDocument(
+    RootModel[Annotated[TornadoDocument | KnockoutDocument | SobolDocument, Field(discriminator="method")]]
+):
+    """``detente sensitivity --format json``: one of three documents, told apart by ``method``."""
+
+
+def tornado_rows(tor: Any, issues: Sequence[str], top: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue": iid,
+            "forecast": float(tor.base[tor.issue_ids.index(iid)]),
+            "top": [
+                {
+                    "actor": c.actor,
+                    "input": c.input,
+                    "on_issue": c.issue,
+                    "low": c.low,
+                    "high": c.high,
+                    "forecast_low": lo,
+                    "forecast_high": hi,
+                    "swing": sw,
+                }
+                for c, lo, hi, sw in tor.top(iid, top)
+            ],
+        }
+        for iid in issues
+    ]
+
+
+def knockout_rows(ko: Any, issues: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue": iid,
+            "forecast": float(ko.base[ko.issue_ids.index(iid)]),
+            "without": {a: float(ko.without[k, ko.issue_ids.index(iid)]) for k, a in enumerate(ko.actor_ids)},
+            "change": {a: float(ko.delta[k, ko.issue_ids.index(iid)]) for k, a in enumerate(ko.actor_ids)},
+        }
+        for iid in issues
+    ]
+
+
+def sobol_rows(sob: Any, issues: Sequence[str], top: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue": iid,
+            "variance": float(sob.variance[sob.issue_ids.index(iid)]),
+            "top": [{"actor": g[0], "input": g[1], "first": f, "total": t} for g, f, t in sob.top(iid, top)],
+        }
+        for iid in issues
+    ]
+
+
+def sensitivity_document(
+    model: str, method: str, rows: list[dict[str, Any]], *, draws: int | None = None, seed: int | None = None
+) -> dict[str, Any]:
+    """The ``detente sensitivity`` document of ``rows`` (:func:`tornado_rows`, :func:`knockout_rows`
+    or :func:`sobol_rows`); the Sobol document also names its ``draws`` and ``seed``."""
+    head: dict[str, Any] = {"model": model, "method": method}
+    if method == "sobol":
+        head |= {"draws": draws, "seed": seed}
+    return _jsonable({**head, "issues": rows})  # type: ignore[no-any-return]

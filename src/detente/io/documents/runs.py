@@ -1,0 +1,279 @@
+"""Documents of ``simulate``, ``backtest`` and the forecast ledger (``ledger add/resolve/list/history/score``).
+
+Re-exported by :mod:`detente.io.documents` (see its table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from detente._version import __version__
+from detente.io.documents._base import Num, _Doc
+from detente.io.results import _jsonable
+
+
+# ================================================================================ simulate
+class MonthRow(_Doc):
+    month: int
+    p_ceasefire: Num
+    p_settlement: Num
+    p_decision: Num
+    p_sanctions: Num
+
+
+class Durations(_Doc):
+    n: int
+    median: Num
+    p25: Num
+    p75: Num
+    p90: Num
+    mean: Num
+
+
+class Ceasefires(_Doc):
+    count: int
+    runs_with_any: Num
+    mean_per_run: Num
+    share_broken: Num
+    duration_broken_months: Durations
+    duration_all_months: Durations
+    share_within_7_days: Num
+    share_partial: Num
+    share_imposed: Num
+    guar: dict[str, Num]
+    mean_monthly_hazard: Num
+
+
+class Sanctions(_Doc):
+    p_by_end: Num
+    mean_level_end: Num
+
+
+class Summit(_Doc):
+    alignment_mean: Num
+    alignment_p10: Num
+    alignment_p90: Num
+    p_strong_communique: Num
+
+
+class Agreements(_Doc):
+    pre_meetings_mean: Num
+    humanitarian_mean: Num
+    partial_ceasefires_mean: Num
+    comprehensive_share: Num
+    partial_per_comprehensive: Num
+
+
+class Fearon(_Doc):
+    offer: Num
+    expected_payoff_R: Num
+    bargaining_range: tuple[Num, Num]
+    range_nonempty: bool
+    p_war: Num
+    first_offer_accepted: Num
+
+
+class Outcomes(_Doc):
+    shares: dict[str, Num]
+    ceasefires: Ceasefires
+    sanctions: Sanctions
+    summit: Summit
+    agreements: Agreements
+    blame_end_mean: Num
+    war_months_mean: Num
+    fearon: Fearon | None = Field(default=None, description="--preset fearon only.")
+
+
+class Terms(_Doc):
+    n_settlements: int
+    terr: dict[str, Num]
+    buf: dict[str, Num]
+    cap: dict[str, Num]
+    align: dict[str, Num]
+    guar: dict[str, Num]
+    terr_mean: Num = Field(default=None, description="When there is a settlement.")
+    ceasefire_guar: dict[str, Num]
+
+
+class SimulateDocument(_Doc):
+    """``detente simulate --format json`` (``sim.summary.summarize``)."""
+
+    detente_version: str
+    seed: int
+    runs: int
+    months: int
+    monthly: list[MonthRow]
+    outcomes: Outcomes
+    terms: Terms
+    first_mover_share: Num = Field(default=None, description="--preset rubinstein only.")
+    agreement_round: int | None = Field(default=None, description="--preset rubinstein only.")
+
+
+def simulate_document(result: Any) -> dict[str, Any]:
+    """The ``detente simulate`` document of a ``sim.engine.SimResult``."""
+    from detente.sim.summary import summarize
+
+    return summarize(result, version=__version__)
+
+
+# ================================================================================ backtest
+class ModelSettings(BaseModel):
+    """The class of a model and its parameters (any names)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    class_: str = Field(alias="class")
+
+
+class BacktestSettings(_Doc):
+    data: str
+    capability: str
+    missing_salience: str
+    seed: int
+    bootstrap: str
+    models: dict[str, ModelSettings | None] = Field(description="null for the data set's own baselines.")
+
+
+class PairedDifference(_Doc):
+    n: int
+    diff: Num
+    ci: tuple[Num, Num]
+
+
+class LeaderboardRow(_Doc):
+    model: str
+    n: int
+    mae: Num
+    rmse: Num
+    median_ae: Num
+    hit_rate: Num
+    per_proposal_mae: Num
+    mae_ci: tuple[Num, Num]
+    rmse_ci: tuple[Num, Num]
+    hit_rate_ci: tuple[Num, Num]
+    diff_vs_compromise: PairedDifference | None = None
+    crps: Num = Field(default=None, description="Probabilistic models only.")
+    coverage80: Num = Field(default=None, description="Probabilistic models only.")
+    failures: int
+    statuses: dict[str, int]
+
+
+class BacktestDocument(_Doc):
+    """``detente backtest --format json``."""
+
+    settings: BacktestSettings
+    n_issues: int
+    n_proposals: int
+    leaderboard: list[LeaderboardRow]
+    runtime_s: dict[str, float]
+    failures: dict[str, list[str]]
+    skipped_issues: list[str]
+
+
+def leaderboard_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of ``analysis.backtest.leaderboard`` as JSON: intervals as lists, the paired difference
+    as ``{"n", "diff", "ci"}``."""
+    out = dict(r)
+    for k in ("mae_ci", "rmse_ci", "hit_rate_ci"):
+        out[k] = list(r[k])
+    d = r.get("diff_vs_compromise")
+    if d is not None:
+        out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
+    return out
+
+
+def backtest_document(
+    settings: Mapping[str, Any],
+    *,
+    n_issues: int,
+    n_proposals: int,
+    rows: Iterable[Mapping[str, Any]],
+    runtime_s: Mapping[str, float],
+    failures: Mapping[str, list[str]],
+    skipped_issues: Sequence[str],
+) -> dict[str, Any]:
+    """The ``detente backtest`` document (times in seconds, rounded to ms)."""
+    return _jsonable(  # type: ignore[no-any-return]
+        {
+            "settings": settings,
+            "n_issues": n_issues,
+            "n_proposals": n_proposals,
+            "leaderboard": [leaderboard_row(r) for r in rows],
+            "runtime_s": {k: round(v, 3) for k, v in runtime_s.items()},
+            "failures": failures,
+            "skipped_issues": list(skipped_issues),
+        }
+    )
+
+
+# ================================================================================ ledger
+class LedgerEntryDocument(_Doc):
+    """One forecast of the ledger (``detente ledger add/resolve``; an element of ``ledger list``)."""
+
+    id: int
+    created_at: str
+    question: str
+    kind: Literal["binary", "numeric"]
+    value: float
+    resolution_date: str
+    scenario_ref: str
+    model: str
+    note: str
+    resolved_at: str | None
+    outcome: float | None
+    score: float | None
+    earlier_resolutions: int
+
+
+class LedgerListDocument(RootModel[list[LedgerEntryDocument]]):
+    """``detente ledger list --format json``."""
+
+
+class ResolutionDocument(_Doc):
+    entry_id: int
+    resolved_at: str
+    outcome: float
+    score: float
+    replaced_at: str | None
+
+
+class LedgerHistoryDocument(_Doc):
+    """``detente ledger history --format json``."""
+
+    forecast: LedgerEntryDocument
+    resolutions: list[ResolutionDocument]
+
+
+class LedgerScoreDocument(_Doc):
+    """``detente ledger score --format json``."""
+
+    forecasts: int
+    resolved: int
+    open: int
+    binary_resolved: int
+    mean_brier: Num
+    numeric_resolved: int
+    mean_absolute_error: Num
+
+
+def ledger_entry_document(entry: Any) -> dict[str, Any]:
+    """A ``store.LedgerEntry`` (or ``Resolution``) as JSON."""
+    return dict(vars(entry))
+
+
+def ledger_list_document(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    return [ledger_entry_document(e) for e in entries]
+
+
+def ledger_history_document(entry: Any, history: Iterable[Any]) -> dict[str, Any]:
+    return {
+        "forecast": ledger_entry_document(entry),
+        "resolutions": [ledger_entry_document(r) for r in history],
+    }
+
+
+def ledger_score_document(score: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(score)

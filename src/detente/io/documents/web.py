@@ -1,0 +1,159 @@
+"""Documents of the web API: forecast (and what-if sides), sweep and simulate job results.
+
+Re-exported by :mod:`detente.io.documents` (see its table).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import Field
+
+from detente.io.documents._base import Num, _Doc
+from detente.io.documents.runs import SimulateDocument, simulate_document
+from detente.io.results import _jsonable, forecast_to_dict
+
+
+# ================================================================================ web
+class WebForecastIssue(_Doc):
+    issue: str
+    name: str
+    forecast: Num
+    in_words: str = Field(description="The forecast in the scale's words, or why there is none.")
+    scale: tuple[float, float]
+    status: str
+
+
+class WebForecast(_Doc):
+    """A forecast in the API (``/api/forecast``; each side of ``/api/whatif``) and the dashboard."""
+
+    scenario: str
+    model: str
+    params: dict[str, Any]
+    seed: int | None
+    input_sha256: str
+    version: str = Field(description="detente's version (detente_version in the CLI's documents).")
+    issues: list[WebForecastIssue]
+    run_id: int | None = Field(default=None, description="With record: the stored run.")
+
+
+class WebWhatIf(_Doc):
+    """``/api/whatif``."""
+
+    baseline: WebForecast
+    whatif: WebForecast
+
+
+class WebSweepIssue(_Doc):
+    issue: str
+    name: str
+    p05: Num
+    p25: Num
+    median: Num
+    p75: Num
+    p95: Num
+    mean: Num
+
+
+class WebSweep(_Doc):
+    """The result of an API sweep job (``/api/jobs/{id}``)."""
+
+    scenario: str
+    model: str
+    n_draws: int
+    seed: int
+    issues: list[WebSweepIssue]
+    run_id: int | None = Field(default=None, description="The stored run (once the job is done).")
+
+
+class SimHeadline(_Doc):
+    p_ceasefire_6: Num
+    p_ceasefire_12: Num
+    p_sanctions: Num
+    alignment_mean: Num
+    p_strong_communique: Num
+    p_settlement: Num
+
+
+class WebSimulate(_Doc):
+    """The result of an API simulate job (``/api/jobs/{id}``): the ``detente simulate`` document as ``summary``."""
+
+    scenario: str
+    n_runs: int
+    seed: int
+    months: int
+    headline: SimHeadline
+    summary: SimulateDocument
+
+
+def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
+    """A forecast for the API and the dashboard: the CLI's result (:func:`forecast_to_dict`) with
+    each issue's name and the forecast in words (or why there is none)."""
+    base = forecast_to_dict(fc, scenario)
+    issues = []
+    for k, (issue, entry) in enumerate(zip(scenario.issues, base["issues"], strict=True)):
+        v = float(fc.outcome[k])
+        ok = math.isfinite(v)
+        issues.append(
+            {
+                "issue": entry["issue"],
+                "name": issue.name,
+                "forecast": entry["forecast"],
+                "in_words": issue.scale.describe(v, reference=issue.reference)
+                if ok
+                else entry.get("reason", ""),
+                "scale": entry["scale"],
+                "status": entry["status"],
+            }
+        )
+    return {
+        "scenario": scenario.id,
+        "model": base["model"],
+        "params": base["params"],
+        "seed": base["seed"],
+        "input_sha256": base["input_sha256"],
+        "version": base["detente_version"],
+        "issues": issues,
+    }
+
+
+def web_sweep(scenario: Any, model: str, ens: Any, *, n_draws: int, seed: int) -> dict[str, Any]:
+    """A sweep for the API and the dashboard: the 5/25/50/75/95 % quantiles and the mean of each
+    issue from the same summaries as ``detente sweep`` (``analysis.summary.summarize``)."""
+    from detente.analysis.summary import summarize
+
+    issues = []
+    for issue, s in zip(scenario.issues, summarize(ens), strict=True):
+        q = s.quantiles
+        issues.append(
+            {
+                "issue": s.issue,
+                "name": issue.name,
+                "p05": q["5"],
+                "p25": q["25"],
+                "median": q["50"],
+                "p75": q["75"],
+                "p95": q["95"],
+                "mean": s.mean,
+            }  # fmt: skip
+        )
+    return _jsonable(  # type: ignore[no-any-return]
+        {"scenario": scenario.id, "model": model, "n_draws": n_draws, "seed": seed, "issues": issues}
+    )
+
+
+def web_simulate(scenario_id: str, result: Any, *, n_runs: int, seed: int, months: int) -> dict[str, Any]:
+    """A simulator run for the API and the dashboard: its headline and the ``detente simulate`` document."""
+    from detente.sim.summary import headline
+
+    return _jsonable(  # type: ignore[no-any-return]
+        {
+            "scenario": scenario_id,
+            "n_runs": n_runs,
+            "seed": seed,
+            "months": months,
+            "headline": headline(result),
+            "summary": simulate_document(result),
+        }
+    )
