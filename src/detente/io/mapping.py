@@ -20,7 +20,6 @@ are refused; booleans are not numbers.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -28,8 +27,9 @@ from typing import Any
 from detente.core.scale import Scale
 from detente.core.scenario import DECISION_RULES, Actor, Evidence, Issue, Scenario, Stance
 from detente.errors import ScenarioError
-
-Path_ = tuple[str | int, ...]
+from detente.io.checker import _MISSING, _Checker, _fmt
+from detente.io.checker import Path_ as Path_
+from detente.io.checker import field_name as field_name
 
 TOP_KEYS = (
     "id",
@@ -49,167 +49,6 @@ SCALE_KEYS = ("low", "high", "labels", "points")
 POINT_KEYS = ("value", "label")
 STANCE_KEYS = ("actor", "issue", "position", "salience", "capability", "sd", "low", "high", "evidence")
 EVIDENCE_KEYS = ("quote", "source", "date", "url", "note", "assumption")
-
-_MISSING = object()
-
-
-def field_name(path: Path_) -> str:
-    """``("stances", 3, "salience")`` -> ``"stances[3].salience"``."""
-    out = ""
-    for p in path:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            out += ("." if out else "") + str(p)
-    return out or "(top level)"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    return repr(value)
-
-
-class _Checker:
-    """Collects problems with the line each one refers to."""
-
-    def __init__(self, source: str, lines: Mapping[Path_, int] | None) -> None:
-        self.source = source
-        self.lines = lines or {}
-        self.problems: list[str] = []
-
-    def line_of(self, path: Path_) -> int | None:
-        p = tuple(path)
-        while True:
-            if p in self.lines:
-                return self.lines[p]
-            if not p:
-                return None
-            p = p[:-1]
-
-    def add(self, path: Path_, what: str) -> None:
-        line = self.line_of(path)
-        where = f"{self.source}:{line}" if line else self.source
-        self.problems.append(f"{where}: {field_name(path)}: {what}")
-
-    # --- typed getters: return a clean value, or _MISSING after recording a problem -------------
-    def number(
-        self,
-        value: Any,
-        path: Path_,
-        *,
-        low: float | None = None,
-        high: float | None = None,
-        expected: str = "",
-    ) -> Any:
-        exp = expected or (
-            f"{low:g} to {high:g}"
-            if low is not None and high is not None
-            else f"a number >= {low:g}"
-            if low is not None
-            else "a number"
-        )
-        if isinstance(value, bool) or value is None or isinstance(value, Mapping | list | tuple):
-            self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
-            return _MISSING
-        if isinstance(value, str):
-            t = value.strip()
-            try:
-                v = float(t)
-            except ValueError:
-                self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
-                return _MISSING
-        elif isinstance(value, int | float):
-            v = float(value)
-        else:
-            self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
-            return _MISSING
-        if not math.isfinite(v):
-            self.add(path, f"{v} is not a finite number (expected {exp})")
-            return _MISSING
-        if low is not None and v < low:
-            self.add(path, f"{v:g} is {'negative' if low == 0 else 'below range'} (expected {exp})")
-            return _MISSING
-        if high is not None and v > high:
-            self.add(path, f"{v:g} is above range (expected {exp})")
-            return _MISSING
-        return v
-
-    def text(self, value: Any, path: Path_, *, required: bool = False) -> Any:
-        if value is None or value is _MISSING:
-            if required:
-                self.add(path, "is missing (expected a text)")
-                return _MISSING
-            return ""
-        if isinstance(value, bool):
-            self.add(path, f"{value!r} is not a text (expected a text)")
-            return _MISSING
-        if isinstance(value, str):
-            v = value.strip() if required else value
-        elif isinstance(value, int | float):
-            v = f"{value:g}" if isinstance(value, float) else str(value)
-        elif isinstance(value, _dt.date | _dt.datetime):
-            v = value.isoformat()
-        else:
-            self.add(path, f"{_fmt(value)} is not a text (expected a text)")
-            return _MISSING
-        if required and not v:
-            self.add(path, "is empty (expected a non-empty text)")
-            return _MISSING
-        return v
-
-    def text_list(self, value: Any, path: Path_) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (
-                tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
-                if path[-1]
-                in (
-                    "groups",
-                    "veto_players",
-                )
-                else (value,)
-            )
-        if not isinstance(value, list | tuple):
-            self.add(path, f"{_fmt(value)} is not a list (expected a list of texts)")
-            return ()
-        out = []
-        for k, item in enumerate(value):
-            t = self.text(item, (*path, k), required=True)
-            if t is not _MISSING:
-                out.append(t)
-        return tuple(out)
-
-    def mapping(self, value: Any, path: Path_, allowed: tuple[str, ...] | None) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.add(path, f"{_fmt(value)} is not a mapping (expected keys {', '.join(allowed or ())})")
-            return None
-        if allowed is not None:
-            for k in value:
-                if str(k) not in allowed:
-                    close = difflib.get_close_matches(str(k), allowed, n=1)
-                    hint = f"did you mean {close[0]!r}? " if close else ""
-                    self.add((*path, str(k)), f"unknown key ({hint}expected one of {', '.join(allowed)})")
-        return value
-
-    def seq(self, value: Any, path: Path_, what: str, *, required: bool = True) -> list[Any]:
-        if value is None or value is _MISSING:
-            if required:
-                self.add(path, f"is missing (expected a list of {what})")
-            return []
-        if not isinstance(value, list | tuple):
-            self.add(path, f"{_fmt(value)} is not a list (expected a list of {what})")
-            return []
-        return list(value)
 
 
 def _plain(ck: _Checker, value: Any, path: Path_, depth: int = 0) -> Any:
