@@ -59,6 +59,8 @@ CSV_COLUMNS = (
     "scenario_dynamics",
 )
 _SCENARIO_JSON_COLS = ("sources", "metadata", "dynamics")
+# an issue's own columns, from its name to its veto players, in CSV_COLUMNS order
+_ISSUE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("issue_name") : CSV_COLUMNS.index("veto_players") + 1]
 _REQUIRED_CSV = ("actor", "issue", "position", "salience")
 
 
@@ -262,18 +264,7 @@ def _issue_row(
     source: str,
 ) -> None:
     """Fold one row's issue and scale columns into ``issues`` (the first non-empty value of each column wins)."""
-    for c in (
-        "issue_name",
-        "issue_description",
-        "scale_low",
-        "scale_high",
-        "low_label",
-        "high_label",
-        "scale_points",
-        "reference",
-        "rule",
-        "veto_players",
-    ):
+    for c in _ISSUE_COLUMNS:
         consistent("issue", iid, c, r.get(c, ""), ln)
     if iid not in issues:
         issues[iid] = {"id": iid, "scale": {}}
