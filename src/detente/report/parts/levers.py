@@ -95,32 +95,17 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         ][::-1]
         lows = [lo - base for _c, lo, _hi, _sw in best][::-1]
         highs = [hi - base for _c, _lo, hi, _sw in best][::-1]
-        fig.add_trace(
-            go.Bar(
-                y=ys,
-                x=lows,
-                base=base,
-                orientation="h",
-                name="input at its low end",
-                marker_color="#4c78a8",
-                showlegend=k == 0,
-            ),
-            row=k + 1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Bar(
-                y=ys,
-                x=highs,
-                base=base,
-                orientation="h",
-                name="input at its high end",
-                marker_color="#f58518",
-                showlegend=k == 0,
-            ),
-            row=k + 1,
-            col=1,
-        )
+        for xs, name, color in (
+            (lows, "input at its low end", "#4c78a8"),
+            (highs, "input at its high end", "#f58518"),
+        ):
+            fig.add_trace(
+                go.Bar(
+                    y=ys, x=xs, base=base, orientation="h", name=name, marker_color=color, showlegend=k == 0
+                ),
+                row=k + 1,
+                col=1,
+            )
     fig.update_layout(
         barmode="overlay",
         height=260 * n + 100,
