@@ -1,0 +1,266 @@
+"""Predictive distributions of an issue's outcome: point masses at the scale ends plus a
+continuous part, stored as 19 quantiles (docs/calibration.md §1).
+
+Pure NumPy, batch-first: every array has the issues on axis 0.
+
+Representation (docs/calibration.md §1). For each issue the outcome ``Y`` lies in the scale
+``[low, high]``; ``P(Y = low) = p_low_end``, ``P(Y = high) = p_high_end`` and the rest of the mass
+is continuous inside. The quantile function ``Q`` is piecewise linear through the knots
+
+    (0, low), (p_low_end, low), (τ_k, q_k) for the 19 levels τ_k = 0.05 … 0.95, (1 − p_high_end, high), (1, high)
+
+(sorted by level), so ``Q(τ) = low`` for ``τ ≤ p_low_end`` and ``high`` for ``τ ≥ 1 − p_high_end``.
+The CDF is its generalised inverse ``F(y) = sup{τ : Q(τ) ≤ y}`` (Gneiting & Katzfuss 2014, §2.1;
+a linear interpolation of quantiles is a distribution whose density is constant between
+neighbouring quantiles). :func:`make_predictive` enforces the two consistency rules that any
+distribution on ``[low, high]`` obeys: quantiles are non-decreasing and inside the scale, and if
+``q_k = low`` then ``P(Y = low) ≥ τ_k`` (likewise ``q_k = high`` ⇒ ``P(Y = high) ≥ 1 − τ_k``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from detente._typing import FloatArray
+from detente.core.rng import as_generator
+
+LEVELS: FloatArray = np.round(np.arange(1, 20) * 0.05, 2)
+"""The 19 quantile levels 0.05, 0.10, …, 0.95."""
+QUANTILE_COLUMNS: tuple[str, ...] = tuple(f"q{round(t * 100):02d}" for t in LEVELS)
+"""Column names of the 19 quantiles: ``q05, q10, …, q95`` (backtest CSV, issue #14)."""
+END_TOL = 1e-9
+"""A value within this share of the scale width of an end counts as at that end."""
+
+
+@dataclass(frozen=True, slots=True)
+class Predictive:
+    """Predictive distributions of ``n`` issues (raw scale units).
+
+    ``quantiles`` (n, 19) at :data:`LEVELS`; ``p_low_end``/``p_high_end`` (n,) point masses at the
+    scale ends ``scale_low``/``scale_high`` (n,). The named parts: ``input_quantiles`` (n, 19) are
+    the quantiles from input uncertainty alone (the seeded sweep; ``None`` when there was none);
+    ``error_source`` names where the model-error part was learned (``"none"`` if absent) and
+    ``error_n`` on how many decisions. Build with :func:`make_predictive` (normalises).
+    """
+
+    quantiles: FloatArray
+    p_low_end: FloatArray
+    p_high_end: FloatArray
+    scale_low: FloatArray
+    scale_high: FloatArray
+    input_quantiles: FloatArray | None = None
+    error_source: str = "none"
+    error_n: int = 0
+
+    @property
+    def n(self) -> int:
+        return int(self.quantiles.shape[0])
+
+    @property
+    def median(self) -> FloatArray:
+        """``Q(0.5)`` per issue."""
+        return np.asarray(self.quantiles[:, 9], dtype=np.float64)
+
+    def interval(self, level: float) -> tuple[FloatArray, FloatArray]:
+        """The central ``level`` interval ``[Q((1−level)/2), Q((1+level)/2)]`` per issue."""
+        q = quantile(self, np.array([(1 - level) / 2, (1 + level) / 2]))
+        return q[:, 0], q[:, 1]
+
+    def take(self, index: npt.ArrayLike) -> Predictive:
+        """The issues selected by ``index`` (integer or boolean)."""
+        idx = np.asarray(index)
+        iq = None if self.input_quantiles is None else self.input_quantiles[idx]
+        return Predictive(
+            self.quantiles[idx],
+            self.p_low_end[idx],
+            self.p_high_end[idx],
+            self.scale_low[idx],
+            self.scale_high[idx],
+            iq,
+            self.error_source,
+            self.error_n,
+        )
+
+
+def _col(v: npt.ArrayLike, n: int) -> FloatArray:
+    return np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)).copy()
+
+
+def make_predictive(
+    quantiles: npt.ArrayLike,
+    p_low_end: npt.ArrayLike,
+    p_high_end: npt.ArrayLike,
+    scale_low: npt.ArrayLike = 0.0,
+    scale_high: npt.ArrayLike = 100.0,
+    *,
+    input_quantiles: npt.ArrayLike | None = None,
+    error_source: str = "none",
+    error_n: int = 0,
+) -> Predictive:
+    """A normalised :class:`Predictive`: quantiles clipped to the scale and made non-decreasing,
+    end masses in [0, 1] with ``p_low + p_high ≤ 1`` and consistent with the quantiles (module doc).
+    Rows whose quantiles are all NaN (no forecast) stay NaN."""
+    q = np.array(quantiles, dtype=np.float64, ndmin=2)
+    n = q.shape[0]
+    if q.shape[1] != LEVELS.size:
+        raise ValueError(f"quantiles: expected {LEVELS.size} columns (levels 5 … 95 %), got {q.shape[1]}")
+    lo, hi = _col(scale_low, n), _col(scale_high, n)
+    pl = np.clip(_col(p_low_end, n), 0.0, 1.0)
+    ph = np.clip(_col(p_high_end, n), 0.0, 1.0)
+    missing = ~np.all(np.isfinite(q), axis=1)
+    mid = np.broadcast_to((0.5 * (lo + hi))[:, None], q.shape)
+    q = np.clip(np.where(np.isfinite(q), q, mid), lo[:, None], hi[:, None])
+    q = np.maximum.accumulate(q, axis=1)
+    tol = END_TOL * (hi - lo)
+    at_low = q <= (lo + tol)[:, None]
+    at_high = q >= (hi - tol)[:, None]
+    pl = np.maximum(pl, np.max(np.where(at_low, LEVELS, 0.0), axis=1))
+    ph = np.maximum(ph, np.max(np.where(at_high, 1.0 - LEVELS, 0.0), axis=1))
+    over = pl + ph > 1.0
+    if over.any():
+        s = pl[over] + ph[over]
+        pl[over], ph[over] = pl[over] / s, ph[over] / s
+    q = np.where(LEVELS[None, :] <= pl[:, None], lo[:, None], q)
+    q = np.where(LEVELS[None, :] >= 1.0 - ph[:, None], hi[:, None], q)
+    q[missing] = np.nan
+    pl[missing] = np.nan
+    ph[missing] = np.nan
+    iq = None
+    if input_quantiles is not None:
+        iq = np.array(input_quantiles, dtype=np.float64, ndmin=2)
+        iq = np.maximum.accumulate(np.clip(iq, lo[:, None], hi[:, None]), axis=1)
+    return Predictive(q, pl, ph, lo, hi, iq, error_source, int(error_n))
+
+
+def from_samples(
+    samples: npt.ArrayLike,
+    scale_low: npt.ArrayLike = 0.0,
+    scale_high: npt.ArrayLike = 100.0,
+    **parts: object,
+) -> Predictive:
+    """The predictive distribution of draws ``samples`` (n, m), clipped to the scale: end masses =
+    share of draws at each end, quantiles = the draws' empirical quantiles (linear interpolation)."""
+    x = np.array(samples, dtype=np.float64, ndmin=2)
+    n = x.shape[0]
+    lo, hi = _col(scale_low, n), _col(scale_high, n)
+    x = np.clip(x, lo[:, None], hi[:, None])
+    tol = (END_TOL * (hi - lo))[:, None]
+    with np.errstate(invalid="ignore"):
+        pl = np.mean(x <= lo[:, None] + tol, axis=1)
+        ph = np.mean(x >= hi[:, None] - tol, axis=1)
+        q = np.quantile(x, LEVELS, axis=1).T
+    return make_predictive(q, pl, ph, lo, hi, **parts)  # type: ignore[arg-type]
+
+
+def knots(pred: Predictive) -> tuple[FloatArray, FloatArray]:
+    """Levels (n, 23) and values (n, 23) of the piecewise-linear quantile function, sorted by level."""
+    n = pred.n
+    lo, hi = pred.scale_low[:, None], pred.scale_high[:, None]
+    tau = np.concatenate(
+        [
+            np.zeros((n, 1)),
+            pred.p_low_end[:, None],
+            np.broadcast_to(LEVELS, (n, LEVELS.size)),
+            1.0 - pred.p_high_end[:, None],
+            np.ones((n, 1)),
+        ],
+        axis=1,
+    )
+    val = np.concatenate([lo, lo, pred.quantiles, hi, hi], axis=1)
+    order = np.argsort(tau, axis=1, kind="stable")
+    tau = np.take_along_axis(tau, order, axis=1)
+    val = np.maximum.accumulate(np.take_along_axis(val, order, axis=1), axis=1)
+    return tau, val
+
+
+def quantile(pred: Predictive, levels: npt.ArrayLike) -> FloatArray:
+    """``Q(τ)`` for each issue and each level in ``levels`` (m,) → (n, m); non-decreasing in τ."""
+    t = np.atleast_1d(np.asarray(levels, dtype=np.float64))
+    tau, val = knots(pred)
+    return _interp_rows(np.broadcast_to(t, (pred.n, t.size)), tau, val)
+
+
+def _interp_rows(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
+    """Row-wise linear interpolation: ``x`` (n, m), knots ``xp``/``fp`` (n, K) with ``xp`` sorted."""
+    K = xp.shape[1]
+    j = np.clip((xp[:, None, :] <= x[:, :, None]).sum(axis=2) - 1, 0, K - 2)
+    x0 = np.take_along_axis(xp, j, axis=1)
+    x1 = np.take_along_axis(xp, j + 1, axis=1)
+    y0 = np.take_along_axis(fp, j, axis=1)
+    y1 = np.take_along_axis(fp, j + 1, axis=1)
+    dx = x1 - x0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(dx > 0, np.clip((x - x0) / np.where(dx > 0, dx, 1.0), 0.0, 1.0), 1.0)
+    return np.asarray(y0 + w * (y1 - y0), dtype=np.float64)
+
+
+def _cdf_core(pred: Predictive, y: FloatArray, left: bool) -> FloatArray:
+    tau, val = knots(pred)
+    q0, q1 = val[:, None, :-1], val[:, None, 1:]
+    t0, dt = tau[:, None, :-1], np.diff(tau, axis=1)[:, None, :]
+    yy = y[:, :, None]
+    dq = q1 - q0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(dq > 0, np.clip((yy - q0) / np.where(dq > 0, dq, 1.0), 0.0, 1.0), 1.0)
+    reached = (yy > q0) if left else (yy >= q0)
+    f = np.max(np.where(reached, t0 + frac * dt, 0.0), axis=2)
+    return np.asarray(np.clip(f, 0.0, 1.0), dtype=np.float64)
+
+
+def cdf(pred: Predictive, y: npt.ArrayLike) -> FloatArray:
+    """``F(y) = P(Y ≤ y)`` for ``y`` of shape (n,) → (n,) or (n, m) → (n, m)."""
+    yy = np.asarray(y, dtype=np.float64)
+    flat = yy.ndim == 1
+    out = _cdf_core(pred, yy[:, None] if flat else yy, left=False)
+    return out[:, 0] if flat else out
+
+
+def cdf_left(pred: Predictive, y: npt.ArrayLike) -> FloatArray:
+    """``F(y−) = P(Y < y)`` (the left limit; differs from :func:`cdf` at point masses)."""
+    yy = np.asarray(y, dtype=np.float64)
+    flat = yy.ndim == 1
+    out = _cdf_core(pred, yy[:, None] if flat else yy, left=True)
+    return out[:, 0] if flat else out
+
+
+def sample(pred: Predictive, m: int, seed: int | np.random.Generator | None = 0) -> FloatArray:
+    """``m`` draws per issue (n, m) by inverse transform ``Q(U)``, ``U ~ U(0, 1)``."""
+    rng = as_generator(seed)
+    u = rng.random((pred.n, m))
+    tau, val = knots(pred)
+    return _interp_rows(u, tau, val)
+
+
+def grid(pred: Predictive, m: int = 400) -> FloatArray:
+    """A deterministic ``m``-point quantisation ``Q((j − ½)/m)``, j = 1..m (n, m): the ensemble
+    used to score the full mixture with an ensemble CRPS (docs/calibration.md §3)."""
+    return quantile(pred, (np.arange(m) + 0.5) / m)
+
+
+def combine(
+    input_draws: npt.ArrayLike,
+    residuals: npt.ArrayLike,
+    scale_low: npt.ArrayLike = 0.0,
+    scale_high: npt.ArrayLike = 100.0,
+    *,
+    error_source: str = "none",
+    error_n: int = 0,
+) -> Predictive:
+    """Combine input uncertainty with model error: ``Y = clip(X + E)`` with ``X`` the input draws
+    (n, m₁) and ``E`` the model-error draws (n, m₂), independent, over all pairs (n, m₁·m₂),
+    clipped to the scale (so mass beyond an end becomes that end's point mass).
+
+    ``input_draws`` in raw units, ``residuals`` in raw units of the same scale. With one input
+    draw per issue (a deterministic model) the result is the error model alone; with all-zero
+    residuals it is the input uncertainty alone.
+    """
+    x = np.array(input_draws, dtype=np.float64, ndmin=2)
+    e = np.array(residuals, dtype=np.float64, ndmin=2)
+    n = x.shape[0]
+    lo, hi = _col(scale_low, n), _col(scale_high, n)
+    y = (x[:, :, None] + e[:, None, :]).reshape(n, -1)
+    iq = np.quantile(np.clip(x, lo[:, None], hi[:, None]), LEVELS, axis=1).T
+    return from_samples(y, lo, hi, input_quantiles=iq, error_source=error_source, error_n=error_n)
