@@ -177,6 +177,7 @@ def draw_arrays(spec: DrawSpec, root: np.random.SeedSequence, start: int, stop: 
         np.where(present, cap, 0.0),
         np.ascontiguousarray(present),
         np.broadcast_to(b.reference, (K, I)).copy(),
+        b.rules,  # decision rules are not drawn
     )
     return out.readonly()
 

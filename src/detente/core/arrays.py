@@ -7,6 +7,7 @@ Shapes (``...`` = optional batch axes, e.g. Monte Carlo draws)::
     capability float64 (..., A, I)  >= 0 (per-stance override or Actor.capability)
     present    bool    (..., A, I)  False = no stance; masked values must not matter
     reference  float64 (..., I)     status quo in [0, 1], NaN if unknown
+    rules      RuleArrays | None    decision rules, no batch axis (core/rules.py); None = not known
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray
+from detente.core.rules import RuleArrays, rule_arrays
 from detente.core.scenario import Scenario
 
 
@@ -34,6 +36,7 @@ class ScenarioArrays:
     capability: FloatArray
     present: BoolArray
     reference: FloatArray
+    rules: RuleArrays | None = None
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -91,6 +94,7 @@ class ScenarioArrays:
             capability=self.capability[..., idx],
             present=self.present[..., idx],
             reference=self.reference[..., idx],
+            rules=None if self.rules is None else self.rules.subset_issues(idx),
         )
 
     def readonly(self) -> ScenarioArrays:
@@ -123,4 +127,5 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         [np.nan if it.reference is None else it.scale.to_unit(it.reference) for it in scenario.issues],
         dtype=np.float64,
     )
-    return ScenarioArrays(scenario.actor_ids, scenario.issue_ids, pos, sal, cap, present, ref).readonly()
+    rules = rule_arrays(scenario)
+    return ScenarioArrays(scenario.actor_ids, scenario.issue_ids, pos, sal, cap, present, ref, rules).readonly()

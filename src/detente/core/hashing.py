@@ -20,9 +20,23 @@ def _norm(obj: Any) -> Any:
     return obj
 
 
+_RULE_DEFAULTS: dict[str, Any] = {
+    "decider": None,
+    "threshold": None,
+    "weights": (),
+    "agenda_setter": None,
+    "reversion_point": None,
+    "rule_evidence": (),
+}
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """sha256 hex digest of the scenario's content (order of stances does not matter)."""
     d = asdict(scenario)
+    for issue in d["issues"]:  # rule details at their defaults hash as before they existed (issue #16)
+        for key, empty in _RULE_DEFAULTS.items():
+            if issue.get(key, empty) == empty:
+                issue.pop(key, None)
     d["stances"] = sorted(d["stances"], key=lambda s: (s["actor"], s["issue"]))
     payload = json.dumps(_norm(d), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

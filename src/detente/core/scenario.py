@@ -18,7 +18,7 @@ from typing import Literal, get_args
 from detente.core.scale import Scale
 from detente.errors import ScenarioError
 
-DecisionRule = Literal["unanimity", "qualified_majority", "simple_majority", "consensus"]
+DecisionRule = Literal["unanimity", "qualified_majority", "simple_majority", "consensus", "unilateral"]
 DECISION_RULES: tuple[str, ...] = get_args(DecisionRule)
 
 
@@ -84,8 +84,15 @@ class Issue:
     scale: Scale = field(default_factory=Scale)
     reference: float | None = None
     rule: DecisionRule | None = None
-    veto_players: tuple[str, ...] = ()
+    veto_players: tuple[str, ...] = ()  # actor ids or group names (all of the group's members)
     description: str = ""
+    # decision rule details (docs/decision_rules.md §1; resolved by detente.core.rules)
+    decider: str | None = None  # the one actor of a unilateral rule
+    threshold: float | None = None  # share of the weights a qualified/simple majority needs, in (0, 1]
+    weights: tuple[tuple[str, float], ...] | str = ()  # actor -> vote weight, or a preset name
+    agenda_setter: str | None = None
+    reversion_point: float | None = None  # status quo if no agreement; default: ``reference``
+    rule_evidence: tuple[Evidence, ...] = ()  # why this rule: a quote or a stated assumption
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -103,6 +110,52 @@ class Issue:
             raise ScenarioError(
                 f"issue {self.id}: rule: expected one of {', '.join(DECISION_RULES)}, received {self.rule!r}"
             )
+        _check_rule_fields(self)
+
+
+WEIGHT_PRESETS: tuple[str, ...] = ("eu15", "nice_eu25", "nice", "lisbon")
+"""Named EU Council weightings (detente.core.rules.PRESETS, with their treaty articles)."""
+
+
+def _check_rule_fields(issue: Issue) -> None:
+    """One-line errors for the rule details an issue can check on its own (scenario-level ones:
+    unknown actors, in :func:`_rule_problems`)."""
+    where = f"issue {issue.id}"
+    t = issue.threshold
+    if t is not None and (not _finite(t) or not (0.0 < t <= 1.0)):
+        raise ScenarioError(f"{where}: threshold: expected a number in (0, 1], received {t!r}")
+    rp = issue.reversion_point
+    if rp is not None and (not _finite(rp) or not issue.scale.contains(rp)):
+        raise ScenarioError(
+            f"{where}: reversion_point: expected a number in [{issue.scale.low:g}, {issue.scale.high:g}], "
+            f"received {rp!r}"
+        )
+    if isinstance(issue.weights, str):
+        if issue.weights not in WEIGHT_PRESETS:
+            raise ScenarioError(
+                f"{where}: weights: expected actor weights or one of {', '.join(WEIGHT_PRESETS)}, "
+                f"received {issue.weights!r}"
+            )
+    else:
+        for a, v in issue.weights:
+            if not _finite(v) or v < 0:
+                raise ScenarioError(f"{where}: weights: {a}: expected a finite number >= 0, received {v!r}")
+    if issue.rule == "unilateral" and not issue.decider:
+        raise ScenarioError(f"{where}: decider: a unilateral rule needs the actor who decides")
+
+
+def _rule_problems(issue: Issue, actors: set[str], groups: set[str]) -> list[str]:
+    """Rule details that name actors: each must be a known actor (veto players: or a group)."""
+    out: list[str] = []
+    for v in issue.veto_players:
+        if v not in actors and v not in groups:
+            out.append(f"issue {issue.id}: veto_players: unknown actor or group {v!r}")
+    named = [("decider", issue.decider), ("agenda_setter", issue.agenda_setter)]
+    named += [("weights", a) for a, _ in ([] if isinstance(issue.weights, str) else issue.weights)]
+    for key, a in named:
+        if a is not None and a not in actors:
+            out.append(f"issue {issue.id}: {key}: unknown actor {a!r}")
+    return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,9 +242,7 @@ class Scenario:
             if i.id in iseen:
                 problems.append(f"issues: duplicate issue id {i.id!r}")
             iseen[i.id] = i
-            for v in i.veto_players:
-                if v not in seen:
-                    problems.append(f"issue {i.id}: veto_players: unknown actor {v!r}")
+            problems += _rule_problems(i, seen, {g for a in self.actors for g in a.groups})
         pairs: set[tuple[str, str]] = set()
         for s in self.stances:
             where = f"stance {s.actor}/{s.issue}"

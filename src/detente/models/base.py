@@ -35,6 +35,7 @@ class ModelInfo:
     joint_issues: bool = False  # exchange, smp
     mirror_symmetric: bool = True
     description: str = ""
+    uses_rules: bool = False  # reads the issues' decision rules (docs/decision_rules.md)
 
 
 @runtime_checkable

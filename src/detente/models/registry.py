@@ -29,6 +29,8 @@ _BUILTIN: dict[str, str] = {
     "anchored": "detente.models.anchored:Anchored",
     "calibrated": "detente.models.calibrated:Calibrated",
     "mixture": "detente.models.mixture:Mixture",
+    "procedural": "detente.models.procedural:Procedural",
+    "rule_compromise": "detente.models.procedural:RuleCompromise",
 }
 
 MODELS: Mapping[str, str] = MappingProxyType(_BUILTIN)
