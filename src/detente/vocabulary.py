@@ -18,15 +18,16 @@ OPTIONS: dict[str, str] = {
     "--format": "how the result is printed on standard output: table (default), json or csv",
     "--draws": "number of Monte Carlo draws (sweep, simulate; sensitivity: the Sobol base sample)",
     "--seed": "the one seed of every random step: the same seed gives the same numbers",
-    "--out": "the data file to write (CSV, JSON or a scenario file), never the HTML report",
+    "--out": "the data file to write (CSV, JSON or a scenario file; elicit export: the folder), never the HTML report",
     "--report": "the self-contained HTML report to write",
     "--model": "a model name (detente models lists them); repeatable where several can run",
     "--set": "a model or simulator parameter, NAME=VALUE (repeatable)",
     "--issue": "an issue id (explain: or its name)",
     "--actor": "an actor id or name",
-    "--scenario": "the reference of the scenario a ledger forecast came from (e.g. ukraine-2025@2)",
+    "--scenario": "the reference of the scenario a ledger forecast came from (e.g. ukraine-2025@2), or that "
+    "returned questionnaires answer (elicit import)",
     "--from": "the format of the scenario file read, instead of detecting it",
-    "--to": "the format of the scenario file written, instead of its extension's",
+    "--to": "the format of the file written: convert, instead of its extension's; elicit export: xlsx or csv",
     # one command each
     "--target": "levers: the target, '>=VALUE' or '<=VALUE' in the issue's units",
     "--threshold": "sweep: ISSUE=VALUE, report P(outcome >= VALUE) (repeatable)",
@@ -58,6 +59,9 @@ OPTIONS: dict[str, str] = {
     "--port": "serve: the TCP port",
     "--token": "serve: the access token every request must carry",
     "--max-upload-mb": "serve: the upload size limit in MB",
+    "--experts": "elicit export: the experts' ids, separated by commas",
+    "--prefill": "elicit export: show the scenario's current values in the questionnaires (default: blind)",
+    "--pool": "elicit import: how the experts' answers are pooled: median, mean, trimmed or weighted",
     "--version": "print the version and exit",
     "--help": "show the help of a command and exit",
 }
@@ -82,6 +86,7 @@ ARGUMENTS: dict[str, str] = {
     "VALUE": "ledger add: the probability of yes (0 to 1), or the number forecast",
     "ENTRY": "ledger: the forecast's number",
     "OUTCOME": "ledger resolve: what happened, 1/0 or the number",
+    "FILES": "elicit import: the returned questionnaires (.xlsx, .csv or .json)",
 }
 """Every positional argument (upper case, as help shows them)."""
 

@@ -66,3 +66,19 @@ WriteFormat = StrEnum(  # type: ignore[misc]
     "WriteFormat", {n: n for n in ("yaml", "json", "csv", "xlsx", "ktab-csv", "decide")}
 )
 """``convert --to``: the scenario file formats detente writes (``detente.io.files.WRITE_FORMATS``)."""
+
+
+class QuestionnaireFormat(StrEnum):
+    """``detente elicit export --to``: the questionnaire's file type."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class Pool(StrEnum):
+    """``detente elicit import --pool``: how the experts' answers are pooled (``detente.core.panel.POOL_METHODS``)."""
+
+    median = "median"
+    mean = "mean"
+    trimmed = "trimmed"
+    weighted = "weighted"

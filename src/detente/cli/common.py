@@ -148,6 +148,11 @@ def write_text_atomic(path: Any, text: str) -> None:
 
     Errors (a directory, a missing folder, no permission) become one-line messages.
     """
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Any, data: bytes) -> None:
+    """Write a file atomically (temp file + rename), like :func:`write_text_atomic`."""
     import os
     import tempfile
     from pathlib import Path
@@ -163,8 +168,8 @@ def write_text_atomic(path: Any, text: str) -> None:
     except OSError as exc:
         fail(f"{path}: cannot write ({exc.strerror})")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

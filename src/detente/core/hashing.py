@@ -33,6 +33,8 @@ _RULE_DEFAULTS: dict[str, Any] = {
 def scenario_hash(scenario: Scenario) -> str:
     """sha256 hex digest of the scenario's content (order of stances does not matter)."""
     d = asdict(scenario)
+    if d.get("panel") is None:  # scenarios without a panel hash as they did before panels existed
+        d.pop("panel", None)
     for issue in d["issues"]:  # rule details at their defaults hash as before they existed (issue #16)
         for key, empty in _RULE_DEFAULTS.items():
             if issue.get(key, empty) == empty:

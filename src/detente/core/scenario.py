@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from detente.core.panel import Panel
 from detente.core.scale import Scale
 from detente.errors import ScenarioError
 
@@ -196,6 +197,23 @@ class Stance:
                 )
 
 
+def _panel_problems(panel: Panel, actors: set[str], issues: dict[str, Issue]) -> list[str]:
+    """The panel's answers name known actors and issues, with positions on the issue's scale."""
+    out: list[str] = []
+    for a in panel.answers:
+        where = f"panel: expert {a.expert}: {a.actor}/{a.issue}"
+        if a.actor not in actors:
+            out.append(f"{where}: actor: unknown actor {a.actor!r}")
+        if a.issue not in issues:
+            out.append(f"{where}: issue: unknown issue {a.issue!r}")
+        elif a.position is not None and not issues[a.issue].scale.contains(a.position):
+            sc = issues[a.issue].scale
+            out.append(
+                f"{where}: position: {a.position:g} is outside the scale (expected {sc.low:g} to {sc.high:g})"
+            )
+    return out
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     """A whole negotiation: actors, issues, stances and where they come from.
@@ -223,6 +241,8 @@ class Scenario:
     stances: tuple[Stance, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     dynamics: tuple[tuple[str, object], ...] = ()
+    panel: Panel | None = None
+    """The experts' raw answers this scenario was pooled from (``detente elicit import``), if any."""
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -263,6 +283,8 @@ class Scenario:
             if (s.actor, s.issue) in pairs:
                 problems.append(f"{where}: duplicate stance for this actor and issue")
             pairs.add((s.actor, s.issue))
+        if self.panel is not None:
+            problems += _panel_problems(self.panel, seen, iseen)
         if problems:
             raise ScenarioError(
                 problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}", problems

@@ -30,6 +30,7 @@ from detente.errors import ScenarioError
 from detente.io.checker import _MISSING, _Checker, _fmt
 from detente.io.checker import Path_ as Path_
 from detente.io.checker import field_name as field_name
+from detente.io.panel import dump_panel, parse_panel
 
 TOP_KEYS = (
     "id",
@@ -42,6 +43,7 @@ TOP_KEYS = (
     "issues",
     "stances",
     "dynamics",
+    "panel",
 )
 ACTOR_KEYS = ("id", "name", "capability", "groups", "description")
 ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players")
@@ -141,6 +143,7 @@ def parse_scenario(
     actors, actor_ids = _parse_actors(ck, top)
     issues, issue_scales = _parse_issues(ck, top, actor_ids)
     stances = _parse_stances(ck, top, actor_ids, issue_scales)
+    panel = parse_panel(ck, top.get("panel"))
 
     if ck.problems:
         raise ScenarioError(_summary(ck.problems), ck.problems)
@@ -160,6 +163,7 @@ def parse_scenario(
             stances=tuple(stances),
             metadata=header["metadata"],
             dynamics=header["dynamics"],
+            panel=panel,
         )
     except ScenarioError as exc:  # anything the model checks that we did not
         probs = [f"{source}: {p}" for p in exc.problems]
@@ -553,4 +557,6 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     out["stances"] = stances
     if scenario.dynamics:
         out["dynamics"] = dict(scenario.dynamics)
+    if scenario.panel is not None:
+        out["panel"] = dict(dump_panel(scenario.panel))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.core.panel import POOL_METHODS
 from detente.core.scenario import DECISION_RULES
 from detente.io.mapping import (
     ACTOR_KEYS,
@@ -19,6 +20,7 @@ from detente.io.mapping import (
     STANCE_KEYS,
     TOP_KEYS,
 )
+from detente.io.panel import ANSWER_KEYS, PANEL_KEYS
 
 _TEXT: dict[str, Any] = {"type": "string"}
 _NUM: dict[str, Any] = {"type": "number"}
@@ -101,6 +103,31 @@ def scenario_json_schema() -> dict[str, Any]:
         STANCE_KEYS,
         ("actor", "issue", "position", "salience"),
     )
+    unit = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+    answer = _obj(
+        {
+            "expert": _TEXT,
+            "actor": _TEXT,
+            "issue": _TEXT,
+            "position": {"type": ["number", "null"]},
+            "salience": unit,
+            "capability": {"type": ["number", "null"], "minimum": 0},
+            "confidence": unit,
+            "notes": _TEXT,
+        },
+        ANSWER_KEYS,
+        ("expert", "actor", "issue"),
+    )
+    panel = _obj(
+        {
+            "pool": {"enum": list(POOL_METHODS)},
+            "scenario_hash": _TEXT,
+            "experts": {"type": "array", "items": _TEXT},
+            "answers": {"type": "array", "items": answer},
+        },
+        PANEL_KEYS,
+        ("experts", "answers"),
+    )
     top = _obj(
         {
             "id": _TEXT,
@@ -113,6 +140,7 @@ def scenario_json_schema() -> dict[str, Any]:
             "issues": {"type": "array", "items": issue, "minItems": 1},
             "stances": {"type": "array", "items": stance},
             "dynamics": {"type": "object"},
+            "panel": panel,
         },
         TOP_KEYS,
         ("actors", "issues", "stances"),

@@ -1,0 +1,164 @@
+"""``detente elicit export|import``: expert questionnaires out, pooled scenario back in (docs/panels.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.choices import Pool, QuestionnaireFormat
+from detente.cli.common import DEFAULT_SCENARIO, console, fail, load_scenario, scenario_argument, write_bytes_atomic
+from detente.core.text import plural
+
+ELICIT = typer.Typer(
+    help="Expert panels: write one questionnaire per expert, read the returned ones back and pool them "
+    "into a scenario whose uncertainty is the experts' disagreement.\n\n"
+    "Example: detente elicit export ukraine-2025 --experts ana,ben,chloe --out panel/, let each expert "
+    "fill theirs, then detente elicit import panel/*.xlsx --out pooled.yaml.",
+    no_args_is_help=True,
+)
+"""``detente elicit``: its commands are the ``elicit_*`` functions below."""
+
+_EXPERT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _experts(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        fail(f"--experts {text!r}: expected expert ids separated by commas, e.g. ana,ben,chloe")
+    for n in names:
+        if not _EXPERT_ID.match(n):
+            fail(f"--experts: {n!r} is not a usable id (expected letters, digits, '_', '-' or '.', at most 64)")
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        fail(f"--experts: {dup[0]!r} is named twice (expected each expert once)")
+    return names
+
+
+def elicit_export(
+    scenario: Annotated[str, scenario_argument("Built-in name or scenario file to ask the experts about")] = (
+        DEFAULT_SCENARIO
+    ),
+    experts: Annotated[str, typer.Option("--experts", help="The experts' ids, separated by commas.")] = "",
+    out: Annotated[str, typer.Option("--out", help="The folder to write the questionnaires to.")] = "",
+    to: Annotated[QuestionnaireFormat, typer.Option("--to", help="The questionnaires' file type.")] = (
+        QuestionnaireFormat.xlsx
+    ),
+    prefill: Annotated[
+        bool,
+        typer.Option("--prefill", help="Show the scenario's current values (default: blind, so experts do not anchor)."),
+    ] = False,
+) -> None:
+    """Write one questionnaire per expert: every actor × issue with position, salience, capability, confidence, notes."""
+    from detente.errors import DetenteError
+    from detente.io.questionnaire import questionnaire_csv, questionnaire_xlsx
+
+    if not experts:
+        fail("--experts: missing (expected the experts' ids separated by commas, e.g. ana,ben,chloe)")
+    if not out:
+        fail("--out: missing (expected the folder to write the questionnaires to)")
+    names = _experts(experts)
+    sc = load_scenario(scenario)
+    folder = Path(out).expanduser()
+    if folder.exists() and not folder.is_dir():
+        fail(f"{folder}: is a file (expected a folder for the questionnaires)")
+    if not folder.exists() and not folder.parent.is_dir():
+        fail(f"{folder}: folder {folder.parent} does not exist")
+    targets = {n: folder / f"{sc.id}-{n}.{to}" for n in names}
+    taken = [str(p) for p in targets.values() if p.exists()]
+    if taken:
+        fail(f"{taken[0]}: exists (expected a new file: a returned questionnaire is never overwritten)")
+    try:
+        files = {
+            n: (
+                questionnaire_xlsx(sc, scenario, n, prefill=prefill)
+                if to == QuestionnaireFormat.xlsx
+                else questionnaire_csv(sc, scenario, n, prefill=prefill).encode("utf-8")
+            )
+            for n in names
+        }
+    except DetenteError as exc:
+        fail(str(exc))
+    folder.mkdir(exist_ok=True)
+    for n, data in files.items():
+        write_bytes_atomic(targets[n], data)
+    rows = len(sc.actors) * len(sc.issues)
+    mode = "with the current values" if prefill else "blind"
+    console.print(
+        f"wrote {plural(len(names), 'questionnaire')} ({mode}, {plural(rows, 'row')} each) to {folder}: "
+        + ", ".join(p.name for p in targets.values()),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def elicit_import(
+    files: Annotated[list[str], typer.Argument(help="The returned questionnaires (.xlsx, .csv or .json).")],
+    out: Annotated[str, typer.Option("--out", help="The pooled scenario file to write (.yaml or .json).")] = "",
+    pool: Annotated[Pool, typer.Option("--pool", help="How the experts' answers are pooled per stance.")] = Pool.median,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="The scenario the questionnaires answer (default: the one they name)."),
+    ] = None,
+) -> None:
+    """Check the returned questionnaires against their scenario, pool them, write the pooled scenario."""
+    from detente.analysis.panel import disagreement, pool_panel
+    from detente.core.panel import Panel
+    from detente.errors import DetenteError
+    from detente.io.files import write_scenario
+    from detente.io.questionnaire import read_questionnaire, read_questionnaire_meta
+
+    if not out:
+        fail("--out: missing (expected the pooled scenario file to write, e.g. pooled.yaml)")
+    try:
+        metas = [read_questionnaire_meta(f) for f in files]
+        ref = scenario or metas[0][1]
+        if not ref:
+            fail(f"{files[0]}: names no scenario (expected --scenario REF)")
+        sc = load_scenario(ref)
+        qs = [read_questionnaire(f, sc) for f in files]
+        first: dict[str, str] = {}
+        for q in qs:
+            if q.expert in first:
+                fail(f"{q.source}: expert {q.expert!r} was already read from {first[q.expert]} (expected one file per expert)")
+            first[q.expert] = q.source
+        panel = Panel(
+            experts=tuple(q.expert for q in qs),
+            answers=tuple(a for q in qs for a in q.answers),
+            pool=str(pool),  # type: ignore[arg-type]
+            scenario_hash=qs[0].scenario_hash,
+        )
+        pooled = pool_panel(sc, panel)
+        target = write_scenario(pooled, out)
+    except DetenteError as exc:
+        fail(str(exc))
+    _summary(pooled, target, disagreement(pooled))
+
+
+def _summary(pooled: Any, target: Path, rows: list[Any]) -> None:
+    panel = pooled.panel
+    answered = len({(a.actor, a.issue) for a in panel.answers if not a.empty})
+    console.print(
+        f"pooled {plural(len(panel.experts), 'expert')} ({panel.pool}) on {plural(answered, 'stance')}: {target}",
+        markup=False,
+        soft_wrap=True,
+    )
+    scales = {i.id: i.scale for i in pooled.issues}
+    for d in rows[:5]:
+        sc = scales[d.issue]
+        shown = ", ".join(f"{e} {p:g}" for e, p in d.positions)
+        console.print(
+            f"  most disputed: {d.actor} on {d.issue}: SD {d.position_sd:.3g} on {sc.low:g}-{sc.high:g} ({shown})",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+ELICIT.command("export")(elicit_export)
+ELICIT.command("import")(elicit_import)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ELICIT, name="elicit")
