@@ -374,6 +374,7 @@ def test_report_perspective_and_terms_charts_at_1280(page):
     the simulator's terms chart keep their labels and titles inside the chart and apart."""
     import warnings
 
+    from detente.analysis.main_job import MainJobOptions, main_job
     from detente.io.builtin import load_builtin
     from detente.report.html import render_scenario_report
     from detente.report.parts import part_builders
@@ -381,7 +382,8 @@ def test_report_perspective_and_terms_charts_at_1280(page):
     sc = load_builtin(SCENARIO)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parts = [b(sc, seed=0, quick=True) for name, b in part_builders() if name in ("eum", "simulator")]
+        job = main_job(sc, MainJobOptions(seed=0, quick=True, parts=("eum", "simulator")))
+        parts = [b(job) for name, b in part_builders() if name in ("eum", "simulator")]
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_content(render_scenario_report(sc, parts, seed=0), wait_until="load")
     page.wait_for_selector("#sim-terms-fig0 .main-svg")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detente.analysis.main_job import MainJobOptions, main_job
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.errors import ModelConfigError
 from detente.io.builtin import load_builtin
@@ -442,13 +443,14 @@ def test_real_scenarios_are_sane(name: str, params: dict) -> None:
 
 
 # --- report part ----------------------------------------------------------------------------------
+ONLY = MainJobOptions(seed=0, quick=True, parts=("exchange",))
 
 
 def test_report_part_on_ukraine() -> None:
     from detente.report.parts import exchange as part_mod
 
     sc = load_builtin("ukraine-2025")
-    part = part_mod.build(sc, seed=0, quick=True)
+    part = part_mod.build(main_job(sc, ONLY))
     assert part.name == "exchange"
     titles = [t.title for t in part.tables]
     assert titles[0].startswith("Exchange model: outcome before and after")
@@ -471,12 +473,12 @@ def test_report_part_on_ukraine() -> None:
 def test_report_part_single_issue_and_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
     from detente.report.parts import exchange as part_mod
 
-    one = part_mod.build(load_builtin("emission-standards-1994"), seed=0, quick=True)
+    one = part_mod.build(main_job(load_builtin("emission-standards-1994"), ONLY))
     assert one.notes and "two issues" in one.notes[0]
     assert [s.id for s in one.sections] == ["exchange-outcomes"]
-    import detente.analysis.main_job as main_job
+    import detente.analysis.main_job as main_job_mod
 
-    monkeypatch.setattr(main_job, "EXCHANGE_ROUNDS", 3)  # the main job runs the model with 3 phases
-    many = part_mod.build(load_builtin("copenhagen-2009"), seed=0, quick=True)
+    monkeypatch.setattr(main_job_mod, "EXCHANGE_ROUNDS", 3)  # the main job runs the model with 3 phases
+    many = part_mod.build(main_job_mod.main_job(load_builtin("copenhagen-2009"), ONLY))
     fig = next(s for s in many.sections if s.id == "exchange-network").figures[0]
     assert len(fig.frames) >= 2 and fig.layout.sliders

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detente.analysis.main_job import MainJobOptions, main_job
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.errors import ConvergenceWarning, ModelConfigError
 from detente.io.formats import read_ktab_csv
@@ -487,7 +488,7 @@ def test_report_part_on_ukraine() -> None:
     from detente.report.parts import smp as part
 
     sc = load_builtin("ukraine-2025")
-    p = part.build(sc, seed=0, quick=True)
+    p = part.build(main_job(sc, MainJobOptions(seed=0, quick=True, parts=("smp",))))
     assert part.choose_dimensions(sc) == list(part.PREFERRED)
     compare = p.tables[0]
     assert [r[0] for r in compare.rows] == [sc.issue(i).name for i in part.PREFERRED]
@@ -507,7 +508,7 @@ def test_report_part_falls_back_to_first_issues() -> None:
     from detente.report.parts import smp as part
 
     sc = load_builtin("ktab-dummy-3dim")
-    p = part.build(sc, seed=0, quick=True)
+    p = part.build(main_job(sc, MainJobOptions(seed=0, quick=True, parts=("smp",))))
     assert p.manifest["dimensions"] == list(sc.issue_ids[:3])
     assert len(p.tables[0].rows) == 3 and p.notes
 

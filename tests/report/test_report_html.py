@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from detente.analysis.main_job import MainJobOptions, main_job
 from detente.io.builtin import load_builtin
 from detente.report.html import plotly_js, render_scenario_report
 from detente.report.parts import part_builders
@@ -28,7 +29,8 @@ def report() -> str:
     sc = load_builtin("ukraine-2025")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parts = [build(sc, seed=0, quick=True) for _, build in part_builders()]
+        job = main_job(sc, MainJobOptions(seed=0, quick=True))
+        parts = [build(job) for _, build in part_builders()]
     return render_scenario_report(sc, parts, seed=0)
 
 

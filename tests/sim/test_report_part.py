@@ -6,14 +6,17 @@ import time
 
 import pytest
 
+from detente.analysis.main_job import MainJobOptions, main_job
 from detente.io.builtin import load_builtin
 from detente.report.parts import simulator as part
+
+ONLY = MainJobOptions(seed=0, quick=True, parts=("simulator",))
 
 
 @pytest.fixture(scope="module")
 def built():
     t0 = time.perf_counter()
-    p = part.build(load_builtin("ukraine-2025"), seed=0, quick=True)
+    p = part.build(main_job(load_builtin("ukraine-2025"), ONLY))
     return p, time.perf_counter() - t0
 
 
@@ -48,7 +51,7 @@ def test_survival_is_non_increasing(built):
 
 
 def test_other_scenarios_are_skipped():
-    p = part.build(load_builtin("cop21-2015"), seed=0, quick=True)
+    p = part.build(main_job(load_builtin("cop21-2015"), ONLY))
     assert not p.tables and p.notes
 
 

@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("plotly")
 
+from detente.analysis.main_job import MainJobOptions, main_job
 from detente.io.builtin import load_builtin  # noqa: E402
 
 
@@ -74,9 +75,10 @@ def test_every_report_figure_can_be_fitted():
 
     sc = load_builtin("ukraine-2025")
     n = 0
+    job = main_job(sc, MainJobOptions(seed=0, quick=True))
     for _name, build in part_builders():
         try:
-            part = build(sc, seed=0, quick=True)
+            part = build(job)
         except Exception:  # a part that cannot run here is the report's business, not this test's
             continue
         for section in part.sections:

@@ -24,7 +24,7 @@ from detente._typing import FloatArray
 from detente.analysis.batched import LeverResults, knockout_and_levers
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
-from detente.analysis.summary import IssueSummary, summarize
+from detente.analysis.summary import IssueBrief, IssueSummary, issue_brief, summarize
 from detente.core.arrays import to_arrays
 from detente.core.hashing import scenario_hash
 from detente.core.perturb import Perturbation
@@ -50,6 +50,7 @@ FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
 """Models fitted on EU legislative data (docs/backtest.md): not in the overview of other scenarios."""
 SWEPT: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
 QUICK_DRAWS, FULL_DRAWS = 300, 2000
+LEAD = "compromise"  # the model of the brief (its forecast and 90 % interval lead each issue)
 LEVER_MODEL = "compromise"  # smooth and instant: every actor's lever shows (the median moves in steps)
 EXCHANGE_ROUNDS = 1  # exchange phases (1 = the standard model: one phase of trades, then the vote)
 VARIANT_DRAWS = (20, 200)  # exchange at random rates, SMP with stochastic transitions (quick, thorough)
@@ -178,6 +179,7 @@ class MainJobResult:
     levers: LeverResults | None = None
     cohesion: CohesionResult | None = None
     simulation: Simulation | None = None
+    briefs: tuple[IssueBrief, ...] = ()  # the "In brief" read-out, one per issue with a forecast
 
 
 def overview_models() -> list[str]:
@@ -306,6 +308,28 @@ def _cohesion(scenario: Scenario) -> CohesionResult:
     return CohesionResult(COHESION_CUT, pair, coh, coalition_map(scenario, cut=COHESION_CUT))
 
 
+def _briefs(
+    scenario: Scenario, points: Mapping[str, Forecast], sweep: Sweep | None
+) -> tuple[IssueBrief, ...]:
+    """Per issue: the lead model's (:data:`LEAD`) forecast, its 90 % interval and the models' range."""
+    if LEAD not in points:
+        return ()
+    q = sweep.intervals().get(LEAD, {}) if sweep is not None else {}
+    out = []
+    for k, issue in enumerate(scenario.issues):
+        lo, hi = q.get(issue.id, {}).get("5"), q.get(issue.id, {}).get("95")
+        b = issue_brief(
+            issue.id,
+            {n: float(fc.outcome[k]) for n, fc in points.items()},
+            lead=LEAD,
+            interval=None if lo is None or hi is None else (lo, hi),
+            reasons={n: fc.no_forecast_reason(k) or "no forecast" for n, fc in points.items()},
+        )
+        if b.n_models:
+            out.append(b)
+    return tuple(out)
+
+
 def _sim_run(label: str, r: Any) -> SimRun:
     from detente.sim import summary as S
 
@@ -403,6 +427,7 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         exchange=_exchange_variants(scenario, seed, draws) if "exchange" in parts else None,
         smp=_smp(scenario, points, seed, draws) if "smp" in parts else None,
         levers=lever,
+        briefs=_briefs(scenario, points, sweep) if "forecasts" in parts else (),
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
         simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
         if "simulator" in parts

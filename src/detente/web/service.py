@@ -415,15 +415,19 @@ def forecast_figure_html(
     return [section_context(_fitted(forecast_section(scenario, results)), prefix=prefix)]
 
 
-def _main_job(scenario: Scenario, seed: int) -> Any:
+def _main_job(scenario: Scenario, seed: int, part: str | None = None) -> Any:
     """The main job of ``detente run`` (quick), computed once for every part; ``None`` if it fails
-    (then each part runs alone, so that one failing part does not sink the others)."""
-    from detente.analysis.main_job import MainJobOptions, main_job
+    (then each part's main job runs alone, ``part``, so that one failing part does not sink the others)."""
+    from detente.analysis.main_job import PARTS, MainJobOptions, main_job
 
     try:
         with statuses_not_warnings():
-            return main_job(scenario, MainJobOptions(seed=seed, quick=True))
-    except Exception:  # reported per part below
+            return main_job(
+                scenario, MainJobOptions(seed=seed, quick=True, parts=PARTS if part is None else (part,))
+            )
+    except Exception:
+        if part is not None:  # reported by the part
+            raise
         return None
 
 
@@ -441,7 +445,7 @@ def part_sections(
     for k, (name, build) in enumerate(builders):
         try:
             with statuses_not_warnings():
-                part = build(job if job is not None else scenario, seed=seed, quick=True)
+                part = build(job if job is not None else _main_job(scenario, seed, name))
         except Exception as exc:  # one part failing must not sink the page
             notes.append(f"part {name} could not run: {' '.join(str(exc).split())[:200]}")
         else:
@@ -460,9 +464,9 @@ def build_report(scenario: Scenario, seed: int = 0, progress: Any = None) -> str
     parts = []
     builders = part_builders()
     job = _main_job(scenario, seed)
-    for k, (_name, build) in enumerate(builders):
+    for k, (name, build) in enumerate(builders):
         with statuses_not_warnings():
-            parts.append(build(job if job is not None else scenario, seed=seed, quick=True))
+            parts.append(build(job if job is not None else _main_job(scenario, seed, name)))
         if progress is not None:
             progress((k + 1) / max(len(builders), 1))
     return render_scenario_report(scenario, parts, seed=seed, source="detente serve")

@@ -1,13 +1,14 @@
 """Parts of the main job, in report order. Each module has ``build(result) -> Part``: it renders the
-:class:`~detente.analysis.main_job.MainJobResult` (tables, figures, sentences) and computes nothing.
-Given a scenario instead (``build(scenario, seed=, quick=)``, for one part alone), it runs
-:func:`~detente.analysis.main_job.main_job` for that part first."""
+:class:`~detente.analysis.main_job.MainJobResult` (tables, figures, sentences) and computes nothing;
+for one part alone, compute ``main_job(scenario, MainJobOptions(parts=(name,)))`` first."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PART_MODULES: tuple[tuple[str, str], ...] = (
     ("forecasts", "detente.report.parts.forecasts"),
@@ -35,10 +36,9 @@ def part_builders() -> list[tuple[str, Callable[..., Any]]]:
     return out
 
 
-def job_result(source: Any, name: str, *, seed: int = 0, quick: bool = True) -> Any:
-    """``source`` if it is a main-job result, else the main job of scenario ``source`` for part ``name`` alone."""
-    from detente.analysis.main_job import MainJobOptions, MainJobResult, main_job
-
-    if isinstance(source, MainJobResult):
-        return source
-    return main_job(source, MainJobOptions(seed=seed, quick=quick, parts=(name,)))
+def computed(value: T | None, part: str) -> T:
+    """``value``, a sub-result of the main job; a clear error if the job did not compute it (it was run
+    without ``part`` in ``MainJobOptions.parts``)."""
+    if value is None:
+        raise ValueError(f"part {part}: the main job was run without it (MainJobOptions.parts)")
+    return value

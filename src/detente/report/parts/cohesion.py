@@ -10,10 +10,12 @@ import numpy as np
 
 from detente.analysis.main_job import COHESION_CUT as CUT
 from detente.analysis.main_job import COHESION_GROUPS as DEFAULT_GROUPS
+from detente.analysis.main_job import MainJobResult
 from detente.analysis.main_job import cohesion_groups as pick_groups
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.charts import declutter_labels
+from detente.report.parts import computed
 
 __all__ = ["CUT", "DEFAULT_GROUPS", "build", "pick_groups"]
 MAP_PLOT_PX = (900.0, 380.0)
@@ -128,19 +130,18 @@ def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, st
     return fig
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """Cohesion of two groups and the coalition map (renders the main job's cohesion results)."""
-    from detente.report.parts import job_result
 
-    job = job_result(source, "cohesion", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
-    cm = job.cohesion.coalitions
+    coh = computed(job.cohesion, "cohesion")
+    cm = coh.coalitions
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
     tables: list[Table] = []
     figures: list[Any] = []
     notes: list[str] = []
-    pair = job.cohesion.groups
+    pair = coh.groups
     manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}
     caption_parts: list[str] = []
     splits: list[str] = []
@@ -150,7 +151,7 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         )
     else:
         a, b = pair
-        c = job.cohesion.cohesion
+        c = computed(coh.cohesion, "cohesion")
         manifest["index"] = c.index if np.isfinite(c.index) else None
         table, caption, figure, splits = _pair(c, a, b, names)
         tables.append(table)

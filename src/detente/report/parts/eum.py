@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
@@ -435,11 +436,9 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     return Section("eum-perspective", "Expected-utility model: the view from each actor", caption, [fig])
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """The EUM part of the main job: renders the main job's EUM forecast (``quick`` changes nothing)."""
-    from detente.report.parts import job_result
 
-    job = job_result(source, "eum", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     if "eum" not in job.forecasts:
         raise RuntimeError(

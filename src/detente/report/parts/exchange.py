@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.main_job import EXCHANGE_ROUNDS
+from detente.analysis.main_job import EXCHANGE_ROUNDS, MainJobResult
 from detente.core.results import Forecast
 from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.parts import computed
 
 ROUNDS = EXCHANGE_ROUNDS
 """Exchange phases in the report run (set in detente.analysis.main_job, which runs the model)."""
@@ -285,11 +286,8 @@ def _before_after_figure(
     return fig
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """Tables for ``detente run`` and report sections of the exchange model (renders the main job)."""
-    from detente.report.parts import job_result
-
-    job = job_result(source, "exchange", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     seed = job.options.seed
     if "exchange" not in job.forecasts:
@@ -301,8 +299,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
     before = np.asarray(pred.extras["round_stats"]["outcome"][0], dtype=float)  # outcome of sincere votes
     before = from_unit(before, [i.scale for i in scenario.issues])
     after = np.asarray(fc.outcome, dtype=float)
-    draws = job.exchange.draws
-    rr = (job.exchange.low, job.exchange.high)
+    variants = computed(job.exchange, "exchange")
+    draws = variants.draws
+    rr = (variants.low, variants.high)
     notes: list[str] = []
     if len(scenario.issues) < 2:
         notes.append(

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.summary import IssueBrief, issue_brief
+from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
 from detente.report.base import Part, Section, Table
@@ -184,11 +184,9 @@ def _keeps_status_quo(fc: Any, k: int, q: dict[str, dict[str, float]] | None, is
     return all(x is not None and np.isfinite(x) and abs(x - ref) <= tol for x in vals)
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """The scenario, every model's forecast per issue with its 90 % interval, and the brief (renders the main job)."""
-    from detente.report.parts import job_result
 
-    job = job_result(source, "forecasts", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     results: dict[str, Any] = dict(job.forecasts)
     notes = [f"model {name} could not run on this scenario: {exc}" for name, exc in job.model_errors.items()]
@@ -255,23 +253,9 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
     }
-    headline: list[str] = []
-    briefs: list[IssueBrief] = []
-    if "compromise" in results:
-        for k, issue in enumerate(scenario.issues):
-            q = (sweep.get("compromise") or {}).get(issue.id, {})
-            lo, hi = q.get("5"), q.get("95")
-            b = issue_brief(
-                issue.id,
-                {n: float(fc.outcome[k]) for n, fc in results.items()},
-                lead="compromise",
-                interval=None if lo is None or hi is None else (lo, hi),
-                reasons={n: fc.no_forecast_reason(k) or "no forecast" for n, fc in results.items()},
-            )
-            if not b.n_models:
-                continue
-            briefs.append(b)
-            headline.append(brief_sentence(issue, b))
+    by_id = {i.id: i for i in scenario.issues}
+    briefs = list(job.briefs)
+    headline = [brief_sentence(by_id[b.issue], b) for b in briefs]
     return Part(
         headline=headline,
         brief=briefs,

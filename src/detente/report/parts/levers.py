@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 
 from detente.analysis.main_job import LEVER_MODEL as MODEL
+from detente.analysis.main_job import MainJobResult
 from detente.core.perturb import Perturbation
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.parts import computed
 
 TOP = 3
 
@@ -23,20 +25,18 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """Tornado, knock-out and what-it-takes tables and chart (renders the main job's lever results)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from detente.report.parts import job_result
-
-    job = job_result(source, "levers", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     seed, quick = job.options.seed, job.options.quick
     pert = Perturbation.from_metadata(scenario.metadata)
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
-    tor, ko = job.levers.tornado, job.levers.knockout
+    lev = computed(job.levers, "levers")
+    tor, ko = lev.tornado, lev.knockout
     top_rows: list[list[str]] = []
     ko_rows: list[list[str]] = []
     take_rows: list[list[str]] = []
@@ -74,7 +74,7 @@ def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
                 ]
             )
         # what would it take to move the forecast a tenth of the scale up (or down if at the top)
-        res = job.levers.searches[k]
+        res = lev.searches[k]
         op, target = res.op, res.target
         easiest = res.feasible()[:1]
         if easiest:

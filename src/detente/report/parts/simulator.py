@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from detente.analysis.main_job import MONTHS, RUNS_FULL, RUNS_QUICK, WHAT_IF, SimRun, Simulation
+from detente.analysis.main_job import (
+    MONTHS,
+    RUNS_FULL,
+    RUNS_QUICK,
+    WHAT_IF,
+    MainJobResult,
+    SimRun,
+    Simulation,
+)
 from detente.report.base import Part, Section, Table
 from detente.sim.config import ISSUES
 
@@ -180,11 +188,8 @@ def _what_if(variants: tuple[SimRun, ...]) -> Table:
     return table
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """The simulator part of ``detente run`` and of the report (renders the main job's simulation)."""
-    from detente.report.parts import job_result
-
-    job = job_result(source, "simulator", seed=seed, quick=quick)
     scenario = job.scenario
     seed = job.options.seed
     sim: Simulation | None = job.simulation

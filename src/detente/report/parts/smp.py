@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.main_job import SMP_PREFERRED, smp_dimensions, sub_scenario
+from detente.analysis.main_job import SMP_PREFERRED, MainJobResult, smp_dimensions, sub_scenario
 from detente.core.results import Forecast
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.parts import computed
 
 PREFERRED: tuple[str, ...] = SMP_PREFERRED
 choose_dimensions = smp_dimensions  # the dimensions the main job runs the model on
@@ -27,14 +28,11 @@ def _fmt(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """Joint vs issue-by-issue forecasts, positions, power and moves of the spatial model (renders the main job)."""
-    from detente.report.parts import job_result
-
-    job = job_result(source, "smp", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     seed = job.options.seed
-    run = job.smp
+    run = computed(job.smp, "smp")
     dims, sc, joint, separate, draws = list(run.dims), run.scenario, run.joint, run.separate, run.draws
     s_lo, s_hi = run.low, run.high
     names = {a.id: a.label for a in scenario.actors}

@@ -2,45 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from detente.analysis.main_job import FULL_DRAWS, QUICK_DRAWS
+from detente.analysis.main_job import FULL_DRAWS, QUICK_DRAWS, MainJobResult
 from detente.analysis.main_job import SWEPT as MODELS
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.charts import box_traces
+from detente.report.parts import computed
 
-__all__ = ["FULL_DRAWS", "MODELS", "QUICK_DRAWS", "build", "intervals"]
+__all__ = ["FULL_DRAWS", "MODELS", "QUICK_DRAWS", "build"]
 
 
 def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
-def intervals(
-    scenario: Scenario, *, seed: int = 0, quick: bool = True
-) -> dict[str, dict[str, dict[str, float]]]:
-    """``{model: {issue_id: {"5", "25", "50", "75", "95"}}}`` in issue units from the default sweep
-    (the main job's: ``main_job(...).sweep.intervals()`` when it has run already)."""
-    from detente.report.parts import job_result
-
-    sweep = job_result(scenario, "uncertainty", seed=seed, quick=quick).sweep
-    return sweep.intervals() if sweep is not None else {}
-
-
-def build(source: Any, *, seed: int = 0, quick: bool = True) -> Part:
+def build(job: MainJobResult) -> Part:
     """Forecast intervals of the main job's sweep: a table per issue and a box chart."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from detente.report.parts import job_result
-
-    job = job_result(source, "uncertainty", seed=seed, quick=quick)
     scenario: Scenario = job.scenario
     seed = job.options.seed
-    sw = job.sweep
+    sw = computed(job.sweep, "uncertainty")
     draws, pert, ens, points, notes = sw.draws, sw.perturbation, sw.ensembles, job.forecasts, list(sw.notes)
     summaries = dict(sw.summaries)
     tables = []
