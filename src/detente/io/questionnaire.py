@@ -214,15 +214,14 @@ def questionnaire_xlsx(scenario: Scenario, ref: str, expert: str, *, prefill: bo
 
 # --- reading ---------------------------------------------------------------------------------------
 class _Where:
-    """Names a cell in messages: ``FILE: sheet S, cell J7`` (XLSX) or ``FILE: line 12, column position`` (CSV)."""
+    """Names a cell in messages: ``FILE: sheet S, cell J7`` (XLSX) or ``FILE: line 12`` (CSV; the field follows)."""
 
     def __init__(self, source: str, sheet: str | None) -> None:
         self.source, self.sheet = source, sheet
 
     def __call__(self, row: int, column: int | str | None) -> str:
-        if self.sheet is None:
-            col = f", column {column}" if isinstance(column, str) else ""
-            return f"{self.source}: line {row}{col}"
+        if self.sheet is None:  # the field's name follows in the message
+            return f"{self.source}: line {row}"
         from openpyxl.utils import get_column_letter
 
         cell = f"cell {get_column_letter(column)}{row}" if isinstance(column, int) else f"row {row}"
