@@ -207,3 +207,51 @@ def test_ledger_help_reads_well(cli, command, phrases) -> None:
     text = " ".join(r.stdout.replace("│", " ").split())
     for p in phrases:
         assert p in text, p
+
+
+def test_ledger_numeric_forecast_with_quantiles(cli, db) -> None:
+    r = cli(
+        "ledger",
+        "add",
+        "Tariff rate",
+        "40",
+        "--quantiles",
+        "10:30,50:40,90:45",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["quantiles"] == {"10": 30.0, "50": 40.0, "90": 45.0}
+    cli("ledger", "add", "Deal by June?", "0.8", "--db", db)
+    cli("ledger", "resolve", "1", "55", "--db", db)
+    cli("ledger", "resolve", "2", "0", "--db", db)
+    s = json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)
+    # 2/3 * (0.1 * 25 + 0.5 * 15 + 0.9 * 10): the quantile CRPS of the three levels
+    assert s["mean_crps"] == pytest.approx(2 / 3 * (2.5 + 7.5 + 9.0))
+    assert s["coverage"]["80"] == 0.0
+    r = cli("ledger", "score", "--db", db)
+    assert "mean CRPS 12.667" in r.stdout and "calibration" in r.stdout and "80 % → 0 %" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    csv_lines = cli("ledger", "score", "--db", db, "--format", "csv").stdout.splitlines()
+    assert csv_lines[0] == "kind,group,n,forecast,observed"
+    assert "interval,central 80 %,1,0.8,0" in csv_lines and "binary,80-90 %,1,0.8,0" in csv_lines
+    listed = cli("ledger", "list", "--db", db, "--format", "csv").stdout
+    assert '"10:30,50:40,90:45"' in listed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Tariff", "40", "--quantiles", "10:50,90:45"), "--quantiles: expected values that do not decrease"),
+        (("Tariff", "40", "--quantiles", "10-50"), "--quantiles: expected LEVEL:VALUE pairs"),
+        (("Deal?", "0.4", "--quantiles", "10:0.1"), "--quantiles: only a numeric forecast"),
+    ],
+)
+def test_ledger_bad_quantiles_write_nothing(cli, db, args, message) -> None:
+    from pathlib import Path
+
+    r = cli("ledger", "add", *args, "--db", db)
+    assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+    assert not Path(db).exists()

@@ -147,7 +147,9 @@ def ledger_outputs(folder: Path) -> dict[str, tuple[str, Any]]:
     out: dict[str, tuple[str, Any]] = {}
     out["ledger_add"] = ("ledger_entry", run("ledger", "add", "Ceasefire by 2026?", "0.3", "--resolves", "2026-06-30",
                                              "--db", db, "--format", "json"))  # fmt: skip
-    run("ledger", "add", "Sanctions level", "55", "--db", db, "--format", "json")
+    run("ledger", "add", "Sanctions level", "55", "--quantiles", "10:40,25:48,50:55,75:61,90:70", "--db", db,
+        "--format", "json")  # fmt: skip
+    run("ledger", "resolve", "2", "64", "--db", db, "--format", "json")
     out["ledger_resolve"] = (
         "ledger_entry",
         run("ledger", "resolve", "1", "1", "--db", db, "--format", "json"),

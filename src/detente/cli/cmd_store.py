@@ -31,6 +31,14 @@ def _entry_columns() -> list[str]:
     return [f.name for f in dataclasses.fields(LedgerEntry)]
 
 
+def _csv_entry(e: Any) -> dict[str, Any]:
+    """A ledger entry as a CSV row (its quantiles as ``LEVEL:VALUE`` pairs, as --quantiles takes them)."""
+    row = dict(vars(e))
+    q = row.get("quantiles")
+    row["quantiles"] = ",".join(f"{a}:{v:g}" for a, v in q.items()) if q else ""
+    return row
+
+
 def _documents() -> Any:
     """The ledger documents' builders (detente.io.documents), imported when JSON is asked for."""
     from detente.io import documents
@@ -121,6 +129,16 @@ def ledger_add(
     note: Annotated[
         str, typer.Option("--note", metavar="TEXT", help="free text kept with the forecast")
     ] = "",
+    quantiles: Annotated[
+        str | None,
+        typer.Option(
+            "--quantiles",
+            metavar="LEVEL:VALUE,...",
+            help="numeric forecasts: quantiles of the predictive distribution, levels in percent, "
+            "e.g. 10:42,50:55,90:71 (or the JSON object 'quantiles' of detente forecast --format json); "
+            "scored with the CRPS and interval coverage",
+        ),
+    ] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -128,15 +146,30 @@ def ledger_add(
 
     A question ending with '?' is a yes/no question: VALUE is the probability of yes and must
     lie between 0 and 1. A question answered by a number takes the number (add --kind numeric
-    if it ends with '?'). Nothing is written when the input is refused.
+    if it ends with '?') and may carry its quantiles (--quantiles). Nothing is written when the
+    input is refused.
     """
     from detente.errors import DetenteError
     from detente.store import check_forecast
+    from detente.store.ledger import parse_quantiles
 
+    qs = None
     try:  # before the database is even opened: a refused forecast writes nothing
-        check_forecast(question, value, kind=None if kind is None else str(kind), resolution_date=resolves)
+        _q, _v, checked_kind = check_forecast(
+            question, value, kind=None if kind is None else str(kind), resolution_date=resolves
+        )
+        if quantiles is not None:
+            qs = parse_quantiles(quantiles)
+            if checked_kind != "numeric":
+                fail(
+                    "--quantiles: only a numeric forecast has quantiles (a yes/no forecast is one probability)"
+                )
     except DetenteError as exc:
-        fail(str(exc).replace("use kind 'numeric'", "add --kind numeric"))
+        fail(
+            str(exc)
+            .replace("use kind 'numeric'", "add --kind numeric")
+            .replace("quantiles:", "--quantiles:", 1)
+        )
     st = _store(db)
     try:
         e = st.ledger_add(
@@ -147,13 +180,14 @@ def ledger_add(
             scenario_ref=scenario,
             model=model,
             note=note,
+            quantiles=qs,
         )
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
         print_json(_documents().ledger_entry_document(e))
     elif fmt == Format.csv:
-        print_csv(_entry_columns(), [e.__dict__])
+        print_csv(_entry_columns(), [_csv_entry(e)])
     else:
         console.print(
             f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
@@ -180,7 +214,7 @@ def ledger_list(
         print_json(_documents().ledger_list_document(entries))
         return
     if fmt == Format.csv:
-        print_csv(_entry_columns(), [e.__dict__ for e in entries])
+        print_csv(_entry_columns(), [_csv_entry(e) for e in entries])
         return
     if not entries:
         console.print("the ledger is empty" if not open_only else "no open forecasts")
@@ -243,7 +277,7 @@ def ledger_resolve(
     if fmt == Format.json:
         print_json(_documents().ledger_entry_document(e))
     elif fmt == Format.csv:
-        print_csv(_entry_columns(), [e.__dict__])
+        print_csv(_entry_columns(), [_csv_entry(e)])
     else:
         console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}")
         if e.earlier_resolutions:
@@ -294,26 +328,58 @@ def ledger_history(
 
 
 def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """Mean Brier score (yes/no questions) and mean absolute error (numbers) of resolved forecasts."""
+    """Scores of the resolved forecasts and their calibration table.
+
+    Yes/no questions: mean Brier and log score. Numbers: mean absolute error and, for forecasts
+    recorded with --quantiles, the CRPS and how often the central 50/80/90 % intervals held the
+    outcome. The calibration table puts what the forecasts said beside what happened
+    (--format csv prints the table, --format json everything).
+    """
     st = _store(db)
     s = st.ledger_score()
     if fmt == Format.json:
         print_json(_documents().ledger_score_document(s))
         return
+    from detente.store.ledger_scores import CALIBRATION_COLUMNS
+
     if fmt == Format.csv:
-        print_csv(list(s), [s])
+        print_csv(list(CALIBRATION_COLUMNS), s["calibration"])
         return
     console.print(f"{s['forecasts']} forecasts, {s['resolved']} resolved, {s['open']} open")
     if s["mean_brier"] is not None:
         console.print(
-            f"yes/no questions: {s['binary_resolved']} resolved, mean Brier score {s['mean_brier']:.3f} "
-            "(0 = perfect, 0.25 = always saying 50%)"
+            f"yes/no questions: {s['binary_resolved']} resolved, mean Brier score {s['mean_brier']:.3f}, "
+            f"mean log score {s['mean_log_score']:.3f}\n  (0 = perfect; always saying 50% scores 0.25 and 0.693)"
         )
     if s["mean_absolute_error"] is not None:
         console.print(
             f"numeric questions: {s['numeric_resolved']} resolved, mean absolute error "
             f"{s['mean_absolute_error']:.3f}"
         )
+    if s["mean_crps"] is not None:
+        held = ", ".join(f"{c} % → {_share(v)}" for c, v in s["coverage"].items())
+        console.print(f"  {s['numeric_with_quantiles']} with quantiles: mean CRPS {s['mean_crps']:.3f}")
+        console.print(f"  central intervals held the outcome: {held}")
+    rows = [r for r in s["calibration"] if r["n"]]
+    if rows:
+        _calibration_table(rows)
+
+
+def _share(v: float | None) -> str:
+    return "—" if v is None else f"{100 * v:.0f} %"
+
+
+def _calibration_table(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    said = {"binary": "mean forecast", "quantile": "at or below", "interval": "inside"}
+    t = Table(title="calibration: what the forecasts said and what happened", title_justify="left")
+    for name in ("forecasts", "n", "said", "happened"):
+        t.add_column(name, justify="left" if name == "forecasts" else "right")
+    for r in rows:
+        label = {"binary": "yes/no ", "quantile": "quantile ", "interval": ""}[r["kind"]] + r["group"]
+        t.add_row(label, str(r["n"]), f"{_share(r['forecast'])} {said[r['kind']]}", _share(r["observed"]))
+    console.print(t)
 
 
 def serve(

@@ -192,7 +192,16 @@ def _tables() -> Any:
         sa.Column("score", sa.Float, nullable=False),
         sa.Column("replaced_at", sa.String(40), nullable=False),
     )
-    return md, scenarios, versions, runs, ledger, resolutions
+    # the quantiles a numeric forecast was recorded with (JSON {"5": x05, ..., "95": x95}); a table
+    # of its own, so a store made before it existed gains it on open (CREATE TABLE IF NOT EXISTS)
+    # and its ledger rows stay as they were (forecasts without quantiles)
+    quantiles = sa.Table(
+        "ledger_quantiles",
+        md,
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("ledger.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("quantiles", sa.Text, nullable=False),
+    )
+    return md, scenarios, versions, runs, ledger, resolutions, quantiles
 
 
 # --------------------------------------------------------------------------------------------- engine
@@ -232,9 +241,15 @@ class Engine:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
         if self.is_sqlite:
             self._sqlite_setup()
-        self._md, self.t_scenarios, self.t_versions, self.t_runs, self.t_ledger, self.t_resolutions = (
-            _tables()
-        )
+        (
+            self._md,
+            self.t_scenarios,
+            self.t_versions,
+            self.t_runs,
+            self.t_ledger,
+            self.t_resolutions,
+            self.t_quantiles,
+        ) = _tables()
         if data_dir is not None:
             self.data_dir = Path(data_dir)
         elif self.file is not None:

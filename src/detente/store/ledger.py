@@ -1,8 +1,14 @@
-"""The forecast ledger: timestamped forecasts, their outcomes and scores (Brier; absolute error)."""
+"""The forecast ledger: timestamped forecasts, their outcomes and scores (Brier; absolute error).
+
+A numeric forecast may carry the quantiles of its predictive distribution (``{"5": x05, ...,
+"95": x95}``, the levels in percent); :mod:`detente.store.ledger_scores` scores those with the
+CRPS and interval coverage and draws the calibration table of ``detente ledger score``.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +35,7 @@ class LedgerEntry:
     outcome: float | None = None
     score: float | None = None
     earlier_resolutions: int = 0  # resolutions replaced by a forced re-resolve (see ledger_history)
+    quantiles: dict[str, float] | None = None  # numeric forecasts: level in percent -> value
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,86 @@ def check_forecast(
     return question, value, kind
 
 
+def parse_quantiles(text: str) -> dict[str, float]:
+    """Quantiles typed on the command line: ``LEVEL:VALUE`` pairs separated by commas (levels in
+    percent), or a JSON object as ``detente forecast --format json`` prints it.
+
+    >>> parse_quantiles("10:12, 50:30, 90:61.5")
+    {'10': 12.0, '50': 30.0, '90': 61.5}
+    >>> parse_quantiles('{"5": 1, "95": 9}')
+    {'5': 1.0, '95': 9.0}
+    >>> parse_quantiles("10=12")
+    Traceback (most recent call last):
+    ...
+    detente.errors.StoreError: quantiles: expected LEVEL:VALUE pairs separated by commas (e.g. 10:12,50:30,90:61), or a JSON object; received '10=12'
+    """
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"quantiles: expected a JSON object of level -> value ({exc.msg})") from exc
+        if not isinstance(data, dict):
+            raise StoreError("quantiles: expected a JSON object of level -> value")
+        return check_quantiles(data)
+    pairs: dict[str, Any] = {}
+    for part in text.split(","):
+        level, sep, value = part.partition(":")
+        if not sep or not level.strip() or not value.strip():
+            raise StoreError(
+                "quantiles: expected LEVEL:VALUE pairs separated by commas (e.g. 10:12,50:30,90:61), "
+                f"or a JSON object; received {text!r}"
+            )
+        pairs[level.strip()] = value.strip()
+    return check_quantiles(pairs)
+
+
+def check_quantiles(quantiles: Mapping[Any, Any]) -> dict[str, float]:
+    """Quantiles checked and put in order: levels strictly between 0 and 100 % (written ``"5"``,
+    ``"12.5"``), finite values that do not decrease as the level rises.
+
+    >>> check_quantiles({90: 7, "10": 3, 50.0: 5})
+    {'10': 3.0, '50': 5.0, '90': 7.0}
+    >>> check_quantiles({"10": 8, "90": 7})
+    Traceback (most recent call last):
+    ...
+    detente.errors.StoreError: quantiles: expected values that do not decrease as the level rises; the 90 % quantile 7 is below the 10 % quantile 8
+    """
+    if not quantiles:
+        raise StoreError("quantiles: expected at least one LEVEL:VALUE pair")
+    out: dict[float, float] = {}
+    for key, raw in quantiles.items():
+        try:
+            level = float(key)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"quantiles: expected a level in percent, received {key!r}") from exc
+        if not 0.0 < level < 100.0:
+            raise StoreError(
+                f"quantiles: expected levels strictly between 0 and 100 (percent), received {key}"
+            )
+        try:
+            value = float(raw)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"quantiles: the {level:g} % quantile: expected a number, received {raw!r}"
+            ) from exc
+        if not math.isfinite(value):
+            raise StoreError(
+                f"quantiles: the {level:g} % quantile: expected a finite number, received {raw!r}"
+            )
+        if level in out:
+            raise StoreError(f"quantiles: the {level:g} % level is given twice")
+        out[level] = value
+    levels = sorted(out)
+    for lo, hi in zip(levels, levels[1:], strict=False):
+        if out[hi] < out[lo]:
+            raise StoreError(
+                "quantiles: expected values that do not decrease as the level rises; the "
+                f"{hi:g} % quantile {out[hi]:g} is below the {lo:g} % quantile {out[lo]:g}"
+            )
+    return {f"{level:g}": out[level] for level in levels}
+
+
 def score_forecast(kind: str, value: float, outcome: float) -> float:
     """Brier score for ``binary`` (probability ``value``, outcome 0/1), absolute error for ``numeric``.
 
@@ -151,6 +238,7 @@ def _entry(row: Mapping[str, Any]) -> LedgerEntry:
         row["outcome"],
         row["score"],
         int(row.get("earlier") or 0),
+        json.loads(row["quantiles"]) if row.get("quantiles") else None,
     )
 
 
@@ -167,14 +255,20 @@ class LedgerMixin(Engine):
         scenario_ref: str = "",
         model: str = "",
         note: str = "",
+        quantiles: Mapping[Any, Any] | None = None,
     ) -> LedgerEntry:
-        """Record a forecast now (checked first by :func:`check_forecast`; nothing is written if
-        it is refused)."""
+        """Record a forecast now (checked first by :func:`check_forecast` and, for ``quantiles``
+        of a numeric forecast, :func:`check_quantiles`; nothing is written if it is refused)."""
         question, value, kind = check_forecast(question, value, kind=kind, resolution_date=resolution_date)
+        qs = None if quantiles is None else check_quantiles(quantiles)
+        if qs is not None and kind != "numeric":
+            raise StoreError(
+                "quantiles: only a numeric forecast has quantiles (a yes/no forecast is one probability)"
+            )
         ts = _now()
 
         def work(conn: Any) -> int:
-            return int(
+            lid = int(
                 conn.execute(
                     self.t_ledger.insert().values(
                         created_at=ts,
@@ -188,9 +282,14 @@ class LedgerMixin(Engine):
                     )
                 ).inserted_primary_key[0]
             )
+            if qs is not None:
+                conn.execute(self.t_quantiles.insert().values(entry_id=lid, quantiles=json.dumps(qs)))
+            return lid
 
         lid = self._transact(work)
-        return LedgerEntry(lid, ts, question, kind, value, resolution_date, scenario_ref, model, note)
+        return LedgerEntry(
+            lid, ts, question, kind, value, resolution_date, scenario_ref, model, note, quantiles=qs
+        )
 
     def ledger_resolve(self, entry_id: int, outcome: float, *, force: bool = False) -> LedgerEntry:
         """Record the outcome of a forecast and its score (Brier or absolute error).
@@ -235,11 +334,11 @@ class LedgerMixin(Engine):
         return self.ledger_get(int(entry_id))
 
     def _ledger_select(self) -> Any:
-        sa, t, h = self._sa, self.t_ledger, self.t_resolutions
+        sa, t, h, q = self._sa, self.t_ledger, self.t_resolutions, self.t_quantiles
         earlier = (
             sa.select(sa.func.count(h.c.id)).where(h.c.entry_id == t.c.id).scalar_subquery().label("earlier")
         )
-        return sa.select(t, earlier)
+        return sa.select(t, earlier, q.c.quantiles).select_from(t.outerjoin(q, q.c.entry_id == t.c.id))
 
     def ledger_get(self, entry_id: int) -> LedgerEntry:
         with self._read() as conn:
@@ -282,13 +381,8 @@ class LedgerMixin(Engine):
             return [_entry(r) for r in conn.execute(q).mappings().all()]
 
     def ledger_score(self) -> dict[str, Any]:
-        """Summary of resolved forecasts: count and mean score per kind (Brier; absolute error)."""
-        entries = self.ledger_list()
-        out: dict[str, Any] = {"forecasts": len(entries), "resolved": 0, "open": 0}
-        for kind, label in (("binary", "mean_brier"), ("numeric", "mean_absolute_error")):
-            scores = [e.score for e in entries if e.kind == kind and e.score is not None]
-            out[f"{kind}_resolved"] = len(scores)
-            out[label] = (sum(scores) / len(scores)) if scores else None
-            out["resolved"] += len(scores)
-        out["open"] = out["forecasts"] - out["resolved"]
-        return out
+        """Scores of the resolved forecasts and their calibration table
+        (:func:`detente.store.ledger_scores.ledger_summary`)."""
+        from detente.store.ledger_scores import ledger_summary
+
+        return ledger_summary(self.ledger_list())

@@ -146,6 +146,9 @@ class LedgerAddBody(_Body):
     scenario: str = Field("", description="the scenario the forecast came from, e.g. ukraine-2025@2")
     model: str = ""
     note: str = ""
+    quantiles: dict[str, float] | None = Field(
+        None, description='numeric forecasts: level in percent -> value, e.g. {"10": 42, "90": 71}'
+    )
 
 
 class ResolveBody(_Body):

@@ -226,6 +226,9 @@ class LedgerEntryDocument(_Doc):
     outcome: float | None
     score: float | None
     earlier_resolutions: int
+    quantiles: dict[str, float] | None = Field(
+        None, description="numeric forecasts recorded with quantiles: level in percent -> value"
+    )
 
 
 class LedgerListDocument(RootModel[list[LedgerEntryDocument]]):
@@ -247,6 +250,16 @@ class LedgerHistoryDocument(_Doc):
     resolutions: list[ResolutionDocument]
 
 
+class CalibrationRowDocument(_Doc):
+    """One row of the ledger's calibration table: what the forecasts said beside what happened."""
+
+    kind: Literal["binary", "quantile", "interval"]
+    group: str = Field(description="'0-10 %' (binary), '10 %' (quantile level), 'central 80 %' (interval)")
+    n: int
+    forecast: Num = Field(description="mean forecast probability, or the nominal share")
+    observed: Num = Field(description="share that happened / at or below the quantile / inside")
+
+
 class LedgerScoreDocument(_Doc):
     """``detente ledger score --format json``."""
 
@@ -255,8 +268,13 @@ class LedgerScoreDocument(_Doc):
     open: int
     binary_resolved: int
     mean_brier: Num
+    mean_log_score: Num = Field(description="negatively oriented, natural log; ln 2 = always 50 %")
     numeric_resolved: int
     mean_absolute_error: Num
+    numeric_with_quantiles: int
+    mean_crps: Num = Field(description="quantile CRPS of the numeric forecasts with quantiles")
+    coverage: dict[str, Num] = Field(description="central 50/80/90 % interval -> share of outcomes inside")
+    calibration: list[CalibrationRowDocument]
 
 
 def ledger_entry_document(entry: Any) -> dict[str, Any]:

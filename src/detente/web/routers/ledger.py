@@ -29,6 +29,7 @@ def api_ledger_add(body: LedgerAddBody, store: StoreDep) -> dict[str, Any]:
         scenario_ref=body.scenario,
         model=body.model,
         note=body.note,
+        quantiles=body.quantiles,
     ).__dict__
 
 
@@ -40,5 +41,6 @@ def api_ledger_resolve(entry_id: int, body: ResolveBody, store: StoreDep) -> dic
 
 @router.get("/ledger/score")
 def api_ledger_score(store: StoreDep) -> dict[str, Any]:
-    """Mean Brier score and mean absolute error of the resolved forecasts."""
+    """Scores of the resolved forecasts (Brier, log score, absolute error, CRPS, interval coverage)
+    and their calibration table."""
     return store.ledger_score()
