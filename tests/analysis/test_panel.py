@@ -133,3 +133,44 @@ def test_panel_validation_names_the_field():
     d["panel"]["answers"][0]["expert"] = "nobody"
     with pytest.raises(ScenarioError, match="unknown expert 'nobody'"):
         parse_scenario(d)
+
+
+def test_panel_readout_matches_one_forecast_per_expert_and_splits_the_interval():
+    from detente.analysis.panel import panel_readout
+    from detente.models import forecast, get_model
+
+    pooled = pool_panel(_scenario(), _panel())
+    model = get_model("compromise")
+    r = panel_readout(pooled, model, "compromise", seed=3, draws=200)
+    assert r is not None and r.experts == ("e1", "e2", "e3") and r.draws == 200
+    for e in r.experts:  # the batched call equals one forecast of each expert's own scenario
+        fc = forecast(model, expert_scenario(pooled, e), seed=3)
+        for k, issue in enumerate(pooled.issue_ids):
+            assert r.by_expert[e][issue] == pytest.approx(float(fc.outcome[k]), abs=1e-9)
+    fc = forecast(model, pooled, seed=3)
+    assert r.pooled["x"] == pytest.approx(float(fc.outcome[0]), abs=1e-9)
+    x = r.intervals["x"]
+    # on x one stance has an expert spread of SD 26.5: its interval is wide; the noise part is the sweep's
+    assert x.experts > 0 and x.noise > 0
+    assert x.experts_share == pytest.approx(x.experts**2 / (x.experts**2 + x.noise**2))
+    assert [(d.actor, d.issue) for d in r.disputed] == [("b", "y"), ("a", "x")]
+    assert panel_readout(_scenario(), model, "compromise") is None
+
+
+def test_main_job_and_report_part_show_the_panel():
+    from detente.analysis.main_job import MainJobOptions, main_job
+    from detente.report.parts import panel as part
+
+    pooled = pool_panel(_scenario(), _panel())
+    job = main_job(pooled, MainJobOptions(parts=("panel",)))
+    assert job.panel is not None and job.panel.model == "compromise"
+    p = part.build(job)
+    assert p.headline and p.headline[0].startswith(
+        "The 3 experts disagree most on b's position on y (e1 0.5, e2 -0.5)"
+    )
+    assert [t.title.split(" (")[0] for t in p.tables] == [
+        "Where the experts disagree most",
+        "Each expert's forecast beside the pooled one",
+        "Width of the 90% interval by source",
+    ]
+    assert part.build(main_job(_scenario(), MainJobOptions(parts=("panel",)))).sections == []

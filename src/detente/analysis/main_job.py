@@ -24,6 +24,7 @@ from detente._typing import FloatArray
 from detente.analysis.batched import LeverResults, knockout_and_levers
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
+from detente.analysis.panel import PanelReadout, panel_readout
 from detente.analysis.summary import IssueBrief, IssueSummary, issue_brief, summarize
 from detente.core.arrays import to_arrays
 from detente.core.hashing import scenario_hash
@@ -44,6 +45,7 @@ PARTS: tuple[str, ...] = (
     "levers",
     "cohesion",
     "simulator",
+    "panel",
 )
 ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
 FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
@@ -180,6 +182,7 @@ class MainJobResult:
     cohesion: CohesionResult | None = None
     simulation: Simulation | None = None
     briefs: tuple[IssueBrief, ...] = ()  # the "In brief" read-out, one per issue with a forecast
+    panel: PanelReadout | None = None  # expert disagreement, when the scenario was pooled from a panel
 
 
 def overview_models() -> list[str]:
@@ -266,7 +269,8 @@ def sub_scenario(scenario: Scenario, issue_ids: list[str]) -> Scenario:
     keep = set(issue_ids)
     issues = tuple(scenario.issue(i) for i in issue_ids)
     stances = tuple(s for s in scenario.stances if s.issue in keep)
-    return replace(scenario, issues=issues, stances=stances)
+    panel = scenario.panel.restricted(scenario.actor_ids, tuple(issue_ids)) if scenario.panel else None
+    return replace(scenario, issues=issues, stances=stances, panel=panel)
 
 
 def _smp(scenario: Scenario, points: Mapping[str, Forecast], seed: int, draws: int) -> SmpRuns:
@@ -432,4 +436,13 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
         if "simulator" in parts
         else None,
+        panel=_panel(scenario, seed) if "panel" in parts else None,
     )
+
+
+def _panel(scenario: Scenario, seed: int) -> PanelReadout | None:
+    """The expert-panel read-out of the :data:`LEAD` model (None without a panel)."""
+    if scenario.panel is None:
+        return None
+    with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
+        return panel_readout(scenario, get_model(LEAD), LEAD, seed=seed)

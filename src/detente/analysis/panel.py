@@ -96,7 +96,9 @@ def _pooled_stance(
     shown = ", ".join(f"{a.expert} {a.position:g}" for a in answers if a.position is not None)
     evidence = [
         *(base.evidence if base else ()),
-        Evidence(assumption=True, source="expert panel", note=f"{method} of {len(pos)} expert positions ({shown})"),
+        Evidence(
+            assumption=True, source="expert panel", note=f"{method} of {len(pos)} expert positions ({shown})"
+        ),
         *(Evidence(quote=a.notes, source=f"expert {a.expert}") for a in answers if a.notes.strip()),
     ]
     return Stance(
@@ -195,3 +197,104 @@ def disagreement(scenario: Scenario) -> list[StanceDisagreement]:
             )
     out.sort(key=lambda d: (-d.position_share, d.issue, d.actor))
     return out
+
+
+# --- the read-out of ``detente run`` (docs/panels.md "Disagreement read-out") ------------------------
+READOUT_DRAWS = 300
+"""Draws of each of the two decomposition sweeps (experts only, assumed noise only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalParts:
+    """Width of one issue's 90 % interval (5 %–95 %, issue units) under each source of input uncertainty.
+
+    ``experts``: only the experts' disagreement (each pooled stance drawn with its panel ``sd``);
+    ``noise``: only the assumed noise of the sweep (``position_sd``, ``salience_sd``,
+    ``capability_sd``, drop-out; the stances' own uncertainty ignored). ``experts_share`` is the
+    experts' share of the two variances, ``w_e² / (w_e² + w_n²)`` (independent sources add in
+    variance; interval widths of normal-like spreads are proportional to the SD).
+    """
+
+    experts: float
+    noise: float
+
+    @property
+    def experts_share(self) -> float:
+        tot = self.experts**2 + self.noise**2
+        return self.experts**2 / tot if tot > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PanelReadout:
+    """Where the experts disagree and what it does to the forecasts of one model."""
+
+    model: str
+    pool: str
+    experts: tuple[str, ...]
+    disputed: tuple[StanceDisagreement, ...]
+    pooled: dict[str, float]
+    """issue id -> the pooled scenario's point forecast (issue units)."""
+    by_expert: dict[str, dict[str, float]]
+    """expert -> issue id -> the forecast of that expert's own scenario (issue units)."""
+    intervals: dict[str, IntervalParts]
+    draws: int
+
+
+def _experts_only(scenario: Scenario) -> Scenario:
+    """The pooled scenario with only the panel's spread as stance uncertainty (other sd/low/high removed)."""
+    panel = scenario.panel
+    assert panel is not None
+    counted: dict[tuple[str, str], int] = {}
+    for a in panel.answers:
+        if a.position is not None:
+            counted[(a.actor, a.issue)] = counted.get((a.actor, a.issue), 0) + 1
+    stances = tuple(
+        s if counted.get((s.actor, s.issue), 0) >= 2 else dataclasses.replace(s, sd=None, low=None, high=None)
+        for s in scenario.stances
+    )
+    return dataclasses.replace(scenario, stances=stances)
+
+
+def panel_readout(
+    scenario: Scenario, model: object, name: str, *, seed: int = 0, draws: int = READOUT_DRAWS, top: int = 5
+) -> PanelReadout | None:
+    """Per-expert forecasts (one batch: the experts' scenarios stacked along the draw axis) beside the
+    pooled forecast, and each issue's 90 % interval split into expert disagreement and assumed noise
+    (two sweeps of ``draws``). ``None`` when the scenario has no panel."""
+    from detente.analysis.batched import stack_batches
+    from detente.analysis.montecarlo import prepare, run_ensemble
+    from detente.analysis.sensitivity import predict_batch
+    from detente.analysis.summary import summarize
+    from detente.core.arrays import to_arrays
+    from detente.core.perturb import Perturbation
+    from detente.core.scale import from_unit
+
+    panel = scenario.panel
+    if panel is None:
+        return None
+    scales = [(i.scale.low, i.scale.high) for i in scenario.issues]
+    views = [scenario, *(expert_scenario(scenario, e) for e in panel.experts)]
+    unit = predict_batch(model, stack_batches([to_arrays(v).broadcast((1,)) for v in views]), seed)
+    issues = scenario.issue_ids
+    values = from_unit(unit, scales)
+    pooled = {i: float(values[0, k]) for k, i in enumerate(issues)}
+    by_expert = {
+        e: {i: float(values[1 + n, k]) for k, i in enumerate(issues)} for n, e in enumerate(panel.experts)
+    }
+    quiet = Perturbation(position_sd=0.0, salience_sd=0.0, capability_sd=0.0, dropout=0.0, use_stances=True)
+    noise = dataclasses.replace(Perturbation.from_metadata(scenario.metadata), use_stances=False)
+    widths: dict[str, list[float]] = {i: [] for i in issues}
+    for source, pert in ((_experts_only(scenario), quiet), (scenario, noise)):
+        ens = run_ensemble(model, prepare(source, pert), pert, n_draws=draws, seed=seed)
+        for s in summarize(ens):
+            widths[s.issue].append(s.quantiles["95"] - s.quantiles["5"])
+    return PanelReadout(
+        model=name,
+        pool=panel.pool,
+        experts=panel.experts,
+        disputed=tuple(disagreement(scenario)[:top]),
+        pooled=pooled,
+        by_expert=by_expert,
+        intervals={i: IntervalParts(experts=w[0], noise=w[1]) for i, w in widths.items()},
+        draws=draws,
+    )

@@ -93,3 +93,9 @@ class Panel:
     def of(self, expert: str) -> tuple[ExpertAnswer, ...]:
         """The answers of one expert, in questionnaire order."""
         return tuple(a for a in self.answers if a.expert == expert)
+
+    def restricted(self, actors: tuple[str, ...], issues: tuple[str, ...]) -> Panel:
+        """The panel with only the answers on ``actors`` and ``issues`` (for a sub-scenario)."""
+        keep_a, keep_i = set(actors), set(issues)
+        kept = tuple(a for a in self.answers if a.actor in keep_a and a.issue in keep_i)
+        return Panel(experts=self.experts, answers=kept, pool=self.pool, scenario_hash=self.scenario_hash)

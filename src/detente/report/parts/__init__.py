@@ -19,6 +19,7 @@ PART_MODULES: tuple[tuple[str, str], ...] = (
     ("levers", "detente.report.parts.levers"),
     ("cohesion", "detente.report.parts.cohesion"),
     ("simulator", "detente.report.parts.simulator"),
+    ("panel", "detente.report.parts.panel"),
 )
 
 

@@ -297,7 +297,8 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    eu = np.asarray(fc.prediction.extras["perspective"]["eu"])  # (H, A, A, I)
+    persp = fc.prediction.extras["perspective"]
+    own, rival = np.asarray(persp["own"]), np.asarray(persp["rival"])  # (H, A, I) each
     n = len(scenario.issues)
     cols = 2 if n > 1 else 1
     rows_n = (n + cols - 1) // cols
@@ -333,8 +334,8 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
             js = [j for j, a in enumerate(scenario.actors) if j != h and (a.id, issue.id) in present]
             if (viewer.id, issue.id) not in present:
                 js = []
-            xs = [float(eu[h, h, j, k]) for j in js]
-            ys = [float(eu[h, j, h, k]) for j in js]
+            xs = [float(own[h, j, k]) for j in js]
+            ys = [float(rival[h, j, k]) for j in js]
             axes = fig.get_subplot(rr, cc)
             xname, yname = axes.xaxis.plotly_name, axes.yaxis.plotly_name
             if js:
