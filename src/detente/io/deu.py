@@ -46,9 +46,9 @@ from detente.core.arrays import to_arrays
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, DecisionRule, Issue, Scenario, Stance
 from detente.errors import InputFileError
+from detente.io.deu_rules import INSTITUTIONS, deu_rule_fields
 
 MissingSalience = Literal["impute", "drop"]
-INSTITUTIONS = ("com", "ep")
 MISSING_CODES = frozenset({"999", "-99", "-999", ".", "NA", "na", "N/A"})
 REQUIRED = ("prnr", "isnr", "proc", "counvte", "intro", "rp", "out")
 
@@ -511,7 +511,7 @@ def deu_scenarios(
             name=f"{it.proposal_name} ({it.issue_id})",
             scale=Scale(low=0.0, high=100.0),
             reference=it.reference,
-            rule=it.rule,
+            **deu_rule_fields(it, actor_ids, frozenset(members[it.proposal_id]), lisbon_after_2014),
         )
         intro = "" if it.intro is None else "{:04d}-{:02d}-{:02d}".format(*it.intro)
         meta: dict[str, Any] = {

@@ -25,12 +25,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from detente.core.scale import Scale
-from detente.core.scenario import DECISION_RULES, Actor, Evidence, Issue, Scenario, Stance
+from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
 from detente.errors import ScenarioError
 from detente.io.checker import _MISSING, _Checker, _fmt
 from detente.io.checker import Path_ as Path_
 from detente.io.checker import field_name as field_name
 from detente.io.panel import dump_panel, parse_panel
+from detente.io.rule_fields import RULE_KEYS, dump_rule_fields, inherit, parse_forums, parse_rule_fields
 
 TOP_KEYS = (
     "id",
@@ -44,9 +45,10 @@ TOP_KEYS = (
     "stances",
     "dynamics",
     "panel",
+    "forums",
 )
 ACTOR_KEYS = ("id", "name", "capability", "groups", "description")
-ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players")
+ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players", *RULE_KEYS)
 SCALE_KEYS = ("low", "high", "labels", "points")
 POINT_KEYS = ("value", "label")
 STANCE_KEYS = ("actor", "issue", "position", "salience", "capability", "sd", "low", "high", "evidence")
@@ -236,6 +238,8 @@ def _parse_issues(
     """The valid issues, and every issue id seen mapped to its scale (None when the scale is bad)."""
     issues: list[Issue] = []
     issue_scales: dict[str, Scale | None] = {}
+    groups = _group_names(top)
+    forums = parse_forums(ck, top, actor_ids, groups, _evidence)
     for k, i in enumerate(ck.seq(top.get("issues"), ("issues",), "issue mappings")):
         p: Path_ = ("issues", k)
         m = ck.mapping(i, p, ISSUE_KEYS)
@@ -253,41 +257,26 @@ def _parse_issues(
         ref: Any = None
         if m.get("reference") is not None and scale is not None:
             ref = ck.number(m["reference"], (*p, "reference"), low=scale.low, high=scale.high)
-        rule = _rule(ck, m, p)
-        vetoes = ck.text_list(m.get("veto_players"), (*p, "veto_players"))
-        for v_i, v in enumerate(vetoes):
-            if v not in actor_ids:
-                ck.add((*p, "veto_players", v_i), f"unknown actor {v!r} (expected one of the actor ids)")
-        if iid is _MISSING or scale is None or _MISSING in (name, desc, ref, rule):
+        own = parse_rule_fields(ck, m, p, scale=scale, actors=actor_ids, groups=groups, evidence=_evidence)
+        rules = inherit(ck, m, p, own, forums)
+        if iid is _MISSING or scale is None or _MISSING in (name, desc, ref, *rules.values()):
             continue
-        issues.append(
-            Issue(
-                id=iid,
-                name=name,
-                scale=scale,
-                reference=ref,
-                rule=rule,
-                veto_players=vetoes,
-                description=desc,
-            )
-        )
+        issues.append(Issue(id=iid, name=name, scale=scale, reference=ref, description=desc, **rules))
     if "issues" in top and not issue_scales and isinstance(top.get("issues"), list):
         ck.add(("issues",), "is empty (expected at least one issue)")
     return issues, issue_scales
 
 
-def _rule(ck: _Checker, m: Mapping[str, Any], p: Path_) -> Any:
-    """An issue's decision rule, normalised (``"Veto-Majority"`` -> ``"veto_majority"``); _MISSING if unknown."""
-    rule: Any = m.get("rule")
-    if rule is not None:
-        rule = str(rule).strip().lower().replace(" ", "_").replace("-", "_")
-        if rule not in DECISION_RULES:
-            ck.add(
-                (*p, "rule"),
-                f"{_fmt(m.get('rule'))} is not a known rule (expected one of {', '.join(DECISION_RULES)})",
-            )
-            rule = _MISSING
-    return rule
+def _group_names(top: Mapping[str, Any]) -> set[str]:
+    """Every group named by an actor (veto players may name a group)."""
+    out: set[str] = set()
+    for a in top.get("actors") or ():
+        g = a.get("groups") if isinstance(a, Mapping) else None
+        if isinstance(g, str):
+            out |= {x.strip() for x in g.replace(";", ",").split(",") if x.strip()}
+        elif isinstance(g, list | tuple):
+            out |= {str(x).strip() for x in g}
+    return out
 
 
 def _parse_stances(
@@ -488,6 +477,14 @@ def _num_out(v: float) -> int | float:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
 
 
+def _dump_evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [
+        _clean({"quote": e.quote, "source": e.source, "date": e.date, "url": e.url, "note": e.note})
+        | ({"assumption": True} if e.assumption else {})
+        for e in items
+    ]
+
+
 def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     """The native mapping of a scenario (inverse of :func:`parse_scenario`; defaults left out).
 
@@ -533,6 +530,7 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
             d["rule"] = i.rule
         if i.veto_players:
             d["veto_players"] = list(i.veto_players)
+        d.update(dump_rule_fields(i, _dump_evidence))
         issues.append(d)
     out["issues"] = issues
     stances = []
@@ -548,11 +546,7 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
             if v is not None:
                 d[key] = _num_out(v)
         if s.evidence:
-            d["evidence"] = [
-                _clean({"quote": e.quote, "source": e.source, "date": e.date, "url": e.url, "note": e.note})
-                | ({"assumption": True} if e.assumption else {})
-                for e in s.evidence
-            ]
+            d["evidence"] = _dump_evidence(s.evidence)
         stances.append(d)
     out["stances"] = stances
     if scenario.dynamics:

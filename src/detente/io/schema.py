@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from detente.core.panel import POOL_METHODS
-from detente.core.scenario import DECISION_RULES
+from detente.core.scenario import DECISION_RULES, WEIGHT_PRESETS
 from detente.io.mapping import (
     ACTOR_KEYS,
     EVIDENCE_KEYS,
@@ -21,6 +21,7 @@ from detente.io.mapping import (
     TOP_KEYS,
 )
 from detente.io.panel import ANSWER_KEYS, PANEL_KEYS
+from detente.io.rule_fields import FORUM_KEYS
 
 _TEXT: dict[str, Any] = {"type": "string"}
 _NUM: dict[str, Any] = {"type": "number"}
@@ -75,6 +76,26 @@ def scenario_json_schema() -> dict[str, Any]:
         ACTOR_KEYS,
         ("id",),
     )
+    rule_props: dict[str, Any] = {
+        "decider": _TEXT,
+        "agenda_setter": _TEXT,
+        "threshold": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1},
+        "weights": {
+            "oneOf": [{"enum": list(WEIGHT_PRESETS)}, {"type": "object", "additionalProperties": _NONNEG}]
+        },
+        "rule_evidence": {"type": "array", "items": evidence},
+    }
+    forum = _obj(
+        {
+            "id": _TEXT,
+            "name": _TEXT,
+            "rule": {"enum": [*DECISION_RULES, None]},
+            "veto_players": {"type": "array", "items": _TEXT},
+            **rule_props,
+        },
+        FORUM_KEYS,
+        ("id",),
+    )
     issue = _obj(
         {
             "id": _TEXT,
@@ -84,6 +105,9 @@ def scenario_json_schema() -> dict[str, Any]:
             "reference": {"type": ["number", "null"]},
             "rule": {"enum": [*DECISION_RULES, None]},
             "veto_players": {"type": "array", "items": _TEXT},
+            **rule_props,
+            "reversion_point": {"type": ["number", "null"]},
+            "forum": _TEXT,
         },
         ISSUE_KEYS,
         ("id",),
@@ -138,6 +162,7 @@ def scenario_json_schema() -> dict[str, Any]:
             "metadata": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
             "actors": {"type": "array", "items": actor, "minItems": 1},
             "issues": {"type": "array", "items": issue, "minItems": 1},
+            "forums": {"type": "array", "items": forum},
             "stances": {"type": "array", "items": stance},
             "dynamics": {"type": "object"},
             "panel": panel,

@@ -39,6 +39,12 @@ CSV_COLUMNS = (
     "reference",
     "rule",
     "veto_players",
+    "decider",
+    "threshold",
+    "weights",
+    "agenda_setter",
+    "reversion_point",
+    "rule_evidence",
     "position",
     "salience",
     "capability",
@@ -59,14 +65,21 @@ CSV_COLUMNS = (
     "scenario_dynamics",
 )
 _SCENARIO_JSON_COLS = ("sources", "metadata", "dynamics")
-# an issue's own columns, from its name to its veto players, in CSV_COLUMNS order
-_ISSUE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("issue_name") : CSV_COLUMNS.index("veto_players") + 1]
+# an issue's own columns, from its name to its rule evidence, in CSV_COLUMNS order
+_ISSUE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("issue_name") : CSV_COLUMNS.index("rule_evidence") + 1]
+_JSON_RULE_COLUMNS = ("weights", "rule_evidence")  # JSON in a cell (weights may also be a preset name)
 _REQUIRED_CSV = ("actor", "issue", "position", "salience")
 
 
 # ------------------------------------------------------------------------------------------------
 # tidy long table (CSV / XLSX)
 # ------------------------------------------------------------------------------------------------
+def _json_cell(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def scenario_rows(scenario: Scenario) -> list[dict[str, str]]:
     """One dict per stance (plus declaration rows for actors/issues without any stance), all text."""
     d = dump_scenario(scenario)
@@ -99,6 +112,12 @@ def scenario_rows(scenario: Scenario) -> list[dict[str, str]]:
             "reference": _s(i.get("reference")),
             "rule": i.get("rule", "") or "",
             "veto_players": "; ".join(i.get("veto_players", [])),
+            "decider": i.get("decider", "") or "",
+            "threshold": _s(i.get("threshold")),
+            "weights": _json_cell(i.get("weights")),
+            "agenda_setter": i.get("agenda_setter", "") or "",
+            "reversion_point": _s(i.get("reversion_point")),
+            "rule_evidence": _json_cell(i.get("rule_evidence")),
         }
 
     base = {"scenario_id": scenario.id, "scenario_title": scenario.title}
@@ -276,9 +295,22 @@ def _issue_row(
         ("reference", "reference"),
         ("rule", "rule"),
         ("veto_players", "veto_players"),
+        ("decider", "decider"),
+        ("threshold", "threshold"),
+        ("agenda_setter", "agenda_setter"),
+        ("reversion_point", "reversion_point"),
     ):
         if r.get(c):
             i.setdefault(key, r[c])
+    for c in _JSON_RULE_COLUMNS:
+        text = (r.get(c) or "").strip()
+        if text and c not in i:
+            try:
+                i[c] = json.loads(text) if text[:1] in "[{" else text
+            except json.JSONDecodeError:
+                problems.append(
+                    f"{source}:{ln}: {c}: not valid JSON (expected a JSON mapping/list or a preset name)"
+                )
     sc = i["scale"]
     if r.get("scale_low"):
         sc.setdefault("low", r["scale_low"])
