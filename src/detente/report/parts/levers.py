@@ -12,6 +12,7 @@ from detente.analysis.main_job import MainJobResult
 from detente.core.perturb import Perturbation
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.narrative import possessive
 from detente.report.parts import computed
 
 TOP = 3
@@ -19,10 +20,6 @@ TOP = 3
 
 def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.3g}"
-
-
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def build(job: MainJobResult) -> Part:
@@ -146,7 +143,7 @@ def build(job: MainJobResult) -> Part:
                 where = "" if c.issue == issue.id else f" on {names[c.issue]}"
                 strongest = (
                     share,
-                    f"Strongest single lever: {_possessive(labels[c.actor])} {c.input}{where} — within its plausible range "
+                    f"Strongest single lever: {possessive(labels[c.actor])} {c.input}{where} — within its plausible range "
                     f"it moves the forecast on {issue.name} from {_f(lo)} to {_f(hi)} ({MODEL} model).",
                 )
     headline = [strongest[1]] if strongest else []

@@ -8,6 +8,7 @@ from typing import Any
 
 from detente.analysis.main_job import MainJobResult
 from detente.report.base import Part, Section, Table
+from detente.report.narrative import possessive
 
 
 def _g(v: float) -> str:
@@ -92,7 +93,7 @@ def build(job: MainJobResult) -> Part:
         d = r.disputed[0]
         spread = max(r.intervals.items(), key=lambda kv: kv[1].experts_share)
         headline.append(
-            f"The {len(r.experts)} experts disagree most on {labels[d.actor]}'s position on {names[d.issue]} "
+            f"The {len(r.experts)} experts disagree most on {possessive(labels[d.actor])} position on {names[d.issue]} "
             f"({', '.join(f'{e} {p:g}' for e, p in d.positions)}); their disagreement is "
             f"{100 * spread[1].experts_share:.0f}% of the uncertainty on {names[spread[0]]}."
         )
