@@ -125,11 +125,11 @@ def test_perspective_sentences_without_stand_offs() -> None:
 
     sc = load_builtin("emission-standards-1994")
     A = len(sc.actors)
-    eu = np.zeros((A, A, A, 1))
+    own, rival = np.zeros((A, A, 1)), np.zeros((A, A, 1))
     h = sc.actor_ids.index("france")
-    eu[h, h, :, 0] = 0.5  # France gains from challenging anyone
-    eu[h, :, h, 0] = 0.1  # ... more than they gain from challenging France
-    out = perspective_sentences(sc, eu, "france", "emission")
+    own[h, :, 0] = 0.5  # France gains from challenging anyone
+    rival[h, :, 0] = 0.1  # ... more than they gain from challenging France
+    out = perspective_sentences(sc, {"own": own, "rival": rival}, "france", "emission")
     assert out and "France expects to come out ahead" in out[0] and "and " in out[0]
     assert not any("stand-off" in s for s in out)
 

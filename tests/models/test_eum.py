@@ -246,10 +246,11 @@ def test_forecast_mean_and_perspective_shapes() -> None:
     arr = random_arrays(np.random.default_rng(9), n_actors=6, n_issues=2)
     p = _quiet(ExpectedUtility(forecast="mean", rounds=3), arr)
     np.testing.assert_allclose(p.outcome, p.extras["round_stats"]["mean"][-1])
-    eu = p.extras["perspective"]["eu"]
-    assert eu.shape == (6, 6, 6, 2)
+    own, rival = p.extras["perspective"]["own"], p.extras["perspective"]["rival"]
+    assert own.shape == rival.shape == (6, 6, 2)  # (H, A, I): O(A²) per issue
     # viewer h = i's estimate of its own challenge equals the kernel's ``a`` at round 0 (receiver view)
-    assert np.isfinite(eu[np.ix_(*[np.flatnonzero(arr.present[:, 0])] * 3)][..., 0]).all()
+    on = np.flatnonzero(arr.present[:, 0])
+    assert np.isfinite(own[np.ix_(on, on)][..., 0]).all() and np.isfinite(rival[np.ix_(on, on)][..., 0]).all()
 
 
 def test_no_events_for_large_batches() -> None:

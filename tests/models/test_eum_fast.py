@@ -81,10 +81,13 @@ def test_engine_equals_row_oracle_bit_for_bit(engine: str, name: str, A: int) ->
 def test_perspective_equals_row_oracle_bit_for_bit(name: str, A: int) -> None:
     st = SETTINGS[name]
     x, w, s, present = random_rows(np.random.default_rng(40 + A), 10, A)
-    E, r = perspective(x, w, s, present, st)
-    E0, r0 = perspective_rows(x, w, s, present, st)
+    own, rival, r = perspective(x, w, s, present, st)
+    E0, r0 = perspective_rows(x, w, s, present, st)  # E0[b, h, i, j] = E^h(U_ij), (B, A, A, A)
     np.testing.assert_array_equal(r, r0)
-    np.testing.assert_array_equal(E, E0)
+    h = np.arange(A)
+    np.testing.assert_array_equal(own, E0[:, h, h, :])  # E^h(U_hj)
+    np.testing.assert_array_equal(rival, E0[:, h, :, h].transpose(1, 0, 2))  # E^h(U_jh)
+    assert own.shape == rival.shape == (10, A, A)  # O(A²) per issue, never (A, A, A)
 
 
 def _oracle_run_eum(x0, w, s, present, st, rounds, **_: object) -> EUMRun:  # type: ignore[no-untyped-def]
@@ -93,6 +96,13 @@ def _oracle_run_eum(x0, w, s, present, st, rounds, **_: object) -> EUMRun:  # ty
     return EUMRun(
         o.positions, o.median, o.mean, o.risk, o.kind, o.partner, o.a, o.b, o.press_j, o.press_a, o.press_b
     )
+
+
+def _oracle_perspective(x, w, s, present, st):  # type: ignore[no-untyped-def]
+    """``perspective`` from the oracle's full ``E^h(U_ij)``: the slices ``E^h(U_hj)``, ``E^h(U_jh)``."""
+    E, r = perspective_rows(x, w, s, present, st)
+    h = np.arange(x.shape[1])
+    return E[:, h, h, :], E[:, h, :, h].transpose(1, 0, 2), r
 
 
 def _stories(sc, pred) -> list[str]:  # type: ignore[no-untyped-def]
@@ -113,7 +123,7 @@ def _stories(sc, pred) -> list[str]:  # type: ignore[no-untyped-def]
                 pressure=pred.extras["pressure"],
             )
             out.append(story.text())
-            out += perspective_sentences(sc, pred.extras["perspective"]["eu"], a.id, iss.id)
+            out += perspective_sentences(sc, pred.extras["perspective"], a.id, iss.id)
     return out
 
 
@@ -147,7 +157,7 @@ def test_model_outputs_and_explain_equal_oracle(
 
     with monkeypatch.context() as m:
         m.setattr(eum_model, "run_eum", _oracle_run_eum)
-        m.setattr(eum_model, "perspective", perspective_rows)
+        m.setattr(eum_model, "perspective", _oracle_perspective)
         want = predict("numpy")
     assert want.events is not None and len(want.events.rows()) > 0
     for engine in ENGINES:
@@ -159,7 +169,7 @@ def test_model_outputs_and_explain_equal_oracle(
         assert got.events is not None and got.events.rows() == want.events.rows()
         for key, sub in (
             ("pressure", ("proposer", "a", "b")),
-            ("perspective", ("eu", "risk")),
+            ("perspective", ("own", "rival", "risk")),
             ("round_stats", ("median", "mean")),
         ):
             for k in sub:

@@ -122,7 +122,7 @@ def explain(
             forecast=value if math.isfinite(value) else None,
             pressure=pred.extras.get("pressure") if isinstance(pred.extras, dict) else None,
         )
-        ps = perspective_sentences(sc, persp["eu"], aid, iid) if isinstance(persp, dict) else []
+        ps = perspective_sentences(sc, persp, aid, iid) if isinstance(persp, dict) else []
         console.print(render(story, ps), markup=False, highlight=False)
 
 

@@ -506,40 +506,48 @@ def expected_utility_view(
     r_view: FloatArray,
     q: float,
     mu: FloatArray | None,
-) -> FloatArray:
-    """``E^h(U_ij)`` for every viewer ``h``: shape (B, H, A, A) with ``[b, h, i, j]`` (eq. 25).
+) -> tuple[FloatArray, FloatArray]:
+    """The two slices of ``E^h(U_ij)`` (eq. 25) the perspective chart shows, each (B, H, A).
 
-    ``x``, ``s``, ``r_view`` (B, A), ``P`` (B, A, A). O(A³) per issue: used once for the
-    perspective chart, not inside the rounds.
+    ``own[b, h, j] = E^h(U_hj)`` (``h`` challenges ``j``) and ``rival[b, h, j] = E^h(U_jh)`` (``j``
+    challenges ``h``), both with the viewer's exponent ``r_h``. ``x``, ``s``, ``r_view`` (B, A), ``P``
+    (B, A, A). O(A²) per issue: the full ``E^h(U_ij)`` for every viewer would be (A, A, A) per issue
+    (2.5 GB for 200 actors × 10 issues), and the chart only reads these two slices.
     """
-    dist = np.abs(x[:, :, None] - x[:, None, :])[:, None]
-    dl = np.minimum(dist / delta[:, None, None, None], 1.0)
-    rh = r_view[:, :, None, None]
+    dist = np.abs(x[:, :, None] - x[:, None, :])  # [b, h, j] = |x_h - x_j| (symmetric)
+    dl = np.minimum(dist / delta[:, None, None], 1.0)
+    rh = r_view[:, :, None]
     with np.errstate(divide="ignore"):
         Us = 2.0 - 4.0 * np.exp(rh * np.log(0.5 - 0.5 * dl))
     Uf = 2.0 - 4.0 * np.exp(rh * np.log(0.5 + 0.5 * dl))
     Usq = 2.0 - 4.0 * np.power(0.5, rh)
-    sj = s[:, None, None, :]
-    Pp = P[:, None]
-    E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
-    if q != 1.0 and mu is not None:
-        dmu = np.abs(x - mu[:, None])[:, None, :, None]
-        z = 0.25 * (dmu + dist) / delta[:, None, None, None]
-        base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
-        with np.errstate(divide="ignore"):
-            E = E - (1.0 - q) * (2.0 - 4.0 * np.exp(rh * np.log(np.maximum(base, 0.0))))
-    return np.asarray(E, dtype=np.float64)
+    out = []
+    # own: challenger h (row), target j; rival: challenger j, target h (the viewer)
+    for sj, Pp, xi in (
+        (s[:, None, :], P, x[:, :, None]),
+        (s[:, :, None], P.transpose(0, 2, 1), x[:, None, :]),
+    ):
+        E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
+        if q != 1.0 and mu is not None:
+            dmu = np.abs(xi - mu[:, None, None])
+            z = 0.25 * (dmu + dist) / delta[:, None, None]
+            base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
+            with np.errstate(divide="ignore"):
+                E = E - (1.0 - q) * (2.0 - 4.0 * np.exp(rh * np.log(np.maximum(base, 0.0))))
+        out.append(np.asarray(E, dtype=np.float64))
+    return out[0], out[1]
 
 
 def perspective(
     x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, st: EUMSettings
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Data of the perspective (quadrant) chart at the initial positions (row layout (B, A) in).
 
-    Returns ``(E, r)``: ``E[b, h, i, j] = E^h(U_ij)`` for every viewer ``h`` (risk exponent
-    ``r_h``), and the risk exponents ``r`` (B, A). From ``h``'s view the point for rival ``j`` is
-    ``(E^h(U_hj), E^h(U_jh))``. The probabilities and risk exponents are those of round 1 of
-    :func:`run_eum` (the same batch-last step).
+    Returns ``(own, rival, r)``: ``own[b, h, j] = E^h(U_hj)`` and ``rival[b, h, j] = E^h(U_jh)``
+    (viewer ``h`` with its risk exponent ``r_h``; :func:`expected_utility_view`), and the risk
+    exponents ``r`` (B, A). From ``h``'s view the point for rival ``j`` is ``(own, rival)[h, j]``.
+    The probabilities and risk exponents are those of round 1 of :func:`run_eum` (the same
+    batch-last step).
     """
     x = np.asarray(x, dtype=np.float64)
     w = np.where(present, w, 0.0)
@@ -550,4 +558,5 @@ def perspective(
     r = np.ascontiguousarray(r_t.T)
     P = np.ascontiguousarray(P_t.transpose(2, 0, 1))
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    return expected_utility_view(x, s, P, delta, r, st.q, mu), r
+    own, rival = expected_utility_view(x, s, P, delta, r, st.q, mu)
+    return own, rival, r

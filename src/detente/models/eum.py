@@ -259,7 +259,7 @@ class ExpectedUtility:
         extras["events_recorded"] = record
         if record:
             events = _events(run, batch, A, I)
-            E, r = perspective(x0, w, s, present, st)  # (B, H, A, A), (B, A)
+            own, rival, r = perspective(x0, w, s, present, st)  # (B, H, A) twice, (B, A)
             assert run.press_j is not None and run.press_a is not None and run.press_b is not None
             # per round and receiver: the rival with the largest b and the pair (a, b), moved or not
             extras["pressure"] = {
@@ -268,8 +268,10 @@ class ExpectedUtility:
                 "b": unflat_pairs(run.press_b),
             }
             extras["perspective"] = {
-                # eu[..., h, i, j, d] = E^h(U_ij) on issue d at the initial positions
-                "eu": np.moveaxis(E.reshape(*batch, I, A, A, A), -4, -1),
+                # own[..., h, j, d] = E^h(U_hj), rival[..., h, j, d] = E^h(U_jh) on issue d at the
+                # initial positions (O(A²) per issue: the chart reads nothing else)
+                "own": np.moveaxis(own.reshape(*batch, I, A, A), -3, -1),
+                "rival": np.moveaxis(rival.reshape(*batch, I, A, A), -3, -1),
                 "risk": np.moveaxis(r.reshape(*batch, I, A), -2, -1),
             }
         return Prediction(

@@ -76,6 +76,9 @@ def brief_sentence(issue: Issue, b: IssueBrief) -> str:
         s = f"{issue.name}: the {b.lead} model gives no forecast"
     if b.has_interval:
         s += f", 90% interval {b.low:.1f}–{b.high:.1f}"
+    d = b.detail  # the interval's parts and the end points (issue #14)
+    if d is not None and d.parts():
+        s += f" ({d.parts()}; {'; '.join(x for x in (d.reading, d.point_note()) if x)})"
     if b.n_models:
         s += (
             f"; the models range from {b.range_low:.1f} ({b.range_low_model}) "
@@ -341,22 +344,23 @@ def actor_story(
 
 
 def perspective_sentences(
-    scenario: Scenario, eu: Any, actor_id: str, issue_id: str, *, top: int = 3
+    scenario: Scenario, persp: Any, actor_id: str, issue_id: str, *, top: int = 3
 ) -> list[str]:
     """Plain sentences for the quadrant chart of one viewer on one issue (EUM, round 0).
 
-    ``eu[h, i, j, d] = E^h(U_ij)``: for rival ``j`` the viewer ``h`` weighs its own expected utility of
-    challenging ``j`` (``E^h(U_hj)``) against ``j``'s expected utility of challenging ``h`` (``E^h(U_jh)``).
+    ``persp`` is the model's ``extras["perspective"]``: for rival ``j`` the viewer ``h`` weighs its own
+    expected utility of challenging ``j`` (``own[h, j, d] = E^h(U_hj)``) against ``j``'s expected
+    utility of challenging ``h`` (``rival[h, j, d] = E^h(U_jh)``).
     """
     h = scenario.actor_ids.index(actor_id)
     d = scenario.issue_ids.index(issue_id)
-    E = np.asarray(eu)
+    own, rival = np.asarray(persp["own"]), np.asarray(persp["rival"])
     names = _names(scenario)
     present = {s.actor for s in scenario.stances if s.issue == issue_id}
     rivals = [j for j, aid in enumerate(scenario.actor_ids) if j != h and aid in present]
     if actor_id not in present or not rivals:
         return []
-    pts = [(j, float(E[h, h, j, d]), float(E[h, j, h, d])) for j in rivals]
+    pts = [(j, float(own[h, j, d]), float(rival[h, j, d])) for j in rivals]
     # quadrants (Bueno de Mesquita's perspective chart): x = h's gain from challenging j,
     # y = j's gain from challenging h, both as h estimates them
     press = sorted([p for p in pts if p[1] > 0 and p[1] > p[2]], key=lambda p: -p[1])
