@@ -2,12 +2,13 @@
 
 The same numbers as :func:`~detente.analysis.sensitivity.knockout`,
 :func:`~detente.analysis.sensitivity.tornado` and :func:`~detente.analysis.inverse.what_it_takes`
-(one issue each), with the variants of all of them stacked along the batch axis:
+(one issue each), with the variants of all of them stacked along the batch axis in two model calls:
 
-1. knock-out: the base and each actor left out, one batch (its first row is the base forecast
-   that the tornado and the searches start from);
-2. the tornado's low/high cases and the first grid of every issue's search, one batch;
-3. one batch per refinement round of the searches (each round brackets the previous one's).
+1. the knock-out batch: the base and each actor left out (its first row is the base forecast that
+   the tornado and the searches start from), the tornado's low/high cases and the first grid of
+   every issue's search (the grid does not depend on the target, so nothing here waits for a forecast);
+2. the levers batch: one finer grid inside each search's bracket (:data:`LEVER_GRID`: the same
+   precision as the earlier rounds of bisection, which each needed a call of their own).
 
 For per-issue models (``joint_issues`` false) every variant runs on its issue's column alone, as
 in the one-issue functions, so variants of different issues stack into one ``(N, A, 1)`` batch
@@ -24,8 +25,15 @@ import numpy as np
 
 from detente._typing import FloatArray
 from detente.analysis.inverse import WhatItTakes, lever_search
-from detente.analysis.montecarlo import DrawSpec, prepare
-from detente.analysis.sensitivity import Knockout, Tornado, knockout_batch, predict_batch, tornado_plan
+from detente.analysis.montecarlo import prepare
+from detente.analysis.sensitivity import (
+    Knockout,
+    Tornado,
+    knockout_result,
+    knockout_rows,
+    predict_batch,
+    tornado_plan,
+)
 from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
 from detente.core.scale import from_unit
@@ -51,11 +59,6 @@ def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
     ).readonly()
 
 
-def _knockout(model: Any, spec: DrawSpec, seed: int | None) -> tuple[Knockout, FloatArray]:
-    """:func:`~detente.analysis.sensitivity.knockout` (same batch), plus the base forecast on the unit scale."""
-    return knockout_batch(model, spec, seed)
-
-
 @dataclass(frozen=True, slots=True)
 class LeverResults:
     """Knock-out, tornado and one what-it-takes search per target (``None`` where none was asked)."""
@@ -75,46 +78,65 @@ def step_targets(scenario: Scenario, base: FloatArray, share: float = 0.1) -> li
     return out
 
 
+LEVER_GRID = (257, 321)
+"""Quick mode: a coarse grid of 257 points over each input's range (256 steps), then 321 points (320 steps)
+inside the bracket: the value found is the smallest change up to range / 81,920, as the three
+bisection-like rounds of 17 points after a grid of 21 of earlier versions (20 × 16³ = 81,920)."""
+LEVER_GRID_FULL = (1621, 1621)
+"""Thorough mode: range / 1,620² = range / 2,624,400 (earlier: a grid of 41 and four rounds of 17, 40 × 16⁴ = 2,621,440)."""
+
+
 def knockout_and_levers(
     model: Any,
     scenario: Scenario,
     perturbation: Perturbation | None = None,
     *,
     seed: int | None = 0,
-    grid: int = 41,
-    fine: int = 17,
-    refine: int = 4,
+    grid: int = LEVER_GRID[0],
+    fine: int = LEVER_GRID[1],
     share: float = 0.1,
 ) -> LeverResults:
     """Knock-out, tornado and, for each issue, what it takes to move its forecast ``share`` of its scale
-    (:func:`step_targets`): ``2 + refine`` model calls in all (module docstring)."""
+    (:func:`step_targets`), in two model calls (module docstring): the knock-out batch (with the
+    tornado's cases and each search's first ``grid``, which need no forecast first) and the levers
+    batch (``fine`` points inside each search's bracket)."""
     spec = prepare(scenario, perturbation)
-    ko, base_u = _knockout(model, spec, seed)  # call 1: its first row is the base forecast
     joint = bool(type(model).info.joint_issues)
+    b, I = spec.base, spec.base.n_issues
     plan = tornado_plan(spec, joint)
+    ko_rows = knockout_rows(spec)
+    # per-issue models: the knock-out of each issue on its column alone, so that every batch is (., A, 1)
+    ko_parts = [ko_rows] if joint else [ko_rows.subset_issues([i]) for i in range(I)]
+    # the first grid does not depend on the target: searches with a placeholder target give its rows
+    first = [lever_search(spec, i, ">=", 0.0, 0.0, joint) for i in range(I)]
+    first = [s for s in first if s.levers]
+    grid_rows = [s.rows(s.grid_values(grid)) for s in first]
+    res = predict_batch(model, stack_batches(ko_parts + [a for _i, _g, a in plan.batches] + grid_rows), seed)
+    n_ko = b.n_actors + 1
+    if joint:
+        ko_out, at = res[:n_ko], n_ko
+    else:
+        ko_out, at = res[: n_ko * I, 0].reshape(I, n_ko).T, n_ko * I
+    ko, base_u = knockout_result(spec, ko_out)
+    C = len(plan.cases)
+    out_low = np.broadcast_to(base_u, (C, I)).copy()
+    out_high = np.broadcast_to(base_u, (C, I)).copy()
+    for k, (_idx, _gi, arr) in enumerate(plan.batches):
+        plan.record(out_low, out_high, k, res[at : at + arr.batch_shape[0]])
+        at += arr.batch_shape[0]
+    grid_out = {}
+    for s, rows in zip(first, grid_rows, strict=True):
+        grid_out[s.issue] = res[at : at + rows.batch_shape[0], s.col].reshape(len(s.levers), grid + 1)
+        at += rows.batch_shape[0]
     searches = [
         lever_search(spec, i, op, t, float(base_u[i]), joint)
         for i, (op, t) in enumerate(step_targets(scenario, ko.base, share))
     ]
     active = [s for s in searches if s.active]
-    grids = [s.grid_values(grid) for s in active]
-    batches = [arr for _idx, _g, arr in plan.batches] + [
-        s.rows(v) for s, v in zip(active, grids, strict=True)
-    ]
-    C, I = len(plan.cases), spec.base.n_issues
-    out_low = np.broadcast_to(base_u, (C, I)).copy()
-    out_high = np.broadcast_to(base_u, (C, I)).copy()
-    if batches:
-        res = predict_batch(model, stack_batches(batches), seed)  # call 2
-        at = 0
-        for k, (_idx, _gi, arr) in enumerate(plan.batches):
-            plan.record(out_low, out_high, k, res[at : at + arr.batch_shape[0]])
-            at += arr.batch_shape[0]
-        for s, v in zip(active, grids, strict=True):
-            n = v.size
-            s.after_grid(res[at : at + n, s.col].reshape(v.shape))
-            at += n
-    for _ in range(refine if active else 0):  # calls 3 ..
+    for s in active:
+        s.grid_values(grid)  # the same values as in the knock-out batch
+        s.after_grid(grid_out[s.issue])
+    if active:  # the levers batch
         pts = [s.refine_values(fine) for s in active]
         res = predict_batch(model, stack_batches([s.rows(p) for s, p in zip(active, pts, strict=True)]), seed)
         at = 0
@@ -122,7 +144,7 @@ def knockout_and_levers(
             s.after_refine(res[at : at + p.size, s.col].reshape(p.shape))
             at += p.size
     tornado = Tornado(
-        spec.base.issue_ids,
+        b.issue_ids,
         ko.base,
         tuple(plan.cases),
         from_unit(out_low, spec.scales),

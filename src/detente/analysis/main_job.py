@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from detente._typing import FloatArray
-from detente.analysis.batched import LeverResults, knockout_and_levers
+from detente.analysis.batched import LEVER_GRID, LEVER_GRID_FULL, LeverResults, knockout_and_levers
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
 from detente.analysis.panel import PanelReadout, panel_readout
@@ -404,11 +404,11 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
     draws = VARIANT_DRAWS[0 if quick else 1]
     lever = None
     if "levers" in parts:
-        grid, refine = (21, 3) if quick else (41, 4)
+        grid, fine = LEVER_GRID if quick else LEVER_GRID_FULL
         pert = Perturbation.from_metadata(scenario.metadata)
         with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
             lever = knockout_and_levers(
-                get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, refine=refine
+                get_model(LEVER_MODEL), scenario, pert, seed=seed, grid=grid, fine=fine
             )
     provenance = Provenance(
         scenario.id,

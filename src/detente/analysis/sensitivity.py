@@ -107,21 +107,38 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
 def knockout_batch(model: Any, spec: DrawSpec, seed: int | None) -> tuple[Knockout, FloatArray]:
     """:func:`knockout` in one batched model call on a prepared ``spec``, plus the base forecast on
     the unit scale (the batch's first row)."""
-    b = spec.base
-    A, I = b.n_actors, b.n_issues
-    present = np.broadcast_to(b.present, (A + 1, A, I)).copy()
+    arr = knockout_rows(spec)
+    return knockout_result(spec, predict_batch(model, arr, seed))
+
+
+def _knockout_present(b: ScenarioArrays) -> np.ndarray:
+    """``(A + 1, A, I)`` presence: row 0 as given, row ``a + 1`` with actor ``a`` absent."""
+    A = b.n_actors
+    present = np.broadcast_to(b.present, (A + 1, A, b.n_issues)).copy()
     for a in range(A):
         present[a + 1, a, :] = False
-    arr = stack_arrays(
+    return present
+
+
+def knockout_rows(spec: DrawSpec) -> ScenarioArrays:
+    """The knock-out batch ``(A + 1, A, I)``: row 0 the base, row ``a + 1`` without actor ``a``."""
+    b = spec.base
+    A, I = b.n_actors, b.n_issues
+    return stack_arrays(
         b,
         np.broadcast_to(b.position, (A + 1, A, I)),
         np.broadcast_to(b.salience, (A + 1, A, I)),
         np.broadcast_to(b.capability, (A + 1, A, I)),
-        present,
+        _knockout_present(b),
     )
-    out = predict_batch(model, arr, seed)
+
+
+def knockout_result(spec: DrawSpec, out: FloatArray) -> tuple[Knockout, FloatArray]:
+    """The :class:`Knockout` from the forecasts ``(A + 1, I)`` (unit scale) of :func:`knockout_rows`,
+    plus the base forecast (its first row)."""
+    b = spec.base
     base_u = np.asarray(out[0], dtype=np.float64).copy()
-    empty = ~present.any(axis=-2)  # (A+1, I)
+    empty = ~_knockout_present(b).any(axis=-2)  # (A+1, I)
     out = np.where(empty, np.nan, out)
     raw = from_unit(out, spec.scales)
     return Knockout(b.actor_ids, b.issue_ids, raw[0], raw[1:], raw[1:] - raw[0]), base_u
