@@ -25,6 +25,7 @@ from detente.analysis.batched import LEVER_GRID, LEVER_GRID_FULL, LeverResults, 
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
 from detente.analysis.panel import PanelReadout, panel_readout
+from detente.analysis.rule_effects import RuleEffect, rule_effects
 from detente.analysis.summary import IssueBrief, IssueSummary, issue_brief, summarize
 from detente.core.arrays import to_arrays
 from detente.core.hashing import scenario_hash
@@ -46,6 +47,7 @@ PARTS: tuple[str, ...] = (
     "cohesion",
     "simulator",
     "panel",
+    "rules",
 )
 ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
 FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
@@ -183,6 +185,7 @@ class MainJobResult:
     simulation: Simulation | None = None
     briefs: tuple[IssueBrief, ...] = ()  # the "In brief" read-out, one per issue with a forecast
     panel: PanelReadout | None = None  # expert disagreement, when the scenario was pooled from a panel
+    rules: tuple[RuleEffect, ...] = ()  # what each issue's decision rule changes (#16)
 
 
 def overview_models() -> list[str]:
@@ -437,6 +440,7 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         if "simulator" in parts
         else None,
         panel=_panel(scenario, seed) if "panel" in parts else None,
+        rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
     )
 
 

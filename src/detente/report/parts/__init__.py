@@ -20,6 +20,7 @@ PART_MODULES: tuple[tuple[str, str], ...] = (
     ("cohesion", "detente.report.parts.cohesion"),
     ("simulator", "detente.report.parts.simulator"),
     ("panel", "detente.report.parts.panel"),
+    ("rules", "detente.report.parts.rules"),
 )
 
 
