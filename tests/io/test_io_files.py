@@ -91,7 +91,7 @@ def test_other_rules() -> None:
     assert "stances[0].high: is missing (expected both low and high, or neither)" in _problems(d)[0]
     assert _problems([1, 2]) == [
         "s.yaml: (top level): a list is not a mapping (expected keys id, title, description, "
-        "as_of, sources, metadata, actors, issues, stances, dynamics, panel, forums)"
+        "as_of, sources, metadata, actors, issues, stances, dynamics, panel, forums, draft)"
     ]
     d = _base()
     del d["stances"][0]["salience"]

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.cmd_backtest",  # backtest
     "detente.cli.cmd_simulate",  # simulate
     "detente.cli.cmd_store",  # ledger, serve
+    "detente.cli.cmd_draft",  # draft
     "detente.cli.cmd_elicit",  # elicit export, elicit import
 )
 

@@ -38,10 +38,14 @@ def validate_cmd(
     ] = None,
 ) -> None:
     """Check a scenario: a one-line summary if valid, else one line per problem (exit 2)."""
-    from detente.errors import DetenteError, ScenarioError
+    import warnings
+
+    from detente.errors import DetenteError, DetenteWarning, ScenarioError
 
     try:
-        sc = _load(scenario, input_format)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DetenteWarning)
+            sc = _load(scenario, input_format)
     except ScenarioError as exc:
         for line in exc.problems or [str(exc)]:
             print(" ".join(str(line).split()), file=sys.stderr)
@@ -50,6 +54,11 @@ def validate_cmd(
         fail(str(exc))
     except (OSError, ValueError, TypeError) as exc:  # last resort: never a traceback
         fail(f"{scenario}: {exc}")
+    for w in caught:  # e.g. draft stances that still need numbers (io/drafts.py)
+        if issubclass(w.category, DetenteWarning):
+            print("warning: " + " ".join(str(w.message).split()), file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     title = f" ({sc.title})" if sc.title else ""
     console.print(
         f"valid: {_counts(sc)}{title}",

@@ -30,6 +30,7 @@ from detente.errors import ScenarioError
 from detente.io.checker import _MISSING, _Checker, _fmt
 from detente.io.checker import Path_ as Path_
 from detente.io.checker import field_name as field_name
+from detente.io.drafts import check_draft_section, stance_status, warn_drafts
 from detente.io.panel import dump_panel, parse_panel
 from detente.io.rule_fields import RULE_KEYS, dump_rule_fields, inherit, parse_forums, parse_rule_fields
 
@@ -46,12 +47,24 @@ TOP_KEYS = (
     "dynamics",
     "panel",
     "forums",
+    "draft",
 )
 ACTOR_KEYS = ("id", "name", "capability", "groups", "description")
 ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players", *RULE_KEYS)
 SCALE_KEYS = ("low", "high", "labels", "points")
 POINT_KEYS = ("value", "label")
-STANCE_KEYS = ("actor", "issue", "position", "salience", "capability", "sd", "low", "high", "evidence")
+STANCE_KEYS = (
+    "actor",
+    "issue",
+    "position",
+    "salience",
+    "capability",
+    "sd",
+    "low",
+    "high",
+    "evidence",
+    "status",
+)
 EVIDENCE_KEYS = ("quote", "source", "date", "url", "note", "assumption")
 
 
@@ -145,10 +158,12 @@ def parse_scenario(
     actors, actor_ids = _parse_actors(ck, top)
     issues, issue_scales = _parse_issues(ck, top, actor_ids)
     stances = _parse_stances(ck, top, actor_ids, issue_scales)
+    check_draft_section(ck, top)
     panel = parse_panel(ck, top.get("panel"))
 
     if ck.problems:
         raise ScenarioError(_summary(ck.problems), ck.problems)
+    warn_drafts(top, source)
     sid = header["id"]
     title = header["title"]
     if sid is _MISSING or not sid:
@@ -321,10 +336,13 @@ def _parse_stance(
             bad = True
         else:
             scale = issue_scales[issue]
-    pos = _position(ck, m, p, scale, issue)
-    if "salience" not in m:
-        ck.add((*p, "salience"), "is missing (expected a number from 0 to 1)")
+    draft = stance_status(ck, m, p) == "draft"  # io/drafts.py: may lack numbers; left out of the Scenario
+    pos = _MISSING if draft and m.get("position") is None else _position(ck, m, p, scale, issue)
+    if draft and m.get("salience") is None:
         sal: Any = _MISSING
+    elif "salience" not in m:
+        ck.add((*p, "salience"), "is missing (expected a number from 0 to 1)")
+        sal = _MISSING
     else:
         sal = ck.number(m["salience"], (*p, "salience"), low=0.0, high=1.0)
     cap = None if m.get("capability") is None else ck.number(m["capability"], (*p, "capability"), low=0.0)
@@ -343,7 +361,7 @@ def _parse_stance(
             bad = True
         else:
             pairs[(actor, issue)] = k
-    if bad or ev is None or _MISSING in (actor, issue, pos, sal, cap, sd, lo, hi):
+    if draft or bad or ev is None or _MISSING in (actor, issue, pos, sal, cap, sd, lo, hi):
         return None
     return Stance(
         actor=actor,

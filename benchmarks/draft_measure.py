@@ -1,0 +1,154 @@
+"""Measure ``detente draft`` against a hand-coded scenario (docs/draft.md §7).
+
+Usage::
+
+    python benchmarks/draft_measure.py TEXT [--scenario ukraine-2025] [--named ukraine,russia,...]
+
+* actor recall / precision: drafted actors (standalone draft) resolved to the scenario's actors by the
+  merge rules (docs/draft.md §5); ``--named`` lists the scenario actors the text names (hand-coded);
+* stance coverage: scenario stances whose evidence quotes TEXT, and how many get a draft quote on the
+  same actor and issue (draft merged ``--into`` the scenario) whose offsets overlap the quote's;
+* exact quotes: share of draft quotes that are ``text[start:end]``;
+* speed: median wall and CPU seconds of ``draft_source`` on a text of about ``--words`` words, after start-up
+  (tables loaded, one warm-up run), built by repeating TEXT.
+
+The text is read from the path given; nothing of it is stored in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from detente.analysis.draft.merge import resolve_actor
+from detente.io.draft import draft_source, load_base, read_source
+from detente.io.draft.reader import SourceText
+
+
+def _span(url: str) -> tuple[int, int] | None:
+    if "#char=" not in url:
+        return None
+    a, b = url.rsplit("#char=", 1)[1].split(",")
+    return int(a), int(b)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict[str, Any]:
+    src = read_source(text_path)
+    base = load_base(scenario)
+    text = src.text
+    flat = _norm(text)
+
+    alone = draft_source(src)
+    found: dict[str, list[str]] = {}
+    for a in alone["actors"]:
+        ids, _how = resolve_actor(a["id"], alone["draft"]["actors"][a["id"]], base["actors"])
+        found[a["id"]] = ids
+    correct = [d for d, ids in found.items() if set(ids) & set(named)]
+    hit = {x for ids in found.values() for x in ids} & set(named)
+
+    merged = draft_source(src, into=base)
+    quotes_ok = all(
+        text[q["start"] : q["end"]] and text.find(text[q["start"] : q["end"]]) >= 0
+        for s in merged["draft"]["suggestions"]
+        for q in s["quotes"]
+    )
+    exact = [
+        e["quote"] == text[_span(e["url"])[0] : _span(e["url"])[1]]  # type: ignore[index]
+        for s in merged["stances"]
+        for e in s.get("evidence", [])
+        if isinstance(e, dict) and _span(str(e.get("url", ""))) is not None
+    ]
+    amap = merged["draft"]["mapping"]["actors"]
+    imap = merged["draft"]["mapping"]["issues"]
+    targets, got, misses = 0, 0, []
+    for s in base["stances"]:
+        spans = []
+        for e in s.get("evidence", []):
+            q = _norm(str(e.get("quote", "")))
+            if q and q in flat:
+                # map the normalised match back to offsets in the original text
+                i = flat.find(q)
+                spans.append(_orig_span(text, i, i + len(q)))
+        if not spans:
+            continue
+        targets += 1
+        drafted = [
+            (q["start"], q["end"])
+            for sug in merged["draft"]["suggestions"]
+            if s["actor"] in amap.get(sug["actor"], {}).get("to", []) and imap.get(sug["issue"]) == s["issue"]
+            for q in sug["quotes"]
+        ]
+        ok = any(any(d[0] < b and a < d[1] for a, b in spans) for d in drafted)
+        got += ok
+        if not ok:
+            misses.append(f"{s['actor']}/{s['issue']}")
+
+    base_words = text.split()
+    reps = max(1, -(-words // max(1, len(base_words))))
+    big = SourceText(src.name, "\n".join([text] * reps), src.media_type)
+    draft_source(big)
+    times, cpu = [], []
+    for _ in range(5):
+        t0, c0 = time.perf_counter(), time.process_time()
+        draft_source(big)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return {
+        "drafted_actors": found,
+        "actor_precision": len(correct) / max(1, len(found)),
+        "actor_recall": len(hit) / max(1, len(named)),
+        "missed_actors": sorted(set(named) - hit),
+        "stances_with_quotes": targets,
+        "stances_covered": got,
+        "coverage": got / max(1, targets),
+        "missed_stances": misses,
+        "exact_quotes": (sum(exact), len(exact)),
+        "suggestion_quotes_exact": quotes_ok,
+        "words": len(big.text.split()),
+        "seconds_median": statistics.median(times),
+        "seconds_min": min(times),
+        "cpu_seconds_median": statistics.median(cpu),
+    }
+
+
+def _orig_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """Offsets in ``text`` of the characters a..b of its whitespace-normalised form."""
+    k = -1
+    start = end = 0
+    prev_space = True
+    for i, c in enumerate(text):
+        if c.isspace():
+            if prev_space:
+                continue
+            prev_space = True
+        else:
+            prev_space = False
+        k += 1
+        if k == a:
+            start = i
+        if k == b - 1:
+            end = i + 1
+            break
+    return start, end
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("text")
+    ap.add_argument("--scenario", default="ukraine-2025")
+    ap.add_argument("--named", default="ukraine,russia,united_states,eu,g7,nato")
+    ap.add_argument("--words", type=int, default=5000)
+    a = ap.parse_args()
+    res = measure(a.text, a.scenario, [x for x in a.named.split(",") if x], a.words)
+    for k, v in res.items():
+        print(f"{k}: {v}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

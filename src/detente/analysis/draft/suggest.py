@@ -1,0 +1,193 @@
+"""From text to suggested stances: actor x issue, each with the exact words that support it.
+
+Rules (docs/draft.md §3):
+
+* a sentence with a cue of an issue suggests a stance on that issue for every entity it names
+  (``attribution: named``); when it names none, for the entities named elsewhere in its paragraph
+  (``attribution: paragraph``, confidence halved);
+* confidence of one quote = cue weight x how the actor was found (exact 1, fuzzy score/100,
+  paragraph 0.5) x a share factor (1 for one actor in the sentence, 0.85 for two, 0.7 for more);
+  a suggestion's confidence is its best quote's plus 0.05 per further quote, at most 0.95;
+* a position is suggested only when a cue with a side fires, not negated, in a sentence that names
+  the actor and either names no other actor or names this one first, before the cue (the subject
+  of a news sentence is usually named first), and every such cue of that stance points the same
+  way: 10 % of the scale in from that end. Otherwise the position is left empty for the analyst.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from detente.analysis.draft.actors import MIN_SCORE, Lexicon
+from detente.analysis.draft.issues import CueIndex
+from detente.analysis.draft.model import (
+    CueHit,
+    Draft,
+    IssueTemplate,
+    Mention,
+    Quote,
+    Sentence,
+    Similarity,
+    Suggestion,
+)
+from detente.analysis.draft.tokens import tokenize
+
+PARAGRAPH_FACTOR = 0.5
+END_INSET = 0.1
+
+
+def _share(n: int) -> float:
+    return 1.0 if n == 1 else 0.85 if n == 2 else 0.7
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` moved inward past white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _best_hits(hits: Sequence[CueHit]) -> dict[str, CueHit]:
+    best: dict[str, CueHit] = {}
+    for h in hits:
+        cur = best.get(h.issue)
+        rank = (h.cue.weight, h.cue.side is not None and not h.negated, -h.start)
+        if cur is None or rank > (cur.cue.weight, cur.cue.side is not None and not cur.negated, -cur.start):
+            best[h.issue] = h
+    return best
+
+
+def _inside(h: CueHit, spans: Sequence[tuple[int, int]]) -> bool:
+    """A cue inside a name (``Security`` in ``UN Security Council``) is part of the name, not a cue."""
+    k = bisect.bisect_right(spans, (h.start + 1, -1)) - 1
+    return k >= 0 and spans[k][0] <= h.start and h.end <= spans[k][1]
+
+
+def _actors_of(mentions: Sequence[Mention]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in mentions:
+        out[m.entity] = max(out.get(m.entity, 0.0), m.score / 100.0)
+    return out
+
+
+def draft_text(
+    text: str,
+    sentences: Sequence[Sentence],
+    lexicon: Lexicon,
+    templates: Sequence[IssueTemplate],
+    *,
+    similarity: Similarity | None = None,
+    min_score: float = MIN_SCORE,
+    max_quotes: int = 5,
+) -> Draft:
+    """Suggest actors and stances for ``text`` split into ``sentences`` (pure, deterministic).
+
+    Examples
+    --------
+    >>> from detente.analysis.draft.model import Alias, Cue, Entity
+    >>> lex = Lexicon([Entity(id="russia", name="Russia")], [Alias(text="Kremlin", entity="russia")])
+    >>> tpl = IssueTemplate(id="sanctions", name="Sanctions", cues=(Cue(phrase="sanction*"),))
+    >>> text = "The Kremlin dismissed the sanctions."
+    >>> d = draft_text(text, [Sentence(index=0, start=0, end=len(text))], lex, [tpl])
+    >>> s = d.suggestions[0]
+    >>> (s.actor, s.issue, s.quotes[0].text, s.position)
+    ('russia', 'sanctions', 'The Kremlin dismissed the sanctions.', None)
+    """
+    tokens = [tokenize(text, s.start, s.end) for s in sentences]
+    mentions = lexicon.find(text, sentences, similarity=similarity, min_score=min_score, tokens=tokens)
+    spans = sorted((m.start, m.end) for m in mentions)
+    hits = [h for h in CueIndex(templates).find(text, sentences, tokens) if not _inside(h, spans)]
+    tpl = {t.id: t for t in templates}
+    in_sentence: dict[int, list[Mention]] = {}
+    in_paragraph: dict[int, list[Mention]] = {}
+    para_of = {s.index: s.paragraph for s in sentences}
+    for m in mentions:
+        in_sentence.setdefault(m.sentence, []).append(m)
+        in_paragraph.setdefault(para_of[m.sentence], []).append(m)
+    hits_by_sentence: dict[int, list[CueHit]] = {}
+    for h in hits:
+        hits_by_sentence.setdefault(h.sentence, []).append(h)
+
+    found: dict[tuple[str, str], list[tuple[float, Quote]]] = {}
+    for s in sentences:
+        sh = hits_by_sentence.get(s.index)
+        if not sh:
+            continue
+        named = _actors_of(in_sentence.get(s.index, ()))
+        attribution, factor = "named", 1.0
+        if not named:
+            named = _actors_of(in_paragraph.get(s.paragraph, ()))
+            attribution, factor = "paragraph", PARAGRAPH_FACTOR
+        if not named:
+            continue
+        a, b = trimmed(text, s.start, s.end)
+        first = min(in_sentence.get(s.index, ()), key=lambda m: m.start, default=None)
+        for issue, h in _best_hits(sh).items():
+            sided = h.cue.side is not None and not h.negated and attribution == "named"
+            for actor, score in named.items():
+                subject = len(named) == 1 or (
+                    first is not None and first.entity == actor and first.end <= h.start
+                )
+                clear = sided and subject
+                q = Quote(
+                    text=text[a:b],
+                    start=a,
+                    end=b,
+                    sentence=s.index,
+                    cue=text[h.start : h.end],
+                    cue_start=h.start,
+                    cue_end=h.end,
+                    side=h.cue.side if clear else None,
+                    attribution=attribution,
+                )
+                conf = h.cue.weight * score * factor * _share(len(named))
+                found.setdefault((actor, issue), []).append((conf, q))
+
+    entity_order = list(dict.fromkeys(m.entity for m in mentions))
+    issue_order = [t.id for t in templates]
+    suggestions = [
+        _suggestion(actor, issue, found[(actor, issue)], tpl[issue], max_quotes)
+        for actor in entity_order
+        for issue in issue_order
+        if (actor, issue) in found
+    ]
+    return Draft(
+        text_length=len(text),
+        sentences=tuple(sentences),
+        entities=tuple(lexicon.entity(e) for e in entity_order),
+        mentions=tuple(mentions),
+        templates=tuple(templates),
+        suggestions=tuple(suggestions),
+        hits=tuple(hits),
+    )
+
+
+def _suggestion(
+    actor: str, issue: str, items: list[tuple[float, Quote]], t: IssueTemplate, max_quotes: int
+) -> Suggestion:
+    items = sorted(items, key=lambda cq: (-cq[0], cq[1].start))[:max_quotes]
+    conf = min(0.95, items[0][0] + 0.05 * (len(items) - 1))
+    sides = {q.side for _, q in items if q.side is not None}
+    position: float | None = None
+    span = t.high - t.low
+    if len(sides) == 1:
+        side = sides.pop()
+        position = t.low + END_INSET * span if side == "low" else t.high - END_INSET * span
+        label = t.low_label if side == "low" else t.high_label
+        cue = next(q.cue for _, q in items if q.side == side)
+        reason = f"cue '{cue}' points to the {side} end ({label or side})"
+    elif len(sides) > 1:
+        reason = "cues point to both ends: position left to the analyst"
+    else:
+        reason = f"cue '{items[0][1].cue}' names the issue; no clear side: position left to the analyst"
+    return Suggestion(
+        actor=actor,
+        issue=issue,
+        quotes=tuple(q for _, q in items),
+        position=None if position is None else round(position, 6),
+        confidence=round(conf, 2),
+        reason=reason,
+    )
