@@ -47,6 +47,20 @@ class DraftOptions:
     include_text: bool = True
 
 
+def require_extra() -> None:
+    """One-line MissingExtraError when a package of the ``draft`` extra is missing."""
+    import importlib.util
+
+    from detente.errors import MissingExtraError
+
+    missing = [m for m in ("pysbd", "rapidfuzz", "pycountry", "bs4") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingExtraError(
+            f"detente draft needs the 'draft' extra (missing: {', '.join(missing)}); "
+            "install it with: pip install 'detente[draft]'"
+        )
+
+
 def _similarity() -> Any:
     from rapidfuzz import fuzz
 
@@ -89,6 +103,7 @@ def draft_source(
     version: str = "",
 ) -> dict[str, Any]:
     """The draft (merged into ``into`` when given) of one source text."""
+    require_extra()
     o = opts or DraftOptions()
     lexicon = packaged_lexicon()
     if o.aliases_file:
