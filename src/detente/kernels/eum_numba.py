@@ -412,37 +412,13 @@ def round_numba(
     pj = np.empty((B, A), dtype=np.int64)
     pa = np.empty((B, A))
     pb = np.empty((B, A))
+    # fmt: off
     _offers(
-        x,
-        w,
-        s,
-        present,
-        order,
-        dl,
-        cut,
-        u,
-        perm,
-        P1,
-        use_p1,
-        all_pairs,
-        As,
-        Af,
-        Usq,
-        float(st.q),
-        bwa,
-        bwb,
-        has_mu,
-        st.perspective == "receiver",
-        st.compromise_choice == "least_move",
-        bool(st.capitulation),
-        record,
-        new,
-        kind,
-        partner,
-        a_sel,
-        b_sel,
-        pj,
-        pa,
-        pb,
+        x, w, s, present,  # the round's inputs
+        order, dl, cut, u, perm, P1, use_p1, all_pairs,  # the geometry and the probabilities
+        As, Af, Usq, float(st.q), bwa, bwb, has_mu,  # the terms of eq. 25
+        st.perspective == "receiver", st.compromise_choice == "least_move", bool(st.capitulation), record,
+        new, kind, partner, a_sel, b_sel, pj, pa, pb,  # the outputs, written in place
     )
+    # fmt: on
     return r, new, kind, partner, a_sel, b_sel, pj, pa, pb

@@ -41,7 +41,7 @@ from detente.store.engine import (  # noqa: F401  (re-exported: tests and older 
     default_db_url,
     normalise_url,
 )
-from detente.store.ledger import (
+from detente.store.ledger import (  # noqa: F401  (re-exported for older imports of detente.store.db)
     AlreadyResolvedError,
     LedgerEntry,
     LedgerMixin,
@@ -50,29 +50,16 @@ from detente.store.ledger import (
     score_forecast,
     when,
 )
-from detente.store.runs import RunMixin, RunRecord
-from detente.store.scenarios import ScenarioMixin, ScenarioVersion, diff_summary
+from detente.store.panels import PanelMixin
+from detente.store.runs import RunMixin, RunRecord  # noqa: F401
+from detente.store.scenarios import ScenarioMixin, ScenarioVersion, diff_summary  # noqa: F401
 
-__all__ = [
-    "AlreadyResolvedError",
-    "LedgerEntry",
-    "Resolution",
-    "RunRecord",
-    "ScenarioVersion",
-    "Store",
-    "check_forecast",
-    "default_db_url",
-    "diff_summary",
-    "normalise_url",
-    "open_store",
-    "score_forecast",
-    "when",
-]
+# the package (detente.store) lists the public names once, in its __all__
 
 
 # --------------------------------------------------------------------------------------------- store
-class Store(ScenarioMixin, RunMixin, LedgerMixin):
-    """Scenarios, runs and the forecast ledger in one database (thread-safe; one engine per store).
+class Store(ScenarioMixin, RunMixin, LedgerMixin, PanelMixin):
+    """Scenarios, runs, the forecast ledger and expert panels in one database (thread-safe; one engine per store).
 
     ``url``: a SQLAlchemy URL or a file path; ``None`` = :func:`default_db_url`.
     ``data_dir``: where ``.npz`` arrays of runs go (default: beside a SQLite file, else the user
