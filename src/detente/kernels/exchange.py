@@ -161,6 +161,36 @@ class Evaluation:
     cap_q: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """Per-cell state at the current voting positions (models.md §5; docs/exchange.md side rule).
+
+    ``o``/``total``/``safe`` are ``(I,)`` (``safe`` = ``total`` with 0 replaced by 1); ``side_y`` the
+    side of each vote relative to the outcome (−1, 0, +1) and ``ok`` whether the cell may trade
+    (present, preference and vote on the same side, not at the outcome), both ``(A, I)``.
+    """
+
+    o: FloatArray
+    total: FloatArray
+    safe: FloatArray
+    side_y: IntArray
+    ok: BoolArray
+
+
+def side_tolerance(x: FloatArray, present: BoolArray) -> float:
+    """``SIDE_TOL`` relative to the scale of the preference positions (fixed within a phase)."""
+    return SIDE_TOL * max(1.0, float(np.abs(np.where(present, x, 0.0)).max(initial=0.0)))
+
+
+def cell_state(x: FloatArray, y: FloatArray, w: FloatArray, present: BoolArray, eps: float) -> Cells:
+    """Outcome, sides and tradable cells at voting positions ``y`` (see :class:`Cells`)."""
+    o, total = issue_outcome(y, w, present)
+    side_y = np.where(y > o + eps, 1, np.where(y < o - eps, -1, 0))
+    side_x = np.where(x > o + eps, 1, np.where(x < o - eps, -1, 0))
+    ok = present & (side_x != 0) & (side_x == side_y)
+    return Cells(o=o, total=total, safe=np.where(total > 0, total, 1.0), side_y=side_y, ok=ok)
+
+
 def evaluate(
     pairs: Pairs,
     x: FloatArray,
@@ -170,8 +200,10 @@ def evaluate(
     moved: IntArray,
     *,
     min_gain: float = MIN_GAIN,
+    index: IntArray | None = None,
+    cells: Cells | None = None,
 ) -> Evaluation:
-    """Validity and equal gain of every candidate at the current voting positions ``y``.
+    """Validity and equal gain of the candidates (all, or those at ``index``) at voting positions ``y``.
 
     Validity (models.md §5, this project's formalisation, docs/exchange.md):
 
@@ -184,23 +216,31 @@ def evaluate(
       :func:`supply_capacity`; ``G = s_iq ΔO_q − s_ip ΔO_p = s_jp ΔO_p − s_jq ΔO_q > min_gain``;
     * no actor reverses the direction of an earlier move on the same issue in this round
       (``moved[k, d]`` ∈ {−1, 0, +1} records that direction).
+
+    Elementwise on the candidates (the same operations as the dense ``supply[k, l, d]`` arrays of
+    tests/kernels/exchange_reference.py, so the numbers are identical); the result has the length of
+    ``index`` (default: every candidate).
     """
-    o, total = issue_outcome(y, w, present)
-    eps = SIDE_TOL * max(1.0, float(np.abs(np.where(present, x, 0.0)).max(initial=0.0)))
-    side_y = np.where(y > o + eps, 1, np.where(y < o - eps, -1, 0))
-    side_x = np.where(x > o + eps, 1, np.where(x < o - eps, -1, 0))
-    ok = present & (side_x != 0) & (side_x == side_y)
-    opp = ok[:, None, :] & ok[None, :, :] & (side_y[:, None, :] == -side_y[None, :, :])  # (A, A, I)
-    cap = supply_capacity(x, y, w, o, total)  # cap[k, l, d]
-    direction = np.sign(x[None, :, :] - y[:, None, :]).astype(np.int64)  # k moving toward x_ld
-    no_rev = (moved[:, None, :] == 0) | (moved[:, None, :] == direction)
-    supply = opp & no_rev & (cap > 0)  # supply[k, l, d]
-    i, j, p, q = pairs.i, pairs.j, pairs.p, pairs.q
-    cap_p = cap[i, j, p]
-    cap_q = cap[j, i, q]
-    d_op, d_oq = moves_at_rate(cap_p, cap_q, pairs.rate_eq)
-    gain = pairs.s_iq * d_oq - pairs.s_ip * d_op  # G_i = G_j (equal gain)
-    valid = supply[i, j, p] & supply[j, i, q] & (gain > min_gain) & (d_op > 0) & (d_oq > 0)
+    c = cells if cells is not None else cell_state(x, y, w, present, side_tolerance(x, present))
+    sel = slice(None) if index is None else index
+    i, j, p, q = pairs.i[sel], pairs.j[sel], pairs.p[sel], pairs.q[sel]
+    s_ip, s_iq, rate_eq = pairs.s_ip[sel], pairs.s_iq[sel], pairs.rate_eq[sel]
+
+    def supply(k: IntArray, lo: IntArray, d: IntArray) -> tuple[BoolArray, FloatArray]:
+        """``k`` supplies ``d`` to ``lo``: allowed?, and the largest outcome shift (supply_capacity)."""
+        cap = np.minimum(
+            np.where(c.total[d] > 0, w[k, d] * np.abs(x[lo, d] - y[k, d]) / c.safe[d], 0.0),
+            np.abs(x[lo, d] - c.o[d]),
+        )
+        direction = np.sign(x[lo, d] - y[k, d]).astype(np.int64)
+        opp = c.ok[k, d] & c.ok[lo, d] & (c.side_y[k, d] == -c.side_y[lo, d])
+        return opp & ((moved[k, d] == 0) | (moved[k, d] == direction)) & (cap > 0), cap
+
+    ok_p, cap_p = supply(i, j, p)
+    ok_q, cap_q = supply(j, i, q)
+    d_op, d_oq = moves_at_rate(cap_p, cap_q, rate_eq)
+    gain = s_iq * d_oq - s_ip * d_op  # G_i = G_j (equal gain)
+    valid = ok_p & ok_q & (gain > min_gain) & (d_op > 0) & (d_oq > 0)
     return Evaluation(
         valid=valid, gain=np.where(valid, gain, -np.inf), d_op=d_op, d_oq=d_oq, cap_p=cap_p, cap_q=cap_q
     )
@@ -289,8 +329,9 @@ def exchange_phase(
 ) -> PhaseResult:
     """Realise exchanges greedily until none is valid (models.md §5 "Round").
 
-    Each step: evaluate all candidates (:func:`evaluate`), realise the one with the highest
-    equal gain (:func:`select`), apply both moves to ``y``, update the outcome and repeat.
+    Each step: find the valid candidate with the highest equal gain (the one :func:`select` picks
+    among all candidates of :func:`evaluate`, found by ``kernels.exchange_search`` without
+    evaluating them all), apply both moves to ``y``, update the outcome and repeat.
     Random rate (``p > 0``): the realised exchange trades at
     ``ρ = (1 − p)·ρ_eq + p·U(ρ_i, ρ_j)`` with ``U`` uniform between the two break-even rates
     (idea: Dijkstra, van Assen, Stokman & Draaijer 2018; formalisation in docs/exchange.md).
@@ -301,29 +342,40 @@ def exchange_phase(
     y = np.array(x, dtype=np.float64, copy=True)
     moved = np.zeros((A, I), dtype=np.int64)
     res = PhaseResult(y=y, moved=moved)
+    from detente.kernels.exchange_search import CandidateSearch  # imports this module
+
     pairs = static_pairs(s, w, present)
+    eps = side_tolerance(x, present)
+    cells = cell_state(x, y, w, present, eps)
+    search = CandidateSearch(pairs, x, w, present, cells)
     for step in range(max_exchanges + 1):
-        ev = evaluate(pairs, x, y, w, present, moved, min_gain=min_gain)
-        k = select(ev, tie_break=tie_break, rng=rng)
-        if k is None:
+        # a moved cell whose direction was reset (zero-length move) voids the static bound
+        exhaustive = bool(((moved == 0) & (y != x)).any())
+        pick = search.best(
+            x, y, w, present, moved, min_gain=min_gain, tie_break=tie_break, rng=rng, exhaustive=exhaustive
+        )
+        if pick is None:
             break
         if step == max_exchanges:
             res.capped = True
             break
+        k, cap_k_p, cap_k_q = pick
         i, j, ip, iq = int(pairs.i[k]), int(pairs.j[k]), int(pairs.p[k]), int(pairs.q[k])
         rate = float(pairs.rate_eq[k])
         if p > 0:
             lo, hi = float(pairs.rate_i[k]), float(pairs.rate_j[k])
             rate = (1.0 - p) * rate + p * (lo + float(rng.random()) * (hi - lo))
-        d_op_a, d_oq_a = moves_at_rate(ev.cap_p[k], ev.cap_q[k], rate)
+        d_op_a, d_oq_a = moves_at_rate(cap_k_p, cap_k_q, rate)
         d_op, d_oq = float(d_op_a), float(d_oq_a)
-        o0, total = issue_outcome(y, w, present)
+        o0, total = cells.o, cells.total  # issue_outcome(y, w, present) before the moves
         yi0, yj0 = float(y[i, ip]), float(y[j, iq])
         y[i, ip] = _move(yi0, float(x[j, ip]), d_op * float(total[ip]) / float(w[i, ip]))
         y[j, iq] = _move(yj0, float(x[i, iq]), d_oq * float(total[iq]) / float(w[j, iq]))
         moved[i, ip] = int(np.sign(y[i, ip] - yi0))
         moved[j, iq] = int(np.sign(y[j, iq] - yj0))
-        o1, _ = issue_outcome(y, w, present)
+        cells = cell_state(x, y, w, present, eps)
+        search.update(cells)
+        o1 = cells.o  # issue_outcome(y, w, present) after the moves
         # utility change per unit of outcome movement toward the actor, weighted by salience (§5)
         ext = np.zeros(A)
         for d in (ip, iq):
