@@ -46,9 +46,12 @@ def entry_kind(hit: tuple[int, _Entry]) -> str:
     return hit[1].alias.kind
 
 
-def _part_of_name(kind: str, toks: Sequence[Token], nxt: int) -> bool:
-    """A capital or seat followed by a capitalised word is part of another name (not the state)."""
-    return kind in PLACE_KINDS and nxt < len(toks) and toks[nxt].capitalized
+def _part_of_name(kind: str, text: str, toks: Sequence[Token], nxt: int) -> bool:
+    """A capital or seat followed (after a space) by a capitalised word is part of another name."""
+    if kind not in PLACE_KINDS or nxt >= len(toks) or not toks[nxt].capitalized:
+        return False
+    gap = text[toks[nxt - 1].end : toks[nxt].start]
+    return gap == " "
 
 
 def difflib_ratio(a: str, b: str) -> float:
@@ -137,7 +140,7 @@ class Lexicon:
             i = 0
             while i < len(toks):
                 hit = self._exact(toks, i)
-                if hit is not None and _part_of_name(entry_kind(hit), toks, i + hit[0]):
+                if hit is not None and _part_of_name(entry_kind(hit), text, toks, i + hit[0]):
                     i += hit[0]  # "Minsk Group", "Washington Post": a place name inside a longer name
                     continue
                 if hit is not None:

@@ -63,6 +63,8 @@ def packaged_lexicon() -> Lexicon:
 
             name = plain[0].split(",")[0]
             eid = slug(name)
+            if eid in entities:  # "Congo", "Congo, The Democratic Republic of the": keep both
+                eid, name = f"{eid}_{c.alpha_3.lower()}", plain[0]
         entities[eid] = Entity(id=eid, name=name, kind="country", source="pycountry ISO 3166-1 " + c.alpha_3)
         aliases.insert(0, Alias(text=name, entity=eid, kind="name", source="countries.csv"))
         aliases += [Alias(text=n, entity=eid, kind="name", source="pycountry") for n in plain if "," not in n]
