@@ -220,8 +220,9 @@ def resolve_rule(scenario: Scenario, issue: Issue) -> ResolvedRule:
             issue.id, "unilateral", True, (d,), (), (d,), 0, issue.agenda_setter or d, rev, ""
         )
     if issue.rule in ("consensus", "unanimity"):
-        voters = veto or None
-        return ResolvedRule(issue.id, issue.rule, True, voters, (), veto, 0, issue.agenda_setter, rev, "")
+        voters = veto or None  # no veto players named: every actor with a stance has a veto
+        everyone = veto or scenario.actor_ids
+        return ResolvedRule(issue.id, issue.rule, True, voters, (), everyone, 0, issue.agenda_setter, rev, "")
     if isinstance(issue.weights, str):
         return _preset_rule(scenario, issue, PRESETS[issue.weights], veto)
     weights = dict(issue.weights) if issue.weights else None

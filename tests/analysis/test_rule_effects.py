@@ -1,0 +1,51 @@
+"""What the rules change on ukraine-2025, the features for the error model, and pivot moves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from detente.analysis.rule_effects import pivot_moves, rule_effects, rule_features
+from detente.core.arrays import to_arrays
+from detente.io.builtin import load_builtin
+
+UK = load_builtin("ukraine-2025")
+
+
+def test_consensus_bounds_the_communique() -> None:
+    eff = {e.issue: e for e in rule_effects(UK)}
+    c = eff["communique_language"]
+    assert c.declared and "consensus" in c.rule and c.compromise > c.high
+    assert c.constrained == pytest.approx(c.high) and c.binding == "united_states"
+    assert c.text.startswith("Under consensus") and "can go no further than" in c.text
+    assert "NATO decisions are made by consensus" in c.evidence
+    assert not eff["security_guarantees"].declared and "simple majority" in eff["security_guarantees"].text
+
+
+def test_features_shapes_and_codes() -> None:
+    f = rule_features(to_arrays(UK))
+    assert all(np.shape(v) == (len(UK.issues),) for v in f.values())
+    assert f["rule_code"][UK.issue_ids.index("security_guarantees")] == 0
+    assert f["compromise_outside"][UK.issue_ids.index("communique_language")] > 0
+
+
+def test_pivot_moves_name_the_veto_players() -> None:
+    moves = pivot_moves(UK, "communique_language", 80)
+    assert [m.actor for m in moves] == ["turkey", "united_states"]
+    assert all(m.to == pytest.approx(65.0) for m in moves)  # (q + t) / 2 = (50 + 80) / 2
+    assert pivot_moves(UK, "communique_language", 50) == ()  # the status quo is always acceptable
+
+
+def test_run_shows_rule_effects(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(
+        app, ["run", "ukraine-2025", "--report", str(tmp_path / "r.html")], env={"COLUMNS": "200"}
+    )
+    assert res.exit_code == 0, res.output
+    assert (
+        "Under consensus, Language on Russia in summit and G7 communiqués can go no further than 50"
+        in " ".join(res.output.split())
+    )
+    assert "What the decision rules change" in (tmp_path / "r.html").read_text(encoding="utf-8")
