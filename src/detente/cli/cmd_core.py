@@ -265,7 +265,7 @@ def models_cmd() -> None:
 
     avail = set(available_models())
     t = RichTable(title="models", title_justify="left", show_lines=True)
-    for c in ("name", "description", "parameters (defaults)"):
+    for c in ("name", "description", "decision rules", "parameters (defaults)"):
         t.add_column(c)
     for name in list(MODELS) + [n for n in avail if n not in MODELS]:
         if name not in avail:
@@ -273,8 +273,13 @@ def models_cmd() -> None:
         cls = model_class(name)
         params = ", ".join(f"{f.name}={f.default!r}" for f in dataclasses.fields(cls))
         info = cls.info  # type: ignore[attr-defined]  # every registered model class declares its ModelInfo
-        t.add_row(name, info.description or (cls.__doc__ or "").strip().splitlines()[0], params or "—")
+        rules = "reads them" if getattr(info, "uses_rules", False) else "ignores them"
+        t.add_row(name, info.description or (cls.__doc__ or "").strip().splitlines()[0], rules, params or "—")
     console.print(t)
+    console.print(
+        "[dim]decision rules: whether a model reads the issues' rule, veto players and reversion point "
+        "(docs/decision_rules.md); the others forecast as if no rule constrained the outcome.[/dim]"
+    )
 
 
 def scenarios_cmd() -> None:
