@@ -49,3 +49,14 @@ def test_run_shows_rule_effects(tmp_path) -> None:  # type: ignore[no-untyped-de
         in " ".join(res.output.split())
     )
     assert "What the decision rules change" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_levers_report_the_pivot_that_must_move() -> None:
+    from detente.analysis.inverse import what_it_takes
+    from detente.models import get_model
+
+    res = what_it_takes(get_model("rule_compromise"), UK, "communique_language", ">=", 75.0, grid=9, refine=1)
+    assert [m.actor for m in res.pivot_moves] == ["turkey", "united_states"]
+    assert res.pivot_moves[1].move == pytest.approx(27.5)  # from 35 to (50 + 75) / 2
+    plain = what_it_takes(get_model("compromise"), UK, "communique_language", ">=", 75.0, grid=9, refine=1)
+    assert plain.pivot_moves == ()  # a model that ignores rules reports no pivots

@@ -18,13 +18,14 @@ the result is then an upper bound on the smallest change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from detente._typing import FloatArray
 from detente.analysis.montecarlo import DrawSpec, prepare
+from detente.analysis.rule_effects import PivotMove, pivot_moves
 from detente.analysis.sensitivity import INPUTS, predict_batch, stack_arrays
 from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
@@ -90,6 +91,7 @@ class WhatItTakes:
     base_outcome: float
     already: bool
     levers: tuple[Lever, ...]
+    pivot_moves: tuple[PivotMove, ...] = ()  # rule-reading models: who must move for the rule to allow it
 
     def feasible(self) -> list[Lever]:
         """Feasible levers, easiest first (by ``effort``, then actor order)."""
@@ -166,7 +168,10 @@ def what_it_takes(
         for _ in range(refine):
             pts = search.refine_values(fine)
             search.after_refine(search.evaluate(model, pts, seed))
-    return search.result(scenario, spec.scales[i], issue)
+    res = search.result(scenario, spec.scales[i], issue)
+    if type(model).info.uses_rules:  # what the decision rule's pivots would have to do (issue #16)
+        res = replace(res, pivot_moves=pivot_moves(scenario, issue, target, op))
+    return res
 
 
 @dataclass

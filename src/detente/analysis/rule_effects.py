@@ -148,18 +148,21 @@ def _inside(arrays: ScenarioArrays, k: int, t: float) -> bool:
     return bool(piv.low[k] - 1e-9 <= t <= piv.high[k] + 1e-9)
 
 
-def pivot_moves(scenario: Scenario, issue: str, target: float) -> tuple[PivotMove, ...]:
+def pivot_moves(scenario: Scenario, issue: str, target: float, op: str = "==") -> tuple[PivotMove, ...]:
     """Fewest actors (nearest first) who must move to the needed midpoint for ``target`` (issue units)
     to be in the acceptable set: ``m = (q + t)/2`` with a reversion point ``q`` (eq. 1), ``m = t``
-    without. Empty if ``target`` is already acceptable or no moves make it so.
+    without. ``op`` ``">="``/``"<="``: some acceptable point at or above/below ``target`` suffices.
+    Empty if the target is already acceptable or no moves make it so.
     """
     arrays = to_arrays(scenario)
     k = scenario.issue_ids.index(issue)
     sc = scenario.issues[k].scale
     t = float(to_unit(target, (sc.low, sc.high)))
+    piv, rules = rule_pivots(arrays)
+    if (op == ">=" and piv.high[k] >= t - 1e-9) or (op == "<=" and piv.low[k] <= t + 1e-9):
+        return ()
     if _inside(arrays, k, t):
         return ()
-    piv, rules = rule_pivots(arrays)
     q = float(np.where(np.isfinite(rules.reversion[k]), rules.reversion[k], arrays.reference[k]))
     m = (q + t) / 2.0 if np.isfinite(q) else t
     up = t > piv.high[k]

@@ -91,6 +91,11 @@ def levers(
         print_csv(LEVER_COLUMNS, lever_rows(res, it.name, tgt))
     else:
         _print_table(res, it.name, type(m).info.name, tgt)
+        for mv in res.pivot_moves:  # rule-reading models: the veto player or pivot that blocks the target
+            console.print(
+                f"Under the decision rule, {sc.actor(mv.actor).label} would have to move from {mv.position:.4g} "
+                f"to {mv.to:.4g} ({mv.move:+.3g}) for {tgt} to be acceptable to the pivots."
+            )
 
 
 def register(app: typer.Typer) -> None:

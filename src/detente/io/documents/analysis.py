@@ -164,6 +164,15 @@ class Lever(_Doc):
     statement: str
 
 
+class PivotMoveDoc(_Doc):
+    """A veto player or pivot who would have to move for the target to be acceptable under the rule."""
+
+    actor: str
+    position: Num
+    to: Num
+    move: Num
+
+
 class LeversDocument(_Doc):
     """``detente levers --format json``."""
 
@@ -173,6 +182,7 @@ class LeversDocument(_Doc):
     forecast: Num
     already: bool
     levers: list[Lever]
+    pivot_moves: list[PivotMoveDoc] = []
 
 
 def lever_rows(res: Any, issue_name: str, target: str) -> list[dict[str, Any]]:
@@ -205,6 +215,10 @@ def levers_document(
             "forecast": res.base_outcome,
             "already": res.already,
             "levers": lever_rows(res, issue_name, f"{op} {value:g}"),
+            "pivot_moves": [
+                {"actor": m.actor, "position": m.position, "to": m.to, "move": m.move}
+                for m in getattr(res, "pivot_moves", ())
+            ],
         }
     )
 
