@@ -23,6 +23,7 @@ import numpy as np
 from detente._typing import FloatArray
 from detente.analysis.batched import LEVER_GRID, LEVER_GRID_FULL, LeverResults, knockout_and_levers
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
+from detente.analysis.intervals import ErrorModel, Intervals, intervals
 from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
 from detente.analysis.panel import PanelReadout, panel_readout
 from detente.analysis.rule_effects import RuleEffect, rule_effects
@@ -83,6 +84,7 @@ class MainJobOptions:
     quick: bool = True
     parts: tuple[str, ...] = PARTS
     what_if: tuple[tuple[str, dict[str, Any]], ...] | None = None
+    error_model: ErrorModel | None = None  # the model-error part of the intervals (docs/calibration.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,7 @@ class MainJobResult:
     simulation: Simulation | None = None
     briefs: tuple[IssueBrief, ...] = ()  # the "In brief" read-out, one per issue with a forecast
     panel: PanelReadout | None = None  # expert disagreement, when the scenario was pooled from a panel
+    intervals: Intervals | None = None  # predictive distributions: input uncertainty + model error (#14)
     rules: tuple[RuleEffect, ...] = ()  # what each issue's decision rule changes (#16)
 
 
@@ -315,16 +318,30 @@ def _cohesion(scenario: Scenario) -> CohesionResult:
     return CohesionResult(COHESION_CUT, pair, coh, coalition_map(scenario, cut=COHESION_CUT))
 
 
+def _intervals(
+    scenario: Scenario, points: Mapping[str, Forecast], sweep: Sweep | None, error: ErrorModel | None
+) -> Intervals:
+    """Every model's predictive distributions: its sweep (if swept) plus the model-error part."""
+    draws = {n: e.raw_outcomes() for n, e in sweep.ensembles.items()} if sweep is not None else {}
+    return intervals(scenario, {n: np.asarray(fc.outcome) for n, fc in points.items()}, draws, error)
+
+
 def _briefs(
-    scenario: Scenario, points: Mapping[str, Forecast], sweep: Sweep | None
+    scenario: Scenario, points: Mapping[str, Forecast], sweep: Sweep | None, ivals: Intervals | None = None
 ) -> tuple[IssueBrief, ...]:
-    """Per issue: the lead model's (:data:`LEAD`) forecast, its 90 % interval and the models' range."""
+    """Per issue: the lead model's (:data:`LEAD`) forecast, its 90 % interval and the models' range.
+
+    With ``ivals`` the forecast is the median of the lead model's predictive distribution and the
+    interval its combined 90 % interval, the parts kept in ``IssueBrief.detail``."""
     if LEAD not in points:
         return ()
     q = sweep.intervals().get(LEAD, {}) if sweep is not None else {}
     out = []
     for k, issue in enumerate(scenario.issues):
         lo, hi = q.get(issue.id, {}).get("5"), q.get(issue.id, {}).get("95")
+        detail = ivals.of(LEAD, issue.id) if ivals is not None else None
+        if detail is not None and np.isfinite(detail.median):
+            lo, hi = detail.low, detail.high
         b = issue_brief(
             issue.id,
             {n: float(fc.outcome[k]) for n, fc in points.items()},
@@ -332,6 +349,8 @@ def _briefs(
             interval=None if lo is None or hi is None else (lo, hi),
             reasons={n: fc.no_forecast_reason(k) or "no forecast" for n, fc in points.items()},
         )
+        if detail is not None and np.isfinite(detail.median):
+            b = replace(b, forecast=detail.median, detail=detail)
         if b.n_models:
             out.append(b)
     return tuple(out)
@@ -404,6 +423,7 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
             if "uncertainty" in parts:
                 raise
             sweep_error = str(exc)
+    ivals = _intervals(scenario, points, sweep, opt.error_model) if "forecasts" in parts else None
     draws = VARIANT_DRAWS[0 if quick else 1]
     lever = None
     if "levers" in parts:
@@ -434,7 +454,8 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         exchange=_exchange_variants(scenario, seed, draws) if "exchange" in parts else None,
         smp=_smp(scenario, points, seed, draws) if "smp" in parts else None,
         levers=lever,
-        briefs=_briefs(scenario, points, sweep) if "forecasts" in parts else (),
+        briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
+        intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
         simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
         if "simulator" in parts

@@ -135,6 +135,7 @@ class IssueBrief:
     range_high_model: str
     n_models: int
     left_out: dict[str, str] = field(default_factory=dict)
+    detail: Any = None  # detente.analysis.intervals.IssueInterval: the interval's parts (issue #14)
 
     @property
     def has_interval(self) -> bool:

@@ -99,6 +99,11 @@ def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[Any]:
         band = f"{b.low:.1f}–{b.high:.1f}" if b.has_interval else "—"
         span = f"{b.range_low:.1f}–{b.range_high:.1f}" if b.n_models > 1 else num(b.range_low)
         rows.append(line(issue.name, num(b.forecast), band, span))
+        d = b.detail  # the interval's parts and the end points (issue #14)
+        if d is not None:
+            rows.append(Padding(Text(d.parts(), style="dim"), (0, 0, 0, 2)))
+            said = "; ".join(x for x in (d.reading, d.point_note()) if x)
+            rows.append(Padding(Text(said, style="dim"), (0, 0, 0, 2)))
         lo, hi = issue.scale.labels
         if lo or hi:  # what the numbers mean
             ends = f"{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}"
@@ -117,12 +122,16 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     console.print()
     briefs = [b for p in parts for b in p.brief]
     lead = briefs[0].lead if briefs else ""
+    predictive = any(b.detail is not None for b in briefs)
+    what = "predictive median and 90% interval" if predictive else "90% interval over perturbed inputs"
     console.print(
-        "[bold]In brief[/bold]"
-        + (f" [dim](forecast: the {lead} model; 90% interval over perturbed inputs)[/dim]" if lead else "")
+        "[bold]In brief[/bold]" + (f" [dim](forecast: the {lead} model; {what})[/dim]" if lead else "")
     )
     for row in _brief_rows(scenario, briefs, console.width):
         console.print(row, crop=True)
+    caveats = {p.manifest.get("interval_caveat", "") for p in parts} - {""}
+    for c in caveats:
+        console.print(f"[dim]{c}[/dim]")
     left: dict[tuple[str, str], list[str]] = {}  # (models, reason) -> issues
     names = {i.id: i.name for i in scenario.issues}
     for b in briefs:

@@ -195,12 +195,17 @@ def build(job: MainJobResult) -> Part:
         notes.append(f"intervals could not be computed: {job.sweep_error}")
     tables = []
     kept_sq: dict[str, list[str]] = {}  # model -> issues where it keeps the status quo in >= 90 % of draws
+    ivals = job.intervals
     for k, issue in enumerate(scenario.issues):
         rows = []
         for name, fc in results.items():
             v = float(fc.outcome[k])
             band = _interval(sweep.get(name), issue.id)
             status = _status(fc, k)
+            d = ivals.of(name, issue.id) if ivals is not None else None
+            if d is not None and np.isfinite(d.median) and d.source != "none":  # predictive (issue #14)
+                v, band = d.median, f"{d.low:.1f}–{d.high:.1f}"
+                status = ", ".join(x for x in (status, d.point_note()) if x)
             if _keeps_status_quo(fc, k, sweep.get(name), issue):
                 kept_sq.setdefault(name, []).append(issue.name)
                 status = "status quo kept"
@@ -224,7 +229,19 @@ def build(job: MainJobResult) -> Part:
                 caption="",
             )
         )
-    if sweep:
+    if ivals is not None and tables:
+        tables[-1].caption = (
+            "forecast: the median of each model's predictive distribution; 90% interval: its 5th–95th "
+            + (
+                f"percentile, input uncertainty (a Monte Carlo sweep) combined with model error learned on "
+                f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md."
+                if ivals.error_n
+                else "percentile over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
+            )
+        )
+        if ivals.caveat:
+            notes.append(ivals.caveat)
+    elif sweep:
         tables[-1].caption = (
             "90% interval: 5th–95th percentile over a Monte Carlo sweep of the inputs' uncertainty "
             "(see the uncertainty tables below); '—' where a model was not swept or gives no forecast."
@@ -252,6 +269,7 @@ def build(job: MainJobResult) -> Part:
     manifest = {
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
+        "interval_caveat": ivals.caveat if ivals is not None else "",
     }
     by_id = {i.id: i for i in scenario.issues}
     briefs = list(job.briefs)

@@ -1,0 +1,291 @@
+"""What ``detente run``, the report and ``forecast --format json`` say about how sure a forecast is.
+
+Each model's forecast of each issue becomes a predictive distribution
+(:class:`detente.analysis.predictive.Predictive`) with two named parts (issue #14, item 6;
+docs/calibration.md):
+
+* **input uncertainty**: the seeded sweep over positions, salience, capability and drop-out
+  (:mod:`detente.analysis.montecarlo`); without a sweep, the point forecast alone;
+* **model error**: how far the models have been from real outcomes, drawn from an error model
+  learned on decided cases (an object with the :class:`ErrorModel` interface; ``None`` = no
+  model-error part).
+
+The two are combined by :func:`detente.analysis.predictive.combine` (``Y = clip(X + E)``). The
+number shown as the forecast is the predictive median; the model's point solution is kept beside
+it. An interval of zero width is only reported with the reason why (:func:`issue_reading`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from detente._typing import FloatArray
+from detente.analysis.predictive import Predictive, combine, from_samples
+from detente.core.scenario import Issue, Scenario
+
+INTERVAL = 0.9
+"""The interval ``detente run`` leads with (90 %)."""
+POINT_SHOWN = 0.02
+"""The model's point solution is named beside the median when they differ by 2 % of the scale or more."""
+EU_MARKERS = ("proposal_id",)
+"""Scenario metadata keys that mark a case of EU legislation (DEU scenarios carry ``proposal_id``);
+a scenario may also say ``domain: eu-legislation``."""
+
+
+class ErrorModel(Protocol):
+    """A model-error model learned on decided cases (docs/calibration.md).
+
+    ``source``: where it was learned (e.g. ``"DEU III dev split"``); ``n``: on how many decisions;
+    ``domain``: what kind of decisions (``"EU legislation"``). :meth:`residuals` gives draws of
+    ``outcome − forecast`` in the issues' raw units, shape (issues, m), for one model's point
+    forecasts ``point`` (issues,) on ``scenario``.
+    """
+
+    source: str
+    n: int
+    domain: str
+
+    def residuals(self, scenario: Scenario, model: str, point: FloatArray) -> FloatArray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IssueInterval:
+    """One model's forecast of one issue, read out for people (issue units).
+
+    ``median`` is what is shown as the forecast; ``point`` the model's point solution. ``low``/``high``
+    the combined 90 % interval; ``input_low``/``input_high`` the same from input uncertainty alone
+    (NaN without a sweep). ``source`` says which parts the interval has.
+    """
+
+    issue: str
+    model: str
+    point: float
+    median: float
+    low: float
+    high: float
+    input_low: float
+    input_high: float
+    p_low_end: float
+    p_high_end: float
+    source: str
+    error_n: int
+    reading: str  # one line on the end points (and, when the interval is a point, why)
+    error_domain: str = "EU"
+    width: float = 100.0  # the issue's scale width
+
+    def parts(self) -> str:
+        """The interval's parts in one line: "input uncertainty only: a–b; with model error on N EU
+        decisions: c–d" (what there is of them)."""
+        if not math.isfinite(self.median):
+            return ""
+        both = f"{self.low:.1f}–{self.high:.1f}"
+        with_error = f"with model error on {self.error_n:,} {self.error_domain} decisions: {both}"
+        if math.isfinite(self.input_low):
+            only = f"input uncertainty only: {self.input_low:.1f}–{self.input_high:.1f}"
+            return f"{only}; {with_error}" if self.error_n else f"{only}; no model-error part"
+        if self.error_n:
+            return f"{with_error} (no input sweep)"
+        return "point forecast only: no input sweep and no model-error part"
+
+    def point_note(self) -> str:
+        """ "model's point solution 90.0" when it is :data:`POINT_SHOWN` of the scale's width or
+        more away from the median shown (else "")."""
+        if not (math.isfinite(self.point) and math.isfinite(self.median)):
+            return ""
+        if abs(self.point - self.median) < POINT_SHOWN * self.width:
+            return ""
+        inside = self.low <= self.point <= self.high
+        return f"model's point solution {self.point:.1f}" + ("" if inside else " (outside the interval)")
+
+
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    """The predictive distributions of ``detente run`` (``MainJobResult.intervals``).
+
+    ``by_model``: model -> :class:`Predictive` over the scenario's issues; ``readouts``: model ->
+    one :class:`IssueInterval` per issue; ``caveat``: what applying the error model here implies
+    (empty when the scenario is of the kind it was learned on, or without one).
+    """
+
+    by_model: Mapping[str, Predictive]
+    readouts: Mapping[str, tuple[IssueInterval, ...]]
+    error_source: str
+    error_n: int
+    error_domain: str
+    caveat: str
+
+    def of(self, model: str, issue: str) -> IssueInterval | None:
+        for r in self.readouts.get(model, ()):
+            if r.issue == issue:
+                return r
+        return None
+
+
+def is_eu_legislation(scenario: Scenario) -> bool:
+    """A case of EU legislation: a DEU scenario, or one whose metadata says ``domain: eu-legislation``."""
+    domain = scenario.meta("domain", "").strip().lower().replace("_", "-").replace(" ", "-")
+    return domain == "eu-legislation" or any(scenario.meta(k, "") for k in EU_MARKERS)
+
+
+def domain_caveat(scenario: Scenario, error: ErrorModel | None) -> str:
+    """What it implies to use an error model learned on EU legislation on this scenario ("" when it fits)."""
+    if error is None or is_eu_legislation(scenario):
+        return ""
+    return (
+        f"The model-error part of the intervals was learned on {error.n:,} {error.domain or 'EU'} "
+        f"decisions ({error.source}); this scenario is not EU legislation, so the intervals assume the "
+        "models miss here as often and as far as they missed there. Read them as a lower bound on "
+        "the uncertainty: a different kind of negotiation can surprise the models more."
+    )
+
+
+def predictive_of(
+    scenario: Scenario,
+    model: str,
+    point: FloatArray,
+    draws: FloatArray | None,
+    error: ErrorModel | None,
+) -> Predictive:
+    """One model's predictive distributions over the scenario's issues.
+
+    ``point`` (I,) the point forecast and ``draws`` (n_draws, I) the sweep's outcomes, both in issue
+    units (``draws`` None: no input uncertainty, the point alone). Issues without a forecast (NaN
+    point) stay NaN.
+    """
+    lo = np.array([i.scale.low for i in scenario.issues], dtype=np.float64)
+    hi = np.array([i.scale.high for i in scenario.issues], dtype=np.float64)
+    x = (
+        np.asarray(point, dtype=np.float64)[:, None]
+        if draws is None
+        else np.asarray(draws, dtype=np.float64).T
+    )
+    if error is None:
+        iq = None if draws is None else from_samples(x, lo, hi).quantiles
+        return from_samples(x, lo, hi, input_quantiles=iq)
+    e = np.asarray(error.residuals(scenario, model, np.asarray(point, dtype=np.float64)), dtype=np.float64)
+    pred = combine(x, e, lo, hi, error_source=error.source, error_n=error.n)
+    if draws is None:  # no sweep: the input part is the point alone, not a spread
+        pred = Predictive(
+            pred.quantiles, pred.p_low_end, pred.p_high_end, pred.scale_low, pred.scale_high,
+            None, pred.error_source, pred.error_n,
+        )  # fmt: skip
+    missing = ~np.isfinite(np.asarray(point, dtype=np.float64))
+    if missing.any():
+        q = pred.quantiles.copy()
+        q[missing] = np.nan
+        pred = Predictive(
+            q, np.where(missing, np.nan, pred.p_low_end), np.where(missing, np.nan, pred.p_high_end),
+            pred.scale_low, pred.scale_high, pred.input_quantiles, pred.error_source, pred.error_n,
+        )  # fmt: skip
+    return pred
+
+
+def _share(p: float) -> str:
+    if p < 0.005:
+        return "<1 %"
+    return f"{100 * p:.0f} %"
+
+
+def _end(issue: Issue, k: int) -> str:
+    value = issue.scale.low if k == 0 else issue.scale.high
+    label = issue.scale.labels[k]
+    return f"{value:g}" + (f" ({label})" if label else "")
+
+
+def issue_reading(issue: Issue, pred: Predictive, k: int, *, dynamic_point: bool = False) -> str:
+    """One line on the end points of issue ``k`` and, when the 90 % interval has no width, why."""
+    pl, ph = float(pred.p_low_end[k]), float(pred.p_high_end[k])
+    if not (math.isfinite(pl) and math.isfinite(ph)):
+        return "no forecast"
+    lo, hi = pred.interval(INTERVAL)
+    width = float(hi[k] - lo[k])
+    if width <= 1e-9 * (issue.scale.high - issue.scale.low):
+        why = (
+            "every perturbed input gives the same outcome and there is no model-error part"
+            if pred.input_quantiles is not None
+            else "a point forecast without a sweep or a model-error part"
+        )
+        if pl >= 0.95 or ph >= 0.95:
+            return f"certain to end at {_end(issue, 0 if pl >= ph else 1)}: {why}"
+        return f"no spread: {why}"
+    if pl < 0.005 and ph < 0.005:
+        return "ends: under 1 % chance of ending exactly at either end"
+    return f"ends: {_share(pl)} chance of exactly {_end(issue, 0)}, {_share(ph)} of exactly {_end(issue, 1)}"
+
+
+def _source(pred: Predictive) -> str:
+    has_input = pred.input_quantiles is not None
+    has_error = pred.error_n > 0
+    if has_input and has_error:
+        return "input uncertainty and model error"
+    if has_error:
+        return "model error"
+    if has_input:
+        return "input uncertainty only"
+    return "none"
+
+
+def _domain_word(domain: str) -> str:
+    return "EU" if domain.strip().lower() in ("", "eu legislation", "eu-legislation") else domain
+
+
+def readouts(
+    scenario: Scenario, model: str, point: FloatArray, pred: Predictive, domain: str = ""
+) -> tuple[IssueInterval, ...]:
+    """One :class:`IssueInterval` per issue of one model's predictive distributions."""
+    lo, hi = pred.interval(INTERVAL)
+    if pred.input_quantiles is not None:
+        iq = pred.input_quantiles
+        in_lo, in_hi = iq[:, 0], iq[:, -1]  # levels 5 % and 95 %: the input-only 90 % interval
+    else:
+        in_lo = in_hi = np.full(pred.n, np.nan)
+    src = _source(pred)
+    return tuple(
+        IssueInterval(
+            issue.id,
+            model,
+            float(point[k]),
+            float(pred.median[k]),
+            float(lo[k]),
+            float(hi[k]),
+            float(in_lo[k]),
+            float(in_hi[k]),
+            float(pred.p_low_end[k]),
+            float(pred.p_high_end[k]),
+            src,
+            pred.error_n,
+            issue_reading(issue, pred, k),
+            _domain_word(domain),
+            float(issue.scale.high - issue.scale.low),
+        )
+        for k, issue in enumerate(scenario.issues)
+    )
+
+
+def intervals(
+    scenario: Scenario,
+    points: Mapping[str, FloatArray],
+    draws: Mapping[str, FloatArray],
+    error: ErrorModel | None = None,
+) -> Intervals:
+    """The predictive distributions and read-outs of every model in ``points`` (issue units):
+    ``draws`` holds the sweep's outcomes (n_draws, I) of the swept models."""
+    by_model: dict[str, Predictive] = {}
+    reads: dict[str, tuple[IssueInterval, ...]] = {}
+    for name, point in points.items():
+        p = np.asarray(point, dtype=np.float64)
+        by_model[name] = predictive_of(scenario, name, p, draws.get(name), error)
+        reads[name] = readouts(scenario, name, p, by_model[name], "" if error is None else error.domain)
+    return Intervals(
+        by_model,
+        reads,
+        "" if error is None else error.source,
+        0 if error is None else error.n,
+        "" if error is None else error.domain,
+        domain_caveat(scenario, error),
+    )

@@ -1,0 +1,94 @@
+"""What run/report say about how sure a forecast is: the interval's parts, the end points, the caveat."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from detente.analysis.intervals import domain_caveat, intervals, is_eu_legislation, predictive_of
+from detente.io.builtin import load_builtin
+
+
+class _Error:
+    """A stand-in error model: normal residuals of sd 15 (raw units), seeded."""
+
+    source = "test cases"
+    n = 321
+    domain = "EU legislation"
+
+    def residuals(self, scenario, model, point):
+        return np.random.default_rng(1).normal(0.0, 15.0, (len(point), 400))
+
+
+@pytest.fixture(scope="module")
+def ukraine():
+    return load_builtin("ukraine-2025")
+
+
+def _draws(sc, centre, spread, m=200, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.clip(centre + rng.normal(0, spread, (m, len(sc.issues))), 0, 100)
+
+
+def test_parts_are_named_and_the_combined_interval_is_wider(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 40.0)
+    draws = _draws(ukraine, 40.0, 3.0)
+    r = intervals(ukraine, {"m": point}, {"m": draws}, _Error())
+    d = r.readouts["m"][0]
+    assert d.source == "input uncertainty and model error" and d.error_n == 321
+    assert d.low < d.input_low < d.input_high < d.high  # model error widens the input-only interval
+    assert d.parts() == (
+        f"input uncertainty only: {d.input_low:.1f}–{d.input_high:.1f}; "
+        f"with model error on 321 EU decisions: {d.low:.1f}–{d.high:.1f}"
+    )
+    # the input-only part is the sweep's own 5-95 % range
+    assert d.input_low == pytest.approx(np.quantile(draws[:, 0], 0.05))
+    assert d.median == pytest.approx(float(r.by_model["m"].median[0]))
+
+
+def test_without_error_model_the_interval_is_the_sweep(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 40.0)
+    draws = _draws(ukraine, 40.0, 3.0)
+    d = intervals(ukraine, {"m": point}, {"m": draws}).readouts["m"][0]
+    assert d.source == "input uncertainty only" and d.parts().endswith("no model-error part")
+    assert (d.low, d.high) == pytest.approx((d.input_low, d.input_high))
+
+
+def test_zero_width_says_why_and_error_model_removes_it(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 15.0)
+    flat = np.full((50, len(ukraine.issues)), 15.0)  # every perturbed input gives the same outcome
+    d = intervals(ukraine, {"nbs": point}, {"nbs": flat}).readouts["nbs"][1]
+    assert d.low == pytest.approx(15.0) and d.high == pytest.approx(15.0)
+    assert d.reading.startswith("no spread: every perturbed input")
+    d = intervals(ukraine, {"nbs": point}, {"nbs": flat}, _Error()).readouts["nbs"][1]
+    assert d.high - d.low > 10.0 and d.p_low_end > 0.05  # mass piles at the scale end 0
+    assert "chance of exactly 0 (none)" in d.reading
+
+
+def test_point_solution_is_named_when_it_is_not_the_median(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 90.0)
+    draws = _draws(ukraine, 60.0, 10.0)  # the sweep lies well below the point solution
+    d = intervals(ukraine, {"eum": point}, {"eum": draws}).readouts["eum"][0]
+    assert abs(d.median - 60.0) < 3.0
+    assert d.point_note().startswith("model's point solution 90.0")
+
+
+def test_no_forecast_stays_nan(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 40.0)
+    point[0] = np.nan
+    pred = predictive_of(ukraine, "m", point, None, _Error())
+    assert np.isnan(pred.quantiles[0]).all() and np.isfinite(pred.quantiles[1]).all()
+    assert pred.input_quantiles is None  # no sweep: no input part
+
+
+def test_caveat_only_off_eu_legislation(ukraine) -> None:
+    assert not is_eu_legislation(ukraine)
+    text = domain_caveat(ukraine, _Error())
+    assert "learned on 321 EU legislation decisions" in text and "not EU legislation" in text
+    assert domain_caveat(ukraine, None) == ""
+    eu = replace(ukraine, metadata=(*ukraine.metadata, ("domain", "EU legislation")))
+    assert is_eu_legislation(eu) and domain_caveat(eu, _Error()) == ""
+    deu = replace(ukraine, metadata=(("proposal_id", "2001/0001"),))
+    assert is_eu_legislation(deu)
