@@ -218,3 +218,25 @@ def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:
     note = next(n for n in forecasts.notes if n.startswith("nbs on "))
     assert "Security guarantees for Ukraine" in note and "better off than the status quo" in note
     assert "Line of separation" not in note  # its interval has width: nothing to explain there
+
+
+def test_forecast_json_gives_predictive_quantiles(cli) -> None:
+    """--draws gives each issue 19 non-decreasing quantiles inside the scale, the end masses and
+    where the spread comes from; without draws (and no error model) a point forecast says 'none'."""
+    import json
+
+    r = cli(
+        "forecast", "ukraine-2025", "-m", "compromise", "--draws", "40", "--seed", "2", "--format", "json"
+    )
+    assert r.exit_code == 0, r.output
+    issues = json.loads(r.stdout)["results"][0]["issues"]
+    for i in issues:
+        q = [i["quantiles"][str(a)] for a in range(5, 100, 5)]
+        assert list(i["quantiles"]) == [str(a) for a in range(5, 100, 5)]
+        assert q == sorted(q) and i["scale"][0] <= q[0] and q[-1] <= i["scale"][1]
+        assert q[-1] > q[0]  # the sweep gives the compromise a spread
+        assert 0.0 <= i["p_low_end"] <= 1.0 and 0.0 <= i["p_high_end"] <= 1.0
+        assert i["interval_source"] == "input uncertainty (40 draws)"
+    r = cli("forecast", "ukraine-2025", "-m", "compromise", "--format", "json")
+    i = json.loads(r.stdout)["results"][0]["issues"][0]
+    assert i["quantiles"] is None and i["interval_source"] == "none"

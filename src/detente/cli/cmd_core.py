@@ -211,6 +211,15 @@ def forecast_cmd(
         list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            min=0,
+            help="Input uncertainty: a seeded sweep of this many draws gives each forecast its "
+            "predictive quantiles (--format json); 0 = the point forecast only.",
+        ),
+    ] = 0,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Forecast each issue with one or more models."""
@@ -224,14 +233,15 @@ def forecast_cmd(
     sc = load_scenario(scenario)
     names = list(model) if model else list(available_models())
     results = []
-    for n, m in zip(names, build_models(names, parse_sets(set_)), strict=True):
+    built = build_models(names, parse_sets(set_))
+    for n, m in zip(names, built, strict=True):
         try:
             with statuses_not_warnings():
                 results.append(forecast(m, sc, seed=seed))
         except DetenteError as exc:
             fail(f"model {n}: {exc}")
     if fmt == "json":
-        print_json(forecast_document(sc, results))
+        print_json(forecast_document(sc, results, _predictive(sc, names, built, results, draws, seed), draws))
         return
     if fmt == "csv":
         import csv
@@ -262,6 +272,34 @@ def forecast_cmd(
             words = f"[dim]{why}[/dim]" if why else issue.scale.describe(v, reference=issue.reference)
             t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if status == "closed_form" else status)
         console.print(t)
+
+
+def _predictive(
+    sc: Any, names: list[str], models: list[Any], results: list[Any], draws: int, seed: int
+) -> list[Any]:
+    """Each forecast's predictive distribution (``analysis.intervals.predictive_of``): the point
+    forecast, plus a sweep of ``draws`` perturbed inputs when ``draws`` > 0."""
+    import numpy as np
+
+    from detente.analysis.intervals import predictive_of
+    from detente.analysis.montecarlo import prepare, run_ensemble
+    from detente.core.perturb import Perturbation
+    from detente.errors import DetenteError
+    from detente.models.base import statuses_not_warnings
+
+    out = []
+    pert = Perturbation.from_metadata(sc.metadata) if draws else None
+    spec = prepare(sc, pert) if pert is not None else None
+    for name, m, fc in zip(names, models, results, strict=True):
+        x = None
+        if pert is not None:
+            try:
+                with statuses_not_warnings():
+                    x = run_ensemble(m, spec, pert, n_draws=draws, seed=seed).raw_outcomes()
+            except DetenteError as exc:
+                fail(f"model {name}: {exc}")
+        out.append(predictive_of(sc, name, np.asarray(fc.outcome, dtype=float), x, None))
+    return out
 
 
 def models_cmd() -> None:

@@ -42,6 +42,22 @@ class ForecastIssue(_Doc):
     rounds: int | None = Field(default=None, description="Rounds run (dynamic models only).")
     period: int | None = Field(default=None, description="Length of a detected cycle (when there is one).")
     flags: list[str] | None = Field(default=None, description="Notable fallbacks, e.g. nbs_infeasible.")
+    quantiles: dict[str, Num] | None = Field(
+        default=None,
+        description='The predictive distribution\'s quantiles, keys "5", "10", …, "95" (percent), issue '
+        "units; null when there is none (interval_source says why).",
+    )
+    p_low_end: Num = Field(
+        default=None, description="Probability that the outcome is exactly the scale's low end."
+    )
+    p_high_end: Num = Field(
+        default=None, description="Probability that the outcome is exactly the scale's high end."
+    )
+    interval_source: str | None = Field(
+        default=None,
+        description="What the distribution contains: input uncertainty (a seeded sweep), model error "
+        "(learned on decided cases), both, or 'none' (a point forecast only).",
+    )
 
 
 class ExchangeRecord(_Doc):
@@ -96,14 +112,48 @@ class ForecastDocument(_Doc):
     results: list[ForecastResult]
 
 
-def forecast_document(scenario: Any, forecasts: Iterable[Any]) -> dict[str, Any]:
-    """The ``detente forecast`` document of ``forecasts`` (one per model) on ``scenario``."""
+def interval_source(pred: Any, draws: int) -> str:
+    """What a predictive distribution (``analysis.predictive.Predictive``) is made of, in words."""
+    parts = []
+    if pred.input_quantiles is not None:
+        parts.append(f"input uncertainty ({draws} draws)")
+    if pred.error_n:
+        parts.append(f"model error ({pred.error_n} decisions, {pred.error_source})")
+    return " and ".join(parts) if parts else "none"
+
+
+def predictive_fields(pred: Any, k: int, draws: int) -> dict[str, Any]:
+    """Issue ``k``'s ``quantiles``, ``p_low_end``, ``p_high_end`` and ``interval_source`` (null
+    numbers for a point forecast without any uncertainty part, or no forecast)."""
+    import math
+
+    source = interval_source(pred, draws)
+    q = [float(x) for x in pred.quantiles[k]]
+    if source == "none" or not all(math.isfinite(x) for x in q):
+        return {"quantiles": None, "p_low_end": None, "p_high_end": None, "interval_source": source}
+    return {
+        "quantiles": {str(5 * (j + 1)): x for j, x in enumerate(q)},
+        "p_low_end": float(pred.p_low_end[k]),
+        "p_high_end": float(pred.p_high_end[k]),
+        "interval_source": source,
+    }
+
+
+def forecast_document(
+    scenario: Any, forecasts: Iterable[Any], predictive: Sequence[Any] | None = None, draws: int = 0
+) -> dict[str, Any]:
+    """The ``detente forecast`` document of ``forecasts`` (one per model) on ``scenario``;
+    ``predictive``: each forecast's ``Predictive`` (same order), ``draws`` its sweep's size."""
     from detente.core.hashing import scenario_hash
 
+    results = [forecast_to_dict(f, scenario) for f in forecasts]
+    for res, pred in zip(results, predictive or (), strict=False):
+        for k, issue in enumerate(res["issues"]):
+            issue.update(predictive_fields(pred, k, draws))
     return {
         "detente_version": __version__,
         "scenario": {"id": scenario.id, "title": scenario.title, "sha256": scenario_hash(scenario)},
-        "results": [forecast_to_dict(f, scenario) for f in forecasts],
+        "results": results,
     }
 
 
