@@ -288,11 +288,11 @@ def _predictive(
     from detente.models.base import statuses_not_warnings
 
     out = []
-    pert = Perturbation.from_metadata(sc.metadata) if draws else None
-    spec = prepare(sc, pert) if pert is not None else None
+    pert = Perturbation.from_metadata(sc.metadata)
+    spec = prepare(sc, pert) if draws else None
     for name, m, fc in zip(names, models, results, strict=True):
         x = None
-        if pert is not None:
+        if spec is not None:
             try:
                 with statuses_not_warnings():
                     x = run_ensemble(m, spec, pert, n_draws=draws, seed=seed).raw_outcomes()
