@@ -52,6 +52,12 @@ ROUTES = {
     ("POST", "/ui/validate"),
     ("POST", "/ui/whatif"),
     ("POST", "/ui/yaml"),
+    # draft review (issue #17), added after the split
+    ("GET", "/draft"),
+    ("GET", "/draft/{ref}"),
+    ("POST", "/ui/draft"),
+    ("POST", "/api/drafts"),
+    ("POST", "/api/drafts/{key}/decisions"),
 }
 
 # (method, path, operationId, tag, success status), in the order of the OpenAPI document
@@ -89,6 +95,9 @@ OPERATIONS = [
         "200",
     ),
     ("GET", "/api/ledger/score", "api_ledger_score_api_ledger_score_get", "ledger", "200"),
+    # draft review (issue #17), added after the split
+    ("POST", "/api/drafts", "api_draft_api_drafts_post", "drafts", "201"),
+    ("POST", "/api/drafts/{key}/decisions", "api_decide_api_drafts__key__decisions_post", "drafts", "200"),
 ]
 
 SCHEMAS = {
@@ -105,6 +114,8 @@ SCHEMAS = {
     "SweepBody",
     "ValidationError",
     "WhatIfBody",
+    "DraftBody",
+    "DecisionBody",
 }
 
 
