@@ -123,7 +123,7 @@ CLI_CASES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def write_deu_subset(folder: Path) -> Path:
-    """The header and the first 11 issues (4 proposals) of the DEU dev file, as in tests/backtest."""
+    """The header and the first 11 issues (4 proposals) of the DEU dev file, as in tests/io/test_deu.py."""
     lines = DEU_DEV.read_text(encoding="utf-8").splitlines()
     p = folder / "subset.tsv"
     p.write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
