@@ -1,8 +1,8 @@
 """Error tree of detente (docs/api.md lists the same tree; tests/test_public_api.py checks both).
 
 Catch ``DetenteError`` for every error detente raises on purpose; the built-in class in brackets is a
-second base, so ``except ValueError`` keeps working where it did. Two subclasses live beside the code
-that raises them (module in square brackets).
+second base, so ``except ValueError`` keeps working where it did. Three subclasses live beside the
+code that raises them (module in square brackets).
 
 ::
 
@@ -14,6 +14,7 @@ that raises them (module in square brackets).
     ├── MissingExtraError (ImportError)   an optional dependency is not installed (names the extra)
     ├── StoreError                        database problems
     │   └── AlreadyResolvedError          [detente.store.ledger] the ledger entry already has an outcome
+    ├── LMError                           [detente.io.draft.lm] the language-model endpoint of detente draft failed
     └── WebError                          [detente.web.service] a request could not be served (HTTP status)
 
     DetenteWarning (UserWarning)
