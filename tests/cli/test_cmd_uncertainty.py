@@ -26,8 +26,8 @@ def test_sweep_ukraine_json_contract(cli) -> None:
     for res in doc["results"]:
         assert [i["issue"] for i in res["issues"]] == list(sc.issue_ids)
         for iss in res["issues"]:
-            assert {"issue", "mean", "sd", "quantiles", "p_at_least", "p_win"} <= set(iss)
-            q = iss["quantiles"]
+            assert {"issue", "mean", "sd", "input_quantiles", "p_at_least", "p_win"} <= set(iss)
+            q = iss["input_quantiles"]
             assert list(q) == ["5", "25", "50", "75", "95"]
             assert q["5"] <= q["25"] <= q["50"] <= q["75"] <= q["95"]
             scale = sc.issue(iss["issue"]).scale
@@ -65,7 +65,7 @@ def test_sweep_noise_options_change_numbers(cli) -> None:
     assert a["results"][0]["issues"][0]["sd"] < b["results"][0]["issues"][0]["sd"]
     zero = _sweep(cli, *base, "--position-sd", "0", "--salience-sd", "0", "--capability-sd", "0")
     iss = zero["results"][0]["issues"][0]
-    assert iss["sd"] == pytest.approx(0, abs=1e-12) and iss["quantiles"]["5"] == pytest.approx(
+    assert iss["sd"] == pytest.approx(0, abs=1e-12) and iss["input_quantiles"]["5"] == pytest.approx(
         7.38996, abs=1e-4
     )
 

@@ -168,7 +168,7 @@ def test_web_sweep_is_the_cli_sweep() -> None:
     cli = cli_output_args("sweep", UK, "-m", "compromise", "--draws", "30", "--seed", "4", "--format", "json")
     web = web_output("web_sweep_ukraine")
     for w, c in zip(web["issues"], cli["results"][0]["issues"], strict=True):
-        q = c["quantiles"]
+        q = c["input_quantiles"]
         assert [w["p05"], w["p25"], w["median"], w["p75"], w["p95"], w["mean"]] == [
             q["5"], q["25"], q["50"], q["75"], q["95"], c["mean"],
         ]  # fmt: skip

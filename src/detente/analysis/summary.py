@@ -48,7 +48,8 @@ class IssueSummary:
             "issue": self.issue,
             "mean": self.mean,
             "sd": self.sd,
-            "quantiles": dict(self.quantiles),
+            # input uncertainty only (the sweep); a forecast's predictive quantiles are "quantiles" (issue #14)
+            "input_quantiles": dict(self.quantiles),
             "p_at_least": dict(self.p_at_least),
             "p_win": dict(self.p_win),
         }

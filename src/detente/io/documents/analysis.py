@@ -162,7 +162,10 @@ class SweepIssue(_Doc):
     issue: str
     mean: Num
     sd: Num
-    quantiles: dict[str, Num] = Field(description='Keys "5", "25", "50", "75", "95" (percent).')
+    input_quantiles: dict[str, Num] = Field(
+        description='Quantiles over the sweep\'s draws, keys "5", "25", "50", "75", "95" (percent): input '
+        "uncertainty only, no model error (detente forecast --format json gives the predictive 'quantiles')."
+    )
     p_at_least: dict[str, Num] = Field(description='Threshold (as text, e.g. "60") -> share of draws >= it.')
     p_win: dict[str, Num] = Field(
         description="Actor -> share of draws within 10 % of the scale of its position."
