@@ -244,9 +244,32 @@ def test_perturbation_from_metadata_and_overrides() -> None:
 
 def test_chunk_layout_and_default_size() -> None:
     assert chunk_layout(10, 4) == [(0, 4), (4, 8), (8, 10)]
-    k = default_chunk_size(100, 10)  # memory-bound: largest K within 256 MiB
+    k = default_chunk_size(100, 10, budget=256 * 2**20)  # memory-bound: largest K within 256 MiB
     assert k * 100 * 10 * (96 + 8 * 8 * 100) <= 256 * 2**20 < (k + 1) * 100 * 10 * (96 + 8 * 8 * 100)
     assert default_chunk_size(50, 10, pairwise=0) == 131  # cache-bound: 2**16 cells
     assert default_chunk_size(100, 10, pairwise=0) == 65
     assert default_chunk_size(300, 10, pairwise=0) == 64  # never below 64 for cache reasons
     assert default_chunk_size(1, 1) == 4096 and default_chunk_size(1000, 100) == 1
+
+
+def test_chunk_budget_follows_the_available_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default budget is min(256 MiB, available / (2 · workers)): a machine short of memory
+    gets smaller chunks (same numbers: results never depend on the chunk size)."""
+    from detente.analysis import montecarlo
+
+    assert montecarlo.available_memory() is None or montecarlo.available_memory() > 0
+    monkeypatch.setattr(montecarlo, "available_memory", lambda: 64 * 2**20)
+    assert montecarlo.memory_budget() == 32 * 2**20 and montecarlo.memory_budget(2) == 16 * 2**20
+    small = default_chunk_size(20, 10, workers=2)
+    assert small * 20 * 10 * (96 + 8 * 8 * 20) <= 16 * 2**20 and small < default_chunk_size(
+        20, 10, budget=256 * 2**20
+    )
+    monkeypatch.setattr(montecarlo, "available_memory", lambda: None)  # unknown: the fixed budget
+    assert montecarlo.memory_budget() == montecarlo.MEMORY_BUDGET
+    sc = toy(6, 2)
+    monkeypatch.setattr(montecarlo, "available_memory", lambda: 2**15)  # 32 KiB free: chunks of 2 draws
+    tiny = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4)
+    monkeypatch.setattr(montecarlo, "available_memory", lambda: 2**40)
+    big = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4)
+    assert tiny.chunk_size == 2 and big.chunk_size == 5
+    np.testing.assert_array_equal(tiny.outcomes, big.outcomes)

@@ -62,6 +62,36 @@ class EUMRun:
 
 
 # ---------------------------------------------------------------------------------------------
+# peak memory of one call (docs/performance.md "Memory")
+
+# live (A, A) float64 arrays per row at the peak of a round of the NumPy engine: 28–34 measured with
+# tracemalloc over the presets, Q < 1, 20–200 actors, with and without the offer log; rounded up
+PAIR_ARRAYS = 36
+
+
+def peak_bytes(rows: int, n_actors: int, rounds: int, record: bool = False) -> int:
+    """Upper bound on the peak memory (bytes) of :func:`run_eum` (or :func:`perspective`) on ``rows``
+    rows of ``n_actors`` actors: ``rows · 8 · (PAIR_ARRAYS · A² + (T + 1) · A · (2 + 7·record))``, the
+    pair temporaries of one round plus the per-round positions, risk and (``record``) offer arrays.
+    Nothing grows with A³: the perspective chart keeps two (A, A) slices per row.
+
+    >>> peak_bytes(1, 20, 10) // 1000, peak_bytes(1, 200, 10) // 10**6
+    (118, 11)
+    """
+    A = n_actors
+    return rows * 8 * (PAIR_ARRAYS * A * A + (rounds + 1) * A * (2 + (7 if record else 0)))
+
+
+def rows_per_call(n_actors: int, rounds: int, budget: int, record: bool = False) -> int:
+    """The most rows one call may take so that :func:`peak_bytes` stays within ``budget`` (at least 1).
+
+    >>> rows_per_call(20, 10, 64 * 2**20), rows_per_call(200, 10, 64 * 2**20)
+    (565, 5)
+    """
+    return max(1, budget // peak_bytes(1, n_actors, rounds, record))
+
+
+# ---------------------------------------------------------------------------------------------
 # probability of success (models.md §4 "Votes", "Probability"; Scholz et al. eqs. 28, 31)
 
 

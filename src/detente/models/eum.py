@@ -34,7 +34,7 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
 from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError
 from detente.kernels.dynamics import classify_path
-from detente.kernels.eum import EUMRun, numba_available, perspective, run_eum
+from detente.kernels.eum import EUMRun, numba_available, perspective, rows_per_call, run_eum
 from detente.kernels.eum_spec import KIND_NAMES, EUMSettings
 from detente.models.base import ModelInfo, check_literal, check_range
 
@@ -64,8 +64,10 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 # batches up to this many elements keep the per-round offer log and the perspective data
 RECORD_LIMIT = 64
-# rows (issue-runs) per kernel call: bounds memory to a few MB per pair matrix
-CHUNK_PAIRS = 50_000
+# peak memory of one kernel call (bytes): the rows (issue-runs) of a call come from the kernel's
+# peak-memory formula (``kernels.eum.peak_bytes``, docs/performance.md "Memory"), so a predict call
+# needs at most this much on top of its inputs and outputs, whatever the batch or the actor count
+CALL_BUDGET = 64 * 2**20
 
 
 # ``engine="auto"``: below this many issue-runs in one call NumPy is as fast as loading numba
@@ -197,7 +199,7 @@ class ExpectedUtility:
         s = cast(FloatArray, np.where(present, flat(arrays.salience), 0.0).astype(np.float64))
         w = cast(FloatArray, np.where(present, flat(arrays.capability) * s, 0.0).astype(np.float64))
         B = x0.shape[0]
-        chunk = max(1, CHUNK_PAIRS // max(1, A * A))
+        chunk = rows_per_call(A, T, CALL_BUDGET, record)
         engine = self.resolved_engine(B)
         workspace: dict[str, Any] = {}  # the numba engine's work arrays, shared by the chunks
         runs = [
@@ -259,7 +261,12 @@ class ExpectedUtility:
         extras["events_recorded"] = record
         if record:
             events = _events(run, batch, A, I)
-            own, rival, r = perspective(x0, w, s, present, st)  # (B, H, A) twice, (B, A)
+            # (B, H, A) twice, (B, A), in calls of ``chunk`` rows like the rounds (bounded memory)
+            parts = [
+                perspective(x0[k : k + chunk], w[k : k + chunk], s[k : k + chunk], present[k : k + chunk], st)
+                for k in range(0, max(B, 1), chunk)
+            ]
+            own, rival, r = (np.concatenate([q[n] for q in parts]) for n in range(3))
             assert run.press_j is not None and run.press_a is not None and run.press_b is not None
             # per round and receiver: the rival with the largest b and the pair (a, b), moved or not
             extras["pressure"] = {

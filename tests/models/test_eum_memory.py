@@ -1,0 +1,100 @@
+"""EUM memory is bounded by design (issue #15 item 3; docs/performance.md "Memory").
+
+The kernel's rows per call come from its peak-memory formula (``kernels.eum.peak_bytes``) and a
+fixed budget, and the perspective chart keeps two (A, A) slices per issue instead of (A, A, A): a
+200-actor × 10-issue forecast must stay far below what an n³ array would take (2.5 GB).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.core import Actor, Issue, Scale, Scenario, Stance
+from detente.core.arrays import to_arrays
+from detente.errors import ConvergenceWarning
+from detente.kernels.eum import PAIR_ARRAYS, peak_bytes, rows_per_call, run_eum
+from detente.kernels.eum_spec import EUMSettings
+from detente.models.eum import CALL_BUDGET, ExpectedUtility
+
+MiB = 2**20
+
+
+def big_scenario(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
+    rng = np.random.default_rng(seed)
+    actors = tuple(Actor(id=f"a{k}", capability=float(rng.uniform(0.1, 1.0))) for k in range(n_actors))
+    issues = tuple(Issue(id=f"i{d}", scale=Scale(low=0, high=100)) for d in range(n_issues))
+    stances = tuple(
+        Stance(
+            actor=f"a{a}",
+            issue=f"i{d}",
+            position=float(rng.integers(0, 101)),
+            salience=float(rng.uniform(0.1, 1.0)),
+        )
+        for a in range(n_actors)
+        for d in range(n_issues)
+    )
+    return Scenario(id=f"big-{n_actors}x{n_issues}", actors=actors, issues=issues, stances=stances)
+
+
+def test_peak_formula_bounds_the_kernel() -> None:
+    """tracemalloc peak of one call <= peak_bytes (with and without the offer log, Q < 1)."""
+    for st in (EUMSettings(), EUMSettings(q=0.5, prob="pair", perspective="own")):
+        for A, B in ((20, 300), (120, 4)):
+            g = np.random.default_rng(A)
+            x = g.random((B, A))
+            s = g.uniform(0.05, 1.0, (B, A))
+            w = s * g.uniform(0.1, 2.0, (B, A))
+            present = g.random((B, A)) > 0.1
+            for record in (False, True):
+                tracemalloc.start()
+                try:
+                    run_eum(x, w, s, present, st, 4, record=record)
+                    peak = tracemalloc.get_traced_memory()[1]
+                finally:
+                    tracemalloc.stop()
+                bound = peak_bytes(B, A, 4, record)
+                assert peak <= bound, (A, B, record, peak / MiB, bound / MiB)
+                assert peak > bound / 3  # the formula is a tight bound, not a guess
+    assert rows_per_call(200, 10, CALL_BUDGET) * 8 * PAIR_ARRAYS * 200**2 <= CALL_BUDGET
+
+
+def test_forecast_200_actors_10_issues_under_a_memory_ceiling() -> None:
+    """predict on 200 × 10 (offer log and perspective chart included) peaks under 128 MiB (it was
+    2.5 GB when the chart held E^h(U_ij) for every viewer)."""
+    arrays = to_arrays(big_scenario())
+    model = ExpectedUtility()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tracemalloc.start()
+        try:
+            pred = model.predict(arrays, np.random.default_rng(0))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 128 * MiB, f"peak {peak / MiB:.0f} MiB"
+    assert pred.extras["perspective"]["own"].shape == (200, 200, 10)
+    assert np.isfinite(pred.outcome).all()
+
+
+@pytest.mark.slow
+def test_forecast_command_rss_under_300_mb(tmp_path: Path) -> None:
+    """The whole ``detente forecast`` command on 200 × 10 (the issue's target: < 300 MB peak RSS);
+    ``os.wait4`` gives this child's own peak RSS."""
+    from detente.io.files import write_scenario
+
+    path = write_scenario(big_scenario(), tmp_path / "big.yaml")
+    cmd = [sys.executable, "-m", "detente", "forecast", str(path), "-m", "eum", "--format", "json"]
+    with open(tmp_path / "out.json", "w") as out, open(tmp_path / "err.txt", "w") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, (tmp_path / "err.txt").read_text()
+    assert usage.ru_maxrss < 300 * 1024, f"peak RSS {usage.ru_maxrss / 1024:.0f} MB"  # kB on Linux
