@@ -118,6 +118,10 @@ API_FIELDS: dict[str, str] = {
     "note": "ledger: free text, as --note",
     "outcome": "ledger resolve: what happened, as OUTCOME",
     "force": "ledger resolve: replace an earlier resolution, as --force",
+    "experts": "panels: the experts' ids, separated by commas, as --experts",
+    "pool": "panels: how the submitted answers are pooled, as --pool",
+    "answers": "panels: an expert's answers, one mapping per actor and issue (the questionnaire's columns)",
+    "submit": "panels: submit the answers (they can no longer be changed)",
 }
 """Every field of a JSON API request body: the command line's words without the dashes."""
 

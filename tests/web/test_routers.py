@@ -52,6 +52,17 @@ ROUTES = {
     ("POST", "/ui/validate"),
     ("POST", "/ui/whatif"),
     ("POST", "/ui/yaml"),
+    # expert panels (issue #18), added after the split
+    ("GET", "/panels"),
+    ("GET", "/panels/{panel_id}"),
+    ("GET", "/expert"),
+    ("GET", "/api/panels/{panel_id}"),
+    ("GET", "/api/expert/questionnaire"),
+    ("POST", "/api/panels"),
+    ("POST", "/api/panels/{panel_id}/pool"),
+    ("POST", "/ui/panels"),
+    ("POST", "/ui/panels/{panel_id}/pool"),
+    ("PUT", "/api/expert/answers"),
     # draft review (issue #17), added after the split
     ("GET", "/draft"),
     ("GET", "/draft/{ref}"),
@@ -95,6 +106,12 @@ OPERATIONS = [
         "200",
     ),
     ("GET", "/api/ledger/score", "api_ledger_score_api_ledger_score_get", "ledger", "200"),
+    # expert panels (issue #18), added after the split
+    ("POST", "/api/panels", "api_create_api_panels_post", "panels", "201"),
+    ("GET", "/api/panels/{panel_id}", "api_progress_api_panels__panel_id__get", "panels", "200"),
+    ("POST", "/api/panels/{panel_id}/pool", "api_pool_api_panels__panel_id__pool_post", "panels", "200"),
+    ("GET", "/api/expert/questionnaire", "api_questionnaire_api_expert_questionnaire_get", "panels", "200"),
+    ("PUT", "/api/expert/answers", "api_answers_api_expert_answers_put", "panels", "200"),
     # draft review (issue #17), added after the split
     ("POST", "/api/drafts", "api_draft_api_drafts_post", "drafts", "201"),
     ("POST", "/api/drafts/{key}/decisions", "api_decide_api_drafts__key__decisions_post", "drafts", "200"),
@@ -114,6 +131,9 @@ SCHEMAS = {
     "SweepBody",
     "ValidationError",
     "WhatIfBody",
+    "PanelBody",
+    "PoolBody",
+    "AnswersBody",
     "DraftBody",
     "DecisionBody",
 }

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from detente.cli.choices import Pool, QuestionnaireFormat
-from detente.cli.common import DEFAULT_SCENARIO, console, fail, load_scenario, scenario_argument, write_bytes_atomic
+from detente.cli.common import (
+    DEFAULT_SCENARIO,
+    console,
+    fail,
+    load_scenario,
+    scenario_argument,
+    write_bytes_atomic,
+)
 from detente.core.text import plural
 
 ELICIT = typer.Typer(
@@ -21,20 +27,15 @@ ELICIT = typer.Typer(
 )
 """``detente elicit``: its commands are the ``elicit_*`` functions below."""
 
-_EXPERT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
 
 def _experts(text: str) -> list[str]:
-    names = [n.strip() for n in text.split(",")]
-    if not text.strip() or any(not n for n in names):
-        fail(f"--experts {text!r}: expected expert ids separated by commas, e.g. ana,ben,chloe")
-    for n in names:
-        if not _EXPERT_ID.match(n):
-            fail(f"--experts: {n!r} is not a usable id (expected letters, digits, '_', '-' or '.', at most 64)")
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        fail(f"--experts: {dup[0]!r} is named twice (expected each expert once)")
-    return names
+    from detente.core.panel import expert_ids
+    from detente.errors import ScenarioError
+
+    try:
+        return list(expert_ids(text))
+    except ScenarioError as exc:
+        fail(f"--{exc}")
 
 
 def elicit_export(
@@ -48,7 +49,9 @@ def elicit_export(
     ),
     prefill: Annotated[
         bool,
-        typer.Option("--prefill", help="Show the scenario's current values (default: blind, so experts do not anchor)."),
+        typer.Option(
+            "--prefill", help="Show the scenario's current values (default: blind, so experts do not anchor)."
+        ),
     ] = False,
 ) -> None:
     """Write one questionnaire per expert: every actor × issue with position, salience, capability, confidence, notes."""
@@ -96,11 +99,17 @@ def elicit_export(
 
 def elicit_import(
     files: Annotated[list[str], typer.Argument(help="The returned questionnaires (.xlsx, .csv or .json).")],
-    out: Annotated[str, typer.Option("--out", help="The pooled scenario file to write (.yaml or .json).")] = "",
-    pool: Annotated[Pool, typer.Option("--pool", help="How the experts' answers are pooled per stance.")] = Pool.median,
+    out: Annotated[
+        str, typer.Option("--out", help="The pooled scenario file to write (.yaml or .json).")
+    ] = "",
+    pool: Annotated[
+        Pool, typer.Option("--pool", help="How the experts' answers are pooled per stance.")
+    ] = Pool.median,
     scenario: Annotated[
         str | None,
-        typer.Option("--scenario", help="The scenario the questionnaires answer (default: the one they name)."),
+        typer.Option(
+            "--scenario", help="The scenario the questionnaires answer (default: the one they name)."
+        ),
     ] = None,
 ) -> None:
     """Check the returned questionnaires against their scenario, pool them, write the pooled scenario."""
@@ -122,7 +131,9 @@ def elicit_import(
         first: dict[str, str] = {}
         for q in qs:
             if q.expert in first:
-                fail(f"{q.source}: expert {q.expert!r} was already read from {first[q.expert]} (expected one file per expert)")
+                fail(
+                    f"{q.source}: expert {q.expert!r} was already read from {first[q.expert]} (expected one file per expert)"
+                )
             first[q.expert] = q.source
         panel = Panel(
             experts=tuple(q.expert for q in qs),

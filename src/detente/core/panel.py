@@ -9,6 +9,7 @@ are kept verbatim in :class:`Panel`, which a pooled scenario carries as its prov
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -16,6 +17,28 @@ from detente.errors import ScenarioError
 
 PoolMethod = Literal["median", "mean", "trimmed", "weighted"]
 POOL_METHODS: tuple[str, ...] = get_args(PoolMethod)
+EXPERT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""An expert id: it names files (``SCENARIO-EXPERT.xlsx``) and links, so letters, digits, ``_.-`` only."""
+
+
+def expert_ids(text: str) -> tuple[str, ...]:
+    """The expert ids of a comma-separated list, checked (usable ids, each once).
+
+    >>> expert_ids("ana, ben,chloe")
+    ('ana', 'ben', 'chloe')
+    """
+    names = [n.strip() for n in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise ScenarioError(f"experts {text!r}: expected expert ids separated by commas, e.g. ana,ben,chloe")
+    for n in names:
+        if not EXPERT_ID.match(n):
+            raise ScenarioError(
+                f"experts: {n!r} is not a usable id (expected letters, digits, '_', '-' or '.', at most 64)"
+            )
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ScenarioError(f"experts: {dup[0]!r} is named twice (expected each expert once)")
+    return tuple(names)
 
 
 def _number(value: float | None, where: str, low: float, high: float | None) -> None:

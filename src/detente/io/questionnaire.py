@@ -82,7 +82,9 @@ def questions_hash(scenario: Scenario) -> str:
 
 
 # --- writing ---------------------------------------------------------------------------------------
-def _rows(scenario: Scenario, expert: str, prefill: bool) -> Iterator[dict[str, Any]]:
+def questionnaire_rows(scenario: Scenario, expert: str, prefill: bool = False) -> Iterator[dict[str, Any]]:
+    """One row per actor × issue (issue by issue): the answer columns (empty unless ``prefill``) and
+    the help columns of :data:`HELP_COLUMNS`."""
     for issue in scenario.issues:
         for actor in scenario.actors:
             row: dict[str, Any] = {"expert": expert, "actor": actor.id, "issue": issue.id}
@@ -141,7 +143,7 @@ def questionnaire_csv(scenario: Scenario, ref: str, expert: str, *, prefill: boo
         )
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
-    for row in _rows(scenario, expert, prefill):
+    for row in questionnaire_rows(scenario, expert, prefill):
         w.writerow(
             [
                 "" if row[c] is None else (f"{row[c]:g}" if isinstance(row[c], float) else row[c])
@@ -163,7 +165,7 @@ def questionnaire_xlsx(scenario: Scenario, ref: str, expert: str, *, prefill: bo
     assert ws is not None
     ws.title = SHEET
     ws.append([*COLUMNS, *HELP_COLUMNS])
-    rows = list(_rows(scenario, expert, prefill))
+    rows = list(questionnaire_rows(scenario, expert, prefill))
     for row in rows:
         ws.append([row[c] for c in (*COLUMNS, *HELP_COLUMNS)])
     ws.freeze_panes = "D2"
@@ -439,12 +441,24 @@ def _read_json(text: str, source: str, scenario: Scenario | None) -> Questionnai
     checked = _checked_meta(meta, source)
     _check_version(checked, scenario, source)
     expert = checked[0]
+    got = answers_from_mappings(scenario, expert, data["answers"], source) if scenario is not None else ()
+    return Questionnaire(
+        expert=expert, scenario=checked[1], scenario_hash=checked[2], answers=got, source=source
+    )
+
+
+def answers_from_mappings(
+    scenario: Scenario, expert: str, answers: Sequence[Any], source: str = ""
+) -> tuple[ExpertAnswer, ...]:
+    """Answers given as mappings (a JSON questionnaire, the dashboard's form), checked like a file's
+    rows: one per actor × issue, each known, numbers in range (``answers[3].salience: …``)."""
     body = []
-    for k, a in enumerate(data["answers"]):
-        if not isinstance(a, dict):
-            raise InputFileError(f"{source}: answers[{k}]: expected a mapping of {', '.join(COLUMNS)}")
+    where = _JsonWhere(source)
+    for k, a in enumerate(answers):
+        if not isinstance(a, Mapping):
+            raise InputFileError(f"{where(k, None)}: expected a mapping of {', '.join(COLUMNS)}")
         body.append((k, [expert if c == "expert" else a.get(c) for c in COLUMNS]))
-    return _done(checked, scenario, body, _JsonWhere(source), False)
+    return _answers(scenario, expert, body, where, False)
 
 
 class _JsonWhere(_Where):
@@ -452,7 +466,7 @@ class _JsonWhere(_Where):
         super().__init__(source, None)
 
     def __call__(self, row: int, column: int | str | None) -> str:
-        return f"{self.source}: answers[{row}]" + (f".{column}" if isinstance(column, str) else "")
+        return f"{self.source}: answers[{row}]" if self.source else f"answers[{row}]"  # the field follows
 
 
 def _read_xlsx(path: Path, scenario: Scenario | None) -> Questionnaire:

@@ -201,6 +201,27 @@ def _tables() -> Any:
         sa.Column("entry_id", sa.Integer, sa.ForeignKey("ledger.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("quantiles", sa.Text, nullable=False),
     )
+    # expert panels (detente.store.panels): one row per panel, one per expert's seat; a seat's token
+    # is kept only as its sha256 (the link holds the token itself), its answers as JSON
+    sa.Table(
+        "panels",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("scenario_ref", sa.String(200), nullable=False),
+        sa.Column("scenario", sa.Text, nullable=False),
+        sa.Column("pooled_ref", sa.String(200), nullable=True),
+    )
+    sa.Table(
+        "panel_seats",
+        md,
+        sa.Column("panel_id", sa.Integer, sa.ForeignKey("panels.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("expert", sa.String(64), primary_key=True),
+        sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+        sa.Column("answers", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=True),
+        sa.Column("submitted_at", sa.String(40), nullable=True),
+    )
     return md, scenarios, versions, runs, ledger, resolutions, quantiles
 
 

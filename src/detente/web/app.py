@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from detente.web import errors
 from detente.web.deps import templates
 from detente.web.jobs import JobManager
-from detente.web.routers import drafts, forecasts, jobs, ledger, meta, pages, scenarios, static
+from detente.web.routers import drafts, forecasts, jobs, ledger, meta, pages, panels, scenarios, static
 from detente.web.schemas import DeprecationHeaders
 from detente.web.security import SecurityMiddleware
 
@@ -69,7 +69,7 @@ def create_app(
         secure_cookies=secure_cookies,
     )
     errors.install(app)
-    for area in (static, pages, meta, scenarios, forecasts, jobs, ledger, drafts):
+    for area in (static, pages, meta, scenarios, forecasts, jobs, ledger, panels, drafts):
         app.include_router(area.router)
     return app
 

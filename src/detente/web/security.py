@@ -1,6 +1,7 @@
 """Security middleware (pure ASGI): access token, Host check, CSRF, body size limit, headers.
 
-* **Token**: when the app has a token, every request must carry it: ``Authorization: Bearer T``,
+* **Token**: when the app has a token, every request must carry it (except an expert's questionnaire,
+  :data:`SEAT_PATHS`, which its own seat token opens): ``Authorization: Bearer T``,
   ``X-Detente-Token: T`` or the ``detente_token`` cookie, which ``GET /login?token=T`` (or any
   GET with ``?token=T``) sets (HttpOnly, SameSite=Strict) before redirecting to the clean URL.
 * **Host**: without a token the server only answers requests addressed to a loopback name
@@ -105,6 +106,15 @@ async def _reply(
     await send({"type": "http.response.body", "body": body})
 
 
+SEAT_PATHS = ("/expert", "/static/expert.js", "/static/app.css")
+"""Paths an expert's questionnaire link opens without the app's token: the questionnaire page and the
+two static files it loads; its API (``/api/expert/``) requires the seat's own token (``X-Expert-Token``)."""
+
+
+def _opened_by_seat(path: str) -> bool:
+    return path in SEAT_PATHS or path.startswith("/api/expert/")
+
+
 class SecurityMiddleware:
     """See the module docstring. ``token=None`` = local-only mode."""
 
@@ -140,8 +150,10 @@ class SecurityMiddleware:
         method = scope.get("method", "GET").upper()
         if self.token is None and await self._refuse_host(scope, send, headers):
             return
-        if self.token is not None and await self._refuse_token(
-            self.token, scope, send, headers, cookies, method
+        if (
+            self.token is not None
+            and not _opened_by_seat(scope.get("path", ""))
+            and await self._refuse_token(self.token, scope, send, headers, cookies, method)
         ):
             return
         length = headers.get("content-length")
@@ -288,13 +300,16 @@ class SecurityMiddleware:
                     send, 403, "cross-site request refused (Origin does not match this server)", scope
                 )
                 return True, None
-        elif origin == "null":
-            await _reply(send, 403, "cross-site request refused (Origin: null)", scope)
-            return True, None
         if headers.get("sec-fetch-site") == "cross-site":
             await _reply(send, 403, "cross-site request refused (Sec-Fetch-Site: cross-site)", scope)
             return True, None
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        # Chromium sends ``Origin: null`` with a same-origin form post when the page's referrer policy
+        # is no-referrer (ours is): such a form is let through to the CSRF token check below, which
+        # a cross-site page cannot pass; a JSON body, which needs no CSRF token, must have a real Origin
+        if origin == "null" and ctype == "application/json":
+            await _reply(send, 403, "cross-site request refused (Origin: null)", scope)
+            return True, None
         if ctype != "application/json":
             expected = cookies.get(CSRF_COOKIE, "")
             given = headers.get("x-csrf-token", "")

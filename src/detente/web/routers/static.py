@@ -17,6 +17,7 @@ STATIC_FILES = {
     "alpine.min.js": ("vendor/alpine.min.js", "text/javascript; charset=utf-8"),
     "app.css": ("app.css", "text/css; charset=utf-8"),
     "app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "expert.js": ("expert.js", "text/javascript; charset=utf-8"),
     "draft.js": ("draft.js", "text/javascript; charset=utf-8"),
     # Swagger UI for /api/docs (npm swagger-ui-dist, Apache-2.0; see vendor/swagger-ui/PROVENANCE.md)
     "swagger-ui-bundle.js": ("vendor/swagger-ui/swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
