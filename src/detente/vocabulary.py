@@ -62,6 +62,14 @@ OPTIONS: dict[str, str] = {
     "--experts": "elicit export: the experts' ids, separated by commas",
     "--prefill": "elicit export: show the scenario's current values in the questionnaires (default: blind)",
     "--pool": "elicit import: how the experts' answers are pooled: median, mean, trimmed or weighted",
+    "--into": "draft: merge into this scenario (a built-in name or a file): evidence added, nothing overwritten",
+    "--source-title": "draft: the title of the text, shown with every quote",
+    "--source-date": "draft: the date of the text",
+    "--source-url": "draft: where the text was published",
+    "--aliases": "draft: your own aliases, a CSV alias,actor[,name] or a YAML {alias: actor} file",
+    "--templates": "draft: your own issue templates (YAML, the layout of the packaged ones)",
+    "--lm-url": "draft: also ask this OpenAI-compatible endpoint (off unless given)",
+    "--lm-model": "draft: the model name sent to --lm-url",
     "--version": "print the version and exit",
     "--help": "show the help of a command and exit",
 }
@@ -87,6 +95,7 @@ ARGUMENTS: dict[str, str] = {
     "ENTRY": "ledger: the forecast's number",
     "OUTCOME": "ledger resolve: what happened, 1/0 or the number",
     "FILES": "elicit import: the returned questionnaires (.xlsx, .csv or .json)",
+    "TEXT": "draft: the text to draft from (plain text, Markdown or HTML, UTF-8)",
 }
 """Every positional argument (upper case, as help shows them)."""
 

@@ -79,12 +79,6 @@ def draft(
         ),
     ] = None,
     lm_model: Annotated[str, typer.Option("--lm-model", help="Model name sent to --lm-url.")] = "default",
-    no_text: Annotated[
-        bool,
-        typer.Option(
-            "--no-text", help="Do not copy the text into the draft (the review page then needs it)."
-        ),
-    ] = False,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the summary.")] = Format.table,
 ) -> None:
     """Draft actors and stances from a text: each suggestion with its exact quote, offsets, cue and confidence.
@@ -110,7 +104,6 @@ def draft(
         aliases_file=aliases,
         templates_file=templates,
         lm=LMConfig(url=lm_url, model=lm_model) if lm_url else None,
-        include_text=not no_text,
     )
     try:
         doc = draft_file(text, opts, into=into, version=__version__)
