@@ -24,9 +24,11 @@ from detente._typing import FloatArray
 from detente.analysis.batched import LEVER_GRID, LEVER_GRID_FULL, LeverResults, knockout_and_levers
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.intervals import ErrorModel, Intervals, intervals
-from detente.analysis.montecarlo import Ensemble, prepare, run_ensemble
+from detente.analysis.montecarlo import Ensemble, prepare
 from detente.analysis.panel import PanelReadout, panel_readout
 from detente.analysis.rule_effects import RuleEffect, rule_effects
+from detente.analysis.runs import point_forecast, simulation_config
+from detente.analysis.runs import sweep as run_sweep
 from detente.analysis.summary import IssueBrief, IssueSummary, issue_brief, summarize
 from detente.core.arrays import to_arrays
 from detente.core.hashing import scenario_hash
@@ -35,7 +37,7 @@ from detente.core.results import Forecast
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.defaults import SIM_RUNS
-from detente.models import available_models, forecast, get_model
+from detente.models import available_models, get_model
 from detente.models.base import statuses_not_warnings
 
 PARTS: tuple[str, ...] = (
@@ -198,8 +200,7 @@ def overview_models() -> list[str]:
 
 
 def _quiet_forecast(model: Any, scenario: Scenario, seed: int) -> Forecast:
-    with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
-        return forecast(model, scenario, seed=seed)
+    return point_forecast(model, scenario, seed)  # read-outs record statuses; warnings are not theirs
 
 
 def _wanted_models(parts: tuple[str, ...]) -> list[str]:
@@ -246,8 +247,8 @@ def _sweep(
         if name not in points:
             continue
         try:
-            with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
-                ens[name] = run_ensemble(get_model(name), spec, pert, n_draws=draws, seed=seed)
+            # statuses recorded, not warned (runs.sweep)
+            ens[name] = run_sweep(get_model(name), spec, pert, draws=draws, seed=seed)
         except Exception as exc:  # one model failing must not sink the report
             notes.append(f"uncertainty: model {name} could not run: {exc}")
     summaries = {name: tuple(summarize(e)) for name, e in ens.items()}
@@ -372,14 +373,11 @@ def _sim_run(label: str, r: Any) -> SimRun:
 def _simulation(
     scenario: Scenario, seed: int, quick: bool, what_if: tuple[tuple[str, dict[str, Any]], ...]
 ) -> Simulation | None:
-    from detente.sim import GameConfig, from_scenario, simulate, with_overrides
+    from detente.sim import simulate, with_overrides
     from detente.sim import summary as S
 
-    if scenario.dynamics:
-        cfg = from_scenario(scenario)
-    elif scenario.id == "ukraine-2025":
-        cfg = GameConfig()
-    else:
+    cfg = simulation_config(scenario)
+    if cfg is None:
         return None
     runs = RUNS_QUICK if quick else RUNS_FULL
     base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)

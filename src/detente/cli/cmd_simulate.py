@@ -26,9 +26,10 @@ MONTHLY_COLUMNS = ["month", "p_ceasefire", "p_settlement", "p_decision", "p_sanc
 
 def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str]) -> tuple[Any, Any]:
     """(scenario or None, GameConfig): the scenario's ``dynamics:``, then the preset, then ``--set``."""
+    from detente.analysis.runs import simulation_config
     from detente.errors import DetenteError
     from detente.io.builtin import builtin_names
-    from detente.sim.config import GameConfig, from_scenario, preset, with_overrides
+    from detente.sim.config import GameConfig, preset, with_overrides
 
     scenario = None
     try:
@@ -36,14 +37,13 @@ def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str
             cfg = GameConfig()  # the ukraine-2025 defaults live in sim/config.py
         else:
             scenario = load_scenario(scenario_ref)
-            if not scenario.dynamics and scenario.id != DEFAULT_SCENARIO:
-                # from_scenario would fall back to the ukraine-2025 defaults: refuse (as the report and
-                # the dashboard do) rather than print the Ukraine numbers under another scenario's name
+            found = simulation_config(scenario)  # as the report and the dashboard decide
+            if found is None:  # refuse rather than print the Ukraine numbers under another scenario's name
                 fail(
                     f"{scenario_ref}: no `dynamics:` section; the simulator needs one "
                     "(see docs/simulator.md, 'Scenario files: the dynamics: section')"
                 )
-            cfg = from_scenario(scenario)
+            cfg = found
         if preset_name:
             cfg = preset(preset_name, cfg)
         if sets:

@@ -62,12 +62,13 @@ def _check(
 def _run_ensembles(
     models: list[Any], spec: Any, pert: Any, ex: Any, *, draws: int, seed: int, chunk: int | None, bar: bool
 ) -> list[Any]:
-    """One ensemble per model, with a progress bar per model on a terminal (``bar``)."""
-    from detente.analysis.montecarlo import run_ensemble
+    """One ensemble per model (``detente.analysis.runs.sweep``, as the dashboard's sweeps), with a
+    progress bar per model on a terminal (``bar``); convergence warnings show on stderr."""
+    from detente.analysis.runs import sweep
 
     if not bar:
         return [
-            run_ensemble(m, spec, pert, n_draws=draws, seed=seed, chunk_size=chunk, executor=ex)
+            sweep(m, spec, pert, draws=draws, seed=seed, chunk_size=chunk, executor=ex, quiet=False)
             for m in models
         ]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -84,8 +85,16 @@ def _run_ensembles(
                 progress.advance(t, k)
 
             ensembles.append(
-                run_ensemble(
-                    m, spec, pert, n_draws=draws, seed=seed, chunk_size=chunk, executor=ex, progress=advance
+                sweep(
+                    m,
+                    spec,
+                    pert,
+                    draws=draws,
+                    seed=seed,
+                    chunk_size=chunk,
+                    executor=ex,
+                    progress=advance,
+                    quiet=False,
                 )
             )
     return ensembles

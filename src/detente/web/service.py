@@ -87,7 +87,7 @@ def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
     m = REF_RE.match(ref or "")
     if not m:
         raise WebError(
-            f"scenario reference: expected builtin:NAME, KEY or KEY@VERSION, received {ref[:80]!r}", 400
+            f"scenario reference: expected a built-in NAME, KEY or KEY@VERSION, received {ref[:80]!r}", 400
         )
     if m.group("builtin"):
         return "builtin", m.group("builtin"), None
@@ -96,7 +96,11 @@ def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
 
 
 def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
-    """(scenario, mapping, canonical ref) for a built-in or stored scenario."""
+    """(scenario, mapping, canonical reference) for a built-in or stored scenario.
+
+    ``ref`` is parsed by :func:`parse_ref` (a bare ``KEY`` is a stored key: callers turn a built-in
+    name into ``builtin:NAME`` first, ``detente.web.schemas.reference``). The canonical reference is
+    the vocabulary's (docs/vocabulary.md): a built-in's plain name, a stored ``KEY@VERSION``."""
     kind, name, version = parse_ref(ref)
     if kind == "builtin":
         if name not in builtin_names():
@@ -104,7 +108,7 @@ def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
                 f"built-in scenario {name!r}: unknown (expected one of {', '.join(builtin_names())})", 404
             )
         sc, text = builtin_scenario(str(name))
-        return sc, json.loads(text), f"builtin:{name}"
+        return sc, json.loads(text), str(name)
     try:
         sv = store.get_scenario(name, version)
     except StoreError as exc:
@@ -215,11 +219,10 @@ def build_model(name: str, params: Mapping[str, Any] | None = None) -> Any:
 def run_forecast(
     scenario: Scenario, model: str, params: Mapping[str, Any] | None = None, seed: int = 0
 ) -> Any:
-    from detente.models import forecast
+    """Model ``model`` with ``params`` on the scenario, as ``detente forecast`` runs it (analysis.runs)."""
+    from detente.analysis.runs import point_forecast
 
-    m = build_model(model, params)
-    with statuses_not_warnings():
-        return forecast(m, scenario, seed=seed)
+    return point_forecast(build_model(model, params), scenario, seed)
 
 
 def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
@@ -307,7 +310,7 @@ def compare(a: str, b: str, model: str, seed: int, store: Any) -> dict[str, Any]
         fc = run_forecast(sc, model, None, seed)
         out["sides"].append(
             {
-                "ref": canon,
+                "scenario": canon,
                 "title": sc.title or sc.id,
                 "forecast": forecast_json(sc, fc),
                 "sections": forecast_figure_html(sc, {model: fc}, prefix=f"cmp{len(out['sides'])}-"),
@@ -358,7 +361,7 @@ def start_sweep(
             seed=seed,
             input_hash=scenario_hash(scenario),
             version=__version__,
-            results={"issues": job.result["issues"], "n_draws": draws},
+            results={"issues": job.result["issues"], "draws": draws},
             arrays=arrays,
         )
         job.result["run_id"] = run.id
@@ -366,14 +369,14 @@ def start_sweep(
     return jobs.submit(
         "sweep",
         label,
-        lambda p: sweep(scenario, model, n_draws=draws, seed=seed, progress=p, params=params),
+        lambda p: sweep(scenario, model, draws=draws, seed=seed, progress=p, params=params),
         on_done=record,
     )
 
 
 def start_simulate(jobs: JobManager, scenario: Scenario, *, draws: int, seed: int, label: str) -> Job:
     """Submit a simulator job of ``draws`` runs."""
-    return jobs.submit("simulate", label, lambda p: simulate(scenario, n_runs=draws, seed=seed, progress=p))
+    return jobs.submit("simulate", label, lambda p: simulate(scenario, draws=draws, seed=seed, progress=p))
 
 
 def get_job(jobs: JobManager, job_id: str) -> Job:
@@ -477,14 +480,14 @@ def sweep(
     scenario: Scenario,
     model: str,
     *,
-    n_draws: int,
+    draws: int,
     seed: int,
     progress: Any = None,
     params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Monte Carlo sweep (``detente.analysis.montecarlo.run_ensemble``): quantiles per issue."""
-    from detente.analysis.montecarlo import run_ensemble
-    from detente.core.perturb import Perturbation
+    """Monte Carlo sweep under the scenario's own uncertainty settings, as ``detente sweep`` runs it
+    (``detente.analysis.runs.sweep``): quantiles per issue."""
+    from detente.analysis import runs
 
     m = build_model(model, params)
     done = [0]
@@ -492,48 +495,28 @@ def sweep(
     def tick(k: int) -> None:
         done[0] += k
         if progress is not None:
-            progress(done[0] / n_draws)
+            progress(done[0] / draws)
 
-    with statuses_not_warnings():
-        # the scenario's own uncertainty settings (metadata ``uncertainty.*``), as in `detente sweep`
-        pert = Perturbation.from_metadata(scenario.metadata)
-        ens = run_ensemble(m, scenario, pert, n_draws=n_draws, seed=seed, progress=tick)
+    ens = runs.sweep(m, scenario, draws=draws, seed=seed, progress=tick)
     from detente.io.documents import web_sweep
 
-    out = web_sweep(scenario, model, ens, n_draws=n_draws, seed=seed)
+    out = web_sweep(scenario, model, ens, draws=draws, seed=seed)
     out["_arrays"] = {"outcomes": ens.raw_outcomes()}  # kept for the store (.npz), never sent
     return out
 
 
 def simulate(
-    scenario: Scenario, *, n_runs: int, seed: int, progress: Any = None, months: int = 24
+    scenario: Scenario, *, draws: int, seed: int, progress: Any = None, months: int = 24
 ) -> dict[str, Any]:
-    """The war-bargaining simulator (``detente.sim``) on the scenario's ``dynamics:``, summarised.
-
-    Scenarios without ``dynamics:`` use the simulator's defaults only for ``ukraine-2025`` (the
-    column the defaults were calibrated on, as in the report's simulator part); others get an error.
-    """
-    try:
-        from detente.sim import GameConfig, from_scenario
-        from detente.sim import simulate as run_sim
-    except ImportError as exc:  # pragma: no cover
-        raise WebError("the simulator is not available in this build", 501) from exc
-
-    if scenario.dynamics:
-        cfg = from_scenario(scenario)
-    elif scenario.id == "ukraine-2025":
-        cfg = GameConfig()
-    else:
-        raise WebError(
-            f"scenario {scenario.id}: the simulator needs a 'dynamics:' section (see docs/simulator.md)", 422
-        )
+    """The war-bargaining simulator on the scenario's ``dynamics:``, summarised (``detente.analysis.runs.simulate``:
+    without ``dynamics:`` only ``ukraine-2025`` runs, on the simulator's defaults; others get its ScenarioError)."""
+    from detente.analysis import runs
 
     def tick(month: int, total: int) -> None:
         if progress is not None:
             progress(month / max(total, 1))
 
-    with statuses_not_warnings():
-        result = run_sim(cfg, n_runs=n_runs, seed=seed, months=months, progress=tick)
+    result = runs.simulate(scenario, runs=draws, seed=seed, months=months, progress=tick)
     from detente.io.documents import web_simulate
 
-    return web_simulate(scenario.id, result, n_runs=n_runs, seed=seed, months=months)
+    return web_simulate(scenario.id, result, draws=draws, seed=seed, months=months)

@@ -1,0 +1,100 @@
+"""The runs a shell starts, one function each, so that the CLI's commands, the dashboard's jobs and
+the main job (:mod:`detente.analysis.main_job`) compute them the same way:
+
+- :func:`point_forecast`: one model's forecast; statuses are recorded in it, not warned
+  (:func:`detente.models.base.statuses_not_warnings`);
+- :func:`sweep`: a Monte Carlo sweep of one model (:func:`detente.analysis.montecarlo.run_ensemble`)
+  under the scenario's own uncertainty settings (metadata ``uncertainty.*``) unless others are given;
+- :func:`simulation_config` / :func:`simulate`: the ceasefire simulator (docs/simulator.md) on a
+  scenario's ``dynamics:`` section; without one only ukraine-2025, whose column the simulator's
+  defaults were calibrated on, runs (on those defaults).
+
+Pure: no I/O, no printing; the shells render what these return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from contextlib import nullcontext
+from typing import Any
+
+from detente.analysis.montecarlo import DrawSpec, Ensemble, run_ensemble
+from detente.core.perturb import Perturbation
+from detente.core.results import Forecast
+from detente.core.scenario import Scenario
+from detente.errors import ScenarioError
+from detente.models import forecast
+from detente.models.base import statuses_not_warnings
+
+DEFAULTS_SCENARIO = "ukraine-2025"
+"""The one scenario the simulator runs without a ``dynamics:`` section (on its defaults)."""
+
+
+def point_forecast(model: Any, scenario: Scenario, seed: int | None = 0) -> Forecast:
+    """``model``'s forecast of ``scenario`` (its statuses recorded in the forecast, not warned)."""
+    with statuses_not_warnings():
+        return forecast(model, scenario, seed=seed)
+
+
+def sweep(
+    model: Any,
+    source: Scenario | DrawSpec,
+    perturbation: Perturbation | None = None,
+    *,
+    draws: int,
+    seed: int | None = 0,
+    chunk_size: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+    quiet: bool = True,
+) -> Ensemble:
+    """``draws`` perturbed runs of ``model``; ``perturbation`` defaults to the scenario's own settings
+    (:meth:`Perturbation.from_metadata`). ``quiet``: statuses recorded, not warned (as in the report)."""
+    if perturbation is None:
+        if not isinstance(source, Scenario):
+            raise TypeError("sweep: a prepared DrawSpec needs its perturbation")
+        perturbation = Perturbation.from_metadata(source.metadata)
+    with statuses_not_warnings() if quiet else nullcontext():
+        return run_ensemble(
+            model,
+            source,
+            perturbation,
+            n_draws=draws,
+            seed=seed,
+            chunk_size=chunk_size,
+            executor=executor,
+            progress=progress,
+        )
+
+
+def simulation_config(scenario: Scenario) -> Any | None:
+    """The simulator's :class:`~detente.sim.config.GameConfig` for ``scenario``: its ``dynamics:``
+    section, the defaults for :data:`DEFAULTS_SCENARIO`, else ``None`` (no simulation)."""
+    from detente.sim.config import GameConfig, from_scenario
+
+    if scenario.dynamics:
+        return from_scenario(scenario)
+    if scenario.id == DEFAULTS_SCENARIO:
+        return GameConfig()
+    return None
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    runs: int,
+    seed: int | None = 0,
+    months: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """The simulator's runs (:class:`~detente.sim.SimResult`) on :func:`simulation_config`; a
+    :class:`~detente.errors.ScenarioError` if the scenario has none."""
+    from detente.sim.engine import simulate as run
+
+    cfg = simulation_config(scenario)
+    if cfg is None:
+        raise ScenarioError(
+            f"scenario {scenario.id}: the simulator needs a 'dynamics:' section (see docs/simulator.md)"
+        )
+    return run(cfg, n_runs=runs, seed=seed, months=months, progress=progress)
