@@ -267,3 +267,49 @@ def test_the_example_panel_pools(cli, tmp_path: Path) -> None:
     r = cli("elicit", "import", *map(str, files), "--out", str(tmp_path / "pooled.yaml"), "--pool", "trimmed")
     assert r.exit_code == 0, r.stderr
     assert "most disputed: united_states on us_sanctions" in r.stdout
+
+
+def test_json_questionnaires_are_read_like_files(cli, tmp_path: Path) -> None:
+    """A questionnaire as JSON (the dashboard's answers, or a script's) pools like a CSV one."""
+    from detente.core.hashing import scenario_hash
+    from detente.io.questionnaire import questions_hash
+
+    sc = load_builtin("ukraine-2025")
+    rows = [
+        {
+            "actor": a,
+            "issue": i,
+            "position": 40 if a == "russia" else None,
+            "salience": 0.5 if a == "russia" else None,
+        }
+        for i in sc.issue_ids
+        for a in sc.actor_ids
+    ]
+    head = {
+        "format": "detente-questionnaire",
+        "layout": "1",
+        "scenario": "ukraine-2025",
+        "scenario_hash": scenario_hash(sc),
+        "questions": questions_hash(sc),
+    }
+    for e in ("ana", "ben"):
+        (tmp_path / f"{e}.json").write_text(
+            json.dumps(head | {"expert": e, "answers": rows}), encoding="utf-8"
+        )
+    out = tmp_path / "pooled.yaml"
+    r = cli("elicit", "import", str(tmp_path / "ana.json"), str(tmp_path / "ben.json"), "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    s = read_scenario(out).stance("russia", "us_sanctions")
+    assert s is not None and s.position == 40 and s.sd == 0
+    out.unlink()
+    rows[3]["salience"] = 3
+    (tmp_path / "ben.json").write_text(
+        json.dumps(head | {"expert": "ben", "answers": rows}), encoding="utf-8"
+    )
+    _fails(
+        cli,
+        tmp_path,
+        tmp_path / "ana.json",
+        tmp_path / "ben.json",
+        expect="ben.json: answers[3]: salience: 3 is outside",
+    )
