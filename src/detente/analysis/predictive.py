@@ -7,9 +7,12 @@ Representation (docs/calibration.md §1). For each issue the outcome ``Y`` lies 
 ``[low, high]``; ``P(Y = low) = p_low_end``, ``P(Y = high) = p_high_end`` and the rest of the mass
 is continuous inside. The quantile function ``Q`` is piecewise linear through the knots
 
-    (0, low), (p_low_end, low), (τ_k, q_k) for the 19 levels τ_k = 0.05 … 0.95, (1 − p_high_end, high), (1, high)
+    (0, low), (p_low_end, low), (p_low_end, v_low), (τ_k, q_k) for the 19 levels τ_k = 0.05 … 0.95,
+    (1 − p_high_end, v_high), (1 − p_high_end, high), (1, high)
 
-(sorted by level), so ``Q(τ) = low`` for ``τ ≤ p_low_end`` and ``high`` for ``τ ≥ 1 − p_high_end``.
+(sorted by level), so ``Q(τ) = low`` for ``τ ≤ p_low_end`` and ``high`` for ``τ > 1 − p_high_end``;
+``v_low``/``v_high`` continue the neighbouring 5 % band's density beyond the outer stored
+quantiles, clipped to the scale (:func:`knots`).
 The CDF is its generalised inverse ``F(y) = sup{τ : Q(τ) ≤ y}`` (Gneiting & Katzfuss 2014, §2.1;
 a linear interpolation of quantiles is a distribution whose density is constant between
 neighbouring quantiles). :func:`make_predictive` enforces the two consistency rules that any
@@ -155,21 +158,44 @@ def from_samples(
     return make_predictive(q, pl, ph, lo, hi, **parts)  # type: ignore[arg-type]
 
 
+def _tail_values(pred: Predictive) -> tuple[FloatArray, FloatArray]:
+    """Where the continuous part starts above the low end and ends below the high end: the first
+    (last) stored quantile inside the continuous part extrapolated to ``p_low_end``
+    (``1 − p_high_end``) with the slope of its neighbouring 5 % band, clipped to the scale."""
+    q, lo, hi = pred.quantiles, pred.scale_low, pred.scale_high
+    L = LEVELS.size
+    inner = (LEVELS[None, :] > pred.p_low_end[:, None]) & (LEVELS[None, :] < 1.0 - pred.p_high_end[:, None])
+    has = inner.any(axis=1)
+    k_lo = np.where(has, np.argmax(inner, axis=1), 0)
+    k_hi = np.where(has, L - 1 - np.argmax(inner[:, ::-1], axis=1), L - 1)
+    rows = np.arange(pred.n)
+    step = float(LEVELS[1] - LEVELS[0])
+    nxt = np.minimum(k_lo + 1, k_hi)
+    slope_lo = (q[rows, nxt] - q[rows, k_lo]) / step
+    v_lo = np.maximum(lo, q[rows, k_lo] - (LEVELS[k_lo] - pred.p_low_end) * slope_lo)
+    prv = np.maximum(k_hi - 1, k_lo)
+    slope_hi = (q[rows, k_hi] - q[rows, prv]) / step
+    v_hi = np.minimum(hi, q[rows, k_hi] + (1.0 - pred.p_high_end - LEVELS[k_hi]) * slope_hi)
+    return np.where(has, v_lo, lo), np.where(has, v_hi, hi)
+
+
 def knots(pred: Predictive) -> tuple[FloatArray, FloatArray]:
-    """Levels (n, 23) and values (n, 23) of the piecewise-linear quantile function, sorted by level."""
+    """Levels (n, 25) and values (n, 25) of the piecewise-linear quantile function, sorted by level.
+
+    The knots are ``(0, low)``, ``(p_low, low)``, ``(p_low, v_low)``, the 19 stored quantiles,
+    ``(1 − p_high, v_high)``, ``(1 − p_high, high)``, ``(1, high)``: a jump at each end mass from the
+    end to where the continuous part starts (:func:`_tail_values`), so a distribution whose 19
+    quantiles coincide is a point mass and tails beyond 5 %/95 % keep their neighbouring density."""
     n = pred.n
     lo, hi = pred.scale_low[:, None], pred.scale_high[:, None]
+    v_lo, v_hi = _tail_values(pred)
+    pl, ph = pred.p_low_end[:, None], 1.0 - pred.p_high_end[:, None]
+    # ties at one level keep this order under the stable sort: (p_low, low) before the stored
+    # quantiles at p_low before (p_low, v_low); (1 − p_high, v_high) before those at 1 − p_high
     tau = np.concatenate(
-        [
-            np.zeros((n, 1)),
-            pred.p_low_end[:, None],
-            np.broadcast_to(LEVELS, (n, LEVELS.size)),
-            1.0 - pred.p_high_end[:, None],
-            np.ones((n, 1)),
-        ],
-        axis=1,
+        [np.zeros((n, 1)), pl, ph, np.broadcast_to(LEVELS, (n, LEVELS.size)), pl, ph, np.ones((n, 1))], axis=1
     )
-    val = np.concatenate([lo, lo, pred.quantiles, hi, hi], axis=1)
+    val = np.concatenate([lo, lo, v_hi[:, None], pred.quantiles, v_lo[:, None], hi, hi], axis=1)
     order = np.argsort(tau, axis=1, kind="stable")
     tau = np.take_along_axis(tau, order, axis=1)
     val = np.maximum.accumulate(np.take_along_axis(val, order, axis=1), axis=1)
@@ -184,9 +210,10 @@ def quantile(pred: Predictive, levels: npt.ArrayLike) -> FloatArray:
 
 
 def _interp_rows(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
-    """Row-wise linear interpolation: ``x`` (n, m), knots ``xp``/``fp`` (n, K) with ``xp`` sorted."""
+    """Row-wise linear interpolation: ``x`` (n, m), knots ``xp``/``fp`` (n, K) with ``xp`` sorted;
+    at a repeated knot level (a jump) the left-continuous value ``inf{y : F(y) ≥ x}``."""
     K = xp.shape[1]
-    j = np.clip((xp[:, None, :] <= x[:, :, None]).sum(axis=2) - 1, 0, K - 2)
+    j = np.clip((xp[:, None, :] < x[:, :, None]).sum(axis=2) - 1, 0, K - 2)
     x0 = np.take_along_axis(xp, j, axis=1)
     x1 = np.take_along_axis(xp, j + 1, axis=1)
     y0 = np.take_along_axis(fp, j, axis=1)
@@ -264,3 +291,44 @@ def combine(
     y = (x[:, :, None] + e[:, None, :]).reshape(n, -1)
     iq = np.quantile(np.clip(x, lo[:, None], hi[:, None]), LEVELS, axis=1).T
     return from_samples(y, lo, hi, input_quantiles=iq, error_source=error_source, error_n=error_n)
+
+
+def curve_draws(curves: npt.ArrayLike, levels: npt.ArrayLike, per_curve: int) -> FloatArray:
+    """Evaluate quantile curves (..., L) given at ``levels`` (L,) at the ``per_curve`` midpoints
+    ``(j − ½)/J``: linear between levels, linearly extrapolated beyond the outer two (..., J)."""
+    c = np.asarray(curves, dtype=np.float64)
+    t = np.asarray(levels, dtype=np.float64)
+    u = (np.arange(per_curve) + 0.5) / per_curve
+    if t.size == 1:
+        return np.asarray(np.repeat(c, per_curve, axis=-1), dtype=np.float64)
+    j = np.clip(np.searchsorted(t, u, side="right") - 1, 0, t.size - 2)
+    w = (u - t[j]) / (t[j + 1] - t[j])
+    return np.asarray(c[..., j] + w * (c[..., j + 1] - c[..., j]), dtype=np.float64)
+
+
+def combine_curves(
+    curves: npt.ArrayLike,
+    levels: npt.ArrayLike,
+    scale_low: npt.ArrayLike = 0.0,
+    scale_high: npt.ArrayLike = 100.0,
+    *,
+    input_draws: npt.ArrayLike | None = None,
+    error_source: str = "none",
+    error_n: int = 0,
+    size: int = 2000,
+) -> Predictive:
+    """The equal-weight mixture over ``m`` draws of distributions given by unclipped quantile
+    curves (n, m, L) at ``levels`` (L,), clipped to the scale (mass beyond an end becomes that
+    end's point mass). Each curve is quantised at ``size // m`` (at least 50) midpoint levels.
+    ``input_draws`` (n, m): the draws themselves, kept as the input-uncertainty part."""
+    c = np.asarray(curves, dtype=np.float64)
+    n, m = c.shape[0], c.shape[1]
+    x = curve_draws(c, levels, max(50, size // max(m, 1))).reshape(n, -1)
+    iq = None
+    if input_draws is not None:
+        d = np.array(input_draws, dtype=np.float64, ndmin=2)
+        lo, hi = _col(scale_low, n), _col(scale_high, n)
+        iq = np.quantile(np.clip(d, lo[:, None], hi[:, None]), LEVELS, axis=1).T
+    return from_samples(
+        x, scale_low, scale_high, input_quantiles=iq, error_source=error_source, error_n=error_n
+    )

@@ -1,0 +1,102 @@
+"""Predictive distributions for every model of a backtest (issue #14; docs/calibration.md §4).
+
+Pure. After :func:`detente.analysis.backtest.run_backtest`, :func:`calibrate_backtest` gives every
+model a predictive distribution per issue (``BacktestResult.predictive``, raw 0–100 units):
+
+- ``"crossfit"`` (default): the error model (:mod:`detente.analysis.calibration`, quantile
+  regression) is fitted K times, each time on the other folds' proposals only, and predicts the
+  held-out fold — no issue's distribution uses any issue of its own proposal;
+- an :class:`~detente.analysis.calibration.ErrorModelSet` (``--calibration FILE``): fitted elsewhere, applied as is;
+- ``"none"``: no model-error part; stochastic models keep their seeds' spread, deterministic
+  ones a point mass at the forecast.
+
+It also adds the ``conformal_compromise`` baseline: the compromise point forecast with the
+unconditional residual quantiles (fitted the same way), the reference issue #14 sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from detente._typing import FloatArray
+from detente.analysis.backtest import BacktestResult, Case
+from detente.analysis.calibration import (
+    DEFAULT_FOLDS,
+    ErrorModelSet,
+    cross_fit,
+    predict,
+    to_scale,
+    weighted_spread,
+)
+from detente.analysis.predictive import Predictive
+from detente.core.scale import to_unit
+
+CONFORMAL_BASELINE = "conformal_compromise"
+"""Name of the baseline row: compromise point + unconditional cross-fitted residual quantiles."""
+
+
+def case_columns(cases: Sequence[Case]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per issue in case order: spread of positions (unit), scale low and high."""
+    if not cases:
+        z = np.zeros(0)
+        return z, z, z
+    spread = np.concatenate([weighted_spread(c.arrays) for c in cases])
+    return spread, np.concatenate([c.scale_low for c in cases]), np.concatenate([c.scale_high for c in cases])
+
+
+def calibrate_backtest(
+    res: BacktestResult,
+    cases: Sequence[Case],
+    calibration: str | ErrorModelSet = "crossfit",
+    *,
+    k: int = DEFAULT_FOLDS,
+) -> dict[str, Any]:
+    """Fill ``res.predictive`` for every model with forecasts (and the conformal baseline);
+    returns a description of how (recorded in the backtest's settings)."""
+    spread, lo, hi = case_columns(cases)
+    scales = np.stack([lo, hi], axis=-1)
+    y_unit = to_unit(res.outcome, scales) if res.outcome.size else res.outcome
+    groups = np.asarray(res.proposal_ids, dtype=object)
+    if "compromise" in res.forecasts:
+        res.forecasts[CONFORMAL_BASELINE] = res.forecasts["compromise"].copy()
+    for name, f in res.forecasts.items():
+        f_unit = to_unit(f, scales)
+        pred: Predictive
+        if calibration == "none":
+            draws = res.ensembles.get(name)
+            src = f_unit[:, None] if draws is None else to_unit(draws, scales[:, None, :])
+            pred = predict(None, src, spread)
+        elif isinstance(calibration, ErrorModelSet):
+            key = "compromise" if name == CONFORMAL_BASELINE else name
+            em = calibration.get(key)
+            if name == CONFORMAL_BASELINE and "conformal_compromise" in calibration.models:
+                em = calibration.models["conformal_compromise"]
+            pred = predict(
+                em, f_unit, spread, error_source=f"{calibration.source}, {calibration.n:,} decisions"
+            )
+        else:
+            kind = "residual" if name == CONFORMAL_BASELINE else "quantile_regression"
+            pred, _ = cross_fit(
+                f_unit, spread, y_unit, groups, kind=kind, k=k, source="cross-fitted in this file"
+            )
+        res.predictive[name] = to_scale(pred, lo, hi)
+    if calibration == "none":
+        return {"mode": "none", "description": "no model-error part (input/seed spread only)"}
+    if isinstance(calibration, ErrorModelSet):
+        return {
+            "mode": "file",
+            "description": f"error models from {calibration.source} ({calibration.n:,} decisions)",
+            "provenance": dict(calibration.provenance),
+        }
+    return {
+        "mode": "crossfit",
+        "folds": k,
+        "description": (
+            f"{k}-fold cross-fitting grouped by proposal: linear quantile regression of the outcome on "
+            "the forecast and the spread of positions at 19 levels; conformal_compromise = compromise "
+            "+ unconditional residual quantiles"
+        ),
+    }
