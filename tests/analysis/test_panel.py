@@ -174,3 +174,16 @@ def test_main_job_and_report_part_show_the_panel():
         "Width of the 90% interval by source",
     ]
     assert part.build(main_job(_scenario(), MainJobOptions(parts=("panel",)))).sections == []
+
+
+def test_model_error_joins_the_decomposition():
+    from detente.analysis.panel import IntervalParts, PanelReadout, with_model_error
+
+    r = PanelReadout("compromise", "median", ("e1",), (), {"x": 1.0}, {}, {"x": IntervalParts(3.0, 4.0)}, 10)
+    out = with_model_error(r, {"x": (13.0, 5.0)}, 120)
+    p = out.intervals["x"]
+    assert out.error_n == 120 and p.model_error == pytest.approx(12.0)  # sqrt(13² − 5²)
+    assert p.share("experts") == pytest.approx(9 / (9 + 16 + 144))
+    assert sum(p.share(k) for k in ("experts", "noise", "model_error")) == pytest.approx(1.0)
+    same = with_model_error(r, {"x": (4.0, 5.0)}, 120).intervals["x"]  # narrower combined: no extra part
+    assert same.model_error == 0.0

@@ -25,7 +25,7 @@ from detente.analysis.batched import LEVER_GRID, LEVER_GRID_FULL, LeverResults, 
 from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, cohesion
 from detente.analysis.intervals import ErrorModel, Intervals, intervals
 from detente.analysis.montecarlo import Ensemble, prepare
-from detente.analysis.panel import PanelReadout, panel_readout
+from detente.analysis.panel import PanelReadout, panel_readout, with_model_error
 from detente.analysis.rule_effects import RuleEffect, rule_effects
 from detente.analysis.runs import point_forecast, simulation_config
 from detente.analysis.runs import sweep as run_sweep
@@ -458,14 +458,23 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
         if "simulator" in parts
         else None,
-        panel=_panel(scenario, seed) if "panel" in parts else None,
+        panel=_panel(scenario, seed, ivals) if "panel" in parts else None,
         rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
     )
 
 
-def _panel(scenario: Scenario, seed: int) -> PanelReadout | None:
-    """The expert-panel read-out of the :data:`LEAD` model (None without a panel)."""
+def _panel(scenario: Scenario, seed: int, ivals: Intervals | None) -> PanelReadout | None:
+    """The expert-panel read-out of the :data:`LEAD` model (None without a panel), with the model-error
+    part of its intervals when the forecasts' intervals have one."""
     if scenario.panel is None:
         return None
     with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
-        return panel_readout(scenario, get_model(LEAD), LEAD, seed=seed)
+        out = panel_readout(scenario, get_model(LEAD), LEAD, seed=seed)
+    if out is None or ivals is None or not ivals.error_n:
+        return out
+    widths = {}
+    for issue in scenario.issue_ids:
+        iv = ivals.of(LEAD, issue)
+        if iv is not None:
+            widths[issue] = (iv.high - iv.low, iv.input_high - iv.input_low)
+    return with_model_error(out, widths, ivals.error_n)

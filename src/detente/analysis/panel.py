@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,22 +206,29 @@ READOUT_DRAWS = 300
 
 @dataclass(frozen=True, slots=True)
 class IntervalParts:
-    """Width of one issue's 90 % interval (5 %–95 %, issue units) under each source of input uncertainty.
+    """Width of one issue's 90 % interval (5 %–95 %, issue units) from each source of uncertainty.
 
     ``experts``: only the experts' disagreement (each pooled stance drawn with its panel ``sd``);
     ``noise``: only the assumed noise of the sweep (``position_sd``, ``salience_sd``,
-    ``capability_sd``, drop-out; the stances' own uncertainty ignored). ``experts_share`` is the
-    experts' share of the two variances, ``w_e² / (w_e² + w_n²)`` (independent sources add in
-    variance; interval widths of normal-like spreads are proportional to the SD).
+    ``capability_sd``, drop-out; the stances' own uncertainty ignored); ``model_error``: the part the
+    calibrated error model adds (docs/calibration.md), ``sqrt(max(0, W_c² − W_i²))`` from the widths
+    of the combined and the input-only 90 % intervals (0 without an error model). Shares are of the
+    variances, ``w_k² / Σ w²`` (independent sources add in variance; the widths of normal-like
+    spreads are proportional to their SD).
     """
 
     experts: float
     noise: float
+    model_error: float = 0.0
+
+    def share(self, part: str) -> float:
+        """``part``'s share (experts, noise or model_error) of the summed variances."""
+        tot = self.experts**2 + self.noise**2 + self.model_error**2
+        return float(getattr(self, part)) ** 2 / tot if tot > 0 else 0.0
 
     @property
     def experts_share(self) -> float:
-        tot = self.experts**2 + self.noise**2
-        return self.experts**2 / tot if tot > 0 else 0.0
+        return self.share("experts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +245,21 @@ class PanelReadout:
     """expert -> issue id -> the forecast of that expert's own scenario (issue units)."""
     intervals: dict[str, IntervalParts]
     draws: int
+    error_n: int = 0
+    """How many decided cases the model-error part was learned on (0: no model-error part)."""
+
+
+def with_model_error(
+    readout: PanelReadout, combined: Mapping[str, tuple[float, float]], n: int
+) -> PanelReadout:
+    """``readout`` with each issue's model-error width, from ``combined``: issue id -> (width of the
+    combined 90 % interval, width of the input-only one) of the same model (see :class:`IntervalParts`)."""
+    parts = dict(readout.intervals)
+    for issue, (w_c, w_i) in combined.items():
+        if issue in parts and math.isfinite(w_c) and math.isfinite(w_i):
+            extra = math.sqrt(max(0.0, w_c * w_c - w_i * w_i))
+            parts[issue] = dataclasses.replace(parts[issue], model_error=extra)
+    return dataclasses.replace(readout, intervals=parts, error_n=n)
 
 
 def _experts_only(scenario: Scenario) -> Scenario:

@@ -36,8 +36,15 @@ def build(job: MainJobResult) -> Part:
         for d in r.disputed
     ]
     forecasts = [[names[i], _g(v), *(_g(r.by_expert[e][i]) for e in r.experts)] for i, v in r.pooled.items()]
+    err = [f"model error ({r.error_n} decisions)"] if r.error_n else []
     parts = [
-        [names[i], _g(p.experts), _g(p.noise), f"{100 * p.experts_share:.0f}%"]
+        [
+            names[i],
+            _g(p.experts),
+            _g(p.noise),
+            *([_g(p.model_error)] if r.error_n else []),
+            f"{100 * p.experts_share:.0f}%",
+        ]
         for i, p in r.intervals.items()
     ]
     tables = [
@@ -53,10 +60,10 @@ def build(job: MainJobResult) -> Part:
         ),
         Table(
             f"Width of the 90% interval by source ({r.draws} draws each)",
-            ["issue", "expert disagreement", "assumed noise", "experts' share"],
+            ["issue", "expert disagreement", "assumed noise", *err, "experts' share"],
             parts,
-            caption="Shares of variance: experts² / (experts² + noise²). Model error against real outcomes "
-            "is not part of these widths.",
+            caption="Shares of variance: experts² / (experts² + noise² + model error²)."
+            + ("" if r.error_n else " No model-error part: the forecasts carry no calibrated error model."),
         ),
     ]
     fig = go.Figure()
