@@ -7,7 +7,8 @@ Usage::
 * actor recall / precision: drafted actors (standalone draft) resolved to the scenario's actors by the
   merge rules (docs/draft.md §5); ``--named`` lists the scenario actors the text names (hand-coded);
 * stance coverage: scenario stances whose evidence quotes TEXT, and how many get a draft quote on the
-  same actor and issue (draft merged ``--into`` the scenario) whose offsets overlap the quote's;
+  same actor and issue (draft merged ``--into`` the scenario) whose offsets overlap the quote's; also
+  without the group-name rule (docs/draft.md §5) and over the stances of the actors the text names;
 * exact quotes: share of draft quotes that are ``text[start:end]``;
 * speed: median wall and CPU seconds of ``draft_source`` on a text of about ``--words`` words, after start-up
   (tables loaded, one warm-up run), built by repeating TEXT.
@@ -66,7 +67,7 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
     ]
     amap = merged["draft"]["mapping"]["actors"]
     imap = merged["draft"]["mapping"]["issues"]
-    targets, got, misses = 0, 0, []
+    targets, got, direct, named_targets, named_got, misses = 0, 0, 0, 0, 0, []
     for s in base["stances"]:
         spans = []
         for e in s.get("evidence", []):
@@ -79,13 +80,18 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
             continue
         targets += 1
         drafted = [
-            (q["start"], q["end"])
+            ((q["start"], q["end"]), amap[sug["actor"]]["how"])
             for sug in merged["draft"]["suggestions"]
             if s["actor"] in amap.get(sug["actor"], {}).get("to", []) and imap.get(sug["issue"]) == s["issue"]
             for q in sug["quotes"]
         ]
-        ok = any(any(d[0] < b and a < d[1] for a, b in spans) for d in drafted)
+        hits = [how for d, how in drafted if any(d[0] < b and a < d[1] for a, b in spans)]
+        ok = bool(hits)
         got += ok
+        direct += "actor" in hits
+        if s["actor"] in named:
+            named_targets += 1
+            named_got += ok
         if not ok:
             misses.append(f"{s['actor']}/{s['issue']}")
 
@@ -107,6 +113,9 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
         "stances_with_quotes": targets,
         "stances_covered": got,
         "coverage": got / max(1, targets),
+        "coverage_without_group_names": direct / max(1, targets),
+        "stances_of_named_actors": named_targets,
+        "coverage_of_named_actors": named_got / max(1, named_targets),
         "missed_stances": misses,
         "exact_quotes": (sum(exact), len(exact)),
         "suggestion_quotes_exact": quotes_ok,
