@@ -337,7 +337,7 @@ def _parse_stance(
         else:
             scale = issue_scales[issue]
     draft = stance_status(ck, m, p) == "draft"  # io/drafts.py: may lack numbers; left out of the Scenario
-    pos = _MISSING if draft and m.get("position") is None else _position(ck, m, p, scale, issue)
+    pos: Any = _MISSING if draft and m.get("position") is None else _position(ck, m, p, scale, issue)
     if draft and m.get("salience") is None:
         sal: Any = _MISSING
     elif "salience" not in m:
