@@ -154,3 +154,23 @@ def test_form_posts_with_origin_null_need_the_csrf_token(client) -> None:
     assert r.status_code == 403 and "CSRF" in r.text
     r = client.post("/api/panels", json=form, headers=null)
     assert r.status_code == 403 and "Origin: null" in r.text
+
+
+def test_the_dashboard_run_shows_the_disagreement_section() -> None:
+    from pathlib import Path
+
+    from detente.analysis.panel import pool_panel
+    from detente.core.panel import Panel
+    from detente.io.builtin import load_builtin
+    from detente.io.questionnaire import read_questionnaire
+    from detente.web.service import part_sections
+
+    sc = load_builtin("ukraine-2025")
+    files = sorted((Path(__file__).resolve().parents[2] / "examples" / "panel").glob("*.csv"))
+    qs = [read_questionnaire(f, sc) for f in files]
+    pooled = pool_panel(
+        sc, Panel(experts=tuple(q.expert for q in qs), answers=tuple(a for q in qs for a in q.answers))
+    )
+    sections, _notes = part_sections(pooled)
+    panel = [s for s in sections if "Expert panel" in str(s.get("title", ""))]
+    assert panel, [s.get("title") for s in sections]
