@@ -12,18 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from detente._version import __version__
-from detente.core import (
-    Actor,
-    Evidence,
-    Forecast,
-    Issue,
-    Prediction,
-    Scale,
-    Scenario,
-    ScenarioArrays,
-    Stance,
-    to_arrays,
-)
 from detente.errors import (
     ConvergenceWarning,
     DetenteError,
@@ -35,21 +23,51 @@ from detente.errors import (
     StoreError,
     UnknownModelError,
 )
-from detente.models import available_models, forecast, get_model
 
 if TYPE_CHECKING:  # for type checkers only; at run time these resolve on first use (see _LAZY)
     from detente.analysis.coalitions import cohesion
     from detente.analysis.inverse import what_it_takes
     from detente.analysis.montecarlo import run_ensemble
     from detente.analysis.sensitivity import knockout, tornado
+    from detente.core import (
+        Actor,
+        Evidence,
+        Forecast,
+        Issue,
+        Prediction,
+        Scale,
+        Scenario,
+        ScenarioArrays,
+        Stance,
+        to_arrays,
+    )
     from detente.core.perturb import Perturbation
     from detente.io.builtin import load_builtin
     from detente.io.files import read_scenario, write_scenario
+    from detente.models import available_models, forecast, get_model
     from detente.report.html import render_report
     from detente.sim import GameConfig, simulate
 
 # names whose modules load only when first used: ``import detente`` stays light (architecture.md §8)
 _LAZY = {
+    **dict.fromkeys(
+        (
+            "Actor",
+            "Evidence",
+            "Forecast",
+            "Issue",
+            "Prediction",
+            "Scale",
+            "Scenario",
+            "ScenarioArrays",
+            "Stance",
+        ),
+        "detente.core",
+    ),
+    "to_arrays": "detente.core",
+    "available_models": "detente.models",
+    "forecast": "detente.models",
+    "get_model": "detente.models",
     "read_scenario": "detente.io.files",
     "write_scenario": "detente.io.files",
     "load_builtin": "detente.io.builtin",

@@ -1,0 +1,58 @@
+"""The CLI's start-up path stays light (issue 15: ``detente --help`` under 0.3 s).
+
+Heavy stacks load only when a command's output needs them: plotly/jinja2 for the HTML report,
+pandas for tables of events, fastapi for ``serve``, dask for distributed sweeps, sqlalchemy for the
+ledger, numpy/scipy for the models. Checked in a fresh interpreter (``sys.modules`` after the import
+and after ``--help``), so an eager import anywhere on the path fails here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("plotly", "pandas", "jinja2", "fastapi", "starlette", "dask", "distributed", "sqlalchemy", "numba")
+HEAVY_FOR_HELP = (*HEAVY, "numpy", "scipy", "yaml")
+
+
+def _loaded(code: str, names: tuple[str, ...]) -> list[str]:
+    probe = f"{code}\nimport sys\nprint(','.join(m for m in {names!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout.strip() else []
+
+
+def test_import_cli_is_light() -> None:
+    assert _loaded("import detente.cli.app", HEAVY_FOR_HELP) == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["forecast", "--help"], ["run", "--help"], ["--version"]])
+def test_help_is_light(argv: list[str]) -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        f"sys.argv = ['detente', *{argv!r}]\n"
+        "from detente.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
+    assert _loaded(code, HEAVY_FOR_HELP) == []
+
+
+def test_forecast_loads_no_report_or_web_stack() -> None:
+    """A table forecast needs numpy and the models, not the report, the web app or the store."""
+    code = (
+        "import sys, contextlib, io\n"
+        "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
+        "from detente.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
+    names = ("numpy", "plotly", "jinja2", "fastapi", "dask", "distributed", "sqlalchemy", "numba")
+    assert _loaded(code, names) == ["numpy"]  # numpy: the forecast did run
