@@ -95,6 +95,15 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
         if not ok:
             misses.append(f"{s['actor']}/{s['issue']}")
 
+    positions = []  # suggested positions next to the analyst's (same actor and issue)
+    old_pos = {(x["actor"], x["issue"]): x.get("position") for x in base["stances"]}
+    for sug in alone["draft"]["suggestions"]:
+        if sug["position"] is None:
+            continue
+        for aid in amap.get(sug["actor"], {}).get("to", []):
+            iid = imap.get(sug["issue"])
+            positions.append((f"{aid}/{iid}", sug["position"], old_pos.get((aid, iid))))
+
     base_words = text.split()
     reps = max(1, -(-words // max(1, len(base_words))))
     big = SourceText(src.name, "\n".join([text] * reps), src.media_type)
@@ -117,6 +126,7 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
         "stances_of_named_actors": named_targets,
         "coverage_of_named_actors": named_got / max(1, named_targets),
         "missed_stances": misses,
+        "positions_suggested_vs_analyst": positions,
         "exact_quotes": (sum(exact), len(exact)),
         "suggestion_quotes_exact": quotes_ok,
         "words": len(big.text.split()),
