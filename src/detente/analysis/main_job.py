@@ -53,7 +53,7 @@ PARTS: tuple[str, ...] = (
     "rules",
 )
 ORDER: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "status_quo", "eum", "exchange", "smp")
-FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture")
+FITTED_ON_DEU: tuple[str, ...] = ("anchored", "calibrated", "mixture", "ensemble")
 """Models fitted on EU legislative data (docs/backtest.md): not in the overview of other scenarios."""
 SWEPT: tuple[str, ...] = ("compromise", "median", "mean", "nbs", "eum")
 QUICK_DRAWS, FULL_DRAWS = 300, 2000

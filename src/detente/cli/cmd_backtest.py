@@ -152,6 +152,36 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
     )
 
 
+def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
+    """One table per split (Council rule, procedure): models down, subgroups across, MAE [95 % CI]."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from detente.analysis.backtest_groups import SMALL, SPLITS, split_levels
+
+    wide = Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal)
+    for key, label in SPLITS[:2]:  # rule × procedure is in the JSON and the report
+        rows = [r for r in groups if r["split"] == key]
+        levels = split_levels(rows, key)
+        cell = {(r["model"], r["level"]): r for r in rows}
+        n_iss = {lev: max(r["n"] for r in rows if r["level"] == lev) for lev in levels}
+        t = Table(title=f"MAE by {label} (95 % proposal-bootstrap intervals)", title_justify="left")
+        t.add_column("model", no_wrap=True)
+        for lev in levels:
+            t.add_column(
+                f"{lev} ({n_iss[lev]}{', few' if n_iss[lev] < SMALL else ''})", justify="right", no_wrap=True
+            )
+        for m in order:
+            t.add_row(
+                m,
+                *(
+                    f"{cell[(m, lev)]['mae']:.2f} {_ci(cell[(m, lev)]['mae_ci'])}" if (m, lev) in cell else ""
+                    for lev in levels
+                ),
+            )
+        wide.print(t)
+
+
 def backtest(
     data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
     model: Annotated[
@@ -175,6 +205,7 @@ def backtest(
 ) -> None:
     """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
     from detente.analysis.backtest import leaderboard, run_backtest
+    from detente.analysis.backtest_groups import subgroup_leaderboard
     from detente.errors import DetenteError
     from detente.io.deu import backtest_cases, load_deu
 
@@ -221,6 +252,7 @@ def backtest(
         res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
     rows = leaderboard(res)
     rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
+    groups = subgroup_leaderboard(res, meta)  # by Council rule and procedure (issue #16)
     n_out = int(sum(1 for v in res.outcome if v == v))
     n_props = len({p for p, v in zip(res.proposal_ids, res.outcome, strict=True) if v == v})
     elapsed = time.perf_counter() - t_start
@@ -239,7 +271,7 @@ def backtest(
     if report is not None:
         from detente.report.backtest import render_backtest_report
 
-        html = render_backtest_report(res, rows, meta, settings)
+        html = render_backtest_report(res, rows, meta, settings, groups)
     if text_csv is not None and out is not None:
         write_text_atomic(out, text_csv)
     if html is not None and report is not None:
@@ -256,12 +288,14 @@ def backtest(
                 runtime_s={"total": elapsed, **res.seconds},
                 failures=res.failures,
                 skipped_issues=skipped,
+                subgroups=groups,
             )
         )
     elif fmt == Format.csv:
         print_csv(LEADERBOARD_COLUMNS, [_csv_row(r) for r in rows])
     else:
         _print_leaderboard(rows, n_out, n_props)
+        _print_subgroups(groups, [r["model"] for r in rows])
         for r in rows:
             st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
             if st:

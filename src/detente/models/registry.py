@@ -29,6 +29,7 @@ _BUILTIN: dict[str, str] = {
     "anchored": "detente.models.anchored:Anchored",
     "calibrated": "detente.models.calibrated:Calibrated",
     "mixture": "detente.models.mixture:Mixture",
+    "ensemble": "detente.models.ensemble:Ensemble",
     "procedural": "detente.models.procedural:Procedural",
     "rule_compromise": "detente.models.procedural:RuleCompromise",
 }

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from detente.analysis.backtest import BacktestResult, coverage, point_metrics
+from detente.analysis.backtest import BacktestResult, coverage
+from detente.analysis.backtest_groups import SMALL, SPLITS, split_levels, subgroup_leaderboard
 from detente.report.base import Part, Section, Table
 from detente.report.charts import box_traces_from_samples, histogram_bar
 
@@ -124,31 +125,60 @@ def error_distribution_section(res: BacktestResult, names: list[str]) -> Section
     )
 
 
-def subgroup_section(res: BacktestResult, names: list[str], meta: dict[str, dict[str, str]]) -> Section:
+def subgroup_section(
+    res: BacktestResult,
+    names: list[str],
+    meta: dict[str, dict[str, str]],
+    groups: list[dict[str, Any]] | None = None,
+) -> Section:
+    """MAE per model by Council rule, procedure and both (``analysis.backtest_groups``), with intervals."""
+    rows_all = subgroup_leaderboard(res, meta) if groups is None else groups
     tables = []
     figs = []
-    y, g = res.outcome, np.asarray(res.proposal_ids, dtype=object)
-    for key, label in (("procedure", "procedure"), ("council_rule", "Council decision rule")):
-        vals = np.array([meta.get(i, {}).get(key, "") or "n/a" for i in res.issue_ids], dtype=object)
-        levels = sorted(set(vals[np.isfinite(y)].tolist()))
-        rows = []
+    for key, label in SPLITS:
+        rows = [r for r in rows_all if r["split"] == key and r["model"] in names]
+        levels = split_levels(rows, key)
+        if not levels:
+            continue
+        cell = {(r["model"], r["level"]): r for r in rows}
+        n_of = {r["level"]: r["n_proposals"] for r in rows}
+        n_iss = {lev: max(r["n"] for r in rows if r["level"] == lev) for lev in levels}
         fig = go.Figure()
         for lev in levels:
-            sel = vals == lev
-            maes = []
-            for n in names:
-                pm = point_metrics(res.forecasts[n][sel], y[sel], g[sel])
-                maes.append(pm["mae"])
-            n_iss = int((sel & np.isfinite(y)).sum())
-            rows.append([lev, str(n_iss)] + [_f(m) for m in maes])
-            fig.add_trace(go.Bar(name=f"{lev} ({n_iss})", x=names, y=maes))
-        fig.update_layout(barmode="group", title=f"MAE by {label}", yaxis_title="MAE", height=380)
+            rs = [cell.get((n, lev)) for n in names]
+            mae = [r["mae"] if r else float("nan") for r in rs]
+            lo = [r["mae"] - r["mae_ci"][0] if r else 0.0 for r in rs]
+            hi = [r["mae_ci"][1] - r["mae"] if r else 0.0 for r in rs]
+            fig.add_trace(
+                go.Bar(
+                    name=f"{lev} ({n_iss[lev]})",
+                    x=names,
+                    y=mae,
+                    error_y={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
+                )
+            )
+        fig.update_layout(
+            barmode="group",
+            title=f"MAE by {label} (95 % proposal-bootstrap intervals)",
+            yaxis_title="MAE",
+            height=380,
+        )
+        body = []
+        for n in names:
+            line = [n]
+            for lev in levels:
+                r = cell.get((n, lev))
+                d = (r or {}).get("diff_vs_compromise")
+                diff = "" if d is None else f" (Δ {d['diff']:+.1f} {_ci((d['low'], d['high']), 1)})"
+                line.append("–" if r is None else f"{_f(r['mae'])} {_ci(r['mae_ci'], 1)}{diff}")
+            body.append(line)
         tables.append(
             Table(
                 f"MAE by {label}",
-                [label, "issues"] + names,
-                rows,
-                caption="Subsets with few issues (e.g. QMV(10)) are shown for completeness only.",
+                ["model"] + [f"{lev} ({n_iss[lev]} issues, {n_of[lev]} proposals)" for lev in levels],
+                body,
+                caption="MAE [95 % interval, resampling proposals]; Δ = paired difference to the compromise model "
+                f"with its interval. Subsets under {SMALL} issues (e.g. QMV(10)) are shown for completeness only.",
             )
         )
         figs.append(fig)
@@ -156,8 +186,9 @@ def subgroup_section(res: BacktestResult, names: list[str], meta: dict[str, dict
         id="subgroups",
         title="Errors by procedure and decision rule",
         caption=(
-            "The same forecasts split by legislative procedure (COD = co-decision, CNS = consultation) and by the "
-            "Council's voting rule (QMV = qualified majority, Unan = unanimity)."
+            "The same forecasts split by legislative procedure (COD = co-decision, CNS = consultation), by the "
+            "Council's voting rule (QMV = qualified majority, Unan = unanimity) and by both. The procedural and "
+            "rule_compromise models read these rules (docs/decision_rules.md)."
         ),
         figures=figs,
         tables=tables,
@@ -214,7 +245,11 @@ def calibration_section(res: BacktestResult) -> Section:
 
 
 def backtest_part(
-    res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]], settings: dict[str, Any]
+    res: BacktestResult,
+    rows: list[dict[str, Any]],
+    meta: dict[str, dict[str, str]],
+    settings: dict[str, Any],
+    groups: list[dict[str, Any]] | None = None,
 ) -> Part:
     names = [r["model"] for r in rows]
     notes = []
@@ -238,7 +273,7 @@ def backtest_part(
         sections=[
             leaderboard_section(rows),
             error_distribution_section(res, names),
-            subgroup_section(res, names, meta),
+            subgroup_section(res, names, meta, groups),
             calibration_section(res),
         ],
         manifest=settings,
@@ -247,13 +282,18 @@ def backtest_part(
 
 
 def render_backtest_report(
-    res: BacktestResult, rows: list[dict[str, Any]], meta: dict[str, dict[str, str]], settings: dict[str, Any]
+    res: BacktestResult,
+    rows: list[dict[str, Any]],
+    meta: dict[str, dict[str, str]],
+    settings: dict[str, Any],
+    groups: list[dict[str, Any]] | None = None,
 ) -> str:
-    """The self-contained HTML backtest report (plotly.js inlined once)."""
+    """The self-contained HTML backtest report (plotly.js inlined once); ``groups``: the subgroup
+    leaderboard (``analysis.backtest_groups.subgroup_leaderboard``), computed here if not given."""
     from detente import __version__
     from detente.report.html import render_report
 
-    part = backtest_part(res, rows, meta, settings)
+    part = backtest_part(res, rows, meta, settings, groups)
     n = int(np.isfinite(res.outcome).sum())
     subtitle = f"{settings.get('data', '')} · {n} issues with an outcome · capability {settings.get('capability')} · detente {__version__}"
     return render_report(

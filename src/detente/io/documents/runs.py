@@ -161,6 +161,21 @@ class LeaderboardRow(_Doc):
     statuses: dict[str, int]
 
 
+class SubgroupRow(_Doc):
+    """One model on one subgroup of the DEU issues (Council rule, procedure, or both; issue #16)."""
+
+    split: Literal["council_rule", "procedure", "rule_procedure"]
+    level: str
+    n: int
+    n_proposals: int
+    small: bool
+    model: str
+    mae: Num
+    mae_ci: tuple[Num, Num]
+    crps: Num
+    diff_vs_compromise: PairedDifference | None = None
+
+
 class BacktestDocument(_Doc):
     """``detente backtest --format json``."""
 
@@ -171,6 +186,16 @@ class BacktestDocument(_Doc):
     runtime_s: dict[str, float]
     failures: dict[str, list[str]]
     skipped_issues: list[str]
+    subgroups: list[SubgroupRow] = []
+
+
+def subgroup_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of ``analysis.backtest_groups.subgroup_leaderboard`` as JSON (intervals as lists)."""
+    out = dict(r) | {"mae_ci": list(r["mae_ci"])}
+    d = r.get("diff_vs_compromise")
+    if d is not None:
+        out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
+    return out
 
 
 def leaderboard_row(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,6 +219,7 @@ def backtest_document(
     runtime_s: Mapping[str, float],
     failures: Mapping[str, list[str]],
     skipped_issues: Sequence[str],
+    subgroups: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The ``detente backtest`` document (times in seconds, rounded to ms)."""
     return _jsonable(  # type: ignore[no-any-return]
@@ -205,6 +231,7 @@ def backtest_document(
             "runtime_s": {k: round(v, 3) for k, v in runtime_s.items()},
             "failures": failures,
             "skipped_issues": list(skipped_issues),
+            "subgroups": [subgroup_row(r) for r in subgroups],
         }
     )
 
