@@ -111,14 +111,24 @@ def _geometry_risk(  # type: ignore[no-untyped-def]
         for m in range(A):
             k = order[bb, m]
             ys[m] = xb[k] if present[bb, k] else np.inf
-        # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal
-        for i in range(A):
+        # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal. O(A²): for
+        # i and j both present, taken in sorted order, the midpoint never decreases as j moves right
+        # (rounding is monotone), so one pointer walks the sorted voters once per i
+        for ri in range(A):
+            i = order[bb, ri]
             cut[bb, i, i] = 0
-            for j in range(i + 1, A):
+            ptr = 0
+            for rj in range(ri + 1, A):
+                j = order[bb, rj]
                 mid = 0.5 * (xb[i] + xb[j])
-                cnt = 0
-                for m in range(A):  # branch-free count (a binary search mispredicts)
-                    cnt += ys[m] < mid
+                if rj < n_pres:
+                    while ptr < A and ys[ptr] < mid:
+                        ptr += 1
+                    cnt = ptr
+                else:  # an absent actor (its position is not sorted): count every voter
+                    cnt = 0
+                    for m in range(A):
+                        cnt += ys[m] < mid
                 cut[bb, i, j] = cnt
                 cut[bb, j, i] = cnt
         if all_pairs:
