@@ -140,8 +140,8 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES
             .replace("expected a scenario file", "expected a text file")
             .replace("expected a scenario", "expected a text to draft from")
         )
-        if "too large" in msg:
-            msg += " (split the text)"
+        if "too large" in msg and msg.endswith(")"):
+            msg = msg[:-1] + ": split the text)"
         raise InputFileError(msg) from None
     try:
         data = p.read_bytes()
