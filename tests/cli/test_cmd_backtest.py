@@ -25,9 +25,17 @@ def test_backtest_subset_table_and_csv(cli, subset, tmp_path):
         assert name in r.stdout
     assert "Δ MAE vs compromise" in r.stdout
     rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ["issue_id", "proposal_id", "model", "forecast", "low", "high"]
+    quantile_cols = [f"q{k:02d}" for k in range(5, 100, 5)]
+    assert list(rows[0]) == ["issue_id", "proposal_id", "model", "forecast", "low", "high", *quantile_cols,
+                             "p_low_end", "p_high_end"]  # fmt: skip
+    for x in rows:  # every row with a forecast has its predictive distribution, quantiles non-decreasing
+        if x["forecast"]:
+            q = [float(x[c]) for c in quantile_cols]
+            assert all(a <= b for a, b in zip(q, q[1:], strict=False)) and 0 <= q[0] and q[-1] <= 100
+            assert 0 <= float(x["p_low_end"]) + float(x["p_high_end"]) <= 1
     models = {x["model"] for x in rows}
-    assert models == {"compromise", "salience_mean", "mean", "median", "commission", "reference", "anchored"}
+    assert models == {"compromise", "salience_mean", "mean", "median", "commission", "reference", "anchored",
+                      "conformal_compromise"}  # fmt: skip
     assert len([x for x in rows if x["model"] == "compromise"]) == 11
     first = next(x for x in rows if x["model"] == "compromise")
     assert first["issue_id"] == "d00032i1" and first["proposal_id"] == "d00032"
@@ -73,7 +81,23 @@ def test_backtest_json_and_report(cli, subset, tmp_path):
     assert (
         html.count("Plotly") > 0 and "Leaderboard" in html and "Errors by procedure and decision rule" in html
     )
-    assert "Calibration of the intervals" in html and "<script src=" not in html
+    assert "How sure: predictive distributions on real outcomes" in html and "<script src=" not in html
+    assert "Reliability" in html and "PIT histograms" in html
+    assert d["settings"]["calibration"]["mode"] == "crossfit"
+    for k in (
+        "crps",
+        "crps_ci",
+        "interval_score80",
+        "coverage50",
+        "coverage80",
+        "coverage90",
+        "width80",
+        "pit_ks",
+    ):
+        assert c[k] is not None, k
+    assert c["crps_ci"][0] <= c["crps"] <= c["crps_ci"][1]
+    assert set(rows["compromise"]["crps_diff_vs_conformal_compromise"]) == {"n", "diff", "ci"}
+    assert "conformal_compromise" in rows and len(c["reliability"]) == 9 and sum(c["pit_hist"]) == 11
 
 
 def test_backtest_probabilistic_model_columns(cli, subset, tmp_path):
@@ -122,6 +146,55 @@ def test_backtest_bad_file_one_line_error(cli, tmp_path, subset):
     assert not out.exists()
 
 
+def test_backtest_calibration_none_and_file(cli, subset, tmp_path):
+    em = tmp_path / "em.json"
+    r = cli("calibrate", str(subset), "--out", str(em), "-m", "compromise")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(em.read_text())
+    prov = doc["provenance"]
+    assert doc["format"] == "detente-error-models" and doc["n"] == 11 and prov["n_proposals"] == 4
+    assert prov["licence"].startswith("CC BY 4.0") and len(prov["data_sha256"]) == 64 and prov["fitted_on"]
+    assert {"compromise", "conformal_compromise", "mean"} <= set(doc["models"])
+    out = tmp_path / "f.csv"
+    r = cli(
+        "backtest",
+        str(subset),
+        "-m",
+        "compromise",
+        "--calibration",
+        str(em),
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["settings"]["calibration"]["mode"] == "file"
+    assert d["settings"]["calibration"]["provenance"]["data_sha256"] == prov["data_sha256"]
+    r = cli("backtest", str(subset), "-m", "compromise", "--calibration", "none", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    rows = [x for x in csv.DictReader(out.open()) if x["model"] == "compromise"]
+    # no model-error part: a deterministic model's distribution is its point forecast
+    assert all(x["q05"] == x["q95"] == x["forecast"] for x in rows)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [("{not json", "not valid JSON"), ('{"format": "x"}', "format"), (None, "cannot read")],
+)
+def test_backtest_bad_calibration_file(cli, subset, tmp_path, content, fragment):
+    bad = tmp_path / "em.json"
+    if content is not None:
+        bad.write_text(content)
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "--calibration", str(bad), "--out", str(out))
+    assert r.exit_code == 2 and fragment in r.output and "em.json" in r.output and "Traceback" not in r.output
+    assert not out.exists()
+    r = cli("calibrate", str(tmp_path / "missing.tsv"), "--out", str(tmp_path / "x.json"))
+    assert r.exit_code == 2 and "missing.tsv" in r.output and not (tmp_path / "x.json").exists()
+
+
 @pytest.mark.slow
 def test_backtest_full_dev_file_all_models(cli, data_dir, tmp_path):
     from detente.models import available_models
@@ -136,16 +209,18 @@ def test_backtest_full_dev_file_all_models(cli, data_dir, tmp_path):
     rows = {x["model"]: x for x in d["leaderboard"]}
     assert set(available_models()) <= set(rows)
     assert rows["compromise"]["n"] == 210 and abs(rows["compromise"]["mae"] - 23.93) < 0.01
-    assert len(list(csv.DictReader(out.open()))) == 210 * len(
-        d["leaderboard"]
-    )  # every model, every scored issue
+    csv_rows = list(csv.DictReader(out.open()))
+    assert len(csv_rows) == 210 * len(d["leaderboard"])  # every model, every scored issue
+    assert all(x["q05"] != "" and x["p_low_end"] != "" for x in csv_rows if x["forecast"])
+    assert rows["conformal_compromise"]["n_prob"] == 210
+    for x in d["leaderboard"]:  # cross-fitted predictive distributions for every model (issue #14)
+        assert x["crps"] is not None and x["coverage80"] is not None, x["model"]
 
 
 def test_backtest_skips_issue_without_positions(cli, tmp_path):
-    from deu_helpers import row, write
-
     from detente.errors import InputFileError
     from detente.io.deu import load_deu
+    from deu_helpers import row, write
 
     p = write(
         tmp_path / "s.tsv",

@@ -100,3 +100,40 @@ def calibrate_backtest(
             "+ unconditional residual quantiles"
         ),
     }
+
+
+def fit_error_model_set(
+    res: BacktestResult,
+    cases: Sequence[Case],
+    *,
+    source: str,
+    domain: str = "EU legislation",
+    provenance: dict[str, Any] | None = None,
+) -> ErrorModelSet:
+    """Error models for every model of a backtest, each fitted on all issues with a forecast and an
+    outcome (quantile regression), plus ``conformal_compromise`` (residual kind on the compromise
+    forecast) — what ``detente calibrate`` writes."""
+    from detente.analysis.calibration import fit_error_model
+
+    spread, lo, hi = case_columns(cases)
+    scales = np.stack([lo, hi], axis=-1)
+    y_unit = to_unit(res.outcome, scales)
+    groups = np.asarray(res.proposal_ids, dtype=object)
+    models = {}
+    for name, f in res.forecasts.items():
+        if name == CONFORMAL_BASELINE or not np.isfinite(f).any():
+            continue
+        models[name] = fit_error_model(to_unit(f, scales), spread, y_unit, groups=groups, source=source)
+    if "compromise" in res.forecasts:
+        models[CONFORMAL_BASELINE] = fit_error_model(
+            to_unit(res.forecasts["compromise"], scales),
+            spread,
+            y_unit,
+            kind="residual",
+            groups=groups,
+            source=source,
+        )
+    ok = np.isfinite(res.outcome)
+    n = int(ok.sum())
+    default = "compromise" if "compromise" in models else next(iter(models))
+    return ErrorModelSet(models, source, n, domain, default, dict(provenance or {}))

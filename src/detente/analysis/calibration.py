@@ -43,6 +43,8 @@ FEATURES: tuple[str, ...] = ("forecast", "spread")
 """The conditioning features, in the order of the coefficients after the intercept."""
 KINDS: tuple[str, ...] = ("quantile_regression", "residual")
 DEFAULT_FOLDS = 5
+MIN_QR = 20
+"""Fewer issues than this: the quantile-regression fit falls back to the residual kind."""
 """K of the K-fold cross-fitting grouped by proposal (backtest)."""
 
 
@@ -150,8 +152,10 @@ def fit_error_model(
     ok = np.isfinite(f) & np.isfinite(s) & np.isfinite(t)
     f, s, t = f[ok], s[ok], t[ok]
     n = int(t.size)
-    if n < 2:
-        raise ValueError(f"an error model needs at least 2 issues with a forecast and an outcome (got {n})")
+    if n < 1:
+        raise ValueError("an error model needs at least one issue with a forecast and an outcome (got none)")
+    if kind == "quantile_regression" and n < MIN_QR:
+        kind = "residual"  # too few issues for three coefficients per level: the residual quantiles
     n_groups = n if groups is None else len({str(x) for x in np.asarray(groups, dtype=object)[ok].tolist()})
     L = FIT_LEVELS.size
     if kind == "residual":
@@ -236,12 +240,13 @@ def cross_fit(
     n_fit = 0
     for test in folds:
         train = ~test
-        em = fit_error_model(f[train], s[train], t[train], kind=kind, groups=g[train])
-        n_fit = max(n_fit, em.n)
         idx = np.flatnonzero(test & np.isfinite(f))
         if idx.size == 0:
             continue
-        p = predict(em, f[idx], s[idx])
+        usable = train & np.isfinite(f) & np.isfinite(s) & np.isfinite(t)
+        em = fit_error_model(f[train], s[train], t[train], kind=kind, groups=g[train]) if usable.any() else None
+        n_fit = max(n_fit, 0 if em is None else em.n)
+        p = predict(em, f[idx], s[idx])  # no usable training issue: the point forecast alone
         q[idx], pl[idx], ph[idx] = p.quantiles, p.p_low_end, p.p_high_end
         if p.input_quantiles is not None:
             iq[idx] = p.input_quantiles

@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "detente.cli.cmd_cohesion",  # cohesion
     "detente.cli.cmd_sensitivity",  # sensitivity
     "detente.cli.cmd_backtest",  # backtest
+    "detente.cli.cmd_calibrate",  # calibrate
     "detente.cli.cmd_simulate",  # simulate
     "detente.cli.cmd_store",  # ledger, serve
     "detente.cli.cmd_draft",  # draft

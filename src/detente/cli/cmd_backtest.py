@@ -77,20 +77,42 @@ def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, An
 
 
 def forecasts_csv(res: Any) -> str:
-    """``issue_id,proposal_id,model,forecast,low,high`` for every issue with an outcome (low/high
-    = central 80 % interval of probabilistic forecasts, empty otherwise)."""
+    """``issue_id,proposal_id,model,forecast,low,high,q05,…,q95,p_low_end,p_high_end`` for every
+    issue with an outcome (low/high = central 80 % interval of the seeds of stochastic models,
+    empty otherwise; q05…q95 and the end masses = the predictive distribution, issue #14)."""
+    from detente.analysis.predictive import QUANTILE_COLUMNS
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["issue_id", "proposal_id", "model", "forecast", "low", "high"])
+    w.writerow(
+        [
+            "issue_id",
+            "proposal_id",
+            "model",
+            "forecast",
+            "low",
+            "high",
+            *QUANTILE_COLUMNS,
+            "p_low_end",
+            "p_high_end",
+        ]
+    )
 
     def fmt(v: float) -> str:
         return "" if not math.isfinite(v) else f"{v:.6g}"
 
     for name, f in res.forecasts.items():
         lo, hi = res.low.get(name), res.high.get(name)
+        pred = res.predictive.get(name)
         for k, iid in enumerate(res.issue_ids):
             if not math.isfinite(res.outcome[k]):
                 continue
+            dist = (
+                [fmt(float(v)) for v in pred.quantiles[k]]
+                + [fmt(float(pred.p_low_end[k])), fmt(float(pred.p_high_end[k]))]
+                if pred is not None
+                else [""] * (len(QUANTILE_COLUMNS) + 2)
+            )
             w.writerow(
                 [
                     iid,
@@ -99,6 +121,7 @@ def forecasts_csv(res: Any) -> str:
                     fmt(float(f[k])),
                     "" if lo is None else fmt(float(lo[k])),
                     "" if hi is None else fmt(float(hi[k])),
+                    *dist,
                 ]
             )
     return buf.getvalue()
@@ -152,6 +175,48 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
     )
 
 
+def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None:
+    """The predictive distributions' scores (issue #14; docs/calibration.md): one row per model."""
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = [r for r in rows if r.get("n_prob")]
+    if not rows:
+        return
+    t = Table(
+        title="Predictive distributions: proper scores and coverage (95 % proposal-bootstrap intervals; "
+        + str(calib.get("description", ""))
+        + ")",
+        title_justify="left",
+    )
+    for c in (
+        "model",
+        "CRPS",
+        "Δ CRPS vs conformal compromise",
+        "IS 80%",
+        "cov 50%",
+        "cov 80%",
+        "cov 90%",
+        "width 80%",
+        "PIT KS",
+    ):
+        t.add_column(c, justify="left" if c == "model" else "right", no_wrap=True)
+    for r in sorted(rows, key=lambda r: (not math.isfinite(r["crps"]), r["crps"])):
+        d = r.get("crps_diff_vs_conformal_compromise")
+        t.add_row(
+            r["model"],
+            f"{r['crps']:.2f} {_ci(r['crps_ci'])}",
+            "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            f"{r['interval_score80']:.1f}",
+            f"{r['coverage50']:.2f}",
+            f"{r['coverage80']:.2f} {_ci(r['coverage80_ci'])}",
+            f"{r['coverage90']:.2f}",
+            f"{r['width80']:.1f}",
+            f"{r['pit_ks']:.3f} {_ci(r['pit_ks_ci'], 3)}",
+        )
+    Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal).print(t)
+
+
 def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
     """One table per split (Council rule, procedure): models down, subgroups across, MAE [95 % CI]."""
     from rich.console import Console
@@ -202,6 +267,15 @@ def backtest(
     missing_salience: Annotated[
         MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
     ] = MissingSalience.impute,
+    calibration: Annotated[
+        str,
+        typer.Option(
+            "--calibration",
+            help="model error: crossfit (K folds by proposal, default), an error-model FILE "
+            "(detente calibrate), default (the shipped DEU one) or none",
+        ),
+    ] = "crossfit",
+    folds: Annotated[int, typer.Option("--folds", min=2, help="K of the cross-fitting")] = 5,
 ) -> None:
     """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
     from detente.analysis.backtest import leaderboard, run_backtest
@@ -212,6 +286,9 @@ def backtest(
     sets = parse_sets(set_)
     t_start = time.perf_counter()
     try:
+        from detente.io.error_models import resolve_calibration
+
+        error_models = resolve_calibration(calibration)
         skipped: list[str] = []
         scenarios = load_deu(
             data,
@@ -250,6 +327,9 @@ def backtest(
             res = run_backtest(cases, models, seed=seed, progress=tick, clock=time.perf_counter)
     else:
         res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
+    from detente.analysis.backtest_calibration import calibrate_backtest
+
+    calib_info = calibrate_backtest(res, cases, error_models, k=folds)
     rows = leaderboard(res)
     rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
     groups = subgroup_leaderboard(res, meta)  # by Council rule and procedure (issue #16)
@@ -265,6 +345,7 @@ def backtest(
         "models": {
             n: (None if m is None else {"class": type(m).__name__, **_params(m)}) for n, m in models.items()
         },
+        "calibration": calib_info,
     }
     text_csv = forecasts_csv(res) if out is not None else None
     html = None
@@ -295,6 +376,7 @@ def backtest(
         print_csv(LEADERBOARD_COLUMNS, [_csv_row(r) for r in rows])
     else:
         _print_leaderboard(rows, n_out, n_props)
+        _print_predictive(rows, calib_info)
         _print_subgroups(groups, [r["model"] for r in rows])
         for r in rows:
             st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
@@ -332,6 +414,8 @@ def _params(model: Any) -> dict[str, Any]:
 LEADERBOARD_COLUMNS = [
     "model", "n", "mae", "mae_low", "mae_high", "rmse", "rmse_low", "rmse_high", "hit_rate", "hit_rate_low",
     "hit_rate_high", "diff_vs_compromise", "diff_low", "diff_high", "crps", "coverage80", "failures",
+    "crps_low", "crps_high", "crps_quantile", "interval_score80", "coverage50", "coverage90", "width80", "pit_ks",
+    "crps_diff_vs_conformal_compromise", "crps_diff_low", "crps_diff_high",
 ]  # fmt: skip
 """``backtest --format csv``: one leaderboard row per model (95 % proposal-bootstrap intervals)."""
 
@@ -343,4 +427,15 @@ def _csv_row(r: dict[str, Any]) -> dict[str, Any]:
     d = r.get("diff_vs_compromise")
     if d is not None:
         out |= {"diff_vs_compromise": d["diff"], "diff_low": d["low"], "diff_high": d["high"]}
+    for k in ("crps_quantile", "interval_score80", "coverage50", "coverage90", "width80", "pit_ks"):
+        out[k] = r.get(k)
+    if "crps_ci" in r:
+        out["crps_low"], out["crps_high"] = r["crps_ci"]
+    c = r.get("crps_diff_vs_conformal_compromise")
+    if c is not None:
+        out |= {
+            "crps_diff_vs_conformal_compromise": c["diff"],
+            "crps_diff_low": c["low"],
+            "crps_diff_high": c["high"],
+        }
     return out

@@ -244,6 +244,87 @@ def calibration_section(res: BacktestResult) -> Section:
     )
 
 
+def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Section:
+    """Reliability diagram, PIT histograms (one per model) and the proper scores of the predictive
+    distributions (issue #14; numbers from ``analysis.prob_scores`` via the leaderboard rows)."""
+    from plotly.subplots import make_subplots
+
+    prob = sorted(
+        (r for r in rows if r.get("n_prob")), key=lambda r: (not math.isfinite(r["crps"]), r["crps"])
+    )
+    rel = go.Figure()
+    for r in prob:
+        pts = r.get("reliability") or []
+        rel.add_trace(
+            go.Scatter(
+                x=[p["nominal"] for p in pts],
+                y=[p["observed"] for p in pts],
+                mode="lines+markers",
+                name=r["model"],
+            )
+        )
+    rel.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
+    )
+    rel.update_layout(
+        title="Reliability: share of outcomes inside the central interval vs its nominal level (10–90 %)",
+        xaxis_title="nominal coverage",
+        yaxis_title="observed coverage",
+        xaxis={"range": [0, 1]},
+        yaxis={"range": [0, 1]},
+        height=420,
+    )
+    ncol = 3
+    nrow = max(1, math.ceil(len(prob) / ncol))
+    pit = make_subplots(rows=nrow, cols=ncol, subplot_titles=[r["model"] for r in prob], shared_yaxes=True)
+    for k, r in enumerate(prob):
+        counts = r.get("pit_hist") or []
+        nb = max(len(counts), 1)
+        pit.add_trace(
+            go.Bar(
+                x=[(j + 0.5) / nb for j in range(len(counts))],
+                y=counts,
+                width=1.0 / nb,
+                marker_color="#3b6ea5",
+                showlegend=False,
+                name=r["model"],
+            ),
+            row=k // ncol + 1,
+            col=k % ncol + 1,
+        )
+        flat = sum(counts) / nb if counts else 0.0
+        pit.add_hline(y=flat, line_dash="dot", line_color="#999", row=k // ncol + 1, col=k % ncol + 1)
+    pit.update_layout(
+        title="PIT histograms (randomised at point masses; flat = calibrated)", height=220 * nrow + 80
+    )
+    cols = ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
+            "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "PIT KS [95 % CI]"]  # fmt: skip
+    body = []
+    for r in prob:
+        d = r.get("crps_diff_vs_conformal_compromise")
+        body.append([
+            r["model"], f"{_f(r['crps'])} {_ci(r['crps_ci'])}",
+            "baseline" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            _f(r["crps_quantile"]), _f(r["interval_score80"], 1), _f(r["coverage50"]),
+            f"{_f(r['coverage80'])} {_ci(r['coverage80_ci'])}", _f(r["coverage90"]), _f(r["width80"], 1),
+            f"{_f(r['pit_ks'], 3)} {_ci(r['pit_ks_ci'], 3)}",
+        ])  # fmt: skip
+    how = (settings.get("calibration") or {}).get("description", "")
+    return Section(
+        id="calibration",
+        title="How sure: predictive distributions on real outcomes",
+        caption=(
+            "Every model's forecast of every issue as a predictive distribution (point masses at 0 and 100 plus a "
+            f"continuous part): {how}. A well-calibrated model's 80 % range contains the outcome 80 % of the time "
+            "(points on the dotted diagonal) and its PIT histogram is flat; CRPS rewards ranges that are both "
+            "calibrated and narrow (lower is better). Outcomes at 0 or 100 count as inside a range that reaches the "
+            "end, so models with large end masses can over-cover."
+        ),
+        figures=[rel, pit],
+        tables=[Table("Predictive distributions", cols, body)],
+    )
+
+
 def backtest_part(
     res: BacktestResult,
     rows: list[dict[str, Any]],
@@ -274,7 +355,9 @@ def backtest_part(
             leaderboard_section(rows),
             error_distribution_section(res, names),
             subgroup_section(res, names, meta, groups),
-            calibration_section(res),
+            predictive_section(rows, settings)
+            if any(r.get("n_prob") for r in rows)
+            else calibration_section(res),
         ],
         manifest=settings,
         notes=notes,

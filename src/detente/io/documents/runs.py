@@ -135,12 +135,21 @@ class BacktestSettings(_Doc):
     seed: int
     bootstrap: str
     models: dict[str, ModelSettings | None] = Field(description="null for the data set's own baselines.")
+    calibration: dict[str, Any] | None = Field(
+        default=None,
+        description="How the predictive distributions were made (crossfit, file or none; docs/calibration.md).",
+    )
 
 
 class PairedDifference(_Doc):
     n: int
     diff: Num
     ci: tuple[Num, Num]
+
+
+class ReliabilityPoint(_Doc):
+    nominal: Num
+    observed: Num
 
 
 class LeaderboardRow(_Doc):
@@ -155,8 +164,36 @@ class LeaderboardRow(_Doc):
     rmse_ci: tuple[Num, Num]
     hit_rate_ci: tuple[Num, Num]
     diff_vs_compromise: PairedDifference | None = None
-    crps: Num = Field(default=None, description="Probabilistic models only.")
-    coverage80: Num = Field(default=None, description="Probabilistic models only.")
+    crps: Num = Field(
+        default=None, description="CRPS of the full predictive mixture (docs/calibration.md §3)."
+    )
+    coverage80: Num = Field(default=None, description="Share of outcomes inside the central 80 % interval.")
+    n_prob: int | None = Field(
+        default=None, description="Issues with a predictive distribution and an outcome."
+    )
+    crps_ci: tuple[Num, Num] | None = None
+    crps_quantile: Num = Field(
+        default=None, description="Quantile CRPS over the 19 levels (2 × mean pinball loss)."
+    )
+    crps_quantile_ci: tuple[Num, Num] | None = None
+    interval_score80: Num = Field(default=None, description="Interval score of the central 80 % interval.")
+    interval_score80_ci: tuple[Num, Num] | None = None
+    coverage50: Num = None
+    coverage50_ci: tuple[Num, Num] | None = None
+    coverage80_ci: tuple[Num, Num] | None = None
+    coverage90: Num = None
+    coverage90_ci: tuple[Num, Num] | None = None
+    width80: Num = Field(default=None, description="Mean width of the central 80 % interval.")
+    width80_ci: tuple[Num, Num] | None = None
+    pit_ks: Num = Field(
+        default=None, description="Kolmogorov–Smirnov distance of the randomised PIT to uniform."
+    )
+    pit_ks_ci: tuple[Num, Num] | None = None
+    reliability: list[ReliabilityPoint] | None = Field(
+        default=None, description="Nominal vs observed coverage of central intervals, 10–90 %."
+    )
+    pit_hist: list[int] | None = Field(default=None, description="Randomised PIT values in 10 equal bins.")
+    crps_diff_vs_conformal_compromise: PairedDifference | None = None
     failures: int
     statuses: dict[str, int]
 
@@ -202,11 +239,12 @@ def leaderboard_row(r: Mapping[str, Any]) -> dict[str, Any]:
     """A row of ``analysis.backtest.leaderboard`` as JSON: intervals as lists, the paired difference
     as ``{"n", "diff", "ci"}``."""
     out = dict(r)
-    for k in ("mae_ci", "rmse_ci", "hit_rate_ci"):
+    for k in [k for k in r if k.endswith("_ci")]:
         out[k] = list(r[k])
-    d = r.get("diff_vs_compromise")
-    if d is not None:
-        out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
+    for key in ("diff_vs_compromise", "crps_diff_vs_conformal_compromise"):
+        d = r.get(key)
+        if d is not None:
+            out[key] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
     return out
 
 

@@ -1,0 +1,101 @@
+"""``detente calibrate``: fit the model-error part of the predictive distributions on real outcomes (docs/calibration.md)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.choices import Capability, MissingSalience
+from detente.cli.common import console, fail, parse_sets, write_text_atomic
+
+LICENCE = "CC BY 4.0 (DEU III: Arregui & Perarnaud 2022; data/README.md)"
+
+
+def calibrate(
+    data: Annotated[
+        Path, typer.Argument(help="DEU III file with outcomes (tab-separated; e.g. deu3_dev.tsv)")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="write the error-model file (JSON) here")],
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="model to fit an error model for (repeatable); default: all"),
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed (stochastic models run seeds N..N+19)")] = 0,
+    capability: Annotated[
+        Capability, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")
+    ] = Capability.votes,
+    missing_salience: Annotated[
+        MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
+    ] = MissingSalience.impute,
+) -> None:
+    """Fit one error model per model on every issue of a DEU file that has an outcome, and write
+    them with their provenance (file hash, date, N, licence) for --calibration FILE."""
+    from detente._version import __version__
+    from detente.analysis.backtest import run_backtest
+    from detente.analysis.backtest_calibration import fit_error_model_set
+    from detente.cli.cmd_backtest import select_models
+    from detente.errors import DetenteError, DetenteWarning
+    from detente.io.deu import backtest_cases, load_deu
+    from detente.io.error_models import dumps_error_models
+
+    sets = parse_sets(set_)
+    t0 = time.perf_counter()
+    try:
+        raw = data.read_bytes()
+        scenarios = load_deu(
+            data, capability=str(capability), missing_salience=str(missing_salience), empty="skip", skipped=[]
+        )
+        cases, _meta = backtest_cases(scenarios)
+    except OSError as exc:
+        fail(f"{data}: cannot read ({exc.strerror or type(exc).__name__})")
+    except DetenteError as exc:
+        fail(str(exc))
+    if not any((c.outcome == c.outcome).any() for c in cases):
+        fail(f"{data}: no issue has an outcome (column 'out'); nothing to calibrate on")
+    models = select_models(model, sets)
+    import warnings
+
+    warnings.simplefilter("ignore", DetenteWarning)
+    with console.status("running the models on every proposal"):
+        res = run_backtest(cases, models, seed=seed)
+    n_props = len({p for p, v in zip(res.proposal_ids, res.outcome, strict=True) if v == v})
+    provenance = {
+        "data": data.name,
+        "data_sha256": hashlib.sha256(raw).hexdigest(),
+        "fitted_on": _dt.datetime.now(_dt.UTC).date().isoformat(),
+        "n_issues": int((res.outcome == res.outcome).sum()),
+        "n_proposals": n_props,
+        "licence": LICENCE,
+        "detente_version": __version__,
+        "capability": str(capability),
+        "missing_salience": str(missing_salience),
+        "seed": seed,
+        "method": (
+            "per model: linear quantile regression of the outcome (unit scale) on the point forecast and the "
+            "c·s-weighted spread of positions at 5, 10, …, 95 %; conformal_compromise: compromise forecast + "
+            "unconditional residual quantiles (docs/calibration.md)"
+        ),
+    }
+    try:
+        ems = fit_error_model_set(
+            res, cases, source=f"DEU III ({data.name})", domain="EU legislation", provenance=provenance
+        )
+    except ValueError as exc:
+        fail(f"{data}: {exc}")
+    write_text_atomic(out, dumps_error_models(ems))
+    console.print(
+        f"wrote {out}: error models for {len(ems.models)} models, fitted on {ems.n:,} issues of {n_props} "
+        f"proposals ({time.perf_counter() - t0:.1f} s)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calibrate")(calibrate)
