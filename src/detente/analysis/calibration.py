@@ -244,7 +244,11 @@ def cross_fit(
         if idx.size == 0:
             continue
         usable = train & np.isfinite(f) & np.isfinite(s) & np.isfinite(t)
-        em = fit_error_model(f[train], s[train], t[train], kind=kind, groups=g[train]) if usable.any() else None
+        em = (
+            fit_error_model(f[train], s[train], t[train], kind=kind, groups=g[train])
+            if usable.any()
+            else None
+        )
         n_fit = max(n_fit, 0 if em is None else em.n)
         p = predict(em, f[idx], s[idx])  # no usable training issue: the point forecast alone
         q[idx], pl[idx], ph[idx] = p.quantiles, p.p_low_end, p.p_high_end
