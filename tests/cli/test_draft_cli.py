@@ -48,8 +48,12 @@ def test_draft_json_and_into(cli, tmp_path: Path) -> None:
     out = tmp_path / "d.json"
     r = cli("draft", str(_text(tmp_path)), "--into", "ukraine-2025", "--out", str(out), "--format", "json")
     assert r.exit_code == 0, r.stderr
-    printed = json.loads(r.stdout)
-    assert "content" not in printed["draft"]["text"]
+    from detente.io.documents import DraftDocument
+
+    printed = DraftDocument.model_validate(json.loads(r.stdout))  # forbids unexpected keys
+    assert printed.written == str(out) and printed.suggestions
+    text = _text(tmp_path).read_text(encoding="utf-8")
+    assert all(text[q.start : q.end] == q.quote for s in printed.suggestions for q in s.quotes)
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert (
         doc["id"] == "ukraine-2025"

@@ -124,7 +124,9 @@ def draft(
         )
         write_text_atomic(out, body)
     if fmt == Format.json:
-        print_json({k: doc[k] for k in ("actors", "issues", "stances")} | {"draft": _light(doc["draft"])})
+        from detente.io.documents import draft_summary_document
+
+        print_json(draft_summary_document(doc, out))
         return
     _print_table(doc, out)
     n = len(doc["draft"]["suggestions"])
@@ -136,14 +138,6 @@ def draft(
         markup=False,
         soft_wrap=True,
     )
-
-
-def _light(d: dict[str, Any]) -> dict[str, Any]:
-    """The draft section without the copied text (the JSON summary stays small)."""
-    out = dict(d)
-    if "text" in out:
-        out["text"] = {k: v for k, v in out["text"].items() if k not in ("content", "sentences")}
-    return out
 
 
 def register(app: typer.Typer) -> None:

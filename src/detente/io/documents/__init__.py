@@ -20,6 +20,7 @@ document                   written by                          builder
 ``LedgerListDocument``     ``detente ledger list``             :func:`ledger_list_document`
 ``LedgerHistoryDocument``  ``detente ledger history``          :func:`ledger_history_document`
 ``LedgerScoreDocument``    ``detente ledger score``            :func:`ledger_score_document`
+``DraftDocument``          ``detente draft --format json``     :func:`draft_summary_document`
 ``WebForecast``            API forecast, what-if sides         :func:`web_forecast`
 ``WebSweep``               API sweep job result                :func:`web_sweep`
 ``WebSimulate``            API simulate job result             :func:`web_simulate`
@@ -74,6 +75,7 @@ from detente.io.documents.analysis import (
     sweep_document,
     tornado_rows,
 )
+from detente.io.documents.draft import DraftDocument, draft_summary_document
 from detente.io.documents.runs import (
     Agreements,
     BacktestDocument,
@@ -124,6 +126,7 @@ __all__ = [
     "CohesionDocument",
     "CohesionIssue",
     "DOCUMENTS",
+    "DraftDocument",
     "Durations",
     "ExchangeRecord",
     "Fearon",
@@ -172,6 +175,7 @@ __all__ = [
     "backtest_document",
     "cohesion_document",
     "cohesion_rows",
+    "draft_summary_document",
     "forecast_document",
     "json_schema",
     "knockout_rows",
@@ -209,6 +213,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
     "ledger_list": LedgerListDocument,
     "ledger_history": LedgerHistoryDocument,
     "ledger_score": LedgerScoreDocument,
+    "draft": DraftDocument,
     "web_forecast": WebForecast,
     "web_whatif": WebWhatIf,
     "web_sweep": WebSweep,
