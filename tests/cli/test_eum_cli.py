@@ -46,10 +46,11 @@ def test_forecast_eum_table_and_bad_set(cli) -> None:
 
 
 def test_report_part_eum() -> None:
+    from detente.analysis.main_job import MainJobOptions, main_job
     from detente.io.builtin import load_builtin
     from detente.report.parts.eum import build
 
-    part = build(load_builtin("emission-standards-1994"), seed=0, quick=True)
+    part = build(main_job(load_builtin("emission-standards-1994"), MainJobOptions(parts=("eum",))))
     assert part.name == "eum" and part.manifest["status"] == {"emission": "oscillating"}
     (table,) = part.tables
     row = table.rows[0]

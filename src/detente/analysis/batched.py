@@ -18,7 +18,7 @@ the rows beside them, so every number equals the one-issue functions'.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -61,11 +61,13 @@ def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
 
 @dataclass(frozen=True, slots=True)
 class LeverResults:
-    """Knock-out, tornado and one what-it-takes search per target (``None`` where none was asked)."""
+    """Knock-out, tornado and one what-it-takes search per target; ``perturbation``: the input ranges
+    of the tornado (as :func:`~detente.analysis.montecarlo.prepare` used them)."""
 
     knockout: Knockout
     tornado: Tornado
     searches: tuple[WhatItTakes, ...]
+    perturbation: Perturbation = field(default_factory=Perturbation)
 
 
 def step_targets(scenario: Scenario, base: FloatArray, share: float = 0.1) -> list[tuple[str, float]]:
@@ -151,4 +153,4 @@ def knockout_and_levers(
         from_unit(out_high, spec.scales),
     )
     results = tuple(s.result(scenario, spec.scales[s.issue], scenario.issue_ids[s.issue]) for s in searches)
-    return LeverResults(ko, tornado, results)
+    return LeverResults(ko, tornado, results, Perturbation() if perturbation is None else perturbation)

@@ -26,6 +26,7 @@ from detente.analysis.coalitions import CoalitionMap, Cohesion, coalition_map, c
 from detente.analysis.intervals import ErrorModel, Intervals, intervals
 from detente.analysis.montecarlo import Ensemble, prepare
 from detente.analysis.panel import PanelReadout, panel_readout, with_model_error
+from detente.analysis.rounds import RoundsReadout, rounds_readout
 from detente.analysis.rule_effects import RuleEffect, rule_effects
 from detente.analysis.runs import point_forecast, simulation_config
 from detente.analysis.runs import sweep as run_sweep
@@ -106,11 +107,13 @@ class Sweep:
 
 @dataclass(frozen=True, slots=True)
 class ExchangeVariants:
-    """The exchange model at random exchange rates (``p = 1``): 10th and 90th percentiles, issue units."""
+    """The exchange model at random exchange rates (``p = 1``): 10th and 90th percentiles, issue units;
+    ``before``: the outcome of sincere votes, before any trade (issue units; ``None`` if the model failed)."""
 
     draws: int
     low: FloatArray
     high: FloatArray
+    before: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,7 @@ class MainJobResult:
     cohesion: CohesionResult | None = None
     simulation: Simulation | None = None
     briefs: tuple[IssueBrief, ...] = ()  # the "In brief" read-out, one per issue with a forecast
+    eum_rounds: tuple[RoundsReadout, ...] = ()  # the EUM's median swing and movers per issue
     panel: PanelReadout | None = None  # expert disagreement, when the scenario was pooled from a panel
     intervals: Intervals | None = None  # predictive distributions: input uncertainty + model error (#14)
     rules: tuple[RuleEffect, ...] = ()  # what each issue's decision rule changes (#16)
@@ -255,14 +259,21 @@ def _sweep(
     return Sweep(draws, pert, MappingProxyType(ens), MappingProxyType(summaries), tuple(notes))
 
 
-def _exchange_variants(scenario: Scenario, seed: int, draws: int) -> ExchangeVariants:
+def _exchange_variants(
+    scenario: Scenario, points: Mapping[str, Forecast], seed: int, draws: int
+) -> ExchangeVariants:
     from detente.models.exchange import Exchange
 
+    scales = [i.scale for i in scenario.issues]
     arr = to_arrays(scenario).broadcast((draws,))
     with statuses_not_warnings():  # read-outs record statuses; warnings are not theirs
         pred = Exchange(rounds=EXCHANGE_ROUNDS, p=1.0).predict(arr, np.random.default_rng(seed))
-    out = from_unit(pred.outcome, [i.scale for i in scenario.issues])
-    return ExchangeVariants(draws, np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0))
+    out = from_unit(pred.outcome, scales)
+    before = None
+    if "exchange" in points:  # round 0 of the point forecast: the capability x salience weighted mean
+        sincere = points["exchange"].prediction.extras["round_stats"]["outcome"][0]
+        before = from_unit(np.asarray(sincere, dtype=float), scales)
+    return ExchangeVariants(draws, np.quantile(out, 0.1, axis=0), np.quantile(out, 0.9, axis=0), before)
 
 
 def smp_dimensions(scenario: Scenario) -> list[str]:
@@ -449,9 +460,10 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         model_errors=MappingProxyType(errors),
         sweep=sweep,
         sweep_error=sweep_error,
-        exchange=_exchange_variants(scenario, seed, draws) if "exchange" in parts else None,
+        exchange=_exchange_variants(scenario, points, seed, draws) if "exchange" in parts else None,
         smp=_smp(scenario, points, seed, draws) if "smp" in parts else None,
         levers=lever,
+        eum_rounds=rounds_readout(scenario, points["eum"]) if "eum" in parts and "eum" in points else (),
         briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
         intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,

@@ -8,12 +8,12 @@ chart from any actor's point of view.
 from __future__ import annotations
 
 import html as _html
-from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from detente.analysis.main_job import MainJobResult
+from detente.analysis.rounds import Mover, RoundsReadout
 from detente.core.scenario import Scenario
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
@@ -30,37 +30,17 @@ def _fmt(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.1f}"
 
 
-def movers(scenario: Scenario, fc: Any, issue_index: int, top: int = 2) -> list[tuple[str, float, str]]:
-    """The actors that moved most on an issue: (name, total distance in issue units, why)."""
-    issue = scenario.issues[issue_index]
-    traj = fc.trajectory_raw()
-    if traj is None or traj.shape[0] < 2:
-        return []
-    dist = np.abs(np.diff(traj[:, :, issue_index], axis=0)).sum(axis=0)
-    rows = [r for r in fc.events.rows() if r["issue"] == issue_index] if fc.events is not None else []
-    names = [a.label for a in scenario.actors]
-    out = []
-    for a in np.argsort(-dist, kind="stable")[:top]:
-        if dist[a] <= 1e-9 * issue.scale.width:
-            break
-        mine = [r for r in rows if r["actor"] == a]
-        kinds = Counter((r["kind"], names[r["counterpart"]]) for r in mine)
-        (kind, who), n = kinds.most_common(1)[0] if kinds else (("moved", "others"), 0)
-        why = f"{_KIND_WORDS.get(kind, kind)} {who} {n}×"
-        if len(kinds) > 1:
-            why += f", +{len(mine) - n} other"
-        out.append((names[a], float(dist[a]), why))
-    return out
+def _why(m: Mover) -> str:
+    why = f"{_KIND_WORDS.get(m.kind, m.kind)} {m.counterpart} {m.count}×"
+    return why + (f", +{m.other} other" if m.other else "")
 
 
-def summary_table(scenario: Scenario, fc: Any) -> Table:
+def summary_table(scenario: Scenario, fc: Any, readouts: tuple[RoundsReadout, ...]) -> Table:
     rows = []
-    med = fc.prediction.extras["round_stats"]["median"]
-    for k, issue in enumerate(scenario.issues):
+    for k, (issue, r) in enumerate(zip(scenario.issues, readouts, strict=True)):
         st = str(fc.diagnostics.status[k])
-        tail = issue.scale.from_unit_array(med[-min(10, med.shape[0]) :, k])
-        swing = f"{tail.min():.1f}–{tail.max():.1f}" if np.ptp(tail) > 1e-9 else _fmt(float(tail[-1]))
-        mv = "; ".join(f"{n}: {why}" for n, _, why in movers(scenario, fc, k)) or "nobody moved"
+        swing = f"{r.swing_low:.1f}–{r.swing_high:.1f}" if r.swing_high - r.swing_low > 1e-9 else _fmt(r.last)
+        mv = "; ".join(f"{m.actor}: {_why(m)}" for m in r.movers) or "nobody moved"
         rows.append([issue.name, _fmt(float(fc.outcome[k])), st, swing, mv])
     return Table(
         "Expected-utility model (Bueno de Mesquita, as specified by Scholz et al. 2011)",
@@ -447,7 +427,7 @@ def build(job: MainJobResult) -> Part:
         )
     fc = job.forecasts["eum"]
     part = Part("eum")
-    part.tables.append(summary_table(scenario, fc))
+    part.tables.append(summary_table(scenario, fc, job.eum_rounds))
     part.sections.append(trajectory_section(scenario, fc))
     if "perspective" in fc.prediction.extras:
         part.sections.append(perspective_section(scenario, fc))

@@ -17,7 +17,7 @@ import numpy as np
 
 from detente.analysis.main_job import EXCHANGE_ROUNDS, MainJobResult
 from detente.core.results import Forecast
-from detente.core.scale import from_unit, to_unit
+from detente.core.scale import to_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.parts import computed
@@ -296,10 +296,9 @@ def build(job: MainJobResult) -> Part:
     u = _Units(scenario)
     pred = fc.prediction
     ex: list[dict[str, Any]] = pred.extras["exchanges"]
-    before = np.asarray(pred.extras["round_stats"]["outcome"][0], dtype=float)  # outcome of sincere votes
-    before = from_unit(before, [i.scale for i in scenario.issues])
     after = np.asarray(fc.outcome, dtype=float)
     variants = computed(job.exchange, "exchange")
+    before = computed(variants.before, "exchange")  # outcome of sincere votes
     draws = variants.draws
     rr = (variants.low, variants.high)
     notes: list[str] = []

@@ -9,7 +9,6 @@ import numpy as np
 
 from detente.analysis.main_job import LEVER_MODEL as MODEL
 from detente.analysis.main_job import MainJobResult
-from detente.core.perturb import Perturbation
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.narrative import possessive
@@ -29,11 +28,10 @@ def build(job: MainJobResult) -> Part:
 
     scenario: Scenario = job.scenario
     seed, quick = job.options.seed, job.options.quick
-    pert = Perturbation.from_metadata(scenario.metadata)
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
     lev = computed(job.levers, "levers")
-    tor, ko = lev.tornado, lev.knockout
+    tor, ko, pert = lev.tornado, lev.knockout, lev.perturbation
     top_rows: list[list[str]] = []
     ko_rows: list[list[str]] = []
     take_rows: list[list[str]] = []
