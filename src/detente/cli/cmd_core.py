@@ -224,11 +224,11 @@ def forecast_cmd(
 ) -> None:
     """Forecast each issue with one or more models."""
 
+    from detente.analysis.runs import point_forecast
     from detente.cli.uncertainty import build_models
     from detente.errors import DetenteError
     from detente.io.documents import forecast_document
-    from detente.models import available_models, forecast
-    from detente.models.base import statuses_not_warnings
+    from detente.models import available_models
 
     sc = load_scenario(scenario)
     names = list(model) if model else list(available_models())
@@ -236,8 +236,7 @@ def forecast_cmd(
     built = build_models(names, parse_sets(set_))
     for n, m in zip(names, built, strict=True):
         try:
-            with statuses_not_warnings():
-                results.append(forecast(m, sc, seed=seed))
+            results.append(point_forecast(m, sc, seed))  # as the dashboard and the main job run it
         except DetenteError as exc:
             fail(f"model {n}: {exc}")
     if fmt == "json":
@@ -282,10 +281,10 @@ def _predictive(
     import numpy as np
 
     from detente.analysis.intervals import predictive_of
-    from detente.analysis.montecarlo import prepare, run_ensemble
+    from detente.analysis.montecarlo import prepare
+    from detente.analysis.runs import sweep
     from detente.core.perturb import Perturbation
     from detente.errors import DetenteError
-    from detente.models.base import statuses_not_warnings
 
     out = []
     pert = Perturbation.from_metadata(sc.metadata)
@@ -294,8 +293,7 @@ def _predictive(
         x = None
         if spec is not None:
             try:
-                with statuses_not_warnings():
-                    x = run_ensemble(m, spec, pert, n_draws=draws, seed=seed).raw_outcomes()
+                x = sweep(m, spec, pert, draws=draws, seed=seed).raw_outcomes()
             except DetenteError as exc:
                 fail(f"model {name}: {exc}")
         out.append(predictive_of(sc, name, np.asarray(fc.outcome, dtype=float), x, None))
