@@ -128,4 +128,6 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
         dtype=np.float64,
     )
     rules = rule_arrays(scenario)
-    return ScenarioArrays(scenario.actor_ids, scenario.issue_ids, pos, sal, cap, present, ref, rules).readonly()
+    return ScenarioArrays(
+        scenario.actor_ids, scenario.issue_ids, pos, sal, cap, present, ref, rules
+    ).readonly()
