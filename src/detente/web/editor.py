@@ -156,6 +156,11 @@ def _delete_rows(
     for v in kept["issue"]:  # veto players that were removed
         if v.get("veto_players"):
             v["veto_players"] = [x for x in v["veto_players"] if str(x) not in dead_actors]
+        for key in ("decider", "agenda_setter"):  # rule details naming a removed actor (issue #16)
+            if str(v.get(key)) in dead_actors:
+                v.pop(key)
+        if isinstance(v.get("weights"), dict):
+            v["weights"] = {a: w for a, w in v["weights"].items() if str(a) not in dead_actors}
     return kept["actor"], kept["issue"], kept["stance"], new_errors
 
 
