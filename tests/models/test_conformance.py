@@ -23,7 +23,7 @@ def test_model_conformance(name: str, check: Check) -> None:
 
 def test_every_builtin_with_a_module_is_checked() -> None:
     names = {n for n, _ in CASES}
-    assert {"mean", "compromise", "median", "nbs", "status_quo"} <= names
+    assert {"mean", "compromise", "median", "nbs", "status_quo", "procedural", "rule_compromise"} <= names
     assert all(len([c for n, c in CASES if n == m]) == 13 for m in names)
 
 
