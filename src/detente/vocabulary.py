@@ -131,8 +131,24 @@ API_FIELDS: dict[str, str] = {
     "pool": "panels: how the submitted answers are pooled, as --pool",
     "answers": "panels: an expert's answers, one mapping per actor and issue (the questionnaire's columns)",
     "submit": "panels: submit the answers (they can no longer be changed)",
+    "text": "drafts: the text to draft from (plain text, Markdown or HTML)",
+    "source_title": "drafts: the title of the text, as --source-title",
+    "source_date": "drafts: the date of the text, as --source-date",
+    "source_url": "drafts: where the text was published, as --source-url",
+    "into": "drafts: merge into this scenario, as --into",
+    "action": "drafts: accept or reject a drafted stance",
 }
 """Every field of a JSON API request body: the command line's words without the dashes."""
+
+FORM_FIELDS: dict[str, str] = {
+    "csrf_token": "every form post: the page's anti-forgery token",
+    "base": "editor: the scenario mapping the table was drawn from",
+    "origin": "editor: the mapping the page was loaded with (a save's summary says what changed)",
+    "file": "upload: the file (its extension picks the reader)",
+}
+"""The dashboard's own form fields that are not API fields. Every other field of a dashboard form is
+an API field (the same word as the API and the command line); the editor's table cells are named
+``actor-N-name``, ``stance-N-salience``, ...; ``tests/cli/test_vocabulary.py`` reads the templates."""
 
 _JSON = ("--format", "json")
 _REPORT: dict[str, tuple[str, ...]] = {"--out": ("--report",), "-o": ("--report",)}
@@ -154,8 +170,15 @@ DEPRECATED_FIELDS: dict[str, str] = {
     "params": "set",
     "resolution_date": "resolves",
     "scenario_ref": "scenario",
+    "save_key": "key",
+    "wi_actor": "actor",
+    "wi_issue": "issue",
+    "wi_position": "position",
+    "wi_salience": "salience",
+    "wi_capability": "capability",
 }
-"""API request fields: old name -> new name (where the request model has the new name)."""
+"""API request fields and dashboard form fields: old name -> new name (where the request model or the
+form has the new name). Accepted for one release; the response carries a ``Deprecation`` header."""
 
 BUILTIN_PREFIX = "builtin:"
 """The API's old spelling of a built-in reference (``builtin:ukraine-2025`` for ``ukraine-2025``)."""

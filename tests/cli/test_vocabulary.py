@@ -85,23 +85,213 @@ def test_choices_match_what_the_library_accepts():
     assert [m.value for m in Preset] == list(PRESETS)
 
 
-def test_every_api_request_field_is_in_the_vocabulary():
+def _openapi(tmp_path) -> dict:
     pytest.importorskip("fastapi")
+    from detente.web import create_app
+
+    return create_app(db_url=str(tmp_path / "v.sqlite")).openapi()
+
+
+def _body_fields(doc: dict) -> dict[str, set[str]]:
+    """Every JSON request body of the API (all routers, as OpenAPI publishes them): model -> its
+    field names, nested models included."""
+    schemas = doc["components"]["schemas"]
+    seen: dict[str, set[str]] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref:
+                name = ref.rsplit("/", 1)[1]
+                if name not in seen:
+                    seen[name] = set(schemas[name].get("properties", {}))
+                    walk(schemas[name])
+            for x in node.values():
+                walk(x)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            walk(op.get("requestBody", {}).get("content", {}).get("application/json", {}))
+    return seen
+
+
+def test_every_api_request_field_is_in_the_vocabulary(tmp_path):
     from pydantic import BaseModel
 
-    from detente.web import schemas as web_app  # the request bodies (schemas.py)
+    from detente.web import schemas as web_schemas  # the request bodies (schemas.py)
 
     models = [
         m
-        for m in vars(web_app).values()
-        if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == web_app.__name__
+        for m in vars(web_schemas).values()
+        if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == web_schemas.__name__
     ]
     assert len(models) >= 11
     bad = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if f not in v.API_FIELDS]
-    assert not bad, "API fields outside the vocabulary: " + ", ".join(bad)
+    # every router's bodies (drafts, panels, ...), not only schemas.py: what the OpenAPI document shows
+    bodies = _body_fields(_openapi(tmp_path))
+    assert {"ForecastBody", "SweepBody", "SimulateBody", "Change", "DraftBody"} <= set(bodies)
+    bad += [f"{m}.{f}" for m, fields in bodies.items() for f in fields if f not in v.API_FIELDS]
+    assert not bad, "API fields outside the vocabulary: " + ", ".join(sorted(set(bad)))
     # an old name is never a current one, and always maps to a current one
-    assert not set(v.DEPRECATED_FIELDS) & set(v.API_FIELDS)
+    assert not set(v.DEPRECATED_FIELDS) & (set(v.API_FIELDS) | set(v.FORM_FIELDS))
     assert set(v.DEPRECATED_FIELDS.values()) <= set(v.API_FIELDS)
+
+
+def _cli_document_fields() -> set[str]:
+    """Every field name of the command line's JSON documents (forecast, sweep, ledger, ...)."""
+    from pydantic import BaseModel
+
+    from detente.io import documents
+
+    out: set[str] = set()
+
+    def walk(model):
+        for name, f in model.model_fields.items():
+            out.add(name)
+            for arg in [f.annotation, *getattr(f.annotation, "__args__", ())]:
+                for a in [arg, *getattr(arg, "__args__", ())]:
+                    if isinstance(a, type) and issubclass(a, BaseModel):
+                        walk(a)
+
+    for name, model in documents.DOCUMENTS.items():
+        if not name.startswith("web_"):
+            walk(model)
+    return out
+
+
+def test_api_response_documents_use_the_vocabulary():
+    """The API's documents say what the command line's documents and the requests say: ``draws``
+    (never ``n_draws``/``n_runs``), ``detente_version``; an old request spelling appears in a response
+    only where the command line's own JSON documents use that name (``params``, the ledger's
+    ``resolution_date``, docs/json.md)."""
+    from pydantic import BaseModel
+
+    from detente.io import documents
+
+    cli = _cli_document_fields()
+    seen: dict[str, set[str]] = {}
+
+    def walk(model):
+        if model.__name__ in seen:
+            return
+        seen[model.__name__] = set(model.model_fields)
+        for f in model.model_fields.values():
+            for a in [f.annotation, *getattr(f.annotation, "__args__", ())]:
+                if isinstance(a, type) and issubclass(a, BaseModel):
+                    walk(a)
+
+    for name, model in documents.DOCUMENTS.items():
+        if name.startswith("web_"):
+            walk(model)
+    assert {"WebForecast", "WebSweep", "WebSimulate", "WebWhatIf"} <= set(seen)
+    bad = [
+        f"{m}.{f}" for m, fields in seen.items() for f in fields if f in v.DEPRECATED_FIELDS and f not in cli
+    ]
+    assert not bad, "old spellings in the API's documents: " + ", ".join(bad)
+    assert "draws" in seen["WebSweep"] and "draws" in seen["WebSimulate"]
+    assert "detente_version" in seen["WebForecast"]
+
+
+def _old_spellings(obj, where: str = "") -> list[str]:
+    """Keys that are old request spellings (not also a CLI document's name) and ``builtin:`` values."""
+    allowed = _cli_document_fields()
+    out = []
+    if isinstance(obj, dict):
+        for k, val in obj.items():
+            if k in v.DEPRECATED_FIELDS and k not in allowed:
+                out.append(f"{where}.{k}")
+            if not (k == "scenario" and isinstance(val, dict)):  # a scenario's own content is data
+                out += _old_spellings(val, f"{where}.{k}")
+    elif isinstance(obj, list):
+        for k, val in enumerate(obj):
+            out += _old_spellings(val, f"{where}[{k}]")
+    elif isinstance(obj, str) and obj.startswith(v.BUILTIN_PREFIX):
+        out.append(f"{where} = {obj!r}")
+    return out
+
+
+def test_api_responses_use_the_vocabulary(tmp_path):
+    """What the API answers (scenarios, versions, save, parse, compare, jobs, runs) names a built-in
+    scenario by its name and uses no old spelling; the requests use only the new names too, so no
+    response says ``Deprecation``."""
+    import base64
+    import time
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from detente.web import create_app
+
+    client = TestClient(create_app(db_url=str(tmp_path / "r.sqlite")), base_url="http://127.0.0.1")
+    em = "emission-standards-1994"
+    answers = []
+
+    def call(method, url, **kw):
+        r = client.request(method, url, **kw)
+        assert r.status_code < 300, (url, r.text)
+        assert "deprecation" not in r.headers, (url, r.headers.get("warning"))
+        answers.append((url, r.json()))
+        return r.json()
+
+    data = call("GET", f"/api/scenarios/{em}")
+    assert data["reference"] == em
+    call("POST", "/api/scenarios", json={"scenario": data["scenario"], "author": "t"})
+    call("GET", "/api/scenarios")
+    call("GET", f"/api/scenarios/{em}/versions")
+    text = base64.b64encode(json.dumps(data["scenario"]).encode()).decode()
+    call("POST", "/api/parse", json={"filename": "s.json", "content_base64": text, "save": True})
+    call("POST", "/api/forecast", json={"scenario": em, "model": "median", "record": True})
+    call("POST", "/api/compare", json={"a": em, "b": f"{em}@1", "model": "median"})
+    for url, body in (
+        ("/api/sweep", {"scenario": em, "model": "median", "draws": 20}),
+        ("/api/simulate", {"scenario": "ukraine-2025", "draws": 10}),
+    ):
+        job = call("POST", url, json=body)
+        for _ in range(600):
+            j = call("GET", f"/api/jobs/{job['id']}")
+            if j["status"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+        assert j["status"] == "done", j
+        assert j["result"]["draws"] == body["draws"]
+    runs = call("GET", "/api/runs", params={"scenario": em})
+    assert {r["scenario"] for r in runs} == {em}
+    bad = [f"{url}: {b}" for url, a in answers for b in _old_spellings(a)]
+    assert not bad, "old spellings in API responses: " + "; ".join(bad)
+
+
+def _form_fields() -> dict[str, set[str]]:
+    """template -> the names of its form fields (``name="..."``, the fixed ones; templated names
+    such as ``stance-{{ n }}-salience`` are the editor's cells)."""
+    pytest.importorskip("jinja2")
+    folder = Path(v.__file__).parent / "web" / "templates"
+    out = {}
+    for f in sorted(folder.glob("*.html")):
+        html = f.read_text(encoding="utf-8")
+        tags = re.findall(r"<(?:input|select|textarea|button)\b[^>]*>", html)
+        names = {m for t in tags for m in re.findall(r'\bname="([^"]*)"', t) if "{{" not in m}
+        out[f.name] = names
+    return out
+
+
+def test_every_dashboard_form_field_is_in_the_vocabulary():
+    """The dashboard's forms post the API's words (``draws``, ``set``, ``scenario``, ``resolves``...),
+    never an old spelling; the few fields of its own are ``vocabulary.FORM_FIELDS``."""
+    forms = _form_fields()
+    used = {n for names in forms.values() for n in names}
+    assert {"draws", "set", "scenario", "seed", "model", "actor", "position", "resolves", "key"} <= used
+    known = set(v.API_FIELDS) | set(v.FORM_FIELDS)
+    cell = re.compile(
+        r"^(new-)?(actor|issue|stance)-[a-z_]+$"
+    )  # the editor's table (actor-N-name: templated)
+    bad = sorted(
+        f"{t}: {n}" for t, names in forms.items() for n in names if n not in known and not cell.match(n)
+    )
+    assert not bad, "form fields outside the vocabulary (detente/vocabulary.py): " + ", ".join(bad)
+    assert not used & set(v.DEPRECATED_FIELDS)
 
 
 def _doc_names(section: str) -> set[str]:
@@ -119,6 +309,7 @@ def test_the_doc_lists_exactly_the_vocabulary():
     assert _doc_names("Options") == set(v.OPTIONS) | set(v.SHORT)
     assert _doc_names("Arguments") == set(v.ARGUMENTS)
     assert _doc_names("JSON API request fields") == set(v.API_FIELDS)
+    assert _doc_names("Dashboard form fields") == set(v.FORM_FIELDS)
     old = _doc_names("Old spellings")
     assert {o for table in v.DEPRECATED_OPTIONS.values() for o in table} <= old
     assert set(v.DEPRECATED_FIELDS) <= old and "builtin:NAME" in old

@@ -132,7 +132,7 @@ def test_edit_run_save_reload(server, page):
     name = SCENARIO if SCENARIO in builtin_names() else "emission-standards-1994"
     page.goto(server + "/")
     page.click(f'a.open-builtin[data-name="{name}"]')
-    page.wait_for_url(f"**/scenario?ref=builtin:{name}")
+    page.wait_for_url(f"**/s/{name}")
     page.wait_for_selector("#editor #table")
     # the scenario chart is drawn by plotly (served by the app)
     page.wait_for_selector(".col-side .main-svg")
@@ -281,7 +281,7 @@ def _within(inner: dict, outer: dict) -> bool:
 @pytest.mark.parametrize("width", [1280, 800])
 def test_scenario_page_fits_the_window(server, page, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(server + f"/scenario?ref=builtin:{SCENARIO}")
+    page.goto(server + f"/s/{SCENARIO}")
     page.wait_for_selector(".col-side .main-svg")
     page.click("#run")
     page.wait_for_selector("#run-result .main-svg")
@@ -359,7 +359,7 @@ VIEWERS_JS = """async ([id, k]) => {
 def test_report_charts_have_readable_labels_on_the_dashboard(server, page):
     """ "Report charts" at 1280 px: no text outside its chart, no title or point label over another."""
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(server + f"/scenario?ref=builtin:{SCENARIO}")
+    page.goto(server + f"/s/{SCENARIO}")
     page.click("#charts")
     page.wait_for_selector("#sections .job-done", timeout=120000)
     page.wait_for_timeout(500)  # plotly's responsive resize

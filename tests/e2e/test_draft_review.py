@@ -31,7 +31,7 @@ def test_upload_review_with_the_keyboard(server, page, tmp_path):  # noqa: F811
     src.write_text(TEXT, encoding="utf-8")
     page.goto(server + "/draft")
     page.set_input_files("#draft-form input[type=file]", str(src))
-    page.fill("#draft-form input[name=title]", "Talks column")
+    page.fill("#draft-form input[name=source_title]", "Talks column")
     page.click("#draft-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/draft/draft-talks-column.*"))
     key = page.locator("#draft-counts").get_attribute("data-key")

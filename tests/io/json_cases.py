@@ -177,7 +177,7 @@ def _web_sweep(ref: str, model: str, draws: int, seed: int) -> Any:
     from detente.web import service
 
     sc, _data, _ref = service.load_ref(f"builtin:{ref}", None)
-    res = service.sweep(sc, model, n_draws=draws, seed=seed)
+    res = service.sweep(sc, model, draws=draws, seed=seed)
     res.pop("_arrays")  # kept by the server for the store, never sent (api /jobs drops '_' keys)
     return res
 
@@ -186,7 +186,7 @@ def _web_simulate(ref: str, runs: int, seed: int, months: int) -> Any:
     from detente.web import service
 
     sc, _data, _ref = service.load_ref(f"builtin:{ref}", None)
-    return service.simulate(sc, n_runs=runs, seed=seed, months=months)
+    return service.simulate(sc, draws=runs, seed=seed, months=months)
 
 
 WEB_CASES: dict[str, tuple[str, Callable[[], Any]]] = {

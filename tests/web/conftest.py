@@ -34,12 +34,10 @@ def editor_form():
     return _editor_form
 
 
-def _editor_form(
-    client, ref: str = "builtin:emission-standards-1994"
-) -> tuple[dict[str, str], dict[str, str]]:
-    """GET the editor page; return (form fields incl. csrf/base/ref, htmx headers)."""
-    url = f"/scenario?ref={ref}" if ref.startswith("builtin:") else f"/s/{ref}"
-    page = client.get(url)
+def _editor_form(client, ref: str = "emission-standards-1994") -> tuple[dict[str, str], dict[str, str]]:
+    """GET the editor page (``/s/REF``: a built-in name or KEY@VERSION); return (form fields incl.
+    csrf/base/scenario, htmx headers)."""
+    page = client.get(f"/s/{ref}")
     assert page.status_code == 200, page.text
     token = client.cookies.get("detente_csrf")
     assert token
@@ -49,7 +47,7 @@ def _editor_form(
         "csrf_token": token,
         "base": base,
         "origin": origin,
-        "ref": ref,
+        "scenario": ref,
         "model": "compromise",
         "seed": "0",
     }

@@ -11,7 +11,7 @@ import yaml
 from detente.io.builtin import load_builtin
 from detente.models import forecast, get_model
 
-EMISSION = "builtin:emission-standards-1994"
+EMISSION = "emission-standards-1994"
 
 
 def test_openapi_lists_the_operations(client):
@@ -98,7 +98,7 @@ def test_whatif_equals_forecast_on_the_changed_scenario(client):
 def test_save_versions_share_and_compare(client):
     data = client.get(f"/api/scenarios/{EMISSION}").json()["scenario"]
     r = client.post("/api/scenarios", json={"scenario": data, "author": "ana"})
-    assert r.status_code == 201 and r.json()["ref"] == "emission-standards-1994@1"
+    assert r.status_code == 201 and r.json()["scenario"] == "emission-standards-1994@1"
     data["stances"][0]["salience"] = 0.3
     r = client.post("/api/scenarios", json={"scenario": data, "author": "bo"})
     assert r.json()["version"] == 2 and "salience 0.8 → 0.3" in r.json()["summary"]
@@ -118,7 +118,7 @@ def test_save_versions_share_and_compare(client):
     html = client.get("/compare", params={"a": "emission-standards-1994@1", "b": "emission-standards-1994@2"})
     assert html.status_code == 200 and html.text.count('class="side"') == 2
     listing = client.get("/api/scenarios").json()
-    assert EMISSION in listing["builtin"] and listing["stored"][0]["ref"] == "emission-standards-1994@2"
+    assert EMISSION in listing["builtin"] and listing["stored"][0]["scenario"] == "emission-standards-1994@2"
 
 
 def test_invalid_scenario_names_the_field(client):
@@ -195,11 +195,11 @@ def test_long_jobs_do_not_block_other_requests(client, monkeypatch):
     release = threading.Event()
     started = threading.Event()
 
-    def slow_sweep(sc, model, *, n_draws, seed, progress=None, params=None):
+    def slow_sweep(sc, model, *, draws, seed, progress=None, params=None):
         started.set()
         progress(0.5)
         assert release.wait(20)
-        return {"issues": [], "n_draws": n_draws}
+        return {"issues": [], "draws": draws}
 
     monkeypatch.setattr(service, "sweep", slow_sweep)
     job = client.post("/api/sweep", json={"scenario": "emission-standards-1994", "draws": 10}).json()
@@ -242,7 +242,7 @@ def test_dashboard_sweep_uses_the_scenarios_own_uncertainty() -> None:
             ("uncertainty.capability_sd", "0"),
         ),
     )
-    out = service.sweep(quiet, "compromise", n_draws=50, seed=1)
+    out = service.sweep(quiet, "compromise", draws=50, seed=1)
     point = float(forecast(get_model("compromise"), quiet).outcome[0])
     iss = out["issues"][0]
     assert iss["p05"] == pytest.approx(point) and iss["p95"] == pytest.approx(point)

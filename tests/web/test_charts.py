@@ -37,14 +37,14 @@ def ukraine_pages(tmp_path_factory) -> dict[str, str]:
 
     app = create_app(db_url=str(tmp_path_factory.mktemp("web") / "web.sqlite"))
     with TestClient(app, base_url="http://127.0.0.1") as client:
-        page = client.get("/scenario?ref=builtin:ukraine-2025")
+        page = client.get("/s/ukraine-2025")
         token = client.cookies.get("detente_csrf")
         hx = {"HX-Request": "true", "X-CSRF-Token": token}
         form = {
             "csrf_token": token,
             "base": html.unescape(re.search(r'name="base" value="([^"]*)"', page.text).group(1)),
             "origin": html.unescape(re.search(r'name="origin" value="([^"]*)"', page.text).group(1)),
-            "ref": "builtin:ukraine-2025",
+            "scenario": "ukraine-2025",
             "model": "eum",
             "seed": "0",
         }
@@ -54,9 +54,7 @@ def ukraine_pages(tmp_path_factory) -> dict[str, str]:
             data={**form, "wi_actor": "united_states", "wi_salience": "0.2"},
             headers=hx,
         ).text
-        out["compare"] = client.get(
-            "/compare?a=builtin:ukraine-2025&b=builtin:emission-standards-1994&model=eum"
-        ).text
+        out["compare"] = client.get("/compare?a=ukraine-2025&b=emission-standards-1994&model=eum").text
         out["sections"] = _poll(client, hx, client.post("/ui/job/sections", data=form, headers=hx).text)
     for name, text in out.items():
         assert "Plotly.newPlot" in text, name

@@ -10,7 +10,7 @@ import re
 from importlib import resources
 from urllib.parse import urlsplit
 
-EMISSION = "builtin:emission-standards-1994"
+EMISSION = "emission-standards-1994"
 LOCAL = {"127.0.0.1", "localhost", "::1", "testserver"}
 # an attribute that makes the browser fetch or navigate: src, href, action, poster, data, srcset
 ATTR = re.compile(r"""\b(?:src|href|action|poster|data|srcset|formaction)\s*=\s*["']?([^"'\s>]+)""", re.I)
@@ -33,11 +33,12 @@ def _pages(client) -> list[str]:
         json={"scenario": client.get(f"/api/scenarios/{EMISSION}").json()["scenario"], "author": "t"},
     )
     assert saved.status_code == 201, saved.text
-    ref = saved.json()["ref"]
+    ref = saved.json()["scenario"]
     return [
         "/",
-        f"/scenario?ref={EMISSION}",
-        "/scenario?ref=builtin:ukraine-2025",
+        f"/scenario?scenario={EMISSION}",
+        "/s/ukraine-2025",
+        "/scenario?scenario=ukraine-2025",
         f"/s/{ref}",
         f"/compare?a={EMISSION}&b={ref}&model=median",
         "/ledger",

@@ -11,7 +11,7 @@ TEXT = (
 
 
 def _draft(client, **kw) -> dict:
-    r = client.post("/api/drafts", json={"text": TEXT, "filename": "col.txt", "title": "Col", **kw})
+    r = client.post("/api/drafts", json={"text": TEXT, "filename": "col.txt", "source_title": "Col", **kw})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -59,7 +59,7 @@ def test_upload_form_and_bad_text(client) -> None:
     hx = {"HX-Request": "true", "X-CSRF-Token": token}
     r = client.post(
         "/ui/draft",
-        data={"title": "T"},
+        data={"source_title": "T"},
         files={
             "file": ("t.html", b"<html><body><p>Putin rejected a ceasefire.</p></body></html>", "text/html")
         },

@@ -37,7 +37,7 @@ def test_sigkill_server_during_saves(tmp_path):
         except OSError:
             assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
             time.sleep(0.1)
-    data = httpx.get(base + "/api/scenarios/builtin:emission-standards-1994").json()["scenario"]
+    data = httpx.get(base + "/api/scenarios/emission-standards-1994").json()["scenario"]
     acked: list[tuple[int, float]] = []
     lock = threading.Lock()
     stop = threading.Event()

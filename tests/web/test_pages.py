@@ -50,11 +50,11 @@ def test_run_whatif_save_reload(client, editor_form):
         "/ui/whatif",
         data={
             **form,
-            "wi_actor": "uk",
-            "wi_issue": "emission",
-            "wi_position": "4",
-            "wi_salience": "0.9",
-            "wi_capability": "0.16",
+            "actor": "uk",
+            "issue": "emission",
+            "position": "4",
+            "salience": "0.9",
+            "capability": "0.16",
         },
         headers=hx,
     )
@@ -63,7 +63,9 @@ def test_run_whatif_save_reload(client, editor_form):
     assert vals and vals[0] < _forecast_value(r1.text)  # the UK moving to 4 pulls the outcome down
     saved = client.post("/ui/save", data={**form, "stance-6-salience": "0.1", "author": "ana"}, headers=hx)
     assert saved.headers["hx-redirect"] == "/s/emission-standards-1994@1"
-    page = client.get("/s/emission-standards-1994")
+    # a built-in's name means the built-in (docs/vocabulary.md); the stored copy is KEY@VERSION
+    assert "Built-in scenario" in client.get("/s/emission-standards-1994").text
+    page = client.get("/s/emission-standards-1994@1")
     assert (
         "version 1" in page.text
         and 'id="stance-6-salience" name="stance-6-salience" value="0.1"' in page.text
@@ -71,7 +73,7 @@ def test_run_whatif_save_reload(client, editor_form):
     assert "salience 0.9 → 0.1" in page.text and "ana" in page.text
     form2, hx2 = editor_form(client, "emission-standards-1994@1")
     client.post("/ui/save", data={**form2, "stance-6-salience": "0.2"}, headers=hx2)
-    page = client.get("/s/emission-standards-1994")
+    page = client.get("/s/emission-standards-1994@2")
     assert "version 2" in page.text and "salience 0.1 → 0.2" in page.text
 
 
@@ -109,20 +111,20 @@ def _poll(client, hx, html):
 
 
 def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
-    form, hx = editor_form(client, "builtin:ukraine-2025")
-    frag = _poll(client, hx, client.post("/ui/job/sweep", data={**form, "n_draws": "50"}, headers=hx).text)
+    form, hx = editor_form(client, "ukraine-2025")
+    frag = _poll(client, hx, client.post("/ui/job/sweep", data={**form, "draws": "50"}, headers=hx).text)
     assert 'data-kind="sweep"' in frag and frag.count("<tr><td>") == 6  # one row per issue
     runs = client.get("/api/runs").json()
-    assert runs[0]["variant"] == "sweep" and runs[0]["scenario_ref"] == "builtin:ukraine-2025"
-    assert runs[0]["results"]["n_draws"] == 50
-    frag = _poll(client, hx, client.post("/ui/job/simulate", data={**form, "n_runs": "50"}, headers=hx).text)
+    assert runs[0]["variant"] == "sweep" and runs[0]["scenario"] == "ukraine-2025"
+    assert runs[0]["results"]["draws"] == 50
+    frag = _poll(client, hx, client.post("/ui/job/simulate", data={**form, "draws": "50"}, headers=hx).text)
     assert 'data-kind="simulate"' in frag and "p_ceasefire_12" in frag and "How the runs end" in frag
-    bad = client.post("/ui/job/sweep", data={**form, "n_draws": "0"}, headers=hx)
+    bad = client.post("/ui/job/sweep", data={**form, "draws": "0"}, headers=hx)
     assert bad.status_code == 422 and "draws" in bad.text
     # a scenario without dynamics gets a clear message from the simulator job
     form2, hx2 = editor_form(client)
     frag = _poll(
-        client, hx2, client.post("/ui/job/simulate", data={**form2, "n_runs": "10"}, headers=hx2).text
+        client, hx2, client.post("/ui/job/simulate", data={**form2, "draws": "10"}, headers=hx2).text
     )
     assert "failed" in frag and "dynamics" in frag
 
@@ -181,7 +183,7 @@ def test_add_and_remove_rows(client, editor_form):
     assert "sweden" not in [a["id"] for a in data["actors"]]
     assert len(data["stances"]) == n_stances - 1
     # saving a new key records what changed since the page was loaded
-    saved = client.post("/ui/save", data={**form, "base": _base(r.text), "save_key": "eu-cars"}, headers=hx)
+    saved = client.post("/ui/save", data={**form, "base": _base(r.text), "key": "eu-cars"}, headers=hx)
     assert saved.headers["hx-redirect"] == "/s/eu-cars@1"
     hist = client.get("/api/scenarios/eu-cars/versions").json()
     assert "removed stance netherlands/emission" in hist[0]["summary"]
@@ -217,12 +219,12 @@ def test_model_parameters_from_the_page(client, editor_form):
     from detente.models import forecast, get_model
 
     form, hx = editor_form(client)
-    r = client.post("/ui/run", data={**form, "model": "median", "params": "tie=upper"}, headers=hx)
+    r = client.post("/ui/run", data={**form, "model": "median", "set": "tie=upper"}, headers=hx)
     want = float(
         forecast(get_model("median", tie="upper"), load_builtin("emission-standards-1994")).outcome[0]
     )
     assert _forecast_value(r.text) == round(want, 2)
-    bad = client.post("/ui/run", data={**form, "model": "median", "params": "tie=sideways"}, headers=hx)
+    bad = client.post("/ui/run", data={**form, "model": "median", "set": "tie=sideways"}, headers=hx)
     assert bad.status_code == 422 and "tie" in bad.text
-    bad = client.post("/ui/run", data={**form, "model": "median", "params": "oops"}, headers=hx)
+    bad = client.post("/ui/run", data={**form, "model": "median", "set": "oops"}, headers=hx)
     assert bad.status_code == 422 and "NAME=VALUE" in bad.text

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-EMISSION = "builtin:emission-standards-1994"
+EMISSION = "emission-standards-1994"
 YAML = (
     "id: tiny\ntitle: Tiny\nactors:\n  - {id: a}\n  - {id: b, capability: 2}\nissues:\n  - {id: x, scale: {low: 0, high: 10}}\n"
     "stances:\n  - {actor: a, issue: x, position: 2, salience: 0.5}\n  - {actor: b, issue: x, position: 8, salience: 0.9}\n"
@@ -51,14 +51,14 @@ def test_csrf_on_forms(client, editor_form):
     # a foreign Origin is refused even with the token
     r = client.post("/ui/run", data=form, headers={**hx, "Origin": "http://evil.example"})
     assert r.status_code == 403 and "Origin" in r.text
-    r = client.post("/api/forecast", json={"ref": EMISSION}, headers={"Origin": "http://evil.example"})
+    r = client.post("/api/forecast", json={"scenario": EMISSION}, headers={"Origin": "http://evil.example"})
     assert r.status_code == 403
-    r = client.post("/api/forecast", json={"ref": EMISSION}, headers={"Sec-Fetch-Site": "cross-site"})
+    r = client.post("/api/forecast", json={"scenario": EMISSION}, headers={"Sec-Fetch-Site": "cross-site"})
     assert r.status_code == 403
     # same-origin JSON and plain API clients are fine
     assert (
         client.post(
-            "/api/forecast", json={"ref": EMISSION}, headers={"Origin": "http://127.0.0.1"}
+            "/api/forecast", json={"scenario": EMISSION}, headers={"Origin": "http://127.0.0.1"}
         ).status_code
         == 200
     )
@@ -74,7 +74,7 @@ def test_upload_parses_listed_formats_and_saves(client, editor_form):
     assert client.get("/s/tiny@1").status_code == 200
     b64 = base64.b64encode(YAML.encode()).decode()
     r = client.post("/api/parse", json={"filename": "t.yml", "content_base64": b64, "save": True})
-    assert r.status_code == 200 and r.json()["ref"] == "tiny@2" and r.json()["scenario"]["id"] == "tiny"
+    assert r.status_code == 200 and r.json()["reference"] == "tiny@2" and r.json()["scenario"]["id"] == "tiny"
 
 
 def test_upload_limits_and_bad_files(make_client, editor_form):
@@ -113,14 +113,14 @@ def test_errors_never_show_a_traceback(client, monkeypatch):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(service, "run_forecast", boom)
-    r = client.post("/api/forecast", json={"ref": EMISSION})
+    r = client.post("/api/forecast", json={"scenario": EMISSION})
     assert r.status_code == 500
     assert "internal error" in r.json()["error"] and "secret" not in r.text and "Traceback" not in r.text
     r = client.get("/s/nope@3", headers={"Accept": "text/html"})
     assert r.status_code == 404 and "not in the store" in r.text and "Traceback" not in r.text
     r = client.get("/scenario?ref=../../etc/passwd")
     assert r.status_code == 400 and "scenario reference" in r.json()["error"]
-    r = client.post("/api/forecast", json={"ref": EMISSION, "seed": "abc"})
+    r = client.post("/api/forecast", json={"scenario": EMISSION, "seed": "abc"})
     assert r.status_code == 422 and r.json()["error"].startswith("seed")
 
 
@@ -183,7 +183,7 @@ def test_user_text_is_escaped_everywhere(client, editor_form):
         "/api/parse",
         json={"filename": "x.yaml", "content_base64": base64.b64encode(evil.encode()).decode(), "save": True},
     )
-    assert r.json()["ref"] == "xss@1"
+    assert r.json()["reference"] == "xss@1"
     form, hx = editor_form(client, "xss@1")
     pages = [
         client.get("/s/xss@1").text,

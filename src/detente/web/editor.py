@@ -285,7 +285,12 @@ def editor_context(
     with_figure: bool = True,
 ) -> dict[str, Any]:
     """What the editor page (``scenario.html``) and its table fragment (``_table.html``) show."""
-    kind, key, version = svc.parse_ref(ref) if ref != "inline" else ("inline", None, None)
+    from detente.web.schemas import reference
+
+    kind, key, version = (
+        svc.parse_ref(reference(ref, "scenario")) if ref != "inline" else ("inline", None, None)
+    )
+    ref = str(key) if kind == "builtin" else ref  # the vocabulary's reference: a built-in's plain name
     return {
         "sc": sc,
         "data": data,
@@ -300,7 +305,7 @@ def editor_context(
         "general": general or [],
         "models": [m["name"] for m in svc.model_list()],
         "whatif_json": json.dumps(_whatif_choices(data), ensure_ascii=False),
-        "share": f"/s/{ref}" if kind == "store" else (f"/scenario?ref={ref}" if kind == "builtin" else ""),
+        "share": f"/s/{ref}" if kind in ("store", "builtin") else "",
         "save_key": key if kind == "store" else (sc.id if sc is not None else data.get("id", "")),
         "scenario_sections": svc.scenario_figure_html(sc) if sc is not None and with_figure else [],
     }

@@ -23,13 +23,14 @@ _DEPRECATED: ContextVar[list[str] | None] = ContextVar("detente_deprecated", def
 """The old spellings a request used (``n_draws is deprecated; use draws``), for its response headers."""
 
 
-def _note_deprecated(old: str, new: str) -> None:
+def note_deprecated(old: str, new: str) -> None:
+    """Remember that the request used the old spelling ``old`` of ``new`` (for its response headers)."""
     notes = _DEPRECATED.get()
     if notes is not None:
         notes.append(deprecation(old, new))
 
 
-class _Body(BaseModel):
+class Body(BaseModel):
     """Every request body is strict: an unknown field (``"models"`` for ``"model"``) is a 422 naming it,
     never silently ignored.
 
@@ -40,6 +41,7 @@ class _Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     _references: ClassVar[tuple[str, ...]] = ()  # fields holding a scenario reference
+    _renamed: ClassVar[dict[str, str]] = {}  # this body's own old spellings, beside DEPRECATED_FIELDS
 
     @model_validator(mode="before")
     @classmethod
@@ -49,31 +51,33 @@ class _Body(BaseModel):
         data = dict(data)
         for name in cls._references:  # a built-in name means the built-in, as on the command line
             if name in data:
-                data[name] = _reference(data[name], name)
-        for old, new in DEPRECATED_FIELDS.items():
+                data[name] = reference(data[name], name)
+        for old, new in {**DEPRECATED_FIELDS, **cls._renamed}.items():
             if old in data and old not in cls.model_fields and new in cls.model_fields:
                 if new in data:
                     raise ValueError(f"{old} and {new}: expected {new} only ({deprecation(old, new)})")
-                _note_deprecated(old, new)
+                note_deprecated(old, new)
                 value = data.pop(old)  # an old `ref` keeps its old meaning: KEY is a stored key
-                data[new] = _reference(value, old, translate=False) if old == "ref" else value
+                data[new] = reference(value, old, translate=False) if old == "ref" else value
         return data
 
 
-def _reference(value: Any, field: str, *, translate: bool = True) -> Any:
+def reference(value: Any, field: str, *, translate: bool = True) -> Any:
     """``ukraine-2025`` -> the built-in (``builtin:ukraine-2025`` inside, for ``service.load_ref``);
-    ``builtin:NAME`` is the old spelling; anything else (``KEY``, ``KEY@VERSION``, a mapping) is kept."""
+    ``builtin:NAME`` is the old spelling (noted for the deprecation headers); anything else (``KEY``,
+    ``KEY@VERSION``, a mapping) is kept. Request bodies, paths, queries and the dashboard's forms
+    all read a scenario reference through here, so a built-in name means the built-in everywhere."""
     if not isinstance(value, str):
         return value
     if value.startswith(BUILTIN_PREFIX):
-        _note_deprecated(f"{field} {value!r}", repr(value[len(BUILTIN_PREFIX) :]))
+        note_deprecated(f"{field} {value!r}", repr(value[len(BUILTIN_PREFIX) :]))
         return value
     if translate and value in svc.builtin_names():
         return BUILTIN_PREFIX + value
     return value
 
 
-class ScenarioSource(_Body):
+class ScenarioSource(Body):
     """The scenario: a reference as on the command line (a built-in name such as ``ukraine-2025``,
     a stored ``KEY`` or ``KEY@VERSION``) or an inline mapping. A built-in name means the built-in;
     a stored scenario saved under a built-in's name is reached as ``KEY@VERSION``."""
@@ -94,7 +98,7 @@ class ForecastBody(ScenarioSource):
     record: bool = Field(False, description="store the run (manifest + results) in the database")
 
 
-class Change(_Body):
+class Change(Body):
     actor: str
     issue: str | None = Field(None, description="stance issue; empty = every issue of the actor")
     position: float | None = None
@@ -106,7 +110,7 @@ class WhatIfBody(ForecastBody):
     changes: list[Change] = Field(default_factory=list)
 
 
-class CompareBody(_Body):
+class CompareBody(Body):
     _references = ("a", "b")
     a: str = Field(..., examples=["emission-standards-1994"])
     b: str = Field(..., examples=["emission-standards-1994@2"])
@@ -126,19 +130,19 @@ class SimulateBody(ScenarioSource):
     seed: int = 0
 
 
-class SaveBody(_Body):
+class SaveBody(Body):
     scenario: dict[str, Any]
     author: str = ""
     key: str | None = None
 
 
-class ParseBody(_Body):
+class ParseBody(Body):
     filename: str = Field(..., examples=["talks.yaml"])
     content_base64: str
     save: bool = False
 
 
-class LedgerAddBody(_Body):
+class LedgerAddBody(Body):
     question: str
     value: float
     kind: Literal["binary", "numeric"] | None = None
@@ -151,7 +155,7 @@ class LedgerAddBody(_Body):
     )
 
 
-class ResolveBody(_Body):
+class ResolveBody(Body):
     outcome: float
     force: bool = Field(False, description="replace an earlier resolution (it stays in the history)")
 

@@ -87,7 +87,7 @@ def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
     m = REF_RE.match(ref or "")
     if not m:
         raise WebError(
-            f"scenario reference: expected builtin:NAME, KEY or KEY@VERSION, received {ref[:80]!r}", 400
+            f"scenario reference: expected a built-in NAME, KEY or KEY@VERSION, received {ref[:80]!r}", 400
         )
     if m.group("builtin"):
         return "builtin", m.group("builtin"), None
@@ -96,7 +96,11 @@ def parse_ref(ref: str) -> tuple[str, str | None, int | None]:
 
 
 def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
-    """(scenario, mapping, canonical ref) for a built-in or stored scenario."""
+    """(scenario, mapping, canonical reference) for a built-in or stored scenario.
+
+    ``ref`` is parsed by :func:`parse_ref` (a bare ``KEY`` is a stored key: callers turn a built-in
+    name into ``builtin:NAME`` first, ``detente.web.schemas.reference``). The canonical reference is
+    the vocabulary's (docs/vocabulary.md): a built-in's plain name, a stored ``KEY@VERSION``."""
     kind, name, version = parse_ref(ref)
     if kind == "builtin":
         if name not in builtin_names():
@@ -104,7 +108,7 @@ def load_ref(ref: str, store: Any) -> tuple[Scenario, dict[str, Any], str]:
                 f"built-in scenario {name!r}: unknown (expected one of {', '.join(builtin_names())})", 404
             )
         sc, text = builtin_scenario(str(name))
-        return sc, json.loads(text), f"builtin:{name}"
+        return sc, json.loads(text), str(name)
     try:
         sv = store.get_scenario(name, version)
     except StoreError as exc:
@@ -306,7 +310,7 @@ def compare(a: str, b: str, model: str, seed: int, store: Any) -> dict[str, Any]
         fc = run_forecast(sc, model, None, seed)
         out["sides"].append(
             {
-                "ref": canon,
+                "scenario": canon,
                 "title": sc.title or sc.id,
                 "forecast": forecast_json(sc, fc),
                 "sections": forecast_figure_html(sc, {model: fc}, prefix=f"cmp{len(out['sides'])}-"),
@@ -357,7 +361,7 @@ def start_sweep(
             seed=seed,
             input_hash=scenario_hash(scenario),
             version=__version__,
-            results={"issues": job.result["issues"], "n_draws": draws},
+            results={"issues": job.result["issues"], "draws": draws},
             arrays=arrays,
         )
         job.result["run_id"] = run.id
@@ -365,14 +369,14 @@ def start_sweep(
     return jobs.submit(
         "sweep",
         label,
-        lambda p: sweep(scenario, model, n_draws=draws, seed=seed, progress=p, params=params),
+        lambda p: sweep(scenario, model, draws=draws, seed=seed, progress=p, params=params),
         on_done=record,
     )
 
 
 def start_simulate(jobs: JobManager, scenario: Scenario, *, draws: int, seed: int, label: str) -> Job:
     """Submit a simulator job of ``draws`` runs."""
-    return jobs.submit("simulate", label, lambda p: simulate(scenario, n_runs=draws, seed=seed, progress=p))
+    return jobs.submit("simulate", label, lambda p: simulate(scenario, draws=draws, seed=seed, progress=p))
 
 
 def get_job(jobs: JobManager, job_id: str) -> Job:
@@ -476,7 +480,7 @@ def sweep(
     scenario: Scenario,
     model: str,
     *,
-    n_draws: int,
+    draws: int,
     seed: int,
     progress: Any = None,
     params: Mapping[str, Any] | None = None,
@@ -491,18 +495,18 @@ def sweep(
     def tick(k: int) -> None:
         done[0] += k
         if progress is not None:
-            progress(done[0] / n_draws)
+            progress(done[0] / draws)
 
-    ens = runs.sweep(m, scenario, draws=n_draws, seed=seed, progress=tick)
+    ens = runs.sweep(m, scenario, draws=draws, seed=seed, progress=tick)
     from detente.io.documents import web_sweep
 
-    out = web_sweep(scenario, model, ens, n_draws=n_draws, seed=seed)
+    out = web_sweep(scenario, model, ens, draws=draws, seed=seed)
     out["_arrays"] = {"outcomes": ens.raw_outcomes()}  # kept for the store (.npz), never sent
     return out
 
 
 def simulate(
-    scenario: Scenario, *, n_runs: int, seed: int, progress: Any = None, months: int = 24
+    scenario: Scenario, *, draws: int, seed: int, progress: Any = None, months: int = 24
 ) -> dict[str, Any]:
     """The war-bargaining simulator on the scenario's ``dynamics:``, summarised (``detente.analysis.runs.simulate``:
     without ``dynamics:`` only ``ukraine-2025`` runs, on the simulator's defaults; others get its ScenarioError)."""
@@ -512,7 +516,7 @@ def simulate(
         if progress is not None:
             progress(month / max(total, 1))
 
-    result = runs.simulate(scenario, runs=n_runs, seed=seed, months=months, progress=tick)
+    result = runs.simulate(scenario, runs=draws, seed=seed, months=months, progress=tick)
     from detente.io.documents import web_simulate
 
-    return web_simulate(scenario.id, result, n_runs=n_runs, seed=seed, months=months)
+    return web_simulate(scenario.id, result, draws=draws, seed=seed, months=months)

@@ -33,7 +33,7 @@ class WebForecast(_Doc):
     params: dict[str, Any]
     seed: int | None
     input_sha256: str
-    version: str = Field(description="detente's version (detente_version in the CLI's documents).")
+    detente_version: str = Field(description="detente's version, as in the CLI's documents.")
     issues: list[WebForecastIssue]
     run_id: int | None = Field(default=None, description="With record: the stored run.")
 
@@ -61,7 +61,7 @@ class WebSweep(_Doc):
 
     scenario: str
     model: str
-    n_draws: int
+    draws: int = Field(description="The number of Monte Carlo draws (the request's draws, --draws).")
     seed: int
     issues: list[WebSweepIssue]
     run_id: int | None = Field(default=None, description="The stored run (once the job is done).")
@@ -80,7 +80,7 @@ class WebSimulate(_Doc):
     """The result of an API simulate job (``/api/jobs/{id}``): the ``detente simulate`` document as ``summary``."""
 
     scenario: str
-    n_runs: int
+    draws: int = Field(description="The number of simulator runs (the request's draws, --draws).")
     seed: int
     months: int
     headline: SimHeadline
@@ -113,12 +113,12 @@ def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
         "params": base["params"],
         "seed": base["seed"],
         "input_sha256": base["input_sha256"],
-        "version": base["detente_version"],
+        "detente_version": base["detente_version"],
         "issues": issues,
     }
 
 
-def web_sweep(scenario: Any, model: str, ens: Any, *, n_draws: int, seed: int) -> dict[str, Any]:
+def web_sweep(scenario: Any, model: str, ens: Any, *, draws: int, seed: int) -> dict[str, Any]:
     """A sweep for the API and the dashboard: the 5/25/50/75/95 % quantiles and the mean of each
     issue from the same summaries as ``detente sweep`` (``analysis.summary.summarize``)."""
     from detente.analysis.summary import summarize
@@ -139,18 +139,18 @@ def web_sweep(scenario: Any, model: str, ens: Any, *, n_draws: int, seed: int) -
             }  # fmt: skip
         )
     return _jsonable(  # type: ignore[no-any-return]
-        {"scenario": scenario.id, "model": model, "n_draws": n_draws, "seed": seed, "issues": issues}
+        {"scenario": scenario.id, "model": model, "draws": draws, "seed": seed, "issues": issues}
     )
 
 
-def web_simulate(scenario_id: str, result: Any, *, n_runs: int, seed: int, months: int) -> dict[str, Any]:
+def web_simulate(scenario_id: str, result: Any, *, draws: int, seed: int, months: int) -> dict[str, Any]:
     """A simulator run for the API and the dashboard: its headline and the ``detente simulate`` document."""
     from detente.sim.summary import headline
 
     return _jsonable(  # type: ignore[no-any-return]
         {
             "scenario": scenario_id,
-            "n_runs": n_runs,
+            "draws": draws,
             "seed": seed,
             "months": months,
             "headline": headline(result),

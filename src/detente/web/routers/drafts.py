@@ -11,31 +11,32 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from detente.web import drafts as svc
 from detente.web.deps import MaxUploadDep, StoreDep, is_htmx, read_upload, render
+from detente.web.schemas import Body, note_deprecated
 
 router = APIRouter(tags=["drafts"])
 
 
-class DraftBody(BaseModel):
-    """Draft a text: its content and where it comes from."""
+class DraftBody(Body):
+    """Draft a text: its content and where it comes from (``title``, ``date``, ``url`` are the old
+    spellings of the ``source_*`` fields, accepted for one release)."""
 
-    model_config = ConfigDict(extra="forbid")
+    _renamed = {"title": "source_title", "date": "source_date", "url": "source_url"}
     text: str = Field(description="the text (plain text, Markdown or HTML)", max_length=svc.MAX_DRAFT_BYTES)
     filename: str = Field("text.txt", description="its file name (.html/.htm is parsed as HTML)")
-    title: str = Field("", description="title of the text (shown with every quote)")
-    date: str = Field("", description="date of the text")
-    url: str = Field("", description="where it was published")
+    source_title: str = Field("", description="title of the text (shown with every quote), as --source-title")
+    source_date: str = Field("", description="date of the text, as --source-date")
+    source_url: str = Field("", description="where it was published, as --source-url")
     into: str = Field("", description="merge into this scenario (built-in name or KEY[@VERSION])")
     author: str = Field("", description="who saves the draft")
 
 
-class DecisionBody(BaseModel):
+class DecisionBody(Body):
     """One review decision on a drafted stance."""
 
-    model_config = ConfigDict(extra="forbid")
     actor: str
     issue: str
     action: Literal["accept", "reject"]
@@ -51,9 +52,9 @@ def api_draft(body: DraftBody, store: StoreDep) -> dict[str, Any]:
         store,
         body.filename,
         body.text.encode("utf-8"),
-        title=body.title,
-        date=body.date,
-        url=body.url,
+        title=body.source_title,
+        date=body.source_date,
+        url=body.source_url,
         into=body.into,
         author=body.author,
     )
@@ -76,12 +77,22 @@ async def draft_upload(
     store: StoreDep,
     limit: MaxUploadDep,
     file: UploadFile = File(...),
-    title: str = Form(""),
-    date: str = Form(""),
-    url: str = Form(""),
+    source_title: str = Form(""),
+    source_date: str = Form(""),
+    source_url: str = Form(""),
     into: str = Form(""),
+    title: str | None = Form(None),  # the old spellings, accepted for one release
+    date: str | None = Form(None),
+    url: str | None = Form(None),
 ) -> Response:
     from starlette.concurrency import run_in_threadpool
+
+    for old, new in ((title, "title"), (date, "date"), (url, "url")):
+        if old is not None:
+            note_deprecated(new, f"source_{new}")
+    title = source_title or title or ""
+    date = source_date or date or ""
+    url = source_url or url or ""
 
     data = await read_upload(file, min(limit, svc.MAX_DRAFT_BYTES))
     out = await run_in_threadpool(

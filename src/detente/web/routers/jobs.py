@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from detente.web import service as svc
 from detente.web.deps import JobsDep, StoreDep
-from detente.web.schemas import SimulateBody, SweepBody
+from detente.web.schemas import SimulateBody, SweepBody, note_deprecated
 
 router = APIRouter(prefix="/api")
 
@@ -53,6 +53,16 @@ def api_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
 
 
 @router.get("/runs", tags=["runs"])
-def api_runs(store: StoreDep, scenario_ref: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """Stored runs, newest first, with their manifests."""
-    return [r.__dict__ for r in store.list_runs(scenario_ref, limit=max(1, min(limit, 1000)))]
+def api_runs(
+    store: StoreDep, scenario: str | None = None, scenario_ref: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Stored runs, newest first, with their manifests; ``scenario`` keeps those of one scenario
+    (``scenario_ref`` is its old spelling, accepted for one release)."""
+    if scenario_ref is not None:
+        note_deprecated("scenario_ref", "scenario")
+        scenario = scenario if scenario is not None else scenario_ref
+    out = []
+    for r in store.list_runs(scenario, limit=max(1, min(limit, 1000))):
+        d = dict(r.__dict__)
+        out.append({"scenario": d.pop("scenario_ref"), **d})  # the store's column, the API's word
+    return out

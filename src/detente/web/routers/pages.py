@@ -32,7 +32,7 @@ from detente.web.deps import (
     report_download,
     yaml_download,
 )
-from detente.web.schemas import MAX_DRAWS, MAX_RUNS
+from detente.web.schemas import MAX_DRAWS, MAX_RUNS, note_deprecated, reference
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,9 +76,19 @@ def edited_for_download(fields: dict[str, str], base: dict[str, Any]) -> Scenari
     return sc
 
 
+def form_field(fields: dict[str, str], name: str, old: str, default: str = "") -> str:
+    """The form field ``name`` (the vocabulary's word, docs/vocabulary.md); a page still posting its
+    old spelling ``old`` works for one release and the response says so (``Deprecation`` header)."""
+    if name not in fields and old in fields:
+        note_deprecated(old, name)
+        return fields[old]
+    return fields.get(name, default)
+
+
 def editor_page(request: Request, ref: str, store: Any) -> HTMLResponse:
+    ref = reference(ref, "scenario")  # a built-in name means the built-in, as on the command line
     sc, data, canon = svc.load_ref(ref, store)
-    kind, key, _v = svc.parse_ref(canon)
+    kind, key, _v = svc.parse_ref(ref)
     history = store.versions(str(key)) if kind == "store" else []
     return render(request, "scenario.html", **editor.editor_context(sc, data, canon, history=history))
 
@@ -96,7 +106,7 @@ def index(request: Request, store: StoreDep, max_upload: MaxUploadDep) -> HTMLRe
         except DetenteError as exc:
             builtins.append({"name": n, "title": f"(cannot load: {exc})", "actors": 0, "issues": 0})
     stored = store.list_scenarios()
-    refs = [f"builtin:{b['name']}" for b in builtins] + [s.ref for s in stored]
+    refs = [b["name"] for b in builtins] + [s.ref for s in stored]
     return render(
         request,
         "index.html",
@@ -110,8 +120,16 @@ def index(request: Request, store: StoreDep, max_upload: MaxUploadDep) -> HTMLRe
 
 
 @router.get("/scenario", response_class=HTMLResponse)
-def scenario_page(request: Request, ref: str, store: StoreDep) -> HTMLResponse:
-    return editor_page(request, ref, store)
+def scenario_page(
+    request: Request, store: StoreDep, scenario: str | None = None, ref: str | None = None
+) -> HTMLResponse:
+    """``/scenario?scenario=NAME`` (``?ref=`` is the old spelling); ``/s/NAME`` is the same page."""
+    if scenario is None and ref is not None:
+        note_deprecated("ref", "scenario")
+        scenario = ref
+    if scenario is None:
+        raise svc.WebError("scenario: expected ?scenario=NAME, KEY or KEY@VERSION", 422)
+    return editor_page(request, scenario, store)
 
 
 @router.get("/s/{ref}", response_class=HTMLResponse)
@@ -123,6 +141,7 @@ def shared(request: Request, ref: str, store: StoreDep) -> HTMLResponse:
 def compare_page(
     request: Request, a: str, b: str, store: StoreDep, model: str = "compromise", seed: int = 0
 ) -> HTMLResponse:
+    a, b = reference(a, "a"), reference(b, "b")
     return render(request, "compare.html", **svc.compare(a, b, model, seed, store))
 
 
@@ -137,7 +156,12 @@ async def ui_validate(request: Request) -> HTMLResponse:
     fields, base = await read_form(request)
     sc, data, cells, general = editor.edited(fields, base)
     ctx = editor.editor_context(
-        sc, data, fields.get("ref", "inline"), errors=cells, general=general, with_figure=False
+        sc,
+        data,
+        form_field(fields, "scenario", "ref", "inline"),
+        errors=cells,
+        general=general,
+        with_figure=False,
     )
     # the table now stands for the edited mapping (rows may have been added or removed)
     ctx["base_json"] = json.dumps(data, ensure_ascii=False)
@@ -154,7 +178,7 @@ async def ui_run(request: Request) -> HTMLResponse:
         return invalid_fragment(request, cells, general)
     model = fields.get("model", "compromise")
     seed = form_int(fields.get("seed", "0"), "seed")
-    fc = svc.run_forecast(sc, model, svc.parse_params(fields.get("params", "")), seed)
+    fc = svc.run_forecast(sc, model, svc.parse_params(form_field(fields, "set", "params")), seed)
     res = svc.forecast_json(sc, fc)
     figs = svc.forecast_figure_html(sc, {model: fc})
     return render(request, "_run.html", result=res, sections=figs, sc=sc)
@@ -166,13 +190,13 @@ async def ui_whatif(request: Request) -> HTMLResponse:
     sc, data, cells, general = editor.edited(fields, base)
     if sc is None:
         return invalid_fragment(request, cells, general)
-    actor, issue = fields.get("wi_actor", ""), fields.get("wi_issue") or None
+    actor, issue = form_field(fields, "actor", "wi_actor"), form_field(fields, "issue", "wi_issue") or None
     change = {
         "actor": actor,
         "issue": issue,
-        "position": fields.get("wi_position"),
-        "salience": fields.get("wi_salience"),
-        "capability": fields.get("wi_capability"),
+        "position": form_field(fields, "position", "wi_position") or None,
+        "salience": form_field(fields, "salience", "wi_salience") or None,
+        "capability": form_field(fields, "capability", "wi_capability") or None,
     }
     changes = [{"actor": actor, "capability": change["capability"]}]
     if issue and sc.stance(actor, issue) is not None:
@@ -182,7 +206,7 @@ async def ui_whatif(request: Request) -> HTMLResponse:
     model = fields.get("model", "compromise")
     seed = form_int(fields.get("seed", "0"), "seed")
     new = svc.changed_scenario(data, changes)
-    params = svc.parse_params(fields.get("params", ""))
+    params = svc.parse_params(form_field(fields, "set", "params"))
     base_fc, new_fc = svc.run_forecast(sc, model, params, seed), svc.run_forecast(new, model, params, seed)
     return render(
         request,
@@ -201,9 +225,9 @@ async def ui_save(request: Request, store: StoreDep) -> Response:
     sc, data, cells, general = editor.edited(fields, base)
     if sc is None:
         return invalid_fragment(request, cells, general)
-    key = (fields.get("save_key") or sc.id).strip()
+    key = (form_field(fields, "key", "save_key") or sc.id).strip()
     author = fields.get("author", "").strip()[:200] or "dashboard"
-    origin = fields.get("ref", "")
+    origin = form_field(fields, "scenario", "ref")
     summary = None
     try:
         store.get_scenario(key)
@@ -266,15 +290,15 @@ async def ui_job(request: Request, kind: str, store: StoreDep, jobs: JobsDep) ->
     if kind == "sections":
         job = jobs.submit("sections", f"report charts for {sc.id}", lambda p: svc.part_sections(sc, seed, p))
     elif kind == "sweep":
-        params = svc.parse_params(fields.get("params", ""))
-        n = form_bounded(fields.get("n_draws", "500"), "draws", 1, MAX_DRAWS)
-        ref = fields.get("ref", "inline")
+        params = svc.parse_params(form_field(fields, "set", "params"))
+        n = form_bounded(form_field(fields, "draws", "n_draws", "500"), "draws", 1, MAX_DRAWS)
+        ref = form_field(fields, "scenario", "ref", "inline")
         job = svc.start_sweep(
             jobs, store, ref, sc, model, params, draws=n, seed=seed, label=f"{model} sweep of {n} draws"
         )
     elif kind == "simulate":
-        n = form_bounded(fields.get("n_runs", str(SIM_RUNS)), "runs", 1, MAX_RUNS)
-        job = svc.start_simulate(jobs, sc, draws=n, seed=seed, label=f"simulator, {n} runs")
+        n = form_bounded(form_field(fields, "draws", "n_runs", str(SIM_RUNS)), "draws", 1, MAX_RUNS)
+        job = svc.start_simulate(jobs, sc, draws=n, seed=seed, label=f"simulator, {n} draws")
     else:
         raise svc.WebError(f"job kind: expected sections, sweep or simulate, received {kind[:30]!r}", 404)
     return render(request, "_job.html", job=job)
@@ -294,8 +318,8 @@ async def ui_ledger_add(request: Request, store: StoreDep) -> Response:
         f.get("question", ""),
         form_float(f.get("value", ""), "value"),
         kind=f.get("kind") or None,
-        resolution_date=f.get("resolution_date", "").strip(),
-        scenario_ref=f.get("scenario_ref", ""),
+        resolution_date=form_field(f, "resolves", "resolution_date").strip(),
+        scenario_ref=form_field(f, "scenario", "scenario_ref"),
         model=f.get("model", ""),
         note=f.get("note", ""),
     )

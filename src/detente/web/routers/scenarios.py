@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from detente.web import editor
 from detente.web import service as svc
 from detente.web.deps import MaxUploadDep, StoreDep, report_download, too_big, yaml_download
-from detente.web.schemas import ParseBody, SaveBody, ScenarioSource
+from detente.web.schemas import ParseBody, SaveBody, ScenarioSource, reference
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
@@ -21,10 +21,10 @@ router = APIRouter(prefix="/api", tags=["scenarios"])
 def api_scenarios(store: StoreDep) -> dict[str, Any]:
     """Built-in scenarios and the latest version of every stored one."""
     return {
-        "builtin": [f"builtin:{n}" for n in svc.builtin_names()],
+        "builtin": list(svc.builtin_names()),
         "stored": [
             {
-                "ref": s.ref,
+                "scenario": s.ref,
                 "title": s.title,
                 "author": s.author,
                 "created_at": s.created_at,
@@ -37,9 +37,10 @@ def api_scenarios(store: StoreDep) -> dict[str, Any]:
 
 @router.get("/scenarios/{ref}")
 def api_scenario(ref: str, store: StoreDep) -> dict[str, Any]:
-    """One scenario (``builtin:NAME``, ``KEY`` = latest, ``KEY@VERSION``) as its native mapping."""
-    _sc, data, canon = svc.load_ref(ref, store)
-    return {"ref": canon, "scenario": data}
+    """One scenario (a built-in NAME, ``KEY`` = latest, ``KEY@VERSION``) as its native mapping
+    (``scenario``, which a save takes back as is) and its canonical ``reference``."""
+    _sc, data, canon = svc.load_ref(reference(ref, "scenario"), store)
+    return {"reference": canon, "scenario": data}
 
 
 @router.get("/scenarios/{key}/versions")
@@ -47,7 +48,7 @@ def api_versions(key: str, store: StoreDep) -> list[dict[str, Any]]:
     """Every version: who saved it, when and what changed."""
     return [
         {
-            "ref": v.ref,
+            "scenario": v.ref,
             "version": v.version,
             "author": v.author,
             "created_at": v.created_at,
@@ -61,14 +62,14 @@ def api_versions(key: str, store: StoreDep) -> list[dict[str, Any]]:
 @router.get("/scenarios/{ref}/yaml")
 def api_yaml(ref: str, store: StoreDep) -> Response:
     """Download the scenario as YAML."""
-    sc, _data, _canon = svc.load_ref(ref, store)
+    sc, _data, _canon = svc.load_ref(reference(ref, "scenario"), store)
     return yaml_download(sc)
 
 
 @router.get("/scenarios/{ref}/report")
 def api_report(ref: str, store: StoreDep, seed: int = 0) -> Response:
     """Download the self-contained HTML report (quick parts) of a scenario."""
-    sc, _data, _canon = svc.load_ref(ref, store)
+    sc, _data, _canon = svc.load_ref(reference(ref, "scenario"), store)
     return report_download(sc, svc.build_report(sc, seed))
 
 
@@ -77,7 +78,7 @@ def api_save(body: SaveBody, store: StoreDep) -> dict[str, Any]:
     """Validate and save a new version (the key defaults to the scenario id)."""
     sc = svc.mapping_to_scenario(body.scenario)
     sv = svc.save_scenario(store, sc, body.scenario, author=body.author or "api", key=body.key)
-    return {"ref": sv.ref, "version": sv.version, "summary": sv.summary, "share": f"/s/{sv.ref}"}
+    return {"scenario": sv.ref, "version": sv.version, "summary": sv.summary, "share": f"/s/{sv.ref}"}
 
 
 @router.post("/validate")
@@ -102,5 +103,5 @@ def api_parse(body: ParseBody, store: StoreDep, max_upload: MaxUploadDep) -> dic
     data = svc.scenario_to_mapping(sc)
     out: dict[str, Any] = {"scenario": data}
     if body.save:
-        out["ref"] = svc.save_scenario(store, sc, data, author="api upload").ref
+        out["reference"] = svc.save_scenario(store, sc, data, author="api upload").ref
     return out
