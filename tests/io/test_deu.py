@@ -6,7 +6,6 @@ import collections
 
 import numpy as np
 import pytest
-from deu_helpers import HEADER, row, write
 
 from detente.core.arrays import to_arrays
 from detente.errors import InputFileError
@@ -19,6 +18,7 @@ from detente.io.deu import (
     parse_intro,
     read_deu,
 )
+from deu_helpers import HEADER, row, write
 
 
 @pytest.fixture(scope="module")
