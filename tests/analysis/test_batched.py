@@ -87,3 +87,28 @@ def test_one_levers_batch_is_as_precise_as_the_rounds_of_bisection(name: str, mo
                 else (b.outcome <= t + 1e-9 * issue.scale.width)
             )
     assert n_feasible > 0
+
+
+def test_a_model_reading_decision_rules_gets_each_issue_its_own_rule() -> None:
+    """Decision rules have no batch axis, so columns of different issues cannot share one batch:
+    a rules model's variants run on all issues (the same numbers as the one-issue functions), and
+    stack_batches refuses to mix them."""
+    from detente.analysis.batched import stack_batches
+    from detente.analysis.main_job import sub_scenario
+    from detente.core.arrays import to_arrays
+
+    sc = load_builtin("ukraine-2025")
+    rules = {i.id: (i.rule, i.decider) for i in sc.issues}
+    two = [next(k for k, r in rules.items() if r[0] == "consensus"), "us_sanctions"]
+    assert rules[two[1]][0] != rules[two[0]][0]  # one issue decided unilaterally, one by consensus
+    sub = sub_scenario(sc, two)
+    m = get_model("rule_compromise")
+    pert = Perturbation.from_metadata(sub.metadata)
+    res = knockout_and_levers(m, sub, pert, seed=0)
+    ko, tor = knockout(m, sub, seed=0), tornado(m, sub, pert, seed=0)
+    np.testing.assert_allclose(res.knockout.without, ko.without, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(res.tornado.out_low, tor.out_low, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(res.tornado.out_high, tor.out_high, rtol=1e-12, atol=1e-12)
+    arr = to_arrays(sub).broadcast((1,))
+    with pytest.raises(ValueError, match="decision rules"):
+        stack_batches([arr.subset_issues([0]), arr.subset_issues([1])])

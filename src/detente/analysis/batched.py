@@ -43,11 +43,10 @@ from detente.core.scenario import Scenario
 def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
     """One ``(N, A, J)`` batch from batches of equal ``(A, J)`` (issue ids of the first when they differ)."""
     first = parts[0]
-    ids = (
-        first.issue_ids
-        if all(p.issue_ids == first.issue_ids for p in parts)
-        else ("stacked",) * first.n_issues
-    )
+    same = all(p.issue_ids == first.issue_ids for p in parts)
+    if not same and any(p.rules is not None for p in parts):  # rules have no batch axis: one issue's only
+        raise ValueError("stack_batches: columns of different issues cannot share one issue's decision rules")
+    ids = first.issue_ids if same else ("stacked",) * first.n_issues
     return replace(
         first,
         issue_ids=ids,
@@ -103,7 +102,9 @@ def knockout_and_levers(
     tornado's cases and each search's first ``grid``, which need no forecast first) and the levers
     batch (``fine`` points inside each search's bracket)."""
     spec = prepare(scenario, perturbation)
-    joint = bool(type(model).info.joint_issues)
+    info = type(model).info
+    # a model that reads decision rules runs every variant on all issues (the rules have no batch axis)
+    joint = bool(info.joint_issues) or bool(getattr(info, "uses_rules", False))
     b, I = spec.base, spec.base.n_issues
     plan = tornado_plan(spec, joint)
     ko_rows = knockout_rows(spec)
