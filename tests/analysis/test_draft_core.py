@@ -199,3 +199,36 @@ def test_locate_is_exact() -> None:
     assert locate("a b a", "a", near=3) == (4, 5)
     assert locate("Russia wants", "russia wants") is None
     assert locate("x", "") is None
+
+
+def test_review_accept_reject_and_the_analysts_stances() -> None:
+    from detente.analysis.draft.review import apply_decision, review_items, text_segments
+    from detente.errors import ScenarioError
+
+    text = "Russia demands that the US lift sanctions."
+    doc = _doc(text)
+    merged = merge_draft(BASE, doc)
+    merged["stances"].append(
+        dict(doc["stances"][0]) | {"actor": "fr", "issue": "us_sanctions"}
+    )  # a draft too
+    rows = review_items(merged)
+    assert [r["status"] for r in rows] == ["draft", "draft", "accepted"] and rows[-1]["actor"] == "ru"
+    segs = text_segments(text, rows)
+    assert "".join(x["text"] for x in segs) == text and all(x["ids"] for x in segs)
+    with pytest.raises(ScenarioError, match="salience"):
+        apply_decision(merged, "fr", "us_sanctions", "accept", position=3, salience=None)
+    with pytest.raises(ScenarioError, match="outside"):
+        apply_decision(merged, "fr", "us_sanctions", "accept", position=30, salience=0.5)
+    acc = apply_decision(merged, "fr", "us_sanctions", "accept", position=3, salience=0.5)
+    fr = next(s for s in acc["stances"] if s["actor"] == "fr")
+    assert "status" not in fr and fr["position"] == 3 and fr["evidence"][0]["quote"] == text
+    # rejecting the analyst's stance only drops the evidence the draft added to it
+    rej = apply_decision(acc, "ru", "us_sanctions", "reject")
+    ru = next(s for s in rej["stances"] if s["actor"] == "ru")
+    assert ru["position"] == 9 and ru["salience"] == 0.5 and "evidence" not in ru
+    assert rej["draft"]["review"][-1]["action"] == "reject evidence"
+    with pytest.raises(ScenarioError, match="analyst"):
+        apply_decision(rej, "ru", "us_sanctions", "reject")
+    gone = apply_decision(merged, "fr", "us_sanctions", "reject")
+    assert all(s["actor"] != "fr" for s in gone["stances"]) and gone["draft"]["rejected"][0]["actor"] == "fr"
+    assert merged["stances"][-1]["status"] == "draft"  # inputs are not modified

@@ -7,8 +7,9 @@ Pure functions on the native mapping of a draft (``detente draft`` output, possi
 * :func:`text_segments` — the text cut at every quote boundary, each piece with the rows whose
   quotes cover it (the page highlights them: the template only loops);
 * :func:`apply_decision` — ``accept`` (numbers required: the stance leaves draft status and keeps
-  all its evidence: quote, offsets, source), ``reject`` (the stance is removed; it and its
-  evidence are kept under ``draft.rejected``) — each recorded in ``draft.review``.
+  all its evidence: quote, offsets, source), ``reject`` (a draft stance is removed; an analyst's
+  stance that a merge only added quotes to keeps its numbers and loses just the drafted evidence;
+  what is rejected is kept under ``draft.rejected``) — each recorded in ``draft.review``.
 """
 
 from __future__ import annotations
@@ -117,6 +118,11 @@ def _number(value: Any, name: str, low: float, high: float) -> float:
     return v
 
 
+def _drafted(e: Mapping[str, Any]) -> bool:
+    """Evidence the drafter added: a ``#char=`` url and a note starting ``draft:``."""
+    return char_span(str(e.get("url", ""))) is not None and str(e.get("note", "")).startswith("draft:")
+
+
 def apply_decision(
     data: Mapping[str, Any],
     actor: str,
@@ -146,7 +152,21 @@ def apply_decision(
     log = {"actor": actor, "issue": issue, "action": action}
     if reviewer:
         log["reviewer"] = reviewer
-    if action == "reject":
+    if action == "reject" and stances[k].get("status") != "draft":
+        # an analyst's stance that the merge only added evidence to: drop that evidence, keep the stance
+        s = stances[k]
+        ev = [e for e in s.get("evidence") or [] if isinstance(e, Mapping)]
+        drafted = [e for e in ev if _drafted(e)]
+        if not drafted:
+            raise ScenarioError(
+                f"stance {actor}/{issue}: no drafted evidence to reject (it is the analyst's)"
+            )
+        s["evidence"] = [e for e in ev if not _drafted(e)]
+        if not s["evidence"]:
+            s.pop("evidence")
+        dsec.setdefault("rejected", []).append({"actor": actor, "issue": issue, "evidence": drafted})
+        log["action"] = "reject evidence"
+    elif action == "reject":
         dsec.setdefault("rejected", []).append(stances.pop(k))
     else:
         low, high, _ = _scale(out, issue)
