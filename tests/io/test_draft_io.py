@@ -266,3 +266,29 @@ def _cpu(fn: Any, *args: Any) -> float:
     t0 = time.process_time()
     fn(*args)
     return time.process_time() - t0
+
+
+def test_stance_status_in_scenario_files() -> None:
+    import warnings
+
+    from detente.errors import ScenarioError
+    from detente.io.mapping import parse_scenario
+
+    base = {"id": "t", "actors": [{"id": "a"}, {"id": "b"}], "issues": [{"id": "x"}]}
+    st = [
+        {"actor": "a", "issue": "x", "position": 10, "salience": 0.5, "status": "accepted"},
+        {"actor": "b", "issue": "x", "status": "draft", "position": None, "salience": None},
+    ]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        sc = parse_scenario(base | {"stances": st, "draft": {"status": "draft"}})
+    assert [s.actor for s in sc.stances] == ["a"]
+    assert len(w) == 1 and "b/x: position, salience" in str(w[0].message)
+    bad = [dict(st[1]) | {"status": "maybe"}, dict(st[1]) | {"position": 500}]
+    for s in bad:
+        with pytest.raises(ScenarioError) as ei:
+            parse_scenario(base | {"stances": [s]})
+        assert "stances[0]" in str(ei.value)
+    with pytest.raises(ScenarioError) as ei:
+        parse_scenario(base | {"stances": st[:1], "draft": [1, 2]})
+    assert any("draft: expected a mapping" in p for p in ei.value.problems)
