@@ -16,8 +16,10 @@ import numpy as np
 from detente.analysis.backtest import (
     N_DRAWS,
     BacktestResult,
+    bootstrap_counts,
     bootstrap_metrics,
     crps_ensemble,
+    group_codes,
     paired_difference,
     point_metrics,
 )
@@ -48,11 +50,13 @@ def subgroup_leaderboard(
     n_draws: int = N_DRAWS,
 ) -> list[dict[str, Any]]:
     """One row per (split, level, model): ``split``, ``level``, ``n``, ``n_proposals``, ``small``,
-    ``model``, ``mae``, ``mae_ci``, ``diff_vs_<baseline>`` ({n, diff, low, high}) and ``crps``
-    (NaN if the model gave no ensemble)."""
+    ``model``, ``mae``, ``mae_ci``, ``diff_vs_<baseline>`` ({n, diff, low, high}), ``crps`` (of the
+    seeds' ensemble; NaN if none) and, for a model with a calibrated predictive distribution
+    (``res.predictive``, issue #14), ``crps_predictive`` with ``crps_predictive_ci``."""
     y = res.outcome
     g = np.asarray(res.proposal_ids, dtype=object)
     base = res.forecasts.get(baseline)
+    per_crps = {name: _predictive_crps(pred, y) for name, pred in getattr(res, "predictive", {}).items()}
     rows: list[dict[str, Any]] = []
     for key, _label in SPLITS:
         vals = _labels(res, meta, key)
@@ -81,8 +85,34 @@ def subgroup_leaderboard(
                     ok = sel & np.isfinite(y) & np.all(np.isfinite(ens), axis=1)
                     if ok.any():
                         row["crps"] = float(crps_ensemble(ens[ok], y[ok]).mean())
+                if name in per_crps:
+                    row["crps_predictive"], row["crps_predictive_ci"] = _mean_ci(
+                        per_crps[name][sel], g[sel], n_draws
+                    )
                 rows.append(row)
     return rows
+
+
+def _predictive_crps(pred: Any, y: np.ndarray) -> np.ndarray:
+    from detente.analysis.prob_scores import crps_mixture
+
+    return np.asarray(crps_mixture(pred, y), dtype=np.float64)
+
+
+def _mean_ci(values: np.ndarray, groups: np.ndarray, n_draws: int) -> tuple[float, tuple[float, float]]:
+    """Mean of the finite ``values`` and its proposal-bootstrap 95 % interval (validation.md §2)."""
+    ok = np.isfinite(values)
+    if not ok.any():
+        return float("nan"), (float("nan"), float("nan"))
+    codes, G = group_codes(groups[ok])
+    cnt = bootstrap_counts(G, n_draws).astype(np.float64)
+    s = np.bincount(codes, weights=values[ok], minlength=G)
+    n = np.bincount(codes, minlength=G).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stats = (cnt @ s) / (cnt @ n)
+    stats = stats[np.isfinite(stats)]
+    lo, hi = np.percentile(stats, [2.5, 97.5]) if stats.size else (np.nan, np.nan)
+    return float(values[ok].mean()), (float(lo), float(hi))
 
 
 def split_levels(rows: list[dict[str, Any]], split: str) -> list[str]:

@@ -170,7 +170,8 @@ def subgroup_section(
                 r = cell.get((n, lev))
                 d = (r or {}).get("diff_vs_compromise")
                 diff = "" if d is None else f" (Δ {d['diff']:+.1f} {_ci((d['low'], d['high']), 1)})"
-                line.append("–" if r is None else f"{_f(r['mae'])} {_ci(r['mae_ci'], 1)}{diff}")
+                crps = "" if r is None or "crps_predictive" not in r else f"; CRPS {_f(r['crps_predictive'])}"
+                line.append("–" if r is None else f"{_f(r['mae'])} {_ci(r['mae_ci'], 1)}{diff}{crps}")
             body.append(line)
         tables.append(
             Table(
@@ -178,7 +179,7 @@ def subgroup_section(
                 ["model"] + [f"{lev} ({n_iss[lev]} issues, {n_of[lev]} proposals)" for lev in levels],
                 body,
                 caption="MAE [95 % interval, resampling proposals]; Δ = paired difference to the compromise model "
-                f"with its interval. Subsets under {SMALL} issues (e.g. QMV(10)) are shown for completeness only.",
+                f"with its interval; CRPS of the calibrated predictive distribution where the model has one. Subsets under {SMALL} issues (e.g. QMV(10)) are shown for completeness only.",
             )
         )
         figs.append(fig)

@@ -211,6 +211,8 @@ class SubgroupRow(_Doc):
     mae_ci: tuple[Num, Num]
     crps: Num
     diff_vs_compromise: PairedDifference | None = None
+    crps_predictive: Num | None = None  # calibrated predictive distribution (issue #14), if the model has one
+    crps_predictive_ci: tuple[Num, Num] | None = None
 
 
 class BacktestDocument(_Doc):
@@ -229,6 +231,8 @@ class BacktestDocument(_Doc):
 def subgroup_row(r: Mapping[str, Any]) -> dict[str, Any]:
     """A row of ``analysis.backtest_groups.subgroup_leaderboard`` as JSON (intervals as lists)."""
     out = dict(r) | {"mae_ci": list(r["mae_ci"])}
+    if "crps_predictive_ci" in r:
+        out["crps_predictive_ci"] = list(r["crps_predictive_ci"])
     d = r.get("diff_vs_compromise")
     if d is not None:
         out["diff_vs_compromise"] = {"n": d["n"], "diff": d["diff"], "ci": [d["low"], d["high"]]}
