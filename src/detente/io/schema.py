@@ -42,7 +42,7 @@ def scenario_json_schema() -> dict[str, Any]:
     >>> s["required"]
     ['actors', 'issues', 'stances']
     >>> s["properties"]["stances"]["items"]["properties"]["salience"]
-    {'type': 'number', 'minimum': 0, 'maximum': 1}
+    {'type': ['number', 'null'], 'minimum': 0, 'maximum': 1}
     """
     evidence = _obj(
         {
@@ -116,17 +116,24 @@ def scenario_json_schema() -> dict[str, Any]:
         {
             "actor": _TEXT,
             "issue": _TEXT,
-            "position": _NUM,
-            "salience": {"type": "number", "minimum": 0, "maximum": 1},
+            "position": {"type": ["number", "null"]},
+            "salience": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
             "capability": _NONNEG,
             "sd": _NONNEG,
             "low": _NUM,
             "high": _NUM,
             "evidence": {"type": "array", "items": evidence},
+            "status": {"enum": ["draft", "accepted"]},
         },
         STANCE_KEYS,
-        ("actor", "issue", "position", "salience"),
+        ("actor", "issue"),
     )
+    # only a draft stance (docs/draft.md §4) may leave its position and salience empty
+    stance["if"] = {"not": {"properties": {"status": {"const": "draft"}}, "required": ["status"]}}
+    stance["then"] = {
+        "required": ["position", "salience"],
+        "properties": {"position": _NUM, "salience": _NUM},
+    }
     unit = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
     answer = _obj(
         {
@@ -166,6 +173,7 @@ def scenario_json_schema() -> dict[str, Any]:
             "stances": {"type": "array", "items": stance},
             "dynamics": {"type": "object"},
             "panel": panel,
+            "draft": {"type": "object"},
         },
         TOP_KEYS,
         ("actors", "issues", "stances"),
