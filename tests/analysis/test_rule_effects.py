@@ -60,3 +60,14 @@ def test_levers_report_the_pivot_that_must_move() -> None:
     assert res.pivot_moves[1].move == pytest.approx(27.5)  # from 35 to (50 + 75) / 2
     plain = what_it_takes(get_model("compromise"), UK, "communique_language", ">=", 75.0, grid=9, refine=1)
     assert plain.pivot_moves == ()  # a model that ignores rules reports no pivots
+
+
+def test_forecast_says_where_it_assumed_a_rule() -> None:
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(app, ["forecast", "ukraine-2025", "-m", "procedural"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert (
+        "procedural: security_guarantees: no decision rule declared: simple majority of capability assumed"
+        in (" ".join(res.output.split()))
+    )

@@ -271,6 +271,10 @@ def forecast_cmd(
             words = f"[dim]{why}[/dim]" if why else issue.scale.describe(v, reference=issue.reference)
             t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if status == "closed_form" else status)
         console.print(t)
+    for f in results:  # a rule-reading model says where it assumed a rule (issue #16)
+        note = f.prediction.extras.get("rule_note", "")
+        if note:
+            console.print(f"[dim]{f.model}: {note}[/dim]")
 
 
 def _predictive(
