@@ -92,3 +92,27 @@ def test_caveat_only_off_eu_legislation(ukraine) -> None:
     assert is_eu_legislation(eu) and domain_caveat(eu, _Error()) == ""
     deu = replace(ukraine, metadata=(("proposal_id", "2001/0001"),))
     assert is_eu_legislation(deu)
+
+
+def test_shipped_error_models_give_the_model_error_part(ukraine) -> None:
+    """The shipped DEU error models (their own combination of draws and curves) widen the sweep's
+    interval, name where they were learned, and add the caveat off EU legislation."""
+    from detente.io.error_models import default_error_models
+
+    ems = default_error_models()
+    point = np.full(len(ukraine.issues), 40.0)
+    draws = _draws(ukraine, 40.0, 3.0)
+    r = intervals(ukraine, {"compromise": point}, {"compromise": draws}, ems)
+    for d in r.readouts["compromise"]:
+        assert d.source == "input uncertainty and model error" and d.error_n == ems.get("compromise").n
+        assert d.low <= d.input_low and d.input_high <= d.high and d.high - d.low > d.input_high - d.input_low
+        assert (
+            d.parts().startswith("input uncertainty only: ") and f"on {d.error_n:,} EU decisions" in d.parts()
+        )
+    pred = r.by_model["compromise"]
+    assert (
+        (np.diff(pred.quantiles, axis=1) >= 0).all()
+        and (pred.quantiles >= 0).all()
+        and (pred.quantiles <= 100).all()
+    )
+    assert "210 EU legislation decisions" in r.caveat

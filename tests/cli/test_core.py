@@ -222,21 +222,38 @@ def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:
 
 def test_forecast_json_gives_predictive_quantiles(cli) -> None:
     """--draws gives each issue 19 non-decreasing quantiles inside the scale, the end masses and
-    where the spread comes from; without draws (and no error model) a point forecast says 'none'."""
+    where the spread comes from; the shipped error models add model error by default; with
+    --calibration none and no draws a point forecast says 'none' instead of a zero-width interval."""
     import json
 
-    r = cli(
-        "forecast", "ukraine-2025", "-m", "compromise", "--draws", "40", "--seed", "2", "--format", "json"
-    )
-    assert r.exit_code == 0, r.output
-    issues = json.loads(r.stdout)["results"][0]["issues"]
-    for i in issues:
-        q = [i["quantiles"][str(a)] for a in range(5, 100, 5)]
+    def issues(*args: str) -> list:
+        r = cli("forecast", "ukraine-2025", "-m", "compromise", "--seed", "2", *args, "--format", "json")
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["results"][0]["issues"]
+
+    only_input = issues("--draws", "40", "--calibration", "none")
+    both = issues("--draws", "40")
+    for i, j in zip(only_input, both, strict=True):
         assert list(i["quantiles"]) == [str(a) for a in range(5, 100, 5)]
-        assert q == sorted(q) and i["scale"][0] <= q[0] and q[-1] <= i["scale"][1]
-        assert q[-1] > q[0]  # the sweep gives the compromise a spread
-        assert 0.0 <= i["p_low_end"] <= 1.0 and 0.0 <= i["p_high_end"] <= 1.0
+        for d in (i, j):
+            q = [d["quantiles"][str(a)] for a in range(5, 100, 5)]
+            assert q == sorted(q) and d["scale"][0] <= q[0] and q[-1] <= d["scale"][1]
+            assert 0.0 <= d["p_low_end"] <= 1.0 and 0.0 <= d["p_high_end"] <= 1.0
+        assert i["quantiles"]["95"] > i["quantiles"]["5"]  # the sweep gives the compromise a spread
         assert i["interval_source"] == "input uncertainty (40 draws)"
-    r = cli("forecast", "ukraine-2025", "-m", "compromise", "--format", "json")
-    i = json.loads(r.stdout)["results"][0]["issues"][0]
+        assert j["interval_source"].startswith("input uncertainty (40 draws) and model error (DEU III")
+        # model error widens the 90 % interval
+        assert j["quantiles"]["95"] - j["quantiles"]["5"] > i["quantiles"]["95"] - i["quantiles"]["5"]
+    i = issues("--calibration", "none")[0]
     assert i["quantiles"] is None and i["interval_source"] == "none"
+    i = issues()[0]
+    assert i["interval_source"].startswith("model error (") and i["quantiles"]["95"] > i["quantiles"]["5"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("crossfit", "only detente backtest cross-fits"), ("nothere.json", "cannot read the error-model file")],
+)
+def test_calibration_option_errors(cli, value, message) -> None:
+    r = cli("forecast", "ukraine-2025", "-m", "compromise", "--calibration", value)
+    assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output

@@ -43,7 +43,9 @@ class ErrorModel(Protocol):
     ``source``: where it was learned (e.g. ``"DEU III dev split"``); ``n``: on how many decisions;
     ``domain``: what kind of decisions (``"EU legislation"``). :meth:`residuals` gives draws of
     ``outcome − forecast`` in the issues' raw units, shape (issues, m), for one model's point
-    forecasts ``point`` (issues,) on ``scenario``.
+    forecasts ``point`` (issues,) on ``scenario``. An error model that also has a ``predictive(arrays,
+    model, forecast, scales)`` method (``analysis.calibration.ErrorModelSet``: the mixture over the
+    draws of its conditional curves at each draw) is combined through it instead.
     """
 
     source: str
@@ -167,8 +169,21 @@ def predictive_of(
     if error is None:
         iq = None if draws is None else from_samples(x, lo, hi).quantiles
         return from_samples(x, lo, hi, input_quantiles=iq)
-    e = np.asarray(error.residuals(scenario, model, np.asarray(point, dtype=np.float64)), dtype=np.float64)
-    pred = combine(x, e, lo, hi, error_source=error.source, error_n=error.n)
+    own = getattr(error, "predictive", None)
+    if callable(own):  # the error model's own combination of input draws and model error
+        from detente.core.arrays import to_arrays
+
+        pt = np.asarray(point, dtype=np.float64)
+        fill = np.where(np.isfinite(pt), pt, 0.5 * (lo + hi))[:, None]  # a draw without outcome: the point
+        got = own(to_arrays(scenario), model, np.where(np.isfinite(x), x, fill), np.stack([lo, hi], axis=1))
+        if not isinstance(got, Predictive):
+            raise TypeError(f"error model {error.source!r}: predictive() must return a Predictive")
+        pred = got
+    else:
+        e = np.asarray(
+            error.residuals(scenario, model, np.asarray(point, dtype=np.float64)), dtype=np.float64
+        )
+        pred = combine(x, e, lo, hi, error_source=error.source, error_n=error.n)
     if draws is None:  # no sweep: the input part is the point alone, not a spread
         pred = Predictive(
             pred.quantiles, pred.p_low_end, pred.p_high_end, pred.scale_low, pred.scale_high,

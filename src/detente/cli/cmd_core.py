@@ -25,9 +25,37 @@ from detente.core.text import scenario_counts
 
 REPORT_FILE = Path("detente-report.html")
 """Where ``run`` and ``report`` write the HTML report unless --report says otherwise."""
+CalibrationOpt = Annotated[
+    str,
+    typer.Option(
+        "--calibration",
+        metavar="default|none|FILE",
+        help="Where the model-error part of each interval comes from: 'default' the error models "
+        "shipped with detente (learned on 210 EU decisions, DEU III), 'none' (input uncertainty "
+        "only), or a file written by 'detente calibrate'.",
+    ),
+]
 
 
-def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None) -> list[Any]:
+def error_models(value: str) -> Any:
+    """The error models of ``--calibration`` (None for 'none'); one error line for a bad value."""
+    from detente.errors import DetenteError
+    from detente.io.error_models import resolve_calibration
+
+    try:
+        ems = resolve_calibration(value)
+    except DetenteError as exc:
+        fail(f"--calibration: {exc}")
+    if ems == "crossfit":
+        fail(
+            "--calibration crossfit: only detente backtest cross-fits (it has the outcomes); use default, none or a file"
+        )
+    return None if ems == "none" else ems
+
+
+def build_parts(
+    scenario: Any, *, seed: int, quick: bool, only: list[str] | None = None, error_model: Any = None
+) -> list[Any]:
     """Compute the main job once (``detente.analysis.main_job``), then render every part from it.
 
     A spinner on a terminal while it computes; each part's manifest gets the seconds its rendering took.
@@ -36,7 +64,9 @@ def build_parts(scenario: Any, *, seed: int, quick: bool, only: list[str] | None
     from detente.report.parts import part_builders
 
     builders = [(n, b) for n, b in part_builders() if not only or n in only]
-    options = MainJobOptions(seed=seed, quick=quick, parts=tuple(n for n, _ in builders))
+    options = MainJobOptions(
+        seed=seed, quick=quick, parts=tuple(n for n, _ in builders), error_model=error_model
+    )
     if show_progress():
         with console.status("[bold]computing[/bold] …"):
             job = main_job(scenario, options)
@@ -170,13 +200,14 @@ def run(
     thorough: Annotated[
         bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")
     ] = False,
+    calibration: CalibrationOpt = "default",
 ) -> None:
     """The main job: every model on a scenario, uncertainty, levers, cohesion, the ceasefire simulator, and an HTML report.
 
     Prints the brief (one line per issue, then the ceasefire track); --full adds every table.
     """
     sc = load_scenario(scenario)
-    parts = build_parts(sc, seed=seed, quick=not thorough)
+    parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     _print_brief(sc, parts)
     if full:
         console.print()
@@ -194,10 +225,11 @@ def report(
     thorough: Annotated[
         bool, typer.Option("--thorough", help="Larger sweeps and simulations (slower).")
     ] = False,
+    calibration: CalibrationOpt = "default",
 ) -> None:
     """Write the self-contained HTML report of a scenario (works offline)."""
     sc = load_scenario(scenario)
-    parts = build_parts(sc, seed=seed, quick=not thorough)
+    parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
     console.print(f"report written to {report.resolve()}")
 
@@ -216,10 +248,11 @@ def forecast_cmd(
         typer.Option(
             "--draws",
             min=0,
-            help="Input uncertainty: a seeded sweep of this many draws gives each forecast its "
-            "predictive quantiles (--format json); 0 = the point forecast only.",
+            help="Input uncertainty: a seeded sweep of this many draws adds to each forecast's "
+            "predictive quantiles (--format json); 0 = no sweep.",
         ),
     ] = 0,
+    calibration: CalibrationOpt = "default",
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Forecast each issue with one or more models."""
@@ -231,6 +264,7 @@ def forecast_cmd(
     from detente.models import available_models
 
     sc = load_scenario(scenario)
+    ems = error_models(calibration)
     names = list(model) if model else list(available_models())
     results = []
     built = build_models(names, parse_sets(set_))
@@ -240,7 +274,9 @@ def forecast_cmd(
         except DetenteError as exc:
             fail(f"model {n}: {exc}")
     if fmt == "json":
-        print_json(forecast_document(sc, results, _predictive(sc, names, built, results, draws, seed), draws))
+        print_json(
+            forecast_document(sc, results, _predictive(sc, names, built, results, draws, seed, ems), draws)
+        )
         return
     if fmt == "csv":
         import csv
@@ -278,10 +314,11 @@ def forecast_cmd(
 
 
 def _predictive(
-    sc: Any, names: list[str], models: list[Any], results: list[Any], draws: int, seed: int
+    sc: Any, names: list[str], models: list[Any], results: list[Any], draws: int, seed: int, ems: Any
 ) -> list[Any]:
     """Each forecast's predictive distribution (``analysis.intervals.predictive_of``): the point
-    forecast, plus a sweep of ``draws`` perturbed inputs when ``draws`` > 0."""
+    forecast (or a sweep of ``draws`` perturbed inputs when ``draws`` > 0) with the model error of
+    the error models ``ems`` (None: none)."""
     import numpy as np
 
     from detente.analysis.intervals import predictive_of
@@ -300,7 +337,7 @@ def _predictive(
                 x = sweep(m, spec, pert, draws=draws, seed=seed).raw_outcomes()
             except DetenteError as exc:
                 fail(f"model {name}: {exc}")
-        out.append(predictive_of(sc, name, np.asarray(fc.outcome, dtype=float), x, None))
+        out.append(predictive_of(sc, name, np.asarray(fc.outcome, dtype=float), x, ems))
     return out
 
 

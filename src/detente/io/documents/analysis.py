@@ -118,7 +118,9 @@ def interval_source(pred: Any, draws: int) -> str:
     if pred.input_quantiles is not None:
         parts.append(f"input uncertainty ({draws} draws)")
     if pred.error_n:
-        parts.append(f"model error ({pred.error_n} decisions, {pred.error_source})")
+        src = str(pred.error_source)
+        said = f"{pred.error_n:,} decisions" in src or f"{pred.error_n} decisions" in src
+        parts.append(f"model error ({src})" if said else f"model error ({pred.error_n} decisions, {src})")
     return " and ".join(parts) if parts else "none"
 
 
