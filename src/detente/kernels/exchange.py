@@ -116,24 +116,28 @@ class Pairs:
 
 
 def static_pairs(s: FloatArray, w: FloatArray, present: BoolArray) -> Pairs:
-    """Enumerate the candidates allowed by saliences, weights and presence. Shapes (A, I) -> (K,)."""
+    """Enumerate the candidates allowed by saliences, weights and presence. Shapes (A, I) -> (K,).
+
+    Per issue pair ``p < q`` (in order) an ``(A, A)`` block ``[i, j]``: ``m = s_ip·s_jq`` is the
+    outer product of the two salience columns, so the role test ``s_ip s_jq < s_iq s_jp`` is
+    ``m < mᵀ``; ``np.nonzero`` on ``(pair, i, j)`` lists the candidates in ``(p, q, i, j)`` order.
+    """
     A, I = s.shape
-    pw = present & (w > 0)
-    sp = s.T[:, None, :, None]  # indexed [p, q, i, j] -> s_ip
-    sq = s.T[None, :, :, None]  # s_iq
-    tp = s.T[:, None, None, :]  # s_jp
-    tq = s.T[None, :, None, :]  # s_jq
+    pw = (present & (w > 0)).T  # (I, A): moves on the issue
+    pr = present.T
+    st = s.T
+    P, Q = (np.asarray(v, dtype=np.int64) for v in np.triu_indices(I, k=1))
+    m = st[P][:, :, None] * st[Q][:, None, :]  # (pairs, A, A): s_ip · s_jq
     ok = (
-        np.triu(np.ones((I, I), dtype=bool), k=1)[:, :, None, None]
-        & ~np.eye(A, dtype=bool)[None, None, :, :]
-        & pw.T[:, None, :, None]  # i moves on p
-        & present.T[None, :, :, None]  # i demands q
-        & present.T[:, None, None, :]  # j demands p
-        & pw.T[None, :, None, :]  # j moves on q
-        & (sp * tq < sq * tp)
+        (m < m.transpose(0, 2, 1))  # s_ip s_jq < s_iq s_jp (roles, models.md §5)
+        & ~np.eye(A, dtype=bool)
+        & (pw[P] & pr[Q])[:, :, None]  # i moves on p, demands q
+        & (pr[P] & pw[Q])[:, None, :]  # j demands p, moves on q
     )
-    p, q, i, j = (a.astype(np.int64) for a in np.nonzero(ok))  # C order = (p, q, i, j) lexicographic
-    s_ip, s_iq, s_jp, s_jq = s[i, p], s[i, q], s[j, p], s[j, q]
+    pair, i, j = (np.asarray(a, dtype=np.int64) for a in np.nonzero(ok))  # C order = (p, q, i, j)
+    p, q = P[pair], Q[pair]
+    sf = s.ravel()
+    s_ip, s_iq, s_jp, s_jq = sf[i * I + p], sf[i * I + q], sf[j * I + p], sf[j * I + q]
     return Pairs(
         i=i,
         j=j,
@@ -226,15 +230,20 @@ def evaluate(
     i, j, p, q = pairs.i[sel], pairs.j[sel], pairs.p[sel], pairs.q[sel]
     s_ip, s_iq, rate_eq = pairs.s_ip[sel], pairs.s_iq[sel], pairs.rate_eq[sel]
 
+    n_issues = x.shape[1]
+    xf, yf, wf, mf = x.ravel(), y.ravel(), w.ravel(), moved.ravel()
+    okf, sidef = c.ok.ravel(), c.side_y.ravel()
+
     def supply(k: IntArray, lo: IntArray, d: IntArray) -> tuple[BoolArray, FloatArray]:
         """``k`` supplies ``d`` to ``lo``: allowed?, and the largest outcome shift (supply_capacity)."""
+        kd, ld = k * n_issues + d, lo * n_issues + d  # flat cells: [k, d] = .ravel()[k·I + d]
+        w_k, y_k, x_l, m_k = wf[kd], yf[kd], xf[ld], mf[kd]
         cap = np.minimum(
-            np.where(c.total[d] > 0, w[k, d] * np.abs(x[lo, d] - y[k, d]) / c.safe[d], 0.0),
-            np.abs(x[lo, d] - c.o[d]),
+            np.where(c.total[d] > 0, w_k * np.abs(x_l - y_k) / c.safe[d], 0.0), np.abs(x_l - c.o[d])
         )
-        direction = np.sign(x[lo, d] - y[k, d]).astype(np.int64)
-        opp = c.ok[k, d] & c.ok[lo, d] & (c.side_y[k, d] == -c.side_y[lo, d])
-        return opp & ((moved[k, d] == 0) | (moved[k, d] == direction)) & (cap > 0), cap
+        direction = np.sign(x_l - y_k).astype(np.int64)
+        opp = okf[kd] & okf[ld] & (sidef[kd] == -sidef[ld])
+        return opp & ((m_k == 0) | (m_k == direction)) & (cap > 0), cap
 
     ok_p, cap_p = supply(i, j, p)
     ok_q, cap_q = supply(j, i, q)

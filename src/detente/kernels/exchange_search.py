@@ -45,27 +45,33 @@ class CandidateSearch:
     def __init__(self, pairs: Pairs, x: FloatArray, w: FloatArray, present: BoolArray, cells: Cells) -> None:
         self.pairs = pairs
         n_actors, n_issues = x.shape
-        i, j, p, q = pairs.i, pairs.j, pairs.p, pairs.q
+        # flat cell numbers (actor·I + issue) of each candidate's four cells
+        cell_type = np.int16 if n_actors * n_issues <= np.iinfo(np.int16).max else np.int64  # radix sort
+        flat = [
+            (a * n_issues + d)
+            for a, d in ((pairs.i, pairs.p), (pairs.j, pairs.p), (pairs.i, pairs.q), (pairs.j, pairs.q))
+        ]
+        xf, wf = x.ravel(), w.ravel()
+        ip, jp, iq, jq = flat
         k_ij = (pairs.s_iq * pairs.s_jp - pairs.s_ip * pairs.s_jq) / (pairs.s_iq + pairs.s_jq)
-        a = w[i, p] * np.abs(x[j, p] - x[i, p]) / cells.safe[p]
-        b = w[j, q] * np.abs(x[i, q] - x[j, q]) / cells.safe[q]
+        a = wf[ip] * np.abs(xf[jp] - xf[ip]) / cells.safe[pairs.p]
+        b = wf[jq] * np.abs(xf[iq] - xf[jq]) / cells.safe[pairs.q]
         bound = k_ij * np.minimum(a, b / pairs.rate_eq) * (1.0 + BOUND_SLACK)
         # scan order: decreasing bound in bins of 1/256 octave (a radix sort of 16-bit keys; any
-        # order is correct because the scan stops on the largest bound still ahead, ``ahead``)
+        # order is correct because the scan stops on the largest bound still ahead)
         with np.errstate(divide="ignore"):
             octaves = np.log2(np.maximum(bound, 1e-300))
         top = float(octaves.max(initial=0.0))
         key = np.clip((top - octaves) * 256.0, 0, BINS - 1).astype(np.int16)
         self.order: IntArray = np.argsort(key, kind="stable")
-        self.ahead: FloatArray = np.maximum.accumulate(bound[self.order][::-1])[::-1]
-        # flat cell numbers (actor·I + issue) of each candidate's four cells, in scan order, and the
-        # per-cell index: for each cell, the scan positions of the candidates that use it
+        # −(largest bound at or after each scan position): non-decreasing, for searchsorted
+        self.neg_ahead: FloatArray = -np.maximum.accumulate(bound[self.order][::-1])[::-1]
+        # the four cells in scan order, and per cell the scan positions of the candidates using it
         n_cells = n_actors * n_issues
-        cell_type = np.int16 if n_cells <= np.iinfo(np.int16).max else np.int64  # int16: radix sort
         self._cells: list[IntArray] = []
         self._index: list[tuple[IntArray, IntArray]] = []
-        for actor, issue in ((i, p), (j, p), (i, q), (j, q)):
-            cell = (actor[self.order] * n_issues + issue[self.order]).astype(cell_type)
+        for f in flat:
+            cell = f[self.order].astype(cell_type)
             starts = np.zeros(n_cells + 1, dtype=np.int64)
             np.cumsum(np.bincount(cell, minlength=n_cells), out=starts[1:])
             self._cells.append(cell)
@@ -115,17 +121,23 @@ class CandidateSearch:
 
         ``k`` indexes :class:`Pairs`; ``exhaustive`` scans every live candidate (no bound).
         """
-        n = self.ahead.size
+        neg = self.neg_ahead
+        # past ``end`` every bound is ≤ min_gain: nothing there can be valid
+        end = neg.size if exhaustive else int(np.searchsorted(neg, -min_gain, side="left"))
         found: list[tuple[IntArray, FloatArray, FloatArray, FloatArray]] = []
         best = -np.inf
         pos, block = 0, FIRST_BLOCK
-        while pos < n:
-            limit = best - TIE_RTOL * max(1.0, abs(best)) if found else -np.inf
-            if not exhaustive and (self.ahead[pos] <= min_gain or self.ahead[pos] < limit):
-                break
-            end = min(n, pos + block)
-            at = pos + np.flatnonzero(self.live[pos:end])
-            pos, block = end, 2 * block
+        while pos < end:
+            if found and not exhaustive:  # up to the last bound that can still reach the tie limit
+                limit = best - TIE_RTOL * max(1.0, abs(best))
+                stop = min(end, int(np.searchsorted(neg, -limit, side="right")))
+                if stop <= pos:
+                    break
+            else:
+                stop = min(end, pos + block)
+                block *= 2
+            at = pos + np.flatnonzero(self.live[pos:stop])
+            pos = stop
             if at.size == 0:
                 continue
             k = self.order[at]
