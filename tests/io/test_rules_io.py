@@ -60,20 +60,30 @@ def test_veto_group_and_forum_inheritance() -> None:
     assert r.reversion == 2.0  # reversion point defaults to the reference
 
 
-def test_csv_round_trip(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ext", ["csv", "xlsx", "json", "yaml"])
+def test_table_and_file_round_trip(tmp_path: Path, ext: str) -> None:
     from detente.io.files import read_scenario, write_scenario
 
-    sc = parse_scenario(
+    docs = [
         _doc(
             rule="unilateral",
             decider="c",
             weights="nice",
             rule_evidence=[{"assumption": True, "note": "why"}],
-        )
-    )
-    out = tmp_path / "s.csv"
-    write_scenario(sc, out)
-    assert read_scenario(out).issues[0] == sc.issues[0]
+        ),
+        _doc(
+            rule="qualified_majority",
+            weights={"a": 2, "b": 1.5},
+            threshold=0.6,
+            agenda_setter="c",
+            reversion_point=3,
+        ),
+    ]
+    for k, doc in enumerate(docs):
+        sc = parse_scenario(doc)
+        out = tmp_path / f"s{k}.{ext}"
+        write_scenario(sc, out)
+        assert read_scenario(out).issues[0] == sc.issues[0]
 
 
 @pytest.mark.parametrize(
