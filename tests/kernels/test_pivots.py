@@ -111,3 +111,22 @@ def test_unilateral_and_fallback() -> None:
     assert bool(pred.diagnostics.flags["fallback_rule"][0])
     assert "simple majority" in pred.extras["rule_note"]
     assert float(pred.outcome[0]) * 100 == pytest.approx(60)  # median proposer, q = 0: inside [0, 120]
+
+
+def test_qmv_eu15_by_hand() -> None:
+    # EU-15, 62 of 87 votes. DE, FR, IT, UK (40 votes) at 100; ES (8) at 80; NL, BE, EL, PT (20) at 60;
+    # AT, SE, DK, FI, IE, LU (19) at 20. From the right: 40, 48, 68 >= 62 at 60 -> pi_R = 60.
+    # From the left: 19, 39, 47, 87 >= 62 at 100 -> pi_L = 100. q = 30: S = [30, 2*60 - 30] = [30, 90].
+    pos = dict.fromkeys(("de", "fr", "it", "uk"), 100.0) | {"es": 80.0}
+    pos |= dict.fromkeys(("nl", "be", "el", "pt"), 60.0) | dict.fromkeys(
+        ("at", "se", "dk", "fi", "ie", "lu"), 20.0
+    )
+    pos["com"] = 100.0
+    sc = _sc(pos, rule="qualified_majority", weights="eu15", reference=30, agenda_setter="com")
+    piv, _ = rule_pivots(to_arrays(sc))
+    assert (piv.right[0], piv.left[0]) == pytest.approx((0.6, 1.0))
+    assert (piv.low[0], piv.high[0]) == pytest.approx((0.3, 0.9))
+    assert _run("procedural", sc) == pytest.approx(90)  # the Commission (at 100) gets 90
+    # q = 70 lies in the gridlock interval [60, 100]: nothing the Council accepts beats it
+    sc70 = _sc(pos, rule="qualified_majority", weights="eu15", reference=70, agenda_setter="com")
+    assert _run("procedural", sc70) == pytest.approx(70)
