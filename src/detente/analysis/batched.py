@@ -44,8 +44,6 @@ def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
     """One ``(N, A, J)`` batch from batches of equal ``(A, J)`` (issue ids of the first when they differ)."""
     first = parts[0]
     same = all(p.issue_ids == first.issue_ids for p in parts)
-    if not same and any(p.rules is not None for p in parts):  # rules have no batch axis: one issue's only
-        raise ValueError("stack_batches: columns of different issues cannot share one issue's decision rules")
     ids = first.issue_ids if same else ("stacked",) * first.n_issues
     return replace(
         first,
@@ -55,6 +53,9 @@ def stack_batches(parts: list[ScenarioArrays]) -> ScenarioArrays:
         capability=np.concatenate([p.capability for p in parts]),
         present=np.concatenate([p.present for p in parts]),
         reference=np.concatenate([p.reference for p in parts]),
+        # decision rules have no batch axis: columns of different issues keep none (a model that
+        # reads them runs on all issues instead, see knockout_and_levers)
+        rules=first.rules if same else None,
     ).readonly()
 
 
