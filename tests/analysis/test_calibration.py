@@ -134,3 +134,21 @@ def test_residuals_for_a_scenario_reproduce_the_predictive() -> None:
     med = np.median(np.clip(point[:, None] + r, lo[:, None], hi[:, None]), axis=1)
     np.testing.assert_allclose(med, pred.median, atol=0.02 * (hi - lo).max())
     assert weighted_spread(arrays).shape == (len(sc.issues),)
+
+
+def test_dual_solution_minimises_the_check_loss() -> None:
+    """The dual programme's multipliers are a minimiser of the primal check loss (no better b nearby)."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 1, 150)
+    y = np.clip(x + rng.normal(0, 0.3, 150), 0, 1)
+    X = np.column_stack([np.ones_like(x), x])
+
+    def loss(b: np.ndarray, tau: float) -> float:
+        r = y - X @ b
+        return float(np.sum(np.maximum(tau * r, (tau - 1) * r)))
+
+    for tau in (0.05, 0.3, 0.9):
+        b = quantile_regression(X, y, tau)
+        best = loss(b, tau)
+        for d in rng.normal(0, 0.02, (200, 2)):
+            assert loss(b + d, tau) >= best - 1e-9

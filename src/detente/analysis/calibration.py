@@ -122,20 +122,16 @@ def weighted_spread(arrays: ScenarioArrays) -> FloatArray:
 # --------------------------------------------------------------------------- fitting
 def quantile_regression(X: FloatArray, y: FloatArray, tau: float) -> FloatArray:
     """Linear quantile regression coefficients: ``argmin_b Σ ρ_τ(y − Xb)`` (Koenker & Bassett
-    1978, eq. 1.5) as the linear programme ``min τ·1'u + (1−τ)·1'v`` s.t. ``Xb + u − v = y``,
-    ``u, v ≥ 0`` (Koenker 2005, §6.2), solved by HiGHS."""
-    from scipy import sparse
+    1978, eq. 1.5). Solved through its dual linear programme ``max y'a`` s.t. ``X'a = (1 − τ)X'1``,
+    ``0 ≤ a ≤ 1`` (Koenker 2005, §6.2; about three times faster than the primal here): the
+    coefficients are the multipliers of the equality constraints, from HiGHS."""
     from scipy.optimize import linprog
 
-    n, p = X.shape
-    c = np.concatenate([np.zeros(p), np.full(n, tau), np.full(n, 1.0 - tau)])
-    eye = sparse.identity(n, format="csc")
-    a_eq = sparse.hstack([sparse.csc_matrix(X), eye, -eye], format="csc")
-    bounds = [(None, None)] * p + [(0.0, None)] * (2 * n)
-    res = linprog(c, A_eq=a_eq, b_eq=y, bounds=bounds, method="highs")
-    if not res.success:  # pragma: no cover - the LP is always feasible and bounded for 0 < τ < 1
+    n = X.shape[0]
+    res = linprog(-y, A_eq=X.T, b_eq=(1.0 - tau) * X.sum(axis=0), bounds=[(0.0, 1.0)] * n, method="highs")
+    if not res.success:  # pragma: no cover - feasible (a = 1 − τ) and bounded for 0 < τ < 1
         raise ValueError(f"quantile regression at τ={tau} did not solve: {res.message}")
-    return np.asarray(res.x[:p], dtype=np.float64)
+    return np.asarray(-res.eqlin.marginals, dtype=np.float64)
 
 
 def fit_error_model(
