@@ -111,10 +111,11 @@ def test_forecast_json_reports_status_and_manifest(cli) -> None:
 @pytest.fixture(scope="module")
 def ukraine_parts():
     """The main job's parts of the default scenario, built once for the read-out tests below."""
-    from detente.cli.cmd_core import build_parts
+    from detente.cli.cmd_core import build_parts, error_models
     from detente.io.builtin import load_builtin
 
-    return build_parts(load_builtin("ukraine-2025"), seed=0, quick=True)
+    # as detente run builds them: with the shipped error models (--calibration default)
+    return build_parts(load_builtin("ukraine-2025"), seed=0, quick=True, error_model=error_models("default"))
 
 
 @pytest.fixture()
@@ -150,6 +151,9 @@ def test_run_puts_the_brief_first_in_60_lines_at_80_columns(run80) -> None:
     assert "┃" not in out and "│" not in out  # no detail tables by default
     assert out.index("Ceasefire track") > out.index("Humanitarian exchanges")
     assert "report written to" in out and "detente run --full" in out
+    # issue #14: each interval's parts, the end points, and the caveat off EU legislation
+    assert out.count("input only: ") == 6 and out.count("with model error on 210 EU decisions") == 6
+    assert "ends: " in out and "not EU legislation" in out
     full = run80("--full")
     assert full.index("In brief") < full.index("Expected-utility model") < full.index("report written to")
     for title in (
@@ -257,3 +261,28 @@ def test_forecast_json_gives_predictive_quantiles(cli) -> None:
 def test_calibration_option_errors(cli, value, message) -> None:
     r = cli("forecast", "ukraine-2025", "-m", "compromise", "--calibration", value)
     assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+
+
+def test_brief_shows_the_parts_of_each_interval_at_80_columns(monkeypatch) -> None:
+    """Issue #14 item 6: under each issue the interval's parts and the end points, two short lines
+    each under 80 columns; the caveat off EU legislation; without an error model, the sweep alone."""
+    from detente.cli import cmd_core, common
+    from detente.io.builtin import load_builtin
+
+    sc = load_builtin("ukraine-2025")
+    monkeypatch.setattr(common.console, "_width", 80)
+    for calibration in ("default", "none"):
+        parts = cmd_core.build_parts(
+            sc, seed=0, quick=True, only=["forecasts"], error_model=cmd_core.error_models(calibration)
+        )
+        with common.console.capture() as cap:
+            cmd_core._print_brief(sc, parts)
+        out = cap.get()
+        assert max(len(x.rstrip()) for x in out.splitlines()) <= 80
+        assert out.count("input only: ") == len(sc.issues) and out.count("ends: ") == len(sc.issues)
+        if calibration == "default":
+            assert out.count("with model error on 210 EU decisions: ") == len(sc.issues)
+            assert "not EU legislation" in out and "predictive median" in out
+        else:
+            assert "model error" not in out.replace("no model-error part", "")
+            assert out.count("no model-error part") == len(sc.issues)

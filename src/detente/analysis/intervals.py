@@ -79,20 +79,30 @@ class IssueInterval:
     reading: str  # one line on the end points (and, when the interval is a point, why)
     error_domain: str = "EU"
     width: float = 100.0  # the issue's scale width
+    scale_low: float = 0.0  # the issue's scale's low end
 
-    def parts(self) -> str:
+    def parts(self, short: bool = False) -> str:
         """The interval's parts in one line: "input uncertainty only: a–b; with model error on N EU
-        decisions: c–d" (what there is of them)."""
+        decisions: c–d" (what there is of them); ``short`` says "input only" (one terminal line)."""
         if not math.isfinite(self.median):
             return ""
         both = f"{self.low:.1f}–{self.high:.1f}"
         with_error = f"with model error on {self.error_n:,} {self.error_domain} decisions: {both}"
         if math.isfinite(self.input_low):
-            only = f"input uncertainty only: {self.input_low:.1f}–{self.input_high:.1f}"
+            what = "input only" if short else "input uncertainty only"
+            only = f"{what}: {self.input_low:.1f}–{self.input_high:.1f}"
             return f"{only}; {with_error}" if self.error_n else f"{only}; no model-error part"
         if self.error_n:
             return f"{with_error} (no input sweep)"
         return "point forecast only: no input sweep and no model-error part"
+
+    def ends(self) -> str:
+        """The end-point reading in a few words ("ends: 6 % exactly 0, 6 % exactly 100"); the
+        full :attr:`reading` when it says something else (no forecast, no spread and why)."""
+        if not self.reading.startswith("ends:") or not math.isfinite(self.p_low_end):
+            return self.reading
+        lo, hi = self.scale_low, self.scale_low + self.width
+        return f"ends: {_share(self.p_low_end)} exactly {lo:g}, {_share(self.p_high_end)} exactly {hi:g}"
 
     def point_note(self) -> str:
         """ "model's point solution 90.0" when it is :data:`POINT_SHOWN` of the scale's width or
@@ -103,6 +113,12 @@ class IssueInterval:
             return ""
         inside = self.low <= self.point <= self.high
         return f"model's point solution {self.point:.1f}" + ("" if inside else " (outside the interval)")
+
+    def terminal_lines(self) -> tuple[str, str]:
+        """The two short lines under an issue in ``detente run``: the parts, then the ends and the
+        point solution."""
+        said = "; ".join(x for x in (self.ends(), self.point_note().replace("model's ", "")) if x)
+        return self.parts(short=True), said
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +136,7 @@ class Intervals:
     error_n: int
     error_domain: str
     caveat: str
+    caveat_short: str = ""
 
     def of(self, model: str, issue: str) -> IssueInterval | None:
         for r in self.readouts.get(model, ()):
@@ -134,10 +151,16 @@ def is_eu_legislation(scenario: Scenario) -> bool:
     return domain == "eu-legislation" or any(scenario.meta(k, "") for k in EU_MARKERS)
 
 
-def domain_caveat(scenario: Scenario, error: ErrorModel | None) -> str:
-    """What it implies to use an error model learned on EU legislation on this scenario ("" when it fits)."""
+def domain_caveat(scenario: Scenario, error: ErrorModel | None, short: bool = False) -> str:
+    """What it implies to use an error model learned on EU legislation on this scenario ("" when it
+    fits); ``short``: two terminal lines."""
     if error is None or is_eu_legislation(scenario):
         return ""
+    if short:
+        return (
+            f"Model error learned on {error.n:,} {error.domain or 'EU'} decisions; this is not EU "
+            "legislation, so read the intervals as a lower bound on the uncertainty."
+        )
     return (
         f"The model-error part of the intervals was learned on {error.n:,} {error.domain or 'EU'} "
         f"decisions ({error.source}); this scenario is not EU legislation, so the intervals assume the "
@@ -277,6 +300,7 @@ def readouts(
             issue_reading(issue, pred, k),
             _domain_word(domain),
             float(issue.scale.high - issue.scale.low),
+            float(issue.scale.low),
         )
         for k, issue in enumerate(scenario.issues)
     )
@@ -303,4 +327,5 @@ def intervals(
         0 if error is None else error.n,
         "" if error is None else error.domain,
         domain_caveat(scenario, error),
+        domain_caveat(scenario, error, short=True),
     )

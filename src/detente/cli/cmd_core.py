@@ -131,9 +131,7 @@ def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[Any]:
         rows.append(line(issue.name, num(b.forecast), band, span))
         d = b.detail  # the interval's parts and the end points (issue #14)
         if d is not None:
-            rows.append(Padding(Text(d.parts(), style="dim"), (0, 0, 0, 2)))
-            said = "; ".join(x for x in (d.reading, d.point_note()) if x)
-            rows.append(Padding(Text(said, style="dim"), (0, 0, 0, 2)))
+            rows += [Padding(Text(x, style="dim"), (0, 0, 0, 2)) for x in d.terminal_lines() if x]
         lo, hi = issue.scale.labels
         if lo or hi:  # what the numbers mean
             ends = f"{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}"
@@ -159,7 +157,7 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     )
     for row in _brief_rows(scenario, briefs, console.width):
         console.print(row, crop=True)
-    caveats = {p.manifest.get("interval_caveat", "") for p in parts} - {""}
+    caveats = {p.manifest.get("interval_caveat_short", "") for p in parts} - {""}
     for c in caveats:
         console.print(f"[dim]{c}[/dim]")
     left: dict[tuple[str, str], list[str]] = {}  # (models, reason) -> issues

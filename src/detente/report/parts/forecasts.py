@@ -270,6 +270,7 @@ def build(job: MainJobResult) -> Part:
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
         "interval_caveat": ivals.caveat if ivals is not None else "",
+        "interval_caveat_short": ivals.caveat_short if ivals is not None else "",
     }
     by_id = {i.id: i for i in scenario.issues}
     briefs = list(job.briefs)
