@@ -232,7 +232,11 @@ def _read_yaml_text(text: str, source: str) -> Scenario:
 
 def _read_json_text(text: str, source: str) -> Scenario:
     data = _json_load(text, source)
-    try:  # JSON is (nearly) YAML: compose it only to learn the line of each key path
+    try:  # a valid file needs no line numbers (composing a big file as YAML costs more than the model)
+        return parse_scenario(_top_mapping(data, source), source=source)
+    except ScenarioError:
+        pass
+    try:  # JSON is (nearly) YAML: compose it only to learn the line of each key path for the messages
         lines = load_yaml(text, source)[1]
     except InputFileError:
         lines = {}
