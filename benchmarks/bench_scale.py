@@ -4,7 +4,7 @@ For each model, actors (10/20/50/100/200/500) × issues (1/10) × draws (1/1,000
 seeded synthetic scenario of ``bench_sweep.synthetic``, each cell in a fresh process (so its peak
 RSS is its own):
 
-- ``seconds`` and ``draws_per_s`` of ``run_ensemble`` with the default chunk (after one warm-up
+- ``seconds`` (wall), ``cpu_s`` and ``draws_per_s`` of ``run_ensemble`` with the default chunk (after one warm-up
   draw that pays imports and any JIT; ``first_draw_s`` records it);
 - ``peak_rss_mb`` (``ru_maxrss`` of the cell's process) and ``base_rss_mb`` (after the warm-up);
 - ``chunk1_ratio``: batched draws/s ÷ ``--chunk 1`` draws/s, the chunk-1 run measured in the same
@@ -13,7 +13,7 @@ RSS is its own):
   time ÷ the kernel's time on the same arrays: ``exchange`` against the full re-evaluation loop of
   ``tests/kernels/exchange_reference.py``, ``eum`` against the row-layout oracle ``run_rows`` of
   ``tests/models/eum_oracle.py``;
-- ``growth_exponent``: per model, issues and draws, the slope of log(seconds) on log(actors)
+- ``growth_exponent``: per model, issues and draws, the slope of log(CPU seconds) on log(actors)
   (least squares over the measured actor counts; 2 means quadratic in n).
 
 Cells whose pilot estimate exceeds ``--max-seconds`` are skipped and listed with the estimate.
@@ -139,10 +139,11 @@ def run_cell(name: str, actors: int, issues: int, draws: int, max_seconds: float
             return {**cell, "skipped": True, "estimated_s": round(est, 1)}
     elif cell["first_draw_s"] * draws > max_seconds:
         return {**cell, "skipped": True, "estimated_s": round(cell["first_draw_s"] * draws, 1)}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run_ensemble(model, spec, n_draws=draws, seed=3)
-    t = time.perf_counter() - t0
-    cell.update(seconds=round(t, 4), draws_per_s=round(draws / t, 2), peak_rss_mb=round(_rss_mb(), 1))
+    t, cpu = time.perf_counter() - t0, time.process_time() - c0
+    cell.update(seconds=round(t, 4), cpu_s=round(cpu, 4), draws_per_s=round(draws / t, 2))
+    cell["peak_rss_mb"] = round(_rss_mb(), 1)
     # --chunk 1 reference: one unbatched predict per draw, as many draws as fit in ref_seconds
     t1 = max(cell["first_draw_s"], 1e-6)
     n1 = int(min(draws, max(1, ref_seconds / t1)))
@@ -164,8 +165,9 @@ def growth_exponents(cells: list[dict]) -> list[dict]:
     """Slope of log(seconds) against log(actors) per model × issues × draws (≥ 2 actor counts)."""
     groups: dict[tuple, list[tuple[float, float]]] = {}
     for c in cells:
-        if c.get("seconds"):
-            groups.setdefault((c["model"], c["issues"], c["draws"]), []).append((c["actors"], c["seconds"]))
+        if c.get("seconds"):  # CPU seconds when measured: robust to other load on the machine
+            secs = c.get("cpu_s") or c["seconds"]
+            groups.setdefault((c["model"], c["issues"], c["draws"]), []).append((c["actors"], secs))
     out = []
     for (m, i, d), pts in sorted(groups.items()):
         if len({a for a, _ in pts}) < 2:
@@ -183,21 +185,22 @@ def markdown(doc: dict) -> str:
     """The table of benchmarks/README.md."""
     lines = [
         f"Machine: {doc['machine']['cpu_count']} cores, {doc['machine']['platform']}, "
-        f"Python {doc['machine']['python']}; detente {doc['detente_version']}; {doc['when']}.",
+        f"Python {doc['machine']['python']}; detente {doc['detente_version']}; {doc['when']}; load average "
+        f"{doc['machine']['load_average']:.1f} at the start (CPU s is this process's own time).",
         "",
-        "| model | actors | issues | draws | s | draws/s | peak RSS MB | × chunk 1 | × reference |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | actors | issues | draws | s | CPU s | draws/s | peak RSS MB | × chunk 1 | × reference |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in doc["cells"]:
         if c.get("skipped"):
             lines.append(
                 f"| {c['model']} | {c['actors']} | {c['issues']} | {c['draws']:,} | skipped "
-                f"(est. {c['estimated_s']:g} s) | | | | |"
+                f"(est. {c['estimated_s']:g} s) | | | | | |"
             )
             continue
         ref = f"{c['reference_ratio']:g}" if "reference_ratio" in c else ""
         lines.append(
-            f"| {c['model']} | {c['actors']} | {c['issues']} | {c['draws']:,} | {c['seconds']:.3g} | "
+            f"| {c['model']} | {c['actors']} | {c['issues']} | {c['draws']:,} | {c['seconds']:.3g} | {c['cpu_s']:.3g} | "
             f"{c['draws_per_s']:,.0f} | {c['peak_rss_mb']:.0f} | {c['chunk1_ratio']:g} | {ref} |"
         )
     if doc["growth"]:
