@@ -57,25 +57,32 @@ class CandidateSearch:
         a = wf[ip] * np.abs(xf[jp] - xf[ip]) / cells.safe[pairs.p]
         b = wf[jq] * np.abs(xf[iq] - xf[jq]) / cells.safe[pairs.q]
         bound = k_ij * np.minimum(a, b / pairs.rate_eq) * (1.0 + BOUND_SLACK)
+        del k_ij, a, b, ip, jp, iq, jq
         # scan order: decreasing bound in bins of 1/256 octave (a radix sort of 16-bit keys; any
         # order is correct because the scan stops on the largest bound still ahead)
         with np.errstate(divide="ignore"):
             octaves = np.log2(np.maximum(bound, 1e-300))
         top = float(octaves.max(initial=0.0))
         key = np.clip((top - octaves) * 256.0, 0, BINS - 1).astype(np.int16)
-        self.order: IntArray = np.argsort(key, kind="stable")
+        del octaves
+        pos_type = (
+            np.int32 if bound.size < np.iinfo(np.int32).max else np.int64
+        )  # index arrays: half the memory
+        self.order: IntArray = np.argsort(key, kind="stable").astype(pos_type)
         # −(largest bound at or after each scan position): non-decreasing, for searchsorted
         self.neg_ahead: FloatArray = -np.maximum.accumulate(bound[self.order][::-1])[::-1]
         # the four cells in scan order, and per cell the scan positions of the candidates using it
         n_cells = n_actors * n_issues
         self._cells: list[IntArray] = []
         self._index: list[tuple[IntArray, IntArray]] = []
-        for f in flat:
-            cell = f[self.order].astype(cell_type)
+        del key
+        for k in range(4):
+            cell = flat[k][self.order].astype(cell_type)
+            flat[k] = cell  # the candidate-order copy is no longer needed
             starts = np.zeros(n_cells + 1, dtype=np.int64)
             np.cumsum(np.bincount(cell, minlength=n_cells), out=starts[1:])
             self._cells.append(cell)
-            self._index.append((np.argsort(cell, kind="stable"), starts))
+            self._index.append((np.argsort(cell, kind="stable").astype(pos_type), starts))
         self.cells = cells
         self.live: BoolArray = self._live(slice(None), cells)
 
