@@ -33,7 +33,9 @@ LAYER = {
     "__main__": 7,  # python -m detente: the entry point, above the CLI it runs
 }
 PURE = {"core", "kernels", "models", "sim", "analysis"}
-PURE_THIRD_PARTY_OK = {"numpy", "numba", "__future__"}
+# numerics without I/O; scipy: the quantile-regression LP of analysis/calibration.py, scoringrules: the
+# proper scores of analysis/prob_scores.py (issue #14)
+PURE_THIRD_PARTY_OK = {"numpy", "numba", "__future__", "scipy", "scoringrules"}
 PURE_STDLIB_BANNED = {
     "os",
     "pathlib",

@@ -307,27 +307,10 @@ def leaderboard(
                 float(crps_ensemble(res.ensembles[name][ok], y[ok]).mean()) if ok.any() else float("nan")
             )
             row["coverage80"] = coverage(res.low[name], res.high[name], y)
-        if name in res.predictive:
-            row.update(_predictive_rows(res, name, g, n_draws))
         row["failures"] = len(res.failures.get(name, []))
         row["statuses"] = res.statuses.get(name, {})
         rows.append(row)
     return rows
-
-
-def _predictive_rows(res: BacktestResult, name: str, g: npt.NDArray[Any], n_draws: int) -> dict[str, Any]:
-    """Proper scores of a model's predictive distribution (docs/calibration.md §3), and its paired
-    CRPS difference to the conformal-compromise baseline."""
-    from detente.analysis.backtest_calibration import CONFORMAL_BASELINE
-    from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics
-
-    out = probabilistic_metrics(res.predictive[name], res.outcome, g, n_draws=n_draws)
-    base = res.predictive.get(CONFORMAL_BASELINE)
-    if base is not None and name != CONFORMAL_BASELINE:
-        out["crps_diff_vs_" + CONFORMAL_BASELINE] = paired_crps_difference(
-            res.predictive[name], base, res.outcome, g, n_draws=n_draws
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- cross-validation

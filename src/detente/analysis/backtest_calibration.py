@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from detente._typing import FloatArray
-from detente.analysis.backtest import BacktestResult, Case
+from detente.analysis.backtest import N_DRAWS, BacktestResult, Case
 from detente.analysis.calibration import (
     DEFAULT_FOLDS,
     ErrorModelSet,
@@ -36,6 +36,25 @@ from detente.core.scale import to_unit
 
 CONFORMAL_BASELINE = "conformal_compromise"
 """Name of the baseline row: compromise point + unconditional cross-fitted residual quantiles."""
+
+
+def add_predictive_scores(res: BacktestResult, rows: list[dict[str, Any]], n_draws: int = N_DRAWS) -> None:
+    """Add to each leaderboard row (``analysis.backtest.leaderboard``) whose model has a predictive
+    distribution its proper scores (``analysis.prob_scores``, docs/calibration.md §3) and the paired
+    CRPS difference to the conformal-compromise baseline; replaces the seed-ensemble CRPS/coverage."""
+    from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics
+
+    g = np.asarray(res.proposal_ids, dtype=object)
+    base = res.predictive.get(CONFORMAL_BASELINE)
+    for row in rows:
+        name = row["model"]
+        if name not in res.predictive:
+            continue
+        row.update(probabilistic_metrics(res.predictive[name], res.outcome, g, n_draws=n_draws))
+        if base is not None and name != CONFORMAL_BASELINE:
+            row["crps_diff_vs_" + CONFORMAL_BASELINE] = paired_crps_difference(
+                res.predictive[name], base, res.outcome, g, n_draws=n_draws
+            )
 
 
 def case_columns(cases: Sequence[Case]) -> tuple[FloatArray, FloatArray, FloatArray]:

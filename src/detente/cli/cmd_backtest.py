@@ -327,10 +327,11 @@ def backtest(
             res = run_backtest(cases, models, seed=seed, progress=tick, clock=time.perf_counter)
     else:
         res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
-    from detente.analysis.backtest_calibration import calibrate_backtest
+    from detente.analysis.backtest_calibration import add_predictive_scores, calibrate_backtest
 
     calib_info = calibrate_backtest(res, cases, error_models, k=folds)
     rows = leaderboard(res)
+    add_predictive_scores(res, rows)
     rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))
     groups = subgroup_leaderboard(res, meta)  # by Council rule and procedure (issue #16)
     n_out = int(sum(1 for v in res.outcome if v == v))
