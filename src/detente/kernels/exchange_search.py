@@ -85,6 +85,7 @@ class CandidateSearch:
             self._index.append((np.argsort(cell, kind="stable").astype(pos_type), starts))
         self.cells = cells
         self.live: BoolArray = self._live(slice(None), cells)
+        self._reach = 0  # scan positions the last step covered
 
     def _live(self, at: IntArray | slice, c: Cells) -> BoolArray:
         """Candidates (scan positions ``at``) whose four cells may trade, ``i``/``j`` on opposite sides."""
@@ -133,7 +134,9 @@ class CandidateSearch:
         end = neg.size if exhaustive else int(np.searchsorted(neg, -min_gain, side="left"))
         found: list[tuple[IntArray, FloatArray, FloatArray, FloatArray]] = []
         best = -np.inf
-        pos, block = 0, FIRST_BLOCK
+        # first block: as far as the previous step had to scan (gains fall slowly from step to step),
+        # so that one evaluate call usually settles the step
+        pos, block = 0, max(FIRST_BLOCK, self._reach)
         while pos < end:
             if found and not exhaustive:  # up to the last bound that can still reach the tie limit
                 limit = best - TIE_RTOL * max(1.0, abs(best))
@@ -153,6 +156,7 @@ class CandidateSearch:
             if v.size:
                 found.append((k[v], ev.gain[v], ev.cap_p[v], ev.cap_q[v]))
                 best = max(best, float(ev.gain[v].max()))
+        self._reach = pos
         if not found:
             return None
         ks, gains, cap_p, cap_q = (np.concatenate(col) for col in zip(*found, strict=True))
