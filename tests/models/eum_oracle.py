@@ -1,16 +1,22 @@
-"""Readable oracles of the expected-utility model (models.md §4) that both engines must equal.
+"""Readable oracles of the expected-utility model that both engines must equal.
 
-Two references, both used by ``test_eum.py`` and ``test_eum_fast.py``:
+Written from the paper (Scholz, Calbert & Smith 2011, "Unravelling Bueno de Mesquita's group
+decision model", eqs. 15-36, Fig. 6, §6.2 and the Appendix procedure) as docs/spec/models.md §4
+states it, **independently of the package's kernels**: nothing here imports ``detente.kernels``
+except the data model (``EUMSettings``, the switches, and the offer-class codes ``NONE`` ...
+``CAPITULATION`` that the engines record). No prefix sums, no midpoint counting, no batch tricks:
+each formula is evaluated as written. Used by ``test_eum.py`` and ``test_eum_fast.py``:
 
-1. ``slow_run``: models.md §4 term by term for one issue with plain Python loops (votes as an
-   explicit triple sum, offers one by one). Deliberately naive; the engines equal it to 1e-12.
-2. ``run_rows``: the same round as whole-array NumPy on the row layout ``(B, A)`` / ``(B, A, A)``
-   with ``[b, i, j]`` = challenger/receiver ``i``, target/proposer ``j``, one function per step of
-   the Appendix procedure. It performs the same floating-point operations in the same order as the
-   batch-last NumPy engine (``detente.kernels.eum``) and the numba engine
-   (``detente.kernels.eum_numba``), so both must equal it **bit for bit**. It used to live in the
-   kernel module beside the batch-last version; it moved here so that the package holds one
-   implementation of each step.
+1. ``slow_run``: one issue with plain Python loops (votes as an explicit triple sum, offers one by
+   one). Deliberately naive.
+2. ``run_rows``: every row of a batch ``(B, A)`` one after the other, each round as the paper's
+   steps on that row's ``(A, A)`` matrices (``[i, j]`` = challenger/receiver ``i``, target/proposer
+   ``j``), recording what ``run_eum`` records (risk, offers, the pressure data, medians and means).
+   ``perspective_rows`` gives the perspective chart's ``E^h(U_ij)`` at the initial positions.
+
+The engines use other floating-point operations (``exp(r log d)`` for powers, sums in another
+order), so they equal these oracles to about 1e-12, not bit for bit; their classes, partners and
+proposers are equal exactly.
 
 Absent actors (``present`` False) carry weight 0, make and receive no offers and are left out of
 the ranges, the probability normaliser, the medians and the means.
@@ -23,13 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from detente.kernels.eum_spec import (
-    BIG,
+from detente.kernels.eum_spec import (  # the data model only: the switches and the offer-class codes
+    CAPITULATION,
     COMPROMISE,
+    CONFRONTATION,
     NONE,
     EUMSettings,
-    weighted_mean_rows,
-    weighted_median_rows,
 )
 
 Array = Any  # the oracle is read, not type-checked: plain ndarrays throughout
@@ -152,383 +157,286 @@ def slow_run(x, w, s, present, st, rounds):  # type: ignore[no-untyped-def]
 
 
 # --------------------------------------------------------------------------------------------
-# 2. the row layout (whole arrays, (B, A))
+# 2. row by row (one row of the batch at a time; (A,) vectors and (A, A) matrices)
 
 
-@dataclass
-class Geometry:
-    """Position-only quantities of one round, shared by both probability computations.
+def weighted_median(x: Array, w: Array, present: Array) -> float:
+    """models.md §2 (Black 1948), ``tie="lower"``: the smallest present position whose cumulative
+    weight (positions sorted) reaches half the total, within 1e-12 of the total; equal weights when
+    all are 0; NaN without a present actor."""
+    xs, ws = x[present], w[present]
+    if xs.size == 0:
+        return float("nan")
+    if ws.sum() <= 0:
+        ws = np.ones_like(xs)
+    order = np.argsort(xs, kind="stable")
+    total = ws.sum()
+    cum = 0.0
+    for k in order:
+        cum += ws[k]
+        if cum >= total / 2 - 1e-12 * total:
+            return float(xs[k])
+    return float(xs[order[-1]])
 
-    ``dl[b, k, a] = |x_k − x_a| / Δ``; ``dl_sorted`` each voter's distances sorted ascending
-    (absent options zeroed at the end); ``order`` the voters sorted by position; ``cut[b, i, j]``
-    the number of sorted voters strictly left of the midpoint of ``x_i`` and ``x_j`` (models.md §4
-    "Cost"); ``valid`` = both present at different positions (the pairs that can make offers).
+
+def weighted_mean(x: Array, w: Array, present: Array) -> float:
+    """models.md §1: ``Σ w x / Σ w`` over present actors; equal weights when all are 0; NaN without one."""
+    xs, ws = x[present], w[present]
+    if xs.size == 0:
+        return float("nan")
+    if ws.sum() <= 0:
+        ws = np.ones_like(xs)
+    return float((ws * xs).sum() / ws.sum())
+
+
+def row_range(x0: Array, present: Array, st: EUMSettings) -> float:
+    """``Δ`` ("Range"): max − min of the initial present positions, or 1 for ``range="scale"`` or a 0 range."""
+    if st.range != "positions" or not present.any():
+        return 1.0
+    d = float(x0[present].max() - x0[present].min())
+    return d if d > 0 else 1.0
+
+
+def row_probability(x: Array, w: Array, present: Array, delta: float, rho: Array, prob: str) -> Array:
+    """``P[i, j]`` that ``i`` prevails over ``j`` ("Votes", "Probability"; eqs. 28, 31).
+
+    Voter ``k``'s vote for ``x_i`` over ``x_j``: ``v_k(i, j) = w_k [u_k(x_j) − u_k(x_i)]`` with
+    ``u_k(a) = (|x_k − x_a|/Δ)^{ρ_k}``; ``P_ij = Σ_k max(0, v_k(i, j)) / D``, ``D = Σ_k |v_k(i, j)|``
+    (``pair``) or ``Σ_k Σ_a Σ_b |v_k(a, b)|`` over the present positions (``all_pairs``); ``P_ij = 0``
+    where ``x_i = x_j`` or ``D = 0``. Only present actors vote; every position is an option (an
+    absent actor's row and column are computed too, and never used for an offer). One voter at a
+    time: O(A²) memory.
     """
-
-    dl: Array
-    dl_sorted: Array
-    order: Array
-    cut: Array
-    coef: Array  # (B, 1, A): 2m − n + 1 for the n present sorted values, 0 beyond
-    ltf: Array  # 1.0 where x_i < x_j
-    gtf: Array  # 1.0 where x_i > x_j
-    valid: Array
-
-
-def geometry(x: Array, present: Array, delta: Array) -> Geometry:
-    B, A = x.shape
-    diff = x[:, :, None] - x[:, None, :]
-    dl = np.abs(diff) * (1.0 / delta)[:, None, None]
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=1)
-    ys = np.take_along_axis(xs, order, axis=1)
-    # voters strictly left of the midpoint prefer the left option (equidistant voters add 0)
-    mids = 0.5 * (x[:, :, None] + x[:, None, :])
-    cut = (ys[:, None, None, :] < mids[:, :, :, None]).sum(axis=3)
-    cut[:, np.arange(A), np.arange(A)] = 0  # never used: G_ii = 0
-    n = present.sum(axis=1)
-    m = np.arange(A)[None, :]
-    dt = x.dtype
-    inside = (m < n[:, None]).astype(dt)[:, None, :]
-    # absent options sort last (pushed beyond every distance), then are zeroed (and get coef 0)
-    dl_sorted = np.sort(dl + (~present[:, None, :]).astype(dt) * BIG, axis=2) * inside
-    coef = (2 * m - n[:, None] + 1).astype(dt)[:, None, :] * inside
-    valid = (dl > 0) & present[:, :, None] & present[:, None, :]
-    return Geometry(dl, dl_sorted, order, cut, coef, (diff < 0).astype(dt), (diff > 0).astype(dt), valid)
+    A = x.size
+    both = present[:, None] & present[None, :]
+    num = np.zeros((A, A))
+    pair_den = np.zeros((A, A))
+    all_den = 0.0
+    for k in np.flatnonzero(present):
+        u = (np.abs(x[k] - x) / delta) ** rho[k]  # u_k(x_a) for every option a
+        v = w[k] * (u[None, :] - u[:, None])  # v[i, j] = v_k(x_i, x_j)
+        num += np.maximum(v, 0.0)
+        pair_den += np.abs(v)
+        all_den += np.abs(v[both]).sum()
+    den = pair_den if prob == "pair" else np.full((A, A), all_den)
+    P = np.zeros((A, A))
+    ok = (x[:, None] != x[None, :]) & (den > 0)
+    P[ok] = num[ok] / den[ok]
+    return P
 
 
-def _rho_pow(d: Array, rho: Array | None) -> Array:
-    """``d^ρ_k`` per voter row (``rho=None``: ``ρ = 1``), as ``exp(ρ log d)`` (0 -> 0)."""
-    if rho is None:
-        return d
-    with np.errstate(divide="ignore"):
-        return np.exp(rho[:, :, None] * np.log(d))
-
-
-def success_probability(
-    x: Array,
-    w: Array,
-    present: Array,
-    delta: Array,
-    rho: Array | None,
-    prob: str,
-    geo: Geometry | None = None,
+def row_expected_utility(
+    x: Array, s: Array, P: Array, delta: float, r_view: Array, q: float, mu: float
 ) -> Array:
-    """``P_ij`` that ``i`` prevails over ``j`` (models.md §4 "Probability"), shape (B, A, A).
+    """``E[i, j] = E^h(U_ij)``, challenger ``i``, target ``j``, seen by a viewer with exponent
+    ``r_view[i, j]`` (eq. 25 with eqs. 15, 16, 22-24; "Expected utility")::
 
-    ``N_ij = Σ_k max(0, v_k(x_i, x_j))`` with ``v_k(a, b) = w_k[u_k(b) − u_k(a)]`` and
-    ``u_k(a) = (|x_k − x_a| / Δ)^{ρ_k}`` (eq. 28 up to a factor 2); ``prob="pair"`` divides by
-    ``Σ_k |v_k(x_i, x_j)|`` (eq. 31, so ``P_ij + P_ji = 1``), ``prob="all_pairs"`` by
-    ``Σ_k Σ_a Σ_b |v_k(x_a, x_b)|`` over all present positions. ``P_ij = 0`` when ``x_i = x_j``.
+        s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]
     """
-    B, A = x.shape
-    if geo is None:
-        geo = geometry(x, present, delta)
-    w = np.where(present, w, 0.0)
-    M = w[:, :, None] * _rho_pow(geo.dl, rho)  # M[b, k, a] = w_k u_k(x_a)
-    # C[b, m, a]: sum of M over the m leftmost voters (prefix sums along the sorted voters)
-    C = np.zeros((B, A + 1, A), dtype=M.dtype)
-    np.cumsum(np.take_along_axis(M, geo.order[:, :, None], axis=1), axis=1, out=C[:, 1:, :])
-    S = C[:, A, :]  # Σ_k w_k u_k(x_a)
-    H = np.take_along_axis(C, geo.cut, axis=1)  # H[b, i, j] = C[b, cut_ij, j]
-    G = H - H.transpose(0, 2, 1)  # Σ_{k left of mid} w_k (u_k(x_j) − u_k(x_i))
-    # right of i (x_i > x_j): the voters right of the midpoint, S_j − S_i − G; equal positions give 0
-    N = G * geo.ltf + ((S[:, None, :] - S[:, :, None]) - G) * geo.gtf
-    if prob == "pair":
-        D = N + N.transpose(0, 2, 1)
-        P = np.zeros_like(N)
-        np.divide(N, D, out=P, where=D > 0)
-        return np.maximum(P, 0.0, out=P)
-    # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values;
-    # u_k is increasing in the distance, so the distance order is the utility order
-    us = _rho_pow(geo.dl_sorted, rho)
-    D = 2.0 * np.einsum("bk,bkm,bzm->b", w, us, geo.coef)
-    inv = np.zeros_like(D)
-    np.divide(1.0, D, out=inv, where=D > 0)
-    P = N * inv[:, None, None]
-    return np.maximum(P, 0.0, out=P)
+    dist = np.abs(x[:, None] - x[None, :])
+    d = np.minimum(dist / delta, 1.0)
+    Us = 2 - 4 * (0.5 - 0.5 * d) ** r_view
+    Uf = 2 - 4 * (0.5 + 0.5 * d) ** r_view
+    Usq = 2 - 4 * 0.5**r_view
+    sj = s[None, :]
+    E = sj * (P * Us + (1 - P) * Uf) + (1 - sj) * Us - q * Usq
+    if q != 1.0:
+        dmu = np.abs(x - mu)[:, None]  # |x_i − μ|
+        z = 0.25 * (dmu + dist) / delta
+        Ub = 2 - 4 * np.maximum(0.5 - z, 0.0) ** r_view
+        Uw = 2 - 4 * (0.5 + z) ** r_view
+        T = (dmu < dist).astype(float)
+        E = E - (1 - q) * (T * Ub + (1 - T) * Uw)
+    return E
 
 
-def expected_utilities(
-    x: Array,
-    s: Array,
-    P: Array,
-    delta: Array,
-    r: Array,
-    q: float,
-    mu: Array | None,
-    dl: Array | None = None,
-) -> tuple[Array, Array]:
-    """Receiver-view expected utilities ``(a, bt)`` of shape (B, A, A), both with exponent ``r_i``.
-
-    ``a[i, j] = E^i(U_ij)`` (i challenges j, as i sees it) and ``bt[i, j] = E^i(U_ji)`` (j
-    challenges i, as i sees it), eq. (25):
-    ``E^h(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]``
-    with ``U_s = 2 − 4(0.5 − 0.5δ)^r``, ``U_f = 2 − 4(0.5 + 0.5δ)^r``, ``U_sq = 2 − 4·0.5^r``
-    (eqs. 15, 16, 24) and, for ``Q < 1``, ``U_b``/``U_w`` at ``z = 0.25(|x_i − μ| + |x_i − x_j|)/Δ``,
-    ``T = 1`` iff ``|x_i − μ| < |x_i − x_j|`` (eqs. 22, 23). ``δ`` is symmetric, so ``U_s`` and
-    ``U_f`` are shared by both directions.
-    """
-    if dl is None:
-        dl = np.abs(x[:, :, None] - x[:, None, :]) * (1.0 / delta)[:, None, None]
-    dl = np.minimum(dl, 1.0)
-    rr = r[:, :, None]
-    with np.errstate(divide="ignore"):
-        As = np.exp(rr * np.log(0.5 - 0.5 * dl))
-    Af = np.exp(rr * np.log(0.5 + 0.5 * dl))
-    Us = 2.0 - 4.0 * As
-    Uf = 2.0 - 4.0 * Af
-    Usq = (2.0 - 4.0 * np.power(0.5, r))[:, :, None]
-    diff = Us - Uf
-    a = Us - s[:, None, :] * (1.0 - P) * diff - q * Usq
-    bt = Us - s[:, :, None] * (1.0 - P.transpose(0, 2, 1)) * diff - q * Usq
-    if q != 1.0 and mu is not None:
-        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
-        a = a - (1.0 - q) * _better_worse(x, dist, delta, mu, rr)
-        bt = bt - (1.0 - q) * _better_worse(x, dist, delta, mu, r[:, None, :]).transpose(0, 2, 1)
-    return a, bt
+def row_risk(x: Array, w: Array, s: Array, present: Array, delta: float, st: EUMSettings, mu: float):  # type: ignore[no-untyped-def]
+    """("Risk", eqs. 33-34) ``(r, P1)``: at ``r = 1`` (votes linear too), the danger
+    ``g_i = Σ_{j≠i} E^i(U_ji)`` over present ``j``; ``R_i = (2g_i − max g − min g)/(max g − min g)``
+    (0 if max = min); ``r_i = (1 − R_i/3)/(1 + R_i/3)``; absent actors keep ``r = 1``."""
+    A = x.size
+    ones = np.ones(A)
+    P1 = row_probability(x, w, present, delta, ones, st.prob)
+    if st.risk != "scholz":
+        return ones, P1
+    E1 = row_expected_utility(x, s, P1, delta, np.ones((A, A)), st.q, mu)  # E1[j, i] = E(U_ji)
+    idx = np.flatnonzero(present)
+    g = {i: sum(E1[j, i] for j in idx if j != i) for i in idx}
+    gmax, gmin = max(g.values()), min(g.values())
+    r = ones.copy()
+    for i in idx:
+        R = (2 * g[i] - gmax - gmin) / (gmax - gmin) if gmax > gmin else 0.0
+        r[i] = (1 - R / 3) / (1 + R / 3)
+    return r, P1
 
 
-def _better_worse(x: Array, dist: Array, delta: Array, mu: Array, rr: Array) -> Array:
-    """``T U_b + (1 − T) U_w`` for challenger ``i`` (row) and target ``j`` (eqs. 22, 23).
-
-    ``rr`` broadcasts the viewer's exponent: the row's for ``a``; for ``bt`` the caller passes the
-    column's and transposes, so the viewer is the target (the receiver).
-    """
-    dmu = np.abs(x - mu[:, None])[:, :, None]
-    z = 0.25 * (dmu + dist) / delta[:, None, None]
-    T = dmu < dist
-    base = np.where(T, 0.5 - z, 0.5 + z)
-    with np.errstate(divide="ignore"):
-        return 2.0 - 4.0 * np.exp(rr * np.log(np.maximum(base, 0.0)))
-
-
-def expected_utility_view(
-    x: Array,
-    s: Array,
-    P: Array,
-    delta: Array,
-    r_view: Array,
-    q: float,
-    mu: Array | None,
-) -> Array:
-    """``E^h(U_ij)`` for every viewer ``h``: shape (B, H, A, A) with ``[b, h, i, j]`` (eq. 25).
-
-    O(A³) per issue: used once for the perspective (quadrant) chart, not inside the rounds.
-    """
-    B, A = x.shape
-    dist = np.abs(x[:, :, None] - x[:, None, :])[:, None]
-    dl = np.minimum(dist / delta[:, None, None, None], 1.0)
-    rh = r_view[:, :, None, None]
-    with np.errstate(divide="ignore"):
-        Us = 2.0 - 4.0 * np.exp(rh * np.log(0.5 - 0.5 * dl))
-    Uf = 2.0 - 4.0 * np.exp(rh * np.log(0.5 + 0.5 * dl))
-    Usq = 2.0 - 4.0 * np.power(0.5, rh)
-    sj = s[:, None, None, :]
-    Pp = P[:, None]
-    E = sj * (Pp * Us + (1.0 - Pp) * Uf) + (1.0 - sj) * Us - q * Usq
-    if q != 1.0 and mu is not None:
-        dmu = np.abs(x - mu[:, None])[:, None, :, None]
-        z = 0.25 * (dmu + dist) / delta[:, None, None, None]
-        base = np.where(dmu < dist, 0.5 - z, 0.5 + z)
-        with np.errstate(divide="ignore"):
-            E = E - (1.0 - q) * (2.0 - 4.0 * np.exp(rh * np.log(np.maximum(base, 0.0))))
-    return np.asarray(E, dtype=np.float64)
-
-
-def risk_exponents(
-    x: Array,
-    w: Array,
-    s: Array,
-    present: Array,
-    delta: Array,
-    q: float,
-    prob: str,
-    mu: Array | None,
-    geo: Geometry | None = None,
-) -> tuple[Array, Array]:
-    """Risk exponents ``r_i`` and the all-linear probabilities used to get them.
-
-    With every ``r = 1`` (votes linear too): danger ``g_i = Σ_{j≠i} E^i(U_ji)``,
-    ``R_i = (2g_i − max g − min g)/(max g − min g)`` (0 if max = min), ``r_i = (1 − R_i/3)/(1 + R_i/3)``.
-    At ``r = 1`` the utilities are linear: ``U_s = 2δ``, ``U_f = −2δ``, ``U_sq = 0``, ``U_b = 4z``, ``U_w = −4z``.
-    """
-    if geo is None:
-        geo = geometry(x, present, delta)
-    P1 = success_probability(x, w, present, delta, None, prob, geo)
-    dl = geo.dl
-    # E1[c, t]: challenger c, target t, at r = 1 (eq. 25)
-    E1 = 2.0 * dl * (1.0 - 2.0 * s[:, None, :] * (1.0 - P1))
-    if q != 1.0 and mu is not None:
-        dist = np.abs(x[:, :, None] - x[:, None, :])  # exact: T compares it with |x_i − μ|
-        dmu = np.abs(x - mu[:, None])[:, :, None]
-        z = 0.25 * (dmu + dist) / delta[:, None, None]
-        E1 = E1 - (1.0 - q) * np.where(dmu < dist, 4.0 * z, -4.0 * z)
-    # Σ_{j≠i, present} E(U_ji): column sums over present challengers minus the diagonal
-    g = np.einsum("bc,bct->bt", present.astype(E1.dtype), E1) - np.einsum("bii->bi", E1)
-    gmax = np.where(present, g, -np.inf).max(axis=1, keepdims=True)
-    gmin = np.where(present, g, np.inf).min(axis=1, keepdims=True)
-    span = gmax - gmin
-    ok = np.isfinite(span) & (span > 0)
-    R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
-    r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
-    return np.where(present, r, 1.0).astype(x.dtype, copy=False), P1
-
-
-def select_offers(
-    x: Array,
-    present: Array,
-    a: Array,
-    b: Array,
-    choice: str,
-    capitulation: bool,
-    valid: Array | None = None,
-) -> tuple[Array, Array, Array]:
-    """Classify every offer (Fig. 6) and pick one per receiver (§6.2); returns new positions,
-    the chosen class (int8, 0 = none) and the proposer index (-1 = none).
-
-    Offer from ``j`` to receiver ``i`` with ``a = E^i(U_ij)``, ``b`` the proposer's expected utility:
-    confrontation lost by i ``b > a > 0`` -> ``x_j``; compromise ``b > 0 > a``, ``b > |a|`` ->
-    ``x_i + (x_j − x_i)|a|/b`` (eq. 36); capitulation ``b > 0 > a``, ``|a| ≥ b`` -> ``x_j``.
-    First non-empty class in the order confrontation, compromise, capitulation; within
-    confrontation/capitulation the smallest move; within compromise ``least_move`` or
-    ``weighted_position_min`` (minimise ``(|a| x_i + |b| x_j)/(|a| + |b|)``); ties: lowest proposer.
-    """
-    B, A = x.shape
-    xi = x[:, :, None]
-    xj = x[:, None, :]
-    if valid is None:
-        valid = present[:, :, None] & present[:, None, :] & (xi != xj)
-    dist = np.abs(xj - xi)
-    apos = a > 0
-    conf = valid & apos & (b > a)
-    both = valid & (a < 0) & (b > 0)
-    gain = b + a > 0  # with a < 0 < b: b > |a|
-    comp = both & gain
-    cap = both & ~gain
-    # class code 0 confrontation, 1 compromise, 2 capitulation, 3 none (mutually exclusive)
-    code = 3 - 3 * conf.view(np.int8) - 2 * comp.view(np.int8)
-    if capitulation:
-        code = code - cap.view(np.int8)
-    best = code.min(axis=2)
-    compf = comp.astype(a.dtype)
-    den = (b - a) * compf + (1.0 - compf)  # 1 outside compromises: no division by zero
-    if choice == "least_move":
-        ckey = dist * (-a) * compf / (b * compf + (1.0 - compf))
+def row_offer_values(x: Array, w: Array, s: Array, present: Array, delta: float, st: EUMSettings):  # type: ignore[no-untyped-def]
+    """Steps (1)-(2) up to the offers: ``(r, P, a, b)``; ``a[i, j] = E^i(U_ij)`` (receiver ``i``'s
+    view of challenging proposer ``j``) and ``b[i, j]`` the proposer's expected utility ``E^v(U_ji)``:
+    ``v = i`` (``perspective="receiver"``) or ``v = j`` (``"own"``) ("Offers")."""
+    A = x.size
+    mu = weighted_median(x, w, present) if st.q != 1.0 else float("nan")
+    r, P1 = row_risk(x, w, s, present, delta, st, mu)
+    P = P1 if st.votes_risk == "linear" else row_probability(x, w, present, delta, r, st.prob)
+    r_row = np.repeat(r[:, None], A, axis=1)  # the challenger's exponent: [i, j] -> r_i
+    a = row_expected_utility(x, s, P, delta, r_row, st.q, mu)
+    if st.perspective == "receiver":
+        b = row_expected_utility(x, s, P, delta, r_row.T, st.q, mu).T  # E^i(U_ji): [j, i] seen by i
     else:
-        ckey = (-a * xi + b * xj) * compf / den  # (|a| x_i + |b| x_j)/(|a| + |b|) for a < 0 < b
-    key = ckey + dist * (1.0 - compf) + (code != best[:, :, None]).astype(a.dtype) * BIG
-    j = np.argmin(key, axis=2)
-    kind = ((best + 1) % 4).astype(
-        np.int8
-    )  # 0 -> CONFRONTATION, 1 -> COMPROMISE, 2 -> CAPITULATION, 3 -> NONE
-    xpart = np.take_along_axis(x, j, axis=1)
-    aa = np.take_along_axis(a, j[:, :, None], axis=2)[:, :, 0]
-    bb = np.take_along_axis(b, j[:, :, None], axis=2)[:, :, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        comp_pos = x + (xpart - x) * np.abs(aa) / np.where(kind == COMPROMISE, bb, 1.0)
-    new = np.where(kind == COMPROMISE, comp_pos, np.where(kind != NONE, xpart, x))
-    partner = np.where(kind != NONE, j, -1)
-    return new, kind.astype(np.int8), partner.astype(np.int64)
+        b = a.T  # E^j(U_ji)
+    return r, P, a, b
 
 
-def offer_values(
-    x: Array, w: Array, s: Array, present: Array, delta: Array, st: EUMSettings
-) -> tuple[Array, Array, Array, Array, Geometry]:
-    """Round steps (1)–(2) up to the offers: returns ``(r, P, a, b, geometry)`` on the current positions."""
-    mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    geo = geometry(x, present, delta)
-    if st.risk == "scholz":
-        r, P1 = risk_exponents(x, w, s, present, delta, st.q, st.prob, mu, geo)
-    else:
-        r, P1 = np.ones_like(x), None
-    if st.votes_risk == "linear":
-        P = P1 if P1 is not None else success_probability(x, w, present, delta, None, st.prob, geo)
-    else:
-        P = success_probability(x, w, present, delta, r, st.prob, geo)
-    a, bt = expected_utilities(x, s, P, delta, r, st.q, mu, geo.dl)
-    # perspective "receiver": b = E^i(U_ji); "own": b = E^j(U_ji) = a^T (eq. 25 from j's side)
-    b = bt if st.perspective == "receiver" else a.transpose(0, 2, 1)
-    return r, P, a, b, geo
+def row_select(x: Array, present: Array, a: Array, b: Array, st: EUMSettings):  # type: ignore[no-untyped-def]
+    """Classify every offer (Fig. 6) and pick one per receiver (§6.2): ``(new, kind, partner)``.
 
-
-def scale_range(x0: Array, present: Array, st: EUMSettings) -> Array:
-    """``Δ`` (models.md §4 "Range"): range of the initial present positions, or 1; 1 where it is 0."""
-    if st.range != "positions":
-        return np.ones(x0.shape[0])
-    hi = np.where(present, x0, -np.inf).max(axis=1)
-    lo = np.where(present, x0, np.inf).min(axis=1)
-    return np.where(np.isfinite(hi - lo) & (hi - lo > 0), hi - lo, 1.0)
+    Offer from ``j`` to ``i`` (both present, ``x_j ≠ x_i``): confrontation ``b > a > 0`` -> ``x_j``;
+    compromise ``b > 0 > a``, ``b > |a|`` -> ``x_i + (x_j − x_i)|a|/b`` (eq. 36); capitulation
+    ``b > 0 > a``, ``|a| ≥ b`` -> ``x_j`` (if enabled). The first non-empty class in that order; the
+    smallest move within confrontation/capitulation; within compromise the smallest move
+    (``least_move``) or the smallest ``(|a| x_i + |b| x_j)/(|a| + |b|)``; ties: the lowest proposer.
+    """
+    A = x.size
+    new, kind, partner = x.copy(), np.full(A, NONE, dtype=np.int8), np.full(A, -1, dtype=np.int64)
+    for i in np.flatnonzero(present):
+        offers: dict[int, list[tuple[float, int, float]]] = {
+            CONFRONTATION: [],
+            COMPROMISE: [],
+            CAPITULATION: [],
+        }
+        for j in np.flatnonzero(present):
+            if x[j] == x[i]:
+                continue
+            ai, bj = a[i, j], b[i, j]
+            if bj > ai > 0:
+                offers[CONFRONTATION].append((abs(x[j] - x[i]), j, x[j]))
+            elif bj > 0 > ai and bj > abs(ai):
+                pos = x[i] + (x[j] - x[i]) * abs(ai) / bj
+                if st.compromise_choice == "least_move":
+                    key = abs(pos - x[i])
+                else:
+                    key = (abs(ai) * x[i] + abs(bj) * x[j]) / (abs(ai) + abs(bj))
+                offers[COMPROMISE].append((key, j, pos))
+            elif bj > 0 > ai and st.capitulation:
+                offers[CAPITULATION].append((abs(x[j] - x[i]), j, x[j]))
+        for k in (CONFRONTATION, COMPROMISE, CAPITULATION):
+            if offers[k]:
+                _key, j, pos = min(offers[k], key=lambda o: (o[0], o[1]))
+                new[i], kind[i], partner[i] = pos, k, j
+                break
+    return new, kind, partner
 
 
 @dataclass
 class RowsRun:
-    """What ``run_eum`` returns, computed round after round on the row layout (float64)."""
+    """What ``run_eum`` returns (float64): positions (T+1, B, A); per round the risk, the chosen
+    offer's class, proposer, ``a`` and ``b``; the pressure (the proposer with the largest ``b``, first
+    on ties, and its ``a``, ``b``); the weighted median and mean of each round's positions (T+1, B)."""
 
-    positions: Array  # (T+1, B, A)
-    risk: Array  # (T, B, A)
-    kind: Array  # (T, B, A) int8, 0 = none
-    partner: Array  # (T, B, A), -1 = none
-    a: Array  # (T, B, A) the chosen offer's a and b, NaN without a move
+    positions: Array
+    risk: Array
+    kind: Array
+    partner: Array
+    a: Array
     b: Array
-    press_j: Array  # (T, B, A) the proposer with the largest b (first one), -1 = no rival elsewhere
+    press_j: Array
     press_a: Array
     press_b: Array
-    median: Array  # (T+1, B) weighted median and mean of the positions of each round
+    median: Array
     mean: Array
 
 
-def run_rows(x0: Array, w: Array, s: Array, present: Array, st: EUMSettings, rounds: int) -> RowsRun:
-    """``rounds`` rounds with the functions above, one after the other.
+def _row_rounds(x0: Array, w: Array, s: Array, present: Array, st: EUMSettings, rounds: int) -> list[Array]:
+    """One row: the eleven records of :class:`RowsRun` (without the batch axis).
 
     A row where nobody moved is fixed from then on: its later rounds record no offer, no pressure
-    and risk 1 (``run_eum`` stops computing such rows; it does not change their numbers).
-    """
-    B, A = x0.shape
+    and risk 1 (as ``run_eum`` records them)."""
+    A = x0.size
     w = np.where(present, w, 0.0)
-    delta = scale_range(x0, present, st)
+    delta = row_range(x0, present, st)
     x = np.array(x0, dtype=np.float64)
-    active = np.ones(B, dtype=bool)
-    pos, rec = [x.copy()], []
+    path = [x.copy()]
+    rec: dict[str, list[Array]] = {k: [] for k in ("risk", "kind", "partner", "a", "b", "pj", "pa", "pb")}
+    active = True
     for _ in range(rounds):
-        r, _, a, b, geo = offer_values(x, w, s, present, delta, st)
-        new, kind, partner = select_offers(x, present, a, b, st.compromise_choice, st.capitulation, geo.valid)
+        if not active:
+            for k, fill in (("risk", 1.0), ("kind", NONE), ("partner", -1), ("a", np.nan), ("b", np.nan)):
+                rec[k].append(np.full(A, fill))
+            for k, fill in (("pj", -1), ("pa", np.nan), ("pb", np.nan)):
+                rec[k].append(np.full(A, fill))
+            path.append(x.copy())
+            continue
+        r, _P, a, b = row_offer_values(x, w, s, present, delta, st)
+        new, kind, partner = row_select(x, present, a, b, st)
         moved = kind != NONE
-        jj = np.maximum(partner, 0)[:, :, None]
-        a_sel = np.where(moved, np.take_along_axis(a, jj, axis=2)[:, :, 0], np.nan)
-        b_sel = np.where(moved, np.take_along_axis(b, jj, axis=2)[:, :, 0], np.nan)
-        jm = np.argmax(np.where(geo.valid, b, -np.inf), axis=2)
-        anyv = geo.valid.any(axis=2)
-        p_a = np.where(anyv, np.take_along_axis(a, jm[:, :, None], axis=2)[:, :, 0], np.nan)
-        p_b = np.where(anyv, np.take_along_axis(b, jm[:, :, None], axis=2)[:, :, 0], np.nan)
-        p_j = np.where(anyv, jm, -1)
-        off = ~active[:, None]
-        rec.append(
-            (
-                np.where(off, 1.0, r),
-                np.where(off, 0, kind).astype(np.int8),
-                np.where(off, -1, partner),
-                np.where(off, np.nan, a_sel),
-                np.where(off, np.nan, b_sel),
-                np.where(off, -1, p_j),
-                np.where(off, np.nan, p_a),
-                np.where(off, np.nan, p_b),
+        rec["risk"].append(r)
+        rec["kind"].append(kind)
+        rec["partner"].append(partner)
+        jj = np.maximum(partner, 0)
+        rec["a"].append(np.where(moved, a[np.arange(A), jj], np.nan))
+        rec["b"].append(np.where(moved, b[np.arange(A), jj], np.nan))
+        pj, pa, pb = np.full(A, -1), np.full(A, np.nan), np.full(A, np.nan)
+        for i in np.flatnonzero(present):
+            rivals = [j for j in np.flatnonzero(present) if x[j] != x[i]]
+            if rivals:
+                j = max(rivals, key=lambda j: (b[i, j], -j))  # the largest b, the first on ties
+                pj[i], pa[i], pb[i] = j, a[i, j], b[i, j]
+        rec["pj"].append(pj)
+        rec["pa"].append(pa)
+        rec["pb"].append(pb)
+        x = new
+        active = bool(moved.any())
+        path.append(x.copy())
+    med = np.array([weighted_median(p, w, present) for p in path])
+    mean = np.array([weighted_mean(p, w, present) for p in path])
+    cols = [
+        np.array(rec[k]).reshape(rounds, A) for k in ("risk", "kind", "partner", "a", "b", "pj", "pa", "pb")
+    ]
+    return [np.array(path), *cols, med, mean]
+
+
+def run_rows(x0: Array, w: Array, s: Array, present: Array, st: EUMSettings, rounds: int) -> RowsRun:
+    """``rounds`` rounds of every row of ``(B, A)`` inputs, one row after the other."""
+    rows = [_row_rounds(x0[k], w[k], s[k], present[k], st, rounds) for k in range(x0.shape[0])]
+    out = [np.stack([r[f] for r in rows], axis=1) for f in range(11)]
+    ints = {2: np.int8, 3: np.int64, 6: np.int64}  # kind, partner, press_j
+    out = [o.astype(ints.get(f, np.float64)) for f, o in enumerate(out)]
+    return RowsRun(*out)
+
+
+def success_probability(
+    x: Array, w: Array, present: Array, delta: Array, rho: Array | None, prob: str
+) -> Array:
+    """``P`` of every row of ``(B, A)`` inputs, (B, A, A) (``rho=None``: linear votes)."""
+    B, A = x.shape
+    return np.stack(
+        [
+            row_probability(
+                x[k], np.where(present[k], w[k], 0.0), present[k], float(delta[k]),
+                np.ones(A) if rho is None else rho[k], prob,
             )
-        )
-        x = np.where(active[:, None], new, x)
-        active &= moved.any(axis=1)
-        pos.append(x.copy())
-    cols = [np.array([t[k] for t in rec]) if rec else np.zeros((0, B, A)) for k in range(8)]
-    path = np.array(pos)
-    med = weighted_median_rows(path, w[None], present[None])
-    mean = weighted_mean_rows(path, w[None], present[None])
-    return RowsRun(path, *cols, median=med, mean=mean)
+            for k in range(B)
+        ]
+    )  # fmt: skip
 
 
 def perspective_rows(x: Array, w: Array, s: Array, present: Array, st: EUMSettings) -> tuple[Array, Array]:
-    """``(E, r)`` of the perspective chart: ``E[b, h, i, j] = E^h(U_ij)`` at the initial positions."""
-    w = np.where(present, w, 0.0)
-    delta = scale_range(x, present, st)
-    mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
-    r, P, _, _, _ = offer_values(x, w, s, present, delta, st)
-    return expected_utility_view(x, s, P, delta, r, st.q, mu), r
+    """``(E, r)`` of the perspective chart at the initial positions: ``E[b, h, i, j] = E^h(U_ij)``
+    seen by every actor ``h`` with its risk exponent ``r_h``, with the round's probabilities."""
+    B, A = x.shape
+    Es, rs = [], []
+    for k in range(B):
+        wk = np.where(present[k], w[k], 0.0)
+        delta = row_range(x[k], present[k], st)
+        mu = weighted_median(x[k], wk, present[k]) if st.q != 1.0 else float("nan")
+        r, P, _a, _b = row_offer_values(x[k], wk, s[k], present[k], delta, st)
+        Es.append(
+            np.stack(
+                [
+                    row_expected_utility(x[k], s[k], P, delta, np.full((A, A), r[h]), st.q, mu)
+                    for h in range(A)
+                ]
+            )
+        )
+        rs.append(r)
+    return np.array(Es), np.array(rs)

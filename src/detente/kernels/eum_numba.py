@@ -1,8 +1,8 @@
 """Optional numba engine for the expected-utility rounds (the ``fast`` extra; models.md §4).
 
 Imported only when ``ExpectedUtility(engine="numba")`` (or ``"auto"`` with numba installed) runs.
-It computes the same round as the NumPy engine of :mod:`detente.kernels.eum` (and the row-layout
-oracle in ``tests/models/eum_oracle.py``) and gives **bit-identical** numbers:
+It computes the same round as the NumPy engine of :mod:`detente.kernels.eum` and gives
+**bit-identical** numbers (both equal the independent oracle in ``tests/models/eum_oracle.py``):
 
 - every power ``b^r = exp(r·log b)`` is still computed by NumPy on whole arrays (NumPy's own
   vectorised ``exp``/``log`` differ from the C library's in the last bit now and then), and so is

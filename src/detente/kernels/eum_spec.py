@@ -5,8 +5,9 @@ models.md §4. :mod:`detente.kernels.eum` (the NumPy engine and the entry point 
 nowhere else in the package, so the import graph points one way: ``eum_numba`` → ``eum_spec`` ←
 ``eum`` (``eum`` imports ``eum_numba`` lazily, when ``engine="numba"`` runs).
 
-The readable row-layout form of every step, which both engines must equal bit for bit, lives in the
-tests (``tests/models/eum_oracle.py``).
+The readable oracle both engines must equal (offer classes and partners exactly, numbers to 1e-7) lives
+in the tests (``tests/models/eum_oracle.py``): written row by row from the paper, it shares only the
+data model here (``EUMSettings`` and the offer-class codes), none of the engines' steps.
 """
 
 from __future__ import annotations

@@ -360,7 +360,13 @@ def perspective_sentences(
     rivals = [j for j, aid in enumerate(scenario.actor_ids) if j != h and aid in present]
     if actor_id not in present or not rivals:
         return []
-    pts = [(j, float(own[h, j, d]), float(rival[h, j, d])) for j in rivals]
+
+    def eu(v: float) -> float:
+        # an expected utility within 1e-12 of 0 is 0: at distance 0, U_s = U_f = U_sq and eq. 25
+        # gives exactly 0 (models.md §4), which the kernels' exp(r·log) rounds to ±1e-16
+        return 0.0 if abs(v) < 1e-12 else v
+
+    pts = [(j, eu(float(own[h, j, d])), eu(float(rival[h, j, d]))) for j in rivals]
     # quadrants (Bueno de Mesquita's perspective chart): x = h's gain from challenging j,
     # y = j's gain from challenging h, both as h estimates them
     press = sorted([p for p in pts if p[1] > 0 and p[1] > p[2]], key=lambda p: -p[1])
