@@ -49,6 +49,9 @@ OPTIONS: dict[str, str] = {
     "--preset": "simulate: a reference mode, rubinstein or fearon",
     "--capability": "backtest: how capability is measured: votes, ssi, banzhaf or equal",
     "--missing-salience": "backtest: impute or drop missing saliences",
+    "--calibration": "the model-error part of the predictive distributions: default (the shipped DEU error "
+    "models), none, an error-model FILE (detente calibrate); backtest also crossfit (its default)",
+    "--folds": "backtest: K of the cross-fitting by proposal (--calibration crossfit)",
     "--resolves": "ledger add: the date the answer will be known, YYYY-MM-DD",
     "--kind": "ledger add: binary (a yes/no question) or numeric",
     "--note": "ledger add: free text kept with the forecast",
