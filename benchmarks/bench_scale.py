@@ -201,7 +201,7 @@ def markdown(doc: dict) -> str:
         ref = f"{c['reference_ratio']:g}" if "reference_ratio" in c else ""
         lines.append(
             f"| {c['model']} | {c['actors']} | {c['issues']} | {c['draws']:,} | {c['seconds']:.3g} | {c['cpu_s']:.3g} | "
-            f"{c['draws_per_s']:,.0f} | {c['peak_rss_mb']:.0f} | {c['chunk1_ratio']:g} | {ref} |"
+            f"{c['draws_per_s']:,.3g} | {c['peak_rss_mb']:.0f} | {c['chunk1_ratio']:g} | {ref} |"
         )
     if doc["growth"]:
         lines += ["", "| model | issues | draws | growth exponent in n (actors) |", "|---|---:|---:|---:|"]

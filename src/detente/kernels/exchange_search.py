@@ -12,9 +12,9 @@ same candidate (same gains, bit for bit, because it calls the same ``evaluate`` 
   ``ΔO_p ≤ min(w_ip |x_jp − y_ip| / S_p, w_jq |x_iq − y_jq| / (S_q ρ))``. Moves of a cell never
   reverse within a phase (the ``moved`` rule) and every move goes toward the demander, so for any
   valid candidate ``|x_jp − y_ip| ≤ |x_jp − x_ip|``: the bound with ``y = x`` holds for the whole
-  phase. Candidates are scanned in decreasing bound, in doubling blocks, and the scan stops once
-  the next bound is below the best gain found minus the tie tolerance; nothing unscanned can then
-  be best or tied. If a zero-length move ever resets ``moved`` of a moved cell, the argument no
+  phase. Candidates are scanned in (binned) decreasing bound, the first block as far as the
+  previous step's scan, and the scan stops once the largest bound still ahead is below the best
+  gain found minus the tie tolerance; nothing unscanned can then be best or tied. If a zero-length move ever resets ``moved`` of a moved cell, the argument no
   longer holds and that step scans every candidate;
 * **a live mask**: a candidate can only be valid if its four cells may trade (``Cells.ok``) and
   ``i``, ``j`` sit on opposite sides on both issues. A step changes the state of issues ``p`` and
