@@ -139,6 +139,7 @@ class _GeoT:
     dl: FloatArray  # (A, A, B) |x_i − x_j| / Δ
     dl_sorted: FloatArray | None  # (k, m, B) voter k's distances sorted (all_pairs only)
     coef: FloatArray | None  # (1, m, B): 2m − n + 1 inside the n present values, 0 beyond
+    pen: FloatArray | None  # (1, a, B): BIG on absent options (pushed past every value when sorting)
     gather_sorted: IntArray  # (m, a, B) flat index of M[order_m, a, b]
     ih: IntArray  # (i, j, B) flat index of C[cut_ij, j, b]
     ltf: FloatArray
@@ -198,7 +199,7 @@ def _geometry_t(x: FloatArray, present: BoolArray, delta: FloatArray, all_pairs:
     ih[iu1, iu0] += hs
     gather_sorted = order[:, None, :] * (A * B) + ab
     dt = x.dtype
-    dl_sorted = coef = None
+    dl_sorted = coef = pen = None
     if all_pairs:
         n = present.sum(axis=0)
         m = np.arange(A)[:, None]
@@ -206,13 +207,14 @@ def _geometry_t(x: FloatArray, present: BoolArray, delta: FloatArray, all_pairs:
         if present.all():
             dl_sorted = np.sort(dl, axis=1)
         else:
-            dl_sorted = np.sort(dl + (~present[None, :, :]).astype(dt) * BIG, axis=1) * inside
+            pen = (~present[None, :, :]).astype(dt) * BIG
+            dl_sorted = np.sort(dl + pen, axis=1) * inside
         coef = (2 * m - n[None, :] + 1).astype(dt)[None] * inside
     pp = present[:, None, :] & present[None, :, :]
     valid = (dl > 0) & pp
     ltf = (diff < 0).astype(dt)
     gtf = (diff > 0).astype(dt)
-    return _GeoT(dl, dl_sorted, coef, gather_sorted, ih, ltf, gtf, valid)
+    return _GeoT(dl, dl_sorted, coef, pen, gather_sorted, ih, ltf, gtf, valid)
 
 
 def _probability_t(geo: _GeoT, w: FloatArray, rho: FloatArray | None, prob: str) -> FloatArray:
@@ -251,8 +253,10 @@ def _probability_t(geo: _GeoT, w: FloatArray, rho: FloatArray | None, prob: str)
     if rho is None:
         us = geo.dl_sorted
     else:
-        with np.errstate(divide="ignore"):
-            us = np.exp(rho[:, None, :] * np.log(geo.dl_sorted))
+        # each voter's utilities sorted: u_k grows with the distance (exp and log are monotone), so
+        # sorting u gives exp(ρ log(sorted distances)) without a second exp/log pass; beyond the n
+        # present options the values are BIG-ish and meet a zero coefficient, as the zeros did
+        us = np.sort(u if geo.pen is None else u + geo.pen, axis=1)
     # Σ_{a,b} |u_k(a) − u_k(b)| = 2 Σ_m (2m − n + 1) u_k,(m) over the n sorted present values (u_k
     # grows with the distance), summed over (k, m) in flat order from 0
     T = (w[:, None, :] * us) * geo.coef
