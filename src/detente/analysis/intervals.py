@@ -48,9 +48,14 @@ class ErrorModel(Protocol):
     draws of its conditional curves at each draw) is combined through it instead.
     """
 
-    source: str
-    n: int
-    domain: str
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def n(self) -> int: ...
+
+    @property
+    def domain(self) -> str: ...
 
     def residuals(self, scenario: Scenario, model: str, point: FloatArray) -> FloatArray: ...
 

@@ -422,11 +422,18 @@ def _main_job(scenario: Scenario, seed: int, part: str | None = None) -> Any:
     """The main job of ``detente run`` (quick), computed once for every part; ``None`` if it fails
     (then each part's main job runs alone, ``part``, so that one failing part does not sink the others)."""
     from detente.analysis.main_job import PARTS, MainJobOptions, main_job
+    from detente.io.error_models import default_error_models
 
     try:
         with statuses_not_warnings():
-            return main_job(
-                scenario, MainJobOptions(seed=seed, quick=True, parts=PARTS if part is None else (part,))
+            return main_job(  # intervals with the shipped error models, as detente run (issue #14)
+                scenario,
+                MainJobOptions(
+                    seed=seed,
+                    quick=True,
+                    parts=PARTS if part is None else (part,),
+                    error_model=default_error_models(),
+                ),
             )
     except Exception:
         if part is not None:  # reported by the part
