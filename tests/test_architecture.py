@@ -16,6 +16,7 @@ LAYER = {
     "errors": 0,
     "_typing": 0,
     "_version": 0,
+    "_lazy": 0,  # the lazy name resolver of detente and detente.core (stdlib only)
     "defaults": 0,
     "vocabulary": 0,
     "core": 1,

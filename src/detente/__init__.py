@@ -84,14 +84,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'detente' has no attribute {name!r}")
-    import importlib
+    from detente._lazy import resolve
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # resolved once
-    return value
+    return resolve("detente", _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:

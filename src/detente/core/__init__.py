@@ -11,31 +11,19 @@ if TYPE_CHECKING:
     from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
 
 # names resolve on first use, so ``detente.core.text`` (used by the CLI's --help path) loads no numpy
-_LAZY = {
-    "ScenarioArrays": "detente.core.arrays",
-    "to_arrays": "detente.core.arrays",
-    "Diagnostics": "detente.core.results",
-    "EventLog": "detente.core.results",
-    "Forecast": "detente.core.results",
-    "Prediction": "detente.core.results",
-    "Scale": "detente.core.scale",
-    "Actor": "detente.core.scenario",
-    "Evidence": "detente.core.scenario",
-    "Issue": "detente.core.scenario",
-    "Scenario": "detente.core.scenario",
-    "Stance": "detente.core.scenario",
+_MODULES = {
+    "detente.core.arrays": ("ScenarioArrays", "to_arrays"),
+    "detente.core.results": ("Diagnostics", "EventLog", "Forecast", "Prediction"),
+    "detente.core.scale": ("Scale",),
+    "detente.core.scenario": ("Actor", "Evidence", "Issue", "Scenario", "Stance"),
 }
+_LAZY = {name: module for module, names in _MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'detente.core' has no attribute {name!r}")
-    import importlib
+    from detente._lazy import resolve
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # resolved once
-    return value
+    return resolve("detente.core", _LAZY, globals(), name)
 
 
 __all__ = [

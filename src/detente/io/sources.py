@@ -50,6 +50,13 @@ def check_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
     return p
 
 
+def not_utf8(data: bytes, exc: UnicodeDecodeError, name: str, detail: str) -> InputFileError:
+    """The one-line error for ``data`` that failed to decode: the file, line, byte and offset, then ``detail``."""
+    bad = data[exc.start : exc.start + 1].hex()
+    line = data.count(b"\n", 0, exc.start) + 1
+    return InputFileError(f"{name}:{line}: encoding: byte 0x{bad} at offset {exc.start} {detail}")
+
+
 def decode_bytes(data: bytes, name: str) -> str:
     """UTF-8 (optional BOM) -> str, or a one-line error naming the file and byte offset."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -57,12 +64,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputFileError(
-            f"{name}:{line}: encoding: byte 0x{bad} at offset {exc.start} is not valid UTF-8 "
-            "(expected a UTF-8 text file; re-save it as UTF-8)"
-        ) from None
+        detail = "is not valid UTF-8 (expected a UTF-8 text file; re-save it as UTF-8)"
+        raise not_utf8(data, exc, name, detail) from None
     if "\x00" in text:
         raise InputFileError(f"{name}: encoding: file contains NUL bytes (expected a text file, not binary)")
     return text

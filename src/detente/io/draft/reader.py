@@ -22,7 +22,7 @@ from typing import Any
 from detente.analysis.draft.model import Sentence
 from detente.analysis.draft.suggest import trimmed
 from detente.errors import InputFileError
-from detente.io.sources import check_file
+from detente.io.sources import check_file, not_utf8
 
 MAX_TEXT_BYTES = 2_000_000
 """Larger texts are refused (about 300,000 words; split them): a draft is reviewed by a person."""
@@ -85,12 +85,11 @@ def decode_text(data: bytes, name: str) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            bad = data[exc.start : exc.start + 1].hex()
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise InputFileError(
-                f"{name}:{line}: encoding: byte 0x{bad} at offset {exc.start} is not UTF-8 (unknown encoding; "
+            detail = (
+                "is not UTF-8 (unknown encoding; "
                 "expected UTF-8 text: re-save it as UTF-8, e.g. iconv -f CP1252 -t UTF-8)"
-            ) from None
+            )
+            raise not_utf8(data, exc, name, detail) from None
     if "\x00" in text:
         raise InputFileError(f"{name}: file is binary (NUL characters; expected a text file)")
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f")
