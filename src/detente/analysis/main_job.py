@@ -2,10 +2,14 @@
 
 :func:`main_job` takes a scenario and :class:`MainJobOptions` and returns one immutable
 :class:`MainJobResult`: the point forecast of every model (reused by the brief, the tables, the EUM,
-exchange and SMP read-outs and the intervals), the Monte Carlo sweep, knock-out and levers (few
-batched calls: :mod:`detente.analysis.batched`), cohesion and coalitions, the ceasefire simulator's
-runs with their summaries, and provenance. The terminal, the HTML report and the dashboard only
-render it (``detente.report.parts``). No I/O, no printing, no figures, no caches.
+exchange and SMP read-outs and the intervals), the Monte Carlo sweep, knock-out and levers (two
+batched calls: :mod:`detente.analysis.batched`), cohesion and coalitions, the EUM's rounds read out
+(:mod:`detente.analysis.rounds`), the ceasefire simulator's runs with their summaries, and
+provenance. Each model's predict runs once per purpose (tests/analysis/test_main_job_counts.py); the
+runs themselves are :mod:`detente.analysis.runs`, shared with the CLI and the dashboard. The
+terminal, the HTML report and the dashboard only render it (``detente.report.parts``). No I/O, no
+printing, no figures, no caches. To add a result: a field of :class:`MainJobResult` (default
+``None`` or ``()``), computed in :func:`main_job` when its part is asked for.
 
 Seeds are as before the refactor: every step gets the one ``seed`` as it did when each report part
 computed its own results, so the numbers are those of earlier versions.
