@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
+from detente.kernels.exchange_search import CandidateSearch
 from detente.kernels.weighted import weighted_mean
 
 MIN_GAIN = 1e-10
@@ -351,8 +352,6 @@ def exchange_phase(
     y = np.array(x, dtype=np.float64, copy=True)
     moved = np.zeros((A, I), dtype=np.int64)
     res = PhaseResult(y=y, moved=moved)
-    from detente.kernels.exchange_search import CandidateSearch  # imports this module
-
     pairs = static_pairs(s, w, present)
     eps = side_tolerance(x, present)
     cells = cell_state(x, y, w, present, eps)
@@ -361,7 +360,17 @@ def exchange_phase(
         # a moved cell whose direction was reset (zero-length move) voids the static bound
         exhaustive = bool(((moved == 0) & (y != x)).any())
         pick = search.best(
-            x, y, w, present, moved, min_gain=min_gain, tie_break=tie_break, rng=rng, exhaustive=exhaustive
+            x,
+            y,
+            w,
+            present,
+            moved,
+            min_gain=min_gain,
+            tie_break=tie_break,
+            rng=rng,
+            evaluate=evaluate,
+            tie_rtol=TIE_RTOL,
+            exhaustive=exhaustive,
         )
         if pick is None:
             break

@@ -24,10 +24,15 @@ same candidate (same gains, bit for bit, because it calls the same ``evaluate`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
-from detente.kernels.exchange import TIE_RTOL, Cells, Pairs, evaluate
+
+if TYPE_CHECKING:  # kernels.exchange imports this module; it passes its ``evaluate`` and tie tolerance in
+    from detente.kernels.exchange import Cells, Evaluation, Pairs
 
 BOUND_SLACK = 1e-9
 """Relative slack on the static bound (covers rounding; the gains it bounds are computed differently)."""
@@ -123,11 +128,14 @@ class CandidateSearch:
         min_gain: float,
         tie_break: str,
         rng: np.random.Generator,
+        evaluate: Callable[..., Evaluation],
+        tie_rtol: float,
         exhaustive: bool = False,
     ) -> tuple[int, float, float] | None:
         """``(k, cap_p, cap_q)`` of the exchange ``kernels.exchange.select`` would pick, or None.
 
-        ``k`` indexes :class:`Pairs`; ``exhaustive`` scans every live candidate (no bound).
+        ``k`` indexes :class:`Pairs`; ``evaluate`` and ``tie_rtol`` are ``kernels.exchange.evaluate``
+        and ``TIE_RTOL``; ``exhaustive`` scans every live candidate (no bound).
         """
         neg = self.neg_ahead
         # past ``end`` every bound is ≤ min_gain: nothing there can be valid
@@ -139,7 +147,7 @@ class CandidateSearch:
         pos, block = 0, max(FIRST_BLOCK, self._reach)
         while pos < end:
             if found and not exhaustive:  # up to the last bound that can still reach the tie limit
-                limit = best - TIE_RTOL * max(1.0, abs(best))
+                limit = best - tie_rtol * max(1.0, abs(best))
                 stop = min(end, int(np.searchsorted(neg, -limit, side="right")))
                 if stop <= pos:
                     break
@@ -160,7 +168,7 @@ class CandidateSearch:
         if not found:
             return None
         ks, gains, cap_p, cap_q = (np.concatenate(col) for col in zip(*found, strict=True))
-        tied = np.flatnonzero(gains >= best - TIE_RTOL * max(1.0, abs(best)))
+        tied = np.flatnonzero(gains >= best - tie_rtol * max(1.0, abs(best)))
         tied = tied[np.argsort(ks[tied], kind="stable")]  # (p, q, i, j) order, as select()
         pick = tied[0] if tie_break == "index" or tied.size == 1 else tied[int(rng.integers(tied.size))]
         return int(ks[pick]), float(cap_p[pick]), float(cap_q[pick])
