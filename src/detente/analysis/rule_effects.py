@@ -49,20 +49,25 @@ class RuleEffect:
 
 def _sentence(sc: Scenario, k: int, kind: str, lo: float, hi: float, comp: float, binding: str | None) -> str:
     issue = sc.issues[k]
-    unit = issue.scale
     who = sc.actor(binding).label if binding else "the pivot"
-    head = f"{who}'s own decision" if kind == "unilateral" else kind.replace("_", " ")
+    head = kind.replace("_", " ")
+    if kind == "unilateral" and (comp > hi + 1e-9 or comp < lo - 1e-9):
+        bound, word = (hi, "further") if comp > hi else (lo, "lower")
+        return (
+            f"{who} decides {issue.name} alone: it can go no {word} than {bound:.3g}, what {who} accepts "
+            f"over the status quo (the compromise alone: {comp:.3g})."
+        )
     if comp > hi + 1e-9:
         return (
-            f"Under {head}, {issue.name} can go no further than {hi:.3g} ({unit.describe(hi)}): "
-            f"what {who} accepts over the status quo; the compromise alone would be {comp:.3g}"
+            f"Under {head}, {issue.name} can go no further than {hi:.3g}, what {who} accepts over "
+            f"the status quo (the compromise alone: {comp:.3g})."
         )
     if comp < lo - 1e-9:
         return (
-            f"Under {head}, {issue.name} can go no lower than {lo:.3g} ({unit.describe(lo)}): "
-            f"what {who} accepts over the status quo; the compromise alone would be {comp:.3g}"
+            f"Under {head}, {issue.name} can go no lower than {lo:.3g}, what {who} accepts over "
+            f"the status quo (the compromise alone: {comp:.3g})."
         )
-    return f"Under {head}, the rule does not bind: the compromise {comp:.3g} is inside what the pivots accept ({lo:.3g} to {hi:.3g})"
+    return f"Under {head}, the rule does not bind: the compromise {comp:.3g} is inside what the pivots accept ({lo:.3g} to {hi:.3g})."
 
 
 def rule_effects(scenario: Scenario) -> list[RuleEffect]:
@@ -87,7 +92,7 @@ def rule_effects(scenario: Scenario) -> list[RuleEffect]:
             binding = scenario.actor_ids[idx] if idx >= 0 else None
         text = _sentence(scenario, k, r.kind, float(lo[k]), float(hi[k]), float(c[k]), binding)
         if not r.declared:
-            text = f"{FALLBACK_NOTE}; {text}"
+            text = f"{FALLBACK_NOTE}; {text[:1].lower()}{text[1:]}"
         out.append(
             RuleEffect(
                 issue.id,
