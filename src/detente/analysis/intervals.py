@@ -158,14 +158,11 @@ def is_eu_legislation(scenario: Scenario) -> bool:
 
 def domain_caveat(scenario: Scenario, error: ErrorModel | None, short: bool = False) -> str:
     """What it implies to use an error model learned on EU legislation on this scenario ("" when it
-    fits); ``short``: two terminal lines."""
+    fits); ``short``: one terminal line."""
     if error is None or is_eu_legislation(scenario):
         return ""
     if short:
-        return (
-            f"Model error learned on {error.n:,} {error.domain or 'EU'} decisions; this is not EU "
-            "legislation, so read the intervals as a lower bound on the uncertainty."
-        )
+        return f"Model error from {error.n:,} EU decisions; not EU legislation here, so a lower bound."
     return (
         f"The model-error part of the intervals was learned on {error.n:,} {error.domain or 'EU'} "
         f"decisions ({error.source}); this scenario is not EU legislation, so the intervals assume the "

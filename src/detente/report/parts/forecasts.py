@@ -257,14 +257,20 @@ def build(job: MainJobResult) -> Part:
             notes.append(
                 f"{name} gives no forecast on {', '.join(issues)} ({why}); it is left out of the models' range."
             )
+    # with a model-error part the interval shown has a width; the sweep's alone has none (issue #14)
+    no_width = (
+        "its interval over the perturbed inputs alone has no width (the 90% interval shown is its model error)"
+        if ivals is not None and ivals.error_n
+        else "its 90% interval has no width"
+    )
     for name, issues in kept_sq.items():
         notes.append(
             f"{name} on {', '.join(issues)}: no outcome leaves every actor better off than the status quo "
             "(actors stand on both sides of it, so every move hurts someone), so the Nash bargaining "
-            "solution is the status quo itself in at least 90% of the draws and its 90% interval has no width."
+            f"solution is the status quo itself in at least 90% of the draws and {no_width}."
             if name == "nbs"
             else f"{name} on {', '.join(issues)}: the forecast stays at the status quo in at least 90% of the "
-            "draws, so its 90% interval has no width."
+            f"draws, so {no_width}."
         )
     manifest = {
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
