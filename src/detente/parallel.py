@@ -38,6 +38,34 @@ ENV_SCHEDULER = "DASK_SCHEDULER_ADDRESS"
 ExecutorKind = Literal["inline", "process", "dask"]
 
 
+def available_memory() -> int | None:
+    """Bytes the OS can hand out without swapping (``MemAvailable``), or None if unknown.
+
+    ``psutil`` when it is installed, else ``/proc/meminfo`` (Linux); no new dependency.
+    """
+    try:
+        import psutil
+    except ImportError:
+        pass
+    else:
+        return int(psutil.virtual_memory().available)
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def memory_per_worker(workers: int = 1) -> int | None:
+    """The available memory shared by ``workers`` chunks in flight (``run_ensemble(memory=...)``:
+    the default chunk fits in half of it, docs/performance.md "Memory"); None if unknown."""
+    avail = available_memory()
+    return None if avail is None else avail // max(1, workers)
+
+
 def scheduler_from_env() -> str | None:
     """The scheduler address from ``DASK_SCHEDULER_ADDRESS`` (empty = unset)."""
     value = os.environ.get(ENV_SCHEDULER, "").strip()

@@ -253,23 +253,24 @@ def test_chunk_layout_and_default_size() -> None:
 
 
 def test_chunk_budget_follows_the_available_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default budget is min(256 MiB, available / (2 · workers)): a machine short of memory
-    gets smaller chunks (same numbers: results never depend on the chunk size)."""
-    from detente.analysis import montecarlo
+    """The default chunk fits in min(256 MiB, memory / 2), ``memory`` being what the machine can give
+    each chunk in flight (the shells pass ``detente.parallel.memory_per_worker``): a machine short of
+    memory gets smaller chunks and the same numbers."""
+    from detente import parallel
+    from detente.analysis.montecarlo import MEMORY_BUDGET, memory_budget
 
-    assert montecarlo.available_memory() is None or montecarlo.available_memory() > 0
-    monkeypatch.setattr(montecarlo, "available_memory", lambda: 64 * 2**20)
-    assert montecarlo.memory_budget() == 32 * 2**20 and montecarlo.memory_budget(2) == 16 * 2**20
-    small = default_chunk_size(20, 10, workers=2)
-    assert small * 20 * 10 * (96 + 8 * 8 * 20) <= 16 * 2**20 and small < default_chunk_size(
-        20, 10, budget=256 * 2**20
-    )
-    monkeypatch.setattr(montecarlo, "available_memory", lambda: None)  # unknown: the fixed budget
-    assert montecarlo.memory_budget() == montecarlo.MEMORY_BUDGET
+    avail = parallel.available_memory()
+    assert avail is None or avail > 0
+    monkeypatch.setattr(parallel, "available_memory", lambda: 64 * 2**20)
+    assert parallel.memory_per_worker(2) == 32 * 2**20
+    assert memory_budget(parallel.memory_per_worker(2)) == 16 * 2**20
+    small = default_chunk_size(20, 10, budget=memory_budget(32 * 2**20))
+    assert small * 20 * 10 * (96 + 8 * 8 * 20) <= 16 * 2**20 < (small + 1) * 20 * 10 * (96 + 8 * 8 * 20)
+    monkeypatch.setattr(parallel, "available_memory", lambda: None)  # unknown: the fixed budget
+    assert parallel.memory_per_worker(4) is None and memory_budget(None) == MEMORY_BUDGET
     sc = toy(6, 2)
-    monkeypatch.setattr(montecarlo, "available_memory", lambda: 2**15)  # 32 KiB free: chunks of 2 draws
-    tiny = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4)
-    monkeypatch.setattr(montecarlo, "available_memory", lambda: 2**40)
-    big = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4)
+    tiny = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4, memory=2**15)  # 16 KiB: 2 draws a chunk
+    big = run_ensemble(get_model("eum"), sc, n_draws=5, seed=4, memory=2**40)
     assert tiny.chunk_size == 2 and big.chunk_size == 5
     np.testing.assert_array_equal(tiny.outcomes, big.outcomes)
+    np.testing.assert_array_equal(tiny.statuses, big.statuses)

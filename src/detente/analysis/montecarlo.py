@@ -23,13 +23,12 @@ Peak memory of one chunk of ``K`` draws, ``A`` actors, ``I`` issues (bytes, floa
 :func:`default_chunk_size` picks the largest ``K`` with ``M(K) <= budget``, capped at 4096 draws and at
 ``max(64, 2**16 / (A·I))`` draws (cache-sized chunks). The budget is 256 MiB, or less on a machine
 with little free memory: ``min(256 MiB, available / (2 · workers))`` with ``available`` the memory the
-OS can give without swapping (:func:`available_memory`), so ``workers`` chunks in flight use at
-most half of it.
+OS can give without swapping (:func:`detente.parallel.available_memory`, passed in by the shells as
+``memory = available / workers``), so the chunks in flight use at most half of it.
 """
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
@@ -250,38 +249,18 @@ class Ensemble:
         return from_unit(self.outcomes, self.scales)
 
 
-def available_memory() -> int | None:
-    """Bytes the OS can hand out without swapping (``MemAvailable``), or None if unknown.
+def memory_budget(memory: int | None = None) -> int:
+    """Bytes one chunk may use: ``min(MEMORY_BUDGET, memory / 2)`` (module docstring), where ``memory``
+    is what the machine can give each chunk in flight (its available memory divided by the workers:
+    :func:`detente.parallel.memory_per_worker`, which the shells pass in); ``MEMORY_BUDGET`` when
+    unknown. Pure arithmetic: this layer does not look at the machine.
 
-    ``psutil`` when it is installed, else ``/proc/meminfo`` (Linux); no new dependency.
+    >>> memory_budget(100 * 2**20) // 2**20, memory_budget(2**40) // 2**20, memory_budget() // 2**20
+    (50, 256, 256)
     """
-    try:
-        import psutil
-    except ImportError:
-        pass
-    else:
-        return int(psutil.virtual_memory().available)
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def memory_budget(workers: int = 1, available: int | None = None) -> int:
-    """Bytes one chunk may use: ``min(MEMORY_BUDGET, available / (2 · workers))`` (module docstring);
-    ``available`` defaults to :func:`available_memory` (``MEMORY_BUDGET`` when that is unknown).
-
-    >>> memory_budget(2, available=200 * 2**20) // 2**20, memory_budget(1, available=2**40) // 2**20
-    (50, 256)
-    """
-    avail = available_memory() if available is None else available
-    if avail is None:
+    if memory is None:
         return MEMORY_BUDGET
-    return int(max(1, min(MEMORY_BUDGET, avail // (2 * max(1, workers)))))
+    return int(max(1, min(MEMORY_BUDGET, memory // 2)))
 
 
 def default_chunk_size(
@@ -290,12 +269,11 @@ def default_chunk_size(
     *,
     budget: int | None = None,
     pairwise: int = PAIRWISE_TEMPORARIES,
-    workers: int = 1,
 ) -> int:
     """Largest K with ``K·A·I·(96 + 8·c·A) <= budget`` (module docstring), capped at 4096 draws and
     at ``max(64, 2**16 // (A·I))`` so a chunk's input arrays stay cache-sized (larger chunks measured
-    no faster, often slower, for the closed-form models). ``budget`` defaults to
-    :func:`memory_budget` for ``workers`` chunks in flight (256 MiB unless memory is short).
+    no faster, often slower, for the closed-form models). ``budget`` defaults to ``MEMORY_BUDGET``
+    (callers pass :func:`memory_budget` of the machine's memory).
 
     >>> b = MEMORY_BUDGET
     >>> default_chunk_size(20, 10, budget=b), default_chunk_size(20, 10, budget=b, pairwise=0)
@@ -304,7 +282,7 @@ def default_chunk_size(
     (4096, 1)
     """
     if budget is None:
-        budget = memory_budget(workers)
+        budget = MEMORY_BUDGET
     per_draw = n_actors * n_issues * (BYTES_PER_CELL + 8 * pairwise * n_actors)
     cells = max(64, CACHE_CELLS // max(n_actors * n_issues, 1))
     return int(max(1, min(MAX_CHUNK, cells, budget // max(per_draw, 1))))
@@ -331,12 +309,15 @@ def run_ensemble(
     chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
+    memory: int | None = None,
 ) -> Ensemble:
     """Run ``model`` on ``n_draws`` perturbed copies of a scenario.
 
     ``executor`` is any ``concurrent.futures.Executor`` (``None`` = in-process; a process pool;
     a Dask ``Client.get_executor()``); ``progress`` is called with the number of draws finished
-    after each chunk. Results do not depend on ``chunk_size`` or the executor.
+    after each chunk. ``memory``: bytes the machine can give each chunk in flight (the default chunk
+    size then fits in half of it, :func:`memory_budget`). Results do not depend on ``chunk_size``,
+    ``memory`` or the executor.
 
     Examples
     --------
@@ -354,10 +335,8 @@ def run_ensemble(
     A, I = spec.base.n_actors, spec.base.n_issues
     info = type(model).info
     pairwise = PAIRWISE_TEMPORARIES if info.dynamic else 0  # closed-form models make no A x A temporaries
-    # chunks in flight at once: one in-process, up to one per core on an executor
-    workers = 1 if executor is None else max(1, os.cpu_count() or 1)
     k = (
-        default_chunk_size(A, I, pairwise=pairwise, workers=workers)
+        default_chunk_size(A, I, pairwise=pairwise, budget=memory_budget(memory))
         if chunk_size is None
         else _check_int("chunk_size", chunk_size, 1)
     )

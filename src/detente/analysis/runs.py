@@ -48,9 +48,12 @@ def sweep(
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
     quiet: bool = True,
+    memory: int | None = None,
 ) -> Ensemble:
     """``draws`` perturbed runs of ``model``; ``perturbation`` defaults to the scenario's own settings
-    (:meth:`Perturbation.from_metadata`). ``quiet``: statuses recorded, not warned (as in the report)."""
+    (:meth:`Perturbation.from_metadata`). ``quiet``: statuses recorded, not warned (as in the report).
+    ``memory``: bytes the machine can give each chunk in flight (``run_ensemble``; None = the fixed
+    budget)."""
     if perturbation is None:
         if not isinstance(source, Scenario):
             raise TypeError("sweep: a prepared DrawSpec needs its perturbation")
@@ -65,6 +68,7 @@ def sweep(
             chunk_size=chunk_size,
             executor=executor,
             progress=progress,
+            memory=memory,
         )
 
 

@@ -60,7 +60,16 @@ def _check(
 
 
 def _run_ensembles(
-    models: list[Any], spec: Any, pert: Any, ex: Any, *, draws: int, seed: int, chunk: int | None, bar: bool
+    models: list[Any],
+    spec: Any,
+    pert: Any,
+    ex: Any,
+    *,
+    draws: int,
+    seed: int,
+    chunk: int | None,
+    bar: bool,
+    memory: int | None = None,
 ) -> list[Any]:
     """One ensemble per model (``detente.analysis.runs.sweep``, as the dashboard's sweeps), with a
     progress bar per model on a terminal (``bar``); convergence warnings show on stderr."""
@@ -68,7 +77,17 @@ def _run_ensembles(
 
     if not bar:
         return [
-            sweep(m, spec, pert, draws=draws, seed=seed, chunk_size=chunk, executor=ex, quiet=False)
+            sweep(
+                m,
+                spec,
+                pert,
+                draws=draws,
+                seed=seed,
+                chunk_size=chunk,
+                executor=ex,
+                quiet=False,
+                memory=memory,
+            )
             for m in models
         ]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -95,6 +114,7 @@ def _run_ensembles(
                     executor=ex,
                     progress=advance,
                     quiet=False,
+                    memory=memory,
                 )
             )
     return ensembles
@@ -224,7 +244,7 @@ def sweep(
     from detente.analysis.montecarlo import prepare
     from detente.errors import DetenteError
     from detente.io.documents import sweep_document
-    from detente.parallel import get_executor, scheduler_from_env
+    from detente.parallel import get_executor, memory_per_worker, scheduler_from_env
 
     _check(draws, chunk, workers, processes, scheduler)
     sc = load_scenario(scenario)
@@ -244,7 +264,14 @@ def sweep(
     try:
         with get_executor(kind, workers=workers if use_dask else n_proc, scheduler=scheduler) as ex:
             bar = show_progress() and fmt == Format.table
-            ensembles = _run_ensembles(models, spec, pert, ex, draws=draws, seed=seed, chunk=chunk, bar=bar)
+            # the default chunk fits this machine's free memory shared by the chunks in flight (an
+            # external cluster's workers are not on this machine: the fixed budget there)
+            remote = use_dask and bool(scheduler or scheduler_from_env())
+            in_flight = 1 if kind == "inline" else (workers or 2) if use_dask else n_proc
+            memory = None if remote else memory_per_worker(in_flight)
+            ensembles = _run_ensembles(
+                models, spec, pert, ex, draws=draws, seed=seed, chunk=chunk, bar=bar, memory=memory
+            )
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
