@@ -46,7 +46,7 @@ from detente.core.arrays import to_arrays
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, DecisionRule, Issue, Scenario, Stance
 from detente.errors import InputFileError
-from detente.io.deu_rules import INSTITUTIONS, deu_rule_fields
+from detente.io.deu_rules import INSTITUTIONS, deu_rule_fields, prnr_year, two_digit_year
 
 MissingSalience = Literal["impute", "drop"]
 MISSING_CODES = frozenset({"999", "-99", "-999", ".", "NA", "na", "N/A"})
@@ -115,22 +115,12 @@ def _number(text: str, where: str, *, low: float = 0.0, high: float = 100.0) -> 
     return v
 
 
-def _century(yy: int) -> int:
-    return 2000 + yy if yy < 50 else 1900 + yy
-
-
 def _valid(y: int, m: int, d: int) -> bool:
     try:
         _dt.date(y, m, d)
     except ValueError:
         return False
     return True
-
-
-def prnr_year(prnr: str) -> int | None:
-    """Document year from a proposal id (``d00032`` → 2000, ``n98189`` → 1998), or None."""
-    m = re.match(r"^[A-Za-z]+(\d{2})", prnr.strip())
-    return _century(int(m.group(1))) if m else None
 
 
 def parse_intro(text: str, prnr: str = "") -> tuple[tuple[int, int, int] | None, str]:
@@ -148,14 +138,14 @@ def parse_intro(text: str, prnr: str = "") -> tuple[tuple[int, int, int] | None,
     m = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{2}|\d{4})", t)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
-        year = _century(int(y)) if len(y) == 2 else int(y)
+        year = two_digit_year(int(y)) if len(y) == 2 else int(y)
         if _valid(year, mo, d):
             return (year, mo, d), "dd-mm-yy" if len(y) == 2 else "dd-mm-yyyy"
         raise ValueError(t)
     m = re.fullmatch(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", t)
     if m:
         y4, mo, dd = m.group(1), int(m.group(2)), int(m.group(3))
-        garbled = (_century(dd), mo, int(y4[2:]))
+        garbled = (two_digit_year(dd), mo, int(y4[2:]))
         iso = (int(y4), mo, dd)
         g_ok, i_ok = _valid(*garbled), _valid(*iso)
         py = prnr_year(prnr)
@@ -511,7 +501,9 @@ def deu_scenarios(
             name=f"{it.proposal_name} ({it.issue_id})",
             scale=Scale(low=0.0, high=100.0),
             reference=it.reference,
-            **deu_rule_fields(it, actor_ids, frozenset(members[it.proposal_id]), lisbon_after_2014),
+            **deu_rule_fields(
+                it, actor_ids, frozenset(members[it.proposal_id]), lisbon_after_2014, council_table().weights
+            ),
         )
         intro = "" if it.intro is None else "{:04d}-{:02d}-{:02d}".format(*it.intro)
         meta: dict[str, Any] = {

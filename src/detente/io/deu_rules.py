@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from detente.analysis.capabilities import REGIMES, select_regime
@@ -24,11 +25,23 @@ class _DeuIssue(Protocol):
     def proposal_id(self) -> str: ...
 
 
+def two_digit_year(yy: int) -> int:
+    """``00``–``49`` → 2000s, ``50``–``99`` → 1900s (DEU dates and proposal ids)."""
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def prnr_year(prnr: str) -> int | None:
+    """Document year from a proposal id (``d00032`` → 2000, ``n98189`` → 1998), or None."""
+    m = re.match(r"^[A-Za-z]+(\d{2})", prnr.strip())
+    return two_digit_year(int(m.group(1))) if m else None
+
+
 def deu_rule_fields(
     issue: _DeuIssue,
     actor_ids: Sequence[str],
     proposal_members: frozenset[str],
     lisbon_after_2014: bool = True,
+    table_weights: Callable[[str], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """Issue fields (rule, weights, veto players, agenda setter) of a DEU issue.
 
@@ -39,10 +52,8 @@ def deu_rule_fields(
     co-decision (``COD``) adds the European Parliament as a veto player and leaves no single agenda
     setter (Tsebelis & Garrett 2000). The reversion point is ``rp`` (the issue's reference). An
     unreadable ``counvte`` leaves the rule undeclared (the models fall back to a simple majority
-    and say so).
+    and say so). ``table_weights(column)``: the Council table's votes (regimes before EU-15).
     """
-    from detente.io.deu import council_table, prnr_year  # deu imports this module
-
     rule, procedure = issue.rule, issue.procedure
     intro = issue.intro or (prnr_year(issue.proposal_id) or 2000, 7, 1)
     if rule is None:
@@ -58,6 +69,8 @@ def deu_rule_fields(
     if regime in REGIME_PRESETS:
         return out | {"weights": REGIME_PRESETS[regime], "veto_players": veto_ep}
     reg = REGIMES[regime]
-    table = council_table().weights(reg.column)
+    if table_weights is None:
+        raise ValueError(f"table_weights: needed for the {regime} regime (its votes are not a preset)")
+    table = table_weights(reg.column)
     weights = tuple((a, table[a]) for a in members if a in table)
     return out | {"weights": weights, "threshold": reg.quota / sum(table.values()), "veto_players": veto_ep}
