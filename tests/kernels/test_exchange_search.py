@@ -87,3 +87,45 @@ def test_model_on_builtins_equals_reference(name: str, params: dict, monkeypatch
     assert fast.diagnostics.status.tolist() == ref.diagnostics.status.tolist()
     assert np.array_equal(fast.diagnostics.rounds, ref.diagnostics.rounds)
     assert fast.extras["exchanges"] == ref.extras["exchanges"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_search_exhaustive_and_bounded_agree_mid_phase(seed: int) -> None:
+    """The bounded scan and the scan of every live candidate (the fallback when a moved cell's
+    direction was reset) pick what ``select`` picks over all candidates, at every step of a phase."""
+    from exchange_reference import dense_evaluate
+
+    from detente.kernels.exchange_search import CandidateSearch
+
+    x, s, w, present = _state(300 + seed, 14, 4, integer=seed % 2 == 0)
+    ref = reference_phase(x, s, w, present, rng=np.random.default_rng(0))
+    pairs = kernel.static_pairs(s, w, present)
+    eps = kernel.side_tolerance(x, present)
+    y, moved = x.copy(), np.zeros(x.shape, dtype=np.int64)
+    search = CandidateSearch(pairs, x, w, present, kernel.cell_state(x, y, w, present, eps))
+    checked = 0
+    for st in [*ref.steps, None]:
+        want = kernel.select(dense_evaluate(pairs, x, y, w, present, moved), tie_break="index", rng=None)  # type: ignore[arg-type]
+        for exhaustive in (False, True):
+            got = search.best(
+                x,
+                y,
+                w,
+                present,
+                moved,
+                min_gain=kernel.MIN_GAIN,
+                tie_break="index",
+                rng=None,  # type: ignore[arg-type]
+                evaluate=kernel.evaluate,
+                tie_rtol=kernel.TIE_RTOL,
+                exhaustive=exhaustive,
+            )
+            assert (None if got is None else got[0]) == want
+        checked += 1
+        if st is None:
+            break
+        for k, d, after in ((st["i"], st["p"], st["y_i_after"]), (st["j"], st["q"], st["y_j_after"])):
+            moved[k, d] = int(np.sign(after - y[k, d]))
+            y[k, d] = after
+        search.update(kernel.cell_state(x, y, w, present, eps))
+    assert checked == len(ref.steps) + 1 > 2
