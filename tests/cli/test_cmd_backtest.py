@@ -204,7 +204,9 @@ def test_backtest_full_dev_file_all_models(cli, data_dir, tmp_path):
     r = cli("backtest", str(data_dir / "deu" / "deu3_dev.tsv"), "--out", str(out), "--format", "json")
     elapsed = time.perf_counter() - t0
     assert r.exit_code == 0, r.output
-    assert elapsed < 300
+    # every model on 81 proposals plus the cross-fitted error models (issue #14); ~2 min on an idle
+    # 2-core machine, the limit leaves room for a loaded one
+    assert elapsed < 420
     d = json.loads(r.stdout)
     rows = {x["model"]: x for x in d["leaderboard"]}
     assert set(available_models()) <= set(rows)
