@@ -128,7 +128,8 @@ def static_pairs(s: FloatArray, w: FloatArray, present: BoolArray) -> Pairs:
     pr = present.T
     st = s.T
     P, Q = (np.asarray(v, dtype=np.int64) for v in np.triu_indices(I, k=1))
-    m = st[P][:, :, None] * st[Q][:, None, :]  # (pairs, A, A): s_ip · s_jq
+    sp, sq = st[P], st[Q]  # (pairs, A): s_ip and s_iq of each issue pair
+    m = sp[:, :, None] * sq[:, None, :]  # (pairs, A, A): s_ip · s_jq
     ok = (
         (m < m.transpose(0, 2, 1))  # s_ip s_jq < s_iq s_jp (roles, models.md §5)
         & ~np.eye(A, dtype=bool)
@@ -137,8 +138,7 @@ def static_pairs(s: FloatArray, w: FloatArray, present: BoolArray) -> Pairs:
     )
     pair, i, j = (np.asarray(a, dtype=np.int64) for a in np.nonzero(ok))  # C order = (p, q, i, j)
     p, q = P[pair], Q[pair]
-    sf = s.ravel()
-    s_ip, s_iq, s_jp, s_jq = sf[i * I + p], sf[i * I + q], sf[j * I + p], sf[j * I + q]
+    s_ip, s_iq, s_jp, s_jq = sp[pair, i], sq[pair, i], sp[pair, j], sq[pair, j]
     return Pairs(
         i=i,
         j=j,
