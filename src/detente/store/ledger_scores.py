@@ -55,7 +55,10 @@ def quantile_crps(outcomes: Sequence[float], quantiles: Sequence[dict[str, float
     [0.6]
     """
     import numpy as np
-    import scoringrules as sr  # imported here: it compiles its kernels on import (seconds)
+
+    from detente.analysis.prob_scores import scoringrules
+
+    sr = scoringrules()  # without its numba kernels, which it would compile on import (~20 s)
 
     out = [math.nan] * len(outcomes)
     groups: dict[tuple[str, ...], list[int]] = {}
