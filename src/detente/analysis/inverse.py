@@ -31,6 +31,7 @@ from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
 from detente.core.scale import from_unit, to_unit
 from detente.core.scenario import Scenario
+from detente.core.text import possessive
 from detente.errors import ScenarioError
 
 CAPABILITY_FACTOR = 10.0
@@ -67,7 +68,7 @@ class Lever:
         """A plain-language statement of the lever."""
         who = self.actor_name
         if not self.feasible:
-            return f"No change of {who}'s {self.input} within [{self.low:g}, {self.high:g}] brings {issue_name} to {target}."
+            return f"No change of {possessive(who)} {self.input} within [{self.low:g}, {self.high:g}] brings {issue_name} to {target}."
         if self.change == 0:
             return f"{issue_name} already meets {target}."
         if self.input == "position":

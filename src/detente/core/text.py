@@ -20,3 +20,14 @@ def scenario_counts(n_actors: int, n_issues: int, n_stances: int | None = None) 
     if n_stances is not None:
         parts.append(plural(n_stances, "stance"))
     return ", ".join(parts)
+
+
+def possessive(name: str) -> str:
+    """``France's``, ``United States'`` (a name ending in s takes the apostrophe alone).
+
+    Examples
+    --------
+    >>> possessive("France"), possessive("United States")
+    ("France's", "United States'")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -19,6 +19,7 @@ import numpy as np
 from detente.analysis.summary import IssueBrief
 from detente.core.results import EventLog
 from detente.core.scenario import Issue, Scenario
+from detente.core.text import possessive
 
 
 @dataclass
@@ -96,11 +97,6 @@ def where(issue: Issue, value: float) -> str:
     """``7.5 (50% of the way from 'early' to 'late')`` — the value in units and in words."""
     words = issue.scale.describe(value, reference=issue.reference)
     return _num(value) if words == f"{value:g}" else f"{_num(value)} ({words})"
-
-
-def possessive(name: str) -> str:
-    """``France's``, ``United States'``."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 _MODEL_NAMES = {

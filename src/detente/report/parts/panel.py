@@ -8,7 +8,7 @@ from typing import Any
 
 from detente.analysis.main_job import MainJobResult
 from detente.report.base import Part, Section, Table
-from detente.report.narrative import possessive
+from detente.core.text import possessive
 
 
 def _g(v: float) -> str:
