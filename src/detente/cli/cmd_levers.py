@@ -49,7 +49,9 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
             blocked.setdefault(lv.actor_name, []).append(lv.input)
     for who, inputs in blocked.items():
         what = inputs[0] if len(inputs) == 1 else ", ".join(inputs[:-1]) + " or " + inputs[-1]
-        console.print(f"[dim]No change of {possessive(who)} {what} alone (within its range) reaches {tgt}.[/dim]")
+        console.print(
+            f"[dim]No change of {possessive(who)} {what} alone (within its range) reaches {tgt}.[/dim]"
+        )
     if not res.feasible():
         console.print(
             f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."

@@ -10,8 +10,8 @@ import numpy as np
 from detente.analysis.main_job import LEVER_MODEL as MODEL
 from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
-from detente.report.base import Part, Section, Table
 from detente.core.text import possessive
+from detente.report.base import Part, Section, Table
 from detente.report.parts import computed
 
 TOP = 3

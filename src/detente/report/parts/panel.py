@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from detente.analysis.main_job import MainJobResult
-from detente.report.base import Part, Section, Table
 from detente.core.text import possessive
+from detente.report.base import Part, Section, Table
 
 
 def _g(v: float) -> str:
