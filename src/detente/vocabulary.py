@@ -164,6 +164,7 @@ DEPRECATED_OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "report": _REPORT,
     "convert": {"--format": ("--to",)},  # --format is how stdout is printed; the file format is --to
     **{f"ledger {c}": {"--json": _JSON} for c in ("add", "list", "resolve", "history", "score")},
+    "elicit export": {"--format": ("--to",)},  # issue #18's spelling; --format is how stdout is printed
 }
 """Per command (its path after ``detente``): old spelling -> the arguments that replace it. Accepted
 for one release (deprecated in 0.x, removed in the next), with one line on stderr."""

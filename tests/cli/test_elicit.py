@@ -313,3 +313,18 @@ def test_json_questionnaires_are_read_like_files(cli, tmp_path: Path) -> None:
         tmp_path / "ben.json",
         expect="ben.json: answers[3]: salience: 3 is outside",
     )
+
+
+def test_blank_folders_format_and_older_exports(cli, tmp_path: Path) -> None:
+    (f,) = _exported(cli, tmp_path, "xlsx")
+    _fails(cli, tmp_path, f, expect=f"{f}: no answers (every position, salience and capability is empty")
+    _fails(cli, tmp_path, tmp_path / "q", expect="is a folder (expected a questionnaire file")
+    # issue #18 spelled the file type --format; it works, with the one deprecation line
+    r = cli("elicit", "export", "--experts", "ben", "--out", str(tmp_path / "q2"), "--format", "csv")
+    assert r.exit_code == 0 and "--format is deprecated; use --to" in r.stderr
+    assert (tmp_path / "q2" / "ukraine-2025-ben.csv").exists()
+    # the example panel was exported before ukraine-2025 declared its rules: same questions, one note
+    files = sorted((REPO / "examples" / "panel").glob("*.csv"))
+    r = cli("elicit", "import", *map(str, files), "--out", str(tmp_path / "p.yaml"))
+    assert r.exit_code == 0, r.stderr
+    assert "exported from an earlier version of ukraine-2025" in r.stderr

@@ -11,6 +11,7 @@ from detente.cli.choices import Pool, QuestionnaireFormat
 from detente.cli.common import (
     DEFAULT_SCENARIO,
     console,
+    err_console,
     fail,
     load_scenario,
     scenario_argument,
@@ -135,6 +136,12 @@ def elicit_import(
                     f"{q.source}: expert {q.expert!r} was already read from {first[q.expert]} (expected one file per expert)"
                 )
             first[q.expert] = q.source
+        for q in qs:
+            if not any(not a.empty for a in q.answers):
+                fail(
+                    f"{q.source}: no answers (every position, salience and capability is empty; "
+                    "expected a filled questionnaire)"
+                )
         panel = Panel(
             experts=tuple(q.expert for q in qs),
             answers=tuple(a for q in qs for a in q.answers),
@@ -146,6 +153,7 @@ def elicit_import(
     except DetenteError as exc:
         fail(str(exc))
     _summary(pooled, target, disagreement(pooled))
+    _older_exports(qs, sc)
 
 
 def _summary(pooled: Any, target: Path, rows: list[Any]) -> None:
@@ -162,6 +170,22 @@ def _summary(pooled: Any, target: Path, rows: list[Any]) -> None:
         shown = ", ".join(f"{e} {p:g}" for e, p in d.positions)
         console.print(
             f"  most disputed: {d.actor} on {d.issue}: SD {d.position_sd:.3g} on {sc.low:g}-{sc.high:g} ({shown})",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _older_exports(qs: list[Any], sc: Any) -> None:
+    """One note when a questionnaire was exported from an earlier version of the scenario (same
+    actors, issues and scales, so its answers still apply; stance values may have changed since)."""
+    from detente.core.hashing import scenario_hash
+
+    now = scenario_hash(sc)
+    old = [Path(q.source).name for q in qs if q.scenario_hash != now]
+    if old:
+        err_console.print(
+            f"note: {', '.join(old)} {'was' if len(old) == 1 else 'were'} exported from an earlier version of "
+            f"{sc.id} (same actors, issues and scales; stance values may have changed since)",
             markup=False,
             soft_wrap=True,
         )

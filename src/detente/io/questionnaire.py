@@ -350,6 +350,8 @@ def read_questionnaire(path: str | Path, scenario: Scenario) -> Questionnaire:
 
 def _read(path: Path, scenario: Scenario | None) -> Questionnaire:
     source = str(path)
+    if path.is_dir():
+        raise InputFileError(f"{source}: is a folder (expected a questionnaire file: .xlsx, .csv or .json)")
     try:
         size = path.stat().st_size
     except OSError as exc:
