@@ -228,3 +228,17 @@ def test_model_parameters_from_the_page(client, editor_form):
     assert bad.status_code == 422 and "tie" in bad.text
     bad = client.post("/ui/run", data={**form, "model": "median", "set": "oops"}, headers=hx)
     assert bad.status_code == 422 and "NAME=VALUE" in bad.text
+
+
+def test_scenario_page_shows_the_description_once(client) -> None:
+    """The header shows the scenario's description; the who-wants-what panel does not repeat it (QA)."""
+    from detente.io.builtin import load_builtin
+
+    desc = load_builtin("ukraine-2025").description
+    page = client.get("/scenario?scenario=ukraine-2025")
+    assert page.status_code == 200
+    import html as _html
+    import re
+
+    visible = re.sub(r'value="[^"]*"', "", page.text)  # the form's hidden JSON copies are not shown
+    assert _html.unescape(visible).count(desc[:60]) == 1

@@ -406,7 +406,8 @@ def scenario_figure_html(scenario: Scenario) -> list[dict[str, Any]]:
     from detente.report.html import section_context
     from detente.report.parts.forecasts import scenario_section
 
-    return [section_context(_fitted(scenario_section(scenario)), prefix="sc-")]
+    # the page's header shows the description already
+    return [section_context(_fitted(scenario_section(scenario, with_description=False)), prefix="sc-")]
 
 
 def forecast_figure_html(

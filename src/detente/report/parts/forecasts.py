@@ -39,7 +39,7 @@ def _status(fc: Any, i: int) -> str:
     return "" if s == "closed_form" else s
 
 
-def scenario_section(scenario: Scenario) -> Section:
+def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Section:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -108,7 +108,8 @@ def scenario_section(scenario: Scenario) -> Section:
     n_assump = sum(1 for s in scenario.stances if any(e.assumption for e in s.evidence))
     n_quote = sum(1 for s in scenario.stances if any(not e.assumption for e in s.evidence))
     caption = (
-        f"{scenario.description} {scenario_counts(len(scenario.actors), len(scenario.issues))}, "
+        f"{scenario.description if with_description else ''} "
+        f"{scenario_counts(len(scenario.actors), len(scenario.issues))}, "
         f"{len(scenario.stances)} stances; {n_quote} stances cite a source and {n_assump} rest on a marked assumption. "
         "Hover over a marker to read the evidence behind it."
     )
