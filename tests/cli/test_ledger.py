@@ -247,6 +247,11 @@ def test_ledger_numeric_forecast_with_quantiles(cli, db) -> None:
         (("Tariff", "40", "--quantiles", "10:50,90:45"), "--quantiles: expected values that do not decrease"),
         (("Tariff", "40", "--quantiles", "10-50"), "--quantiles: expected LEVEL:VALUE pairs"),
         (("Deal?", "0.4", "--quantiles", "10:0.1"), "--quantiles: only a numeric forecast"),
+        (("GDP growth", "2.1", "--quantiles", "10:1,10:2"), "--quantiles: level 10 given twice"),
+        (("GDP growth", "2.1", "--quantiles", "10:1,10.0:2"), "--quantiles: level 10 given twice"),
+        (("GDP growth", "2.1", "--quantiles", '{"10": 1, "10": 2}'), "--quantiles: level 10 given twice"),
+        (("GDP growth", "2.1", "--quantiles", "0:1,50:2"), "strictly between 0 and 100"),
+        (("GDP growth", "2.1", "--quantiles", "50:2,100:3"), "strictly between 0 and 100"),
     ],
 )
 def test_ledger_bad_quantiles_write_nothing(cli, db, args, message) -> None:
@@ -254,4 +259,105 @@ def test_ledger_bad_quantiles_write_nothing(cli, db, args, message) -> None:
 
     r = cli("ledger", "add", *args, "--db", db)
     assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
     assert not Path(db).exists()
+
+
+def test_ledger_add_says_which_quantiles_it_stored(cli, db) -> None:
+    r = cli("ledger", "add", "Tariff rate", "42", "--quantiles", "10:30,50:40,90:45", "--db", db)
+    assert r.exit_code == 0 and r.stderr == ""
+    assert "→ 42 (quantiles 10 %: 30, 50 %: 40, 90 %: 45)" in r.stdout
+    levels = ",".join(f"{a}:{a}" for a in range(5, 100, 5))  # 19 levels, as detente forecast prints
+    r = cli("ledger", "add", "Tariff rate", "50", "--quantiles", levels, "--db", db)
+    assert "→ 50 (19 quantiles, 5 %: 5 … 50 %: 50 … 95 %: 95)" in r.stdout
+    assert "(quantiles 10 %: 30, 50 %: 40, 90 %: 45)" in cli("ledger", "history", "1", "--db", db).stdout
+    assert "quantiles" not in cli("ledger", "add", "Years", "8", "--db", db).stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "warning"),
+    [
+        ("60", "warning: value 60 lies above its highest quantile (90 %: 45); recorded all the same"),
+        ("20", "warning: value 20 lies below its lowest quantile (10 %: 30); recorded all the same"),
+        ("30", None),  # on a quantile: inside
+        ("44", None),  # the point forecast need not be the median
+    ],
+)
+def test_ledger_add_warns_of_a_value_outside_its_quantiles(cli, db, value, warning) -> None:
+    r = cli("ledger", "add", "Tariff rate", value, "--quantiles", "10:30,50:40,90:45", "--db", db)
+    assert r.exit_code == 0
+    assert r.stderr.strip() == (warning or "")
+    listed = json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)
+    assert [e["value"] for e in listed] == [float(value)]  # recorded all the same
+
+
+def test_ledger_add_warns_of_a_resolution_date_in_the_past(cli, db) -> None:
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).date()
+    past, future = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
+    r = cli("ledger", "add", "Ceasefire signed?", "0.3", "--resolves", past.isoformat(), "--db", db)
+    assert r.exit_code == 0 and "#1 (binary)" in r.stdout
+    assert r.stderr.strip() == (
+        f"warning: resolves {past} is in the past (today {today}); recorded all the same"
+    )
+    r = cli("ledger", "add", "Ceasefire signed?", "0.3", "--resolves", future.isoformat(), "--db", db)
+    assert r.exit_code == 0 and r.stderr == ""
+    r = cli("ledger", "add", "Ceasefire signed?", "0.3", "--resolves", today.isoformat(), "--db", db)
+    assert r.exit_code == 0 and r.stderr == ""  # today is not the past
+    assert len(json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)) == 3
+
+
+def test_ledger_resolve_prints_the_crps_and_the_intervals(cli, db) -> None:
+    cli("ledger", "add", "Tariff rate", "40", "--quantiles", "10:30,25:35,50:40,75:44,90:45", "--db", db)
+    r = cli("ledger", "resolve", "1", "55", "--db", db)
+    assert r.exit_code == 0, r.output
+    # 2/5 * (0.1*25 + 0.25*20 + 0.5*15 + 0.75*11 + 0.9*10): the quantile CRPS of the five levels
+    crps = 2 / 5 * (2.5 + 5.0 + 7.5 + 8.25 + 9.0)
+    assert r.stdout.strip() == (
+        f"resolved #1: outcome 55, absolute error 15.000, CRPS {crps:.3f}; outside the central 50 % "
+        "interval (35–44), outside the central 80 % interval (30–45)"
+    )
+    s = json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)
+    assert s["mean_crps"] == pytest.approx(crps)  # the same CRPS as ledger score's
+    cli("ledger", "add", "Tariff rate", "40", "--quantiles", "10:30,90:45", "--db", db)
+    r = cli("ledger", "resolve", "2", "45", "--db", db)
+    assert "inside the central 80 % interval (30–45)" in r.stdout  # both ends count inside
+    cli("ledger", "add", "Years", "8", "--db", db)
+    r = cli("ledger", "resolve", "3", "9", "--db", db)
+    assert r.stdout.strip() == "resolved #3: outcome 9, absolute error 1.000"
+
+
+@pytest.mark.parametrize("form", ["{folder}/l.sqlite", "sqlite:///{folder}/l.sqlite"])
+def test_db_in_a_missing_folder_is_refused(cli, tmp_path, monkeypatch, form) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = form.format(folder="nodir")
+    for args in (("ledger", "add", "Deal?", "0.4"), ("ledger", "list"), ("serve",)):
+        r = cli(*args, "--db", db)
+        assert r.exit_code == 2 and "Traceback" not in r.output
+        assert r.stderr.strip() == f"error: {db}: folder nodir does not exist"
+    monkeypatch.setenv("DETENTE_DB", db)
+    r = cli("ledger", "list")
+    assert r.exit_code == 2 and "folder nodir does not exist" in r.stderr
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_ledger_list_at_80_columns_keeps_dates_whole(cli, db) -> None:
+    import re
+
+    long_q = "Compromise on sanctions in the EU Council by the end of the year, as the summit asked"
+    cli("ledger", "add", "Ceasefire signed by 2025-12-31?", "0.3", "--resolves", "2025-12-31", "--db", db)
+    cli("ledger", "add", long_q, "42.125", "--resolves", "2027-03-01", "--db", db)
+    cli("ledger", "resolve", "2", "1234.5", "--db", db)
+    r = cli("ledger", "list", "--db", db, env={"COLUMNS": "80"})
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in r.stdout
+    made = re.compile(r"^\s*(\d+)\s+(\d{4}-\d{2}-\d{2})\s")
+    rows = [line for line in lines if made.match(line)]
+    assert [made.match(line).group(1) for line in rows] == ["1", "2"]  # type: ignore[union-attr]
+    assert "2025-12-31" in rows[0] and "2027-03-01" in rows[1]
+    assert "42.125" in rows[1] and "1234.5" in rows[1] and "1192.375" in rows[1]
+    words = " ".join(line[15:] for line in lines)  # the question wraps, whole
+    assert all(w in words for w in long_q.split())

@@ -46,12 +46,32 @@ def _documents() -> Any:
     return documents
 
 
+def _db_url(db: str | None) -> str:
+    """The database URL of ``--db`` (else ``$DETENTE_DB``, else the default file). A SQLite file
+    named by the user must be in an existing folder, as every command's output file must be; only
+    the default data directory is created (by the store)."""
+    from pathlib import Path
+
+    from detente.store import default_db_url, normalise_url
+
+    given = db or os.environ.get("DETENTE_DB", "").strip()
+    url = normalise_url(given) if given else default_db_url()
+    if given and url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path not in ("", ":memory:"):
+            shown = Path(given).parent if "://" not in given else Path(path).parent
+            if not Path(path).parent.is_dir():
+                fail(f"{given}: folder {shown} does not exist")
+    return url
+
+
 def _store(db: str | None) -> Any:
     from detente.errors import DetenteError
     from detente.store import Store
 
+    url = _db_url(db)
     try:
-        return Store(db)
+        return Store(url)
     except DetenteError as exc:
         fail(str(exc))
 
@@ -59,7 +79,7 @@ def _store(db: str | None) -> Any:
 def _entry_row(e: Any) -> list[str]:
     return [
         str(e.id),
-        e.created_at.replace("T", " ")[:16],
+        e.created_at[:10],  # the date; 'ledger history ENTRY' shows the time
         e.question,
         e.kind,
         f"{e.value:g}",
@@ -71,6 +91,44 @@ def _entry_row(e: Any) -> list[str]:
 
 def _score_name(kind: str) -> str:
     return "Brier score" if kind == "binary" else "absolute error"
+
+
+def _quantiles_text(q: dict[str, float] | None) -> str:
+    """`` (quantiles 10 %: 30, 50 %: 40, 90 %: 45)`` after a forecast's value; over five levels
+    the lowest, the median (when given) and the highest."""
+    if not q:
+        return ""
+    shown = list(q)
+    if len(shown) > 5:
+        shown = [shown[0], *(["50"] if "50" in q else []), shown[-1]]
+        return f" ({len(q)} quantiles, " + " … ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
+    return " (quantiles " + ", ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
+
+
+def _warn(message: str) -> None:
+    """A one-line warning on stderr: the input is used all the same."""
+    import sys
+
+    print("warning: " + " ".join(message.split()), file=sys.stderr)
+
+
+def _resolution_text(e: Any) -> str:
+    """The scores of a resolved forecast: its Brier score or absolute error and, with quantiles,
+    the quantile CRPS and whether the central intervals held the outcome (store/ledger_scores.py)."""
+    text = f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}"
+    if not e.quantiles:
+        return text
+    from detente.store.ledger_scores import interval_hits, quantile_crps
+
+    (crps,) = quantile_crps([e.outcome], [e.quantiles])
+    text += f", CRPS {crps:.3f}"
+    hits = interval_hits(e.outcome, e.quantiles)
+    if hits:
+        text += "; " + ", ".join(
+            f"{'inside' if inside else 'outside'} the central {c} % interval ({lo:g}–{hi:g})"
+            for c, lo, hi, inside in hits
+        )
+    return text
 
 
 def _is_loopback(host: str) -> bool:
@@ -144,14 +202,11 @@ def ledger_add(
 ) -> None:
     """Record a forecast now.
 
-    A question ending with '?' is a yes/no question: VALUE is the probability of yes and must
-    lie between 0 and 1. A question answered by a number takes the number (add --kind numeric
-    if it ends with '?') and may carry its quantiles (--quantiles). Nothing is written when the
-    input is refused.
+    A question ending with '?' is a yes/no question: VALUE is the probability of yes and must lie between 0 and 1. A question answered by a number takes the number (add --kind numeric if it ends with '?') and may carry its quantiles (--quantiles). Nothing is written when the input is refused.
     """
     from detente.errors import DetenteError
     from detente.store import check_forecast
-    from detente.store.ledger import parse_quantiles
+    from detente.store.ledger import forecast_warnings, parse_quantiles
 
     qs = None
     try:  # before the database is even opened: a refused forecast writes nothing
@@ -184,6 +239,8 @@ def ledger_add(
         )
     except DetenteError as exc:
         fail(str(exc))
+    for warning in forecast_warnings(e.value, e.quantiles, e.resolution_date):
+        _warn(warning + "; recorded all the same")
     if fmt == Format.json:
         print_json(_documents().ledger_entry_document(e))
     elif fmt == Format.csv:
@@ -191,8 +248,10 @@ def ledger_add(
     else:
         console.print(
             f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
+            + _quantiles_text(e.quantiles)
             + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
             markup=False,
+            soft_wrap=True,
         )
 
 
@@ -203,8 +262,7 @@ def ledger_list(
 ) -> None:
     """List the forecasts in the ledger, with outcome and score once resolved.
 
-    An outcome marked * was corrected with 'ledger resolve --force'; 'detente ledger history
-    ENTRY' shows the earlier one.
+    An outcome marked * was corrected with 'ledger resolve --force'; 'detente ledger history ENTRY' shows the earlier one.
     """
     from rich.table import Table
 
@@ -219,7 +277,17 @@ def ledger_list(
     if not entries:
         console.print("the ledger is empty" if not open_only else "no open forecasts")
         return
-    t = Table("#", "made", "question", "kind", "forecast", "resolves", "outcome", "score")
+    from rich import box
+
+    # no borders and one space between columns, so that at 80 columns dates and numbers stay whole
+    # and the question, the one column that wraps, keeps about 16 characters
+    t = Table(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), show_edge=False)
+    for name in ("#", "made", "question", "kind", "forecast", "resolves", "outcome", "score"):
+        if name == "question":
+            t.add_column(name, ratio=1, min_width=12, overflow="fold")
+        else:
+            right = name in ("#", "forecast", "outcome", "score")
+            t.add_column(name, justify="right" if right else "left", no_wrap=True)
     for e in entries:
         t.add_row(*_entry_row(e))
     console.print(t)
@@ -256,8 +324,7 @@ def ledger_resolve(
 ) -> None:
     """Record what happened to a forecast and print its score.
 
-    A forecast is resolved once. To correct a resolution, run the command again with --force:
-    the new outcome replaces it, and 'detente ledger history ENTRY' still shows the earlier one.
+    A forecast is resolved once. To correct a resolution, run the command again with --force: the new outcome replaces it, and 'detente ledger history ENTRY' still shows the earlier one.
     """
     from detente.errors import DetenteError
     from detente.store import AlreadyResolvedError, when
@@ -279,7 +346,7 @@ def ledger_resolve(
     elif fmt == Format.csv:
         print_csv(_entry_columns(), [_csv_entry(e)])
     else:
-        console.print(f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}")
+        console.print(_resolution_text(e), markup=False, soft_wrap=True)
         if e.earlier_resolutions:
             console.print(f"replaces an earlier resolution: detente ledger history {e.id}")
 
@@ -313,6 +380,7 @@ def ledger_history(
         return
     console.print(
         f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
+        + _quantiles_text(e.quantiles)
         + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
         markup=False,
         soft_wrap=True,
@@ -330,10 +398,7 @@ def ledger_history(
 def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Scores of the resolved forecasts and their calibration table.
 
-    Yes/no questions: mean Brier and log score. Numbers: mean absolute error and, for forecasts
-    recorded with --quantiles, the CRPS and how often the central 50/80/90 % intervals held the
-    outcome. The calibration table puts what the forecasts said beside what happened
-    (--format csv prints the table, --format json everything).
+    Yes/no questions: mean Brier and log score. Numbers: mean absolute error and, for forecasts recorded with --quantiles, the CRPS and how often the central 50/80/90 % intervals held the outcome. The calibration table puts what the forecasts said beside what happened (--format csv prints the table, --format json everything).
     """
     st = _store(db)
     s = st.ledger_score()
@@ -410,9 +475,9 @@ def serve(
     import uvicorn
 
     from detente.errors import DetenteError
-    from detente.store import Store, default_db_url, normalise_url
+    from detente.store import Store
 
-    url = normalise_url(db) if db else default_db_url()
+    url = _db_url(db)
     try:
         st = Store(url)  # fail now, with one line, if the database cannot be opened
     except DetenteError as exc:

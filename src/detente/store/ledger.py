@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,14 +139,14 @@ def parse_quantiles(text: str) -> dict[str, float]:
     """
     text = text.strip()
     if text.startswith("{"):
-        try:
-            data = json.loads(text)
+        try:  # the pairs as written, so that a level given twice is refused, not overwritten
+            data = json.loads(text, object_pairs_hook=lambda kv: kv)
         except json.JSONDecodeError as exc:
             raise StoreError(f"quantiles: expected a JSON object of level -> value ({exc.msg})") from exc
-        if not isinstance(data, dict):
+        if not isinstance(data, list):
             raise StoreError("quantiles: expected a JSON object of level -> value")
         return check_quantiles(data)
-    pairs: dict[str, Any] = {}
+    pairs: list[tuple[str, str]] = []
     for part in text.split(","):
         level, sep, value = part.partition(":")
         if not sep or not level.strip() or not value.strip():
@@ -154,13 +154,14 @@ def parse_quantiles(text: str) -> dict[str, float]:
                 "quantiles: expected LEVEL:VALUE pairs separated by commas (e.g. 10:12,50:30,90:61), "
                 f"or a JSON object; received {text!r}"
             )
-        pairs[level.strip()] = value.strip()
+        pairs.append((level.strip(), value.strip()))
     return check_quantiles(pairs)
 
 
-def check_quantiles(quantiles: Mapping[Any, Any]) -> dict[str, float]:
+def check_quantiles(quantiles: Mapping[Any, Any] | Sequence[tuple[Any, Any]]) -> dict[str, float]:
     """Quantiles checked and put in order: levels strictly between 0 and 100 % (written ``"5"``,
-    ``"12.5"``), finite values that do not decrease as the level rises.
+    ``"12.5"``), each level once, finite values that do not decrease as the level rises.
+    ``quantiles``: a mapping or (level, value) pairs (pairs keep a level given twice, to refuse it).
 
     >>> check_quantiles({90: 7, "10": 3, 50.0: 5})
     {'10': 3.0, '50': 5.0, '90': 7.0}
@@ -168,11 +169,16 @@ def check_quantiles(quantiles: Mapping[Any, Any]) -> dict[str, float]:
     Traceback (most recent call last):
     ...
     detente.errors.StoreError: quantiles: expected values that do not decrease as the level rises; the 90 % quantile 7 is below the 10 % quantile 8
+    >>> check_quantiles([("10", 1), ("10.0", 2)])
+    Traceback (most recent call last):
+    ...
+    detente.errors.StoreError: quantiles: level 10 given twice
     """
     if not quantiles:
         raise StoreError("quantiles: expected at least one LEVEL:VALUE pair")
+    items = quantiles.items() if isinstance(quantiles, Mapping) else quantiles
     out: dict[float, float] = {}
-    for key, raw in quantiles.items():
+    for key, raw in items:
         try:
             level = float(key)
         except (TypeError, ValueError) as exc:
@@ -192,7 +198,7 @@ def check_quantiles(quantiles: Mapping[Any, Any]) -> dict[str, float]:
                 f"quantiles: the {level:g} % quantile: expected a finite number, received {raw!r}"
             )
         if level in out:
-            raise StoreError(f"quantiles: the {level:g} % level is given twice")
+            raise StoreError(f"quantiles: level {level:g} given twice")
         out[level] = value
     levels = sorted(out)
     for lo, hi in zip(levels, levels[1:], strict=False):
@@ -202,6 +208,39 @@ def check_quantiles(quantiles: Mapping[Any, Any]) -> dict[str, float]:
                 f"{hi:g} % quantile {out[hi]:g} is below the {lo:g} % quantile {out[lo]:g}"
             )
     return {f"{level:g}": out[level] for level in levels}
+
+
+def forecast_warnings(
+    value: float,
+    quantiles: Mapping[str, float] | None = None,
+    resolution_date: str = "",
+    *,
+    today: _dt.date | None = None,
+) -> list[str]:
+    """What looks wrong in a forecast that is still recorded (docs/store.md, "warnings"): a
+    resolution date before ``today`` (default: today in UTC) and a value outside the range of its
+    own quantiles (the value is the point forecast scored by the absolute error; it need not be
+    the median, since ``detente forecast`` prints a point forecast beside predictive quantiles
+    whose median differs from it, but no quantile on its side is almost certainly a typo).
+    Input already checked by :func:`check_forecast` and :func:`check_quantiles`.
+
+    >>> forecast_warnings(2.1, {"10": 1.0, "50": 5.0, "90": 9.0})
+    []
+    >>> forecast_warnings(42, {"10": 1.0, "90": 9.0}, "2025-12-31", today=_dt.date(2026, 12, 7))
+    ['resolves 2025-12-31 is in the past (today 2026-12-07)', 'value 42 lies above its highest quantile (90 %: 9)']
+    """
+    out = []
+    today = today or _dt.datetime.now(_dt.UTC).date()
+    if resolution_date and _dt.date.fromisoformat(resolution_date) < today:
+        out.append(f"resolves {resolution_date} is in the past (today {today.isoformat()})")
+    if quantiles:
+        levels = sorted(quantiles, key=float)
+        lo, hi = levels[0], levels[-1]
+        if value < quantiles[lo]:
+            out.append(f"value {value:g} lies below its lowest quantile ({lo} %: {quantiles[lo]:g})")
+        elif value > quantiles[hi]:
+            out.append(f"value {value:g} lies above its highest quantile ({hi} %: {quantiles[hi]:g})")
+    return out
 
 
 def score_forecast(kind: str, value: float, outcome: float) -> float:

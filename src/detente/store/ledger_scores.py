@@ -112,10 +112,30 @@ def _quantile_rows(pairs: Sequence[tuple[float, dict[str, float]]]) -> list[dict
     return rows
 
 
+def _ends(c: int) -> tuple[str, str]:
+    """The quantile levels that bound the central ``c`` % interval: 80 -> ("10", "90")."""
+    return f"{50 - c / 2:g}", f"{50 + c / 2:g}"
+
+
+def interval_hits(outcome: float, quantiles: dict[str, float]) -> list[tuple[int, float, float, bool]]:
+    """(c, lower end, upper end, outcome inside) for each central 50/80/90 % interval the quantiles
+    have both ends of (both ends counted inside, as in the coverage of :func:`ledger_summary`).
+
+    >>> interval_hits(55, {"10": 30.0, "50": 40.0, "90": 45.0})
+    [(80, 30.0, 45.0, False)]
+    """
+    out = []
+    for c in INTERVALS:
+        lo, hi = _ends(c)
+        if lo in quantiles and hi in quantiles:
+            out.append((c, quantiles[lo], quantiles[hi], quantiles[lo] <= outcome <= quantiles[hi]))
+    return out
+
+
 def _interval_rows(pairs: Sequence[tuple[float, dict[str, float]]]) -> list[dict[str, Any]]:
     rows = []
     for c in INTERVALS:
-        lo, hi = f"{50 - c / 2:g}", f"{50 + c / 2:g}"
+        lo, hi = _ends(c)
         inside = [1.0 if q[lo] <= y <= q[hi] else 0.0 for y, q in pairs if lo in q and hi in q]
         rows.append(
             {
