@@ -9,8 +9,8 @@ import pytest
 
 from detente.errors import StoreError
 from detente.store import Store
-from detente.store.ledger import check_quantiles, parse_quantiles
-from detente.store.ledger_scores import ledger_summary, log_score, quantile_crps
+from detente.store.ledger import check_quantiles, forecast_warnings, parse_quantiles
+from detente.store.ledger_scores import interval_hits, ledger_summary, log_score, quantile_crps
 
 LEVELS = [f"{a}" for a in range(5, 100, 5)]
 
@@ -69,6 +69,10 @@ def test_quantiles_are_checked() -> None:
         ("10", "LEVEL:VALUE"),
         ("[1, 2]", "LEVEL:VALUE"),
         ('{"10": 1, "10.0": 2}', "given twice"),
+        ('{"10": 1, "10": 2}', "level 10 given twice"),  # a JSON key twice: not the last one kept
+        ("10:1,10:2", "level 10 given twice"),
+        ("12.5:1,50:2,12.50:3", "level 12.5 given twice"),
+        ('{"10": {"a": 1}}', "expected a number"),
     ]:
         with pytest.raises(StoreError, match=message):
             parse_quantiles(bad)
@@ -125,3 +129,31 @@ def test_store_made_before_quantiles_gains_them(tmp_path) -> None:
     s = st.ledger_score()
     assert s["numeric_resolved"] == 2 and s["numeric_with_quantiles"] == 1 and s["coverage"]["80"] == 1.0
     st.close()
+
+
+def test_interval_hits_of_one_forecast_agree_with_the_coverage() -> None:
+    q = {"5": 10.0, "10": 20.0, "25": 30.0, "50": 40.0, "75": 50.0, "90": 60.0, "95": 70.0}
+    assert interval_hits(55.0, q) == [(50, 30.0, 50.0, False), (80, 20.0, 60.0, True), (90, 10.0, 70.0, True)]
+    assert [h[3] for h in interval_hits(30.0, q)] == [True, True, True]  # both ends count inside
+    assert interval_hits(1.0, {"10": 2.0, "50": 3.0}) == []  # no interval has both ends
+    e = type("E", (), {"kind": "numeric", "outcome": 55.0, "score": 15.0, "quantiles": q, "value": 40.0})
+    cov = ledger_summary([e])["coverage"]
+    assert cov == {str(c): float(inside) for c, _, _, inside in interval_hits(55.0, q)}
+
+
+def test_forecast_warnings() -> None:
+    import datetime as dt
+
+    today = dt.date(2026, 12, 7)
+    q = {"10": 1.0, "50": 5.0, "90": 9.0}
+    assert forecast_warnings(5.0, q, "2026-12-07", today=today) == []  # today is not the past
+    assert forecast_warnings(5.0, q, "2026-12-06", today=today) == [
+        "resolves 2026-12-06 is in the past (today 2026-12-07)"
+    ]
+    assert forecast_warnings(2.1, q, today=today) == []  # inside its quantiles, though not the median
+    assert forecast_warnings(1.0, q, today=today) == forecast_warnings(9.0, q, today=today) == []
+    assert forecast_warnings(0.5, q, today=today) == ["value 0.5 lies below its lowest quantile (10 %: 1)"]
+    assert forecast_warnings(9.5, q, today=today) == ["value 9.5 lies above its highest quantile (90 %: 9)"]
+    assert forecast_warnings(0.3, None, "", today=today) == []
+    # the default today is today in UTC
+    assert forecast_warnings(1.0, None, "2000-01-01") and not forecast_warnings(1.0, None, "2999-01-01")
