@@ -318,3 +318,18 @@ def test_sweep_identical_for_chunk_sizes_and_engines(engine: str) -> None:
         )
         np.testing.assert_array_equal(got.outcomes, ref.outcomes)
         np.testing.assert_array_equal(got.statuses, ref.statuses)
+
+
+def test_auto_engine_weighs_the_work_not_the_run_count() -> None:
+    """``auto`` loads numba only where the JIT earns back its ~1 s start-up (issue-runs × actors²)."""
+    from detente.models import eum as eum_model
+
+    m = eum_model.ExpectedUtility(engine="auto")
+    # detente run's sweep: 300 draws × 6 issues of 10 actors: NumPy (numba's import costs more)
+    assert m.resolved_engine(1_800, 10) == "numpy"
+    # a forecast of 200 actors × 10 issues: one call of 10 issue-runs, still NumPy
+    assert m.resolved_engine(10, 200) == "numpy"
+    # issue 15's sweep, 20 actors × 10 issues × 10,000 draws: numba (when installed)
+    big = m.resolved_engine(100_000, 20)
+    assert big == ("numba" if eum_model.numba_available() else "numpy")
+    assert eum_model.ExpectedUtility(engine="numpy").resolved_engine(100_000, 20) == "numpy"

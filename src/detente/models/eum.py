@@ -70,8 +70,12 @@ RECORD_LIMIT = 64
 CALL_BUDGET = 64 * 2**20
 
 
-# ``engine="auto"``: below this many issue-runs in one call NumPy is as fast as loading numba
-AUTO_NUMBA_MIN = 512
+# ``engine="auto"``: numba only when a call's work (issue-runs × actors², the pairwise vote sums)
+# is at least this much. Measured on 2 cores (benchmarks/README.md "Notes"): numba saves about
+# 1.2 µs CPU per issue-run × actor² against NumPy, and importing numba and loading its cached
+# kernels costs about 1 s CPU and 110 MB; below ~10⁶ the load costs more than the JIT saves
+# (``detente run``'s 300-draw sweep: 1,800 issue-runs × 10² = 1.8 × 10⁵, NumPy).
+AUTO_NUMBA_WORK = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ class ExpectedUtility:
     precision: arithmetic of the rounds, ``"float64"`` (default; the golden tests) or
         ``"float32"`` (about 1.5–2× faster for large Monte Carlo batches; results agree to ~1e-5 on
         the unit scale except where a draw sits on a knife edge between two offers).
-    engine: ``"auto"`` (default: numba for batches of at least ``AUTO_NUMBA_MIN`` issue-runs
+    engine: ``"auto"`` (default: numba for calls of at least ``AUTO_NUMBA_WORK`` issue-runs × actors²
         when it is installed and ``precision="float64"``, else NumPy — small calls never pay
         numba's import), ``"numpy"`` or ``"numba"`` (compiled rounds from the ``fast`` extra,
         bit-identical numbers, about 2× faster on Monte Carlo batches; float64 only).
@@ -141,15 +145,16 @@ class ExpectedUtility:
         if self.engine == "numba" and self.precision != "float64":
             raise ModelConfigError("engine", "'numpy' or 'auto' with precision='float32'", self.engine)
 
-    def resolved_engine(self, n_runs: int | None = None) -> str:
+    def resolved_engine(self, n_runs: int | None = None, n_actors: int = 1) -> str:
         """The engine the rounds run on: ``numba`` needs the ``fast`` extra (a one-line error otherwise).
 
-        ``auto`` picks numba only for batches of at least ``AUTO_NUMBA_MIN`` issue-runs (``n_runs``;
-        None = large): both engines give bit-identical numbers, so the choice is about speed only.
+        ``auto`` picks numba only for calls of at least ``AUTO_NUMBA_WORK`` issue-runs × actors²
+        (``n_runs`` None = large): both engines give bit-identical numbers, so the choice is about
+        speed only.
         """
         if self.engine == "numpy" or (self.engine == "auto" and self.precision != "float64"):
             return "numpy"
-        if self.engine == "auto" and n_runs is not None and n_runs < AUTO_NUMBA_MIN:
+        if self.engine == "auto" and n_runs is not None and n_runs * n_actors**2 < AUTO_NUMBA_WORK:
             return "numpy"
         if numba_available():
             return "numba"
@@ -200,7 +205,7 @@ class ExpectedUtility:
         w = cast(FloatArray, np.where(present, flat(arrays.capability) * s, 0.0).astype(np.float64))
         B = x0.shape[0]
         chunk = rows_per_call(A, T, CALL_BUDGET, record)
-        engine = self.resolved_engine(B)
+        engine = self.resolved_engine(B, A)
         workspace: dict[str, Any] = {}  # the numba engine's work arrays, shared by the chunks
         runs = [
             run_eum(
