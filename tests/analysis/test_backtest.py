@@ -102,3 +102,20 @@ def test_grouped_folds():
     assert [np.asarray(g)[m].tolist() for m in two] == [["a", "c", "a"], ["b", "b"]]
     for a, b in itertools.combinations(two, 2):
         assert not (a & b).any()
+
+
+def test_one_list_of_in_sample_models():
+    from detente.analysis.backtest import in_sample_models, in_sample_note
+    from detente.analysis.main_job import FITTED_ON_DEU
+
+    assert in_sample_models(["compromise", "mixture", "ensemble", "anchored"]) == [
+        n for n in FITTED_ON_DEU if n in ("mixture", "ensemble", "anchored")
+    ]
+    assert "mixture" in in_sample_note({"mixture": 1}) and in_sample_note(["compromise"]) == ""
+
+
+def test_subgroup_interval_needs_enough_proposals():
+    from detente.analysis.backtest_groups import MIN_PROPOSALS_CI, has_interval
+
+    assert not has_interval({"n_proposals": 1}) and not has_interval({"n_proposals": MIN_PROPOSALS_CI - 1})
+    assert has_interval({"n_proposals": MIN_PROPOSALS_CI})

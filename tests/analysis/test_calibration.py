@@ -152,3 +152,20 @@ def test_dual_solution_minimises_the_check_loss() -> None:
         best = loss(b, tau)
         for d in rng.normal(0, 0.02, (200, 2)):
             assert loss(b + d, tau) >= best - 1e-9
+
+
+def test_error_model_file_version_and_missing_models():
+    import pytest as _pytest
+
+    from detente.analysis.calibration import FORMAT_VERSION, ErrorModelSet
+    from detente.io.error_models import default_error_models
+
+    ems = default_error_models()
+    d = ems.to_dict()
+    assert d["format_version"] == FORMAT_VERSION
+    with _pytest.raises(ValueError, match="format_version: 99 is newer"):
+        ErrorModelSet.from_dict({**d, "format_version": FORMAT_VERSION + 98})
+    with _pytest.raises(ValueError, match="format_version: expected a whole number"):
+        ErrorModelSet.from_dict({**d, "format_version": "one"})
+    small = ErrorModelSet.from_dict({**d, "models": {"compromise": d["models"]["compromise"]}})
+    assert small.missing(["compromise", "eum", "conformal_compromise", "eum"]) == ["eum"]

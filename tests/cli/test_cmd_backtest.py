@@ -27,7 +27,7 @@ def test_backtest_subset_table_and_csv(cli, subset, tmp_path):
     rows = list(csv.DictReader(out.open()))
     quantile_cols = [f"q{k:02d}" for k in range(5, 100, 5)]
     assert list(rows[0]) == ["issue_id", "proposal_id", "model", "forecast", "low", "high", *quantile_cols,
-                             "p_low_end", "p_high_end"]  # fmt: skip
+                             "p_low_end", "p_high_end", "outcome"]  # fmt: skip
     for x in rows:  # every row with a forecast has its predictive distribution, quantiles non-decreasing
         if x["forecast"]:
             q = [float(x[c]) for c in quantile_cols]
@@ -154,7 +154,9 @@ def test_backtest_calibration_none_and_file(cli, subset, tmp_path):
     prov = doc["provenance"]
     assert doc["format"] == "detente-error-models" and doc["n"] == 11 and prov["n_proposals"] == 4
     assert prov["licence"].startswith("CC BY 4.0") and len(prov["data_sha256"]) == 64 and prov["fitted_on"]
-    assert {"compromise", "conformal_compromise", "mean"} <= set(doc["models"])
+    # only what was asked plus what it needs (the fallback and the conformal baseline), and said so
+    assert set(doc["models"]) == {"compromise", "conformal_compromise"}
+    assert "added: compromise" not in r.output and "conformal_compromise" in r.output
     out = tmp_path / "f.csv"
     r = cli(
         "backtest",
@@ -181,15 +183,29 @@ def test_backtest_calibration_none_and_file(cli, subset, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("{not json", "not valid JSON"), ('{"format": "x"}', "format"), (None, "cannot read")],
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "x"}', "format"),
+        (None, "cannot read"),
+        (b"\xff\xfe{ bad", "not UTF-8 text (expected a JSON error-model file"),
+        (b"\x00\x01\x02", "binary file"),
+        (
+            '{"format": "detente-error-models", "format_version": 99, "models": {}}',
+            "format_version: 99 is newer",
+        ),
+    ],
 )
 def test_backtest_bad_calibration_file(cli, subset, tmp_path, content, fragment):
     bad = tmp_path / "em.json"
-    if content is not None:
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    elif content is not None:
         bad.write_text(content)
     out = tmp_path / "f.csv"
     r = cli("backtest", str(subset), "--calibration", str(bad), "--out", str(out))
     assert r.exit_code == 2 and fragment in r.output and "em.json" in r.output and "Traceback" not in r.output
+    assert r.output.startswith("error: --calibration: ") and len(r.output.strip().splitlines()) == 1
+    assert "Error" not in r.output  # no exception class name (UnicodeDecodeError)
     assert not out.exists()
     r = cli("calibrate", str(tmp_path / "missing.tsv"), "--out", str(tmp_path / "x.json"))
     assert r.exit_code == 2 and "missing.tsv" in r.output and not (tmp_path / "x.json").exists()
@@ -251,4 +267,50 @@ def test_backtest_title_counts_in_the_singular(cli, tmp_path):
     p = write(tmp_path / "one.tsv", [row("d05001i1", "d05001", "01-02-05", {"com": 100, "de": 20}, out=50)])
     r = cli("backtest", str(p), "-m", "compromise")
     assert r.exit_code == 0, r.output
-    assert "Backtest on 1 issue with an outcome, 1 proposal (95 %" in " ".join(r.stdout.split())
+    assert "Backtest on 1 issue with an outcome, 1 proposal: point forecasts" in " ".join(r.stdout.split())
+
+
+def test_backtest_fits_80_columns_and_cuts_nothing(cli, subset, tmp_path, monkeypatch):
+    from detente.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    rep = tmp_path / "bt.html"
+    r = cli("backtest", str(subset), "-m", "mixture", "-m", "ensemble", "--report", str(rep))
+    assert r.exit_code == 0, r.output
+    assert "mixture, ensemble: parameters were fitted" in rep.read_text()  # the report's note: same list
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert "…" not in r.stdout  # neither a header nor a number is cut
+    assert "Δ CRPS vs conformal" in r.stdout and "width 80 %" in r.stdout
+    # one list of in-sample models (analysis.main_job.FITTED_ON_DEU), mixture and ensemble included
+    assert "mixture, ensemble: parameters were fitted" in " ".join(r.stdout.split())
+    assert "docs/spec/validation.md §2" in r.stdout
+
+
+def test_backtest_and_forecast_warn_about_a_missing_error_model(cli, subset, tmp_path):
+    em = tmp_path / "em.json"
+    assert cli("calibrate", str(subset), "--out", str(em), "-m", "compromise").exit_code == 0
+    r = cli("backtest", str(subset), "-m", "anchored", "--calibration", str(em), "--format", "json")
+    assert r.exit_code == 0, r.output
+    warn = [x for x in r.stderr.splitlines() if x.startswith("warning:")]
+    assert (
+        len(warn) == 1 and "--calibration" in warn[0] and "anchored" in warn[0] and "compromise's" in warn[0]
+    )
+    r = cli("forecast", "-m", "eum", "--calibration", str(em), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert "no error model for eum; it uses compromise's" in r.stderr
+
+
+def test_model_names_agree_between_set_and_model(cli, subset, tmp_path):
+    out = tmp_path / "em.json"
+    r = cli("calibrate", str(subset), "--out", str(out), "-m", "bogus")
+    assert r.exit_code == 2 and "salience_mean" in r.output and not out.exists()
+    r = cli("calibrate", str(subset), "--out", str(out), "-m", "salience_mean")
+    assert r.exit_code == 0, r.output
+    r = cli("calibrate", str(subset), "--out", str(tmp_path / "x.json"), "-m", "compromise", "--set", "foo=1")
+    assert r.exit_code == 2 and "salience_mean" not in r.output and not (tmp_path / "x.json").exists()
+
+
+def test_help_texts_are_not_broken_mid_sentence(cli):
+    for args in (["calibrate", "--help"], ["ledger", "add", "--help"], ["--help"]):
+        text = cli(*args, env={"COLUMNS": "200"}).stdout
+        assert "write\n" not in text and "must\n" not in text and "numeric\n" not in text

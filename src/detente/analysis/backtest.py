@@ -212,6 +212,16 @@ def _baseline(name: str, arrays: ScenarioArrays) -> FloatArray:
     raise KeyError(name)
 
 
+def _count_statuses(count: dict[str, int], statuses: Any, outcome: FloatArray) -> None:
+    """Add a proposal's per-issue run statuses to ``count``, only for the issues with an outcome
+    (the ones scored), so the counts add up to the number of issues in the leaderboard."""
+    st = np.asarray(statuses).ravel().tolist()
+    scored = np.isfinite(np.asarray(outcome, dtype=np.float64)).ravel().tolist()
+    for one, ok in zip(st, scored, strict=False):
+        if ok:
+            count[str(one)] = count.get(str(one), 0) + 1
+
+
 def run_backtest(
     cases: Sequence[Case],
     models: Mapping[str, Any],
@@ -251,8 +261,7 @@ def run_backtest(
                 elif stoch:
                     preds = [model.predict(c.arrays, as_generator(seed + s)) for s in range(n_seeds)]
                     draws = np.stack([np.asarray(p.outcome, dtype=np.float64) for p in preds])
-                    for st in np.asarray(preds[0].diagnostics.status).ravel().tolist():
-                        status_count[str(st)] = status_count.get(str(st), 0) + 1
+                    _count_statuses(status_count, preds[0].diagnostics.status, c.outcome)
                     ens.append(from_unit(draws, c.scales).T)
                     unit = draws.mean(axis=0)
                     lo, hi = np.quantile(draws, q, axis=0)
@@ -261,8 +270,7 @@ def run_backtest(
                 else:
                     pred = model.predict(c.arrays, as_generator(seed))
                     unit = np.asarray(pred.outcome, dtype=np.float64)
-                    for st in np.asarray(pred.diagnostics.status).ravel().tolist():
-                        status_count[str(st)] = status_count.get(str(st), 0) + 1
+                    _count_statuses(status_count, pred.diagnostics.status, c.outcome)
                 unit = np.asarray(unit, dtype=np.float64).reshape(c.arrays.n_issues)
             except Exception as exc:  # noqa: BLE001 - one model's bug must not stop the backtest
                 res.failures.setdefault(name, []).append(f"{c.proposal_id}: {type(exc).__name__}: {exc}")
@@ -511,3 +519,24 @@ def model_protocol_report(cases: Sequence[Case]) -> dict[str, Any]:
         entry["full_fit"] = cands[chosen][0](np.ones(y.size, dtype=bool))
         out[label] = entry
     return out
+
+
+def in_sample_models(names: Sequence[str] | Mapping[str, Any]) -> list[str]:
+    """The models among ``names`` whose parameters were fitted on the DEU dev file
+    (``analysis.main_job.FITTED_ON_DEU``: anchored, calibrated, mixture, the ensemble's weights), so
+    their backtest on that file is in-sample (docs/backtest.md §6, §8; docs/ensemble.md)."""
+    from detente.analysis.main_job import FITTED_ON_DEU
+
+    return [n for n in FITTED_ON_DEU if n in names]
+
+
+def in_sample_note(names: Sequence[str] | Mapping[str, Any]) -> str:
+    """The sentence the terminal and the report print under the leaderboard ('' if no such model)."""
+    fitted = in_sample_models(names)
+    if not fitted:
+        return ""
+    return (
+        f"{', '.join(fitted)}: parameters were fitted on the DEU dev file (data/deu/deu3_dev.tsv), so on that "
+        "file their numbers are in-sample; their honest numbers are the cross-validated ones in "
+        "docs/backtest.md §6 and §8 and docs/ensemble.md."
+    )

@@ -24,6 +24,7 @@ import numpy as np
 from detente._typing import FloatArray
 from detente.analysis.backtest import N_DRAWS, BacktestResult, Case
 from detente.analysis.calibration import (
+    CONFORMAL_BASELINE,
     DEFAULT_FOLDS,
     ErrorModelSet,
     cross_fit,
@@ -33,9 +34,6 @@ from detente.analysis.calibration import (
 )
 from detente.analysis.predictive import Predictive
 from detente.core.scale import to_unit
-
-CONFORMAL_BASELINE = "conformal_compromise"
-"""Name of the baseline row: compromise point + unconditional cross-fitted residual quantiles."""
 
 
 def add_predictive_scores(res: BacktestResult, rows: list[dict[str, Any]], n_draws: int = N_DRAWS) -> None:

@@ -30,6 +30,15 @@ SPLITS: tuple[tuple[str, str], ...] = (
     ("rule_procedure", "rule × procedure"),
 )
 SMALL = 20  # issues: below this a subgroup's numbers are shown for completeness only
+MIN_PROPOSALS_CI = 3
+"""Proposals: below this a subgroup's bootstrap interval (resampling proposals) is degenerate, e.g.
+[7.27, 7.27] for one proposal, so it is shown as 'n too small' instead (validation.md §2)."""
+TOO_FEW = "n too small"
+
+
+def has_interval(row: Mapping[str, Any]) -> bool:
+    """Whether a subgroup row's proposal-bootstrap intervals mean anything (``MIN_PROPOSALS_CI``)."""
+    return int(row.get("n_proposals", 0)) >= MIN_PROPOSALS_CI
 
 
 def _labels(res: BacktestResult, meta: Mapping[str, Mapping[str, str]], key: str) -> np.ndarray:

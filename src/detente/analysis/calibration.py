@@ -26,7 +26,7 @@ equal-weight mixture of the curves at each draw (the law of total probability ov
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,10 @@ DEFAULT_FOLDS = 5
 MIN_QR = 20
 """Fewer issues than this: the quantile-regression fit falls back to the residual kind."""
 """K of the K-fold cross-fitting grouped by proposal (backtest)."""
+FORMAT_VERSION = 1
+"""The error-model file format this version writes and the newest it reads (docs/calibration.md §5)."""
+CONFORMAL_BASELINE = "conformal_compromise"
+"""The conformal baseline's entry: compromise forecast + unconditional residual quantiles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +276,10 @@ class ErrorModelSet:
     default: str = "compromise"
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
+    def missing(self, names: Iterable[str]) -> list[str]:
+        """The models among ``names`` without an error model of their own (they use ``default``'s)."""
+        return [n for n in dict.fromkeys(names) if n not in self.models and n != CONFORMAL_BASELINE]
+
     def get(self, model: str) -> ErrorModel:
         """The error model of ``model`` (its own, else the default's)."""
         if model in self.models:
@@ -309,7 +317,7 @@ class ErrorModelSet:
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": "detente-error-models",
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "source": self.source,
             "n": self.n,
             "domain": self.domain,
@@ -323,6 +331,16 @@ class ErrorModelSet:
         """The inverse of :meth:`to_dict`; raises ``ValueError`` naming the field that is wrong."""
         if d.get("format") != "detente-error-models":
             raise ValueError("format: expected 'detente-error-models' (a file written by detente calibrate)")
+        version = d.get("format_version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ValueError(
+                f"format_version: expected a whole number from 1 to {FORMAT_VERSION}, got {version!r}"
+            )
+        if version > FORMAT_VERSION:
+            raise ValueError(
+                f"format_version: {version} is newer than this detente reads ({FORMAT_VERSION}); "
+                "update detente or re-run detente calibrate"
+            )
         raw = d.get("models")
         if not isinstance(raw, Mapping) or not raw:
             raise ValueError("models: expected a non-empty mapping of model name to error model")

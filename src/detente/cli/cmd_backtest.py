@@ -15,11 +15,13 @@ from detente.cli.choices import Capability, Format, MissingSalience
 from detente.cli.common import (
     build_model,
     console,
+    err_console,
     fail,
     parse_sets,
     print_csv,
     print_json,
     show_progress,
+    warn_missing_error_models,
     write_text_atomic,
 )
 from detente.core.text import plural
@@ -32,11 +34,6 @@ BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "commission": None,
     "reference": None,
 }
-IN_SAMPLE: tuple[str, ...] = (
-    "anchored",
-    "calibrated",
-    "mixture",
-)  # fitted on deu3_dev.tsv (docs/backtest.md §6, §8; docs/backtest_research2.md)
 BASELINE_LABELS = {
     "compromise": "compromise (c·s mean)",
     "salience_mean": "salience-weighted mean",
@@ -47,31 +44,44 @@ BASELINE_LABELS = {
 }
 
 
-def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, Any]:
-    """Baselines (always) + the requested models, or every available registered model."""
+def select_models(
+    names: list[str] | None, sets: dict[str, str], *, baselines: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The ``baselines`` (default: all of ``BASELINE_MODELS``) + the requested models, or every
+    available registered model. A requested baseline name (salience_mean, commission, …) is accepted
+    as such; a requested registered model that a --set applies to is built with it."""
     from detente.errors import DetenteError
     from detente.models import available_models, get_model, parameter_names
 
     models: dict[str, Any] = {}
+    wanted = list(dict.fromkeys(names or []))
     for label, spec in BASELINE_MODELS.items():
-        models[label] = None if spec is None else get_model(spec[0], **spec[1])
-    extra = (
-        list(dict.fromkeys(names)) if names else [n for n in available_models() if n not in BASELINE_MODELS]
-    )
+        if baselines is None or label in baselines or label in wanted:
+            models[label] = None if spec is None else get_model(spec[0], **spec[1])
+    extra = wanted or [n for n in available_models() if n not in BASELINE_MODELS]
     used: set[str] = set()
+    tunable: list[str] = []
     for name in extra:
-        if name in models:
-            continue
+        if name in BASELINE_MODELS and name not in available_models():
+            continue  # salience_mean, commission, reference: fixed baselines
         try:
             fields = parameter_names(name)
         except (DetenteError, ImportError, AttributeError) as exc:
-            fail(f"--model {name}: {exc}")
-        used |= fields & set(sets)
-        models[name] = build_model(name, sets)
+            msg = str(exc)
+            if "unknown model" in msg:  # the backtest also knows its fixed baselines by name
+                accepted = [*available_models(), *(b for b in BASELINE_MODELS if b not in available_models())]
+                msg = f"unknown model (expected one of {', '.join(accepted)})"
+            fail(f"--model {name}: {msg}")
+        tunable.append(name)
+        applies = fields & set(sets)
+        used |= applies
+        if name not in models or applies:
+            models[name] = build_model(name, sets)
     unknown = sorted(set(sets) - used)
     if unknown:
         fail(
-            f"--set {unknown[0]}: no selected model has this parameter (models: {', '.join(m for m in models if models[m] is not None)})"
+            f"--set {unknown[0]}: no selected model has this parameter (models it can apply to: "
+            f"{', '.join(tunable) or 'none; name one with -m'})"
         )
     return models
 
@@ -79,7 +89,8 @@ def select_models(names: list[str] | None, sets: dict[str, str]) -> dict[str, An
 def forecasts_csv(res: Any) -> str:
     """``issue_id,proposal_id,model,forecast,low,high,q05,…,q95,p_low_end,p_high_end`` for every
     issue with an outcome (low/high = central 80 % interval of the seeds of stochastic models,
-    empty otherwise; q05…q95 and the end masses = the predictive distribution, issue #14)."""
+    empty otherwise; q05…q95 and the end masses = the predictive distribution, issue #14; outcome = what
+    the Council decided, so errors can be computed from the file alone)."""
     from detente.analysis.predictive import QUANTILE_COLUMNS
 
     buf = io.StringIO()
@@ -95,6 +106,7 @@ def forecasts_csv(res: Any) -> str:
             *QUANTILE_COLUMNS,
             "p_low_end",
             "p_high_end",
+            "outcome",
         ]
     )
 
@@ -122,6 +134,7 @@ def forecasts_csv(res: Any) -> str:
                     "" if lo is None else fmt(float(lo[k])),
                     "" if hi is None else fmt(float(hi[k])),
                     *dist,
+                    fmt(float(res.outcome[k])),
                 ]
             )
     return buf.getvalue()
@@ -133,118 +146,119 @@ def _ci(v: tuple[float, float], digits: int = 2) -> str:
     return f"[{v[0]:.{digits}f}, {v[1]:.{digits}f}]"
 
 
-def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) -> None:
+def print_fitted(title: str, header: list[str], body: list[list[str]]) -> None:
+    """Print a table that fits the terminal and never cuts a cell or a header: the columns after the
+    first (the model) go into as many tables as needed, each repeating the first column."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(
-        title=f"Backtest on {plural(n_issues, 'issue')} with an outcome, {plural(n_props, 'proposal')} "
-        "(95 % proposal-bootstrap intervals)",
-        title_justify="left",
-    )
-    prob = any("crps" in r for r in rows)
-    cols = ["model", "n", "MAE", "RMSE", "hit ≤10", "Δ MAE vs compromise"] + (
-        ["CRPS", "cov 80%"] if prob else []
-    )
-    for c in cols:
-        t.add_column(c, justify="left" if c == "model" else "right", no_wrap=True)
+    def make(cols: list[int]) -> Table:
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        for j in cols:
+            t.add_column(header[j], justify="left" if j == 0 else "right", no_wrap=True)
+        for row in body:
+            t.add_row(*(row[j] for j in cols))
+        return t
+
+    chunks: list[list[int]] = [[0]]
+    for j in range(1, len(header)):
+        if len(chunks[-1]) > 1 and console.measure(make([*chunks[-1], j])).maximum > console.width:
+            chunks.append([0])
+        chunks[-1].append(j)
+    console.print(f"[bold]{title}[/bold]")
+    for cols in chunks:
+        console.print(make(cols))
+
+
+def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) -> None:
+    body = []
     for r in rows:
         d = r.get("diff_vs_compromise")
-        diff = "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}"
-        t.add_row(
-            r["model"] + (f" ({r['failures']} failed)" if r["failures"] else ""),
-            str(r["n"]),
-            f"{r['mae']:.2f} {_ci(r['mae_ci'])}",
-            f"{r['rmse']:.2f} {_ci(r['rmse_ci'])}",
-            f"{r['hit_rate']:.3f} {_ci(r['hit_rate_ci'], 3)}",
-            diff,
-            *(
-                [
-                    f"{r['crps']:.2f}" if "crps" in r else "",
-                    f"{r['coverage80']:.2f}" if "coverage80" in r else "",
-                ]
-                if prob
-                else []
-            ),
+        body.append(
+            [
+                r["model"] + (f" ({r['failures']} failed)" if r["failures"] else ""),
+                str(r["n"]),
+                f"{r['mae']:.2f} {_ci(r['mae_ci'])}",
+                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            ]
         )
-    from rich.console import Console
-
-    wide = Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal)
-    wide.print(t)
+    print_fitted(
+        f"Backtest on {plural(n_issues, 'issue')} with an outcome, {plural(n_props, 'proposal')}: point forecasts "
+        "(95 % proposal-bootstrap intervals)",
+        ["model", "n", "MAE [95 % CI]", "Δ MAE vs compromise"],
+        body,
+    )
     console.print(
-        "[dim]Differences below about 3 MAE points are not detectable with ~200 issues (validation.md §2).[/dim]"
+        "[dim]Differences below about 3 MAE points are not detectable with ~200 issues "
+        "(docs/spec/validation.md §2).[/dim]"
     )
 
 
 def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None:
-    """The predictive distributions' scores (issue #14; docs/calibration.md): one row per model."""
-    from rich.console import Console
-    from rich.table import Table
-
-    rows = [r for r in rows if r.get("n_prob")]
+    """The predictive distributions' scores (issue #14; docs/calibration.md): CRPS, then coverage."""
+    rows = sorted(
+        (r for r in rows if r.get("n_prob")), key=lambda r: (not math.isfinite(r["crps"]), r["crps"])
+    )
     if not rows:
         return
-    t = Table(
-        title="Predictive distributions: proper scores and coverage (95 % proposal-bootstrap intervals; "
-        + str(calib.get("description", ""))
-        + ")",
-        title_justify="left",
-    )
-    for c in (
-        "model",
-        "CRPS",
-        "Δ CRPS vs conformal compromise",
-        "IS 80%",
-        "cov 50%",
-        "cov 80%",
-        "cov 90%",
-        "width 80%",
-        "PIT KS",
-    ):
-        t.add_column(c, justify="left" if c == "model" else "right", no_wrap=True)
-    for r in sorted(rows, key=lambda r: (not math.isfinite(r["crps"]), r["crps"])):
+    scores = []
+    cover = []
+    for r in rows:
         d = r.get("crps_diff_vs_conformal_compromise")
-        t.add_row(
-            r["model"],
-            f"{r['crps']:.2f} {_ci(r['crps_ci'])}",
-            "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
-            f"{r['interval_score80']:.1f}",
-            f"{r['coverage50']:.2f}",
-            f"{r['coverage80']:.2f} {_ci(r['coverage80_ci'])}",
-            f"{r['coverage90']:.2f}",
-            f"{r['width80']:.1f}",
-            f"{r['pit_ks']:.3f} {_ci(r['pit_ks_ci'], 3)}",
+        scores.append(
+            [
+                r["model"],
+                f"{r['crps']:.2f} {_ci(r['crps_ci'])}",
+                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            ]
         )
-    Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal).print(t)
+        cover.append(
+            [
+                r["model"],
+                f"{r['coverage50']:.2f}",
+                f"{r['coverage80']:.2f} {_ci(r['coverage80_ci'])}",
+                f"{r['coverage90']:.2f}",
+                f"{r['width80']:.1f}",
+            ]
+        )
+    print_fitted(
+        "Predictive distributions: CRPS (lower is better; 95 % proposal-bootstrap intervals)",
+        ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal"],
+        scores,
+    )
+    print_fitted(
+        "Coverage of the predictive ranges (share of outcomes inside) and mean width of the 80 % range",
+        ["model", "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %"],
+        cover,
+    )
+    console.print(f"[dim]Model error: {calib.get('description', '')}.[/dim]")
 
 
 def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
     """One table per split (Council rule, procedure): models down, subgroups across, MAE [95 % CI]."""
-    from rich.console import Console
-    from rich.table import Table
+    from detente.analysis.backtest_groups import SMALL, SPLITS, TOO_FEW, has_interval, split_levels
+    from detente.analysis.calibration import CONFORMAL_BASELINE
 
-    from detente.analysis.backtest_groups import SMALL, SPLITS, split_levels
-
-    wide = Console(highlight=False, width=max(console.width, 150), force_terminal=console.is_terminal)
     for key, label in SPLITS[:2]:  # rule × procedure is in the JSON and the report
         rows = [r for r in groups if r["split"] == key]
         levels = split_levels(rows, key)
         cell = {(r["model"], r["level"]): r for r in rows}
         n_iss = {lev: max(r["n"] for r in rows if r["level"] == lev) for lev in levels}
-        t = Table(title=f"MAE by {label} (95 % proposal-bootstrap intervals)", title_justify="left")
-        t.add_column("model", no_wrap=True)
-        for lev in levels:
-            t.add_column(
-                f"{lev} ({n_iss[lev]}{', few' if n_iss[lev] < SMALL else ''})", justify="right", no_wrap=True
-            )
-        for m in order:
-            t.add_row(
-                m,
-                *(
-                    f"{cell[(m, lev)]['mae']:.2f} {_ci(cell[(m, lev)]['mae_ci'])}" if (m, lev) in cell else ""
-                    for lev in levels
-                ),
-            )
-        wide.print(t)
+
+        def show(r: dict[str, Any] | None) -> str:
+            if r is None:
+                return ""
+            return f"{r['mae']:.1f} " + (_ci(r["mae_ci"], 1) if has_interval(r) else f"({TOO_FEW})")
+
+        print_fitted(
+            f"MAE by {label} (95 % proposal-bootstrap intervals)",
+            ["model"] + [f"{lev} ({n_iss[lev]}{', few' if n_iss[lev] < SMALL else ''})" for lev in levels],
+            [[m] + [show(cell.get((m, lev))) for lev in levels] for m in order if m != CONFORMAL_BASELINE],
+        )
+    console.print(
+        f"[dim]conformal_compromise has compromise's point forecasts; 'few': under {SMALL} issues; "
+        f"'{TOO_FEW}': too few proposals for a bootstrap interval.[/dim]"
+    )
 
 
 def backtest(
@@ -278,17 +292,20 @@ def backtest(
     folds: Annotated[int, typer.Option("--folds", min=2, help="K of the cross-fitting")] = 5,
 ) -> None:
     """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
-    from detente.analysis.backtest import leaderboard, run_backtest
+    from detente.analysis.backtest import in_sample_note, leaderboard, run_backtest
     from detente.analysis.backtest_groups import subgroup_leaderboard
     from detente.errors import DetenteError
     from detente.io.deu import backtest_cases, load_deu
 
     sets = parse_sets(set_)
     t_start = time.perf_counter()
-    try:
-        from detente.io.error_models import resolve_calibration
+    from detente.io.error_models import resolve_calibration
 
+    try:
         error_models = resolve_calibration(calibration)
+    except DetenteError as exc:
+        fail(f"--calibration: {exc}")
+    try:
         skipped: list[str] = []
         scenarios = load_deu(
             data,
@@ -303,20 +320,36 @@ def backtest(
     if not any((c.outcome == c.outcome).any() for c in cases):
         fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
     models = select_models(model, sets)
+    warn_missing_error_models(calibration, error_models, models)
     import warnings
 
     from detente.errors import DetenteWarning
 
     warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead
     if show_progress():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        err_console.print(
+            f"backtest: {len(models)} models on {plural(sum(int((c.outcome == c.outcome).sum()) for c in cases), 'issue')} "
+            f"with an outcome ({plural(len(cases), 'proposal')}); all models on the DEU dev file take about 3 to 6 minutes on "
+            "2 cores (eum, exchange and smp the most); -m picks fewer",
+            soft_wrap=True,
+        )
 
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=console,
+            TimeRemainingColumn(),
+            console=err_console,
             transient=True,
         ) as prog:
             task = prog.add_task("backtest", total=len(models) * len(cases))
@@ -383,16 +416,17 @@ def backtest(
             st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
             if st:
                 console.print(
-                    f"[dim]{r['model']} statuses (issue runs): "
+                    f"[dim]{r['model']} run statuses on the {n_out} issues with an outcome: "
                     + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
                     + "[/dim]"
                 )
-        fitted = [n for n in IN_SAMPLE if n in res.forecasts]
-        if fitted:
-            console.print(
-                f"[dim]{', '.join(fitted)}: parameters were fitted on the DEU dev file, so on that file the numbers "
-                "are in-sample; their honest dev numbers are the cross-validated ones in docs/backtest.md §6 and §8.[/dim]"
-            )
+        note = in_sample_note(res.forecasts)
+        if note:
+            console.print(f"[dim]{note}[/dim]")
+        console.print(
+            "[dim]RMSE, hit rate, interval score, PIT and the rule × procedure split: --format json|csv or "
+            "--report FILE.[/dim]"
+        )
         if skipped:
             console.print(
                 f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"

@@ -36,11 +36,14 @@ def calibrate(
         MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
     ] = MissingSalience.impute,
 ) -> None:
-    """Fit one error model per model on every issue of a DEU file that has an outcome, and write
-    them with their provenance (file hash, date, N, licence) for --calibration FILE."""
+    """Fit one error model per model on every issue of a DEU file that has an outcome, and write them with their provenance (file hash, date, N, licence) for --calibration FILE.
+
+    With -m, the file has the models asked for plus compromise (the fallback for models without an error model of their own) and conformal_compromise (the baseline of backtest's CRPS comparison).
+    """
     from detente._version import __version__
     from detente.analysis.backtest import run_backtest
     from detente.analysis.backtest_calibration import fit_error_model_set
+    from detente.analysis.calibration import CONFORMAL_BASELINE
     from detente.cli.cmd_backtest import select_models
     from detente.errors import DetenteError, DetenteWarning
     from detente.io.deu import backtest_cases, load_deu
@@ -60,7 +63,9 @@ def calibrate(
         fail(str(exc))
     if not any((c.outcome == c.outcome).any() for c in cases):
         fail(f"{data}: no issue has an outcome (column 'out'); nothing to calibrate on")
-    models = select_models(model, sets)
+    # with -m: the asked models plus compromise, whose error model is the fallback for models without
+    # their own and whose forecast the conformal_compromise baseline (backtest's CRPS reference) uses
+    models = select_models(model, sets, baselines=("compromise",) if model else None)
     import warnings
 
     warnings.simplefilter("ignore", DetenteWarning)
@@ -91,9 +96,18 @@ def calibrate(
     except ValueError as exc:
         fail(f"{data}: {exc}")
     write_text_atomic(out, dumps_error_models(ems))
+    asked = [n for n in dict.fromkeys(model)] if model else [n for n in ems.models if n != CONFORMAL_BASELINE]
+    added = [n for n in ems.models if n not in asked]
+    why = (
+        f" (added: {', '.join(added)}: compromise is the fallback for models without their own, "
+        "conformal_compromise the baseline of backtest's CRPS comparison)"
+        if added and model
+        else ""
+    )
     console.print(
-        f"wrote {out}: error models for {len(ems.models)} models, fitted on {ems.n:,} issues of {n_props} "
-        f"proposals ({time.perf_counter() - t0:.1f} s)"
+        f"wrote {out}: error models for {', '.join(n for n in asked if n in ems.models)}{why}; fitted on "
+        f"{ems.n:,} issues of {n_props} proposals ({time.perf_counter() - t0:.1f} s)",
+        soft_wrap=True,
     )
 
 

@@ -19,6 +19,7 @@ from detente.cli.common import (
     print_json,
     scenario_argument,
     show_progress,
+    warn_missing_error_models,
     write_text_atomic,
 )
 from detente.core.text import scenario_counts
@@ -264,6 +265,7 @@ def forecast_cmd(
     sc = load_scenario(scenario)
     ems = error_models(calibration)
     names = list(model) if model else list(available_models())
+    warn_missing_error_models(calibration, ems, names)
     results = []
     built = build_models(names, parse_sets(set_))
     for n, m in zip(names, built, strict=True):

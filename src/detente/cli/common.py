@@ -180,3 +180,15 @@ def write_bytes_atomic(path: Any, data: bytes) -> None:
     except BaseException:  # Ctrl-C / SIGTERM while writing: no temporary file left behind
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def warn_missing_error_models(option: str, ems: Any, names: Any) -> None:
+    """One line on stderr when the error models of ``--calibration`` (an ``ErrorModelSet``) have no
+    entry for some of the models ``names``: which ones, and whose error model they use instead."""
+    missing = ems.missing(names) if hasattr(ems, "missing") else []
+    if missing:
+        print(
+            f"warning: --calibration {option}: no error model for {', '.join(missing)}; "
+            f"{'it uses' if len(missing) == 1 else 'they use'} {ems.default}'s",
+            file=sys.stderr,
+        )

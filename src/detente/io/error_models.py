@@ -38,11 +38,21 @@ def parse_error_models(text: str, source: str) -> ErrorModelSet:
 def read_error_models(path: str | Path) -> ErrorModelSet:
     """Read an error-model file (see :func:`parse_error_models`)."""
     p = Path(path)
+    expected = "expected a JSON error-model file written by detente calibrate"
+    if p.is_dir():
+        raise InputFileError(f"{p}: is a folder ({expected})")
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise InputFileError(f"{p}: cannot read the error-model file ({reason})") from None
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"{p}: cannot read the error-model file ({exc.strerror or 'not readable'})"
+        ) from None
+    if b"\x00" in raw[:4096]:
+        raise InputFileError(f"{p}: binary file ({expected})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputFileError(f"{p}: not UTF-8 text ({expected})") from None
     return parse_error_models(text, str(p))
 
 

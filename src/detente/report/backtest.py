@@ -13,8 +13,16 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from detente.analysis.backtest import BacktestResult, coverage
-from detente.analysis.backtest_groups import SMALL, SPLITS, split_levels, subgroup_leaderboard
+from detente.analysis.backtest import BacktestResult, coverage, in_sample_note
+from detente.analysis.backtest_groups import (
+    MIN_PROPOSALS_CI,
+    SMALL,
+    SPLITS,
+    TOO_FEW,
+    has_interval,
+    split_levels,
+    subgroup_leaderboard,
+)
 from detente.report.base import Part, Section, Table
 from detente.report.charts import box_traces_from_samples, histogram_bar
 
@@ -147,8 +155,8 @@ def subgroup_section(
         for lev in levels:
             rs = [cell.get((n, lev)) for n in names]
             mae = [r["mae"] if r else float("nan") for r in rs]
-            lo = [r["mae"] - r["mae_ci"][0] if r else 0.0 for r in rs]
-            hi = [r["mae_ci"][1] - r["mae"] if r else 0.0 for r in rs]
+            lo = [r["mae"] - r["mae_ci"][0] if r and has_interval(r) else 0.0 for r in rs]
+            hi = [r["mae_ci"][1] - r["mae"] if r and has_interval(r) else 0.0 for r in rs]
             fig.add_trace(
                 go.Bar(
                     name=f"{lev} ({n_iss[lev]})",
@@ -169,9 +177,15 @@ def subgroup_section(
             for lev in levels:
                 r = cell.get((n, lev))
                 d = (r or {}).get("diff_vs_compromise")
-                diff = "" if d is None else f" (Δ {d['diff']:+.1f} {_ci((d['low'], d['high']), 1)})"
+                ok = r is not None and has_interval(r)
+                ci = _ci(r["mae_ci"], 1) if ok and r else f"({TOO_FEW})"
+                diff = (
+                    ""
+                    if d is None
+                    else f" (Δ {d['diff']:+.1f} {_ci((d['low'], d['high']), 1) if ok else ''})"
+                )
                 crps = "" if r is None or "crps_predictive" not in r else f"; CRPS {_f(r['crps_predictive'])}"
-                line.append("–" if r is None else f"{_f(r['mae'])} {_ci(r['mae_ci'], 1)}{diff}{crps}")
+                line.append("–" if r is None else f"{_f(r['mae'])} {ci}{diff}{crps}")
             body.append(line)
         tables.append(
             Table(
@@ -179,7 +193,7 @@ def subgroup_section(
                 ["model"] + [f"{lev} ({n_iss[lev]} issues, {n_of[lev]} proposals)" for lev in levels],
                 body,
                 caption="MAE [95 % interval, resampling proposals]; Δ = paired difference to the compromise model "
-                f"with its interval; CRPS of the calibrated predictive distribution where the model has one. Subsets under {SMALL} issues (e.g. QMV(10)) are shown for completeness only.",
+                f"with its interval; CRPS of the calibrated predictive distribution where the model has one. Subsets under {SMALL} issues (e.g. QMV(10)) are shown for completeness only; under {MIN_PROPOSALS_CI} proposals the interval is degenerate and reads '{TOO_FEW}'.",
             )
         )
         figs.append(fig)
@@ -335,12 +349,9 @@ def backtest_part(
 ) -> Part:
     names = [r["model"] for r in rows]
     notes = []
-    fitted = [n for n in ("anchored", "calibrated") if n in res.forecasts]
-    if fitted:
-        notes.append(
-            f"{', '.join(fitted)}: parameters were fitted on the DEU dev file; on that file the numbers are in-sample. "
-            "The honest numbers are the cross-validated ones in docs/backtest.md §6 and §8."
-        )
+    in_sample = in_sample_note(res.forecasts)
+    if in_sample:
+        notes.append(in_sample)
     for n, errs in res.failures.items():
         notes.append(f"{n} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
     for r in rows:
