@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -140,3 +141,85 @@ def test_table_counts_in_the_singular(cli, capsys):
     render_table(doc, "t")
     out = " ".join(capsys.readouterr().out.split())  # the title may wrap over the narrow table
     assert "Terms of the 1 settlement (share per value)" in out
+
+
+def test_table_labels_are_plain_words_within_80_columns(cli):
+    res = cli(
+        "simulate",
+        "--draws",
+        "300",
+        "--seed",
+        "1",
+        "--set",
+        "C0_R=0.4",
+        "--set",
+        "C0_U=0.6",
+        env={"COLUMNS": "80"},
+    )
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "…" not in out
+    for cryptic in ("decision R", "decision U", ">= 2", "R's"):
+        assert cryptic not in out, cryptic
+    assert not re.search(r"\b(terr|buf|cap|align|guar)\b", out)  # the issue codes
+    for plain in (
+        "military decision for Russia",
+        "military decision for Ukraine",
+        "ceasefires with EU monitoring or a binding guarantee",
+        "US–Europe alignment at the summit",
+    ):
+        assert plain in out, plain
+    assert "Terms of the" in out  # the late phase settles: the terms table, in words, with its legend
+    for label in (
+        "land under Russia",
+        "buffer zone",
+        "Ukraine's force limits",
+        "alignment",
+        "security guarantee",
+    ):
+        assert label in out, label
+    assert "land under Russia: its share of the contested land" in out
+
+
+def test_terms_values_in_words(cli, capsys):
+    from detente.cli.cmd_simulate import render_table
+
+    _, doc = _json(cli, "--draws", "50", "--seed", "1")
+    doc["terms"].update(
+        n_settlements=4,
+        terr={"0.05": 0.5, "0.2": 0.5},
+        buf={"0.5": 1.0},
+        cap={"0": 1.0},
+        align={"0": 0.25, "1": 0.75},
+        guar={"1": 0.5, "3": 0.5},
+    )
+    capsys.readouterr()
+    render_table(doc, "t")
+    out = " ".join(capsys.readouterr().out.split())
+    for text in (
+        "5%: 50.0%",
+        "20%: 50.0%",
+        "partial: 100.0%",
+        "none: 100.0%",
+        "NATO path: 25.0%",
+        "neutrality: 75.0%",
+        "on paper: 50.0%",
+        "binding: 50.0%",
+    ):
+        assert text in out, text
+
+
+def test_json_and_csv_keep_the_codes(cli):
+    _, doc = _json(cli, "--draws", "50", "--seed", "1")
+    assert set(doc["outcomes"]["shares"]) == {
+        "war_ongoing",
+        "settlement",
+        "frozen_ceasefire",
+        "decision_R",
+        "decision_U",
+        "ceasefire_ongoing",
+    }
+    assert {"terr", "buf", "cap", "align", "guar"} <= set(doc["terms"])
+    res = cli("simulate", "--draws", "50", "--format", "csv")
+    assert res.stdout.splitlines()[0] == "month,p_ceasefire,p_settlement,p_decision,p_sanctions"

@@ -96,6 +96,8 @@ def _num(x: Any, fmt: str = "{:.2f}") -> str:
 def render_table(doc: dict[str, Any], title: str) -> None:
     from rich.table import Table
 
+    from detente.sim.words import ISSUE_LABELS, ending_word, value_word
+
     console.print(f"[bold]{title}[/bold]  runs {doc['runs']} · months {doc['months']} · seed {doc['seed']}")
     if "first_mover_share" in doc:
         t = Table(title="Rubinstein reference mode")
@@ -106,7 +108,7 @@ def render_table(doc: dict[str, Any], title: str) -> None:
     fe = doc["outcomes"].get("fearon")
     if fe:
         t = Table(title="Fearon reference mode")
-        for c in ("R's offer", "bargaining range", "war probability", "first offer accepted"):
+        for c in ("Russia's offer", "bargaining range", "war probability", "first offer accepted"):
             t.add_column(c, justify="right")
         lo, hi = fe["bargaining_range"]
         t.add_row(
@@ -135,33 +137,37 @@ def render_table(doc: dict[str, Any], title: str) -> None:
     t.add_column("ending")
     t.add_column("share", justify="right")
     for k, v in o["shares"].items():
-        t.add_row(k.replace("_", " "), _pct(v))
+        t.add_row(ending_word(k), _pct(v))
     console.print(t)
     cf = o["ceasefires"]
-    t = Table(title="Ceasefires")
+    t = Table(title="Ceasefires, sanctions and the summit")
     t.add_column("measure")
     t.add_column("value", justify="right")
     t.add_row("runs with a ceasefire", _pct(cf["runs_with_any"]))
     t.add_row("ceasefires per run (mean)", _num(cf["mean_per_run"]))
     t.add_row("share broken down", _pct(cf["share_broken"]))
     t.add_row("median months until breakdown", _num(cf["duration_broken_months"]["median"]))
-    t.add_row(
-        "share with guarantee >= 2",
+    t.add_row(  # guarantee level 2 or 3 (docs/simulator.md, packages)
+        "ceasefires with EU monitoring or a binding guarantee",
         _pct(sum(v for k, v in cf["guar"].items() if int(k) >= 2 and v) if cf["guar"] else None),
     )
     t.add_row("US sanctions by the end", _pct(o["sanctions"]["p_by_end"]))
-    t.add_row("summit alignment (mean)", _num(o["summit"]["alignment_mean"]))
-    t.add_row("strong summit communique", _pct(o["summit"]["p_strong_communique"]))
+    t.add_row("US–Europe alignment at the summit (0–1, mean)", _num(o["summit"]["alignment_mean"]))
+    t.add_row("strong summit communiqué", _pct(o["summit"]["p_strong_communique"]))
     console.print(t)
     tm = doc["terms"]
     if tm["n_settlements"]:
         n = tm["n_settlements"]
         t = Table(title=f"Terms of the {n} settlement{'' if n == 1 else 's'} (share per value)")
         t.add_column("issue")
-        t.add_column("distribution")
+        t.add_column("term: share of settlements")
         for issue in ("terr", "buf", "cap", "align", "guar"):
-            t.add_row(issue, "  ".join(f"{k}: {_pct(v)}" for k, v in tm[issue].items()))
+            t.add_row(
+                ISSUE_LABELS[issue],
+                "  ".join(f"{value_word(issue, k)}: {_pct(v)}" for k, v in tm[issue].items()),
+            )
         console.print(t)
+        console.print("land under Russia: its share of the contested land after the settlement", style="dim")
 
 
 def simulate(

@@ -23,33 +23,11 @@ from detente.analysis.main_job import (
 )
 from detente.report.base import Part, Section, Table
 from detente.sim.config import ISSUES
+from detente.sim.words import ISSUE_TITLES, VALUE_WORDS, ending_word, value_word
 
 __all__ = ["MONTHS", "RUNS_FULL", "RUNS_QUICK", "WHAT_IF", "build"]
 MIN_SETTLEMENTS = 30
 """Fewer settled runs than this: the terms chart shows the late-phase variant instead."""
-
-ISSUE_TITLES = {
-    "terr": "Line of separation: share of the contested land under Russia",
-    "buf": "Buffer zone (Ukraine withdraws)",
-    "cap": "Limits on Ukraine's forces",
-    "align": "Alignment",
-    "guar": "Security guarantees",
-}
-"""Panel titles of the terms chart (the simulator's issue codes are never shown to a reader)."""
-VALUE_WORDS: dict[str, dict[float, str]] = {
-    "buf": {0.0: "none", 0.5: "partial", 1.0: "full"},
-    "cap": {0.0: "none", 0.5: "partial", 1.0: "full"},
-    "align": {0.0: "NATO path", 1.0: "neutrality"},
-    "guar": {0.0: "none", 1.0: "on paper", 2.0: "EU monitoring", 3.0: "binding"},
-}
-"""What each value of an indivisible issue means (docs/simulator.md, packages)."""
-
-
-def _value_word(issue: str, value: str) -> str:
-    v = float(value)
-    if issue == "terr":
-        return f"{v:.0%}"
-    return VALUE_WORDS.get(issue, {}).get(v, value)
 
 
 def _values(issue: str, dist: dict[str, float]) -> list[tuple[str, float]]:
@@ -58,7 +36,7 @@ def _values(issue: str, dist: dict[str, float]) -> list[tuple[str, float]]:
     if issue in VALUE_WORDS:
         for v in VALUE_WORDS[issue]:
             shares.setdefault(v, 0.0)
-    return [(_value_word(issue, f"{v:g}"), shares[v]) for v in sorted(shares)]
+    return [(value_word(issue, f"{v:g}"), shares[v]) for v in sorted(shares)]
 
 
 def _runs(n: int) -> str:
@@ -220,15 +198,7 @@ def build(job: MainJobResult) -> Part:
     ends = Table(
         title=f"How the runs stand after {MONTHS} months",
         columns=["ending", "share of runs"],
-        rows=[
-            [
-                k.replace("_", " ")
-                .replace("decision R", "military decision for Russia")
-                .replace("decision U", "military decision for Ukraine"),
-                _pct(v),
-            ]
-            for k, v in o["shares"].items()
-        ],
+        rows=[[ending_word(k), _pct(v)] for k, v in o["shares"].items()],
     )
     what_if = _what_if(sim.what_if)
     # terms: from the configured run, or from the late phase when too few runs settle to show a distribution
