@@ -182,9 +182,16 @@ def _grid_offers(
 
 
 def _ceasefire_hazards(cfg: GameConfig, tb: Tables, imposed: BoolArray) -> tuple[FloatArray, FloatArray]:
-    """Hazard ``h`` ``(N, C)`` of each ceasefire candidate offered now, and its survival over ``L_deal``."""
-    h_cf = np.exp(tb.logh_cf[None, :] + cfg.ceasefire.b_imposed * imposed[:, None])  # (N, C)
-    return h_cf, np.exp(-h_cf * tb.H_deal)
+    """Hazard ``h`` ``(N, C)`` of each ceasefire candidate offered now, and its survival over ``L_deal``.
+
+    A run's row depends only on ``imposed``: the two possible rows are computed once and gathered
+    (the same element-wise arithmetic as broadcasting over the runs, so the same numbers).
+    """
+    both = np.array([False, True])
+    h2 = np.exp(tb.logh_cf[None, :] + cfg.ceasefire.b_imposed * both[:, None])  # (2, C)
+    D2 = np.exp(-h2 * tb.H_deal)
+    pick = imposed.astype(np.intp)
+    return h2[pick], D2[pick]
 
 
 def offer_by_R(
