@@ -212,7 +212,9 @@ def test_review_accept_reject_and_the_analysts_stances() -> None:
         dict(doc["stances"][0]) | {"actor": "fr", "issue": "us_sanctions"}
     )  # a draft too
     rows = review_items(merged)
-    assert [r["status"] for r in rows] == ["draft", "draft", "accepted"] and rows[-1]["actor"] == "ru"
+    # the cue is Russia's (the subject), not the US's (the object): no US suggestion
+    assert [r["status"] for r in rows] == ["draft", "accepted"] and rows[-1]["actor"] == "ru"
+    assert all(r["actor"] != "united_states" for r in rows)
     segs = text_segments(text, rows)
     assert "".join(x["text"] for x in segs) == text and all(x["ids"] for x in segs)
     with pytest.raises(ScenarioError, match="salience"):

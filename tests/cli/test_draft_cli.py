@@ -25,7 +25,14 @@ def _text(tmp_path: Path, body: str | bytes = TEXT, name: str = "col.txt") -> Pa
 def test_draft_writes_a_valid_draft(cli, tmp_path: Path) -> None:
     out = tmp_path / "d.yaml"
     r = cli(
-        "draft", str(_text(tmp_path)), "--out", str(out), "--source-title", "Col", "--source-date", "2025-06"
+        "draft",
+        str(_text(tmp_path)),
+        "--out",
+        str(out),
+        "--source-title",
+        "Col",
+        "--source-date",
+        "2025-06-15",
     )
     assert r.exit_code == 0, r.stderr
     assert f"wrote {out}" in r.stdout
@@ -33,7 +40,7 @@ def test_draft_writes_a_valid_draft(cli, tmp_path: Path) -> None:
     assert {a["id"] for a in doc["actors"]} == {"russia", "ukraine", "eu"}
     assert all(s["status"] == "draft" for s in doc["stances"])
     ev = doc["stances"][0]["evidence"][0]
-    assert ev["source"] == "Col" and ev["date"] == "2025-06" and "#char=" in ev["url"]
+    assert ev["source"] == "Col" and ev["date"] == "2025-06-15" and "#char=" in ev["url"]
     v = cli("validate", str(out))
     assert v.exit_code == 0 and v.stdout.startswith("valid: 3 actors")
     assert (
@@ -81,3 +88,66 @@ def test_bad_input_exit_2_nothing_written(cli, tmp_path: Path) -> None:
         assert not out.exists()
     r = cli("draft", str(_text(tmp_path)), "--out", str(tmp_path / "d.txt"))
     assert r.exit_code == 2 and not (tmp_path / "d.txt").exists()
+
+
+NEWS = (
+    "The Kremlin said Moscow would agree to a ceasefire only after a settlement that recognises its territorial "
+    "gains. President Zelensky said Kyiv demands an unconditional ceasefire first and binding security guarantees "
+    "backed by European forces.\nWashington signalled it may impose sweeping secondary sanctions on buyers of "
+    "Russian oil if Putin keeps stalling. Germany and France pledged more military aid, while Turkey offered to "
+    "host a new round of prisoner exchanges, proposing an all-for-all swap."
+)
+
+
+def test_terminal_output_is_compact_at_80_columns(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(tmp_path)
+    out = Path("d.yaml")
+    r = cli("draft", _text(tmp_path, NEWS).name, "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.rstrip("\n").splitlines()
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    n = len(doc["draft"]["suggestions"])
+    assert all(len(x) <= 80 for x in lines), [x for x in lines if len(x) > 80]
+    assert len(lines) <= 2 * n + 6  # one or two lines a suggestion, the header and the summary
+    rows = [
+        x for x in lines if x.startswith(("russia ", "ukraine ", "united_states ", "germany ", "turkey "))
+    ]
+    assert rows and all("…" in x for x in rows)
+    for x in rows:  # the quote excerpt ends at a word boundary of the sentence
+        excerpt = x.split("  ")[-1].rstrip("…")
+        assert excerpt and f"{excerpt} " in NEWS
+    turkey = next(x for x in rows if x.startswith("turkey "))
+    assert "humanitarian_exchanges" in turkey and " 90 " in turkey
+    assert any(x.startswith("germany ") and "—" in x for x in rows)  # no position: a dash
+    assert f"wrote {out}" in r.stdout and "--format json" in r.stdout
+
+
+def test_bad_options_are_one_line_exit_2(cli, tmp_path: Path) -> None:
+    news = _text(tmp_path, NEWS)
+    junk = _text(tmp_path, "not,a,questionnaire\n", "junk.csv")
+    html = _text(tmp_path, "<html><body><p>Putin met Erdogan in Ankara.</p></body></html>", "m.html")
+    out = tmp_path / "d.yaml"
+    cases = [
+        (["--aliases", str(junk)], "junk.csv: line 1: expected the header row 'alias,actor'"),
+        (["--aliases", str(tmp_path / "nope.csv")], "expected an existing alias file"),
+        (["--source-date", "notadate"], "--source-date notadate: expected a date YYYY-MM-DD"),
+        (["--source-date", "2025-13-01"], "--source-date 2025-13-01: expected a date YYYY-MM-DD"),
+        (["--source-url", "ftp:/x y"], "--source-url ftp:/x y: expected an http(s) URL"),
+        (["--lm-url", "notaurl"], "--lm-url notaurl: expected an http(s) URL"),
+    ]
+    for extra, msg in cases:
+        r = cli("draft", str(news), "--out", str(out), *extra)
+        assert r.exit_code == 2, (extra, r.stdout)
+        assert r.stderr == f"error: {r.stderr[7:]}" and msg in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()
+    r = cli("draft", str(tmp_path / "nope.txt"))
+    assert r.exit_code == 2 and "expected an existing text file" in r.stderr and "scenario" not in r.stderr
+    for extra in ([], ["--into", "ukraine-2025"]):
+        r = cli("draft", str(html), "--out", str(out), *extra)
+        assert r.exit_code == 2 and not out.exists()
+        assert r.stderr.strip() == (
+            "error: " + str(html) + ": found 2 actors (Russia, Türkiye) but no stance cues; nothing to draft"
+        )
+    ok = cli("draft", str(news), "--source-date", "2025-06-15", "--source-url", "https://example.org/a")
+    assert ok.exit_code == 0, ok.stderr

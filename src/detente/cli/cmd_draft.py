@@ -11,34 +11,67 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import console, fail, print_json, write_text_atomic
 
+ACTOR_WIDTH = 16
+ISSUE_WIDTH = 22
+MIN_QUOTE = 24
 
-def _print_table(doc: dict[str, Any], out: str | None) -> None:
-    from rich.table import Table as RichTable
+
+def _print_table(doc: dict[str, Any]) -> None:
+    """One line per suggestion at the terminal's width (two when the ids are long): actor, issue,
+    position (— when none), confidence and the first words of the quote; full quotes are in the
+    draft file and ``--format json``."""
+    from detente.core.text import shorten
 
     sugs = doc["draft"]["suggestions"]
-    t = RichTable(title=f"Suggested stances ({len(sugs)}; review them: all are drafts)", title_justify="left")
-    for c in ("actor", "issue", "position", "confidence", "quote"):
-        t.add_column(c)
     text = doc["draft"]["text"].get("content", "")
+    width = max(60, min(console.width, 120))
+    aw = min(ACTOR_WIDTH, max((len(s["actor"]) for s in sugs), default=5))
+    iw = min(ISSUE_WIDTH, max((len(s["issue"]) for s in sugs), default=5))
+    pw = max([3, *(len(f"{s['position']:g}") for s in sugs if s["position"] is not None)])
+    lines = [
+        f"Suggested stances ({len(sugs)}; all are drafts: review them)",
+        f"{'actor':<{aw}} {'issue':<{iw}} {'pos':>{pw}} {'conf':>4}  quote",
+    ]
     for s in sugs:
         q = s["quotes"][0]
         quote = text[q["start"] : q["end"]] if text else ""
-        t.add_row(
-            s["actor"],
-            s["issue"],
-            "" if s["position"] is None else f"{s['position']:g}",
-            f"{s['confidence']:.2f}",
-            quote if len(quote) <= 90 else quote[:87] + "...",
-        )
-    console.print(t)
-    contra = doc["draft"].get("contradictions") or []
-    for c in contra:
-        console.print(
+        pos = "—" if s["position"] is None else f"{s['position']:g}"
+        head = f"{s['actor']:<{aw}} {s['issue']:<{iw}} {pos:>{pw}} {s['confidence']:>4.2f}  "
+        room = width - len(head)
+        if room >= MIN_QUOTE:
+            lines.append(head + shorten(quote, room))
+        else:
+            lines.append(head.rstrip())
+            lines.append("    " + shorten(quote, width - 4))
+    for c in doc["draft"].get("contradictions") or []:
+        lines.append(
             f"contradiction: {c['actor']}/{c['issue']}: the scenario says {c['position']}, the text suggests "
-            f"{c['suggested']} (not applied)",
-            markup=False,
-            soft_wrap=True,
+            f"{c['suggested']} (not applied)"
         )
+    lines.append("full quotes, offsets and cues: in the draft file (--out) and with --format json")
+    for line in lines:
+        console.print(line, markup=False, soft_wrap=True, highlight=False)
+
+
+def _check_options(date: str, url: str, lm_url: str | None) -> None:
+    """Refuse bad option values before anything is read (one line, exit 2)."""
+    import datetime
+    from urllib.parse import urlparse
+
+    if date:
+        try:
+            datetime.date.fromisoformat(date)
+            ok = len(date) == 10
+        except ValueError:
+            ok = False
+        if not ok:
+            fail(f"--source-date {date}: expected a date YYYY-MM-DD (e.g. 2025-06-15)")
+    for opt, value in (("--source-url", url), ("--lm-url", lm_url or "")):
+        if not value:
+            continue
+        u = urlparse(value)
+        if u.scheme not in ("http", "https") or not u.netloc or any(c.isspace() for c in value):
+            fail(f"{opt} {value}: expected an http(s) URL")
 
 
 def draft(
@@ -58,9 +91,11 @@ def draft(
         str, typer.Option("--source-title", help="Title of the text (shown with every quote).")
     ] = "",
     source_date: Annotated[
-        str, typer.Option("--source-date", help="Date of the text, e.g. 2025-06-15.")
+        str, typer.Option("--source-date", help="Date of the text, YYYY-MM-DD (e.g. 2025-06-15).")
     ] = "",
-    source_url: Annotated[str, typer.Option("--source-url", help="Where the text was published.")] = "",
+    source_url: Annotated[
+        str, typer.Option("--source-url", help="Where the text was published (an http(s) URL).")
+    ] = "",
     aliases: Annotated[
         str | None,
         typer.Option("--aliases", help="Your own aliases: CSV 'alias,actor[,name]' or YAML {alias: actor}."),
@@ -83,9 +118,7 @@ def draft(
 ) -> None:
     """Draft actors and stances from a text: each suggestion with its exact quote, offsets, cue and confidence.
 
-    Offline and deterministic unless --lm-url is given. Every stance is `status: draft`; `detente validate`
-    lists what still needs numbers. Bad input (empty, binary, not UTF-8, over 2 MB, no actor named): one line,
-    exit 2, nothing written.
+    Offline and deterministic unless --lm-url is given. Every stance is `status: draft`; `detente validate` lists what still needs numbers. Bad input (empty, binary, not UTF-8, over 2 MB, no actor named): one line, exit 2, nothing written.
     """
     from detente._version import __version__
     from detente.errors import DetenteError, ScenarioError
@@ -97,6 +130,7 @@ def draft(
         fail("--format csv: expected table or json for draft")
     if out is not None and not out.lower().endswith((".yaml", ".yml", ".json")):
         fail(f"--out {out}: expected a .yaml, .yml or .json file name")
+    _check_options(source_date, source_url, lm_url)
     opts = DraftOptions(
         title=source_title,
         date=source_date,
@@ -128,13 +162,13 @@ def draft(
 
         print_json(draft_summary_document(doc, out))
         return
-    _print_table(doc, out)
+    _print_table(doc)
     n = len(doc["draft"]["suggestions"])
     pos = sum(1 for s in doc["draft"]["suggestions"] if s["position"] is not None)
     where = f"wrote {out}" if out else "nothing written (no --out)"
     console.print(
-        f"{where}: {len(doc['actors'])} actors, {n} suggested stances ({pos} with a position); "
-        "every stance is a draft: check it, set numbers, accept or delete it (detente validate lists what is left).",
+        f"{where}: {len(doc['actors'])} actors, {n} suggested stances ({pos} with a position).\n"
+        "Review each: set numbers, accept or delete (detente validate lists the rest).",
         markup=False,
         soft_wrap=True,
     )

@@ -1,4 +1,4 @@
-"""Counted nouns for messages and captions: ``plural(1, "issue")`` is ``1 issue``, ``plural(2, "issue")`` ``2 issues``."""
+"""Counted nouns for messages and captions: ``plural(1, "issue")`` is ``1 issue``, ``plural(2, "issue")`` ``2 issues``; ``shorten`` cuts a text at a word boundary."""
 
 from __future__ import annotations
 
@@ -31,3 +31,21 @@ def possessive(name: str) -> str:
     ("France's", "United States'")
     """
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line in at most ``width`` characters: whole words, then ``…`` when cut.
+
+    Examples
+    --------
+    >>> shorten("Germany and France pledged more military aid", 24)
+    'Germany and France…'
+    >>> shorten("short", 10)
+    'short'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: max(0, width - 1)]
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return head.rstrip(" ,;:—–-") + "…"

@@ -20,6 +20,7 @@ import bisect
 from collections.abc import Sequence
 
 from detente.analysis.draft.actors import MIN_SCORE, Lexicon
+from detente.analysis.draft.clauses import clause_subjects, is_elliptic, keep_demonyms, split_clauses
 from detente.analysis.draft.issues import CueIndex
 from detente.analysis.draft.model import (
     CueHit,
@@ -31,7 +32,7 @@ from detente.analysis.draft.model import (
     Similarity,
     Suggestion,
 )
-from detente.analysis.draft.tokens import tokenize
+from detente.analysis.draft.tokens import Token, tokenize
 
 PARAGRAPH_FACTOR = 0.5
 END_INSET = 0.1
@@ -73,6 +74,76 @@ def _actors_of(mentions: Sequence[Mention]) -> dict[str, float]:
     return out
 
 
+def _quote_span(text: str, s: Sentence) -> tuple[str, int, int]:
+    a, b = trimmed(text, s.start, s.end)
+    return text[a:b], a, b
+
+
+def _add(
+    text: str,
+    found: dict[tuple[str, str], list[tuple[float, Quote]]],
+    named: dict[str, float],
+    h: CueHit,
+    s: Sentence,
+    quote: tuple[str, int, int],
+    attribution: str,
+    factor: float,
+    *,
+    sided: bool,
+) -> None:
+    """One quote of cue ``h`` for each actor of ``named``; a side only when ``sided``."""
+    side = h.cue.side if sided and h.cue.side is not None and not h.negated else None
+    q = Quote(
+        text=quote[0],
+        start=quote[1],
+        end=quote[2],
+        sentence=s.index,
+        cue=text[h.start : h.end],
+        cue_start=h.start,
+        cue_end=h.end,
+        side=side,
+        attribution=attribution,
+    )
+    for actor, score in named.items():
+        conf = h.cue.weight * score * factor * _share(len(named))
+        found.setdefault((actor, h.issue), []).append((conf, q))
+
+
+def _attribute_clauses(
+    text: str,
+    s: Sentence,
+    toks: Sequence[Token],
+    ms: Sequence[Mention],
+    sh: Sequence[CueHit],
+    quote: tuple[str, int, int],
+    found: dict[tuple[str, str], list[tuple[float, Quote]]],
+) -> None:
+    """Each cue to the subject of its own clause (``detente.analysis.draft.clauses``); a clause whose
+    subject cannot be told gives its cues, without a side, to the actors it names (else the sentence's)."""
+    cl = split_clauses(text, s.start, s.end, [m.start for m in ms])
+    where = [next(k for k, c in enumerate(cl) if h.start < c.end or k == len(cl) - 1) for h in sh]
+    first = [
+        min((h.start for h, w in zip(sh, where, strict=True) if w == k), default=None) for k in range(len(cl))
+    ]
+    subjects = clause_subjects(text, cl, toks, ms, first)
+    prev: list[CueHit] = []
+    for k, c in enumerate(cl):
+        ch = [h for h, w in zip(sh, where, strict=True) if w == k]
+        subj = subjects[k]
+        if not ch and prev and is_elliptic(text, c, toks, ms):
+            ch = prev  # "European capitals want new sanctions; Ukraine too": the cues of the clause before
+            subj = [m for m in ms if c.start <= m.start and m.end <= c.end]
+        if not ch:
+            continue
+        prev = ch
+        for h in _best_hits(ch).values():
+            if subj:
+                _add(text, found, _actors_of(subj), h, s, quote, "named", 1.0, sided=True)
+                continue
+            inside = [m for m in ms if c.start <= m.start and m.end <= c.end]
+            _add(text, found, _actors_of(inside or ms), h, s, quote, "named", 1.0, sided=False)
+
+
 def draft_text(
     text: str,
     sentences: Sequence[Sentence],
@@ -97,15 +168,18 @@ def draft_text(
     ('russia', 'sanctions', 'The Kremlin dismissed the sanctions.', None)
     """
     tokens = [tokenize(text, s.start, s.end) for s in sentences]
-    mentions = lexicon.find(text, sentences, similarity=similarity, min_score=min_score, tokens=tokens)
-    spans = sorted((m.start, m.end) for m in mentions)
+    found_mentions = lexicon.find(text, sentences, similarity=similarity, min_score=min_score, tokens=tokens)
+    spans = sorted((m.start, m.end) for m in found_mentions)  # a cue inside any name, kept or not
     hits = [h for h in CueIndex(templates).find(text, sentences, tokens) if not _inside(h, spans)]
     tpl = {t.id: t for t in templates}
-    in_sentence: dict[int, list[Mention]] = {}
+    raw: dict[int, list[Mention]] = {}
+    for m in found_mentions:
+        raw.setdefault(m.sentence, []).append(m)
+    in_sentence = {k: keep_demonyms(text, tokens[k], ms) for k, ms in raw.items()}
+    mentions = [m for k in sorted(in_sentence) for m in in_sentence[k]]
     in_paragraph: dict[int, list[Mention]] = {}
     para_of = {s.index: s.paragraph for s in sentences}
     for m in mentions:
-        in_sentence.setdefault(m.sentence, []).append(m)
         in_paragraph.setdefault(para_of[m.sentence], []).append(m)
     hits_by_sentence: dict[int, list[CueHit]] = {}
     for h in hits:
@@ -114,37 +188,15 @@ def draft_text(
     found: dict[tuple[str, str], list[tuple[float, Quote]]] = {}
     for s in sentences:
         sh = hits_by_sentence.get(s.index)
-        if not sh:
-            continue
-        named = _actors_of(in_sentence.get(s.index, ()))
-        attribution, factor = "named", 1.0
-        if not named:
-            named = _actors_of(in_paragraph.get(s.paragraph, ()))
-            attribution, factor = "paragraph", PARAGRAPH_FACTOR
-        if not named:
-            continue
-        a, b = trimmed(text, s.start, s.end)
-        first = min(in_sentence.get(s.index, ()), key=lambda m: m.start, default=None)
-        for issue, h in _best_hits(sh).items():
-            sided = h.cue.side is not None and not h.negated and attribution == "named"
-            for actor, score in named.items():
-                subject = len(named) == 1 or (
-                    first is not None and first.entity == actor and first.end <= h.start
-                )
-                clear = sided and subject
-                q = Quote(
-                    text=text[a:b],
-                    start=a,
-                    end=b,
-                    sentence=s.index,
-                    cue=text[h.start : h.end],
-                    cue_start=h.start,
-                    cue_end=h.end,
-                    side=h.cue.side if clear else None,
-                    attribution=attribution,
-                )
-                conf = h.cue.weight * score * factor * _share(len(named))
-                found.setdefault((actor, issue), []).append((conf, q))
+        if sh:
+            quote = _quote_span(text, s)
+            ms = in_sentence.get(s.index, [])
+            if ms:
+                _attribute_clauses(text, s, tokens[s.index], ms, sh, quote, found)
+            elif in_paragraph.get(s.paragraph):
+                named = _actors_of(in_paragraph[s.paragraph])
+                for h in _best_hits(sh).values():
+                    _add(text, found, named, h, s, quote, "paragraph", PARAGRAPH_FACTOR, sided=False)
 
     entity_order = list(dict.fromkeys(m.entity for m in mentions))
     issue_order = [t.id for t in templates]

@@ -21,6 +21,7 @@ from detente.analysis.draft import (
     draft_text,
     merge_draft,
 )
+from detente.core.text import plural
 from detente.errors import InputFileError
 from detente.io.draft.lm import LMConfig, lm_suggest
 from detente.io.draft.reader import SourceText, read_source, split_sentences
@@ -127,6 +128,12 @@ def draft_source(
         raise InputFileError(
             f"{src.name}: names no actor the gazetteer knows (expected a text naming states, organisations or "
             "their leaders; add names with --aliases FILE)"
+        )
+    if not d.suggestions:  # issue #17 item 4: nothing useful to draft is exit 2, with or without --into
+        names = [e.name for e in d.entities]
+        shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+        raise InputFileError(
+            f"{src.name}: found {plural(len(names), 'actor')} ({shown}) but no stance cues; nothing to draft"
         )
     source = SourceInfo(
         name=os.path.basename(src.name), title=o.title, date=o.date, url=o.url, media_type=src.media_type

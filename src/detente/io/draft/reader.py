@@ -128,17 +128,23 @@ def _looks_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
+def relabel(exc: InputFileError, what: str) -> InputFileError:
+    """The shared file checks speak of a scenario file; say what the file is (``text``, ``alias``)."""
+    msg = (
+        str(exc)
+        .replace("scenario file", f"{what} file")
+        .replace("expected a scenario)", f"expected {'a' if what[0] not in 'aeiou' else 'an'} {what} file)")
+    )
+    return InputFileError(msg)
+
+
 def read_source(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> SourceText:
     """Read a text, Markdown or HTML file safely (size cap, encoding, binary check)."""
     name = str(path)
     try:
         p = check_file(path, max_bytes=max_bytes)
     except InputFileError as exc:
-        msg = (
-            str(exc)
-            .replace("expected a scenario file", "expected a text file")
-            .replace("expected a scenario", "expected a text to draft from")
-        )
+        msg = str(relabel(exc, "text"))
         if "too large" in msg and msg.endswith(")"):
             msg = msg[:-1] + ": split the text)"
         raise InputFileError(msg) from None

@@ -93,9 +93,22 @@ def packaged_lexicon() -> Lexicon:
     return Lexicon(ents, aliases)
 
 
+ALIAS_HEADER = ("alias", "actor", "name")
+
+
+def _read_as(path: str | os.PathLike[str], what: str) -> str:
+    from detente.io.draft.reader import relabel
+
+    try:
+        return read_text_file(path, max_bytes=5_000_000)
+    except InputFileError as exc:
+        raise relabel(exc, what) from None
+
+
 def read_alias_file(path: str | os.PathLike[str]) -> list[tuple[str, str, str]]:
-    """User aliases from CSV (``alias,actor[,name]``) or YAML/JSON (``{alias: actor}``)."""
-    text = read_text_file(path, max_bytes=5_000_000)
+    """User aliases from CSV (header ``alias,actor[,name]``, then one alias a row) or YAML/JSON
+    (``{alias: actor}``); anything else is a one-line InputFileError naming the row expected."""
+    text = _read_as(path, "alias")
     name = str(path)
     if name.lower().endswith((".yaml", ".yml", ".json")):
         from detente.io.files import load_yaml
@@ -103,12 +116,27 @@ def read_alias_file(path: str | os.PathLike[str]) -> list[tuple[str, str, str]]:
         data, _ = load_yaml(text, name)
         return aliases_from_mapping(data, name)
     out: list[tuple[str, str, str]] = []
+    header = False
     for k, row in enumerate(csv.reader(io.StringIO(text)), 1):
-        if not row or row[0].strip().lower() in ("alias", "") or row[0].startswith("#"):
+        if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
-        if len(row) < 2 or not row[1].strip():
-            raise InputFileError(f"{name}:{k}: expected 'alias,actor[,name]' (received {','.join(row)!r})")
-        out.append((row[0].strip(), row[1].strip(), row[2].strip() if len(row) > 2 else ""))
+        cells = [c.strip() for c in row]
+        if not header:
+            if tuple(c.lower() for c in cells) not in (ALIAS_HEADER[:2], ALIAS_HEADER):
+                raise InputFileError(
+                    f"{name}: line {k}: expected the header row 'alias,actor' or 'alias,actor,name' of an alias "
+                    f"table (received {','.join(row)!r})"
+                )
+            header = True
+            continue
+        if len(cells) not in (2, 3) or not cells[0] or not cells[1]:
+            raise InputFileError(
+                f"{name}: line {k}: expected 'alias,actor[,name]' with an alias and an actor id "
+                f"(received {','.join(row)!r})"
+            )
+        out.append((cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+    if not header:
+        raise InputFileError(f"{name}: expected an alias table with the header row 'alias,actor[,name]'")
     return out
 
 
@@ -208,7 +236,7 @@ def packaged_templates() -> tuple[IssueTemplate, ...]:
 def read_templates(path: str | os.PathLike[str]) -> list[IssueTemplate]:
     from detente.io.files import load_yaml
 
-    data, _ = load_yaml(read_text_file(path, max_bytes=5_000_000), str(path))
+    data, _ = load_yaml(_read_as(path, "template"), str(path))
     return templates_from_data(data, str(path))
 
 

@@ -1,0 +1,146 @@
+"""Attribution in the drafting core: each cue to the subject of its own clause (detente.analysis.draft.clauses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.analysis.draft import Alias, Cue, Entity, IssueTemplate, Lexicon, Sentence, draft_text
+from detente.analysis.draft.clauses import split_clauses
+
+ENTITIES = [
+    Entity(id="russia", name="Russia"),
+    Entity(id="ukraine", name="Ukraine"),
+    Entity(id="united_states", name="United States"),
+    Entity(id="germany", name="Germany"),
+    Entity(id="france", name="France"),
+    Entity(id="turkey", name="Türkiye"),
+    Entity(id="europe", name="Europe", kind="region"),
+]
+LEX = Lexicon(
+    ENTITIES,
+    [
+        Alias(text="Russia", entity="russia"),
+        Alias(text="Russian", entity="russia", kind="demonym"),
+        Alias(text="Putin", entity="russia", kind="leader"),
+        Alias(text="Ukraine", entity="ukraine"),
+        Alias(text="Ukrainian", entity="ukraine", kind="demonym"),
+        Alias(text="Washington", entity="united_states", kind="capital"),
+        Alias(text="Germany", entity="germany"),
+        Alias(text="France", entity="france"),
+        Alias(text="Turkey", entity="turkey"),
+        Alias(text="Europeans", entity="europe", kind="alias"),
+    ],
+)
+TEMPLATES = [
+    IssueTemplate(
+        id="sanctions",
+        name="Sanctions",
+        cues=(
+            Cue(phrase="sanction*"),
+            Cue(phrase="impose ... sanctions", side="high"),
+            Cue(phrase="lift* sanctions", side="low"),
+        ),
+    ),
+    IssueTemplate(id="military_aid", name="Military aid", cues=(Cue(phrase="military aid"),)),
+    IssueTemplate(
+        id="humanitarian_exchanges",
+        name="Humanitarian exchanges",
+        cues=(Cue(phrase="prisoner exchange*"), Cue(phrase="all-for-all", side="high")),
+    ),
+    IssueTemplate(
+        id="ceasefire",
+        name="Ceasefire",
+        cues=(Cue(phrase="ceasefire"), Cue(phrase="unconditional ceasefire", side="low")),
+    ),
+    IssueTemplate(
+        id="security_guarantees", name="Security guarantees", cues=(Cue(phrase="security guarantee*"),)
+    ),
+]
+
+
+def _draft(text: str):  # type: ignore[no-untyped-def]
+    d = draft_text(text, [Sentence(index=0, start=0, end=len(text))], LEX, TEMPLATES)
+    return d, {(s.actor, s.issue): s for s in d.suggestions}
+
+
+def test_cue_goes_to_the_subject_of_its_own_clause() -> None:
+    text = (
+        "Germany and France pledged more military aid, while Turkey offered to host a new round of "
+        "prisoner exchanges, proposing an all-for-all swap."
+    )
+    _, sugs = _draft(text)
+    assert sugs[("turkey", "humanitarian_exchanges")].position == pytest.approx(90.0)
+    assert ("germany", "humanitarian_exchanges") not in sugs
+    assert ("france", "humanitarian_exchanges") not in sugs
+    assert {("germany", "military_aid"), ("france", "military_aid")} <= set(sugs)  # coordinated subjects
+    assert ("turkey", "military_aid") not in sugs
+
+
+def test_a_demonym_modifying_a_non_actor_noun_is_no_actor() -> None:
+    d, _ = _draft("Ukraine wants binding security guarantees backed by European forces.")
+    assert "europe" not in d.actor_ids and all(m.entity != "europe" for m in d.mentions)
+    d, sugs = _draft(
+        "Washington may impose secondary sanctions on buyers of Russian oil if Putin keeps stalling."
+    )
+    assert ("russia", "sanctions") not in sugs
+    assert sugs[("united_states", "sanctions")].position == pytest.approx(90.0)
+    assert all(m.surface != "Russian" for m in d.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian government rejected a ceasefire.",
+        "Russian negotiators rejected a ceasefire.",
+        "The Russian foreign minister rejected a ceasefire.",
+    ],
+)
+def test_a_demonym_heading_an_actor_noun_phrase_is_the_state(text: str) -> None:
+    d, sugs = _draft(text)
+    assert d.actor_ids == ("russia",) and ("russia", "ceasefire") in sugs
+
+
+def test_coordinated_demonyms_before_an_actor_noun() -> None:
+    d, _ = _draft("A meeting between Russian and Ukrainian delegations discussed a ceasefire.")
+    assert set(d.actor_ids) == {"russia", "ukraine"}
+    d, _ = _draft("The Europeans discussed a ceasefire.")  # a plural noun names the people
+    assert d.actor_ids == ("europe",)
+
+
+def test_clause_without_subject_inherits_and_relative_clauses() -> None:
+    _, sugs = _draft("Russia agreed to talks, but refused to lift sanctions.")
+    assert ("russia", "sanctions") in sugs
+    _, sugs = _draft("Turkey, which hosted the talks, proposed an all-for-all swap.")
+    assert sugs[("turkey", "humanitarian_exchanges")].position == pytest.approx(90.0)
+    _, sugs = _draft("Russia rejected the plan, whereas Ukraine demanded an unconditional ceasefire.")
+    assert sugs[("ukraine", "ceasefire")].position == pytest.approx(10.0)
+    assert ("russia", "ceasefire") not in sugs
+
+
+def test_object_of_the_verb_gets_no_stance() -> None:
+    _, sugs = _draft("Ukraine urged Germany to send military aid.")
+    assert ("ukraine", "military_aid") in sugs and ("germany", "military_aid") not in sugs
+    _, sugs = _draft("For Russia, it is important to keep Washington from imposing sanctions.")
+    assert ("russia", "sanctions") in sugs and ("united_states", "sanctions") not in sugs
+
+
+def test_split_clauses_offsets() -> None:
+    text = "A said x; B said y, while C said z, but D said w."
+    cl = split_clauses(text, 0, len(text))
+    assert [text[c.start : c.end].strip(" ,;") for c in cl] == [
+        "A said x",
+        "B said y",
+        "while C said z",
+        "but D said w.",
+    ]
+    assert cl[0].start == 0 and cl[-1].end == len(text)
+    assert all(a.end == b.start for a, b in zip(cl, cl[1:], strict=False))  # the clauses tile the sentence
+
+
+def test_shorten_cuts_at_a_word_boundary() -> None:
+    from detente.core.text import shorten
+
+    assert shorten("Germany and France pledged more military aid", 24) == "Germany and France…"
+    assert shorten("a  b\nc", 10) == "a b c"
+    s = shorten("The Kremlin said Moscow would agree to a ceasefire", 30)
+    assert len(s) <= 30 and s.endswith("…") and "The Kremlin said Moscow would agree".startswith(s[:-1])
