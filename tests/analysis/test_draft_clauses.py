@@ -122,6 +122,8 @@ def test_object_of_the_verb_gets_no_stance() -> None:
     assert ("ukraine", "military_aid") in sugs and ("germany", "military_aid") not in sugs
     _, sugs = _draft("For Russia, it is important to keep Washington from imposing sanctions.")
     assert ("russia", "sanctions") in sugs and ("united_states", "sanctions") not in sugs
+    _, sugs = _draft("According to Ukraine, Russia refused to lift sanctions.")  # the reporter is no subject
+    assert ("russia", "sanctions") in sugs and ("ukraine", "sanctions") not in sugs
 
 
 def test_split_clauses_offsets() -> None:

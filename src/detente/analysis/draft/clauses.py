@@ -9,7 +9,8 @@ A rule-based reading of English news sentences, no parser:
 * **Subject.** The subject of a clause is its first actor mention that stands before the clause's
   first cue and is not the object of a preposition (``buyers of Russian oil``, ``backed by``),
   together with the mentions coordinated with it (``Germany and France``); a clause opened by
-  ``For X,`` or ``According to X,`` has X as its subject. A clause without one
+  ``For X,`` (``For Russia, it is important ...``) has X as its subject (not ``According to X,``:
+  there X reports another actor's stance). A clause without one
   (``..., but refused to lift sanctions``) inherits the subject of the clause before it in the
   sentence; a relative clause's subject is the actor just before its pronoun (``Turkey, which``).
 * **Demonyms.** A nationality adjective (``Russian``, or an inflected form matched fuzzily, like
@@ -32,7 +33,7 @@ _CUT = re.compile(
     r"(?:,\s*(?:while|whereas|but|although|though|yet|even\s+as)\b|;)\s*",
     re.IGNORECASE,
 )
-_FRONTED = re.compile(r"[\s,;]*(?:for|according\s+to|in\s+the\s+view\s+of)\s+", re.IGNORECASE)
+_FRONTED = re.compile(r"[\s,;]*for\s+", re.IGNORECASE)
 _COMMA_AND = re.compile(r",\s*and\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whom|whose)\b", re.IGNORECASE)
 _AND = re.compile(r",?\s*(?:and|or)\s+$", re.IGNORECASE)
