@@ -310,7 +310,36 @@ def test_model_names_agree_between_set_and_model(cli, subset, tmp_path):
     assert r.exit_code == 2 and "salience_mean" not in r.output and not (tmp_path / "x.json").exists()
 
 
-def test_help_texts_are_not_broken_mid_sentence(cli):
-    for args in (["calibrate", "--help"], ["ledger", "add", "--help"], ["--help"]):
-        text = cli(*args, env={"COLUMNS": "200"}).stdout
-        assert "write\n" not in text and "must\n" not in text and "numeric\n" not in text
+def test_subgroup_with_too_few_proposals_shows_no_fake_interval(monkeypatch):
+    from detente.cli import cmd_backtest, common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    rows = [
+        {
+            "split": "council_rule",
+            "level": lev,
+            "n": n,
+            "n_proposals": p,
+            "model": m,
+            "mae": 7.27,
+            "mae_ci": ci,
+        }
+        for lev, n, p, ci in (("QMV", 153, 60, (21.8, 28.8)), ("QMV(10)", 2, 1, (7.27, 7.27)))
+        for m in ("compromise", "conformal_compromise", "eum")
+    ] + [
+        {
+            "split": "procedure",
+            "level": "COD",
+            "n": 155,
+            "n_proposals": 61,
+            "model": m,
+            "mae": 7.0,
+            "mae_ci": (6.0, 8.0),
+        }
+        for m in ("compromise", "eum")
+    ]
+    with common.console.capture() as cap:
+        cmd_backtest._print_subgroups(rows, ["compromise", "conformal_compromise", "eum"])
+    text = cap.get()
+    assert "7.3 (n too small)" in text and "[7.3, 7.3]" not in text and "7.3 [21.8, 28.8]" in text
+    assert max(len(x) for x in text.splitlines()) <= 80 and "…" not in text
