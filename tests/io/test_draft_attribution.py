@@ -63,3 +63,10 @@ def test_alias_file_must_be_an_alias_table(tmp_path: Path) -> None:
         draft_file(p, DraftOptions(aliases_file=str(tmp_path / "nope.csv")))
     with pytest.raises(InputFileError, match=r"gone.txt: file not found \(expected an existing text file\)"):
         draft_file(tmp_path / "gone.txt")
+
+
+def test_lm_url_that_is_no_url_is_one_line(tmp_path: Path) -> None:
+    from detente.io.draft import LMConfig, LMError
+
+    with pytest.raises(LMError, match="^--lm-url notaurl: expected an http\\(s\\) URL$"):
+        draft_file(_write(tmp_path, NEWS), DraftOptions(lm=LMConfig(url="notaurl")))

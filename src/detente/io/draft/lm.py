@@ -65,7 +65,12 @@ def _post(cfg: LMConfig, body: Mapping[str, Any]) -> str:
     key = os.environ.get("DETENTE_LM_KEY")
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    req = urllib.request.Request(endpoint(cfg.url), data=json.dumps(body).encode("utf-8"), headers=headers)
+    try:
+        req = urllib.request.Request(
+            endpoint(cfg.url), data=json.dumps(body).encode("utf-8"), headers=headers
+        )
+    except ValueError:  # "unknown url type": the CLI checks first; other callers get the same one line
+        raise LMError(f"--lm-url {cfg.url}: expected an http(s) URL") from None
     try:
         with urllib.request.urlopen(req, timeout=cfg.timeout) as resp:  # noqa: S310 (URL given by the user)
             raw = resp.read(MAX_ANSWER_BYTES + 1)
