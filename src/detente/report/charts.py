@@ -196,3 +196,48 @@ def declutter_labels(
     for members in groups().values():
         out[members[0]] = "<br>".join(_html.escape(labels[i]) for i in members)
     return out
+
+
+def add_axis_lines(fig: Any, lines: Sequence[tuple[str, float, int, int]], line: dict[str, Any]) -> None:
+    """``fig.add_hline(y=v, row=r, col=c, line=line)`` (``"h"``) or ``add_vline`` (``"v"``) for each
+    ``(kind, v, r, c)`` of ``lines``, all at once: the same shapes in the same order (the figure's JSON is
+    identical), without plotly's re-scan of the whole figure per call (about 30 ms each).
+
+    Like plotly's default (``exclude_empty_subplots``), a subplot with nothing on its axes gets no line.
+    """
+    used = {(t.xaxis or "x", t.yaxis or "y") for t in fig.data}
+    for kind in ("shapes", "annotations", "images"):
+        used |= {(o.xref, o.yref) for o in fig.layout[kind]}
+    shapes = list(fig.layout.shapes)
+    for kind, value, row, col in lines:
+        sub = fig.get_subplot(row, col)
+        x, y = sub.xaxis.plotly_name.replace("axis", ""), sub.yaxis.plotly_name.replace("axis", "")
+        if (x, y) not in used:
+            continue
+        if kind == "h":
+            shapes.append(
+                {
+                    "line": dict(line),
+                    "type": "line",
+                    "x0": 0,
+                    "x1": 1,
+                    "xref": f"{x} domain",
+                    "y0": value,
+                    "y1": value,
+                    "yref": y,
+                }
+            )
+        else:
+            shapes.append(
+                {
+                    "line": dict(line),
+                    "type": "line",
+                    "x0": value,
+                    "x1": value,
+                    "xref": x,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": f"{y} domain",
+                }
+            )
+    fig.update_layout(shapes=shapes)

@@ -17,6 +17,7 @@ from detente.analysis.rounds import Mover, RoundsReadout
 from detente.core.scenario import Scenario
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
+from detente.report.charts import add_axis_lines
 from detente.report.glossary import status_glossary_text
 
 _KIND_WORDS = {
@@ -81,12 +82,14 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     present = {(s.actor, s.issue) for s in scenario.stances}
     T = traj.shape[0]
     rounds = list(range(T))
+    traces: list[Any] = []
+    rows: list[int] = []  # each trace's subplot row (one call to add_traces: plotly re-validates per call)
     for r, issue in enumerate(scenario.issues, start=1):
         k = r - 1
         for a, actor in enumerate(scenario.actors):
             if (actor.id, issue.id) not in present:
                 continue
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=rounds,
                     y=traj[:, a, k],
@@ -97,15 +100,14 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
                     line={"width": 1},
                     marker={"size": 4},
                     hovertemplate=f"{_html.escape(actor.label)}<br>round %{{x}}: %{{y:.2f}}<extra></extra>",
-                ),
-                row=r,
-                col=1,
+                )
             )
+            rows.append(r)
         for stat, style in (
             ("median", {"width": 4, "color": "black"}),
             ("mean", {"width": 2, "color": "grey", "dash": "dash"}),
         ):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=rounds,
                     y=issue.scale.from_unit_array(rs[stat][:, k]),
@@ -115,15 +117,15 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
                     showlegend=r == 1,
                     line=style,
                     hovertemplate=f"weighted {stat}<br>round %{{x}}: %{{y:.2f}}<extra></extra>",
-                ),
-                row=r,
-                col=1,
+                )
             )
+            rows.append(r)
         # the scale's end labels go in the panel title: as a y-axis title they were longer than the
         # panel and printed over the neighbouring panels
         pad = 0.03 * issue.scale.width
         fig.update_yaxes(range=[issue.scale.low - pad, issue.scale.high + pad], row=r, col=1)
         fig.update_xaxes(title_text="round" if r == n else None, dtick=1, row=r, col=1)
+    fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
     fig.update_layout(
         height=320 * n + 110,
         margin={"l": 60, "r": 20, "t": 100, "b": 40},
@@ -306,6 +308,8 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     present = {(s.actor, s.issue) for s in scenario.stances}
     n_traces: list[int] = []
     ranges: list[dict[str, Any]] = []  # per viewer: the axis ranges its labels were laid out for
+    traces: list[Any] = []
+    cells: list[tuple[int, int]] = []  # each trace's subplot (row, col)
     for h, viewer in enumerate(scenario.actors):
         count = 0
         ranges.append({})
@@ -342,7 +346,7 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     f"<br>{_html.escape(names[j])}'s gain from challenging {_html.escape(viewer.label)}: {y:+.3f}"
                     f"<br>{_html.escape(verdict)}"
                 )
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs,
                     y=ys,
@@ -354,12 +358,13 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     visible=h == 0,
                     showlegend=False,
                     marker={"size": 9},
-                ),
-                row=rr,
-                col=cc,
+                )
             )
+            cells.append((rr, cc))
             count += 1
         n_traces.append(count)
+    # one call: plotly re-validates the whole figure on every add_trace
+    fig.add_traces(traces, rows=[r for r, _ in cells], cols=[c for _, c in cells])
     total = sum(n_traces)
     buttons = []
     start = 0
@@ -381,10 +386,10 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                 ],
             }
         )
-    for k in range(n):
-        rr, cc = k // cols + 1, k % cols + 1
-        fig.add_hline(y=0, line_color="grey", line_width=1, row=rr, col=cc)
-        fig.add_vline(x=0, line_color="grey", line_width=1, row=rr, col=cc)
+    grid = [(k // cols + 1, k % cols + 1) for k in range(n)]
+    axis_lines = [(kind, 0, rr, cc) for rr, cc in grid for kind in ("h", "v")]
+    add_axis_lines(fig, axis_lines, {"color": "grey", "width": 1})
+    for rr, cc in grid:
         fig.update_xaxes(title_text="my gain from challenging them", row=rr, col=cc)
         fig.update_yaxes(title_text="their gain from challenging me", row=rr, col=cc)
     for key, value in (ranges[0] if ranges else {}).items():  # the first viewer's, as shown first

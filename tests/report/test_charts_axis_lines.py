@@ -1,0 +1,28 @@
+"""``add_axis_lines`` draws the shapes plotly's ``add_hline``/``add_vline`` draw, JSON for JSON."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from detente.report.charts import add_axis_lines
+
+
+def _figure() -> go.Figure:
+    fig = make_subplots(rows=2, cols=2, subplot_titles=["a", "b", "c", "d"])
+    for r, c in ((1, 1), (1, 2), (2, 1)):  # (2, 2) stays empty: plotly draws no line there
+        fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0]), row=r, col=c)
+    return fig
+
+
+def test_same_shapes_as_plotly_hline_vline() -> None:
+    lines = [(kind, v, r, c) for r in (1, 2) for c in (1, 2) for kind, v in (("h", 0), ("v", 0.5))]
+    ref, fast = _figure(), _figure()
+    for kind, v, r, c in lines:
+        if kind == "h":
+            ref.add_hline(y=v, line_color="grey", line_width=1, row=r, col=c)
+        else:
+            ref.add_vline(x=v, line_color="grey", line_width=1, row=r, col=c)
+    add_axis_lines(fast, lines, {"color": "grey", "width": 1})
+    assert len(fast.layout.shapes) == 6  # 3 non-empty subplots × 2
+    assert fast.to_json() == ref.to_json()
