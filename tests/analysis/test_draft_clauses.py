@@ -146,3 +146,14 @@ def test_shorten_cuts_at_a_word_boundary() -> None:
     assert shorten("a  b\nc", 10) == "a b c"
     s = shorten("The Kremlin said Moscow would agree to a ceasefire", 30)
     assert len(s) <= 30 and s.endswith("…") and "The Kremlin said Moscow would agree".startswith(s[:-1])
+
+
+def test_reported_speech_goes_to_the_reported_actor_and_demonym_phrases_coordinate() -> None:
+    _, sugs = _draft("Russian officials said Ukraine wants a ceasefire.")
+    assert set(sugs) == {("ukraine", "ceasefire")}
+    _, sugs = _draft("Putin told reporters that Ukraine demanded an unconditional ceasefire.")
+    assert set(sugs) == {("ukraine", "ceasefire")} and sugs[("ukraine", "ceasefire")].position == 10.0
+    _, sugs = _draft("Russia insisted that Ukraine lift sanctions first.")  # a demand: the stance is Russia's
+    assert set(sugs) == {("russia", "sanctions")} and sugs[("russia", "sanctions")].position == 10.0
+    _, sugs = _draft("Russian negotiators, Ukrainian officials and Turkey agreed on prisoner exchanges.")
+    assert {a for a, _ in sugs} == {"russia", "ukraine", "turkey"}

@@ -4,7 +4,9 @@ A rule-based reading of English news sentences, no parser:
 
 * **Clauses.** A sentence is cut before a coordinating or contrasting connective that opens a new
   clause — ``, while``, ``, whereas``, ``, but``, ``, although``, ``, though``, ``, yet``, ``;``,
-  ``, and`` + an actor — and before a relative pronoun after a comma (``, which``, ``, who``).
+  ``, and`` + an actor, after a verb of reporting followed by an actor (``Russia said (that) Ukraine
+  wants ...``: the cue is Ukraine's; not after a verb of demanding: in ``Baku insisted that Armenia
+  amend ...`` the stance is Baku's) — and before a relative pronoun after a comma (``, which``, ``, who``).
   A relative clause ends at the next comma, after which the clause it interrupted resumes.
 * **Subject.** The subject of a clause is its first actor mention that stands before the clause's
   first cue and is not the object of a preposition (``buyers of Russian oil``, ``backed by``),
@@ -34,6 +36,10 @@ _CUT = re.compile(
     re.IGNORECASE,
 )
 _FRONTED = re.compile(r"[\s,;]*for\s+", re.IGNORECASE)
+_SAID = re.compile(
+    r"\b(?:said|says|say|told\s+\w+|added|claimed|stated|believes?|thinks?)\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
 _COMMA_AND = re.compile(r",\s*and\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whom|whose)\b", re.IGNORECASE)
 _AND = re.compile(r",?\s*(?:and|or)\s+$", re.IGNORECASE)
@@ -63,7 +69,7 @@ ACTOR_NOUNS = frozenset(
 """Nouns after a demonym that make it name the state (``the Russian government``)."""
 
 _MODIFIERS = frozenset("foreign defence defense deputy top senior chief prime new former acting".split())
-_ADJ_ENDINGS = ("an", "ish", "ese", "ic", "i")
+_ADJ_ENDINGS = ("an", "ish", "ese", "ic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,9 @@ def split_clauses(text: str, start: int, end: int, actor_starts: Sequence[int] =
     for m in _COMMA_AND.finditer(text, start, end):
         if any(a in starts for a in range(m.end(), m.end() + 5)):  # ", and (the) Kremlin"
             cuts.append((m.start(), "cut"))
+    for m in _SAID.finditer(text, start, end):  # "Russia said (that) Ukraine wants ...": Ukraine's clause
+        if any(a in starts for a in range(m.end(), m.end() + 5)):
+            cuts.append((m.end(), "cut"))
     for m in _RELATIVE.finditer(text, start, end):
         cuts.append((m.start() + 1, "rel"))
         close = text.find(",", m.end(), end)
@@ -122,9 +131,13 @@ def _prev_word(toks: Sequence[Token], m: Mention) -> str | None:
 
 def is_adjectival(m: Mention) -> bool:
     """A nationality adjective (``Russian``) rather than a name, capital or leader."""
-    if m.alias_kind == "demonym":
-        return not m.surface.endswith("s")  # "Russians", "Ukrainians": a plural noun names the people
-    return m.via == "fuzzy" and m.surface.lower().endswith(_ADJ_ENDINGS)
+    word = m.surface.lower()
+    if (
+        m.alias_kind == "demonym"
+    ):  # "Russians", "Ukrainians": a plural noun names the people ("Swiss" does not)
+        return not (word.endswith("s") and not word.endswith("ss"))
+    # an inflection matched fuzzily to a group name ("European" for "Europeans"); never a person's name
+    return m.via == "fuzzy" and m.alias_kind in ("alias", "name") and word.endswith(_ADJ_ENDINGS)
 
 
 def keep_demonyms(text: str, toks: Sequence[Token], mentions: Sequence[Mention]) -> list[Mention]:
@@ -176,7 +189,7 @@ def clause_subjects(
                 if _prev_word(_within(toks, c), m) in PREPOSITIONS:
                     continue
                 subj.append(m)
-            elif _COORD_GAP.fullmatch(text[subj[-1].end : m.start]):
+            elif _COORD_GAP.fullmatch(_drop_head_nouns(text[subj[-1].end : m.start])):
                 subj.append(m)
             else:
                 break
@@ -199,6 +212,18 @@ def is_elliptic(text: str, c: Clause, toks: Sequence[Token], mentions: Sequence[
     inside = [m for m in mentions if c.start <= m.start and m.end <= c.end]
     rest = [t.key for t in _within(toks, c) if not any(m.start <= t.start and t.end <= m.end for m in inside)]
     return bool(inside) and bool(rest) and all(w in _ELLIPSIS_WORDS for w in rest)
+
+
+def _drop_head_nouns(gap: str) -> str:
+    """``" officials and "`` → ``" and "``: the head noun of a demonym ("Turkish officials") is part of it."""
+    words = gap.split()
+    k, comma = 0, False
+    while k < len(words) and words[k].rstrip(",").lower() in ACTOR_NOUNS | _MODIFIERS:
+        comma = words[k].endswith(",")
+        k += 1
+    if k == 0:
+        return gap
+    return (", " if comma else " ") + " ".join(words[k:]) + " "
 
 
 def _within(toks: Sequence[Token], c: Clause) -> list[Token]:
