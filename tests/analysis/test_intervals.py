@@ -7,7 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from detente.analysis.intervals import domain_caveat, intervals, is_eu_legislation, predictive_of
+from detente.analysis.intervals import (
+    brief_reading,
+    domain_caveat,
+    intervals,
+    is_eu_legislation,
+    predictive_of,
+)
 from detente.io.builtin import load_builtin
 
 
@@ -67,12 +73,29 @@ def test_zero_width_says_why_and_error_model_removes_it(ukraine) -> None:
     assert "chance of exactly 0 (none)" in d.reading
 
 
-def test_point_solution_is_named_when_it_is_not_the_median(ukraine) -> None:
+def test_median_is_named_when_it_is_not_the_point_forecast(ukraine) -> None:
     point = np.full(len(ukraine.issues), 90.0)
     draws = _draws(ukraine, 60.0, 10.0)  # the sweep lies well below the point solution
     d = intervals(ukraine, {"eum": point}, {"eum": draws}).readouts["eum"][0]
-    assert abs(d.median - 60.0) < 3.0
-    assert d.point_note().startswith("model's point solution 90.0")
+    assert abs(d.median - 60.0) < 3.0 and d.point == 90.0
+    assert d.median_note() == f"predictive median {d.median:.1f}"
+    assert d.mid_low < d.median < d.mid_high and d.low <= d.mid_low and d.mid_high <= d.high
+    same = intervals(ukraine, {"c": np.full(len(ukraine.issues), 60.0)}, {"c": draws}).readouts["c"][0]
+    assert same.median_note() == ""  # within 2 % of the scale: nothing to add
+
+
+def test_brief_reading_says_once_what_model_error_implies(ukraine) -> None:
+    point = np.full(len(ukraine.issues), 40.0)
+    wide = intervals(ukraine, {"c": point}, {"c": _draws(ukraine, 40.0, 5.0)}, _Error())
+    text = brief_reading(wide.readouts["c"])
+    assert text.startswith("With model error learned on 321 EU decisions")
+    lows = [d.p_low_end for d in wide.readouts["c"]]
+    assert ("exact outcome with" in text) == (max(lows) >= 0.005)
+    spans = [(d.high - d.low) >= 0.9 * d.width for d in wide.readouts["c"]]
+    assert ("on every issue" in text) == all(spans)
+    narrow = intervals(ukraine, {"c": point}, {"c": _draws(ukraine, 40.0, 5.0)})
+    assert "(no model-error part)" in brief_reading(narrow.readouts["c"])
+    assert brief_reading([]) == ""
 
 
 def test_no_forecast_stays_nan(ukraine) -> None:

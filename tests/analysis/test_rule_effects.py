@@ -44,11 +44,14 @@ def test_run_shows_rule_effects(tmp_path) -> None:  # type: ignore[no-untyped-de
         app, ["run", "ukraine-2025", "--report", str(tmp_path / "r.html")], env={"COLUMNS": "200"}
     )
     assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())  # the terminal: every binding rule in one bullet
+    assert "• Decision rules move the compromise on 4 issues (who holds the line):" in said
+    assert "Language on Russia in summit and G7 communiqués 62.7→50 (United States)" in said
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")  # the report: one sentence per rule
+    assert "What the decision rules change" in html
     assert (
-        "Under consensus, Language on Russia in summit and G7 communiqués can go no further than 50"
-        in " ".join(res.output.split())
+        "Under consensus, Language on Russia in summit and G7 communiqués can go no further than 50" in html
     )
-    assert "What the decision rules change" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_levers_report_the_pivot_that_must_move() -> None:

@@ -84,7 +84,7 @@ def test_run_default_writes_report(cli, tmp_path: Path, monkeypatch) -> None:
     rest = text.replace(bundle, "")
     assert "cdn.plot.ly" not in rest and 'src="http' not in rest and 'href="http' not in rest
     assert "Ceasefire sequencing" in r.stdout
-    assert "90% interval" in r.stdout  # intervals next to each forecast (issue 4)
+    assert "50% with" in r.stdout and "90% from" in r.stdout  # intervals next to each forecast (issue 4)
     # a plain-language summary closes the terminal read-out and opens the report
     brief = r.stdout[r.stdout.index("In brief") :]
     assert "Ceasefire track" in brief and "Cohesion of us and european_allies" in brief
@@ -134,26 +134,48 @@ def run80(cli, ukraine_parts, monkeypatch, tmp_path: Path):
     return invoke
 
 
-def test_run_puts_the_brief_first_in_60_lines_at_80_columns(run80) -> None:
-    """Issue 12 item 4: the answer comes first and fits a screen; --full adds every table."""
+def test_run_puts_the_brief_first_in_44_lines_at_80_columns(run80, ukraine_parts) -> None:
+    """Issue 12 item 4 and the QA pass: the answer comes first and fits a screen (41 lines today),
+    one line per issue with the model's own point forecast (the number every command gives) and
+    informative intervals, what the model error implies said once, no trailing spaces; --full adds
+    every table."""
     from detente.io.builtin import load_builtin
 
     out = run80()
     lines = out.splitlines()
-    assert len(lines) <= 60, f"{len(lines)} lines"
-    assert max(len(x.rstrip()) for x in lines) <= 80
+    assert len(lines) <= 44, f"{len(lines)} lines"
+    assert max(len(x) for x in lines) <= 80
+    assert not [x for x in lines if x != x.rstrip()]  # nothing pads the lines (pasting into a mail)
     start = next(n for n, x in enumerate(lines) if x.startswith("In brief"))
-    assert start <= 4
-    # one line per issue: name, forecast, 90% interval, range of the models (numbers, no table borders)
+    assert start <= 4 and "point forecast" in lines[start]
+    assert "50% with" in lines[start + 1] and "model error" in lines[start + 2]
+    assert "90% from" in lines[start + 1] and "inputs only" in lines[start + 2]
+    briefs = {b.issue: b for p in ukraine_parts if p.name == "forecasts" for b in p.brief}
+    compromise = next(p for p in ukraine_parts if p.name == "forecasts").tables
+    # one line per issue: name, point forecast, 50% combined, 90% inputs only, range of the models
     for issue in load_builtin("ukraine-2025").issues:
         row = next(x for x in lines[start:] if x.startswith(issue.name[:30]))
-        assert len(row.split()[-1].split("–")) == 2 and len(row.split()[-2].split("–")) == 2, row
+        cells = row[len(issue.name[:30]) :].split()[-4:]
+        b, d = briefs[issue.id], briefs[issue.id].detail
+        assert float(cells[0]) == pytest.approx(b.forecast, abs=0.05) == d.point, row
+        assert (
+            cells[1] == f"{d.mid_low:.1f}–{d.mid_high:.1f}"
+            and cells[2] == f"{d.input_low:.1f}–{d.input_high:.1f}"
+        )
+        assert b.range_low <= b.forecast <= b.range_high and d.low <= b.forecast <= d.high  # inside
+        table = next(t for t in compromise if t.title.startswith(issue.name))
+        assert next(r for r in table.rows if r[0] == "compromise")[1] == cells[0]  # the same number in --full
     assert "┃" not in out and "│" not in out  # no detail tables by default
     assert out.index("Ceasefire track") > out.index("Humanitarian exchanges")
     assert "report written to" in out and "detente run --full" in out
-    # issue #14: each interval's parts, the end points, and the caveat off EU legislation
-    assert out.count("input only: ") == 6 and out.count("with model error on 210 EU decisions") == 6
-    assert "ends: " in out and "not EU legislation here" in out
+    # issue #14: the end points and what model error implies, once for all issues
+    flat = " ".join(out.split())
+    assert flat.count("With model error learned on 210 EU decisions") == 1
+    assert "span nearly the whole scale on every issue" in flat and "exact outcome with" in flat
+    assert "Not EU legislation here" in flat and "lower bound" not in flat
+    assert "ends: " not in out and " 0.0–100.0" not in out  # no uninformative interval
+    # the binding rules in one bullet, with the United States' name as it is
+    assert flat.count("• Decision rules move the compromise on 4 issues") == 1 and "States's" not in out
     full = run80("--full")
     assert full.index("In brief") < full.index("Expected-utility model") < full.index("report written to")
     for title in (
@@ -194,7 +216,7 @@ def test_run_brief_and_tables_leave_out_models_without_forecast(run80, ukraine_p
     assert "status_quo" in b.left_out and b.range_low_model != "status_quo" != b.range_high_model
     table = next(t for t in forecasts.tables if t.title.startswith("Ceasefire sequencing"))
     sq = next(r for r in table.rows if r[0] == "status_quo")
-    assert sq[1] == "—" and sq[3] == "no status quo given"
+    assert sq[1] == "—" and sq[5] == "no status quo given"
     out = run80()
     assert "No forecast from nbs, status_quo on Ceasefire sequencing (no status quo given)" in " ".join(
         out.split()
@@ -218,8 +240,8 @@ def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:
     forecasts = next(p for p in ukraine_parts if p.name == "forecasts")
     table = next(t for t in forecasts.tables if t.title.startswith("Security guarantees"))
     nbs = next(r for r in table.rows if r[0] == "nbs")
-    lo, hi = (float(x) for x in nbs[2].split("–"))
-    assert hi > lo and nbs[4].startswith("status quo kept")  # issue #14: model error gives it a width
+    lo, hi = (float(x) for x in nbs[3].split("–"))
+    assert hi > lo and nbs[5].startswith("status quo kept")  # issue #14: model error gives it a width
     note = next(n for n in forecasts.notes if n.startswith("nbs on "))
     assert "Security guarantees for Ukraine" in note and "better off than the status quo" in note
     assert "perturbed inputs alone has no width" in note
@@ -266,8 +288,9 @@ def test_calibration_option_errors(cli, value, message) -> None:
 
 
 def test_brief_shows_the_parts_of_each_interval_at_80_columns(monkeypatch) -> None:
-    """Issue #14 item 6: under each issue the interval's parts and the end points, two short lines
-    each under 80 columns; the caveat off EU legislation; without an error model, the sweep alone."""
+    """Issue #14 item 6: the combined interval first (50 %, with model error), then its input part
+    (90 % over perturbed inputs), each line under 80 columns; one paragraph on the end points and the
+    caveat off EU legislation; without an error model, the sweep alone."""
     from detente.cli import cmd_core, common
     from detente.io.builtin import load_builtin
 
@@ -280,11 +303,11 @@ def test_brief_shows_the_parts_of_each_interval_at_80_columns(monkeypatch) -> No
         with common.console.capture() as cap:
             cmd_core._print_brief(sc, parts)
         out = cap.get()
+        flat = " ".join(out.split())
         assert max(len(x.rstrip()) for x in out.splitlines()) <= 80
-        assert out.count("input only: ") == len(sc.issues) and out.count("ends: ") == len(sc.issues)
+        assert "inputs only" in out
         if calibration == "default":
-            assert out.count("with model error on 210 EU decisions: ") == len(sc.issues)
-            assert "not EU legislation here, so a lower bound" in out and "predictive median" in out
+            assert "50% with" in out and "model error" in out and "exact outcome with" in flat
+            assert "Not EU legislation here" in flat
         else:
-            assert "model error" not in out.replace("no model-error part", "")
-            assert out.count("no model-error part") == len(sc.issues)
+            assert "50% with" not in out and "model-error part" in flat

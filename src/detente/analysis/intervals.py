@@ -11,14 +11,16 @@ docs/calibration.md):
   model-error part).
 
 The two are combined by :func:`detente.analysis.predictive.combine` (``Y = clip(X + E)``). The
-number shown as the forecast is the predictive median; the model's point solution is kept beside
-it. An interval of zero width is only reported with the reason why (:func:`issue_reading`).
+number shown as the forecast is the model's own point solution (the same number ``levers``,
+``sweep``, ``forecast`` and the dashboard give), inside its interval; the predictive median is kept
+beside it and named where it differs (issue #14, item 6). An interval of zero width is only
+reported with the reason why (:func:`issue_reading`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,9 +31,14 @@ from detente.analysis.predictive import Predictive, combine, from_samples
 from detente.core.scenario import Issue, Scenario
 
 INTERVAL = 0.9
-"""The interval ``detente run`` leads with (90 %)."""
+"""The interval of the tables and the report (90 %)."""
+MIDDLE = 0.5
+"""The interval ``detente run``'s brief leads with (50 %): the 90 % one spans nearly the whole
+scale once model error learned on EU decisions is added."""
 POINT_SHOWN = 0.02
-"""The model's point solution is named beside the median when they differ by 2 % of the scale or more."""
+"""The predictive median is named beside the point forecast when they differ by 2 % of the scale or more."""
+WHOLE_SCALE = 0.9
+"""A 90 % interval at least this share of the scale wide "spans nearly the whole scale"."""
 EU_MARKERS = ("proposal_id",)
 """Scenario metadata keys that mark a case of EU legislation (DEU scenarios carry ``proposal_id``);
 a scenario may also say ``domain: eu-legislation``."""
@@ -64,9 +71,10 @@ class ErrorModel(Protocol):
 class IssueInterval:
     """One model's forecast of one issue, read out for people (issue units).
 
-    ``median`` is what is shown as the forecast; ``point`` the model's point solution. ``low``/``high``
-    the combined 90 % interval; ``input_low``/``input_high`` the same from input uncertainty alone
-    (NaN without a sweep). ``source`` says which parts the interval has.
+    ``point`` is the model's point solution, shown as the forecast; ``median`` the predictive median.
+    ``low``/``high`` the combined 90 % interval, ``mid_low``/``mid_high`` the combined 50 % interval;
+    ``input_low``/``input_high`` the 90 % interval from input uncertainty alone (NaN without a
+    sweep). ``source`` says which parts the interval has.
     """
 
     issue: str
@@ -85,6 +93,8 @@ class IssueInterval:
     error_domain: str = "EU"
     width: float = 100.0  # the issue's scale width
     scale_low: float = 0.0  # the issue's scale's low end
+    mid_low: float = math.nan  # the combined 50 % interval
+    mid_high: float = math.nan
 
     def parts(self, short: bool = False) -> str:
         """The interval's parts in one line: "input uncertainty only: a–b; with model error on N EU
@@ -109,21 +119,18 @@ class IssueInterval:
         lo, hi = self.scale_low, self.scale_low + self.width
         return f"ends: {_share(self.p_low_end)} exactly {lo:g}, {_share(self.p_high_end)} exactly {hi:g}"
 
-    def point_note(self) -> str:
-        """ "model's point solution 90.0" when it is :data:`POINT_SHOWN` of the scale's width or
-        more away from the median shown (else "")."""
+    def median_note(self) -> str:
+        """ "predictive median 37.4" when it is :data:`POINT_SHOWN` of the scale's width or more away
+        from the point forecast shown (else "")."""
         if not (math.isfinite(self.point) and math.isfinite(self.median)):
             return ""
         if abs(self.point - self.median) < POINT_SHOWN * self.width:
             return ""
-        inside = self.low <= self.point <= self.high
-        return f"model's point solution {self.point:.1f}" + ("" if inside else " (outside the interval)")
+        return f"predictive median {self.median:.1f}"
 
-    def terminal_lines(self) -> tuple[str, str]:
-        """The two short lines under an issue in ``detente run``: the parts, then the ends and the
-        point solution."""
-        said = "; ".join(x for x in (self.ends(), self.point_note().replace("model's ", "")) if x)
-        return self.parts(short=True), said
+    def point_inside(self) -> bool:
+        """The point forecast lies inside the combined 90 % interval (issue #14, item 6)."""
+        return self.low - 1e-9 <= self.point <= self.high + 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +169,46 @@ def domain_caveat(scenario: Scenario, error: ErrorModel | None, short: bool = Fa
     if error is None or is_eu_legislation(scenario):
         return ""
     if short:
-        return f"Model error from {error.n:,} EU decisions; not EU legislation here, so a lower bound."
+        return "Not EU legislation here: the models may miss more often."
     return (
         f"The model-error part of the intervals was learned on {error.n:,} {error.domain or 'EU'} "
         f"decisions ({error.source}); this scenario is not EU legislation, so the intervals assume the "
         "models miss here as often and as far as they missed there. Read them as a lower bound on "
         "the uncertainty: a different kind of negotiation can surprise the models more."
     )
+
+
+def _shares(ps: Sequence[float]) -> str:
+    """``6 %`` or ``6–7 %`` (rounded to whole percent)."""
+    lo, hi = _share(min(ps)), _share(max(ps))
+    return lo if lo == hi or "<" in lo else f"{lo.removesuffix(' %')}–{hi}"
+
+
+def brief_reading(details: Sequence[IssueInterval]) -> str:
+    """One paragraph under ``detente run``'s brief, for all issues at once: what the combined 90 %
+    intervals and the end points say (instead of repeating them under every issue)."""
+    ds = [d for d in details if math.isfinite(d.median) and math.isfinite(d.low)]
+    if not ds:
+        return ""
+    if not ds[0].error_n:
+        return (
+            "Intervals over perturbed inputs only (no model-error part): they leave out how far "
+            "the models have missed real outcomes (docs/calibration.md)."
+        )
+    wide = sum((d.high - d.low) >= WHOLE_SCALE * d.width for d in ds)
+    widths = [100 * (d.high - d.low) / d.width for d in ds]
+    span = (
+        "span nearly the whole scale on every issue"
+        if wide == len(ds)
+        else f"span nearly the whole scale on {wide} of {len(ds)} issues"
+        if wide
+        else f"are {min(widths):.0f}–{max(widths):.0f} % of the scale wide"
+    )
+    s = f"With model error learned on {ds[0].error_n:,} {ds[0].error_domain} decisions the 90 % intervals {span}"
+    ends = [p for d in ds for p in (d.p_low_end, d.p_high_end) if math.isfinite(p)]
+    if ends and max(ends) >= 0.005:
+        s += f"; either end of the scale is the exact outcome with {_shares(ends)} chance"
+    return s + "."
 
 
 def predictive_of(
@@ -279,6 +319,7 @@ def readouts(
 ) -> tuple[IssueInterval, ...]:
     """One :class:`IssueInterval` per issue of one model's predictive distributions."""
     lo, hi = pred.interval(INTERVAL)
+    mlo, mhi = pred.interval(MIDDLE)
     if pred.input_quantiles is not None:
         iq = pred.input_quantiles
         in_lo, in_hi = iq[:, 0], iq[:, -1]  # levels 5 % and 95 %: the input-only 90 % interval
@@ -303,6 +344,8 @@ def readouts(
             _domain_word(domain),
             float(issue.scale.high - issue.scale.low),
             float(issue.scale.low),
+            float(mlo[k]),
+            float(mhi[k]),
         )
         for k, issue in enumerate(scenario.issues)
     )

@@ -347,8 +347,9 @@ def _briefs(
 ) -> tuple[IssueBrief, ...]:
     """Per issue: the lead model's (:data:`LEAD`) forecast, its 90 % interval and the models' range.
 
-    With ``ivals`` the forecast is the median of the lead model's predictive distribution and the
-    interval its combined 90 % interval, the parts kept in ``IssueBrief.detail``."""
+    The forecast is the lead model's point solution (as every other command gives it); with
+    ``ivals`` the interval is its combined 90 % interval (which holds the point), the parts, the
+    50 % interval and the predictive median kept in ``IssueBrief.detail``."""
     if LEAD not in points:
         return ()
     q = sweep.intervals().get(LEAD, {}) if sweep is not None else {}
@@ -366,7 +367,7 @@ def _briefs(
             reasons={n: fc.no_forecast_reason(k) or "no forecast" for n, fc in points.items()},
         )
         if detail is not None and np.isfinite(detail.median):
-            b = replace(b, forecast=detail.median, detail=detail)
+            b = replace(b, detail=detail)
         if b.n_models:
             out.append(b)
     return tuple(out)

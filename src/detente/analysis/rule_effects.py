@@ -5,6 +5,7 @@ Pure. Built on :func:`detente.models.procedural.rule_pivots` (docs/decision_rule
 - :func:`rule_effects`: per issue, the set the rule's pivots accept over the reversion point, the
   compromise with and without that bound, the pivot that binds and one sentence saying so
   ("under consensus, the communiqué can go no further than …");
+- :func:`binding_summary`: the binding rules in one sentence for the terminal's brief;
 - :func:`rule_features`: per-issue rule code and pivot distances (unit scale), candidate features
   for the calibration's error model and the ensemble (issue #14);
 - :func:`pivot_moves`: for a target outcome, which veto player or pivot would have to move, and
@@ -110,6 +111,22 @@ def rule_effects(scenario: Scenario) -> list[RuleEffect]:
             )  # fmt: skip
         )
     return out
+
+
+def binding_summary(scenario: Scenario, effects: list[RuleEffect]) -> str:
+    """Every declared rule that binds, in one sentence (``detente run``'s brief; the report keeps
+    one sentence per rule): "Decision rules move the compromise on 2 issues (who holds the line):
+    A 56.4→100 (Ukraine); B 42.1→35 (United States)."; "" if none."""
+    names = {i.id: i.name for i in scenario.issues}
+    items = [
+        f"{names[e.issue]} {e.compromise:.3g}→{e.constrained:.3g} ({scenario.actor(e.binding).label})"
+        for e in effects
+        if e.declared and e.binding is not None
+    ]
+    if not items:
+        return ""
+    many = f"{len(items)} issues" if len(items) > 1 else "1 issue"
+    return f"Decision rules move the compromise on {many} (who holds the line): {'; '.join(items)}."
 
 
 def rule_features(arrays: ScenarioArrays) -> dict[str, FloatArray]:

@@ -105,62 +105,100 @@ def _print_tables(parts: list[Any]) -> None:
             console.print(f"[yellow]note:[/yellow] {n}")
 
 
-def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[Any]:
-    """One line per issue (name, forecast, 90 % interval, models' range) and a dim line with its scale."""
-    from rich.padding import Padding
+def _say(text: str, *, style: str = "", bullet: str = "", indent: int = 0) -> None:
+    """Print ``text`` wrapped to the terminal with a hanging indent, no trailing spaces (rich pads
+    renderables such as grids and paddings to the full width)."""
+    import textwrap
+
     from rich.text import Text
+
+    first = bullet + " " if bullet else " " * indent
+    rest = " " * (len(bullet) + 1 if bullet else indent)
+    width = max(console.width, len(first) + 20)
+    for ln in textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest) or [""]:
+        console.print(Text(ln.rstrip(), style=style), soft_wrap=True)
+
+
+def _brief_rows(scenario: Any, briefs: list[Any], width: int) -> list[tuple[str, str]]:
+    """Two header lines, then per issue one line (name, point forecast, its intervals, the models'
+    range) and its scale's ends; as (text, style) pairs, each line at most ``width`` long.
+
+    With an error model the combined 50 % interval comes first, then its input part (90 % over the
+    perturbed inputs alone): the combined 90 % interval spans nearly the whole scale, and the
+    paragraph under the lines says so once (:func:`detente.analysis.intervals.brief_reading`)."""
+    import textwrap
 
     def num(v: float) -> str:
         return f"{v:.1f}" if math.isfinite(v) else "—"
 
+    def band(lo: float, hi: float) -> str:
+        return f"{lo:.1f}–{hi:.1f}" if math.isfinite(lo) and math.isfinite(hi) else "—"
+
     issues = {i.id: i for i in scenario.issues}
-    cols = (10, 14, 14)  # forecast, 90% interval, models' range
+    details = [b.detail for b in briefs if b.detail is not None]
+    with_error = any(d.error_n for d in details)
+    if with_error:
+        heads = [("", "forecast"), ("50% with", "model error"), ("90% from", "inputs only")]
+    elif details:
+        heads = [("", "forecast"), ("90% from", "inputs only")]
+    else:
+        heads = [("", "forecast"), ("", "90% interval")]
+    heads.append(("models", "range"))
+    cols = [8] + [12] * (len(heads) - 2) + [11]
     name_w = max(12, width - sum(cols) - 1)
     name_w = min(name_w, max([len("issue")] + [len(issues[b.issue].name) for b in briefs]))
 
-    def line(name: str, *cells: str, style: str = "") -> Text:
+    def line(name: str, cells: list[str]) -> str:
         if len(name) > name_w:
             name = name[: name_w - 1] + "…"
         text = name.ljust(name_w) + "".join(c.rjust(w) for c, w in zip(cells, cols, strict=True))
-        return Text(text[:width], style=style)  # one line even on a very narrow terminal
+        return text[:width].rstrip()  # one line even on a very narrow terminal
 
-    rows: list[Any] = [line("issue", "forecast", "90% interval", "models range", style="bold")]
+    rows = [(line("", [h[0] for h in heads]), "bold"), (line("issue", [h[1] for h in heads]), "bold")]
     for b in briefs:
-        issue = issues[b.issue]
-        band = f"{b.low:.1f}–{b.high:.1f}" if b.has_interval else "—"
-        span = f"{b.range_low:.1f}–{b.range_high:.1f}" if b.n_models > 1 else num(b.range_low)
-        rows.append(line(issue.name, num(b.forecast), band, span))
-        d = b.detail  # the interval's parts and the end points (issue #14)
-        if d is not None:
-            rows += [Padding(Text(x, style="dim"), (0, 0, 0, 2)) for x in d.terminal_lines() if x]
+        issue, d = issues[b.issue], b.detail
+        if d is not None and with_error:
+            cells = [band(d.mid_low, d.mid_high), band(d.input_low, d.input_high)]
+        elif d is not None:
+            cells = [band(d.input_low, d.input_high)]
+        else:
+            cells = [band(b.low, b.high) if b.has_interval else "—"]
+        span = band(b.range_low, b.range_high) if b.n_models > 1 else num(b.range_low)
+        rows.append((line(issue.name, [num(b.forecast), *cells, span]), ""))
         lo, hi = issue.scale.labels
         if lo or hi:  # what the numbers mean
             ends = f"{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}"
-            rows.append(Padding(Text(ends, style="dim"), (0, 0, 0, 2)))
+            rows += [
+                (x, "dim") for x in textwrap.wrap(ends, width, initial_indent="  ", subsequent_indent="  ")
+            ]
     return rows
 
 
 def _print_brief(scenario: Any, parts: list[Any]) -> None:
-    """The answer first: one line per issue, models left out and why, then the parts' headline sentences."""
-    from rich.table import Table as RichTable
+    """The answer first: one line per issue, one paragraph on how sure, models left out and why,
+    then the parts' headline sentences (a part's ``brief`` sentences, when it has them, stand for
+    its headline here)."""
+    from rich.text import Text
 
-    console.print(f"[bold]{scenario.title or scenario.id}[/bold]")
+    from detente.analysis.intervals import brief_reading
+
+    console.print(Text(scenario.title or scenario.id, style="bold"))
     console.print(
         f"{scenario_counts(len(scenario.actors), len(scenario.issues))}, as of {scenario.as_of or 'n/a'}"
     )
     console.print()
-    briefs = [b for p in parts for b in p.brief]
+    briefs = [b for p in parts if p.name == "forecasts" for b in p.brief]
     lead = briefs[0].lead if briefs else ""
-    predictive = any(b.detail is not None for b in briefs)
-    what = "predictive median and 90% interval" if predictive else "90% interval over perturbed inputs"
-    console.print(
-        "[bold]In brief[/bold]" + (f" [dim](forecast: the {lead} model; {what})[/dim]" if lead else "")
-    )
-    for row in _brief_rows(scenario, briefs, console.width):
-        console.print(row, crop=True)
-    caveats = {p.manifest.get("interval_caveat_short", "") for p in parts} - {""}
-    for c in caveats:
-        console.print(f"[dim]{c}[/dim]")
+    head = Text("In brief", style="bold")
+    if lead:
+        head.append(f" (forecast: the {lead} model's point forecast)", style="dim")
+    console.print(head, soft_wrap=True)
+    for text, style in _brief_rows(scenario, briefs, console.width):
+        console.print(Text(text, style=style), soft_wrap=True)
+    reading = brief_reading([b.detail for b in briefs if b.detail is not None])
+    caveats = sorted({p.manifest.get("interval_caveat_short", "") for p in parts} - {""})
+    if reading or caveats:
+        _say(" ".join([reading, *caveats]).strip(), style="dim")
     left: dict[tuple[str, str], list[str]] = {}  # (models, reason) -> issues
     names = {i.id: i.name for i in scenario.issues}
     for b in briefs:
@@ -172,21 +210,20 @@ def _print_brief(scenario: Any, parts: list[Any]) -> None:
     if left:
         console.print()
     for (who, reason), iss in left.items():
-        console.print(
-            f"[dim]No forecast from {who} on {', '.join(iss)} ({reason}); left out of the range.[/dim]"
-        )
-    sentences = [h for p in parts if p.name == "simulator" for h in p.headline]
-    sentences += [h for p in parts if p.name not in ("forecasts", "simulator") for h in p.headline]
+        _say(f"No forecast from {who} on {', '.join(iss)} ({reason}); left out of the range.", style="dim")
+
+    def said(p: Any) -> list[str]:
+        short = [x for x in p.brief if isinstance(x, str)]
+        return short or list(p.headline)
+
+    sentences = [h for p in parts if p.name == "simulator" for h in said(p)]
+    sentences += [h for p in parts if p.name not in ("forecasts", "simulator") for h in said(p)]
     if not briefs:  # no per-issue numbers (e.g. the forecasts part failed): fall back to its sentences
         sentences = [h for p in parts if p.name == "forecasts" for h in p.headline] + sentences
     if sentences:
         console.print()
-        grid = RichTable.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        for h in sentences:
-            grid.add_row("•", h)
-        console.print(grid)
+    for h in sentences:
+        _say(h, bullet="•")
 
 
 def run(
@@ -214,7 +251,11 @@ def run(
     write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
     if not full:
         console.print("[dim]Every table: detente run --full; with charts, in the report:[/dim]")
-    console.print(f"report written to {report.resolve()}")
+    said = f"report written to {report.resolve()}"  # the path whole on one line, never padded
+    if len(said) > console.width:
+        console.print("report written to", soft_wrap=True)
+        said = str(report.resolve())
+    console.print(said, soft_wrap=True, markup=False)
 
 
 def report(
@@ -345,26 +386,30 @@ def models_cmd() -> None:
     """List the models with their parameters, defaults and a one-line description."""
     import dataclasses
 
-    from rich.table import Table as RichTable
+    from rich.text import Text
 
     from detente.models import MODELS, available_models, model_class
 
     avail = set(available_models())
-    t = RichTable(title="models", title_justify="left", show_lines=True)
-    for c in ("name", "description", "decision rules", "parameters (defaults)"):
-        t.add_column(c)
+    console.print(Text("models", style="bold"))
     for name in list(MODELS) + [n for n in avail if n not in MODELS]:
         if name not in avail:
             continue
         cls = model_class(name)
-        params = ", ".join(f"{f.name}={f.default!r}" for f in dataclasses.fields(cls))
         info = cls.info  # type: ignore[attr-defined]  # every registered model class declares its ModelInfo
-        rules = "reads them" if getattr(info, "uses_rules", False) else "ignores them"
-        t.add_row(name, info.description or (cls.__doc__ or "").strip().splitlines()[0], rules, params or "—")
-    console.print(t)
-    console.print(
-        "[dim]decision rules: whether a model reads the issues' rule, veto players and reversion point "
-        "(docs/decision_rules.md); the others forecast as if no rule constrained the outcome.[/dim]"
+        rules = "reads decision rules" if getattr(info, "uses_rules", False) else "ignores decision rules"
+        about = info.description or (cls.__doc__ or "").strip().splitlines()[0]
+        console.print()
+        _say(f"{name} — {about}; {rules}", indent=0)
+        # the defaults as users copy them into --set: wrapped between parameters, never cut
+        params = [f"{f.name}={f.default!r}" for f in dataclasses.fields(cls)]
+        _say(", ".join(params) if params else "no parameters", style="dim", indent=2)
+    console.print()
+    _say(
+        "decision rules: whether a model reads the issues' rule, veto players and reversion point "
+        "(docs/decision_rules.md); the others forecast as if no rule constrained the outcome. "
+        "Set a parameter with --set NAME=VALUE.",
+        style="dim",
     )
 
 

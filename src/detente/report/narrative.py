@@ -67,19 +67,22 @@ def _num(v: float) -> str:
 
 
 def brief_sentence(issue: Issue, b: IssueBrief) -> str:
-    """The "In brief" sentence of one issue: the lead model's forecast, its 90 % interval, the models' range.
+    """The "In brief" sentence of one issue: the lead model's point forecast (the number every
+    command gives), its 90 % and 50 % intervals with their parts, the models' range.
 
     Models without a forecast on the issue are named with their reason, not counted in the range.
     """
     if math.isfinite(b.forecast):
-        s = f"{issue.name}: the {b.lead} model puts it at {b.forecast:.1f} ({issue.scale.describe(b.forecast, reference=issue.reference)})"
+        s = f"{issue.name}: the {b.lead} model's point forecast is {b.forecast:.1f} ({issue.scale.describe(b.forecast, reference=issue.reference)})"
     else:
         s = f"{issue.name}: the {b.lead} model gives no forecast"
     if b.has_interval:
         s += f", 90% interval {b.low:.1f}–{b.high:.1f}"
     d = b.detail  # the interval's parts and the end points (issue #14)
+    if d is not None and math.isfinite(d.mid_low) and d.error_n:
+        s += f", 50% interval {d.mid_low:.1f}–{d.mid_high:.1f}"
     if d is not None and d.parts():
-        s += f" ({d.parts()}; {'; '.join(x for x in (d.reading, d.point_note()) if x)})"
+        s += f" ({d.parts()}; {'; '.join(x for x in (d.reading, d.median_note()) if x)})"
     if b.n_models:
         s += (
             f"; the models range from {b.range_low:.1f} ({b.range_low_model}) "

@@ -19,10 +19,6 @@ def _fmt(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{value:.1f}"
 
 
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 2].rstrip() + "…'"
-
-
 def _padded(issue: Any) -> list[float]:
     """Axis range with a little room so markers at the ends are not clipped."""
     pad = 0.03 * issue.scale.width
@@ -200,45 +196,40 @@ def build(job: MainJobResult) -> Part:
     for k, issue in enumerate(scenario.issues):
         rows = []
         for name, fc in results.items():
-            v = float(fc.outcome[k])
+            v = float(fc.outcome[k])  # the model's own point forecast, as every command gives it
             band = _interval(sweep.get(name), issue.id)
             status = _status(fc, k)
             d = ivals.of(name, issue.id) if ivals is not None else None
+            median = mid = "—"
             if d is not None and np.isfinite(d.median) and d.source != "none":  # predictive (issue #14)
-                v, band = d.median, f"{d.low:.1f}–{d.high:.1f}"
-                status = ", ".join(x for x in (status, d.point_note()) if x)
+                band, median = f"{d.low:.1f}–{d.high:.1f}", _fmt(d.median)
+                mid = f"{d.mid_low:.1f}–{d.mid_high:.1f}"
             if _keeps_status_quo(fc, k, sweep.get(name), issue):
                 kept_sq.setdefault(name, []).append(issue.name)
                 status = "status quo kept"
-            rows.append(
-                [
-                    name,
-                    _fmt(v),
-                    band,
-                    _short(issue.scale.describe(v, reference=issue.reference, label_width=24), 80)
-                    if np.isfinite(v)
-                    else (fc.no_forecast_reason(k) or "—"),
-                    status,
-                ]
-            )
+            if not np.isfinite(v):
+                status = ", ".join(x for x in (status, fc.no_forecast_reason(k) or "no forecast") if x)
+            rows.append([name, _fmt(v), mid, band, median, status])
         lo, hi = issue.scale.labels
         tables.append(
             Table(
                 f"{issue.name}  [{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}]",
-                ["model", "forecast", "90% interval", "in words", "status"],
+                ["model", "forecast", "50% interval", "90% interval", "predictive median", "status"],
                 rows,
                 caption="",
             )
         )
     if ivals is not None and tables:
         tables[-1].caption = (
-            "forecast: the median of each model's predictive distribution; 90% interval: its 5th–95th "
+            "forecast: each model's own point forecast; 50% / 90% interval: the 25th–75th / 5th–95th "
             + (
                 f"percentile, input uncertainty (a Monte Carlo sweep) combined with model error learned on "
                 f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md."
                 if ivals.error_n
                 else "percentile over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
             )
+            + " Predictive median: the median of that distribution. The report says each "
+            "forecast in words."
         )
         if ivals.caveat:
             notes.append(ivals.caveat)

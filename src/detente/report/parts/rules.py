@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from detente.analysis.main_job import MainJobResult
+from detente.analysis.rule_effects import binding_summary
 from detente.report.base import Part, Section, Table
 
 
@@ -68,5 +69,6 @@ def build(job: MainJobResult) -> Part:
         sections=[section],
         notes=notes,
         headline=binding,
+        brief=[binding_summary(job.scenario, effects)] if binding else [],  # one sentence for the terminal
         manifest={"rules": {e.issue: e.rule for e in effects}},
     )
