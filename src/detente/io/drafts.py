@@ -38,6 +38,11 @@ def check_draft_section(ck: _Checker, top: Mapping[str, Any]) -> None:
 
 def pending(top: Mapping[str, Any]) -> list[str]:
     """``actor/issue: position, salience`` for every draft stance (what still needs numbers or review)."""
+    stances = top.get("stances") if isinstance(top, Mapping) else None
+    if not isinstance(stances, list) or not any(
+        isinstance(s, Mapping) and s.get("status") == "draft" for s in stances
+    ):
+        return []  # no draft stance: every load would otherwise import the drafting package (~45 ms)
     from detente.analysis.draft.document import needs_numbers
 
     return needs_numbers(top)
