@@ -186,6 +186,25 @@ def test_run_puts_the_brief_first_in_44_lines_at_80_columns(run80, ukraine_parts
     assert len(full.splitlines()) > 200
 
 
+def test_models_lists_every_default_whole_at_80_columns(cli, monkeypatch) -> None:
+    """QA item 12: the defaults users copy into --set are never cut ("variant='scholz201…")."""
+    import dataclasses
+
+    from detente.cli import common
+    from detente.models import available_models, model_class
+
+    monkeypatch.setattr(common.console, "_width", 80)
+    r = cli("models")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert max(len(x) for x in lines) <= 80 and all(x == x.rstrip() for x in lines)
+    assert "…" not in r.stdout
+    flat = " ".join(r.stdout.split())
+    for name in available_models():
+        for f in dataclasses.fields(model_class(name)):
+            assert f"{f.name}={f.default!r}" in flat, (name, f.name)
+
+
 def test_flags_show_no_value_in_help(cli) -> None:
     """--full is a flag: help must not print ``<bool>`` after it (nor after any flag, --help included)."""
     for cmd in ("run", "report", "sweep", "forecast"):
