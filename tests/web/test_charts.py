@@ -104,4 +104,5 @@ def test_a_run_defines_the_statuses_in_its_table(client, editor_form):
     assert "<td>oscillating</td>" in eum and _defined(eum, "oscillating")
     assert not _defined(eum, "capped")  # only the statuses shown
     closed = client.post("/ui/run", data=form, headers=hx).text  # compromise: a formula
-    assert "<td>closed_form</td>" in closed and _defined(closed, "closed_form")
+    # a formula has no rounds: like detente forecast, the table leaves that status out (nothing to define)
+    assert "<td>closed_form</td>" not in closed and not _defined(closed, "closed_form")
