@@ -9,6 +9,10 @@ Usage::
 * stance coverage: scenario stances whose evidence quotes TEXT, and how many get a draft quote on the
   same actor and issue (draft merged ``--into`` the scenario) whose offsets overlap the quote's; also
   without the group-name rule (docs/draft.md §5) and over the stances of the actors the text names;
+* roles and positions: covered stances whose overlapping quote has the actor as its clause's subject
+  or only mentions it (docs/draft.md §3), how many of them carry a suggested position, and the
+  precision of the suggested positions (standalone draft): the share on the same half of the issue's
+  scale as the analyst's position, over those the analyst coded;
 * exact quotes: share of draft quotes that are ``text[start:end]``;
 * speed: median wall and CPU seconds of ``draft_source`` on a text of about ``--words`` words, after start-up
   (tables loaded, one warm-up run), built by repeating TEXT.
@@ -68,6 +72,8 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
     amap = merged["draft"]["mapping"]["actors"]
     imap = merged["draft"]["mapping"]["issues"]
     targets, got, direct, named_targets, named_got, misses = 0, 0, 0, 0, 0, []
+    by_role = {"subject": 0, "mentioned": 0, "other": 0}  # covered stances by the role of their best hit
+    with_position = 0  # covered stances whose overlapping suggestion carries a position
     for s in base["stances"]:
         spans = []
         for e in s.get("evidence", []):
@@ -80,15 +86,23 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
             continue
         targets += 1
         drafted = [
-            ((q["start"], q["end"]), amap[sug["actor"]]["how"])
+            ((q["start"], q["end"]), amap[sug["actor"]]["how"], q.get("role"), sug["position"])
             for sug in merged["draft"]["suggestions"]
             if s["actor"] in amap.get(sug["actor"], {}).get("to", []) and imap.get(sug["issue"]) == s["issue"]
             for q in sug["quotes"]
         ]
-        hits = [how for d, how in drafted if any(d[0] < b and a < d[1] for a, b in spans)]
+        hits = [
+            (how, role, pos) for d, how, role, pos in drafted if any(d[0] < b and a < d[1] for a, b in spans)
+        ]
         ok = bool(hits)
         got += ok
-        direct += "actor" in hits
+        direct += any(how == "actor" for how, _r, _p in hits)
+        if ok:
+            roles = {r for _h, r, _p in hits}
+            by_role[
+                "subject" if "subject" in roles else "mentioned" if roles == {"mentioned"} else "other"
+            ] += 1
+            with_position += any(p is not None for _h, _r, p in hits)
         if s["actor"] in named:
             named_targets += 1
             named_got += ok
@@ -97,12 +111,22 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
 
     positions = []  # suggested positions next to the analyst's (same actor and issue)
     old_pos = {(x["actor"], x["issue"]): x.get("position") for x in base["stances"]}
+    scales = {str(i["id"]): i.get("scale") or {} for i in base["issues"]}
+    same_half = checked = 0
     for sug in alone["draft"]["suggestions"]:
         if sug["position"] is None:
             continue
         for aid in amap.get(sug["actor"], {}).get("to", []):
             iid = imap.get(sug["issue"])
-            positions.append((f"{aid}/{iid}", sug["position"], old_pos.get((aid, iid))))
+            old = old_pos.get((aid, iid))
+            positions.append((f"{aid}/{iid}", sug["position"], old))
+            if isinstance(old, int | float) and iid is not None:
+                sc = scales.get(iid, {})
+                lo, hi = float(sc.get("low", 0)), float(sc.get("high", 100))
+                mid = (lo + hi) / 2  # the draft's 0-100 scale rescaled to the issue's (docs/draft.md §5)
+                sug_pos = lo + sug["position"] / 100 * (hi - lo)
+                checked += 1
+                same_half += (sug_pos - mid) * (old - mid) > 0
 
     base_words = text.split()
     reps = max(1, -(-words // max(1, len(base_words))))
@@ -126,7 +150,12 @@ def measure(text_path: str, scenario: str, named: list[str], words: int) -> dict
         "stances_of_named_actors": named_targets,
         "coverage_of_named_actors": named_got / max(1, named_targets),
         "missed_stances": misses,
+        "covered_as_subject": by_role["subject"],
+        "covered_only_as_mentioned": by_role["mentioned"],
+        "covered_other": by_role["other"],
+        "covered_with_position": with_position,
         "positions_suggested_vs_analyst": positions,
+        "position_precision_same_half": (same_half, checked),
         "exact_quotes": (sum(exact), len(exact)),
         "suggestion_quotes_exact": quotes_ok,
         "words": len(big.text.split()),

@@ -79,12 +79,16 @@ def test_cue_goes_to_the_subject_of_its_own_clause() -> None:
 def test_a_demonym_modifying_a_non_actor_noun_is_no_actor() -> None:
     d, _ = _draft("Ukraine wants binding security guarantees backed by European forces.")
     assert "europe" not in d.actor_ids and all(m.entity != "europe" for m in d.mentions)
+    d, sugs = _draft("Washington may impose secondary sanctions on buyers of Russian oil.")
+    assert ("russia", "sanctions") not in sugs and "russia" not in d.actor_ids  # the adjective is no actor
     d, sugs = _draft(
         "Washington may impose secondary sanctions on buyers of Russian oil if Putin keeps stalling."
     )
-    assert ("russia", "sanctions") not in sugs
     assert sugs[("united_states", "sanctions")].position == pytest.approx(90.0)
     assert all(m.surface != "Russian" for m in d.mentions)
+    ru = sugs[("russia", "sanctions")]  # "Putin" is named in the clause, not its subject: no position
+    assert ru.position is None and ru.role == "mentioned" and all(q.side is None for q in ru.quotes)
+    assert ru.confidence < sugs[("united_states", "sanctions")].confidence
 
 
 @pytest.mark.parametrize(
@@ -117,13 +121,41 @@ def test_clause_without_subject_inherits_and_relative_clauses() -> None:
     assert ("russia", "ceasefire") not in sugs
 
 
+def _mentioned(sugs, actor: str, issue: str) -> bool:  # type: ignore[no-untyped-def]
+    """Named beside the clause's subject: a suggestion with no position and no side, below the subject."""
+    s = sugs[(actor, issue)]
+    return s.role == "mentioned" and s.position is None and all(q.side is None for q in s.quotes)
+
+
 def test_object_of_the_verb_gets_no_stance() -> None:
     _, sugs = _draft("Ukraine urged Germany to send military aid.")
-    assert ("ukraine", "military_aid") in sugs and ("germany", "military_aid") not in sugs
+    assert sugs[("ukraine", "military_aid")].role == "subject" and _mentioned(sugs, "germany", "military_aid")
     _, sugs = _draft("For Russia, it is important to keep Washington from imposing sanctions.")
-    assert ("russia", "sanctions") in sugs and ("united_states", "sanctions") not in sugs
+    assert sugs[("russia", "sanctions")].role == "subject" and _mentioned(sugs, "united_states", "sanctions")
     _, sugs = _draft("According to Ukraine, Russia refused to lift sanctions.")  # the reporter is no subject
-    assert ("russia", "sanctions") in sugs and ("ukraine", "sanctions") not in sugs
+    assert sugs[("russia", "sanctions")].role == "subject" and _mentioned(sugs, "ukraine", "sanctions")
+
+
+def test_a_mention_never_takes_the_cue_position() -> None:
+    d, sugs = _draft("Russia demanded that Washington impose new sanctions on Germany.")
+    ru = sugs[("russia", "sanctions")]
+    assert ru.role == "subject" and ru.position == pytest.approx(90.0)
+    for actor in ("united_states", "germany"):
+        assert _mentioned(sugs, actor, "sanctions")
+        conf = sugs[(actor, "sanctions")].confidence
+        assert conf == pytest.approx(0.5) and conf < ru.confidence  # half of the subject's 1.0 (capped 0.95)
+    assert set(d.actor_ids) == {"russia", "united_states", "germany"}  # no actor made from nothing
+    # a subject in one sentence and a mention in another: the position comes from the subject's quote
+    text = "Germany demanded an unconditional ceasefire. Ukraine urged Germany to accept a ceasefire."
+    cut = text.index("Ukraine")
+    sents = [Sentence(index=0, start=0, end=cut), Sentence(index=1, start=cut, end=len(text))]
+    sugs = {(x.actor, x.issue): x for x in draft_text(text, sents, LEX, TEMPLATES).suggestions}
+    de = sugs[("germany", "ceasefire")]
+    assert de.role == "subject" and de.position == pytest.approx(10.0)
+    assert [q.role for q in de.quotes] == ["subject", "mentioned"] and de.quotes[1].side is None
+    assert (
+        sugs[("ukraine", "ceasefire")].role == "subject" and sugs[("ukraine", "ceasefire")].position is None
+    )
 
 
 def test_split_clauses_offsets() -> None:
@@ -154,6 +186,7 @@ def test_reported_speech_goes_to_the_reported_actor_and_demonym_phrases_coordina
     _, sugs = _draft("Putin told reporters that Ukraine demanded an unconditional ceasefire.")
     assert set(sugs) == {("ukraine", "ceasefire")} and sugs[("ukraine", "ceasefire")].position == 10.0
     _, sugs = _draft("Russia insisted that Ukraine lift sanctions first.")  # a demand: the stance is Russia's
-    assert set(sugs) == {("russia", "sanctions")} and sugs[("russia", "sanctions")].position == 10.0
+    assert set(sugs) == {("russia", "sanctions"), ("ukraine", "sanctions")}
+    assert sugs[("russia", "sanctions")].position == 10.0 and _mentioned(sugs, "ukraine", "sanctions")
     _, sugs = _draft("Russian negotiators, Ukrainian officials and Turkey agreed on prisoner exchanges.")
     assert {a for a, _ in sugs} == {"russia", "ukraine", "turkey"}

@@ -212,9 +212,14 @@ def test_review_accept_reject_and_the_analysts_stances() -> None:
         dict(doc["stances"][0]) | {"actor": "fr", "issue": "us_sanctions"}
     )  # a draft too
     rows = review_items(merged)
-    # the cue is Russia's (the subject), not the US's (the object): no US suggestion
-    assert [r["status"] for r in rows] == ["draft", "accepted"] and rows[-1]["actor"] == "ru"
-    assert all(r["actor"] != "united_states" for r in rows)
+    # the cue is Russia's (the subject); the US (the object) is only mentioned: a draft without a position
+    assert [r["status"] for r in rows] == ["draft", "draft", "accepted"] and rows[-1]["actor"] == "ru"
+    assert rows[-1]["role"] == "subject" and rows[-1]["confidence"] == pytest.approx(0.95)  # mapped ids
+    us = next(r for r in rows if r["actor"] == "united_states")
+    assert us["role"] == "mentioned" and us["position"] is None and us["confidence"] < rows[-1]["confidence"]
+    with pytest.raises(ScenarioError, match="position"):  # the analyst types the numbers
+        apply_decision(merged, "united_states", "us_sanctions", "accept", position=None, salience=0.5)
+    assert not [c for c in merged["draft"]["contradictions"] if c["actor"] == "united_states"]
     segs = text_segments(text, rows)
     assert "".join(x["text"] for x in segs) == text and all(x["ids"] for x in segs)
     with pytest.raises(ScenarioError, match="salience"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -59,6 +60,10 @@ def test_draft_json_and_into(cli, tmp_path: Path) -> None:
 
     printed = DraftDocument.model_validate(json.loads(r.stdout))  # forbids unexpected keys
     assert printed.written == str(out) and printed.suggestions
+    # "Zelensky asked the EU for new sanctions": the EU is named, not the subject: no position
+    (eu,) = [s for s in printed.suggestions if (s.actor, s.issue) == ("eu", "sanctions")]
+    assert eu.role == "mentioned" and eu.position is None and all(q.role == "mentioned" for q in eu.quotes)
+    assert next(s for s in printed.suggestions if s.actor == "ukraine").role == "subject"
     text = _text(tmp_path).read_text(encoding="utf-8")
     assert all(text[q.start : q.end] == q.quote for s in printed.suggestions for q in s.quotes)
     doc = json.loads(out.read_text(encoding="utf-8"))
@@ -67,6 +72,14 @@ def test_draft_json_and_into(cli, tmp_path: Path) -> None:
         and doc["draft"]["mapping"]["issues"]["ceasefire"] == "ceasefire_sequencing"
     )
     assert cli("validate", str(out)).exit_code == 0
+    # --into: the mention adds its quote to the analyst's EU stance, keeps the numbers, flags nothing
+    from detente.io.draft import load_base
+
+    base = {(s["actor"], s["issue"]): s for s in load_base("ukraine-2025")["stances"]}
+    st = next(s for s in doc["stances"] if (s["actor"], s["issue"]) == ("eu", "us_sanctions"))
+    assert st["position"] == base[("eu", "us_sanctions")]["position"] and "status" not in st
+    assert any("mentioned beside the subject" in e.get("note", "") for e in st["evidence"])
+    assert all(c["actor"] != "eu" for c in doc["draft"]["contradictions"])
 
 
 def test_bad_input_exit_2_nothing_written(cli, tmp_path: Path) -> None:
@@ -115,11 +128,14 @@ def test_terminal_output_is_compact_at_80_columns(cli, tmp_path: Path, monkeypat
     ]
     assert rows and all("…" in x for x in rows)
     for x in rows:  # the quote excerpt ends at a word boundary of the sentence
-        excerpt = x.split("  ")[-1].rstrip("…")
+        excerpt = re.split(r"\d\.\d\d[ *] ", x)[-1].rstrip("…")
         assert excerpt and f"{excerpt} " in NEWS
     turkey = next(x for x in rows if x.startswith("turkey "))
     assert "humanitarian_exchanges" in turkey and " 90 " in turkey
     assert any(x.startswith("germany ") and "—" in x for x in rows)  # no position: a dash
+    # Putin is named in Washington's sanctions clause, not its subject: a dash and the mark, with its key
+    (ru,) = [x for x in rows if x.startswith("russia ") and " sanctions " in x]
+    assert re.search(r" — 0\.\d\d\* ", ru) and "* 1 only mentioned beside the cue's subject" in r.stdout
     assert f"wrote {out}" in r.stdout and "--format json" in r.stdout
 
 

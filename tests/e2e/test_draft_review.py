@@ -84,3 +84,25 @@ def test_upload_review_with_the_keyboard(server, page, tmp_path):  # noqa: F811
     a, b = map(int, re.search(r"#char=(\d+),(\d+)$", ev["url"]).groups())
     assert TEXT[a:b] == ev["quote"] and ev["source"] == "Talks column"
     assert len(data["draft"]["review"]) == 2
+
+    # "Zelensky asked the EU for new sanctions": the EU is only mentioned, so no position is suggested;
+    # accepting it needs the analyst's numbers, as for any suggestion without a position
+    eu = page.locator('#sugs .sug[data-actor="eu"][data-issue="sanctions"]')
+    assert eu.locator(".role.mentioned").is_visible()
+    assert eu.locator("input[name=position]").input_value() == ""
+    eu.click()
+    page.locator("body").press("a")
+    page.wait_for_selector("#messages .error")
+    assert "type a position" in page.locator("#messages .error").inner_text()
+    assert "accepted" not in (eu.get_attribute("class") or "")
+    assert page.evaluate("document.activeElement.name") == "position"  # the missing number has the focus
+    page.keyboard.type("30")
+    page.keyboard.press("Tab")
+    page.keyboard.type("0.4")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#sugs .sug.accepted[data-actor="eu"]')
+    data = _json(f"{server}/api/scenarios/{key}")
+    data = data.get("scenario", data)
+    st = next(s for s in data["stances"] if (s["actor"], s["issue"]) == ("eu", "sanctions"))
+    assert "status" not in st and st["position"] == 30 and st["salience"] == 0.4
+    assert "mentioned beside the subject" in st["evidence"][0]["note"]

@@ -30,10 +30,25 @@ def test_each_cue_goes_to_its_clause_subject(tmp_path: Path) -> None:
     doc = draft_file(_write(tmp_path, NEWS))
     sugs = {(s["actor"], s["issue"]): s for s in doc["draft"]["suggestions"]}
     assert "europe" not in {a["id"] for a in doc["actors"]}  # "European forces": an adjective
-    assert ("russia", "sanctions") not in sugs  # "buyers of Russian oil": the target, not the subject
+    # "buyers of Russian oil": the adjective is no actor; Putin, named in the clause but not its subject,
+    # is only mentioned: no position, no side, below the subject's confidence
+    ru = sugs[("russia", "sanctions")]
+    assert ru["position"] is None and ru["role"] == "mentioned"
+    assert all(q["side"] is None and q["role"] == "mentioned" for q in ru["quotes"])
+    assert ru["confidence"] < sugs[("united_states", "sanctions")]["confidence"]
+    assert [m[0] for m in doc["draft"]["actors"]["russia"]["mentions"] if m[0].startswith("Russian")] == []
+    st = next(x for x in doc["stances"] if (x["actor"], x["issue"]) == ("russia", "sanctions"))
+    assert st["position"] is None and "mentioned beside the subject" in st["evidence"][0]["note"]
     assert sugs[("united_states", "sanctions")]["position"] == pytest.approx(90.0)
     assert sugs[("turkey", "humanitarian_exchanges")]["position"] == pytest.approx(90.0)
+    # Germany and France are not in Türkiye's clause: not even a mention
     assert not {("germany", "humanitarian_exchanges"), ("france", "humanitarian_exchanges")} & set(sugs)
+    with_position = {k for k, v in sugs.items() if v["position"] is not None}
+    assert with_position == {
+        ("united_states", "sanctions"),
+        ("turkey", "humanitarian_exchanges"),
+        ("ukraine", "ceasefire"),
+    }
     assert {("germany", "military_aid"), ("france", "military_aid")} <= set(sugs)
     assert ("turkey", "military_aid") not in sugs
     assert sugs[("ukraine", "ceasefire")]["position"] == pytest.approx(10.0)

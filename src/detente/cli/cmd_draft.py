@@ -14,12 +14,14 @@ from detente.cli.common import console, fail, print_json, write_text_atomic
 ACTOR_WIDTH = 16
 ISSUE_WIDTH = 22
 MIN_QUOTE = 24
+MENTION_MARK = "*"
+"""After the confidence: the actor is only mentioned beside its clause's subject (docs/draft.md §3)."""
 
 
 def _print_table(doc: dict[str, Any]) -> None:
     """One line per suggestion at the terminal's width (two when the ids are long): actor, issue,
-    position (— when none), confidence and the first words of the quote; full quotes are in the
-    draft file and ``--format json``."""
+    position (— when none), confidence (``*`` after it: only mentioned beside the subject) and the
+    first words of the quote; full quotes are in the draft file and ``--format json``."""
     from detente.core.text import shorten
 
     sugs = doc["draft"]["suggestions"]
@@ -36,13 +38,17 @@ def _print_table(doc: dict[str, Any]) -> None:
         q = s["quotes"][0]
         quote = text[q["start"] : q["end"]] if text else ""
         pos = "—" if s["position"] is None else f"{s['position']:g}"
-        head = f"{s['actor']:<{aw}} {s['issue']:<{iw}} {pos:>{pw}} {s['confidence']:>4.2f}  "
+        mark = MENTION_MARK if s.get("role") == "mentioned" else " "
+        head = f"{s['actor']:<{aw}} {s['issue']:<{iw}} {pos:>{pw}} {s['confidence']:>4.2f}{mark} "
         room = width - len(head)
         if room >= MIN_QUOTE:
             lines.append(head + shorten(quote, room))
         else:
             lines.append(head.rstrip())
             lines.append("    " + shorten(quote, width - 4))
+    if any(s.get("role") == "mentioned" for s in sugs):
+        seen = sum(1 for s in sugs if s.get("role") == "mentioned")
+        lines.append(f"{MENTION_MARK} {seen} only mentioned beside the cue's subject: no position suggested")
     for c in doc["draft"].get("contradictions") or []:
         lines.append(
             f"contradiction: {c['actor']}/{c['issue']}: the scenario says {c['position']}, the text suggests "

@@ -1,8 +1,9 @@
 """A :class:`Draft` as a native scenario mapping (``detente validate`` reads it; ``status: draft`` stances).
 
 Layout (docs/draft.md §4): the usual ``id, title, sources, actors, issues, stances``; every
-suggested stance has ``status: draft``, a position only when a cue clearly maps to a side (else
-``null``), ``salience: null`` and its evidence (quote, source, date, and ``url`` ending in an RFC 5147
+suggested stance has ``status: draft``, a position only when a cue clearly maps to a side for the
+subject of its clause (else ``null``; an actor only ``mentioned`` beside the subject never has one,
+and its evidence note says so), ``salience: null`` and its evidence (quote, source, date, and ``url`` ending in an RFC 5147
 ``#char=START,END`` fragment: the quote's offsets in the text). The ``draft`` section keeps what
 the analyst and the review page need: the text, its hash, the suggestions with their cues,
 offsets and confidences, and the provenance (generator, backend, language-model prompt and
@@ -59,6 +60,10 @@ def char_url(source: SourceInfo, start: int, end: int) -> str:
 def evidence_item(q: Quote, source: SourceInfo, confidence: float) -> dict[str, Any]:
     """One evidence mapping of the native layout for a quote."""
     where = "named in the sentence" if q.attribution == "named" else "named in the paragraph"
+    if q.role == "subject":
+        where = "subject of the cue's clause"
+    elif q.role == "mentioned":  # docs/draft.md §3: named beside the subject, never given the cue's side
+        where = "mentioned beside the subject of the cue's clause, not its stance (no position)"
     side = f", {q.side} end" if q.side else ""
     out: dict[str, Any] = {"quote": q.text, "source": source.label}
     if source.date:
@@ -99,6 +104,7 @@ def _quote_record(q: Quote) -> dict[str, Any]:
         "cue_end": q.cue_end,
         "side": q.side,
         "attribution": q.attribution,
+        "role": q.role,
     }
 
 
@@ -110,6 +116,7 @@ def suggestion_record(s: Suggestion) -> dict[str, Any]:
         "confidence": s.confidence,
         "reason": s.reason,
         "backend": s.backend,
+        "role": s.role,
         "quotes": [_quote_record(q) for q in s.quotes],
     }
 

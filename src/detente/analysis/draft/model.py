@@ -15,6 +15,11 @@ from typing import Literal, get_args
 Side = Literal["low", "high"]
 SIDES: tuple[str, ...] = get_args(Side)
 
+Role = Literal["subject", "mentioned"]
+"""How the actor stands in the clause of a cue (docs/draft.md §3): its ``subject``, or only
+``mentioned`` beside the subject (object, after a preposition): a mention never gets the cue's side."""
+ROLES: tuple[str, ...] = get_args(Role)
+
 Similarity = Callable[[str, str], float]
 """A string similarity on 0–100 (e.g. ``rapidfuzz.fuzz.ratio``) used to accept inflected names."""
 
@@ -123,6 +128,7 @@ class Quote:
     cue_end: int
     side: Side | None = None
     attribution: str = "named"  # named in the sentence, or "paragraph": named nearby
+    role: Role | None = None  # None: the clause's subject could not be told (or paragraph, model)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +142,9 @@ class Suggestion:
     confidence: float = 0.0
     reason: str = ""
     backend: str = "lexicon"
+    role: Role | None = None
+    """``subject`` when a quote has the actor as its clause's subject, ``mentioned`` when every quote
+    only mentions it beside the subject (no position, lower confidence), else None."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,7 +3,9 @@
 Pure functions on the native mapping of a draft (``detente draft`` output, possibly merged):
 
 * :func:`review_items` — one row per stance that carries draft evidence (quote offsets in its
-  ``url`` ``#char=`` fragment), with its status, numbers, quotes and the issue's scale;
+  ``url`` ``#char=`` fragment), with its status, numbers, quotes, the issue's scale, the best
+  confidence and ``role`` (``mentioned``: the text only names the actor beside the subject of the
+  cue's clause, so no position is suggested and accepting needs the analyst's numbers);
 * :func:`text_segments` — the text cut at every quote boundary, each piece with the rows whose
   quotes cover it (the page highlights them: the template only loops);
 * :func:`apply_decision` — ``accept`` (numbers required: the stance leaves draft status and keeps
@@ -44,14 +46,32 @@ def _scale(data: Mapping[str, Any], issue: str) -> tuple[float, float, list[str]
     return 0.0, 100.0, ["", ""]
 
 
-def _confidence(data: Mapping[str, Any], actor: str, issue: str) -> float | None:
+def _suggestions(data: Mapping[str, Any], actor: str, issue: str) -> list[Mapping[str, Any]]:
+    """The draft's suggestions for the stance ``actor``/``issue``, by the draft's ids or, after
+    ``--into``, by the scenario ids the merge mapped them to (``draft.mapping``)."""
     dsec = data.get("draft") or {}
-    best = None
+    mapping = dsec.get("mapping") or {}
+    amap, imap = mapping.get("actors") or {}, mapping.get("issues") or {}
+    out = []
     for s in dsec.get("suggestions", []) or []:
-        if isinstance(s, Mapping) and s.get("actor") == actor and s.get("issue") == issue:
-            c = float(s.get("confidence") or 0)
-            best = c if best is None else max(best, c)
-    return best
+        if not isinstance(s, Mapping):
+            continue
+        a, i = str(s.get("actor")), str(s.get("issue"))
+        to = amap.get(a)
+        mapped = to.get("to") or () if isinstance(to, Mapping) else ()
+        if actor in {a, *map(str, mapped)} and issue in {i, str(imap.get(i, i))}:
+            out.append(s)
+    return out
+
+
+def _confidence_role(data: Mapping[str, Any], actor: str, issue: str) -> tuple[float | None, str | None]:
+    """The best confidence of the stance's suggestions, and ``mentioned`` when every one of them only
+    mentions the actor beside its clause's subject (no position suggested: docs/draft.md §3)."""
+    sugs = _suggestions(data, actor, issue)
+    best = max((float(s.get("confidence") or 0) for s in sugs), default=None)
+    roles = {s.get("role") for s in sugs}
+    role = "subject" if "subject" in roles else "mentioned" if roles == {"mentioned"} else None
+    return best, role
 
 
 def review_items(data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -71,6 +91,7 @@ def review_items(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not quotes:
             continue
         low, high, labels = _scale(data, str(s.get("issue")))
+        confidence, role = _confidence_role(data, str(s.get("actor")), str(s.get("issue")))
         rows.append(
             {
                 "index": k,
@@ -82,7 +103,8 @@ def review_items(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "low": low,
                 "high": high,
                 "labels": labels,
-                "confidence": _confidence(data, str(s.get("actor")), str(s.get("issue"))),
+                "confidence": confidence,
+                "role": role,
                 "quotes": quotes,
             }
         )

@@ -2,16 +2,19 @@
 
 Rules (docs/draft.md §3):
 
-* a sentence with a cue of an issue suggests a stance on that issue for every entity it names
-  (``attribution: named``); when it names none, for the entities named elsewhere in its paragraph
+* a cue suggests a stance on its issue for the subject of its clause (``role: subject``,
+  ``detente.analysis.draft.clauses``) and, without a position, for every other actor named in that
+  clause (``role: mentioned``: object, after a preposition; confidence x ``MENTION_FACTOR``); a
+  clause whose subject cannot be told gives its cues, without a side, to the actors it names; a
+  sentence that names none, to the entities named elsewhere in its paragraph
   (``attribution: paragraph``, confidence halved);
 * confidence of one quote = cue weight x how the actor was found (exact 1, fuzzy score/100,
-  paragraph 0.5) x a share factor (1 for one actor in the sentence, 0.85 for two, 0.7 for more);
-  a suggestion's confidence is its best quote's plus 0.05 per further quote, at most 0.95;
-* a position is suggested only when a cue with a side fires, not negated, in a sentence that names
-  the actor and either names no other actor or names this one first, before the cue (the subject
-  of a news sentence is usually named first), and every such cue of that stance points the same
-  way: 10 % of the scale in from that end. Otherwise the position is left empty for the analyst.
+  paragraph 0.5) x a share factor (1 for one subject, 0.85 for two, 0.7 for more); a suggestion's
+  confidence is its best quote's plus 0.05 per further quote, at most 0.95 (a suggestion that only
+  mentions the actor gets no such bonus, so it stays below the subject of its best quote);
+* a position is suggested only when a cue with a side fires, not negated, for the subject of its
+  clause, and every such cue of that stance points the same way: 10 % of the scale in from that
+  end. Otherwise the position is left empty for the analyst.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from detente.analysis.draft.model import (
     IssueTemplate,
     Mention,
     Quote,
+    Role,
     Sentence,
     Similarity,
     Suggestion,
@@ -35,6 +39,8 @@ from detente.analysis.draft.model import (
 from detente.analysis.draft.tokens import Token, tokenize
 
 PARAGRAPH_FACTOR = 0.5
+MENTION_FACTOR = 0.5
+"""Confidence of an actor only mentioned beside a clause's subject, relative to the subject's."""
 END_INSET = 0.1
 
 
@@ -90,8 +96,11 @@ def _add(
     factor: float,
     *,
     sided: bool,
+    role: Role | None = None,
+    share: float | None = None,
 ) -> None:
-    """One quote of cue ``h`` for each actor of ``named``; a side only when ``sided``."""
+    """One quote of cue ``h`` for each actor of ``named``; a side only when ``sided``; ``share``
+    replaces the share factor of ``len(named)``."""
     side = h.cue.side if sided and h.cue.side is not None and not h.negated else None
     q = Quote(
         text=quote[0],
@@ -103,9 +112,11 @@ def _add(
         cue_end=h.end,
         side=side,
         attribution=attribution,
+        role=role,
     )
+    sh = _share(len(named)) if share is None else share
     for actor, score in named.items():
-        conf = h.cue.weight * score * factor * _share(len(named))
+        conf = h.cue.weight * score * factor * sh
         found.setdefault((actor, h.issue), []).append((conf, q))
 
 
@@ -118,8 +129,9 @@ def _attribute_clauses(
     quote: tuple[str, int, int],
     found: dict[tuple[str, str], list[tuple[float, Quote]]],
 ) -> None:
-    """Each cue to the subject of its own clause (``detente.analysis.draft.clauses``); a clause whose
-    subject cannot be told gives its cues, without a side, to the actors it names (else the sentence's)."""
+    """Each cue to the subject of its own clause (``detente.analysis.draft.clauses``) and, without a
+    side, to the other actors that clause names (``mentioned``); a clause whose subject cannot be told
+    gives its cues, without a side, to the actors it names (else the sentence's)."""
     cl = split_clauses(text, s.start, s.end, [m.start for m in ms])
     where = [next(k for k, c in enumerate(cl) if h.start < c.end or k == len(cl) - 1) for h in sh]
     first = [
@@ -136,12 +148,29 @@ def _attribute_clauses(
         if not ch:
             continue
         prev = ch
+        inside = [m for m in ms if c.start <= m.start and m.end <= c.end]
         for h in _best_hits(ch).values():
-            if subj:
-                _add(text, found, _actors_of(subj), h, s, quote, "named", 1.0, sided=True)
+            if not subj:
+                _add(text, found, _actors_of(inside or ms), h, s, quote, "named", 1.0, sided=False)
                 continue
-            inside = [m for m in ms if c.start <= m.start and m.end <= c.end]
-            _add(text, found, _actors_of(inside or ms), h, s, quote, "named", 1.0, sided=False)
+            heads = _actors_of(subj)
+            _add(text, found, heads, h, s, quote, "named", 1.0, sided=True, role="subject")
+            others = {a: v for a, v in _actors_of(inside).items() if a not in heads}
+            if others:  # "Russia wants to keep Trump from sanctions": the US is named, not the subject
+                share = _share(len(heads))
+                _add(
+                    text,
+                    found,
+                    others,
+                    h,
+                    s,
+                    quote,
+                    "named",
+                    MENTION_FACTOR,
+                    sided=False,
+                    role="mentioned",
+                    share=share,
+                )
 
 
 def draft_text(
@@ -220,8 +249,11 @@ def draft_text(
 def _suggestion(
     actor: str, issue: str, items: list[tuple[float, Quote]], t: IssueTemplate, max_quotes: int
 ) -> Suggestion:
-    items = sorted(items, key=lambda cq: (-cq[0], cq[1].start))[:max_quotes]
-    conf = min(0.95, items[0][0] + 0.05 * (len(items) - 1))
+    items = sorted(items, key=lambda cq: (-cq[0], cq[1].role != "subject", cq[1].start))[:max_quotes]
+    roles = {q.role for _, q in items}
+    role: Role | None = "subject" if "subject" in roles else "mentioned" if roles == {"mentioned"} else None
+    bonus = 0.0 if role == "mentioned" else 0.05 * (len(items) - 1)
+    conf = min(0.95, items[0][0] + bonus)
     sides = {q.side for _, q in items if q.side is not None}
     position: float | None = None
     span = t.high - t.low
@@ -233,6 +265,11 @@ def _suggestion(
         reason = f"cue '{cue}' points to the {side} end ({label or side})"
     elif len(sides) > 1:
         reason = "cues point to both ends: position left to the analyst"
+    elif role == "mentioned":
+        reason = (
+            f"named beside the subject of the clause of cue '{items[0][1].cue}' (object, after a "
+            "preposition): not its stance; position left to the analyst"
+        )
     else:
         reason = f"cue '{items[0][1].cue}' names the issue; no clear side: position left to the analyst"
     return Suggestion(
@@ -242,4 +279,5 @@ def _suggestion(
         position=None if position is None else round(position, 6),
         confidence=round(conf, 2),
         reason=reason,
+        role=role,
     )

@@ -40,6 +40,9 @@ class DraftQuote(_Doc):
     side: Literal["low", "high"] | None
     attribution: str
     """``named`` (in the sentence), ``paragraph`` (named nearby) or ``model`` (language model)."""
+    role: Literal["subject", "mentioned"] | None = None
+    """``subject`` of the cue's clause, or only ``mentioned`` beside it (never given the cue's side);
+    null when the clause's subject could not be told (or paragraph, model)."""
 
 
 class DraftSuggestion(_Doc):
@@ -50,6 +53,9 @@ class DraftSuggestion(_Doc):
     confidence: float
     reason: str
     backend: str
+    role: Literal["subject", "mentioned"] | None = None
+    """``mentioned`` when every quote only names the actor beside its clause's subject: then the position
+    is null and the confidence lower (docs/draft.md §3); ``subject`` when one quote has it as subject."""
     quotes: list[DraftQuote]
 
 
@@ -89,6 +95,7 @@ def draft_summary_document(doc: Mapping[str, Any], written: str | None) -> dict[
         ],
         "suggestions": [
             {k: s[k] for k in ("actor", "issue", "position", "confidence", "reason", "backend")}
+            | {"role": s.get("role")}
             | {"quotes": [{"quote": text[q["start"] : q["end"]]} | q for q in s["quotes"]]}
             for s in d.get("suggestions") or []
         ],
