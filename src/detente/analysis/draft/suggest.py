@@ -156,7 +156,7 @@ def _attribute_clauses(
             heads = _actors_of(subj)
             _add(text, found, heads, h, s, quote, "named", 1.0, sided=True, role="subject")
             others = {a: v for a, v in _actors_of(inside).items() if a not in heads}
-            if others:  # "Russia wants to keep Trump from sanctions": the US is named, not the subject
+            if others:  # "Ukraine urged Germany to send aid": Germany is named, not the subject
                 share = _share(len(heads))
                 _add(
                     text,
