@@ -12,6 +12,7 @@ from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
 from detente.report.base import Part, Section, Table
+from detente.report.charts import add_axis_lines
 from detente.report.narrative import brief_sentence
 
 
@@ -43,6 +44,7 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
     fig = make_subplots(
         rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
     )
+    refs: list[tuple[str, float, int, int]] = []  # the status-quo lines
     for r, issue in enumerate(scenario.issues, start=1):
         xs, ys, sizes, texts = [], [], [], []
         for s in scenario.stances:
@@ -76,7 +78,9 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
             range=_padded(issue), row=r, col=1, title_text=f"← {lo}   |   {hi} →" if lo or hi else None
         )
         if issue.reference is not None:
-            fig.add_vline(x=issue.reference, line_dash="dot", line_color="grey", row=r, col=1)
+            refs.append(("v", issue.reference, r, 1))
+    # all at once: plotly's add_vline re-scans the whole figure per call
+    add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
     fig.update_layout(
         height=260 * n + 80,
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
