@@ -30,22 +30,12 @@ _RULE_DEFAULTS: dict[str, Any] = {
 }
 
 
-# the last few scenarios hashed, by identity: a Scenario is frozen all the way down (tuples of frozen
-# dataclasses), so one object always has one hash; ``detente run`` asks for it a dozen times (0.1 s)
-_RECENT: dict[int, tuple[Scenario, str]] = {}
-_RECENT_MAX = 8
-
-
 def scenario_hash(scenario: Scenario) -> str:
-    """sha256 hex digest of the scenario's content (order of stances does not matter)."""
-    hit = _RECENT.get(id(scenario))
-    if hit is not None and hit[0] is scenario:
-        return hit[1]
-    digest = _scenario_hash(scenario)
-    if len(_RECENT) >= _RECENT_MAX:
-        _RECENT.pop(next(iter(_RECENT)))
-    _RECENT[id(scenario)] = (scenario, digest)  # the reference held keeps the id from being reused
-    return digest
+    """sha256 hex digest of the scenario's content (order of stances does not matter).
+
+    Not cached (issue #13: no module-level caches): callers that need it often keep the value, as the
+    main job does in its provenance."""
+    return _scenario_hash(scenario)
 
 
 def _scenario_hash(scenario: Scenario) -> str:
