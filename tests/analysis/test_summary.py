@@ -82,7 +82,9 @@ def test_sweep_result_shape() -> None:
     assert d["model"] == "toy"
     first = d["issues"][0]
     assert list(first) == ["issue", "mean", "sd", "input_quantiles", "p_at_least", "p_win"]
-    assert list(first["input_quantiles"]) == ["5", "25", "50", "75", "95"] and list(first["p_at_least"]) == ["5"]
+    assert list(first["input_quantiles"]) == ["5", "25", "50", "75", "95"] and list(first["p_at_least"]) == [
+        "5"
+    ]
     assert "status" in sweep_result(fake_ensemble(dynamic=True))["issues"][0]
 
 
