@@ -143,7 +143,7 @@ def _is_loopback(host: str) -> bool:
 LEDGER = typer.Typer(
     help="Forecast ledger: write down forecasts with the date they resolve, record what happened, "
     "and see how good they were (Brier score for yes/no questions, absolute error for numbers).\n\n"
-    "Example: detente ledger add 'Ceasefire signed by 2025-12-31?' 0.3 --resolves 2025-12-31, "
+    "Example: detente ledger add 'Ceasefire signed by 2027-12-31?' 0.3 --resolves 2027-12-31, "
     "later detente ledger resolve 1 0 (it did not happen), then detente ledger score.",
     no_args_is_help=True,
 )
@@ -154,7 +154,7 @@ def ledger_add(
     question: Annotated[
         str,
         typer.Argument(
-            metavar="QUESTION", help="the question, e.g. 'Ceasefire signed by 2025-12-31?' (quote it)"
+            metavar="QUESTION", help="the question, e.g. 'Ceasefire signed by 2027-12-31?' (quote it)"
         ),
     ],
     value: Annotated[
