@@ -7,13 +7,10 @@ expert's token may appear in it (the token travels in the URL fragment and a hea
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from test_dashboard import ARGS, CHROMIUM, _free_port, sync_api  # noqa: F401  (the same browser setup)
+from servers import running_server
+from test_dashboard import ARGS, CHROMIUM, sync_api  # the same browser setup
 
 pytestmark = pytest.mark.e2e
 
@@ -21,33 +18,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def logged_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("panels")
-    port = _free_port()
-    code = (
-        "import uvicorn; from detente.web import create_app; "
-        f"uvicorn.run(create_app(db_url={str(tmp / 'p.sqlite')!r}), host='127.0.0.1', port={port}, "
-        "log_level='info', access_log=True)"
-    )
-    log = tmp / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    pytest.fail("the dashboard server did not start")
-                time.sleep(0.1)
-        yield base, log
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_server(tmp / "p.sqlite", log=tmp / "server.log") as base:
+        yield base, tmp / "server.log"
 
 
 def _fill(pg, link: str, us_position: str) -> None:
