@@ -472,17 +472,10 @@ class _JsonWhere(_Where):
 
 
 def _read_xlsx(path: Path, scenario: Scenario | None) -> Questionnaire:
+    from detente.io.table import open_workbook
+
     source = str(path)
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover
-        raise MissingExtraError("reading .xlsx needs openpyxl: pip install openpyxl") from None
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise InputFileError(
-            f"{source}: xlsx: cannot open workbook ({type(exc).__name__}) (expected an .xlsx file)"
-        ) from None
+    wb = open_workbook(path, source)
     try:
         names = wb.sheetnames
         for need in (META_SHEET, SHEET):

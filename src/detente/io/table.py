@@ -395,7 +395,9 @@ def _read_csv_text(text: str, source: str) -> Scenario:
     return parse_scenario(mapping, source=source, lines=lines)
 
 
-def _read_xlsx(path: Path, source: str) -> Scenario:
+def open_workbook(path: Path, source: str) -> Any:
+    """An .xlsx workbook opened read-only with cached values, or one InputFileError naming ``source``
+    (the one home of opening workbooks: scenario tables and questionnaires)."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - depends on the environment
@@ -403,11 +405,15 @@ def _read_xlsx(path: Path, source: str) -> Scenario:
 
         raise MissingExtraError("reading .xlsx needs openpyxl: pip install openpyxl") from None
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
         raise InputFileError(
             f"{source}: xlsx: cannot open workbook ({type(exc).__name__}) (expected an .xlsx file)"
         ) from None
+
+
+def _read_xlsx(path: Path, source: str) -> Scenario:
+    wb = open_workbook(path, source)
     try:
         names = wb.sheetnames
         sheet = wb["stances"] if "stances" in names else wb[names[0]]
