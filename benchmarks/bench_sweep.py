@@ -38,26 +38,14 @@ from detente.analysis.montecarlo import (
     prepare,
     run_ensemble,
 )
-from detente.core import Actor, Issue, Scale, Scenario, Stance
+from detente.core import Scenario
 from detente.core.perturb import Perturbation
 from detente.models import available_models, get_model
+from detente.testing.inputs import synthetic_scenario
 
 
 def synthetic(n_actors: int, n_issues: int, seed: int = 0) -> Scenario:
-    rng = np.random.default_rng(seed)
-    actors = tuple(Actor(id=f"a{k}", capability=float(rng.uniform(0.1, 1.0))) for k in range(n_actors))
-    issues = tuple(Issue(id=f"i{d}", scale=Scale(low=0, high=100)) for d in range(n_issues))
-    stances = tuple(
-        Stance(
-            actor=f"a{a}",
-            issue=f"i{d}",
-            position=float(rng.integers(0, 101)),
-            salience=float(rng.uniform(0.1, 1.0)),
-        )
-        for a in range(n_actors)
-        for d in range(n_issues)
-    )
-    return Scenario(id=f"synthetic-{n_actors}x{n_issues}", actors=actors, issues=issues, stances=stances)
+    return synthetic_scenario(n_actors, n_issues, seed)
 
 
 def timed(fn, *args, **kw) -> float:

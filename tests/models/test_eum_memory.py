@@ -17,31 +17,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.core import Actor, Issue, Scale, Scenario, Stance
+from detente.core import Scenario
 from detente.core.arrays import to_arrays
 from detente.errors import ConvergenceWarning
 from detente.kernels.eum import PAIR_ARRAYS, peak_bytes, rows_per_call, run_eum
 from detente.kernels.eum_spec import EUMSettings
 from detente.models.eum import CALL_BUDGET, ExpectedUtility
+from detente.testing.inputs import synthetic_scenario
 
 MiB = 2**20
 
 
 def big_scenario(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
-    rng = np.random.default_rng(seed)
-    actors = tuple(Actor(id=f"a{k}", capability=float(rng.uniform(0.1, 1.0))) for k in range(n_actors))
-    issues = tuple(Issue(id=f"i{d}", scale=Scale(low=0, high=100)) for d in range(n_issues))
-    stances = tuple(
-        Stance(
-            actor=f"a{a}",
-            issue=f"i{d}",
-            position=float(rng.integers(0, 101)),
-            salience=float(rng.uniform(0.1, 1.0)),
-        )
-        for a in range(n_actors)
-        for d in range(n_issues)
-    )
-    return Scenario(id=f"big-{n_actors}x{n_issues}", actors=actors, issues=issues, stances=stances)
+    return synthetic_scenario(n_actors, n_issues, seed, name="big")
 
 
 def test_peak_formula_bounds_the_kernel() -> None:

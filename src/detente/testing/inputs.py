@@ -16,8 +16,30 @@ import numpy as np
 
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Prediction
+from detente.core.scale import Scale
+from detente.core.scenario import Actor, Issue, Scenario, Stance
 
-__all__ = ["random_arrays", "scenario_arrays"]
+__all__ = ["random_arrays", "scenario_arrays", "synthetic_scenario"]
+
+
+def synthetic_scenario(n_actors: int, n_issues: int, seed: int = 0, *, name: str = "synthetic") -> Scenario:
+    """A seeded scenario of every actor on every 0-100 issue (capability and salience uniform on
+    [0.1, 1), integer positions): the big inputs of the memory tests and the benchmarks."""
+    rng = np.random.default_rng(seed)
+    actors = tuple(Actor(id=f"a{k}", capability=float(rng.uniform(0.1, 1.0))) for k in range(n_actors))
+    issues = tuple(Issue(id=f"i{d}", scale=Scale(low=0, high=100)) for d in range(n_issues))
+    stances = tuple(
+        Stance(
+            actor=f"a{a}",
+            issue=f"i{d}",
+            position=float(rng.integers(0, 101)),
+            salience=float(rng.uniform(0.1, 1.0)),
+        )
+        for a in range(n_actors)
+        for d in range(n_issues)
+    )
+    return Scenario(id=f"{name}-{n_actors}x{n_issues}", actors=actors, issues=issues, stances=stances)
+
 
 # --------------------------------------------------------------------------------------------
 # random scenarios
