@@ -319,6 +319,12 @@ def test_blank_folders_format_and_older_exports(cli, tmp_path: Path) -> None:
     (f,) = _exported(cli, tmp_path, "xlsx")
     _fails(cli, tmp_path, f, expect=f"{f}: no answers (every position, salience and capability is empty")
     _fails(cli, tmp_path, tmp_path / "q", expect="is a folder (expected a questionnaire file")
+    _fails(
+        cli,
+        tmp_path,
+        tmp_path / "gone.csv",
+        expect="gone.csv: file not found (expected an existing questionnaire",
+    )
     # issue #18 spelled the file type --format; it works, with the one deprecation line
     r = cli("elicit", "export", "--experts", "ben", "--out", str(tmp_path / "q2"), "--format", "csv")
     assert r.exit_code == 0 and "--format is deprecated; use --to" in r.stderr

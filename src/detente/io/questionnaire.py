@@ -354,6 +354,8 @@ def _read(path: Path, scenario: Scenario | None) -> Questionnaire:
         raise InputFileError(f"{source}: is a folder (expected a questionnaire file: .xlsx, .csv or .json)")
     try:
         size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(f"{source}: file not found (expected an existing questionnaire file)") from None
     except OSError as exc:
         raise InputFileError(f"{source}: cannot read ({exc.strerror or exc})") from None
     if size > _MAX_BYTES:
