@@ -256,6 +256,29 @@ def test_forecast_mean_and_perspective_shapes() -> None:
     assert np.isfinite(own[np.ix_(on, on)][..., 0]).all() and np.isfinite(rival[np.ix_(on, on)][..., 0]).all()
 
 
+@pytest.mark.parametrize("q", [1.0, 0.4])
+def test_perspective_reuses_round_one_bit_for_bit(q: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart from round 1's probabilities kept by the rounds (``EUMRun.p1``) equals the chart
+    computed afresh (issue #15: the forecast computed that round twice)."""
+    from detente.kernels import eum as kernel
+    from detente.models import eum as eum_model
+
+    arr = random_arrays(np.random.default_rng(11), n_actors=9, n_issues=3, absent=0.2)
+    model = ExpectedUtility(q=q, rounds=3, engine="numpy")
+    kept = _quiet(model, arr).extras["perspective"]
+    seen: list[bool] = []
+
+    def afresh(x, w, s, present, st, first=None):  # type: ignore[no-untyped-def]
+        seen.append(first is not None)
+        return kernel.perspective(x, w, s, present, st)
+
+    monkeypatch.setattr(eum_model, "perspective", afresh)
+    again = _quiet(model, arr).extras["perspective"]
+    assert seen and all(seen)
+    for k in ("own", "rival", "risk"):
+        assert kept[k].tobytes() == again[k].tobytes(), k
+
+
 def test_no_events_for_large_batches() -> None:
     arr = random_arrays(np.random.default_rng(1), n_actors=5, n_issues=1, batch=(100,))
     p = _quiet(ExpectedUtility(rounds=2), arr)

@@ -58,6 +58,9 @@ class EUMRun:
     press_j: IntArray | None = None  # (T, B, A), -1 = no rival at another position
     press_a: FloatArray | None = None
     press_b: FloatArray | None = None
+    # round 1's probabilities P_ij, (B, A, A) (record=True, float64, NumPy engine): the perspective
+    # chart's, which would otherwise be computed a second time (see :func:`perspective`)
+    p1: FloatArray | None = None
     extra: dict[str, FloatArray] = field(default_factory=dict)
 
 
@@ -450,6 +453,7 @@ def run_eum(
     sT = np.ascontiguousarray(s.T)
     presT = np.ascontiguousarray(present.T)
     active = np.ones(B, dtype=bool)  # rows whose state may still change
+    p1 = None
     use_numba = engine == "numba"
     if use_numba:
         if dt != np.float64:
@@ -484,7 +488,10 @@ def run_eum(
             active[idx_arr[~moved]] = False
             continue
         xa, wa, sa, pa_, da = xc[:, idx], wT[:, idx], sT[:, idx], presT[:, idx], delta[idx]
-        r, _, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
+        r, P, a, b, geo = _offer_values_t(xa, wa, sa, pa_, da, st)
+        if t == 0 and record and dt == np.float64:
+            p1 = P.transpose(2, 0, 1)  # every row is active in round 1
+        del P
         new, kind, partner = _select_t(xa, a, b, geo.valid, st.compromise_choice, st.capitulation)
         risk[t, idx] = r.T
         if record:
@@ -514,7 +521,7 @@ def run_eum(
         active[idx_arr[~moved]] = False
     med = weighted_median_rows(pos, w64[None], present[None])
     mean = weighted_mean_rows(pos, w64[None], present[None])
-    return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb)
+    return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb, p1)
 
 
 def scale_range(x0: FloatArray, present: BoolArray, st: EUMSettings) -> FloatArray:
@@ -573,7 +580,12 @@ def expected_utility_view(
 
 
 def perspective(
-    x: FloatArray, w: FloatArray, s: FloatArray, present: BoolArray, st: EUMSettings
+    x: FloatArray,
+    w: FloatArray,
+    s: FloatArray,
+    present: BoolArray,
+    st: EUMSettings,
+    first: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Data of the perspective (quadrant) chart at the initial positions (row layout (B, A) in).
 
@@ -581,16 +593,20 @@ def perspective(
     (viewer ``h`` with its risk exponent ``r_h``; :func:`expected_utility_view`), and the risk
     exponents ``r`` (B, A). From ``h``'s view the point for rival ``j`` is ``(own, rival)[h, j]``.
     The probabilities and risk exponents are those of round 1 of :func:`run_eum` (the same
-    batch-last step).
+    batch-last step); ``first`` = ``(r, P)`` of that round, (B, A) and (B, A, A), when the caller
+    has them (``EUMRun.risk[0]`` and ``EUMRun.p1``): the same numbers without computing them again.
     """
     x = np.asarray(x, dtype=np.float64)
     w = np.where(present, w, 0.0)
     delta = scale_range(x, present, st)
-    xT, wT, sT = (_f(np.ascontiguousarray(v.T)) for v in (x, w, s))
-    pT: BoolArray = np.ascontiguousarray(present.T)
-    r_t, P_t, _, _, _ = _offer_values_t(xT, wT, sT, pT, delta, st)
-    r = np.ascontiguousarray(r_t.T)
-    P = np.ascontiguousarray(P_t.transpose(2, 0, 1))
+    if first is None:
+        xT, wT, sT = (_f(np.ascontiguousarray(v.T)) for v in (x, w, s))
+        pT: BoolArray = np.ascontiguousarray(present.T)
+        r_t, P_t, _, _, _ = _offer_values_t(xT, wT, sT, pT, delta, st)
+        r = np.ascontiguousarray(r_t.T)
+        P = np.ascontiguousarray(P_t.transpose(2, 0, 1))
+    else:
+        r, P = (np.ascontiguousarray(v) for v in first)
     mu = weighted_median_rows(x, w, present) if st.q != 1.0 else None
     own, rival = expected_utility_view(x, s, P, delta, r, st.q, mu)
     return own, rival, r

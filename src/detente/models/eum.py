@@ -267,10 +267,15 @@ class ExpectedUtility:
         if record:
             events = _events(run, batch, A, I)
             # (B, H, A) twice, (B, A), in calls of ``chunk`` rows like the rounds (bounded memory)
-            parts = [
-                perspective(x0[k : k + chunk], w[k : k + chunk], s[k : k + chunk], present[k : k + chunk], st)
-                for k in range(0, max(B, 1), chunk)
-            ]
+            rows = [slice(k, k + chunk) for k in range(0, max(B, 1), chunk)]
+            if run.p1 is None:
+                parts = [perspective(x0[q], w[q], s[q], present[q], st) for q in rows]
+            else:  # round 1's probabilities and risk exponents, kept by the rounds: not computed again
+                p1 = run.p1
+                parts = [
+                    perspective(x0[q], w[q], s[q], present[q], st, first=(run.risk[0, q], p1[q]))
+                    for q in rows
+                ]
             own, rival, r = (np.concatenate([q[n] for q in parts]) for n in range(3))
             assert run.press_j is not None and run.press_a is not None and run.press_b is not None
             # per round and receiver: the rival with the largest b and the pair (a, b), moved or not
@@ -313,6 +318,7 @@ def _concat(runs: list[EUMRun]) -> EUMRun:
         press_j=cat("press_j", 1),
         press_a=cat("press_a", 1),
         press_b=cat("press_b", 1),
+        p1=cat("p1", 0),
     )
 
 
