@@ -11,7 +11,8 @@ looked up in the offer tables of :class:`~detente.sim.tables.Tables`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,10 @@ class Talks:
     VwR_true: FloatArray  # (N,) R's war value for its true type
     llr: FloatArray  # log P(R's replies | maximal) - log P(... | limited), this month
     agreed: BoolArray  # runs with an accepted offer this month
+    # each side's ceasefire choice as if every run could take a ceasefire: fixed for the month (the values,
+    # ``imposed`` and ``mu`` do not change during the talks), so it is worked out once per month and side
+    # and masked by the sub-step's ``allow_cf`` (:func:`_cf_choice_R`, :func:`_cf_choice_U`)
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,15 +174,23 @@ def _grid_offers(
     """The grid package each run in ``allow_grid`` offers: one table look-up per (type or belief, line, sq).
 
     ``who`` 0: R with type ``row``; 1: U with belief index ``row``; ``asp`` is the proposer's aspiration.
+    Only the runs in ``allow_grid`` (a few: packages wait for an old enough ceasefire) are looked at,
+    sorted by table key so that each table's runs are one slice.
     """
     n_sq = tb.n_sq
     gi = np.zeros(len(row), dtype=np.int64)
-    key = (row * pol.TERR_STEPS + k.ri) * n_sq + k.sq
-    for kk in np.unique(key[allow_grid]):
-        sel = allow_grid & (key == kk)
-        a_, s_ = divmod(int(kk), n_sq)
+    idx = np.flatnonzero(allow_grid)
+    if idx.size == 0:
+        return gi
+    key = (row[idx] * pol.TERR_STEPS + k.ri[idx]) * n_sq + k.sq[idx]
+    order = np.argsort(key, kind="stable")
+    ks, idx, a = key[order], idx[order], asp[idx][order]
+    starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
+    ends = [*starts[1:].tolist(), len(ks)]
+    for s, e, kk in zip(starts.tolist(), ends, ks[starts].tolist(), strict=True):
+        a_, s_ = divmod(kk, n_sq)
         tab = tb.table(who, a_ // pol.TERR_STEPS, a_ % pol.TERR_STEPS, s_)
-        gi[sel] = pol.offer_lookup(tab, asp[sel])[0]
+        gi[idx[s:e]] = pol.offer_lookup(tab, a[s:e])[0]
     return gi
 
 
@@ -194,6 +207,51 @@ def _ceasefire_hazards(cfg: GameConfig, tb: Tables, imposed: BoolArray) -> tuple
     return h2[pick], D2[pick]
 
 
+def _cf_choice_R(
+    cfg: GameConfig, tb: Tables, st: State, k: Talks, imposed: BoolArray
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """R's best ceasefire for U among those worth its aspiration, every run allowed (once per month).
+
+    Returns the candidate ``ci`` (0 when none is acceptable), U's value of it (``-inf`` when none), its
+    hazard and U's expected utility of it (ceasefire part of :func:`offer_by_R`)."""
+    memo = k.memo.get("R")
+    if memo is None:
+        runs = st.runs
+        h_cf, D_cf = _ceasefire_hazards(cfg, tb, imposed)
+        cfR_true = np.where(st.typ[:, None] == 1, k.cfR_now[1], k.cfR_now[0])  # k.cfR_now[typ, runs]
+        own_cf = D_cf * cfR_true + (1 - D_cf) * k.VwR_true[:, None]
+        opp_cf_all = D_cf * k.cfU_now + (1 - D_cf) * k.VwU[:, None]
+        bundle = ~(st.maximal[:, None] & ~tb.cf_partial[None, :])
+        ok_cf = (own_cf >= k.aR_true[:, None]) & bundle
+        opp_cf = np.where(ok_cf, opp_cf_all, -np.inf)
+        ci = np.argmax(opp_cf, axis=1)
+        memo = k.memo["R"] = (ci, opp_cf[runs, ci], h_cf[runs, ci], opp_cf_all[runs, ci])
+    return memo
+
+
+def _cf_choice_U(
+    cfg: GameConfig, tb: Tables, st: State, k: Talks, imposed: BoolArray
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]:
+    """U's ceasefire choices, every run allowed (once per month; ceasefire part of :func:`offer_by_U`).
+
+    Returns the hazards ``(N, C)``, the best ceasefire for R (as U estimates R) among those worth U's
+    aspiration and its value (``-inf`` when none), and the screening candidate (best for a limited R
+    among those U prefers to war) and its value."""
+    memo = k.memo.get("U")
+    if memo is None:
+        runs, mu = st.runs, st.mu
+        h_cf, D_cf = _ceasefire_hazards(cfg, tb, imposed)
+        own_cf = D_cf * k.cfU_now + (1 - D_cf) * k.VwU[:, None]
+        estR = [D_cf * k.cfR_now[i] + (1 - D_cf) * k.VwR[i][:, None] for i in range(2)]
+        est_cf = (1 - mu)[:, None] * estR[0] + mu[:, None] * estR[1]
+        opp_cf = np.where(own_cf >= k.aU[:, None], est_cf, -np.inf)
+        ci = np.argmax(opp_cf, axis=1)
+        scr = np.where(own_cf >= k.VwU[:, None], estR[0], -np.inf)
+        si = np.argmax(scr, axis=1)
+        memo = k.memo["U"] = (h_cf, ci, opp_cf[runs, ci], si, scr[runs, si])
+    return memo
+
+
 def offer_by_R(
     cfg: GameConfig, tb: Tables, st: State, k: Talks, mo: Month, allow_cf: BoolArray, allow_grid: BoolArray
 ) -> tuple[Offer, FloatArray]:
@@ -203,17 +261,12 @@ def offer_by_R(
     Ceasefire candidates where ``allow_cf``, grid packages where ``allow_grid``; the ceasefire is offered when
     no package is acceptable to R or U prefers it. Returns the offer and U's expected utility of it.
     """
-    runs, typ = st.runs, st.typ
-    aR_true, VwR_true = k.aR_true, k.VwR_true
+    typ = st.typ
+    aR_true = k.aR_true
     imposed = mo.on_U & (cfg.mediation.lambda_US > 0)
-    h_cf, D_cf = _ceasefire_hazards(cfg, tb, imposed)
-    own_cf = D_cf * k.cfR_now[typ, runs] + (1 - D_cf) * VwR_true[:, None]
-    opp_cf_all = D_cf * k.cfU_now + (1 - D_cf) * k.VwU[:, None]
-    bundle = ~(st.maximal[:, None] & ~tb.cf_partial[None, :])
-    ok_cf = (own_cf >= aR_true[:, None]) & allow_cf[:, None] & bundle
-    opp_cf = np.where(ok_cf, opp_cf_all, -np.inf)
-    ci = np.argmax(opp_cf, axis=1)
-    best_cf = opp_cf[runs, ci]
+    ci_all, best_all, h_all, value_all = _cf_choice_R(cfg, tb, st, k, imposed)
+    ci = np.where(allow_cf, ci_all, 0)  # a run that may not take a ceasefire: no candidate (argmax of -inf)
+    best_cf = np.where(allow_cf, best_all, -np.inf)
     gi = _grid_offers(tb, 0, typ, k, allow_grid, aR_true)
     ri, sq = k.ri, k.sq
     h_g = np.exp(tb.logh_grid[gi] + cfg.ceasefire.b_imposed * imposed)
@@ -222,8 +275,8 @@ def offer_by_R(
     grid_ok = allow_grid & (tb.VR[typ, ri, gi] - tb.ACR[typ, sq, gi] >= aR_true - 1e-12)
     use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > opp_grid))
     serious = use_cf | grid_ok  # else only R's capitulatory demand: no acceptable offer
-    h = np.where(use_cf, h_cf[runs, ci], h_g)
-    value_U = np.where(use_cf, opp_cf_all[runs, ci], opp_grid)
+    h = np.where(use_cf, h_all, h_g)  # use_cf only where allow_cf: there ci is ci_all
+    value_U = np.where(use_cf, value_all, opp_grid)
     return Offer(imposed=imposed, ci=ci, gi=gi, use_cf=use_cf, serious=serious, h=h), value_U
 
 
@@ -262,14 +315,9 @@ def offer_by_U(
     """
     runs, mu, ri, sq = st.runs, st.mu, k.ri, k.sq
     imposed = mo.on_R & (cfg.mediation.lambda_US > 0)
-    h_cf, D_cf = _ceasefire_hazards(cfg, tb, imposed)
-    own_cf = D_cf * k.cfU_now + (1 - D_cf) * k.VwU[:, None]
-    estR = [D_cf * k.cfR_now[i] + (1 - D_cf) * k.VwR[i][:, None] for i in range(2)]
-    est_cf = (1 - mu)[:, None] * estR[0] + mu[:, None] * estR[1]
-    ok_cf = (own_cf >= k.aU[:, None]) & allow_cf[:, None]
-    opp_cf = np.where(ok_cf, est_cf, -np.inf)
-    ci = np.argmax(opp_cf, axis=1)
-    best_cf = opp_cf[runs, ci]
+    h_cf, ci_all, best_all, si_all, scr_all = _cf_choice_U(cfg, tb, st, k, imposed)
+    ci = np.where(allow_cf, ci_all, 0)  # a run that may not take a ceasefire: no candidate (argmax of -inf)
+    best_cf = np.where(allow_cf, best_all, -np.inf)
     gi = _grid_offers(tb, 1, k.mu_idx, k, allow_grid, k.aU)
     h_g = np.exp(tb.logh_grid[gi] + cfg.ceasefire.b_imposed * imposed)
     D_g = np.exp(-h_g * tb.H_deal)
@@ -283,9 +331,8 @@ def offer_by_U(
     use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > est_grid))
     serious = use_cf | grid_ok
     if cfg.offers.screening:
-        scr = np.where(allow_cf[:, None] & (own_cf >= k.VwU[:, None]), estR[0], -np.inf)
-        si = np.argmax(scr, axis=1)
-        screen = neg & ~serious & np.isfinite(scr[runs, si])
+        si = np.where(allow_cf, si_all, 0)
+        screen = neg & ~serious & allow_cf & np.isfinite(scr_all)
         ci = np.where(screen, si, ci)
         use_cf |= screen
         serious |= screen
@@ -316,8 +363,14 @@ def answer_by_R(
     ci, gi, use_cf = o.ci, o.gi, o.use_cf
     aR_true, VwR_true = k.aR_true, k.VwR_true
     D = np.exp(-o.h * tb.H_deal)
-    Vk = np.where(use_cf[None, :], k.cfR_now[:, runs, ci], tb.VR[:, k.ri, gi])  # (2, N)
-    ACk = np.where(use_cf[None, :], 0.0, tb.ACR[:, k.sq, gi])  # settlements only (concession aversion)
+    # k.cfR_now[:, runs, ci], tb.VR[:, ri, gi], tb.ACR[:, sq, gi] as flat gathers (a slice mixed with index
+    # arrays is the slow path of NumPy's indexing)
+    n_c, n_p = k.cfR_now.shape[2], tb.VR.shape[2]
+    cf_k = k.cfR_now.reshape(2, -1).take(runs * n_c + ci, axis=1)
+    Vk = np.where(use_cf[None, :], cf_k, tb.VR.reshape(2, -1).take(k.ri * n_p + gi, axis=1))  # (2, N)
+    ACk = np.where(
+        use_cf[None, :], 0.0, tb.ACR.reshape(2, -1).take(k.sq * n_p + gi, axis=1)
+    )  # settlements only
     EUk = D[None, :] * Vk + (1 - D[None, :]) * VwR - ACk + cfg.mediation.lambda_US * mo.on_R[None, :]
     bundle_ok = ~(use_cf & ~tb.cf_partial[ci])  # maximal type: no stand-alone ceasefire
     # acceptance probabilities per type (logit; simulator.md §4.6)
