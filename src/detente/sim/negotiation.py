@@ -79,8 +79,7 @@ def war_values(
         share_R = mo.p
     else:  # expected front after L months of the battle lottery (step 5)
         share_R = np.clip(st.q + cfg.fighting.drift * (mo.p - 0.5) * v.L_war, 0.0, 1.0)
-    ev_R = pol.expected_terr_value(share_R, tb.sd_war, ref, tb.lam, "R", tb.rho)
-    ev_U = pol.expected_terr_value(share_R, tb.sd_war, ref, tb.lam, "U", tb.rho)
+    ev_R, ev_U = pol.expected_terr_values(share_R, tb.sd_war, ref, tb.lam, tb.rho)
     VwR = (
         wR[:, 0][:, None] * ev_R[None, :]
         + wR[:, 4][:, None]

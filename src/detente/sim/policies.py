@@ -82,7 +82,11 @@ def terr_value(x: FloatArray, ref: FloatArray, lam: float, side: str, rho: float
     if rho != 1.0:
         y, y0 = np.power(np.clip(y, 0.0, 1.0), rho), np.power(np.clip(y0, 0.0, 1.0), rho)
     d = y - y0
-    out: FloatArray = y0 + np.where(d >= 0, d, lam * d)
+    if np.ndim(d) == 0:
+        out: FloatArray = y0 + np.where(d >= 0, d, lam * d)
+        return out
+    np.multiply(d, lam, out=d, where=d < 0)  # losses count lam times (the same products, in place)
+    out = y0 + d
     return out
 
 
@@ -98,12 +102,27 @@ def expected_terr_value(
     its mean, which widens the bargaining range (risk aversion, Fearon 1995). ``sd = 0``: the value of
     the mean.
     """
+    return expected_terr_values(mean, sd, ref, lam, rho, sides=(side,))[0]
+
+
+def expected_terr_values(
+    mean: FloatArray,
+    sd: float,
+    ref: FloatArray,
+    lam: float,
+    rho: float = 1.0,
+    sides: tuple[str, ...] = ("R", "U"),
+) -> list[FloatArray]:
+    """:func:`expected_terr_value` for each of ``sides`` on the same war lottery (its nodes built once)."""
     mean = np.asarray(mean, dtype=float)
     if sd <= 0 or (lam == 1.0 and rho == 1.0):
-        return terr_value(mean, ref, lam, side, rho)
+        return [terr_value(mean, ref, lam, side, rho) for side in sides]
     nodes = np.clip(mean[..., None] + np.sqrt(2.0) * sd * _GH_X, 0.0, 1.0)
-    vals = terr_value(nodes, np.asarray(ref, dtype=float)[..., None], lam, side, rho)
-    out: FloatArray = (vals * _GH_W).sum(axis=-1) / np.sqrt(np.pi)
+    ref1 = np.asarray(ref, dtype=float)[..., None]
+    out: list[FloatArray] = []
+    for side in sides:
+        vals = terr_value(nodes, ref1, lam, side, rho)
+        out.append((vals * _GH_W).sum(axis=-1) / np.sqrt(np.pi))
     return out
 
 
