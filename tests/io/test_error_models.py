@@ -21,7 +21,7 @@ def test_shipped_error_models_are_from_the_dev_file(data_dir) -> None:
     assert ems.domain == "EU legislation"
     assert {"compromise", "smp", "exchange", "eum", "conformal_compromise"} <= set(ems.models)
     assert ems.get("a model registered later").coef is ems.get("compromise").coef  # falls back to the default
-    assert ems.get("compromise").kind == "quantile_regression"
+    assert ems.get("compromise").kind == "hurdle" and ems.get("compromise").ends is not None
     assert ems.get("conformal_compromise").kind == "residual"
     # the compromise curves are increasing in the forecast at the median (more forecast, more outcome)
     c = ems.get("compromise").curves(np.array([0.2, 0.8]), np.array([0.35, 0.35]))

@@ -3,8 +3,8 @@
 Pure. After :func:`detente.analysis.backtest.run_backtest`, :func:`calibrate_backtest` gives every
 model a predictive distribution per issue (``BacktestResult.predictive``, raw 0–100 units):
 
-- ``"crossfit"`` (default): the error model (:mod:`detente.analysis.calibration`, quantile
-  regression) is fitted K times, each time on the other folds' proposals only, and predicts the
+- ``"crossfit"`` (default): the error model (:mod:`detente.analysis.calibration`, kind
+  ``hurdle`` by default: end masses + interior quantile regression) is fitted K times, each time on the other folds' proposals only, and predicts the
   held-out fold — no issue's distribution uses any issue of its own proposal;
 - an :class:`~detente.analysis.calibration.ErrorModelSet` (``--calibration FILE``): fitted elsewhere, applied as is;
 - ``"none"``: no model-error part; stochastic models keep their seeds' spread, deterministic
@@ -26,12 +26,14 @@ from detente.analysis.backtest import N_DRAWS, BacktestResult, Case
 from detente.analysis.calibration import (
     CONFORMAL_BASELINE,
     DEFAULT_FOLDS,
+    DEFAULT_KIND,
     ErrorModelSet,
     cross_fit,
     predict,
     to_scale,
     weighted_spread,
 )
+from detente.analysis.end_masses import end_shares
 from detente.analysis.predictive import Predictive
 from detente.core.scale import to_unit
 
@@ -64,16 +66,26 @@ def case_columns(cases: Sequence[Case]) -> tuple[FloatArray, FloatArray, FloatAr
     return spread, np.concatenate([c.scale_low for c in cases]), np.concatenate([c.scale_high for c in cases])
 
 
+def case_end_shares(cases: Sequence[Case]) -> FloatArray:
+    """Per issue in case order (n, 2): the c·s-weighted shares of positions at the low and high end."""
+    if not cases:
+        return np.zeros((0, 2))
+    return np.concatenate([end_shares(c.arrays) for c in cases])
+
+
 def calibrate_backtest(
     res: BacktestResult,
     cases: Sequence[Case],
     calibration: str | ErrorModelSet = "crossfit",
     *,
     k: int = DEFAULT_FOLDS,
+    kind: str = DEFAULT_KIND,
 ) -> dict[str, Any]:
     """Fill ``res.predictive`` for every model with forecasts (and the conformal baseline);
-    returns a description of how (recorded in the backtest's settings)."""
+    returns a description of how (recorded in the backtest's settings). ``kind``: the error model
+    the cross-fitting fits (``hurdle`` or ``quantile_regression``)."""
     spread, lo, hi = case_columns(cases)
+    shares = case_end_shares(cases)
     scales = np.stack([lo, hi], axis=-1)
     y_unit = to_unit(res.outcome, scales) if res.outcome.size else res.outcome
     groups = np.asarray(res.proposal_ids, dtype=object)
@@ -91,13 +103,18 @@ def calibrate_backtest(
             em = calibration.get(key)
             if name == CONFORMAL_BASELINE and "conformal_compromise" in calibration.models:
                 em = calibration.models["conformal_compromise"]
-            pred = predict(
-                em, f_unit, spread, error_source=f"{calibration.source}, {calibration.n:,} decisions"
-            )
+            label = f"{calibration.source}, {calibration.n:,} decisions"
+            pred = predict(em, f_unit, spread, error_source=label, shares=shares)
         else:
-            kind = "residual" if name == CONFORMAL_BASELINE else "quantile_regression"
             pred, _ = cross_fit(
-                f_unit, spread, y_unit, groups, kind=kind, k=k, source="cross-fitted in this file"
+                f_unit,
+                spread,
+                y_unit,
+                groups,
+                kind="residual" if name == CONFORMAL_BASELINE else kind,
+                k=k,
+                source="cross-fitted in this file",
+                shares=shares,
             )
         res.predictive[name] = to_scale(pred, lo, hi)
     if calibration == "none":
@@ -108,12 +125,19 @@ def calibrate_backtest(
             "description": f"error models from {calibration.source} ({calibration.n:,} decisions)",
             "provenance": dict(calibration.provenance),
         }
+    how = (
+        "end point masses from a multinomial logit on the forecast, whether it sits at an end, the "
+        "spread and the weighted shares of positions at each end, and linear quantile regression of "
+        "the outcomes inside the scale on the forecast and the spread at 19 levels"
+        if kind == "hurdle"
+        else "linear quantile regression of the outcome on the forecast and the spread of positions at 19 levels"
+    )
     return {
         "mode": "crossfit",
         "folds": k,
+        "kind": kind,
         "description": (
-            f"{k}-fold cross-fitting grouped by proposal: linear quantile regression of the outcome on "
-            "the forecast and the spread of positions at 19 levels; conformal_compromise = compromise "
+            f"{k}-fold cross-fitting grouped by proposal: {how}; conformal_compromise = compromise "
             "+ unconditional residual quantiles"
         ),
     }
@@ -126,13 +150,15 @@ def fit_error_model_set(
     source: str,
     domain: str = "EU legislation",
     provenance: dict[str, Any] | None = None,
+    kind: str = DEFAULT_KIND,
 ) -> ErrorModelSet:
     """Error models for every model of a backtest, each fitted on all issues with a forecast and an
-    outcome (quantile regression), plus ``conformal_compromise`` (residual kind on the compromise
+    outcome (``kind``, by default ``hurdle``), plus ``conformal_compromise`` (residual kind on the compromise
     forecast) — what ``detente calibrate`` writes."""
     from detente.analysis.calibration import fit_error_model
 
     spread, lo, hi = case_columns(cases)
+    shares = case_end_shares(cases)
     scales = np.stack([lo, hi], axis=-1)
     y_unit = to_unit(res.outcome, scales)
     groups = np.asarray(res.proposal_ids, dtype=object)
@@ -140,7 +166,9 @@ def fit_error_model_set(
     for name, f in res.forecasts.items():
         if name == CONFORMAL_BASELINE or not np.isfinite(f).any():
             continue
-        models[name] = fit_error_model(to_unit(f, scales), spread, y_unit, groups=groups, source=source)
+        models[name] = fit_error_model(
+            to_unit(f, scales), spread, y_unit, kind=kind, groups=groups, source=source, shares=shares
+        )
     if "compromise" in res.forecasts:
         models[CONFORMAL_BASELINE] = fit_error_model(
             to_unit(res.forecasts["compromise"], scales),

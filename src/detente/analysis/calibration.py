@@ -16,7 +16,11 @@ weighted standard deviation; docs/calibration.md §2). Two fits share this form:
   Fernández-Val & Galichon 2010, §2);
 - ``residual``: ``b1 = 1``, ``b2 = 0`` and ``b0_τ`` the empirical τ-quantile of the residuals
   ``y − f`` — split-conformal residual quantiles (Vovk et al. 2005; Lei et al. 2018, §2.2), the
-  *conformal compromise* baseline of issue #14 when ``f`` is the compromise forecast.
+  *conformal compromise* baseline of issue #14 when ``f`` is the compromise forecast;
+- ``hurdle`` (the default, :data:`DEFAULT_KIND`): the end point masses from their own multinomial
+  logit (:mod:`detente.analysis.end_masses`) and the curves fitted by quantile regression on the
+  issues whose outcome lies strictly inside the scale — a zero-and-one inflated distribution
+  (Ospina & Ferrari 2012, eq. 2.1).
 
 A predictive distribution is the curve clipped to [0, 1]: the share of levels whose curve lies
 at or beyond an end becomes that end's point mass (:mod:`detente.analysis.predictive`). With
@@ -34,19 +38,22 @@ import numpy as np
 import numpy.typing as npt
 
 from detente._typing import FloatArray
-from detente.analysis.predictive import LEVELS, Predictive, combine_curves
+from detente.analysis.end_masses import EndModel, end_classes, end_design, end_shares, fit_end_model
+from detente.analysis.predictive import LEVELS, Predictive, combine_curves, curve_draws, from_weighted_samples
 from detente.core.arrays import ScenarioArrays
 
 FIT_LEVELS: FloatArray = LEVELS
 """Levels at which the error model's curves are fitted (the 19 levels 5 … 95 %)."""
 FEATURES: tuple[str, ...] = ("forecast", "spread")
 """The conditioning features, in the order of the coefficients after the intercept."""
-KINDS: tuple[str, ...] = ("quantile_regression", "residual")
+KINDS: tuple[str, ...] = ("quantile_regression", "residual", "hurdle")
+DEFAULT_KIND = "hurdle"
+"""The kind the backtest's cross-fitting and ``detente calibrate`` fit (docs/calibration.md §2)."""
 DEFAULT_FOLDS = 5
+"""K of the K-fold cross-fitting grouped by proposal (backtest)."""
 MIN_QR = 20
 """Fewer issues than this: the quantile-regression fit falls back to the residual kind."""
-"""K of the K-fold cross-fitting grouped by proposal (backtest)."""
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The error-model file format this version writes and the newest it reads (docs/calibration.md §5)."""
 CONFORMAL_BASELINE = "conformal_compromise"
 """The conformal baseline's entry: compromise forecast + unconditional residual quantiles."""
@@ -58,6 +65,7 @@ class ErrorModel:
 
     ``coef`` (L, 1 + len(FEATURES)): intercept, forecast, spread; ``levels`` (L,); ``n`` issues
     and ``n_groups`` proposals it was fitted on; ``source`` names them (e.g. the DEU file).
+    ``ends`` (kind ``hurdle``): the end-mass logit; the curves are then those of the interior.
     """
 
     kind: str
@@ -66,6 +74,7 @@ class ErrorModel:
     n: int = 0
     n_groups: int = 0
     source: str = ""
+    ends: EndModel | None = None
 
     def curves(self, forecast: npt.ArrayLike, spread: npt.ArrayLike) -> FloatArray:
         """Unclipped, rearranged quantile curves (..., L) at ``forecast`` and ``spread`` (broadcast)."""
@@ -76,7 +85,7 @@ class ErrorModel:
         return np.sort(q, axis=-1)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "kind": self.kind,
             "features": list(FEATURES),
             "levels": [float(x) for x in self.levels],
@@ -85,6 +94,9 @@ class ErrorModel:
             "n_groups": self.n_groups,
             "source": self.source,
         }
+        if self.ends is not None:
+            d["ends"] = self.ends.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ErrorModel:
@@ -106,9 +118,14 @@ class ErrorModel:
             raise ValueError("levels: expected an increasing list of numbers strictly between 0 and 1")
         if coef.shape != (levels.size, 1 + len(FEATURES)) or not np.all(np.isfinite(coef)):
             raise ValueError(f"coef: expected {levels.size} rows of {1 + len(FEATURES)} finite numbers")
-        return cls(
-            kind, coef, levels, int(d.get("n", 0)), int(d.get("n_groups", 0)), str(d.get("source", ""))
-        )
+        ends = None
+        if kind == "hurdle":
+            raw = d.get("ends")
+            if not isinstance(raw, Mapping):
+                raise ValueError("ends: a hurdle error model needs its end-mass model (an object)")
+            ends = EndModel.from_dict(raw)
+        n, n_groups, source = int(d.get("n", 0)), int(d.get("n_groups", 0)), str(d.get("source", ""))
+        return cls(kind, coef, levels, n, n_groups, source, ends)
 
 
 # --------------------------------------------------------------------------- features
@@ -146,16 +163,26 @@ def fit_error_model(
     kind: str = "quantile_regression",
     groups: Sequence[str] | npt.ArrayLike | None = None,
     source: str = "",
+    shares: npt.ArrayLike | None = None,
 ) -> ErrorModel:
-    """Fit an :class:`ErrorModel` on the issues where forecast, spread and outcome are finite (unit scale)."""
+    """Fit an :class:`ErrorModel` on the issues where forecast, spread and outcome are finite (unit
+    scale). Kind ``hurdle`` needs ``shares`` (n, 2), the end shares of positions
+    (:func:`detente.analysis.end_masses.end_shares`)."""
     f, s, t = (np.asarray(v, dtype=np.float64) for v in (forecast, spread, y))
     ok = np.isfinite(f) & np.isfinite(s) & np.isfinite(t)
     f, s, t = f[ok], s[ok], t[ok]
     n = int(t.size)
     if n < 1:
         raise ValueError("an error model needs at least one issue with a forecast and an outcome (got none)")
-    if kind == "quantile_regression" and n < MIN_QR:
+    if kind in ("quantile_regression", "hurdle") and n < MIN_QR:
         kind = "residual"  # too few issues for three coefficients per level: the residual quantiles
+    if kind == "hurdle":
+        if shares is None:
+            raise ValueError("a hurdle error model needs the end shares of positions (shares)")
+        sh = np.asarray(shares, dtype=np.float64).reshape(-1, 2)[ok]
+        return _fit_hurdle(
+            f, s, t, sh, groups if groups is None else np.asarray(groups, dtype=object)[ok], source
+        )
     n_groups = n if groups is None else len({str(x) for x in np.asarray(groups, dtype=object)[ok].tolist()})
     L = FIT_LEVELS.size
     if kind == "residual":
@@ -168,6 +195,23 @@ def fit_error_model(
     return ErrorModel(kind, coef, FIT_LEVELS.copy(), n, n_groups, source)
 
 
+def _fit_hurdle(
+    f: FloatArray, s: FloatArray, t: FloatArray, shares: FloatArray, groups: Any, source: str
+) -> ErrorModel:
+    """The ``hurdle`` kind on finite rows: the end-mass logit on every issue, the curves by quantile
+    regression on the issues strictly inside the scale (residual quantiles below :data:`MIN_QR`)."""
+    ends = fit_end_model(end_design(f, s, shares), end_classes(t))
+    inside = end_classes(t) == 1
+    if int(inside.sum()) >= MIN_QR:
+        inner = fit_error_model(f[inside], s[inside], t[inside])
+    elif inside.any():
+        inner = fit_error_model(f[inside], s[inside], t[inside], kind="residual")
+    else:  # every outcome at an end: the interior is never used with any weight worth a curve
+        inner = fit_error_model(f, s, np.clip(t, 0.0, 1.0), kind="residual")
+    n_groups = t.size if groups is None else len({str(x) for x in groups.tolist()})
+    return ErrorModel("hurdle", inner.coef, FIT_LEVELS.copy(), int(t.size), n_groups, source, ends)
+
+
 # --------------------------------------------------------------------------- predicting
 def predict(
     model: ErrorModel | None,
@@ -175,10 +219,12 @@ def predict(
     spread: npt.ArrayLike,
     *,
     error_source: str | None = None,
+    shares: npt.ArrayLike | None = None,
 ) -> Predictive:
     """Unit-scale predictive distributions (n issues) from point forecasts (n,) or input draws
-    (n, m): the mixture over the draws of the error model's clipped curves. ``model=None``: no
-    model error, the draws' own distribution (input uncertainty only)."""
+    (n, m): the mixture over the draws of the error model's clipped curves (kind ``hurdle``: of
+    its end masses and interior curves, which needs the end shares ``shares`` (n, 2)).
+    ``model=None``: no model error, the draws' own distribution (input uncertainty only)."""
     f = np.array(forecast, dtype=np.float64)
     draws = f[:, None] if f.ndim == 1 else f
     n = draws.shape[0]
@@ -187,8 +233,33 @@ def predict(
         return combine_curves(draws[:, :, None], np.array([0.5]), 0.0, 1.0)
     curves = model.curves(draws, s[:, None])  # (n, m, L)
     src = model.source if error_source is None else error_source
-    return combine_curves(
-        curves, model.levels, 0.0, 1.0, input_draws=draws, error_source=src, error_n=model.n
+    if model.ends is None:
+        return combine_curves(
+            curves, model.levels, 0.0, 1.0, input_draws=draws, error_source=src, error_n=model.n
+        )
+    if shares is None:
+        raise ValueError("a hurdle error model needs the end shares of positions (shares)")
+    sh = np.broadcast_to(np.asarray(shares, dtype=np.float64).reshape(-1, 2), (n, 2))
+    return _hurdle_mixture(model, draws, s, sh, src)
+
+
+def _hurdle_mixture(
+    model: ErrorModel, draws: FloatArray, s: FloatArray, sh: FloatArray, src: str
+) -> Predictive:
+    """The equal-weight mixture over the input draws (n, m) of ``π_low δ_0 + π_high δ_1 +
+    π_inside · (interior curve clipped to [0, 1])``, each curve quantised at midpoint levels."""
+    assert model.ends is not None
+    n, m = draws.shape
+    probs = model.ends.probabilities(end_design(draws, s[:, None], sh[:, None, :]))  # (n, m, 3)
+    J = max(50, 2000 // max(m, 1))
+    cont = curve_draws(model.curves(draws, s[:, None]), model.levels, J).reshape(n, m * J)
+    values = np.concatenate([np.zeros((n, m)), np.ones((n, m)), cont], axis=1)
+    weights = np.concatenate(
+        [probs[..., 0] / m, probs[..., 2] / m, np.repeat(probs[..., 1] / (m * J), J, axis=1)], axis=1
+    )
+    iq = np.quantile(np.clip(draws, 0.0, 1.0), LEVELS, axis=1).T
+    return from_weighted_samples(
+        values, weights, 0.0, 1.0, input_quantiles=iq, error_source=src, error_n=model.n
     )
 
 
@@ -220,12 +291,13 @@ def cross_fit(
     kind: str = "quantile_regression",
     k: int = DEFAULT_FOLDS,
     source: str = "cross-fitted",
+    shares: npt.ArrayLike | None = None,
 ) -> tuple[Predictive, list[npt.NDArray[np.bool_]]]:
     """Out-of-fold predictive distributions (unit scale): K folds of whole proposals (groups dealt
     round-robin in label order, :func:`detente.analysis.backtest.grouped_folds`); each fold's
     issues get the error model fitted on the other folds only, so no issue's distribution uses
     any issue of its own proposal. Returns the predictive (n issues; NaN rows where the forecast
-    is missing) and the test masks."""
+    is missing) and the test masks. Kind ``hurdle`` needs ``shares`` (n, 2)."""
     from detente.analysis.backtest import grouped_folds
 
     f = np.asarray(forecast, dtype=np.float64)
@@ -234,6 +306,7 @@ def cross_fit(
     g = np.asarray([str(x) for x in np.asarray(groups, dtype=object).tolist()], dtype=object)
     folds = grouped_folds(g, k)
     n = f.shape[0]
+    sh = None if shares is None else np.asarray(shares, dtype=np.float64).reshape(n, 2)
     q = np.full((n, LEVELS.size), np.nan)
     pl, ph = np.full(n, np.nan), np.full(n, np.nan)
     iq = np.full((n, LEVELS.size), np.nan)
@@ -245,12 +318,20 @@ def cross_fit(
             continue
         usable = train & np.isfinite(f) & np.isfinite(s) & np.isfinite(t)
         em = (
-            fit_error_model(f[train], s[train], t[train], kind=kind, groups=g[train])
+            fit_error_model(
+                f[train],
+                s[train],
+                t[train],
+                kind=kind,
+                groups=g[train],
+                shares=None if sh is None else sh[train],
+            )
             if usable.any()
             else None
         )
         n_fit = max(n_fit, 0 if em is None else em.n)
-        p = predict(em, f[idx], s[idx])  # no usable training issue: the point forecast alone
+        # no usable training issue: the point forecast alone
+        p = predict(em, f[idx], s[idx], shares=None if sh is None else sh[idx])
         q[idx], pl[idx], ph[idx] = p.quantiles, p.p_low_end, p.p_high_end
         if p.input_quantiles is not None:
             iq[idx] = p.input_quantiles
@@ -296,13 +377,15 @@ class ErrorModelSet:
         f = np.asarray(forecast, dtype=np.float64)
         unit = (f - (lo if f.ndim == 1 else lo[:, None])) / (hi - lo if f.ndim == 1 else (hi - lo)[:, None])
         src = f"{self.source}, {self.n:,} decisions"
-        return to_scale(predict(self.get(model), unit, weighted_spread(arrays), error_source=src), lo, hi)
+        em = self.get(model)
+        pred = predict(em, unit, weighted_spread(arrays), error_source=src, shares=end_shares(arrays))
+        return to_scale(pred, lo, hi)
 
     def residuals(self, scenario: Any, model: str, point: FloatArray, m: int = 200) -> FloatArray:
         """Draws (I, m) of ``outcome − forecast`` in the issues' raw units at the point forecasts
         ``point`` (I,): the error model's curve quantised at ``m`` midpoint levels, minus the point
         (so ``clip(point + residual)`` is the model's predictive distribution)."""
-        from detente.analysis.predictive import curve_draws
+        from detente.analysis.predictive import grid
         from detente.core.arrays import to_arrays
 
         arrays = to_arrays(scenario)
@@ -311,7 +394,11 @@ class ErrorModelSet:
         p = np.asarray(point, dtype=np.float64)
         em = self.get(model)
         unit = (p - lo) / (hi - lo)
-        draws = curve_draws(em.curves(unit, weighted_spread(arrays)), em.levels, m)
+        if em.ends is not None:  # the mixture's own midpoint quantisation (end masses included)
+            pred = predict(em, unit, weighted_spread(arrays), shares=end_shares(arrays))
+            draws = grid(pred, m)
+        else:
+            draws = curve_draws(em.curves(unit, weighted_spread(arrays)), em.levels, m)
         return np.asarray((draws - unit[:, None]) * (hi - lo)[:, None], dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:

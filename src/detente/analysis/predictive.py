@@ -158,6 +158,33 @@ def from_samples(
     return make_predictive(q, pl, ph, lo, hi, **parts)  # type: ignore[arg-type]
 
 
+def from_weighted_samples(
+    values: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    scale_low: npt.ArrayLike = 0.0,
+    scale_high: npt.ArrayLike = 100.0,
+    **parts: object,
+) -> Predictive:
+    """The distribution putting weight ``weights`` (n, K; rows sum to 1) on ``values`` (n, K),
+    clipped to the scale: end masses = the weight at each end, quantiles = the generalised inverse
+    of the weighted CDF, ``Q(τ) = min{v : F(v) ≥ τ}`` (exact at point masses)."""
+    x = np.array(values, dtype=np.float64, ndmin=2)
+    w = np.array(weights, dtype=np.float64, ndmin=2)
+    n = x.shape[0]
+    lo, hi = _col(scale_low, n), _col(scale_high, n)
+    x = np.clip(x, lo[:, None], hi[:, None])
+    w = w / w.sum(axis=1, keepdims=True)
+    tol = (END_TOL * (hi - lo))[:, None]
+    pl = np.sum(np.where(x <= lo[:, None] + tol, w, 0.0), axis=1)
+    ph = np.sum(np.where(x >= hi[:, None] - tol, w, 0.0), axis=1)
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    c1 = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+    k = np.minimum((c1[:, None, :] < LEVELS[None, :, None] - 1e-12).sum(axis=2), x.shape[1] - 1)
+    q = np.take_along_axis(xs, k, axis=1)
+    return make_predictive(q, pl, ph, lo, hi, **parts)  # type: ignore[arg-type]
+
+
 def _tail_values(pred: Predictive) -> tuple[FloatArray, FloatArray]:
     """Where the continuous part starts above the low end and ends below the high end: the first
     (last) stored quantile inside the continuous part extrapolated to ``p_low_end``

@@ -82,3 +82,11 @@ class Pool(StrEnum):
     mean = "mean"
     trimmed = "trimmed"
     weighted = "weighted"
+
+
+class ErrorModelKind(StrEnum):
+    """``detente backtest/calibrate --error-model``: the error model fitted (``analysis.calibration.KINDS``;
+    docs/calibration.md §2)."""
+
+    hurdle = "hurdle"
+    quantile_regression = "quantile_regression"

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.choices import Capability, Format, MissingSalience
+from detente.cli.choices import Capability, ErrorModelKind, Format, MissingSalience
 from detente.cli.common import (
     build_model,
     console,
@@ -290,6 +290,14 @@ def backtest(
         ),
     ] = "crossfit",
     folds: Annotated[int, typer.Option("--folds", min=2, help="K of the cross-fitting")] = 5,
+    error_model: Annotated[
+        ErrorModelKind,
+        typer.Option(
+            "--error-model",
+            help="what the cross-fitting fits: hurdle (end masses + interior quantile regression, default) "
+            "or quantile_regression",
+        ),
+    ] = ErrorModelKind.hurdle,
 ) -> None:
     """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
     from detente.analysis.backtest import in_sample_note, leaderboard, run_backtest
@@ -361,7 +369,7 @@ def backtest(
         res = run_backtest(cases, models, seed=seed, clock=time.perf_counter)
     from detente.analysis.backtest_calibration import add_predictive_scores, calibrate_backtest
 
-    calib_info = calibrate_backtest(res, cases, error_models, k=folds)
+    calib_info = calibrate_backtest(res, cases, error_models, k=folds, kind=str(error_model))
     rows = leaderboard(res)
     add_predictive_scores(res, rows)
     rows.sort(key=lambda r: (not math.isfinite(r["mae"]), r["mae"]))

@@ -10,10 +10,22 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.choices import Capability, MissingSalience
+from detente.cli.choices import Capability, ErrorModelKind, MissingSalience
 from detente.cli.common import console, fail, parse_sets, write_text_atomic
 
 LICENCE = "CC BY 4.0 (DEU III: Arregui & Perarnaud 2022; data/README.md)"
+_BASELINE = (
+    "; conformal_compromise: compromise forecast + unconditional residual quantiles (docs/calibration.md)"
+)
+METHODS = {
+    "quantile_regression": "per model: linear quantile regression of the outcome (unit scale) on the point "
+    "forecast and the c·s-weighted spread of positions at 5, 10, …, 95 %" + _BASELINE,
+    "hurdle": "per model: the probabilities of an outcome exactly at the low end, inside, exactly at the high "
+    "end from a ridge-penalised multinomial logit on the point forecast (unit scale), whether it sits at an "
+    "end, the c·s-weighted spread of positions and the c·s-weighted shares of positions at each end; the "
+    "outcomes inside the scale by linear quantile regression on the point forecast and the spread at 5, 10, "
+    "…, 95 %" + _BASELINE,
+}
 
 
 def calibrate(
@@ -35,6 +47,13 @@ def calibrate(
     missing_salience: Annotated[
         MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
     ] = MissingSalience.impute,
+    error_model: Annotated[
+        ErrorModelKind,
+        typer.Option(
+            "--error-model",
+            help="hurdle (end masses + interior quantile regression, default) or quantile_regression",
+        ),
+    ] = ErrorModelKind.hurdle,
 ) -> None:
     """Fit one error model per model on every issue of a DEU file that has an outcome, and write them with their provenance (file hash, date, N, licence) for --calibration FILE.
 
@@ -83,15 +102,16 @@ def calibrate(
         "capability": str(capability),
         "missing_salience": str(missing_salience),
         "seed": seed,
-        "method": (
-            "per model: linear quantile regression of the outcome (unit scale) on the point forecast and the "
-            "c·s-weighted spread of positions at 5, 10, …, 95 %; conformal_compromise: compromise forecast + "
-            "unconditional residual quantiles (docs/calibration.md)"
-        ),
+        "method": METHODS[str(error_model)],
     }
     try:
         ems = fit_error_model_set(
-            res, cases, source=f"DEU III ({data.name})", domain="EU legislation", provenance=provenance
+            res,
+            cases,
+            source=f"DEU III ({data.name})",
+            domain="EU legislation",
+            provenance=provenance,
+            kind=str(error_model),
         )
     except ValueError as exc:
         fail(f"{data}: {exc}")
