@@ -124,6 +124,7 @@ def test_backtest_probabilistic_model_columns(cli, subset, tmp_path):
         (["--model", "nosuchmodel"], "nosuchmodel"),
         (["--set", "zzz=1"], "--set zzz"),
         (["--set", "novalue"], "NAME=VALUE"),
+        (["--error-model", "magic"], "--error-model"),
     ],
 )
 def test_backtest_bad_options(cli, subset, tmp_path, args, fragment):
@@ -131,6 +132,18 @@ def test_backtest_bad_options(cli, subset, tmp_path, args, fragment):
     r = cli("backtest", str(subset), "--out", str(out), *args)
     assert r.exit_code == 2 and fragment in r.output and "Traceback" not in r.output
     assert not out.exists()
+
+
+def test_backtest_error_model_kind_is_recorded(cli, subset):
+    """--error-model picks what the cross-fitting fits (hurdle by default); the settings say which."""
+    kinds = {}
+    for extra in ([], ["--error-model", "quantile_regression"]):
+        r = cli("backtest", str(subset), "-m", "compromise", "--format", "json", *extra)
+        assert r.exit_code == 0, r.output
+        cal = json.loads(r.stdout)["settings"]["calibration"]
+        kinds[cal["kind"]] = cal["description"]
+    assert set(kinds) == {"hurdle", "quantile_regression"}
+    assert "multinomial logit" in kinds["hurdle"] and "multinomial logit" not in kinds["quantile_regression"]
 
 
 def test_backtest_bad_file_one_line_error(cli, tmp_path, subset):
