@@ -56,3 +56,40 @@ def test_forecast_loads_no_report_or_web_stack() -> None:
     )
     names = ("numpy", "plotly", "jinja2", "fastapi", "dask", "distributed", "sqlalchemy", "numba")
     assert _loaded(code, names) == ["numpy"]  # numpy: the forecast did run
+
+
+def test_table_forecast_loads_no_json_shapes() -> None:
+    """The JSON document shapes (pydantic models, ≈ 60 ms to build) load only for ``--format json``."""
+    code = (
+        "import sys, contextlib, io\n"
+        "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
+        "from detente.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
+    assert _loaded(code, ("detente.io.documents", "detente.models.base")) == ["detente.models.base"]
+
+
+def test_command_annotations_are_evaluated_once() -> None:
+    """typer builds every command at every start; string annotations (``from __future__ import
+    annotations``) would be evaluated about four times each there (cli/app.py ``_resolve_annotations``)."""
+    import typer
+
+    from detente.cli.app import app
+
+    def callbacks(t: typer.Typer) -> list[object]:
+        out: list[object] = [i.callback for i in t.registered_commands]
+        for g in t.registered_groups:
+            if g.typer_instance is not None:
+                out += callbacks(g.typer_instance)
+        return out
+
+    found = [f for f in callbacks(app) if f is not None]
+    assert len(found) > 20
+    strings = [
+        f"{f.__name__}: {k}" for f in found for k, v in f.__annotations__.items() if isinstance(v, str)
+    ]
+    assert strings == []

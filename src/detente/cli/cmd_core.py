@@ -300,7 +300,6 @@ def forecast_cmd(
     from detente.analysis.runs import point_forecast
     from detente.cli.uncertainty import build_models
     from detente.errors import DetenteError
-    from detente.io.documents import forecast_document
     from detente.models import available_models
 
     sc = load_scenario(scenario)
@@ -315,6 +314,8 @@ def forecast_cmd(
         except DetenteError as exc:
             fail(f"model {n}: {exc}")
     if fmt == "json":
+        from detente.io.documents import forecast_document  # the JSON shapes (pydantic): JSON only
+
         print_json(
             forecast_document(sc, results, _predictive(sc, names, built, results, draws, seed, ems), draws)
         )
