@@ -35,8 +35,9 @@ LAYER = {
 }
 PURE = {"core", "kernels", "models", "sim", "analysis"}
 # numerics without I/O; scipy: the quantile-regression LP of analysis/calibration.py, scoringrules: the
-# proper scores of analysis/prob_scores.py (issue #14)
-PURE_THIRD_PARTY_OK = {"numpy", "numba", "__future__", "scipy", "scoringrules"}
+# proper scores of analysis/prob_scores.py (issue #14); llvmlite: numba's code generator (ships with
+# numba), for the bit casts and fma of kernels/vecmath.py
+PURE_THIRD_PARTY_OK = {"numpy", "numba", "llvmlite", "__future__", "scipy", "scoringrules"}
 PURE_STDLIB_BANNED = {
     "os",
     "pathlib",

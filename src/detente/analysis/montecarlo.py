@@ -6,7 +6,10 @@ from the generator of ``root.spawn(2)[0].spawn(n_blocks)[b]`` (always a full blo
 number of draws). Stochastic models get one generator per draw, ``root.spawn(2)[1].spawn(n)[d]``.
 Nothing random depends on the chunk a draw falls in, so a sweep gives bit-identical numbers for
 any ``chunk_size``, in-process, on a process pool or on a Dask cluster (and the first ``n`` draws
-of a longer sweep equal a sweep of ``n`` draws).
+of a longer sweep equal a sweep of ``n`` draws). A model that picks its engine by the size of the
+work (EUM ``engine="auto"``, whose engines differ in the last bits) picks it once per sweep through
+its ``for_batch(n_runs, n_actors)``: chunks never mix engines, but a sweep long enough to switch
+to numba agrees with a shorter one to ~1e-12 rather than bit for bit.
 
 Chunks (``chunk_size`` draws each) bound memory: a deterministic, batched model receives a whole
 chunk in one ``predict`` call with a leading draw axis; stochastic or unbatched models are called
@@ -343,17 +346,24 @@ def run_ensemble(
     k = min(k, n)
     root = np.random.SeedSequence(seed)
     unbatched = k == 1
+    # a model that picks an engine by the size of each call (EUM ``engine="auto"``; the engines
+    # differ in the last bits) picks it once here, for the whole sweep: every chunk, of any size and
+    # in any process, runs on the same engine (the recorded parameters stay the ones asked for)
+    for_batch = getattr(model, "for_batch", None)
+    run_model = for_batch(n * I, A) if callable(for_batch) else model
     # chunk 1: one predict call per draw, grouped in tasks of one noise block
     layout = chunk_layout(n, BLOCK if unbatched else k)
     outcomes = np.empty((n, I))
     statuses = np.empty((n, I), dtype="<U12")
     if executor is None:
         for s, e in layout:
-            outcomes[s:e], statuses[s:e] = run_chunk(model, spec, root, s, e, unbatched)
+            outcomes[s:e], statuses[s:e] = run_chunk(run_model, spec, root, s, e, unbatched)
             if progress is not None:
                 progress(e - s)
     else:
-        futures = {executor.submit(run_chunk, model, spec, root, s, e, unbatched): (s, e) for s, e in layout}
+        futures = {
+            executor.submit(run_chunk, run_model, spec, root, s, e, unbatched): (s, e) for s, e in layout
+        }
         for fut in as_completed(futures):
             s, e = futures[fut]
             outcomes[s:e], statuses[s:e] = fut.result()

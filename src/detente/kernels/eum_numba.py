@@ -1,25 +1,30 @@
 """Optional numba engine for the expected-utility rounds (the ``fast`` extra; models.md §4).
 
-Imported only when ``ExpectedUtility(engine="numba")`` (or ``"auto"`` with numba installed) runs.
-It computes the same round as the NumPy engine of :mod:`detente.kernels.eum` and gives
-**bit-identical** numbers (both equal the independent oracle in ``tests/models/eum_oracle.py``):
+Imported only when ``ExpectedUtility(engine="numba")`` (or ``"auto"`` on a large enough sweep with
+numba installed) runs. It computes the same round as the NumPy engine of :mod:`detente.kernels.eum`
+with the same formulas and, apart from the powers, the same floating-point operations in the same
+order (no fast-math, no reassociation); both equal the independent oracle
+``tests/models/eum_oracle.py`` to 1e-7.
 
-- every power ``b^r = exp(r·log b)`` is still computed by NumPy on whole arrays (NumPy's own
-  vectorised ``exp``/``log`` differ from the C library's in the last bit now and then), and so is
-  the voters' ordering (``np.argsort``: ties keep the same voter order, hence the same prefix
-  sums);
-- everything else — distances, midpoint counts, prefix sums of votes, probabilities, risk, expected
-  utilities, offer classification and selection — runs in two compiled loops per round with the
-  same floating-point operations in the same order (no fast-math, no reassociation), without the
-  dozens of ``(B, A, A)`` temporaries of the NumPy engine.
+**Not bit-identical to the NumPy engine.** Every power ``b^r = exp(r·log b)`` (the voters' utilities
+``u = δ^r``, ``(0.5 ∓ 0.5δ)^r`` of ``U_s``/``U_f``, ``0.5^r`` of ``U_sq`` and the better/worse term)
+is computed inside the compiled loops by the branch-free, vectorised ``exp``/``log`` of
+:mod:`detente.kernels.vecmath` (≈1 ulp, Cody & Waite 1980; Tang 1989), not by NumPy's: the two
+engines differ in the last bits of the utilities (measured ≤ 1e-13 on positions and utilities,
+tested to 1e-12), and give the same offer classes, partners, proposers, statuses and round counts
+on every test and golden case. With ``risk="neutral"`` every exponent is 1 and the powers are the
+bases themselves. A sweep runs every chunk on one engine (``engine="auto"`` decides once for the
+whole sweep), so its numbers never depend on the chunk size or the number of processes.
 
-One round: :func:`_geometry_risk` (distances, sorted distances, midpoint counts, the all-linear
-probabilities and the risk exponents, eqs. 28, 31, 33–34), NumPy powers, :func:`_offers` (the
-risk-weighted probabilities, eq. 25 expected utilities, Fig. 6 classification and §6.2 selection).
-Rows run one after the other on one thread; Monte Carlo sweeps use processes for the cores.
-Shared with the NumPy engine (and imported from :mod:`detente.kernels.eum_spec`, never from
-``eum``): the offer classes, ``BIG`` and the better/worse term. The compiled functions read ``BIG``
-and the class codes as compile-time constants; they are fixed by models.md §4.
+One round, row by row (each row's work arrays are ``(A, A)`` and stay in the L1 cache, nothing of
+size ``(B, A, A)`` is made): :func:`_geometry_row` (distances, midpoint counts, each voter's options
+sorted by distance), :func:`_prob_row` at linear votes and :func:`_risk_row` (eqs. 28, 31, 33–34),
+:func:`_powers_row` (the logarithms once per unordered pair, they are symmetric in ``i, j``; the
+exponentials per ordered pair with the receiver's or voter's exponent), :func:`_prob_row` at the
+voters' exponents, :func:`_offers_row` (eq. 25 expected utilities, Fig. 6 classification, §6.2
+selection). Rows run one after the other on one thread; Monte Carlo sweeps use processes for the
+cores. Shared with the NumPy engine (imported from :mod:`detente.kernels.eum_spec`, never from
+``eum``): the offer classes and ``BIG``, read as compile-time constants (fixed by models.md §4).
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-from detente.kernels.eum_spec import BIG, COMPROMISE, NONE, better_worse
+from detente.kernels.eum_spec import BIG, COMPROMISE, NONE
+from detente.kernels.vecmath import vexp, vlog
+
+LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5))
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
@@ -86,249 +94,322 @@ def _prob_row(  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
-def _geometry_risk(  # type: ignore[no-untyped-def]
-    x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, dl, perm, cut, r, P1
+def _geometry_row(  # type: ignore[no-untyped-def]
+    xb, pres, inv_d, order, n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s
 ):
-    """Distances, sorted distances, midpoint counts; the all-linear probabilities ``P1`` and the
-    risk exponents ``r`` (eqs. 33–34; ``r = 1`` unless ``scholz``). Writes into the outputs."""
+    """One row's distances ``dl``, midpoint counts ``cut`` and (``all_pairs``) each voter's options
+    sorted by distance ``perm`` (models.md §4 "Cost"); writes into the (A, A) work arrays."""
+    A = xb.shape[0]
+    for i in range(A):
+        for j in range(A):
+            dl[i, j] = abs(xb[i] - xb[j]) * inv_d
+    for m in range(A):
+        k = order[m]
+        ys[m] = xb[k] if pres[k] else np.inf
+    # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal. O(A²): for
+    # i and j both present, taken in sorted order, the midpoint never decreases as j moves right
+    # (rounding is monotone), so one pointer walks the sorted voters once per i
+    for ri in range(A):
+        i = order[ri]
+        cut[i, i] = 0
+        ptr = 0
+        for rj in range(ri + 1, A):
+            j = order[rj]
+            mid = 0.5 * (xb[i] + xb[j])
+            if rj < n_pres:
+                while ptr < A and ys[ptr] < mid:
+                    ptr += 1
+                cnt = ptr
+            else:  # an absent actor (its position is not sorted): count every voter
+                cnt = 0
+                for m in range(A):
+                    cnt += ys[m] < mid
+            cut[i, j] = cnt
+            cut[j, i] = cnt
+    if not all_pairs:
+        return
+    # voter k's distances to the sorted present positions fall, then rise (the subtraction and the
+    # scaling are monotone), so merging the two runs sorts them; the absent options (pushed past
+    # every distance by BIG in the NumPy engine) end up multiplied by 0. All voters step together
+    # (independent chains: a single merge is load-latency bound)
+    for k in range(A):
+        cnt = 0
+        for m in range(A):
+            cnt += ys[m] < xb[k]
+        lft_s[k] = cnt - 1
+        rgt_s[k] = cnt
+    for m in range(n_pres):
+        for k in range(A):
+            lft = lft_s[k]
+            rgt = rgt_s[k]
+            ol = order[max(lft, 0)]
+            orr = order[min(rgt, n_pres - 1)]
+            tl = (rgt >= n_pres) | ((lft >= 0) & (dl[k, ol] <= dl[k, orr]))
+            perm[k, m] = ol if tl else orr
+            lft_s[k] = lft - np.int64(tl)
+            rgt_s[k] = rgt + 1 - np.int64(tl)
+    for k in range(A):
+        for m in range(n_pres, A):
+            perm[k, m] = k  # u_k(x_k) = 0: the zeroed tail of the NumPy engine
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def _risk_row(xb, sb, pres, delta, mu, q, has_mu, dl, P1, E1, g, r):  # type: ignore[no-untyped-def]
+    """The risk exponents ``r`` of one row from the all-linear probabilities ``P1`` (eqs. 33–34)."""
+    A = xb.shape[0]
+    for c in range(A):
+        for t in range(A):
+            E1[c, t] = 2.0 * dl[c, t] * (1.0 - 2.0 * sb[t] * (1.0 - P1[c, t]))
+            if has_mu:
+                dmu = abs(xb[c] - mu)
+                dist = abs(xb[c] - xb[t])
+                z = 0.25 * (dmu + dist) / delta
+                E1[c, t] = E1[c, t] - (1.0 - q) * (4.0 * z if dmu < dist else -4.0 * z)
+    gmax = -np.inf
+    gmin = np.inf
+    # g_t = Σ_c p_c E1[c, t] in challenger order from 0 (vectorised over t), minus E1[t, t]
+    for t in range(A):
+        g[t] = 0.0
+    for c in range(A):
+        pc = 1.0 if pres[c] else 0.0
+        for t in range(A):
+            g[t] = g[t] + pc * E1[c, t]
+    for t in range(A):
+        g[t] = g[t] - E1[t, t]
+        if pres[t]:
+            gmax = max(gmax, g[t])
+            gmin = min(gmin, g[t])
+    span = gmax - gmin
+    ok = np.isfinite(span) and span > 0
+    for t in range(A):
+        R = (2.0 * g[t] - gmax - gmin) / span if ok else 0.0
+        rr = (1.0 - R / 3.0) / (1.0 + R / 3.0)
+        r[t] = rr if pres[t] else 1.0
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def _powers_row(dl, r, linear, need_u, pk, u, As, Af, Usq):  # type: ignore[no-untyped-def]
+    """``u[k, a] = δ_ka^{r_k}``, ``As[i, j] = (0.5 − 0.5δ')^{r_i}``, ``Af[i, j] = (0.5 + 0.5δ')^{r_i}``
+    (``δ' = min(δ, 1)``) and ``Usq[i] = 2 − 4·0.5^{r_i}`` (eqs. 15, 16, 24, 28) of one row.
+
+    The bases are symmetric in ``(i, j)``: the unordered pairs are packed into one long vector
+    (``pk`` (9, A(A−1)/2)), each logarithm is taken once, both exponentials of a pair (``r_i`` and
+    ``r_j``) in the same vectorised loop, and the results unpacked. ``linear`` (every ``r = 1``): the
+    bases themselves. ``need_u`` False: votes are linear, ``u`` is not needed.
+    """
+    A = dl.shape[0]
+    if linear:
+        for i in range(A):
+            for j in range(A):
+                d = dl[i, j]
+                dm = d if d < 1.0 else 1.0
+                u[i, j] = d
+                As[i, j] = 0.5 - dm * 0.5
+                Af[i, j] = 0.5 + dm * 0.5
+            Usq[i] = 0.0
+        return
+    n = 0
+    for i in range(A):
+        for j in range(i + 1, A):
+            pk[0, n] = dl[i, j]
+            pk[1, n] = r[i]
+            pk[2, n] = r[j]
+            n += 1
+    d_, ri_, rj_ = pk[0], pk[1], pk[2]
+    ui, uj, si, sj, fi, fj = pk[3], pk[4], pk[5], pk[6], pk[7], pk[8]
+    if need_u:
+        for p in range(n):
+            ld = vlog(d_[p])
+            ui[p] = vexp(ri_[p] * ld)
+            uj[p] = vexp(rj_[p] * ld)
+    for p in range(n):
+        d = d_[p]
+        dm = d if d < 1.0 else 1.0
+        ls = vlog(0.5 - dm * 0.5)
+        lf = vlog(0.5 + dm * 0.5)
+        si[p] = vexp(ri_[p] * ls)
+        sj[p] = vexp(rj_[p] * ls)
+        fi[p] = vexp(ri_[p] * lf)
+        fj[p] = vexp(rj_[p] * lf)
+    for i in range(A):
+        h = vexp(r[i] * LOG_HALF)  # δ_ii = 0: u_ii = 0, both bases 0.5
+        u[i, i] = 0.0
+        As[i, i] = h
+        Af[i, i] = h
+        Usq[i] = 2.0 - 4.0 * h
+    n = 0
+    for i in range(A):
+        for j in range(i + 1, A):
+            u[i, j] = ui[n]
+            u[j, i] = uj[n]
+            As[i, j] = si[n]
+            As[j, i] = sj[n]
+            Af[i, j] = fi[n]
+            Af[j, i] = fj[n]
+            n += 1
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def _better_worse_row(xb, mu, delta, r, linear, LA, bwa, bwb):  # type: ignore[no-untyped-def]
+    """``bwa[i, j] = T U_b + (1 − T) U_w`` for challenger ``i``, target ``j`` with ``r_i``, and
+    ``bwb[i, j]`` the same for challenger ``j``, target ``i`` with ``r_i`` (eqs. 22, 23; as
+    :func:`detente.kernels.eum_spec.better_worse`) of one row."""
+    A = xb.shape[0]
+    for i in range(A):
+        dmu = abs(xb[i] - mu)
+        for j in range(A):
+            dist = abs(xb[i] - xb[j])
+            z = 0.25 * (dmu + dist) / delta
+            base = 0.5 - z if dmu < dist else 0.5 + z
+            base = base if base > 0.0 else 0.0
+            LA[i, j] = base if linear else vlog(base)
+    for i in range(A):
+        ri = r[i]
+        for j in range(A):
+            bwa[i, j] = 2.0 - 4.0 * (LA[i, j] if linear else vexp(ri * LA[i, j]))
+            bwb[i, j] = 2.0 - 4.0 * (LA[j, i] if linear else vexp(ri * LA[j, i]))
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def _offers_row(  # type: ignore[no-untyped-def]
+    xb, sb, pres, dl, P, As, Af, Usq, q, has_mu, bwa, bwb, flags, a, bt, key, code, out, ints, bb
+):
+    """Expected utilities ``a``/``bt`` (eq. 25), classification (Fig. 6) and selection (§6.2) for
+    every receiver of row ``bb``. ``flags`` = (receiver, least_move, capitulation, record);
+    writes ``out[:, bb]`` = (new, a, b, press_a, press_b) and ``ints[:, bb]`` = (kind, partner,
+    press_j)."""
+    receiver, least_move, capitulation, record = flags
+    A = xb.shape[0]
+    for i in range(A):
+        qsq = q * Usq[i]
+        for j in range(A):
+            Us = 2.0 - 4.0 * As[i, j]
+            Uf = 2.0 - 4.0 * Af[i, j]
+            diff = Us - Uf
+            a[i, j] = Us - sb[j] * (1.0 - P[i, j]) * diff - qsq
+            bt[i, j] = Us - sb[i] * (1.0 - P[j, i]) * diff - qsq
+        if has_mu:
+            for j in range(A):
+                a[i, j] = a[i, j] - (1.0 - q) * bwa[i, j]
+                bt[i, j] = bt[i, j] - (1.0 - q) * bwb[i, j]
+    for i in range(A):
+        xi = xb[i]
+        best = 3
+        jp = -1
+        bp = -np.inf
+        # written with & | and conditional expressions (selects, not branches: the classes are
+        # unpredictable from one pair to the next)
+        for j in range(A):
+            aij = a[i, j]
+            bij = bt[i, j] if receiver else a[j, i]
+            valid = pres[i] & pres[j] & (dl[i, j] > 0)
+            conf = valid & (aij > 0) & (bij > aij)
+            both = valid & (aij < 0) & (bij > 0)
+            gain = bij + aij > 0
+            comp = both & gain
+            cap = both & (not gain) & capitulation
+            cd = 3 - 3 * int(conf) - 2 * int(comp) - int(cap)
+            code[j] = cd
+            best = cd if cd < best else best
+            if record:  # the strongest pressure (largest b), kept for the event log only
+                upd = valid & ((jp < 0) | (bij > bp))
+                jp = j if upd else jp
+                bp = bij if upd else bp
+            dist = abs(xb[j] - xi)
+            # the NumPy engine's key ckey·compf/den + dist·(1 − compf) is dist outside compromises
+            # (a, b finite) and the compromise key inside them
+            if comp:
+                if least_move:
+                    key[j] = dist * (-aij) / bij + 0.0
+                else:
+                    key[j] = (-aij * xi + bij * xb[j]) / (bij - aij) + 0.0
+            else:
+                key[j] = dist
+        # np.argmin: the first minimum (the first NaN if there is one)
+        jbest = 0
+        kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG
+        for j in range(1, A):
+            kv = key[j] + (1.0 if code[j] != best else 0.0) * BIG
+            take = (kv < kbest) | (np.isnan(kv) & (not np.isnan(kbest)))
+            jbest = j if take else jbest
+            kbest = kv if take else kbest
+        kd = (best + 1) % 4
+        aa = a[i, jbest]
+        bbv = bt[i, jbest] if receiver else a[jbest, i]
+        if kd == COMPROMISE:
+            out[0, bb, i] = xi + (xb[jbest] - xi) * abs(aa) / bbv
+        elif kd != NONE:
+            out[0, bb, i] = xb[jbest]
+        else:
+            out[0, bb, i] = xi
+        out[1, bb, i] = aa if kd > 0 else np.nan
+        out[2, bb, i] = bbv if kd > 0 else np.nan
+        out[3, bb, i] = a[i, jp] if jp >= 0 else np.nan
+        out[4, bb, i] = (bt[i, jp] if receiver else a[jp, i]) if jp >= 0 else np.nan
+        ints[0, bb, i] = kd
+        ints[1, bb, i] = jbest if kd != NONE else -1
+        ints[2, bb, i] = jp
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def _round_rows(  # type: ignore[no-untyped-def]
+    x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, use_p1, flags, r, out, ints
+):
+    """One round of every row (module docstring): risk exponents into ``r`` (B, A), the moves and
+    the offer data into ``out`` (5, B, A) and ``ints`` (3, B, A) (see :func:`_offers_row`)."""
     B, A = x.shape
     C = np.empty((A + 1, A))
     ys = np.empty(A)
     lft_s = np.empty(A, dtype=np.int64)
     rgt_s = np.empty(A, dtype=np.int64)
-    E1 = np.empty((A, A))
     g = np.empty(A)
-    for bb in range(B):
-        xb = x[bb]
-        inv_d = 1.0 / delta[bb]
-        n_pres = 0
-        for k in range(A):
-            if present[bb, k]:
-                n_pres += 1
-        for i in range(A):
-            for j in range(A):
-                dl[bb, i, j] = abs(xb[i] - xb[j]) * inv_d
-        for m in range(A):
-            k = order[bb, m]
-            ys[m] = xb[k] if present[bb, k] else np.inf
-        # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal. O(A²): for
-        # i and j both present, taken in sorted order, the midpoint never decreases as j moves right
-        # (rounding is monotone), so one pointer walks the sorted voters once per i
-        for ri in range(A):
-            i = order[bb, ri]
-            cut[bb, i, i] = 0
-            ptr = 0
-            for rj in range(ri + 1, A):
-                j = order[bb, rj]
-                mid = 0.5 * (xb[i] + xb[j])
-                if rj < n_pres:
-                    while ptr < A and ys[ptr] < mid:
-                        ptr += 1
-                    cnt = ptr
-                else:  # an absent actor (its position is not sorted): count every voter
-                    cnt = 0
-                    for m in range(A):
-                        cnt += ys[m] < mid
-                cut[bb, i, j] = cnt
-                cut[bb, j, i] = cnt
-        if all_pairs:
-            # voter k's distances to the sorted present positions fall, then rise (the subtraction
-            # and the scaling are monotone), so merging the two runs sorts them; the absent options
-            # (pushed past every distance by BIG in the NumPy engine) end up multiplied by 0
-            # all voters step together (independent chains: a single merge is load-latency bound)
-            for k in range(A):
-                cnt = 0
-                for m in range(A):
-                    cnt += ys[m] < xb[k]
-                lft_s[k] = cnt - 1
-                rgt_s[k] = cnt
-            for m in range(n_pres):
-                for k in range(A):
-                    lft = lft_s[k]
-                    rgt = rgt_s[k]
-                    ol = order[bb, max(lft, 0)]
-                    orr = order[bb, min(rgt, n_pres - 1)]
-                    tl = (rgt >= n_pres) | ((lft >= 0) & (dl[bb, k, ol] <= dl[bb, k, orr]))
-                    perm[bb, k, m] = ol if tl else orr
-                    lft_s[k] = lft - np.int64(tl)
-                    rgt_s[k] = rgt + 1 - np.int64(tl)
-            for k in range(A):
-                for m in range(n_pres, A):
-                    perm[bb, k, m] = k  # u_k(x_k) = 0: the zeroed tail of the NumPy engine
-        if not scholz:
-            for k in range(A):
-                r[bb, k] = 1.0
-            continue
-        _prob_row(dl[bb], perm[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P1[bb])
-        for c in range(A):
-            for t in range(A):
-                E1[c, t] = 2.0 * dl[bb, c, t] * (1.0 - 2.0 * s[bb, t] * (1.0 - P1[bb, c, t]))
-                if has_mu:
-                    dmu = abs(xb[c] - mu[bb])
-                    dist = abs(xb[c] - xb[t])
-                    z = 0.25 * (dmu + dist) / delta[bb]
-                    E1[c, t] = E1[c, t] - (1.0 - q) * (4.0 * z if dmu < dist else -4.0 * z)
-        gmax = -np.inf
-        gmin = np.inf
-        # g_t = Σ_c p_c E1[c, t] in challenger order from 0 (vectorised over t), minus E1[t, t]
-        for t in range(A):
-            g[t] = 0.0
-        for c in range(A):
-            pc = 1.0 if present[bb, c] else 0.0
-            for t in range(A):
-                g[t] = g[t] + pc * E1[c, t]
-        for t in range(A):
-            g[t] = g[t] - E1[t, t]
-            if present[bb, t]:
-                gmax = max(gmax, g[t])
-                gmin = min(gmin, g[t])
-        span = gmax - gmin
-        ok = np.isfinite(span) and span > 0
-        for t in range(A):
-            R = (2.0 * g[t] - gmax - gmin) / span if ok else 0.0
-            rr = (1.0 - R / 3.0) / (1.0 + R / 3.0)
-            r[bb, t] = rr if present[bb, t] else 1.0
-
-
-@nb.njit(cache=True, nogil=True, error_model="numpy")
-def _offers(  # type: ignore[no-untyped-def]
-    x,
-    w,
-    s,
-    present,
-    order,
-    dl,
-    cut,
-    u,
-    perm,
-    P1,
-    use_p1,
-    all_pairs,
-    As,
-    Af,
-    Usq,
-    q,
-    bwa,
-    bwb,
-    has_mu,
-    receiver,
-    least_move,
-    capitulation,
-    record,
-    new,
-    kind,
-    partner,
-    a_sel,
-    b_sel,
-    pj,
-    pa,
-    pb,
-):
-    """Probabilities (risk-weighted votes unless ``use_p1``), expected utilities ``a``/``b`` (eq. 25),
-    classification (Fig. 6) and selection (§6.2) for every receiver; writes the outputs."""
-    B, A = x.shape
-    C = np.empty((A + 1, A))
-    P = np.empty((A, A))
-    a = np.empty((A, A))
-    bt = np.empty((A, A))
+    Usq = np.empty(A)
     key = np.empty(A)
     code = np.empty(A, dtype=np.int64)
+    cut = np.zeros((A, A), dtype=np.int64)
+    perm = np.zeros((A, A), dtype=np.int64)
+    F = np.zeros((12, A, A))  # the (A, A) float work arrays of one row
+    dl, P1, P, E1, u, As, Af, a, bt, LA, bwa, bwb = (
+        F[0],
+        F[1],
+        F[2],
+        F[3],
+        F[4],
+        F[5],
+        F[6],
+        F[7],
+        F[8],
+        F[9],
+        F[10],
+        F[11],
+    )
+    pk = np.zeros((9, max(A * (A - 1) // 2, 1)))
     for bb in range(B):
         xb = x[bb]
+        pres = present[bb]
         n_pres = 0
         for k in range(A):
-            if present[bb, k]:
-                n_pres += 1
-        if use_p1:
-            for i in range(A):
-                for j in range(A):
-                    P[i, j] = P1[bb, i, j]
+            n_pres += pres[k]
+        _geometry_row(
+            xb, pres, 1.0 / delta[bb], order[bb], n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s
+        )
+        if scholz or use_p1:
+            _prob_row(dl, perm, w[bb], order[bb], cut, xb, pres, n_pres, all_pairs, C, P1)
+        if scholz:
+            _risk_row(xb, s[bb], pres, delta[bb], mu[bb], q, has_mu, dl, P1, E1, g, r[bb])
         else:
-            _prob_row(u[bb], perm[bb], w[bb], order[bb], cut[bb], xb, present[bb], n_pres, all_pairs, C, P)
-        for i in range(A):
-            for j in range(A):
-                Us = 2.0 - 4.0 * As[bb, i, j]
-                Uf = 2.0 - 4.0 * Af[bb, i, j]
-                diff = Us - Uf
-                qsq = q * Usq[bb, i]
-                a[i, j] = Us - s[bb, j] * (1.0 - P[i, j]) * diff - qsq
-                bt[i, j] = Us - s[bb, i] * (1.0 - P[j, i]) * diff - qsq
-                if has_mu:
-                    a[i, j] = a[i, j] - (1.0 - q) * bwa[bb, i, j]
-                    bt[i, j] = bt[i, j] - (1.0 - q) * bwb[bb, i, j]
-        for i in range(A):
-            xi = xb[i]
-            best = 3
-            jp = -1
-            bp = -np.inf
-            # written with & | and conditional expressions (selects, not branches: the classes
-            # are unpredictable from one pair to the next)
-            for j in range(A):
-                aij = a[i, j]
-                bij = bt[i, j] if receiver else a[j, i]
-                valid = present[bb, i] & present[bb, j] & (dl[bb, i, j] > 0)
-                conf = valid & (aij > 0) & (bij > aij)
-                both = valid & (aij < 0) & (bij > 0)
-                gain = bij + aij > 0
-                comp = both & gain
-                cap = both & (not gain) & capitulation
-                cd = 3 - 3 * int(conf) - 2 * int(comp) - int(cap)
-                code[j] = cd
-                best = cd if cd < best else best
-                if record:  # the strongest pressure (largest b), kept for the event log only
-                    upd = valid & ((jp < 0) | (bij > bp))
-                    jp = j if upd else jp
-                    bp = bij if upd else bp
-                dist = abs(xb[j] - xi)
-                # the NumPy engine's key ckey·compf/den + dist·(1 − compf) is dist outside
-                # compromises (a, b finite) and the compromise key inside them
-                if comp:
-                    if least_move:
-                        key[j] = dist * (-aij) / bij + 0.0
-                    else:
-                        key[j] = (-aij * xi + bij * xb[j]) / (bij - aij) + 0.0
-                else:
-                    key[j] = dist
-            # np.argmin: the first minimum (the first NaN if there is one)
-            jbest = 0
-            kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG
-            for j in range(1, A):
-                kv = key[j] + (1.0 if code[j] != best else 0.0) * BIG
-                take = (kv < kbest) | (np.isnan(kv) & (not np.isnan(kbest)))
-                jbest = j if take else jbest
-                kbest = kv if take else kbest
-            kd = (best + 1) % 4
-            kind[bb, i] = kd
-            aa = a[i, jbest]
-            bbv = bt[i, jbest] if receiver else a[jbest, i]
-            if kd == COMPROMISE:
-                new[bb, i] = xi + (xb[jbest] - xi) * abs(aa) / bbv
-            elif kd != NONE:
-                new[bb, i] = xb[jbest]
-            else:
-                new[bb, i] = xi
-            partner[bb, i] = jbest if kd != NONE else -1
-            a_sel[bb, i] = aa if kd > 0 else np.nan
-            b_sel[bb, i] = bbv if kd > 0 else np.nan
-            pj[bb, i] = jp
-            pa[bb, i] = a[i, jp] if jp >= 0 else np.nan
-            pb[bb, i] = (bt[i, jp] if receiver else a[jp, i]) if jp >= 0 else np.nan
-
-
-def _pow_into(out: Any, base: Any, r: Any) -> Any:
-    """``out = exp(r · log(base))`` with the same NumPy ufuncs as the NumPy engine."""
-    np.log(base, out=out)
-    np.multiply(r, out, out=out)
-    return np.exp(out, out=out)
-
-
-def _buf(ws: dict[str, Any], name: str, shape: tuple[int, ...], dtype: Any = np.float64) -> Any:
-    """A reusable array of ``shape`` from the workspace ``ws`` (fresh memory costs page faults)."""
-    arr = ws.get(name)
-    if arr is None or arr.shape[1:] != shape[1:] or arr.shape[0] < shape[0] or arr.dtype != dtype:
-        arr = np.empty(shape, dtype=dtype)
-        ws[name] = arr
-    return arr[: shape[0]]
+            r[bb, :] = 1.0
+        _powers_row(dl, r[bb], not scholz, not use_p1, pk, u, As, Af, Usq)
+        if has_mu:
+            _better_worse_row(xb, mu[bb], delta[bb], r[bb], not scholz, LA, bwa, bwb)
+        if use_p1:
+            Pr = P1
+        else:
+            _prob_row(u, perm, w[bb], order[bb], cut, xb, pres, n_pres, all_pairs, C, P)
+            Pr = P
+        _offers_row(
+            xb, s[bb], pres, dl, Pr, As, Af, Usq, q, has_mu, bwa, bwb, flags, a, bt, key, code, out, ints, bb
+        )
 
 
 def round_numba(
@@ -339,15 +420,12 @@ def round_numba(
     delta: Any,
     st: Any,
     mu: Any,
-    ws: dict[str, Any] | None = None,
     record: bool = True,
 ) -> tuple[Any, Any, Any, Any, Any, Any, Any, Any, Any]:
     """One round on the row layout (B, A), float64: returns ``(r, new, kind, partner, a, b, press_j,
     press_a, press_b)`` (the selected offer's ``a``/``b`` and the strongest pressure per receiver;
     without ``record`` the pressure is not searched and ``press_j`` is -1).
-    ``mu``: the weighted medians (B,) when ``Q < 1`` else ``None``; ``ws``: a dict reused across
-    rounds for the ``(B, A, A)`` work arrays."""
-    ws = {} if ws is None else ws
+    ``mu``: the weighted medians (B,) when ``Q < 1`` else ``None``."""
     B, A = x.shape
     x = np.ascontiguousarray(x, dtype=np.float64)
     w = np.ascontiguousarray(w, dtype=np.float64)
@@ -356,79 +434,23 @@ def round_numba(
     delta = np.ascontiguousarray(delta, dtype=np.float64)
     xs = np.where(present, x, np.inf)
     order = np.ascontiguousarray(np.argsort(xs, axis=1))  # the NumPy engine's voter order
-    all_pairs = st.prob == "all_pairs"
-    scholz = st.risk == "scholz"
     has_mu = mu is not None and st.q != 1.0
     mu_arr = np.ascontiguousarray(mu, dtype=np.float64) if has_mu else np.zeros(B)
-    dl = _buf(ws, "dl", (B, A, A))
-    perm = _buf(ws, "perm", (B, A, A), np.int64) if all_pairs else np.zeros((B, 1, 1), dtype=np.int64)
-    cut = _buf(ws, "cut", (B, A, A), np.int64)
     r = np.empty((B, A))
-    P1 = _buf(ws, "P1", (B, A, A)) if scholz else np.zeros((1, A, A))
-    _geometry_risk(
-        x, w, s, present, delta, order, mu_arr, float(st.q), has_mu, scholz, all_pairs, dl, perm, cut, r, P1
+    out = np.empty((5, B, A))
+    ints = np.empty((3, B, A), dtype=np.int64)
+    flags = (
+        st.perspective == "receiver",
+        st.compromise_choice == "least_move",
+        bool(st.capitulation),
+        record,
     )
-    use_p1 = st.votes_risk == "linear"
-    if use_p1 and not scholz:
-        # risk "neutral" with linear votes: the linear probabilities were not needed for r
-        P1 = _buf(ws, "P1", (B, A, A))
-        _geometry_risk(
-            x,
-            w,
-            s,
-            present,
-            delta,
-            order,
-            mu_arr,
-            float(st.q),
-            has_mu,
-            True,
-            all_pairs,
-            dl,
-            perm,
-            cut,
-            np.empty((B, A)),
-            P1,
-        )
-    rk = r[:, :, None]
-    # base^r = exp(r log base) by NumPy, in place (no (B, A, A) temporaries)
-    with np.errstate(divide="ignore"):
-        if use_p1:
-            u = np.zeros((1, 1, 1))
-        else:
-            u = _pow_into(_buf(ws, "u", (B, A, A)), dl, rk)
-        dlm = np.minimum(dl, 1.0, out=_buf(ws, "Af", (B, A, A)))
-        As = np.multiply(dlm, 0.5, out=_buf(ws, "As", (B, A, A)))
-        np.subtract(0.5, As, out=As)
-        _pow_into(As, As, rk)
-    Af = np.multiply(dlm, 0.5, out=dlm)
-    np.add(0.5, Af, out=Af)
-    _pow_into(Af, Af, rk)
-    Usq = 2.0 - 4.0 * np.power(0.5, r)
-    if has_mu:
-        # the shared term on the batch-last layout (elementwise: the same numbers), back to (B, A, A)
-        xT = np.ascontiguousarray(x.T)
-        rT = np.ascontiguousarray(r.T)
-        dist = np.abs(xT[:, None, :] - xT[None, :, :])
-        bwa = np.ascontiguousarray(better_worse(xT, dist, delta, mu_arr, rT[:, None, :]).transpose(2, 0, 1))
-        bwb = np.ascontiguousarray(better_worse(xT, dist, delta, mu_arr, rT[None, :, :]).transpose(2, 1, 0))
-    else:
-        bwa = bwb = np.zeros((1, 1, 1))
-    new = np.empty((B, A))
-    kind = np.empty((B, A), dtype=np.int8)
-    partner = np.empty((B, A), dtype=np.int64)
-    a_sel = np.empty((B, A))
-    b_sel = np.empty((B, A))
-    pj = np.empty((B, A), dtype=np.int64)
-    pa = np.empty((B, A))
-    pb = np.empty((B, A))
     # fmt: off
-    _offers(
-        x, w, s, present,  # the round's inputs
-        order, dl, cut, u, perm, P1, use_p1, all_pairs,  # the geometry and the probabilities
-        As, Af, Usq, float(st.q), bwa, bwb, has_mu,  # the terms of eq. 25
-        st.perspective == "receiver", st.compromise_choice == "least_move", bool(st.capitulation), record,
-        new, kind, partner, a_sel, b_sel, pj, pa, pb,  # the outputs, written in place
+    _round_rows(
+        x, w, s, present, delta, order, mu_arr, float(st.q), has_mu,  # the round's inputs
+        st.risk == "scholz", st.prob == "all_pairs", st.votes_risk == "linear", flags,  # the switches
+        r, out, ints,  # the outputs, written in place
     )
     # fmt: on
-    return r, new, kind, partner, a_sel, b_sel, pj, pa, pb
+    new, a_sel, b_sel, pa, pb = out
+    return r, new, ints[0].astype(np.int8), ints[1], a_sel, b_sel, ints[2], pa, pb

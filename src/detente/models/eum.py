@@ -22,6 +22,7 @@ run log (moves in ``data/bdm_eum/jmckib_model_emission_moves.csv``); ``paper`` f
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass
@@ -104,8 +105,9 @@ class ExpectedUtility:
         the unit scale except where a draw sits on a knife edge between two offers).
     engine: ``"auto"`` (default: numba for calls of at least ``AUTO_NUMBA_WORK`` issue-runs × actors²
         when it is installed and ``precision="float64"``, else NumPy — small calls never pay
-        numba's import), ``"numpy"`` or ``"numba"`` (compiled rounds from the ``fast`` extra,
-        bit-identical numbers, about 2× faster on Monte Carlo batches; float64 only).
+        numba's import), ``"numpy"`` or ``"numba"`` (compiled rounds from the ``fast`` extra, float64
+        only; its own exp/log make the numbers differ from NumPy's in the last bits, the offers and
+        statuses are the same; a sweep decides ``auto`` once for all its chunks, :meth:`for_batch`).
     """
 
     variant: Literal["scholz2011", "paper"] = "scholz2011"
@@ -149,8 +151,8 @@ class ExpectedUtility:
         """The engine the rounds run on: ``numba`` needs the ``fast`` extra (a one-line error otherwise).
 
         ``auto`` picks numba only for calls of at least ``AUTO_NUMBA_WORK`` issue-runs × actors²
-        (``n_runs`` None = large): both engines give bit-identical numbers, so the choice is about
-        speed only.
+        (``n_runs`` None = large). The engines agree to ~1e-12, not bit for bit: a job split into
+        calls decides once for all of them (:meth:`for_batch`).
         """
         if self.engine == "numpy" or (self.engine == "auto" and self.precision != "float64"):
             return "numpy"
@@ -163,6 +165,15 @@ class ExpectedUtility:
         raise MissingExtraError(
             "eum engine='numba' needs numba: install the fast extra with pip install 'detente[fast]'"
         )
+
+    def for_batch(self, n_runs: int, n_actors: int) -> ExpectedUtility:
+        """This model with ``engine="auto"`` decided for a whole job of ``n_runs`` issue-runs (a Monte
+        Carlo sweep calls :meth:`predict` once per chunk): every chunk, of any size and in any
+        process, then runs on the same engine, so the numbers do not depend on the chunking."""
+        if self.engine != "auto":
+            return self
+        engine = cast(Literal["numpy", "numba"], self.resolved_engine(n_runs, n_actors))
+        return dataclasses.replace(self, engine=engine)
 
     @property
     def settings(self) -> EUMSettings:
@@ -206,7 +217,6 @@ class ExpectedUtility:
         B = x0.shape[0]
         chunk = rows_per_call(A, T, CALL_BUDGET, record)
         engine = self.resolved_engine(B, A)
-        workspace: dict[str, Any] = {}  # the numba engine's work arrays, shared by the chunks
         runs = [
             run_eum(
                 x0[k : k + chunk],
@@ -218,7 +228,6 @@ class ExpectedUtility:
                 record=record,
                 precision=self.precision,
                 engine=engine,
-                workspace=workspace,
             )
             for k in range(0, max(B, 1), chunk)
         ]
