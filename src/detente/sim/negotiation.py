@@ -269,9 +269,14 @@ def offer_by_R(
     gi = _grid_offers(tb, 0, typ, k, allow_grid, aR_true)
     ri, sq = k.ri, k.sq
     h_g = np.exp(tb.logh_grid[gi] + cfg.ceasefire.b_imposed * imposed)
-    D_g = np.exp(-h_g * tb.H_deal)
-    opp_grid = D_g * tb.VU[ri, gi] + (1 - D_g) * k.VwU - tb.ACU[sq, gi] - tb.recU[ri, gi]
-    grid_ok = allow_grid & (tb.VR[typ, ri, gi] - tb.ACR[typ, sq, gi] >= aR_true - 1e-12)
+    # the package's value only where a package may be offered (elsewhere grid_ok is False and the value unused)
+    g = np.flatnonzero(allow_grid)
+    rg, sg, gg, tg = ri[g], sq[g], gi[g], typ[g]
+    D_g = np.exp(-h_g[g] * tb.H_deal)
+    opp_grid = np.zeros(len(gi))
+    opp_grid[g] = D_g * tb.VU[rg, gg] + (1 - D_g) * k.VwU[g] - tb.ACU[sg, gg] - tb.recU[rg, gg]
+    grid_ok = np.zeros(len(gi), dtype=bool)
+    grid_ok[g] = tb.VR[tg, rg, gg] - tb.ACR[tg, sg, gg] >= aR_true[g] - 1e-12
     use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > opp_grid))
     serious = use_cf | grid_ok  # else only R's capitulatory demand: no acceptable offer
     h = np.where(use_cf, h_all, h_g)  # use_cf only where allow_cf: there ci is ci_all
@@ -319,14 +324,19 @@ def offer_by_U(
     best_cf = np.where(allow_cf, best_all, -np.inf)
     gi = _grid_offers(tb, 1, k.mu_idx, k, allow_grid, k.aU)
     h_g = np.exp(tb.logh_grid[gi] + cfg.ceasefire.b_imposed * imposed)
-    D_g = np.exp(-h_g * tb.H_deal)
+    # the package's value only where a package may be offered (elsewhere grid_ok is False and the value unused)
+    g = np.flatnonzero(allow_grid)
+    rg, sg, gg, mg = ri[g], sq[g], gi[g], mu[g]
+    D_g = np.exp(-h_g[g] * tb.H_deal)
     VR, ACR = tb.VR, tb.ACR
-    est_grid = (
-        D_g * ((1 - mu) * VR[0, ri, gi] + mu * VR[1, ri, gi])
-        + (1 - D_g) * ((1 - mu) * k.VwR[0] + mu * k.VwR[1])
-        - ((1 - mu) * ACR[0, sq, gi] + mu * ACR[1, sq, gi])
+    est_grid = np.zeros(len(gi))
+    est_grid[g] = (
+        D_g * ((1 - mg) * VR[0, rg, gg] + mg * VR[1, rg, gg])
+        + (1 - D_g) * ((1 - mg) * k.VwR[0][g] + mg * k.VwR[1][g])
+        - ((1 - mg) * ACR[0, sg, gg] + mg * ACR[1, sg, gg])
     )
-    grid_ok = allow_grid & (tb.VU[ri, gi] - tb.ACU[sq, gi] - tb.recU[ri, gi] >= k.aU - 1e-12)
+    grid_ok = np.zeros(len(gi), dtype=bool)
+    grid_ok[g] = tb.VU[rg, gg] - tb.ACU[sg, gg] - tb.recU[rg, gg] >= k.aU[g] - 1e-12
     use_cf = np.isfinite(best_cf) & (~grid_ok | (best_cf > est_grid))
     serious = use_cf | grid_ok
     if cfg.offers.screening:
