@@ -52,6 +52,8 @@ OPTIONS: dict[str, str] = {
     "--calibration": "the model-error part of the predictive distributions: default (the shipped DEU error "
     "models), none, an error-model FILE (detente calibrate); backtest also crossfit (its default)",
     "--folds": "backtest: K of the cross-fitting by proposal (--calibration crossfit)",
+    "--error-model": "backtest, calibrate: the error model fitted: hurdle (end masses + interior quantile "
+    "regression, default) or quantile_regression",
     "--resolves": "ledger add: the date the answer will be known, YYYY-MM-DD",
     "--kind": "ledger add: binary (a yes/no question) or numeric",
     "--note": "ledger add: free text kept with the forecast",
