@@ -74,6 +74,12 @@ def test_weighted_samples_match_a_brute_force_sample() -> None:
         assert cdf(pred, np.array([y]))[0] == pytest.approx(np.mean(big <= y), abs=0.03)
     assert cdf_left(pred, np.array([0.0]))[0] == 0.0  # nothing below the scale
     assert quantile(pred, [0.1])[0, 0] == 0.0 and quantile(pred, [0.9])[0, 0] == 100.0
+    # a row with a missing value (no forecast) stays missing; the other rows are unaffected
+    two = from_weighted_samples(
+        np.stack([values, np.where(values > 0, values, np.nan)]), np.stack([weights] * 2)
+    )
+    assert np.all(np.isnan(two.quantiles[1])) and np.isnan(two.p_low_end[1])
+    np.testing.assert_array_equal(two.quantiles[0], pred.quantiles[0])
 
 
 def test_hurdle_fit_gives_calibrated_end_masses_and_a_consistent_distribution() -> None:
@@ -92,6 +98,8 @@ def test_hurdle_fit_gives_calibrated_end_masses_and_a_consistent_distribution() 
     assert np.all((pred.quantiles >= 0) & (pred.quantiles <= 1))
     at_low = LEVELS[None, :] <= pred.p_low_end[:, None] - 1e-9
     assert np.all(pred.quantiles[at_low] == 0.0)
+    missing = predict(em, np.array([np.nan, 0.5]), s[:2], shares=sh[:2])
+    assert np.all(np.isnan(missing.quantiles[0])) and np.all(np.isfinite(missing.quantiles[1]))
     with pytest.raises(ValueError, match="end shares"):
         predict(em, f, s)
     with pytest.raises(ValueError, match="end shares"):

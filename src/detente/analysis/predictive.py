@@ -167,12 +167,15 @@ def from_weighted_samples(
 ) -> Predictive:
     """The distribution putting weight ``weights`` (n, K; rows sum to 1) on ``values`` (n, K),
     clipped to the scale: end masses = the weight at each end, quantiles = the generalised inverse
-    of the weighted CDF, ``Q(τ) = min{v : F(v) ≥ τ}`` (exact at point masses)."""
+    of the weighted CDF, ``Q(τ) = min{v : F(v) ≥ τ}`` (exact at point masses). A row with a
+    missing value or weight (no forecast) stays missing, as in :func:`from_samples`."""
     x = np.array(values, dtype=np.float64, ndmin=2)
     w = np.array(weights, dtype=np.float64, ndmin=2)
     n = x.shape[0]
     lo, hi = _col(scale_low, n), _col(scale_high, n)
-    x = np.clip(x, lo[:, None], hi[:, None])
+    bad = ~np.all(np.isfinite(x) & np.isfinite(w), axis=1)
+    x = np.clip(np.where(bad[:, None], 0.0, x), lo[:, None], hi[:, None])
+    w = np.where(bad[:, None], 1.0, w)
     w = w / w.sum(axis=1, keepdims=True)
     tol = (END_TOL * (hi - lo))[:, None]
     pl = np.sum(np.where(x <= lo[:, None] + tol, w, 0.0), axis=1)
@@ -181,7 +184,7 @@ def from_weighted_samples(
     xs = np.take_along_axis(x, order, axis=1)
     c1 = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
     k = np.minimum((c1[:, None, :] < LEVELS[None, :, None] - 1e-12).sum(axis=2), x.shape[1] - 1)
-    q = np.take_along_axis(xs, k, axis=1)
+    q = np.where(bad[:, None], np.nan, np.take_along_axis(xs, k, axis=1))
     return make_predictive(q, pl, ph, lo, hi, **parts)  # type: ignore[arg-type]
 
 
