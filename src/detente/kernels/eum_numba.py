@@ -47,7 +47,8 @@ def _prob_row(  # type: ignore[no-untyped-def]
     """``P_ij`` of one row (models.md §4 "Probability"), as ``success_probability``.
 
     ``u[k, a] = u_k(x_a)``; ``u[k, perm[k, m]]`` voter k's values sorted (all_pairs); ``cut[i, j]`` the
-    number of sorted voters strictly left of the midpoint of ``x_i`` and ``x_j``.
+    number of sorted voters strictly left of the midpoint of ``x_i`` and ``x_j``; ``C`` (A + 2, A)
+    work array.
     """
     A = x.shape[0]
     for a in range(A):
@@ -57,13 +58,22 @@ def _prob_row(  # type: ignore[no-untyped-def]
         for a in range(A):
             C[m + 1, a] = C[m, a] + w[k] * u[k, a]
     if all_pairs:
-        # flat (k, m) order from 0, like the einsum / sequential sum of the NumPy engine
-        acc = 0.0
+        # Σ_k Σ_m (2m − n + 1) w_k u_k,(m): one partial sum per rank m (independent chains, the loop
+        # over m vectorises), then over m; the NumPy engine sums in flat (k, m) order (last bits)
+        acc = C[A + 1]
+        for m in range(A):
+            acc[m] = 0.0
         for k in range(A):
+            wk = w[k]
+            pk = perm[k]
+            uk = u[k]
             for m in range(A):
                 cf = (2.0 * m - n_pres + 1.0) if m < n_pres else 0.0
-                acc = acc + (w[k] * u[k, perm[k, m]]) * cf
-        D = 2.0 * acc
+                acc[m] = acc[m] + (wk * uk[pk[m]]) * cf
+        tot = 0.0
+        for m in range(A):
+            tot = tot + acc[m]
+        D = 2.0 * tot
         inv = 1.0 / D if D > 0 else 0.0
     else:
         inv = 0.0
@@ -93,6 +103,31 @@ def _prob_row(  # type: ignore[no-untyped-def]
     return P
 
 
+@nb.njit(inline="always", error_model="numpy")
+def _count_less(ys, half0, v):  # type: ignore[no-untyped-def]
+    """``#{m : ys[m] < v}`` in the ascending ``ys`` of power-of-two length ``2·half0`` whose last
+    entry is inf: a binary search without branches on the data (each step adds ``step·[y < v]``;
+    written as arithmetic since LLVM turns a select fed by a load into a branch), the last six
+    steps unrolled (a loop over them costs 3× more); unsigned indices skip the negative-index
+    wrap-around."""
+    pos = np.int64(0)
+    step = half0
+    while step > 32:  # more than 63 actors only
+        pos += step * np.int64(ys[np.uint64(pos + step - 1)] < v)
+        step >>= 1
+    if step >= 32:
+        pos += 32 * np.int64(ys[np.uint64(pos + 31)] < v)
+    if step >= 16:
+        pos += 16 * np.int64(ys[np.uint64(pos + 15)] < v)
+    if step >= 8:
+        pos += 8 * np.int64(ys[np.uint64(pos + 7)] < v)
+    if step >= 4:
+        pos += 4 * np.int64(ys[np.uint64(pos + 3)] < v)
+    if step >= 2:
+        pos += 2 * np.int64(ys[np.uint64(pos + 1)] < v)
+    return pos + np.int64(ys[np.uint64(pos)] < v)
+
+
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _geometry_row(  # type: ignore[no-untyped-def]
     xb, pres, inv_d, order, n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s
@@ -103,29 +138,20 @@ def _geometry_row(  # type: ignore[no-untyped-def]
     for i in range(A):
         for j in range(A):
             dl[i, j] = abs(xb[i] - xb[j]) * inv_d
-    for m in range(A):
-        k = order[m]
-        ys[m] = xb[k] if pres[k] else np.inf
-    # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal. O(A²): for
-    # i and j both present, taken in sorted order, the midpoint never decreases as j moves right
-    # (rounding is monotone), so one pointer walks the sorted voters once per i
-    for ri in range(A):
-        i = order[ri]
-        cut[i, i] = 0
-        ptr = 0
-        for rj in range(ri + 1, A):
-            j = order[rj]
+    for m in range(ys.shape[0]):
+        k = order[m] if m < A else order[0]
+        ys[m] = xb[k] if m < A and pres[k] else np.inf
+    # cut[i, j] = #{sorted voters y < 0.5 (x_i + x_j)}, symmetric, 0 on the diagonal, by a
+    # branch-free binary search in the sorted positions (absent voters sort last as inf; ``ys`` is
+    # padded with inf to a power of two ≥ A + 1): O(A² log A), no mispredicted branches
+    half0 = ys.shape[0] // 2
+    for i in range(A):
+        cut[i, i] = np.uint64(0)
+        for j in range(i + 1, A):
             mid = 0.5 * (xb[i] + xb[j])
-            if rj < n_pres:
-                while ptr < A and ys[ptr] < mid:
-                    ptr += 1
-                cnt = ptr
-            else:  # an absent actor (its position is not sorted): count every voter
-                cnt = 0
-                for m in range(A):
-                    cnt += ys[m] < mid
-            cut[i, j] = cnt
-            cut[j, i] = cnt
+            pos = _count_less(ys, half0, mid)
+            cut[i, j] = pos
+            cut[j, i] = pos
     if not all_pairs:
         return
     # voter k's distances to the sorted present positions fall, then rise (the subtraction and the
@@ -142,15 +168,15 @@ def _geometry_row(  # type: ignore[no-untyped-def]
         for k in range(A):
             lft = lft_s[k]
             rgt = rgt_s[k]
-            ol = order[max(lft, 0)]
-            orr = order[min(rgt, n_pres - 1)]
+            ol = order[np.uint64(max(lft, 0))]
+            orr = order[np.uint64(min(rgt, n_pres - 1))]
             tl = (rgt >= n_pres) | ((lft >= 0) & (dl[k, ol] <= dl[k, orr]))
             perm[k, m] = ol if tl else orr
             lft_s[k] = lft - np.int64(tl)
             rgt_s[k] = rgt + 1 - np.int64(tl)
     for k in range(A):
         for m in range(n_pres, A):
-            perm[k, m] = k  # u_k(x_k) = 0: the zeroed tail of the NumPy engine
+            perm[k, m] = np.uint64(k)  # u_k(x_k) = 0: the zeroed tail of the NumPy engine
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
@@ -272,14 +298,17 @@ def _better_worse_row(xb, mu, delta, r, linear, LA, bwa, bwb):  # type: ignore[n
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _offers_row(  # type: ignore[no-untyped-def]
-    xb, sb, pres, dl, P, As, Af, Usq, q, has_mu, bwa, bwb, flags, a, bt, key, code, out, ints, bb
+    xb, sb, pres, dl, P, As, Af, Usq, q, has_mu, bwa, bwb, flags, a, bt, PT, key, code, vm, out, ints, bb
 ):
     """Expected utilities ``a``/``bt`` (eq. 25), classification (Fig. 6) and selection (§6.2) for
     every receiver of row ``bb``. ``flags`` = (receiver, least_move, capitulation, record);
     writes ``out[:, bb]`` = (new, a, b, press_a, press_b) and ``ints[:, bb]`` = (kind, partner,
-    press_j)."""
+    press_j). ``PT``, ``key``, ``code``, ``vm``: work arrays."""
     receiver, least_move, capitulation, record = flags
     A = xb.shape[0]
+    for i in range(A):
+        for j in range(A):
+            PT[i, j] = P[j, i]
     for i in range(A):
         qsq = q * Usq[i]
         for j in range(A):
@@ -287,44 +316,52 @@ def _offers_row(  # type: ignore[no-untyped-def]
             Uf = 2.0 - 4.0 * Af[i, j]
             diff = Us - Uf
             a[i, j] = Us - sb[j] * (1.0 - P[i, j]) * diff - qsq
-            bt[i, j] = Us - sb[i] * (1.0 - P[j, i]) * diff - qsq
+            bt[i, j] = Us - sb[i] * (1.0 - PT[i, j]) * diff - qsq
         if has_mu:
             for j in range(A):
                 a[i, j] = a[i, j] - (1.0 - q) * bwa[i, j]
                 bt[i, j] = bt[i, j] - (1.0 - q) * bwb[i, j]
+    if not receiver:  # b = E^j(U_ji) = a^T: bt holds it from here on
+        for i in range(A):
+            for j in range(A):
+                bt[i, j] = a[j, i]
     for i in range(A):
         xi = xb[i]
-        best = 3
-        jp = -1
-        bp = -np.inf
-        # written with & | and conditional expressions (selects, not branches: the classes are
-        # unpredictable from one pair to the next)
+        ai = a[i]
+        bi = bt[i]
+        dli = dl[i]
+        pi = pres[i]
+        # one vectorised pass with selects (the classes are unpredictable from one pair to the next):
+        # class codes, offer validity and the selection key; the NumPy engine's key
+        # ckey·compf/den + dist·(1 − compf) is dist outside compromises (a, b finite) and the
+        # compromise key inside them
         for j in range(A):
-            aij = a[i, j]
-            bij = bt[i, j] if receiver else a[j, i]
-            valid = pres[i] & pres[j] & (dl[i, j] > 0)
-            conf = valid & (aij > 0) & (bij > aij)
-            both = valid & (aij < 0) & (bij > 0)
-            gain = bij + aij > 0
+            aij = ai[j]
+            bij = bi[j]
+            valid = pi & pres[j] & (dli[j] > 0.0)
+            conf = valid & (aij > 0.0) & (bij > aij)
+            both = valid & (aij < 0.0) & (bij > 0.0)
+            gain = bij + aij > 0.0
             comp = both & gain
             cap = both & (not gain) & capitulation
-            cd = 3 - 3 * int(conf) - 2 * int(comp) - int(cap)
-            code[j] = cd
-            best = cd if cd < best else best
-            if record:  # the strongest pressure (largest b), kept for the event log only
-                upd = valid & ((jp < 0) | (bij > bp))
-                jp = j if upd else jp
-                bp = bij if upd else bp
+            code[j] = 3 - 3 * np.int64(conf) - 2 * np.int64(comp) - np.int64(cap)
+            vm[j] = valid
             dist = abs(xb[j] - xi)
-            # the NumPy engine's key ckey·compf/den + dist·(1 − compf) is dist outside compromises
-            # (a, b finite) and the compromise key inside them
-            if comp:
-                if least_move:
-                    key[j] = dist * (-aij) / bij + 0.0
-                else:
-                    key[j] = (-aij * xi + bij * xb[j]) / (bij - aij) + 0.0
+            if least_move:
+                ck = dist * (-aij) / bij + 0.0
             else:
-                key[j] = dist
+                ck = (-aij * xi + bij * xb[j]) / (bij - aij) + 0.0
+            key[j] = ck if comp else dist
+        best = 3
+        for j in range(A):
+            best = min(best, code[j])
+        jp = -1
+        bp = -np.inf
+        if record:  # the strongest pressure (largest b), kept for the event log only
+            for j in range(A):
+                upd = vm[j] & ((jp < 0) | (bi[j] > bp))
+                jp = j if upd else jp
+                bp = bi[j] if upd else bp
         # np.argmin: the first minimum (the first NaN if there is one)
         jbest = 0
         kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG
@@ -334,8 +371,8 @@ def _offers_row(  # type: ignore[no-untyped-def]
             jbest = j if take else jbest
             kbest = kv if take else kbest
         kd = (best + 1) % 4
-        aa = a[i, jbest]
-        bbv = bt[i, jbest] if receiver else a[jbest, i]
+        aa = ai[jbest]
+        bbv = bi[jbest]
         if kd == COMPROMISE:
             out[0, bb, i] = xi + (xb[jbest] - xi) * abs(aa) / bbv
         elif kd != NONE:
@@ -344,8 +381,8 @@ def _offers_row(  # type: ignore[no-untyped-def]
             out[0, bb, i] = xi
         out[1, bb, i] = aa if kd > 0 else np.nan
         out[2, bb, i] = bbv if kd > 0 else np.nan
-        out[3, bb, i] = a[i, jp] if jp >= 0 else np.nan
-        out[4, bb, i] = (bt[i, jp] if receiver else a[jp, i]) if jp >= 0 else np.nan
+        out[3, bb, i] = ai[jp] if jp >= 0 else np.nan
+        out[4, bb, i] = bi[jp] if jp >= 0 else np.nan
         ints[0, bb, i] = kd
         ints[1, bb, i] = jbest if kd != NONE else -1
         ints[2, bb, i] = jp
@@ -358,16 +395,21 @@ def _round_rows(  # type: ignore[no-untyped-def]
     """One round of every row (module docstring): risk exponents into ``r`` (B, A), the moves and
     the offer data into ``out`` (5, B, A) and ``ints`` (3, B, A) (see :func:`_offers_row`)."""
     B, A = x.shape
-    C = np.empty((A + 1, A))
-    ys = np.empty(A)
+    C = np.empty((A + 2, A))
+    n2 = 1
+    while n2 < A + 1:
+        n2 *= 2
+    ys = np.empty(n2)  # a power of two ≥ A + 1 (see _geometry_row)
     lft_s = np.empty(A, dtype=np.int64)
     rgt_s = np.empty(A, dtype=np.int64)
     g = np.empty(A)
     Usq = np.empty(A)
     key = np.empty(A)
     code = np.empty(A, dtype=np.int64)
-    cut = np.zeros((A, A), dtype=np.int64)
-    perm = np.zeros((A, A), dtype=np.int64)
+    vm = np.empty(A, dtype=np.bool_)
+    # indices as unsigned integers: numba then skips the negative-index wrap-around on every gather
+    cut = np.zeros((A, A), dtype=np.uint64)
+    perm = np.zeros((A, A), dtype=np.uint64)
     F = np.zeros((12, A, A))  # the (A, A) float work arrays of one row
     dl, P1, P, E1, u, As, Af, a, bt, LA, bwa, bwb = (
         F[0],
@@ -408,7 +450,28 @@ def _round_rows(  # type: ignore[no-untyped-def]
             _prob_row(u, perm, w[bb], order[bb], cut, xb, pres, n_pres, all_pairs, C, P)
             Pr = P
         _offers_row(
-            xb, s[bb], pres, dl, Pr, As, Af, Usq, q, has_mu, bwa, bwb, flags, a, bt, key, code, out, ints, bb
+            xb,
+            s[bb],
+            pres,
+            dl,
+            Pr,
+            As,
+            Af,
+            Usq,
+            q,
+            has_mu,
+            bwa,
+            bwb,
+            flags,
+            a,
+            bt,
+            E1,
+            key,
+            code,
+            vm,
+            out,
+            ints,
+            bb,
         )
 
 
@@ -433,7 +496,7 @@ def round_numba(
     present = np.ascontiguousarray(present, dtype=np.bool_)
     delta = np.ascontiguousarray(delta, dtype=np.float64)
     xs = np.where(present, x, np.inf)
-    order = np.ascontiguousarray(np.argsort(xs, axis=1))  # the NumPy engine's voter order
+    order = np.argsort(xs, axis=1).astype(np.uint64)  # the NumPy engine's voter order (unsigned: above)
     has_mu = mu is not None and st.q != 1.0
     mu_arr = np.ascontiguousarray(mu, dtype=np.float64) if has_mu else np.zeros(B)
     r = np.empty((B, A))
