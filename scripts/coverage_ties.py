@@ -3,10 +3,11 @@
     python scripts/coverage_ties.py BACKTEST.csv [BACKTEST2.csv …]
 
 Reads the per-issue CSV of ``detente backtest FILE --out BACKTEST.csv`` (quantiles ``q05 … q95``,
-``p_low_end``, ``p_high_end``, ``outcome``) and prints per model, for the central 50 % and 80 %
-intervals ``[Q(α), Q(1 − α)]``:
+``p_low_end``, ``p_high_end``, ``outcome``) and prints per model, for the equal-tailed 50 % and 80 %
+intervals ``[Q(α), Q(1 − α)]`` (``Predictive.equal_tailed``; the leaderboard's ``coverage50/80`` use
+the content-exact intervals since, its ``coverage_equal_tailed50/80`` these):
 
-- ``closed``: the share of outcomes inside the closed interval (the leaderboard's coverage);
+- ``closed``: the share of outcomes inside the closed interval (``coverage_equal_tailed``);
 - ``expected``: the coverage the forecast itself expects for its closed interval,
   ``F(Q(1 − α)) − F(Q(α)−)`` averaged over issues — above the nominal level whenever an end of the
   interval sits on a point mass (an interval ``[0, x]`` with 30 % at 0 contains every outcome at 0);
@@ -14,8 +15,7 @@ intervals ``[Q(α), Q(1 − α)]``:
   the coverage without ties: the nominal level for a calibrated forecast, whatever its point masses;
 - the mean end masses and the observed shares of outcomes at each end.
 
-A calibrated forecast has ``closed ≈ expected`` and ``PIT ≈ nominal``. Diagnostic only: the
-leaderboard's coverage is unchanged.
+A calibrated forecast has ``closed ≈ expected`` and ``PIT ≈ nominal``. Diagnostic only.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
             u = pit(pred, y)
             cells = []
             for level in (0.5, 0.8):
-                a, b = pred.interval(level)
+                a, b = pred.equal_tailed(level)
                 closed = float(np.mean((y >= a) & (y <= b)))
                 expected = float(np.mean(cdf(pred, b) - cdf_left(pred, a)))
                 a0 = (1 - level) / 2

@@ -83,7 +83,7 @@ def test_quantiles_are_monotone_and_clipped_to_the_scale() -> None:
 
 def test_end_masses_set_the_low_quantiles() -> None:
     pred = make_predictive(np.linspace(10, 90, 19)[None, :], 0.27, 0.12)
-    lo, hi = pred.interval(0.5)
+    lo, hi = pred.equal_tailed(0.5)
     assert lo[0] == 0.0  # Q(0.25) with 27 % at 0
     assert np.all(pred.quantiles[0, LEVELS <= 0.27] == 0.0)
     assert np.all(pred.quantiles[0, LEVELS >= 0.88] == 100.0)

@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from detente.analysis.predictive import from_samples, make_predictive
+from detente.analysis.predictive import LEVELS, from_samples, make_predictive, sample
 from detente.analysis.prob_scores import (
     covered,
     crps_mixture,
     interval_score,
     ks_uniform,
     pit,
+    pit_covered,
     probabilistic_metrics,
     quantile_crps,
     scoringrules,
@@ -131,3 +132,42 @@ def test_probabilistic_metrics_have_bootstrap_intervals() -> None:
         assert lo <= m[k] <= hi or k == "pit_ks", k
     assert m["n_prob"] == 60 and sum(m["pit_hist"]) == 60 and len(m["reliability"]) == 9
     assert 0.6 < m["coverage80"] <= 1.0
+
+
+def test_coverage_uses_the_content_exact_interval_at_point_masses() -> None:
+    # calibrated forecasts with heavy end masses (19 % at 0, 17 % at 100, as on DEU): outcomes
+    # drawn from each issue's own distribution; the closed equal-tailed 80 % interval then holds
+    # about 0.8 + 0.1 (its low end sits on the 19 % mass), the content-exact one 0.8
+    rng = np.random.default_rng(8)
+    n = 4000
+    pl = rng.choice([0.19, 0.02], n)
+    ph = np.where(pl > 0.1, 0.03, 0.17)
+    inner = np.clip((LEVELS[None, :] - pl[:, None]) / (1 - pl - ph)[:, None], 1e-6, 1 - 1e-6)
+    centre = rng.uniform(0.3, 0.7, n)[:, None]
+    q = 100 * stats.beta(8 * centre, 8 * (1 - centre)).ppf(inner)
+    pred = make_predictive(q, pl, ph)
+    y = np.array([sample(pred.take([i]), 1, seed=int(i))[0, 0] for i in range(n)])
+    g = np.array([f"p{i // 2}" for i in range(n)])
+    m = probabilistic_metrics(pred, y, g, n_draws=200)
+    se = 3 * math.sqrt(0.25 / n)
+    assert m["coverage80"] == pytest.approx(0.8, abs=se)
+    assert m["coverage50"] == pytest.approx(0.5, abs=se)
+    assert m["coverage_equal_tailed80"] == pytest.approx(0.9, abs=se)
+    assert m["coverage_pit80"] == pytest.approx(0.8, abs=se)
+    assert m["coverage_pit50"] == pytest.approx(0.5, abs=se)
+    lo, hi = pred.interval(0.8)
+    np.testing.assert_array_equal(covered(pred, y, 0.8), ((y >= lo) & (y <= hi)).astype(float))
+    assert np.mean(hi - lo) == pytest.approx(m["width80"])
+    rel = {p["nominal"]: p for p in m["reliability"]}
+    assert rel[0.8]["observed"] == pytest.approx(m["coverage80"])
+    assert rel[0.8]["observed_equal_tailed"] == pytest.approx(m["coverage_equal_tailed80"])
+    for k in ("coverage_equal_tailed80", "coverage_pit80"):
+        assert m[k + "_ci"][0] <= m[k] <= m[k + "_ci"][1]
+
+
+def test_pit_coverage_splits_a_point_mass_by_its_share_of_the_band() -> None:
+    # 30 % at 0: an outcome at 0 has PIT uniform on [0, 0.3]; the 80 % band [0.1, 0.9] holds 2/3 of it
+    pred = make_predictive(np.linspace(10, 90, 19)[None, :].repeat(3, 0), 0.3, 0.0)
+    got = pit_covered(pred, np.array([0.0, 60.0, np.nan]), 0.8)
+    assert got[0] == pytest.approx((0.3 - 0.1) / 0.3)
+    assert got[1] == 1.0 and np.isnan(got[2])

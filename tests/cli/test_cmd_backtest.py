@@ -26,13 +26,16 @@ def test_backtest_subset_table_and_csv(cli, subset, tmp_path):
     assert "Δ MAE vs compromise" in r.stdout
     rows = list(csv.DictReader(out.open()))
     quantile_cols = [f"q{k:02d}" for k in range(5, 100, 5)]
+    interval_cols = ["lo50", "hi50", "lo80", "hi80", "lo90", "hi90"]
     assert list(rows[0]) == ["issue_id", "proposal_id", "model", "forecast", "low", "high", *quantile_cols,
-                             "p_low_end", "p_high_end", "outcome"]  # fmt: skip
+                             "p_low_end", "p_high_end", *interval_cols, "outcome"]  # fmt: skip
     for x in rows:  # every row with a forecast has its predictive distribution, quantiles non-decreasing
         if x["forecast"]:
             q = [float(x[c]) for c in quantile_cols]
             assert all(a <= b for a, b in zip(q, q[1:], strict=False)) and 0 <= q[0] and q[-1] <= 100
             assert 0 <= float(x["p_low_end"]) + float(x["p_high_end"]) <= 1
+            iv = [float(x[c]) for c in interval_cols]  # nested content-exact intervals inside the scale
+            assert 0 <= iv[4] <= iv[2] <= iv[0] <= iv[1] <= iv[3] <= iv[5] <= 100
     models = {x["model"] for x in rows}
     assert models == {"compromise", "salience_mean", "mean", "median", "commission", "reference", "anchored",
                       "conformal_compromise"}  # fmt: skip
@@ -98,6 +101,31 @@ def test_backtest_json_and_report(cli, subset, tmp_path):
     assert c["crps_ci"][0] <= c["crps"] <= c["crps_ci"][1]
     assert set(rows["compromise"]["crps_diff_vs_conformal_compromise"]) == {"n", "diff", "ci"}
     assert "conformal_compromise" in rows and len(c["reliability"]) == 9 and sum(c["pit_hist"]) == 11
+
+
+def test_backtest_coverage_is_that_of_the_csv_intervals(cli, subset, tmp_path):
+    """The leaderboard's coverage is the share of outcomes inside the content-exact intervals the
+    CSV writes (lo/hi columns); the equal-tailed closed coverage is reported beside it."""
+    from detente.analysis.predictive import QUANTILE_COLUMNS, make_predictive
+
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "-m", "compromise", "--out", str(out), "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = {x["model"]: x for x in json.loads(r.stdout)["leaderboard"]}
+    csv_rows = [x for x in csv.DictReader(out.open()) if x["model"] == "compromise"]
+    y = [float(x["outcome"]) for x in csv_rows]
+    for c in (50, 80, 90):
+        inside = [float(x[f"lo{c}"]) <= v <= float(x[f"hi{c}"]) for x, v in zip(csv_rows, y, strict=True)]
+        assert rows["compromise"][f"coverage{c}"] == pytest.approx(sum(inside) / len(inside))
+        pred = make_predictive(
+            [[float(x[q]) for q in QUANTILE_COLUMNS] for x in csv_rows],
+            [float(x["p_low_end"]) for x in csv_rows],
+            [float(x["p_high_end"]) for x in csv_rows],
+        )
+        lo, hi = pred.equal_tailed(c / 100)
+        eq = [a - 1e-4 <= v <= b + 1e-4 for a, b, v in zip(lo, hi, y, strict=True)]
+        assert rows["compromise"][f"coverage_equal_tailed{c}"] == pytest.approx(sum(eq) / len(eq))
+        assert 0 <= rows["compromise"][f"coverage_pit{c}"] <= 1
 
 
 def test_backtest_probabilistic_model_columns(cli, subset, tmp_path):

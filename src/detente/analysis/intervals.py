@@ -285,6 +285,10 @@ def issue_reading(issue: Issue, pred: Predictive, k: int, *, dynamic_point: bool
     lo, hi = pred.interval(INTERVAL)
     width = float(hi[k] - lo[k])
     if width <= 1e-9 * (issue.scale.high - issue.scale.low):
+        if max(pl, ph) > INTERVAL and pred.error_n > 0:
+            # the interval holding 90 % is the end alone (analysis.predictive.prediction_interval)
+            end = 0 if pl >= ph else 1
+            return f"{_share(max(pl, ph))} chance of exactly {_end(issue, end)}: the 90% interval is that end alone"
         why = (
             "every perturbed input gives the same outcome and there is no model-error part"
             if pred.input_quantiles is not None

@@ -34,6 +34,12 @@ LEVELS: FloatArray = np.round(np.arange(1, 20) * 0.05, 2)
 """The 19 quantile levels 0.05, 0.10, …, 0.95."""
 QUANTILE_COLUMNS: tuple[str, ...] = tuple(f"q{round(t * 100):02d}" for t in LEVELS)
 """Column names of the 19 quantiles: ``q05, q10, …, q95`` (backtest CSV, issue #14)."""
+INTERVAL_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.9)
+"""Levels of the content-exact intervals written beside the quantiles (backtest CSV ``lo50 … hi90``)."""
+INTERVAL_COLUMNS: tuple[str, ...] = tuple(
+    f"{side}{round(c * 100)}" for c in INTERVAL_LEVELS for side in ("lo", "hi")
+)
+"""Column names ``lo50, hi50, lo80, hi80, lo90, hi90`` (:func:`interval_table`)."""
 END_TOL = 1e-9
 """A value within this share of the scale width of an end counts as at that end."""
 
@@ -68,7 +74,13 @@ class Predictive:
         return np.asarray(self.quantiles[:, 9], dtype=np.float64)
 
     def interval(self, level: float) -> tuple[FloatArray, FloatArray]:
-        """The central ``level`` interval ``[Q((1−level)/2), Q((1+level)/2)]`` per issue."""
+        """The ``level`` prediction interval per issue whose forecast content is ``level``
+        (:func:`prediction_interval`): what every "80 % interval" shown or scored means."""
+        return prediction_interval(self, level)
+
+    def equal_tailed(self, level: float) -> tuple[FloatArray, FloatArray]:
+        """The equal-tailed interval ``[Q((1−level)/2), Q((1+level)/2)]`` per issue: its content is
+        more than ``level`` when an end of it sits on an end point mass (docs/calibration.md §3)."""
         q = quantile(self, np.array([(1 - level) / 2, (1 + level) / 2]))
         return q[:, 0], q[:, 1]
 
@@ -239,11 +251,104 @@ def quantile(pred: Predictive, levels: npt.ArrayLike) -> FloatArray:
     return _interp_rows(np.broadcast_to(t, (pred.n, t.size)), tau, val)
 
 
-def _interp_rows(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
+def interval_content(pred: Predictive, low: npt.ArrayLike, high: npt.ArrayLike) -> FloatArray:
+    """The forecast probability of the closed interval ``[low, high]`` per issue,
+    ``F(high) − F(low−)`` (n,): point masses at its ends count inside."""
+    lo = np.asarray(low, dtype=np.float64)
+    hi = np.asarray(high, dtype=np.float64)
+    return np.asarray(cdf(pred, hi) - cdf_left(pred, lo), dtype=np.float64)
+
+
+CONTENT_TOL = 1e-9
+"""Contents (probabilities) and widths (shares of the scale) closer than this count as equal."""
+
+
+def prediction_interval(pred: Predictive, level: float) -> tuple[FloatArray, FloatArray]:
+    """The closed prediction interval ``[lo, hi]`` per issue (n,) whose forecast content
+    ``F(hi) − F(lo−)`` is ``c = level``, for the mixture of end point masses and continuous part
+    (docs/calibration.md §3).
+
+    With ``α = (1 − c)/2``, ``p_low = P(Y = low)``, ``p_high = P(Y = high)``, ``Q`` the quantile
+    function of :func:`quantile` (the package's one interpolation, :func:`knots`) and ``Q⁺`` its
+    right-continuous version ``Q⁺(τ) = sup{y : F(y−) ≤ τ}`` (they differ only at the jumps from an
+    end to the continuous part):
+
+    * neither end mass reaches the tail (``p_low < α`` and ``p_high < α``): the equal-tailed
+      ``[Q(α), Q(1 − α)]`` (content ``c``);
+    * ``p_low ≥ α`` only: ``[low, Q(c)]``, anchored at the low end, content ``F(Q(c)) = c``;
+    * ``p_high ≥ α`` only: ``[Q⁺(1 − c), high]``, content ``1 − F(Q⁺(1 − c)−) = c``;
+    * both: of these two anchored intervals the one whose content is closer to ``c`` (both are
+      at least ``c``), then the narrower, then the one at the end with the larger mass (low on a
+      tie).
+
+    An end whose mass reaches the tail ``α`` is inside the interval, as it is inside the
+    equal-tailed one (where ``Q(α) = low``); the equal-tailed interval would then hold ``c`` plus
+    the tail mass it gets for free at that end (``F(Q(1 − α)) = 1 − α``). **When no such interval
+    has content c** the returned one has the smallest content above ``c`` among them:
+
+    * ``p_low > c`` (``p_high > c``): ``[low, low]`` (``[high, high]``), a point holding the end
+      mass itself: every interval with content exactly ``c`` would leave out a value more likely
+      than ``c`` itself;
+    * both ends heavy and ``c > 1 − p_high`` (the low-anchored interval must reach the high end) and
+      ``c > 1 − p_low``: the whole scale, content 1 (e.g. 40 % at each end and ``c = 0.9``).
+
+    Point masses inside the scale (stored quantiles that coincide) are not split either: an
+    interval ending on one holds all of it, so its content is then above ``c``. The content is
+    :func:`interval_content`. The intervals are monotone in ``c`` for levels far enough apart:
+    ``c₁ < c₂`` with ``c₂ ≥ (1 + c₁)/2`` (50 % ⊂ 80 % ⊂ 90 %) are nested; closer levels need not be
+    (where an end mass crosses the tail between them the interval jumps to that end and its other
+    end moves in). Rows without a forecast are NaN. Pure and vectorised over issues.
+    """
+    c = float(level)
+    if not 0.0 < c < 1.0:
+        raise ValueError(f"level: expected a probability strictly between 0 and 1, got {level!r}")
+    a = (1.0 - c) / 2.0
+    n = pred.n
+    tau, val = knots(pred)
+
+    def q(t: float, *, right: bool = False) -> FloatArray:
+        return _interp_rows(np.full((n, 1), t), tau, val, right=right)[:, 0]
+
+    lo, hi = pred.scale_low, pred.scale_high
+    pl, ph = pred.p_low_end, pred.p_high_end
+    a_hi = q(c)  # [low, Q(c)]
+    b_lo = q(1.0 - c, right=True)  # [Q⁺(1 − c), high]
+    heavy_lo, heavy_hi = pl >= a, ph >= a
+    both = heavy_lo & heavy_hi
+    pick_a = heavy_lo & ~heavy_hi
+    if both.any():
+        da = interval_content(pred, lo, a_hi) - c
+        db = interval_content(pred, b_lo, hi) - c
+        wa, wb = (a_hi - lo) / (hi - lo), (hi - b_lo) / (hi - lo)
+        same_c = np.abs(da - db) <= CONTENT_TOL
+        same_w = np.abs(wa - wb) <= CONTENT_TOL
+        a_wins = (da < db - CONTENT_TOL) | (same_c & (wa < wb - CONTENT_TOL)) | (same_c & same_w & (pl >= ph))
+        pick_a = pick_a | (both & a_wins)
+    pick_b = (heavy_lo | heavy_hi) & ~pick_a
+    out_lo = np.where(pick_a, lo, np.where(pick_b, b_lo, q(a)))
+    out_hi = np.where(pick_a, a_hi, np.where(pick_b, hi, q(1.0 - a)))
+    missing = ~(np.isfinite(pl) & np.isfinite(ph))
+    out_lo[missing] = np.nan
+    out_hi[missing] = np.nan
+    return np.asarray(out_lo, dtype=np.float64), np.asarray(out_hi, dtype=np.float64)
+
+
+def interval_table(pred: Predictive) -> dict[str, FloatArray]:
+    """The content-exact intervals at :data:`INTERVAL_LEVELS` by column name (:data:`INTERVAL_COLUMNS`)."""
+    out: dict[str, FloatArray] = {}
+    for c in INTERVAL_LEVELS:
+        lo, hi = prediction_interval(pred, c)
+        out[f"lo{round(c * 100)}"], out[f"hi{round(c * 100)}"] = lo, hi
+    return out
+
+
+def _interp_rows(x: FloatArray, xp: FloatArray, fp: FloatArray, *, right: bool = False) -> FloatArray:
     """Row-wise linear interpolation: ``x`` (n, m), knots ``xp``/``fp`` (n, K) with ``xp`` sorted;
-    at a repeated knot level (a jump) the left-continuous value ``inf{y : F(y) ≥ x}``."""
+    at a repeated knot level (a jump) the left-continuous value ``inf{y : F(y) ≥ x}``, or with
+    ``right`` the right-continuous one ``sup{y : F(y−) ≤ x}``."""
     K = xp.shape[1]
-    j = np.clip((xp[:, None, :] < x[:, :, None]).sum(axis=2) - 1, 0, K - 2)
+    below = (xp[:, None, :] <= x[:, :, None]) if right else (xp[:, None, :] < x[:, :, None])
+    j = np.clip(below.sum(axis=2) - 1, 0, K - 2)
     x0 = np.take_along_axis(xp, j, axis=1)
     x1 = np.take_along_axis(xp, j + 1, axis=1)
     y0 = np.take_along_axis(fp, j, axis=1)

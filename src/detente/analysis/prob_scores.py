@@ -8,8 +8,16 @@ Pure. The scoring rules come from ``scoringrules`` (imported lazily: it is slow 
   most ``width/(2M)``-ish and the same for every model);
 - quantile CRPS over the 19 levels (``scoringrules.crps_quantile``; Berrisch & Ziel 2023), the
   measure issue #14 quotes for the conformal-compromise baseline;
-- interval score of the central 80 % interval (``scoringrules.interval_score``; Gneiting & Raftery
-  2007, eq. 43), coverage at 50/80/90 %, mean 80 % width;
+- interval score of the 80 % interval (``scoringrules.interval_score``; Gneiting & Raftery 2007,
+  eq. 43, which defines it on the α/2 and 1 − α/2 quantiles, so it is scored on the equal-tailed
+  interval ``Predictive.equal_tailed``);
+- coverage at 50/80/90 % and the mean 80 % width of the *content-exact* prediction intervals
+  (:func:`detente.analysis.predictive.prediction_interval`: the interval called "80 %" has forecast
+  content 80 % even where an end of the equal-tailed one sits on an end point mass); beside them
+  the closed coverage of the equal-tailed intervals (``coverage_equal_tailed50/80/90``) and the
+  PIT coverage (``coverage_pit50/80/90``): the expected share of the non-randomised PIT
+  ``U(F(y−), F(y))`` inside the central band ``[α, 1 − α]`` (Czado, Gneiting & Held 2009; its
+  expectation is the nominal level under calibration, with or without point masses);
 - randomised PIT ``F(y−) + V·(F(y) − F(y−))``, ``V ~ U(0, 1)`` seeded (Czado, Gneiting & Held
   2009, eq. 1: uniform under calibration even with point masses), and its uniformity statistic,
   the Kolmogorov–Smirnov distance ``sup_u |Ĝ(u) − u|``.
@@ -85,11 +93,11 @@ def quantile_crps(pred: Predictive, y: npt.ArrayLike) -> FloatArray:
 
 
 def interval_score(pred: Predictive, y: npt.ArrayLike, level: float = 0.8) -> FloatArray:
-    """Interval score of the central ``level`` interval (lower is better), NaN where missing."""
+    """Interval score of the equal-tailed ``level`` interval (lower is better), NaN where missing."""
     sr = scoringrules()
 
     t = np.asarray(y, dtype=np.float64)
-    lo, hi = pred.interval(level)
+    lo, hi = pred.equal_tailed(level)  # eq. 43 is defined on the α/2 and 1 − α/2 quantiles
     out = np.full(t.shape, np.nan)
     ok = np.isfinite(t) & np.isfinite(lo) & np.isfinite(hi)
     if ok.any():
@@ -99,18 +107,40 @@ def interval_score(pred: Predictive, y: npt.ArrayLike, level: float = 0.8) -> Fl
     return out
 
 
-def covered(pred: Predictive, y: npt.ArrayLike, level: float) -> FloatArray:
-    """1.0 where the outcome lies in the closed central ``level`` interval, 0.0 outside, NaN if missing."""
+def covered(pred: Predictive, y: npt.ArrayLike, level: float, *, equal_tailed: bool = False) -> FloatArray:
+    """1.0 where the outcome lies in the closed content-exact ``level`` interval
+    (``Predictive.interval``; with ``equal_tailed`` the equal-tailed one), 0.0 outside, NaN if missing."""
     t = np.asarray(y, dtype=np.float64)
-    lo, hi = pred.interval(level)
+    lo, hi = pred.equal_tailed(level) if equal_tailed else pred.interval(level)
     ok = np.isfinite(t) & np.isfinite(lo) & np.isfinite(hi)
     return np.where(ok, ((t >= lo) & (t <= hi)).astype(np.float64), np.nan)
 
 
 def width(pred: Predictive, level: float = 0.8) -> FloatArray:
-    """Width of the central ``level`` interval per issue."""
+    """Width of the content-exact ``level`` interval per issue."""
     lo, hi = pred.interval(level)
     return np.asarray(hi - lo, dtype=np.float64)
+
+
+def pit_covered(pred: Predictive, y: npt.ArrayLike, level: float) -> FloatArray:
+    """The expected share of the non-randomised PIT ``U(F(y−), F(y))`` inside the central band
+    ``[(1 − level)/2, (1 + level)/2]`` per issue (Czado, Gneiting & Held 2009, non-randomised PIT:
+    for a mixed distribution it is uniform on ``[F(y−), F(y)]``; its band share has expectation
+    ``level`` under calibration); where ``F`` has no jump at ``y``, whether ``F(y)`` is in the band.
+    NaN if missing."""
+    t = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(t) & np.all(np.isfinite(pred.quantiles), axis=1)
+    out = np.full(t.shape, np.nan)
+    if ok.any():
+        p = pred.take(ok)
+        f0, f1 = cdf_left(p, t[ok]), cdf(p, t[ok])
+        a, b = (1.0 - level) / 2.0, (1.0 + level) / 2.0
+        span = f1 - f0
+        jump = span > 1e-12
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.clip(np.minimum(f1, b) - np.maximum(f0, a), 0.0, None) / np.where(jump, span, 1.0)
+        out[ok] = np.where(jump, share, ((f1 >= a) & (f1 <= b)).astype(np.float64))
+    return out
 
 
 def pit(pred: Predictive, y: npt.ArrayLike, seed: int = PIT_SEED) -> FloatArray:
@@ -170,10 +200,12 @@ def probabilistic_metrics(
     n_draws: int = N_DRAWS,
     seed: int = BOOT_SEED,
 ) -> dict[str, Any]:
-    """CRPS, quantile CRPS, 80 % interval score, coverage at 50/80/90 %, mean 80 % width and the PIT
-    KS distance over issues with both a distribution and an outcome, each with ``<name>_ci``
-    (proposal bootstrap, 95 %); plus ``reliability`` (nominal → observed coverage, 10–90 %) and
-    ``pit_hist`` (counts in 10 equal bins)."""
+    """CRPS, quantile CRPS, 80 % interval score (equal-tailed), coverage at 50/80/90 % and mean 80 %
+    width (content-exact intervals), the equal-tailed closed coverage and the PIT coverage at
+    50/80/90 % (module doc) and the PIT KS distance over issues with both a distribution and an
+    outcome, each with ``<name>_ci`` (proposal bootstrap, 95 %); plus ``reliability`` (nominal →
+    observed coverage of the content-exact intervals, ``observed_equal_tailed`` of the equal-tailed
+    ones, 10–90 %) and ``pit_hist`` (counts in 10 equal bins)."""
     t = np.asarray(y, dtype=np.float64)
     ok = np.isfinite(t) & np.all(np.isfinite(pred.quantiles), axis=1)
     per: dict[str, FloatArray] = {
@@ -184,6 +216,10 @@ def probabilistic_metrics(
     }
     for lv in COVERAGE_LEVELS:
         per[f"coverage{round(lv * 100)}"] = covered(pred, t, lv)
+    for lv in COVERAGE_LEVELS:
+        per[f"coverage_equal_tailed{round(lv * 100)}"] = covered(pred, t, lv, equal_tailed=True)
+    for lv in COVERAGE_LEVELS:
+        per[f"coverage_pit{round(lv * 100)}"] = pit_covered(pred, t, lv)
     u = pit(pred, t)
     out: dict[str, Any] = {"n_prob": int(ok.sum())}
     if not ok.any():
@@ -200,7 +236,12 @@ def probabilistic_metrics(
     out["pit_ks"] = float(ks_uniform(u[ok])[0])
     out["pit_ks_ci"] = _ci(ks_uniform(u[ok], cnt[:, codes]))
     out["reliability"] = [
-        {"nominal": lv, "observed": float(np.mean(covered(pred, t, lv)[ok]))} for lv in RELIABILITY_LEVELS
+        {
+            "nominal": lv,
+            "observed": float(np.mean(covered(pred, t, lv)[ok])),
+            "observed_equal_tailed": float(np.mean(covered(pred, t, lv, equal_tailed=True)[ok])),
+        }
+        for lv in RELIABILITY_LEVELS
     ]
     hist, _ = np.histogram(u[ok], bins=PIT_BINS, range=(0.0, 1.0))
     out["pit_hist"] = [int(c) for c in hist]

@@ -87,11 +87,12 @@ def select_models(
 
 
 def forecasts_csv(res: Any) -> str:
-    """``issue_id,proposal_id,model,forecast,low,high,q05,…,q95,p_low_end,p_high_end`` for every
-    issue with an outcome (low/high = central 80 % interval of the seeds of stochastic models,
-    empty otherwise; q05…q95 and the end masses = the predictive distribution, issue #14; outcome = what
-    the Council decided, so errors can be computed from the file alone)."""
-    from detente.analysis.predictive import QUANTILE_COLUMNS
+    """``issue_id,proposal_id,model,forecast,low,high,q05,…,q95,p_low_end,p_high_end,lo50,…,hi90``
+    for every issue with an outcome (low/high = central 80 % interval of the seeds of stochastic
+    models, empty otherwise; q05…q95 and the end masses = the predictive distribution, issue #14;
+    lo50…hi90 = its content-exact 50/80/90 % intervals, ``analysis.predictive.interval_table``;
+    outcome = what the Council decided, so errors can be computed from the file alone)."""
+    from detente.analysis.predictive import INTERVAL_COLUMNS, QUANTILE_COLUMNS, interval_table
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -106,6 +107,7 @@ def forecasts_csv(res: Any) -> str:
             *QUANTILE_COLUMNS,
             "p_low_end",
             "p_high_end",
+            *INTERVAL_COLUMNS,
             "outcome",
         ]
     )
@@ -116,14 +118,16 @@ def forecasts_csv(res: Any) -> str:
     for name, f in res.forecasts.items():
         lo, hi = res.low.get(name), res.high.get(name)
         pred = res.predictive.get(name)
+        ivs = None if pred is None else interval_table(pred)
         for k, iid in enumerate(res.issue_ids):
             if not math.isfinite(res.outcome[k]):
                 continue
             dist = (
                 [fmt(float(v)) for v in pred.quantiles[k]]
                 + [fmt(float(pred.p_low_end[k])), fmt(float(pred.p_high_end[k]))]
-                if pred is not None
-                else [""] * (len(QUANTILE_COLUMNS) + 2)
+                + [fmt(float(ivs[c][k])) for c in INTERVAL_COLUMNS]
+                if pred is not None and ivs is not None
+                else [""] * (len(QUANTILE_COLUMNS) + 2 + len(INTERVAL_COLUMNS))
             )
             w.writerow(
                 [
@@ -230,6 +234,10 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         "Coverage of the predictive ranges (share of outcomes inside) and mean width of the 80 % range",
         ["model", "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %"],
         cover,
+    )
+    console.print(
+        "[dim]Each range holds its level of the forecast: where exactly 0 or 100 is likelier than the "
+        "tail, it starts at that end (equal-tailed coverage: --format json, docs/calibration.md §3).[/dim]"
     )
     console.print(f"[dim]Model error: {calib.get('description', '')}.[/dim]")
 
@@ -458,6 +466,8 @@ LEADERBOARD_COLUMNS = [
     "hit_rate_high", "diff_vs_compromise", "diff_low", "diff_high", "crps", "coverage80", "failures",
     "crps_low", "crps_high", "crps_quantile", "interval_score80", "coverage50", "coverage90", "width80", "pit_ks",
     "crps_diff_vs_conformal_compromise", "crps_diff_low", "crps_diff_high",
+    "coverage_equal_tailed50", "coverage_equal_tailed80", "coverage_equal_tailed90",
+    "coverage_pit50", "coverage_pit80", "coverage_pit90",
 ]  # fmt: skip
 """``backtest --format csv``: one leaderboard row per model (95 % proposal-bootstrap intervals)."""
 
@@ -471,6 +481,9 @@ def _csv_row(r: dict[str, Any]) -> dict[str, Any]:
         out |= {"diff_vs_compromise": d["diff"], "diff_low": d["low"], "diff_high": d["high"]}
     for k in ("crps_quantile", "interval_score80", "coverage50", "coverage90", "width80", "pit_ks"):
         out[k] = r.get(k)
+    for k in LEADERBOARD_COLUMNS:
+        if k.startswith(("coverage_equal_tailed", "coverage_pit")):
+            out[k] = r.get(k)
     if "crps_ci" in r:
         out["crps_low"], out["crps_high"] = r["crps_ci"]
     c = r.get("crps_diff_vs_conformal_compromise")

@@ -276,13 +276,26 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                 y=[p["observed"] for p in pts],
                 mode="lines+markers",
                 name=r["model"],
+                legendgroup=r["model"],
             )
         )
+        if pts and pts[0].get("observed_equal_tailed") is not None:
+            rel.add_trace(
+                go.Scatter(
+                    x=[p["nominal"] for p in pts],
+                    y=[p["observed_equal_tailed"] for p in pts],
+                    mode="lines",
+                    line={"dash": "dash"},
+                    name=f"{r['model']} (equal-tailed)",
+                    legendgroup=r["model"],
+                    visible="legendonly",
+                )
+            )
     rel.add_trace(
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
     )
     rel.update_layout(
-        title="Reliability: share of outcomes inside the central interval vs its nominal level (10–90 %)",
+        title="Reliability: share of outcomes inside the interval holding the nominal level (10–90 %)",
         xaxis_title="nominal coverage",
         yaxis_title="observed coverage",
         xaxis={"range": [0, 1]},
@@ -313,7 +326,8 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
         title="PIT histograms (randomised at point masses; flat = calibrated)", height=220 * nrow + 80
     )
     cols = ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
-            "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "PIT KS [95 % CI]"]  # fmt: skip
+            "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "equal-tailed 50/80/90",
+            "PIT KS [95 % CI]"]  # fmt: skip
     body = []
     for r in prob:
         d = r.get("crps_diff_vs_conformal_compromise")
@@ -322,6 +336,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             "baseline" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
             _f(r["crps_quantile"]), _f(r["interval_score80"], 1), _f(r["coverage50"]),
             f"{_f(r['coverage80'])} {_ci(r['coverage80_ci'])}", _f(r["coverage90"]), _f(r["width80"], 1),
+            "/".join(_f(r.get(f"coverage_equal_tailed{c}", float("nan"))) for c in (50, 80, 90)),
             f"{_f(r['pit_ks'], 3)} {_ci(r['pit_ks_ci'], 3)}",
         ])  # fmt: skip
     how = (settings.get("calibration") or {}).get("description", "")
@@ -332,8 +347,10 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             "Every model's forecast of every issue as a predictive distribution (point masses at 0 and 100 plus a "
             f"continuous part): {how}. A well-calibrated model's 80 % range contains the outcome 80 % of the time "
             "(points on the dotted diagonal) and its PIT histogram is flat; CRPS rewards ranges that are both "
-            "calibrated and narrow (lower is better). Outcomes at 0 or 100 count as inside a range that reaches the "
-            "end, so models with large end masses can over-cover."
+            "calibrated and narrow (lower is better). Each range holds its nominal share of the forecast: where "
+            "the chance of exactly 0 or 100 exceeds the tail, the range starts at that end instead of cutting "
+            'equal tails (docs/calibration.md §3). The equal-tailed ranges (column "equal-tailed", dashed '
+            "lines: click a legend entry) hold more than their level there, so they over-cover."
         ),
         figures=[rel, pit],
         tables=[Table("Predictive distributions", cols, body)],

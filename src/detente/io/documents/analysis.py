@@ -58,6 +58,12 @@ class ForecastIssue(_Doc):
         description="What the distribution contains: input uncertainty (a seeded sweep), model error "
         "(learned on decided cases), both, or 'none' (a point forecast only).",
     )
+    intervals: dict[str, tuple[float, float]] | None = Field(
+        default=None,
+        description='Prediction intervals [low, high] by level, keys "50", "80", "90" (percent), issue '
+        "units, each holding that share of the predictive distribution (point masses at the ends "
+        "included; docs/calibration.md §3); null when there is no distribution.",
+    )
 
 
 class ExchangeRecord(_Doc):
@@ -125,19 +131,33 @@ def interval_source(pred: Any, draws: int) -> str:
 
 
 def predictive_fields(pred: Any, k: int, draws: int) -> dict[str, Any]:
-    """Issue ``k``'s ``quantiles``, ``p_low_end``, ``p_high_end`` and ``interval_source`` (null
-    numbers for a point forecast without any uncertainty part, or no forecast)."""
+    """Issue ``k``'s ``quantiles``, ``p_low_end``, ``p_high_end``, ``interval_source`` and the
+    content-exact ``intervals`` (``analysis.predictive.interval_table``; null numbers for a point
+    forecast without any uncertainty part, or no forecast)."""
     import math
+
+    from detente.analysis.predictive import INTERVAL_LEVELS, interval_table
 
     source = interval_source(pred, draws)
     q = [float(x) for x in pred.quantiles[k]]
     if source == "none" or not all(math.isfinite(x) for x in q):
-        return {"quantiles": None, "p_low_end": None, "p_high_end": None, "interval_source": source}
+        return {
+            "quantiles": None,
+            "p_low_end": None,
+            "p_high_end": None,
+            "interval_source": source,
+            "intervals": None,
+        }
+    ivs = interval_table(pred.take([k]))
     return {
         "quantiles": {str(5 * (j + 1)): x for j, x in enumerate(q)},
         "p_low_end": float(pred.p_low_end[k]),
         "p_high_end": float(pred.p_high_end[k]),
         "interval_source": source,
+        "intervals": {
+            str(round(100 * c)): (float(ivs[f"lo{round(100 * c)}"][0]), float(ivs[f"hi{round(100 * c)}"][0]))
+            for c in INTERVAL_LEVELS
+        },
     }
 
 

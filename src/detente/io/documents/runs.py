@@ -149,7 +149,11 @@ class PairedDifference(_Doc):
 
 class ReliabilityPoint(_Doc):
     nominal: Num
-    observed: Num
+    observed: Num = Field(description="Share of outcomes inside the content-exact interval of this level.")
+    observed_equal_tailed: Num = Field(
+        default=None,
+        description="Share inside the equal-tailed interval (closed; ties at point masses count).",
+    )
 
 
 class LeaderboardRow(_Doc):
@@ -167,7 +171,11 @@ class LeaderboardRow(_Doc):
     crps: Num = Field(
         default=None, description="CRPS of the full predictive mixture (docs/calibration.md §3)."
     )
-    coverage80: Num = Field(default=None, description="Share of outcomes inside the central 80 % interval.")
+    coverage80: Num = Field(
+        default=None,
+        description="Share of outcomes inside the 80 % interval whose forecast content is 80 % "
+        "(content-exact; docs/calibration.md §3).",
+    )
     n_prob: int | None = Field(
         default=None, description="Issues with a predictive distribution and an outcome."
     )
@@ -176,15 +184,36 @@ class LeaderboardRow(_Doc):
         default=None, description="Quantile CRPS over the 19 levels (2 × mean pinball loss)."
     )
     crps_quantile_ci: tuple[Num, Num] | None = None
-    interval_score80: Num = Field(default=None, description="Interval score of the central 80 % interval.")
+    interval_score80: Num = Field(
+        default=None,
+        description="Interval score of the equal-tailed 80 % interval (Gneiting & Raftery 2007, eq. 43).",
+    )
     interval_score80_ci: tuple[Num, Num] | None = None
     coverage50: Num = None
     coverage50_ci: tuple[Num, Num] | None = None
     coverage80_ci: tuple[Num, Num] | None = None
     coverage90: Num = None
     coverage90_ci: tuple[Num, Num] | None = None
-    width80: Num = Field(default=None, description="Mean width of the central 80 % interval.")
+    width80: Num = Field(default=None, description="Mean width of the content-exact 80 % interval.")
     width80_ci: tuple[Num, Num] | None = None
+    coverage_equal_tailed50: Num = Field(
+        default=None, description="Share inside the closed equal-tailed interval [Q(0.25), Q(0.75)]."
+    )
+    coverage_equal_tailed50_ci: tuple[Num, Num] | None = None
+    coverage_equal_tailed80: Num = Field(
+        default=None, description="Share inside the closed equal-tailed interval [Q(0.1), Q(0.9)]."
+    )
+    coverage_equal_tailed80_ci: tuple[Num, Num] | None = None
+    coverage_equal_tailed90: Num = None
+    coverage_equal_tailed90_ci: tuple[Num, Num] | None = None
+    coverage_pit50: Num = Field(
+        default=None, description="Mean share of the non-randomised PIT U(F(y−), F(y)) in [0.25, 0.75]."
+    )
+    coverage_pit50_ci: tuple[Num, Num] | None = None
+    coverage_pit80: Num = None
+    coverage_pit80_ci: tuple[Num, Num] | None = None
+    coverage_pit90: Num = None
+    coverage_pit90_ci: tuple[Num, Num] | None = None
     pit_ks: Num = Field(
         default=None, description="Kolmogorov–Smirnov distance of the randomised PIT to uniform."
     )
