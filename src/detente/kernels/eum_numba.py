@@ -234,15 +234,19 @@ def _powers_row(dl, r, linear, need_u, pk, u, As, Af, Usq):  # type: ignore[no-u
                 Af[i, j] = 0.5 + dm * 0.5
             Usq[i] = 0.0
         return
-    n = 0
-    for i in range(A):
-        for j in range(i + 1, A):
-            pk[0, n] = dl[i, j]
-            pk[1, n] = r[i]
-            pk[2, n] = r[j]
-            n += 1
     d_, ri_, rj_ = pk[0], pk[1], pk[2]
     ui, uj, si, sj, fi, fj = pk[3], pk[4], pk[5], pk[6], pk[7], pk[8]
+    # row i's pairs (i, j > i) are one contiguous run of the packed arrays (copies that vectorise)
+    n0 = 0
+    for i in range(A):
+        ri = r[i]
+        dli = dl[i]
+        for t in range(A - 1 - i):
+            d_[n0 + t] = dli[i + 1 + t]
+            ri_[n0 + t] = ri
+            rj_[n0 + t] = r[i + 1 + t]
+        n0 += A - 1 - i
+    n = n0
     if need_u:
         for p in range(n):
             ld = vlog(d_[p])
@@ -263,16 +267,21 @@ def _powers_row(dl, r, linear, need_u, pk, u, As, Af, Usq):  # type: ignore[no-u
         As[i, i] = h
         Af[i, i] = h
         Usq[i] = 2.0 - 4.0 * h
-    n = 0
+    n0 = 0
     for i in range(A):
-        for j in range(i + 1, A):
-            u[i, j] = ui[n]
-            u[j, i] = uj[n]
-            As[i, j] = si[n]
-            As[j, i] = sj[n]
-            Af[i, j] = fi[n]
-            Af[j, i] = fj[n]
-            n += 1
+        L = A - 1 - i
+        ur = u[i]
+        sr = As[i]
+        fr = Af[i]
+        for t in range(L):  # the upper triangle: contiguous in both
+            ur[i + 1 + t] = ui[n0 + t]
+            sr[i + 1 + t] = si[n0 + t]
+            fr[i + 1 + t] = fi[n0 + t]
+        for t in range(L):  # the lower triangle: column i
+            u[i + 1 + t, i] = uj[n0 + t]
+            As[i + 1 + t, i] = sj[n0 + t]
+            Af[i + 1 + t, i] = fj[n0 + t]
+        n0 += L
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
