@@ -139,3 +139,26 @@ def test_shipped_error_models_give_the_model_error_part(ukraine) -> None:
         and (pred.quantiles <= 100).all()
     )
     assert "210 EU legislation decisions" in r.caveat
+
+
+def test_intervals_shown_hold_their_level_and_an_end_alone_says_so(ukraine) -> None:
+    """The 50 %/90 % intervals read out are content-exact (analysis.predictive.prediction_interval):
+    a forecast near 100 with a heavy end mass there gets a 90 % interval that starts at 100's side
+    and holds 90 % of the distribution; with more than 90 % at the end it is the end alone."""
+    from detente.analysis.predictive import interval_content
+
+    class _Near(_Error):
+        def residuals(self, scenario, model, point):
+            return np.random.default_rng(1).normal(0.0, 8.0, (len(point), 400))
+
+    point = np.full(len(ukraine.issues), 97.0)
+    r = intervals(ukraine, {"m": point}, {}, _Near())
+    pred, d = r.by_model["m"], r.readouts["m"][0]
+    assert pred.p_high_end[0] > 0.05 and d.high == 100.0
+    content = interval_content(pred.take([0]), [d.low], [d.high])[0]
+    assert content == pytest.approx(0.9, abs=1e-6)
+    assert interval_content(pred.take([0]), [d.mid_low], [d.mid_high])[0] == pytest.approx(0.5, abs=1e-6)
+    far = intervals(ukraine, {"m": np.full(len(ukraine.issues), 125.0)}, {}, _Near())
+    d = far.readouts["m"][0]
+    assert d.low == d.high == 100.0 and far.by_model["m"].p_high_end[0] > 0.9
+    assert "the 90% interval is that end alone" in d.reading

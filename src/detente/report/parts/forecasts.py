@@ -225,12 +225,14 @@ def build(job: MainJobResult) -> Part:
         )
     if ivals is not None and tables:
         tables[-1].caption = (
-            "forecast: each model's own point forecast; 50% / 90% interval: the 25th–75th / 5th–95th "
+            "forecast: each model's own point forecast; 50% / 90% interval: the range holding 50 % / 90 % "
+            "of the predictive distribution (the 25th–75th / 5th–95th percentile, or from the scale's end "
+            "where exactly that end is likelier than the tail), "
             + (
-                f"percentile, input uncertainty (a Monte Carlo sweep) combined with model error learned on "
-                f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md."
+                f"input uncertainty (a Monte Carlo sweep) combined with model error learned on "
+                f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md §3."
                 if ivals.error_n
-                else "percentile over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
+                else "over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
             )
             + " Predictive median: the median of that distribution. The report says each "
             "forecast in words."
