@@ -2,7 +2,7 @@
 
 NumPy's float64 ``exp``/``log`` call the C library one element at a time on machines without
 AVX-512 (≈5 ns each); written as plain arithmetic with selects instead of branches, the functions
-below are inlined into the numba loops of :mod:`detente.kernels.eum_numba` and LLVM vectorises them
+below are inlined (by LLVM) into the numba loops of :mod:`detente.kernels.eum_numba` and LLVM vectorises them
 (AVX2: four lanes). They are accurate to about one unit in the last place (measured against the C
 library in ``tests/kernels/test_vecmath.py``), not correctly rounded: results may differ from
 NumPy's in the last bit or two.
@@ -91,7 +91,7 @@ SQRT2_MANT = 0x6A09E667F3BCD  # mantissa field of √2
 ONE_BITS = 1023 << 52
 
 
-@nb.njit(inline="always", error_model="numpy")
+@nb.njit(error_model="numpy")
 def vexp(y: float) -> float:
     """``e^y`` to about 1 ulp, branch-free (module docstring): ``y < −708`` (results below
     3·10⁻³⁰⁸, and ``−inf``) gives 0, ``y > ln(max float)`` gives inf, NaN gives NaN."""
@@ -114,7 +114,7 @@ def vexp(y: float) -> float:
     return float("inf") if y > 709.782712893384 else res
 
 
-@nb.njit(inline="always", error_model="numpy")
+@nb.njit(error_model="numpy")
 def vlog(b: float) -> float:
     """``ln b`` to about 1 ulp for ``b ≥ 0``, branch-free (module docstring): 0 → −inf, inf → inf,
     NaN → NaN (negative ``b`` give meaningless numbers: the callers' bases are never negative)."""
@@ -141,7 +141,7 @@ def vlog(b: float) -> float:
     return res if b < float("inf") else b
 
 
-@nb.njit(inline="always", error_model="numpy")
+@nb.njit(error_model="numpy")
 def vpow(b: float, r: float) -> float:
     """``b^r = exp(r · log b)`` for ``b ≥ 0``, ``r > 0`` (``0^r = 0``), to a few ulp."""
     return vexp(r * vlog(b))
