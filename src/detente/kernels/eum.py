@@ -469,7 +469,7 @@ def run_eum(
     if use_numba:
         if dt != np.float64:
             raise ValueError("engine='numba' computes in float64 only")
-        from detente.kernels.eum_numba import round_numba  # optional: the fast extra
+        from detente.kernels.eum_numba import median_rows, round_numba  # optional: the fast extra
     for t in range(rounds):
         idx_arr = np.flatnonzero(active)
         if idx_arr.size == 0:
@@ -528,7 +528,11 @@ def run_eum(
         xc[:, idx] = new
         pos[t + 1] = x.T
         active[idx_arr[~moved]] = False
-    med = weighted_median_rows(pos, w64[None], present[None])
+    if use_numba:  # the same definition and bits, compiled (NumPy's sort of the trajectory costs ~15 %)
+        med = np.empty(pos.shape[:2])
+        median_rows(pos, w64, np.ascontiguousarray(present, dtype=np.bool_), med)
+    else:
+        med = weighted_median_rows(pos, w64[None], present[None])
     mean = weighted_mean_rows(pos, w64[None], present[None])
     return EUMRun(pos, med, mean, risk, kinds, partners, av, bv, pj, pa, pb, p1)
 

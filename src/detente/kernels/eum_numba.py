@@ -484,6 +484,51 @@ def _round_rows(  # type: ignore[no-untyped-def]
         )
 
 
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def median_rows(pos, w, present, out):  # type: ignore[no-untyped-def]
+    """The weighted medians ``out[t, b]`` of the positions ``pos[t, b, :]`` with the weights
+    ``w[b]`` of the present actors: ``weighted_median_rows`` of :mod:`detente.kernels.eum_spec`
+    (``weighted_quantile`` at 1/2, ``tie="lower"``, of :mod:`detente.kernels.weighted`) compiled,
+    with the same definition and floating-point operations (a stable insertion sort, cumulative
+    weights in sorted order, the first rank with ``W_(k) ≥ W/2 − 1e-12·W``; all-zero weights count
+    each present actor once; no one present gives NaN), so the same bits (tested). NumPy's version
+    sorts and gathers the whole trajectory: ~15 % of a numba run at 20 actors."""
+    T, B, A = pos.shape
+    idx = np.empty(A, dtype=np.int64)
+    cum = np.empty(A)
+    for b in range(B):
+        pr = present[b]
+        wb = w[b]
+        tot0 = 0.0
+        anyp = False
+        for k in range(A):
+            tot0 = tot0 + (wb[k] if pr[k] else 0.0)
+            anyp = anyp | pr[k]
+        for t in range(T):
+            if not anyp:
+                out[t, b] = np.nan
+                continue
+            xr = pos[t, b]
+            n = 0  # the present actors, insertion-sorted by position (stable: ties keep actor order)
+            for k in range(A):
+                if pr[k]:
+                    m = n
+                    while m > 0 and xr[idx[m - 1]] > xr[k]:
+                        idx[m] = idx[m - 1]
+                        m -= 1
+                    idx[m] = k
+                    n += 1
+            tot = 0.0
+            for m in range(n):
+                tot = tot + (wb[idx[m]] if tot0 > 0 else 1.0)
+                cum[m] = tot
+            lim = tot * 0.5 - 1e-12 * tot
+            kk = 0
+            while kk < n - 1 and not (cum[kk] >= lim):
+                kk += 1
+            out[t, b] = xr[idx[kk]]
+
+
 def round_numba(
     x: Any,
     w: Any,
