@@ -399,7 +399,7 @@ def _offers_row(  # type: ignore[no-untyped-def]
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _round_rows(  # type: ignore[no-untyped-def]
-    x, w, s, present, delta, order, mu, q, has_mu, scholz, all_pairs, use_p1, flags, r, out, ints
+    x, w, s, present, delta, mu, q, has_mu, scholz, all_pairs, use_p1, flags, r, out, ints
 ):
     """One round of every row (module docstring): risk exponents into ``r`` (B, A), the moves and
     the offer data into ``out`` (5, B, A) and ``ints`` (3, B, A) (see :func:`_offers_row`)."""
@@ -419,6 +419,7 @@ def _round_rows(  # type: ignore[no-untyped-def]
     # indices as unsigned integers: numba then skips the negative-index wrap-around on every gather
     cut = np.zeros((A, A), dtype=np.uint64)
     perm = np.zeros((A, A), dtype=np.uint64)
+    od = np.zeros(A, dtype=np.uint64)
     F = np.zeros((12, A, A))  # the (A, A) float work arrays of one row
     dl, P1, P, E1, u, As, Af, a, bt, LA, bwa, bwb = (
         F[0],
@@ -438,14 +439,25 @@ def _round_rows(  # type: ignore[no-untyped-def]
     for bb in range(B):
         xb = x[bb]
         pres = present[bb]
+        # the voters in position order: the present ones insertion-sorted (stable), then the absent
+        # ones (the NumPy engine's argsort puts them last as inf; their weight is 0)
         n_pres = 0
         for k in range(A):
-            n_pres += pres[k]
-        _geometry_row(
-            xb, pres, 1.0 / delta[bb], order[bb], n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s
-        )
+            if pres[k]:
+                m = n_pres
+                while m > 0 and xb[od[m - 1]] > xb[k]:
+                    od[m] = od[m - 1]
+                    m -= 1
+                od[m] = k
+                n_pres += 1
+        m = n_pres
+        for k in range(A):
+            if not pres[k]:
+                od[m] = k
+                m += 1
+        _geometry_row(xb, pres, 1.0 / delta[bb], od, n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s)
         if scholz or use_p1:
-            _prob_row(dl, perm, w[bb], order[bb], cut, xb, pres, n_pres, all_pairs, C, P1)
+            _prob_row(dl, perm, w[bb], od, cut, xb, pres, n_pres, all_pairs, C, P1)
         if scholz:
             _risk_row(xb, s[bb], pres, delta[bb], mu[bb], q, has_mu, dl, P1, E1, g, r[bb])
         else:
@@ -456,7 +468,7 @@ def _round_rows(  # type: ignore[no-untyped-def]
         if use_p1:
             Pr = P1
         else:
-            _prob_row(u, perm, w[bb], order[bb], cut, xb, pres, n_pres, all_pairs, C, P)
+            _prob_row(u, perm, w[bb], od, cut, xb, pres, n_pres, all_pairs, C, P)
             Pr = P
         _offers_row(
             xb,
@@ -549,8 +561,6 @@ def round_numba(
     s = np.ascontiguousarray(s, dtype=np.float64)
     present = np.ascontiguousarray(present, dtype=np.bool_)
     delta = np.ascontiguousarray(delta, dtype=np.float64)
-    xs = np.where(present, x, np.inf)
-    order = np.argsort(xs, axis=1).astype(np.uint64)  # the NumPy engine's voter order (unsigned: above)
     has_mu = mu is not None and st.q != 1.0
     mu_arr = np.ascontiguousarray(mu, dtype=np.float64) if has_mu else np.zeros(B)
     r = np.empty((B, A))
@@ -564,7 +574,7 @@ def round_numba(
     )
     # fmt: off
     _round_rows(
-        x, w, s, present, delta, order, mu_arr, float(st.q), has_mu,  # the round's inputs
+        x, w, s, present, delta, mu_arr, float(st.q), has_mu,  # the round's inputs
         st.risk == "scholz", st.prob == "all_pairs", st.votes_risk == "linear", flags,  # the switches
         r, out, ints,  # the outputs, written in place
     )
