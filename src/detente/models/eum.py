@@ -72,10 +72,11 @@ CALL_BUDGET = 64 * 2**20
 
 
 # ``engine="auto"``: numba only when a call's work (issue-runs × actors², the pairwise vote sums)
-# is at least this much. Measured on 2 cores (benchmarks/README.md "Notes"): numba saves about
-# 1.2 µs CPU per issue-run × actor² against NumPy, and importing numba and loading its cached
-# kernels costs about 1 s CPU and 110 MB; below ~10⁶ the load costs more than the JIT saves
-# (``detente run``'s 300-draw sweep: 1,800 issue-runs × 10² = 1.8 × 10⁵, NumPy).
+# is at least this much. Measured on 2 cores (docs/performance.md "The numba engine", 2026-12-07):
+# numba saves about 1.6 µs CPU per issue-run × actor² (10 rounds) against NumPy, and importing numba
+# and loading its cached kernels costs about 0.85 s CPU and 110 MB per process; below ~10⁶ the load
+# costs about as much as the JIT saves (``detente run``'s 300-draw sweep: 1,800 issue-runs × 10² =
+# 1.8 × 10⁵, NumPy). A sweep decides once for all its chunks (``for_batch``).
 AUTO_NUMBA_WORK = 1_000_000
 
 
