@@ -29,3 +29,20 @@ def test_compiled_median_is_weighted_median_rows(A: int) -> None:
     median_rows(pos, w, present, got)
     np.testing.assert_array_equal(got, want)
     assert np.isnan(got[:, 5]).all()
+
+
+def test_compiled_argmin_is_numpys() -> None:
+    """The offer selection's argmin: the first minimum, the first NaN if there is one, any length."""
+    from detente.kernels.vecmath import argmin as _argmin
+
+    g = np.random.default_rng(0)
+    for _ in range(5000):
+        n = int(g.integers(1, 40))
+        v = np.round(g.random(n) * 4) / 4  # many ties
+        if g.random() < 0.2:
+            v[g.integers(0, n)] = np.nan
+        if g.random() < 0.1:
+            v[:] = np.inf
+        if g.random() < 0.1:
+            v[g.integers(0, n)] = 1e30
+        assert _argmin(v, n) == np.argmin(v)

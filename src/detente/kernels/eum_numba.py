@@ -40,7 +40,7 @@ import numba as nb
 import numpy as np
 
 from detente.kernels.eum_spec import BIG, COMPROMISE, NONE
-from detente.kernels.vecmath import vexp, vlog
+from detente.kernels.vecmath import argmin, count_less, vexp, vlog
 
 LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5))
 
@@ -108,31 +108,6 @@ def _prob_row(  # type: ignore[no-untyped-def]
     return P
 
 
-@nb.njit(inline="always", error_model="numpy")
-def _count_less(ys, half0, v):  # type: ignore[no-untyped-def]
-    """``#{m : ys[m] < v}`` in the ascending ``ys`` of power-of-two length ``2·half0`` whose last
-    entry is inf: a binary search without branches on the data (each step adds ``step·[y < v]``;
-    written as arithmetic since LLVM turns a select fed by a load into a branch), the last six
-    steps unrolled (a loop over them costs 3× more); unsigned indices skip the negative-index
-    wrap-around."""
-    pos = np.int64(0)
-    step = half0
-    while step > 32:  # more than 63 actors only
-        pos += step * np.int64(ys[np.uint64(pos + step - 1)] < v)
-        step >>= 1
-    if step >= 32:
-        pos += 32 * np.int64(ys[np.uint64(pos + 31)] < v)
-    if step >= 16:
-        pos += 16 * np.int64(ys[np.uint64(pos + 15)] < v)
-    if step >= 8:
-        pos += 8 * np.int64(ys[np.uint64(pos + 7)] < v)
-    if step >= 4:
-        pos += 4 * np.int64(ys[np.uint64(pos + 3)] < v)
-    if step >= 2:
-        pos += 2 * np.int64(ys[np.uint64(pos + 1)] < v)
-    return pos + np.int64(ys[np.uint64(pos)] < v)
-
-
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _geometry_row(  # type: ignore[no-untyped-def]
     xb, pres, inv_d, order, n_pres, all_pairs, dl, cut, perm, ys, lft_s, rgt_s
@@ -154,7 +129,7 @@ def _geometry_row(  # type: ignore[no-untyped-def]
         cut[i, i] = np.uint64(0)
         for j in range(i + 1, A):
             mid = 0.5 * (xb[i] + xb[j])
-            pos = _count_less(ys, half0, mid)
+            pos = count_less(ys, half0, mid)
             cut[i, j] = pos
             cut[j, i] = pos
     if not all_pairs:
@@ -376,14 +351,10 @@ def _offers_row(  # type: ignore[no-untyped-def]
                 upd = vm[j] & ((jp < 0) | (bi[j] > bp))
                 jp = j if upd else jp
                 bp = bi[j] if upd else bp
-        # np.argmin: the first minimum (the first NaN if there is one)
-        jbest = 0
-        kbest = key[0] + (1.0 if code[0] != best else 0.0) * BIG
-        for j in range(1, A):
-            kv = key[j] + (1.0 if code[j] != best else 0.0) * BIG
-            take = (kv < kbest) | (np.isnan(kv) & (not np.isnan(kbest)))
-            jbest = j if take else jbest
-            kbest = kv if take else kbest
+        # np.argmin of the key, offers outside the best class pushed back by BIG (NumPy engine)
+        for j in range(A):
+            key[j] = key[j] + (1.0 if code[j] != best else 0.0) * BIG
+        jbest = argmin(key, A)
         kd = (best + 1) % 4
         aa = ai[jbest]
         bbv = bi[jbest]

@@ -1,4 +1,4 @@
-"""Branch-free float64 ``exp``, ``log`` and ``b^r`` for compiled loops (the numba engine of the EUM).
+"""Branch-free float64 ``exp``, ``log``, ``b^r`` and searches for compiled loops (the numba EUM engine).
 
 NumPy's float64 ``exp``/``log`` call the C library one element at a time on machines without
 AVX-512 (≈5 ns each); written as plain arithmetic with selects instead of branches, the functions
@@ -30,6 +30,10 @@ The coefficients are the exact series coefficients ``1/k!`` and ``2/(2k+1)`` (no
 (one rounding on every machine, the hardware instruction where there is one), so the results do not
 depend on the CPU.
 
+Two searches for the same loops: :func:`count_less` (a binary search whose steps add ``step·[y < v]``
+instead of branching on the data) and :func:`argmin` (``np.argmin`` with four interleaved running
+minima instead of one long chain of compare-and-select).
+
 Numba's cache only watches the file of a cached function: after editing this module, clear the
 ``__pycache__`` entries of :mod:`detente.kernels.eum_numba` too (an installed release is rebuilt).
 """
@@ -39,6 +43,7 @@ from __future__ import annotations
 from typing import Any
 
 import numba as nb
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
@@ -145,3 +150,75 @@ def vlog(b: float) -> float:
 def vpow(b: float, r: float) -> float:
     """``b^r = exp(r · log b)`` for ``b ≥ 0``, ``r > 0`` (``0^r = 0``), to a few ulp."""
     return vexp(r * vlog(b))
+
+
+# ---------------------------------------------------------------------------------------------
+# branch-free searches for the same loops
+
+
+@nb.njit(error_model="numpy")
+def count_less(ys, half0, v):  # type: ignore[no-untyped-def]
+    """``#{m : ys[m] < v}`` in the ascending ``ys`` of power-of-two length ``2·half0`` whose last
+    entry is inf: a binary search without branches on the data (each step adds ``step·[y < v]``;
+    written as arithmetic since LLVM turns a select fed by a load into a branch), the last six
+    steps unrolled (a loop over them costs 3× more); unsigned indices skip the negative-index
+    wrap-around."""
+    pos = np.int64(0)
+    step = half0
+    while step > 32:  # more than 63 actors only
+        pos += step * np.int64(ys[np.uint64(pos + step - 1)] < v)
+        step >>= 1
+    if step >= 32:
+        pos += 32 * np.int64(ys[np.uint64(pos + 31)] < v)
+    if step >= 16:
+        pos += 16 * np.int64(ys[np.uint64(pos + 15)] < v)
+    if step >= 8:
+        pos += 8 * np.int64(ys[np.uint64(pos + 7)] < v)
+    if step >= 4:
+        pos += 4 * np.int64(ys[np.uint64(pos + 3)] < v)
+    if step >= 2:
+        pos += 2 * np.int64(ys[np.uint64(pos + 1)] < v)
+    return pos + np.int64(ys[np.uint64(pos)] < v)
+
+
+@nb.njit(error_model="numpy")
+def argmin(v, n):  # type: ignore[no-untyped-def]
+    """``np.argmin(v[:n])``: the first NaN if there is one, else the first minimum. Four interleaved
+    running minima (independent dependency chains; one chain of compare-and-select costs 3× more),
+    merged so that the smallest index wins among equal minima."""
+    if n < 8:
+        jb = 0
+        for j in range(1, n):
+            take = (v[j] < v[jb]) | (np.isnan(v[j]) & (not np.isnan(v[jb])))
+            jb = j if take else jb
+        return jb
+    m0, m1, m2, m3 = v[0], v[1], v[2], v[3]
+    i0, i1, i2, i3 = 0, 1, 2, 3
+    f0 = f1 = f2 = f3 = n  # the first NaN of each lane (n: none)
+    for k in range(0, n - 3, 4):
+        a0, a1, a2, a3 = v[k], v[k + 1], v[k + 2], v[k + 3]
+        i0 = k if a0 < m0 else i0
+        m0 = a0 if a0 < m0 else m0
+        i1 = k + 1 if a1 < m1 else i1
+        m1 = a1 if a1 < m1 else m1
+        i2 = k + 2 if a2 < m2 else i2
+        m2 = a2 if a2 < m2 else m2
+        i3 = k + 3 if a3 < m3 else i3
+        m3 = a3 if a3 < m3 else m3
+        f0 = k if np.isnan(a0) & (f0 == n) else f0
+        f1 = k + 1 if np.isnan(a1) & (f1 == n) else f1
+        f2 = k + 2 if np.isnan(a2) & (f2 == n) else f2
+        f3 = k + 3 if np.isnan(a3) & (f3 == n) else f3
+    jb = n  # merge the lanes: the smaller minimum, on a tie the smaller index
+    mb = np.inf
+    for mm, ii in ((m0, i0), (m1, i1), (m2, i2), (m3, i3)):
+        better = (mm < mb) | ((mm == mb) & (ii < jb))
+        jb = ii if better else jb
+        mb = mm if better else mb
+    for j in range(n - n % 4, n):  # the tail
+        take = (v[j] < mb) | ((v[j] == mb) & (j < jb))
+        jb = j if take else jb
+        mb = v[j] if take else mb
+        f0 = j if np.isnan(v[j]) & (f0 == n) else f0
+    f = min(min(f0, f1), min(f2, f3))
+    return f if f < n else jb
