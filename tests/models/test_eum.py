@@ -124,6 +124,21 @@ def test_count_less_is_searchsorted() -> None:
     assert np.array_equal(got, want)
 
 
+def test_count_less_is_exact_on_knife_edges() -> None:
+    """Queries exactly on voters and on the pairs' midpoints, with tied voters and far-apart rows:
+    the band shift rounds, the counts must not (every voter strictly left, none on the query)."""
+    g = np.random.default_rng(11)
+    B, A = 300, 70
+    ys = np.sort(np.round(g.random((B, A)) * 37) / 37 * g.uniform(0.5, 1e3, (B, 1)), axis=1)
+    ys[:5, -4:] = np.inf
+    fin = np.where(np.isfinite(ys), ys, 0.0)
+    i, j = g.integers(0, A, (2, 400))
+    q = np.concatenate([0.5 * (fin[:, i] + fin[:, j]), fin[:, i]], axis=1)
+    got = count_less(ys, q)
+    want = np.stack([np.searchsorted(ys[b], q[b], side="left") for b in range(B)])
+    assert np.array_equal(got, want)
+
+
 # --------------------------------------------------------------------------------------------
 # model behaviour
 

@@ -102,7 +102,9 @@ def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
 
     ``sorted_rows`` (B, A) ascending (``inf`` allowed at the end), ``queries`` (B, ...) finite.
     One ``np.searchsorted`` call: each row is shifted into its own disjoint band of the real
-    line so that the concatenated rows stay sorted.
+    line so that the concatenated rows stay sorted. The shift rounds, so a voter within a rounding
+    of a query (e.g. exactly on a midpoint) can land on the wrong side; the counts are then moved
+    one voter at a time until ``y[k-1] < q <= y[k]`` holds exactly (rarely more than one step).
     """
     B, A = sorted_rows.shape
     fin = np.isfinite(sorted_rows)
@@ -113,6 +115,14 @@ def count_less(sorted_rows: FloatArray, queries: FloatArray) -> IntArray:
     off = band * np.arange(B, dtype=np.float64)[:, None]
     keys = np.where(fin, sorted_rows - lo, hi - lo + 1.0) + off
     out = np.searchsorted(keys.ravel(), (q - lo + off).ravel()).reshape(B, -1) - A * np.arange(B)[:, None]
+    for _ in range(A):  # exact fix-up of the rounded band keys (the loop ends after 1-2 passes)
+        left = np.take_along_axis(sorted_rows, np.maximum(out - 1, 0), axis=1)
+        right = np.take_along_axis(sorted_rows, np.minimum(out, A - 1), axis=1)
+        down = (out > 0) & ~(left < q)
+        up = (out < A) & (right < q)
+        if not (down.any() or up.any()):
+            break
+        out = out - down + up
     return np.asarray(out.reshape(queries.shape), dtype=np.int64)
 
 
