@@ -379,6 +379,22 @@ def _offers_row(  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
+def _sort_present(x, pres, idx):  # type: ignore[no-untyped-def]
+    """The present actors in position order into ``idx[:n]`` by a stable insertion sort (ties keep
+    the actor order); returns ``n``. Rows are short (A actors), so this beats a general sort."""
+    n = 0
+    for k in range(x.shape[0]):
+        if pres[k]:
+            m = n
+            while m > 0 and x[idx[m - 1]] > x[k]:
+                idx[m] = idx[m - 1]
+                m -= 1
+            idx[m] = k
+            n += 1
+    return n
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
 def _round_rows(  # type: ignore[no-untyped-def]
     x, w, s, present, delta, mu, q, has_mu, scholz, all_pairs, use_p1, flags, r, out, ints
 ):
@@ -422,15 +438,7 @@ def _round_rows(  # type: ignore[no-untyped-def]
         pres = present[bb]
         # the voters in position order: the present ones insertion-sorted (stable), then the absent
         # ones (the NumPy engine's argsort puts them last as inf; their weight is 0)
-        n_pres = 0
-        for k in range(A):
-            if pres[k]:
-                m = n_pres
-                while m > 0 and xb[od[m - 1]] > xb[k]:
-                    od[m] = od[m - 1]
-                    m -= 1
-                od[m] = k
-                n_pres += 1
+        n_pres = _sort_present(xb, pres, od)
         m = n_pres
         for k in range(A):
             if not pres[k]:
@@ -502,15 +510,7 @@ def median_rows(pos, w, present, out):  # type: ignore[no-untyped-def]
                 out[t, b] = np.nan
                 continue
             xr = pos[t, b]
-            n = 0  # the present actors, insertion-sorted by position (stable: ties keep actor order)
-            for k in range(A):
-                if pr[k]:
-                    m = n
-                    while m > 0 and xr[idx[m - 1]] > xr[k]:
-                        idx[m] = idx[m - 1]
-                        m -= 1
-                    idx[m] = k
-                    n += 1
+            n = _sort_present(xr, pr, idx)
             tot = 0.0
             for m in range(n):
                 tot = tot + (wb[idx[m]] if tot0 > 0 else 1.0)
