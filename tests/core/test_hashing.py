@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from detente.core.hashing import scenario_hash
+from detente.core.hashing import _RULE_DEFAULTS, scenario_hash
 from detente.core.panel import ExpertAnswer, Panel
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
@@ -27,16 +27,6 @@ def _norm(obj: Any) -> Any:
     if isinstance(obj, float):
         return repr(obj)
     return obj
-
-
-_RULE_DEFAULTS: dict[str, Any] = {
-    "decider": None,
-    "threshold": None,
-    "weights": (),
-    "agenda_setter": None,
-    "reversion_point": None,
-    "rule_evidence": (),
-}
 
 
 def reference_hash(scenario: Scenario) -> str:
