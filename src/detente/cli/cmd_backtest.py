@@ -14,6 +14,7 @@ import typer
 from detente.cli.choices import Capability, ErrorModelKind, Format, MissingSalience
 from detente.cli.common import (
     build_model,
+    check_output_path,
     console,
     err_console,
     fail,
@@ -314,6 +315,8 @@ def backtest(
     from detente.io.deu import backtest_cases, load_deu
 
     sets = parse_sets(set_)
+    for path in (out, report):  # a missing folder is said now, not after minutes of scoring
+        check_output_path(path)
     t_start = time.perf_counter()
     from detente.io.error_models import resolve_calibration
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.choices import Capability, ErrorModelKind, MissingSalience
-from detente.cli.common import console, fail, parse_sets, write_text_atomic
+from detente.cli.common import check_output_path, console, fail, parse_sets, write_text_atomic
 
 LICENCE = "CC BY 4.0 (DEU III: Arregui & Perarnaud 2022; data/README.md)"
 _BASELINE = (
@@ -69,6 +69,7 @@ def calibrate(
     from detente.io.error_models import dumps_error_models
 
     sets = parse_sets(set_)
+    check_output_path(out)  # a missing folder is said now, not after minutes of fitting
     t0 = time.perf_counter()
     try:
         raw = data.read_bytes()

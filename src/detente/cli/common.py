@@ -151,6 +151,21 @@ def write_text_atomic(path: Any, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def check_output_path(path: Any) -> None:
+    """Refuse an output path that cannot be written (a directory, a missing folder) with the one line
+    :func:`write_bytes_atomic` would give, before a long computation rather than after it."""
+    from pathlib import Path
+
+    if path is None:
+        return
+    path = Path(path).expanduser()
+    if path.is_dir():
+        fail(f"{path}: is a directory (expected a file path)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        fail(f"{path}: folder {parent} does not exist")
+
+
 def write_bytes_atomic(path: Any, data: bytes) -> None:
     """Write a file atomically (temp file + rename), like :func:`write_text_atomic`."""
     import os
@@ -158,11 +173,8 @@ def write_bytes_atomic(path: Any, data: bytes) -> None:
     from pathlib import Path
 
     path = Path(path).expanduser()
-    if path.is_dir():
-        fail(f"{path}: is a directory (expected a file path)")
+    check_output_path(path)
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        fail(f"{path}: folder {parent} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
     except OSError as exc:
