@@ -181,7 +181,7 @@ def test_run_puts_the_brief_first_in_44_lines_at_80_columns(run80, ukraine_parts
     assert full.index("In brief") < full.index("Expected-utility model") < full.index("report written to")
     for title in (
         "Exchange model: outcome before and after trading",
-        "forecast with its 90 % and 50 % intervals",
+        "90 % and 50 % intervals from the inputs alone",
     ):
         assert title in full
     assert len(full.splitlines()) > 200

@@ -116,7 +116,10 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
     return Section("scenario", "Scenario: who wants what", caption.strip(), [fig], [actors, issues])
 
 
-def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
+def forecast_section(
+    scenario: Scenario, results: dict[str, Any], tables: list[Table] | None = None
+) -> Section:
+    """The models' point forecasts per issue (chart) and, when given, the tables with their intervals."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -157,7 +160,7 @@ def forecast_section(scenario: Scenario, results: dict[str, Any]) -> Section:
         "give the bargained middle; the weighted median is the position no majority of clout can beat; the "
         "expected-utility, exchange and spatial models simulate rounds of challenges, trades and bargains."
     )
-    return Section("forecasts", "Forecasts per issue and model", cap, [fig], [])
+    return Section("forecasts", "Forecasts per issue and model", cap, [fig], list(tables or []))
 
 
 def _interval(q: dict[str, dict[str, float]] | None, issue_id: str) -> str:
@@ -183,6 +186,33 @@ def _keeps_status_quo(fc: Any, k: int, q: dict[str, dict[str, float]] | None, is
     tol = 1e-9 * max(issue.scale.width, 1.0)
     vals = (v, lo, hi)
     return all(x is not None and np.isfinite(x) and abs(x - ref) <= tol for x in vals)
+
+
+def _outside_notes(ivals: Any, scenario: Scenario) -> list[str]:
+    """One note naming every point forecast that lies outside its own 90 % interval, and why: the
+    interval follows where outcomes fell after such forecasts on the decided cases (the error model,
+    docs/calibration.md §2), the point is what the model says (analysis.intervals.IssueInterval)."""
+    outside = []
+    for issue in scenario.issues:
+        for name in ivals.readouts:
+            d = ivals.of(name, issue.id)
+            if d is None or d.source == "none" or not (np.isfinite(d.point) and np.isfinite(d.low)):
+                continue
+            if not d.point_inside():
+                outside.append(
+                    f"{name} on {issue.name} ({_fmt(d.point)}; 90% interval {d.low:.1f}–{d.high:.1f}, "
+                    f"predictive median {_fmt(d.median)})"
+                )
+    if not outside:
+        return []
+    one = len(outside) == 1
+    return [
+        f"The point forecast lies outside its own 90% interval for {'; '.join(outside)}: the error model "
+        f"learned on {ivals.error_n:,} decided cases expects outcomes after forecasts like "
+        f"{'this' if one else 'these'} to fall away from {'it' if one else 'them'}, and the interval follows "
+        "the outcomes. Read the interval, not the point, as where "
+        "the outcome is likely to fall."
+    ]
 
 
 def build(job: MainJobResult) -> Part:
@@ -226,16 +256,17 @@ def build(job: MainJobResult) -> Part:
     if ivals is not None and tables:
         tables[-1].caption = (
             "forecast: each model's own point forecast; 50% / 90% interval: the range holding 50 % / 90 % "
-            "of the predictive distribution (the 25th–75th / 5th–95th percentile, or from the scale's end "
-            "where exactly that end is likelier than the tail), "
+            "of the predictive distribution (the 25th–75th / 5th–95th percentile or, where the outcome is "
+            "exactly one end of the scale with at least 25 % / 5 % chance, from that end), "
             + (
                 f"input uncertainty (a Monte Carlo sweep) combined with model error learned on "
                 f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md §3."
                 if ivals.error_n
                 else "over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
             )
-            + " Predictive median: the median of that distribution. The report says each "
-            "forecast in words."
+            + " Predictive median: the median of that distribution. A forecast can lie outside its "
+            "intervals: they follow where outcomes fell after such forecasts, not the forecast itself. "
+            "The report says each forecast in words."
         )
         if ivals.caveat:
             notes.append(ivals.caveat)
@@ -270,6 +301,8 @@ def build(job: MainJobResult) -> Part:
             else f"{name} on {', '.join(issues)}: the forecast stays at the status quo in at least 90% of the "
             f"draws, so {no_width}."
         )
+    if ivals is not None and ivals.error_n:
+        notes.extend(_outside_notes(ivals, scenario))
     manifest = {
         "models": {name: {"params": fc.params, "seed": fc.seed} for name, fc in results.items()},
         "input_sha256": next(iter(results.values())).scenario_hash if results else "",
@@ -284,7 +317,7 @@ def build(job: MainJobResult) -> Part:
         brief=briefs,
         name="forecasts",
         tables=tables,
-        sections=[scenario_section(scenario), forecast_section(scenario, results)],
+        sections=[scenario_section(scenario), forecast_section(scenario, results, tables)],
         manifest=manifest,
         notes=notes,
     )

@@ -52,7 +52,7 @@ def build(job: MainJobResult) -> Part:
             )
         tables.append(
             Table(
-                f"{issue.name}: forecast with its 90 % and 50 % intervals ({draws} draws)",
+                f"{issue.name}: 90 % and 50 % intervals from the inputs alone ({draws} draws)",
                 ["model", "forecast", "90 % interval", "50 % interval", "status of the draws"],
                 rows,
             )
@@ -83,17 +83,27 @@ def build(job: MainJobResult) -> Part:
     fig.update_layout(
         height=220 * n + 100,
         margin={"l": 110, "r": 20, "t": 60, "b": 40},
-        title="How sure are the forecasts? (box: middle 50 % of draws; whiskers: 90 %; diamond: point forecast)",
+        title="Input uncertainty alone (box: middle 50 % of draws; whiskers: 90 %; diamond: point forecast)",
     )
     caption = (
         f"Each model was re-run on {draws} versions of the scenario in which every actor's position, salience and "
         f"capability was varied within its stated uncertainty (where a stance gives none: {pert.position_sd:.0%} of the "
         f"scale for positions, ±{pert.salience_sd:g} salience, ±{pert.capability_sd:.0%} capability). A wide interval "
         "means the forecast hinges on inputs nobody knows precisely; read the point forecast together with it. "
-        f"Same seed ({seed}), same numbers."
+        + (
+            "These intervals leave out how far the models have missed real outcomes; the intervals with that "
+            "model error are in the brief and the forecasts tables, and are wider. "
+            if job.intervals is not None and job.intervals.error_n
+            else ""
+        )
+        + f"Same seed ({seed}), same numbers."
     )
     section = Section(
-        "uncertainty", "Uncertainty: forecast intervals", caption, [fig] if summaries else [], tables
+        "uncertainty",
+        "Uncertainty from the inputs: forecast intervals without model error",
+        caption,
+        [fig] if summaries else [],
+        tables,
     )
     manifest = {
         "draws": draws,
