@@ -12,8 +12,9 @@ docs/calibration.md):
 
 The two are combined by :func:`detente.analysis.predictive.combine` (``Y = clip(X + E)``). The
 number shown as the forecast is the model's own point solution (the same number ``levers``,
-``sweep``, ``forecast`` and the dashboard give), inside its interval; the predictive median is kept
-beside it and named where it differs (issue #14, item 6). An interval of zero width is only
+``sweep``, ``forecast`` and the dashboard give), usually inside its interval (not always: the error
+model can move the outcomes after a forecast far from it; the report then says so); the predictive
+median is kept beside it and named where it differs (issue #14, item 6). An interval of zero width is only
 reported with the reason why (:func:`issue_reading`).
 """
 
