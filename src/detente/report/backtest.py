@@ -267,9 +267,15 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
     prob = sorted(
         (r for r in rows if r.get("n_prob")), key=lambda r: (not math.isfinite(r["crps"]), r["crps"])
     )
+    from plotly.colors import qualitative
+
+    # one colour per model, shared by its equal-tailed line: with the default 10-colour cycle the 2 lines
+    # per model made compromise and conformal_compromise the same green (QA)
+    palette = qualitative.Dark24
     rel = go.Figure()
-    for r in prob:
+    for k, r in enumerate(prob):
         pts = r.get("reliability") or []
+        colour = palette[k % len(palette)]
         rel.add_trace(
             go.Scatter(
                 x=[p["nominal"] for p in pts],
@@ -277,6 +283,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                 mode="lines+markers",
                 name=r["model"],
                 legendgroup=r["model"],
+                line={"color": colour},
             )
         )
         if pts and pts[0].get("observed_equal_tailed") is not None:
@@ -285,7 +292,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                     x=[p["nominal"] for p in pts],
                     y=[p["observed_equal_tailed"] for p in pts],
                     mode="lines",
-                    line={"dash": "dash"},
+                    line={"dash": "dash", "color": colour},
                     name=f"{r['model']} (equal-tailed)",
                     legendgroup=r["model"],
                     visible="legendonly",

@@ -1,0 +1,47 @@
+"""The backtest report's reliability diagram gives every model its own colour and draws its dashed
+equal-tailed line in that colour (QA: with plotly's 10-colour cycle and two lines per model,
+compromise and conformal_compromise were both green)."""
+
+from __future__ import annotations
+
+import math
+
+from detente.report.backtest import predictive_section
+
+
+def _row(model: str, k: int) -> dict:
+    pts = [
+        {"nominal": c / 10, "observed": c / 10 + 0.01 * k, "observed_equal_tailed": c / 10 + 0.02}
+        for c in range(1, 10)
+    ]
+    ci = (math.nan, math.nan)
+    return {
+        "model": model,
+        "n_prob": 210,
+        "crps": 16.0 + k,
+        "crps_ci": ci,
+        "crps_quantile": 17.0,
+        "interval_score80": 95.0,
+        "coverage50": 0.5,
+        "coverage80": 0.8,
+        "coverage80_ci": ci,
+        "coverage90": 0.9,
+        "width80": 60.0,
+        "pit_ks": 0.04,
+        "pit_ks_ci": ci,
+        "pit_hist": [21] * 10,
+        "reliability": pts,
+    }
+
+
+def test_each_model_one_colour_shared_with_its_equal_tailed_line() -> None:
+    models = [f"model{k}" for k in range(12)]  # more than plotly's default 10-colour cycle
+    section = predictive_section([_row(m, k) for k, m in enumerate(models)], {})
+    rel = section.figures[0]
+    solid = {t.name: t.line.color for t in rel.data if t.name in models}
+    dashed = {
+        t.name.removesuffix(" (equal-tailed)"): t.line.color for t in rel.data if "(equal-tailed)" in t.name
+    }
+    assert set(solid) == set(models) and len(set(solid.values())) == len(models)
+    assert all(c is not None for c in solid.values())
+    assert dashed == solid
