@@ -152,7 +152,9 @@ def _print_tables(
             title=f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}",
             title_justify="left",
         )
-        cols = ["issue", "mean", "sd", "5%", "50%", "95%", "P(≥ threshold)", "most likely to win"]
+        # P(≥ threshold) only when --threshold asked for one: a column of dashes cut the issue names at 80 columns
+        cols = ["issue", "mean", "sd", "5%", "50%", "95%"] + (["P(≥ threshold)"] if thresholds else [])
+        cols.append("most likely to win")
         if ens.dynamic:
             cols.append("status")
         for c in cols:
@@ -169,7 +171,7 @@ def _print_tables(
                 fmt_num(s.quantiles["5"]),
                 fmt_num(s.quantiles["50"]),
                 fmt_num(s.quantiles["95"]),
-                pal,
+                *([pal] if thresholds else []),
                 win,
             ]
             if ens.dynamic:
