@@ -376,8 +376,10 @@ class ErrorModelSet:
         lo, hi = sc[:, 0], sc[:, 1]
         f = np.asarray(forecast, dtype=np.float64)
         unit = (f - (lo if f.ndim == 1 else lo[:, None])) / (hi - lo if f.ndim == 1 else (hi - lo)[:, None])
-        src = f"{self.source}, {self.n:,} decisions"
         em = self.get(model)
+        # the decisions this model's error model was fitted on (nbs: 154 with a status quo), not the set's 210:
+        # "model error (154 decisions, DEU III (…), 210 decisions)" read as a contradiction (QA)
+        src = f"{self.source}, {em.n:,} decisions"
         pred = predict(em, unit, weighted_spread(arrays), error_source=src, shares=end_shares(arrays))
         return to_scale(pred, lo, hi)
 
