@@ -78,3 +78,15 @@ def test_input_only_intervals_say_so(job) -> None:
     (section,) = part.sections
     assert "without model error" in section.title
     assert "leave out how far the models have missed" in section.caption
+
+
+def test_brief_sentence_gives_the_parts_with_the_90_interval(job) -> None:
+    """The input-only part is of the 90 % interval: it follows that one, not the 50 % one."""
+    from detente.report.narrative import brief_sentence
+
+    by_id = {i.id: i for i in job.scenario.issues}
+    for b in job.briefs:
+        s = brief_sentence(by_id[b.issue], b)
+        i90, i50, parts = s.index("90% interval"), s.index("50% interval"), s.index("input uncertainty only")
+        assert i90 < parts < i50, s
+        assert "ends: " in s[i50:]

@@ -79,10 +79,13 @@ def brief_sentence(issue: Issue, b: IssueBrief) -> str:
     if b.has_interval:
         s += f", 90% interval {b.low:.1f}–{b.high:.1f}"
     d = b.detail  # the interval's parts and the end points (issue #14)
+    # the parts right after the 90 % interval they make up: after the 50 % one they read as its parts (QA)
+    if d is not None and d.parts():
+        s += f" ({d.parts()})"
     if d is not None and math.isfinite(d.mid_low) and d.error_n:
         s += f", 50% interval {d.mid_low:.1f}–{d.mid_high:.1f}"
-    if d is not None and d.parts():
-        s += f" ({d.parts()}; {'; '.join(x for x in (d.reading, d.median_note()) if x)})"
+    if d is not None and (extra := [x for x in (d.reading, d.median_note()) if x]):
+        s += "; " + "; ".join(extra)
     if b.n_models:
         s += (
             f"; the models range from {b.range_low:.1f} ({b.range_low_model}) "
