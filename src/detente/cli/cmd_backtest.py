@@ -273,7 +273,14 @@ def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
 def backtest(
     data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
     model: Annotated[
-        list[str] | None, typer.Option("--model", "-m", help="model to score (repeatable); default: all")
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="model to score (repeatable; the baselines compromise, salience_mean, mean, median, "
+            "commission, reference and, for the CRPS, conformal_compromise are always scored beside it); "
+            "default: all",
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="NAME=VALUE hyperparameter for the selected models")
