@@ -331,3 +331,12 @@ def test_brief_shows_the_parts_of_each_interval_at_80_columns(monkeypatch) -> No
             assert "Not EU legislation here" in flat
         else:
             assert "50% with" not in out and "model-error part" in flat
+
+
+def test_readme_run_example_is_what_run_prints(run80) -> None:
+    """The README's `detente run` example is the real output at 80 columns (QA: after the error models
+    changed it still showed the old intervals and model-error paragraph)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ detente run\n", 1)[1].split("report written to", 1)[0]
+    out = run80().split("report written to", 1)[0]
+    assert block == out
