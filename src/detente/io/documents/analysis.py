@@ -145,7 +145,8 @@ def predictive_fields(pred: Any, k: int, draws: int) -> dict[str, Any]:
             "quantiles": None,
             "p_low_end": None,
             "p_high_end": None,
-            "interval_source": source,
+            # no forecast: nothing from any source ("model error (…)" beside null quantiles read as one; QA)
+            "interval_source": "none",
             "intervals": None,
         }
     ivs = interval_table(pred.take([k]))
