@@ -353,6 +353,13 @@ def forecast_cmd(
         note = f.prediction.extras.get("rule_note", "")
         if note:
             console.print(f"[dim]{f.model}: {note}[/dim]")
+    # the table has no intervals: say where they are (QA: --calibration seemed to do nothing here)
+    if ems is not None or draws:
+        console.print(
+            "[dim]How sure: each forecast's quantiles and 50/80/90 % intervals (model error from --calibration"
+            + ("; input uncertainty from --draws" if draws else "")
+            + ") are in --format json; detente run --full shows the 50 % and 90 % ones.[/dim]"
+        )
 
 
 def _predictive(
