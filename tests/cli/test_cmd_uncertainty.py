@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
 import pytest
 
+from detente.core.hashing import scenario_hash
+from detente.core.perturb import Perturbation
 from detente.io.builtin import load_builtin
 
 
@@ -18,9 +21,14 @@ def _sweep(cli, *args: str) -> dict:
 
 def test_sweep_ukraine_json_contract(cli) -> None:
     doc = _sweep(cli, "ukraine-2025", "--draws", "2000", "--seed", "7", "--threshold", "us_sanctions=50")
-    assert list(doc) == ["detente_version", "seed", "draws", "results"]
+    assert list(doc) == ["detente_version", "scenario", "seed", "draws", "results"]
     assert doc["seed"] == 7 and doc["draws"] == 2000
     sc = load_builtin("ukraine-2025")
+    # provenance: the input hash, each model's parameters (variant included) and the noise drawn
+    assert doc["scenario"] == {"id": sc.id, "title": sc.title, "sha256": scenario_hash(sc)}
+    eum = next(r for r in doc["results"] if r["model"] == "eum")
+    assert eum["params"]["rounds"] == 10 and "prob" in eum["params"]
+    assert doc["results"][0]["perturbation"] == dataclasses.asdict(Perturbation())
     models = [r["model"] for r in doc["results"]]
     assert models[:2] == ["compromise", "median"]
     for res in doc["results"]:

@@ -47,6 +47,7 @@ from detente.core.results import Prediction
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ConvergenceWarning, ModelConfigError
+from detente.models.base import model_params
 
 MEMORY_BUDGET = 256 * 2**20  # bytes per chunk (see module docstring)
 MAX_CHUNK = 4096
@@ -369,7 +370,7 @@ def run_ensemble(
             outcomes[s:e], statuses[s:e] = fut.result()
             if progress is not None:
                 progress(e - s)
-    params = _params(model)
+    params = model_params(model)  # the dataclass fields only (not the ClassVar ``info``)
     entropy = root.entropy
     return Ensemble(
         model=info.name,
@@ -388,11 +389,6 @@ def run_ensemble(
         base_present=np.asarray(spec.base.present, dtype=bool),
         scales=spec.scales,
     )
-
-
-def _params(model: Any) -> dict[str, Any]:
-    fields = getattr(type(model), "__dataclass_fields__", {})
-    return {name: getattr(model, name) for name in fields}
 
 
 def with_actor_absent(arrays: ScenarioArrays, actors: Sequence[int]) -> ScenarioArrays:

@@ -277,7 +277,7 @@ def sweep(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(sweep_document(ensembles, thresholds, seed=seed, draws=draws))
+        print_json(sweep_document(sc, ensembles, thresholds, seed=seed, draws=draws))
     elif fmt == Format.csv:
         _print_csv(ensembles, thresholds)
     else:

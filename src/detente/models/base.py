@@ -77,8 +77,11 @@ def check_range(
 
 
 def model_params(model: object) -> dict[str, Any]:
-    """The hyperparameters of a model as a plain dict."""
-    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}  # type: ignore[arg-type]
+    """The hyperparameters of a model as a plain dict (its dataclass fields; none for a model that is
+    not a dataclass)."""
+    if not dataclasses.is_dataclass(model):
+        return {}
+    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
 
 
 def coerce_param(model_cls: type, name: str, text: str) -> Any:

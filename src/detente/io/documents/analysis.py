@@ -198,8 +198,20 @@ class SweepIssue(_Doc):
     )
 
 
+class SweepPerturbation(_Doc):
+    """The sweep's noise (``core.perturb.Perturbation``): what was drawn."""
+
+    position_sd: float
+    salience_sd: float
+    capability_sd: float
+    dropout: float
+    use_stances: bool
+
+
 class SweepResult(_Doc):
     model: str
+    params: dict[str, Any] = Field(description="The model's resolved parameters (variant included).")
+    perturbation: SweepPerturbation
     issues: list[SweepIssue]
 
 
@@ -207,19 +219,44 @@ class SweepDocument(_Doc):
     """``detente sweep --format json``."""
 
     detente_version: str
+    scenario: ScenarioRef
     seed: int
     draws: int
     results: list[SweepResult]
 
 
 def sweep_document(
-    ensembles: Iterable[Any], thresholds: dict[str, list[float]] | None, *, seed: int, draws: int
+    scenario: Any,
+    ensembles: Iterable[Any],
+    thresholds: dict[str, list[float]] | None,
+    *,
+    seed: int,
+    draws: int,
 ) -> dict[str, Any]:
-    """The ``detente sweep`` document: per model, the summaries of ``analysis.summary.summarize``."""
-    from detente.analysis.summary import sweep_result
+    """The ``detente sweep`` document: the scenario (id, title, input hash), and per model its
+    parameters, the perturbation and the summaries of ``analysis.summary.summarize``."""
+    import dataclasses
 
-    results = [sweep_result(e, thresholds) for e in ensembles]
-    return _jsonable({"detente_version": __version__, "seed": seed, "draws": draws, "results": results})  # type: ignore[no-any-return]
+    from detente.analysis.summary import sweep_result
+    from detente.core.hashing import scenario_hash
+
+    results = [
+        {
+            "model": e.model,
+            "params": e.params,
+            "perturbation": dataclasses.asdict(e.perturbation),
+            "issues": sweep_result(e, thresholds)["issues"],
+        }
+        for e in ensembles
+    ]
+    doc = {
+        "detente_version": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.title, "sha256": scenario_hash(scenario)},
+        "seed": seed,
+        "draws": draws,
+        "results": results,
+    }
+    return _jsonable(doc)  # type: ignore[no-any-return]
 
 
 # ================================================================================ levers
