@@ -292,7 +292,7 @@ def backtest(
         Path | None, typer.Option("--report", help="write a self-contained HTML report")
     ] = None,
     capability: Annotated[
-        Capability, typer.Option(help="votes (pre-registered), ssi, banzhaf or equal")
+        Capability, typer.Option(metavar="WEIGHTS", help="votes (pre-registered), ssi, banzhaf or equal")
     ] = Capability.votes,
     missing_salience: Annotated[
         MissingSalience, typer.Option(help="impute (50, pre-registered) or drop")
@@ -301,6 +301,7 @@ def backtest(
         str,
         typer.Option(
             "--calibration",
+            metavar="SOURCE",
             help="model error: crossfit (K folds by proposal, default), an error-model FILE "
             "(detente calibrate), default (the shipped DEU one) or none",
         ),
@@ -310,6 +311,7 @@ def backtest(
         ErrorModelKind,
         typer.Option(
             "--error-model",
+            metavar="KIND",
             help="what the cross-fitting fits: hurdle (end masses + interior quantile regression, default) "
             "or quantile_regression",
         ),

@@ -51,6 +51,7 @@ def calibrate(
         ErrorModelKind,
         typer.Option(
             "--error-model",
+            metavar="KIND",
             help="hurdle (end masses + interior quantile regression, default) or quantile_regression",
         ),
     ] = ErrorModelKind.hurdle,
