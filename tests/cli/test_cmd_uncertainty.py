@@ -143,6 +143,22 @@ def test_levers_known_answer(cli, tmp_path) -> None:
     assert r.exit_code == 0 and "Alpha" in r.stdout and "What would it take" in r.stdout
 
 
+def _header(doc: dict, ref: str) -> None:
+    """The provenance header every analysis document starts with: version and the scenario's input hash."""
+    sc = load_builtin(ref)
+    assert list(doc)[:2] == ["detente_version", "scenario"]
+    assert doc["scenario"] == {"id": sc.id, "title": sc.title, "sha256": scenario_hash(sc)}
+
+
+def test_levers_json_provenance(cli) -> None:
+    args = ["levers", "emission-standards-1994", "--issue", "emission", "--target", "<=6", "--format", "json"]
+    r = cli(*args, "-m", "eum", "--set", "rounds=4", "--seed", "5")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    _header(doc, "emission-standards-1994")
+    assert doc["model"] == "eum" and doc["seed"] == 5 and doc["params"]["rounds"] == 4
+
+
 def test_levers_table_and_errors(cli) -> None:
     r = cli("levers", "ukraine-2025", "--issue", "us_sanctions", "--target", ">=60")
     assert r.exit_code == 0, r.output
@@ -159,6 +175,8 @@ def test_cohesion_ukraine(cli) -> None:
     r = cli("cohesion", "ukraine-2025", "--groups", "us,european_allies", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
+    _header(doc, "ukraine-2025")  # no model, no seed: the scenario is the whole input
+    assert "params" not in doc and "seed" not in doc
     assert doc["groups"] == ["us", "european_allies"] and 0 <= doc["index"] <= 1
     assert doc["members"]["us"] == ["united_states"]
     assert len(doc["splits"]) == 3 and doc["splits"][0] in {i["issue"] for i in doc["issues"]}
@@ -179,12 +197,16 @@ def test_sensitivity_commands(cli) -> None:
     r = cli("sensitivity", "emission-standards-1994", "--format", "json", "--top", "3")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
+    _header(doc, "emission-standards-1994")
+    assert doc["model"] == "compromise" and doc["seed"] == 0 and "weighting" in doc["params"]
     top = doc["issues"][0]["top"]
     assert len(top) == 3 and top[0]["swing"] >= top[1]["swing"] >= top[2]["swing"]
     r = cli(
         "sensitivity", "emission-standards-1994", "--method", "knockout", "-m", "median", "--format", "json"
     )
     doc = json.loads(r.stdout)
+    _header(doc, "emission-standards-1994")
+    assert doc["method"] == "knockout" and doc["model"] == "median" and doc["seed"] == 0
     iss = doc["issues"][0]
     assert iss["forecast"] == 7.0 and iss["change"]["netherlands"] == pytest.approx(3.0)
     r = cli("sensitivity", "ukraine-2025", "--method", "knockout")
@@ -204,7 +226,10 @@ def test_sensitivity_commands(cli) -> None:
         "256",
     )
     assert r.exit_code == 0, r.output
-    top = json.loads(r.stdout)["issues"][0]["top"]
+    doc = json.loads(r.stdout)
+    _header(doc, "ukraine-2025")
+    assert doc["draws"] == 256 and doc["seed"] == 0 and "weighting" in doc["params"]
+    top = doc["issues"][0]["top"]
     assert top[0]["actor"] == "united_states" and top[0]["input"] == "position" and top[0]["total"] > 0.3
     r = cli("sensitivity", "ukraine-2025", "--method", "sobol", "-n", "64")
     assert r.exit_code == 0 and "share of its variance" in r.stdout

@@ -100,7 +100,7 @@ def cohesion(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(cohesion_document(a, b, c, cm))
+        print_json(cohesion_document(sc, a, b, c, cm))
     elif fmt == Format.csv:
         print_csv(["issue", "position_" + a, "position_" + b, "distance", "share"], cohesion_rows(c, a, b))
     else:

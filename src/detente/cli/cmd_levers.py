@@ -89,7 +89,7 @@ def levers(
     it = sc.issue(issue)
     tgt = f"{op} {value:g}"
     if fmt == Format.json:
-        print_json(levers_document(type(m).info.name, issue, op, value, res, it.name))
+        print_json(levers_document(sc, m, issue, op, value, res, it.name, seed=seed))
     elif fmt == Format.csv:
         print_csv(LEVER_COLUMNS, lever_rows(res, it.name, tgt))
     else:

@@ -173,7 +173,7 @@ def sensitivity(
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
-        print_json(sensitivity_document(type(m).info.name, str(method), rows, draws=draws, seed=seed))
+        print_json(sensitivity_document(sc, m, str(method), rows, seed=seed, draws=draws))
     elif fmt == Format.csv:
         _csv(method, clean(rows))
     elif method == Method.sobol:

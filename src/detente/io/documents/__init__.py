@@ -26,7 +26,9 @@ document                   written by                          builder
 ``WebSimulate``            API simulate job result             :func:`web_simulate`
 =========================  ==================================  ======================================
 
-Numbers that are not finite (NaN, inf) are written as ``null``.
+Numbers that are not finite (NaN, inf) are written as ``null``. The analysis documents start with
+:func:`scenario_header` (version, scenario id/title/sha256), the model-based ones with
+:func:`model_header` (also the model, its ``params`` and the ``seed``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from detente.io.documents._base import Num
+from detente.io.documents._base import Num, ScenarioRef, model_header, scenario_header
 from detente.io.documents.analysis import (
     CohesionDocument,
     CohesionIssue,
@@ -51,7 +53,6 @@ from detente.io.documents.analysis import (
     KnockoutIssue,
     Lever,
     LeversDocument,
-    ScenarioRef,
     SensitivityDocument,
     SobolDocument,
     SobolInput,
@@ -187,6 +188,8 @@ __all__ = [
     "lever_rows",
     "levers_document",
     "main",
+    "model_header",
+    "scenario_header",
     "schema_text",
     "sensitivity_document",
     "simulate_document",

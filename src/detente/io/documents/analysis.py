@@ -10,8 +10,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from detente._version import __version__
-from detente.io.documents._base import Num, _Doc
+from detente.io.documents._base import (
+    Num,
+    _Doc,
+    _ModelDoc,
+    _ScenarioDoc,
+    model_header,
+    scenario_header,
+)
 from detente.io.results import _jsonable, forecast_to_dict
 
 
@@ -104,17 +110,9 @@ class ForecastResult(_Doc):
     exchanges: list[ExchangeRecord] | None = None
 
 
-class ScenarioRef(_Doc):
-    id: str
-    title: str
-    sha256: str
-
-
-class ForecastDocument(_Doc):
+class ForecastDocument(_ScenarioDoc):
     """``detente forecast --format json``."""
 
-    detente_version: str
-    scenario: ScenarioRef
     results: list[ForecastResult]
 
 
@@ -167,17 +165,11 @@ def forecast_document(
 ) -> dict[str, Any]:
     """The ``detente forecast`` document of ``forecasts`` (one per model) on ``scenario``;
     ``predictive``: each forecast's ``Predictive`` (same order), ``draws`` its sweep's size."""
-    from detente.core.hashing import scenario_hash
-
     results = [forecast_to_dict(f, scenario) for f in forecasts]
     for res, pred in zip(results, predictive or (), strict=False):
         for k, issue in enumerate(res["issues"]):
             issue.update(predictive_fields(pred, k, draws))
-    return {
-        "detente_version": __version__,
-        "scenario": {"id": scenario.id, "title": scenario.title, "sha256": scenario_hash(scenario)},
-        "results": results,
-    }
+    return {**scenario_header(scenario), "results": results}
 
 
 # ================================================================================ sweep
@@ -215,11 +207,9 @@ class SweepResult(_Doc):
     issues: list[SweepIssue]
 
 
-class SweepDocument(_Doc):
+class SweepDocument(_ScenarioDoc):
     """``detente sweep --format json``."""
 
-    detente_version: str
-    scenario: ScenarioRef
     seed: int
     draws: int
     results: list[SweepResult]
@@ -238,7 +228,6 @@ def sweep_document(
     import dataclasses
 
     from detente.analysis.summary import sweep_result
-    from detente.core.hashing import scenario_hash
 
     results = [
         {
@@ -250,8 +239,7 @@ def sweep_document(
         for e in ensembles
     ]
     doc = {
-        "detente_version": __version__,
-        "scenario": {"id": scenario.id, "title": scenario.title, "sha256": scenario_hash(scenario)},
+        **scenario_header(scenario),
         "seed": seed,
         "draws": draws,
         "results": results,
@@ -286,10 +274,9 @@ class PivotMoveDoc(_Doc):
     move: Num
 
 
-class LeversDocument(_Doc):
+class LeversDocument(_ModelDoc):
     """``detente levers --format json``."""
 
-    model: str
     issue: str
     target: Target
     forecast: Num
@@ -317,12 +304,13 @@ def lever_rows(res: Any, issue_name: str, target: str) -> list[dict[str, Any]]:
 
 
 def levers_document(
-    model: str, issue: str, op: str, value: float, res: Any, issue_name: str
+    scenario: Any, model: Any, issue: str, op: str, value: float, res: Any, issue_name: str, *, seed: int
 ) -> dict[str, Any]:
-    """The ``detente levers`` document of ``res`` (``analysis.inverse.what_it_takes``)."""
+    """The ``detente levers`` document of ``res`` (``analysis.inverse.what_it_takes`` of ``model``,
+    run with ``seed``, on ``scenario``), headed by :func:`model_header`."""
     return _jsonable(  # type: ignore[no-any-return]
         {
-            "model": model,
+            **model_header(scenario, model, seed),
             "issue": issue,
             "target": {"op": op, "value": value},
             "forecast": res.base_outcome,
@@ -348,7 +336,7 @@ class CohesionIssue(BaseModel):
     share: Num
 
 
-class CohesionDocument(_Doc):
+class CohesionDocument(_ScenarioDoc):
     """``detente cohesion --format json``."""
 
     groups: tuple[str, str]
@@ -375,10 +363,12 @@ def cohesion_rows(c: Any, a: str, b: str) -> list[dict[str, Any]]:
     ]
 
 
-def cohesion_document(a: str, b: str, c: Any, cm: Any) -> dict[str, Any]:
-    """The ``detente cohesion`` document: cohesion ``c`` of groups ``a``/``b`` and coalition map ``cm``."""
+def cohesion_document(scenario: Any, a: str, b: str, c: Any, cm: Any) -> dict[str, Any]:
+    """The ``detente cohesion`` document: cohesion ``c`` of groups ``a``/``b`` and coalition map ``cm``
+    of ``scenario`` (no model, no seed), headed by :func:`scenario_header`."""
     return _jsonable(  # type: ignore[no-any-return]
         {
+            **scenario_header(scenario),
             "groups": [a, b],
             "members": {a: list(c.members_a), b: list(c.members_b)},
             "index": c.index,
@@ -431,23 +421,19 @@ class SobolIssue(_Doc):
     top: list[SobolInput]
 
 
-class TornadoDocument(_Doc):
-    model: str
+class TornadoDocument(_ModelDoc):
     method: Literal["tornado"]
     issues: list[TornadoIssue]
 
 
-class KnockoutDocument(_Doc):
-    model: str
+class KnockoutDocument(_ModelDoc):
     method: Literal["knockout"]
     issues: list[KnockoutIssue]
 
 
-class SobolDocument(_Doc):
-    model: str
+class SobolDocument(_ModelDoc):
     method: Literal["sobol"]
     draws: int
-    seed: int
     issues: list[SobolIssue]
 
 
@@ -504,11 +490,12 @@ def sobol_rows(sob: Any, issues: Sequence[str], top: int) -> list[dict[str, Any]
 
 
 def sensitivity_document(
-    model: str, method: str, rows: list[dict[str, Any]], *, draws: int | None = None, seed: int | None = None
+    scenario: Any, model: Any, method: str, rows: list[dict[str, Any]], *, seed: int, draws: int | None = None
 ) -> dict[str, Any]:
     """The ``detente sensitivity`` document of ``rows`` (:func:`tornado_rows`, :func:`knockout_rows`
-    or :func:`sobol_rows`); the Sobol document also names its ``draws`` and ``seed``."""
-    head: dict[str, Any] = {"model": model, "method": method}
+    or :func:`sobol_rows`) of ``model`` on ``scenario``, headed by :func:`model_header`; the Sobol
+    document also names its ``draws``."""
+    head: dict[str, Any] = {**model_header(scenario, model, seed), "method": method}
     if method == "sobol":
-        head |= {"draws": draws, "seed": seed}
+        head["draws"] = draws
     return _jsonable({**head, "issues": rows})  # type: ignore[no-any-return]
