@@ -145,7 +145,8 @@ def test_docs_name_every_schema_file() -> None:
 
 # ------------------------------------------------------------------------------ CLI versus web
 def test_web_forecast_is_the_cli_forecast() -> None:
-    """The web's forecast carries the CLI's values (same builder): numbers, scale, status, params, hash."""
+    """The web's forecast carries the CLI's values (same builder): numbers, scale, status, params, hash,
+    and the predictive distribution of ``detente forecast``'s default calibration (shipped error model)."""
     for web_name, cli_name, model in (
         ("web_forecast_ukraine_eum", "forecast_ukraine", "eum"),
         ("web_forecast_ukraine_status_quo", "forecast_ukraine", "status_quo"),
@@ -161,6 +162,9 @@ def test_web_forecast_is_the_cli_forecast() -> None:
             )  # fmt: skip
             if c["forecast"] is None:
                 assert w["in_words"] == c["reason"]
+            pred = ("quantiles", "p_low_end", "p_high_end", "interval_source", "intervals")
+            assert {k: w[k] for k in pred} == {k: c[k] for k in pred}
+        assert any(w["intervals"] for w in web["issues"])  # the shipped error model gave intervals
 
 
 def test_web_sweep_is_the_cli_sweep() -> None:

@@ -50,6 +50,24 @@ def test_forecast_matches_the_library(client):
         assert len(r.json()["input_sha256"]) == 64
 
 
+def test_forecast_carries_the_predictive_intervals(client):
+    """Each issue has the shipped error model's intervals (as ``detente forecast``): nested, about
+    the predictive median, within the scale; the caveat says the scenario is not EU legislation."""
+    r = client.post("/api/forecast", json={"scenario": "ukraine-2025", "model": "compromise"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    issues = [i for i in doc["issues"] if i["forecast"] is not None]
+    assert issues
+    for i in issues:
+        (lo50, hi50), (lo80, hi80), (lo90, hi90) = (i["intervals"][k] for k in ("50", "80", "90"))
+        low, high = i["scale"]
+        assert low <= lo90 <= lo80 <= lo50 <= i["quantiles"]["50"] <= hi50 <= hi80 <= hi90 <= high
+        assert hi90 - lo90 > hi50 - lo50 > 0  # model error gives a spread, not the point alone
+        assert "model error" in i["interval_source"] and "decisions" in i["interval_source"]
+        assert 0 <= i["p_low_end"] <= 1 and 0 <= i["p_high_end"] <= 1
+    assert doc["interval_caveat"].startswith("Not EU legislation")
+
+
 def test_models_list_and_bad_model(client):
     names = [m["name"] for m in client.get("/api/models").json()]
     assert "compromise" in names and "median" in names

@@ -3,6 +3,8 @@ the main job (:mod:`detente.analysis.main_job`) compute them the same way:
 
 - :func:`point_forecast`: one model's forecast; statuses are recorded in it, not warned
   (:func:`detente.models.base.statuses_not_warnings`);
+- :func:`predictive`: a forecast's predictive distribution (the point forecast, or a sweep's outcomes,
+  with an error model's model error), as ``detente forecast --format json`` gives it;
 - :func:`sweep`: a Monte Carlo sweep of one model (:func:`detente.analysis.montecarlo.run_ensemble`)
   under the scenario's own uncertainty settings (metadata ``uncertainty.*``) unless others are given;
 - :func:`simulation_config` / :func:`simulate`: the ceasefire simulator (docs/simulator.md) on a
@@ -35,6 +37,18 @@ def point_forecast(model: Any, scenario: Scenario, seed: int | None = 0) -> Fore
     """``model``'s forecast of ``scenario`` (its statuses recorded in the forecast, not warned)."""
     with statuses_not_warnings():
         return forecast(model, scenario, seed=seed)
+
+
+def predictive(scenario: Scenario, fc: Forecast, error: Any, draws: Any = None) -> Any:
+    """``fc``'s predictive distribution (:class:`~detente.analysis.predictive.Predictive`,
+    :func:`detente.analysis.intervals.predictive_of`): its point forecast, or the sweep's outcomes
+    ``draws`` (n_draws, I) when given, with the model error of ``error`` (the error models, e.g. the
+    shipped ones; None: none)."""
+    import numpy as np
+
+    from detente.analysis.intervals import predictive_of
+
+    return predictive_of(scenario, fc.model, np.asarray(fc.outcome, dtype=float), draws, error)
 
 
 def sweep(

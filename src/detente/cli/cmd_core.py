@@ -367,12 +367,9 @@ def _predictive(
 ) -> list[Any]:
     """Each forecast's predictive distribution (``analysis.intervals.predictive_of``): the point
     forecast (or a sweep of ``draws`` perturbed inputs when ``draws`` > 0) with the model error of
-    the error models ``ems`` (None: none)."""
-    import numpy as np
-
-    from detente.analysis.intervals import predictive_of
+    the error models ``ems`` (None: none); ``analysis.runs.predictive``, as the dashboard's forecasts."""
     from detente.analysis.montecarlo import prepare
-    from detente.analysis.runs import sweep
+    from detente.analysis.runs import predictive, sweep
     from detente.core.perturb import Perturbation
     from detente.errors import DetenteError
 
@@ -386,7 +383,7 @@ def _predictive(
                 x = sweep(m, spec, pert, draws=draws, seed=seed).raw_outcomes()
             except DetenteError as exc:
                 fail(f"model {name}: {exc}")
-        out.append(predictive_of(sc, name, np.asarray(fc.outcome, dtype=float), x, ems))
+        out.append(predictive(sc, fc, ems, x))
     return out
 
 

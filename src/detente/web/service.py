@@ -226,10 +226,17 @@ def run_forecast(
 
 
 def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
-    """The forecast for the API and the pages (``io.documents.web_forecast``, built on the CLI's result)."""
+    """The forecast for the API and the pages (``io.documents.web_forecast``, built on the CLI's
+    result) with each issue's predictive distribution as ``detente forecast --format json`` gives it
+    by default: the shipped error models' model error, no sweep (``analysis.runs.predictive``)."""
+    from detente.analysis.intervals import domain_caveat
+    from detente.analysis.runs import predictive
     from detente.io.documents import web_forecast
+    from detente.io.error_models import default_error_models
 
-    return web_forecast(scenario, fc)
+    ems = default_error_models()
+    caveat = domain_caveat(scenario, ems, short=True)
+    return web_forecast(scenario, fc, predictive(scenario, fc, ems), caveat)
 
 
 # ------------------------------------------------------------------------------------------ what-if

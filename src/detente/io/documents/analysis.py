@@ -34,6 +34,34 @@ class TrajectoryEntry(BaseModel):
     positions: dict[str, Num]
 
 
+# the predictive fields of a forecast's issue (:func:`predictive_fields`), one home for their
+# documentation: ``detente forecast --format json`` (ForecastIssue) and the web's forecasts (WebForecastIssue)
+Quantiles = Annotated[
+    dict[str, Num] | None,
+    Field(
+        description='The predictive distribution\'s quantiles, keys "5", "10", …, "95" (percent), issue '
+        "units; null when there is none (interval_source says why)."
+    ),
+]
+PLowEnd = Annotated[Num, Field(description="Probability that the outcome is exactly the scale's low end.")]
+PHighEnd = Annotated[Num, Field(description="Probability that the outcome is exactly the scale's high end.")]
+IntervalSource = Annotated[
+    str | None,
+    Field(
+        description="What the distribution contains: input uncertainty (a seeded sweep), model error "
+        "(learned on decided cases), both, or 'none' (a point forecast only)."
+    ),
+]
+Intervals = Annotated[
+    dict[str, tuple[float, float]] | None,
+    Field(
+        description='Prediction intervals [low, high] by level, keys "50", "80", "90" (percent), issue '
+        "units, each holding that share of the predictive distribution (point masses at the ends "
+        "included; docs/calibration.md §3); null when there is no distribution."
+    ),
+]
+
+
 class ForecastIssue(_Doc):
     issue: str
     forecast: Num = Field(description="In the issue's units; null when the model gives none (see reason).")
@@ -48,28 +76,11 @@ class ForecastIssue(_Doc):
     rounds: int | None = Field(default=None, description="Rounds run (dynamic models only).")
     period: int | None = Field(default=None, description="Length of a detected cycle (when there is one).")
     flags: list[str] | None = Field(default=None, description="Notable fallbacks, e.g. nbs_infeasible.")
-    quantiles: dict[str, Num] | None = Field(
-        default=None,
-        description='The predictive distribution\'s quantiles, keys "5", "10", …, "95" (percent), issue '
-        "units; null when there is none (interval_source says why).",
-    )
-    p_low_end: Num = Field(
-        default=None, description="Probability that the outcome is exactly the scale's low end."
-    )
-    p_high_end: Num = Field(
-        default=None, description="Probability that the outcome is exactly the scale's high end."
-    )
-    interval_source: str | None = Field(
-        default=None,
-        description="What the distribution contains: input uncertainty (a seeded sweep), model error "
-        "(learned on decided cases), both, or 'none' (a point forecast only).",
-    )
-    intervals: dict[str, tuple[float, float]] | None = Field(
-        default=None,
-        description='Prediction intervals [low, high] by level, keys "50", "80", "90" (percent), issue '
-        "units, each holding that share of the predictive distribution (point masses at the ends "
-        "included; docs/calibration.md §3); null when there is no distribution.",
-    )
+    quantiles: Quantiles = None
+    p_low_end: PLowEnd = None
+    p_high_end: PHighEnd = None
+    interval_source: IntervalSource = None
+    intervals: Intervals = None
 
 
 class ExchangeRecord(_Doc):

@@ -11,6 +11,14 @@ from typing import Any
 from pydantic import Field
 
 from detente.io.documents._base import Num, _Doc
+from detente.io.documents.analysis import (
+    Intervals,
+    IntervalSource,
+    PHighEnd,
+    PLowEnd,
+    Quantiles,
+    predictive_fields,
+)
 from detente.io.documents.runs import SimulateDocument, simulate_document
 from detente.io.results import _jsonable, forecast_to_dict
 
@@ -23,6 +31,12 @@ class WebForecastIssue(_Doc):
     in_words: str = Field(description="The forecast in the scale's words, or why there is none.")
     scale: tuple[float, float]
     status: str
+    # the predictive distribution as in ``detente forecast --format json`` (its default calibration)
+    quantiles: Quantiles = None
+    p_low_end: PLowEnd = None
+    p_high_end: PHighEnd = None
+    interval_source: IntervalSource = None
+    intervals: Intervals = None
 
 
 class WebForecast(_Doc):
@@ -35,6 +49,11 @@ class WebForecast(_Doc):
     input_sha256: str
     detente_version: str = Field(description="detente's version, as in the CLI's documents.")
     issues: list[WebForecastIssue]
+    interval_caveat: str = Field(
+        default="",
+        description="What applying the error model learned on EU legislation to this scenario implies "
+        "(empty when it is EU legislation), as under detente run's brief.",
+    )
     run_id: int | None = Field(default=None, description="With record: the stored run.")
 
 
@@ -87,9 +106,11 @@ class WebSimulate(_Doc):
     summary: SimulateDocument
 
 
-def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
+def web_forecast(scenario: Any, fc: Any, pred: Any = None, caveat: str = "") -> dict[str, Any]:
     """A forecast for the API and the dashboard: the CLI's result (:func:`forecast_to_dict`) with
-    each issue's name and the forecast in words (or why there is none)."""
+    each issue's name and the forecast in words (or why there is none); ``pred``: its predictive
+    distribution (``analysis.runs.predictive``), whose :func:`predictive_fields` each issue gets as
+    in ``detente forecast --format json``; ``caveat``: ``analysis.intervals.domain_caveat`` (short)."""
     base = forecast_to_dict(fc, scenario)
     issues = []
     for k, (issue, entry) in enumerate(zip(scenario.issues, base["issues"], strict=True)):
@@ -105,6 +126,7 @@ def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
                 else entry.get("reason", ""),
                 "scale": entry["scale"],
                 "status": entry["status"],
+                **(predictive_fields(pred, k, 0) if pred is not None else {}),
             }
         )
     return {
@@ -115,6 +137,7 @@ def web_forecast(scenario: Any, fc: Any) -> dict[str, Any]:
         "input_sha256": base["input_sha256"],
         "detente_version": base["detente_version"],
         "issues": issues,
+        "interval_caveat": caveat,
     }
 
 
