@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.intervals import Intervals, IssueInterval
 from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
@@ -116,10 +117,45 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
     return Section("scenario", "Scenario: who wants what", caption.strip(), [fig], [actors, issues])
 
 
+# the interval bars of the forecast chart: (trace name, the IssueInterval's ends, line width, colour);
+# neutral slate, so that they read the same under every issue's marker colour
+BARS = (
+    ("90% interval", "low", "high", 1.5, "#7a8599"),
+    ("50% interval", "mid_low", "mid_high", 7.0, "#b9c1cf"),
+)
+
+
+def _bar(d: IssueInterval | None) -> IssueInterval | None:
+    """The model's interval on the issue when it has one to draw (not: no forecast, no sweep and no
+    model error), else ``None``."""
+    if d is None or d.source == "none":
+        return None
+    ends = (d.low, d.high, d.mid_low, d.mid_high)
+    return d if all(np.isfinite(x) for x in ends) else None
+
+
+def _bars_caption(ivals: Intervals, domain: str) -> str:
+    """What the bars are, in the words of the interval tables' caption (one line under the chart);
+    ``domain``: where the error model was learned, as the read-outs say it ("EU")."""
+    what = (
+        f"with model error learned on {ivals.error_n:,} {domain} decisions"
+        if ivals.error_n
+        else "over the inputs' uncertainty only (no error model)"
+    )
+    return (
+        f"bars: 50% (thick) and 90% (thin) intervals {what}; the diamond is the model's point forecast, "
+        "which can lie outside them (see the tables)"
+    )
+
+
 def forecast_section(
-    scenario: Scenario, results: dict[str, Any], tables: list[Table] | None = None
+    scenario: Scenario,
+    results: dict[str, Any],
+    tables: list[Table] | None = None,
+    ivals: Intervals | None = None,
 ) -> Section:
-    """The models' point forecasts per issue (chart) and, when given, the tables with their intervals."""
+    """The models' point forecasts per issue (chart) with, when given, their 50 % and 90 % intervals
+    (``ivals``, the main job's; drawn as bars) and the tables with the intervals."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -127,33 +163,84 @@ def forecast_section(
     fig = make_subplots(
         rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
     )
+    names = list(results)
+    domain = ""  # where the error model was learned, as the drawn intervals say it
     for r, issue in enumerate(scenario.issues, start=1):
-        names = list(results)
         vals = [float(results[m].outcome[r - 1]) for m in names]
+        bars = {m: _bar(ivals.of(m, issue.id) if ivals is not None else None) for m in names}
+        for label, lo, hi, width, colour in BARS:  # under the markers; one trace each, segments split by None
+            xs: list[float | None] = []
+            ys: list[str | None] = []
+            for m, d in bars.items():
+                if d is not None:
+                    xs += [getattr(d, lo), getattr(d, hi), None]
+                    ys += [m, m, None]
+                    domain = d.error_domain
+            if xs:
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs,
+                        y=ys,
+                        mode="lines",
+                        name=label,
+                        line={"width": width, "color": colour},
+                        hoverinfo="skip",
+                        showlegend=False,
+                    ),
+                    row=r,
+                    col=1,
+                )
+        hover = []
+        for m, v in zip(names, vals, strict=True):
+            d = bars[m]
+            band = (
+                ""
+                if d is None
+                else f"<br>50 %: {d.mid_low:.1f}–{d.mid_high:.1f}, 90 %: {d.low:.1f}–{d.high:.1f}"
+            )
+            hover.append(f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)}){band}")
         fig.add_trace(
             go.Scatter(
                 x=vals,
                 y=names,
                 mode="markers",
-                marker={"size": 11, "symbol": "diamond"},
+                name="forecast",
+                marker={"size": 11, "symbol": "diamond", "line": {"width": 1, "color": "white"}},
                 showlegend=False,
-                hovertext=[
-                    f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)})"
-                    for m, v in zip(names, vals, strict=True)
-                ],
+                hovertext=hover,
                 hoverinfo="text",
             ),
             row=r,
             col=1,
         )
+        # the models in the same order on every issue, whichever has a bar
+        fig.update_yaxes(categoryorder="array", categoryarray=names, row=r, col=1)
         fig.update_xaxes(
             range=_padded(issue),
             row=r,
             col=1,
             title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →",
         )
+    bottom = 40
+    if domain and ivals is not None:
+        bottom = 90
+        fig.add_annotation(
+            text=_bars_caption(ivals, domain),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-55,
+            showarrow=False,
+            align="left",
+            font={"size": 12, "color": "#4a5468"},
+        )
     fig.update_layout(
-        height=230 * n + 80, margin={"l": 120, "r": 20, "t": 60, "b": 40}, title="Forecast by model"
+        height=230 * n + 80 + bottom - 40,
+        margin={"l": 120, "r": 20, "t": 60, "b": bottom},
+        title="Forecast by model",
     )
     cap = (
         "Each model's forecast of where the issue settles, in the issue's own units. Mean-type models (compromise, NBS) "
@@ -317,7 +404,7 @@ def build(job: MainJobResult) -> Part:
         brief=briefs,
         name="forecasts",
         tables=tables,
-        sections=[scenario_section(scenario), forecast_section(scenario, results, tables)],
+        sections=[scenario_section(scenario), forecast_section(scenario, results, tables, ivals)],
         manifest=manifest,
         notes=notes,
     )
