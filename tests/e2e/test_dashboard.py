@@ -167,6 +167,31 @@ def test_edit_run_save_reload(server, page):
     assert "added actor observer" in page.locator("#history").inner_text()
 
 
+def test_run_shows_the_intervals(server, page):
+    """Run: the table has the 50 % and 90 % intervals of the shipped error model (as detente
+    forecast --format json), nested, and under it the line saying where they come from."""
+    import re
+
+    page.goto(server + f"/s/{SCENARIO}")
+    page.wait_for_selector("#editor #table")
+    page.click("#run")
+    page.wait_for_selector("#run-result td.interval")
+    heads = page.locator("#run-result table.forecast th").all_inner_texts()
+    assert heads[:4] == ["issue", "forecast", "50 % interval", "90 % interval"]
+    rows = page.locator("#run-result table.forecast tbody tr")
+    assert rows.count() >= 2
+    band = re.compile(r"^(-?\d+\.\d\d)–(-?\d+\.\d\d)$")
+    for k in range(rows.count()):
+        cells = rows.nth(k).locator("td.interval")
+        m50, m90 = (band.match(cells.nth(j).inner_text().strip()) for j in (0, 1))
+        assert m50 and m90, rows.nth(k).inner_text()
+        lo50, hi50, lo90, hi90 = (float(x) for x in (*m50.groups(), *m90.groups()))
+        assert lo90 <= lo50 < hi50 <= hi90
+    line = page.locator("#run-result .interval-source").inner_text()
+    assert line.startswith("Intervals: model error (") and "decisions" in line
+    assert "Not EU legislation here" in line  # ukraine-2025: the error model's domain caveat
+
+
 def test_upload_and_compare(server, page):
     yaml_text = (
         "id: e2e-upload\ntitle: Uploaded in the browser\nactors:\n  - {id: a}\n  - {id: b, capability: 2}\n"
