@@ -89,7 +89,8 @@ def test_caption_under_the_chart_says_what_the_bars_are(job: Any) -> None:
     fig = _figure(forecasts.build(job))
     (note,) = [a.text for a in fig.layout.annotations if a.text.startswith("bars:")]
     assert f"model error learned on {job.intervals.error_n:,} EU decisions" in note
-    assert "point forecast, which can lie outside them" in note
+    assert "point forecast,<br>which can lie outside them" in note
+    assert max(len(line) for line in note.split("<br>")) <= 50  # fits the dashboard's half-width card
 
 
 def test_no_bar_without_an_interval(job: Any) -> None:

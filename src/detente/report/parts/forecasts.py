@@ -135,16 +135,21 @@ def _bar(d: IssueInterval | None) -> IssueInterval | None:
 
 
 def _bars_caption(ivals: Intervals, domain: str) -> str:
-    """What the bars are, in the words of the interval tables' caption (one line under the chart);
-    ``domain``: where the error model was learned, as the read-outs say it ("EU")."""
+    """What the bars are, in the words of the interval tables' caption (short lines under the chart,
+    which must fit the dashboard's half-width card); ``domain``: where the error model was learned,
+    as the read-outs say it ("EU")."""
     what = (
-        f"with model error learned on {ivals.error_n:,} {domain} decisions"
+        f"with model error learned on {ivals.error_n:,} {domain} decisions;"
         if ivals.error_n
-        else "over the inputs' uncertainty only (no error model)"
+        else "over the inputs' uncertainty only (no error model);"
     )
-    return (
-        f"bars: 50% (thick) and 90% (thin) intervals {what}; the diamond is the model's point forecast, "
-        "which can lie outside them (see the tables)"
+    return "<br>".join(
+        (
+            "bars: 50% (thick) and 90% (thin) intervals",
+            what,
+            "the diamond is the model's point forecast,",
+            "which can lie outside them (see the tables)",
+        )
     )
 
 
@@ -223,7 +228,7 @@ def forecast_section(
         )
     bottom = 40
     if domain and ivals is not None:
-        bottom = 90
+        bottom = 140  # the x-axis title, then the four caption lines
         fig.add_annotation(
             text=_bars_caption(ivals, domain),
             xref="paper",
