@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -82,12 +81,12 @@ def test_sizes_and_specific_content() -> None:
     assert china.scale.labels == ("no democratisation", "full democratisation")
 
 
-def test_load_is_fast_and_unknown_names_are_errors() -> None:
+def test_loads_are_cached_and_unknown_names_are_errors() -> None:
+    """Functional only (wall-clock limits belong in benchmarks/: this one failed CI under load):
+    every built-in loads, and a second load is the cached object, not a re-read."""
     load_builtin.cache_clear()
-    t0 = time.perf_counter()
-    for n in builtin_names():
-        load_builtin(n)
-    assert time.perf_counter() - t0 < 2.0
+    first = {n: load_builtin(n) for n in builtin_names()}
+    assert all(load_builtin(n) is sc for n, sc in first.items())
     with pytest.raises(ScenarioError, match=r"unknown built-in 'cop21' \(did you mean cop21-2015\?"):
         load_builtin("cop21")
 

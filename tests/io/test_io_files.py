@@ -312,7 +312,9 @@ def test_bad_input_api(tmp_path: Path, case: str) -> None:
     t0 = time.perf_counter()
     with pytest.raises(InputFileError) as ei:
         read_scenario(path)
-    assert time.perf_counter() - t0 < 2.0
+    # refused up front, not after parsing 50 MB or expanding an alias bomb (that takes minutes); the
+    # limit is loose so a loaded CI machine does not fail it (an idle one needs well under 1 s)
+    assert time.perf_counter() - t0 < 10.0
     msg = str(ei.value)
     assert "\n" not in msg and all("\n" not in p for p in ei.value.problems)
     import re
