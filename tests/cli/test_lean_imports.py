@@ -42,34 +42,29 @@ def test_help_is_light(argv: list[str]) -> None:
     assert _loaded(code, HEAVY_FOR_HELP) == []
 
 
+# a table forecast of a built-in, run in a fresh interpreter (stdout swallowed)
+TABLE_FORECAST = (
+    "import sys, contextlib, io\n"
+    "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
+    "from detente.cli.app import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    try:\n"
+    "        main()\n"
+    "    except SystemExit:\n"
+    "        pass"
+)
+
+
 def test_forecast_loads_no_report_or_web_stack() -> None:
     """A table forecast needs numpy and the models, not the report, the web app or the store."""
-    code = (
-        "import sys, contextlib, io\n"
-        "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
-        "from detente.cli.app import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n"
-        "        main()\n"
-        "    except SystemExit:\n"
-        "        pass"
-    )
+    code = TABLE_FORECAST
     names = ("numpy", "plotly", "jinja2", "fastapi", "dask", "distributed", "sqlalchemy", "numba")
     assert _loaded(code, names) == ["numpy"]  # numpy: the forecast did run
 
 
 def test_table_forecast_loads_no_json_shapes() -> None:
     """The JSON document shapes (pydantic models, ≈ 60 ms to build) load only for ``--format json``."""
-    code = (
-        "import sys, contextlib, io\n"
-        "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
-        "from detente.cli.app import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n"
-        "        main()\n"
-        "    except SystemExit:\n"
-        "        pass"
-    )
+    code = TABLE_FORECAST
     assert _loaded(code, ("detente.io.documents", "detente.models.base")) == ["detente.models.base"]
 
 

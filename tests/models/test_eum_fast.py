@@ -147,6 +147,19 @@ def _oracle_perspective(x, w, s, present, st):  # type: ignore[no-untyped-def]
     return E[:, h, h, :], E[:, h, :, h].transpose(1, 0, 2), r
 
 
+def _same_events(got, want, atol: float) -> None:  # type: ignore[no-untyped-def]
+    """Two event logs row by row: the same keys, numbers to ``atol``, everything else exactly."""
+    rows, want_rows = got.rows(), want.rows()
+    assert len(rows) == len(want_rows)
+    for r, w in zip(rows, want_rows, strict=True):
+        assert r.keys() == w.keys()
+        for k in r:
+            if isinstance(r[k], float):
+                assert r[k] == pytest.approx(w[k], abs=atol, nan_ok=True), k
+            else:
+                assert r[k] == w[k], k
+
+
 def _same_prediction(got, want) -> None:  # type: ignore[no-untyped-def]
     """Two predictions of the engines: statuses, offer classes, partners and proposers (the event
     log's non-numbers) exactly; positions, outcomes, risk and the logged utilities to
@@ -156,15 +169,7 @@ def _same_prediction(got, want) -> None:  # type: ignore[no-untyped-def]
     for name in ("outcome", "trajectory"):
         np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=0, atol=NUMBA_ATOL)
     np.testing.assert_allclose(got.extras["risk"], want.extras["risk"], rtol=0, atol=NUMBA_ATOL)
-    rows, want_rows = got.events.rows(), want.events.rows()
-    assert len(rows) == len(want_rows)
-    for r, w in zip(rows, want_rows, strict=True):
-        assert r.keys() == w.keys()
-        for k in r:
-            if isinstance(r[k], float):
-                assert r[k] == pytest.approx(w[k], abs=NUMBA_ATOL, nan_ok=True), k
-            else:
-                assert r[k] == w[k], k
+    _same_events(got.events, want.events, NUMBA_ATOL)
     np.testing.assert_array_equal(got.extras["pressure"]["proposer"], want.extras["pressure"]["proposer"])
     for k in ("a", "b"):
         np.testing.assert_allclose(
@@ -239,15 +244,7 @@ def test_model_outputs_and_explain_equal_oracle(
         _close(got.outcome, want.outcome, "outcome")
         _close(got.trajectory, want.trajectory, "trajectory")
         assert got.events is not None
-        rows, want_rows = got.events.rows(), want.events.rows()
-        assert len(rows) == len(want_rows)
-        for r, w in zip(rows, want_rows, strict=True):
-            assert r.keys() == w.keys()
-            for k in r:
-                if isinstance(r[k], float):
-                    assert r[k] == pytest.approx(w[k], abs=ATOL, nan_ok=True), k
-                else:
-                    assert r[k] == w[k], k
+        _same_events(got.events, want.events, ATOL)
         for key, sub in (
             ("pressure", ("proposer", "a", "b")),
             ("perspective", ("own", "rival", "risk")),

@@ -9,29 +9,16 @@ read as the same thing.
 from __future__ import annotations
 
 import math
-import warnings
+from typing import Any
 
 import pytest
 
-from detente.analysis.main_job import MainJobOptions, main_job
-from detente.io.builtin import load_builtin
-from detente.io.error_models import resolve_calibration
 from detente.report.parts import forecasts, uncertainty
 
 
 @pytest.fixture(scope="module")
-def job():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return main_job(
-            load_builtin("ukraine-2025"),
-            MainJobOptions(
-                seed=0,
-                quick=True,
-                parts=("forecasts", "uncertainty"),
-                error_model=resolve_calibration("default"),
-            ),
-        )
+def job(job_with_intervals: Any) -> Any:
+    return job_with_intervals
 
 
 def _outside(job) -> list[tuple[str, str]]:

@@ -9,30 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from typing import Any
 
 import pytest
 
-from detente.analysis.main_job import MainJobOptions, main_job
-from detente.io.builtin import load_builtin
-from detente.io.error_models import resolve_calibration
 from detente.report.parts import forecasts
 
 
 @pytest.fixture(scope="module")
-def job() -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return main_job(
-            load_builtin("ukraine-2025"),
-            MainJobOptions(
-                seed=0,
-                quick=True,
-                parts=("forecasts", "uncertainty"),
-                error_model=resolve_calibration("default"),
-            ),
-        )
+def job(job_with_intervals: Any) -> Any:
+    return job_with_intervals
 
 
 def _figure(section_or_part: Any) -> Any:
