@@ -142,7 +142,8 @@ def _is_loopback(host: str) -> bool:
 
 LEDGER = typer.Typer(
     help="Forecast ledger: write down forecasts with the date they resolve, record what happened, "
-    "and see how good they were (Brier score for yes/no questions, absolute error for numbers).\n\n"
+    "and see how good they were (yes/no questions: Brier and log score; numbers: absolute error, and "
+    "CRPS and interval coverage when recorded with --quantiles).\n\n"
     "Example: detente ledger add 'Ceasefire signed by 2027-12-31?' 0.3 --resolves 2027-12-31, "
     "later detente ledger resolve 1 0 (it did not happen), then detente ledger score.",
     no_args_is_help=True,
