@@ -106,3 +106,38 @@ def test_a_run_defines_the_statuses_in_its_table(client, editor_form):
     closed = client.post("/ui/run", data=form, headers=hx).text  # compromise: a formula
     # a formula has no rounds: like detente forecast, the table leaves that status out (nothing to define)
     assert "<td>closed_form</td>" not in closed and not _defined(closed, "closed_form")
+
+
+def _traces(fragment: str) -> list[dict]:
+    """The traces of every ``Plotly.newPlot(id, data, layout, …)`` call in a fragment."""
+    import json
+
+    out = []
+    for m in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*", fragment):
+        data, _ = json.JSONDecoder().raw_decode(fragment, m.end())
+        out += data
+    return out
+
+
+def test_run_chart_draws_the_tables_intervals(client, editor_form):
+    """Run: the "Forecast by model" chart draws the 50 % and 90 % interval bars of the very
+    distribution the table prints (one computation, forecast_intervals), and says where they come from."""
+    form, hx = editor_form(client)  # emission-standards-1994: EU legislation, the error model's domain
+    text = client.post("/ui/run", data=form, headers=hx).text
+    cells = re.findall(r'<td class="num interval" data-level="(50|90)">(-?[\d.]+)–(-?[\d.]+)</td>', text)
+    table = {lv: [(float(lo), float(hi)) for lev, lo, hi in cells if lev == lv] for lv in ("50", "90")}
+    assert len(table["50"]) == len(table["90"]) >= 1
+    # per subplot (one per issue) a 50 % and a 90 % bar, [lo, hi, null] on the model's row, equal to
+    # the table's cells (2 decimals there)
+    per_axis: dict[str, dict[str, tuple[float, float]]] = {}
+    for t in _traces(text):
+        if t.get("name", "").endswith("% interval"):
+            assert len(t["x"]) == 3 and t["y"][:2] == ["compromise", "compromise"], t
+            per_axis.setdefault(t["xaxis"], {})[t["name"][:2]] = (t["x"][0], t["x"][1])
+    axes = sorted(per_axis, key=lambda a: int(a[1:] or 1))
+    assert len(axes) == len(table["50"])
+    for k, ax in enumerate(axes):
+        for lv in ("50", "90"):
+            lo, hi = per_axis[ax][lv]
+            assert abs(lo - table[lv][k][0]) <= 0.0051 and abs(hi - table[lv][k][1]) <= 0.0051, (ax, lv)
+    assert "model error learned on" in text  # the bars' caption under the chart

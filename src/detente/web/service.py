@@ -225,10 +225,11 @@ def run_forecast(
     return point_forecast(build_model(model, params), scenario, seed)
 
 
-def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
+def forecast_json(scenario: Scenario, fc: Any, pred: Any = None) -> dict[str, Any]:
     """The forecast for the API and the pages (``io.documents.web_forecast``, built on the CLI's
     result) with each issue's predictive distribution as ``detente forecast --format json`` gives it
-    by default: the shipped error models' model error, no sweep (``analysis.runs.predictive``)."""
+    by default: the shipped error models' model error, no sweep (``analysis.runs.predictive``);
+    ``pred``: that distribution when the caller has it already (:func:`forecast_intervals`)."""
     from detente.analysis.intervals import domain_caveat
     from detente.analysis.runs import predictive
     from detente.io.documents import web_forecast
@@ -236,7 +237,19 @@ def forecast_json(scenario: Scenario, fc: Any) -> dict[str, Any]:
 
     ems = default_error_models()
     caveat = domain_caveat(scenario, ems, short=True)
-    return web_forecast(scenario, fc, predictive(scenario, fc, ems), caveat)
+    return web_forecast(scenario, fc, pred if pred is not None else predictive(scenario, fc, ems), caveat)
+
+
+def forecast_intervals(scenario: Scenario, fc: Any) -> Any:
+    """``fc``'s predictive distributions and read-outs (``analysis.intervals.Intervals``) with the
+    shipped error models' model error, no sweep: the same distribution :func:`forecast_json` gives,
+    once for the Run table and the chart's interval bars."""
+    import numpy as np
+
+    from detente.analysis.intervals import intervals
+    from detente.io.error_models import default_error_models
+
+    return intervals(scenario, {fc.model: np.asarray(fc.outcome, dtype=float)}, {}, default_error_models())
 
 
 # ------------------------------------------------------------------------------------------ what-if
@@ -418,12 +431,14 @@ def scenario_figure_html(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def forecast_figure_html(
-    scenario: Scenario, results: dict[str, Any], prefix: str = "run-"
+    scenario: Scenario, results: dict[str, Any], prefix: str = "run-", ivals: Any = None
 ) -> list[dict[str, Any]]:
+    """The report's "Forecast by model" chart of ``results``, with the 50 %/90 % interval bars of
+    ``ivals`` (:func:`forecast_intervals`) when given."""
     from detente.report.html import section_context
     from detente.report.parts.forecasts import forecast_section
 
-    return [section_context(_fitted(forecast_section(scenario, results)), prefix=prefix)]
+    return [section_context(_fitted(forecast_section(scenario, results, ivals=ivals)), prefix=prefix)]
 
 
 def _main_job(scenario: Scenario, seed: int, part: str | None = None) -> Any:

@@ -179,8 +179,9 @@ async def ui_run(request: Request) -> HTMLResponse:
     model = fields.get("model", "compromise")
     seed = form_int(fields.get("seed", "0"), "seed")
     fc = svc.run_forecast(sc, model, svc.parse_params(form_field(fields, "set", "params")), seed)
-    res = svc.forecast_json(sc, fc)
-    figs = svc.forecast_figure_html(sc, {model: fc})
+    ivals = svc.forecast_intervals(sc, fc)  # once: the table's intervals and the chart's bars
+    res = svc.forecast_json(sc, fc, ivals.by_model[fc.model])
+    figs = svc.forecast_figure_html(sc, {fc.model: fc}, ivals=ivals)
     return render(request, "_run.html", result=res, sections=figs, sc=sc)
 
 
