@@ -56,6 +56,9 @@ def test_forecast_set_and_errors(cli) -> None:
     assert r.exit_code == 2 and "weighting" in r.output and "Traceback" not in r.output
     r = cli("forecast", "emission-standards-1994", "--model", "nosuch")
     assert r.exit_code == 2 and "unknown model" in r.output
+    assert len(r.output.strip().splitlines()) == 1, (
+        r.output
+    )  # no warning about the error model of a model that is not
     r = cli("forecast", "no-such-scenario.yaml")
     assert r.exit_code != 0 and "Traceback" not in r.output
 

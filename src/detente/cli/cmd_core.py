@@ -305,9 +305,9 @@ def forecast_cmd(
     sc = load_scenario(scenario)
     ems = error_models(calibration)
     names = list(model) if model else list(available_models())
+    built = build_models(names, parse_sets(set_))  # an unknown name fails here, before any warning about it
     warn_missing_error_models(calibration, ems, names)
     results = []
-    built = build_models(names, parse_sets(set_))
     for n, m in zip(names, built, strict=True):
         try:
             results.append(point_forecast(m, sc, seed))  # as the dashboard and the main job run it
