@@ -95,6 +95,35 @@ def best(argv: list[str], cwd: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+def machine_reference(repeat: int = 3) -> dict[str, float]:
+    """CPU seconds of two fixed workloads on this machine, best of ``repeat``: a pure-Python loop of
+    10 million additions and ``numpy.exp`` over 10 million doubles 5 times. Machines of the same kind
+    differ (measured here: the same commands 1.3–1.5× slower on one machine than on another of this
+    kind), so a table of times is read against this line of the same run."""
+    import numpy as np
+
+    def loop() -> None:
+        s = 0
+        for i in range(10_000_000):
+            s += i
+
+    x = np.linspace(0.0, 1.0, 10_000_000)
+
+    def vexp() -> None:
+        for _ in range(5):
+            np.exp(x)
+
+    out = {}
+    for name, work in (("python_loop_10M_s", loop), ("numpy_exp_50M_s", vexp)):
+        times = []
+        for _ in range(repeat):
+            t0 = time.process_time()
+            work()
+            times.append(time.process_time() - t0)
+        out[name] = round(min(times), 3)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", choices=["smoke", "full"], default="full")
@@ -163,6 +192,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 dask["ratio"] = round(runs[1]["wall_s"] / runs[2]["wall_s"], 2)
                 dask["same_numbers"] = _sweep_numbers(runs[1]["stdout"]) == _sweep_numbers(runs[2]["stdout"])
             cases["dask_1_to_2_workers_20x10"] = dask
+    # after the cases: a child's peak RSS (os.wait4) starts from this process's peak at the fork (Linux
+    # copies the high-water mark), and the reference's arrays would raise it
+    doc["machine"]["reference"] = machine_reference(1 if smoke else 3)
     for case in doc["cases"].values():  # keep the JSON small: no stdout
         for r in (case, *(v for v in case.values() if isinstance(v, dict))):
             r.pop("stdout", None)
@@ -188,7 +220,9 @@ def markdown(doc: dict[str, Any]) -> str:
     m = doc["machine"]
     lines = [
         f"Machine: {m['cpu_count']} cores, {m['platform']}, Python {m['python']}, load average "
-        f"{m['load_average']:.1f} at the start; {doc['when']}; best of the runs per case.",
+        f"{m['load_average']:.1f} at the start; {doc['when']}; best of the runs per case. Machine speed "
+        f"(CPU s, same run): pure-Python loop of 10M additions {m['reference']['python_loop_10M_s']} s, "
+        f"numpy.exp over 50M doubles {m['reference']['numpy_exp_50M_s']} s.",
         "",
         "| case | measured | target | goal |",
         "|---|---|---|---|",

@@ -51,3 +51,6 @@ def test_bench_commands_smoke() -> None:
         assert case["wall_s"] > 0 and case["cpu_s"] > 0 and case["peak_rss_mb"] > 0
     assert "| forecast_exchange_200x10 |" in out.getvalue()
     assert doc["machine"]["cpu_count"] == os.cpu_count()
+    ref = doc["machine"]["reference"]  # the machine's speed on fixed workloads, beside the times
+    assert ref["python_loop_10M_s"] > 0 and ref["numpy_exp_50M_s"] > 0
+    assert "Machine speed (CPU s, same run)" in out.getvalue()
