@@ -384,3 +384,30 @@ def test_subgroup_with_too_few_proposals_shows_no_fake_interval(monkeypatch):
     text = cap.get()
     assert "7.3 (n too small)" in text and "[7.3, 7.3]" not in text and "7.3 [21.8, 28.8]" in text
     assert max(len(x) for x in text.splitlines()) <= 80 and "…" not in text
+
+
+def test_report_subgroup_cell_without_interval_has_no_stray_space():
+    """The report's subgroup table: a subset with too few proposals reads 'MAE (n too small) (Δ +x)';
+    the difference keeps its interval only where the subset has one (no '(Δ +71.7 )')."""
+    from types import SimpleNamespace
+
+    from detente.report.backtest import subgroup_section
+
+    def row(lev, n, p, mae, ci, diff):
+        return {
+            "split": "council_rule",
+            "level": lev,
+            "n": n,
+            "n_proposals": p,
+            "model": "eum",
+            "mae": mae,
+            "mae_ci": ci,
+            "diff_vs_compromise": {"diff": diff, "low": diff - 5, "high": diff + 5},
+        }
+
+    groups = [row("QMV", 153, 60, 25.3, (21.8, 28.8), 1.5), row("QMV(10)", 2, 1, 79.0, (79.0, 79.0), 71.7)]
+    sec = subgroup_section(SimpleNamespace(), ["eum"], {}, groups)
+    cells = [c for t in sec.tables for r in t.rows for c in r[1:]]
+    assert any("(n too small) (Δ +71.7)" in c for c in cells), cells
+    assert any(c.startswith("25.30 [21.8, 28.8] (Δ +1.5 [-3.5, 6.5])") for c in cells), cells
+    assert not any(" )" in c for c in cells), cells

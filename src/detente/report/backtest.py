@@ -182,7 +182,7 @@ def subgroup_section(
                 diff = (
                     ""
                     if d is None
-                    else f" (Δ {d['diff']:+.1f} {_ci((d['low'], d['high']), 1) if ok else ''})"
+                    else f" (Δ {d['diff']:+.1f}{' ' + _ci((d['low'], d['high']), 1) if ok else ''})"
                 )
                 crps = "" if r is None or "crps_predictive" not in r else f"; CRPS {_f(r['crps_predictive'])}"
                 line.append("–" if r is None else f"{_f(r['mae'])} {ci}{diff}{crps}")
