@@ -250,3 +250,24 @@ def test_terms_chart_panel_titles_fit_their_panels(report: str) -> None:
         ]
         assert panels, a["text"]
         assert len(a["text"]) * 8.5 <= plot_w * (panels[0][1] - panels[0][0]), a["text"]
+
+
+def test_methods_say_each_setting_once():
+    """Methods: a part's setting equal to the report's is not repeated under "Other settings" (the
+    backtest report listed data, seed, bootstrap and every model twice), and a mapping of mappings
+    (each model's settings) is one row per entry, not one cell of all of them."""
+    from detente.report.base import Part
+    from detente.report.html import methods_tables
+
+    manifest = {
+        "data": "deu.tsv",
+        "seed": 0,
+        "models": {"compromise": {"class": "Compromise", "weighting": "cs"}, "mean": {"class": "Mean"}},
+    }
+    part = Part("backtest", manifest={**manifest, "folds": 5})
+    tables = {t.title: t for t in methods_tables(manifest, [part])}
+    run = [tuple(r) for r in tables["This report"].rows]
+    assert ("models › compromise", "class=Compromise, weighting=cs") in run and ("seed", "0") in run
+    assert not any(r[0] == "models" for r in run)
+    other = [tuple(r) for r in tables["Other settings and run facts"].rows]
+    assert other == [("backtest", "folds", "5")]

@@ -96,6 +96,11 @@ def _value(v: Any) -> str:
     return str(v)
 
 
+def _nested(v: Any) -> bool:
+    """A mapping of mappings (e.g. each model's settings): shown one row per entry."""
+    return isinstance(v, dict) and any(isinstance(x, dict) for x in v.values())
+
+
 def _model_runs(
     part: str, d: Any, path: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
@@ -110,11 +115,14 @@ def _model_runs(
 def methods_tables(manifest: dict[str, Any], parts: Sequence[Part]) -> list[Table]:
     """The Methods section as tables: the run (input hash, seed, version), every model run with its
     variant, parameters and seed, and the other settings of each part."""
-    run = Table(
-        "This report",
-        ["setting", "value"],
-        [[str(k).replace("_", " "), _value(v)] for k, v in manifest.items()],
-    )
+    run_rows: list[list[str]] = []
+    for k, v in manifest.items():
+        label = str(k).replace("_", " ")
+        if _nested(v):  # one row per entry (a model's settings), not one cell of all of them
+            run_rows += [[f"{label} › {k2}", _value(v2)] for k2, v2 in v.items()]
+        else:
+            run_rows.append([label, _value(v)])
+    run = Table("This report", ["setting", "value"], run_rows)
     models: list[list[str]] = []
     other: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
@@ -143,8 +151,10 @@ def methods_tables(manifest: dict[str, Any], parts: Sequence[Part]) -> list[Tabl
         for k, v in p.manifest.items():
             if k in in_runs or (top_is_run and k in ("model", "params", "seed")):
                 continue
+            if k in manifest and manifest[k] == v:  # said once, in "This report"
+                continue
             label = str(k).replace("_", " ")
-            if isinstance(v, dict) and any(isinstance(x, dict) for x in v.values()):
+            if _nested(v):
                 other += [[p.name, f"{label} › {k2}", _value(v2)] for k2, v2 in v.items()]
             else:
                 other.append([p.name, label, _value(v)])
