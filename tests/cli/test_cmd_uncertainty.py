@@ -302,3 +302,16 @@ def test_auto_processes_only_for_dynamic_models_with_many_draws() -> None:
 
     cores = len(os.sched_getaffinity(0))
     assert _auto_processes([get_model("compromise"), get_model("eum")], 1000) == (cores if cores > 1 else 1)
+
+
+def test_sensitivity_table_names_the_issue_of_an_input_only_when_it_differs(cli) -> None:
+    """Tornado table: the "on issue" column appears when an input on another issue moves the forecast
+    (the exchange model trades across issues), not for a one-issue model, where it only repeated the
+    table's title and wrapped the table at 80 columns."""
+    r = cli("sensitivity", "ukraine-2025", "-i", "us_sanctions", "--top", "4")
+    assert r.exit_code == 0, r.output
+    assert "on issue" not in r.output and "swing" in r.output
+    assert max(len(x) for x in r.output.splitlines()) <= 80
+    r = cli("sensitivity", "ukraine-2025", "-m", "exchange", "--top", "8")
+    assert r.exit_code == 0, r.output
+    assert "on issue" in r.output

@@ -109,13 +109,25 @@ def _print_tornado(
             title=f"{names[iid]}: forecast {tor.base[k]:.4g}; inputs that move it most",
             title_justify="left",
         )
-        for col in ("actor", "input", "on issue", "input low → high", "forecast low → high", "swing"):
+        rows = tor.top(iid, top)
+        # "on issue" only where an input on another issue moves this one (exchange, SMP): otherwise it
+        # repeats the title on every row and wraps the table at 80 columns
+        other = any(c.issue != iid for c, *_ in rows)
+        cols = (
+            "actor",
+            "input",
+            *(("on issue",) if other else ()),
+            "input low → high",
+            "forecast low → high",
+            "swing",
+        )
+        for col in cols:
             t.add_column(col)
-        for c, lo, hi, sw in tor.top(iid, top):
+        for c, lo, hi, sw in rows:
             t.add_row(
                 labels[c.actor],
                 c.input,
-                names[c.issue],
+                *((names[c.issue],) if other else ()),
                 f"{c.low:.3g} → {c.high:.3g}",
                 f"{lo:.4g} → {hi:.4g}",
                 f"{sw:.3g}",
