@@ -194,7 +194,7 @@ def test_ledger_history_of_an_open_forecast(cli, db) -> None:
 @pytest.mark.parametrize(
     ("command", "phrases"),
     [
-        ((), ("Brier score", "detente ledger add", "history")),
+        ((), ("Brier and log score", "CRPS and interval coverage", "detente ledger add", "history")),
         (("add",), ("QUESTION", "between 0 and 1", "--kind", "YYYY-MM-DD", "Nothing is written")),
         (("resolve",), ("--force", "1 (yes) or 0 (no)", "ledger history ENTRY")),
         (("history",), ("replaced with --force",)),
