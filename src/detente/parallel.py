@@ -181,6 +181,62 @@ def get_executor(
     _kill_children(before)
 
 
+ENV_SIDE_PROCESS = "DETENTE_SIDE_PROCESS"
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the OS tells it, else ``os.cpu_count``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def side_process(wanted: bool = True) -> Iterator[Executor | None]:
+    """One forked worker process for a computation that overlaps the caller's own (``main_job`` runs
+    the ceasefire simulator there while it computes the models), or ``None``: compute in-process.
+
+    ``None`` unless it can pay: ``wanted``, at least 2 usable CPUs, the ``fork`` start method (a
+    fresh interpreter would spend the time saved on imports), ``DETENTE_SIDE_PROCESS`` not ``0``, and a
+    pool that starts (no POSIX semaphores, e.g. without ``/dev/shm``: in-process). The worker is
+    forked here, before the caller starts any thread of its own (a terminal spinner): a fork copies
+    only the forking thread, and a lock another thread held would stay locked in the child. It ignores
+    SIGINT and dies with the parent (:func:`_worker_init`); leaving the block by an exception kills it.
+    """
+    import multiprocessing
+
+    ok = (
+        wanted
+        and os.environ.get(ENV_SIDE_PROCESS, "").strip() != "0"
+        and usable_cpus() >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    pool = None
+    if ok:
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+            pool.submit(int).result(timeout=30)  # fork the worker now (see above)
+        except Exception:  # no semaphores, no fork, a worker that did not start: compute in-process
+            if pool is not None:
+                abort_pool(pool)
+            pool = None
+    if pool is None:
+        yield None
+        return
+    try:
+        yield pool
+    except BaseException:
+        abort_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
 def _kill_children(before: set[int | None]) -> None:
     """Kill this process's multiprocessing children that are not in ``before`` (the cluster's)."""
     import multiprocessing

@@ -51,6 +51,8 @@ def _count(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], list[Any]]:
         monkeypatch.setattr(cls, "predict", wrap(originals[name]))
     from detente.sim import engine
 
+    # the simulator counted here, not in the forked worker of detente.parallel.side_process
+    monkeypatch.setenv("DETENTE_SIDE_PROCESS", "0")
     real = engine.simulate
 
     def simulate(*args: Any, **kwargs: Any) -> Any:

@@ -18,6 +18,7 @@ computed its own results, so the numbers are those of earlier versions.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -386,21 +387,51 @@ def _sim_run(label: str, r: Any) -> SimRun:
     )
 
 
-def _simulation(
-    scenario: Scenario, seed: int, quick: bool, what_if: tuple[tuple[str, dict[str, Any]], ...]
-) -> Simulation | None:
+def simulation_runs(
+    cfg: Any, runs: int, seed: int, what_if: tuple[tuple[str, dict[str, Any]], ...]
+) -> tuple[Any, ...]:
+    """The simulator's configured runs, then one per what-if (``None`` for a what-if without
+    overrides: it is the configured run). Pure and picklable both ways, so :func:`main_job` may run
+    it in another process while it computes the models (its ``executor``)."""
     from detente.sim import simulate, with_overrides
+
+    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
+    return (
+        base,
+        *(
+            None if not over else simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
+            for _label, over in what_if
+        ),
+    )
+
+
+def _simulation(
+    scenario: Scenario,
+    seed: int,
+    quick: bool,
+    what_if: tuple[tuple[str, dict[str, Any]], ...],
+    pending: Future[tuple[Any, ...]] | None = None,
+) -> Simulation | None:
+    """The ceasefire track's read-out; ``pending``: :func:`simulation_runs` already submitted to an
+    executor (a pool that broke on the way, e.g. its worker killed, is made good in-process)."""
     from detente.sim import summary as S
 
     cfg = simulation_config(scenario)
     if cfg is None:
         return None
     runs = RUNS_QUICK if quick else RUNS_FULL
-    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
-    variants = []
-    for label, over in what_if:
-        r = base if not over else simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
-        variants.append(_sim_run(label, r))
+    results = None
+    if pending is not None:
+        try:
+            results = pending.result()
+        except BrokenExecutor:
+            results = None
+    if results is None:
+        results = simulation_runs(cfg, runs, seed, what_if)
+    base = results[0]
+    variants = [
+        _sim_run(label, base if r is None else r) for (label, _), r in zip(what_if, results[1:], strict=True)
+    ]
     return Simulation(
         runs,
         MONTHS,
@@ -412,8 +443,13 @@ def _simulation(
     )
 
 
-def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJobResult:
+def main_job(
+    scenario: Scenario, options: MainJobOptions | None = None, executor: Executor | None = None
+) -> MainJobResult:
     """Compute every result of ``detente run`` once (module docstring); pure, deterministic for a seed.
+
+    ``executor``: where the ceasefire simulator may run while the models are computed here
+    (``detente.parallel.side_process``); the numbers are the same either way (tested).
 
     Examples
     --------
@@ -426,6 +462,17 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
 
     opt = options or MainJobOptions()
     parts, seed, quick = opt.parts, opt.seed, opt.quick
+    what_if = WHAT_IF if opt.what_if is None else opt.what_if
+    pending = None
+    if executor is not None and "simulator" in parts:
+        cfg = simulation_config(scenario)
+        if cfg is not None:  # submitted first: it runs while the models below are computed
+            try:
+                pending = executor.submit(
+                    simulation_runs, cfg, RUNS_QUICK if quick else RUNS_FULL, seed, what_if
+                )
+            except BrokenExecutor:  # its worker is gone: computed in-process below
+                pending = None
     points, errors = _point_forecasts(scenario, _wanted_models(parts), seed)
     sweep, sweep_error = None, ""
     if "forecasts" in parts or "uncertainty" in parts:
@@ -472,9 +519,7 @@ def main_job(scenario: Scenario, options: MainJobOptions | None = None) -> MainJ
         briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
         intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
-        simulation=_simulation(scenario, seed, quick, WHAT_IF if opt.what_if is None else opt.what_if)
-        if "simulator" in parts
-        else None,
+        simulation=_simulation(scenario, seed, quick, what_if, pending) if "simulator" in parts else None,
         panel=_panel(scenario, seed, ivals) if "panel" in parts else None,
         rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
     )

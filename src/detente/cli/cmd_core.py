@@ -62,17 +62,20 @@ def build_parts(
     A spinner on a terminal while it computes; each part's manifest gets the seconds its rendering took.
     """
     from detente.analysis.main_job import MainJobOptions, main_job
+    from detente.parallel import side_process
     from detente.report.parts import part_builders
 
     builders = [(n, b) for n, b in part_builders() if not only or n in only]
     options = MainJobOptions(
         seed=seed, quick=quick, parts=tuple(n for n, _ in builders), error_model=error_model
     )
-    if show_progress():
-        with console.status("[bold]computing[/bold] …"):
-            job = main_job(scenario, options)
-    else:
-        job = main_job(scenario, options)
+    # the simulator in a second process while the models run here (same numbers; none on one CPU)
+    with side_process("simulator" in options.parts) as executor:
+        if show_progress():
+            with console.status("[bold]computing[/bold] …"):  # its thread starts after the fork
+                job = main_job(scenario, options, executor)
+        else:
+            job = main_job(scenario, options, executor)
     parts = []
     for _name, build in builders:
         t0 = time.perf_counter()

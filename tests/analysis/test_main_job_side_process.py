@@ -1,0 +1,71 @@
+"""The main job's simulator in a second process (``detente.parallel.side_process``): the same numbers
+as in-process, and in-process wherever a second process cannot pay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.analysis.main_job import MainJobOptions, main_job
+from detente.io.builtin import load_builtin
+from detente.parallel import ENV_SIDE_PROCESS, side_process, usable_cpus
+
+SIM_ONLY = MainJobOptions(seed=3, quick=True, parts=("simulator",))
+
+
+def _arrays(sim):
+    out = {}
+    for run in (sim.base, *sim.what_if):
+        r = run.result
+        for name in ("outcome", "end_month", "first_ceasefire", "settlement_month", "n_ceasefires", "q"):
+            out[(run.label, name)] = np.asarray(getattr(r, name))
+        out[(run.label, "headline")] = dict(run.headline)
+    return out
+
+
+@pytest.mark.skipif(usable_cpus() < 2, reason="one CPU: side_process computes in-process")
+def test_simulator_in_a_side_process_gives_the_same_numbers(monkeypatch):
+    monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
+    sc = load_builtin("ukraine-2025")
+    inline = main_job(sc, SIM_ONLY)
+    with side_process(True) as ex:
+        assert ex is not None
+        side = main_job(sc, SIM_ONLY, ex)
+    a, b = _arrays(inline.simulation), _arrays(side.simulation)
+    assert a.keys() == b.keys()
+    for k in a:
+        if isinstance(a[k], dict):
+            assert a[k] == b[k], k
+        else:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
+    assert [r.label for r in side.simulation.what_if] == [r.label for r in inline.simulation.what_if]
+    assert dict(side.simulation.outcomes) == dict(inline.simulation.outcomes)
+
+
+def test_side_process_stays_in_process_when_it_cannot_pay(monkeypatch):
+    with side_process(False) as ex:
+        assert ex is None
+    monkeypatch.setenv(ENV_SIDE_PROCESS, "0")
+    with side_process(True) as ex:
+        assert ex is None
+    monkeypatch.delenv(ENV_SIDE_PROCESS)
+    monkeypatch.setattr("detente.parallel.usable_cpus", lambda: 1)
+    with side_process(True) as ex:
+        assert ex is None
+
+
+@pytest.mark.skipif(usable_cpus() < 2, reason="one CPU: side_process computes in-process")
+def test_a_broken_side_process_is_made_good_in_process(monkeypatch):
+    """The worker killed mid-run (e.g. by the OOM killer): the simulator runs here instead."""
+    import os
+    import signal
+
+    monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
+    sc = load_builtin("ukraine-2025")
+    inline = main_job(sc, SIM_ONLY)
+    with side_process(True) as ex:
+        for proc in list(ex._processes.values()):  # type: ignore[union-attr]
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.join(5)
+        side = main_job(sc, SIM_ONLY, ex)
+    np.testing.assert_array_equal(side.simulation.base.result.outcome, inline.simulation.base.result.outcome)
