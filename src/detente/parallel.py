@@ -101,12 +101,8 @@ def get_executor(
         raise DetenteError(f"workers: expected an integer >= 1, received {workers!r}")
     if kind == "process":
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
-        try:
+        with _owned(pool):
             yield pool
-        except BaseException:
-            abort_pool(pool)
-            raise
-        pool.shutdown(wait=True)
         return
     if kind != "dask":
         raise DetenteError(f"executor: expected one of inline, process, dask, received {kind!r}")
@@ -229,6 +225,14 @@ def side_process(wanted: bool = True) -> Iterator[Executor | None]:
     if pool is None:
         yield None
         return
+    with _owned(pool):
+        yield pool
+
+
+@contextmanager
+def _owned(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """``pool`` for the block: killed at once if it is left by an exception (queued work is not
+    waited for), else shut down when its work is done."""
     try:
         yield pool
     except BaseException:
