@@ -343,3 +343,14 @@ def test_readme_run_example_is_what_run_prints(run80) -> None:
     block = readme.split("$ detente run\n", 1)[1].split("report written to", 1)[0]
     out = run80().split("report written to", 1)[0]
     assert block == out
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_unwritable_report_is_refused_before_the_work(cli, tmp_path, command):
+    """--report into a missing folder (or onto a folder): one line and exit 2 before anything is
+    computed or printed (run printed its whole brief, then failed at the end)."""
+    for target, said in ((tmp_path / "missing" / "r.html", "does not exist"), (tmp_path, "is a directory")):
+        r = cli(command, "emission-standards-1994", "--report", str(target))
+        assert r.exit_code == 2, r.output
+        lines = r.output.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0] and "Traceback" not in r.output, r.output

@@ -12,6 +12,7 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_output_path,
     console,
     fail,
     load_scenario,
@@ -245,6 +246,7 @@ def run(
 
     Prints the brief (one line per issue, then the ceasefire track); --full adds every table.
     """
+    check_output_path(report)  # a report that cannot be written is said before the work, not after
     sc = load_scenario(scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     _print_brief(sc, parts)
@@ -271,6 +273,7 @@ def report(
     calibration: CalibrationOpt = "default",
 ) -> None:
     """Write the self-contained HTML report of a scenario (works offline)."""
+    check_output_path(report)  # before the work, not after
     sc = load_scenario(scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
