@@ -7,6 +7,7 @@ import html
 import re
 import time
 
+import numpy as np
 import pytest
 
 from detente.report.glossary import STATUS_MEANINGS, statuses_in
@@ -141,3 +142,17 @@ def test_run_chart_draws_the_tables_intervals(client, editor_form):
             lo, hi = per_axis[ax][lv]
             assert abs(lo - table[lv][k][0]) <= 0.0051 and abs(hi - table[lv][k][1]) <= 0.0051, (ax, lv)
     assert "model error learned on" in text  # the bars' caption under the chart
+
+
+def test_compare_sides_show_their_intervals(client):
+    """Compare: each side's table has the 50 % and 90 % intervals and its chart the same bars (as Run),
+    with the line saying where the intervals come from."""
+    text = client.get("/compare?a=ukraine-2025&b=emission-standards-1994&model=compromise").text
+    cells = re.findall(r'<td class="num interval" data-level="(50|90)">(-?[\d.]+)–(-?[\d.]+)</td>', text)
+    assert len(cells) == 2 * (6 + 1), len(cells)  # 6 issues + 1 issue, two levels each
+    assert text.count('class="muted interval-source"') == 2
+    bars = [t for t in _traces(text) if t.get("name", "").endswith("% interval")]
+    assert len(bars) == 2 * (6 + 1)
+    drawn = sorted(round(x, 2) for t in bars for x in t["x"][:2])
+    shown = sorted(float(v) for _, lo, hi in cells for v in (lo, hi))
+    assert np.allclose(drawn, shown, atol=0.0051)

@@ -328,12 +328,15 @@ def compare(a: str, b: str, model: str, seed: int, store: Any) -> dict[str, Any]
     for ref in (a, b):
         sc, _data, canon = load_ref(ref, store)
         fc = run_forecast(sc, model, None, seed)
+        ivals = forecast_intervals(sc, fc)  # once: the side's intervals and its chart's bars, as on Run
         out["sides"].append(
             {
                 "scenario": canon,
                 "title": sc.title or sc.id,
-                "forecast": forecast_json(sc, fc),
-                "sections": forecast_figure_html(sc, {model: fc}, prefix=f"cmp{len(out['sides'])}-"),
+                "forecast": forecast_json(sc, fc, ivals.by_model[fc.model]),
+                "sections": forecast_figure_html(
+                    sc, {fc.model: fc}, prefix=f"cmp{len(out['sides'])}-", ivals=ivals
+                ),
             }
         )
     ia = {i["issue"]: i for i in out["sides"][0]["forecast"]["issues"]}
