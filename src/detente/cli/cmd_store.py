@@ -93,18 +93,6 @@ def _score_name(kind: str) -> str:
     return "Brier score" if kind == "binary" else "absolute error"
 
 
-def _quantiles_text(q: dict[str, float] | None) -> str:
-    """`` (quantiles 10 %: 30, 50 %: 40, 90 %: 45)`` after a forecast's value; over five levels
-    the lowest, the median (when given) and the highest."""
-    if not q:
-        return ""
-    shown = list(q)
-    if len(shown) > 5:
-        shown = [shown[0], *(["50"] if "50" in q else []), shown[-1]]
-        return f" ({len(q)} quantiles, " + " … ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
-    return " (quantiles " + ", ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
-
-
 def _warn(message: str) -> None:
     """A one-line warning on stderr: the input is used all the same."""
     import sys
@@ -207,7 +195,7 @@ def ledger_add(
     """
     from detente.errors import DetenteError
     from detente.store import check_forecast
-    from detente.store.ledger import forecast_warnings, parse_quantiles
+    from detente.store.ledger import forecast_warnings, parse_quantiles, quantiles_text
 
     qs = None
     try:  # before the database is even opened: a refused forecast writes nothing
@@ -249,7 +237,7 @@ def ledger_add(
     else:
         console.print(
             f"recorded forecast #{e.id} ({e.kind}): {e.question} → {e.value:g}"
-            + _quantiles_text(e.quantiles)
+            + quantiles_text(e.quantiles)
             + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
             markup=False,
             soft_wrap=True,
@@ -364,6 +352,7 @@ def ledger_history(
 
     from detente.errors import DetenteError
     from detente.store import when
+    from detente.store.ledger import quantiles_text
 
     st = _store(db)
     try:
@@ -381,7 +370,7 @@ def ledger_history(
         return
     console.print(
         f"forecast #{e.id} ({e.kind}), made {when(e.created_at)}: {e.question} → {e.value:g}"
-        + _quantiles_text(e.quantiles)
+        + quantiles_text(e.quantiles)
         + (f", resolves {e.resolution_date}" if e.resolution_date else ""),
         markup=False,
         soft_wrap=True,
@@ -438,13 +427,14 @@ def _share(v: float | None) -> str:
 def _calibration_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
-    said = {"binary": "mean forecast", "quantile": "at or below", "interval": "inside"}
+    from detente.store.ledger_scores import CALIBRATION_WORDS
+
     t = Table(title="calibration: what the forecasts said and what happened", title_justify="left")
     for name in ("forecasts", "n", "said", "happened"):
         t.add_column(name, justify="left" if name == "forecasts" else "right")
     for r in rows:
-        label = {"binary": "yes/no ", "quantile": "quantile ", "interval": ""}[r["kind"]] + r["group"]
-        t.add_row(label, str(r["n"]), f"{_share(r['forecast'])} {said[r['kind']]}", _share(r["observed"]))
+        prefix, said = CALIBRATION_WORDS[r["kind"]]
+        t.add_row(prefix + r["group"], str(r["n"]), f"{_share(r['forecast'])} {said}", _share(r["observed"]))
     console.print(t)
 
 

@@ -74,6 +74,22 @@ def _percent_hint(value: float) -> str:
     return f" ({value:g} % is written {value / 100:g})" if 2.0 <= value <= 100.0 else ""
 
 
+def quantiles_text(q: Mapping[str, float] | None) -> str:
+    """`` (quantiles 10 %: 30, 50 %: 40, 90 %: 45)`` after a forecast's value (the CLI's lines and
+    the dashboard's ledger); over five levels the lowest, the median (when given) and the highest.
+
+    >>> quantiles_text({"10": 30.0, "50": 40.0, "90": 45.0})
+    ' (quantiles 10 %: 30, 50 %: 40, 90 %: 45)'
+    """
+    if not q:
+        return ""
+    shown = list(q)
+    if len(shown) > 5:
+        shown = [shown[0], *(["50"] if "50" in q else []), shown[-1]]
+        return f" ({len(q)} quantiles, " + " … ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
+    return " (quantiles " + ", ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
+
+
 def check_forecast(
     question: str, value: Any, *, kind: str | None = None, resolution_date: str = ""
 ) -> tuple[str, float, str]:

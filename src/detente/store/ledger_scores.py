@@ -35,6 +35,13 @@ LOG_SCORE_FLOOR = 0.001
 INTERVALS = (50, 80, 90)
 BINARY_BINS = 10
 CALIBRATION_COLUMNS = ("kind", "group", "n", "forecast", "observed")
+CALIBRATION_WORDS = {
+    "binary": ("yes/no ", "mean forecast"),
+    "quantile": ("quantile ", "at or below"),
+    "interval": ("", "inside"),
+}
+"""How the calibration table names a row of each kind (prefix of its group) and what its forecast
+column means, in ``detente ledger score`` and on the dashboard's ledger page."""
 
 
 def log_score(p: float, outcome: float) -> float:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from detente.core.scenario import Scenario
 from detente.defaults import SIM_RUNS
 from detente.store import Store
+from detente.store.ledger import quantiles_text
 from detente.web import service as svc
 from detente.web.jobs import JobManager
 
@@ -55,6 +56,7 @@ def templates() -> Environment:
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["sim_runs"] = SIM_RUNS  # the simulator form's default, as in detente simulate
     env.filters["status_glossary"] = _status_glossary  # definitions of the run statuses in a table
+    env.filters["quantiles_text"] = quantiles_text  # a ledger forecast's quantiles, as the CLI says them
     return env
 
 

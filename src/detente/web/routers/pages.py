@@ -147,7 +147,15 @@ def compare_page(
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, store: StoreDep) -> HTMLResponse:
-    return render(request, "ledger.html", entries=store.ledger_list(), score=store.ledger_score())
+    from detente.store.ledger_scores import CALIBRATION_WORDS
+
+    return render(
+        request,
+        "ledger.html",
+        entries=store.ledger_list(),
+        score=store.ledger_score(),
+        words=CALIBRATION_WORDS,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the editor
@@ -313,8 +321,11 @@ def ui_job_status(request: Request, job_id: str, jobs: JobsDep) -> HTMLResponse:
 # ---------------------------------------------------------------------------------------------- the ledger
 @router.post("/ui/ledger")
 async def ui_ledger_add(request: Request, store: StoreDep) -> Response:
+    from detente.store.ledger import parse_quantiles
+
     form = await request.form()
     f = {k: v for k, v in form.items() if isinstance(v, str)}
+    qs = f.get("quantiles", "").strip()
     store.ledger_add(
         f.get("question", ""),
         form_float(f.get("value", ""), "value"),
@@ -323,6 +334,7 @@ async def ui_ledger_add(request: Request, store: StoreDep) -> Response:
         scenario_ref=form_field(f, "scenario", "scenario_ref"),
         model=f.get("model", ""),
         note=f.get("note", ""),
+        quantiles=parse_quantiles(qs) if qs else None,  # as detente ledger add --quantiles reads them
     )
     return RedirectResponse("/ledger", status_code=303)
 
