@@ -115,6 +115,7 @@ def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
     form, hx = editor_form(client, "ukraine-2025")
     frag = _poll(client, hx, client.post("/ui/job/sweep", data={**form, "draws": "50"}, headers=hx).text)
     assert 'data-kind="sweep"' in frag and frag.count("<tr><td>") == 6  # one row per issue
+    assert "inputs' uncertainty only" in frag and "model error" in frag  # what the quantiles leave out
     runs = client.get("/api/runs").json()
     assert runs[0]["variant"] == "sweep" and runs[0]["scenario"] == "ukraine-2025"
     assert runs[0]["results"]["draws"] == 50
