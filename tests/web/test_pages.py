@@ -120,7 +120,12 @@ def test_sweep_and_simulator_jobs_from_the_page(client, editor_form):
     assert runs[0]["variant"] == "sweep" and runs[0]["scenario"] == "ukraine-2025"
     assert runs[0]["results"]["draws"] == 50
     frag = _poll(client, hx, client.post("/ui/job/simulate", data={**form, "draws": "50"}, headers=hx).text)
-    assert 'data-kind="simulate"' in frag and "p_ceasefire_12" in frag and "How the runs end" in frag
+    assert 'data-kind="simulate"' in frag and "How the runs end" in frag
+    # the numbers in words, as the report and detente simulate say them (sim.words), shares in percent
+    body = html.unescape(re.sub(r"<details>.*?</details>", "", frag, flags=re.S))
+    assert "first ceasefire within 12 months" in body and "p_ceasefire_12" not in body
+    assert "military decision for Russia" in body and "decision_R" not in body and "decision R" not in body
+    assert re.search(r"US sanctions by the end</td><td class=\"num\">\d+\.\d %", body)
     bad = client.post("/ui/job/sweep", data={**form, "draws": "0"}, headers=hx)
     assert bad.status_code == 422 and "draws" in bad.text
     # a scenario without dynamics gets a clear message from the simulator job

@@ -44,6 +44,28 @@ ENDING_WORDS = {
 """How a run ends, by its code in ``outcomes.shares``."""
 
 
+HEADLINE_WORDS: dict[str, tuple[str, bool]] = {
+    "p_ceasefire_6": ("first ceasefire within 6 months", True),
+    "p_ceasefire_12": ("first ceasefire within 12 months", True),
+    "p_sanctions": ("US sanctions by the end", True),
+    "alignment_mean": ("US–Europe alignment at the summit (0–1, mean)", False),
+    "p_strong_communique": ("strong summit communiqué", True),
+    "p_settlement": ("settlement by the end", True),
+}
+"""The numbers of ``summary.headline`` in words, and whether each is a share of the runs (shown as a
+percentage) rather than a value on its own scale."""
+
+
+def headline_words(code: str) -> tuple[str, bool]:
+    """A headline number's words and whether it is a share of runs (an unknown code: its underscores
+    as spaces, not a share).
+
+    >>> headline_words("p_sanctions"), headline_words("new_number")
+    (('US sanctions by the end', True), ('new number', False))
+    """
+    return HEADLINE_WORDS.get(code, (code.replace("_", " "), False))
+
+
 def value_word(issue: str, value: str) -> str:
     """A settlement term in words: ``terr`` as a percentage of the contested land, the other
     issues by :data:`VALUE_WORDS` (a value without a word stays as written).

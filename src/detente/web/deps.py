@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from detente.core.scenario import Scenario
 from detente.defaults import SIM_RUNS
+from detente.sim.words import ending_word, headline_words
 from detente.store import Store
 from detente.store.ledger import quantiles_text
 from detente.web import service as svc
@@ -57,6 +58,8 @@ def templates() -> Environment:
     env.globals["sim_runs"] = SIM_RUNS  # the simulator form's default, as in detente simulate
     env.filters["status_glossary"] = _status_glossary  # definitions of the run statuses in a table
     env.filters["quantiles_text"] = quantiles_text  # a ledger forecast's quantiles, as the CLI says them
+    env.filters["ending_word"] = ending_word  # the simulator's codes in words (sim.words), as the report
+    env.filters["headline_words"] = headline_words
     return env
 
 
