@@ -26,3 +26,23 @@ def test_same_shapes_as_plotly_hline_vline() -> None:
     add_axis_lines(fast, lines, {"color": "grey", "width": 1})
     assert len(fast.layout.shapes) == 6  # 3 non-empty subplots × 2
     assert fast.to_json() == ref.to_json()
+
+
+def test_stacked_category_charts_name_every_row():
+    """'Who stands where' on COP21 (15 actors per issue): plotly drew every other actor's name when a
+    subplot gave a row under ~16 px. Every y axis now asks for every label (dtick 1) and every subplot
+    has room for it (report.charts.ROW_PX per row)."""
+    from detente.io.builtin import load_builtin
+    from detente.report.charts import ROW_PX
+    from detente.report.parts.forecasts import scenario_section
+
+    sc = load_builtin("cop21-2015")
+    fig = scenario_section(sc).figures[0]
+    lay = fig.layout
+    area = lay.height - lay.margin.t - lay.margin.b
+    yaxes = [lay[k] for k in lay if k.startswith("yaxis") and lay[k].domain]
+    assert len(yaxes) == len(sc.issues)
+    for issue, ax in zip(sc.issues, sorted(yaxes, key=lambda a: -a.domain[1]), strict=True):
+        rows = sum(1 for s in sc.stances if s.issue == issue.id)
+        assert ax.dtick == 1, issue.id
+        assert (ax.domain[1] - ax.domain[0]) * area >= rows * ROW_PX, (issue.id, rows)

@@ -13,6 +13,25 @@ from typing import Any
 
 import numpy as np
 
+ROW_PX = 16
+"""Least pixels per category row of a subplot. Plotly drops every other category label when they come
+closer than about this (seen: ten models in a 155 px subplot showed five names, in 160 px all ten),
+so a reader could not tell which marker is which."""
+PLOT_SHARE = 0.65
+"""The share of a stacked subplot's height its plotting area gets (the rest: gap, subplot title, axis
+title; make_subplots with vertical_spacing 0.35/n)."""
+
+
+def stacked_height(rows: int, least: int) -> int:
+    """Height in px for each subplot of a single-column stack whose y axis lists ``rows`` categories:
+    at least ``least``, and enough for :data:`ROW_PX` per row. With ``dtick=1`` on those axes every
+    label is then drawn.
+
+    >>> stacked_height(6, 230), stacked_height(15, 260)
+    (230, 370)
+    """
+    return max(least, round(rows * ROW_PX / PLOT_SHARE / 10) * 10)
+
 
 def box_traces(
     names: Sequence[str],

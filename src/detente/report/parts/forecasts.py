@@ -13,7 +13,7 @@ from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
 from detente.report.base import Part, Section, Table
-from detente.report.charts import add_axis_lines
+from detente.report.charts import add_axis_lines, stacked_height
 from detente.report.narrative import brief_sentence
 
 
@@ -82,8 +82,10 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
             refs.append(("v", issue.reference, r, 1))
     # all at once: plotly's add_vline re-scans the whole figure per call
     add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
+    rows = max((sum(1 for s in scenario.stances if s.issue == i.id) for i in scenario.issues), default=1)
+    fig.update_yaxes(dtick=1)  # every actor named (plotly drops every other label when they are close)
     fig.update_layout(
-        height=260 * n + 80,
+        height=stacked_height(rows, 260) * n + 80,
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
         title="Who stands where (marker size: √(capability × salience); dotted line: status quo)",
     )
@@ -219,7 +221,7 @@ def forecast_section(
             col=1,
         )
         # the models in the same order on every issue, whichever has a bar
-        fig.update_yaxes(categoryorder="array", categoryarray=names, row=r, col=1)
+        fig.update_yaxes(categoryorder="array", categoryarray=names, dtick=1, row=r, col=1)  # every name
         fig.update_xaxes(
             range=_padded(issue),
             row=r,
@@ -243,7 +245,7 @@ def forecast_section(
             font={"size": 12, "color": "#4a5468"},
         )
     fig.update_layout(
-        height=230 * n + 80 + bottom - 40,
+        height=stacked_height(len(names), 230) * n + 80 + bottom - 40,
         margin={"l": 120, "r": 20, "t": 60, "b": bottom},
         title="Forecast by model",
     )
