@@ -393,3 +393,39 @@ def test_report_perspective_and_terms_charts_at_1280(page):
         assert bad == [], (sc.actors[k].label, bad)
         n, bad = page.evaluate(LABELS_JS, "#eum-perspective")
         assert n >= 5 and bad == [], (sc.actors[k].label, bad)
+
+
+# every category axis of every chart: (figure id, axis, categories, labels plotly drew) where it drew fewer
+HIDDEN_CATEGORY_LABELS_JS = """() => { const out = [];
+ for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+   const fl = gd._fullLayout; if (!fl) continue;
+   for (const k of Object.keys(fl)) {
+     if (!/^[xy]axis\\d*$/.test(k)) continue; const ax = fl[k];
+     if (ax.type !== 'category' || !ax._categories) continue;
+     const shown = (ax._vals || []).length;
+     if (shown < ax._categories.length) out.push([gd.id, k, ax._categories.length, shown]);
+   } }
+ return out; }"""
+
+
+def test_report_names_every_actor_and_model_on_a_big_scenario(page):
+    """COP21 (15 actors per issue, 13 issues) in the HTML report at 1280 px: plotly drew only every other
+    actor's and model's name on the stacked charts; every category axis now shows all its labels."""
+    import warnings
+
+    from detente.analysis.main_job import MainJobOptions, main_job
+    from detente.io.builtin import load_builtin
+    from detente.report.html import render_scenario_report
+    from detente.report.parts import part_builders
+
+    sc = load_builtin("cop21-2015")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        job = main_job(sc, MainJobOptions(seed=0, quick=True, parts=("forecasts",)))
+        parts = [b(job) for name, b in part_builders() if name == "forecasts"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_content(render_scenario_report(sc, parts, seed=0), wait_until="load")
+    page.wait_for_selector("#forecasts-fig0 .main-svg")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") >= 2
+    assert page.evaluate(HIDDEN_CATEGORY_LABELS_JS) == []
