@@ -407,25 +407,23 @@ def simulation_runs(
 
 def _simulation(
     scenario: Scenario,
+    cfg: Any,
+    runs: int,
     seed: int,
-    quick: bool,
     what_if: tuple[tuple[str, dict[str, Any]], ...],
     pending: Future[tuple[Any, ...]] | None = None,
-) -> Simulation | None:
-    """The ceasefire track's read-out; ``pending``: :func:`simulation_runs` already submitted to an
-    executor (a pool that broke on the way, e.g. its worker killed, is made good in-process)."""
+) -> Simulation:
+    """The ceasefire track's read-out of ``cfg`` (``simulation_config``); ``pending``:
+    :func:`simulation_runs` already submitted to an executor (a pool that broke on the way, e.g. its
+    worker killed, is made good in-process)."""
     from detente.sim import summary as S
 
-    cfg = simulation_config(scenario)
-    if cfg is None:
-        return None
-    runs = RUNS_QUICK if quick else RUNS_FULL
     results = None
     if pending is not None:
         try:
             results = pending.result()
         except BrokenExecutor:
-            results = None
+            pass
     if results is None:
         results = simulation_runs(cfg, runs, seed, what_if)
     base = results[0]
@@ -463,16 +461,14 @@ def main_job(
     opt = options or MainJobOptions()
     parts, seed, quick = opt.parts, opt.seed, opt.quick
     what_if = WHAT_IF if opt.what_if is None else opt.what_if
+    sim_cfg = simulation_config(scenario) if "simulator" in parts else None
+    sim_runs = RUNS_QUICK if quick else RUNS_FULL
     pending = None
-    if executor is not None and "simulator" in parts:
-        cfg = simulation_config(scenario)
-        if cfg is not None:  # submitted first: it runs while the models below are computed
-            try:
-                pending = executor.submit(
-                    simulation_runs, cfg, RUNS_QUICK if quick else RUNS_FULL, seed, what_if
-                )
-            except BrokenExecutor:  # its worker is gone: computed in-process below
-                pending = None
+    if executor is not None and sim_cfg is not None:  # first: it runs while the models below are computed
+        try:
+            pending = executor.submit(simulation_runs, sim_cfg, sim_runs, seed, what_if)
+        except BrokenExecutor:  # its worker is gone: computed in-process below
+            pending = None
     points, errors = _point_forecasts(scenario, _wanted_models(parts), seed)
     sweep, sweep_error = None, ""
     if "forecasts" in parts or "uncertainty" in parts:
@@ -519,7 +515,9 @@ def main_job(
         briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
         intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
-        simulation=_simulation(scenario, seed, quick, what_if, pending) if "simulator" in parts else None,
+        simulation=None
+        if sim_cfg is None
+        else _simulation(scenario, sim_cfg, sim_runs, seed, what_if, pending),
         panel=_panel(scenario, seed, ivals) if "panel" in parts else None,
         rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
     )
