@@ -11,6 +11,14 @@ from detente.io.builtin import load_builtin
 from detente.parallel import ENV_SIDE_PROCESS, side_process, usable_cpus
 
 SIM_ONLY = MainJobOptions(seed=3, quick=True, parts=("simulator",))
+needs_two_cpus = pytest.mark.skipif(usable_cpus() < 2, reason="one CPU: side_process computes in-process")
+
+
+@pytest.fixture(scope="module")
+def inline():
+    """ukraine-2025's simulator read-out computed in this process: what the side process must equal."""
+    sc = load_builtin("ukraine-2025")
+    return sc, main_job(sc, SIM_ONLY)
 
 
 def _arrays(sim):
@@ -23,23 +31,22 @@ def _arrays(sim):
     return out
 
 
-@pytest.mark.skipif(usable_cpus() < 2, reason="one CPU: side_process computes in-process")
-def test_simulator_in_a_side_process_gives_the_same_numbers(monkeypatch):
+@needs_two_cpus
+def test_simulator_in_a_side_process_gives_the_same_numbers(monkeypatch, inline):
     monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
-    sc = load_builtin("ukraine-2025")
-    inline = main_job(sc, SIM_ONLY)
+    sc, here = inline
     with side_process(True) as ex:
         assert ex is not None
         side = main_job(sc, SIM_ONLY, ex)
-    a, b = _arrays(inline.simulation), _arrays(side.simulation)
+    a, b = _arrays(here.simulation), _arrays(side.simulation)
     assert a.keys() == b.keys()
     for k in a:
         if isinstance(a[k], dict):
             assert a[k] == b[k], k
         else:
             np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
-    assert [r.label for r in side.simulation.what_if] == [r.label for r in inline.simulation.what_if]
-    assert dict(side.simulation.outcomes) == dict(inline.simulation.outcomes)
+    assert [r.label for r in side.simulation.what_if] == [r.label for r in here.simulation.what_if]
+    assert dict(side.simulation.outcomes) == dict(here.simulation.outcomes)
 
 
 def test_side_process_stays_in_process_when_it_cannot_pay(monkeypatch):
@@ -54,18 +61,17 @@ def test_side_process_stays_in_process_when_it_cannot_pay(monkeypatch):
         assert ex is None
 
 
-@pytest.mark.skipif(usable_cpus() < 2, reason="one CPU: side_process computes in-process")
-def test_a_broken_side_process_is_made_good_in_process(monkeypatch):
+@needs_two_cpus
+def test_a_broken_side_process_is_made_good_in_process(monkeypatch, inline):
     """The worker killed mid-run (e.g. by the OOM killer): the simulator runs here instead."""
     import os
     import signal
 
     monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
-    sc = load_builtin("ukraine-2025")
-    inline = main_job(sc, SIM_ONLY)
+    sc, here = inline
     with side_process(True) as ex:
         for proc in list(ex._processes.values()):  # type: ignore[union-attr]
             os.kill(proc.pid, signal.SIGKILL)
             proc.join(5)
         side = main_job(sc, SIM_ONLY, ex)
-    np.testing.assert_array_equal(side.simulation.base.result.outcome, inline.simulation.base.result.outcome)
+    np.testing.assert_array_equal(side.simulation.base.result.outcome, here.simulation.base.result.outcome)
