@@ -348,6 +348,15 @@ VIEWERS_JS = """async ([id, k]) => {
 }"""
 
 
+def _show_report(page, html: str, drawn: str) -> None:
+    """Load a self-contained report (several MB: the plotly bundle is inline) at 1280 px and wait until
+    the chart `drawn` is drawn. Parsing that much script took over 15 s (the page's default timeout) on a
+    loaded CI host, so these two waits get two minutes; a broken page still fails, only later."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_content(html, wait_until="load", timeout=120000)
+    page.wait_for_selector(drawn, timeout=120000)
+
+
 def test_report_charts_have_readable_labels_on_the_dashboard(server, page):
     """ "Report charts" at 1280 px: no text outside its chart, no title or point label over another."""
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -376,9 +385,7 @@ def test_report_perspective_and_terms_charts_at_1280(page):
         warnings.simplefilter("ignore")
         job = main_job(sc, MainJobOptions(seed=0, quick=True, parts=("eum", "simulator")))
         parts = [b(job) for name, b in part_builders() if name in ("eum", "simulator")]
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.set_content(render_scenario_report(sc, parts, seed=0), wait_until="load")
-    page.wait_for_selector("#sim-terms-fig0 .main-svg")
+    _show_report(page, render_scenario_report(sc, parts, seed=0), "#sim-terms-fig0 .main-svg")
     page.wait_for_timeout(500)
     for sel in ("#eum-perspective", "#sim-terms"):
         n, bad = page.evaluate(CHART_TEXT_JS, sel)
@@ -423,9 +430,7 @@ def test_report_names_every_actor_and_model_on_a_big_scenario(page):
         warnings.simplefilter("ignore")
         job = main_job(sc, MainJobOptions(seed=0, quick=True, parts=("forecasts",)))
         parts = [b(job) for name, b in part_builders() if name == "forecasts"]
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.set_content(render_scenario_report(sc, parts, seed=0), wait_until="load")
-    page.wait_for_selector("#forecasts-fig0 .main-svg")
+    _show_report(page, render_scenario_report(sc, parts, seed=0), "#forecasts-fig0 .main-svg")
     page.wait_for_timeout(500)
     assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") >= 2
     assert page.evaluate(HIDDEN_CATEGORY_LABELS_JS) == []
