@@ -67,6 +67,6 @@ def test_report_part_eum() -> None:
         "France",
     ]
     fig = persp.figures[0]
-    assert len(fig.layout.updatemenus[0].buttons) == 10
-    assert sum(bool(t.visible) for t in fig.data) == 1  # one viewer (one issue) shown at a time
+    assert len(fig.layout["updatemenus"][0]["buttons"]) == 10
+    assert sum(bool(t["visible"]) for t in fig.data) == 1  # one viewer (one issue) shown at a time
     assert any("oscillating" in n for n in part.notes)

@@ -62,6 +62,24 @@ def test_forecast_loads_no_report_or_web_stack() -> None:
     assert _loaded(code, names) == ["numpy"]  # numpy: the forecast did run
 
 
+def test_run_with_its_report_loads_no_plotly(tmp_path) -> None:
+    """The report's figures are plain dicts (detente.report.figure): plotly's Python package, about half a
+    second of validation per run, is not imported (it is only a test dependency now)."""
+    out = tmp_path / "r.html"
+    code = (
+        "import sys, contextlib, io\n"
+        f"sys.argv = ['detente', 'run', 'emission-standards-1994', '--report', {str(out)!r}]\n"
+        "from detente.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
+    assert _loaded(code, ("plotly", "jinja2")) == ["jinja2"]  # jinja2: the report was rendered
+    assert "Plotly.newPlot" in out.read_text(encoding="utf-8")
+
+
 def test_table_forecast_loads_no_json_shapes() -> None:
     """The JSON document shapes (pydantic models, ≈ 60 ms to build) load only for ``--format json``."""
     code = TABLE_FORECAST

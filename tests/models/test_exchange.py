@@ -461,8 +461,8 @@ def test_report_part_on_ukraine() -> None:
     assert {s.id for s in part.sections} == {"exchange-network", "exchange-outcomes"}
     net = next(s for s in part.sections if s.id == "exchange-network")
     fig = net.figures[0]
-    assert all(tr.type == "scatter" for tr in fig.data)  # no geo traces
-    hover = [h for tr in fig.data if tr.hovertext is not None for h in tr.hovertext]
+    assert all(tr["type"] == "scatter" for tr in fig.data)  # no geo traces
+    hover = [h for tr in fig.data for h in tr.get("hovertext", [])]
     assert any("↔" in h and "gains" in h for h in hover)
     assert len(net.tables[0].rows) == n
     # outcome after = the model's forecast
@@ -481,4 +481,4 @@ def test_report_part_single_issue_and_rounds(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(main_job_mod, "EXCHANGE_ROUNDS", 3)  # the main job runs the model with 3 phases
     many = part_mod.build(main_job_mod.main_job(load_builtin("copenhagen-2009"), ONLY))
     fig = next(s for s in many.sections if s.id == "exchange-network").figures[0]
-    assert len(fig.frames) >= 2 and fig.layout.sliders
+    assert len(fig.frames) >= 2 and fig.layout["sliders"]

@@ -38,9 +38,11 @@ def test_each_model_one_colour_shared_with_its_equal_tailed_line() -> None:
     models = [f"model{k}" for k in range(12)]  # more than plotly's default 10-colour cycle
     section = predictive_section([_row(m, k) for k, m in enumerate(models)], {})
     rel = section.figures[0]
-    solid = {t.name: t.line.color for t in rel.data if t.name in models}
+    solid = {t["name"]: t["line"]["color"] for t in rel.data if t["name"] in models}
     dashed = {
-        t.name.removesuffix(" (equal-tailed)"): t.line.color for t in rel.data if "(equal-tailed)" in t.name
+        t["name"].removesuffix(" (equal-tailed)"): t["line"]["color"]
+        for t in rel.data
+        if "(equal-tailed)" in t["name"]
     }
     assert set(solid) == set(models) and len(set(solid.values())) == len(models)
     assert all(c is not None for c in solid.values())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html as _html
-import json
 import re
 import warnings
 from types import SimpleNamespace
@@ -77,8 +76,6 @@ def test_every_trace_type_is_in_the_bundle(report: str) -> None:
 
 def test_backtest_charts_use_only_bundle_traces() -> None:
     """Error boxes and the PIT histogram of the backtest report are drawn with bundle trace types."""
-    import plotly.io as pio
-
     from detente.report.backtest import calibration_section, error_distribution_section
 
     rng = np.random.default_rng(0)
@@ -91,7 +88,7 @@ def test_backtest_charts_use_only_bundle_traces() -> None:
     figs = (
         error_distribution_section(res, ["compromise", "median"]).figures + calibration_section(res).figures
     )
-    used = {t["type"] for f in figs for t in json.loads(pio.to_json(f))["data"]}
+    used = {t["type"] for f in figs for t in f.to_dict()["data"]}
     assert used <= bundle_trace_types(vendored_bundle()), used
 
 

@@ -46,7 +46,7 @@ def test_headline_and_sections(built):
 def test_survival_is_non_increasing(built):
     p, _ = built
     for trace in p.sections[0].figures[0].data:
-        y = list(trace.y)
+        y = list(trace["y"])
         assert y[0] == 1.0 and all(a >= b for a, b in zip(y, y[1:], strict=False))
 
 

@@ -11,7 +11,6 @@ import math
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from detente.analysis.backtest import BacktestResult, coverage, in_sample_note
 from detente.analysis.backtest_groups import (
@@ -24,9 +23,18 @@ from detente.analysis.backtest_groups import (
     subgroup_leaderboard,
 )
 from detente.report.base import Part, Section, Table
-from detente.report.charts import box_traces_from_samples, histogram_bar
+from detente.report.charts import add_axis_lines, box_traces_from_samples, histogram_bar
+from detente.report.figure import Figure, bar, scatter, subplots
 
 LEVELS = (0.5, 0.8, 0.9)
+
+MODEL_COLOURS = (
+    "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A", "#B68100", "#750D86",
+    "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE",
+    "#862A16", "#A777F1", "#620042", "#1616A7", "#DA60CA", "#6C4516", "#0D2A63", "#AF0038",
+)  # fmt: skip
+"""One colour per model in the reliability diagram: plotly's qualitative palette "Dark24"
+(``plotly.colors.qualitative.Dark24`` of the plotly Python package, MIT licence, Plotly Technologies Inc.)."""
 
 
 def _f(v: float, d: int = 2) -> str:
@@ -63,31 +71,34 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
     mae = [r["mae"] for r in rows]
     lo = [r["mae"] - r["mae_ci"][0] for r in rows]
     hi = [r["mae_ci"][1] - r["mae"] for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=mae,
-            y=names,
-            orientation="h",
-            error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
-            marker_color=["#888" if n == "compromise" else "#3b6ea5" for n in names],
-        )
+    fig = Figure(
+        [
+            bar(
+                x=mae,
+                y=names,
+                orientation="h",
+                error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
+                marker={"color": ["#888" if n == "compromise" else "#3b6ea5" for n in names]},
+            )
+        ]
     )
     fig.update_layout(
-        title="Mean absolute error (0–100 scale) with 95 % proposal-bootstrap interval",
+        title={"text": "Mean absolute error (0–100 scale) with 95 % proposal-bootstrap interval"},
         yaxis={"autorange": "reversed"},
-        xaxis_title="MAE",
+        xaxis={"title": {"text": "MAE"}},
         height=120 + 28 * len(names),
         margin={"l": 140},
     )
     diffs = [(r["model"], r["diff_vs_compromise"]) for r in rows if r.get("diff_vs_compromise")]
-    fig2 = go.Figure(go.Bar(
+    fig2 = Figure([bar(
         x=[d["diff"] for _, d in diffs], y=[n for n, _ in diffs], orientation="h",
         error_x={"type": "data", "symmetric": False, "array": [d["high"] - d["diff"] for _, d in diffs],
                  "arrayminus": [d["diff"] - d["low"] for _, d in diffs]},
-        marker_color=["#2a9d55" if d["high"] < 0 else ("#c0392b" if d["low"] > 0 else "#999") for _, d in diffs],
-    ))  # fmt: skip
+        marker={"color": ["#2a9d55" if d["high"] < 0 else ("#c0392b" if d["low"] > 0 else "#999")
+                          for _, d in diffs]},
+    )])  # fmt: skip
     fig2.update_layout(
-        title="Paired difference |e_model| − |e_compromise| (negative = better than compromise)",
+        title={"text": "Paired difference |e_model| − |e_compromise| (negative = better than compromise)"},
         yaxis={"autorange": "reversed"},
         height=120 + 28 * len(diffs),
         margin={"l": 140},
@@ -107,16 +118,17 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
 
 
 def error_distribution_section(res: BacktestResult, names: list[str]) -> Section:
-    fig = go.Figure()
     y = res.outcome
     errs = []
     for n in names:
         e = np.abs(res.forecasts[n] - y)
         errs.append(e[np.isfinite(e)])
-    fig.add_traces(box_traces_from_samples(names, errs, show_mean=True))
+    fig = Figure(box_traces_from_samples(names, errs, show_mean=True))
     fig.update_layout(
-        title="Absolute errors per issue (box = quartiles, line = median, whiskers = 5–95 %, × = mean)",
-        xaxis_title="|forecast − outcome|",
+        title={
+            "text": "Absolute errors per issue (box = quartiles, line = median, whiskers = 5–95 %, × = mean)"
+        },
+        xaxis={"title": {"text": "|forecast − outcome|"}},
         yaxis={"autorange": "reversed"},
         showlegend=False,
         height=140 + 30 * len(names),
@@ -151,14 +163,14 @@ def subgroup_section(
         cell = {(r["model"], r["level"]): r for r in rows}
         n_of = {r["level"]: r["n_proposals"] for r in rows}
         n_iss = {lev: max(r["n"] for r in rows if r["level"] == lev) for lev in levels}
-        fig = go.Figure()
+        fig = Figure()
         for lev in levels:
             rs = [cell.get((n, lev)) for n in names]
             mae = [r["mae"] if r else float("nan") for r in rs]
             lo = [r["mae"] - r["mae_ci"][0] if r and has_interval(r) else 0.0 for r in rs]
             hi = [r["mae_ci"][1] - r["mae"] if r and has_interval(r) else 0.0 for r in rs]
-            fig.add_trace(
-                go.Bar(
+            fig.add(
+                bar(
                     name=f"{lev} ({n_iss[lev]})",
                     x=names,
                     y=mae,
@@ -167,8 +179,8 @@ def subgroup_section(
             )
         fig.update_layout(
             barmode="group",
-            title=f"MAE by {label} (95 % proposal-bootstrap intervals)",
-            yaxis_title="MAE",
+            title={"text": f"MAE by {label} (95 % proposal-bootstrap intervals)"},
+            yaxis={"title": {"text": "MAE"}},
             height=380,
         )
         body = []
@@ -219,9 +231,9 @@ def calibration_section(res: BacktestResult) -> Section:
             caption="No model in this run produced probabilistic forecasts (ensembles), so there are no intervals to calibrate.",
         )
     y = res.outcome
-    fig = go.Figure()
+    fig = Figure()
     rows = []
-    pit_fig = go.Figure()
+    pit_fig = Figure()
     for n in names:
         ens = res.ensembles[n]
         ok = np.isfinite(y) & np.all(np.isfinite(ens), axis=1)
@@ -230,22 +242,20 @@ def calibration_section(res: BacktestResult) -> Section:
             lo, hi = np.quantile(ens[ok], [0.5 - lev / 2, 0.5 + lev / 2], axis=1)
             covs.append(coverage(lo, hi, y[ok]))
         rows.append([n] + [_f(c) for c in covs])
-        fig.add_trace(go.Scatter(x=list(LEVELS), y=covs, mode="lines+markers", name=n))
+        fig.add(scatter(x=list(LEVELS), y=covs, mode="lines+markers", name=n))
         # PIT with randomisation at ties (ensembles are discrete): P(X < y) + U·P(X = y)
         below = (ens[ok] < y[ok, None]).mean(axis=1)
         eq = (ens[ok] == y[ok, None]).mean(axis=1)
         u = np.linspace(0.05, 0.95, ok.sum()) if ok.any() else np.zeros(0)
-        pit_fig.add_trace(histogram_bar(below + u * eq, start=0.0, end=1.0, size=0.1, name=n, opacity=0.6))
-    fig.add_trace(
-        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
-    )
+        pit_fig.add(histogram_bar(below + u * eq, start=0.0, end=1.0, size=0.1, name=n, opacity=0.6))
+    fig.add(scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal"))
     fig.update_layout(
-        title="Share of outcomes inside the central interval vs its nominal level",
-        xaxis_title="nominal",
-        yaxis_title="observed",
+        title={"text": "Share of outcomes inside the central interval vs its nominal level"},
+        xaxis={"title": {"text": "nominal"}},
+        yaxis={"title": {"text": "observed"}},
         height=380,
     )
-    pit_fig.update_layout(barmode="overlay", title="PIT histogram (flat = calibrated)", height=320)
+    pit_fig.update_layout(barmode="overlay", title={"text": "PIT histogram (flat = calibrated)"}, height=320)
     return Section(
         id="calibration",
         title="Calibration of the intervals",
@@ -262,22 +272,18 @@ def calibration_section(res: BacktestResult) -> Section:
 def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Section:
     """Reliability diagram, PIT histograms (one per model) and the proper scores of the predictive
     distributions (issue #14; numbers from ``analysis.prob_scores`` via the leaderboard rows)."""
-    from plotly.subplots import make_subplots
-
     prob = sorted(
         (r for r in rows if r.get("n_prob")), key=lambda r: (not math.isfinite(r["crps"]), r["crps"])
     )
-    from plotly.colors import qualitative
-
     # one colour per model, shared by its equal-tailed line: with the default 10-colour cycle the 2 lines
     # per model made compromise and conformal_compromise the same green (QA)
-    palette = qualitative.Dark24
-    rel = go.Figure()
+    palette = MODEL_COLOURS
+    rel = Figure()
     for k, r in enumerate(prob):
         pts = r.get("reliability") or []
         colour = palette[k % len(palette)]
-        rel.add_trace(
-            go.Scatter(
+        rel.add(
+            scatter(
                 x=[p["nominal"] for p in pts],
                 y=[p["observed"] for p in pts],
                 mode="lines+markers",
@@ -287,8 +293,8 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             )
         )
         if pts and pts[0].get("observed_equal_tailed") is not None:
-            rel.add_trace(
-                go.Scatter(
+            rel.add(
+                scatter(
                     x=[p["nominal"] for p in pts],
                     y=[p["observed_equal_tailed"] for p in pts],
                     mode="lines",
@@ -298,39 +304,39 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                     visible="legendonly",
                 )
             )
-    rel.add_trace(
-        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal")
-    )
+    rel.add(scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal"))
     rel.update_layout(
-        title="Reliability: share of outcomes inside the interval holding the nominal level (10–90 %)",
-        xaxis_title="nominal coverage",
-        yaxis_title="observed coverage",
-        xaxis={"range": [0, 1]},
-        yaxis={"range": [0, 1]},
+        title={
+            "text": "Reliability: share of outcomes inside the interval holding the nominal level (10–90 %)"
+        },
+        xaxis={"title": {"text": "nominal coverage"}, "range": [0, 1]},
+        yaxis={"title": {"text": "observed coverage"}, "range": [0, 1]},
         height=420,
     )
     ncol = 3
     nrow = max(1, math.ceil(len(prob) / ncol))
-    pit = make_subplots(rows=nrow, cols=ncol, subplot_titles=[r["model"] for r in prob], shared_yaxes=True)
+    pit = subplots(nrow, ncol, titles=[r["model"] for r in prob], shared_yaxes=True)
+    flats: list[tuple[str, float, int, int]] = []  # the flat (calibrated) level of each model's histogram
     for k, r in enumerate(prob):
         counts = r.get("pit_hist") or []
         nb = max(len(counts), 1)
-        pit.add_trace(
-            go.Bar(
+        pit.add(
+            bar(
                 x=[(j + 0.5) / nb for j in range(len(counts))],
                 y=counts,
                 width=1.0 / nb,
-                marker_color="#3b6ea5",
+                marker={"color": "#3b6ea5"},
                 showlegend=False,
                 name=r["model"],
             ),
-            row=k // ncol + 1,
-            col=k % ncol + 1,
+            k // ncol + 1,
+            k % ncol + 1,
         )
-        flat = sum(counts) / nb if counts else 0.0
-        pit.add_hline(y=flat, line_dash="dot", line_color="#999", row=k // ncol + 1, col=k % ncol + 1)
+        flats.append(("h", sum(counts) / nb if counts else 0.0, k // ncol + 1, k % ncol + 1))
+    add_axis_lines(pit, flats, {"dash": "dot", "color": "#999"})
     pit.update_layout(
-        title="PIT histograms (randomised at point masses; flat = calibrated)", height=220 * nrow + 80
+        title={"text": "PIT histograms (randomised at point masses; flat = calibrated)"},
+        height=220 * nrow + 80,
     )
     cols = ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
             "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "equal-tailed 50/80/90",

@@ -2,7 +2,7 @@
 
 A *part* of the main job (forecasts, EUM, exchange, uncertainty, levers, cohesion, simulator,
 SMP) returns a :class:`Part`: terminal tables for ``detente run`` and report :class:`Section` s
-(plotly figures + plain-language captions). Templates hold no logic.
+(figures: :class:`detente.report.figure.Figure` + plain-language captions). Templates hold no logic.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Table:
 
 @dataclass
 class Section:
-    """A report section: a title, a plain-language caption, figures (plotly ``Figure``) and tables."""
+    """A report section: a title, a plain-language caption, figures (:class:`~detente.report.figure.Figure`) and tables."""
 
     id: str
     title: str

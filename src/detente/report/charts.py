@@ -1,4 +1,5 @@
-"""Chart pieces drawn with the trace types of the vendored plotly.js basic bundle (scatter, bar, pie).
+"""Chart pieces drawn with the trace types of the vendored plotly.js basic bundle (scatter, bar, pie),
+as trace dicts for :class:`detente.report.figure.Figure`.
 
 The reports inline ``static/plotly-basic.min.js``, which has no ``box`` or ``histogram`` trace:
 box plots are drawn here from precomputed quantiles (one bar trace for the boxes, scatter traces
@@ -12,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from detente.report.figure import Figure, bar, scatter
 
 ROW_PX = 16
 """Least pixels per category row of a subplot. Plotly drops every other category label when they come
@@ -45,14 +48,12 @@ def box_traces(
     color: str = "#4c78a8",
     fill: str = "rgba(76,120,168,0.4)",
     labels: tuple[str, str, str, str, str] = ("5 %", "25 %", "median", "75 %", "95 %"),
-) -> list[Any]:
+) -> list[dict[str, Any]]:
     """Horizontal box plots, one per name on the y axis: box q1–q3 split at the median, whiskers lo–hi.
 
     Put at most one such set per subplot (the boxes are one bar trace; several bar traces on the same
     axes would be grouped side by side).
     """
-    import plotly.graph_objects as go
-
     ys = list(names)
     qs = [list(map(float, v)) for v in (lo, q1, median, q3, hi)]
     custom = [[q[j] for q in qs] for j in range(len(ys))]
@@ -62,7 +63,7 @@ def box_traces(
         + "<extra></extra>"
     )
     l5, l25, l50, l75, l95 = qs
-    boxes = go.Bar(
+    boxes = bar(
         y=[y for y in ys for _ in (0, 1)],
         base=[b for j in range(len(ys)) for b in (l25[j], l50[j])],
         x=[w for j in range(len(ys)) for w in (l50[j] - l25[j], l75[j] - l50[j])],
@@ -79,10 +80,10 @@ def box_traces(
     for j, y in enumerate(ys):
         wx += [l5[j], l25[j], None, l75[j], l95[j], None]
         wy += [y, y, None, y, y, None]
-    whiskers = go.Scatter(
+    whiskers = scatter(
         x=wx, y=wy, mode="lines", line={"color": color, "width": 1.5}, hoverinfo="skip", showlegend=False
     )
-    caps = go.Scatter(
+    caps = scatter(
         x=[v for j in range(len(ys)) for v in (l5[j], l95[j])],
         y=[y for y in ys for _ in (0, 1)],
         mode="markers",
@@ -93,7 +94,7 @@ def box_traces(
     out = [boxes, whiskers, caps]
     if mean is not None:
         out.append(
-            go.Scatter(
+            scatter(
                 x=list(map(float, mean)),
                 y=ys,
                 mode="markers",
@@ -113,7 +114,7 @@ def box_traces(
 
 def box_traces_from_samples(
     names: Sequence[str], samples: Sequence[Any], *, show_mean: bool = False, color: str = "#4c78a8"
-) -> list[Any]:
+) -> list[dict[str, Any]]:
     """Box plots of raw samples: box = quartiles, whiskers = 5th–95th percentile (empty samples give NaN)."""
     qs = np.array(
         [
@@ -134,14 +135,14 @@ def box_traces_from_samples(
     )
 
 
-def histogram_bar(values: Any, *, start: float, end: float, size: float, name: str, **kwargs: Any) -> Any:
+def histogram_bar(
+    values: Any, *, start: float, end: float, size: float, name: str, **kwargs: Any
+) -> dict[str, Any]:
     """A histogram as a bar trace: counts of ``values`` in bins of ``size`` from ``start`` to ``end``."""
-    import plotly.graph_objects as go
-
     edges = np.linspace(start, end, round((end - start) / size) + 1)
     counts, _ = np.histogram(np.asarray(values, dtype=float), bins=edges)
     centres = (edges[:-1] + edges[1:]) / 2
-    return go.Bar(
+    return bar(
         x=centres.tolist(),
         y=counts.tolist(),
         width=float(size),
@@ -217,20 +218,18 @@ def declutter_labels(
     return out
 
 
-def add_axis_lines(fig: Any, lines: Sequence[tuple[str, float, int, int]], line: dict[str, Any]) -> None:
-    """``fig.add_hline(y=v, row=r, col=c, line=line)`` (``"h"``) or ``add_vline`` (``"v"``) for each
-    ``(kind, v, r, c)`` of ``lines``, all at once: the same shapes in the same order (the figure's JSON is
-    identical), without plotly's re-scan of the whole figure per call (about 30 ms each).
-
-    Like plotly's default (``exclude_empty_subplots``), a subplot with nothing on its axes gets no line.
+def add_axis_lines(fig: Figure, lines: Sequence[tuple[str, float, int, int]], line: dict[str, Any]) -> None:
+    """A horizontal (``"h"``: at y = v, across the subplot) or vertical (``"v"``) line for each
+    ``(kind, v, row, col)`` of ``lines``, as plotly's ``add_hline``/``add_vline`` draw them (line shapes
+    spanning the subplot's domain). Like plotly's default (``exclude_empty_subplots``), a subplot with
+    nothing on its axes gets no line.
     """
-    used = {(t.xaxis or "x", t.yaxis or "y") for t in fig.data}
+    used = {(t.get("xaxis", "x"), t.get("yaxis", "y")) for t in fig.data}
     for kind in ("shapes", "annotations", "images"):
-        used |= {(o.xref, o.yref) for o in fig.layout[kind]}
-    shapes = list(fig.layout.shapes)
+        used |= {(o.get("xref"), o.get("yref")) for o in fig.layout.get(kind, ())}
+    shapes = list(fig.layout.get("shapes", ()))
     for kind, value, row, col in lines:
-        sub = fig.get_subplot(row, col)
-        x, y = sub.xaxis.plotly_name.replace("axis", ""), sub.yaxis.plotly_name.replace("axis", "")
+        x, y = fig.cell(row, col)
         if (x, y) not in used:
             continue
         if kind == "h":
@@ -259,4 +258,5 @@ def add_axis_lines(fig: Any, lines: Sequence[tuple[str, float, int, int]], line:
                     "yref": f"{y} domain",
                 }
             )
-    fig.update_layout(shapes=shapes)
+    if shapes:  # plotly leaves an empty list out of the figure
+        fig.layout["shapes"] = shapes

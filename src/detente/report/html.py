@@ -43,15 +43,34 @@ def bundle_trace_types(js: str | None = None) -> set[str]:
     return set(re.findall(r'moduleType:\s*"trace",\s*name:\s*"(\w+)"', plotly_js() if js is None else js))
 
 
-def figure_html(fig: Any, div_id: str | None = None) -> str:
-    """One figure as a <div> + script, without plotly.js."""
-    return str(
-        fig.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=div_id,
-            config={"displaylogo": False, "responsive": True},
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+"""plotly.js config of every chart: no plotly logo in the mode bar; resize with the page."""
+
+
+def figure_html(fig: Any, div_id: str) -> str:
+    """One figure (:class:`detente.report.figure.Figure`) as a <div> and the script that draws it, without
+    plotly.js (inlined once per page). Its layout gets plotly's default template unless it sets one; an
+    animated figure (``frames``) starts playing once drawn. The markup is the one plotly's ``to_html``
+    writes, so the page's CSS and scripts find the charts as before."""
+    from detente.report.figure import template, to_json
+
+    d = fig.to_dict()
+    layout = d["layout"] if "template" in d["layout"] else {**d["layout"], "template": template()}
+    size = {
+        k: f"{layout[k]}px" if isinstance(layout.get(k), int | float) else "100%" for k in ("height", "width")
+    }
+    frames = ""
+    if d.get("frames"):
+        frames = (
+            f".then(function(){{Plotly.addFrames('{div_id}', {to_json(d['frames'])});}})"
+            f".then(function(){{Plotly.animate('{div_id}', null);}})"
         )
+    return (
+        f'<div style="height:{size["height"]}; width:{size["width"]};">'
+        f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
+        "<script>window.PLOTLYENV=window.PLOTLYENV || {};"
+        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {to_json(d["data"])}, '
+        f"{to_json(layout)}, {json.dumps(FIGURE_CONFIG)}){frames}}};</script></div>"
     )
 
 

@@ -1,4 +1,4 @@
-"""Fit the report's plotly figures to the dashboard's columns (rendering only; no numbers change).
+"""Fit the report's figures to the dashboard's columns (rendering only; no numbers change).
 
 The report draws its figures for a full-width page. The dashboard shows them in columns down to
 ``MIN_WIDTH`` px (the CSS gives charts that minimum and lets narrower boxes scroll), and plotly
@@ -15,6 +15,8 @@ import re
 import textwrap
 from typing import Any
 
+from detente.report.figure import Figure
+
 MIN_WIDTH = 420  # px: the narrowest chart box of the dashboard (see .figure in static/app.css)
 EM = 0.55  # average character width in em (Arial-like fonts: ~0.5); errs on the short side
 LINE = 1.3  # line height in em
@@ -22,8 +24,8 @@ TOP_PAD = 10  # px above the title and between the title, the first subplot titl
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 
 
-def _font_size(obj: Any, default: float) -> float:
-    size = getattr(getattr(obj, "font", None), "size", None)
+def _font_size(obj: dict[str, Any], default: float) -> float:
+    size = (obj.get("font") or {}).get("size")
     return float(size) if size else default
 
 
@@ -51,71 +53,82 @@ def _lines(text: str | None) -> int:
     return len(_BREAK.split(text)) if text else 0
 
 
-def fit(fig: Any, width: int = MIN_WIDTH) -> Any:
+def fit(fig: Figure, width: int = MIN_WIDTH) -> Figure:
     """Wrap ``fig``'s titles to fit ``width`` px and make room for the added lines; returns ``fig``."""
     lay = fig.layout
-    margin_l = lay.margin.l if lay.margin.l is not None else 80
-    margin_r = lay.margin.r if lay.margin.r is not None else 80
-    margin_t = lay.margin.t if lay.margin.t is not None else 100
-    margin_b = lay.margin.b if lay.margin.b is not None else 80
-    fig.update_traces(cliponaxis=False, selector={"type": "scatter"})
+    margin = lay.get("margin") or {}
+    margin_l = margin.get("l", 80)
+    margin_r = margin.get("r", 80)
+    margin_t = margin.get("t", 100)
+    margin_b = margin.get("b", 80)
+    for t in fig.data:
+        if t.get("type", "scatter") == "scatter":
+            t["cliponaxis"] = False
 
     extra_top = 0.0
     title_h = 0.0  # px of the (wrapped) main title
-    if lay.title.text:
-        size = _font_size(lay.title, 17)
-        x0 = (lay.title.x if lay.title.x is not None else 0.05) * width
-        before = _lines(lay.title.text)
-        lay.title.text = wrap(lay.title.text, (width - x0 - 10) / (EM * size))
-        extra_top += (_lines(lay.title.text) - before) * LINE * size
-        title_h = _lines(lay.title.text) * LINE * size
+    title = lay.get("title") or {}
+    if title.get("text"):
+        size = _font_size(title, 17)
+        x0 = title.get("x", 0.05) * width
+        before = _lines(title["text"])
+        title["text"] = wrap(title["text"], (width - x0 - 10) / (EM * size))
+        extra_top += (_lines(title["text"]) - before) * LINE * size
+        title_h = _lines(title["text"]) * LINE * size
 
-    # a single column of subplots (make_subplots(rows=n, cols=1)): y domains stacked top to bottom
+    # a single column of subplots (subplots(rows=n, cols=1)): y domains stacked top to bottom
     yaxes = sorted(
-        ((name, lay[name]) for name in lay if name.startswith("yaxis") and lay[name].domain),
-        key=lambda kv: -kv[1].domain[1],
+        ((name, ax) for name, ax in lay.items() if name.startswith("yaxis") and ax.get("domain")),
+        key=lambda kv: -kv[1]["domain"][1],
     )
-    xaxes = {lay[n].anchor: lay[n] for n in lay if n.startswith("xaxis") and lay[n].anchor}
+    xaxes = {ax["anchor"]: ax for n, ax in lay.items() if n.startswith("xaxis") and ax.get("anchor")}
     plot_w = max(width - margin_l - margin_r, 50)
     centre = margin_l + plot_w / 2
     half = min(centre, width - centre)  # room either side of a centred title
     stacked = len(yaxes) > 1 and all(
-        yaxes[k][1].domain[0] >= yaxes[k + 1][1].domain[1] - 1e-9 for k in range(len(yaxes) - 1)
+        yaxes[k][1]["domain"][0] >= yaxes[k + 1][1]["domain"][1] - 1e-9 for k in range(len(yaxes) - 1)
     )
     if not stacked:
         if extra_top:
-            lay.margin.t = margin_t + extra_top
+            margin["t"] = margin_t + extra_top
+            lay["margin"] = margin
         return fig
 
-    tops = {round(ax.domain[1], 9): name for name, ax in yaxes}
-    sub_titles: dict[str, Any] = {}
-    for ann in lay.annotations or ():
-        if ann.xref == "paper" and ann.yref == "paper" and ann.yanchor == "bottom" and ann.showarrow is False:
-            name = tops.get(round(ann.y, 9))
-            if name is not None and ann.text:
+    tops = {round(ax["domain"][1], 9): name for name, ax in yaxes}
+    sub_titles: dict[str, dict[str, Any]] = {}
+    for ann in lay.get("annotations") or ():
+        if (
+            ann.get("xref") == "paper"
+            and ann.get("yref") == "paper"
+            and ann.get("yanchor") == "bottom"
+            and ann.get("showarrow") is False
+        ):
+            name = tops.get(round(ann["y"], 9))
+            if name is not None and ann.get("text"):
                 sub_titles[name] = ann
     above: dict[str, float] = {}  # px of added lines above each row (its subplot title)
     below: dict[str, float] = {}  # px of added lines below each row (its x-axis title)
     for name, ann in sub_titles.items():
         size = _font_size(ann, 16)
-        before = _lines(ann.text)
-        ann.text = wrap(ann.text, 2 * half / (EM * size))
-        above[name] = (_lines(ann.text) - before) * LINE * size
+        before = _lines(ann["text"])
+        ann["text"] = wrap(ann["text"], 2 * half / (EM * size))
+        above[name] = (_lines(ann["text"]) - before) * LINE * size
     for name, _ax in yaxes:
         xa = xaxes.get("y" + name[len("yaxis") :])
-        if xa is None or not xa.title.text:
+        xtitle = (xa or {}).get("title") or {}
+        if not xtitle.get("text"):
             continue
-        size = _font_size(xa.title, 14)
-        before = _lines(xa.title.text)
-        xa.title.text = wrap(xa.title.text, 2 * half / (EM * size))
-        below[name] = (_lines(xa.title.text) - before) * LINE * size
+        size = _font_size(xtitle, 14)
+        before = _lines(xtitle["text"])
+        xtitle["text"] = wrap(xtitle["text"], 2 * half / (EM * size))
+        below[name] = (_lines(xtitle["text"]) - before) * LINE * size
 
     # keep every subplot's height in px; widen the gaps by the lines added around them
-    height = lay.height or 450
+    height = lay.get("height") or 450
     plot_h = height - margin_t - margin_b
-    spans = [(ax.domain[1] - ax.domain[0]) * plot_h for _n, ax in yaxes]
+    spans = [(ax["domain"][1] - ax["domain"][0]) * plot_h for _n, ax in yaxes]
     gaps = [
-        (yaxes[k][1].domain[0] - yaxes[k + 1][1].domain[1]) * plot_h
+        (yaxes[k][1]["domain"][0] - yaxes[k + 1][1]["domain"][1]) * plot_h
         + below.get(yaxes[k][0], 0.0)
         + above.get(yaxes[k + 1][0], 0.0)
         for k in range(len(yaxes) - 1)
@@ -125,20 +138,21 @@ def fit(fig: Any, width: int = MIN_WIDTH) -> Any:
     first = sub_titles.get(yaxes[0][0])
     if title_h:
         # the title hangs from the top edge; below it the first row's subplot title, then the plot
-        first_h = 0.0 if first is None else _lines(first.text) * LINE * _font_size(first, 16)
+        first_h = 0.0 if first is None else _lines(first["text"]) * LINE * _font_size(first, 16)
         extra_top = max(0.0, TOP_PAD + title_h + TOP_PAD + first_h + TOP_PAD - margin_t)
     else:
         extra_top += above.get(yaxes[0][0], 0.0)
     top = new_plot_h
     for k, (name, ax) in enumerate(yaxes):
-        old_top = ax.domain[1]
-        ax.domain = [min(max(v / new_plot_h, 0.0), 1.0) for v in (top - spans[k], top)]  # no -1e-17
-        if name in sub_titles and abs(sub_titles[name].y - old_top) < 1e-9:
-            sub_titles[name].y = ax.domain[1]
+        old_top = ax["domain"][1]
+        ax["domain"] = [min(max(v / new_plot_h, 0.0), 1.0) for v in (top - spans[k], top)]  # no -1e-17
+        if name in sub_titles and abs(sub_titles[name]["y"] - old_top) < 1e-9:
+            sub_titles[name]["y"] = ax["domain"][1]
         top -= spans[k] + (gaps[k] if k < len(gaps) else 0.0)
-    lay.margin.t = margin_t + extra_top
-    lay.margin.b = margin_b + extra_bottom
-    lay.height = new_plot_h + lay.margin.t + lay.margin.b
+    margin["t"] = margin_t + extra_top
+    margin["b"] = margin_b + extra_bottom
+    lay["margin"] = margin
+    lay["height"] = new_plot_h + margin["t"] + margin["b"]
     if title_h:  # at the top (plotly anchors a multi-line title's middle reliably, not its top)
-        lay.title.update(yref="container", yanchor="middle", y=1 - (TOP_PAD + title_h / 2) / lay.height)
+        title.update(yref="container", yanchor="middle", y=1 - (TOP_PAD + title_h / 2) / lay["height"])
     return fig

@@ -31,12 +31,12 @@ def _figure(section_or_part: Any) -> Any:
 def _segments(fig: Any, row: int, name: str) -> dict[str, tuple[float, float]]:
     """model -> (low, high) of the bar trace ``name`` in subplot ``row`` (segments split by None)."""
     axis = "y" if row == 1 else f"y{row}"
-    traces = [t for t in fig.data if t.name == name and (t.yaxis or "y") == axis]
+    traces = [t for t in fig.data if t.get("name") == name and t.get("yaxis", "y") == axis]
     if not traces:
         return {}
     (trace,) = traces
     out: dict[str, tuple[float, float]] = {}
-    xs, ys = list(trace.x), list(trace.y)
+    xs, ys = list(trace["x"]), list(trace["y"])
     for k in range(0, len(xs), 3):
         assert xs[k + 2] is None and ys[k + 2] is None and ys[k] == ys[k + 1]
         assert ys[k] not in out
@@ -66,14 +66,14 @@ def test_bars_are_the_main_jobs_intervals(job: Any) -> None:
     issue = job.scenario.issues[0]
     d = ivals.of("compromise", issue.id)
     assert _segments(fig, 1, "90% interval")["compromise"] == (d.low, d.high)
-    (markers,) = [t for t in fig.data if t.name == "forecast" and (t.yaxis or "y") == "y"]
-    hover = markers.hovertext[list(markers.y).index("compromise")]
+    (markers,) = [t for t in fig.data if t.get("name") == "forecast" and t.get("yaxis", "y") == "y"]
+    hover = markers["hovertext"][list(markers["y"]).index("compromise")]
     assert f"50 %: {d.mid_low:.1f}–{d.mid_high:.1f}, 90 %: {d.low:.1f}–{d.high:.1f}" in hover
 
 
 def test_caption_under_the_chart_says_what_the_bars_are(job: Any) -> None:
     fig = _figure(forecasts.build(job))
-    (note,) = [a.text for a in fig.layout.annotations if a.text.startswith("bars:")]
+    (note,) = [a["text"] for a in fig.layout["annotations"] if a["text"].startswith("bars:")]
     assert f"model error learned on {job.intervals.error_n:,} EU decisions" in note
     assert "point forecast,<br>which can lie outside them" in note
     assert max(len(line) for line in note.split("<br>")) <= 50  # fits the dashboard's half-width card
@@ -94,5 +94,5 @@ def test_no_bar_without_an_interval(job: Any) -> None:
         assert "compromise" not in _segments(fig, row, "50% interval")
         assert "median" in _segments(fig, row, "90% interval")
     bare = _figure(forecasts.forecast_section(job.scenario, dict(job.forecasts)))
-    assert {t.name for t in bare.data} == {"forecast"}
-    assert not [a for a in bare.layout.annotations if a.text.startswith("bars:")]
+    assert {t.get("name") for t in bare.data} == {"forecast"}
+    assert not [a for a in bare.layout.get("annotations", []) if a["text"].startswith("bars:")]

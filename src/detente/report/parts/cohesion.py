@@ -15,6 +15,7 @@ from detente.analysis.main_job import cohesion_groups as pick_groups
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.charts import declutter_labels
+from detente.report.figure import Figure, bar, scatter
 from detente.report.parts import computed
 
 __all__ = ["CUT", "DEFAULT_GROUPS", "build", "pick_groups"]
@@ -26,10 +27,8 @@ def _f(v: float) -> str:
     return "—" if not np.isfinite(v) else f"{v:.3g}"
 
 
-def _pair(c: Any, a: str, b: str, names: dict[str, str]) -> tuple[Table, str, Any, list[str]]:
+def _pair(c: Any, a: str, b: str, names: dict[str, str]) -> tuple[Table, str, Figure, list[str]]:
     """The two groups' table, caption, distance chart and the issues that split them most."""
-    import plotly.graph_objects as go
-
     rows = []
     order = sorted(
         range(len(c.issue_ids)),
@@ -68,15 +67,17 @@ def _pair(c: Any, a: str, b: str, names: dict[str, str]) -> tuple[Table, str, An
             else "They stand together on every issue."
         )
     )
-    figure = go.Figure(
-        go.Bar(
-            y=[names[i] for i in c.issue_ids],
-            x=[float(v) for v in c.distance],
-            orientation="h",
-            marker_color="#54a24b",
-        ),
+    figure = Figure(
+        [
+            bar(
+                y=[names[i] for i in c.issue_ids],
+                x=[float(v) for v in c.distance],
+                orientation="h",
+                marker={"color": "#54a24b"},
+            )
+        ],
         layout={
-            "title": f"Distance between {a} and {b} per issue (issue units)",
+            "title": {"text": f"Distance between {a} and {b} per issue (issue units)"},
             "height": 120 + 34 * len(c.issue_ids),
             "margin": {"l": 60, "r": 20, "t": 60, "b": 40},
             "yaxis": {"autorange": "reversed", "automargin": True},
@@ -85,11 +86,9 @@ def _pair(c: Any, a: str, b: str, names: dict[str, str]) -> tuple[Table, str, An
     return table, caption, figure, splits
 
 
-def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, str]) -> Any:
+def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, str]) -> Figure:
     """The coalition map: one marker per point, labels that would collide merged (one name per line)."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
+    fig = Figure()
     # actors at the same point (identical stances) share one marker; labels that would print over each
     # other (actors close together) are merged into one label on the highest of them, one name per line
     spots: list[tuple[int, float, float, list[str]]] = []  # bloc, x, y, names
@@ -106,8 +105,8 @@ def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, st
     texts = declutter_labels(xs, ys, [", ".join(s[3]) for s in spots], px_per_x=px, px_per_y=px)
     for k in range(len(blocs)):
         mine = [n for n, s in enumerate(spots) if s[0] == k]
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=[xs[n] for n in mine],
                 y=[ys[n] for n in mine],
                 mode="markers+text",
@@ -121,7 +120,7 @@ def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, st
             )
         )
     fig.update_layout(
-        title="Coalition map: actors placed so that distances reflect how far apart they stand",
+        title={"text": "Coalition map: actors placed so that distances reflect how far apart they stand"},
         height=480,
         margin={"l": 40, "r": 20, "t": 60, "b": 40},
         xaxis={"zeroline": False},
@@ -139,7 +138,7 @@ def build(job: MainJobResult) -> Part:
     labels = {a.id: a.label for a in scenario.actors}
     names = {i.id: i.name for i in scenario.issues}
     tables: list[Table] = []
-    figures: list[Any] = []
+    figures: list[Figure] = []
     notes: list[str] = []
     pair = coh.groups
     manifest: dict[str, object] = {"cut": CUT, "groups": list(pair) if pair else None}

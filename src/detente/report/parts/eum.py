@@ -18,6 +18,7 @@ from detente.core.scenario import Scenario
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
 from detente.report.charts import add_axis_lines
+from detente.report.figure import axis_key, scatter, subplots
 from detente.report.glossary import status_glossary_text
 
 _KIND_WORDS = {
@@ -67,30 +68,22 @@ def _scale_title(issue: Any) -> str:
 
 
 def trajectory_section(scenario: Scenario, fc: Any) -> Section:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     n = len(scenario.issues)
     traj = fc.trajectory_raw()
     rs = fc.prediction.extras["round_stats"]
-    fig = make_subplots(
-        rows=n,
-        cols=1,
-        subplot_titles=[_scale_title(i) for i in scenario.issues],
-        vertical_spacing=0.3 / max(n, 1),
-    )
+    fig = subplots(n, 1, titles=[_scale_title(i) for i in scenario.issues], vertical_spacing=0.3 / max(n, 1))
     present = {(s.actor, s.issue) for s in scenario.stances}
     T = traj.shape[0]
     rounds = list(range(T))
-    traces: list[Any] = []
-    rows: list[int] = []  # each trace's subplot row (one call to add_traces: plotly re-validates per call)
+    traces: list[dict[str, Any]] = []
+    rows: list[int] = []  # each trace's subplot row
     for r, issue in enumerate(scenario.issues, start=1):
         k = r - 1
         for a, actor in enumerate(scenario.actors):
             if (actor.id, issue.id) not in present:
                 continue
             traces.append(
-                go.Scatter(
+                scatter(
                     x=rounds,
                     y=traj[:, a, k],
                     mode="lines+markers",
@@ -108,7 +101,7 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
             ("mean", {"width": 2, "color": "grey", "dash": "dash"}),
         ):
             traces.append(
-                go.Scatter(
+                scatter(
                     x=rounds,
                     y=issue.scale.from_unit_array(rs[stat][:, k]),
                     mode="lines",
@@ -123,13 +116,13 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
         # the scale's end labels go in the panel title: as a y-axis title they were longer than the
         # panel and printed over the neighbouring panels
         pad = 0.03 * issue.scale.width
-        fig.update_yaxes(range=[issue.scale.low - pad, issue.scale.high + pad], row=r, col=1)
-        fig.update_xaxes(title_text="round" if r == n else None, dtick=1, row=r, col=1)
-    fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
+        fig.update_axes("y", r, 1, range=[issue.scale.low - pad, issue.scale.high + pad])
+        fig.update_axes("x", r, 1, dtick=1, **({"title": {"text": "round"}} if r == n else {}))
+    fig.add_all(traces, [(r, 1) for r in rows])
     fig.update_layout(
         height=320 * n + 110,
         margin={"l": 60, "r": 20, "t": 100, "b": 40},
-        title="Expected-utility model: positions by round",
+        title={"text": "Expected-utility model: positions by round"},
     )
     statuses = ", ".join(f"{i.name}: {fc.diagnostics.status[k]}" for k, i in enumerate(scenario.issues))
     caption = (
@@ -276,9 +269,6 @@ def _wrap_title(text: str, chars: int) -> str:
 
 def perspective_section(scenario: Scenario, fc: Any) -> Section:
     """BdM's perspective chart: for a viewer h, each rival j at (E^h(U_hj), E^h(U_jh))."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     persp = fc.prediction.extras["perspective"]
     own, rival = np.asarray(persp["own"]), np.asarray(persp["rival"])  # (H, A, I) each
     n = len(scenario.issues)
@@ -296,10 +286,10 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     margin["t"] += int(title_px * (max(lines[:cols]) - 1))
     plot_h = 380 * rows_n - 30 + extra_gap * (rows_n - 1)
     gap = (0.25 / rows_n) * (380 * rows_n - 30) + extra_gap
-    fig = make_subplots(
-        rows=rows_n,
-        cols=cols,
-        subplot_titles=titles,
+    fig = subplots(
+        rows_n,
+        cols,
+        titles=titles,
         horizontal_spacing=h_space,
         vertical_spacing=gap / plot_h if rows_n > 1 else 0.0,
     )
@@ -308,7 +298,7 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     present = {(s.actor, s.issue) for s in scenario.stances}
     n_traces: list[int] = []
     ranges: list[dict[str, Any]] = []  # per viewer: the axis ranges its labels were laid out for
-    traces: list[Any] = []
+    traces: list[dict[str, Any]] = []
     cells: list[tuple[int, int]] = []  # each trace's subplot (row, col)
     for h, viewer in enumerate(scenario.actors):
         count = 0
@@ -320,13 +310,12 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                 js = []
             xs = [float(own[h, j, k]) for j in js]
             ys = [float(rival[h, j, k]) for j in js]
-            axes = fig.get_subplot(rr, cc)
-            xname, yname = axes.xaxis.plotly_name, axes.yaxis.plotly_name
+            xname, yname = (axis_key(ref) for ref in fig.cell(rr, cc))
             if js:
+                xd, yd = fig.axis("x", rr, cc)["domain"], fig.axis("y", rr, cc)["domain"]
                 panel = (
-                    (PERSPECTIVE_WIDTH - margin["l"] - margin["r"])
-                    * (axes.xaxis.domain[1] - axes.xaxis.domain[0]),
-                    plot_h * (axes.yaxis.domain[1] - axes.yaxis.domain[0]),
+                    (PERSPECTIVE_WIDTH - margin["l"] - margin["r"]) * (xd[1] - xd[0]),
+                    plot_h * (yd[1] - yd[0]),
                 )
                 labels, where, xr, yr = _placed_labels([names[j] for j in js], xs, ys, panel)
                 ranges[h].update({f"{xname}.range": xr, f"{yname}.range": yr})
@@ -347,7 +336,7 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     f"<br>{_html.escape(verdict)}"
                 )
             traces.append(
-                go.Scatter(
+                scatter(
                     x=xs,
                     y=ys,
                     mode="markers+text",
@@ -363,8 +352,7 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
             cells.append((rr, cc))
             count += 1
         n_traces.append(count)
-    # one call: plotly re-validates the whole figure on every add_trace
-    fig.add_traces(traces, rows=[r for r, _ in cells], cols=[c for _, c in cells])
+    fig.add_all(traces, cells)
     total = sum(n_traces)
     buttons = []
     start = 0
@@ -390,15 +378,15 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     axis_lines = [(kind, 0, rr, cc) for rr, cc in grid for kind in ("h", "v")]
     add_axis_lines(fig, axis_lines, {"color": "grey", "width": 1})
     for rr, cc in grid:
-        fig.update_xaxes(title_text="my gain from challenging them", row=rr, col=cc)
-        fig.update_yaxes(title_text="their gain from challenging me", row=rr, col=cc)
+        fig.update_axes("x", rr, cc, title={"text": "my gain from challenging them"})
+        fig.update_axes("y", rr, cc, title={"text": "their gain from challenging me"})
     for key, value in (ranges[0] if ranges else {}).items():  # the first viewer's, as shown first
         axis, prop = key.split(".")
         fig.layout[axis][prop] = value
     fig.update_layout(
         height=height,
         margin=margin,
-        title=f"Perspective of {scenario.actors[0].label}: who can press whom (round 0)",
+        title={"text": f"Perspective of {scenario.actors[0].label}: who can press whom (round 0)"},
         updatemenus=[
             {
                 "buttons": buttons,

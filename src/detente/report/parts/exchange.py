@@ -20,6 +20,7 @@ from detente.core.results import Forecast
 from detente.core.scale import to_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.figure import Figure, scatter
 from detente.report.parts import computed
 
 ROUNDS = EXCHANGE_ROUNDS
@@ -102,9 +103,7 @@ def _short_rows(ex: list[dict[str, Any]], u: _Units) -> list[list[str]]:
     return rows
 
 
-def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
-    import plotly.graph_objects as go
-
+def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Figure:
     pred = fc.prediction
     ex: list[dict[str, Any]] = pred.extras["exchanges"]
     actors = list(scenario.actor_ids)
@@ -117,15 +116,15 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
     rounds = sorted({int(e["round"]) for e in ex}) or [1]
     max_gain = max([e["gain_i"] + e["gain_j"] for e in ex], default=1.0) or 1.0
 
-    def traces(rnd: int) -> list[Any]:
-        out: list[Any] = []
+    def traces(rnd: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
         mine = [e for e in ex if int(e["round"]) == rnd]
         mid_x, mid_y, mid_text = [], [], []
         for e in mine:
             (x0, y0), (x1, y1) = xy[e["i"]], xy[e["j"]]
             width = 1.5 + 6.0 * (e["gain_i"] + e["gain_j"]) / max_gain
             out.append(
-                go.Scatter(
+                scatter(
                     x=[x0, x1],
                     y=[y0, y1],
                     mode="lines",
@@ -147,7 +146,7 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
                 f"gains: {_pct(e['gain_i'])} and {_pct(e['gain_j'])}"
             )
         out.append(
-            go.Scatter(
+            scatter(
                 x=mid_x,
                 y=mid_y,
                 mode="markers",
@@ -164,7 +163,7 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
             for k, a in enumerate(actors)
         ]
         out.append(
-            go.Scatter(
+            scatter(
                 x=[xy[a][0] for a in actors],
                 y=[xy[a][1] for a in actors],
                 mode="markers+text",
@@ -183,9 +182,9 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
         )
         return out
 
-    fig = go.Figure(data=traces(rounds[0]))
+    fig = Figure(traces(rounds[0]))
     if len(rounds) > 1:
-        fig.frames = [go.Frame(data=traces(r), name=str(r)) for r in rounds]
+        fig.frames = [{"data": traces(r), "name": str(r)} for r in rounds]
         fig.update_layout(
             sliders=[
                 {
@@ -205,7 +204,7 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
         )
     axis = {"visible": False, "range": [-1.35, 1.35]}
     fig.update_layout(
-        title="Exchange network" + (f" (round {rounds[0]})" if len(rounds) > 1 else ""),
+        title={"text": "Exchange network" + (f" (round {rounds[0]})" if len(rounds) > 1 else "")},
         xaxis=axis,
         yaxis={**axis, "scaleanchor": "x"},
         height=560,
@@ -216,17 +215,15 @@ def _network_figure(scenario: Scenario, fc: Forecast, u: _Units) -> Any:
 
 def _before_after_figure(
     scenario: Scenario, before: np.ndarray, after: np.ndarray, rr: tuple[np.ndarray, np.ndarray]
-) -> Any:
-    import plotly.graph_objects as go
-
+) -> Figure:
     names = [i.name for i in scenario.issues]
     scales = [i.scale for i in scenario.issues]
     pct_b = 100 * to_unit(before, scales)
     pct_a = 100 * to_unit(after, scales)
     r_lo, r_hi = 100 * to_unit(rr[0], scales), 100 * to_unit(rr[1], scales)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    fig = Figure()
+    fig.add(
+        scatter(
             x=np.concatenate([r_lo, r_hi]).tolist(),
             y=names + names,
             mode="markers",
@@ -241,8 +238,8 @@ def _before_after_figure(
         )
     )
     for k, n in enumerate(names):
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=[pct_b[k], pct_a[k]],
                 y=[n, n],
                 mode="lines",
@@ -251,8 +248,8 @@ def _before_after_figure(
                 showlegend=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
+    fig.add(
+        scatter(
             x=pct_b.tolist(),
             y=names,
             mode="markers",
@@ -262,8 +259,8 @@ def _before_after_figure(
             hoverinfo="text",
         )
     )
-    fig.add_trace(
-        go.Scatter(
+    fig.add(
+        scatter(
             x=pct_a.tolist(),
             y=names,
             mode="markers",
@@ -274,9 +271,9 @@ def _before_after_figure(
         )
     )
     fig.update_layout(
-        title="Outcome per issue before and after the exchanges",
+        title={"text": "Outcome per issue before and after the exchanges"},
         xaxis={
-            "title": "position on the issue's scale (% from its low end to its high end)",
+            "title": {"text": "position on the issue's scale (% from its low end to its high end)"},
             "range": [-3, 103],
         },
         height=140 + 38 * len(names),

@@ -14,6 +14,7 @@ from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
 from detente.report.base import Part, Section, Table
 from detente.report.charts import add_axis_lines, stacked_height
+from detente.report.figure import scatter, subplots
 from detente.report.narrative import brief_sentence
 
 
@@ -38,13 +39,8 @@ def _status(fc: Any, i: int) -> str:
 
 
 def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Section:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     n = len(scenario.issues)
-    fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
-    )
+    fig = subplots(n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
     refs: list[tuple[str, float, int, int]] = []  # the status-quo lines
     for r, issue in enumerate(scenario.issues, start=1):
         xs, ys, sizes, texts = [], [], [], []
@@ -61,8 +57,8 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
                 f"<b>{_html.escape(actor.label)}</b>: {s.position:g} ({_html.escape(issue.scale.describe(s.position, reference=issue.reference))})"
                 f"<br>salience {s.salience:.2f}, capability {cap:.2f}<br>{ev}"
             )
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=xs,
                 y=ys,
                 mode="markers",
@@ -71,23 +67,23 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
                 hoverinfo="text",
                 showlegend=False,
             ),
-            row=r,
-            col=1,
+            r,
+            1,
         )
         lo, hi = issue.scale.labels
-        fig.update_xaxes(
-            range=_padded(issue), row=r, col=1, title_text=f"← {lo}   |   {hi} →" if lo or hi else None
-        )
+        fig.update_axes("x", r, 1, range=_padded(issue))
+        if lo or hi:
+            fig.update_axes("x", r, 1, title={"text": f"← {lo}   |   {hi} →"})
         if issue.reference is not None:
             refs.append(("v", issue.reference, r, 1))
-    # all at once: plotly's add_vline re-scans the whole figure per call
-    add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
+    if refs:  # no status quo given: no shapes at all (not an empty list)
+        add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
     rows = max((sum(1 for s in scenario.stances if s.issue == i.id) for i in scenario.issues), default=1)
-    fig.update_yaxes(dtick=1)  # every actor named (plotly drops every other label when they are close)
+    fig.update_axes("y", dtick=1)  # every actor named (plotly drops every other label when they are close)
     fig.update_layout(
         height=stacked_height(rows, 260) * n + 80,
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        title="Who stands where (marker size: √(capability × salience); dotted line: status quo)",
+        title={"text": "Who stands where (marker size: √(capability × salience); dotted line: status quo)"},
     )
     actors = Table(
         "Actors",
@@ -163,13 +159,8 @@ def forecast_section(
 ) -> Section:
     """The models' point forecasts per issue (chart) with, when given, their 50 % and 90 % intervals
     (``ivals``, the main job's; drawn as bars) and the tables with the intervals."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     n = len(scenario.issues)
-    fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
-    )
+    fig = subplots(n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
     names = list(results)
     domain = ""  # where the error model was learned, as the drawn intervals say it
     for r, issue in enumerate(scenario.issues, start=1):
@@ -184,8 +175,8 @@ def forecast_section(
                     ys += [m, m, None]
                     domain = d.error_domain
             if xs:
-                fig.add_trace(
-                    go.Scatter(
+                fig.add(
+                    scatter(
                         x=xs,
                         y=ys,
                         mode="lines",
@@ -194,8 +185,8 @@ def forecast_section(
                         hoverinfo="skip",
                         showlegend=False,
                     ),
-                    row=r,
-                    col=1,
+                    r,
+                    1,
                 )
         hover = []
         for m, v in zip(names, vals, strict=True):
@@ -206,8 +197,8 @@ def forecast_section(
                 else f"<br>50 %: {d.mid_low:.1f}–{d.mid_high:.1f}, 90 %: {d.low:.1f}–{d.high:.1f}"
             )
             hover.append(f"{m}: {v:.1f} ({issue.scale.describe(v, reference=issue.reference)}){band}")
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=vals,
                 y=names,
                 mode="markers",
@@ -217,37 +208,40 @@ def forecast_section(
                 hovertext=hover,
                 hoverinfo="text",
             ),
-            row=r,
-            col=1,
+            r,
+            1,
         )
         # the models in the same order on every issue, whichever has a bar
-        fig.update_yaxes(categoryorder="array", categoryarray=names, dtick=1, row=r, col=1)  # every name
-        fig.update_xaxes(
+        fig.update_axes("y", r, 1, categoryorder="array", categoryarray=names, dtick=1)  # every name
+        fig.update_axes(
+            "x",
+            r,
+            1,
             range=_padded(issue),
-            row=r,
-            col=1,
-            title_text=f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →",
+            title={"text": f"← {issue.scale.labels[0]}   |   {issue.scale.labels[1]} →"},
         )
     bottom = 40
     if domain and ivals is not None:
         bottom = 140  # the x-axis title, then the four caption lines
-        fig.add_annotation(
-            text=_bars_caption(ivals, domain),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            xanchor="left",
-            yanchor="top",
-            yshift=-55,
-            showarrow=False,
-            align="left",
-            font={"size": 12, "color": "#4a5468"},
+        fig.layout.setdefault("annotations", []).append(
+            {
+                "text": _bars_caption(ivals, domain),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "yshift": -55,
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12, "color": "#4a5468"},
+            }
         )
     fig.update_layout(
         height=stacked_height(len(names), 230) * n + 80 + bottom - 40,
         margin={"l": 120, "r": 20, "t": 60, "b": bottom},
-        title="Forecast by model",
+        title={"text": "Forecast by model"},
     )
     cap = (
         "Each model's forecast of where the issue settles, in the issue's own units. Mean-type models (compromise, NBS) "

@@ -12,6 +12,7 @@ from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import possessive
 from detente.report.base import Part, Section, Table
+from detente.report.figure import bar, subplots
 from detente.report.parts import computed
 
 TOP = 3
@@ -23,9 +24,6 @@ def _f(v: float) -> str:
 
 def build(job: MainJobResult) -> Part:
     """Tornado, knock-out and what-it-takes tables and chart (renders the main job's lever results)."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     scenario: Scenario = job.scenario
     seed, quick = job.options.seed, job.options.quick
     labels = {a.id: a.label for a in scenario.actors}
@@ -36,9 +34,7 @@ def build(job: MainJobResult) -> Part:
     ko_rows: list[list[str]] = []
     take_rows: list[list[str]] = []
     n = len(scenario.issues)
-    fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
-    )
+    fig = subplots(n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
     notes: list[str] = []
     for k, issue in enumerate(scenario.issues):
         base = float(tor.base[k])
@@ -94,18 +90,24 @@ def build(job: MainJobResult) -> Part:
             (lows, "input at its low end", "#4c78a8"),
             (highs, "input at its high end", "#f58518"),
         ):
-            fig.add_trace(
-                go.Bar(
-                    y=ys, x=xs, base=base, orientation="h", name=name, marker_color=color, showlegend=k == 0
+            fig.add(
+                bar(
+                    y=ys,
+                    x=xs,
+                    base=base,
+                    orientation="h",
+                    name=name,
+                    marker={"color": color},
+                    showlegend=k == 0,
                 ),
-                row=k + 1,
-                col=1,
+                k + 1,
+                1,
             )
     fig.update_layout(
         barmode="overlay",
         height=260 * n + 100,
         margin={"l": 200, "r": 20, "t": 60, "b": 40},
-        title=f"Tornado: what moves each forecast ({MODEL} model; bars start at the forecast)",
+        title={"text": f"Tornado: what moves each forecast ({MODEL} model; bars start at the forecast)"},
     )
     tables = [
         Table(

@@ -9,6 +9,7 @@ from typing import Any
 from detente.analysis.main_job import MainJobResult
 from detente.core.text import possessive
 from detente.report.base import Part, Section, Table
+from detente.report.figure import Figure, scatter
 
 
 def _g(v: float) -> str:
@@ -20,8 +21,6 @@ def build(job: MainJobResult) -> Part:
     r = job.panel
     if r is None:
         return Part(name="panel")
-    import plotly.graph_objects as go
-
     sc = job.scenario
     names = {i.id: i.name for i in sc.issues}
     labels = {a.id: a.label for a in sc.actors}
@@ -66,16 +65,16 @@ def build(job: MainJobResult) -> Part:
             + ("" if r.error_n else " No model-error part: the forecasts carry no calibrated error model."),
         ),
     ]
-    fig = go.Figure()
+    fig = Figure()
     issues = list(r.pooled)
     for e in r.experts:
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=[r.by_expert[e][i] for i in issues], y=[names[i] for i in issues], mode="markers", name=e
             )
         )
-    fig.add_trace(
-        go.Scatter(
+    fig.add(
+        scatter(
             x=list(r.pooled.values()),
             y=[names[i] for i in issues],
             mode="markers",
@@ -84,7 +83,7 @@ def build(job: MainJobResult) -> Part:
         )
     )
     fig.update_layout(
-        title=f"Forecasts of each expert's scenario and of the pooled one ({r.model} model)",
+        title={"text": f"Forecasts of each expert's scenario and of the pooled one ({r.model} model)"},
         height=120 + 60 * len(issues),
         margin={"l": 220, "r": 20, "t": 60, "b": 40},
     )

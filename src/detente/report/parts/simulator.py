@@ -22,6 +22,7 @@ from detente.analysis.main_job import (
     Simulation,
 )
 from detente.report.base import Part, Section, Table
+from detente.report.figure import Figure, bar, scatter, subplots
 from detente.sim.config import ISSUES
 from detente.sim.words import ISSUE_TITLES, VALUE_WORDS, ending_word, value_word
 
@@ -64,70 +65,64 @@ def _num(x: float | None, nd: int = 1) -> str:
     return "–" if x is None else f"{x:.{nd}f}"
 
 
-def _survival_figure(sv: Mapping[str, Any], n_months: int) -> Any:
-    import plotly.graph_objects as go
-
+def _survival_figure(sv: Mapping[str, Any], n_months: int) -> Figure:
     months = list(range(n_months + 1))
-    fig = go.Figure()
+    fig = Figure()
     for key, name in (
         ("no_ceasefire", "no ceasefire yet"),
         ("no_settlement", "no settlement yet"),
         ("war_not_ended", "war not ended (settlement, frozen ceasefire or decision)"),
     ):
-        fig.add_trace(go.Scatter(x=months, y=sv[key], mode="lines", name=name, line_shape="hv"))
+        fig.add(scatter(x=months, y=sv[key], mode="lines", name=name, line={"shape": "hv"}))
     fig.update_layout(
-        xaxis_title="months from June 2025",
-        yaxis_title="share of runs",
-        yaxis_range=[0, 1.02],
+        xaxis={"title": {"text": "months from June 2025"}},
+        yaxis={"title": {"text": "share of runs"}, "range": [0, 1.02]},
         height=360,
-        margin=dict(l=50, r=20, t=30, b=40),
-        legend=dict(orientation="h", y=-0.25),
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
     )
     return fig
 
 
-def _terms_figure(tm: Mapping[str, Any]) -> Any:
+def _terms_figure(tm: Mapping[str, Any]) -> Figure:
     """One panel per issue (its own axis and value words): how often each value appears in the settlements.
 
     The line of separation spans the top row; the small issues sit two by two below it (four in a row
     left each panel a fifth of the width: at 1280 px their titles and value words printed over each other).
     """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     small = [i for i in ISSUES if i != "terr"]
     cols = 2
     rows = 1 + (len(small) + cols - 1) // cols
     specs: list[list[Any]] = [[{"colspan": cols}] + [None] * (cols - 1)]
     specs += [[{} if k + c < len(small) else None for c in range(cols)] for k in range(0, len(small), cols)]
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
+    fig = subplots(
+        rows,
+        cols,
         specs=specs,
-        subplot_titles=[ISSUE_TITLES[i] for i in ("terr", *small)],
+        titles=[ISSUE_TITLES[i] for i in ("terr", *small)],
         vertical_spacing=0.3 / rows,
         horizontal_spacing=0.12,
     )
     for n, issue in enumerate(("terr", *small)):
         vals = _values(issue, tm.get(issue) or {})
         row, col = (1, 1) if issue == "terr" else (2 + (n - 1) // cols, 1 + (n - 1) % cols)
-        fig.add_trace(
-            go.Bar(
+        fig.add(
+            bar(
                 x=[w if issue == "terr" else w.replace(" ", "<br>") for w, _ in vals],  # narrow panels
                 y=[v for _, v in vals],
-                marker_color="#3b6ea5",
+                marker={"color": "#3b6ea5"},
                 showlegend=False,
                 name=ISSUE_TITLES[issue],
                 hovertemplate="%{x}: %{y:.0%} of settlements<extra></extra>",
             ),
-            row=row,
-            col=col,
+            row,
+            col,
         )
-        fig.update_xaxes(type="category", tickangle=0, tickfont={"size": 10}, row=row, col=col)
-        fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=row, col=col)
+        fig.update_axes("x", row, col, type="category", tickangle=0, tickfont={"size": 10})
+        fig.update_axes("y", row, col, range=[0, 1.05], tickformat=".0%")
     for row in range(1, rows + 1):
-        fig.update_yaxes(title_text="share of settlements", row=row, col=1)
-    fig.update_layout(height=250 * rows + 60, margin=dict(l=60, r=20, t=50, b=40), bargap=0.3)
+        fig.update_axes("y", row, 1, title={"text": "share of settlements"})
+    fig.update_layout(height=250 * rows + 60, margin={"l": 60, "r": 20, "t": 50, "b": 40}, bargap=0.3)
     return fig
 
 

@@ -17,6 +17,7 @@ from detente.core.results import Forecast
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
+from detente.report.figure import Figure, bar, scatter, subplots
 from detente.report.parts import computed
 
 PREFERRED: tuple[str, ...] = SMP_PREFERRED
@@ -202,13 +203,11 @@ def _moves_table(fc: Forecast, sc: Scenario, names: dict[str, str], top: int = 1
     )
 
 
-def _compare_figure(issues: list[Any], joint: Forecast, separate: Forecast, lo: Any, hi: Any) -> Any:
-    import plotly.graph_objects as go
-
+def _compare_figure(issues: list[Any], joint: Forecast, separate: Forecast, lo: Any, hi: Any) -> Figure:
     labels = [i.name for i in issues]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    fig = Figure()
+    fig.add(
+        scatter(
             x=[float(v) for v in separate.outcome],
             y=labels,
             mode="markers",
@@ -216,8 +215,8 @@ def _compare_figure(issues: list[Any], joint: Forecast, separate: Forecast, lo: 
             marker={"size": 12, "symbol": "circle-open"},
         )
     )
-    fig.add_trace(
-        go.Scatter(
+    fig.add(
+        scatter(
             x=[float(v) for v in joint.outcome],
             y=labels,
             mode="markers",
@@ -232,18 +231,15 @@ def _compare_figure(issues: list[Any], joint: Forecast, separate: Forecast, lo: 
         )
     )
     fig.update_layout(
-        title="Joint vs issue-by-issue forecast (bars: 10–90 % of random runs)",
+        title={"text": "Joint vs issue-by-issue forecast (bars: 10–90 % of random runs)"},
         height=140 + 70 * len(labels),
         margin={"l": 220, "r": 20, "t": 60, "b": 40},
-        xaxis_title="forecast (issue units)",
+        xaxis={"title": {"text": "forecast (issue units)"}},
     )
     return fig
 
 
-def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Any:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
+def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Figure:
     traj = fc.trajectory_raw()
     assert traj is not None
     pred = fc.prediction
@@ -251,14 +247,14 @@ def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Any:
     mean = from_unit(mean, [i.scale for i in sc.issues])
     present = {(s.actor, s.issue) for s in sc.stances}
     D = len(sc.issues)
-    fig = make_subplots(rows=D, cols=1, subplot_titles=[i.name for i in sc.issues], vertical_spacing=0.3 / D)
+    fig = subplots(D, 1, titles=[i.name for i in sc.issues], vertical_spacing=0.3 / D)
     rounds = list(range(traj.shape[0]))
     for d, issue in enumerate(sc.issues):
         for a, aid in enumerate(sc.actor_ids):
             if (aid, issue.id) not in present:
                 continue
-            fig.add_trace(
-                go.Scatter(
+            fig.add(
+                scatter(
                     x=rounds,
                     y=traj[:, a, d],
                     mode="lines",
@@ -266,11 +262,11 @@ def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Any:
                     legendgroup=aid,
                     showlegend=d == 0,
                 ),
-                row=d + 1,
-                col=1,
+                d + 1,
+                1,
             )
-        fig.add_trace(
-            go.Scatter(
+        fig.add(
+            scatter(
                 x=rounds,
                 y=mean[:, d],
                 mode="lines",
@@ -279,33 +275,29 @@ def _positions_figure(fc: Forecast, sc: Scenario, names: dict[str, str]) -> Any:
                 legendgroup="mean",
                 showlegend=d == 0,
             ),
-            row=d + 1,
-            col=1,
+            d + 1,
+            1,
         )
-        fig.update_yaxes(range=[issue.scale.low, issue.scale.high], row=d + 1, col=1)
-    fig.update_xaxes(title_text="round", row=D, col=1)
+        fig.update_axes("y", d + 1, 1, range=[issue.scale.low, issue.scale.high])
+    fig.update_axes("x", D, 1, title={"text": "round"})
     fig.update_layout(
-        height=260 * D + 80, margin={"l": 60, "r": 20, "t": 60, "b": 40}, title="Positions by round"
+        height=260 * D + 80, margin={"l": 60, "r": 20, "t": 60, "b": 40}, title={"text": "Positions by round"}
     )
     return fig
 
 
-def _power_figure(eff: np.ndarray, sc: Scenario, names: dict[str, str]) -> Any:
-    import plotly.graph_objects as go
-
+def _power_figure(eff: np.ndarray, sc: Scenario, names: dict[str, str]) -> Figure:
     keep = [a for a in range(len(sc.actor_ids)) if eff[a].sum() > 0]
-    fig = go.Figure()
+    fig = Figure()
     for d, issue in enumerate(sc.issues):
-        fig.add_trace(
-            go.Bar(
-                x=[names[sc.actor_ids[a]] for a in keep], y=[float(eff[a, d]) for a in keep], name=issue.name
-            )
+        fig.add(
+            bar(x=[names[sc.actor_ids[a]] for a in keep], y=[float(eff[a, d]) for a in keep], name=issue.name)
         )
     fig.update_layout(
         barmode="group",
-        title="Effective power (capability × salience) per actor and issue",
+        title={"text": "Effective power (capability × salience) per actor and issue"},
         height=380,
         margin={"l": 60, "r": 20, "t": 60, "b": 80},
-        yaxis_title="capability × salience",
+        yaxis={"title": {"text": "capability × salience"}},
     )
     return fig

@@ -9,6 +9,7 @@ from detente.analysis.main_job import SWEPT as MODELS
 from detente.core.scenario import Scenario
 from detente.report.base import Part, Section, Table
 from detente.report.charts import box_traces
+from detente.report.figure import scatter, subplots
 from detente.report.parts import computed
 
 __all__ = ["FULL_DRAWS", "MODELS", "QUICK_DRAWS", "build"]
@@ -20,9 +21,6 @@ def _f(v: float) -> str:
 
 def build(job: MainJobResult) -> Part:
     """Forecast intervals of the main job's sweep: a table per issue and a box chart."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     scenario: Scenario = job.scenario
     seed = job.options.seed
     sw = computed(job.sweep, "uncertainty")
@@ -30,9 +28,7 @@ def build(job: MainJobResult) -> Part:
     summaries = dict(sw.summaries)
     tables = []
     n = len(scenario.issues)
-    fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1)
-    )
+    fig = subplots(n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=0.35 / max(n, 1))
     for k, issue in enumerate(scenario.issues):
         rows = []
         names = list(summaries)
@@ -65,9 +61,9 @@ def build(job: MainJobResult) -> Part:
             [summaries[m][k].quantiles["75"] for m in names],
             [summaries[m][k].quantiles["95"] for m in names],
         ):
-            fig.add_trace(trace, row=k + 1, col=1)
-        fig.add_trace(
-            go.Scatter(
+            fig.add(trace, k + 1, 1)
+        fig.add(
+            scatter(
                 x=[float(points[m].outcome[k]) for m in names],
                 y=names,
                 mode="markers",
@@ -75,15 +71,17 @@ def build(job: MainJobResult) -> Part:
                 name="point forecast",
                 showlegend=k == 0,
             ),
-            row=k + 1,
-            col=1,
+            k + 1,
+            1,
         )
         pad = 0.02 * issue.scale.width
-        fig.update_xaxes(range=[issue.scale.low - pad, issue.scale.high + pad], row=k + 1, col=1)
+        fig.update_axes("x", k + 1, 1, range=[issue.scale.low - pad, issue.scale.high + pad])
     fig.update_layout(
         height=220 * n + 100,
         margin={"l": 110, "r": 20, "t": 60, "b": 40},
-        title="Input uncertainty alone (box: middle 50 % of draws; whiskers: 90 %; diamond: point forecast)",
+        title={
+            "text": "Input uncertainty alone (box: middle 50 % of draws; whiskers: 90 %; diamond: point forecast)"
+        },
     )
     caption = (
         f"Each model was re-run on {draws} versions of the scenario in which every actor's position, salience and "
