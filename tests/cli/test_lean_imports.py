@@ -27,9 +27,9 @@ def test_import_cli_is_light() -> None:
     assert _loaded("import detente.cli.app", HEAVY_FOR_HELP) == []
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["forecast", "--help"], ["run", "--help"], ["--version"]])
-def test_help_is_light(argv: list[str]) -> None:
-    code = (
+def _command(argv: list[str]) -> str:
+    """Code that runs ``detente *argv`` in the probe's fresh interpreter (stdout swallowed)."""
+    return (
         "import sys, contextlib, io\n"
         f"sys.argv = ['detente', *{argv!r}]\n"
         "from detente.cli.app import main\n"
@@ -39,20 +39,15 @@ def test_help_is_light(argv: list[str]) -> None:
         "    except SystemExit:\n"
         "        pass"
     )
-    assert _loaded(code, HEAVY_FOR_HELP) == []
 
 
-# a table forecast of a built-in, run in a fresh interpreter (stdout swallowed)
-TABLE_FORECAST = (
-    "import sys, contextlib, io\n"
-    "sys.argv = ['detente', 'forecast', 'emission-standards-1994', '-m', 'compromise']\n"
-    "from detente.cli.app import main\n"
-    "with contextlib.redirect_stdout(io.StringIO()):\n"
-    "    try:\n"
-    "        main()\n"
-    "    except SystemExit:\n"
-    "        pass"
-)
+@pytest.mark.parametrize("argv", [["--help"], ["forecast", "--help"], ["run", "--help"], ["--version"]])
+def test_help_is_light(argv: list[str]) -> None:
+    assert _loaded(_command(argv), HEAVY_FOR_HELP) == []
+
+
+# a table forecast of a built-in
+TABLE_FORECAST = _command(["forecast", "emission-standards-1994", "-m", "compromise"])
 
 
 def test_forecast_loads_no_report_or_web_stack() -> None:
@@ -66,16 +61,7 @@ def test_run_with_its_report_loads_no_plotly(tmp_path) -> None:
     """The report's figures are plain dicts (detente.report.figure): plotly's Python package, about half a
     second of validation per run, is not imported (it is only a test dependency now)."""
     out = tmp_path / "r.html"
-    code = (
-        "import sys, contextlib, io\n"
-        f"sys.argv = ['detente', 'run', 'emission-standards-1994', '--report', {str(out)!r}]\n"
-        "from detente.cli.app import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n"
-        "        main()\n"
-        "    except SystemExit:\n"
-        "        pass"
-    )
+    code = _command(["run", "emission-standards-1994", "--report", str(out)])
     assert _loaded(code, ("plotly", "jinja2")) == ["jinja2"]  # jinja2: the report was rendered
     assert "Plotly.newPlot" in out.read_text(encoding="utf-8")
 
