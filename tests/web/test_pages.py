@@ -62,6 +62,32 @@ def test_run_whatif_save_reload(client, editor_form):
     assert wi.status_code == 200 and "what-if" in wi.text
     vals = [float(v) for v in re.findall(r'class="num whatif-value">([0-9.]+)<', wi.text)]
     assert vals and vals[0] < _forecast_value(r1.text)  # the UK moving to 4 pulls the outcome down
+    # each side with its own 50 % interval, in the table and as bars in the chart
+    cells = re.findall(r'data-level="50">([0-9.]+)–([0-9.]+)<', wi.text)
+    assert len(cells) == 2 and cells[0] != cells[1]
+    lo, hi = map(float, cells[0])
+    assert (vals[0] < lo or vals[0] > hi) == ("num beyond" in wi.text)  # marked ▲ when outside
+    from plotly_bundle import figures
+
+    (data, _layout), *_ = figures(wi.text).values()
+    bars = [t for t in data if t.get("mode") == "lines"]
+    assert {y for t in bars for y in t["y"] if y} == {"as entered", "what-if"}
+    big = client.post(  # the UK at the far end with all the clout: beyond the 50 % interval, marked
+        "/ui/whatif",
+        data={
+            **form,
+            "actor": "uk",
+            "issue": "emission",
+            "position": "4",
+            "salience": "1",
+            "capability": "1",
+        },
+        headers=hx,
+    )
+    assert big.status_code == 200, big.text[:300]
+    (moved,) = re.findall(r'class="num whatif-value">([0-9.]+)<', big.text)[:1]
+    lo, hi = map(float, re.findall(r'data-level="50">([0-9.]+)–([0-9.]+)<', big.text)[0])
+    assert not lo <= float(moved) <= hi and 'class="num beyond">' in big.text and "▲</td>" in big.text
     saved = client.post("/ui/save", data={**form, "stance-6-salience": "0.1", "author": "ana"}, headers=hx)
     assert saved.headers["hx-redirect"] == "/s/emission-standards-1994@1"
     # a built-in's name means the built-in (docs/vocabulary.md); the stored copy is KEY@VERSION

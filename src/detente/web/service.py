@@ -252,6 +252,18 @@ def forecast_intervals(scenario: Scenario, fc: Any) -> Any:
     return intervals(scenario, {fc.model: np.asarray(fc.outcome, dtype=float)}, {}, default_error_models())
 
 
+def intervals_under(labels: Mapping[str, tuple[Any, str]]) -> Any:
+    """One ``Intervals`` whose models are ``labels`` (label -> (intervals, model)): e.g. the what-if's
+    "as entered" and "what-if", two runs of one model, each with its own distribution, for one chart.
+    Nothing is recomputed; the source, N and caveat are the first's (the same error models)."""
+    first = next(iter(labels.values()))[0]
+    return dataclasses.replace(
+        first,
+        by_model={lab: iv.by_model[m] for lab, (iv, m) in labels.items()},
+        readouts={lab: iv.readouts[m] for lab, (iv, m) in labels.items()},
+    )
+
+
 # ------------------------------------------------------------------------------------------ what-if
 def apply_whatif(data: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Copy of ``data`` with actors' position (per issue), salience (per issue or all) and capability changed."""

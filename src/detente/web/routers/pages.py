@@ -217,12 +217,18 @@ async def ui_whatif(request: Request) -> HTMLResponse:
     new = svc.changed_scenario(data, changes)
     params = svc.parse_params(form_field(fields, "set", "params"))
     base_fc, new_fc = svc.run_forecast(sc, model, params, seed), svc.run_forecast(new, model, params, seed)
+    # each with its own model-error intervals (the what-if's spread of positions differs): the table's
+    # and the chart's, so a reader sees whether the change is larger than the forecast's uncertainty
+    base_iv, new_iv = svc.forecast_intervals(sc, base_fc), svc.forecast_intervals(new, new_fc)
+    both = svc.intervals_under({"as entered": (base_iv, base_fc.model), "what-if": (new_iv, new_fc.model)})
     return render(
         request,
         "_whatif.html",
-        base=svc.forecast_json(sc, base_fc),
-        new=svc.forecast_json(new, new_fc),
-        sections=svc.forecast_figure_html(sc, {"as entered": base_fc, "what-if": new_fc}, prefix="wi-"),
+        base=svc.forecast_json(sc, base_fc, base_iv.by_model[base_fc.model]),
+        new=svc.forecast_json(new, new_fc, new_iv.by_model[new_fc.model]),
+        sections=svc.forecast_figure_html(
+            sc, {"as entered": base_fc, "what-if": new_fc}, prefix="wi-", ivals=both
+        ),
         change=change,
         model=model,
     )
