@@ -32,7 +32,7 @@ def test_sigkill_during_saves_loses_no_committed_version(tmp_path):
     db = tmp_path / "kill.sqlite"
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
     committed = 0
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # bounds a writer that hangs; 40 commits took over 20 s on a loaded host
     assert proc.stdout is not None
     while committed < 40 and time.monotonic() < deadline:
         line = proc.stdout.readline()
