@@ -71,7 +71,9 @@ def page(server, request, tmp_path):
         request.node.outside_requests = outside  # tests may assert on it before teardown does
         pg = context.new_page()
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.set_default_timeout(15000)
+        # a step waits up to 60 s: on a loaded 2-core CI host a page that computes took over 15 s (seen);
+        # a broken page still fails, only later
+        pg.set_default_timeout(60000)
         yield pg
         failed = getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed
         if failed:

@@ -75,7 +75,7 @@ def test_two_experts_fill_their_forms_and_the_analyst_pools(logged_server) -> No
             analyst.route("**/*", guard)
             pg = analyst.new_page()
             pg.on("pageerror", lambda exc: errors.append(str(exc)))
-            pg.set_default_timeout(20000)
+            pg.set_default_timeout(60000)  # as test_dashboard: a loaded CI host
             pg.goto(base + "/panels")
             pg.fill("#new-panel [name=experts]", "ana,ben")
             pg.click("#new-panel button[type=submit]")
@@ -91,7 +91,7 @@ def test_two_experts_fill_their_forms_and_the_analyst_pools(logged_server) -> No
                 ctx.route("**/*", guard)
                 ep = ctx.new_page()
                 ep.on("pageerror", lambda exc: errors.append(str(exc)))
-                ep.set_default_timeout(20000)
+                ep.set_default_timeout(60000)
                 _fill(ep, links[expert], pos)
                 ctx.close()
             m = re.search(r"/panels/(\d+)", panel_url) or re.search(r"Panel (\d+)", pg.inner_text("h1"))
