@@ -22,7 +22,7 @@ closer than about this (seen: ten models in a 155 px subplot showed five names, 
 so a reader could not tell which marker is which."""
 PLOT_SHARE = 0.65
 """The share of a stacked subplot's height its plotting area gets (the rest: gap, subplot title, axis
-title; make_subplots with vertical_spacing 0.35/n)."""
+title; subplots with vertical_spacing 0.35/n)."""
 
 
 def stacked_height(rows: int, least: int) -> int:
