@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 
@@ -113,7 +114,7 @@ def test_every_report_figure_is_valid_for_plotly(report_figures) -> None:
     assert len(report_figures) >= 30
     for where, fig in report_figures:
         assert isinstance(fig, Figure), where
-        for how, f in (("report", fig), ("dashboard", fit(fig.copy()))):
+        for how, f in (("report", fig), ("dashboard", fit(copy.deepcopy(fig)))):
             try:
                 go.Figure(json.loads(to_json(f.to_dict())))  # validates every property; raises on a bad one
             except ValueError as exc:

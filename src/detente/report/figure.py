@@ -13,7 +13,6 @@ subplot-title annotations: tested against it), so charts look as they did.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,11 +44,6 @@ def scatter(**props: Any) -> dict[str, Any]:
 def bar(**props: Any) -> dict[str, Any]:
     """A bar trace."""
     return {"type": "bar", **props}
-
-
-def pie(**props: Any) -> dict[str, Any]:
-    """A pie trace."""
-    return {"type": "pie", **props}
 
 
 class Figure:
@@ -122,11 +116,6 @@ class Figure:
         if self.frames:
             out["frames"] = self.frames
         return out
-
-    def copy(self) -> Figure:
-        new = Figure(copy.deepcopy(self.data), copy.deepcopy(self.layout), copy.deepcopy(self.frames))
-        new._cells = dict(self._cells)
-        return new
 
 
 def axis_key(ref: str) -> str:
