@@ -8,7 +8,10 @@ SMP) returns a :class:`Part`: terminal tables for ``detente run`` and report :cl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from detente.report.figure import Figure
 
 
 @dataclass
@@ -28,7 +31,7 @@ class Section:
     id: str
     title: str
     caption: str
-    figures: list[Any] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     html: str = ""  # extra trusted HTML built by detente itself (never user text unescaped)
 

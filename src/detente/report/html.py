@@ -20,6 +20,7 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.report.base import Part, Section, Table
+from detente.report.figure import Figure, template, to_json
 from detente.report.glossary import status_glossary_html, status_glossary_text, statuses_in
 
 _env = Environment(
@@ -47,13 +48,11 @@ FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 """plotly.js config of every chart: no plotly logo in the mode bar; resize with the page."""
 
 
-def figure_html(fig: Any, div_id: str) -> str:
+def figure_html(fig: Figure, div_id: str) -> str:
     """One figure (:class:`detente.report.figure.Figure`) as a <div> and the script that draws it, without
     plotly.js (inlined once per page). Its layout gets plotly's default template unless it sets one; an
     animated figure (``frames``) starts playing once drawn. The markup is the one plotly's ``to_html``
     writes, so the page's CSS and scripts find the charts as before."""
-    from detente.report.figure import template, to_json
-
     d = fig.to_dict()
     layout = d["layout"] if "template" in d["layout"] else {**d["layout"], "template": template()}
     size = {
