@@ -34,9 +34,9 @@ def _auto_processes(models: list[Any], draws: int) -> int:
     Process start-up costs ~0.5 s; the closed-form models finish 1,000 draws in milliseconds, so
     they stay in-process. Results do not depend on the choice (per-draw seeds).
     """
-    import os
+    from detente.parallel import usable_cpus
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cpus()
     if cores > 1 and draws >= 1000 and any(type(m).info.dynamic for m in models):
         return cores
     return 1
