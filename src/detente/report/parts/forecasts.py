@@ -76,8 +76,7 @@ def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Se
             fig.update_axes("x", r, 1, title={"text": f"← {lo}   |   {hi} →"})
         if issue.reference is not None:
             refs.append(("v", issue.reference, r, 1))
-    if refs:  # no status quo given: no shapes at all (not an empty list)
-        add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
+    add_axis_lines(fig, refs, {"dash": "dot", "color": "grey"})
     rows = max((sum(1 for s in scenario.stances if s.issue == i.id) for i in scenario.issues), default=1)
     fig.update_axes("y", dtick=1)  # every actor named (plotly drops every other label when they are close)
     fig.update_layout(
