@@ -208,8 +208,9 @@ def overview_models() -> list[str]:
     return [n for n in ORDER if n in avail] + [n for n in avail if n not in ORDER]
 
 
-def _quiet_forecast(model: Any, scenario: Scenario, seed: int) -> Forecast:
-    return point_forecast(model, scenario, seed)  # read-outs record statuses; warnings are not theirs
+def _quiet_forecast(model: Any, scenario: Scenario, seed: int, digest: str | None = None) -> Forecast:
+    # read-outs record statuses; warnings are not theirs
+    return point_forecast(model, scenario, seed, digest)
 
 
 def _wanted_models(parts: tuple[str, ...]) -> list[str]:
@@ -230,13 +231,13 @@ def _model(name: str) -> Any:
 
 
 def _point_forecasts(
-    scenario: Scenario, names: list[str], seed: int
+    scenario: Scenario, names: list[str], seed: int, digest: str
 ) -> tuple[dict[str, Forecast], dict[str, str]]:
     out: dict[str, Forecast] = {}
     errors: dict[str, str] = {}
     for name in names:
         try:
-            out[name] = _quiet_forecast(_model(name), scenario, seed)
+            out[name] = _quiet_forecast(_model(name), scenario, seed, digest)
         except Exception as exc:  # a model that cannot run on this scenario must not sink the job
             errors[name] = str(exc)
     return out, errors
@@ -469,7 +470,8 @@ def main_job(
             pending = executor.submit(simulation_runs, sim_cfg, sim_runs, seed, what_if)
         except BrokenExecutor:  # its worker is gone: computed in-process below
             pending = None
-    points, errors = _point_forecasts(scenario, _wanted_models(parts), seed)
+    digest = scenario_hash(scenario)  # once: every forecast and the provenance record it
+    points, errors = _point_forecasts(scenario, _wanted_models(parts), seed, digest)
     sweep, sweep_error = None, ""
     if "forecasts" in parts or "uncertainty" in parts:
         try:
@@ -492,7 +494,7 @@ def main_job(
             )
     provenance = Provenance(
         scenario.id,
-        scenario_hash(scenario),
+        digest,
         seed,
         quick,
         __version__,

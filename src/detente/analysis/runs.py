@@ -33,10 +33,13 @@ DEFAULTS_SCENARIO = "ukraine-2025"
 """The one scenario the simulator runs without a ``dynamics:`` section (on its defaults)."""
 
 
-def point_forecast(model: Any, scenario: Scenario, seed: int | None = 0) -> Forecast:
-    """``model``'s forecast of ``scenario`` (its statuses recorded in the forecast, not warned)."""
+def point_forecast(
+    model: Any, scenario: Scenario, seed: int | None = 0, input_hash: str | None = None
+) -> Forecast:
+    """``model``'s forecast of ``scenario`` (its statuses recorded in the forecast, not warned);
+    ``input_hash``: the scenario's hash when the caller has it (:func:`detente.models.forecast`)."""
     with statuses_not_warnings():
-        return forecast(model, scenario, seed=seed)
+        return forecast(model, scenario, seed=seed, input_hash=input_hash)
 
 
 def predictive(scenario: Scenario, fc: Forecast, error: Any, draws: Any = None) -> Any:

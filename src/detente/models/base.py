@@ -138,9 +138,17 @@ def statuses_not_warnings() -> Iterator[None]:
 
 
 def forecast(
-    model: ForecastModel, scenario: Scenario, *, seed: int | None = 0, version: str | None = None
+    model: ForecastModel,
+    scenario: Scenario,
+    *,
+    seed: int | None = 0,
+    version: str | None = None,
+    input_hash: str | None = None,
 ) -> Forecast:
     """Run ``model`` on ``scenario`` and return a :class:`Forecast` in the issues' units.
+
+    ``input_hash``: ``scenario_hash(scenario)`` when the caller already has it (the main job hashes
+    the scenario once for its ten forecasts instead of once per forecast).
 
     Examples
     --------
@@ -160,7 +168,7 @@ def forecast(
     unit = np.asarray(pred.outcome, dtype=np.float64)
     return Forecast(
         scenario_id=scenario.id,
-        scenario_hash=scenario_hash(scenario),
+        scenario_hash=scenario_hash(scenario) if input_hash is None else input_hash,
         model=type(model).info.name,
         # a model that resolves presets reports the values it used (extras["settings"]): record those
         params={**model_params(model), **dict(pred.extras.get("settings") or {})},
