@@ -196,9 +196,10 @@ _resolve_annotations(app)
 
 
 def main() -> None:
-    from detente.cli import signals
+    from detente.cli import allocator, signals
 
     signals.install()  # Ctrl-C / SIGTERM: exit 130 / 143 within a second, no process left behind
+    allocator.tune()  # freed arrays reused instead of faulted in again (docs/performance.md)
     try:
         app()
     except KeyboardInterrupt:  # typer turns it into exit 130; kept for callers that bypass that
