@@ -277,11 +277,10 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
     )
     # one colour per model, shared by its equal-tailed line: with the default 10-colour cycle the 2 lines
     # per model made compromise and conformal_compromise the same green (QA)
-    palette = MODEL_COLOURS
     rel = Figure()
     for k, r in enumerate(prob):
         pts = r.get("reliability") or []
-        colour = palette[k % len(palette)]
+        colour = MODEL_COLOURS[k % len(MODEL_COLOURS)]
         rel.add(
             scatter(
                 x=[p["nominal"] for p in pts],

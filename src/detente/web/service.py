@@ -252,6 +252,13 @@ def forecast_intervals(scenario: Scenario, fc: Any) -> Any:
     return intervals(scenario, {fc.model: np.asarray(fc.outcome, dtype=float)}, {}, default_error_models())
 
 
+def forecast_view(scenario: Scenario, fc: Any) -> tuple[dict[str, Any], Any]:
+    """``fc`` as the pages show it: its JSON (:func:`forecast_json`) and its intervals
+    (:func:`forecast_intervals`, for the chart's bars), the predictive distribution computed once."""
+    ivals = forecast_intervals(scenario, fc)
+    return forecast_json(scenario, fc, ivals.by_model[fc.model]), ivals
+
+
 def intervals_under(labels: Mapping[str, tuple[Any, str]]) -> Any:
     """One ``Intervals`` whose models are ``labels`` (label -> (intervals, model)): e.g. the what-if's
     "as entered" and "what-if", two runs of one model, each with its own distribution, for one chart.
@@ -340,12 +347,12 @@ def compare(a: str, b: str, model: str, seed: int, store: Any) -> dict[str, Any]
     for ref in (a, b):
         sc, _data, canon = load_ref(ref, store)
         fc = run_forecast(sc, model, None, seed)
-        ivals = forecast_intervals(sc, fc)  # once: the side's intervals and its chart's bars, as on Run
+        res, ivals = forecast_view(sc, fc)  # the side's table and its chart's bars, as on Run
         out["sides"].append(
             {
                 "scenario": canon,
                 "title": sc.title or sc.id,
-                "forecast": forecast_json(sc, fc, ivals.by_model[fc.model]),
+                "forecast": res,
                 "sections": forecast_figure_html(
                     sc, {fc.model: fc}, prefix=f"cmp{len(out['sides'])}-", ivals=ivals
                 ),

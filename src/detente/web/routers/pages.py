@@ -187,8 +187,7 @@ async def ui_run(request: Request) -> HTMLResponse:
     model = fields.get("model", "compromise")
     seed = form_int(fields.get("seed", "0"), "seed")
     fc = svc.run_forecast(sc, model, svc.parse_params(form_field(fields, "set", "params")), seed)
-    ivals = svc.forecast_intervals(sc, fc)  # once: the table's intervals and the chart's bars
-    res = svc.forecast_json(sc, fc, ivals.by_model[fc.model])
+    res, ivals = svc.forecast_view(sc, fc)  # the table's intervals and the chart's bars
     figs = svc.forecast_figure_html(sc, {fc.model: fc}, ivals=ivals)
     return render(request, "_run.html", result=res, sections=figs, sc=sc)
 
@@ -219,13 +218,13 @@ async def ui_whatif(request: Request) -> HTMLResponse:
     base_fc, new_fc = svc.run_forecast(sc, model, params, seed), svc.run_forecast(new, model, params, seed)
     # each with its own model-error intervals (the what-if's spread of positions differs): the table's
     # and the chart's, so a reader sees whether the change is larger than the forecast's uncertainty
-    base_iv, new_iv = svc.forecast_intervals(sc, base_fc), svc.forecast_intervals(new, new_fc)
+    (base_res, base_iv), (new_res, new_iv) = svc.forecast_view(sc, base_fc), svc.forecast_view(new, new_fc)
     both = svc.intervals_under({"as entered": (base_iv, base_fc.model), "what-if": (new_iv, new_fc.model)})
     return render(
         request,
         "_whatif.html",
-        base=svc.forecast_json(sc, base_fc, base_iv.by_model[base_fc.model]),
-        new=svc.forecast_json(new, new_fc, new_iv.by_model[new_fc.model]),
+        base=base_res,
+        new=new_res,
         sections=svc.forecast_figure_html(
             sc, {"as entered": base_fc, "what-if": new_fc}, prefix="wi-", ivals=both
         ),
