@@ -35,7 +35,7 @@ def running_server(db: Path, *, log: Path | None = None) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a start beside the 80-process store tests took > 30 s once
         while True:
             try:
                 with urllib.request.urlopen(base + "/api/health", timeout=1) as r:

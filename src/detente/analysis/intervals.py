@@ -278,12 +278,21 @@ def _end(issue: Issue, k: int) -> str:
     return f"{value:g}" + (f" ({label})" if label else "")
 
 
-def issue_reading(issue: Issue, pred: Predictive, k: int, *, dynamic_point: bool = False) -> str:
-    """One line on the end points of issue ``k`` and, when the 90 % interval has no width, why."""
+def issue_reading(
+    issue: Issue,
+    pred: Predictive,
+    k: int,
+    *,
+    dynamic_point: bool = False,
+    bounds: tuple[FloatArray, FloatArray] | None = None,
+) -> str:
+    """One line on the end points of issue ``k`` and, when the 90 % interval has no width, why.
+
+    ``bounds``: ``pred.interval(INTERVAL)`` when the caller has it (every issue's, computed once)."""
     pl, ph = float(pred.p_low_end[k]), float(pred.p_high_end[k])
     if not (math.isfinite(pl) and math.isfinite(ph)):
         return "no forecast"
-    lo, hi = pred.interval(INTERVAL)
+    lo, hi = pred.interval(INTERVAL) if bounds is None else bounds
     width = float(hi[k] - lo[k])
     if width <= 1e-9 * (issue.scale.high - issue.scale.low):
         if max(pl, ph) > INTERVAL and pred.error_n > 0:
@@ -345,7 +354,7 @@ def readouts(
             float(pred.p_high_end[k]),
             src,
             pred.error_n,
-            issue_reading(issue, pred, k),
+            issue_reading(issue, pred, k, bounds=(lo, hi)),
             _domain_word(domain),
             float(issue.scale.high - issue.scale.low),
             float(issue.scale.low),
