@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from test_lean_imports import _command
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or not os.confstr("CS_GNU_LIBC_VERSION"),
@@ -37,16 +38,7 @@ def _faults(setup: str, env: dict[str, str] | None = None) -> int:
     return int(out.stdout.split()[-1])
 
 
-_ENTRY = (
-    "import sys, contextlib, io\n"
-    "sys.argv = ['detente', '--version']\n"
-    "from detente.cli.app import main\n"
-    "with contextlib.redirect_stdout(io.StringIO()):\n"
-    "    try:\n"
-    "        main()\n"
-    "    except SystemExit:\n"
-    "        pass"
-)
+_ENTRY = _command(["--version"])  # the `detente` entry point, run in the probe's interpreter
 
 
 def test_the_entry_point_makes_freed_arrays_reusable() -> None:
