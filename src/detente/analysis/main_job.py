@@ -442,13 +442,43 @@ def _simulation(
     )
 
 
-def main_job(
+def start_simulation(
     scenario: Scenario, options: MainJobOptions | None = None, executor: Executor | None = None
+) -> Future[tuple[Any, ...]] | None:
+    """Submit the simulator's runs of ``main_job(scenario, options)`` to ``executor``, to hand to
+    :func:`main_job` as ``pending``; None when there is nothing to run there (no simulator part, no
+    simulation for this scenario, no executor, or a broken one: ``main_job`` then computes it in-process).
+
+    ``detente run`` submits them as soon as the scenario is read, before it imports the report's parts,
+    so that the simulator's process starts earlier (docs/performance.md "`detente run`")."""
+    opt = options or MainJobOptions()
+    if executor is None or "simulator" not in opt.parts:
+        return None
+    cfg = simulation_config(scenario)
+    if cfg is None:
+        return None
+    what_if = WHAT_IF if opt.what_if is None else opt.what_if
+    try:
+        return executor.submit(
+            simulation_runs, cfg, RUNS_QUICK if opt.quick else RUNS_FULL, opt.seed, what_if
+        )
+    except BrokenExecutor:  # its worker is gone: computed in-process by main_job
+        return None
+
+
+def main_job(
+    scenario: Scenario,
+    options: MainJobOptions | None = None,
+    executor: Executor | None = None,
+    *,
+    pending: Future[tuple[Any, ...]] | None = None,
 ) -> MainJobResult:
     """Compute every result of ``detente run`` once (module docstring); pure, deterministic for a seed.
 
     ``executor``: where the ceasefire simulator may run while the models are computed here
-    (``detente.parallel.side_process``); the numbers are the same either way (tested).
+    (``detente.parallel.side_process``); ``pending``: those runs already submitted
+    (:func:`start_simulation`, with the same scenario and options). The numbers are the same either
+    way (tested).
 
     Examples
     --------
@@ -464,12 +494,8 @@ def main_job(
     what_if = WHAT_IF if opt.what_if is None else opt.what_if
     sim_cfg = simulation_config(scenario) if "simulator" in parts else None
     sim_runs = RUNS_QUICK if quick else RUNS_FULL
-    pending = None
-    if executor is not None and sim_cfg is not None:  # first: it runs while the models below are computed
-        try:
-            pending = executor.submit(simulation_runs, sim_cfg, sim_runs, seed, what_if)
-        except BrokenExecutor:  # its worker is gone: computed in-process below
-            pending = None
+    if pending is None:  # first: it runs while the models below are computed
+        pending = start_simulation(scenario, opt, executor)
     digest = scenario_hash(scenario)  # once: every forecast and the provenance record it
     points, errors = _point_forecasts(scenario, _wanted_models(parts), seed, digest)
     sweep, sweep_error = None, ""
