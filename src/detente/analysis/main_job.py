@@ -388,35 +388,65 @@ def _sim_run(label: str, r: Any) -> SimRun:
     )
 
 
-def simulation_runs(
-    cfg: Any, runs: int, seed: int, what_if: tuple[tuple[str, dict[str, Any]], ...]
-) -> tuple[Any, ...]:
+@dataclass(frozen=True)
+class SimJob:
+    """The simulator's runs of one main job: ``runs`` runs of ``cfg`` (``simulation_config``) over
+    :data:`MONTHS`, then one per what-if switch. Picklable, for a worker process."""
+
+    cfg: Any
+    runs: int
+    seed: int
+    what_if: tuple[tuple[str, dict[str, Any]], ...]
+
+
+def simulation_job(scenario: Scenario, options: MainJobOptions | None = None) -> SimJob | None:
+    """The simulator's runs that ``main_job(scenario, options)`` reads, or None (no simulator part, or
+    no simulation for this scenario). It imports the simulator: called before a worker is forked for
+    the runs (:func:`start_simulation`), the worker starts with it loaded instead of importing it again."""
+    opt = options or MainJobOptions()
+    cfg = simulation_config(scenario) if "simulator" in opt.parts else None
+    if cfg is None:
+        return None
+    what_if = WHAT_IF if opt.what_if is None else opt.what_if
+    return SimJob(cfg, RUNS_QUICK if opt.quick else RUNS_FULL, opt.seed, what_if)
+
+
+def simulation_runs(job: SimJob) -> tuple[Any, ...]:
     """The simulator's configured runs, then one per what-if (``None`` for a what-if without
     overrides: it is the configured run). Pure and picklable both ways, so :func:`main_job` may run
     it in another process while it computes the models (its ``executor``)."""
     from detente.sim import simulate, with_overrides
 
-    base = simulate(cfg, n_runs=runs, seed=seed, months=MONTHS)
+    base = simulate(job.cfg, n_runs=job.runs, seed=job.seed, months=MONTHS)
     return (
         base,
         *(
-            None if not over else simulate(with_overrides(cfg, over), n_runs=runs, seed=seed, months=MONTHS)
-            for _label, over in what_if
+            None
+            if not over
+            else simulate(with_overrides(job.cfg, over), n_runs=job.runs, seed=job.seed, months=MONTHS)
+            for _label, over in job.what_if
         ),
     )
 
 
+def start_simulation(job: SimJob | None, executor: Executor | None) -> Future[tuple[Any, ...]] | None:
+    """:func:`simulation_runs` of ``job`` submitted to ``executor``, for :func:`main_job`'s
+    ``pending``; None when there is nothing to submit or nowhere (no job, no executor, or a broken
+    one: ``main_job`` then computes the runs in-process)."""
+    if job is None or executor is None:
+        return None
+    try:
+        return executor.submit(simulation_runs, job)
+    except BrokenExecutor:  # its worker is gone
+        return None
+
+
 def _simulation(
-    scenario: Scenario,
-    cfg: Any,
-    runs: int,
-    seed: int,
-    what_if: tuple[tuple[str, dict[str, Any]], ...],
-    pending: Future[tuple[Any, ...]] | None = None,
+    scenario: Scenario, job: SimJob, pending: Future[tuple[Any, ...]] | None = None
 ) -> Simulation:
-    """The ceasefire track's read-out of ``cfg`` (``simulation_config``); ``pending``:
-    :func:`simulation_runs` already submitted to an executor (a pool that broke on the way, e.g. its
-    worker killed, is made good in-process)."""
+    """The ceasefire track's read-out of ``job``; ``pending``: :func:`simulation_runs` already
+    submitted to an executor (a pool that broke on the way, e.g. its worker killed, is made good
+    in-process)."""
     from detente.sim import summary as S
 
     results = None
@@ -426,13 +456,14 @@ def _simulation(
         except BrokenExecutor:
             pass
     if results is None:
-        results = simulation_runs(cfg, runs, seed, what_if)
+        results = simulation_runs(job)
     base = results[0]
     variants = [
-        _sim_run(label, base if r is None else r) for (label, _), r in zip(what_if, results[1:], strict=True)
+        _sim_run(label, base if r is None else r)
+        for (label, _), r in zip(job.what_if, results[1:], strict=True)
     ]
     return Simulation(
-        runs,
+        job.runs,
         MONTHS,
         "scenario" if scenario.dynamics else "built-in defaults",
         _sim_run("as configured", base),
@@ -440,30 +471,6 @@ def _simulation(
         MappingProxyType(dict(S.survival(base))),
         tuple(variants),
     )
-
-
-def start_simulation(
-    scenario: Scenario, options: MainJobOptions | None = None, executor: Executor | None = None
-) -> Future[tuple[Any, ...]] | None:
-    """Submit the simulator's runs of ``main_job(scenario, options)`` to ``executor``, to hand to
-    :func:`main_job` as ``pending``; None when there is nothing to run there (no simulator part, no
-    simulation for this scenario, no executor, or a broken one: ``main_job`` then computes it in-process).
-
-    ``detente run`` submits them as soon as the scenario is read, before it imports the report's parts,
-    so that the simulator's process starts earlier (docs/performance.md "`detente run`")."""
-    opt = options or MainJobOptions()
-    if executor is None or "simulator" not in opt.parts:
-        return None
-    cfg = simulation_config(scenario)
-    if cfg is None:
-        return None
-    what_if = WHAT_IF if opt.what_if is None else opt.what_if
-    try:
-        return executor.submit(
-            simulation_runs, cfg, RUNS_QUICK if opt.quick else RUNS_FULL, opt.seed, what_if
-        )
-    except BrokenExecutor:  # its worker is gone: computed in-process by main_job
-        return None
 
 
 def main_job(
@@ -477,8 +484,8 @@ def main_job(
 
     ``executor``: where the ceasefire simulator may run while the models are computed here
     (``detente.parallel.side_process``); ``pending``: those runs already submitted
-    (:func:`start_simulation`, with the same scenario and options). The numbers are the same either
-    way (tested).
+    (:func:`start_simulation` of :func:`simulation_job` with the same scenario and options). The
+    numbers are the same either way (tested).
 
     Examples
     --------
@@ -491,11 +498,9 @@ def main_job(
 
     opt = options or MainJobOptions()
     parts, seed, quick = opt.parts, opt.seed, opt.quick
-    what_if = WHAT_IF if opt.what_if is None else opt.what_if
-    sim_cfg = simulation_config(scenario) if "simulator" in parts else None
-    sim_runs = RUNS_QUICK if quick else RUNS_FULL
+    sim = simulation_job(scenario, opt)
     if pending is None:  # first: it runs while the models below are computed
-        pending = start_simulation(scenario, opt, executor)
+        pending = start_simulation(sim, executor)
     digest = scenario_hash(scenario)  # once: every forecast and the provenance record it
     points, errors = _point_forecasts(scenario, _wanted_models(parts), seed, digest)
     sweep, sweep_error = None, ""
@@ -543,9 +548,7 @@ def main_job(
         briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
         intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
-        simulation=None
-        if sim_cfg is None
-        else _simulation(scenario, sim_cfg, sim_runs, seed, what_if, pending),
+        simulation=None if sim is None else _simulation(scenario, sim, pending),
         panel=_panel(scenario, seed, ivals) if "panel" in parts else None,
         rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
     )

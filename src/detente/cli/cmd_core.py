@@ -62,23 +62,18 @@ def build_parts(
 
     A spinner on a terminal while it computes; each part's manifest gets the seconds its rendering took.
     """
-    from detente.analysis.main_job import MainJobOptions, main_job, start_simulation
+    from detente.analysis.main_job import MainJobOptions, main_job, simulation_job, start_simulation
     from detente.parallel import side_process
     from detente.report.parts import PART_MODULES, part_builders
 
     names = tuple(n for n, _ in PART_MODULES if not only or n in only)
-    if "simulator" in names:
-        import detente.sim  # noqa: F401  (before the fork: the simulator's process starts with it loaded)
+    options = MainJobOptions(seed=seed, quick=quick, parts=names, error_model=error_model)
+    sim = simulation_job(scenario, options)  # before the fork: the worker starts with the simulator loaded
     # the simulator in a second process while the models run here (same numbers; none on one CPU),
-    # submitted before the report's part modules are imported (they are only needed here)
-    with side_process("simulator" in names) as executor:
-        pending = start_simulation(
-            scenario, MainJobOptions(seed=seed, quick=quick, parts=names, error_model=error_model), executor
-        )
+    # submitted before the report's part modules are imported (only this process needs them)
+    with side_process(sim is not None) as executor:
+        pending = start_simulation(sim, executor)
         builders = [(n, b) for n, b in part_builders() if n in names]
-        options = MainJobOptions(
-            seed=seed, quick=quick, parts=tuple(n for n, _ in builders), error_model=error_model
-        )
         if show_progress():
             with console.status("[bold]computing[/bold] …"):  # its thread starts after the fork
                 job = main_job(scenario, options, executor, pending=pending)
