@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.analysis.main_job import MainJobOptions, main_job
+from detente.analysis.main_job import MainJobOptions, main_job, simulation_job, start_simulation
 from detente.io.builtin import load_builtin
 from detente.parallel import ENV_SIDE_PROCESS, side_process, usable_cpus
 
@@ -75,3 +75,42 @@ def test_a_broken_side_process_is_made_good_in_process(monkeypatch, inline):
             proc.join(5)
         side = main_job(sc, SIM_ONLY, ex)
     np.testing.assert_array_equal(side.simulation.base.result.outcome, here.simulation.base.result.outcome)
+
+
+@needs_two_cpus
+def test_runs_submitted_before_the_job_give_the_same_numbers(monkeypatch, inline):
+    """``detente run`` submits the simulator's runs (``simulation_job``, ``start_simulation``) before
+    the main job starts, and hands them in as ``pending``."""
+    monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
+    sc, here = inline
+    job = simulation_job(sc, SIM_ONLY)
+    assert job is not None and job.seed == SIM_ONLY.seed
+    with side_process(True) as ex:
+        side = main_job(sc, SIM_ONLY, ex, pending=start_simulation(job, ex))
+    a, b = _arrays(here.simulation), _arrays(side.simulation)
+    assert a.keys() == b.keys()
+    for k in a:
+        if isinstance(a[k], dict):
+            assert a[k] == b[k], k
+        else:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
+
+
+def test_no_worker_is_forked_for_a_scenario_without_a_simulation(monkeypatch):
+    import detente.parallel
+    from detente.cli.cmd_core import build_parts
+
+    sc = load_builtin("emission-standards-1994")  # no dynamics: nothing for the simulator to run
+    assert simulation_job(sc, SIM_ONLY) is None
+    assert start_simulation(None, None) is None
+    wanted: list[bool] = []
+    real = detente.parallel.side_process
+
+    def spy(want: bool = True):
+        wanted.append(want)
+        return real(want)
+
+    monkeypatch.setattr(detente.parallel, "side_process", spy)
+    parts = build_parts(sc, seed=0, quick=True, only=["simulator"])
+    assert wanted == [False]
+    assert [p.name for p in parts] == ["simulator"]
