@@ -31,6 +31,17 @@ def _arrays(sim):
     return out
 
 
+def _assert_same(sim_a, sim_b):
+    """Every array and headline of the six runs equal."""
+    a, b = _arrays(sim_a), _arrays(sim_b)
+    assert a.keys() == b.keys()
+    for k in a:
+        if isinstance(a[k], dict):
+            assert a[k] == b[k], k
+        else:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
+
+
 @needs_two_cpus
 def test_simulator_in_a_side_process_gives_the_same_numbers(monkeypatch, inline):
     monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
@@ -38,13 +49,7 @@ def test_simulator_in_a_side_process_gives_the_same_numbers(monkeypatch, inline)
     with side_process(True) as ex:
         assert ex is not None
         side = main_job(sc, SIM_ONLY, ex)
-    a, b = _arrays(here.simulation), _arrays(side.simulation)
-    assert a.keys() == b.keys()
-    for k in a:
-        if isinstance(a[k], dict):
-            assert a[k] == b[k], k
-        else:
-            np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
+    _assert_same(here.simulation, side.simulation)
     assert [r.label for r in side.simulation.what_if] == [r.label for r in here.simulation.what_if]
     assert dict(side.simulation.outcomes) == dict(here.simulation.outcomes)
 
@@ -87,13 +92,7 @@ def test_runs_submitted_before_the_job_give_the_same_numbers(monkeypatch, inline
     assert job is not None and job.seed == SIM_ONLY.seed
     with side_process(True) as ex:
         side = main_job(sc, SIM_ONLY, ex, pending=start_simulation(job, ex))
-    a, b = _arrays(here.simulation), _arrays(side.simulation)
-    assert a.keys() == b.keys()
-    for k in a:
-        if isinstance(a[k], dict):
-            assert a[k] == b[k], k
-        else:
-            np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
+    _assert_same(here.simulation, side.simulation)
 
 
 def test_no_worker_is_forked_for_a_scenario_without_a_simulation(monkeypatch):
