@@ -145,10 +145,11 @@ class CohesionResult:
 
 @dataclass(frozen=True, slots=True)
 class SimRun:
-    """One simulator run set and the summaries the read-outs use (``detente.sim.summary``)."""
+    """The summaries of one simulator run set that the read-outs use (``detente.sim.summary``). The
+    runs' arrays themselves are not kept: :func:`simulation_readouts` may compute them in a worker
+    process, and only these summaries travel back (``detente.sim.simulate`` gives the arrays)."""
 
     label: str
-    result: Any  # detente.sim.SimResult
     headline: Mapping[str, Any]
     ceasefire: Mapping[str, Any]
     settled: float  # share settled by the last month
@@ -375,16 +376,23 @@ def _briefs(
     return tuple(out)
 
 
-def _sim_run(label: str, r: Any) -> SimRun:
+def _run_summaries(label: str, r: Any) -> tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]:
+    """What :class:`SimRun` keeps of the runs ``r`` (``detente.sim.SimResult``), as plain (picklable) values."""
     from detente.sim import summary as S
 
-    return SimRun(
+    return (
         label,
-        r,
-        MappingProxyType(dict(S.headline(r))),
-        MappingProxyType(dict(S.ceasefire_stats(r))),
+        dict(S.headline(r)),
+        dict(S.ceasefire_stats(r)),
         float(S.cumulative_by_month(r.settlement_month, r.months)[-1]),
-        MappingProxyType(dict(S.terms(r))),
+        dict(S.terms(r)),
+    )
+
+
+def _sim_run(summaries: tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]) -> SimRun:
+    label, headline, ceasefire, settled, terms = summaries
+    return SimRun(
+        label, MappingProxyType(headline), MappingProxyType(ceasefire), settled, MappingProxyType(terms)
     )
 
 
@@ -413,8 +421,7 @@ def simulation_job(scenario: Scenario, options: MainJobOptions | None = None) ->
 
 def simulation_runs(job: SimJob) -> tuple[Any, ...]:
     """The simulator's configured runs, then one per what-if (``None`` for a what-if without
-    overrides: it is the configured run). Pure and picklable both ways, so :func:`main_job` may run
-    it in another process while it computes the models (its ``executor``)."""
+    overrides: it is the configured run); ``detente.sim.SimResult`` each. Pure."""
     from detente.sim import simulate, with_overrides
 
     base = simulate(job.cfg, n_runs=job.runs, seed=job.seed, months=MONTHS)
@@ -429,47 +436,72 @@ def simulation_runs(job: SimJob) -> tuple[Any, ...]:
     )
 
 
-def start_simulation(job: SimJob | None, executor: Executor | None) -> Future[tuple[Any, ...]] | None:
-    """:func:`simulation_runs` of ``job`` submitted to ``executor``, for :func:`main_job`'s
+RunSummaries = tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class SimReadouts:
+    """What :class:`Simulation` reads from :func:`simulation_runs`, as plain values: the configured
+    runs' summaries, their outcome shares and survival curves, and the summaries of each what-if."""
+
+    base: RunSummaries
+    outcomes: dict[str, Any]
+    survival: dict[str, Any]
+    what_if: tuple[RunSummaries, ...]
+
+
+def simulation_readouts(job: SimJob) -> SimReadouts:
+    """:func:`simulation_runs` of ``job`` summarised (``detente.sim.summary``). Pure and picklable
+    both ways, so :func:`main_job` may run it in another process while it computes the models (its
+    ``executor``): 6 kB of summaries come back instead of the runs' arrays
+    (15 MB for ``detente run``'s six run sets: about 40 ms to pickle, send and read)."""
+    from detente.sim import summary as S
+
+    results = simulation_runs(job)
+    base = results[0]
+    return SimReadouts(
+        _run_summaries("as configured", base),
+        dict(S.outcomes(base)),
+        dict(S.survival(base)),
+        tuple(
+            _run_summaries(label, base if r is None else r)
+            for (label, _), r in zip(job.what_if, results[1:], strict=True)
+        ),
+    )
+
+
+def start_simulation(job: SimJob | None, executor: Executor | None) -> Future[SimReadouts] | None:
+    """:func:`simulation_readouts` of ``job`` submitted to ``executor``, for :func:`main_job`'s
     ``pending``; None when there is nothing to submit or nowhere (no job, no executor, or a broken
     one: ``main_job`` then computes the runs in-process)."""
     if job is None or executor is None:
         return None
     try:
-        return executor.submit(simulation_runs, job)
+        return executor.submit(simulation_readouts, job)
     except BrokenExecutor:  # its worker is gone
         return None
 
 
-def _simulation(
-    scenario: Scenario, job: SimJob, pending: Future[tuple[Any, ...]] | None = None
-) -> Simulation:
-    """The ceasefire track's read-out of ``job``; ``pending``: :func:`simulation_runs` already
+def _simulation(scenario: Scenario, job: SimJob, pending: Future[SimReadouts] | None = None) -> Simulation:
+    """The ceasefire track's read-out of ``job``; ``pending``: :func:`simulation_readouts` already
     submitted to an executor (a pool that broke on the way, e.g. its worker killed, is made good
     in-process)."""
-    from detente.sim import summary as S
-
-    results = None
+    got = None
     if pending is not None:
         try:
-            results = pending.result()
+            got = pending.result()
         except BrokenExecutor:
             pass
-    if results is None:
-        results = simulation_runs(job)
-    base = results[0]
-    variants = [
-        _sim_run(label, base if r is None else r)
-        for (label, _), r in zip(job.what_if, results[1:], strict=True)
-    ]
+    if got is None:
+        got = simulation_readouts(job)
     return Simulation(
         job.runs,
         MONTHS,
         "scenario" if scenario.dynamics else "built-in defaults",
-        _sim_run("as configured", base),
-        MappingProxyType(dict(S.outcomes(base))),
-        MappingProxyType(dict(S.survival(base))),
-        tuple(variants),
+        _sim_run(got.base),
+        MappingProxyType(got.outcomes),
+        MappingProxyType(got.survival),
+        tuple(_sim_run(v) for v in got.what_if),
     )
 
 
@@ -478,7 +510,7 @@ def main_job(
     options: MainJobOptions | None = None,
     executor: Executor | None = None,
     *,
-    pending: Future[tuple[Any, ...]] | None = None,
+    pending: Future[SimReadouts] | None = None,
 ) -> MainJobResult:
     """Compute every result of ``detente run`` once (module docstring); pure, deterministic for a seed.
 

@@ -225,7 +225,7 @@ def build(job: MainJobResult) -> Part:
                 "when ceasefires become likely. Ceasefires can break down, so 'war not ended' can stay high "
                 "even after ceasefires start."
             ),
-            figures=[_survival_figure(sim.survival, sim.base.result.months)],
+            figures=[_survival_figure(sim.survival, sim.months)],
             tables=[ends],
         ),
         Section(
