@@ -124,3 +124,43 @@ def test_no_worker_is_forked_for_a_scenario_without_a_simulation(monkeypatch):
     parts = build_parts(sc, seed=0, quick=True, only=["simulator"])
     assert wanted == [False]
     assert [p.name for p in parts] == ["simulator"]
+
+
+@needs_two_cpus
+def test_the_caller_works_while_the_worker_runs(monkeypatch, inline):
+    """``idle`` is called once when the models are done and the simulator's worker is not (only the
+    simulator is asked for here, so the worker is still running), and changes no number."""
+    monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
+    sc, here = inline
+    calls: list[int] = []
+    job = simulation_job(sc, SIM_ONLY)
+    with side_process(True) as ex:
+        pending = start_simulation(job, ex)
+        side = main_job(sc, SIM_ONLY, ex, pending=pending, idle=lambda: calls.append(1))
+    assert calls == [1]
+    _assert_same(here.simulation, side.simulation)
+
+
+@needs_two_cpus
+def test_this_process_takes_the_run_sets_the_worker_has_not_started(monkeypatch, inline):
+    """With nothing else to compute, the main job runs the last run sets itself (their futures are
+    cancelled in the worker's queue) while the worker runs the first ones; the same numbers."""
+    monkeypatch.delenv(ENV_SIDE_PROCESS, raising=False)
+    sc, here = inline
+    job = simulation_job(sc, SIM_ONLY)
+    with side_process(True) as ex:
+        pending = start_simulation(job, ex)
+        side = main_job(sc, SIM_ONLY, ex, pending=pending)
+    assert pending is not None and len(pending.futures) == 6  # the configured runs + 5 what-ifs
+    taken = [f.cancelled() for f in pending.futures]
+    assert not taken[0] and taken[-1]  # the worker starts at the front, this process at the back
+    assert taken == sorted(taken)  # one cut: the worker's share, then this process's
+    _assert_same(here.simulation, side.simulation)
+
+
+def test_no_idle_call_without_a_worker(monkeypatch):
+    """In-process there is nothing to wait for: ``idle`` is not called."""
+    calls: list[int] = []
+    sc = load_builtin("ukraine-2025")
+    main_job(sc, MainJobOptions(seed=3, quick=True, parts=("simulator",)), None, idle=lambda: calls.append(1))
+    assert calls == []

@@ -185,12 +185,12 @@ def test_ukraine_issues_keep_their_meaning() -> None:
 
 
 def test_run_and_simulate_give_the_same_headline(cli, tmp_path, monkeypatch) -> None:
-    import detente.analysis.main_job as main_job
+    import detente.analysis.sim_job as sim_job
     import detente.report.parts as parts
 
     everything = parts.part_builders  # only the simulator part, without its what-if variants (speed)
     monkeypatch.setattr(parts, "part_builders", lambda: [(n, b) for n, b in everything() if n == "simulator"])
-    monkeypatch.setattr(main_job, "WHAT_IF", main_job.WHAT_IF[:1])
+    monkeypatch.setattr(sim_job, "WHAT_IF", sim_job.WHAT_IF[:1])
     r = cli("simulate", "--seed", "3", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

@@ -17,8 +17,8 @@ computed its own results, so the numbers are those of earlier versions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import BrokenExecutor, Executor, Future
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -33,8 +33,17 @@ from detente.analysis.montecarlo import Ensemble, prepare
 from detente.analysis.panel import PanelReadout, panel_readout, with_model_error
 from detente.analysis.rounds import RoundsReadout, rounds_readout
 from detente.analysis.rule_effects import RuleEffect, rule_effects
-from detente.analysis.runs import point_forecast, simulation_config
+from detente.analysis.runs import point_forecast
 from detente.analysis.runs import sweep as run_sweep
+from detente.analysis.sim_job import (
+    MONTHS,
+    PendingSimulation,
+    RunSummaries,
+    SimJob,
+    collect,
+    job_for,
+    start_simulation,
+)
 from detente.analysis.summary import IssueBrief, IssueSummary, issue_brief, summarize
 from detente.core.arrays import to_arrays
 from detente.core.hashing import scenario_hash
@@ -42,7 +51,6 @@ from detente.core.perturb import Perturbation
 from detente.core.results import Forecast
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
-from detente.defaults import SIM_RUNS
 from detente.models import available_models, get_model
 from detente.models.base import statuses_not_warnings
 
@@ -70,23 +78,12 @@ VARIANT_DRAWS = (20, 200)  # exchange at random rates, SMP with stochastic trans
 SMP_PREFERRED: tuple[str, ...] = ("ceasefire_sequencing", "security_guarantees", "line_of_separation")
 COHESION_GROUPS: tuple[str, str] = ("us", "european_allies")
 COHESION_CUT = 0.2
-MONTHS = 24
-RUNS_QUICK, RUNS_FULL = SIM_RUNS, 5000
-WHAT_IF: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("as configured", {}),
-    ("guarantees off (no EU offer)", {"eu_guarantee": False}),
-    ("binding guarantee offered", {"binding_guarantee": True}),
-    ("sanctions early (month 1)", {"sanctions_at": 1}),
-    ("sanctions late (month 12)", {"sanctions_at": 12}),
-    ("costs since 2022 counted", {"C0_R": 0.4, "C0_U": 0.6}),
-)
-"""Simulator what-ifs: one switch per row, everything else as configured (the first is the base run)."""
 
 
 @dataclass(frozen=True, slots=True)
 class MainJobOptions:
     """``parts``: the read-outs wanted (only what they need is computed); ``what_if``: simulator variants
-    (``None`` = :data:`WHAT_IF`)."""
+    (``None`` = ``analysis.sim_job.WHAT_IF``)."""
 
     seed: int = 0
     quick: bool = True
@@ -146,7 +143,7 @@ class CohesionResult:
 @dataclass(frozen=True, slots=True)
 class SimRun:
     """The summaries of one simulator run set that the read-outs use (``detente.sim.summary``). The
-    runs' arrays themselves are not kept: :func:`simulation_readouts` may compute them in a worker
+    runs' arrays themselves are not kept: ``analysis.sim_job.simulation_task`` may compute them in a worker
     process, and only these summaries travel back (``detente.sim.simulate`` gives the arrays)."""
 
     label: str
@@ -376,132 +373,43 @@ def _briefs(
     return tuple(out)
 
 
-def _run_summaries(label: str, r: Any) -> tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]:
-    """What :class:`SimRun` keeps of the runs ``r`` (``detente.sim.SimResult``), as plain (picklable) values."""
-    from detente.sim import summary as S
-
-    return (
-        label,
-        dict(S.headline(r)),
-        dict(S.ceasefire_stats(r)),
-        float(S.cumulative_by_month(r.settlement_month, r.months)[-1]),
-        dict(S.terms(r)),
-    )
-
-
-def _sim_run(summaries: tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]) -> SimRun:
+def _sim_run(summaries: RunSummaries) -> SimRun:
     label, headline, ceasefire, settled, terms = summaries
     return SimRun(
         label, MappingProxyType(headline), MappingProxyType(ceasefire), settled, MappingProxyType(terms)
     )
 
 
-@dataclass(frozen=True)
-class SimJob:
-    """The simulator's runs of one main job: ``runs`` runs of ``cfg`` (``simulation_config``) over
-    :data:`MONTHS`, then one per what-if switch. Picklable, for a worker process."""
-
-    cfg: Any
-    runs: int
-    seed: int
-    what_if: tuple[tuple[str, dict[str, Any]], ...]
-
-
 def simulation_job(scenario: Scenario, options: MainJobOptions | None = None) -> SimJob | None:
-    """The simulator's runs that ``main_job(scenario, options)`` reads, or None (no simulator part, or
-    no simulation for this scenario). It imports the simulator: called before a worker is forked for
-    the runs (:func:`start_simulation`), the worker starts with it loaded instead of importing it again."""
+    """The simulator's runs that ``main_job(scenario, options)`` reads (``analysis.sim_job``), or None
+    (no simulator part, or no simulation for this scenario)."""
     opt = options or MainJobOptions()
-    cfg = simulation_config(scenario) if "simulator" in opt.parts else None
-    if cfg is None:
+    if "simulator" not in opt.parts:
         return None
-    what_if = WHAT_IF if opt.what_if is None else opt.what_if
-    return SimJob(cfg, RUNS_QUICK if opt.quick else RUNS_FULL, opt.seed, what_if)
+    return job_for(scenario, seed=opt.seed, quick=opt.quick, what_if=opt.what_if)
 
 
-def simulation_runs(job: SimJob) -> tuple[Any, ...]:
-    """The simulator's configured runs, then one per what-if (``None`` for a what-if without
-    overrides: it is the configured run); ``detente.sim.SimResult`` each. Pure."""
-    from detente.sim import simulate, with_overrides
-
-    base = simulate(job.cfg, n_runs=job.runs, seed=job.seed, months=MONTHS)
-    return (
-        base,
-        *(
-            None
-            if not over
-            else simulate(with_overrides(job.cfg, over), n_runs=job.runs, seed=job.seed, months=MONTHS)
-            for _label, over in job.what_if
-        ),
+def _simulation(
+    scenario: Scenario,
+    job: SimJob,
+    pending: PendingSimulation | None = None,
+    idle: Callable[[], object] | None = None,
+) -> Simulation:
+    """The ceasefire track's read-out of ``job`` (``pending``, ``idle``: :func:`~detente.analysis.sim_job.collect`)."""
+    sets = collect(job, pending, idle)
+    base, outcomes, survival = sets[0]
+    variants = tuple(
+        _sim_run(sets[k][0] if k is not None else (label, *base[1:]))
+        for (label, _over), k in zip(job.what_if, job.tasks(), strict=True)
     )
-
-
-RunSummaries = tuple[str, dict[str, Any], dict[str, Any], float, dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class SimReadouts:
-    """What :class:`Simulation` reads from :func:`simulation_runs`, as plain values: the configured
-    runs' summaries, their outcome shares and survival curves, and the summaries of each what-if."""
-
-    base: RunSummaries
-    outcomes: dict[str, Any]
-    survival: dict[str, Any]
-    what_if: tuple[RunSummaries, ...]
-
-
-def simulation_readouts(job: SimJob) -> SimReadouts:
-    """:func:`simulation_runs` of ``job`` summarised (``detente.sim.summary``). Pure and picklable
-    both ways, so :func:`main_job` may run it in another process while it computes the models (its
-    ``executor``): 6 kB of summaries come back instead of the runs' arrays
-    (15 MB for ``detente run``'s six run sets: about 40 ms to pickle, send and read)."""
-    from detente.sim import summary as S
-
-    results = simulation_runs(job)
-    base = results[0]
-    return SimReadouts(
-        _run_summaries("as configured", base),
-        dict(S.outcomes(base)),
-        dict(S.survival(base)),
-        tuple(
-            _run_summaries(label, base if r is None else r)
-            for (label, _), r in zip(job.what_if, results[1:], strict=True)
-        ),
-    )
-
-
-def start_simulation(job: SimJob | None, executor: Executor | None) -> Future[SimReadouts] | None:
-    """:func:`simulation_readouts` of ``job`` submitted to ``executor``, for :func:`main_job`'s
-    ``pending``; None when there is nothing to submit or nowhere (no job, no executor, or a broken
-    one: ``main_job`` then computes the runs in-process)."""
-    if job is None or executor is None:
-        return None
-    try:
-        return executor.submit(simulation_readouts, job)
-    except BrokenExecutor:  # its worker is gone
-        return None
-
-
-def _simulation(scenario: Scenario, job: SimJob, pending: Future[SimReadouts] | None = None) -> Simulation:
-    """The ceasefire track's read-out of ``job``; ``pending``: :func:`simulation_readouts` already
-    submitted to an executor (a pool that broke on the way, e.g. its worker killed, is made good
-    in-process)."""
-    got = None
-    if pending is not None:
-        try:
-            got = pending.result()
-        except BrokenExecutor:
-            pass
-    if got is None:
-        got = simulation_readouts(job)
     return Simulation(
         job.runs,
         MONTHS,
         "scenario" if scenario.dynamics else "built-in defaults",
-        _sim_run(got.base),
-        MappingProxyType(got.outcomes),
-        MappingProxyType(got.survival),
-        tuple(_sim_run(v) for v in got.what_if),
+        _sim_run(base),
+        MappingProxyType(outcomes),
+        MappingProxyType(survival),
+        variants,
     )
 
 
@@ -510,14 +418,18 @@ def main_job(
     options: MainJobOptions | None = None,
     executor: Executor | None = None,
     *,
-    pending: Future[SimReadouts] | None = None,
+    pending: PendingSimulation | None = None,
+    idle: Callable[[], object] | None = None,
 ) -> MainJobResult:
     """Compute every result of ``detente run`` once (module docstring); pure, deterministic for a seed.
 
     ``executor``: where the ceasefire simulator may run while the models are computed here
     (``detente.parallel.side_process``); ``pending``: those runs already submitted
     (:func:`start_simulation` of :func:`simulation_job` with the same scenario and options). The
-    numbers are the same either way (tested).
+    numbers are the same either way (tested); when the models are done first, this process computes
+    the run sets the worker has not started (``analysis.sim_job.collect``). ``idle``: the caller's own work (no
+    result of it is read here), called once when the models are done and the worker is still running
+    the simulator, before anything else: ``detente run`` prepares its report renderer there.
 
     Examples
     --------
@@ -531,6 +443,8 @@ def main_job(
     opt = options or MainJobOptions()
     parts, seed, quick = opt.parts, opt.seed, opt.quick
     sim = simulation_job(scenario, opt)
+    if sim is not None:
+        sim.config()  # a bad ``dynamics:`` section fails now, not after the models
     if pending is None:  # first: it runs while the models below are computed
         pending = start_simulation(sim, executor)
     digest = scenario_hash(scenario)  # once: every forecast and the provenance record it
@@ -580,9 +494,10 @@ def main_job(
         briefs=_briefs(scenario, points, sweep, ivals) if "forecasts" in parts else (),
         intervals=ivals,
         cohesion=_cohesion(scenario) if "cohesion" in parts else None,
-        simulation=None if sim is None else _simulation(scenario, sim, pending),
         panel=_panel(scenario, seed, ivals) if "panel" in parts else None,
         rules=tuple(rule_effects(scenario)) if "rules" in parts else (),
+        # last: it may wait for the simulator's worker
+        simulation=None if sim is None else _simulation(scenario, sim, pending, idle),
     )
 
 

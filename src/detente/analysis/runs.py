@@ -22,15 +22,13 @@ from contextlib import nullcontext
 from typing import Any
 
 from detente.analysis.montecarlo import DrawSpec, Ensemble, run_ensemble
+from detente.analysis.sim_job import simulation_config
 from detente.core.perturb import Perturbation
 from detente.core.results import Forecast
 from detente.core.scenario import Scenario
 from detente.errors import ScenarioError
 from detente.models import forecast
 from detente.models.base import statuses_not_warnings
-
-DEFAULTS_SCENARIO = "ukraine-2025"
-"""The one scenario the simulator runs without a ``dynamics:`` section (on its defaults)."""
 
 
 def point_forecast(
@@ -87,18 +85,6 @@ def sweep(
             progress=progress,
             memory=memory,
         )
-
-
-def simulation_config(scenario: Scenario) -> Any | None:
-    """The simulator's :class:`~detente.sim.config.GameConfig` for ``scenario``: its ``dynamics:``
-    section, the defaults for :data:`DEFAULTS_SCENARIO`, else ``None`` (no simulation)."""
-    from detente.sim.config import GameConfig, from_scenario
-
-    if scenario.dynamics:
-        return from_scenario(scenario)
-    if scenario.id == DEFAULTS_SCENARIO:
-        return GameConfig()
-    return None
 
 
 def simulate(

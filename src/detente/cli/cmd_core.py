@@ -62,23 +62,29 @@ def build_parts(
 
     A spinner on a terminal while it computes; each part's manifest gets the seconds its rendering took.
     """
-    from detente.analysis.main_job import MainJobOptions, main_job, simulation_job, start_simulation
+    from detente.analysis.sim_job import job_for, start_simulation
     from detente.parallel import side_process
-    from detente.report.parts import PART_MODULES, part_builders
+    from detente.report.parts import PART_MODULES
 
     names = tuple(n for n, _ in PART_MODULES if not only or n in only)
-    options = MainJobOptions(seed=seed, quick=quick, parts=names, error_model=error_model)
-    sim = simulation_job(scenario, options)  # before the fork: the worker starts with the simulator loaded
+    sim = job_for(scenario, seed=seed, quick=quick) if "simulator" in names else None
+    if sim is not None:
+        sim.config()  # imports the simulator before the fork (both processes need it), checks dynamics:
     # the simulator in a second process while the models run here (same numbers; none on one CPU),
-    # submitted before the report's part modules are imported (only this process needs them)
+    # forked and given its runs before this process imports the models, the analyses and the report's
+    # parts (the worker needs none of them)
     with side_process(sim is not None) as executor:
         pending = start_simulation(sim, executor)
+        from detente.analysis.main_job import MainJobOptions, main_job
+        from detente.report.parts import part_builders
+
+        options = MainJobOptions(seed=seed, quick=quick, parts=names, error_model=error_model)
         builders = [(n, b) for n, b in part_builders() if n in names]
         if show_progress():
             with console.status("[bold]computing[/bold] …"):  # its thread starts after the fork
-                job = main_job(scenario, options, executor, pending=pending)
+                job = main_job(scenario, options, executor, pending=pending, idle=_prepare_report)
         else:
-            job = main_job(scenario, options, executor, pending=pending)
+            job = main_job(scenario, options, executor, pending=pending, idle=_prepare_report)
     parts = []
     for _name, build in builders:
         t0 = time.perf_counter()
@@ -86,6 +92,14 @@ def build_parts(
         part.manifest.setdefault("elapsed_s", round(time.perf_counter() - t0, 3))
         parts.append(part)
     return parts
+
+
+def _prepare_report() -> None:
+    """The report renderer's one-off work (its imports, the template, plotly.js), done while the
+    main job waits for the simulator's worker instead of after it."""
+    from detente.report.html import prepare
+
+    prepare()
 
 
 def render_parts_report(scenario: Any, parts: list[Any], *, seed: int) -> str:

@@ -26,7 +26,7 @@ MONTHLY_COLUMNS = ["month", "p_ceasefire", "p_settlement", "p_decision", "p_sanc
 
 def build_config(scenario_ref: str, preset_name: str | None, sets: dict[str, str]) -> tuple[Any, Any]:
     """(scenario or None, GameConfig): the scenario's ``dynamics:``, then the preset, then ``--set``."""
-    from detente.analysis.runs import simulation_config
+    from detente.analysis.sim_job import simulation_config
     from detente.errors import DetenteError
     from detente.io.builtin import builtin_names
     from detente.sim.config import GameConfig, preset, with_overrides

@@ -184,6 +184,13 @@ def methods_tables(manifest: dict[str, Any], parts: Sequence[Part]) -> list[Tabl
     return out
 
 
+def prepare() -> None:
+    """Compile the report's template and read the plotly.js bundle now, as the first render would
+    (``detente run`` calls it while it waits for the simulator's worker)."""
+    _env.get_template("report.html.j2")
+    plotly_js()
+
+
 def render_report(
     title: str,
     parts: Sequence[Part],

@@ -12,15 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from detente.analysis.main_job import (
-    MONTHS,
-    RUNS_FULL,
-    RUNS_QUICK,
-    WHAT_IF,
-    MainJobResult,
-    SimRun,
-    Simulation,
-)
+from detente.analysis.main_job import MainJobResult, SimRun, Simulation
+from detente.analysis.sim_job import MONTHS, RUNS_FULL, RUNS_QUICK, WHAT_IF
 from detente.report.base import Part, Section, Table
 from detente.report.figure import Figure, bar, scatter, subplots
 from detente.sim.config import ISSUES
