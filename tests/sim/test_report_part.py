@@ -29,7 +29,9 @@ def test_headline_and_sections(built):
     assert p.name == "simulator"
     head = p.tables[0]
     labels = [r[0] for r in head.rows]
-    assert "ceasefire within 6 months" in labels and "ceasefire within 12 months" in labels
+    assert labels[:2] == ["first ceasefire within 6 months", "first ceasefire within 12 months"]
+    # one wording with detente simulate and the dashboard (sim.words), the horizon named
+    assert "US sanctions within 24 months" in labels and "comprehensive settlement within 24 months" in labels
     assert any("sanctions" in x for x in labels) and any("alignment" in x for x in labels)
     ids = [s.id for s in p.sections]
     assert ids == ["sim-survival", "sim-terms", "sim-what-if"]

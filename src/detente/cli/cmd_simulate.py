@@ -96,7 +96,7 @@ def _num(x: Any, fmt: str = "{:.2f}") -> str:
 def render_table(doc: dict[str, Any], title: str) -> None:
     from rich.table import Table
 
-    from detente.sim.words import ISSUE_LABELS, ending_word, value_word
+    from detente.sim.words import ISSUE_LABELS, ending_word, headline_words, value_word
 
     console.print(f"[bold]{title}[/bold]  runs {doc['runs']} · months {doc['months']} · seed {doc['seed']}")
     if "first_mover_share" in doc:
@@ -151,9 +151,9 @@ def render_table(doc: dict[str, Any], title: str) -> None:
         "ceasefires with EU monitoring or a binding guarantee",
         _pct(sum(v for k, v in cf["guar"].items() if int(k) >= 2 and v) if cf["guar"] else None),
     )
-    t.add_row("US sanctions by the end", _pct(o["sanctions"]["p_by_end"]))
-    t.add_row("US–Europe alignment at the summit (0–1, mean)", _num(o["summit"]["alignment_mean"]))
-    t.add_row("strong summit communiqué", _pct(o["summit"]["p_strong_communique"]))
+    t.add_row(headline_words("p_sanctions", doc["months"])[0], _pct(o["sanctions"]["p_by_end"]))
+    t.add_row(headline_words("alignment_mean")[0], _num(o["summit"]["alignment_mean"]))
+    t.add_row(headline_words("p_strong_communique")[0], _pct(o["summit"]["p_strong_communique"]))
     console.print(t)
     tm = doc["terms"]
     if tm["n_settlements"]:

@@ -47,23 +47,27 @@ ENDING_WORDS = {
 HEADLINE_WORDS: dict[str, tuple[str, bool]] = {
     "p_ceasefire_6": ("first ceasefire within 6 months", True),
     "p_ceasefire_12": ("first ceasefire within 12 months", True),
-    "p_sanctions": ("US sanctions by the end", True),
+    "p_sanctions": ("US sanctions {within}", True),
     "alignment_mean": ("US–Europe alignment at the summit (0–1, mean)", False),
     "p_strong_communique": ("strong summit communiqué", True),
-    "p_settlement": ("settlement by the end", True),
+    "p_settlement": ("comprehensive settlement {within}", True),
 }
-"""The numbers of ``summary.headline`` in words, and whether each is a share of the runs (shown as a
-percentage) rather than a value on its own scale."""
+"""The numbers of ``summary.headline`` in words (``{within}``: the runs' horizon, see
+:func:`headline_words`), and whether each is a share of the runs (shown as a percentage) rather
+than a value on its own scale. The one wording of these numbers: the report, ``detente simulate``
+and the dashboard all read it."""
 
 
-def headline_words(code: str) -> tuple[str, bool]:
+def headline_words(code: str, months: int | None = None) -> tuple[str, bool]:
     """A headline number's words and whether it is a share of runs (an unknown code: its underscores
-    as spaces, not a share).
+    as spaces, not a share); ``months``: the runs' horizon, named where the words need it.
 
-    >>> headline_words("p_sanctions"), headline_words("new_number")
-    (('US sanctions by the end', True), ('new number', False))
+    >>> headline_words("p_sanctions"), headline_words("p_sanctions", 24)[0], headline_words("new_number")
+    (('US sanctions by the end', True), 'US sanctions within 24 months', ('new number', False))
     """
-    return HEADLINE_WORDS.get(code, (code.replace("_", " "), False))
+    words, share = HEADLINE_WORDS.get(code, (code.replace("_", " "), False))
+    within = "by the end" if months is None else f"within {months} months"
+    return words.format(within=within), share
 
 
 def value_word(issue: str, value: str) -> str:

@@ -17,7 +17,14 @@ from detente.analysis.sim_job import MONTHS, RUNS_FULL, RUNS_QUICK, WHAT_IF
 from detente.report.base import Part, Section, Table
 from detente.report.figure import Figure, bar, scatter, subplots
 from detente.sim.config import ISSUES
-from detente.sim.words import ISSUE_TITLES, VALUE_WORDS, ending_word, value_word
+from detente.sim.words import (
+    HEADLINE_WORDS,
+    ISSUE_TITLES,
+    VALUE_WORDS,
+    ending_word,
+    headline_words,
+    value_word,
+)
 
 __all__ = ["MONTHS", "RUNS_FULL", "RUNS_QUICK", "WHAT_IF", "build"]
 MIN_SETTLEMENTS = 30
@@ -174,12 +181,9 @@ def build(job: MainJobResult) -> Part:
         title="Ceasefire track (simulator)",
         columns=["measure", "value"],
         rows=[
-            ["ceasefire within 6 months", _pct(h["p_ceasefire_6"])],
-            ["ceasefire within 12 months", _pct(h["p_ceasefire_12"])],
-            [f"US sanctions within {MONTHS} months", _pct(h["p_sanctions"])],
-            ["US–Europe alignment at the summit (0–1, mean)", _num(h["alignment_mean"], 2)],
-            ["strong summit communiqué", _pct(h["p_strong_communique"])],
-            [f"comprehensive settlement within {MONTHS} months", _pct(h["p_settlement"])],
+            [words, _pct(h[code]) if share else _num(h[code], 2)]
+            for code in HEADLINE_WORDS
+            for words, share in [headline_words(code, MONTHS)]
         ],
         caption=f"{runs:,} simulated runs of {MONTHS} months from June 2025; seed {seed}.",
     )
