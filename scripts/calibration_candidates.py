@@ -17,15 +17,13 @@ import argparse
 import sys
 
 import numpy as np
+from _dev_backtest import dev_backtest
 
-from detente.analysis.backtest import grouped_folds, run_backtest
-from detente.analysis.backtest_calibration import case_columns
+from detente.analysis.backtest import grouped_folds
 from detente.analysis.calibration import quantile_regression
 from detente.analysis.predictive import LEVELS, combine_curves
 from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics
 from detente.core.scale import to_unit
-from detente.io.deu import backtest_cases, load_deu
-from detente.models import get_model
 
 
 def _fit_predict(X: np.ndarray, y: np.ndarray, groups: np.ndarray, residual: bool) -> np.ndarray:
@@ -47,11 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data", nargs="?", default="data/deu/deu3_dev.tsv")
     ap.add_argument("--model", default="compromise")
     a = ap.parse_args(argv)
-    sc = load_deu(a.data, capability="votes", missing_salience="impute", empty="skip", skipped=[])
-    cases, _meta = backtest_cases(sc)
-    res = run_backtest(cases, {a.model: get_model(a.model)})
-    spread, lo, hi = case_columns(cases)
-    scales = np.stack([lo, hi], axis=-1)
+    dev = dev_backtest(a.data, [a.model])
+    cases, res, spread, scales = dev.cases, dev.result, dev.spread, dev.scales
     ok = np.isfinite(res.outcome) & np.isfinite(res.forecasts[a.model])
     y = to_unit(res.outcome, scales)[ok]
     f = to_unit(res.forecasts[a.model], scales)[ok]

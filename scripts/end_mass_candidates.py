@@ -17,16 +17,14 @@ import argparse
 import sys
 
 import numpy as np
+from _dev_backtest import dev_backtest
 
-from detente.analysis.backtest import grouped_folds, run_backtest
-from detente.analysis.backtest_calibration import case_columns, case_end_shares
+from detente.analysis.backtest import grouped_folds
 from detente.analysis.calibration import cross_fit, fit_error_model
 from detente.analysis.end_masses import end_classes, end_design, fit_end_model
 from detente.analysis.predictive import LEVELS, Predictive, curve_draws, from_weighted_samples
 from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics
 from detente.core.scale import to_unit
-from detente.io.deu import backtest_cases, load_deu
-from detente.models import get_model
 
 
 def _hurdle(
@@ -56,12 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", action="append", default=None)
     a = ap.parse_args(argv)
     names = a.model or ["compromise", "procedural", "rule_compromise", "median"]
-    sc = load_deu(a.data, capability="votes", missing_salience="impute", empty="skip", skipped=[])
-    cases, _meta = backtest_cases(sc)
-    res = run_backtest(cases, {m: get_model(m) for m in names})
-    spread, lo, hi = case_columns(cases)
-    shares = case_end_shares(cases)
-    scales = np.stack([lo, hi], axis=-1)
+    dev = dev_backtest(a.data, names)
+    cases, res, spread, scales = dev.cases, dev.result, dev.spread, dev.scales
+    shares = dev.shares
     ref = np.concatenate([c.arrays.reference for c in cases])
     for name in names:
         ok = np.isfinite(res.outcome) & np.isfinite(res.forecasts[name])

@@ -21,16 +21,14 @@ import argparse
 import sys
 
 import numpy as np
+from _dev_backtest import dev_backtest
 
-from detente.analysis.backtest import bootstrap_counts, group_codes, grouped_folds, run_backtest
-from detente.analysis.backtest_calibration import case_columns
+from detente.analysis.backtest import bootstrap_counts, group_codes, grouped_folds
 from detente.analysis.calibration import quantile_regression
 from detente.analysis.predictive import LEVELS, Predictive, combine_curves
 from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics, quantile_crps
 from detente.analysis.rule_calibration import cross_fit_group_weights, error_model_rule_features, rule_labels
 from detente.core.scale import to_unit
-from detente.io.deu import backtest_cases, load_deu
-from detente.models import get_model
 from detente.models.ensemble import cross_fit_weights
 
 MODELS = "compromise,median,procedural,rule_compromise,mixture"
@@ -97,11 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     names = [m.strip() for m in a.models.split(",") if m.strip()]
     pool_names = sorted({m for p in POOLS for m in p.split(",")} | set(names))
-    sc = load_deu(a.data, capability="votes", missing_salience="impute", empty="skip", skipped=[])
-    cases, _meta = backtest_cases(sc)
-    res = run_backtest(cases, {m: get_model(m) for m in pool_names})
-    spread, lo, hi = case_columns(cases)
-    scales = np.stack([lo, hi], axis=-1)
+    dev = dev_backtest(a.data, pool_names)
+    cases, res, spread, scales = dev.cases, dev.result, dev.spread, dev.scales
     ok = np.isfinite(res.outcome)
     y = to_unit(res.outcome, scales)
     g = np.asarray(res.proposal_ids, dtype=object)

@@ -44,17 +44,15 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+from _dev_backtest import dev_backtest
 from scipy.optimize import minimize
 
-from detente.analysis.backtest import Case, grouped_folds, run_backtest
-from detente.analysis.backtest_calibration import case_columns, case_end_shares
+from detente.analysis.backtest import Case, grouped_folds
 from detente.analysis.calibration import fit_error_model
 from detente.analysis.end_masses import END_TOL, end_classes, end_design, fit_end_model
 from detente.analysis.predictive import Predictive, curve_draws, from_weighted_samples
 from detente.analysis.prob_scores import paired_crps_difference, probabilistic_metrics
 from detente.core.scale import to_unit
-from detente.io.deu import backtest_cases, load_deu
-from detente.models import get_model
 
 J = 400  # draws of the continuous part per issue, as in end_mass_candidates.py
 MATCH = 1e-6  # a unit-scale outcome within this of a candidate value is "at" it
@@ -309,12 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
     names = a.model or ["compromise", "calibrated", "median", "procedural"]
-    sc = load_deu(a.data, capability="votes", missing_salience="impute", empty="skip", skipped=[])
-    cases, _meta = backtest_cases(sc)
-    res = run_backtest(cases, {m: get_model(m) for m in names})
-    spread, lo, hi = case_columns(cases)
-    shares = case_end_shares(cases)
-    scales = np.stack([lo, hi], axis=-1)
+    dev = dev_backtest(a.data, names)
+    cases, res, spread, scales = dev.cases, dev.result, dev.spread, dev.scales
+    shares = dev.shares
     cand_all = stated_positions(cases)
     for name in names:
         ok = np.isfinite(res.outcome) & np.isfinite(res.forecasts[name])
