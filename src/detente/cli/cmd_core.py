@@ -12,6 +12,7 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_dynamics,
     check_output_path,
     console,
     fail,
@@ -264,6 +265,7 @@ def run(
     """
     check_output_path(report)  # a report that cannot be written is said before the work, not after
     sc = load_scenario(scenario)
+    check_dynamics(sc, scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     _print_brief(sc, parts)
     if full:
@@ -291,6 +293,7 @@ def report(
     """Write the self-contained HTML report of a scenario (works offline)."""
     check_output_path(report)  # before the work, not after
     sc = load_scenario(scenario)
+    check_dynamics(sc, scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
     write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
     console.print(f"report written to {report.resolve()}")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.choices import ReadFormat, WriteFormat
-from detente.cli.common import console, fail, unknown_scenario
+from detente.cli.common import check_dynamics, console, fail, unknown_scenario
 from detente.core.text import scenario_counts
 
 
@@ -59,6 +59,7 @@ def validate_cmd(
             print("warning: " + " ".join(str(w.message).split()), file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    check_dynamics(sc, scenario)
     title = f" ({sc.title})" if sc.title else ""
     console.print(
         f"valid: {_counts(sc)}{title}",

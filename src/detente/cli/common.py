@@ -82,6 +82,20 @@ def load_scenario(ref: str) -> Any:
         fail(f"{ref}: {exc}")
 
 
+def check_dynamics(scenario: Any, ref: str) -> None:
+    """A bad ``dynamics:`` section (the simulator's parameters, kept as written when the file is
+    read) as one error line naming the file, before any work: ``run``, ``report`` and ``validate``."""
+    if not scenario.dynamics:
+        return
+    from detente.analysis.sim_job import simulation_config
+    from detente.errors import DetenteError
+
+    try:
+        simulation_config(scenario)
+    except DetenteError as exc:
+        fail(f"{ref}: {exc}")
+
+
 def parse_sets(sets: list[str] | None) -> dict[str, str]:
     from detente.models.registry import SettingSyntaxError, parse_settings
 
