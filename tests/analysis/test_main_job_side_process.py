@@ -164,3 +164,37 @@ def test_no_idle_call_without_a_worker(monkeypatch):
     sc = load_builtin("ukraine-2025")
     main_job(sc, MainJobOptions(seed=3, quick=True, parts=("simulator",)), None, idle=lambda: calls.append(1))
     assert calls == []
+
+
+def test_the_worker_is_forked_before_the_models_are_imported() -> None:
+    """``detente run`` forks the simulator's worker right after importing the simulator, before it
+    imports the main job, the models and the report's parts (the worker needs none of them; see
+    docs/performance.md "The worker's share and an earlier fork"). Checked in a fresh interpreter:
+    which modules are loaded when ``side_process`` is entered."""
+    import json
+    import subprocess
+    import sys
+
+    probe = """
+import json, sys
+import detente.parallel as par
+from detente.cli.cmd_core import build_parts
+from detente.io.builtin import load_builtin
+names = ("detente.analysis.main_job", "detente.models", "detente.report.parts.forecasts", "detente.sim.engine")
+seen = {}
+real = par.side_process
+def spy(want=True):
+    seen.update({m: m in sys.modules for m in names})
+    return real(want)
+par.side_process = spy
+build_parts(load_builtin("ukraine-2025"), seed=0, quick=True, only=["simulator"])
+print(json.dumps(seen))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "detente.analysis.main_job": False,
+        "detente.models": False,
+        "detente.report.parts.forecasts": False,
+        "detente.sim.engine": True,  # imported before the fork: the worker inherits it
+    }
