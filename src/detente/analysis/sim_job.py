@@ -77,20 +77,25 @@ class SimJob:
         raises its error here)."""
         return _config(self.dynamics)
 
+    @property
+    def sets(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The run sets to compute, ``(label, overrides)``: set 0 the configured runs, then one per
+        what-if with overrides (a what-if without any reads set 0)."""
+        return (("as configured", {}), *((label, over) for label, over in self.what_if if over))
+
+    @property
+    def n_sets(self) -> int:
+        return len(self.sets)
+
     def tasks(self) -> tuple[int | None, ...]:
-        """Per what-if, the number of its own run set (1, 2, …), or None when it has no overrides
-        (it reads the configured runs, run set 0)."""
+        """Per what-if, the number of its own run set in :attr:`sets`, or None when it has no
+        overrides (it reads the configured runs, run set 0)."""
         out: list[int | None] = []
         n = 0
         for _label, over in self.what_if:
             n += bool(over)
             out.append(n if over else None)
         return tuple(out)
-
-    @property
-    def n_sets(self) -> int:
-        """Run sets to compute: the configured runs and one per what-if with overrides."""
-        return 1 + sum(1 for _label, over in self.what_if if over)
 
 
 def job_for(
@@ -132,9 +137,9 @@ def simulation_task(job: SimJob, k: int) -> TaskResult:
     from detente.sim import simulate, with_overrides
     from detente.sim import summary as S
 
-    cfg, label = job.config(), "as configured"
-    if k:
-        label, over = [(lab, over) for lab, over in job.what_if if over][k - 1]
+    cfg = job.config()
+    label, over = job.sets[k]
+    if over:
         cfg = with_overrides(cfg, over)
     r = simulate(cfg, n_runs=job.runs, seed=job.seed, months=MONTHS)
     if k:
