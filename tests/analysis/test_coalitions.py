@@ -109,6 +109,17 @@ def test_mds_recovers_euclidean_distances() -> None:
     np.testing.assert_array_equal(classical_mds(d), xy)  # deterministic
 
 
+def test_mds_of_points_on_a_line_has_an_exactly_zero_second_axis() -> None:
+    """A one-dimensional configuration: the second eigenvalue is rounding noise (~1e-17), whose
+    eigenvector would give coordinates of ~1e-9 that change sign and size with the CPU; below the
+    numerical-rank tolerance they are exactly 0 (and never -0.0)."""
+    x = np.array([-0.45, 0.05, -0.45, -0.45, 0.55, 0.55, 0.55, 0.1, 0.3])
+    d = np.abs(x[:, None] - x[None, :])
+    xy = classical_mds(d)
+    assert (xy[:, 1] == 0.0).all() and not np.signbit(xy[:, 1]).any()
+    np.testing.assert_allclose(np.abs(xy[:, 0][:, None] - xy[:, 0][None, :]), d, atol=1e-12)
+
+
 def test_actor_distances_and_map() -> None:
     sc = groups_toy()
     d = actor_distances(sc)

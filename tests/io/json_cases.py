@@ -208,6 +208,37 @@ def golden(name: str) -> Any:
     return json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
 
 
+# floats agree to this (docs/performance.md "Numbers across machines"): NumPy's exp/log and the BLAS
+# pick their instructions by CPU (AVX-512 or not), so the last bits of a result depend on the machine
+RTOL, ATOL = 1e-9, 1e-12
+
+
+def json_differences(actual: Any, expected: Any, path: str = "", out: list[str] | None = None) -> list[str]:
+    """Where two parsed JSON documents differ: keys, lengths, strings, integers and booleans exactly,
+    floats to ``RTOL``/``ATOL`` (as ``math.isclose``). Empty when they agree; at most 10 entries."""
+    import math
+
+    out = [] if out is None else out
+    if len(out) >= 10:
+        return out
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        if set(actual) != set(expected):
+            out.append(f"{path or '/'}: keys {sorted(set(actual) ^ set(expected))}")
+        for k in expected.keys() & actual.keys():
+            json_differences(actual[k], expected[k], f"{path}/{k}", out)
+    elif isinstance(expected, list) and isinstance(actual, list):
+        if len(actual) != len(expected):
+            out.append(f"{path}: {len(actual)} items, expected {len(expected)}")
+        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
+            json_differences(a, e, f"{path}[{i}]", out)
+    elif isinstance(expected, float) and isinstance(actual, float):
+        if not math.isclose(actual, expected, rel_tol=RTOL, abs_tol=ATOL):
+            out.append(f"{path}: {actual!r}, expected {expected!r}")
+    elif type(actual) is not type(expected) or actual != expected:
+        out.append(f"{path}: {actual!r}, expected {expected!r}")
+    return out
+
+
 def _write(name: str, obj: Any) -> None:
     (GOLDEN / f"{name}.json").write_text(
         json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

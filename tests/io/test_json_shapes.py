@@ -2,8 +2,9 @@
 
 Golden files (tests/golden/json/, written by ``python tests/io/json_cases.py``) hold every command's
 ``--format json`` and the web service's JSON results for fixed seeds; parsed JSON must be equal,
-floats exactly. Every output also validates against its model in ``detente.io.documents`` (which
-forbid unexpected keys), and the committed schema files in docs/schema/ are the models' schemas.
+floats to 1e-9 relative (their last bits depend on the CPU: ``json_cases.json_differences``). Every
+output also validates against its model in ``detente.io.documents`` (which forbid unexpected keys),
+and the committed schema files in docs/schema/ are the models' schemas.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from json_cases import (
     WEB_CASES,
     backtest_output,
     golden,
+    json_differences,
     ledger_outputs,
 )
 from json_cases import cli_output as _cli_output
@@ -60,21 +62,40 @@ def backtest(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.mark.parametrize("name", list(CLI_CASES))
 def test_cli_json_unchanged(name: str) -> None:
-    assert cli_output(name) == golden(name)
+    assert json_differences(cli_output(name), golden(name)) == []
 
 
 @pytest.mark.parametrize("name", list(WEB_CASES))
 def test_web_json_unchanged(name: str) -> None:
-    assert web_output(name) == golden(name)
+    assert json_differences(web_output(name), golden(name)) == []
 
 
 def test_backtest_json_unchanged(backtest: dict) -> None:
-    assert backtest == golden("backtest_subset")
+    assert json_differences(backtest, golden("backtest_subset")) == []
 
 
 def test_ledger_json_unchanged(ledger: dict) -> None:
     for name, (_kind, doc) in ledger.items():
-        assert doc == golden(name), name
+        assert json_differences(doc, golden(name)) == [], name
+
+
+def test_the_comparison_sees_what_matters() -> None:
+    """Last-bit noise passes; a changed float beyond 1e-9, a changed integer, string or key does not."""
+    doc = golden("forecast_emission")
+    assert json_differences(doc, golden("forecast_emission")) == []
+    issue = doc["results"][0]["issues"][0]
+    v = issue["forecast"]
+    issue["forecast"] = v * (1 + 1e-12)
+    assert json_differences(doc, golden("forecast_emission")) == []
+    issue["forecast"] = v * (1 + 1e-7) + 1e-7
+    changed = f"/results[0]/issues[0]/forecast: {issue['forecast']!r}, expected {v!r}"
+    assert json_differences(doc, golden("forecast_emission")) == [changed]
+    issue["forecast"] = v
+    doc["results"][0]["seed"] += 1
+    doc["results"][0]["model"] = "other"
+    doc["unexpected"] = 1
+    found = json_differences(doc, golden("forecast_emission"))
+    assert len(found) == 3 and found[0].startswith("/: keys ['unexpected']")
 
 
 def test_golden_files_are_all_used() -> None:

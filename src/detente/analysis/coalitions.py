@@ -200,7 +200,10 @@ def classical_mds(dist: FloatArray, dims: int = 2) -> FloatArray:
     """Torgerson's classical scaling: (n, dims) coordinates whose distances approximate ``dist``.
 
     ``B = −½ J D² J`` with the centring matrix ``J``; coordinates = top eigenvectors × √eigenvalue
-    (negative eigenvalues set to 0).
+    (negative eigenvalues set to 0). Eigenvalues below the numerical-rank tolerance ``n · ε · max|λ|``
+    (the tolerance of ``numpy.linalg.matrix_rank``; Golub & Van Loan 2013, §5.4.1) are rounding noise
+    of a lower-dimensional configuration and set to 0 too: otherwise that axis carries coordinates of
+    ~1e-8 whose values and signs change with the CPU's floating-point instructions (e.g. AVX-512).
 
     >>> d = np.array([[0.0, 3.0], [3.0, 0.0]])
     >>> xy = classical_mds(d)
@@ -212,8 +215,9 @@ def classical_mds(dist: FloatArray, dims: int = 2) -> FloatArray:
     bmat = -0.5 * j @ (dist**2) @ j
     vals, vecs = np.linalg.eigh((bmat + bmat.T) / 2)
     order = np.argsort(vals)[::-1][:dims]
-    lam = np.clip(vals[order], 0.0, None)
-    coords = vecs[:, order] * np.sqrt(lam)[None, :]
+    tol = n * np.finfo(np.float64).eps * (float(np.abs(vals).max()) if vals.size else 0.0)
+    lam = np.where(vals[order] > tol, vals[order], 0.0)
+    coords = vecs[:, order] * np.sqrt(lam)[None, :] + 0.0  # + 0.0: no "-0.0" on a zeroed axis
     for k in range(coords.shape[1]):
         col = coords[:, k]
         if col.size and col[np.argmax(np.abs(col))] < 0:
