@@ -14,6 +14,7 @@ import typer
 from detente.cli.choices import Capability, ErrorModelKind, Format, MissingSalience
 from detente.cli.common import (
     build_model,
+    check_min,
     check_output_path,
     console,
     err_console,
@@ -323,9 +324,10 @@ def backtest(
     from detente.errors import DetenteError
     from detente.io.deu import backtest_cases, load_deu
 
+    check_min("--seed", seed, 0)
     sets = parse_sets(set_)
     for path in (out, report):  # a missing folder is said now, not after minutes of scoring
-        check_output_path(path)
+        check_output_path(path, data, calibration)
     t_start = time.perf_counter()
     from detente.io.error_models import resolve_calibration
 
@@ -415,9 +417,9 @@ def backtest(
 
         html = render_backtest_report(res, rows, meta, settings, groups)
     if text_csv is not None and out is not None:
-        write_text_atomic(out, text_csv)
+        write_text_atomic(out, text_csv, data, calibration)
     if html is not None and report is not None:
-        write_text_atomic(report, html)
+        write_text_atomic(report, html, data, calibration, out)
     if fmt == "json":
         from detente.io.documents import backtest_document
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.choices import Capability, ErrorModelKind, MissingSalience
-from detente.cli.common import check_output_path, console, fail, parse_sets, write_text_atomic
+from detente.cli.common import check_min, check_output_path, console, fail, parse_sets, write_text_atomic
 
 LICENCE = "CC BY 4.0 (DEU III: Arregui & Perarnaud 2022; data/README.md)"
 _BASELINE = (
@@ -69,8 +69,9 @@ def calibrate(
     from detente.io.deu import backtest_cases, load_deu
     from detente.io.error_models import dumps_error_models
 
+    check_min("--seed", seed, 0)
     sets = parse_sets(set_)
-    check_output_path(out)  # a missing folder is said now, not after minutes of fitting
+    check_output_path(out, data)  # a missing folder is said now, not after minutes of fitting
     t0 = time.perf_counter()
     try:
         raw = data.read_bytes()
@@ -117,7 +118,7 @@ def calibrate(
         )
     except ValueError as exc:
         fail(f"{data}: {exc}")
-    write_text_atomic(out, dumps_error_models(ems))
+    write_text_atomic(out, dumps_error_models(ems), data)
     asked = [n for n in dict.fromkeys(model)] if model else [n for n in ems.models if n != CONFORMAL_BASELINE]
     added = [n for n in ems.models if n not in asked]
     why = (

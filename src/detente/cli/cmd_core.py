@@ -13,6 +13,7 @@ from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
     check_dynamics,
+    check_min,
     check_output_path,
     console,
     fail,
@@ -263,7 +264,8 @@ def run(
 
     Prints the brief (one line per issue, then the ceasefire track); --full adds every table.
     """
-    check_output_path(report)  # a report that cannot be written is said before the work, not after
+    check_min("--seed", seed, 0)
+    check_output_path(report, scenario)  # a report that cannot be written is said before the work
     sc = load_scenario(scenario)
     check_dynamics(sc, scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
@@ -271,7 +273,7 @@ def run(
     if full:
         console.print()
         _print_tables(parts)
-    write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
+    write_text_atomic(report, render_parts_report(sc, parts, seed=seed), scenario)
     if not full:
         console.print("[dim]Every table: detente run --full; with charts, in the report:[/dim]")
     said = f"report written to {report.resolve()}"  # the path whole on one line, never padded
@@ -291,11 +293,12 @@ def report(
     calibration: CalibrationOpt = "default",
 ) -> None:
     """Write the self-contained HTML report of a scenario (works offline)."""
-    check_output_path(report)  # before the work, not after
+    check_min("--seed", seed, 0)
+    check_output_path(report, scenario)  # before the work, not after
     sc = load_scenario(scenario)
     check_dynamics(sc, scenario)
     parts = build_parts(sc, seed=seed, quick=not thorough, error_model=error_models(calibration))
-    write_text_atomic(report, render_parts_report(sc, parts, seed=seed))
+    write_text_atomic(report, render_parts_report(sc, parts, seed=seed), scenario)
     console.print(f"report written to {report.resolve()}")
 
 
@@ -327,6 +330,7 @@ def forecast_cmd(
     from detente.errors import DetenteError
     from detente.models import available_models
 
+    check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
     ems = error_models(calibration)
     names = list(model) if model else list(available_models())

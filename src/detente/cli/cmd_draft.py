@@ -162,7 +162,7 @@ def draft(
             if out.lower().endswith(".json")
             else dump_yaml_mapping(doc)
         )
-        write_text_atomic(out, body)
+        write_text_atomic(out, body, text)
     if fmt == Format.json:
         from detente.io.documents import draft_summary_document
 

@@ -10,6 +10,7 @@ import typer
 from detente.cli.choices import Pool, QuestionnaireFormat
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_output_path,
     console,
     err_console,
     fail,
@@ -122,6 +123,7 @@ def elicit_import(
 
     if not out:
         fail("--out: missing (expected the pooled scenario file to write, e.g. pooled.yaml)")
+    check_output_path(out, *files, scenario)  # never over a questionnaire or the scenario
     try:
         metas = [read_questionnaire_meta(f) for f in files]
         ref = scenario or metas[0][1]

@@ -10,6 +10,7 @@ import typer
 from detente.cli.common import (
     DEFAULT_SCENARIO,
     build_model,
+    check_min,
     console,
     fail,
     load_scenario,
@@ -79,6 +80,7 @@ def explain(
     from detente.models.base import statuses_not_warnings
     from detente.report.narrative import actor_story, perspective_sentences
 
+    check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
     m = build_model(model, parse_sets(set_))
     if not type(m).info.dynamic:

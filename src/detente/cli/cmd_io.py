@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.choices import ReadFormat, WriteFormat
-from detente.cli.common import check_dynamics, console, fail, unknown_scenario
+from detente.cli.common import check_dynamics, check_output_path, console, fail, unknown_scenario
 from detente.core.text import scenario_counts
 
 
@@ -85,6 +85,7 @@ def convert_cmd(
     from detente.errors import DetenteError
     from detente.io.files import format_for_path, write_scenario
 
+    check_output_path(out, source)  # never over the input, a device or a pipe
     try:
         target_fmt = str(to) if to is not None else format_for_path(out)
         sc = _load(source, input_format)

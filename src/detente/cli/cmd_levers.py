@@ -9,6 +9,7 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_min,
     console,
     fail,
     load_scenario,
@@ -77,6 +78,7 @@ def levers(
     from detente.errors import DetenteError
     from detente.io.documents import lever_rows, levers_document
 
+    check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
     if issue not in sc.issue_ids:
         fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")

@@ -10,6 +10,8 @@ import typer
 from detente.cli.choices import Format, Method
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_fits,
+    check_min,
     console,
     fail,
     load_scenario,
@@ -160,11 +162,14 @@ def sensitivity(
     from detente.errors import DetenteError
     from detente.io.documents import knockout_rows, sensitivity_document, sobol_rows, tornado_rows
 
-    if draws < 2:
-        fail(f"--draws: expected an integer >= 2, received {draws}")
-    if top < 1:
-        fail(f"--top: expected an integer >= 1, received {top}")
+    check_min("--draws", draws, 2)
+    check_min("--top", top, 1)
+    check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
+    if method == Method.sobol:  # n·(3A + 2) model runs, their outcomes per issue
+        check_fits(
+            "--draws", draws, (3 * len(sc.actors) + 2) * len(sc.issues) * 16, "the Sobol runs' outcomes"
+        )
     if issue is not None and issue not in sc.issue_ids:
         fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")
     issues = [issue] if issue else list(sc.issue_ids)

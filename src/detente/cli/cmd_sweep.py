@@ -10,6 +10,8 @@ import typer
 from detente.cli.choices import Format
 from detente.cli.common import (
     DEFAULT_SCENARIO,
+    check_fits,
+    check_min,
     console,
     fail,
     load_scenario,
@@ -20,6 +22,7 @@ from detente.cli.common import (
     show_progress,
 )
 from detente.cli.uncertainty import (
+    DEFAULT_SWEEP_MODELS,
     build_models,
     fmt_num,
     parse_thresholds,
@@ -45,16 +48,15 @@ def _auto_processes(models: list[Any], draws: int) -> int:
 def _check(
     draws: int, chunk: int | None, workers: int | None, processes: int | None, scheduler: str | None
 ) -> None:
-    if draws < 1:
-        fail(f"--draws: expected an integer >= 1, received {draws}")
-    if chunk is not None and chunk < 1:
-        fail(f"--chunk: expected an integer >= 1, received {chunk}")
-    if workers is not None and workers < 1:
-        fail(f"--workers: expected an integer >= 1, received {workers}")
+    check_min("--draws", draws, 1)
+    if chunk is not None:
+        check_min("--chunk", chunk, 1)
+    if workers is not None:
+        check_min("--workers", workers, 1)
     if workers is not None and scheduler:
         fail("--workers and --scheduler: expected one of them, received both")
-    if processes is not None and processes < 1:
-        fail(f"--processes: expected an integer >= 1, received {processes}")
+    if processes is not None:
+        check_min("--processes", processes, 1)
     if processes is not None and (workers is not None or scheduler):
         fail("--processes and --workers/--scheduler: expected one of them, received both")
 
@@ -249,7 +251,11 @@ def sweep(
     from detente.parallel import get_executor, memory_per_worker, scheduler_from_env
 
     _check(draws, chunk, workers, processes, scheduler)
+    check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
+    n_models = len(model) if model else len(DEFAULT_SWEEP_MODELS)
+    # the outcomes (float64) and statuses (12 characters) of every draw, issue and model
+    check_fits("--draws", draws, n_models * len(sc.issues) * (8 + 4 * 12), "the draws' results")
     thresholds = parse_thresholds(threshold, sc)
     pert = perturbation_for(
         sc, position_sd=position_sd, salience_sd=salience_sd, capability_sd=capability_sd, dropout=dropout

@@ -82,6 +82,35 @@ def load_scenario(ref: str) -> Any:
         fail(f"{ref}: {exc}")
 
 
+def check_min(option: str, value: int, low: int) -> None:
+    """The CLI's integer range check, one line: ``--draws: expected an integer >= 1, received 0``."""
+    if value < low:
+        fail(f"{option}: expected an integer >= {low}, received {value}")
+
+
+def _size(n: float) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n / 1e3:.0f} kB"
+
+
+def check_fits(option: str, value: int, bytes_each: float, what: str) -> None:
+    """Refuse a count (``--draws``, ``--months``) whose results alone would not fit in the memory the
+    machine has available, before the work instead of an out-of-memory kill after minutes: one line
+    with the estimate and the largest count that fits. ``bytes_each``: result bytes per unit of
+    ``value`` (a lower bound of what the command keeps). No check where the memory is unknown."""
+    from detente.parallel import available_memory
+
+    avail = available_memory()
+    need = float(value) * bytes_each
+    if avail is not None and need > avail:
+        fail(
+            f"{option} {value}: {what} alone would need {_size(need)}, more than the {_size(avail)} "
+            f"this machine has available (at most about {int(avail // bytes_each):,})"
+        )
+
+
 def check_dynamics(scenario: Any, ref: str) -> None:
     """A bad ``dynamics:`` section (the simulator's parameters, kept as written when the file is
     read) as one error line naming the file, before any work: ``run``, ``report`` and ``validate``."""
@@ -157,38 +186,40 @@ def show_progress() -> bool:
     return sys.stderr.isatty()
 
 
-def write_text_atomic(path: Any, text: str) -> None:
+def write_text_atomic(path: Any, text: str, *inputs: Any) -> None:
     """Write a text file atomically (temp file + rename): nothing partial is ever left behind.
 
-    Errors (a directory, a missing folder, no permission) become one-line messages.
+    Errors (a directory, a missing folder, a device, one of the command's ``inputs``, no permission)
+    become one-line messages.
     """
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), *inputs)
 
 
-def check_output_path(path: Any) -> None:
-    """Refuse an output path that cannot be written (a directory, a missing folder) with the one line
-    :func:`write_bytes_atomic` would give, before a long computation rather than after it."""
-    from pathlib import Path
+def check_output_path(path: Any, *inputs: Any) -> None:
+    """Refuse an output path that cannot be written with the one line :func:`write_bytes_atomic`
+    would give, before a long computation rather than after it: a directory, a missing folder, a
+    device, pipe or socket, or one of the command's ``inputs`` (``detente.io.paths.output_problem``)."""
+    from detente.io.paths import output_problem
 
     if path is None:
         return
-    path = Path(path).expanduser()
-    if path.is_dir():
-        fail(f"{path}: is a directory (expected a file path)")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        fail(f"{path}: folder {parent} does not exist")
+    problem = output_problem(path, inputs)
+    if problem is not None:
+        fail(problem)
 
 
-def write_bytes_atomic(path: Any, data: bytes) -> None:
-    """Write a file atomically (temp file + rename), like :func:`write_text_atomic`."""
+def write_bytes_atomic(path: Any, data: bytes, *inputs: Any) -> None:
+    """Write a file atomically (temp file + rename), like :func:`write_text_atomic`; through a symbolic
+    link to the file it points to (the link stays)."""
     import os
     import tempfile
     from pathlib import Path
 
-    path = Path(path).expanduser()
-    check_output_path(path)
-    parent = path.parent if str(path.parent) else Path(".")
+    from detente.io.paths import real_target
+
+    check_output_path(path, *inputs)
+    target = real_target(path)
+    parent = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
     except OSError as exc:
@@ -199,7 +230,7 @@ def write_bytes_atomic(path: Any, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         fail(f"{path}: cannot write ({exc.strerror})")

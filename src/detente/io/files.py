@@ -28,6 +28,7 @@ from detente.core.scenario import Scenario
 from detente.errors import InputFileError, ScenarioError
 from detente.io import formats as F
 from detente.io.mapping import Path_, dump_scenario, parse_scenario
+from detente.io.paths import output_problem, real_target
 from detente.io.table import CSV_COLUMNS, _read_csv_text, _read_xlsx, _xlsx_bytes, scenario_rows
 
 DEFAULT_MAX_BYTES = F.DEFAULT_MAX_BYTES
@@ -102,7 +103,64 @@ def _node_lines(root: yaml.Node, source: str) -> dict[Path_, int]:
     return lines
 
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
+_BaseSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """Content the loader refuses; :func:`load_yaml` reports ``FILE:LINE: message`` (``problem_mark``'s line)."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(None, None, message, mark)
+        self.message = message
+
+
+class DuplicateKeyError(_Refused):
+    """A mapping of the YAML document repeats a key (``problem_mark``: the repeat; ``first_line``: 1-based)."""
+
+    def __init__(self, key: Any, first_line: int, mark: Any) -> None:
+        super().__init__(
+            f"duplicate key {str(key)[:60]!r} (first on line {first_line}; expected each key once per mapping)",
+            mark,
+        )
+        self.key = key
+        self.first_line = first_line
+
+
+class _SafeLoader(_BaseSafeLoader):  # type: ignore[misc]
+    """The project's YAML loader: the safe loader (C when present) that refuses a key repeated in one
+    mapping (PyYAML would keep the last value and silently drop the others). Keys brought in by a
+    ``<<`` merge may still be overridden, as YAML specifies."""
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # SafeConstructor.construct_mapping flattens every mapping (and, recursively, what it merges)
+        # before building it: check the mapping's own keys here, before merged keys are added to it
+        checked: set[int] = self.__dict__.setdefault("_dup_checked", set())
+        if id(node) not in checked:
+            checked.add(id(node))
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                    continue
+                key = self.construct_object(key_node)
+                try:
+                    if key in seen:
+                        raise DuplicateKeyError(key, seen[key], key_node.start_mark)
+                    seen[key] = key_node.start_mark.line + 1
+                except TypeError:  # an unhashable key: construct_mapping reports it
+                    continue
+        super().flatten_mapping(node)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits, 4300)
+        digits = sum(c.isdigit() for c in str(node.value))
+        raise _Refused(f"an integer of {digits} digits is too large (expected a finite number)", node.start_mark) from None
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]:
@@ -114,6 +172,8 @@ def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]
             raise InputFileError(f"{source}: file is empty (expected a scenario)")
         lines = _node_lines(node, source)
         data = loader.construct_document(node)
+    except _Refused as exc:
+        raise InputFileError(f"{source}:{exc.problem_mark.line + 1}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -129,11 +189,42 @@ def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]
     return data, lines
 
 
+class _DuplicateJSONKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateJSONKey(k)
+        out[k] = v
+    return out
+
+
+def _json_int(digits: str) -> int | float:
+    # beyond int()'s digit limit (4300) the number is ±inf: the scenario checks then name its field
+    return int(digits) if len(digits) < 4000 else float(digits)
+
+
 def _json_load(text: str, source: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{source}:{exc.lineno}: JSON: {exc.msg} (expected valid JSON)") from None
+    except _DuplicateJSONKey as exc:
+        try:  # JSON is (nearly) YAML: the YAML loader names the line of the repeat
+            load_yaml(text, source)
+        except InputFileError as yexc:
+            if "duplicate key" in str(yexc):
+                raise yexc from None
+        raise InputFileError(
+            f"{source}: duplicate key {exc.key[:60]!r} (expected each key once per mapping)"
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits (int_max_str_digits)
+        raise InputFileError(f"{source}: JSON: {' '.join(str(exc).split())[:120]} (expected valid JSON)") from None
     except RecursionError:
         raise InputFileError(f"{source}: JSON: nesting too deep (expected a plain scenario)") from None
 
@@ -354,17 +445,16 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: 
     """
     if not isinstance(scenario, Scenario):
         raise ScenarioError(f"scenario: expected a Scenario, received {type(scenario).__name__}")
-    target = Path(path)
-    fmt = format or format_for_path(target)
+    fmt = format or format_for_path(Path(path))
     if fmt not in WRITE_FORMATS:
         raise InputFileError(
             f"{path}: format: {fmt!r} cannot be written (expected one of {', '.join(WRITE_FORMATS)})"
         )
-    if target.is_dir():
-        raise InputFileError(f"{path}: is a directory (expected a file name to write)")
+    problem = output_problem(path)  # a directory, a missing folder, a device or pipe (io/paths.py)
+    if problem is not None:
+        raise InputFileError(problem)
+    target = real_target(path)  # through a symbolic link: the link stays
     parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputFileError(f"{path}: folder {str(parent)!r} does not exist (expected an existing folder)")
     data = _xlsx_bytes(scenario) if fmt == "xlsx" else scenario_to_text(scenario, fmt).encode("utf-8")
     mode = _new_file_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
