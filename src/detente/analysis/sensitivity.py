@@ -354,7 +354,7 @@ def sobol(
             e = min(s + chunk_size, pos.shape[0])
             arr = stack_arrays(b, pos[s:e], sal[s:e], cap[s:e], present[: e - s])
             outs.append(predict_batch(model, arr, seed))
-        return np.concatenate(outs)
+        return np.concatenate(outs) if outs else np.empty((0, I))  # no actor with a stance: no groups
 
     fa = run(xa.position, xa.salience, xa.capability)
     fb = run(xb.position, xb.salience, xb.capability)

@@ -320,6 +320,8 @@ def _offer_values_t(
         gmin = np.where(present, g, np.inf).min(axis=0, keepdims=True)
         span = gmax - gmin
         ok = np.isfinite(span) & (span > 0)
+        # no present actor: gmax = -inf, gmin = inf; finite stand-ins keep "inf - inf" warnings away
+        gmax, gmin = np.where(ok, gmax, 0.0), np.where(ok, gmin, 0.0)
         R = np.where(ok, (2.0 * g - gmax - gmin) / np.where(ok, span, 1.0), 0.0)
         r = (1.0 - R / 3.0) / (1.0 + R / 3.0)
         r = _f(np.where(present, r, 1.0).astype(x.dtype, copy=False))

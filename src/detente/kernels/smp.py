@@ -131,6 +131,8 @@ def risk_attitudes(p: FloatArray, active: BoolArray, mode: str) -> FloatArray:
     span = pmax - pmin
     ok = np.isfinite(span) & (span > 1e-300)
     sp = np.where(ok, span, 1.0)
+    # no active actor: pmax = -inf, pmin = inf; finite stand-ins keep "inf - inf" warnings away
+    pmax, pmin = np.where(ok, pmax, 0.0), np.where(ok, pmin, 0.0)
     if mode == "mid":
         r = (3.0 * p - pmax - 2.0 * pmin) / (2.0 * sp)
     elif mode == "min":

@@ -29,8 +29,9 @@ def weighted_mean(
 ) -> tuple[FloatArray, BoolArray]:
     """Weighted mean ``Σ w x / Σ w`` over ``axis`` (models.md §1; Achen 2006 compromise model).
 
-    Where ``Σ w = 0`` falls back to the unweighted mean of present positions (0 when none is
-    present); returns ``(mean, fallback_flag)``.
+    Where ``Σ w = 0`` falls back to the unweighted mean of present positions; NaN where no actor is
+    present (no one states a position: there is nothing to average, and a 0 would read as a forecast
+    at the scale's low end); returns ``(mean, fallback_flag)``.
     """
     w = np.where(present, w, 0.0)
     xs = np.where(present, x, 0.0)
@@ -40,6 +41,7 @@ def weighted_mean(
     n = present.sum(axis=axis)
     plain = xs.sum(axis=axis) / np.maximum(n, 1)
     out = np.where(fallback, plain, num / np.where(fallback, 1.0, tot))
+    out = np.where(n > 0, out, np.nan)
     return np.asarray(out, dtype=np.float64), np.asarray(fallback)
 
 

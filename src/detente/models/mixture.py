@@ -117,7 +117,8 @@ def mixture_forecast(
     high = np.where(present, pos, -np.inf).max(axis=-2)
     q = np.broadcast_to(np.asarray(arrays.reference, dtype=np.float64), m.shape)
     has_q = np.isfinite(q)
-    mid = 0.5 * (low + high)
+    with np.errstate(invalid="ignore"):  # an issue with no present actor: inf + (-inf), NaN on purpose
+        mid = 0.5 * (low + high)
     e = np.where(m > mid, high, low)
     has_e = m != mid
     ids = arrays.actor_ids

@@ -1,0 +1,90 @@
+"""Valid but degenerate scenarios (QA audit, 2026-12-07): an issue nobody states a position on, no
+stances at all, every capability 0. Every model says "no forecast" where nobody states a position (the
+mean-type models printed 0.00, a made-up forecast at the scale's low end), no NumPy RuntimeWarning
+reaches the terminal, and Sobol sensitivity does not crash."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+MINI = """id: mini
+title: Mini
+actors:
+- {id: a, name: A, capability: 10}
+- {id: b, name: B, capability: 20}
+- {id: c, name: C, capability: 30}
+issues:
+- {id: x, name: X, scale: {low: 0, high: 100}}
+- {id: y, name: Y, scale: {low: 0, high: 10}}
+stances:
+"""
+STANCES = """- {actor: a, issue: x, position: 10, salience: 0.5}
+- {actor: b, issue: x, position: 50, salience: 0.7}
+- {actor: c, issue: x, position: 90, salience: 0.9}
+"""
+
+
+@pytest.fixture()
+def half(tmp_path):
+    p = tmp_path / "half.yaml"
+    p.write_text(MINI + STANCES, encoding="utf-8")
+    return p
+
+
+@pytest.fixture()
+def empty(tmp_path):
+    p = tmp_path / "empty.yaml"
+    p.write_text(MINI.replace("stances:\n", "stances: []\n"), encoding="utf-8")
+    return p
+
+
+def test_every_model_gives_no_forecast_where_nobody_states_a_position(half):
+    from detente.io.files import read_scenario
+    from detente.models import available_models, forecast, get_model
+
+    sc = read_scenario(half)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.filterwarnings("ignore", category=UserWarning)  # the models' own notes (no rule, …)
+        for name in available_models():
+            f = forecast(get_model(name), sc, seed=0)
+            assert np.isnan(f.outcome[1]), (name, f.outcome)
+
+
+def test_the_mean_kernel_is_nan_without_anyone_present():
+    from detente.kernels.weighted import weighted_mean
+
+    x = np.array([[0.2, 0.3], [0.8, 0.9]])
+    present = np.array([[True, False], [True, False]])
+    m, _ = weighted_mean(x, np.ones_like(x), present)
+    assert m[0] == pytest.approx(0.5) and np.isnan(m[1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("forecast", "{f}"),
+        ("forecast", "{f}", "--format", "json"),
+        ("sweep", "{f}", "-n", "40"),
+        ("sensitivity", "{f}", "--method", "sobol", "-n", "16"),
+        ("sensitivity", "{f}"),
+    ],
+)
+@pytest.mark.parametrize("which", ["half", "empty"])
+def test_no_warning_and_no_crash(cli, request, which, args):
+    f = request.getfixturevalue(which)
+    with warnings.catch_warnings(record=True) as caught:  # what a terminal would show on stderr
+        warnings.simplefilter("always", RuntimeWarning)  # not hidden by an earlier test's registry
+        r = cli(*(a.format(f=f) for a in args))
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert r.exit_code == 0, r.output
+    assert "Warning" not in r.stderr and "Traceback" not in r.output, r.stderr
+    if "json" in args:
+        doc = json.loads(r.stdout)
+        for res in doc["results"]:
+            y = [i for i in res["issues"] if i["issue"] == "y"][0]
+            assert y["forecast"] is None, (res["model"], y["forecast"])
