@@ -88,3 +88,13 @@ def test_no_warning_and_no_crash(cli, request, which, args):
         for res in doc["results"]:
             y = [i for i in res["issues"] if i["issue"] == "y"][0]
             assert y["forecast"] is None, (res["model"], y["forecast"])
+
+
+def test_levers_and_sensitivity_say_when_the_model_has_no_forecast(cli, half):
+    """nbs without a status quo: levers printed 'nbs forecast nan' and a search over NaN (exit 0)."""
+    r = cli("levers", str(half), "-i", "x", "-t", ">=60", "-m", "nbs")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "gives no forecast on this issue (no status quo given)" in lines[0], r.stderr
+    r = cli("sensitivity", str(half), "-m", "nbs", "-i", "x")
+    assert r.exit_code == 0 and "nan" not in r.stdout and "no forecast here" in " ".join(r.stdout.split())

@@ -162,6 +162,14 @@ def what_it_takes(
             seed,
         )[0, i]
     )
+    if not np.isfinite(base_out):  # nothing to move: say why instead of a table of NaN
+        from detente.models.base import forecast
+
+        why = forecast(model, scenario, seed=seed).no_forecast_reason(i) or "no forecast"
+        raise ScenarioError(
+            f"{issue}: the {type(model).info.name} model gives no forecast on this issue ({why}); "
+            "nothing to move toward the target (expected a model with a forecast here, e.g. compromise)"
+        )
     search = lever_search(spec, i, op, target, base_out, bool(type(model).info.joint_issues), inputs)
     if search.active:
         vals = search.grid_values(grid)

@@ -52,6 +52,11 @@ def _csv(method: Method, issues: list[dict[str, Any]]) -> None:
     print_csv(cols, rows)
 
 
+def _fc(v: float, digits: int = 4) -> str:
+    """A forecast (or its sd) in a table title; NaN reads as what it means."""
+    return f"{v:.{digits}g}" if math.isfinite(v) else "none (the model gives no forecast here)"
+
+
 def _print_sobol(
     sob: Any, issues: list[str], top: int, draws: int, labels: dict[str, str], names: dict[str, str]
 ) -> None:
@@ -61,7 +66,7 @@ def _print_sobol(
         k = sob.issue_ids.index(iid)
         sd = math.sqrt(max(float(sob.variance[k]), 0.0))
         t = RichTable(
-            title=f"{names[iid]}: sd of the forecast {sd:.3g}; share of its variance due to each input",
+            title=f"{names[iid]}: sd of the forecast {_fc(sd, 3)}; share of its variance due to each input",
             title_justify="left",
         )
         for col in ("actor", "input", "alone (first order)", "with interactions (total)"):
@@ -87,7 +92,7 @@ def _print_knockout(
     for iid in issues:
         k = ko.issue_ids.index(iid)
         t = RichTable(
-            title=f"{names[iid]}: forecast {ko.base[k]:.4g}; without each actor", title_justify="left"
+            title=f"{names[iid]}: forecast {_fc(ko.base[k])}; without each actor", title_justify="left"
         )
         for col in ("actor", "forecast without", "change"):
             t.add_column(col)
@@ -108,7 +113,7 @@ def _print_tornado(
     for iid in issues:
         k = tor.issue_ids.index(iid)
         t = RichTable(
-            title=f"{names[iid]}: forecast {tor.base[k]:.4g}; inputs that move it most",
+            title=f"{names[iid]}: forecast {_fc(tor.base[k])}; inputs that move it most",
             title_justify="left",
         )
         rows = tor.top(iid, top)
