@@ -172,3 +172,31 @@ def test_convert_writes_the_normal_mode_for_the_umask(cli, tmp_path: Path) -> No
         os.umask(old)
     assert r.exit_code == 0, r.output
     assert stat.S_IMODE((tmp_path / "em.yaml").stat().st_mode) == 0o644  # was 0600 (mkstemp's mode)
+
+
+def test_convert_names_what_the_target_format_does_not_hold(cli, tmp_path):
+    """QA audit: converting to Decide dropped the dynamics, evidence quotes, as-of date and rules
+    without a word. Now one warning line says what did not survive (from reading the file back)."""
+    r = cli("convert", "ukraine-2025", str(tmp_path / "u.dec.csv"), "--to", "decide")
+    assert r.exit_code == 0, r.output
+    warn = [ln for ln in r.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warn) == 1, r.stderr
+    for lost in ("dynamics", "stance evidence", "as of", "issue rule", "stance sd"):
+        assert lost in warn[0], warn[0]
+    for ext in ("yaml", "json", "csv", "xlsx"):
+        r = cli("convert", "ukraine-2025", str(tmp_path / f"u.{ext}"))
+        assert r.exit_code == 0 and "warning" not in r.stderr, (ext, r.stderr)
+
+
+def test_lost_fields_sees_a_dropped_quote():
+    from dataclasses import replace
+
+    from detente.io.builtin import load_builtin
+    from detente.io.roundtrip import lost_fields
+
+    sc = load_builtin("ukraine-2025")
+    assert lost_fields(sc, sc) == []
+    st = list(sc.stances)
+    st[3] = replace(st[3], evidence=())
+    assert lost_fields(sc, replace(sc, stances=tuple(st), as_of="")) == ["as_of", "stance evidence"]
+    assert lost_fields(sc, replace(sc, stances=sc.stances[1:])) == ["some stances"]

@@ -99,6 +99,26 @@ def convert_cmd(
         markup=False,
         soft_wrap=True,
     )
+    _warn_lost(sc, out, target_fmt)
+
+
+def _warn_lost(sc: Any, out: str, fmt: str) -> None:
+    """One line on stderr naming what the written format does not hold (io/roundtrip.py)."""
+    from detente.errors import DetenteError
+    from detente.io.files import read_scenario
+    from detente.io.roundtrip import lost_fields
+
+    try:
+        back = read_scenario(out, format=fmt)
+    except (DetenteError, OSError, ValueError):  # a format that cannot be read back: nothing to compare
+        return
+    lost = lost_fields(sc, back)
+    if lost:
+        print(
+            f"warning: {fmt} does not hold {', '.join(x.replace('_', ' ') for x in lost)}: "
+            "reading the file back gives a scenario without them (yaml, json, csv and xlsx keep everything)",
+            file=sys.stderr,
+        )
 
 
 def register(app: typer.Typer) -> None:
