@@ -370,3 +370,18 @@ def test_format_messages_count_in_the_singular() -> None:
         F.read_decide("#A;a;A\n#P;x;X\n#D\n")
     with pytest.raises(InputFileError, match=r"actor rows: 1 row \(expected n_actors=2"):
         F.read_ktab_csv("T,d,2,1\nActor,Description,Influence,Pos,Sal\na,A,1,2,3\n")
+
+
+def test_a_mistyped_salience_does_not_rescale_the_whole_file(data_dir: Path) -> None:
+    """QA audit: one salience typed on the 0-100 coding among 0-1 values divided every salience by 100
+    (HAWKS 0.07, IRAN 0.0085) with exit 0. A file that mixes the codings is refused at that row; the
+    shipped 0-100 and 0-1 tables still read (above)."""
+    bdm = "Actor,Capability,Position,Salience\na,1,4,0.5\nb,2,10,65\nc,3,7,0.9\nd,1,5,0.7\n"
+    with pytest.raises(InputFileError, match=r"<text>:3: Salience: 65 reads as the 0-100 coding"):
+        F.read_bdm_table(bdm)
+    dec = "#A;a;A\n#A;b;B\n#A;c;C\n#P;x;X\n#D;a;x;10;50;1\n#D;b;x;90;0.5;2\n#D;c;x;40;0.7;2\n"
+    with pytest.raises(InputFileError, match=r"#D a/x salience: 50 reads as the 0-100 coding"):
+        F.read_decide(dec)
+    assert F.read_decide(dec.replace(";50;", ";0.6;")).stance("a", "x").salience == 0.6
+    for name in ("china1989_actors.csv", "bdm1997_sultan_actors.csv"):
+        F.read_bdm_table(data_dir / "bdm_eum" / name)

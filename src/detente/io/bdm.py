@@ -19,6 +19,7 @@ from detente.io.sources import (
     _num,
     _salience_divisor,
     _trim,
+    mixed_salience_coding,
     slug,
     source_text,
 )
@@ -114,6 +115,16 @@ def read_bdm_table(source: Source, *, name: str | None = None, issue: str = "iss
     col.raise_if_any()
     if not recs:
         raise _fail(label, None, "rows", "no actor rows (expected one row per actor)")
+    odd = mixed_salience_coding([r[4] for r in recs])
+    if odd is not None:
+        ln, aid, *_r, sal = recs[odd]
+        raise _fail(
+            label,
+            ln,
+            header[isal],
+            f"{sal:g} reads as the 0-100 coding, but most saliences of the file are between 0 and 1 "
+            "(expected one coding for the whole file: 0 to 1 or 0 to 100)",
+        )
     div = _salience_divisor([r[4] for r in recs])
     for ln, _a, _c, _p, s in recs:
         if s / div > 1:

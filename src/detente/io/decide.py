@@ -23,6 +23,7 @@ from detente.io.sources import (
     _fail,
     _num,
     _salience_divisor,
+    mixed_salience_coding,
     slug,
     source_text,
 )
@@ -199,6 +200,13 @@ def _decide_check(d: _DecideRows, label: str, col: _Collect) -> tuple[dict[str, 
                 f"{label}:{n}: #D {a}/{i} position: {p:g} is outside the scale of issue {i!r} declared by its "
                 f"#M lines (expected {lo:g} to {hi:g})"
             )
+    odd = mixed_salience_coding([x[4] for x in d.data])
+    if odd is not None:
+        n, a, i, _p, sal, _w = d.data[odd]
+        col.problems.append(
+            f"{label}:{n}: #D {a}/{i} salience: {sal:g} reads as the 0-100 coding, but most saliences of the "
+            "file are between 0 and 1 (expected one coding for the whole file: 0 to 1 or 0 to 100)"
+        )
     div = _salience_divisor([x[4] for x in d.data])
     for n, a, i, _p, s, _w in d.data:
         if s / div > 1:

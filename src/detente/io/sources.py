@@ -188,6 +188,24 @@ def _salience_divisor(values: Sequence[float]) -> float:
     return 100.0 if any(v > 1.0 for v in values) else 1.0
 
 
+def mixed_salience_coding(values: Sequence[float]) -> int | None:
+    """The index of the first salience above 1 when the file otherwise reads as 0-1 coding, else None.
+
+    The coding is guessed for the whole file (:func:`_salience_divisor`), so one mistyped value (``14.25``
+    among ``0.65, 0.7, …``) would divide every salience by 100. A file is taken as mixed when some value
+    exceeds 1 and at least half of the values (and at least two) lie strictly between 0 and 1: on the
+    0-100 coding such values are saliences below one point, which real 0-100 files do not use that often.
+
+    >>> mixed_salience_coding([0.65, 14.25, 0.7, 0.9]), mixed_salience_coding([65, 70, 0.5, 90])
+    (1, None)
+    """
+    big = [k for k, v in enumerate(values) if v > 1.0]
+    frac = sum(1 for v in values if 0.0 < v < 1.0)
+    if big and frac >= max(2, len(values) / 2):
+        return big[0]
+    return None
+
+
 def _csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))
 
