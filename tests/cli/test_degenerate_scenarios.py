@@ -98,3 +98,23 @@ def test_levers_and_sensitivity_say_when_the_model_has_no_forecast(cli, half):
     assert len(lines) == 1 and "gives no forecast on this issue (no status quo given)" in lines[0], r.stderr
     r = cli("sensitivity", str(half), "-m", "nbs", "-i", "x")
     assert r.exit_code == 0 and "nan" not in r.stdout and "no forecast here" in " ".join(r.stdout.split())
+
+
+def test_a_scale_beyond_float_range_is_refused_where_it_is_written(cli, tmp_path):
+    """QA audit: a scale of ±1e308 validated, then every unit conversion overflowed (50–78 warning
+    lines per command and no forecast from any model)."""
+    p = tmp_path / "huge.yaml"
+    p.write_text(
+        MINI.replace("{low: 0, high: 100}", "{low: -1e308, high: 1e308}") + STANCES, encoding="utf-8"
+    )
+    r = cli("validate", str(p))
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines() == [
+        f"{p}:8: issues[0].scale.low: -1e+308 is too large (expected a number within ±1e+15)"
+    ]
+    from detente.core.scale import Scale
+    from detente.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="within"):
+        Scale(low=-1e308, high=1e308)
+    assert Scale(low=-1e15, high=1e15).width == 2e15

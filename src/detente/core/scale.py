@@ -19,6 +19,11 @@ NEAR_POINT = 0.025
 """``Scale.describe``: a value this close to a labelled point is near it."""
 
 
+MAX_ABS = 1e15
+"""Largest ``|low|`` or ``|high|`` of a scale: its width and the unit conversions then stay exact to
+about 1e-1 of a unit and far from overflow (a scale of ±1e308 overflowed every conversion)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scale:
     """A closed interval ``[low, high]`` with a label for each end and optional named points.
@@ -45,6 +50,11 @@ class Scale:
         if not self.high > self.low:
             raise ScenarioError(
                 f"scale: high must be greater than low (received low={self.low}, high={self.high})"
+            )
+        if not math.isfinite(self.high - self.low) or max(abs(self.low), abs(self.high)) > MAX_ABS:
+            # ±1e308 passed the checks above, then every unit conversion overflowed to inf and NaN
+            raise ScenarioError(
+                f"scale: low and high must lie within ±{MAX_ABS:g} (received {self.low:g}, {self.high:g})"
             )
         for value, _name in self.points:
             if not (self.low <= value <= self.high):

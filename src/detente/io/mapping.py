@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from detente.core.scale import Scale
+from detente.core.scale import MAX_ABS, Scale
 from detente.core.scenario import Actor, Evidence, Issue, Scenario, Stance
 from detente.errors import ScenarioError
 from detente.io.checker import _MISSING, _Checker, _fmt
@@ -444,6 +444,10 @@ def _scale(ck: _Checker, value: Any, path: Path_) -> Scale | None:
     if not hi > lo:
         ck.add((*path, "high"), f"{hi:g} is not above low={lo:g} (expected high > low)")
         return None
+    for end, v in (("low", lo), ("high", hi)):
+        if abs(v) > MAX_ABS:
+            ck.add((*path, end), f"{v:g} is too large (expected a number within ±{MAX_ABS:g})")
+            return None
     points: list[tuple[float, str]] = []
     ok = True
     for k, pt in enumerate(
