@@ -146,3 +146,15 @@ def test_a_negative_seed_is_one_line(cli, data_dir, tmp_path, args):
 )
 def test_counts_beyond_the_machine_are_refused_before_the_work(cli, args, fragment):
     _one_error(cli(*args), fragment)
+
+
+def test_calibrate_on_a_handful_of_issues_says_what_the_error_model_is_worth(cli, data_dir, tmp_path):
+    """QA audit: calibrate fitted and wrote an error model from one proposal without a word."""
+    lines = (data_dir / "deu" / "deu3_dev.tsv").read_text(encoding="utf-8").splitlines()
+    first = lines[1].split("\t")[0]
+    small = tmp_path / "one.tsv"
+    small.write_text("\n".join([lines[0], *(r for r in lines[1:] if r.split("\t")[0] == first)]) + "\n")
+    r = cli("calibrate", str(small), "--out", str(tmp_path / "em.json"), "-m", "compromise")
+    assert r.exit_code == 0 and (tmp_path / "em.json").is_file(), r.output
+    warn = [ln for ln in r.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warn) == 1 and "below 20 the error model is the residual quantiles" in warn[0], r.stderr

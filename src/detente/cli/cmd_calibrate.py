@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -63,7 +64,7 @@ def calibrate(
     from detente._version import __version__
     from detente.analysis.backtest import run_backtest
     from detente.analysis.backtest_calibration import fit_error_model_set
-    from detente.analysis.calibration import CONFORMAL_BASELINE
+    from detente.analysis.calibration import CONFORMAL_BASELINE, MIN_QR
     from detente.cli.cmd_backtest import select_models
     from detente.errors import DetenteError, DetenteWarning
     from detente.io.deu import backtest_cases, load_deu
@@ -132,6 +133,13 @@ def calibrate(
         f"{ems.n:,} issues of {n_props} proposals ({time.perf_counter() - t0:.1f} s)",
         soft_wrap=True,
     )
+    if ems.n < MIN_QR:  # the file is written (the user asked), but say what it is worth
+        print(
+            f"warning: {ems.n} {'issue' if ems.n == 1 else 'issues'} with an outcome: below {MIN_QR} the error "
+            "model is the residual quantiles of these issues alone (docs/calibration.md §2), so its intervals "
+            "say little; the shipped error model was fitted on 210",
+            file=sys.stderr,
+        )
 
 
 def register(app: typer.Typer) -> None:
