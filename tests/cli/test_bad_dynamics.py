@@ -43,6 +43,8 @@ def no_models(monkeypatch):
     [
         ("no_such_parameter", 3, "dynamics.parameters.no_such_parameter: expected a simulator parameter"),
         ("horizon", "soon", "dynamics.parameters.horizon"),
+        # QA audit: gamma = 1e300 passed and overflowed every power of the month loop (warnings, NaN)
+        ("gamma", 1e300, "gamma: expected a number within ±1e+06"),
     ],
 )
 def test_a_bad_dynamics_section_is_one_line(

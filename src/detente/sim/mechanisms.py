@@ -31,6 +31,7 @@ def _p(default: Any, doc: str, source: str, tag: str = "P") -> Any:
 
 
 S3 = "simulator.md §3 v1 defaults"
+MAX_PARAM = 1e6  # bound of every float parameter (see _check)
 COL = "column (seed/000), simulator.md §9"
 
 
@@ -64,6 +65,10 @@ def _check(
         v = getattr(obj, f.name)
         if f.type == "float" and (not _number(v) or v != v):
             raise ModelConfigError(f.name, "a number", v)
+        if f.type == "float" and not -MAX_PARAM <= float(v) <= MAX_PARAM:
+            # exponents, rates and values of a few units at most (largest default: 24 months);
+            # gamma = 1e308 overflowed every power of the month loop
+            raise ModelConfigError(f.name, f"a number within ±{MAX_PARAM:g}", v)
     for name in positive.split():
         if not float(getattr(obj, name)) > 0:
             raise ModelConfigError(name, "a number > 0", getattr(obj, name))
