@@ -245,3 +245,36 @@ def test_semicolon_layout_loads(tmp_path, dev):
     p = tmp_path / "semi.csv"
     p.write_text("\n".join(x.replace("\t", ";") for x in lines) + "\n")
     assert [i.issue_id for i in read_deu(p)] == [i.issue_id for i in read_deu(dev)[:4]]
+
+
+def test_binary_file_is_one_line_error(tmp_path, dev, cli):
+    import random
+
+    rng = random.Random(7)
+    blob = tmp_path / "blob.tsv"  # random bytes (with NUL bytes, as in any binary file)
+    blob.write_bytes(bytes(rng.randrange(256) for _ in range(2048)) + b"\x00")
+    with pytest.raises(InputFileError) as ei:
+        read_deu(blob)
+    assert str(ei.value) == (
+        f"{blob}: binary file, not text (expected a DEU III table: tab- or semicolon-separated text, "
+        "saved as UTF-8 or Windows-1252)"
+    )
+    # no NUL byte, but a stray carriage return inside a field after a valid header: the line is named
+    header = dev.read_text().splitlines()[0]
+    cr = tmp_path / "cr.tsv"
+    cr.write_bytes(header.encode() + b"\nabc\rdef\t\xe9\xff\n")
+    with pytest.raises(InputFileError) as ei:
+        read_deu(cr)
+    assert str(ei.value) == (
+        f"{cr}:2: not a readable table: a line break inside an unquoted field (expected a DEU III table: "
+        "one issue per line, tab- or semicolon-separated text)"
+    )
+    for args in (
+        ["backtest", str(blob), "-m", "compromise"],
+        ["calibrate", str(cr), "--out", str(tmp_path / "x.json")],
+    ):
+        r = cli(*args)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        (line,) = r.output.strip().splitlines()
+        assert ("blob.tsv: binary file" in line) or ("cr.tsv:2: not a readable table" in line), line
+    assert not (tmp_path / "x.json").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
 import pytest
@@ -37,3 +38,69 @@ def test_resolve_calibration_words_and_errors(tmp_path) -> None:
         parse_error_models("{", "x.json")
     with pytest.raises(InputFileError, match="x.json: expected a JSON object"):
         parse_error_models("[1]", "x.json")
+
+
+def _shipped() -> dict:
+    from importlib import resources
+
+    return json.loads(
+        (resources.files("detente.io") / "data" / "error_models_deu3_dev.json").read_text("utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["models"]["compromise"].update(coef="abc"),
+         "models.compromise.coef: expected a list of rows of numbers, got 'abc'"),
+        (lambda d: d["models"]["compromise"]["coef"][0].__setitem__(1, "abc"),
+         "models.compromise.coef[0][1]: expected a number, got 'abc'"),
+        (lambda d: d["models"]["compromise"]["levels"].__setitem__(2, None),
+         "models.compromise.levels[2]: expected a number, got None"),
+        (lambda d: d["models"]["compromise"]["ends"]["mean"].__setitem__(0, True),
+         "models.compromise.ends.mean[0]: expected a number, got True"),
+        (lambda d: d["models"]["compromise"]["coef"][0].__setitem__(0, 10**400),
+         "models.compromise.coef[0][0]: expected a number, got an integer of 401 digits"),
+        (lambda d: d["models"]["compromise"].update(n="many"),
+         "models.compromise.n: expected a whole number >= 0, got 'many'"),
+        (lambda d: d.update(n=None), "n: expected a whole number >= 0, got None"),
+        (lambda d: d["models"].update(compromise=[1]), "models.compromise: expected an object (one error model), got a list"),
+        (lambda d: d.pop("models"),
+         "missing key 'models' (expected an error-model file written by detente calibrate)"),
+        (lambda d: [d.pop("models"), d.pop("format")],
+         "missing keys 'format' and 'models' (expected an error-model file written by detente calibrate)"),
+        (lambda d: d.update(format="x"),
+         "format: expected 'detente-error-models', got 'x' (expected an error-model file written by detente calibrate)"),
+    ],
+)  # fmt: skip
+def test_error_model_file_problems_name_the_field(mutate, message) -> None:
+    d = _shipped()
+    mutate(d)
+    with pytest.raises(InputFileError) as ei:
+        parse_error_models(json.dumps(d), "em.json")
+    assert str(ei.value) == f"em.json: {message}"
+
+
+def test_error_model_file_duplicate_keys_and_huge_numbers() -> None:
+    with pytest.raises(InputFileError, match=r"^em\.json: duplicate key 'models' \(expected each key once"):
+        parse_error_models('{"models": {}, "models": {}}', "em.json")
+    with pytest.raises(
+        InputFileError, match=r"^em\.json: not valid JSON \(Exceeds the limit \(4300 digits\)"
+    ):
+        parse_error_models('{"n": ' + "9" * 5000 + "}", "em.json")
+
+
+def test_error_model_file_cli_one_line(cli, tmp_path, data_dir) -> None:
+    d = _shipped()
+    d["models"]["compromise"]["coef"] = "abc"
+    bad = tmp_path / "em.json"
+    bad.write_text(json.dumps(d))
+    out = tmp_path / "f.csv"
+    tsv = data_dir / "deu" / "deu3_dev.tsv"
+    r = cli("backtest", str(tsv), "-m", "compromise", "--calibration", str(bad), "--out", str(out))
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    (line,) = r.output.strip().splitlines()
+    assert line.endswith(f"{bad}: models.compromise.coef: expected a list of rows of numbers, got 'abc'"), (
+        line
+    )
+    assert not out.exists()

@@ -44,6 +44,13 @@ def _fmt(value: Any) -> str:
     return repr(value)
 
 
+def _finite(expected: str) -> str:
+    """``"a number >= 0"`` -> ``"a finite number >= 0"``; other wordings get ``"a finite number, "`` before them."""
+    if expected.startswith("a number"):
+        return "a finite" + expected[1:]
+    return f"a finite number, {expected}"
+
+
 class _Checker:
     """Collects problems with the line each one refers to."""
 
@@ -94,7 +101,14 @@ class _Checker:
                 self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
                 return _MISSING
         elif isinstance(value, int | float):
-            v = float(value)
+            try:
+                v = float(value)
+            except OverflowError:  # an integer beyond the float range (about 309 digits)
+                big = int(value)
+                digits = len(str(abs(big))) if big.bit_length() < 14_000 else None
+                size = f"{digits} digits" if digits else "too many digits"
+                self.add(path, f"an integer of {size} is too large (expected {_finite(exp)})")
+                return _MISSING
         else:
             self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
             return _MISSING

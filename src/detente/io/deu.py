@@ -175,6 +175,11 @@ def _read_text(path: str | Path) -> str:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{p}: cannot read file ({exc.strerror or exc})") from None
+    if b"\x00" in raw[:8192]:  # text never holds NUL bytes (a UTF-16 export does: the message asks for UTF-8)
+        raise InputFileError(
+            f"{p}: binary file, not text (expected a DEU III table: tab- or semicolon-separated text, "
+            "saved as UTF-8 or Windows-1252)"
+        )
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(enc)
@@ -193,7 +198,15 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
             f"{name}:1: expected a DEU header line (columns {', '.join(REQUIRED)}, p<actor>, s<actor>), received an empty file"
         )
     delim = "\t" if "\t" in lines[0] else (";" if ";" in lines[0] else ",")
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a stray carriage return inside a field of a binary or damaged file
+        why = "a line break inside an unquoted field" if "new-line" in str(exc) else str(exc).split(" - ")[0]
+        raise InputFileError(
+            f"{name}:{reader.line_num}: not a readable table: {why} (expected a DEU III table: one issue "
+            "per line, tab- or semicolon-separated text)"
+        ) from None
     header = [h.strip() for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

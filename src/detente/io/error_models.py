@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from detente.analysis.calibration import ErrorModelSet
 from detente.errors import InputFileError
@@ -20,18 +21,106 @@ MODES = ("crossfit", "none", "default")
 """``--calibration`` words besides a file path."""
 
 
+_WRITTEN_BY = "expected an error-model file written by detente calibrate"
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Bad(f"duplicate key {k[:60]!r} (expected each key once per object)")
+        out[k] = v
+    return out
+
+
+class _Bad(Exception):
+    """One problem of an error-model file: ``FIELD: what is wrong`` (the file is added by the caller)."""
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**300:
+        return f"an integer of {len(str(abs(value)))} digits"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not isinstance(value, int) or abs(value) <= 10**300  # a float64 holds it
+
+
+def _numbers(value: Any, path: str, what: str, depth: int = 0) -> None:
+    """Every leaf of the (nested) list ``value`` is a number; ``what`` names the whole when it is no list."""
+    if value is None and depth == 0:
+        return  # absent: ErrorModel.from_dict names the field and the shape it expects
+    if isinstance(value, list) and depth < 2:
+        for k, v in enumerate(value):
+            _numbers(v, f"{path}[{k}]", what, depth + 1)
+    elif depth == 0:
+        raise _Bad(f"{path}: expected {what}, got {_got(value)}")
+    elif not _is_number(value):
+        raise _Bad(f"{path}: expected a number, got {_got(value)}")
+
+
+def _whole(d: dict[str, Any], key: str, path: str) -> None:
+    v = d.get(key, 0)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not _is_number(v) or v < 0 or v != int(v):
+        raise _Bad(f"{path}: expected a whole number >= 0, got {_got(v)}")
+
+
+def _check(data: dict[str, Any]) -> None:
+    """The types of an error-model file's fields (the shapes and values :meth:`ErrorModelSet.from_dict` checks),
+    so that a hand-edited file gets a message naming the field, never a conversion error."""
+    if "format" in data and data["format"] != "detente-error-models":
+        raise _Bad(f"format: expected 'detente-error-models', got {_got(data['format'])} ({_WRITTEN_BY})")
+    missing = [k for k in ("format", "models") if k not in data]
+    if missing:
+        keys = " and ".join(repr(k) for k in missing)
+        raise _Bad(f"missing key{'s' if len(missing) > 1 else ''} {keys} ({_WRITTEN_BY})")
+    _whole(data, "n", "n")
+    models = data["models"]
+    if not isinstance(models, dict):
+        return  # from_dict: "models: expected a non-empty mapping ..."
+    for name, em in models.items():
+        path = f"models.{name}"
+        if not isinstance(em, dict):
+            raise _Bad(f"{path}: expected an object (one error model), got {_got(em)}")
+        _numbers(em.get("levels"), f"{path}.levels", "a list of numbers")
+        _numbers(em.get("coef"), f"{path}.coef", "a list of rows of numbers")
+        for key in ("n", "n_groups"):
+            _whole(em, key, f"{path}.{key}")
+        ends = em.get("ends")
+        if isinstance(ends, dict):
+            _numbers(ends.get("mean"), f"{path}.ends.mean", "a list of numbers")
+            _numbers(ends.get("scale"), f"{path}.ends.scale", "a list of numbers")
+            _numbers(ends.get("coef"), f"{path}.ends.coef", "a list of rows of numbers")
+
+
 def parse_error_models(text: str, source: str) -> ErrorModelSet:
     """An :class:`ErrorModelSet` from the JSON text of an error-model file; one-line
     :class:`InputFileError` naming ``source`` and the field otherwise."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except _Bad as exc:
+        raise InputFileError(f"{source}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
+        why = " ".join(str(exc).split(";")[0].split()) if isinstance(exc, ValueError) else "nested too deeply"
+        raise InputFileError(f"{source}: not valid JSON ({why})") from None
     if not isinstance(data, dict):
         raise InputFileError(f"{source}: expected a JSON object written by detente calibrate")
     try:
+        _check(data)
         return ErrorModelSet.from_dict(data)
-    except ValueError as exc:
+    except _Bad as exc:
+        raise InputFileError(f"{source}: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InputFileError(f"{source}: {exc}") from None
 
 

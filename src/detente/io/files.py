@@ -29,7 +29,7 @@ from detente.errors import InputFileError, ScenarioError
 from detente.io import formats as F
 from detente.io.mapping import Path_, dump_scenario, parse_scenario
 from detente.io.paths import output_problem, real_target
-from detente.io.table import CSV_COLUMNS, _read_csv_text, _read_xlsx, _xlsx_bytes, scenario_rows
+from detente.io.table import CSV_COLUMNS, NOT_XLSX, _read_csv_text, _read_xlsx, _xlsx_bytes, scenario_rows
 
 DEFAULT_MAX_BYTES = F.DEFAULT_MAX_BYTES
 MAX_YAML_NODES = 2_000_000  # expanded node count (aliases counted each time they are used)
@@ -127,7 +127,7 @@ class DuplicateKeyError(_Refused):
         self.first_line = first_line
 
 
-class _SafeLoader(_BaseSafeLoader):  # type: ignore[misc]
+class SafeLoader(_BaseSafeLoader):  # type: ignore[misc]
     """The project's YAML loader: the safe loader (C when present) that refuses a key repeated in one
     mapping (PyYAML would keep the last value and silently drop the others). Keys brought in by a
     ``<<`` merge may still be overridden, as YAML specifies."""
@@ -157,15 +157,17 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> Any:
         return loader.construct_yaml_int(node)
     except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits, 4300)
         digits = sum(c.isdigit() for c in str(node.value))
-        raise _Refused(f"an integer of {digits} digits is too large (expected a finite number)", node.start_mark) from None
+        raise _Refused(
+            f"an integer of {digits} digits is too large (expected a finite number)", node.start_mark
+        ) from None
 
 
-_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]:
     """Safe-load one YAML document; return ``(data, lines)`` or raise a one-line InputFileError."""
-    loader = _SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -173,7 +175,8 @@ def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]
         lines = _node_lines(node, source)
         data = loader.construct_document(node)
     except _Refused as exc:
-        raise InputFileError(f"{source}:{exc.problem_mark.line + 1}: {exc.message}") from None
+        at = f":{exc.problem_mark.line + 1}" if exc.problem_mark is not None else ""
+        raise InputFileError(f"{source}{at}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -224,7 +227,9 @@ def _json_load(text: str, source: str) -> Any:
             f"{source}: duplicate key {exc.key[:60]!r} (expected each key once per mapping)"
         ) from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits (int_max_str_digits)
-        raise InputFileError(f"{source}: JSON: {' '.join(str(exc).split())[:120]} (expected valid JSON)") from None
+        raise InputFileError(
+            f"{source}: JSON: {' '.join(str(exc).split())[:120]} (expected valid JSON)"
+        ) from None
     except RecursionError:
         raise InputFileError(f"{source}: JSON: nesting too deep (expected a plain scenario)") from None
 
@@ -290,9 +295,10 @@ def read_scenario(
     with p.open("rb") as fh:
         head = fh.read(4)
     is_zip = head.startswith(b"PK\x03\x04")
-    if format == "xlsx" or (format is None and is_zip):
+    named_xlsx = format is None and p.suffix.lower() in (".xlsx", ".xlsm")
+    if format == "xlsx" or (format is None and is_zip) or named_xlsx:
         if not is_zip:
-            raise InputFileError(f"{source}: xlsx: not an Excel workbook (expected an .xlsx file)")
+            raise InputFileError(f"{source}: {NOT_XLSX}: {_not_zip(p)}")
         try:
             return _read_xlsx(p, source)
         except ScenarioError as exc:
@@ -314,6 +320,21 @@ def read_scenario_text(text: str, *, format: str | None = None, source: str = "<
         return _READERS[fmt](text, source)
     except ScenarioError as exc:
         raise _with_source(exc, source) from None
+
+
+def _not_zip(p: Path) -> str:
+    """Why a file that should be a workbook is not one (its first bytes tell: text, old .xls, other)."""
+    with p.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style Excel .xls file, or another OLE2 document (save it as .xlsx)"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return "a text file, not a zip archive (name a text scenario .yaml, .json or .csv)"
+        except UnicodeDecodeError:
+            pass
+    return "not a zip archive (an .xlsx file is a zip archive)"
 
 
 def _read_yaml_text(text: str, source: str) -> Scenario:

@@ -234,11 +234,23 @@ def _number(text: Any, where: str, name: str, low: float, high: float | None) ->
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
     rng = f"{low:g} to {high:g}" if high is not None else f"a number >= {low:g}"
+    if isinstance(text, bool):  # an Excel TRUE/FALSE cell
+        raise InputFileError(f"{where}: {name}: {str(text).upper()} is not a number (expected {rng})")
     try:
-        v = float(text) if not isinstance(text, bool) else math.nan
+        v = float(text)
+    except OverflowError:  # an integer beyond the float range (a JSON questionnaire)
+        digits = len(str(abs(text))) if isinstance(text, int) and text.bit_length() < 14_000 else None
+        size = f"{digits} digits" if digits else "too many digits"
+        raise InputFileError(
+            f"{where}: {name}: an integer of {size} is too large (expected a finite number, {rng})"
+        ) from None
     except (TypeError, ValueError):
-        raise InputFileError(f"{where}: {name}: {str(text)!r} is not a number (expected {rng})") from None
-    if not math.isfinite(v) or v < low or (high is not None and v > high):
+        raise InputFileError(
+            f"{where}: {name}: {str(text)[:40]!r} is not a number (expected {rng})"
+        ) from None
+    if not math.isfinite(v):
+        raise InputFileError(f"{where}: {name}: {v:g} is not a finite number (expected {rng})")
+    if v < low or (high is not None and v > high):
         raise InputFileError(f"{where}: {name}: {v:g} is outside the range (expected {rng})")
     return v
 

@@ -69,6 +69,9 @@ _SCENARIO_JSON_COLS = ("sources", "metadata", "dynamics")
 _ISSUE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("issue_name") : CSV_COLUMNS.index("rule_evidence") + 1]
 _JSON_RULE_COLUMNS = ("weights", "rule_evidence")  # JSON in a cell (weights may also be a preset name)
 _REQUIRED_CSV = ("actor", "issue", "position", "salience")
+# a stance's own columns: a row with any of them is a stance row and needs both an actor and an issue
+# (a row with only an actor's or only an issue's columns declares that actor or issue)
+_STANCE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("position") : CSV_COLUMNS.index("more_evidence") + 1]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -206,6 +209,16 @@ def _rows_to_mapping(
             if r.get(f"scenario_{key}") and key not in scen:
                 scen[key] = (ln, r[f"scenario_{key}"])
         aid, iid = r.get("actor", ""), r.get("issue", "")
+        if bool(aid) != bool(iid):
+            given = [c for c in _STANCE_COLUMNS if r.get(c)]
+            if given:  # a stance row with its actor or issue cell empty: never dropped silently
+                empty = "issue" if aid else "actor"
+                more = ", ..." if len(given) > 3 else ""
+                problems.append(
+                    f"{source}:{ln}: {empty}: is empty (expected an {empty} id: the row gives a stance's "
+                    f"{', '.join(given[:3])}{more})"
+                )
+                continue
         if aid:
             _actor_row(r, ln, aid, actors, lines, consistent)
         if iid:
@@ -406,10 +419,31 @@ def open_workbook(path: Path, source: str) -> Any:
         raise MissingExtraError("reading .xlsx needs openpyxl: pip install openpyxl") from None
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputFileError(f"{source}: file not found (expected an .xlsx file)") from None
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise InputFileError(
-            f"{source}: xlsx: cannot open workbook ({type(exc).__name__}) (expected an .xlsx file)"
-        ) from None
+        raise InputFileError(f"{source}: {NOT_XLSX}: {_workbook_problem(exc, path)}") from None
+
+
+NOT_XLSX = "not an Excel workbook (.xlsx)"
+
+
+def _workbook_problem(exc: Exception, path: Path) -> str:
+    """A short human reason why openpyxl could not open ``path`` (never the exception's class name)."""
+    import zipfile
+
+    name = type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile | zipfile.LargeZipFile | EOFError):
+        return "not a zip archive, or a damaged or truncated one (an .xlsx file is a zip archive)"
+    if isinstance(exc, KeyError):
+        return "a zip archive without the parts of a workbook (no [Content_Types].xml or xl/ folder)"
+    if name == "InvalidFileException":
+        return f"the name ends in {path.suffix or '(nothing)'!r} (expected .xlsx, .xlsm, .xltx or .xltm)"
+    if isinstance(exc, OSError) and "workbook part" in str(exc):
+        return "a zip archive without a workbook part (no xl/workbook.xml)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return "its contents are damaged or not a workbook's (expected a file saved by Excel or LibreOffice as .xlsx)"
 
 
 def _read_xlsx(path: Path, source: str) -> Scenario:

@@ -25,8 +25,6 @@ from detente.core.scenario import Evidence, Scenario
 from detente.errors import ScenarioError
 from detente.io.mapping import parse_scenario
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # trusted package data: fast C safe loader
-
 
 def builtin_names() -> tuple[str, ...]:
     """Names of the packaged scenarios, sorted."""
@@ -48,7 +46,9 @@ def load_builtin(name: str) -> Scenario:
         hint = f"did you mean {', '.join(close)}? " if close else ""
         raise ScenarioError(f"scenario: unknown built-in {name!r} ({hint}expected one of {', '.join(names)})")
     text = (resources.files(__name__) / f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader/SafeLoader only
+    from detente.io.files import SafeLoader  # the project's loader: C safe loader, refuses repeated keys
+
+    data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - CSafeLoader/SafeLoader only
     return parse_scenario(data, source=f"builtin:{name}")
 
 

@@ -228,9 +228,9 @@ def templates_from_data(data: Any, name: str) -> list[IssueTemplate]:
 
 @lru_cache(maxsize=1)
 def packaged_templates() -> tuple[IssueTemplate, ...]:
-    import yaml
+    from detente.io.files import load_yaml
 
-    return tuple(templates_from_data(yaml.safe_load(_data("issues.yaml")), "issues.yaml"))
+    return tuple(templates_from_data(load_yaml(_data("issues.yaml"), "issues.yaml")[0], "issues.yaml"))
 
 
 def read_templates(path: str | os.PathLike[str]) -> list[IssueTemplate]:

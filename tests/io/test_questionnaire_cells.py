@@ -1,0 +1,44 @@
+"""Questionnaire cells (io/questionnaire.py): a value that is no number is named as the user sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detente.errors import InputFileError
+from detente.io.builtin import load_builtin
+from detente.io.questionnaire import questionnaire_xlsx, read_questionnaire
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "TRUE"), (False, "FALSE")])
+def test_xlsx_boolean_in_a_number_cell_is_not_a_number(tmp_path: Path, value: bool, shown: str) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    sc = load_builtin("emission-standards-1994")
+    p = tmp_path / "q.xlsx"
+    p.write_bytes(questionnaire_xlsx(sc, "emission-standards-1994", "ana"))
+    wb = openpyxl.load_workbook(p)
+    ws = wb["questionnaire"]
+    col = next(c.column_letter for c in ws[1] if c.value == "salience")
+    ws[f"{col}3"] = value
+    wb.save(p)
+    with pytest.raises(InputFileError) as ei:
+        read_questionnaire(p, sc)
+    assert (
+        str(ei.value)
+        == f"{p}: sheet questionnaire, cell {col}3: salience: {shown} is not a number (expected 0 to 1)"
+    )
+
+
+def test_non_finite_and_huge_numbers_are_named(tmp_path: Path) -> None:
+    from detente.io.questionnaire import _number
+
+    with pytest.raises(
+        InputFileError, match=r"^here: salience: nan is not a finite number \(expected 0 to 1\)$"
+    ):
+        _number("nan", "here", "salience", 0.0, 1.0)
+    with pytest.raises(
+        InputFileError,
+        match=r"^here: capability: an integer of 401 digits is too large \(expected a finite number, a number >= 0\)$",
+    ):
+        _number(10**400, "here", "capability", 0.0, None)
