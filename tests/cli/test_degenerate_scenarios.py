@@ -118,3 +118,14 @@ def test_a_scale_beyond_float_range_is_refused_where_it_is_written(cli, tmp_path
     with pytest.raises(ScenarioError, match="within"):
         Scale(low=-1e308, high=1e308)
     assert Scale(low=-1e15, high=1e15).width == 2e15
+
+
+def test_a_capability_beyond_1e15_is_refused(cli, tmp_path):
+    """QA audit: capability 1e308 validated, then the expected-utility model overflowed (warnings)."""
+    p = tmp_path / "bigcap.yaml"
+    p.write_text(MINI.replace("capability: 30}", "capability: 1e308}") + STANCES, encoding="utf-8")
+    r = cli("validate", str(p))
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines() == [
+        f"{p}:6: actors[2].capability: 1e+308 is above range (expected 0 to 1e+15)"
+    ]

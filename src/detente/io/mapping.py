@@ -233,7 +233,7 @@ def _parse_actors(ck: _Checker, top: Mapping[str, Any]) -> tuple[list[Actor], di
             )
             continue
         name = ck.text(m.get("name"), (*p, "name"))
-        cap = ck.number(m.get("capability", 1.0), (*p, "capability"), low=0.0)
+        cap = ck.number(m.get("capability", 1.0), (*p, "capability"), low=0.0, high=MAX_ABS)
         groups = ck.text_list(m.get("groups"), (*p, "groups"))
         desc = ck.text(m.get("description"), (*p, "description"))
         if aid is _MISSING:
@@ -345,7 +345,11 @@ def _parse_stance(
         sal = _MISSING
     else:
         sal = ck.number(m["salience"], (*p, "salience"), low=0.0, high=1.0)
-    cap = None if m.get("capability") is None else ck.number(m["capability"], (*p, "capability"), low=0.0)
+    cap = (
+        None
+        if m.get("capability") is None
+        else ck.number(m["capability"], (*p, "capability"), low=0.0, high=MAX_ABS)
+    )
     sd = None if m.get("sd") is None else ck.number(m["sd"], (*p, "sd"), low=0.0)
     lo = None if m.get("low") is None else ck.number(m["low"], (*p, "low"))
     hi = None if m.get("high") is None else ck.number(m["high"], (*p, "high"))
