@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from typing import Annotated, Any
 
 import typer
@@ -65,15 +66,60 @@ def _db_url(db: str | None) -> str:
     return url
 
 
-def _store(db: str | None) -> Any:
+def _db_name(db: str | None) -> str | None:
+    """The database as the user named it (``--db X`` or ``DETENTE_DB=X``); None for the default file."""
+    if db:
+        return f"--db {db}"
+    env = os.environ.get("DETENTE_DB", "").strip()
+    return f"DETENTE_DB={env}" if env else None
+
+
+def _store(db: str | None, *, read_only: bool = False, must_exist: bool = False) -> Any:
+    """The store of ``--db``. A read-only command (``read_only``) never creates or changes a
+    database, and one that can only change what is there (``must_exist``: resolve) never creates
+    one: a file that does not exist is an error, except the default file, which only means that
+    nothing has been recorded yet (an empty store in memory stands in for it). No command opens a
+    file that is not SQLite, nor an SQLite database of another program."""
+    from pathlib import Path
+
     from detente.errors import DetenteError
     from detente.store import Store
 
     url = _db_url(db)
+    name = _db_name(db)
+    file = url.split(":///", 1)[1] if url.startswith("sqlite:///") else ""
+    missing = must_exist and file not in ("", ":memory:") and "?" not in file and not Path(file).exists()
     try:
-        return Store(url)
+        if missing:
+            st = Store("sqlite://") if name is None else None
+        else:
+            st = Store(url, read_only=read_only)
     except DetenteError as exc:
-        fail(str(exc))
+        if getattr(exc, "db_file", None) is None:
+            fail(str(exc))
+        missing = bool(getattr(exc, "db_missing", False))
+        if not missing:
+            fail(f"{name or exc.db_file}: {exc.db_reason}")  # type: ignore[attr-defined]
+        st = Store("sqlite://") if name is None else None
+    if st is None:
+        fail(f"{name}: no such database (a ledger is created by 'detente ledger add')")
+    _close_on_exit(st)
+    return st
+
+
+def _close_on_exit(st: Any) -> None:
+    """Close the store when the command ends, so SQLite tidies its -wal and -shm files away."""
+    import atexit
+
+    try:  # the click typer runs on: its vendored copy (typer >= 0.2x, as in app.py), else click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - older typer
+        from click import get_current_context  # type: ignore[no-redef]
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(st.close)
+    else:  # pragma: no cover - commands always run in a click context
+        atexit.register(st.close)
 
 
 def _entry_row(e: Any) -> list[str]:
@@ -255,7 +301,7 @@ def ledger_list(
     """
     from rich.table import Table
 
-    st = _store(db)
+    st = _store(db, read_only=True)
     entries = st.ledger_list(resolved=False if open_only else None)
     if fmt == Format.json:
         print_json(_documents().ledger_list_document(entries))
@@ -318,7 +364,7 @@ def ledger_resolve(
     from detente.errors import DetenteError
     from detente.store import AlreadyResolvedError, when
 
-    st = _store(db)
+    st = _store(db, must_exist=True)
     try:
         e = st.ledger_resolve(entry, outcome, force=force)
     except AlreadyResolvedError as exc:
@@ -354,7 +400,7 @@ def ledger_history(
     from detente.store import when
     from detente.store.ledger import quantiles_text
 
-    st = _store(db)
+    st = _store(db, read_only=True)
     try:
         e = st.ledger_get(entry)
         history = st.ledger_history(entry)
@@ -390,7 +436,7 @@ def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
 
     Yes/no questions: mean Brier and log score. Numbers: mean absolute error and, for forecasts recorded with --quantiles, the CRPS and how often the central 50/80/90 % intervals held the outcome. The calibration table puts what the forecasts said beside what happened (--format csv prints the table, --format json everything).
     """
-    st = _store(db)
+    st = _store(db, read_only=True)
     s = st.ledger_score()
     if fmt == Format.json:
         print_json(_documents().ledger_score_document(s))
@@ -465,14 +511,8 @@ def serve(
         fail(f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)")
     import uvicorn
 
-    from detente.errors import DetenteError
-    from detente.store import Store
-
     url = _db_url(db)
-    try:
-        st = Store(url)  # fail now, with one line, if the database cannot be opened
-    except DetenteError as exc:
-        fail(str(exc))
+    st = _store(db)  # fail now, with one line, if the database cannot be opened
     shown_db = st.safe_url
     st.close()
     # the app is built by its env-driven factory (the cli does not import the web layer)
@@ -512,9 +552,36 @@ def serve(
         raise typer.Exit(3)
 
 
-LEDGER.command("add")(ledger_add)
+_NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+class _NegativeNumbers:
+    """A negative number on the command line is an argument, not an option: ``ledger add 'GDP
+    growth' -0.5``, ``ledger resolve 3 -2`` (click took ``-0.5`` for the unknown option ``-0``).
+    Only when every unknown ``-...`` word is a number, so a mistyped option is still named."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        known = {o for p in self.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}  # type: ignore[attr-defined]
+        words = args[: args.index("--")] if "--" in args else args
+        unknown = [a for a in words if a.startswith("-") and a.partition("=")[0] not in known]
+        if unknown and all(_NEGATIVE_NUMBER.fullmatch(a) for a in unknown):
+            ctx.ignore_unknown_options = True
+        return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+
+
+def _with_negative_numbers(**kwargs: Any) -> Any:
+    """The command class of detente (detente.cli.app, complete by the time typer builds the
+    commands) with :class:`_NegativeNumbers` in front."""
+    try:
+        from detente.cli.app import _Command as base
+    except ImportError:  # pragma: no cover - app.py defines it
+        from typer.core import TyperCommand as base  # type: ignore[assignment]
+    return type("NegativeNumbersCommand", (_NegativeNumbers, base), {})(**kwargs)
+
+
+LEDGER.command("add", cls=_with_negative_numbers)(ledger_add)  # type: ignore[arg-type]
 LEDGER.command("list")(ledger_list)
-LEDGER.command("resolve")(ledger_resolve)
+LEDGER.command("resolve", cls=_with_negative_numbers)(ledger_resolve)  # type: ignore[arg-type]
 LEDGER.command("history")(ledger_history)
 LEDGER.command("score")(ledger_score)
 

@@ -8,6 +8,7 @@ The topic mixins (:mod:`detente.store.scenarios`, :mod:`detente.store.runs`,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 import os
@@ -225,11 +226,189 @@ def _tables() -> Any:
     return md, scenarios, versions, runs, ledger, resolutions, quantiles
 
 
+# --------------------------------------------------------------------------------------------- files
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def database_file_error(path: Path, reason: str, *, missing: bool = False) -> StoreError:
+    """The :class:`StoreError` of an SQLite file the store will not open: missing (read-only
+    store), not an SQLite database, or another program's database (tables, none of them
+    detente's). Nothing was written.
+
+    Its ``db_file`` is the file, ``db_reason`` the message without it and ``db_missing`` True
+    when the file does not exist (the CLI names the file as the user wrote it).
+    """
+    exc = StoreError(f"database {path}: {reason}")
+    exc.db_file = path  # type: ignore[attr-defined]
+    exc.db_reason = reason  # type: ignore[attr-defined]
+    exc.db_missing = missing  # type: ignore[attr-defined]
+    return exc
+
+
+def _sqlite_uri(path: Path, mode: str) -> str:
+    return path.absolute().as_uri() + f"?mode={mode}"
+
+
+def _peek_connect(path: Path, wal: bool) -> Any:
+    """A connection to an existing SQLite file that writes nothing to it.
+
+    ``mode=ro`` where that creates no file: a database in rollback-journal mode, or one in WAL
+    mode whose ``-wal`` file exists already (another connection has it open). A WAL database
+    without its ``-wal`` file is opened ``mode=rw`` (never creates the database) with
+    ``query_only``: its reads create the ``-wal`` and ``-shm`` files, and SQLite removes them
+    again when the last connection closes (a ``mode=ro`` connection would leave them behind).
+    A file or folder we may not write to is opened ``mode=ro`` (SQLite reads it all the same).
+    """
+    import sqlite3
+
+    rw = (
+        wal
+        and not Path(str(path) + "-wal").exists()
+        and os.access(path, os.W_OK)
+        and os.access(path.absolute().parent, os.W_OK)
+    )
+    conn = sqlite3.connect(
+        _sqlite_uri(path, "rw" if rw else "ro"),
+        uri=True,
+        timeout=_BUSY_TIMEOUT_S,
+        check_same_thread=False,
+        isolation_level=None,
+    )
+    conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+    if rw:
+        conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes of an existing file that must be an SQLite database, else a StoreError (database_file_error)."""
+    if path.is_dir():
+        raise database_file_error(path, "not a detente database (a folder, not a file)")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise database_file_error(path, f"cannot read it ({exc.strerror or exc})") from exc
+    if not head:
+        raise database_file_error(path, "not a detente database (an empty file, not SQLite)")
+    if not head.startswith(SQLITE_HEADER):
+        raise database_file_error(path, "not a detente database (not SQLite)")
+    return head
+
+
+def _is_wal(head: bytes) -> bool:
+    """The header says WAL mode (file format read and write versions 2)."""
+    return len(head) > 19 and head[18] == 2 and head[19] == 2
+
+
+def _schema_names(conn: Any) -> set[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def check_sqlite_file(path: Path, wanted: set[str]) -> set[str] | None:
+    """The table names of the SQLite file ``path`` (None if it does not exist), read without
+    writing anything; :class:`StoreError` (:func:`database_file_error`) if it is not a database detente may use: not
+    SQLite (an empty file included), unreadable, or with tables of which none is detente's
+    (``wanted``). An SQLite database without tables is fine (detente adds its own)."""
+    import sqlite3
+
+    if not path.exists():
+        if path.is_symlink():
+            raise database_file_error(path, "not a detente database (a link to nothing)")
+        return None
+    wal = _is_wal(_header(path))
+    try:
+        conn = _peek_connect(path, wal)
+        try:
+            names = _schema_names(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise database_file_error(path, f"cannot read it ({_short(exc)})") from exc
+    if names and not names & wanted:
+        shown = ", ".join(sorted(names)[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise database_file_error(
+            path, f"not a detente database (an SQLite database of something else, with tables {shown})"
+        )
+    return names
+
+
+def _read_only_connector(path: Path, missing: set[str]) -> Callable[[], Any]:
+    """Connections of a read-only store (see :func:`_peek_connect`). Tables an older detente did
+    not make yet are stood in for by empty TEMP tables of the connection, so reads find them
+    (the file itself is not migrated: only a write does that)."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateTable
+
+    wal = _is_wal(_header(path))
+    md = _tables()[0]
+    dialect = sqlite_dialect.dialect()
+    temp = [
+        str(CreateTable(t).compile(dialect=dialect)).strip().replace("CREATE TABLE", "CREATE TEMP TABLE", 1)
+        for t in md.sorted_tables
+        if t.name in missing
+    ]
+
+    def connect() -> Any:
+        # TEMP tables are not allowed under query_only, so an older database is opened mode=ro
+        conn = _peek_connect(path, wal and not temp)
+        for ddl in temp:
+            conn.execute(ddl)
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    return connect
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """Create a new detente database at ``path`` at once: its schema is made in a hidden file
+    beside it, which is then linked into place. A process that opens ``path`` at the same time
+    never meets a half-made (empty) database, and one created meanwhile by another process is
+    kept. Where the file system has no hard links, SQLite creates the file in place."""
+    import secrets
+    import sqlite3
+
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    md = _tables()[0]
+    dialect = sqlite_dialect.dialect()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    try:
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("BEGIN IMMEDIATE")
+            for table in md.sorted_tables:
+                conn.execute(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
+                for index in table.indexes:
+                    conn.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+    except (OSError, sqlite3.Error):
+        pass  # no hard links (or no temporary file): SQLite creates the database in place
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                Path(str(tmp) + suffix).unlink()
+
+
 # --------------------------------------------------------------------------------------------- engine
 class Engine:
     """One database engine with its tables, transactions and retries (the base of ``Store``)."""
 
-    def __init__(self, url: str | None = None, *, data_dir: str | Path | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, *, data_dir: str | Path | None = None, read_only: bool = False
+    ) -> None:
         try:
             import sqlalchemy as sa
         except ImportError as exc:  # pragma: no cover - sqlalchemy is a core dependency
@@ -237,18 +416,34 @@ class Engine:
         self.url = normalise_url(url) if url else default_db_url()
         self._sa = sa
         self.is_sqlite = self.url.startswith("sqlite")
+        self.read_only = False
         kwargs: dict[str, Any] = {"future": True}
         if self.is_sqlite:
             path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
             memory = path in ("", ":memory:") or self.url in ("sqlite://", "sqlite:///:memory:")
-            if not memory:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.file = None if memory else Path(path)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
             if memory:
                 from sqlalchemy.pool import StaticPool
 
                 kwargs["poolclass"] = StaticPool
+            elif "?" in path:  # URL parameters: SQLite opens what the URL says
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            else:
+                # a file: never open what is not detente's database (checked before the first
+                # connection, which would switch it to WAL); a read-only store never creates one
+                file = Path(path)
+                wanted = set(_tables()[0].tables)
+                names = check_sqlite_file(file, wanted)
+                if read_only:
+                    if names is None:
+                        raise database_file_error(file, "no such database", missing=True)
+                    self.read_only = True
+                    kwargs["creator"] = _read_only_connector(file, wanted - names)
+                else:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    if names is None:
+                        _create_sqlite_file(file)
         else:
             self.file = None
             kwargs["pool_pre_ping"] = True
@@ -260,8 +455,10 @@ class Engine:
             ) from exc
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
-        if self.is_sqlite:
+        if self.is_sqlite and not self.read_only:
             self._sqlite_setup()
+        elif self.read_only:
+            self._sqlite_read_only_setup()
         (
             self._md,
             self.t_scenarios,
@@ -280,7 +477,8 @@ class Engine:
 
             self.data_dir = Path(platformdirs.user_data_dir("detente", appauthor=False)) / "runs"
         self._lock = threading.Lock()
-        self._create_schema()
+        if not self.read_only:
+            self._create_schema()
 
     def _create_schema(self) -> None:
         """Create missing tables, safely when many processes open a new database at once.
@@ -350,6 +548,14 @@ class Engine:
             mode = "IMMEDIATE" if conn.get_execution_options().get("detente_write") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 
+    def _sqlite_read_only_setup(self) -> None:
+        """A read-only store: plain reads (``BEGIN DEFERRED``), no WAL switch, no schema creation."""
+        from sqlalchemy import event
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN DEFERRED")
+
     def _transact(self, work: Callable[[Any], _T]) -> _T:
         """Run ``work(conn)`` in one write transaction (committed on return, rolled back on error).
 
@@ -360,6 +566,8 @@ class Engine:
         what it reads through ``conn``.
         """
         sa = self._sa
+        if self.read_only:
+            raise StoreError(f"database {self._safe_url()}: opened read-only, nothing is written")
         for attempt in range(1, _RETRY_ATTEMPTS + 1):
             try:
                 with self.engine.connect() as conn:

@@ -1,0 +1,169 @@
+"""detente ledger and --db: read-only commands create and change nothing; no command opens a file
+that is not detente's database (a 0-byte file, a text file, another program's SQLite database)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+HINT = "no such database (a ledger is created by 'detente ledger add')"
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DETENTE_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # never the real default database
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "xdg")
+
+
+def _snapshot(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def _tables(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+
+
+def _one_line(r) -> str:
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+READS = [("list",), ("list", "--open"), ("history", "1"), ("score",), ("list", "--format", "json")]
+
+
+@pytest.mark.parametrize("args", [*READS, ("resolve", "1", "0")])
+def test_a_missing_database_is_an_error_and_nothing_is_created(cli, folder, args) -> None:
+    r = cli("ledger", *args, "--db", "nonexist.sqlite")
+    assert _one_line(r) == f"error: --db nonexist.sqlite: {HINT}"
+    assert _files(folder) == []  # no database, no -wal, no -shm
+
+
+def test_a_missing_database_named_by_detente_db_is_an_error(cli, folder, monkeypatch) -> None:
+    monkeypatch.setenv("DETENTE_DB", "nope.sqlite")
+    assert _one_line(cli("ledger", "list")) == f"error: DETENTE_DB=nope.sqlite: {HINT}"
+    assert _files(folder) == []
+
+
+def test_the_default_database_not_made_yet_is_an_empty_ledger(cli, folder) -> None:
+    r = cli("ledger", "list")
+    assert r.exit_code == 0 and r.stdout.strip() == "the ledger is empty"
+    assert json.loads(cli("ledger", "score", "--format", "json").stdout)["forecasts"] == 0
+    assert not (folder / "xdg").exists()  # read-only: not even the data directory
+    r = cli("ledger", "add", "Deal by June?", "0.4")  # the first write creates it, as always
+    assert r.exit_code == 0, r.output
+    assert (folder / "xdg" / "detente" / "detente.sqlite").is_file()
+    assert "Deal by June?" in cli("ledger", "list").stdout
+
+
+@pytest.mark.parametrize(
+    "args", [*READS, ("add", "Deal?", "0.4"), ("resolve", "1", "0"), ("add", "GDP", "2", "--kind", "numeric")]
+)
+@pytest.mark.parametrize(
+    ("content", "why"), [(b"", "an empty file, not SQLite"), (b"title: x\nactors: []\n", "not SQLite")]
+)
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(cli, folder, args, content, why) -> None:
+    path = folder / "empty.yaml"
+    path.write_bytes(content)
+    before = _snapshot(path)
+    r = cli("ledger", *args, "--db", "empty.yaml")
+    assert _one_line(r) == f"error: --db empty.yaml: not a detente database ({why})"
+    assert _snapshot(path) == before  # same bytes, same mtime
+    assert _files(folder) == ["empty.yaml"]
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
+@pytest.mark.parametrize("args", [*READS, ("add", "Deal?", "0.4"), ("resolve", "1", "0")])
+def test_another_programs_sqlite_database_is_refused_and_left_alone(cli, folder, args, wal) -> None:
+    path = folder / "other.sqlite"
+    conn = sqlite3.connect(path)
+    if wal:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE foo (x INTEGER)")
+    conn.execute("INSERT INTO foo VALUES (1)")
+    conn.commit()
+    conn.close()
+    before = _snapshot(path)
+    r = cli("ledger", *args, "--db", "other.sqlite")
+    assert _one_line(r) == (
+        "error: --db other.sqlite: not a detente database (an SQLite database of something else, "
+        "with tables foo)"
+    )
+    assert _files(folder) == ["other.sqlite"]  # no -wal or -shm left behind
+    assert _snapshot(path) == before
+    assert _tables(path) == ["foo"]
+
+
+def test_a_folder_is_refused(cli, folder) -> None:
+    (folder / "ledger.sqlite").mkdir()
+    r = cli("ledger", "add", "Deal?", "0.4", "--db", "ledger.sqlite")
+    assert _one_line(r) == "error: --db ledger.sqlite: not a detente database (a folder, not a file)"
+
+
+def test_a_good_database_still_works_and_reads_leave_it_as_it_was(cli, folder) -> None:
+    db = "ledger.sqlite"
+    assert cli("ledger", "add", "Ceasefire by June?", "0.3", "--db", db).exit_code == 0
+    assert cli("ledger", "add", "Tariff rate", "17", "--db", db).exit_code == 0
+    assert _files(folder) == [db]  # a new database, no hidden file of its making left over
+    r = cli("ledger", "resolve", "1", "0", "--db", db)
+    assert r.exit_code == 0 and "Brier score 0.090" in r.stdout
+    before = _snapshot(folder / db)
+    assert [e["id"] for e in json.loads(cli("ledger", "list", "--db", db, "--format", "json").stdout)] == [
+        1,
+        2,
+    ]
+    assert "Ceasefire" in cli("ledger", "list", "--db", db).stdout
+    assert "not resolved yet" in cli("ledger", "history", "2", "--db", db).stdout
+    s = json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)
+    assert s["resolved"] == 1 and s["mean_brier"] == pytest.approx(0.09)
+    assert _snapshot(folder / db) == before
+    assert _files(folder) == [db]
+    assert cli("ledger", "resolve", "2", "19", "--db", db).exit_code == 0
+    assert json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)["resolved"] == 2
+
+
+def test_an_older_database_is_read_as_it_is_and_upgraded_by_a_write(cli, folder) -> None:
+    db = folder / "old.sqlite"
+    assert cli("ledger", "add", "Deal?", "0.8", "--db", str(db)).exit_code == 0
+    conn = sqlite3.connect(db)
+    for table in ("ledger_quantiles", "ledger_resolution_history", "panel_seats", "panels"):
+        conn.execute(f"DROP TABLE {table}")  # a database made before these tables existed
+    conn.commit()
+    conn.close()
+    old = _tables(db)
+    r = cli("ledger", "list", "--db", str(db), "--format", "json")
+    assert r.exit_code == 0 and [e["question"] for e in json.loads(r.stdout)] == ["Deal?"]
+    assert "not resolved yet" in cli("ledger", "history", "1", "--db", str(db)).stdout
+    assert _tables(db) == old  # a read does not migrate
+    r = cli("ledger", "resolve", "1", "1", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    assert {"ledger_quantiles", "ledger_resolution_history", "panels"} <= set(_tables(db))
+
+
+def test_negative_numbers_are_arguments(cli, folder) -> None:
+    db = "ledger.sqlite"
+    r = cli("ledger", "add", "Ceasefire by June?", "-0.1", "--db", db)
+    assert "expected a probability in [0, 1]" in _one_line(r) and "received -0.1" in r.stderr
+    assert _files(folder) == []
+    r = cli("ledger", "add", "GDP growth", "-0.5", "--db", db)
+    assert r.exit_code == 0 and "→ -0.5" in r.stdout
+    r = cli("ledger", "resolve", "1", "-1.5", "--db", db)
+    assert r.exit_code == 0 and "absolute error 1.000" in r.stdout
+    assert _one_line(cli("ledger", "resolve", "-1", "1", "--db", db)) == "error: ledger entry -1: not found"
+    line = _one_line(cli("ledger", "add", "Deal?", "0.3", "--resolvs", "2030-01-01", "--db", db))
+    assert "No such option: --resolvs" in line  # a mistyped option is still named
