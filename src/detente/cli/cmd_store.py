@@ -111,10 +111,8 @@ def _close_on_exit(st: Any) -> None:
     """Close the store when the command ends, so SQLite tidies its -wal and -shm files away."""
     import atexit
 
-    try:  # the click typer runs on: its vendored copy (typer >= 0.2x, as in app.py), else click
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - older typer
-        from click import get_current_context  # type: ignore[no-redef]
+    from typer._click.globals import get_current_context  # typer's own click, as in app.py
+
     ctx = get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(st.close)
