@@ -129,3 +129,19 @@ def test_a_capability_beyond_1e15_is_refused(cli, tmp_path):
     assert r.stderr.strip().splitlines() == [
         f"{p}:6: actors[2].capability: 1e+308 is above range (expected 0 to 1e+15)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("as_of: yesterday", "as_of: 'yesterday' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)"),
+        ("dynamics: yes", "dynamics: True is not a mapping (expected key: value pairs)"),
+    ],
+)
+def test_header_fields_say_what_they_expect(cli, tmp_path, line, message):
+    """QA audit: as_of 'yesterday' was accepted (and printed as the report's date); a dynamics section
+    that is not a mapping said '(expected keys )'."""
+    p = tmp_path / "h.yaml"
+    p.write_text(MINI.replace("title: Mini\n", f"title: Mini\n{line}\n") + STANCES, encoding="utf-8")
+    r = cli("validate", str(p))
+    assert r.exit_code == 2 and r.stderr.strip().splitlines() == [f"{p}:3: {message}"], r.stderr

@@ -171,7 +171,8 @@ class _Checker:
 
     def mapping(self, value: Any, path: Path_, allowed: tuple[str, ...] | None) -> Mapping[str, Any] | None:
         if not isinstance(value, Mapping):
-            self.add(path, f"{_fmt(value)} is not a mapping (expected keys {', '.join(allowed or ())})")
+            want = f"keys {', '.join(allowed)}" if allowed else "key: value pairs"
+            self.add(path, f"{_fmt(value)} is not a mapping (expected {want})")
             return None
         if allowed is not None:
             for k in value:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +50,7 @@ TOP_KEYS = (
     "forums",
     "draft",
 )
+_AS_OF = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 ACTOR_KEYS = ("id", "name", "capability", "groups", "description")
 ISSUE_KEYS = ("id", "name", "description", "scale", "reference", "rule", "veto_players", *RULE_KEYS)
 SCALE_KEYS = ("low", "high", "labels", "points")
@@ -193,6 +195,10 @@ def _parse_header(ck: _Checker, top: Mapping[str, Any]) -> dict[str, Any]:
     title = ck.text(top.get("title"), ("title",))
     description = ck.text(top.get("description"), ("description",))
     as_of = ck.text(top.get("as_of"), ("as_of",))
+    if isinstance(as_of, str) and as_of and not _AS_OF.fullmatch(as_of):
+        # "yesterday" passed and stood in the report's title; the ledger and the reader need a date
+        ck.add(("as_of",), f"{_fmt(as_of)} is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+        as_of = _MISSING
     sources = ck.text_list(top.get("sources"), ("sources",))
     metadata: list[tuple[str, str]] = []
     if top.get("metadata") is not None:
