@@ -96,6 +96,9 @@ def test_convert_ktab_and_decide_formats(cli, data_dir: Path, tmp_path: Path) ->
 def test_convert_bad_arguments_write_nothing(cli, tmp_path: Path) -> None:
     r = cli("convert", "emission-standards-1994", str(tmp_path / "x.pdf"))
     assert r.exit_code == 2 and "cannot tell the output format from extension '.pdf'" in r.stderr
+    assert "or give the format with --to yaml|json" in r.stderr  # the hint belongs to convert only
+    r = cli("elicit", "import", str(tmp_path / "q.csv"), "--out", str(tmp_path / "pooled"))
+    assert r.exit_code == 2 and "--to" not in r.stderr  # elicit import has no --to
     r = cli("convert", "emission-standards-1994", str(tmp_path / "x.yaml"), "--to", "pdf")
     assert (
         r.exit_code == 2

@@ -83,11 +83,14 @@ def convert_cmd(
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, long CSV, XLSX, KTAB CSV, Decide). Atomic write."""
     from detente.errors import DetenteError
-    from detente.io.files import format_for_path, write_scenario
+    from detente.io.files import WRITE_FORMATS, format_for_path, write_scenario
 
     check_output_path(out, source)  # never over the input, a device or a pipe
     try:
         target_fmt = str(to) if to is not None else format_for_path(out)
+    except DetenteError as exc:
+        fail(f"{exc}; or give the format with --to {'|'.join(WRITE_FORMATS)}")
+    try:
         sc = _load(source, input_format)
         write_scenario(sc, out, format=target_fmt)
     except DetenteError as exc:

@@ -372,7 +372,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     if ext not in _EXT or _EXT[ext] not in WRITE_FORMATS:
         raise InputFileError(
             f"{path}: format: cannot tell the output format from extension {ext or '(none)'!r} "
-            f"(expected .yaml, .yml, .json, .csv or .xlsx, or --to {'|'.join(WRITE_FORMATS)})"
+            "(expected .yaml, .yml, .json, .csv or .xlsx)"
         )
     return _EXT[ext]
 
