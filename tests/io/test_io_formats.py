@@ -385,3 +385,11 @@ def test_a_mistyped_salience_does_not_rescale_the_whole_file(data_dir: Path) -> 
     assert F.read_decide(dec.replace(";50;", ";0.6;")).stance("a", "x").salience == 0.6
     for name in ("china1989_actors.csv", "bdm1997_sultan_actors.csv"):
         F.read_bdm_table(data_dir / "bdm_eum" / name)
+
+
+def test_decide_says_which_tag_it_skips() -> None:
+    """QA audit: an unknown row tag (#Z) was skipped without a word."""
+    base = "#A;a;A\n#A;b;B\n#P;x;X\n#D;a;x;10;0.5;1\n#D;b;x;90;0.5;2\n"
+    with pytest.warns(UserWarning, match=r"<text>:6: row tag '#Z' is not one detente reads"):
+        sc = F.read_decide(base + "#Z;whatever\n")
+    assert len(sc.stances) == 2

@@ -9,12 +9,14 @@ import csv
 import dataclasses
 import io
 import re
+import warnings
 from pathlib import Path
 from typing import Literal
 
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, Issue, Scenario, Stance
 from detente.core.text import plural
+from detente.errors import DetenteWarning
 from detente.io.sources import (
     Source,
     _build,
@@ -148,6 +150,13 @@ def _decide_row(d: _DecideRows, r: list[str], n: int, label: str) -> None:
     elif tag == "#D":
         d.data.append(_decide_data_row(r, n, label))
     elif tag.startswith("#"):
+        if re.fullmatch(r"#[A-Za-z]\w*", tag):  # a tag detente does not read (a comment line is kept quiet)
+            warnings.warn(
+                f"{label}:{n}: row tag {tag[:20]!r} is not one detente reads (#A, #P, #M, #D, #O, #/); "
+                "the line is skipped",
+                DetenteWarning,
+                stacklevel=2,
+            )
         return
     else:
         raise _fail(label, n, "row tag", f"{tag[:20]!r} (expected #A, #P, #M, #D, #O or #/)")
