@@ -692,3 +692,21 @@ def test_xlsx_boolean_cell_in_a_number_column(tmp_path: Path) -> None:
         InputFileError, match=r"b\.xlsx\[stances\]:4: stances\[2\]\.salience: 'true' is not a number"
     ):
         read_scenario(p)
+
+
+def test_xlsx_scenario_sheet_refuses_an_unknown_key(tmp_path: Path) -> None:
+    """QA audit: a misspelt key in the workbook's scenario sheet ('as of' for 'as_of') was dropped."""
+    import openpyxl
+
+    from detente.io.builtin import load_builtin
+
+    p = tmp_path / "s.xlsx"
+    write_scenario(load_builtin("emission-standards-1994"), p)
+    wb = openpyxl.load_workbook(p)
+    wb["scenario"].append(["as of", "1994"])
+    wb.save(p)
+    with pytest.raises(
+        InputFileError,
+        match=r"\[scenario\]:\d+: key 'as of' is not a scenario field \(did you mean 'as_of'\?",
+    ):
+        read_scenario(p)

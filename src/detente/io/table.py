@@ -8,6 +8,7 @@ the line or row, and the column. :mod:`detente.io.files` reads and writes these 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from collections.abc import Callable, Mapping
@@ -65,6 +66,8 @@ CSV_COLUMNS = (
     "scenario_dynamics",
 )
 _SCENARIO_JSON_COLS = ("sources", "metadata", "dynamics")
+# the rows of a workbook's "scenario" sheet (its header row "key" first), as _xlsx_bytes writes them
+_META_KEYS = ("key", "id", "title", "description", "as_of", *_SCENARIO_JSON_COLS)
 # an issue's own columns, from its name to its rule evidence, in CSV_COLUMNS order
 _ISSUE_COLUMNS = CSV_COLUMNS[CSV_COLUMNS.index("issue_name") : CSV_COLUMNS.index("rule_evidence") + 1]
 _JSON_RULE_COLUMNS = ("weights", "rule_evidence")  # JSON in a cell (weights may also be a preset name)
@@ -457,9 +460,17 @@ def _read_xlsx(path: Path, source: str) -> Scenario:
         ]
         meta: dict[str, str] = {}
         if "scenario" in names:
-            for r in wb["scenario"].iter_rows(values_only=True):
+            for n, r in enumerate(wb["scenario"].iter_rows(values_only=True), start=1):
                 if r and r[0] is not None:
-                    meta[str(r[0])] = "" if len(r) < 2 or r[1] is None else str(r[1])
+                    key = str(r[0]).strip()
+                    if key not in _META_KEYS:  # a misspelt key was dropped silently
+                        close = difflib.get_close_matches(key, _META_KEYS, n=1)
+                        hint = f"did you mean {close[0]!r}? " if close else ""
+                        raise InputFileError(
+                            f"{source}[scenario]:{n}: key {key[:40]!r} is not a scenario field "
+                            f"({hint}expected one of {', '.join(_META_KEYS[1:])})"
+                        )
+                    meta[key] = "" if len(r) < 2 or r[1] is None else str(r[1])
     finally:
         wb.close()
     if not rows:
