@@ -120,11 +120,18 @@ def with_ends(cand: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+# other models' forecasts (unit scale) of the issues being scored, for the features dist_<model> and
+# at_<model> of variants E-G (set per model in main; median and procedural, NaN replaced by f)
+OTHER: dict[str, np.ndarray] = {}
+
+
 def candidate_features(cand: dict[str, np.ndarray], f: np.ndarray, names: Sequence[str]) -> np.ndarray:
     """The (n, K, p) features ``names`` of every candidate for forecasts ``f`` (n,) (unit scale)."""
     v = cand["value"]
     d = np.abs(v - f[:, None])
     lib = {
+        **{f"dist_{k}": np.abs(v - o[:, None]) for k, o in OTHER.items()},
+        **{f"at_{k}": (np.abs(v - o[:, None]) < MATCH).astype(float) for k, o in OTHER.items()},
         "dist": d,
         "dist2": d**2,
         "share": cand["share"],
@@ -296,6 +303,13 @@ VARIANTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "B: + stated positions, QR on 'elsewhere'": ("B", ("dist", "dist2", "share", "com", "ref")),
     "C: as B, distance + share only": ("B", ("dist", "share")),
     "D: one logit: ends + stated + elsewhere": ("D", ("dist", "dist2", "share", "com", "ref")),
+    # added 2026-12-07 (second stop that day): the other models' forecasts as candidate features
+    "E: as C + distances to median/procedural fc": ("B", ("dist", "share", "dist_median", "dist_procedural")),
+    "F: as E + at median/procedural fc": (
+        "B",
+        ("dist", "share", "dist_median", "dist_procedural", "at_median", "at_procedural"),
+    ),
+    "G: as C + com + ref + at_median": ("B", ("dist", "share", "com", "ref", "at_median")),
 }
 BASE = "hurdle, shipped (ends + interior QR)"
 
@@ -307,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
     names = a.model or ["compromise", "calibrated", "median", "procedural"]
-    dev = dev_backtest(a.data, names)
+    dev = dev_backtest(a.data, sorted({*names, "median", "procedural"}))
     cases, res, spread, scales = dev.cases, dev.result, dev.spread, dev.scales
     shares = dev.shares
     cand_all = stated_positions(cases)
@@ -317,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         f = to_unit(res.forecasts[name], scales)[ok]
         s, sh, g = spread[ok], shares[ok], np.asarray(res.proposal_ids, dtype=object)[ok]
         cand = {k: v[ok] for k, v in cand_all.items()}
+        OTHER.clear()
+        for o in ("median", "procedural"):
+            fo = to_unit(res.forecasts[o], scales)[ok]
+            OTHER[o] = np.where(np.isfinite(fo), fo, f)
         interior = cand["mask"] & (cand["value"] > END_TOL) & (cand["value"] < 1 - END_TOL)
         obs = float(np.mean((interior & (np.abs(cand["value"] - y[:, None]) < MATCH)).any(axis=1)))
         y100 = y * 100
