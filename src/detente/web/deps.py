@@ -60,7 +60,28 @@ def templates() -> Environment:
     env.filters["quantiles_text"] = quantiles_text  # a ledger forecast's quantiles, as the CLI says them
     env.filters["ending_word"] = ending_word  # the simulator's codes in words (sim.words), as the report
     env.filters["headline_words"] = headline_words
+    env.filters["when"] = when  # a stored timestamp, readable, the full value in datetime/title
     return env
+
+
+def when(value: Any) -> Markup:
+    """``2026-12-07T20:06:21+00:00`` as ``<time datetime="…" title="…">2026-12-07 20:06 UTC</time>``
+    (a value that is not an ISO timestamp is shown as it is; nothing for none)."""
+    from datetime import UTC, datetime
+
+    if value is None or value == "":
+        return Markup("")
+    full = value.isoformat() if isinstance(value, datetime) else str(value)
+    try:
+        t = value if isinstance(value, datetime) else datetime.fromisoformat(full)
+    except ValueError:
+        return Markup("{}").format(full)
+    short = (
+        t.strftime("%Y-%m-%d %H:%M") + " UTC"
+        if t.tzinfo is None
+        else t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
+    return Markup('<time datetime="{0}" title="{0}">{1}</time>').format(full, short)
 
 
 def _status_glossary(statuses: Any) -> Markup:
@@ -134,6 +155,8 @@ def form_int(text: str, name: str) -> int:
 
 
 def form_bounded(text: str, name: str, low: int, high: int) -> int:
+    if not str(text).strip():  # an empty box is not "0": say what is wrong with what was there
+        raise svc.WebError(f"{name}: the box is empty (expected a whole number from {low} to {high})", 422)
     v = form_int(text, name)
     if not low <= v <= high:
         raise svc.WebError(f"{name}: expected a whole number from {low} to {high}, received {v}", 422)

@@ -14,6 +14,7 @@ from typing import Any
 
 from detente.analysis.draft.review import apply_decision, review_items, text_segments
 from detente.errors import StoreError
+from detente.io.mapping import _AS_OF  # the dates a scenario's as_of may be
 from detente.web.service import WebError, builtin_names, load_ref, safe_key
 
 MAX_DRAFT_BYTES = 2_000_000
@@ -54,6 +55,12 @@ def create(
     from detente import __version__
     from detente.io.draft import DraftOptions, draft_source, source_from_bytes
 
+    date = (date or "").strip()
+    if date and not _AS_OF.fullmatch(date):  # the scenario's as_of: the reader refuses anything else
+        raise WebError(
+            f"source date: {date[:40]!r} is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2025-06-15)",
+            422,
+        )
     name = os.path.basename(filename or "text.txt")[:120] or "text.txt"
     src = source_from_bytes(data, name, suffix=os.path.splitext(name)[1].lower())
     base = None

@@ -50,11 +50,13 @@ def _num(text: str, what: str, errors: dict[str, str], key: str, *, optional: bo
 
 
 def form_to_mapping(
-    form: Mapping[str, str], base: Mapping[str, Any]
+    form: Mapping[str, str], base: Mapping[str, Any], typed: dict[str, str] | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Merge the editor table (``actor-N-field``, ``issue-N-field``, ``stance-N-field``) into ``base``.
 
-    Returns the new mapping and per-cell errors ``{"stance-3-salience": "message"}``.
+    Returns the new mapping and per-cell errors ``{"stance-3-salience": "message"}``. A cell that is
+    not a number keeps its old value in the mapping; with ``typed``, what was typed into each such
+    cell is put there under the cell's (renumbered) key, so the table can show it again.
     """
     errors: dict[str, str] = {}
     data = {k: v for k, v in base.items()}
@@ -107,7 +109,10 @@ def form_to_mapping(
                     s.pop(fld, None)
                 else:
                     s[fld] = v
-    actors, issues, stances, errors = _delete_rows(form, actors, issues, stances, errors)
+    raw = {k: str(form.get(k, "")) for k in errors}
+    actors, issues, stances, errors = _delete_rows(form, actors, issues, stances, errors, raw)
+    if typed is not None:
+        typed.update(raw)
     add = form.get("add", "")
     if add in ("actor", "issue", "stance"):
         _add_row(add, form, actors, issues, stances, errors)
@@ -121,9 +126,10 @@ def _delete_rows(
     issues: list[dict[str, Any]],
     stances: list[dict[str, Any]],
     errors: dict[str, str],
+    raw: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
     """Drop rows whose ``…-N-delete`` box is ticked (an actor's or issue's stances go with it);
-    renumber the per-cell errors of the rows that stay."""
+    renumber the per-cell errors of the rows that stay (and, in place, ``raw``: what was typed)."""
     gone_a = {n for n in range(len(actors)) if form.get(f"actor-{n}-delete")}
     gone_i = {n for n in range(len(issues)) if form.get(f"issue-{n}-delete")}
     gone_s = {n for n in range(len(stances)) if form.get(f"stance-{n}-delete")}
@@ -147,12 +153,21 @@ def _delete_rows(
         renumber[kind] = {old: new for new, old in enumerate(keep)}
         kept[kind] = [rows[n] for n in keep]
     new_errors: dict[str, str] = {}
+    new_raw: dict[str, str] = {}
     for key, msg in errors.items():
         kind, n, fld = key.split("-", 2)
         if kind in renumber and n.isdigit() and int(n) in renumber[kind]:
-            new_errors[f"{kind}-{renumber[kind][int(n)]}-{fld}"] = msg
+            new_key = f"{kind}-{renumber[kind][int(n)]}-{fld}"
         elif not n.isdigit():
-            new_errors[key] = msg
+            new_key = key
+        else:
+            continue
+        new_errors[new_key] = msg
+        if raw is not None and key in raw:
+            new_raw[new_key] = raw[key]
+    if raw is not None:
+        raw.clear()
+        raw.update(new_raw)
     for v in kept["issue"]:  # veto players that were removed
         if v.get("veto_players"):
             v["veto_players"] = [x for x in v["veto_players"] if str(x) not in dead_actors]
@@ -265,12 +280,19 @@ def validate_mapping(data: Mapping[str, Any]) -> tuple[Scenario | None, dict[str
 
 
 def edited(
-    fields: Mapping[str, str], base: Mapping[str, Any]
+    fields: Mapping[str, str], base: Mapping[str, Any], typed: dict[str, str] | None = None
 ) -> tuple[Scenario | None, dict[str, Any], dict[str, str], list[str]]:
-    """(scenario or None, mapping, cell errors, general problems) of the edited table."""
-    data, cell_errors = form_to_mapping(fields, base)
+    """(scenario or None, mapping, cell errors, general problems) of the edited table.
+
+    The scenario is None while any cell is bad, whatever its kind (not a number, out of range, ...):
+    a cell that is not a number keeps its old value in the mapping, and running on that would
+    forecast with a value the table no longer shows. ``typed`` as in :func:`form_to_mapping`.
+    """
+    data, cell_errors = form_to_mapping(fields, base, typed)
     sc, cells, general = validate_mapping(data)
     cells.update(cell_errors)
+    if cell_errors:
+        sc = None
     return sc, data, cells, general
 
 
@@ -283,6 +305,7 @@ def editor_context(
     errors: dict[str, str] | None = None,
     general: list[str] | None = None,
     with_figure: bool = True,
+    typed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the editor page (``scenario.html``) and its table fragment (``_table.html``) show."""
     from detente.web.schemas import reference
@@ -301,6 +324,7 @@ def editor_context(
         "base_json": json.dumps(data, ensure_ascii=False),
         "history": history or [],
         "errors": errors or {},
+        "typed": typed or {},  # what was typed into a cell that is not a number (shown again, marked)
         "new": {},
         "general": general or [],
         "models": [m["name"] for m in svc.model_list()],
@@ -308,7 +332,17 @@ def editor_context(
         "share": f"/s/{ref}" if kind in ("store", "builtin") else "",
         "save_key": key if kind == "store" else (sc.id if sc is not None else data.get("id", "")),
         "scenario_sections": svc.scenario_figure_html(sc) if sc is not None and with_figure else [],
+        # the simulator runs on a 'dynamics:' section (or the ukraine-2025 defaults): else Simulate is off
+        "can_simulate": _can_simulate(sc, data),
     }
+
+
+def _can_simulate(sc: Scenario | None, data: Mapping[str, Any]) -> bool:
+    from detente.analysis.sim_job import has_simulation
+
+    if sc is not None:
+        return bool(has_simulation(sc))
+    return bool(data.get("dynamics"))
 
 
 def _whatif_choices(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -54,6 +54,24 @@ def error_response(
     return JSONResponse(body, status_code=status)
 
 
+def status_of(exc: DetenteError) -> tuple[int, str, list[str]]:
+    """(HTTP status, one-line message, problems) of a refused request, as the handlers below answer
+    it; a page that shows the message next to its form keeps the same status."""
+    message = " ".join(str(exc).split())
+    if isinstance(exc, svc.WebError):
+        return exc.status, message, exc.problems
+    if isinstance(exc, ScenarioError):
+        return 422, message, exc.problems
+    if isinstance(exc, StoreError):
+        return (404 if "not in the store" in message or "not found" in message else 400), message, [message]
+    return 422, message, [message]
+
+
+def wants_page(request: Request) -> bool:
+    """A browser's form post (it accepts HTML and is not htmx): answer with the page and the message."""
+    return "text/html" in request.headers.get("accept", "") and not is_htmx(request)
+
+
 async def _web_error(request: Request, exc: svc.WebError) -> Response:
     return error_response(request, exc.status, str(exc), exc.problems)
 
@@ -63,8 +81,8 @@ async def _scenario_error(request: Request, exc: ScenarioError) -> Response:
 
 
 async def _store_error(request: Request, exc: StoreError) -> Response:
-    status = 404 if "not in the store" in str(exc) or "not found" in str(exc) else 400
-    return error_response(request, status, str(exc))
+    status, message, _problems = status_of(exc)
+    return error_response(request, status, message)
 
 
 async def _detente_error(request: Request, exc: DetenteError) -> Response:

@@ -32,6 +32,7 @@ from detente.web.deps import (
     report_download,
     yaml_download,
 )
+from detente.web.errors import status_of, wants_page
 from detente.web.schemas import MAX_DRAWS, MAX_RUNS, note_deprecated, reference
 
 router = APIRouter(include_in_schema=False)
@@ -93,26 +94,52 @@ def editor_page(request: Request, ref: str, store: Any) -> HTMLResponse:
     return render(request, "scenario.html", **editor.editor_context(sc, data, canon, history=history))
 
 
+COMPARE_LOOKUP = 20  # saved scenarios read for the Compare form's default pair (the latest ones)
+
+
+def compare_default(refs: list[str], issue_ids: dict[str, set[str]], stored: list[str]) -> tuple[str, str]:
+    """The Compare form's preselected pair: two scenarios that share an issue id (a saved one and
+    what it shares issues with first, as a saved scenario is usually an edit of a built-in one),
+    else the same scenario on both sides; never a pair that would show nothing."""
+    order = [r for r in stored if r in issue_ids] + [r for r in refs if r in issue_ids and r not in stored]
+    for b in order:
+        for a in refs:
+            if a != b and a in issue_ids and issue_ids[a] & issue_ids[b]:
+                return a, b
+    first = "ukraine-2025" if "ukraine-2025" in refs else (refs[0] if refs else "")
+    return first, first
+
+
 # ---------------------------------------------------------------------------------------------- pages
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreDep, max_upload: MaxUploadDep) -> HTMLResponse:
     builtins = []
+    issue_ids: dict[str, set[str]] = {}
     for n in svc.builtin_names():
         try:
             sc, _text = svc.builtin_scenario(n)
             builtins.append(
                 {"name": n, "title": sc.title, "actors": len(sc.actors), "issues": len(sc.issues)}
             )
+            issue_ids[n] = {i.id for i in sc.issues}
         except DetenteError as exc:
             builtins.append({"name": n, "title": f"(cannot load: {exc})", "actors": 0, "issues": 0})
     stored = store.list_scenarios()
-    refs = [b["name"] for b in builtins] + [s.ref for s in stored]
+    refs = [str(b["name"]) for b in builtins] + [str(s.ref) for s in stored]
+    for s in stored[:COMPARE_LOOKUP]:
+        try:
+            issue_ids[s.ref] = {str(i.get("id")) for i in svc.load_ref(s.ref, store)[1].get("issues", [])}
+        except DetenteError:
+            continue
+    pair_a, pair_b = compare_default(refs, issue_ids, [s.ref for s in stored])
     return render(
         request,
         "index.html",
         builtins=builtins,
         stored=stored,
         refs=refs,
+        compare_a=pair_a,
+        compare_b=pair_b,
         models=[m["name"] for m in svc.model_list()],
         max_mb=max_upload / 2**20,
         formats=sorted(svc.UPLOAD_FORMATS),
@@ -147,14 +174,23 @@ def compare_page(
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, store: StoreDep) -> HTMLResponse:
+    return ledger_view(request, store)
+
+
+def ledger_view(request: Request, store: Any, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """The ledger page; after a refused form, ``ctx`` holds the message and what was typed
+    (``add_error``/``add_form``, or ``resolve_error``/``resolve_id``/``resolve_value``)."""
     from detente.store.ledger_scores import CALIBRATION_WORDS
 
+    ctx.setdefault("add_form", {})
     return render(
         request,
         "ledger.html",
+        status=status,
         entries=store.ledger_list(),
         score=store.ledger_score(),
         words=CALIBRATION_WORDS,
+        **ctx,
     )
 
 
@@ -162,7 +198,8 @@ def ledger_page(request: Request, store: StoreDep) -> HTMLResponse:
 @router.post("/ui/validate", response_class=HTMLResponse)
 async def ui_validate(request: Request) -> HTMLResponse:
     fields, base = await read_form(request)
-    sc, data, cells, general = editor.edited(fields, base)
+    typed: dict[str, str] = {}
+    sc, data, cells, general = editor.edited(fields, base, typed)
     ctx = editor.editor_context(
         sc,
         data,
@@ -170,6 +207,7 @@ async def ui_validate(request: Request) -> HTMLResponse:
         errors=cells,
         general=general,
         with_figure=False,
+        typed=typed,
     )
     # the table now stands for the edited mapping (rows may have been added or removed)
     ctx["base_json"] = json.dumps(data, ensure_ascii=False)
@@ -331,21 +369,36 @@ async def ui_ledger_add(request: Request, store: StoreDep) -> Response:
     form = await request.form()
     f = {k: v for k, v in form.items() if isinstance(v, str)}
     qs = f.get("quantiles", "").strip()
-    store.ledger_add(
-        f.get("question", ""),
-        form_float(f.get("value", ""), "value"),
-        kind=f.get("kind") or None,
-        resolution_date=form_field(f, "resolves", "resolution_date").strip(),
-        scenario_ref=form_field(f, "scenario", "scenario_ref"),
-        model=f.get("model", ""),
-        note=f.get("note", ""),
-        quantiles=parse_quantiles(qs) if qs else None,  # as detente ledger add --quantiles reads them
-    )
+    try:
+        store.ledger_add(
+            f.get("question", ""),
+            form_float(f.get("value", ""), "value"),
+            kind=f.get("kind") or None,
+            resolution_date=form_field(f, "resolves", "resolution_date").strip(),
+            scenario_ref=form_field(f, "scenario", "scenario_ref"),
+            model=f.get("model", ""),
+            note=f.get("note", ""),
+            quantiles=parse_quantiles(qs) if qs else None,  # as detente ledger add --quantiles reads them
+        )
+    except DetenteError as exc:
+        if not wants_page(request):
+            raise
+        status, message, _p = status_of(exc)  # the page again, the message by the form, the typing kept
+        return ledger_view(request, store, status, add_error=message, add_form=f)
     return RedirectResponse("/ledger", status_code=303)
 
 
 @router.post("/ui/ledger/{entry_id}/resolve")
 async def ui_ledger_resolve(request: Request, entry_id: int, store: StoreDep) -> Response:
     form = await request.form()
-    store.ledger_resolve(entry_id, form_float(str(form.get("outcome", "")), "outcome"))
+    outcome = str(form.get("outcome", ""))
+    try:
+        store.ledger_resolve(entry_id, form_float(outcome, "outcome"))
+    except DetenteError as exc:
+        if not wants_page(request):
+            raise
+        status, message, _p = status_of(exc)
+        return ledger_view(
+            request, store, status, resolve_error=message, resolve_id=entry_id, resolve_value=outcome
+        )
     return RedirectResponse("/ledger", status_code=303)

@@ -14,7 +14,26 @@
       actors: d.actors, issues: d.issues, stances: d.stances,
       actor: d.actors.length ? d.actors[0].id : "", issue: d.issues.length ? d.issues[0].id : "",
       position: 0, salience: 0, capability: 0, lo: 0, hi: 100, capMax: 1, hasStance: false,
-      init() { this.reset(); },
+      init() {
+        this.reset();
+        // the table was redrawn (a cell checked, a row added or removed): offer what it now holds
+        document.addEventListener("htmx:afterSettle", () => {
+          const table = document.getElementById("table");
+          if (!table || !table.dataset.whatif) return;
+          let fresh;
+          try { fresh = JSON.parse(table.dataset.whatif); } catch (e) { return; }
+          this.follow(fresh);
+        });
+      },
+      follow(fresh) {
+        const same = JSON.stringify([this.actors, this.issues, this.stances]) ===
+          JSON.stringify([fresh.actors, fresh.issues, fresh.stances]);
+        if (same) return;
+        this.actors = fresh.actors; this.issues = fresh.issues; this.stances = fresh.stances;
+        if (!this.actors.some((a) => a.id === this.actor)) this.actor = this.actors.length ? this.actors[0].id : "";
+        if (!this.issues.some((i) => i.id === this.issue)) this.issue = this.issues.length ? this.issues[0].id : "";
+        this.reset();
+      },
       reset() {
         const iss = this.issues.find((i) => i.id === this.issue) || { low: 0, high: 100 };
         const act = this.actors.find((a) => a.id === this.actor) || { capability: 1 };
@@ -38,6 +57,52 @@
     const div = document.createElement("div");
     div.className = "error"; div.setAttribute("role", "alert"); div.textContent = msg;
     box.replaceChildren(div);
+  });
+  // Downloads from the editor: posted with fetch, so a table with problems shows its message in
+  // #messages and the page (with every edit) stays; a valid table's file is saved from a blob.
+  function showMessage(html, cls) {
+    const box = document.getElementById("messages");
+    if (!box) return;
+    const div = document.createElement("div");
+    div.className = cls; div.setAttribute("role", cls === "error" ? "alert" : "status"); div.textContent = html;
+    box.replaceChildren(div);
+  }
+  document.addEventListener("click", function (evt) {
+    const btn = evt.target.closest && evt.target.closest("button[data-download]");
+    if (!btn || !btn.form) return;
+    evt.preventDefault();
+    const form = btn.form;
+    const body = new URLSearchParams(new FormData(form));
+    const opts = document.getElementById("runopts");  // the seed, as Run uses it
+    if (opts) new FormData(opts).forEach(function (v, k) { if (!body.has(k)) body.append(k, v); });
+    const csrf = form.querySelector("input[name=csrf_token]");
+    btn.disabled = true;
+    showMessage("preparing " + btn.dataset.download + "…", "muted");
+    fetch(btn.getAttribute("formaction"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "HX-Request": "true", "X-CSRF-Token": csrf ? csrf.value : "" },
+    }).then(function (resp) {
+      if (!resp.ok) {
+        return resp.text().then(function (text) {
+          const box = document.getElementById("messages");
+          if (box && /^\s*<div class="error"/.test(text)) box.innerHTML = text;  // the server's escaped fragment
+          else showMessage("download failed (" + resp.status + ")", "error");
+        });
+      }
+      const cd = resp.headers.get("content-disposition") || "";
+      const m = /filename="([^"]+)"/.exec(cd);
+      return resp.blob().then(function (blob) {
+        const url = URL.createObjectURL(blob);
+        const a = document.createElement("a");
+        a.href = url; a.download = m ? m[1] : "download"; a.style.display = "none";
+        document.body.appendChild(a); a.click(); a.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        const box = document.getElementById("messages");
+        if (box) box.replaceChildren();
+      });
+    }).catch(function () {
+      showMessage("download failed: the server did not answer", "error");
+    }).finally(function () { btn.disabled = false; });
   });
   document.addEventListener("htmx:beforeRequest", function () {
     const box = document.getElementById("messages");

@@ -12,9 +12,17 @@
   let timer = null;
   let locked = false;
 
-  function say(text, bad) {
+  function say(text, bad, full) {
     status.textContent = text;
     status.className = bad ? "error" : "";
+    if (full) status.title = full; else status.removeAttribute("title");
+  }
+
+  // a stored timestamp (2026-12-07T20:06:21+00:00) as 2026-12-07 20:06 UTC; the full value in the title
+  function readable(iso) {
+    const t = new Date(iso);
+    if (isNaN(t.getTime())) return String(iso);
+    return t.toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }
 
   function request(method, url, payload) {
@@ -72,8 +80,8 @@
       body.appendChild(tr);
     });
     document.querySelector("h1").textContent = "Questionnaire of " + data.expert + ": " + data.scenario;
-    if (data.submitted_at) { lock("Submitted on " + data.submitted_at + ". Thank you."); }
-    else { say(data.updated_at ? "Last saved " + data.updated_at + "." : "Nothing saved yet."); }
+    if (data.submitted_at) { lock("Submitted on " + readable(data.submitted_at) + ". Thank you.", data.submitted_at); }
+    else { say(data.updated_at ? "Last saved " + readable(data.updated_at) + "." : "Nothing saved yet.", false, data.updated_at); }
   }
 
   function collect() {
@@ -88,11 +96,11 @@
     });
   }
 
-  function lock(text) {
+  function lock(text, full) {
     locked = true;
     body.querySelectorAll("input, textarea").forEach(function (el) { el.readOnly = true; });
     submitBtn.disabled = true;
-    say(text);
+    say(text, false, full);
   }
 
   function save(submit) {
@@ -100,8 +108,8 @@
     clearTimeout(timer);
     say(submit ? "Submitting …" : "Saving …");
     return request("PUT", "/api/expert/answers", { answers: collect(), submit: !!submit }).then(function (r) {
-      if (r.submitted_at) { lock("Submitted on " + r.submitted_at + ". Thank you."); }
-      else { say("Saved " + r.updated_at + " (" + r.answered + " rows answered)."); }
+      if (r.submitted_at) { lock("Submitted on " + readable(r.submitted_at) + ". Thank you.", r.submitted_at); }
+      else { say("Saved " + readable(r.updated_at) + " (" + r.answered + " rows answered).", false, r.updated_at); }
     }).catch(function (e) { say("Not saved: " + e.message, true); });
   }
 
