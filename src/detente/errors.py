@@ -61,7 +61,17 @@ class UnknownModelError(DetenteError, KeyError):
 
 
 class MissingExtraError(DetenteError, ImportError):
-    """An optional dependency is missing; the message names the extra to install."""
+    """An optional dependency is missing; the message names the extra to install (:func:`install_hint`)."""
+
+
+def install_hint(extra: str) -> str:
+    """How to install an extra, for a release and for a clone (where ``pip install 'detente[x]'``
+    would look for the package on an index instead of the working tree).
+
+    >>> install_hint("web")
+    "pip install 'detente[web]' (in a clone of the repository: pip install -e '.[web]')"
+    """
+    return f"pip install 'detente[{extra}]' (in a clone of the repository: pip install -e '.[{extra}]')"
 
 
 class StoreError(DetenteError):

@@ -32,7 +32,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from detente.errors import DetenteError, MissingExtraError
+from detente.errors import DetenteError, MissingExtraError, install_hint
 
 ENV_SCHEDULER = "DASK_SCHEDULER_ADDRESS"
 ExecutorKind = Literal["inline", "process", "dask"]
@@ -77,7 +77,7 @@ def _import_distributed() -> Any:
         import distributed
     except ImportError:
         raise MissingExtraError(
-            "Dask is not installed: install the distributed extra with pip install 'detente[distributed]'"
+            "Dask is not installed: install the distributed extra with " + install_hint("distributed")
         ) from None
     return distributed
 

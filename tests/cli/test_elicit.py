@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -329,8 +330,18 @@ def test_blank_folders_format_and_older_exports(cli, tmp_path: Path) -> None:
     r = cli("elicit", "export", "--experts", "ben", "--out", str(tmp_path / "q2"), "--format", "csv")
     assert r.exit_code == 0 and "--format is deprecated; use --to" in r.stderr
     assert (tmp_path / "q2" / "ukraine-2025-ben.csv").exists()
-    # the example panel was exported before ukraine-2025 declared its rules: same questions, one note
+    # questionnaires exported from an earlier version of ukraine-2025 (same questions): one note; the
+    # example panel, stamped with the current version, imports without it
     files = sorted((REPO / "examples" / "panel").glob("*.csv"))
-    r = cli("elicit", "import", *map(str, files), "--out", str(tmp_path / "p.yaml"))
+    r = cli("elicit", "import", *map(str, files), "--out", str(tmp_path / "p0.yaml"))
+    assert r.exit_code == 0 and "earlier version" not in r.stderr, r.stderr
+    old = []
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        first, rest = text.split("\n", 1)
+        head = re.sub(r"hash=[0-9a-f]{64}", "hash=" + "5" * 64, first)
+        old.append(tmp_path / f.name)
+        old[-1].write_text(head + "\n" + rest, encoding="utf-8")
+    r = cli("elicit", "import", *map(str, old), "--out", str(tmp_path / "p.yaml"))
     assert r.exit_code == 0, r.stderr
     assert "exported from an earlier version of ukraine-2025" in r.stderr

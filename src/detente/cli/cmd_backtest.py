@@ -367,9 +367,9 @@ def backtest(
         )
 
         n_scored = sum(int((c.outcome == c.outcome).sum()) for c in cases)
-        err_console.print(  # README: all 17 models on the DEU dev file took 138 s (idle) to 345 s (busy)
+        err_console.print(  # README: all 17 models on the DEU dev file took 44 s on 2 cores (2026-12-07)
             f"backtest: {len(models)} models on {plural(n_scored, 'issue')}; all models on the DEU dev file "
-            "take 2 to 6 minutes (-m picks fewer)"
+            "take about a minute (-m picks fewer)"
         )
 
         with Progress(

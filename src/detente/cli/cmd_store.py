@@ -504,9 +504,11 @@ def serve(
         fail(f"--max-upload-mb: expected a number in (0, 1024], received {max_upload_mb:g}")
     import importlib.util
 
+    from detente.errors import install_hint
+
     missing = [m for m in ("fastapi", "uvicorn", "multipart") if importlib.util.find_spec(m) is None]
     if missing:
-        fail(f"the dashboard needs the web extra: pip install 'detente[web]' ({', '.join(missing)} missing)")
+        fail(f"the dashboard needs the web extra ({', '.join(missing)} missing): {install_hint('web')}")
     import uvicorn
 
     url = _db_url(db)

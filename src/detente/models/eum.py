@@ -33,7 +33,7 @@ import numpy as np
 from detente._typing import FloatArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
-from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError
+from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError, install_hint
 from detente.kernels.dynamics import classify_path
 from detente.kernels.eum import EUMRun, numba_available, perspective, rows_per_call, run_eum
 from detente.kernels.eum_spec import KIND_NAMES, EUMSettings
@@ -164,7 +164,7 @@ class ExpectedUtility:
         if self.engine == "auto":
             return "numpy"
         raise MissingExtraError(
-            "eum engine='numba' needs numba: install the fast extra with pip install 'detente[fast]'"
+            "eum engine='numba' needs numba: install the fast extra with " + install_hint("fast")
         )
 
     def for_batch(self, n_runs: int, n_actors: int) -> ExpectedUtility:

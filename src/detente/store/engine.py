@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from detente.errors import MissingExtraError, StoreError
+from detente.errors import MissingExtraError, StoreError, install_hint
 
 _T = TypeVar("_T")
 
@@ -451,7 +451,7 @@ class Engine:
             self.engine = sa.create_engine(self.url, **kwargs)
         except ImportError as exc:
             raise MissingExtraError(
-                f"database driver for {self.url.split('://', 1)[0]} is missing: pip install 'detente[postgres]'"
+                f"database driver for {self.url.split('://', 1)[0]} is missing: {install_hint('postgres')}"
             ) from exc
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc

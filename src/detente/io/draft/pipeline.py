@@ -52,13 +52,13 @@ def require_extra() -> None:
     """One-line MissingExtraError when a package of the ``draft`` extra is missing."""
     import importlib.util
 
-    from detente.errors import MissingExtraError
+    from detente.errors import MissingExtraError, install_hint
 
     missing = [m for m in ("pysbd", "rapidfuzz", "pycountry", "bs4") if importlib.util.find_spec(m) is None]
     if missing:
         raise MissingExtraError(
             f"detente draft needs the 'draft' extra (missing: {', '.join(missing)}); "
-            "install it with: pip install 'detente[draft]'"
+            "install it with: " + install_hint("draft")
         )
 
 
