@@ -29,3 +29,18 @@ def cli():
         return runner.invoke(app, list(args), catch_exceptions=False, **kw)
 
     return invoke
+
+
+@pytest.fixture()
+def sqlite_tables():
+    """The table names of an SQLite file, read without writing to it (``mode=ro``)."""
+    import sqlite3
+
+    def tables(path) -> list[str]:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        finally:
+            conn.close()
+
+    return tables

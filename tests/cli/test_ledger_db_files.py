@@ -28,14 +28,6 @@ def _snapshot(path: Path) -> tuple[bytes, int]:
     return path.read_bytes(), path.stat().st_mtime_ns
 
 
-def _tables(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    finally:
-        conn.close()
-
-
 def _one_line(r) -> str:
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output
@@ -89,7 +81,9 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(cli, folder, args, 
 
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
 @pytest.mark.parametrize("args", [*READS, ("add", "Deal?", "0.4"), ("resolve", "1", "0")])
-def test_another_programs_sqlite_database_is_refused_and_left_alone(cli, folder, args, wal) -> None:
+def test_another_programs_sqlite_database_is_refused_and_left_alone(
+    cli, folder, args, wal, sqlite_tables
+) -> None:
     path = folder / "other.sqlite"
     conn = sqlite3.connect(path)
     if wal:
@@ -106,7 +100,7 @@ def test_another_programs_sqlite_database_is_refused_and_left_alone(cli, folder,
     )
     assert _files(folder) == ["other.sqlite"]  # no -wal or -shm left behind
     assert _snapshot(path) == before
-    assert _tables(path) == ["foo"]
+    assert sqlite_tables(path) == ["foo"]
 
 
 def test_a_folder_is_refused(cli, folder) -> None:
@@ -137,7 +131,7 @@ def test_a_good_database_still_works_and_reads_leave_it_as_it_was(cli, folder) -
     assert json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)["resolved"] == 2
 
 
-def test_an_older_database_is_read_as_it_is_and_upgraded_by_a_write(cli, folder) -> None:
+def test_an_older_database_is_read_as_it_is_and_upgraded_by_a_write(cli, folder, sqlite_tables) -> None:
     db = folder / "old.sqlite"
     assert cli("ledger", "add", "Deal?", "0.8", "--db", str(db)).exit_code == 0
     conn = sqlite3.connect(db)
@@ -145,14 +139,14 @@ def test_an_older_database_is_read_as_it_is_and_upgraded_by_a_write(cli, folder)
         conn.execute(f"DROP TABLE {table}")  # a database made before these tables existed
     conn.commit()
     conn.close()
-    old = _tables(db)
+    old = sqlite_tables(db)
     r = cli("ledger", "list", "--db", str(db), "--format", "json")
     assert r.exit_code == 0 and [e["question"] for e in json.loads(r.stdout)] == ["Deal?"]
     assert "not resolved yet" in cli("ledger", "history", "1", "--db", str(db)).stdout
-    assert _tables(db) == old  # a read does not migrate
+    assert sqlite_tables(db) == old  # a read does not migrate
     r = cli("ledger", "resolve", "1", "1", "--db", str(db))
     assert r.exit_code == 0, r.output
-    assert {"ledger_quantiles", "ledger_resolution_history", "panels"} <= set(_tables(db))
+    assert {"ledger_quantiles", "ledger_resolution_history", "panels"} <= set(sqlite_tables(db))
 
 
 def test_negative_numbers_are_arguments(cli, folder) -> None:

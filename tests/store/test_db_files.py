@@ -11,14 +11,6 @@ from detente.errors import StoreError
 from detente.store import Store
 
 
-def _tables(path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    finally:
-        conn.close()
-
-
 def test_read_only_store_of_a_missing_file_creates_nothing(tmp_path) -> None:
     with pytest.raises(StoreError, match="no such database") as info:
         Store(str(tmp_path / "sub" / "missing.sqlite"), read_only=True)
@@ -39,7 +31,7 @@ def test_an_empty_file_is_not_a_database(tmp_path, read_only) -> None:
 
 
 @pytest.mark.parametrize("read_only", [False, True])
-def test_another_programs_database_is_left_alone(tmp_path, read_only) -> None:
+def test_another_programs_database_is_left_alone(tmp_path, read_only, sqlite_tables) -> None:
     path = tmp_path / "other.sqlite"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE foo (x INTEGER)")
@@ -48,23 +40,23 @@ def test_another_programs_database_is_left_alone(tmp_path, read_only) -> None:
     data = path.read_bytes()
     with pytest.raises(StoreError, match="of something else, with tables foo"):
         Store(str(path), read_only=read_only)
-    assert _tables(path) == ["foo"] and path.read_bytes() == data
+    assert sqlite_tables(path) == ["foo"] and path.read_bytes() == data
 
 
-def test_an_sqlite_database_without_tables_becomes_a_store(tmp_path) -> None:
+def test_an_sqlite_database_without_tables_becomes_a_store(tmp_path, sqlite_tables) -> None:
     path = tmp_path / "blank.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=1").connection.close()  # header, no tables
     st = Store(str(path))
     st.ledger_add("Deal?", 0.5)
     st.close()
-    assert "ledger" in _tables(path)
+    assert "ledger" in sqlite_tables(path)
 
 
-def test_a_new_database_appears_whole_and_leaves_no_temporary_file(tmp_path) -> None:
+def test_a_new_database_appears_whole_and_leaves_no_temporary_file(tmp_path, sqlite_tables) -> None:
     st = Store(str(tmp_path / "new.sqlite"))
     st.close()
     assert [p.name for p in tmp_path.iterdir()] == ["new.sqlite"]
-    assert {"ledger", "scenarios", "runs", "panels"} <= set(_tables(tmp_path / "new.sqlite"))
+    assert {"ledger", "scenarios", "runs", "panels"} <= set(sqlite_tables(tmp_path / "new.sqlite"))
     assert (tmp_path / "new.sqlite").read_bytes()[18:20] == b"\x02\x02"  # WAL mode from the start
 
 
