@@ -241,3 +241,16 @@ def test_the_two_draws_boxes_have_distinct_labels(client) -> None:
     page = client.get("/s/ukraine-2025").text
     assert re.search(r"<label>sweep draws <input[^>]*id=\"sweep-draws\"", page)
     assert re.search(r"<label>simulator draws <input[^>]*id=\"sim-draws\"", page)
+
+
+def test_a_menu_above_the_plot_moves_below_the_toolbar() -> None:
+    """The EUM perspective chart's viewer menu hung where plotly draws its toolbar (top right)."""
+    from detente.report.figure import Figure
+    from detente.web.figures import MODEBAR_H, fit
+
+    lay = {"height": 600, "margin": {"t": 80, "b": 60}, "title": {"text": "Perspective"}}
+    fig = fit(Figure([], {**lay, "updatemenus": [{"buttons": [], "y": 1.12, "yanchor": "top"}]}))
+    m = fig.layout["margin"]
+    plot_h = fig.layout["height"] - m["t"] - m["b"]
+    assert plot_h == 600 - 80 - 60  # the plot keeps its size: the room is added on top
+    assert m["t"] - (fig.layout["updatemenus"][0]["y"] - 1) * plot_h >= MODEBAR_H - 1e-9

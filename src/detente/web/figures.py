@@ -92,7 +92,7 @@ def fit(fig: Figure, width: int = MIN_WIDTH) -> Figure:
         if extra_top:
             margin["t"] = margin_t + extra_top
             lay["margin"] = margin
-        return fig
+        return _menus_below_modebar(fig)
 
     tops = {round(ax["domain"][1], 9): name for name, ax in yaxes}
     sub_titles: dict[str, dict[str, Any]] = {}
@@ -155,4 +155,33 @@ def fit(fig: Figure, width: int = MIN_WIDTH) -> Figure:
     lay["height"] = new_plot_h + margin["t"] + margin["b"]
     if title_h:  # at the top (plotly anchors a multi-line title's middle reliably, not its top)
         title.update(yref="container", yanchor="middle", y=1 - (TOP_PAD + title_h / 2) / lay["height"])
+    return _menus_below_modebar(fig)
+
+
+MODEBAR_H = 32  # px at the top of a chart where plotly's toolbar appears (on hover, at the right)
+
+
+def _menus_below_modebar(fig: Figure) -> Figure:
+    """Move a dropdown menu that hangs from above the plot (the EUM perspective chart's viewer menu)
+    down below the toolbar, adding the room on top so the plots keep their size."""
+    lay = fig.layout
+    menus = [
+        m for m in lay.get("updatemenus") or () if m.get("yanchor", "top") == "top" and m.get("y", 1) > 1
+    ]
+    if not menus:
+        return fig
+    margin = lay.get("margin") or {}
+    margin_t, margin_b = margin.get("t", 100), margin.get("b", 80)
+    height = lay.get("height") or 450
+    plot_h = max(height - margin_t - margin_b, 1)
+    top = min(margin_t - (m["y"] - 1) * plot_h for m in menus)  # px from the chart's top edge
+    if top >= MODEBAR_H:
+        return fig
+    delta = MODEBAR_H - top
+    margin["t"] = margin_t + delta
+    lay["margin"] = margin
+    lay["height"] = height + delta
+    title = lay.get("title") or {}
+    if title.get("text") and title.get("yref") == "container" and title.get("y") is not None:
+        title["y"] = 1 - ((1 - title["y"]) * height + delta) / (height + delta)  # the same gap below it
     return fig
