@@ -110,3 +110,18 @@ def test_perspective_menu_is_clear_of_the_toolbar(server, page):  # noqa: F811
     (ml, mt, mr, mb), (ul, ut, ur, ub) = boxes
     overlap = min(mr, ur) > max(ml, ul) and min(mb, ub) > max(mt, ut)
     assert not overlap, boxes
+
+
+def test_two_quick_edits_are_both_checked_and_kept(server, page):  # noqa: F811
+    """Two cells edited before the first check came back: both values stay and both are checked
+    (the form's checks queue, ``hx-sync="this:queue last"``; they were dropped while one ran)."""
+    page.goto(server + "/s/emission-standards-1994")
+    page.wait_for_selector("#editor #table")
+    page.fill("#actor-0-capability", "abc")
+    page.press("#actor-0-capability", "Tab")  # no wait: the next edit follows at once
+    page.fill("#stance-1-salience", "7")
+    page.press("#stance-1-salience", "Tab")
+    page.wait_for_selector("#actor-0-capability.bad")
+    page.wait_for_selector("#stance-1-salience.bad")
+    assert page.locator("#actor-0-capability").input_value() == "abc"
+    assert page.locator("#stance-1-salience").input_value() in ("7", "7.0")
