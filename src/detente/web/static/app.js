@@ -108,4 +108,25 @@
     const box = document.getElementById("messages");
     if (box) box.replaceChildren();
   });
+  // The editor's check redraws the whole table. A cell the user is typing in when the answer comes
+  // back keeps what was typed since the request left (htmx keeps focus, not the value); the check
+  // of that cell follows on its own change event (hx-sync queues it).
+  let typing = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    const a = document.activeElement;
+    typing = null;
+    if (evt.detail.target && evt.detail.target.id === "table" && a && a.id && a.closest && a.closest("#table")
+        && "value" in a) {
+      typing = { id: a.id, value: a.value, start: a.selectionStart, end: a.selectionEnd };
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!typing) return;
+    const el = document.getElementById(typing.id);
+    if (el && el.value !== typing.value) {
+      el.value = typing.value;
+      try { el.setSelectionRange(typing.start, typing.end); } catch (e) { /* not a text box */ }
+    }
+    typing = null;
+  });
 })();
