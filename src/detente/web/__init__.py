@@ -12,9 +12,9 @@ def create_app(*args: Any, **kwargs: Any) -> Any:
     try:
         from detente.web.app import create_app as _create
     except ImportError as exc:
-        from detente.errors import MissingExtraError
+        from detente.errors import MissingExtraError, install_hint
 
         raise MissingExtraError(
-            f"the dashboard needs the web extra: pip install 'detente[web]' ({exc.name} missing)"
+            f"the dashboard needs the web extra ({exc.name} missing): {install_hint('web')}"
         ) from exc
     return _create(*args, **kwargs)
