@@ -59,3 +59,34 @@ def test_a_bad_dynamics_section_is_one_line(
     assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and fragment in lines[0], r.stderr
     assert "Traceback" not in r.output
     assert not report.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("evidence", 5, "dynamics.evidence: expected a mapping of parameter"),
+        (
+            "evidence",
+            {"no_such": {"assumption": True}},
+            "dynamics.evidence.no_such: expected a simulator parameter",
+        ),
+        ("evidence", {"gamma": 7}, "dynamics.evidence.gamma: expected {quote, source, date}"),
+        (
+            "parmeters",
+            {"gamma": 2},
+            "dynamics.parmeters: expected one of parameters, evidence, notes, description",
+        ),
+    ],
+)
+def test_the_documentation_keys_are_checked_too(cli, tmp_path, key, value, fragment):
+    """QA audit: `evidence: 5` validated, and a misspelt key beside `parameters` was dropped."""
+    good = tmp_path / "u.yaml"
+    assert cli("convert", "ukraine-2025", str(good)).exit_code == 0
+    doc = yaml.safe_load(good.read_text(encoding="utf-8"))
+    doc["dynamics"][key] = value
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    r = cli("validate", str(path))
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], r.stderr

@@ -231,6 +231,9 @@ def preset(name: str, base: GameConfig | None = None) -> GameConfig:
     return with_overrides(base if base is not None else GameConfig(), PRESETS[name])
 
 
+DOC_KEYS = ("evidence", "notes", "description")  # keys of a dynamics: section that document, not set
+
+
 def from_mapping(data: Any) -> GameConfig:
     """Build a config from a scenario's ``dynamics:`` mapping.
 
@@ -251,9 +254,31 @@ def from_mapping(data: Any) -> GameConfig:
         raise ModelConfigError("dynamics", "a mapping", type(data).__name__)
     params = data.get("parameters", None)
     if params is None:
-        params = {k: v for k, v in data.items() if k not in ("evidence", "notes", "description")}
+        params = {k: v for k, v in data.items() if k not in DOC_KEYS}
+    else:
+        extra = sorted(str(k) for k in data if k not in ("parameters", *DOC_KEYS))
+        if extra:  # beside 'parameters' only documentation keys: a typo would be dropped silently
+            raise ModelConfigError(
+                f"dynamics.{extra[0]}", "one of parameters, " + ", ".join(DOC_KEYS), extra[0]
+            )
     if not isinstance(params, dict):
         raise ModelConfigError("dynamics.parameters", "a mapping of parameter: value", type(params).__name__)
+    evidence = data.get("evidence")
+    if evidence is not None:
+        if not isinstance(evidence, dict):
+            raise ModelConfigError(
+                "dynamics.evidence", "a mapping of parameter: {quote, source, date} or {assumption}", evidence
+            )
+        for name, ev in evidence.items():
+            if str(name) not in FLAT:
+                raise ModelConfigError(f"dynamics.evidence.{name}", "a simulator parameter", name)
+            items = ev if isinstance(ev, list) else [ev]
+            if not items or not all(isinstance(x, (dict, str)) for x in items):
+                raise ModelConfigError(
+                    f"dynamics.evidence.{name}",
+                    "{quote, source, date} or {assumption: true, note} (or a list of them, or a text)",
+                    ev,
+                )
     try:
         return with_overrides(GameConfig(), params)
     except ModelConfigError as exc:
