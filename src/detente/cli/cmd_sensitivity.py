@@ -54,7 +54,7 @@ def _csv(method: Method, issues: list[dict[str, Any]]) -> None:
 
 def _fc(v: float, digits: int = 4) -> str:
     """A forecast (or its sd) in a table title; NaN reads as what it means."""
-    return f"{v:.{digits}g}" if math.isfinite(v) else "none (the model gives no forecast here)"
+    return fmt_num(v, digits, missing="none (the model gives no forecast here)")
 
 
 def _print_sobol(

@@ -90,8 +90,8 @@ def build_models(names: list[str] | None, sets: dict[str, str]) -> list[Any]:
     return [build_model(n, sets) for n in chosen]
 
 
-def fmt_num(v: float, digits: int = 3) -> str:
-    return "—" if not math.isfinite(v) else f"{v:.{digits}g}"
+def fmt_num(v: float, digits: int = 3, missing: str = "—") -> str:
+    return missing if not math.isfinite(v) else f"{v:.{digits}g}"
 
 
 def default_groups(scenario: Any) -> tuple[str, str] | None:
