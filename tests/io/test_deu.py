@@ -278,3 +278,21 @@ def test_binary_file_is_one_line_error(tmp_path, dev, cli):
         (line,) = r.output.strip().splitlines()
         assert ("blob.tsv: binary file" in line) or ("cr.tsv:2: not a readable table" in line), line
     assert not (tmp_path / "x.json").exists()
+
+
+def test_an_unknown_council_rule_is_named(tmp_path, dev):
+    """QA audit: counvte 'XYZ' was read as 'no rule declared' (the rule-reading models then assumed
+    a simple majority) with exit 0; the dev file holds only Unan, QMV and QMV(10)."""
+    lines = dev.read_text().splitlines()
+    col = lines[0].split("\t").index("counvte")
+    row = lines[1].split("\t")
+    row[col] = "XYZ"
+    bad = tmp_path / "vote.tsv"
+    bad.write_text("\n".join([lines[0], "\t".join(row), *lines[2:5]]) + "\n")
+    with pytest.raises(
+        InputFileError, match=r"vote.tsv:2: column 'counvte' .*'XYZ' is not a Council voting rule"
+    ):
+        read_deu(bad)
+    row[col] = ""
+    bad.write_text("\n".join([lines[0], "\t".join(row), *lines[2:5]]) + "\n")
+    assert read_deu(bad)[0].rule is None  # empty: not declared, as before

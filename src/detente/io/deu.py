@@ -273,6 +273,11 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
             positions[a] = p
             saliences[a] = s
         rule_raw = get("counvte")
+        if rule_raw.strip() and _map_rule(rule_raw) is None:  # a typo would silently drop the rule
+            raise InputFileError(
+                f"{_where(name, ln, 'counvte', header)}: {rule_raw[:30]!r} is not a Council voting rule "
+                "(expected Unan, QMV, QMV(n) or SM; empty = not declared)"
+            )
         out.append(
             DeuIssue(
                 issue_id=iid,
