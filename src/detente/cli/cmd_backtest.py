@@ -22,6 +22,7 @@ from detente.cli.common import (
     parse_sets,
     print_csv,
     print_json,
+    say_warnings,
     show_progress,
     warn_missing_error_models,
     write_text_atomic,
@@ -321,7 +322,7 @@ def backtest(
     """Score every model on the real outcomes of a DEU file: leaderboard with proposal-bootstrap intervals."""
     from detente.analysis.backtest import in_sample_note, leaderboard, run_backtest
     from detente.analysis.backtest_groups import subgroup_leaderboard
-    from detente.errors import DetenteError
+    from detente.errors import DetenteError, DetenteWarning
     from detente.io.deu import backtest_cases, load_deu
 
     check_min("--seed", seed, 0)
@@ -335,26 +336,27 @@ def backtest(
         error_models = resolve_calibration(calibration)
     except DetenteError as exc:
         fail(f"--calibration: {exc}")
+    import warnings
+
     try:
         skipped: list[str] = []
-        scenarios = load_deu(
-            data,
-            capability=str(capability),
-            missing_salience=str(missing_salience),
-            empty="skip",
-            skipped=skipped,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DetenteWarning)
+            scenarios = load_deu(
+                data,
+                capability=str(capability),
+                missing_salience=str(missing_salience),
+                empty="skip",
+                skipped=skipped,
+            )
         cases, meta = backtest_cases(scenarios)
     except DetenteError as exc:
         fail(str(exc))
+    say_warnings(caught)  # e.g. a Council rule the reader does not know
     if not any((c.outcome == c.outcome).any() for c in cases):
         fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
     models = select_models(model, sets)
     warn_missing_error_models(calibration, error_models, models)
-    import warnings
-
-    from detente.errors import DetenteWarning
-
     warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead
     if show_progress():
         from rich.progress import (

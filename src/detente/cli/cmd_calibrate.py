@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 
 from detente.cli.choices import Capability, ErrorModelKind, MissingSalience
-from detente.cli.common import check_min, check_output_path, console, fail, parse_sets, write_text_atomic
+from detente.cli.common import (
+    check_min,
+    check_output_path,
+    console,
+    fail,
+    parse_sets,
+    say_warnings,
+    write_text_atomic,
+)
 
 LICENCE = "CC BY 4.0 (DEU III: Arregui & Perarnaud 2022; data/README.md)"
 _BASELINE = (
@@ -74,23 +82,30 @@ def calibrate(
     sets = parse_sets(set_)
     check_output_path(out, data)  # a missing folder is said now, not after minutes of fitting
     t0 = time.perf_counter()
+    import warnings
+
     try:
         raw = data.read_bytes()
-        scenarios = load_deu(
-            data, capability=str(capability), missing_salience=str(missing_salience), empty="skip", skipped=[]
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DetenteWarning)
+            scenarios = load_deu(
+                data,
+                capability=str(capability),
+                missing_salience=str(missing_salience),
+                empty="skip",
+                skipped=[],
+            )
         cases, _meta = backtest_cases(scenarios)
     except OSError as exc:
         fail(f"{data}: cannot read ({exc.strerror or type(exc).__name__})")
     except DetenteError as exc:
         fail(str(exc))
+    say_warnings(caught)  # e.g. a Council rule the reader does not know
     if not any((c.outcome == c.outcome).any() for c in cases):
         fail(f"{data}: no issue has an outcome (column 'out'); nothing to calibrate on")
     # with -m: the asked models plus compromise, whose error model is the fallback for models without
     # their own and whose forecast the conformal_compromise baseline (backtest's CRPS reference) uses
     models = select_models(model, sets, baselines=("compromise",) if model else None)
-    import warnings
-
     warnings.simplefilter("ignore", DetenteWarning)
     with console.status("running the models on every proposal"):
         res = run_backtest(cases, models, seed=seed)

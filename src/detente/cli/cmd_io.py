@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.choices import ReadFormat, WriteFormat
-from detente.cli.common import check_dynamics, check_output_path, console, fail, unknown_scenario
+from detente.cli.common import (
+    check_dynamics,
+    check_output_path,
+    console,
+    fail,
+    say_warnings,
+    unknown_scenario,
+)
 from detente.core.text import scenario_counts
 
 
@@ -54,11 +61,7 @@ def validate_cmd(
         fail(str(exc))
     except (OSError, ValueError, TypeError) as exc:  # last resort: never a traceback
         fail(f"{scenario}: {exc}")
-    for w in caught:  # e.g. draft stances that still need numbers (io/drafts.py)
-        if issubclass(w.category, DetenteWarning):
-            print("warning: " + " ".join(str(w.message).split()), file=sys.stderr)
-        else:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    say_warnings(caught)  # e.g. draft stances that still need numbers (io/drafts.py)
     check_dynamics(sc, scenario)
     title = f" ({sc.title})" if sc.title else ""
     console.print(

@@ -82,6 +82,20 @@ def load_scenario(ref: str) -> Any:
         fail(f"{ref}: {exc}")
 
 
+def say_warnings(caught: Any) -> None:
+    """The warnings recorded while reading an input (``warnings.catch_warnings(record=True)``): each of
+    detente's as one ``warning: …`` line on stderr, any other as Python shows it."""
+    import warnings
+
+    from detente.errors import DetenteWarning
+
+    for w in caught:
+        if issubclass(w.category, DetenteWarning):
+            print("warning: " + " ".join(str(w.message).split()), file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def check_min(option: str, value: int, low: int) -> None:
     """The CLI's integer range check, one line: ``--draws: expected an integer >= 1, received 0``."""
     if value < low:

@@ -25,6 +25,7 @@ import functools
 import io
 import math
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,7 +46,7 @@ from detente.analysis.capabilities import (
 from detente.core.arrays import to_arrays
 from detente.core.scale import Scale
 from detente.core.scenario import Actor, DecisionRule, Issue, Scenario, Stance
-from detente.errors import InputFileError
+from detente.errors import DetenteWarning, InputFileError
 from detente.io.deu_rules import INSTITUTIONS, deu_rule_fields, prnr_year, two_digit_year
 
 MissingSalience = Literal["impute", "drop"]
@@ -158,6 +159,9 @@ def parse_intro(text: str, prnr: str = "") -> tuple[tuple[int, int, int] | None,
     raise ValueError(t)
 
 
+_NO_RULE = ("", "na", "n/a", "n.a.", ".", "-", "?")  # counvte codes for "not recorded": no warning
+
+
 def _map_rule(raw: str) -> DecisionRule | None:
     r = raw.strip().lower()
     if r.startswith("unan"):
@@ -228,6 +232,7 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
     col = {h: k for k, h in enumerate(header)}
     out: list[DeuIssue] = []
     seen: dict[str, int] = {}
+    odd_rules: set[str] = set()  # counvte values warned about (once each)
     for ln, row in enumerate(rows[1:], start=2):
         if not row or all(not c.strip() for c in row):
             continue
@@ -273,10 +278,19 @@ def read_deu(path: str | Path) -> list[DeuIssue]:
             positions[a] = p
             saliences[a] = s
         rule_raw = get("counvte")
-        if rule_raw.strip() and _map_rule(rule_raw) is None:  # a typo would silently drop the rule
-            raise InputFileError(
+        if (
+            _map_rule(rule_raw) is None
+            and rule_raw.strip().lower() not in _NO_RULE
+            and rule_raw not in odd_rules
+        ):
+            # a typo would silently drop the rule: say so once per value (not an error: another DEU
+            # release may code a rule this reader does not know, and the issue is still scored)
+            odd_rules.add(rule_raw)
+            warnings.warn(
                 f"{_where(name, ln, 'counvte', header)}: {rule_raw[:30]!r} is not a Council voting rule "
-                "(expected Unan, QMV, QMV(n) or SM; empty = not declared)"
+                "this reader knows (Unan, QMV, QMV(n), SM); the issue's rule is left undeclared",
+                DetenteWarning,
+                stacklevel=2,
             )
         out.append(
             DeuIssue(

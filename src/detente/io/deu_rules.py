@@ -51,8 +51,8 @@ def deu_rule_fields(
     consultation (``CNS``) makes the Commission the agenda setter (Steunenberg 1994; Crombez 1996);
     co-decision (``COD``) adds the European Parliament as a veto player and leaves no single agenda
     setter (Tsebelis & Garrett 2000). The reversion point is ``rp`` (the issue's reference). An
-    empty ``counvte`` leaves the rule undeclared (the models fall back to a simple majority and say
-    so); a value the reader does not know is an error (``io.deu.read_deu``). ``table_weights(column)``: the Council table's votes (regimes before EU-15).
+    empty or unknown ``counvte`` leaves the rule undeclared (the models fall back to a simple majority
+    and say so); an unknown value also gives a warning (``io.deu.read_deu``). ``table_weights(column)``: the Council table's votes (regimes before EU-15).
     """
     rule, procedure = issue.rule, issue.procedure
     intro = issue.intro or (prnr_year(issue.proposal_id) or 2000, 7, 1)
