@@ -272,6 +272,34 @@ def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
     )
 
 
+def load_cases(
+    data: Path, capability: str, missing_salience: str, skipped: list[str], what: str
+) -> tuple[list[Any], Any]:
+    """The backtest cases of a DEU file (``backtest_cases``), for backtest and calibrate: a bad file is
+    one error line, the reader's warnings one ``warning:`` line each, and a file without any outcome
+    is refused (``what`` the command would do: "score", "calibrate on")."""
+    import warnings
+
+    from detente.errors import DetenteError, DetenteWarning
+    from detente.io.deu import backtest_cases, load_deu
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DetenteWarning)
+            scenarios = load_deu(
+                data, capability=capability, missing_salience=missing_salience, empty="skip", skipped=skipped
+            )
+        cases, meta = backtest_cases(scenarios)
+    except OSError as exc:
+        fail(f"{data}: cannot read ({exc.strerror or type(exc).__name__})")
+    except DetenteError as exc:
+        fail(str(exc))
+    say_warnings(caught)  # e.g. a Council rule the reader does not know
+    if not any((c.outcome == c.outcome).any() for c in cases):
+        fail(f"{data}: no issue has an outcome (column 'out'); nothing to {what}")
+    return cases, meta
+
+
 def backtest(
     data: Annotated[Path, typer.Argument(help="DEU III file (tab-separated; e.g. deu3_dev.tsv)")],
     model: Annotated[
@@ -323,7 +351,6 @@ def backtest(
     from detente.analysis.backtest import in_sample_note, leaderboard, run_backtest
     from detente.analysis.backtest_groups import subgroup_leaderboard
     from detente.errors import DetenteError, DetenteWarning
-    from detente.io.deu import backtest_cases, load_deu
 
     check_min("--seed", seed, 0)
     sets = parse_sets(set_)
@@ -338,23 +365,8 @@ def backtest(
         fail(f"--calibration: {exc}")
     import warnings
 
-    try:
-        skipped: list[str] = []
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DetenteWarning)
-            scenarios = load_deu(
-                data,
-                capability=str(capability),
-                missing_salience=str(missing_salience),
-                empty="skip",
-                skipped=skipped,
-            )
-        cases, meta = backtest_cases(scenarios)
-    except DetenteError as exc:
-        fail(str(exc))
-    say_warnings(caught)  # e.g. a Council rule the reader does not know
-    if not any((c.outcome == c.outcome).any() for c in cases):
-        fail(f"{data}: no issue has an outcome (column 'out'); nothing to score")
+    skipped: list[str] = []
+    cases, meta = load_cases(data, str(capability), str(missing_salience), skipped, "score")
     models = select_models(model, sets)
     warn_missing_error_models(calibration, error_models, models)
     warnings.simplefilter("ignore", DetenteWarning)  # statuses are counted and reported instead

@@ -18,7 +18,6 @@ from detente.cli.common import (
     console,
     fail,
     parse_sets,
-    say_warnings,
     write_text_atomic,
 )
 
@@ -73,9 +72,8 @@ def calibrate(
     from detente.analysis.backtest import run_backtest
     from detente.analysis.backtest_calibration import fit_error_model_set
     from detente.analysis.calibration import CONFORMAL_BASELINE, MIN_QR
-    from detente.cli.cmd_backtest import select_models
-    from detente.errors import DetenteError, DetenteWarning
-    from detente.io.deu import backtest_cases, load_deu
+    from detente.cli.cmd_backtest import load_cases, select_models
+    from detente.errors import DetenteWarning
     from detente.io.error_models import dumps_error_models
 
     check_min("--seed", seed, 0)
@@ -84,25 +82,11 @@ def calibrate(
     t0 = time.perf_counter()
     import warnings
 
+    cases, _meta = load_cases(data, str(capability), str(missing_salience), [], "calibrate on")
     try:
-        raw = data.read_bytes()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DetenteWarning)
-            scenarios = load_deu(
-                data,
-                capability=str(capability),
-                missing_salience=str(missing_salience),
-                empty="skip",
-                skipped=[],
-            )
-        cases, _meta = backtest_cases(scenarios)
+        raw = data.read_bytes()  # its sha256 goes into the provenance
     except OSError as exc:
         fail(f"{data}: cannot read ({exc.strerror or type(exc).__name__})")
-    except DetenteError as exc:
-        fail(str(exc))
-    say_warnings(caught)  # e.g. a Council rule the reader does not know
-    if not any((c.outcome == c.outcome).any() for c in cases):
-        fail(f"{data}: no issue has an outcome (column 'out'); nothing to calibrate on")
     # with -m: the asked models plus compromise, whose error model is the fallback for models without
     # their own and whose forecast the conformal_compromise baseline (backtest's CRPS reference) uses
     models = select_models(model, sets, baselines=("compromise",) if model else None)
