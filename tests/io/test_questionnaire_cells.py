@@ -42,3 +42,42 @@ def test_non_finite_and_huge_numbers_are_named(tmp_path: Path) -> None:
         match=r"^here: capability: an integer of 401 digits is too large \(expected a finite number, a number >= 0\)$",
     ):
         _number(10**400, "here", "capability", 0.0, None)
+
+
+def test_a_formula_without_a_saved_value_is_named_not_dropped(tmp_path: Path) -> None:
+    """QA audit: a questionnaire cell holding a formula that no program computed (no cached value)
+    read as empty, so the expert's answer was dropped with exit 0. Now its text is named, with what to
+    do; a formula with a saved value reads as that value (openpyxl writes formulas without one)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    sc = load_builtin("emission-standards-1994")
+    p = tmp_path / "q.xlsx"
+    p.write_bytes(questionnaire_xlsx(sc, "emission-standards-1994", "ana"))
+    wb = openpyxl.load_workbook(p)
+    ws = wb["questionnaire"]
+    col = next(c.column_letter for c in ws[1] if c.value == "position")
+    ws[f"{col}3"] = "=5*2"
+    wb.save(p)
+    with pytest.raises(InputFileError) as ei:
+        read_questionnaire(p, sc)
+    assert str(ei.value) == (
+        f"{p}: sheet questionnaire, cell {col}3: position: '=5*2' is not a number (expected 4 to 10; "
+        "a formula without a saved value: open the file in Excel or LibreOffice and save it)"
+    )
+
+
+def test_a_scenario_workbook_names_a_formula_without_a_saved_value(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from detente.io.files import read_scenario, write_scenario
+
+    p = tmp_path / "s.xlsx"
+    write_scenario(load_builtin("emission-standards-1994"), p)
+    wb = openpyxl.load_workbook(p)
+    ws = wb["stances"]
+    col = next(c.column_letter for c in ws[1] if c.value == "position")
+    ws[f"{col}2"] = "=A1+5"
+    wb.save(p)
+    with pytest.raises(
+        InputFileError,
+        match=r"stances\[0\]\.position: '=A1\+5' is not a number .*a formula without a saved value",
+    ):
+        read_scenario(p)

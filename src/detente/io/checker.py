@@ -51,6 +51,10 @@ def _finite(expected: str) -> str:
     return f"a finite number, {expected}"
 
 
+# a workbook cell holding a formula without a saved result reads as the formula's text
+# (io.table.show_uncached_formulas); the "is not a number" message then says what to do
+FORMULA_HINT = "a formula without a saved value: open the file in Excel or LibreOffice and save it"
+
 class _Checker:
     """Collects problems with the line each one refers to."""
 
@@ -98,7 +102,8 @@ class _Checker:
             try:
                 v = float(t)
             except ValueError:
-                self.add(path, f"{_fmt(value)} is not a number (expected {exp})")
+                why = f"; {FORMULA_HINT}" if t.startswith("=") else ""  # io.table.show_uncached_formulas
+                self.add(path, f"{_fmt(value)} is not a number (expected {exp}{why})")
                 return _MISSING
         elif isinstance(value, int | float):
             try:

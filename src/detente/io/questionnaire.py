@@ -24,6 +24,7 @@ from detente.core.hashing import scenario_hash
 from detente.core.panel import ExpertAnswer
 from detente.core.scenario import Scenario
 from detente.errors import InputFileError, MissingExtraError
+from detente.io.checker import FORMULA_HINT
 
 LAYOUT = "1"
 """The questionnaire layout version; a returned file of another layout is refused."""
@@ -245,8 +246,9 @@ def _number(text: Any, where: str, name: str, low: float, high: float | None) ->
             f"{where}: {name}: an integer of {size} is too large (expected a finite number, {rng})"
         ) from None
     except (TypeError, ValueError):
+        why = f"; {FORMULA_HINT}" if str(text).startswith("=") else ""  # io.table.show_uncached_formulas
         raise InputFileError(
-            f"{where}: {name}: {str(text)[:40]!r} is not a number (expected {rng})"
+            f"{where}: {name}: {str(text)[:40]!r} is not a number (expected {rng}{why})"
         ) from None
     if not math.isfinite(v):
         raise InputFileError(f"{where}: {name}: {v:g} is not a finite number (expected {rng})")
@@ -486,7 +488,7 @@ class _JsonWhere(_Where):
 
 
 def _read_xlsx(path: Path, scenario: Scenario | None) -> Questionnaire:
-    from detente.io.table import open_workbook
+    from detente.io.table import open_workbook, show_uncached_formulas
 
     source = str(path)
     wb = open_workbook(path, source)
@@ -502,7 +504,9 @@ def _read_xlsx(path: Path, scenario: Scenario | None) -> Questionnaire:
             for r in wb[META_SHEET].iter_rows(values_only=True)
             if r and r[0] is not None
         }
-        rows = [(n + 1, list(r)) for n, r in enumerate(wb[SHEET].iter_rows(values_only=True))]
+        values = [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
+        show_uncached_formulas(path, SHEET, values)
+        rows = [(n + 1, r) for n, r in enumerate(values)]
     finally:
         wb.close()
     checked = _checked_meta(meta, f"{source}: sheet {META_SHEET}")

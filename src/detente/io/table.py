@@ -431,6 +431,28 @@ def open_workbook(path: Path, source: str) -> Any:
 NOT_XLSX = "not an Excel workbook (.xlsx)"
 
 
+def show_uncached_formulas(path: Path, sheet: str, rows: list[list[Any]]) -> None:
+    """Put a formula's text (``'=B2*2'``) into the cells of ``rows`` (the values of sheet ``sheet``,
+    read with cached values) whose value is missing because the workbook holds a formula without a
+    saved result (written by a program that does not compute formulas). Such a cell read as empty: a
+    stance's "position: is empty", and in a questionnaire an expert's answer dropped without a word
+    (QA audit, 2026-12-07); its text now reaches the reader's "is not a number" message."""
+    import openpyxl
+
+    if not any(v is None for r in rows for v in r):
+        return
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for i, r in enumerate(wb[sheet].iter_rows(values_only=True)):
+            if i >= len(rows):
+                break
+            for j, v in enumerate(r):
+                if j < len(rows[i]) and rows[i][j] is None and isinstance(v, str) and v.startswith("="):
+                    rows[i][j] = v
+    finally:
+        wb.close()
+
+
 def _workbook_problem(exc: Exception, path: Path) -> str:
     """A short human reason why openpyxl could not open ``path`` (never the exception's class name)."""
     import zipfile
@@ -454,10 +476,9 @@ def _read_xlsx(path: Path, source: str) -> Scenario:
     try:
         names = wb.sheetnames
         sheet = wb["stances"] if "stances" in names else wb[names[0]]
-        rows = [
-            (n + 1, ["" if c is None else _cell(c) for c in r])
-            for n, r in enumerate(sheet.iter_rows(values_only=True))
-        ]
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        show_uncached_formulas(path, sheet.title, values)
+        rows = [(n + 1, ["" if c is None else _cell(c) for c in r]) for n, r in enumerate(values)]
         meta: dict[str, str] = {}
         if "scenario" in names:
             for n, r in enumerate(wb["scenario"].iter_rows(values_only=True), start=1):
