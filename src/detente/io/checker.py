@@ -55,6 +55,7 @@ def _finite(expected: str) -> str:
 # (io.table.show_uncached_formulas); the "is not a number" message then says what to do
 FORMULA_HINT = "a formula without a saved value: open the file in Excel or LibreOffice and save it"
 
+
 class _Checker:
     """Collects problems with the line each one refers to."""
 
