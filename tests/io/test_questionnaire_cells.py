@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,17 +12,23 @@ from detente.io.builtin import load_builtin
 from detente.io.questionnaire import questionnaire_xlsx, read_questionnaire
 
 
-@pytest.mark.parametrize(("value", "shown"), [(True, "TRUE"), (False, "FALSE")])
-def test_xlsx_boolean_in_a_number_cell_is_not_a_number(tmp_path: Path, value: bool, shown: str) -> None:
+def _questionnaire_with(tmp_path: Path, column: str, value: object) -> tuple[Any, Path, str]:
+    """An exported emission-standards questionnaire with ``value`` in ``column`` of its row 3."""
     openpyxl = pytest.importorskip("openpyxl")
     sc = load_builtin("emission-standards-1994")
     p = tmp_path / "q.xlsx"
     p.write_bytes(questionnaire_xlsx(sc, "emission-standards-1994", "ana"))
     wb = openpyxl.load_workbook(p)
     ws = wb["questionnaire"]
-    col = next(c.column_letter for c in ws[1] if c.value == "salience")
+    col = next(c.column_letter for c in ws[1] if c.value == column)
     ws[f"{col}3"] = value
     wb.save(p)
+    return sc, p, col
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "TRUE"), (False, "FALSE")])
+def test_xlsx_boolean_in_a_number_cell_is_not_a_number(tmp_path: Path, value: bool, shown: str) -> None:
+    sc, p, col = _questionnaire_with(tmp_path, "salience", value)
     with pytest.raises(InputFileError) as ei:
         read_questionnaire(p, sc)
     assert (
@@ -48,15 +55,7 @@ def test_a_formula_without_a_saved_value_is_named_not_dropped(tmp_path: Path) ->
     """QA audit: a questionnaire cell holding a formula that no program computed (no cached value)
     read as empty, so the expert's answer was dropped with exit 0. Now its text is named, with what to
     do; a formula with a saved value reads as that value (openpyxl writes formulas without one)."""
-    openpyxl = pytest.importorskip("openpyxl")
-    sc = load_builtin("emission-standards-1994")
-    p = tmp_path / "q.xlsx"
-    p.write_bytes(questionnaire_xlsx(sc, "emission-standards-1994", "ana"))
-    wb = openpyxl.load_workbook(p)
-    ws = wb["questionnaire"]
-    col = next(c.column_letter for c in ws[1] if c.value == "position")
-    ws[f"{col}3"] = "=5*2"
-    wb.save(p)
+    sc, p, col = _questionnaire_with(tmp_path, "position", "=5*2")
     with pytest.raises(InputFileError) as ei:
         read_questionnaire(p, sc)
     assert str(ei.value) == (
