@@ -463,6 +463,33 @@ def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
+def test_write_atomic_is_the_one_writer_of_scenarios_reports_and_store_arrays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One home for atomic writes (io.paths.write_atomic): the CLI's writer and the run store's
+    arrays keep the replaced file's mode too, and an error leaves the old file and no temporary."""
+    import os
+    import stat
+
+    from detente.cli import common
+    from detente.io import paths
+
+    report = tmp_path / "report.html"
+    report.write_text("old", encoding="utf-8")
+    os.chmod(report, 0o640)
+    common.write_bytes_atomic(report, b"new")
+    assert report.read_bytes() == b"new" and stat.S_IMODE(report.stat().st_mode) == 0o640
+
+    def broken_replace(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(paths.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="No space"):
+        paths.write_atomic(report, b"lost")
+    assert report.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left
+
+
 # ---------------------------------------------------------------- values off the declared scale (issue #12)
 
 

@@ -223,34 +223,16 @@ def check_output_path(path: Any, *inputs: Any) -> None:
 
 
 def write_bytes_atomic(path: Any, data: bytes, *inputs: Any) -> None:
-    """Write a file atomically (temp file + rename), like :func:`write_text_atomic`; through a symbolic
-    link to the file it points to (the link stays)."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from detente.io.paths import real_target
+    """Write a file atomically (``io.paths.write_atomic``: temp file + rename, through a symbolic
+    link to the file it points to, the replaced file's mode kept) after :func:`check_output_path`;
+    an OS error becomes one line and exit 1."""
+    from detente.io.paths import write_atomic
 
     check_output_path(path, *inputs)
-    target = real_target(path)
-    parent = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".tmp", dir=parent)
+        write_atomic(path, data)
     except OSError as exc:
-        fail(f"{path}: cannot write ({exc.strerror})")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write ({exc.strerror})")
-    except BaseException:  # Ctrl-C / SIGTERM while writing: no temporary file left behind
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fail(f"{path}: cannot write ({exc.strerror or exc})")
 
 
 def warn_missing_error_models(option: str, ems: Any, names: Any) -> None:

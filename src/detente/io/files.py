@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from detente.core.scenario import Scenario
 from detente.errors import InputFileError, ScenarioError
 from detente.io import formats as F
 from detente.io.mapping import Path_, dump_scenario, parse_scenario
-from detente.io.paths import output_problem, real_target
+from detente.io.paths import output_problem, write_atomic
 from detente.io.table import CSV_COLUMNS, NOT_XLSX, _read_csv_text, _read_xlsx, _xlsx_bytes, scenario_rows
 
 DEFAULT_MAX_BYTES = F.DEFAULT_MAX_BYTES
@@ -436,29 +435,6 @@ def dump_yaml(scenario: Scenario) -> str:
     return scenario_to_text(scenario, "yaml")
 
 
-def _umask() -> int:
-    """The process umask, read without changing it where the system allows (os.umask(0) is not thread-safe)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _new_file_mode(target: Path) -> int:
-    """Permission bits for ``target``: those of the file it replaces, else 0o666 minus the umask."""
-    try:
-        st = target.stat()
-    except OSError:
-        return 0o666 & ~_umask()
-    return st.st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
-
-
 def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
     """Write ``scenario`` to ``path`` atomically (temp file + ``os.replace``); nothing is written on error.
 
@@ -474,20 +450,5 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: 
     problem = output_problem(path)  # a directory, a missing folder, a device or pipe (io/paths.py)
     if problem is not None:
         raise InputFileError(problem)
-    target = real_target(path)  # through a symbolic link: the link stays
-    parent = target.parent if str(target.parent) else Path(".")
     data = _xlsx_bytes(scenario) if fmt == "xlsx" else scenario_to_text(scenario, fmt).encode("utf-8")
-    mode = _new_file_mode(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)  # mkstemp creates 0600; give the file the mode a plain open() would
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    return write_atomic(path, data)  # through a symbolic link: the link stays (io/paths.py)

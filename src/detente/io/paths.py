@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -58,3 +59,51 @@ def output_problem(path: Any, inputs: Iterable[Any] = ()) -> str | None:
         if same:
             return f"{path}: is the input file {src} (writing there would overwrite it; choose another path)"
     return None
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (os.umask(0) is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(target: Path) -> int:
+    """Permission bits for ``target``: those of the file it replaces, else 0o666 minus the umask."""
+    try:
+        st = target.stat()
+    except OSError:
+        return 0o666 & ~_umask()
+    return st.st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
+
+
+def write_atomic(path: Any, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically and return the file written: a temporary file in the
+    target's folder, then ``os.replace`` over it, so a reader never sees half a file and a failure
+    leaves the old file as it was. Through a symbolic link to the file it points to (the link stays,
+    :func:`real_target`); the new file gets the mode of the file it replaces, else the mode a plain
+    ``open`` would give (mkstemp's own is 0600). Raises ``OSError``; the temporary file is removed on
+    any error or interruption (Ctrl-C). Callers check :func:`output_problem` first."""
+    target = real_target(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    mode = new_file_mode(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
