@@ -108,25 +108,52 @@
     const box = document.getElementById("messages");
     if (box) box.replaceChildren();
   });
-  // The editor's check redraws the whole table. A cell the user is typing in when the answer comes
-  // back keeps what was typed since the request left (htmx keeps focus, not the value); the check
-  // of that cell follows on its own change event (hx-sync queues it).
+  // The editor's check redraws the whole table. Every cell edited after the check's request left
+  // keeps what was typed or ticked when the answer comes back (htmx keeps focus, not values): the
+  // cell being typed in, and also one the user already left for the next (its own check is queued
+  // by hx-sync and reads the form after this swap, so it checks the kept value, not the old one).
+  // Cells are known by their row's key (actor, issue, actor/issue) and field, not by their id: ids
+  // count rows, and a row removed or added by that answer shifts them.
+  let edited = new Map();
   let typing = null;
+  function cellKey(el) {
+    const row = el.closest("tr[data-key]");
+    return row ? row.dataset.key + "|" + el.id.replace(/^(actor|issue|stance)-\d+-/, "") : null;
+  }
+  function inTable(el) {
+    return el && el.id && el.closest && el.closest("#table") && ("value" in el) && cellKey(el) !== null;
+  }
+  function remember(el) {
+    edited.set(cellKey(el), el.type === "checkbox" ? { checked: el.checked } : { value: el.value });
+  }
+  ["input", "change"].forEach(function (name) {
+    document.addEventListener(name, function (evt) { if (inTable(evt.target)) remember(evt.target); }, true);
+  });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    // a request that redraws the table reads every cell as it is now: nothing to keep from before
+    if (evt.detail.target && evt.detail.target.id === "table") edited = new Map();
+  });
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    const a = document.activeElement;
     typing = null;
-    if (evt.detail.target && evt.detail.target.id === "table" && a && a.id && a.closest && a.closest("#table")
-        && "value" in a) {
-      typing = { id: a.id, value: a.value, start: a.selectionStart, end: a.selectionEnd };
+    if (!(evt.detail.target && evt.detail.target.id === "table")) return;
+    const a = document.activeElement;
+    if (inTable(a)) {
+      remember(a);
+      typing = { key: cellKey(a), start: a.selectionStart, end: a.selectionEnd };
     }
   });
-  document.addEventListener("htmx:afterSwap", function () {
-    if (!typing) return;
-    const el = document.getElementById(typing.id);
-    if (el && el.value !== typing.value) {
-      el.value = typing.value;
-      try { el.setSelectionRange(typing.start, typing.end); } catch (e) { /* not a text box */ }
-    }
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    if (!(evt.detail.target && evt.detail.target.id === "table") || edited.size === 0) return;
+    document.querySelectorAll("#table tr[data-key] input, #table tr[data-key] select").forEach(function (el) {
+      const key = cellKey(el);
+      const state = edited.get(key);
+      if (!state) return;
+      if ("checked" in state) el.checked = state.checked;
+      else if (el.value !== state.value) el.value = state.value;
+      if (typing && typing.key === key) {
+        try { el.setSelectionRange(typing.start, typing.end); } catch (e) { /* not a text box */ }
+      }
+    });
     typing = null;
   });
 })();
