@@ -204,3 +204,31 @@ def test_old_database_gets_the_history_table(tmp_path):
     assert st.ledger_resolve(e.id, 0, force=True).score == pytest.approx(0.64)
     assert [h.outcome for h in st.ledger_history(e.id)] == [1.0, 0.0]
     st.close()
+
+
+def test_a_read_only_store_on_postgresql_writes_nothing(pg_url) -> None:
+    """``Store(url, read_only=True)`` on a server creates no table (a new database reads as empty
+    through TEMP stand-ins) and runs READ ONLY transactions, so even a raw write is refused."""
+    import sqlalchemy as sa
+
+    setup = Store(pg_url)
+    setup._md.drop_all(setup.engine)  # a database detente has not used yet
+    setup.close()
+    ro = Store(pg_url, read_only=True)
+    assert ro.ledger_list() == [] and ro.list_runs("any") == []
+    with pytest.raises(StoreError, match="opened read-only"):
+        ro.ledger_add("Deal?", 0.5)
+    ro.close()
+    probe = sa.create_engine(pg_url)
+    with probe.connect() as conn:
+        assert not set(sa.inspect(conn).get_table_names()) & {"ledger", "runs", "scenarios"}
+    probe.dispose()
+
+    writer = Store(pg_url)  # a write command makes the tables
+    writer.ledger_add("Deal?", 0.5)
+    writer.close()
+    ro = Store(pg_url, read_only=True)
+    assert [e.question for e in ro.ledger_list()] == ["Deal?"]
+    with ro.engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
+        conn.execute(sa.text("DELETE FROM ledger"))
+    ro.close()

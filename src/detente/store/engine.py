@@ -447,6 +447,13 @@ class Engine:
         else:
             self.file = None
             kwargs["pool_pre_ping"] = True
+            if read_only:
+                # a read-only store on a server writes nothing, not even its tables: PostgreSQL
+                # runs every transaction READ ONLY (the server refuses writes), and tables that are
+                # not there yet are stood in for by empty TEMP tables (_server_read_only_setup)
+                self.read_only = True
+                if self.url.startswith("postgresql"):
+                    kwargs["execution_options"] = {"postgresql_readonly": True}
         try:
             self.engine = sa.create_engine(self.url, **kwargs)
         except ImportError as exc:
@@ -457,8 +464,10 @@ class Engine:
             raise StoreError(f"--db: expected a database URL or a file path, received {url!r}") from exc
         if self.is_sqlite and not self.read_only:
             self._sqlite_setup()
-        elif self.read_only:
+        elif self.is_sqlite:
             self._sqlite_read_only_setup()
+        elif self.read_only:
+            self._server_read_only_setup()
         (
             self._md,
             self.t_scenarios,
@@ -555,6 +564,44 @@ class Engine:
         @event.listens_for(self.engine, "begin")
         def _on_begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN DEFERRED")
+
+    def _server_read_only_setup(self) -> None:
+        """A read-only store on a database server (PostgreSQL): the tables detente has not made
+        there yet (a new database, or one an older detente made) are stood in for by empty TEMP
+        tables of each connection, without foreign keys (a temporary table may not reference a
+        permanent one), so reads find nothing instead of failing; nothing is created in the
+        database itself (the SQLite counterpart is :func:`_read_only_connector`)."""
+        sa = self._sa
+        from sqlalchemy import event
+        from sqlalchemy.schema import CreateTable
+
+        try:
+            with self.engine.connect() as conn:
+                names = set(sa.inspect(conn).get_table_names())
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"database {self._safe_url()}: cannot open ({_short(exc)})") from exc
+        md = _tables()[0]
+        dialect = self.engine.dialect
+        temp = [
+            str(CreateTable(t, include_foreign_key_constraints=[]).compile(dialect=dialect))
+            .strip()
+            .replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1)
+            for t in md.sorted_tables
+            if t.name not in names
+        ]
+        if not temp:
+            return
+        self.engine.dispose()  # the connection that looked has no TEMP tables: not to be reused
+
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+            cur = dbapi_conn.cursor()
+            try:
+                for ddl in temp:
+                    cur.execute(ddl)
+            finally:
+                cur.close()
+            dbapi_conn.commit()
 
     def _transact(self, work: Callable[[Any], _T]) -> _T:
         """Run ``work(conn)`` in one write transaction (committed on return, rolled back on error).
