@@ -9,7 +9,6 @@ import typer
 
 from detente.cli.common import (
     DEFAULT_SCENARIO,
-    build_model,
     check_min,
     console,
     fail,
@@ -17,6 +16,7 @@ from detente.cli.common import (
     parse_sets,
     scenario_argument,
 )
+from detente.cli.uncertainty import build_models
 
 
 def _match(kind: str, ref: str, items: list[tuple[str, str]]) -> str:
@@ -82,7 +82,7 @@ def explain(
 
     check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
-    m = build_model(model, parse_sets(set_))
+    m = build_models([model], parse_sets(set_))[0]  # an unknown --set NAME is refused, as in levers
     if not type(m).info.dynamic:
         fail(f"--model {model}: not a dynamic model (expected one with rounds, e.g. eum, exchange or smp)")
     aid = _match("actor", actor, [(a.id, a.name) for a in sc.actors])

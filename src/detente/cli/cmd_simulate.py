@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 import typer
@@ -100,6 +101,14 @@ def _num(x: Any, fmt: str = "{:.2f}") -> str:
     return "–" if x is None else fmt.format(x)
 
 
+def _is_nan(key: str) -> bool:
+    """A settlement term's key (its value as text) that is not a value: the issue was not bargained over."""
+    try:
+        return math.isnan(float(key))
+    except ValueError:
+        return False
+
+
 def render_table(doc: dict[str, Any], title: str) -> None:
     from rich.table import Table
 
@@ -110,7 +119,9 @@ def render_table(doc: dict[str, Any], title: str) -> None:
         t = Table(title="Rubinstein reference mode")
         t.add_column("first mover's share", justify="right")
         t.add_column("agreement round", justify="right")
-        t.add_row(_num(doc["first_mover_share"], "{:.6f}"), str(doc["agreement_round"]))
+        # as the JSON has it (rounded to 5 decimals there): "{:.6f}" showed 0.71428 as 0.714280, a
+        # sixth digit that is not the model's (5/7 = 0.714286)
+        t.add_row(_num(doc["first_mover_share"], "{:g}"), str(doc["agreement_round"]))
         console.print(t)
     fe = doc["outcomes"].get("fearon")
     if fe:
@@ -153,7 +164,9 @@ def render_table(doc: dict[str, Any], title: str) -> None:
     t.add_row("runs with a ceasefire", _pct(cf["runs_with_any"]))
     t.add_row("ceasefires per run (mean)", _num(cf["mean_per_run"]))
     t.add_row("share broken down", _pct(cf["share_broken"]))
-    t.add_row("median months until breakdown", _num(cf["duration_broken_months"]["median"]))
+    t.add_row(  # one decimal, as the report's what-if table ("mo. to break") shows the same number
+        "median months until breakdown", _num(cf["duration_broken_months"]["median"], "{:.1f}")
+    )
     t.add_row(  # guarantee level 2 or 3 (docs/simulator.md, packages)
         "ceasefires with EU monitoring or a binding guarantee",
         _pct(sum(v for k, v in cf["guar"].items() if int(k) >= 2 and v) if cf["guar"] else None),
@@ -169,10 +182,14 @@ def render_table(doc: dict[str, Any], title: str) -> None:
         t.add_column("issue")
         t.add_column("term: share of settlements")
         for issue in ("terr", "buf", "cap", "align", "guar"):
-            t.add_row(
-                ISSUE_LABELS[issue],
-                "  ".join(f"{value_word(issue, k)}: {_pct(v)}" for k, v in tm[issue].items()),
-            )
+            # a reference mode (--preset) bargains over the land alone: the other terms are not values
+            # ("nan" in the JSON), not a row of "nan: 100.0%"
+            shares = {k: v for k, v in tm[issue].items() if not _is_nan(k)}
+            if shares:
+                t.add_row(
+                    ISSUE_LABELS[issue],
+                    "  ".join(f"{value_word(issue, k)}: {_pct(v)}" for k, v in shares.items()),
+                )
         console.print(t)
         console.print("land under Russia: its share of the contested land after the settlement", style="dim")
 
