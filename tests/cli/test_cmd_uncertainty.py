@@ -164,7 +164,9 @@ def test_levers_table_and_errors(cli) -> None:
     assert r.exit_code == 0, r.output
     assert "United States" in r.stdout
     r = cli("levers", "emission-standards-1994", "--issue", "emission", "--target", ">=11")
-    assert r.exit_code == 0 and "Nothing within the scale reaches >= 11" in " ".join(r.stdout.split())
+    assert r.exit_code == 2 and "outside the scale of issue 'emission' (expected 4 to 10)" in r.output
+    r = cli("levers", "emission-standards-1994", "--issue", "emission", "--target", ">=10")
+    assert r.exit_code == 0 and "Nothing within the scale reaches >= 10" in " ".join(r.stdout.split())
     r = cli("levers", "emission-standards-1994", "--issue", "emission", "--target", "60")
     assert r.exit_code == 2 and "target" in r.output
     r = cli("levers", "emission-standards-1994", "--issue", "nope", "--target", ">=6")

@@ -24,12 +24,21 @@ from detente.core.text import possessive
 LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forecast", "effort", "statement"]
 
 
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
     from rich.table import Table as RichTable
 
     console.print(f"[bold]{issue_name}[/bold]: {model_name} forecast {res.base_outcome:.4g}; target {tgt}")
     if res.already:
         console.print("The forecast already meets the target: nothing needs to change.")
+        return
+    if not res.feasible():  # an empty table's frame says nothing the last line does not
+        console.print(
+            f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."
+        )
         return
     t = RichTable(title="What would it take (easiest first)", title_justify="left")
     for c in ("actor", "input", "from", "to", "change", "forecast then"):
@@ -48,15 +57,18 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
     for lv in res.levers:
         if not lv.feasible:
             blocked.setdefault(lv.actor_name, []).append(lv.input)
+    # one line per set of blocked inputs, not per actor: six actors were six lines, each wrapped at 80 columns
+    by_inputs: dict[tuple[str, ...], list[str]] = {}
     for who, inputs in blocked.items():
-        what = inputs[0] if len(inputs) == 1 else ", ".join(inputs[:-1]) + " or " + inputs[-1]
-        console.print(
-            f"[dim]No change of {possessive(who)} {what} alone (within its range) reaches {tgt}.[/dim]"
+        by_inputs.setdefault(tuple(inputs), []).append(who)
+    for names, whos in by_inputs.items():
+        what = _either(list(names))
+        line = (
+            f"No change of {possessive(whos[0])} {what} alone (within its range) reaches {tgt}."
+            if len(whos) == 1
+            else f"No change of the {what} alone (within its range) of {_either(whos)} reaches {tgt}."
         )
-    if not res.feasible():
-        console.print(
-            f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."
-        )
+        console.print(f"[dim]{line}[/dim]")
 
 
 def levers(
@@ -82,13 +94,21 @@ def levers(
     sc = load_scenario(scenario)
     if issue not in sc.issue_ids:
         fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")
-    m = build_models([model], parse_sets(set_))[0]
     try:
         op, value = parse_target(target)
+    except DetenteError:
+        fail(f"--target {target!r}: expected '>=VALUE' or '<=VALUE' with a number, e.g. '>=60'")
+    it = sc.issue(issue)
+    low, high = sorted((float(it.scale.low), float(it.scale.high)))
+    if not low <= value <= high:  # no forecast leaves the scale: the search can only fail, at length
+        fail(
+            f"--target {target!r}: {value:g} is outside the scale of issue {issue!r} (expected {low:g} to {high:g})"
+        )
+    m = build_models([model], parse_sets(set_))[0]
+    try:
         res = what_it_takes(m, sc, issue, op, value, seed=seed)
     except DetenteError as exc:
         fail(str(exc))
-    it = sc.issue(issue)
     tgt = f"{op} {value:g}"
     if fmt == Format.json:
         print_json(levers_document(sc, m, issue, op, value, res, it.name, seed=seed))
