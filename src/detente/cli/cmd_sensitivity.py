@@ -58,17 +58,23 @@ def _fc(v: float, digits: int = 4) -> str:
 
 
 def _print_sobol(
-    sob: Any, issues: list[str], top: int, draws: int, labels: dict[str, str], names: dict[str, str]
+    sob: Any,
+    issues: list[str],
+    top: int,
+    draws: int,
+    labels: dict[str, str],
+    names: dict[str, str],
+    model: str,
 ) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
         k = sob.issue_ids.index(iid)
         sd = math.sqrt(max(float(sob.variance[k]), 0.0))
-        t = RichTable(
-            title=f"{names[iid]}: sd of the forecast {_fc(sd, 3)}; share of its variance due to each input",
-            title_justify="left",
+        console.print(
+            f"{names[iid]}: sd of the forecast {_fc(sd, 3)}; share of its variance due to each input"
         )
+        t = RichTable()
         for col in ("actor", "input", "alone (first order)", "with interactions (total)"):
             t.add_column(col)
         for g, f, tot in sob.top(iid, top):
@@ -80,20 +86,19 @@ def _print_sobol(
             )
         console.print(t)
     console.print(
-        f"[dim]Sobol indices from {draws}·(3A+2) model runs; Monte Carlo error about ±{1 / math.sqrt(draws):.0%} (small negative estimates shown as 0%).[/dim]"
+        f"[dim]Sobol indices of the {model} model from {draws}·(3A+2) model runs (sd in the issue's units); Monte Carlo error about ±{1 / math.sqrt(draws):.0%} (small negative estimates shown as 0%).[/dim]"
     )
 
 
 def _print_knockout(
-    ko: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]
+    ko: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str], model: str
 ) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
         k = ko.issue_ids.index(iid)
-        t = RichTable(
-            title=f"{names[iid]}: forecast {_fc(ko.base[k])}; without each actor", title_justify="left"
-        )
+        console.print(f"{names[iid]}: forecast {_fc(ko.base[k])}; without each actor")
+        t = RichTable()
         for col in ("actor", "forecast without", "change"):
             t.add_column(col)
         for a, d in ko.ranked(iid)[:top]:
@@ -103,19 +108,20 @@ def _print_knockout(
                 "—" if not math.isfinite(d) else f"{d:+.3g}",
             )
         console.print(t)
+    console.print(
+        f"[dim]{model} model, run again with each actor left out; forecasts and changes in the issue's units.[/dim]"
+    )
 
 
 def _print_tornado(
-    tor: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str]
+    tor: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str], model: str
 ) -> None:
     from rich.table import Table as RichTable
 
     for iid in issues:
         k = tor.issue_ids.index(iid)
-        t = RichTable(
-            title=f"{names[iid]}: forecast {_fc(tor.base[k])}; inputs that move it most",
-            title_justify="left",
-        )
+        console.print(f"{names[iid]}: forecast {_fc(tor.base[k])}; inputs that move it most")
+        t = RichTable()
         rows = tor.top(iid, top)
         # "on issue" only where an input on another issue moves this one (exchange, SMP): otherwise it
         # repeats the title on every row and wraps the table at 80 columns
@@ -140,6 +146,10 @@ def _print_tornado(
                 f"{sw:.3g}",
             )
         console.print(t)
+    console.print(  # docs/uncertainty.md §3
+        f"[dim]{model} model; each input set alone to the 5th and the 95th percentile of its uncertainty "
+        "(everything else as stated); forecasts and swing in the issue's units.[/dim]"
+    )
 
 
 def sensitivity(
@@ -199,11 +209,11 @@ def sensitivity(
     elif fmt == Format.csv:
         _csv(method, clean(rows))
     elif method == Method.sobol:
-        _print_sobol(result, issues, top, draws, labels, names)
+        _print_sobol(result, issues, top, draws, labels, names, type(m).info.name)
     elif method == Method.knockout:
-        _print_knockout(result, issues, top, labels, names)
+        _print_knockout(result, issues, top, labels, names, type(m).info.name)
     else:
-        _print_tornado(result, issues, top, labels, names)
+        _print_tornado(result, issues, top, labels, names, type(m).info.name)
 
 
 def register(app: typer.Typer) -> None:
