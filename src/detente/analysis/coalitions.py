@@ -42,7 +42,10 @@ def resolve_group(scenario: Scenario, name: str) -> tuple[str, ...]:
     if name in scenario.actor_ids:
         return (name,)
     known = ", ".join(sorted(groups)) or "none"
-    raise ScenarioError(f"groups: unknown group or actor {name!r} (groups in the scenario: {known})")
+    raise ScenarioError(  # an actor id is as good as a group: say which ones there are
+        f"groups: unknown group or actor {name!r} (groups in the scenario: {known}; "
+        f"actor ids: {', '.join(scenario.actor_ids)})"
+    )
 
 
 @dataclass(frozen=True, slots=True)

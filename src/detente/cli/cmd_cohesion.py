@@ -32,16 +32,24 @@ def _groups(sc: Any, groups: str | None) -> tuple[str, str]:
     parts = [p.strip() for p in groups.split(",") if p.strip()]
     if len(parts) != 2:
         fail(f"--groups: expected two names A,B, received {groups!r}")
+    if parts[0] == parts[1]:  # a group against itself: every distance and the index were "—"
+        fail(f"--groups: expected two different groups or actors A,B, received {groups!r}")
     return parts[0], parts[1]
 
 
 def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
     from rich.table import Table as RichTable
 
+    from detente.analysis.coalitions import resolve_group
+
     names = {i.id: i.name for i in sc.issues}
+
+    def within(g: str, v: float) -> str:  # a one-actor group has no pair to measure
+        return "— (one member)" if len(resolve_group(sc, g)) == 1 else fmt_num(v, 2)
+
     console.print(
         f"[bold]cohesion {a} – {b}: {fmt_num(c.index, 2)}[/bold] (1 = same positions where both care, 0 = opposite ends); "
-        f"within {a}: {fmt_num(c.within_a, 2)}, within {b}: {fmt_num(c.within_b, 2)}"
+        f"within {a}: {within(a, c.within_a)}, within {b}: {within(b, c.within_b)}"
     )
     t = RichTable(title="Distance per issue (salience-weighted, issue units)", title_justify="left")
     for col in ("issue", a, b, "distance", "share of the split"):
@@ -59,6 +67,8 @@ def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
             "—" if not math.isfinite(c.split_share[k]) else f"{c.split_share[k]:.0%}",
         )
     console.print(t)
+    if not all(math.isfinite(float(x)) for x in (*c.mean_a, *c.mean_b)):
+        console.print("[dim]—: no member of that group has a stance on the issue.[/dim]")
     labels = {x.id: x.label for x in sc.actors}
     bt = RichTable(title=f"Coalition map: blocs (average linkage, cut {cut:g})", title_justify="left")
     bt.add_column("bloc")
