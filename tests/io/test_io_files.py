@@ -463,11 +463,11 @@ def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
-def test_write_atomic_is_the_one_writer_of_scenarios_reports_and_store_arrays(
+def test_write_atomic_is_the_one_writer_of_scenarios_and_command_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One home for atomic writes (io.paths.write_atomic): the CLI's writer and the run store's
-    arrays keep the replaced file's mode too, and an error leaves the old file and no temporary."""
+    """One home for atomic writes of the files users name (io.paths.write_atomic): the CLI's writer
+    keeps the replaced file's mode too, and an error leaves the old file and no temporary."""
     import os
     import stat
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,16 +89,14 @@ class RunMixin(Engine):
         return RunRecord(int(rid), ts, scenario_ref, model, variant, p, seed, input_hash, version, r, path)
 
     def _write_npz(self, rid: int, arrays: Mapping[str, Any]) -> Path:
-        import io
-
         import numpy as np
 
-        from detente.io.paths import write_atomic
-
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **{str(k): np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
-        return write_atomic(self.data_dir / f"run-{rid}.npz", buf.getvalue())
+        final = self.data_dir / f"run-{rid}.npz"
+        tmp = self.data_dir / f".run-{rid}.{os.getpid()}.tmp.npz"
+        np.savez_compressed(tmp, **{str(k): np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
+        os.replace(tmp, final)
+        return final
 
     def load_arrays(self, run: RunRecord) -> dict[str, Any]:
         import numpy as np
