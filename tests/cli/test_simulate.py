@@ -20,8 +20,12 @@ def test_same_output_twice_and_shape(cli):
     a, doc = _json(cli, "--draws", "2000", "--seed", "3")
     b, _ = _json(cli, "--draws", "2000", "--seed", "3")
     assert a == b
-    assert set(doc) == {"detente_version", "seed", "runs", "months", "monthly", "outcomes", "terms"}
+    assert set(doc) == {
+        *("detente_version", "scenario", "preset", "params", "config_sha256"),  # provenance
+        *("seed", "runs", "months", "monthly", "outcomes", "terms"),
+    }
     assert (doc["seed"], doc["runs"], doc["months"]) == (3, 2000, 24)
+    assert doc["scenario"]["id"] == "ukraine-2025" and len(doc["scenario"]["sha256"]) == 64
     assert len(doc["monthly"]) == 24
     for row in doc["monthly"]:
         assert set(row) == {"month", "p_ceasefire", "p_settlement", "p_decision", "p_sanctions"}
@@ -30,6 +34,18 @@ def test_same_output_twice_and_shape(cli):
         assert all(0 <= x <= 1 for x in v)
         assert all(x <= y for x, y in zip(v, v[1:], strict=False)), key
     assert abs(sum(doc["outcomes"]["shares"].values()) - 1) < 1e-3
+
+
+def test_the_document_records_what_was_simulated(cli):
+    """Provenance (the project's rule): the scenario's hash, the preset, the --set overrides and the
+    hash of the configuration they resolve to, which changes with any override."""
+    _, plain = _json(cli, "--draws", "50")
+    _, changed = _json(cli, "--draws", "50", "--set", "C0_R=0.4")
+    _, preset = _json(cli, "--draws", "50", "--preset", "fearon")
+    assert plain["scenario"] == changed["scenario"]
+    assert (plain["params"], changed["params"]) == ({}, {"C0_R": "0.4"})
+    assert (plain["preset"], preset["preset"]) == (None, "fearon")
+    assert len({plain["config_sha256"], changed["config_sha256"], preset["config_sha256"]}) == 3
 
 
 def test_seed_changes_output(cli):

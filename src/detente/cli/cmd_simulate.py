@@ -230,11 +230,11 @@ def simulate(
     check_fits("--draws", draws, months * RUN_MONTH_BYTES, f"{draws:,} runs of {months} months")
     sets = parse_sets(set_)
     preset = None if preset_name is None else str(preset_name)
-    _, cfg = build_config(scenario, preset, sets)
+    sc, cfg = build_config(scenario, preset, sets)
     result = run_simulation(cfg, draws, months, seed)
     from detente.io.documents import simulate_document
 
-    doc = simulate_document(result)
+    doc = simulate_document(result, scenario=sc, preset=preset, params=sets)
     if fmt == Format.json:
         print_json(doc)
     elif fmt == Format.csv:

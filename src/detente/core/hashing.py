@@ -1,4 +1,5 @@
-"""Canonical scenario hash (sha256 of a sorted, normalised description)."""
+"""Canonical hashes: of a scenario (sha256 of a sorted, normalised description) and of a plain
+configuration (the simulator's resolved ``GameConfig``)."""
 
 from __future__ import annotations
 
@@ -67,4 +68,12 @@ def _scenario_hash(scenario: Scenario) -> str:
     d["issues"] = issues
     d["stances"] = sorted(d["stances"], key=lambda s: (s.actor, s.issue))
     payload = json.dumps(_plain(d), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def config_hash(config: Any) -> str:
+    """sha256 hex digest of a configuration made of dataclasses, lists, dicts and plain values (the
+    simulator's ``GameConfig`` after the scenario's ``dynamics:``, a preset and ``--set``): the
+    simulator's real input, recorded beside the scenario's hash."""
+    payload = json.dumps(_plain(config), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -571,4 +571,4 @@ def simulate(
     result = runs.simulate(scenario, runs=draws, seed=seed, months=months, progress=tick)
     from detente.io.documents import web_simulate
 
-    return web_simulate(scenario.id, result, draws=draws, seed=seed, months=months)
+    return web_simulate(scenario.id, result, draws=draws, seed=seed, months=months, scenario=scenario)

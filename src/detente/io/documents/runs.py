@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from detente._version import __version__
-from detente.io.documents._base import Num, _Doc
+from detente.io.documents._base import Num, ScenarioRef, _Doc, scenario_header
 from detente.io.results import _jsonable
 
 
@@ -102,6 +102,15 @@ class SimulateDocument(_Doc):
     """``detente simulate --format json`` (``sim.summary.summarize``)."""
 
     detente_version: str
+    scenario: ScenarioRef | None = Field(
+        default=None,
+        description="The scenario whose dynamics: section was read (None: the built-in defaults).",
+    )
+    preset: str | None = Field(default=None, description="The reference mode (--preset), if any.")
+    params: dict[str, str] = Field(default_factory=dict, description="The --set overrides, as given.")
+    config_sha256: str = Field(
+        description="sha256 of the simulator's resolved configuration (dynamics, preset and overrides)."
+    )
     seed: int
     runs: int
     months: int
@@ -112,11 +121,22 @@ class SimulateDocument(_Doc):
     agreement_round: int | None = Field(default=None, description="--preset rubinstein only.")
 
 
-def simulate_document(result: Any) -> dict[str, Any]:
-    """The ``detente simulate`` document of a ``sim.engine.SimResult``."""
+def simulate_document(
+    result: Any, *, scenario: Any = None, preset: str | None = None, params: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The ``detente simulate`` document of a ``sim.engine.SimResult``, with its provenance: the
+    scenario read (id, title, sha256), the preset, the ``--set`` overrides and the hash of the
+    configuration they resolved to (``result.config``)."""
+    from detente.core.hashing import config_hash
     from detente.sim.summary import summarize
 
-    return summarize(result, version=__version__)
+    body = summarize(result, version=__version__)
+    head: dict[str, Any] = {"detente_version": body.pop("detente_version")}
+    head["scenario"] = None if scenario is None else scenario_header(scenario)["scenario"]
+    head["preset"] = preset
+    head["params"] = dict(params or {})
+    head["config_sha256"] = config_hash(result.config)
+    return {**head, **body}
 
 
 # ================================================================================ backtest

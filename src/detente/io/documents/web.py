@@ -166,8 +166,11 @@ def web_sweep(scenario: Any, model: str, ens: Any, *, draws: int, seed: int) -> 
     )
 
 
-def web_simulate(scenario_id: str, result: Any, *, draws: int, seed: int, months: int) -> dict[str, Any]:
-    """A simulator run for the API and the dashboard: its headline and the ``detente simulate`` document."""
+def web_simulate(
+    scenario_id: str, result: Any, *, draws: int, seed: int, months: int, scenario: Any = None
+) -> dict[str, Any]:
+    """A simulator run for the API and the dashboard: its headline and the ``detente simulate`` document
+    (with the scenario's id, title and sha256 when ``scenario`` is given)."""
     from detente.sim.summary import headline
 
     return _jsonable(  # type: ignore[no-any-return]
@@ -177,6 +180,6 @@ def web_simulate(scenario_id: str, result: Any, *, draws: int, seed: int, months
             "seed": seed,
             "months": months,
             "headline": headline(result),
-            "summary": simulate_document(result),
+            "summary": simulate_document(result, scenario=scenario),
         }
     )
