@@ -39,6 +39,7 @@ from typing import Any
 import numba as nb
 import numpy as np
 
+from detente.kernels.eum_lanes import LANES, lanes_row, lanes_settings, round_lanes
 from detente.kernels.eum_spec import BIG, COMPROMISE, NONE
 from detente.kernels.vecmath import argmin, count_less, vexp, vlog
 
@@ -396,11 +397,11 @@ def _sort_present(x, pres, idx):  # type: ignore[no-untyped-def]
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _round_rows(  # type: ignore[no-untyped-def]
-    x, w, s, present, delta, mu, q, has_mu, scholz, all_pairs, use_p1, flags, r, out, ints
+    x, w, s, present, delta, mu, q, has_mu, scholz, all_pairs, use_p1, flags, rows, r, out, ints
 ):
-    """One round of every row (module docstring): risk exponents into ``r`` (B, A), the moves and
-    the offer data into ``out`` (5, B, A) and ``ints`` (3, B, A) (see :func:`_offers_row`)."""
-    B, A = x.shape
+    """One round of the rows ``rows`` (module docstring): risk exponents into ``r`` (B, A), the moves
+    and the offer data into ``out`` (5, B, A) and ``ints`` (3, B, A) (see :func:`_offers_row`)."""
+    A = x.shape[1]
     C = np.empty((A + 2, A))
     n2 = 1
     while n2 < A + 1:
@@ -433,7 +434,8 @@ def _round_rows(  # type: ignore[no-untyped-def]
         F[11],
     )
     pk = np.zeros((12, max(A * (A - 1) // 2, 1)))
-    for bb in range(B):
+    for t in range(rows.shape[0]):
+        bb = rows[t]
         xb = x[bb]
         pres = present[bb]
         # the voters in position order: the present ones insertion-sorted (stable), then the absent
@@ -553,12 +555,23 @@ def round_numba(
         bool(st.capitulation),
         record,
     )
-    # fmt: off
-    _round_rows(
-        x, w, s, present, delta, mu_arr, float(st.q), has_mu,  # the round's inputs
-        st.risk == "scholz", st.prob == "all_pairs", st.votes_risk == "linear", flags,  # the switches
-        r, out, ints,  # the outputs, written in place
-    )
-    # fmt: on
+    # each row's kernel from the switches and that row alone (module docstring), never from the
+    # other rows of the call: a row gives the same bits in any chunk of a sweep
+    if A >= 2 and lanes_settings(st, has_mu):
+        lanes = lanes_row(x, w, s, present)
+    else:
+        lanes = np.zeros(B, dtype=np.bool_)
+    on_lanes = np.flatnonzero(lanes)
+    on_rows = np.flatnonzero(~lanes)
+    if on_lanes.size:
+        round_lanes(x, w, s, delta, on_lanes, np.array([LANES]), record, r, out, ints)
+    if on_rows.size:
+        # fmt: off
+        _round_rows(
+            x, w, s, present, delta, mu_arr, float(st.q), has_mu,  # the round's inputs
+            st.risk == "scholz", st.prob == "all_pairs", st.votes_risk == "linear", flags,  # the switches
+            on_rows, r, out, ints,  # the rows to compute; the outputs, written in place
+        )
+        # fmt: on
     new, a_sel, b_sel, pa, pb = out
     return r, new, ints[0].astype(np.int8), ints[1], a_sel, b_sel, ints[2], pa, pb
