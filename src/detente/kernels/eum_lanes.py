@@ -45,12 +45,12 @@ Outputs go back to the original actor order.
 over challengers and the all-pairs normaliser in position order, not in actor order): one round
 agrees to about 1e-13 with the same classes and partners (tested to 1e-12 on 10, 20 and 50 actors,
 with ties and integer positions). Over ten rounds a draw on a knife edge — two actors about 1e-15
-apart whose offer utilities are rounding noise of ±1e-14 — can take another partner: 8 of 10,000
-random 20-actor issue-runs ended more than 1e-9 apart, the same effect and rate as between the
+apart whose offer utilities are rounding noise of ±1e-14 — can take another partner: 7 and 8 of
+10,000 random 20-actor issue-runs (two samples) ended more than 1e-9 apart, the same effect and rate as between the
 NumPy and numba engines (:mod:`detente.kernels.eum_numba`).
 
-The ``O(A³/6)`` counts are why the gain shrinks with the actors: measured 2.7× over the row kernel at
-10 actors, 2.0× at 20, 1.4× at 50 (docs/performance.md "The numba engine").
+The ``O(A³/6)`` counts are why the gain shrinks with the actors: one round measured 2.65× faster than
+the row kernel at 10 actors, 2.1× at 20, 1.3× at 50 (docs/performance.md "The lane kernel").
 """
 
 from __future__ import annotations
