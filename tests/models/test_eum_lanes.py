@@ -183,12 +183,45 @@ def test_record_does_not_change_the_numbers() -> None:
 )
 def test_other_switches_stay_on_the_row_kernel(st: EUMSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Switches the lane kernel does not compute: every row on the row kernel, its exact bits."""
+    _on_row_kernel(st, 8, monkeypatch)
+
+
+def test_many_actors_stay_on_the_row_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond ``MAX_ACTORS`` the lane kernel's A³/6 counts cost more than they save: the row kernel."""
+    from detente.kernels.eum_lanes import MAX_ACTORS
+
+    _on_row_kernel(ST, MAX_ACTORS + 1, monkeypatch)
+    assert not _on_row_kernel(ST, MAX_ACTORS, monkeypatch, check=False)  # up to it, the lane kernel
+
+
+def _on_row_kernel(st: EUMSettings, A: int, monkeypatch: pytest.MonkeyPatch, check: bool = True) -> bool:
+    """Whether ``run_eum(engine="numba")`` gives the row kernel's exact bits (asserted if ``check``)."""
     g = np.random.default_rng(9)
-    x, w, s = uniform_rows(g, 40, 8)
+    x, w, s = uniform_rows(g, 40, A)
     present = np.ones(x.shape, dtype=bool)
     got = run_eum(x, w, s, present, st, 4, engine="numba", record=True)
     with monkeypatch.context() as m:
         _row_kernel_only(m)
         want = run_eum(x, w, s, present, st, 4, engine="numba", record=True)
-    for f in ("positions", "risk", "kind", "partner", "a", "b", "press_j", "press_a", "press_b"):
-        np.testing.assert_array_equal(getattr(got, f), getattr(want, f), err_msg=f)
+    fields = ("positions", "risk", "kind", "partner", "a", "b", "press_j", "press_a", "press_b")
+    if check:
+        for f in fields:
+            np.testing.assert_array_equal(getattr(got, f), getattr(want, f), err_msg=f)
+    return all(np.array_equal(getattr(got, f), getattr(want, f), equal_nan=True) for f in fields)
+
+
+def test_sweep_same_numbers_across_the_offer_log_limit() -> None:
+    """A sweep's chunks of up to ``RECORD_LIMIT`` draws keep the offer log, larger ones do not: the
+    numbers are the same for every chunk size, on the lane kernel (every actor present here)."""
+    from detente.analysis.montecarlo import run_ensemble
+    from detente.io.builtin import load_builtin
+    from detente.models.eum import RECORD_LIMIT, ExpectedUtility
+
+    sc = load_builtin("emission-standards-1994")  # 10 actors, 1 issue, every actor present
+    model = ExpectedUtility(rounds=6, engine="numba")
+    n = 2 * RECORD_LIMIT + 12
+    ref = run_ensemble(model, sc, n_draws=n, seed=11, chunk_size=n)
+    for chunk in (1, 7, RECORD_LIMIT, RECORD_LIMIT + 1):
+        got = run_ensemble(model, sc, n_draws=n, seed=11, chunk_size=chunk)
+        np.testing.assert_array_equal(got.outcomes, ref.outcomes, err_msg=str(chunk))
+        np.testing.assert_array_equal(got.statuses, ref.statuses, err_msg=str(chunk))

@@ -11,7 +11,8 @@ contraction) and the same ``vexp``/``vlog`` of :mod:`detente.kernels.vecmath`, f
 - the ``scholz2011`` switches: ``prob="all_pairs"``, ``votes_risk="voter"``,
   ``perspective="receiver"``, ``compromise_choice="weighted_position_min"``, ``capitulation=True``,
   ``risk="scholz"``, ``q=1`` (no median term); any ``range`` (``Δ`` is an input);
-- rows with every actor present and finite positions, capabilities and saliences.
+- rows with every actor present and finite positions, capabilities and saliences;
+- 2 to ``MAX_ACTORS`` = 64 actors (beyond, the ``A³/6`` counts below cost more than they save).
 
 **Layout.** ``LANES`` = 32 rows are computed together. Every work array is ``(A, A, LANES)`` or
 ``(A, LANES)`` with the lane (row) index last and contiguous, so each per-pair statement is one
@@ -63,6 +64,10 @@ import numpy as np
 from detente.kernels.vecmath import vexp, vlog
 
 LANES = 32  # rows per block (module docstring: LLVM vectorises the lane loops 32 doubles at a time)
+# the most actors the lane kernel takes: its A³/6 counts overtake the row kernel's A² log A at about 80
+# actors (one round, CPU per pair: 1.36× faster at 50, 1.25× at 64, 0.98× at 80, 0.45× at 200), and
+# its ~8 work arrays of (A, A, 32) stay at 8 MB at 64 actors (docs/performance.md "Memory")
+MAX_ACTORS = 64
 LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5)), as eum_numba
 
 

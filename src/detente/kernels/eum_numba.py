@@ -22,7 +22,7 @@ themselves. A sweep runs every chunk on one engine (``engine="auto"`` decides on
 ``ExpectedUtility.for_batch``), so its numbers never depend on the chunk size or the processes.
 
 **Two kernels, chosen per row.** :func:`round_numba` sends each row (issue-run) with the
-``scholz2011`` switches (``q = 1``), every actor present and finite numbers to the lane kernel of
+``scholz2011`` switches (``q = 1``), 2 to 64 actors, all present, and finite numbers to the lane kernel of
 :mod:`detente.kernels.eum_lanes` (32 rows per block, the SIMD lanes across rows: about 2× faster at
 20 actors), and every other row — another preset or switch, an absent actor, a NaN — to the row
 kernel below, in the same call. The choice reads the switches and that row only, and the lane
@@ -49,7 +49,7 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-from detente.kernels.eum_lanes import LANES, lanes_row, lanes_settings, round_lanes
+from detente.kernels.eum_lanes import LANES, MAX_ACTORS, lanes_row, lanes_settings, round_lanes
 from detente.kernels.eum_spec import BIG, COMPROMISE, NONE
 from detente.kernels.vecmath import argmin, count_less, vexp, vlog
 
@@ -568,7 +568,7 @@ def round_numba(
     )
     # each row's kernel from the switches and that row alone (module docstring), never from the
     # other rows of the call: a row gives the same bits in any chunk of a sweep
-    if A >= 2 and lanes_settings(st, has_mu):
+    if 2 <= A <= MAX_ACTORS and lanes_settings(st, has_mu):
         lanes = lanes_row(x, w, s, present)
     else:
         lanes = np.zeros(B, dtype=np.bool_)
