@@ -437,7 +437,10 @@ def run_eum(
 
     ``engine="numba"`` runs each round with the compiled loops of :mod:`detente.kernels.eum_numba`
     (the ``fast`` extra; float64 only): the same offers as the NumPy engine, numbers equal to ~1e-12
-    (its own exp/log differ from NumPy's in the last bits).
+    (its own exp/log differ from NumPy's in the last bits). Rows with the ``scholz2011`` switches and
+    every actor present (at most 64) run 32 at a time on its lane kernel (:mod:`detente.kernels.eum_lanes`), the
+    others on its row kernel; which one is decided per row, so a row's numbers never depend on the
+    other rows of the call.
     """
     x0 = np.asarray(x0, dtype=np.float64)
     B, A = x0.shape
