@@ -148,6 +148,12 @@ def test_counts_beyond_the_machine_are_refused_before_the_work(cli, args, fragme
     _one_error(cli(*args), fragment)
 
 
+def test_an_absurd_size_reads_as_a_power_of_ten_not_millions_of_terabytes(cli):
+    r = cli("simulate", "-n", "100000000000000000")
+    _one_error(r, "would need 3.1e+20 bytes, more than")
+    assert " TB" not in r.stderr
+
+
 def test_calibrate_on_a_handful_of_issues_says_what_the_error_model_is_worth(cli, data_dir, tmp_path):
     """QA audit: calibrate fitted and wrote an error model from one proposal without a word."""
     lines = (data_dir / "deu" / "deu3_dev.tsv").read_text(encoding="utf-8").splitlines()

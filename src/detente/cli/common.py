@@ -103,6 +103,10 @@ def check_min(option: str, value: int, low: int) -> None:
 
 
 def _size(n: float) -> str:
+    """A byte count for people: ``1.5 GB``, ``820 kB``; beyond a petabyte as a power of ten
+    (``3.1e+27 bytes``), not thousands of terabytes."""
+    if n >= 1e15:
+        return f"{n:.1e} bytes"
     for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
