@@ -45,3 +45,13 @@ def test_heading_whole_and_model_named(cli, monkeypatch, method: str, heading: s
     assert any(x.startswith(heading) for x in lines), lines[:2]
     assert note in " ".join(r.stdout.split())
     assert max(len(x) for x in lines) <= 80
+
+
+@pytest.mark.parametrize("method", ["tornado", "knockout"])
+def test_draws_given_to_a_method_that_does_not_sample_is_said_to_be_ignored(cli, method: str) -> None:
+    """Audit: ``--draws`` changed nothing for tornado and knockout, without a word."""
+    r = cli("sensitivity", "--method", method, "-i", "us_sanctions", "-n", "100", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert f"warning: --draws is used by --method sobol only; {method} ignores it" in r.stderr
+    quiet = cli("sensitivity", "--method", method, "-i", "us_sanctions", "--format", "json")
+    assert "warning" not in quiet.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,8 @@ from detente.cli.common import (
     scenario_argument,
 )
 from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models, clean, fmt_num, perturbation_for
+
+SOBOL_DRAWS = 512  # the Sobol base sample size n when --draws is not given
 
 
 def _csv(method: Method, issues: list[dict[str, Any]]) -> None:
@@ -167,9 +170,10 @@ def sensitivity(
         list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", help="Sobol: base sample size n (cost n·(3A + 2)).")
-    ] = 512,
+    draws_given: Annotated[
+        int | None,
+        typer.Option("--draws", "-n", help="Sobol only: base sample size n (cost n·(3A + 2)); default 512."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="How to print the result.")] = Format.table,
 ) -> None:
     """Which actors and inputs move each forecast most: tornado, knockout (without each actor) or Sobol indices."""
@@ -177,7 +181,10 @@ def sensitivity(
     from detente.errors import DetenteError
     from detente.io.documents import knockout_rows, sensitivity_document, sobol_rows, tornado_rows
 
+    draws = SOBOL_DRAWS if draws_given is None else draws_given
     check_min("--draws", draws, 2)
+    if draws_given is not None and method != Method.sobol:
+        print(f"warning: --draws is used by --method sobol only; {method} ignores it", file=sys.stderr)
     check_min("--top", top, 1)
     check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
