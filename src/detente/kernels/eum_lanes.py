@@ -61,14 +61,13 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-from detente.kernels.vecmath import vexp, vlog
+from detente.kernels.vecmath import LOG_HALF, vexp, vlog
 
 LANES = 32  # rows per block (module docstring: LLVM vectorises the lane loops 32 doubles at a time)
 # the most actors the lane kernel takes: its A³/6 counts overtake the row kernel's A² log A at about 80
 # actors (one round, CPU per pair: 1.36× faster at 50, 1.25× at 64, 0.98× at 80, 0.45× at 200), and
 # its ~8 work arrays of (A, A, 32) stay at 8 MB at 64 actors (docs/performance.md "Memory")
 MAX_ACTORS = 64
-LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5)), as eum_numba
 
 
 def lanes_settings(st: Any, has_mu: bool) -> bool:

@@ -51,9 +51,7 @@ import numpy as np
 
 from detente.kernels.eum_lanes import LANES, MAX_ACTORS, lanes_row, lanes_settings, round_lanes
 from detente.kernels.eum_spec import BIG, COMPROMISE, NONE
-from detente.kernels.vecmath import argmin, count_less, vexp, vlog
-
-LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5))
+from detente.kernels.vecmath import LOG_HALF, argmin, count_less, vexp, vlog
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")

@@ -89,6 +89,7 @@ fma: Any = intrinsic(_fma_typer)
 LN2_HI = 0.6931471803691238  # 0x1.62e42fee00000p-1: ln 2 to 32 significant bits
 LN2_LO = 1.9082149292705877e-10  # ln 2 − LN2_HI
 LOG2E = 1.4426950408889634  # 1/ln 2
+LOG_HALF = -0.6931471805599453  # ln 0.5, correctly rounded (= vlog(0.5)): the EUM kernels' 0.5^r
 MAGIC = 6755399441055744.0  # 1.5·2^52: x + MAGIC rounds x to an integer held in the low bits
 MAGIC_BITS = 0x4338000000000000  # the bits of MAGIC
 MANT = (1 << 52) - 1
