@@ -13,26 +13,11 @@ from detente.cli.common import (
     console,
     fail,
     load_scenario,
+    match_ref,
     parse_sets,
     scenario_argument,
 )
 from detente.cli.uncertainty import build_models
-
-
-def _match(kind: str, ref: str, items: list[tuple[str, str]]) -> str:
-    """Find an actor/issue by id or name (case-insensitive; a unique prefix or substring will do)."""
-    low = ref.strip().lower()
-    for iid, name in items:
-        if low in (iid.lower(), name.lower()):
-            return iid
-    hits = [iid for iid, name in items if iid.lower().startswith(low) or name.lower().startswith(low)]
-    if len(hits) == 1:
-        return hits[0]
-    hits = [iid for iid, name in items if low in iid.lower() or low in name.lower()]
-    if len(hits) == 1:
-        return hits[0]
-    options = ", ".join(i for i, _ in items)
-    fail(f"--{kind} {ref!r}: expected one of {options}")
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -85,10 +70,10 @@ def explain(
     m = build_models([model], parse_sets(set_))[0]  # an unknown --set NAME is refused, as in levers
     if not type(m).info.dynamic:
         fail(f"--model {model}: not a dynamic model (expected one with rounds, e.g. eum, exchange or smp)")
-    aid = _match("actor", actor, [(a.id, a.name) for a in sc.actors])
+    aid = match_ref("actor", actor, [(a.id, a.name) for a in sc.actors])
     issues = [i.id for i in sc.issues]
     if issue is not None:
-        issues = [_match("issue", issue, [(i.id, i.name) for i in sc.issues])]
+        issues = [match_ref("issue", issue, [(i.id, i.name) for i in sc.issues])]
     try:
         with statuses_not_warnings():
             fc = forecast(m, sc, seed=seed)

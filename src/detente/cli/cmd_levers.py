@@ -13,6 +13,7 @@ from detente.cli.common import (
     console,
     fail,
     load_scenario,
+    match_ref,
     parse_sets,
     print_csv,
     print_json,
@@ -74,7 +75,7 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
 def levers(
     scenario: Annotated[str, scenario_argument()] = DEFAULT_SCENARIO,
     *,
-    issue: Annotated[str, typer.Option("--issue", "-i", help="Issue id.")],
+    issue: Annotated[str, typer.Option("--issue", "-i", help="Issue id or name.")],
     target: Annotated[
         str, typer.Option("--target", "-t", help="'>=VALUE' or '<=VALUE' in the issue's units.")
     ],
@@ -92,8 +93,7 @@ def levers(
 
     check_min("--seed", seed, 0)
     sc = load_scenario(scenario)
-    if issue not in sc.issue_ids:
-        fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")
+    issue = match_ref("issue", issue, [(i.id, i.name) for i in sc.issues])
     try:
         op, value = parse_target(target)
     except DetenteError:

@@ -16,6 +16,7 @@ from detente.cli.common import (
     console,
     fail,
     load_scenario,
+    match_ref,
     parse_sets,
     print_csv,
     print_json,
@@ -164,7 +165,7 @@ def sensitivity(
             help="tornado (one at a time), knockout (without each actor) or sobol (variance shares)."
         ),
     ] = Method.tornado,
-    issue: Annotated[str | None, typer.Option("--issue", "-i", help="Only this issue.")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", "-i", help="Only this issue (id or name).")] = None,
     top: Annotated[int, typer.Option(help="Rows per issue.")] = 8,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Model parameter NAME=VALUE (repeatable).")
@@ -192,8 +193,8 @@ def sensitivity(
         check_fits(
             "--draws", draws, (3 * len(sc.actors) + 2) * len(sc.issues) * 16, "the Sobol runs' outcomes"
         )
-    if issue is not None and issue not in sc.issue_ids:
-        fail(f"--issue: unknown issue {issue!r} (expected one of {', '.join(sc.issue_ids)})")
+    if issue is not None:
+        issue = match_ref("issue", issue, [(i.id, i.name) for i in sc.issues])
     issues = [issue] if issue else list(sc.issue_ids)
     m = build_models([model], parse_sets(set_))[0]
     labels = {x.id: x.label for x in sc.actors}

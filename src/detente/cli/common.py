@@ -143,6 +143,24 @@ def check_dynamics(scenario: Any, ref: str) -> None:
         fail(f"{ref}: {exc}")
 
 
+def match_ref(kind: str, ref: str, items: list[tuple[str, str]]) -> str:
+    """The id of the actor or issue ``ref`` names among ``items`` (``(id, name)`` pairs): its id or
+    name (case-insensitive), else a unique prefix, else a unique substring of either; otherwise one
+    line naming ``--kind`` and every id, exit 2 (``explain``, ``levers``, ``sensitivity``)."""
+    low = ref.strip().lower()
+    for iid, name in items:
+        if low in (iid.lower(), name.lower()):
+            return iid
+    hits = [iid for iid, name in items if iid.lower().startswith(low) or name.lower().startswith(low)]
+    if len(hits) == 1:
+        return hits[0]
+    hits = [iid for iid, name in items if low in iid.lower() or low in name.lower()]
+    if len(hits) == 1:
+        return hits[0]
+    options = ", ".join(i for i, _ in items)
+    fail(f"--{kind}: unknown {kind} {ref!r} (expected an id or a name: {options})")
+
+
 def parse_sets(sets: list[str] | None) -> dict[str, str]:
     from detente.models.registry import SettingSyntaxError, parse_settings
 
