@@ -222,6 +222,25 @@ def test_backtest_calibration_none_and_file(cli, subset, tmp_path):
     assert all(x["q05"] == x["q95"] == x["forecast"] for x in rows)
 
 
+def test_backtest_calibration_none_with_a_seeded_model(cli, subset, tmp_path):
+    """--calibration none on a model with seed draws (smp, exchange) crashed with a traceback: the
+    draws were converted to the unit scale with (I, 1, 2) scales, which core.scale.bounds refuses."""
+    from detente.models import available_models, model_class
+
+    stoch = [n for n in available_models() if model_class(n).info.stochastic]
+    if not stoch:
+        pytest.fail("no stochastic model registered")
+    out = tmp_path / "f.csv"
+    r = cli("backtest", str(subset), "-m", stoch[0], "--calibration", "none", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    rows = [x for x in csv.DictReader(out.open()) if x["model"] == stoch[0]]
+    assert rows and all(x["q05"] != "" and float(x["q05"]) <= float(x["q95"]) for x in rows)
+    # without model error the distribution is the seeds' spread: inside the seeds' range
+    assert all(
+        float(x["low"]) - 1e-9 <= float(x["q05"]) <= float(x["q95"]) <= float(x["high"]) + 1e-9 for x in rows
+    )
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [

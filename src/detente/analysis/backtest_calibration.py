@@ -96,7 +96,9 @@ def calibrate_backtest(
         pred: Predictive
         if calibration == "none":
             draws = res.ensembles.get(name)
-            src = f_unit[:, None] if draws is None else to_unit(draws, scales[:, None, :])
+            # draws are (issues, seeds); to_unit wants the issue axis last (core.scale.bounds takes
+            # (I, 2) scales only: the (I, 1, 2) broadcast crashed --calibration none on smp/exchange)
+            src = f_unit[:, None] if draws is None else to_unit(draws.T, scales).T
             pred = predict(None, src, spread)
         elif isinstance(calibration, ErrorModelSet):
             key = "compromise" if name == CONFORMAL_BASELINE else name
