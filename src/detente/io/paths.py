@@ -1,11 +1,12 @@
 """Output paths: what may be written, and where the bytes really go.
 
 Every file detente writes (reports, converted scenarios, forecasts CSVs, error models, drafts) is
-written atomically: a temporary file in the same folder, then ``os.replace`` over the target. That
-rename would *replace* whatever sits at the path — a device such as ``/dev/full``, a named pipe, the
-symbolic link itself, or the input file the command is reading — so the writers ask
-:func:`output_problem` first and write to :func:`real_target`. Light on purpose (``os`` and
-``pathlib`` only): the CLI checks its output paths before any heavy import or long computation.
+written atomically by :func:`write_atomic`: a temporary file in the same folder, then ``os.replace``
+over the target. That rename would *replace* whatever sits at the path — a device such as
+``/dev/full``, a named pipe, the symbolic link itself, or the input file the command is reading — so
+the writers ask :func:`output_problem` first and write to :func:`real_target`. Light on purpose
+(``os``, ``pathlib`` and ``tempfile`` only): the CLI checks its output paths before any heavy import
+or long computation.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _umask() -> int:
     return mask
 
 
-def new_file_mode(target: Path) -> int:
+def _new_file_mode(target: Path) -> int:
     """Permission bits for ``target``: those of the file it replaces, else 0o666 minus the umask."""
     try:
         st = target.stat()
@@ -93,7 +94,7 @@ def write_atomic(path: Any, data: bytes) -> Path:
     any error or interruption (Ctrl-C). Callers check :func:`output_problem` first."""
     target = real_target(path)
     parent = target.parent if str(target.parent) else Path(".")
-    mode = new_file_mode(target)
+    mode = _new_file_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
