@@ -28,6 +28,12 @@ from detente.report.figure import Figure, bar, scatter, subplots
 
 LEVELS = (0.5, 0.8, 0.9)
 
+EQUAL_TAILED_GROUP = "equal_tailed"
+"""Legend group of the reliability diagram's dashed equal-tailed lines: one legend entry shows or hides all."""
+
+RELIABILITY_HEIGHT = 460
+"""Height of the reliability diagram in px before its legend rows (the legend sits under the chart)."""
+
 MODEL_COLOURS = (
     "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A", "#B68100", "#750D86",
     "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE",
@@ -269,6 +275,18 @@ def calibration_section(res: BacktestResult) -> Section:
     )
 
 
+PIT_TITLE_FONT = 11
+"""Font size of the PIT histograms' model names (plotly's 16 ran the names of 3 columns into each other
+at 390 px)."""
+
+
+def pit_title(model: str, width: int = 10) -> str:
+    """A PIT histogram's title: a model name longer than ``width`` characters breaks after its first
+    underscore ("conformal_<br>compromise"), so three columns of names fit a phone-wide page."""
+    head, sep, tail = model.partition("_")
+    return f"{head}{sep}<br>{tail}" if len(model) > width and sep and tail else model
+
+
 def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Section:
     """Reliability diagram, PIT histograms (one per model) and the proper scores of the predictive
     distributions (issue #14; numbers from ``analysis.prob_scores`` via the leaderboard rows)."""
@@ -276,7 +294,9 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
         (r for r in rows if r.get("n_prob")), key=lambda r: (not math.isfinite(r["crps"]), r["crps"])
     )
     # one colour per model, shared by its equal-tailed line: with the default 10-colour cycle the 2 lines
-    # per model made compromise and conformal_compromise the same green (QA)
+    # per model made compromise and conformal_compromise the same green (QA). The dashed equal-tailed lines
+    # share one legend entry (legendgroup): with an entry each, 37 entries ran 888 px down the side of a
+    # 420 px chart (scrolled at 1280 px, covering every line at 390 px); the legend sits under the chart.
     rel = Figure()
     for k, r in enumerate(prob):
         pts = r.get("reliability") or []
@@ -287,7 +307,6 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                 y=[p["observed"] for p in pts],
                 mode="lines+markers",
                 name=r["model"],
-                legendgroup=r["model"],
                 line={"color": colour},
             )
         )
@@ -299,10 +318,24 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
                     mode="lines",
                     line={"dash": "dash", "color": colour},
                     name=f"{r['model']} (equal-tailed)",
-                    legendgroup=r["model"],
+                    legendgroup=EQUAL_TAILED_GROUP,
+                    showlegend=False,
                     visible="legendonly",
                 )
             )
+    if any(t.get("legendgroup") == EQUAL_TAILED_GROUP for t in rel.data):
+        rel.add(
+            scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"dash": "dash", "color": "#555"},
+                name="equal-tailed ranges (dashed, each model's colour)",
+                legendgroup=EQUAL_TAILED_GROUP,
+                visible="legendonly",
+                hoverinfo="skip",
+            )
+        )
     rel.add(scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "#999"}, name="ideal"))
     rel.update_layout(
         title={
@@ -310,11 +343,22 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
         },
         xaxis={"title": {"text": "nominal coverage"}, "range": [0, 1]},
         yaxis={"title": {"text": "observed coverage"}, "range": [0, 1]},
-        height=420,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+            "font": {"size": 11},
+        },
+        height=RELIABILITY_HEIGHT + 22 * math.ceil((len(prob) + 2) / 4),
     )
     ncol = 3
     nrow = max(1, math.ceil(len(prob) / ncol))
-    pit = subplots(nrow, ncol, titles=[r["model"] for r in prob], shared_yaxes=True)
+    pit = subplots(nrow, ncol, titles=[pit_title(r["model"]) for r in prob], shared_yaxes=True)
+    for a in pit.layout.get("annotations", []):
+        a["font"] = {"size": PIT_TITLE_FONT}
     flats: list[tuple[str, float, int, int]] = []  # the flat (calibrated) level of each model's histogram
     for k, r in enumerate(prob):
         counts = r.get("pit_hist") or []
@@ -332,10 +376,15 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             k % ncol + 1,
         )
         flats.append(("h", sum(counts) / nb if counts else 0.0, k // ncol + 1, k % ncol + 1))
+        if k % ncol == 0:
+            pit.update_axes("y", k // ncol + 1, 1, title={"text": "issues"})
+        if k + ncol >= len(prob):  # the lowest histogram of its column
+            pit.update_axes("x", k // ncol + 1, k % ncol + 1, title={"text": "PIT"})
     add_axis_lines(pit, flats, {"dash": "dot", "color": "#999"})
     pit.update_layout(
         title={"text": "PIT histograms (randomised at point masses; flat = calibrated)"},
         height=220 * nrow + 80,
+        margin={"l": 60, "r": 20},  # plotly's 80 px each side left 3 columns of 36 px at 390 px
     )
     cols = ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
             "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "equal-tailed 50/80/90",
@@ -362,7 +411,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             "calibrated and narrow (lower is better). Each range holds its nominal share of the forecast: where "
             "the chance of exactly 0 or 100 exceeds the tail, the range starts at that end instead of cutting "
             'equal tails (docs/calibration.md §3). The equal-tailed ranges (column "equal-tailed", dashed '
-            "lines: click a legend entry) hold more than their level there, so they over-cover."
+            'lines: click "equal-tailed ranges" in the legend) hold more than their level there, so they over-cover.'
         ),
         figures=[rel, pit],
         tables=[Table("Predictive distributions", cols, body)],
