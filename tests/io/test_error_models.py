@@ -36,6 +36,11 @@ def test_resolve_calibration_words_and_errors(tmp_path) -> None:
         resolve_calibration(str(tmp_path / "nothere.json"))
     with pytest.raises(InputFileError, match="x.json: line 1: not valid JSON"):
         parse_error_models("{", "x.json")
+    with pytest.raises(
+        InputFileError,
+        match=r"s\.yaml: line 1: .*; expected an error-model file written by detente calibrate$",
+    ):
+        parse_error_models("scenario:\n  id: x\n", "s.yaml")  # a scenario given as --calibration
     with pytest.raises(InputFileError, match="x.json: expected a JSON object"):
         parse_error_models("[1]", "x.json")
 

@@ -107,7 +107,10 @@ def parse_error_models(text: str, source: str) -> ErrorModelSet:
     try:
         data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise InputFileError(
+            f"{source}: line {exc.lineno}: not valid JSON ({exc.msg}); expected an error-model file "
+            "written by detente calibrate"
+        ) from None
     except _Bad as exc:
         raise InputFileError(f"{source}: {exc}") from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
