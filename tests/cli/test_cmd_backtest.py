@@ -215,11 +215,22 @@ def test_backtest_calibration_none_and_file(cli, subset, tmp_path):
     d = json.loads(r.stdout)
     assert d["settings"]["calibration"]["mode"] == "file"
     assert d["settings"]["calibration"]["provenance"]["data_sha256"] == prov["data_sha256"]
-    r = cli("backtest", str(subset), "-m", "compromise", "--calibration", "none", "--out", str(out))
+    html = tmp_path / "none.html"
+    r = cli(
+        "backtest", str(subset), "-m", "compromise", "--calibration", "none", "--out", str(out),
+        "--report", str(html),
+    )  # fmt: skip
     assert r.exit_code == 0, r.output
     rows = [x for x in csv.DictReader(out.open()) if x["model"] == "compromise"]
     # no model-error part: a deterministic model's distribution is its point forecast
     assert all(x["q05"] == x["q95"] == x["forecast"] for x in rows)
+    # and the table says why its ranges have no width (issue #14: never a zero width without why)
+    said = " ".join(r.stdout.split())
+    named = said.split("Width 0: ", 1)[1].split(" give one number per issue", 1)[0].split(", ")
+    assert "compromise" in named and "cover only exact hits" in said
+    assert "ranges are points that cover only exact hits" in html.read_text(
+        encoding="utf-8"
+    )  # the report too
 
 
 def test_backtest_calibration_none_with_a_seeded_model(cli, subset, tmp_path):

@@ -184,3 +184,17 @@ def fit_error_model_set(
     n = int(ok.sum())
     default = "compromise" if "compromise" in models else next(iter(models))
     return ErrorModelSet(models, source, n, domain, default, dict(provenance or {}))
+
+
+def zero_width_note(rows: Sequence[dict[str, Any]]) -> str | None:
+    """Why some models' predictive ranges have no width, or None: the leaderboard rows (``width80``)
+    of models that give one number per issue (deterministic, or every seed agrees) with no model
+    error added (``--calibration none``). Issue #14: no interval of zero width without saying why;
+    the terminal and the report print the same sentence."""
+    points = [str(r["model"]) for r in rows if r.get("n_prob") and r.get("width80") == 0]
+    if not points:
+        return None
+    return (
+        f"Width 0: {', '.join(points)} give one number per issue here (deterministic, or every seed "
+        "agrees) and no model error was added, so their ranges are points that cover only exact hits."
+    )

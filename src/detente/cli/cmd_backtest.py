@@ -243,6 +243,11 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         "tail, it starts at that end (equal-tailed coverage: --format json, docs/calibration.md §3).[/dim]"
     )
     console.print(f"[dim]Model error: {calib.get('description', '')}.[/dim]")
+    from detente.analysis.backtest_calibration import zero_width_note
+
+    why = zero_width_note(rows)  # issue #14: no interval of zero width without saying why
+    if why:
+        console.print(f"[dim]{why}[/dim]")
 
 
 def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:

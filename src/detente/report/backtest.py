@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from detente.analysis.backtest import BacktestResult, coverage, in_sample_note
+from detente.analysis.backtest_calibration import zero_width_note
 from detente.analysis.backtest_groups import (
     MIN_PROPOSALS_CI,
     SMALL,
@@ -401,6 +402,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             f"{_f(r['pit_ks'], 3)} {_ci(r['pit_ks_ci'], 3)}",
         ])  # fmt: skip
     how = (settings.get("calibration") or {}).get("description", "")
+    why = zero_width_note(prob)
     return Section(
         id="calibration",
         title="How sure: predictive distributions on real outcomes",
@@ -412,6 +414,7 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
             "the chance of exactly 0 or 100 exceeds the tail, the range starts at that end instead of cutting "
             'equal tails (docs/calibration.md §3). The equal-tailed ranges (column "equal-tailed", dashed '
             'lines: click "equal-tailed ranges" in the legend) hold more than their level there, so they over-cover.'
+            + (f" {why}" if why else "")
         ),
         figures=[rel, pit],
         tables=[Table("Predictive distributions", cols, body)],
