@@ -4,11 +4,11 @@ covering every line at 390 px; the 18 PIT titles of 3 columns ran into each othe
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 
 import pytest
+from test_backtest_reliability_colours import leaderboard_row
 
 from detente.report.backtest import pit_title, predictive_section
 
@@ -21,28 +21,14 @@ MODELS = [
 
 
 def _row(model: str, k: int) -> dict:
-    pts = [
-        {"nominal": c / 10, "observed": c / 10 + 0.01 * (k % 5), "observed_equal_tailed": c / 10 + 0.03}
-        for c in range(1, 10)
-    ]
-    ci = (math.nan, math.nan)
-    return {
-        "model": model,
-        "n_prob": 210,
-        "crps": 16.0 + k / 10,
-        "crps_ci": ci,
-        "crps_quantile": 17.0,
-        "interval_score80": 95.0,
-        "coverage50": 0.5,
-        "coverage80": 0.8,
-        "coverage80_ci": ci,
-        "coverage90": 0.9,
-        "width80": 60.0,
-        "pit_ks": 0.04,
-        "pit_ks_ci": ci,
-        "pit_hist": [21 + (j * k) % 7 for j in range(10)],
-        "reliability": pts,
-    }
+    return leaderboard_row(
+        model,
+        k,
+        offset=0.01 * (k % 5),
+        equal_tailed_offset=0.03,
+        crps=16.0 + k / 10,
+        pit_hist=[21 + (j * k) % 7 for j in range(10)],
+    )
 
 
 def _section():

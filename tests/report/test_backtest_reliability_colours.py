@@ -9,16 +9,27 @@ import math
 from detente.report.backtest import predictive_section
 
 
-def _row(model: str, k: int) -> dict:
+def leaderboard_row(
+    model: str,
+    k: int,
+    *,
+    offset: float | None = None,
+    equal_tailed_offset: float = 0.02,
+    crps: float | None = None,
+    pit_hist: list[int] | None = None,
+) -> dict:
+    """A backtest leaderboard row of model ``model`` (the ``k``-th) with a predictive part, for the
+    report's figures (also used by test_backtest_phone_width.py)."""
+    off = 0.01 * k if offset is None else offset
     pts = [
-        {"nominal": c / 10, "observed": c / 10 + 0.01 * k, "observed_equal_tailed": c / 10 + 0.02}
+        {"nominal": c / 10, "observed": c / 10 + off, "observed_equal_tailed": c / 10 + equal_tailed_offset}
         for c in range(1, 10)
     ]
     ci = (math.nan, math.nan)
     return {
         "model": model,
         "n_prob": 210,
-        "crps": 16.0 + k,
+        "crps": 16.0 + k if crps is None else crps,
         "crps_ci": ci,
         "crps_quantile": 17.0,
         "interval_score80": 95.0,
@@ -29,14 +40,14 @@ def _row(model: str, k: int) -> dict:
         "width80": 60.0,
         "pit_ks": 0.04,
         "pit_ks_ci": ci,
-        "pit_hist": [21] * 10,
+        "pit_hist": [21] * 10 if pit_hist is None else pit_hist,
         "reliability": pts,
     }
 
 
 def test_each_model_one_colour_shared_with_its_equal_tailed_line() -> None:
     models = [f"model{k}" for k in range(12)]  # more than plotly's default 10-colour cycle
-    section = predictive_section([_row(m, k) for k, m in enumerate(models)], {})
+    section = predictive_section([leaderboard_row(m, k) for k, m in enumerate(models)], {})
     rel = section.figures[0]
     solid = {t["name"]: t["line"]["color"] for t in rel.data if t["name"] in models}
     dashed = {
