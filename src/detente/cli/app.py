@@ -112,7 +112,9 @@ def usage_error_line(ctx: typer.Context, exc: Exception) -> str:
     if choices:
         opts = list(getattr(param, "opts", []) or [])
         name = max(opts, key=len) if opts else str(getattr(param, "name", "value"))
-        expected = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
+        from detente.core.text import either
+
+        expected = either(choices)
         value = _given(ctx, opts)
         return f"{name}: expected {expected}" + (f", received {value!r}" if value is not None else "")
     hint = f" ('{ctx.command_path} --help' lists them)" if type(exc).__name__ == "NoSuchOption" else ""

@@ -20,13 +20,9 @@ from detente.cli.common import (
     scenario_argument,
 )
 from detente.cli.uncertainty import DEFAULT_LEVER_MODEL, build_models
-from detente.core.text import possessive
+from detente.core.text import either, possessive
 
 LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forecast", "effort", "statement"]
-
-
-def _either(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
@@ -63,11 +59,11 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
     for who, inputs in blocked.items():
         by_inputs.setdefault(tuple(inputs), []).append(who)
     for names, whos in by_inputs.items():
-        what = _either(list(names))
+        what = either(list(names))
         line = (
             f"No change of {possessive(whos[0])} {what} alone (within its range) reaches {tgt}."
             if len(whos) == 1
-            else f"No change of the {what} alone (within its range) of {_either(whos)} reaches {tgt}."
+            else f"No change of the {what} alone (within its range) of {either(whos)} reaches {tgt}."
         )
         console.print(f"[dim]{line}[/dim]")
 

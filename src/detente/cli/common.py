@@ -58,7 +58,9 @@ def unknown_scenario(ref: str) -> str | None:
             return None
         return f"{ref}: no such file or built-in scenario (detente scenarios lists the built-ins)"
     quoted = [f"'{g}'" for g in guesses[:3]]
-    options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    from detente.core.text import either
+
+    options = either(quoted)
     return f"{ref}: no such file or built-in scenario; did you mean {options}? (detente scenarios lists them)"
 
 

@@ -1,4 +1,4 @@
-"""Counted nouns for messages and captions: ``plural(1, "issue")`` is ``1 issue``, ``plural(2, "issue")`` ``2 issues``; ``shorten`` cuts a text at a word boundary."""
+"""Words for messages and captions: ``plural(1, "issue")`` is ``1 issue``, ``plural(2, "issue")`` ``2 issues``; ``either`` joins alternatives with "or"; ``shorten`` cuts a text at a word boundary."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ def scenario_counts(n_actors: int, n_issues: int, n_stances: int | None = None) 
     if n_stances is not None:
         parts.append(plural(n_stances, "stance"))
     return ", ".join(parts)
+
+
+def either(items: list[str]) -> str:
+    """Alternatives for a message: ``a``, ``a or b``, ``a, b or c``.
+
+    Examples
+    --------
+    >>> either(["yaml"]), either(["position", "salience"]), either(["'a'", "'b'", "'c'"])
+    ('yaml', 'position or salience', "'a', 'b' or 'c'")
+    """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def possessive(name: str) -> str:
