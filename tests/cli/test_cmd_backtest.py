@@ -441,3 +441,28 @@ def test_report_subgroup_cell_without_interval_has_no_stray_space():
     assert any("(n too small) (Δ +71.7)" in c for c in cells), cells
     assert any(c.startswith("25.30 [21.8, 28.8] (Δ +1.5 [-3.5, 6.5])") for c in cells), cells
     assert not any(" )" in c for c in cells), cells
+
+
+def test_backtest_crps_table_names_each_models_issue_count(cli, subset, tmp_path, monkeypatch):
+    """Models are scored on different issue sets (``reference`` only where the file has a reference
+    point): the CRPS table shows each row's n, and the Δ intervals are signed at both ends."""
+    from detente.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    r = cli("backtest", str(subset), "-m", "compromise")
+    assert r.exit_code == 0, r.output
+    table = r.stdout.split("Predictive distributions")[1].split("Coverage of the predictive")[0]
+    header = next(line for line in table.splitlines() if "CRPS [95 % CI]" in line)
+    assert header.split()[:2] == ["model", "n"]
+    rows = {
+        line.split()[0]: line.split()
+        for line in table.splitlines()
+        if line.strip().startswith(("compromise", "reference"))
+    }
+    assert rows["compromise"][1] == "11"
+    assert rows["reference"][1].isdigit() and int(rows["reference"][1]) <= 11
+    for m in rows:  # "[-1.34, +0.04]", never "[-1.34, 0.04]"
+        if "[" in rows[m][-1] or "]" in rows[m][-1]:
+            ends = " ".join(rows[m][-2:]).strip("[]").split(", ")
+            assert all(e[0] in "+-" for e in ends), rows[m]
+    assert "each Δ is paired" in " ".join(table.split())

@@ -147,10 +147,11 @@ def forecasts_csv(res: Any) -> str:
     return buf.getvalue()
 
 
-def _ci(v: tuple[float, float], digits: int = 2) -> str:
+def _ci(v: tuple[float, float], digits: int = 2, sign: str = "") -> str:
+    """``[low, high]``; ``sign="+"`` for a difference's interval (both ends signed, so they align)."""
     if not all(math.isfinite(x) for x in v):
         return ""
-    return f"[{v[0]:.{digits}f}, {v[1]:.{digits}f}]"
+    return f"[{v[0]:{sign}.{digits}f}, {v[1]:{sign}.{digits}f}]"
 
 
 def print_fitted(title: str, header: list[str], body: list[list[str]]) -> None:
@@ -186,7 +187,7 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
                 r["model"] + (f" ({r['failures']} failed)" if r["failures"] else ""),
                 str(r["n"]),
                 f"{r['mae']:.2f} {_ci(r['mae_ci'])}",
-                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']), sign='+')}",
             ]
         )
     print_fitted(
@@ -215,8 +216,9 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         scores.append(
             [
                 r["model"],
+                str(r["n_prob"]),
                 f"{r['crps']:.2f} {_ci(r['crps_ci'])}",
-                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']), sign='+')}",
             ]
         )
         cover.append(
@@ -230,8 +232,12 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         )
     print_fitted(
         "Predictive distributions: CRPS (lower is better; 95 % proposal-bootstrap intervals)",
-        ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal"],
+        ["model", "n", "CRPS [95 % CI]", "Δ CRPS vs conformal"],
         scores,
+    )
+    console.print(
+        "[dim]n: issues with a predictive distribution; each Δ is paired, on the issues both "
+        "models forecast.[/dim]"
     )
     print_fitted(
         "Coverage of the predictive ranges (share of outcomes inside) and mean width of the 80 % range",
