@@ -195,6 +195,26 @@ def test_cohesion_ukraine(cli) -> None:
     assert r4.exit_code == 2 and "martians" in r4.output
 
 
+def test_cohesion_table_at_80_columns(cli, monkeypatch) -> None:
+    """The issue names take the room the numbers leave: at 80 columns every issue of the built-in
+    scenario but the longest fits on one line, with its four numbers right-aligned beside it."""
+    from detente.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    r = cli("cohesion", "ukraine-2025")
+    assert r.exit_code == 0, r.output
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    lines = r.stdout.splitlines()
+    for name in (
+        "US sanctions on Russia",
+        "Security guarantees for Ukraine",
+        "Line of separation / 'buffer zone'",
+    ):
+        row = next(line for line in lines if line.strip().startswith(name))
+        assert row.split()[-1].endswith("%") and row.rstrip().endswith(row.split()[-1]), row
+    assert "share: the issue's part of the whole split" in r.stdout
+
+
 def test_sensitivity_commands(cli) -> None:
     r = cli("sensitivity", "emission-standards-1994", "--format", "json", "--top", "3")
     assert r.exit_code == 0, r.output

@@ -51,9 +51,14 @@ def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
         f"[bold]cohesion {a} – {b}: {fmt_num(c.index, 2)}[/bold] (1 = same positions where both care, 0 = opposite ends); "
         f"within {a}: {within(a, c.within_a)}, within {b}: {within(b, c.within_b)}"
     )
-    t = RichTable(title="Distance per issue (salience-weighted, issue units)", title_justify="left")
-    for col in ("issue", a, b, "distance", "share of the split"):
-        t.add_column(col)
+    from rich import box
+
+    t = RichTable(
+        title="Distance per issue (salience-weighted, issue units)", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    t.add_column("issue", ratio=1)  # the names take what the numbers leave, and wrap only there
+    for col in (a, b, "distance", "share"):
+        t.add_column(col, justify="right", no_wrap=True)
     order = sorted(
         range(len(c.issue_ids)),
         key=lambda k: -(c.split_share[k] if math.isfinite(c.split_share[k]) else -1),
@@ -67,11 +72,16 @@ def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
             "—" if not math.isfinite(c.split_share[k]) else f"{c.split_share[k]:.0%}",
         )
     console.print(t)
+    console.print("[dim]share: the issue's part of the whole split between the groups.[/dim]")
     if not all(math.isfinite(float(x)) for x in (*c.mean_a, *c.mean_b)):
         console.print("[dim]—: no member of that group has a stance on the issue.[/dim]")
     labels = {x.id: x.label for x in sc.actors}
-    bt = RichTable(title=f"Coalition map: blocs (average linkage, cut {cut:g})", title_justify="left")
-    bt.add_column("bloc")
+    bt = RichTable(
+        title=f"Coalition map: blocs (average linkage, cut {cut:g})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    bt.add_column("bloc", justify="right")
     bt.add_column("actors")
     for k, bl in enumerate(cm.blocs(), start=1):
         bt.add_row(str(k), ", ".join(labels[x] for x in bl))
