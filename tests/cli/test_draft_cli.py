@@ -167,3 +167,27 @@ def test_bad_options_are_one_line_exit_2(cli, tmp_path: Path) -> None:
         )
     ok = cli("draft", str(news), "--source-date", "2025-06-15", "--source-url", "https://example.org/a")
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_out_is_never_one_of_the_drafts_inputs(cli, tmp_path: Path) -> None:
+    """--out over the --aliases table or the --into scenario would replace the user's file with
+    the draft: refused before anything is written, with one line naming both."""
+    import shutil
+
+    import detente.io.builtin as builtin
+
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("Kremlin: russia\n", encoding="utf-8")
+    scenario = tmp_path / "mine.yaml"
+    shutil.copyfile(Path(builtin.__file__).with_name("ukraine-2025.yaml"), scenario)
+    text = _text(tmp_path)
+    for args, target in (
+        (("--aliases", str(aliases)), aliases),
+        (("--into", str(scenario)), scenario),
+    ):
+        before = target.read_bytes()
+        r = cli("draft", str(text), *args, "--out", str(target))
+        assert r.exit_code == 2, r.stdout
+        assert "Traceback" not in r.output
+        assert r.stderr.count("\n") == 1 and "is the input file" in r.stderr, r.stderr
+        assert target.read_bytes() == before

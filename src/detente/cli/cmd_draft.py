@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from detente.cli.choices import Format
-from detente.cli.common import console, fail, print_json, write_text_atomic
+from detente.cli.common import check_output_path, console, fail, print_json, write_text_atomic
 
 ACTOR_WIDTH = 16
 ISSUE_WIDTH = 22
@@ -137,6 +137,8 @@ def draft(
     if out is not None and not out.lower().endswith((".yaml", ".yml", ".json")):
         fail(f"--out {out}: expected a .yaml, .yml or .json file name")
     _check_options(source_date, source_url, lm_url)
+    inputs = (text, into, aliases, templates)  # --out is never one of them (an alias table, a scenario)
+    check_output_path(out, *inputs)
     opts = DraftOptions(
         title=source_title,
         date=source_date,
@@ -162,7 +164,7 @@ def draft(
             if out.lower().endswith(".json")
             else dump_yaml_mapping(doc)
         )
-        write_text_atomic(out, body, text)
+        write_text_atomic(out, body, *inputs)
     if fmt == Format.json:
         from detente.io.documents import draft_summary_document
 
