@@ -232,3 +232,12 @@ def test_a_read_only_store_on_postgresql_writes_nothing(pg_url) -> None:
     with ro.engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
         conn.execute(sa.text("DELETE FROM ledger"))
     ro.close()
+
+
+@pytest.mark.parametrize("date", ["20251231", "2025-W01-1", "2025-12-31T10:00", "2025-02-30", "2025-1-5"])
+def test_a_resolution_date_is_exactly_yyyy_mm_dd(store, date) -> None:
+    """date.fromisoformat also reads 20251231 and 2025-W01-1; they were stored as typed."""
+    with pytest.raises(StoreError, match="expected YYYY-MM-DD"):
+        store.ledger_add("Deal?", 0.5, resolution_date=date)
+    assert store.ledger_list() == []
+    assert store.ledger_add("Deal?", 0.5, resolution_date="2025-12-31").resolution_date == "2025-12-31"

@@ -157,3 +157,17 @@ def test_forecast_warnings() -> None:
     assert forecast_warnings(0.3, None, "", today=today) == []
     # the default today is today in UTC
     assert forecast_warnings(1.0, None, "2000-01-01") and not forecast_warnings(1.0, None, "2999-01-01")
+
+
+def test_quantile_levels_written_as_fractions_are_refused() -> None:
+    """Levels are in percent: '0.1:4,0.9:6' would be stored as the 0.1 % and 0.9 % quantiles and
+    scored as such (no command deletes a forecast), so it is refused with the percent spelling."""
+    for bad, hint in [
+        ("0.1:4,0.5:5,0.9:6", "probably 10:4,50:5,90:6"),
+        ('{"0.1": 4, "0.9": 6}', "probably 10:4,90:6"),
+        ("0.5:5", "probably 50:5"),
+    ]:
+        with pytest.raises(StoreError, match="expected levels in percent") as info:
+            parse_quantiles(bad)
+        assert hint in str(info.value)
+    assert parse_quantiles("0.5:1,50:5,99.5:9") == {"0.5": 1.0, "50": 5.0, "99.5": 9.0}

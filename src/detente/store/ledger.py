@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from detente.errors import StoreError
 from detente.store.engine import Engine, _now
 
 LEDGER_KINDS = ("binary", "numeric")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ def when(ts: str | None) -> str:
     return text + " UTC" if ts.endswith("+00:00") else text
 
 
+class EntryNotFoundError(StoreError):
+    """A ledger entry number that the ledger does not have (``entry_id``)."""
+
+    def __init__(self, entry_id: int) -> None:
+        self.entry_id = entry_id
+        super().__init__(f"ledger entry {entry_id}: not found")
+
+
 class AlreadyResolvedError(StoreError):
     """``ledger_resolve`` on a forecast that already has an outcome, without ``force``."""
 
@@ -88,6 +98,15 @@ def quantiles_text(q: Mapping[str, float] | None) -> str:
         shown = [shown[0], *(["50"] if "50" in q else []), shown[-1]]
         return f" ({len(q)} quantiles, " + " … ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
     return " (quantiles " + ", ".join(f"{a} %: {q[a]:g}" for a in shown) + ")"
+
+
+def _is_date(text: str) -> bool:
+    """``YYYY-MM-DD`` and a real day (``date.fromisoformat`` alone also takes ``20251231`` and
+    ``2025-W01-1``, which would be stored as typed)."""
+    try:
+        return _DATE.fullmatch(text) is not None and bool(_dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def check_forecast(
@@ -132,11 +151,8 @@ def check_forecast(
             f"value: expected a probability in [0, 1] for a binary question, received {value:g}"
             + _percent_hint(value)
         )
-    if resolution_date:
-        try:
-            _dt.date.fromisoformat(resolution_date)
-        except ValueError as exc:
-            raise StoreError(f"resolution date: expected YYYY-MM-DD, received {resolution_date!r}") from exc
+    if resolution_date and not _is_date(resolution_date):
+        raise StoreError(f"resolution date: expected YYYY-MM-DD, received {resolution_date!r}")
     return question, value, kind
 
 
@@ -176,7 +192,7 @@ def parse_quantiles(text: str) -> dict[str, float]:
 
 def check_quantiles(quantiles: Mapping[Any, Any] | Sequence[tuple[Any, Any]]) -> dict[str, float]:
     """Quantiles checked and put in order: levels strictly between 0 and 100 % (written ``"5"``,
-    ``"12.5"``), each level once, finite values that do not decrease as the level rises.
+    ``"12.5"``; levels that are all at most 1 % are taken for fractions and refused), each level once, finite values that do not decrease as the level rises.
     ``quantiles``: a mapping or (level, value) pairs (pairs keep a level given twice, to refuse it).
 
     >>> check_quantiles({90: 7, "10": 3, 50.0: 5})
@@ -217,6 +233,13 @@ def check_quantiles(quantiles: Mapping[Any, Any] | Sequence[tuple[Any, Any]]) ->
             raise StoreError(f"quantiles: level {level:g} given twice")
         out[level] = value
     levels = sorted(out)
+    if levels[-1] <= 1.0:
+        shown = ",".join(f"{100 * a:g}:{out[a]:g}" for a in levels)
+        raise StoreError(
+            f"quantiles: expected levels in percent, received only levels of at most 1 % "
+            f"({', '.join(f'{a:g}' for a in levels)}); a 10 % quantile is written 10:VALUE, so "
+            f"probably {shown}"
+        )
     for lo, hi in zip(levels, levels[1:], strict=False):
         if out[hi] < out[lo]:
             raise StoreError(
@@ -366,7 +389,7 @@ class LedgerMixin(Engine):
                 conn.execute(sa.select(t).where(t.c.id == int(entry_id)).with_for_update()).mappings().first()
             )
             if row is None:
-                raise StoreError(f"ledger entry {entry_id}: not found")
+                raise EntryNotFoundError(int(entry_id))
             score = score_forecast(row["kind"], row["value"], outcome)
             ts = _now()
             if row["outcome"] is not None:
@@ -403,7 +426,7 @@ class LedgerMixin(Engine):
                 .first()
             )
         if row is None:
-            raise StoreError(f"ledger entry {entry_id}: not found")
+            raise EntryNotFoundError(int(entry_id))
         return _entry(row)
 
     def ledger_history(self, entry_id: int) -> list[Resolution]:
