@@ -12,6 +12,7 @@ import datetime as _dt
 import functools
 import html as _html
 import json
+import logging
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -21,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.report.base import Part, Section, Table
 from detente.report.figure import Figure, template, to_json
+from detente.report.fit import fit
 from detente.report.glossary import status_glossary_html, status_glossary_text, statuses_in
 
 _env = Environment(
@@ -191,6 +193,13 @@ def prepare() -> None:
     plotly_js()
 
 
+def _fit(fig: Figure) -> None:
+    try:
+        fit(fig)
+    except Exception:  # cosmetic: a figure that cannot be fitted is drawn as it was built
+        logging.getLogger("detente.report").exception("could not fit a figure to a phone's width")
+
+
 def render_report(
     title: str,
     parts: Sequence[Part],
@@ -200,7 +209,12 @@ def render_report(
     plotlyjs: Literal["inline", "none"] = "inline",
     generated: str | None = None,
 ) -> str:
-    """Render a self-contained report from parts. ``manifest`` goes into the methods section verbatim."""
+    """Render a self-contained report from parts. ``manifest`` goes into the methods section verbatim.
+
+    Every figure's titles are first wrapped to fit a phone (:func:`detente.report.fit.fit`; the page
+    lets a chart narrower than that scroll sideways in its box)."""
+    for f in (f for p in parts for s in p.sections for f in s.figures):
+        _fit(f)
     sections = [section_context(s) for p in parts for s in p.sections]
     notes = [n for p in parts for n in p.notes]
     defined = status_glossary_text(statuses_in(notes))
