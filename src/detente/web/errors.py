@@ -94,6 +94,11 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     for e in exc.errors():
         parts = [x for x in e.get("loc", ()) if x != "body"]
         loc = ".".join(str(x) for x in parts)
+        if e.get("type") == "json_invalid":  # loc is the character offset: say so, and what is wrong there
+            where = f" at character {parts[0]}" if parts else ""
+            why = str((e.get("ctx") or {}).get("error") or "").strip()
+            problems.append(f"the request body is not valid JSON{where}" + (f": {why}" if why else ""))
+            continue
         if e.get("type") == "extra_forbidden" and parts:
             problems.append(_unknown_field(loc, _body_fields(request, parts[:-1]), str(parts[-1])))
             continue
