@@ -231,3 +231,53 @@ def test_sweep_says_why_a_model_has_no_forecast(cli) -> None:
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
     assert "nbs gives no forecast in any draw on Ceasefire sequencing (no status quo given)" in text
+
+
+def test_error_line_on_a_terminal_keeps_square_brackets(monkeypatch) -> None:
+    """On a terminal ``fail`` prints through rich: the message is text, not markup, so
+    "pip install 'detente[web]'" and a received value like '[x]' keep their brackets."""
+    import io
+    import sys
+
+    import typer
+    from rich.console import Console
+
+    from detente.cli import common
+
+    buf = io.StringIO()
+    monkeypatch.setattr(
+        common, "err_console", Console(file=buf, width=200, force_terminal=True, color_system=None)
+    )
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with pytest.raises(typer.Exit):
+        common.fail("rounds: expected int, received '[x]'; install pip install 'detente[web]' [bold]")
+    out = buf.getvalue()
+    assert "received '[x]'" in out and "'detente[web]'" in out and "[bold]" in out, out
+
+
+def test_names_with_square_brackets_print_as_written(cli, tmp_path, monkeypatch) -> None:
+    """Rich reads "[bold]" or "[draft]" in a string as markup and drops it: the terminal tables and
+    headings show a scenario's names exactly as written (rich console without markup)."""
+    import yaml
+
+    from detente.cli import common
+
+    monkeypatch.setattr(common.console, "width", 120)
+    r = cli("convert", "ukraine-2025", str(tmp_path / "u.yaml"))
+    assert r.exit_code == 0, r.output
+    doc = yaml.safe_load((tmp_path / "u.yaml").read_text())
+    iss = next(i for i in doc["issues"] if i["id"] == "us_sanctions")
+    iss["name"] = "US sanctions [draft] on Russia"
+    actor = next(a for a in doc["actors"] if a["id"] == "russia")
+    actor["name"] = "Russia [bold]"
+    (tmp_path / "u.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    for args in (
+        ("forecast", str(tmp_path / "u.yaml"), "-m", "compromise"),
+        ("cohesion", str(tmp_path / "u.yaml"), "-g", "russia,ukraine"),
+        ("levers", str(tmp_path / "u.yaml"), "--issue", "us_sanctions", "--target", ">=60"),
+    ):
+        r = cli(*args)
+        assert r.exit_code == 0, r.output
+        assert "US sanctions [draft] on Russia" in " ".join(r.stdout.split()), (args, r.stdout)
+    r = cli("cohesion", str(tmp_path / "u.yaml"), "-g", "us,european_allies")
+    assert "Russia [bold]" in r.stdout

@@ -173,7 +173,7 @@ def print_fitted(title: str, header: list[str], body: list[list[str]]) -> None:
         if len(chunks[-1]) > 1 and console.measure(make([*chunks[-1], j])).maximum > console.width:
             chunks.append([0])
         chunks[-1].append(j)
-    console.print(f"[bold]{title}[/bold]")
+    console.print(f"{title}", style="bold")
     for cols in chunks:
         console.print(make(cols))
 
@@ -197,8 +197,9 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
         body,
     )
     console.print(
-        "[dim]Differences below about 3 MAE points are not detectable with ~200 issues "
-        "(docs/spec/validation.md §2).[/dim]"
+        "Differences below about 3 MAE points are not detectable with ~200 issues "
+        "(docs/spec/validation.md §2).",
+        style="dim",
     )
 
 
@@ -236,8 +237,8 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         scores,
     )
     console.print(
-        "[dim]n: issues with a predictive distribution; each Δ is paired, on the issues both "
-        "models forecast.[/dim]"
+        "n: issues with a predictive distribution; each Δ is paired, on the issues both models forecast.",
+        style="dim",
     )
     print_fitted(
         "Coverage of the predictive ranges (share of outcomes inside) and mean width of the 80 % range",
@@ -245,15 +246,16 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         cover,
     )
     console.print(
-        "[dim]Each range holds its level of the forecast: where exactly 0 or 100 is likelier than the "
-        "tail, it starts at that end (equal-tailed coverage: --format json, docs/calibration.md §3).[/dim]"
+        "Each range holds its level of the forecast: where exactly 0 or 100 is likelier than the "
+        "tail, it starts at that end (equal-tailed coverage: --format json, docs/calibration.md §3).",
+        style="dim",
     )
-    console.print(f"[dim]Model error: {calib.get('description', '')}.[/dim]")
+    console.print(f"Model error: {calib.get('description', '')}.", style="dim")
     from detente.analysis.backtest_calibration import zero_width_note
 
     why = zero_width_note(rows)  # issue #14: no interval of zero width without saying why
     if why:
-        console.print(f"[dim]{why}[/dim]")
+        console.print(f"{why}", style="dim")
 
 
 def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
@@ -278,8 +280,9 @@ def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
             [[m] + [show(cell.get((m, lev))) for lev in levels] for m in order if m != CONFORMAL_BASELINE],
         )
     console.print(
-        f"[dim]conformal_compromise has compromise's point forecasts; 'few': under {SMALL} issues; "
-        f"'{TOO_FEW}': too few proposals for a bootstrap interval.[/dim]"
+        f"conformal_compromise has compromise's point forecasts; 'few': under {SMALL} issues; "
+        f"'{TOO_FEW}': too few proposals for a bootstrap interval.",
+        style="dim",
     )
 
 
@@ -463,6 +466,8 @@ def backtest(
     elif fmt == Format.csv:
         print_csv(LEADERBOARD_COLUMNS, [_csv_row(r) for r in rows])
     else:
+        from rich.text import Text
+
         _print_leaderboard(rows, n_out, n_props)
         _print_predictive(rows, calib_info)
         _print_subgroups(groups, [r["model"] for r in rows])
@@ -470,24 +475,33 @@ def backtest(
             st = {k: v for k, v in r["statuses"].items() if k != "closed_form"}
             if st:
                 console.print(
-                    f"[dim]{r['model']} run statuses on the {n_out} issues with an outcome: "
+                    f"{r['model']} run statuses on the {n_out} issues with an outcome: "
                     + ", ".join(f"{k} {v}" for k, v in sorted(st.items()))
-                    + "[/dim]"
+                    + "",
+                    style="dim",
                 )
         note = in_sample_note(res.forecasts)
         if note:
-            console.print(f"[dim]{note}[/dim]")
+            console.print(f"{note}", style="dim")
         console.print(
-            "[dim]RMSE, hit rate, interval score, PIT and the rule × procedure split: --format json|csv or "
-            "--report FILE.[/dim]"
+            "RMSE, hit rate, interval score, PIT and the rule × procedure split: --format json|csv or "
+            "--report FILE.",
+            style="dim",
         )
         if skipped:
             console.print(
-                f"[yellow]note:[/yellow] {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}"
+                Text.assemble(
+                    ("note:", "yellow"),
+                    f" {len(skipped)} issue(s) without any usable position skipped, e.g. {skipped[0]}",
+                )
             )
         for name, errs in res.failures.items():
-            console.print(f"[yellow]note:[/yellow] {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}")
-        console.print(f"[dim]{len(models)} models, {elapsed:.1f} s[/dim]")
+            console.print(
+                Text.assemble(
+                    ("note:", "yellow"), f" {name} failed on {len(errs)} proposal(s), e.g. {errs[0]}"
+                )
+            )
+        console.print(f"{len(models)} models, {elapsed:.1f} s", style="dim")
 
 
 def register(app: typer.Typer) -> None:

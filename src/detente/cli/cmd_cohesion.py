@@ -39,6 +39,7 @@ def _groups(sc: Any, groups: str | None) -> tuple[str, str]:
 
 def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     from detente.analysis.coalitions import resolve_group
 
@@ -48,8 +49,11 @@ def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
         return "— (one member)" if len(resolve_group(sc, g)) == 1 else fmt_num(v, 2)
 
     console.print(
-        f"[bold]cohesion {a} – {b}: {fmt_num(c.index, 2)}[/bold] (1 = same positions where both care, 0 = opposite ends); "
-        f"within {a}: {within(a, c.within_a)}, within {b}: {within(b, c.within_b)}"
+        Text.assemble(
+            (f"cohesion {a} – {b}: {fmt_num(c.index, 2)}", "bold"),
+            " (1 = same positions where both care, 0 = opposite ends); "
+            f"within {a}: {within(a, c.within_a)}, within {b}: {within(b, c.within_b)}",
+        )
     )
     from rich import box
 
@@ -72,9 +76,9 @@ def _print_tables(sc: Any, c: Any, cm: Any, a: str, b: str, cut: float) -> None:
             "—" if not math.isfinite(c.split_share[k]) else f"{c.split_share[k]:.0%}",
         )
     console.print(t)
-    console.print("[dim]share: the issue's part of the whole split between the groups.[/dim]")
+    console.print("share: the issue's part of the whole split between the groups.", style="dim")
     if not all(math.isfinite(float(x)) for x in (*c.mean_a, *c.mean_b)):
-        console.print("[dim]—: no member of that group has a stance on the issue.[/dim]")
+        console.print("—: no member of that group has a stance on the issue.", style="dim")
     labels = {x.id: x.label for x in sc.actors}
     bt = RichTable(
         title=f"Coalition map: blocs (average linkage, cut {cut:g})",

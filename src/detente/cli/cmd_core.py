@@ -83,7 +83,9 @@ def build_parts(
         options = MainJobOptions(seed=seed, quick=quick, parts=names, error_model=error_model)
         builders = [(n, b) for n, b in part_builders() if n in names]
         if show_progress():
-            with console.status("[bold]computing[/bold] …"):  # its thread starts after the fork
+            from rich.text import Text
+
+            with console.status(Text("computing …", style="bold")):  # its thread starts after the fork
                 job = main_job(scenario, options, executor, pending=pending, idle=_prepare_report)
         else:
             job = main_job(scenario, options, executor, pending=pending, idle=_prepare_report)
@@ -112,6 +114,7 @@ def render_parts_report(scenario: Any, parts: list[Any], *, seed: int) -> str:
 
 def _print_tables(parts: list[Any]) -> None:
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     for part in parts:
         for t in part.tables:
@@ -122,9 +125,9 @@ def _print_tables(parts: list[Any]) -> None:
                 rt.add_row(*[str(v) for v in row])
             console.print(rt)
             if t.caption:
-                console.print(f"[dim]{t.caption}[/dim]")
+                console.print(f"{t.caption}", style="dim")
         for n in part.notes:
-            console.print(f"[yellow]note:[/yellow] {n}")
+            console.print(Text.assemble(("note:", "yellow"), f" {n}"))
 
 
 def _say(text: str, *, style: str = "", bullet: str = "", indent: int = 0) -> None:
@@ -275,7 +278,7 @@ def run(
         _print_tables(parts)
     write_text_atomic(report, render_parts_report(sc, parts, seed=seed), scenario)
     if not full:
-        console.print("[dim]Every table: detente run --full; with charts, in the report:[/dim]")
+        console.print("Every table: detente run --full; with charts, in the report:", style="dim")
     said = f"report written to {report.resolve()}"  # the path whole on one line, never padded
     if len(said) > console.width:
         console.print("report written to", soft_wrap=True)
@@ -363,6 +366,7 @@ def forecast_cmd(
                 w.writerow([f.model, iid, val, f.scales[k][0], f.scales[k][1], str(st[k]), why or ""])
         return
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     for k, issue in enumerate(sc.issues):
         t = RichTable(
@@ -375,19 +379,20 @@ def forecast_cmd(
             v = float(f.outcome[k])
             status = str(f.diagnostics.status[k])
             why = f.no_forecast_reason(k)
-            words = f"[dim]{why}[/dim]" if why else issue.scale.describe(v, reference=issue.reference)
+            words = Text(why, style="dim") if why else issue.scale.describe(v, reference=issue.reference)
             t.add_row(f.model, "—" if why else f"{v:.2f}", words, "" if status == "closed_form" else status)
         console.print(t)
     for f in results:  # a rule-reading model says where it assumed a rule (issue #16)
         note = f.prediction.extras.get("rule_note", "")
         if note:
-            console.print(f"[dim]{f.model}: {note}[/dim]")
+            console.print(f"{f.model}: {note}", style="dim")
     # the table has no intervals: say where they are (QA: --calibration seemed to do nothing here)
     if ems is not None or draws:
         console.print(
-            "[dim]How sure: each forecast's quantiles and 50/80/90 % intervals (model error from --calibration"
+            "How sure: each forecast's quantiles and 50/80/90 % intervals (model error from --calibration"
             + ("; input uncertainty from --draws" if draws else "")
-            + ") are in --format json; detente run --full shows the 50 % and 90 % ones.[/dim]"
+            + ") are in --format json; detente run --full shows the 50 % and 90 % ones.",
+            style="dim",
         )
 
 

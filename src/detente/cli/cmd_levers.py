@@ -27,8 +27,11 @@ LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forec
 
 def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    console.print(f"[bold]{issue_name}[/bold]: {model_name} forecast {res.base_outcome:.4g}; target {tgt}")
+    console.print(
+        Text.assemble((issue_name, "bold"), f": {model_name} forecast {res.base_outcome:.4g}; target {tgt}")
+    )
     if res.already:
         console.print("The forecast already meets the target: nothing needs to change.")
         return
@@ -65,7 +68,7 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
             if len(whos) == 1
             else f"No change of the {what} alone (within its range) of {either(whos)} reaches {tgt}."
         )
-        console.print(f"[dim]{line}[/dim]")
+        console.print(f"{line}", style="dim")
 
 
 def levers(

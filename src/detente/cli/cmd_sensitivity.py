@@ -90,7 +90,8 @@ def _print_sobol(
             )
         console.print(t)
     console.print(
-        f"[dim]Sobol indices of the {model} model from {draws}·(3A+2) model runs (sd in the issue's units); Monte Carlo error about ±{1 / math.sqrt(draws):.0%} (small negative estimates shown as 0%).[/dim]"
+        f"Sobol indices of the {model} model from {draws}·(3A+2) model runs (sd in the issue's units); Monte Carlo error about ±{1 / math.sqrt(draws):.0%} (small negative estimates shown as 0%).",
+        style="dim",
     )
 
 
@@ -113,7 +114,8 @@ def _print_knockout(
             )
         console.print(t)
     console.print(
-        f"[dim]{model} model, run again with each actor left out; forecasts and changes in the issue's units.[/dim]"
+        f"{model} model, run again with each actor left out; forecasts and changes in the issue's units.",
+        style="dim",
     )
 
 
@@ -151,8 +153,9 @@ def _print_tornado(
             )
         console.print(t)
     console.print(  # docs/uncertainty.md §3
-        f"[dim]{model} model; each input set alone to the 5th and the 95th percentile of its uncertainty "
-        "(everything else as stated); forecasts and swing in the issue's units.[/dim]"
+        f"{model} model; each input set alone to the 5th and the 95th percentile of its uncertainty "
+        "(everything else as stated); forecasts and swing in the issue's units.",
+        style="dim",
     )
 
 

@@ -111,10 +111,13 @@ def _is_nan(key: str) -> bool:
 
 def render_table(doc: dict[str, Any], title: str) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from detente.sim.words import ISSUE_LABELS, ending_word, headline_words, value_word
 
-    console.print(f"[bold]{title}[/bold]  runs {doc['runs']} · months {doc['months']} · seed {doc['seed']}")
+    console.print(
+        Text.assemble((title, "bold"), f"  runs {doc['runs']} · months {doc['months']} · seed {doc['seed']}")
+    )
     if "first_mover_share" in doc:
         t = Table(title="Rubinstein reference mode")
         t.add_column("first mover's share", justify="right")

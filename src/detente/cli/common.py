@@ -9,8 +9,10 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# markup off: names, labels and quotes from a scenario print as written ("Council [draft]" keeps its
+# "[draft]"); styles are given as style= or Text, never as markup in a string
+console = Console(highlight=False, markup=False)
+err_console = Console(stderr=True, highlight=False, markup=False)
 
 DEFAULT_SCENARIO = "ukraine-2025"
 """The built-in scenario of every command whose SCENARIO argument is omitted (the June 2025 column)."""
@@ -29,9 +31,12 @@ def scenario_argument(what: str = "Built-in name or scenario file") -> Any:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit non-zero (never a traceback)."""
+    from rich.markup import escape
+
     line = " ".join(str(message).split())
+    # the message is text, never markup: "pip install 'detente[web]'" keeps its "[web]" on a terminal
     err_console.print(
-        f"[red]error:[/red] {line}", markup=True, soft_wrap=True
+        f"[red]error:[/red] {escape(line)}", markup=True, soft_wrap=True
     ) if sys.stderr.isatty() else print(f"error: {line}", file=sys.stderr)
     raise typer.Exit(code)
 
