@@ -70,3 +70,28 @@ def test_report_part_eum() -> None:
     assert len(fig.layout["updatemenus"][0]["buttons"]) == 10
     assert sum(bool(t["visible"]) for t in fig.data) == 1  # one viewer (one issue) shown at a time
     assert any("oscillating" in n for n in part.notes)
+
+
+@pytest.mark.parametrize(
+    ("numba_there", "draws", "note"), [(False, 1700, True), (False, 50, False), (True, 1700, False)]
+)
+def test_sweep_says_when_the_fast_extra_would_speed_it_up(cli, monkeypatch, numba_there, draws, note) -> None:
+    """Without numba a large EUM sweep (ukraine-2025: 1,700 draws × 6 issues × 10² ≥ 10⁶) runs on NumPy (same numbers, ~4× slower): one stderr line
+    names the fast extra; small sweeps (NumPy anyway under ``auto``) and installs with numba say
+    nothing."""
+    import detente.models.eum as eum_mod
+
+    monkeypatch.setattr(eum_mod, "numba_available", lambda: numba_there)
+    if numba_there:  # the sweep would then really run on numba: check the decision only
+        assert not eum_mod.ExpectedUtility().numba_missing_for(10_000, 20)
+        return
+    r = cli(
+        "sweep", "ukraine-2025", "-m", "eum", "--draws", str(draws), "--processes", "1", "--format", "json"
+    )
+    assert r.exit_code == 0, r.output
+    json.loads(r.stdout)  # the note never mixes into the document on stdout
+    err = " ".join(r.stderr.split())
+    said = "fast extra" in err and "numba is not installed" in err
+    assert said == note, r.stderr
+    if note:
+        assert "pip install 'detente[fast]'" in err and "pip install -e '.[fast]'" in err

@@ -167,6 +167,18 @@ class ExpectedUtility:
             "eum engine='numba' needs numba: install the fast extra with " + install_hint("fast")
         )
 
+    def numba_missing_for(self, n_runs: int, n_actors: int) -> bool:
+        """Whether ``auto`` would run a job of ``n_runs`` issue-runs on numba (it is large enough,
+        ``AUTO_NUMBA_WORK``) but numba is not installed, so the job runs on NumPy: the CLI then says
+        that the ``fast`` extra would speed it up (about 4× for the EUM sweep of issue #15, 41 s
+        against 9.4 s of CPU; benchmarks/README.md)."""
+        return (
+            self.engine == "auto"
+            and self.precision == "float64"
+            and n_runs * n_actors**2 >= AUTO_NUMBA_WORK
+            and not numba_available()
+        )
+
     def for_batch(self, n_runs: int, n_actors: int) -> ExpectedUtility:
         """This model with ``engine="auto"`` decided for a whole job of ``n_runs`` issue-runs (a Monte
         Carlo sweep calls :meth:`predict` once per chunk): every chunk, of any size and in any
