@@ -49,7 +49,10 @@ def test_ledger_uses_env_db(cli, tmp_path, monkeypatch) -> None:
     ("args", "message"),
     [
         (("resolve", "1", "0.5"), "expected 0 or 1"),
-        (("resolve", "99", "1"), "ledger entry 99: not found"),
+        (
+            ("resolve", "99", "1"),
+            "ENTRY 99: no forecast #99 (expected a number that 'detente ledger list' shows: #1)",
+        ),
         (("add", "P?", "1.5", "--kind", "binary"), "probability in [0, 1]"),
         (("add", "P?", "0.5", "--resolves", "soon"), "YYYY-MM-DD"),
     ],
@@ -182,7 +185,7 @@ def test_ledger_resolve_twice_needs_force_and_keeps_the_history(cli, db) -> None
     assert h["resolutions"][0]["replaced_at"] and h["resolutions"][1]["replaced_at"] is None
     assert h["forecast"]["earlier_resolutions"] == 1
     r = cli("ledger", "history", "7", "--db", db)
-    assert r.exit_code == 2 and "ledger entry 7: not found" in r.stderr
+    assert r.exit_code == 2 and "ENTRY 7: no forecast #7" in r.stderr
 
 
 def test_ledger_history_of_an_open_forecast(cli, db) -> None:
@@ -232,7 +235,7 @@ def test_ledger_numeric_forecast_with_quantiles(cli, db) -> None:
     assert s["mean_crps"] == pytest.approx(2 / 3 * (2.5 + 7.5 + 9.0))
     assert s["coverage"]["80"] == 0.0
     r = cli("ledger", "score", "--db", db)
-    assert "mean CRPS 12.667" in r.stdout and "calibration" in r.stdout and "80 % → 0 %" in r.stdout
+    assert "mean CRPS 12.67" in r.stdout and "calibration" in r.stdout and "80 % → 0 %" in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
     csv_lines = cli("ledger", "score", "--db", db, "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == "kind,group,n,forecast,observed"
@@ -315,7 +318,7 @@ def test_ledger_resolve_prints_the_crps_and_the_intervals(cli, db) -> None:
     # 2/5 * (0.1*25 + 0.25*20 + 0.5*15 + 0.75*11 + 0.9*10): the quantile CRPS of the five levels
     crps = 2 / 5 * (2.5 + 5.0 + 7.5 + 8.25 + 9.0)
     assert r.stdout.strip() == (
-        f"resolved #1: outcome 55, absolute error 15.000, CRPS {crps:.3f}; outside the central 50 % "
+        f"resolved #1: outcome 55, absolute error 15, CRPS {crps:.4g}; outside the central 50 % "
         "interval (35–44), outside the central 80 % interval (30–45)"
     )
     s = json.loads(cli("ledger", "score", "--db", db, "--format", "json").stdout)
@@ -325,7 +328,7 @@ def test_ledger_resolve_prints_the_crps_and_the_intervals(cli, db) -> None:
     assert "inside the central 80 % interval (30–45)" in r.stdout  # both ends count inside
     cli("ledger", "add", "Years", "8", "--db", db)
     r = cli("ledger", "resolve", "3", "9", "--db", db)
-    assert r.stdout.strip() == "resolved #3: outcome 9, absolute error 1.000"
+    assert r.stdout.strip() == "resolved #3: outcome 9, absolute error 1"
 
 
 @pytest.mark.parametrize("form", ["{folder}/l.sqlite", "sqlite:///{folder}/l.sqlite"])
@@ -358,6 +361,45 @@ def test_ledger_list_at_80_columns_keeps_dates_whole(cli, db) -> None:
     rows = [line for line in lines if made.match(line)]
     assert [made.match(line).group(1) for line in rows] == ["1", "2"]  # type: ignore[union-attr]
     assert "2025-12-31" in rows[0] and "2027-03-01" in rows[1]
-    assert "42.125" in rows[1] and "1234.5" in rows[1] and "1192.375" in rows[1]
+    assert "42.125" in rows[1] and "1234.5" in rows[1] and "1192.38" in rows[1]
     words = " ".join(line[15:] for line in lines)  # the question wraps, whole
     assert all(w in words for w in long_q.split())
+
+
+def test_scores_of_numbers_are_rounded_to_their_size(cli, db) -> None:
+    """An absolute error or CRPS is in the question's units: 5000, not 5000.000 (which also
+    took the 80-column list's room); Brier scores keep their three decimals."""
+    cli("ledger", "add", "Prisoners exchanged in 2025", "4000", "--db", db)
+    cli("ledger", "add", "Prisoners released", "4000", "--quantiles", "5:1500,50:4000,95:8000", "--db", db)
+    cli("ledger", "add", "Deal?", "0.7", "--db", db)
+    assert cli("ledger", "resolve", "1", "9000", "--db", db).stdout.strip() == (
+        "resolved #1: outcome 9000, absolute error 5000"
+    )
+    r = cli("ledger", "resolve", "2", "4001.5", "--db", db)
+    assert r.stdout.startswith("resolved #2: outcome 4001.5, absolute error 1.5, CRPS 217.2;")
+    assert "Brier score 0.090" in cli("ledger", "resolve", "3", "1", "--db", db).stdout
+    listed = cli("ledger", "list", "--db", db).stdout
+    assert " 5000 " in listed and "5000.000" not in listed and " 0.090 " in listed
+    r = cli("ledger", "score", "--db", db)
+    assert "mean absolute error 2501" in r.stdout and ".000" not in r.stdout.replace("0.090", "")
+    again = cli("ledger", "resolve", "1", "8000", "--db", db)
+    assert "(absolute error 5000);" in again.stderr
+
+
+def test_score_counts_and_table_title_at_80_columns(cli, db, monkeypatch) -> None:
+    """'1 forecast' (not '1 forecasts'), and the calibration table's title stays on one line
+    when the table is narrower than it."""
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("ledger", "add", "Tariff rate", "40", "--quantiles", "50:40", "--db", db)
+    cli("ledger", "resolve", "1", "41", "--db", db)
+    out = cli("ledger", "score", "--db", db).stdout
+    assert out.startswith("1 forecast, 1 resolved, 0 open\n")
+    assert "calibration: what the forecasts said and what happened\n" in out
+
+
+def test_an_unknown_forecast_number_names_the_numbers_there_are(cli, db) -> None:
+    cli("ledger", "add", "Deal?", "0.5", "--db", db)
+    for args in (("resolve", "4", "1"), ("history", "4")):
+        r = cli("ledger", *args, "--db", db)
+        assert r.exit_code == 2 and r.stderr.count("\n") == 1
+        assert "ENTRY 4: no forecast #4 (expected a number that 'detente ledger list' shows: #1)" in r.stderr

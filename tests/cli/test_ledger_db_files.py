@@ -157,7 +157,9 @@ def test_negative_numbers_are_arguments(cli, folder) -> None:
     r = cli("ledger", "add", "GDP growth", "-0.5", "--db", db)
     assert r.exit_code == 0 and "→ -0.5" in r.stdout
     r = cli("ledger", "resolve", "1", "-1.5", "--db", db)
-    assert r.exit_code == 0 and "absolute error 1.000" in r.stdout
-    assert _one_line(cli("ledger", "resolve", "-1", "1", "--db", db)) == "error: ledger entry -1: not found"
+    assert r.exit_code == 0 and r.stdout.strip().endswith("absolute error 1")
+    assert _one_line(cli("ledger", "resolve", "-1", "1", "--db", db)).startswith(
+        "error: ENTRY -1: no forecast #-1"
+    )
     line = _one_line(cli("ledger", "add", "Deal?", "0.3", "--resolvs", "2030-01-01", "--db", db))
     assert "No such option: --resolvs" in line  # a mistyped option is still named

@@ -11,6 +11,7 @@ import typer
 
 from detente.cli.choices import Format, Kind
 from detente.cli.common import console, fail, print_csv, print_json
+from detente.core.text import plural
 
 DbOpt = Annotated[
     str | None,
@@ -129,12 +130,26 @@ def _entry_row(e: Any) -> list[str]:
         f"{e.value:g}",
         e.resolution_date or "—",
         "—" if e.outcome is None else f"{e.outcome:g}" + (" *" if e.earlier_resolutions else ""),
-        "—" if e.score is None else f"{e.score:.3f}",
+        "—" if e.score is None else _score_text(e.kind, e.score),
     ]
 
 
 def _score_name(kind: str) -> str:
     return "Brier score" if kind == "binary" else "absolute error"
+
+
+def _amount(x: float, digits: int = 4) -> str:
+    """An absolute error or a CRPS, in the units of its question: ``digits`` significant digits
+    (6.38, 0.2, 4.267), whole numbers from ``10**digits`` on (5000, not 5000.000), no exponent."""
+    if abs(x) >= 10**digits:
+        return f"{x:.0f}"
+    return f"{x:.{digits}g}" if x == 0 or abs(x) >= 0.001 else f"{x:.2g}"
+
+
+def _score_text(kind: str, score: float) -> str:
+    """A stored score: a Brier score (0 to 1) with three decimals; an absolute error, the
+    difference of two numbers printed with ``:g``, with as many digits as they have (up to six)."""
+    return f"{score:.3f}" if kind == "binary" else _amount(score, 6)
 
 
 def _warn(message: str) -> None:
@@ -147,13 +162,13 @@ def _warn(message: str) -> None:
 def _resolution_text(e: Any) -> str:
     """The scores of a resolved forecast: its Brier score or absolute error and, with quantiles,
     the quantile CRPS and whether the central intervals held the outcome (store/ledger_scores.py)."""
-    text = f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {e.score:.3f}"
+    text = f"resolved #{e.id}: outcome {e.outcome:g}, {_score_name(e.kind)} {_score_text(e.kind, e.score)}"
     if not e.quantiles:
         return text
     from detente.store.ledger_scores import interval_hits, quantile_crps
 
     (crps,) = quantile_crps([e.outcome], [e.quantiles])
-    text += f", CRPS {crps:.3f}"
+    text += f", CRPS {_amount(crps)}"
     hits = interval_hits(e.outcome, e.quantiles)
     if hits:
         text += "; " + ", ".join(
@@ -161,6 +176,19 @@ def _resolution_text(e: Any) -> str:
             for c, lo, hi, inside in hits
         )
     return text
+
+
+def _not_found(st: Any, entry: int) -> str:
+    """The one line for a forecast number the ledger does not have: which numbers it has."""
+    ids = [e.id for e in st.ledger_list()]
+    if not ids:
+        return (
+            f"ENTRY {entry}: no forecast #{entry}, the ledger is empty (record one with 'detente ledger add')"
+        )
+    shown = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]} to #{ids[-1]}"
+    return (
+        f"ENTRY {entry}: no forecast #{entry} (expected a number that 'detente ledger list' shows: {shown})"
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -361,15 +389,18 @@ def ledger_resolve(
     """
     from detente.errors import DetenteError
     from detente.store import AlreadyResolvedError, when
+    from detente.store.ledger import EntryNotFoundError
 
     st = _store(db, must_exist=True)
     try:
         e = st.ledger_resolve(entry, outcome, force=force)
+    except EntryNotFoundError:
+        fail(_not_found(st, entry))
     except AlreadyResolvedError as exc:
         old = exc.entry
         fail(
             f"forecast #{old.id} is already resolved: outcome {old.outcome:g} on {when(old.resolved_at)} "
-            f"({_score_name(old.kind)} {old.score:.3f}); to replace it run 'detente ledger resolve "
+            f"({_score_name(old.kind)} {_score_text(old.kind, old.score or 0.0)}); to replace it run 'detente ledger resolve "
             f"{old.id} {outcome:g} --force' (the earlier resolution stays in 'detente ledger history {old.id}')"
         )
     except DetenteError as exc:
@@ -396,12 +427,14 @@ def ledger_history(
 
     from detente.errors import DetenteError
     from detente.store import when
-    from detente.store.ledger import quantiles_text
+    from detente.store.ledger import EntryNotFoundError, quantiles_text
 
     st = _store(db, read_only=True)
     try:
         e = st.ledger_get(entry)
         history = st.ledger_history(entry)
+    except EntryNotFoundError:
+        fail(_not_found(st, entry))
     except DetenteError as exc:
         fail(str(exc))
     if fmt == Format.json:
@@ -425,7 +458,7 @@ def ledger_history(
     t = Table("resolved", "outcome", _score_name(e.kind), "status")
     for r in history:
         status = "current" if r.replaced_at is None else f"replaced {when(r.replaced_at)}"
-        t.add_row(when(r.resolved_at), f"{r.outcome:g}", f"{r.score:.3f}", status)
+        t.add_row(when(r.resolved_at), f"{r.outcome:g}", _score_text(e.kind, r.score), status)
     console.print(t)
 
 
@@ -444,7 +477,7 @@ def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
     if fmt == Format.csv:
         print_csv(list(CALIBRATION_COLUMNS), s["calibration"])
         return
-    console.print(f"{s['forecasts']} forecasts, {s['resolved']} resolved, {s['open']} open")
+    console.print(f"{plural(s['forecasts'], 'forecast')}, {s['resolved']} resolved, {s['open']} open")
     if s["mean_brier"] is not None:
         console.print(
             f"yes/no questions: {s['binary_resolved']} resolved, mean Brier score {s['mean_brier']:.3f}, "
@@ -453,11 +486,11 @@ def ledger_score(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
     if s["mean_absolute_error"] is not None:
         console.print(
             f"numeric questions: {s['numeric_resolved']} resolved, mean absolute error "
-            f"{s['mean_absolute_error']:.3f}"
+            f"{_amount(s['mean_absolute_error'])}"
         )
     if s["mean_crps"] is not None:
         held = ", ".join(f"{c} % → {_share(v)}" for c, v in s["coverage"].items())
-        console.print(f"  {s['numeric_with_quantiles']} with quantiles: mean CRPS {s['mean_crps']:.3f}")
+        console.print(f"  {s['numeric_with_quantiles']} with quantiles: mean CRPS {_amount(s['mean_crps'])}")
         console.print(f"  central intervals held the outcome: {held}")
     rows = [r for r in s["calibration"] if r["n"]]
     if rows:
@@ -473,7 +506,9 @@ def _calibration_table(rows: list[dict[str, Any]]) -> None:
 
     from detente.store.ledger_scores import CALIBRATION_WORDS
 
-    t = Table(title="calibration: what the forecasts said and what happened", title_justify="left")
+    # the title on its own line: as the table's title it wraps at the (narrow) table's width
+    console.print("calibration: what the forecasts said and what happened")
+    t = Table()
     for name in ("forecasts", "n", "said", "happened"):
         t.add_column(name, justify="left" if name == "forecasts" else "right")
     for r in rows:
