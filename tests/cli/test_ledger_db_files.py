@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,91 @@ def test_negative_numbers_are_arguments(cli, folder) -> None:
     )
     line = _one_line(cli("ledger", "add", "Deal?", "0.3", "--resolvs", "2030-01-01", "--db", db))
     assert "No such option: --resolvs" in line  # a mistyped option is still named
+
+
+def test_a_read_only_database_is_read_and_a_write_is_one_line(cli, folder, monkeypatch) -> None:
+    """A database the user may not write to (file or folder): add and resolve say so in one line,
+    naming --db, before SQLite's "unable to open database file"; nothing is written."""
+    import os
+
+    db = folder / "shared.sqlite"
+    assert cli("ledger", "add", "Deal?", "0.5", "--db", str(db)).exit_code == 0
+    before = _snapshot(db)
+    real = os.access
+    for locked, what in ((db, "the file is read-only"), (folder, f"folder {folder} is read-only")):
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode, locked=locked: real(p, mode) and not (mode & os.W_OK and Path(p) == locked),
+        )
+        for args in (("add", "More?", "0.1"), ("resolve", "1", "1")):
+            line = _one_line(cli("ledger", *args, "--db", str(db)))
+            assert line.startswith(f"error: --db {db}: cannot write to it ({what}"), line
+        assert _snapshot(db) == before
+    line = _one_line(cli("ledger", "add", "More?", "0.1", "--db", str(folder / "new.sqlite")))
+    assert line == f"error: --db {folder / 'new.sqlite'}: cannot create it (folder {folder} is read-only)"
+    assert not (folder / "new.sqlite").exists()
+
+
+def _read_only_mount(folder: Path, *commands: list[str]) -> list[subprocess.CompletedProcess[str]] | None:
+    """Run detente commands with ``folder`` bind-mounted read-only in a private mount namespace
+    (``unshare -m``: the mount ends with the process); None where that is not permitted."""
+    import shutil
+    import sys
+
+    if shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return None
+    out = []
+    for args in commands:
+        script = f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}' && " + " ".join(
+            f"'{a}'" for a in [sys.executable, "-m", "detente", *args]
+        )
+        out.append(
+            subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, check=False)
+        )
+    return out
+
+
+def test_a_database_on_a_read_only_file_system_is_read(cli, folder) -> None:
+    """A WAL database in a folder no one may write to (a read-only share or mount): SQLite cannot
+    make the -shm file a read needs, so list/score/history failed with "unable to open database
+    file"; they read it (immutable), and a write is refused in one line."""
+    ro = folder / "ro"
+    ro.mkdir()
+    db = ro / "ledger.sqlite"
+    assert cli("ledger", "add", "Deal?", "0.5", "--db", str(db)).exit_code == 0
+    assert cli("ledger", "resolve", "1", "1", "--db", str(db)).exit_code == 0
+    before = _snapshot(db)
+    runs = _read_only_mount(
+        ro,
+        ["ledger", "list", "--db", str(db), "--format", "json"],
+        ["ledger", "score", "--db", str(db)],
+        ["ledger", "history", "1", "--db", str(db)],
+        ["ledger", "add", "More?", "0.1", "--db", str(db)],
+    )
+    if runs is None:
+        pytest.skip("no private read-only mount here (unshare -m needs root)")
+    listed, score, history, add = runs
+    assert listed.returncode == 0, listed.stderr
+    assert [e["question"] for e in json.loads(listed.stdout)] == ["Deal?"]
+    assert score.returncode == 0 and "mean Brier score 0.250" in score.stdout, score.stderr
+    assert history.returncode == 0 and "current" in history.stdout, history.stderr
+    assert add.returncode == 2 and "Traceback" not in add.stderr
+    assert (
+        add.stderr.strip()
+        == f"error: --db {db}: cannot write to it (the file is read-only; ledger list, history and score still read it)"
+    )
+    assert _snapshot(db) == before and sorted(p.name for p in ro.iterdir()) == ["ledger.sqlite"]

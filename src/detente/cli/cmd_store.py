@@ -90,6 +90,8 @@ def _store(db: str | None, *, read_only: bool = False, must_exist: bool = False)
     name = _db_name(db)
     file = url.split(":///", 1)[1] if url.startswith("sqlite:///") else ""
     missing = must_exist and file not in ("", ":memory:") and "?" not in file and not Path(file).exists()
+    if not read_only and not missing and file not in ("", ":memory:") and "?" not in file:
+        _check_writable(Path(file), name or file)
     try:
         if missing:
             st = Store("sqlite://") if name is None else None
@@ -106,6 +108,23 @@ def _store(db: str | None, *, read_only: bool = False, must_exist: bool = False)
         fail(f"{name}: no such database (a ledger is created by 'detente ledger add')")
     _close_on_exit(st)
     return st
+
+
+def _check_writable(path: Any, shown: str) -> None:
+    """A command that writes needs the SQLite file and its folder writable (SQLite writes its
+    ``-wal`` file beside the database): else one line, before SQLite's "unable to open database
+    file". Reading commands (list, score, history) still read such a database."""
+    folder = path.absolute().parent
+    if path.is_file() and not os.access(path, os.W_OK):
+        fail(
+            f"{shown}: cannot write to it (the file is read-only; ledger list, history and score still read it)"
+        )
+    if (path.is_file() or not path.exists()) and folder.is_dir() and not os.access(folder, os.W_OK):
+        what = "write to it" if path.exists() else "create it"
+        fail(
+            f"{shown}: cannot {what} (folder {folder} is read-only"
+            + ("; ledger list, history and score still read it)" if path.exists() else ")")
+        )
 
 
 def _close_on_exit(st: Any) -> None:

@@ -257,18 +257,22 @@ def _peek_connect(path: Path, wal: bool) -> Any:
     without its ``-wal`` file is opened ``mode=rw`` (never creates the database) with
     ``query_only``: its reads create the ``-wal`` and ``-shm`` files, and SQLite removes them
     again when the last connection closes (a ``mode=ro`` connection would leave them behind).
-    A file or folder we may not write to is opened ``mode=ro`` (SQLite reads it all the same).
+    A file or folder we may not write to is opened ``mode=ro`` (SQLite reads it all the same),
+    except a WAL database without its ``-wal`` file in a folder we may not write to (a read-only
+    share or mount): SQLite could not make the ``-shm`` file a WAL read needs, so it is opened
+    ``immutable``: with no ``-wal`` file beside it, everything committed is in the file (a writer
+    allowed in that folder starting meanwhile is not seen: reads are short).
     """
     import sqlite3
 
-    rw = (
-        wal
-        and not Path(str(path) + "-wal").exists()
-        and os.access(path, os.W_OK)
-        and os.access(path.absolute().parent, os.W_OK)
-    )
+    no_wal_file = not Path(str(path) + "-wal").exists()
+    folder_writable = os.access(path.absolute().parent, os.W_OK)
+    rw = wal and no_wal_file and os.access(path, os.W_OK) and folder_writable
+    mode = "rw" if rw else "ro"
+    if wal and no_wal_file and not folder_writable:
+        mode = "ro&immutable=1"
     conn = sqlite3.connect(
-        _sqlite_uri(path, "rw" if rw else "ro"),
+        _sqlite_uri(path, mode),
         uri=True,
         timeout=_BUSY_TIMEOUT_S,
         check_same_thread=False,
