@@ -14,11 +14,11 @@ from detente.io.sources import (
     _build,
     _coding,
     _Collect,
-    _csv_rows,
     _fail,
     _num,
     _salience_divisor,
     _trim,
+    csv_records,
     mixed_salience_coding,
     slug,
     source_text,
@@ -65,7 +65,7 @@ def read_bdm_table(source: Source, *, name: str | None = None, issue: str = "iss
     text, label = source_text(source, name=name)
     first = text.lstrip("\ufeff").splitlines()[0]
     check_delimiter(first, label)
-    rows = [(n + 1, _trim(r)) for n, r in enumerate(_csv_rows(text))]
+    rows = [(n, _trim(r)) for n, r in csv_records(text, label, skipinitialspace=True)]
     rows = [(n, r) for n, r in rows if r]
     ln_h, header = rows[0]
     ia, ic = _header_index(header, BDM_ACTOR), _header_index(header, BDM_CAP)
@@ -90,6 +90,8 @@ def read_bdm_table(source: Source, *, name: str | None = None, issue: str = "iss
     col = _Collect()
     for ln, r in rows[1:]:
         with col.row():
+            if len(r) > len(header):  # a value without a column: it would be dropped silently
+                raise _fail(label, ln, "row", f"{len(r)} fields (expected {len(header)} as in the header)")
             if len(r) < len(header):
                 r = r + [""] * (len(header) - len(r))
             aid = r[ia]

@@ -5,9 +5,7 @@ Layout in ``docs/formats.md``; re-exported by :mod:`detente.io.formats`.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
 import warnings
 from pathlib import Path
@@ -25,6 +23,7 @@ from detente.io.sources import (
     _fail,
     _num,
     _salience_divisor,
+    csv_records,
     mixed_salience_coding,
     slug,
     source_text,
@@ -62,12 +61,12 @@ def read_decide(source: Source, *, name: str | None = None) -> Scenario:
             label, 1, "Decide file", "no '#A'/'#P'/'#D' rows found (expected a Decide #A/#P/#M/#D file)"
         )
     if dialect == "tab":
-        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar="'"))
+        rows = csv_records(text, label, delimiter="\t", quotechar="'")
     else:
-        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        rows = csv_records(text, label, delimiter=";")
     d = _DecideRows()
     col = _Collect()
-    for n, raw in enumerate(rows, start=1):
+    for n, raw in rows:
         with col.row():
             _decide_row(d, [c.strip() for c in raw], n, label)
     if not d.actor_rows or not d.issue_rows or not d.data:
@@ -193,6 +192,23 @@ def _decide_check(d: _DecideRows, label: str, col: _Collect) -> tuple[dict[str, 
     Returns the scales declared by the ``#M`` lines and the salience divisor (1 or 100)."""
     actor_ids = {a for _, a, _ in d.actor_rows}
     issue_ids = {i for _, i, _ in d.issue_rows}
+    for tag, what, rows in (("#A", "actor", d.actor_rows), ("#P", "issue", d.issue_rows)):
+        first: dict[str, int] = {}
+        for n, x, _ in rows:
+            if x in first:
+                col.problems.append(
+                    f"{label}:{n}: {tag} {what} id: duplicate {what} {x!r} (expected unique ids; first on line "
+                    f"{first[x]})"
+                )
+            first.setdefault(x, n)
+    first_d: dict[tuple[str, str], int] = {}
+    for n, a, i, *_ in d.data:
+        if (a, i) in first_d:
+            col.problems.append(
+                f"{label}:{n}: #D {a}/{i}: duplicate row for this actor and issue (expected one; first on line "
+                f"{first_d[(a, i)]})"
+            )
+        first_d.setdefault((a, i), n)
     for n, a, i, *_ in d.data:
         if a not in actor_ids:
             col.problems.append(f"{label}:{n}: #D actor: unknown actor {a!r} (expected one of the #A ids)")

@@ -28,6 +28,7 @@ from detente.errors import InputFileError, ScenarioError
 from detente.io import formats as F
 from detente.io.mapping import Path_, dump_scenario, parse_scenario
 from detente.io.paths import output_problem, write_atomic
+from detente.io.sources import file_head
 from detente.io.table import CSV_COLUMNS, NOT_XLSX, _read_csv_text, _read_xlsx, _xlsx_bytes, scenario_rows
 
 DEFAULT_MAX_BYTES = F.DEFAULT_MAX_BYTES
@@ -181,6 +182,11 @@ def load_yaml(text: str, source: str = "<text>") -> tuple[Any, dict[Path_, int]]
         line = f":{mark.line + 1}" if mark is not None else ""
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
         hint = " (the file may be truncated)" if mark is not None and mark.index >= len(text) - 2 else ""
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            raise InputFileError(
+                f"{source}{line}: YAML: a tab character at column {mark.column + 1} "
+                "(expected spaces: YAML indents with spaces, never tabs)"
+            ) from None
         raise InputFileError(f"{source}{line}: YAML: {what}{hint} (expected valid YAML)") from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"{source}: YAML: {' '.join(str(exc).split())} (expected valid YAML)") from None
@@ -256,9 +262,7 @@ def _with_source(exc: ScenarioError, source: str) -> ScenarioError:
 def detect_file_format(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The format of a file from its content (see :func:`detente.io.formats.detect_format`)."""
     p = F.check_file(path, max_bytes=max_bytes)
-    with p.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith(b"PK\x03\x04"):
+    if file_head(p).startswith(b"PK\x03\x04"):
         return "xlsx"
     return _detect_text(F.read_text_file(p, max_bytes=max_bytes), str(path))
 
@@ -291,9 +295,7 @@ def read_scenario(
             f"{source}: format: {format!r} is not a readable format (expected one of {', '.join(READ_FORMATS)})"
         )
     p = F.check_file(path, max_bytes=max_bytes)
-    with p.open("rb") as fh:
-        head = fh.read(4)
-    is_zip = head.startswith(b"PK\x03\x04")
+    is_zip = file_head(p).startswith(b"PK\x03\x04")
     named_xlsx = format is None and p.suffix.lower() in (".xlsx", ".xlsm")
     if format == "xlsx" or (format is None and is_zip) or named_xlsx:
         if not is_zip:
@@ -323,8 +325,7 @@ def read_scenario_text(text: str, *, format: str | None = None, source: str = "<
 
 def _not_zip(p: Path) -> str:
     """Why a file that should be a workbook is not one (its first bytes tell: text, old .xls, other)."""
-    with p.open("rb") as fh:
-        head = fh.read(4096)
+    head = file_head(p, 4096)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old-style Excel .xls file, or another OLE2 document (save it as .xlsx)"
     if b"\x00" not in head:
@@ -450,5 +451,10 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, format: 
     problem = output_problem(path)  # a directory, a missing folder, a device or pipe (io/paths.py)
     if problem is not None:
         raise InputFileError(problem)
-    data = _xlsx_bytes(scenario) if fmt == "xlsx" else scenario_to_text(scenario, fmt).encode("utf-8")
+    try:
+        data = _xlsx_bytes(scenario) if fmt == "xlsx" else scenario_to_text(scenario, fmt).encode("utf-8")
+    except InputFileError:
+        raise
+    except ScenarioError as exc:  # what the format cannot hold (e.g. KTAB CSV: absent stances)
+        raise InputFileError(f"{path}: {exc}", [f"{path}: {p}" for p in exc.problems]) from None
     return write_atomic(path, data)  # through a symbolic link: the link stays (io/paths.py)

@@ -42,6 +42,7 @@ from detente.io.sources import (
     _fail,
     _trim,
     check_file,
+    csv_records,
     decode_bytes,
     read_text_file,
     slug,
@@ -56,6 +57,7 @@ __all__ = [
     "Source",
     "check_delimiter",
     "check_file",
+    "csv_records",
     "decide_dialect",
     "decode_bytes",
     "detect_format",
@@ -80,7 +82,7 @@ def detect_format(text: str, name: str = "<text>") -> FormatName:
 
     XML root -> ``ktab-xml``; ``#A``/``'#A'`` rows -> ``decide``; a KTAB title line followed by an
     ``Actor, Description, Influence|Power`` header -> ``ktab-csv``; a header with ``isnr``/``prnr`` ->
-    ``deu`` (also ``issue_id``: the derived DEU tables); a header with actor, issue, position, salience -> ``csv`` (native long table); a header with
+    ``deu`` (also ``issue_id``: the derived DEU tables); a header with actor and issue -> ``csv`` (native long table); a header with
     an actor column and ``Position`` -> ``bdm``; ``{``/``[`` -> ``json``; anything else -> ``yaml``.
     """
     t = text.lstrip("\ufeff \t\r\n")
@@ -111,7 +113,7 @@ def detect_format(text: str, name: str = "<text>") -> FormatName:
         ):
             return "ktab-csv"
     cols = set(low_first)
-    if {"actor", "issue", "position", "salience"} <= cols:
+    if {"actor", "issue"} <= cols:  # the native long table (its reader names a missing column)
         return "csv"
     if cols & set(BDM_ACTOR) and "position" in cols:
         return "bdm"

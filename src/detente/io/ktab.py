@@ -21,11 +21,11 @@ from detente.io.sources import (
     _build,
     _coding,
     _Collect,
-    _csv_rows,
     _fail,
     _num,
     _trim,
     _unique,
+    csv_records,
     slug,
     source_text,
 )
@@ -61,7 +61,7 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     [('a', 20.0, 0.5), ('b', 80.0, 1.0)]
     """
     text, label = source_text(source, name=name)
-    rows = [(n + 1, _trim(r)) for n, r in enumerate(_csv_rows(text))]
+    rows = [(n, _trim(r)) for n, r in csv_records(text, label, skipinitialspace=True)]
     rows = [(n, r) for n, r in rows if r]
     if len(rows) < 3:
         raise _fail(
@@ -113,6 +113,7 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
     actors: list[Actor] = []
     stances: list[Stance] = []
     raw: list[tuple[int, str, list[float], list[float]]] = []
+    seen: dict[str, int] = {}
     col = _Collect()
     for ln, r in body:
         with col.row():
@@ -123,6 +124,14 @@ def read_ktab_csv(source: Source, *, name: str | None = None) -> Scenario:
             aid = r[0]
             if not aid:
                 raise _fail(label, ln, "Actor", "is empty (expected an actor name)")
+            if aid in seen:
+                raise _fail(
+                    label,
+                    ln,
+                    "Actor",
+                    f"duplicate actor {aid!r} (expected unique names; first on line {seen[aid]})",
+                )
+            seen[aid] = ln
             cap = _num(r[2], label, ln, header[2])
             assert cap is not None
             if cap < 0:
@@ -180,9 +189,11 @@ def write_ktab_csv(scenario: Scenario) -> str:
         if scenario.stance(a.id, i.id) is None
     ]
     if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         raise ScenarioError(
-            f"stances: KTAB CSV needs a stance for every actor on every issue; missing {', '.join(missing[:5])}"
-            + (" ..." if len(missing) > 5 else "")
+            f"stances: KTAB CSV needs a stance for every actor on every issue; missing "
+            f"{', '.join(missing[:5])}{more} (expected a complete actor-by-issue table; yaml, json, csv, "
+            "xlsx and decide keep absent stances)"
         )
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -256,6 +267,7 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
     stances: list[Stance] = []
     ev = _coding("KTAB", label)
     col = _Collect()
+    seen_xml: dict[str, int] = {}
     for k, a in enumerate(actor_els):
         with col.row():
             field0 = f"Actors.Actor[{k}]"
@@ -264,6 +276,15 @@ def read_ktab_xml(source: Source, *, name: str | None = None) -> Scenario:
                 raise _fail(
                     label, line_of(a.find("name"), a), f"{field0}.name", "is empty (expected an actor name)"
                 )
+            if aid in seen_xml:
+                first = seen_xml[aid]
+                raise _fail(
+                    label,
+                    line_of(a.find("name"), a),
+                    f"{field0}.name",
+                    f"duplicate actor {aid!r} (expected unique names; first at Actors.Actor[{first}])",
+                )
+            seen_xml[aid] = k
             cap_el = a.find("capability")
             cap_ln = line_of(cap_el, a)
             cap = _num(txt(a, "capability"), label, cap_ln, f"{field0}.capability ({aid})")

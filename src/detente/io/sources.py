@@ -50,6 +50,16 @@ def check_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
     return p
 
 
+def file_head(path: str | os.PathLike[str], n: int = 4) -> bytes:
+    """The first ``n`` bytes of a file (to tell a zip archive from text), or a one-line InputFileError
+    naming the file when it cannot be opened (no permission, a vanished file)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+
+
 def not_utf8(data: bytes, exc: UnicodeDecodeError, name: str, detail: str) -> InputFileError:
     """The one-line error for ``data`` that failed to decode: the file, line, byte and offset, then ``detail``."""
     bad = data[exc.start : exc.start + 1].hex()
@@ -61,6 +71,17 @@ def decode_bytes(data: bytes, name: str) -> str:
     """UTF-8 (optional BOM) -> str, or a one-line error naming the file and byte offset."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(bom):  # e.g. Excel's "Unicode text" or Windows Notepad's "Unicode"
+            raise InputFileError(
+                f"{name}:1: encoding: the file is {enc} (it starts with a {enc} byte-order mark; "
+                "expected a UTF-8 text file: re-save it as UTF-8)"
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -206,8 +227,47 @@ def mixed_salience_coding(values: Sequence[float]) -> int | None:
     return None
 
 
-def _csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))
+def csv_records(
+    text: str, name: str, *, delimiter: str = ",", quotechar: str = '"', skipinitialspace: bool = False
+) -> list[tuple[int, list[str]]]:
+    """The records of a CSV text as ``(line, fields)``, ``line`` the 1-based line each record starts on
+    (a quoted cell may span lines, so records and lines differ); a leading BOM is dropped.
+
+    One home for the CSV readers' line numbers and bad quoting: a quote that is never closed (the
+    rest of the file would silently become one cell) and other ``csv`` errors are one-line
+    InputFileErrors naming the line where the record starts.
+    """
+    opts: dict[str, Any] = {
+        "delimiter": delimiter,
+        "quotechar": quotechar,
+        "skipinitialspace": skipinitialspace,
+    }
+    text = text.lstrip("\ufeff")
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), strict=True, **opts)
+    start = 1
+    try:
+        for row in reader:
+            out.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise _fail(
+                name,
+                start,
+                "CSV",
+                f"a {quotechar} opened in this record is never closed (expected a closing {quotechar} "
+                "before the end of the file)",
+            ) from None
+        # other strictness (e.g. a character right after a closing quote): read as before, leniently
+        out, reader, start = [], csv.reader(io.StringIO(text), **opts), 1
+        try:
+            for row in reader:
+                out.append((start, row))
+                start = reader.line_num + 1
+        except csv.Error as exc2:
+            raise _fail(name, start, "CSV", f"{exc2} (expected a valid CSV file)") from None
+    return out
 
 
 def _trim(row: list[str]) -> list[str]:

@@ -7,7 +7,6 @@ the line or row, and the column. :mod:`detente.io.files` reads and writes these 
 
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 import json
@@ -19,6 +18,7 @@ from detente.core.scenario import Scenario
 from detente.errors import InputFileError
 from detente.io import formats as F
 from detente.io.mapping import Path_, dump_scenario, parse_scenario
+from detente.io.sources import _trim
 
 # tidy long table columns (one row per stance; see docs/formats.md)
 CSV_COLUMNS = (
@@ -188,6 +188,7 @@ def _rows_to_mapping(
     first_line: dict[tuple[str, str, str], tuple[int, str]] = {}
     sid = title = ""
     scen: dict[str, tuple[int, str]] = {}
+    rows_seen = 0
 
     def consistent(kind: str, key: str, col: str, value: str, ln: int) -> None:
         k = (kind, key, col)
@@ -203,9 +204,17 @@ def _rows_to_mapping(
         if len(raw) > len(cols) and any(c.strip() for c in raw[len(cols) :]):
             problems.append(f"{source}:{ln}: row: {len(raw)} fields (expected {len(cols)} as in the header)")
             continue
-        r = {c: (raw[k].strip() if k < len(raw) else "") for k, c in enumerate(cols)}
+        stray = next((k for k, c in enumerate(cols) if not c and k < len(raw) and raw[k].strip()), None)
+        if stray is not None:  # the dict below keys cells by column name: this one would be dropped
+            problems.append(
+                f"{source}:{ln}: column {stray + 1}: {raw[stray].strip()[:40]!r} is in a column whose header "
+                "cell is empty (expected a column name in the header row, or no value in that column)"
+            )
+            continue
+        r = {c: (raw[k].strip() if k < len(raw) else "") for k, c in enumerate(cols) if c}
         if not any(r.values()):
             continue
+        rows_seen += 1
         sid = sid or r.get("scenario_id", "")
         title = title or r.get("scenario_title", "")
         for key in ("description", "as_of", *_SCENARIO_JSON_COLS):
@@ -231,6 +240,11 @@ def _rows_to_mapping(
             stances.append(_stance_row(r, ln, aid, iid, problems, source))
         elif not aid and not iid:
             problems.append(f"{source}:{ln}: actor: is empty (expected an actor id and an issue id)")
+    if not rows_seen and not problems:
+        raise InputFileError(
+            f"{source}: rows: no rows after the header (expected one row per stance: actor, issue, "
+            "position, salience)"
+        )
     if problems:
         raise InputFileError(
             problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)", problems
@@ -251,6 +265,13 @@ def _csv_columns(header: list[str], source: str) -> list[str]:
         raise InputFileError(
             f"{source}:1: header: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(expected at least {', '.join(_REQUIRED_CSV)}; received {_short_list(header)})"
+        )
+    twice = next((c for k, c in enumerate(cols) if c and c in cols[:k]), None)
+    if twice is not None:  # the later column's values would silently replace the earlier one's
+        where = [str(k + 1) for k, c in enumerate(cols) if c == twice]
+        raise InputFileError(
+            f"{source}:1: header: column {twice!r} appears {len(where)} times (columns {', '.join(where)}; "
+            "expected each column once)"
         )
     unknown = [h for h in cols if h and h not in CSV_COLUMNS]
     if unknown:
@@ -401,19 +422,26 @@ def _short_list(items: list[str], n: int = 8) -> str:
 def _read_csv_text(text: str, source: str) -> Scenario:
     first = text.lstrip("\ufeff").splitlines()[0]
     F.check_delimiter(first, source)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        all_rows = [(n + 1, r) for n, r in enumerate(reader)]
-    except csv.Error as exc:
-        raise InputFileError(f"{source}:{reader.line_num}: CSV: {exc} (expected a valid CSV file)") from None
+    all_rows = F.csv_records(text, source)
     header = all_rows[0][1]
+    width = len(_trim(header))  # the named columns (empty header cells at the end do not count)
+    for ln, raw in all_rows[1:]:
+        if len(raw) < width and any(
+            c.strip() for c in raw
+        ):  # a truncated line: its missing cells would read as empty
+            raise InputFileError(
+                f"{source}:{ln}: row: {len(raw)} fields (expected {width} as in the header; "
+                "the line may be truncated)"
+            )
     mapping, lines = _rows_to_mapping(header, all_rows[1:], source)
     return parse_scenario(mapping, source=source, lines=lines)
 
 
-def open_workbook(path: Path, source: str) -> Any:
-    """An .xlsx workbook opened read-only with cached values, or one InputFileError naming ``source``
-    (the one home of opening workbooks: scenario tables and questionnaires)."""
+def open_workbook(path: Path, source: str, *, data_only: bool = True) -> Any:
+    """An .xlsx workbook opened read-only with cached values (``data_only=False``: formulas), or one
+    InputFileError naming ``source`` (the one home of opening workbooks: scenario tables and
+    questionnaires). Opened from its bytes, so a workbook is read whatever its name ends in (the
+    content decides the format; openpyxl itself refuses a path not ending in .xlsx)."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - depends on the environment
@@ -421,11 +449,15 @@ def open_workbook(path: Path, source: str) -> Any:
 
         raise MissingExtraError("reading .xlsx needs openpyxl: pip install openpyxl") from None
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputFileError(f"{source}: file not found (expected an .xlsx file)") from None
+    except OSError as exc:
+        raise InputFileError(f"{source}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise InputFileError(f"{source}: {NOT_XLSX}: {_workbook_problem(exc, path)}") from None
+        raise InputFileError(f"{source}: {NOT_XLSX}: {_workbook_problem(exc)}") from None
 
 
 NOT_XLSX = "not an Excel workbook (.xlsx)"
@@ -437,11 +469,9 @@ def show_uncached_formulas(path: Path, sheet: str, rows: list[list[Any]]) -> Non
     saved result (written by a program that does not compute formulas). Such a cell read as empty: a
     stance's "position: is empty", and in a questionnaire an expert's answer dropped without a word
     (QA audit, 2026-12-07); its text now reaches the reader's "is not a number" message."""
-    import openpyxl
-
     if not any(v is None for r in rows for v in r):
         return
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    wb = open_workbook(path, str(path), data_only=False)
     try:
         for i, r in enumerate(wb[sheet].iter_rows(values_only=True)):
             if i >= len(rows):
@@ -453,21 +483,16 @@ def show_uncached_formulas(path: Path, sheet: str, rows: list[list[Any]]) -> Non
         wb.close()
 
 
-def _workbook_problem(exc: Exception, path: Path) -> str:
-    """A short human reason why openpyxl could not open ``path`` (never the exception's class name)."""
+def _workbook_problem(exc: Exception) -> str:
+    """A short human reason why openpyxl could not open a workbook (never the exception's class name)."""
     import zipfile
 
-    name = type(exc).__name__
     if isinstance(exc, zipfile.BadZipFile | zipfile.LargeZipFile | EOFError):
         return "not a zip archive, or a damaged or truncated one (an .xlsx file is a zip archive)"
     if isinstance(exc, KeyError):
         return "a zip archive without the parts of a workbook (no [Content_Types].xml or xl/ folder)"
-    if name == "InvalidFileException":
-        return f"the name ends in {path.suffix or '(nothing)'!r} (expected .xlsx, .xlsm, .xltx or .xltm)"
     if isinstance(exc, OSError) and "workbook part" in str(exc):
         return "a zip archive without a workbook part (no xl/workbook.xml)"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
     return "its contents are damaged or not a workbook's (expected a file saved by Excel or LibreOffice as .xlsx)"
 
 
