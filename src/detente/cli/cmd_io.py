@@ -25,6 +25,8 @@ def _load(ref: str, fmt: ReadFormat | None) -> Any:
     from detente.io.builtin import builtin_names, load_builtin
     from detente.io.files import read_scenario
 
+    if not ref.strip():
+        raise InputFileError("scenario: the name is empty (expected a built-in name or a scenario file)")
     missing = unknown_scenario(ref)  # neither a file nor a built-in: suggest close built-in names
     if missing:
         raise InputFileError(missing)
@@ -88,6 +90,8 @@ def convert_cmd(
     from detente.errors import DetenteError
     from detente.io.files import WRITE_FORMATS, format_for_path, write_scenario
 
+    if not out.strip():
+        fail("out: the output path is empty (expected a file name such as scenario.yaml)")
     check_output_path(out, source)  # never over the input, a device or a pipe
     try:
         target_fmt = str(to) if to is not None else format_for_path(out)
@@ -95,10 +99,17 @@ def convert_cmd(
         fail(f"{exc}; or give the format with --to {'|'.join(WRITE_FORMATS)}")
     try:
         sc = _load(source, input_format)
+    except DetenteError as exc:
+        fail(str(exc))
+    except (OSError, ValueError, TypeError) as exc:  # last resort: the input's problem, never the output's
+        fail(f"{source}: {exc}")
+    try:
         write_scenario(sc, out, format=target_fmt)
     except DetenteError as exc:
         fail(str(exc))
-    except (OSError, ValueError, TypeError) as exc:
+    except OSError as exc:  # no permission, disk full, read-only file system: the old file is kept
+        fail(f"{out}: cannot write ({exc.strerror or exc}; expected a writable folder; nothing was written)")
+    except (ValueError, TypeError) as exc:  # last resort: never a traceback
         fail(f"{out}: {exc}")
     console.print(
         f"wrote {out} ({target_fmt}: {_counts(sc)})",

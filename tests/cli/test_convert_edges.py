@@ -1,0 +1,85 @@
+"""`detente convert` and `detente validate` at their edges (QA pass): which file a message names when
+reading or writing fails, and an existing output file surviving a failed conversion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+GOOD = (
+    "id: t\nactors:\n- {id: a, capability: 1}\n- {id: b, capability: 2}\n"
+    "issues:\n- {id: x, scale: {low: 0, high: 10}}\nstances:\n"
+    "- {actor: a, issue: x, position: 2, salience: 0.5}\n"
+    "- {actor: b, issue: x, position: 8, salience: 0.5}\n"
+)
+
+
+def _one_error_line(r) -> str:  # type: ignore[no-untyped-def]
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.output, r.stderr
+    return lines[0]
+
+
+def test_convert_names_the_output_when_the_format_cannot_hold_the_scenario(cli, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n", encoding="utf-8")
+    r = cli("convert", "ukraine-2025", str(out), "--to", "ktab-csv")
+    line = _one_error_line(r)
+    assert line.startswith(f"error: {out}: stances: KTAB CSV needs a stance for every actor"), line
+    assert "(expected a complete actor-by-issue table" in line
+    assert out.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_convert_unreadable_input_is_not_blamed_on_the_output(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it used to say "error: OUT: [Errno 13] Permission denied: 'IN'" (root reads anything: refuse the open)
+    import builtins
+
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out.json"
+    real_open = builtins.open
+
+    def deny(file, *a, **k):  # type: ignore[no-untyped-def]
+        if str(file) == str(src):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", deny)
+    line = _one_error_line(cli("convert", str(src), str(out)))
+    assert line == f"error: {src}: cannot read file (Permission denied)"
+    assert not out.exists()
+
+
+def test_convert_unwritable_folder_says_cannot_write(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it used to print "[Errno 13] Permission denied: PosixPath('.')"; chmod does not stop root
+    import tempfile
+
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    out.write_text("precious\n", encoding="utf-8")
+
+    def deny(*a, **k):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(tempfile, "mkstemp", deny)
+    line = _one_error_line(cli("convert", str(src), str(out)))
+    assert line == (
+        f"error: {out}: cannot write (Permission denied; expected a writable folder; nothing was written)"
+    )
+    assert out.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_empty_names_say_what_is_empty(cli, tmp_path: Path) -> None:
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    line = _one_error_line(cli("convert", str(src), ""))
+    assert line == "error: out: the output path is empty (expected a file name such as scenario.yaml)"
+    line = _one_error_line(cli("validate", " "))
+    assert line == "scenario: the name is empty (expected a built-in name or a scenario file)"
