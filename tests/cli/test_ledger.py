@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -403,3 +404,13 @@ def test_an_unknown_forecast_number_names_the_numbers_there_are(cli, db) -> None
         r = cli("ledger", *args, "--db", db)
         assert r.exit_code == 2 and r.stderr.count("\n") == 1
         assert "ENTRY 4: no forecast #4 (expected a number that 'detente ledger list' shows: #1)" in r.stderr
+
+
+@pytest.mark.parametrize("date", ["20271231", "2027-W01-1", "2027-02-30", "31/12/2027"])
+def test_resolves_must_be_yyyy_mm_dd(cli, db, date) -> None:
+    """--resolves 20271231 was recorded as '20271231' (date.fromisoformat reads it); the line
+    names the option the user typed."""
+    r = cli("ledger", "add", "Deal?", "0.5", "--resolves", date, "--db", db)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == f"error: --resolves: expected YYYY-MM-DD, received '{date}'\n"
+    assert not Path(db).exists()

@@ -304,6 +304,7 @@ def ledger_add(
             str(exc)
             .replace("use kind 'numeric'", "add --kind numeric")
             .replace("quantiles:", "--quantiles:", 1)
+            .replace("resolution date:", "--resolves:", 1)
         )
     st = _store(db)
     try:
