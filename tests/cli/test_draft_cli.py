@@ -191,3 +191,22 @@ def test_out_is_never_one_of_the_drafts_inputs(cli, tmp_path: Path) -> None:
         assert "Traceback" not in r.output
         assert r.stderr.count("\n") == 1 and "is the input file" in r.stderr, r.stderr
         assert target.read_bytes() == before
+
+
+def test_into_says_what_went_into_the_scenario(cli, tmp_path: Path, monkeypatch) -> None:
+    """The table shows the text's ids (ceasefire, sanctions); with --into the lines after it say
+    how many quotes and draft stances went in and where those ids went in the scenario."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = tmp_path / "m.yaml"
+    r = cli("draft", str(_text(tmp_path)), "--into", "ukraine-2025", "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    added = doc["draft"]["added"]
+    assert added > 0
+    flat = " ".join(r.stdout.split())
+    assert f"merged into ukraine-2025: {added} quotes and draft stances added, nothing overwritten" in flat
+    assert "ceasefire → ceasefire_sequencing" in flat and "sanctions → us_sanctions" in flat
+    r = cli("draft", str(_text(tmp_path)), "--into", "ukraine-2025")
+    assert "to add (nothing written without --out)" in " ".join(r.stdout.split())
+    r = cli("draft", str(_text(tmp_path)), "--out", str(tmp_path / "plain.yaml"))
+    assert "merged into" not in r.stdout

@@ -59,6 +59,22 @@ def _print_table(doc: dict[str, Any]) -> None:
         console.print(line, markup=False, soft_wrap=True, highlight=False)
 
 
+def _print_merge(section: dict[str, Any], into: str, *, written: bool) -> None:
+    """With --into: how many quotes and draft stances went into the scenario, and where the table's
+    ids (the text's: ``europe``, ``ceasefire``) went in it (``eu, uk, …``, ``ceasefire_sequencing``)."""
+    mapping = section.get("mapping") or {}
+    moved = [
+        f"{k} → {', '.join(v['to'])}" for k, v in (mapping.get("actors") or {}).items() if v.get("to") != [k]
+    ] + [f"{k} → {v}" for k, v in (mapping.get("issues") or {}).items() if v != k]
+    added = int(section.get("added") or 0)
+    done = "added, nothing overwritten" if written else "to add (nothing written without --out)"
+    lines = [f"merged into {into}: {added} quotes and draft stances {done}"]
+    if moved:
+        lines.append("the table's ids in it: " + "; ".join(moved))
+    for line in lines:
+        console.print(line, markup=False, soft_wrap=False, highlight=False)
+
+
 def _check_options(date: str, url: str, lm_url: str | None) -> None:
     """Refuse bad option values before anything is read (one line, exit 2)."""
     import datetime
@@ -171,6 +187,8 @@ def draft(
         print_json(draft_summary_document(doc, out))
         return
     _print_table(doc)
+    if into is not None:
+        _print_merge(doc["draft"], into, written=out is not None)
     n = len(doc["draft"]["suggestions"])
     pos = sum(1 for s in doc["draft"]["suggestions"] if s["position"] is not None)
     where = f"wrote {out}" if out else "nothing written (no --out)"
