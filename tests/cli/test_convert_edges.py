@@ -83,3 +83,30 @@ def test_empty_names_say_what_is_empty(cli, tmp_path: Path) -> None:
     assert line == "error: out: the output path is empty (expected a file name such as scenario.yaml)"
     line = _one_error_line(cli("validate", " "))
     assert line == "scenario: the name is empty (expected a built-in name or a scenario file)"
+
+
+def test_convert_warns_when_the_name_keeps_the_file_from_being_read_back(cli, tmp_path: Path) -> None:
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    r = cli("convert", str(src), str(out), "--to", "csv")
+    assert r.exit_code == 0
+    assert r.stderr.strip() == (
+        f"warning: {out}: written as csv, but its name says otherwise: reading it back needs --from csv "
+        "(expected a name ending as the format does)"
+    )
+    assert (
+        cli("convert", str(src), str(tmp_path / "out.json"), "--to", "yaml").stderr == ""
+    )  # read by content
+
+
+def test_text_format_forced_on_a_workbook_says_it_is_a_zip(tmp_path: Path, cli) -> None:
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    book = tmp_path / "s.xlsx"
+    assert cli("convert", str(src), str(book)).exit_code == 0
+    line = _one_error_line(cli("validate", str(book), "--from", "csv"))
+    assert line == (
+        f"{book}: format: the file is a zip archive such as an .xlsx workbook, not csv text "
+        "(expected a text file for this format, or read it as xlsx)"
+    )

@@ -116,7 +116,29 @@ def convert_cmd(
         markup=False,
         soft_wrap=True,
     )
+    _warn_extension(out, target_fmt)
     _warn_lost(sc, out, target_fmt)
+
+
+def _warn_extension(out: str, fmt: str) -> None:
+    """One line on stderr when ``--to`` wrote a file that its own name keeps from being read back
+    without ``--from`` (CSV text in ``x.xlsx``, YAML in ``x.csv``): formats are detected from the
+    content, but an .xlsx name or a table extension decides."""
+    from detente.errors import DetenteError
+    from detente.io.files import read_scenario
+
+    try:
+        read_scenario(out, format=fmt)
+    except (DetenteError, OSError, ValueError):  # not readable as written either: nothing about the name
+        return
+    try:
+        read_scenario(out)
+    except (DetenteError, OSError, ValueError):
+        print(
+            f"warning: {out}: written as {fmt}, but its name says otherwise: reading it back needs "
+            f"--from {fmt} (expected a name ending as the format does)",
+            file=sys.stderr,
+        )
 
 
 def _warn_lost(sc: Any, out: str, fmt: str) -> None:

@@ -304,6 +304,11 @@ def read_scenario(
             return _read_xlsx(p, source)
         except ScenarioError as exc:
             raise _with_source(exc, source) from None
+    if is_zip:  # format= names a text format: the bytes would fail as 'not valid UTF-8' at some offset
+        raise InputFileError(
+            f"{source}: format: the file is a zip archive such as an .xlsx workbook, not {format} text "
+            "(expected a text file for this format, or read it as xlsx)"
+        )
     text = F.read_text_file(p, max_bytes=max_bytes)
     fmt = format or _detect_text(text, source)
     try:
