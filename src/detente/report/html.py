@@ -75,10 +75,21 @@ def figure_html(fig: Figure, div_id: str) -> str:
     )
 
 
+NUMERIC = re.compile(r"[\d\s.,:;%/×+\-−–—()]*\d[\d\s.,:;%/×+\-−–—()]*|—")
+"""A cell of numbers only: a number, an interval ("28.9–59.0", "12.0 – 82.9"), a pair ("2.61 / 2.61"),
+a share or a dash; it is kept on one line (a phone broke "28.9–" from "59.0"), its table scrolls."""
+
+
+def _td(v: Any) -> str:
+    text = str(v)
+    num = ' class="num"' if NUMERIC.fullmatch(text.strip()) else ""
+    return f"<td{num}>{_html.escape(text)}</td>"
+
+
 def table_html(table: Table) -> str:
     esc = _html.escape
     head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in table.rows)
     cap = f"<caption>{esc(table.title)}</caption>" if table.title else ""
     note = f'<p class="caption">{esc(table.caption)}</p>' if table.caption else ""
     return (

@@ -129,6 +129,29 @@ def _coalition_map(scenario: Scenario, cm: Any, blocs: Any, labels: dict[str, st
     return fig
 
 
+def _who(scenario: Scenario, name: str) -> str:
+    """A group's id, or an actor's name where ``name`` is an actor id and no group."""
+    if name in scenario.groups():
+        return name
+    return next((a.label for a in scenario.actors if a.id == name), name)
+
+
+def members(scenario: Scenario, pair: tuple[str, str], most: int = 4) -> str:
+    """Who the two groups are, as a reader knows them: the scenario gives groups ids only
+    (``Actor.groups``, no display names), so each id with its members' names ("us: United States;
+    european_allies: European Union, United Kingdom, France, Germany"); an actor id (``--groups``
+    takes those too) is left out, its name being its own label."""
+    labels = {a.id: a.label for a in scenario.actors}
+    groups = scenario.groups()
+    said = []
+    for g in pair:
+        named = [labels.get(m, m) for m in groups.get(g, ())]
+        if named:
+            more = f" and {len(named) - most} more" if len(named) > most else ""
+            said.append(f"{g}: {', '.join(named[:most])}{more}")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 def build(job: MainJobResult) -> Part:
     """Cohesion of two groups and the coalition map (renders the main job's cohesion results)."""
 
@@ -178,7 +201,8 @@ def build(job: MainJobResult) -> Part:
     if pair is not None and manifest.get("index") is not None:
         a, b = pair
         headline.append(
-            f"Cohesion of {a} and {b}: {manifest['index']:.2f} on a 0–1 scale (1 = same positions where both care)"
+            f"Cohesion of {_who(scenario, a)} and {_who(scenario, b)}{members(scenario, (a, b))}: "
+            f"{manifest['index']:.2f} on a 0–1 scale (1 = same positions where both care)"
             + (
                 f"; what splits them most: {', '.join(splits)}."
                 if splits

@@ -81,7 +81,17 @@ def _exchange_rows(ex: list[dict[str, Any]], u: _Units) -> list[list[str]]:
     return rows
 
 
-_EX_COLUMNS = ["#", "actor", "moves its vote on", "partner", "partner moves on", "outcome shift", "gains"]
+_EX_COLUMNS = [
+    "#",
+    "actor",
+    "moves its vote on",
+    "partner",
+    "partner moves on",
+    "outcome shift",
+    "gains, actor / partner (×100)",
+]
+GAINS_UNIT = "Gains: salience × share of the scale, ×100"
+"""The unit of every gain shown (:func:`_pct`), said under each table of gains."""
 _SHORT_COLUMNS = ["#", "gives way", "in return", "gain each"]
 
 
@@ -316,7 +326,8 @@ def build(job: MainJobResult) -> Part:
         _SHORT_COLUMNS,
         _short_rows(ex, u)[:MAX_ROWS],
         caption="Each row is a trade: an actor moves its vote on an issue it cares little about toward its partner, "
-        "who does the same on another issue; both gain equally. Gains: salience × share of the scale, ×100.",
+        "who does the same on another issue; both gain equally. "
+        f"{GAINS_UNIT}.",
     )
     out_rows = []
     for k, issue in enumerate(scenario.issues):
@@ -368,7 +379,15 @@ def build(job: MainJobResult) -> Part:
                 "what each side gained. Actors trade when one cares more about an issue than the other does about "
                 "a second issue: each gives way where it cares less (Stokman & van Oosten 1994).",
                 [_network_figure(scenario, fc, u)],
-                [Table("All exchanges, in the order they were made", _EX_COLUMNS, rows_ex)],
+                [
+                    Table(
+                        "All exchanges, in the order they were made",
+                        _EX_COLUMNS,
+                        rows_ex,
+                        caption="Positions (before → after) and outcome shifts are in each issue's own units. "
+                        f"{GAINS_UNIT} (the actor's gain / the partner's; equal-gain trades give both the same).",
+                    )
+                ],
             )
         )
     sections.append(

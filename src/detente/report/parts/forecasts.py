@@ -321,6 +321,33 @@ def _outside_notes(ivals: Any, scenario: Scenario) -> list[str]:
     ]
 
 
+# what a forecast table's interval holds, by IssueInterval.source (and "input uncertainty only" for
+# a sweep's own 5th–95th percentile): the words after "90 % interval" in its column header
+HOLDS = {
+    "input uncertainty and model error": "inputs + model error",
+    "model error": "model error only (not swept)",
+    "input uncertainty only": "input uncertainty only",
+}
+
+
+def _interval_columns(holds: list[str]) -> tuple[list[str], bool]:
+    """The columns of one issue's forecast table, each interval header saying what the intervals
+    hold (``holds``: one :data:`HOLDS` key per row, "" where the row has no interval); when the rows
+    differ, a column "interval holds" says it per row instead (the second value: add that column)."""
+    kinds = sorted({h for h in holds if h})
+    what = f" ({HOLDS[kinds[0]]})" if len(kinds) == 1 else " (see 'interval holds')" if kinds else ""
+    columns = [
+        "model",
+        "forecast",
+        f"50 % interval{what}",
+        f"90 % interval{what}",
+        "predictive median",
+        "status",
+    ]
+    mixed = len(kinds) > 1
+    return (columns[:4] + ["interval holds"] + columns[4:] if mixed else columns), mixed
+
+
 def build(job: MainJobResult) -> Part:
     """The scenario, every model's forecast per issue with its 90 % interval, and the brief (renders the main job)."""
 
@@ -331,37 +358,45 @@ def build(job: MainJobResult) -> Part:
     if job.sweep_error:
         notes.append(f"intervals could not be computed: {job.sweep_error}")
     tables = []
+    unswept = False  # some interval holds the model error alone (a model the sweep does not run)
     kept_sq: dict[str, list[str]] = {}  # model -> issues where it keeps the status quo in >= 90 % of draws
     ivals = job.intervals
     for k, issue in enumerate(scenario.issues):
-        rows = []
+        rows, holds = [], []
         for name, fc in results.items():
             v = float(fc.outcome[k])  # the model's own point forecast, as every command gives it
-            band = _interval(sweep.get(name), issue.id)
+            band = _interval(sweep.get(name), issue.id)  # the sweep's own: the inputs' uncertainty only
+            held = "" if band == "—" else "input uncertainty only"
             status = _status(fc, k)
             d = ivals.of(name, issue.id) if ivals is not None else None
             median = mid = "—"
             if d is not None and np.isfinite(d.median) and d.source != "none":  # predictive (issue #14)
                 band, median = f"{d.low:.1f}–{d.high:.1f}", _fmt(d.median)
                 mid = f"{d.mid_low:.1f}–{d.mid_high:.1f}"
+                held = d.source if d.source in HOLDS else ""
             if _keeps_status_quo(fc, k, sweep.get(name), issue):
                 kept_sq.setdefault(name, []).append(issue.name)
                 status = "status quo kept"
             if not np.isfinite(v):
                 status = ", ".join(x for x in (status, fc.no_forecast_reason(k) or "no forecast") if x)
             rows.append([name, _fmt(v), mid, band, median, status])
+            holds.append(held)
+            unswept = unswept or held == "model error"
+        columns, mixed = _interval_columns(holds)
+        if mixed:
+            rows = [[*r[:4], HOLDS[h] if h else "—", *r[4:]] for r, h in zip(rows, holds, strict=True)]
         lo, hi = issue.scale.labels
         tables.append(
             Table(
                 f"{issue.name}  [{issue.scale.low:g} = {lo} … {issue.scale.high:g} = {hi}]",
-                ["model", "forecast", "50% interval", "90% interval", "predictive median", "status"],
+                columns,
                 rows,
                 caption="",
             )
         )
     if ivals is not None and tables:
         tables[-1].caption = (
-            "forecast: each model's own point forecast; 50% / 90% interval: the range holding 50 % / 90 % "
+            "forecast: each model's own point forecast; 50 % / 90 % interval: the range holding 50 % / 90 % "
             "of the predictive distribution (the 25th–75th / 5th–95th percentile or, where the outcome is "
             "exactly one end of the scale with at least 25 % / 5 % chance, from that end), "
             + (
@@ -369,6 +404,12 @@ def build(job: MainJobResult) -> Part:
                 f"{ivals.error_n:,} decided cases ({ivals.error_source}); docs/calibration.md §3."
                 if ivals.error_n
                 else "over a Monte Carlo sweep of the inputs' uncertainty only (no error model)."
+            )
+            + (
+                " A model the sweep does not run has the model-error part alone (interval holds: "
+                f"{HOLDS['model error']})."
+                if unswept
+                else ""
             )
             + " Predictive median: the median of that distribution. A forecast can lie outside its "
             "intervals: they follow where outcomes fell after such forecasts, not the forecast itself. "

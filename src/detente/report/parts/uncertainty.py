@@ -49,7 +49,13 @@ def build(job: MainJobResult) -> Part:
         tables.append(
             Table(
                 f"{issue.name}: 90 % and 50 % intervals from the inputs alone ({draws} draws)",
-                ["model", "forecast", "90 % interval", "50 % interval", "status of the draws"],
+                [
+                    "model",
+                    "forecast",
+                    "90 % interval (input uncertainty only)",
+                    "50 % interval (input uncertainty only)",
+                    "status of the draws",
+                ],
                 rows,
             )
         )
