@@ -1,7 +1,7 @@
 """Error tree of detente (docs/api.md lists the same tree; tests/test_public_api.py checks both).
 
 Catch ``DetenteError`` for every error detente raises on purpose; the built-in class in brackets is a
-second base, so ``except ValueError`` keeps working where it did. Three subclasses live beside the
+second base, so ``except ValueError`` keeps working where it did. Four subclasses live beside the
 code that raises them (module in square brackets).
 
 ::
@@ -13,7 +13,8 @@ code that raises them (module in square brackets).
     ├── UnknownModelError (KeyError)      no model of that name (with close matches)
     ├── MissingExtraError (ImportError)   an optional dependency is not installed (names the extra)
     ├── StoreError                        database problems
-    │   └── AlreadyResolvedError          [detente.store.ledger] the ledger entry already has an outcome
+    │   ├── AlreadyResolvedError          [detente.store.ledger] the ledger entry already has an outcome
+    │   └── EntryNotFoundError            [detente.store.ledger] no ledger entry with that number
     ├── LMError                           [detente.io.draft.lm] the language-model endpoint of detente draft failed
     └── WebError                          [detente.web.service] a request could not be served (HTTP status)
 
