@@ -365,6 +365,7 @@ def forecast_cmd(
                 val = "" if why else f"{f.outcome[k]:.6g}"
                 w.writerow([f.model, iid, val, f.scales[k][0], f.scales[k][1], str(st[k]), why or ""])
         return
+    from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
@@ -372,9 +373,12 @@ def forecast_cmd(
         t = RichTable(
             title=f"{issue.name}  [{issue.scale.low:g} = {issue.scale.labels[0]} … {issue.scale.high:g} = {issue.scale.labels[1]}]",
             title_justify="left",
+            box=box.SIMPLE_HEAD,
         )
-        for c in ("model", "forecast", "in words", "status"):
-            t.add_column(c)
+        t.add_column("model", no_wrap=True)
+        t.add_column("forecast", justify="right", no_wrap=True)
+        t.add_column("in words")  # the only column that wraps: it takes the room the others leave
+        t.add_column("status", no_wrap=True)
         for f in results:
             v = float(f.outcome[k])
             status = str(f.diagnostics.status[k])
