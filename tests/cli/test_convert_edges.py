@@ -83,6 +83,13 @@ def test_empty_names_say_what_is_empty(cli, tmp_path: Path) -> None:
     assert line == "error: out: the output path is empty (expected a file name such as scenario.yaml)"
     line = _one_error_line(cli("validate", " "))
     assert line == "scenario: the name is empty (expected a built-in name or a scenario file)"
+    for cmd in ("forecast", "run", "sweep", "cohesion"):  # every command that takes a scenario
+        r = cli(cmd, "")
+        assert r.exit_code == 2
+        assert (
+            _one_error_line(r)
+            == "error: scenario: the name is empty (expected a built-in name or a scenario file)"
+        )
 
 
 def test_convert_warns_when_the_name_keeps_the_file_from_being_read_back(cli, tmp_path: Path) -> None:

@@ -25,9 +25,7 @@ def _load(ref: str, fmt: ReadFormat | None) -> Any:
     from detente.io.builtin import builtin_names, load_builtin
     from detente.io.files import read_scenario
 
-    if not ref.strip():
-        raise InputFileError("scenario: the name is empty (expected a built-in name or a scenario file)")
-    missing = unknown_scenario(ref)  # neither a file nor a built-in: suggest close built-in names
+    missing = unknown_scenario(ref)  # empty, or neither a file nor a built-in: close built-in names
     if missing:
         raise InputFileError(missing)
     if fmt is None and ref in builtin_names():

@@ -52,6 +52,8 @@ def unknown_scenario(ref: str) -> str | None:
 
     from detente.io.builtin import builtin_names
 
+    if not ref.strip():
+        return "scenario: the name is empty (expected a built-in name or a scenario file)"
     names = list(builtin_names())
     if ref in names or os.path.lexists(os.path.expanduser(ref)):
         return None
