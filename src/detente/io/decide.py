@@ -284,11 +284,11 @@ def write_decide(scenario: Scenario) -> str:
     lines += [f"#P;{_semi(i.id)};{_semi(i.name)};;;" for i in scenario.issues]
     for i in scenario.issues:
         pts = [(i.scale.low, i.scale.labels[0]), *i.scale.points, (i.scale.high, i.scale.labels[1])]
-        lines += [f"#M;{_semi(i.id)};{v:.10g};{_semi(m)};;" for v, m in pts]
+        lines += [f"#M;{_semi(i.id)};{v:.15g};{_semi(m)};;" for v, m in pts]
     caps = {a.id: a.capability for a in scenario.actors}
     for s in scenario.stances:
         cap = caps[s.actor] if s.capability is None else s.capability
-        lines.append(f"#D;{_semi(s.actor)};{_semi(s.issue)};{s.position:.10g};{s.salience:.10g};{cap:.10g}")
+        lines.append(f"#D;{_semi(s.actor)};{_semi(s.issue)};{s.position:.15g};{s.salience:.15g};{cap:.15g}")
     return "\n".join(lines) + "\n"
 
 

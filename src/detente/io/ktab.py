@@ -205,12 +205,12 @@ def write_ktab_csv(scenario: Scenario) -> str:
         header += [f"{i.name} Position", f"{i.name} Salience"]
     w.writerow(header)
     for a in scenario.actors:
-        row: list[object] = [a.id, a.name, f"{a.capability:g}"]
+        row: list[object] = [a.id, a.name, f"{a.capability:.15g}"]
         for i in scenario.issues:
             s = scenario.stance(a.id, i.id)
             assert s is not None
             p = 100.0 * i.scale.to_unit(s.position)
-            row += [f"{p:.10g}", f"{100.0 * s.salience:.10g}"]
+            row += [f"{p:.15g}", f"{100.0 * s.salience:.15g}"]
         w.writerow(row)
     return buf.getvalue()
 
