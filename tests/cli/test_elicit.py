@@ -241,6 +241,21 @@ def test_same_expert_twice_and_other_scenarios_are_refused(cli, tmp_path: Path) 
         r.exit_code == 2
         and "expected a questionnaire exported from a scenario with the same actors" in r.stderr
     )
+    # the line names both scenarios, not only two hash prefixes
+    assert "it was exported from 'emission-standards-1994', not from 'ukraine-2025'" in " ".join(
+        r.stderr.split()
+    )
+    # the same scenario edited since the export: said as such
+    edited = tmp_path / "ukraine-2025.yaml"
+    assert cli("convert", "ukraine-2025", str(edited)).exit_code == 0
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("humanitarian_exchanges", "prisoner_exchanges"), encoding="utf-8")
+    r = cli("elicit", "import", str(f), "--scenario", str(edited), "--out", str(tmp_path / "y.yaml"))
+    assert r.exit_code == 2
+    assert (
+        "'ukraine-2025' has changed its actors, issues or scales since this questionnaire was exported"
+        in " ".join(r.stderr.split())
+    )
     notq = tmp_path / "n.txt"
     notq.write_text("hello", encoding="utf-8")
     _fails(cli, tmp_path, notq, expect="unknown questionnaire type '.txt' (expected .xlsx, .csv or .json)")

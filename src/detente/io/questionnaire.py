@@ -400,8 +400,14 @@ def _check_version(meta: tuple[str, str, str, str], scenario: Scenario | None, w
         return
     now = questions_hash(scenario)
     if meta[3] != now:
+        asked = meta[1] or "another scenario"
+        why = (
+            f"'{scenario.id}' has changed its actors, issues or scales since this questionnaire was exported"
+            if asked == scenario.id
+            else f"it was exported from '{asked}', not from '{scenario.id}'"
+        )
         raise InputFileError(
-            f"{where}: questions {meta[3][:12]}… are not the scenario's {now[:12]}… (expected a questionnaire "
+            f"{where}: {why} (questions {meta[3][:12]}… against {now[:12]}…; expected a questionnaire "
             "exported from a scenario with the same actors, issues and scales)"
         )
 
