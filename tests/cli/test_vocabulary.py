@@ -426,6 +426,22 @@ def test_a_value_outside_the_choices_is_one_line(cli):
     ]
 
 
+def test_a_word_where_a_number_belongs_is_one_line_with_the_value(cli, tmp_path):
+    """typer said "Input should be a valid integer, unable to parse string as an integer" and never
+    the value: now the option, what it takes and what it got."""
+    db = str(tmp_path / "l.db")
+    for args, line in [
+        (["sweep", "--draws", "abc"], "error: --draws: expected an integer, received 'abc'"),
+        (["sweep", "-n", "1.5"], "error: --draws: expected an integer, received '1.5'"),
+        (["sweep", "--position-sd=x"], "error: --position-sd: expected a number, received 'x'"),
+        (["ledger", "history", "abc", "--db", db], "error: ENTRY: expected an integer"),
+        (["ledger", "resolve", "1", "much", "--db", db], "error: OUTCOME: expected a number"),
+    ]:
+        r = cli(*args)
+        assert r.exit_code == 2 and r.stdout == ""
+        assert r.stderr.strip().splitlines() == [line], r.stderr
+
+
 def test_csv_is_a_table_of_the_json_rows(cli):
     r = cli("sweep", "emission-standards-1994", "-n", "50", "-m", "median", "--format", "csv")
     assert r.exit_code == 0, r.output

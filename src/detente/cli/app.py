@@ -117,6 +117,18 @@ def usage_error_line(ctx: typer.Context, exc: Exception) -> str:
         expected = either(choices)
         value = _given(ctx, opts)
         return f"{name}: expected {expected}" + (f", received {value!r}" if value is not None else "")
+    text = str(exc.format_message())  # type: ignore[attr-defined]
+    number = next(
+        (w for k, w in (("valid integer", "an integer"), ("valid number", "a number")) if k in text), None
+    )
+    if number and "Invalid value" in text:
+        # "--draws: expected an integer, received 'abc'" (typer says "Input should be a valid integer,
+        # unable to parse string as an integer" and never the value)
+        opts = list(getattr(param, "opts", []) or [])
+        opts = [o for o in opts if o.startswith("-")]
+        name = max(opts, key=len) if opts else str(getattr(param, "name", None) or "value").upper()
+        value = _given(ctx, opts) if opts else None
+        return f"{name}: expected {number}" + (f", received {value!r}" if value is not None else "")
     hint = f" ('{ctx.command_path} --help' lists them)" if type(exc).__name__ == "NoSuchOption" else ""
     return " ".join(str(exc.format_message()).split()) + hint  # type: ignore[attr-defined]
 
