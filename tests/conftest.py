@@ -44,3 +44,21 @@ def sqlite_tables():
             conn.close()
 
     return tables
+
+
+@pytest.fixture()
+def refuse_open(monkeypatch):
+    """``refuse_open(path)``: from then on ``open(path)`` raises PermissionError 13, as a file without
+    read permission does for anyone but root (the tests run as root, whom chmod does not stop)."""
+    import builtins
+
+    real_open = builtins.open
+    refused: set[str] = set()
+
+    def guarded(file, *a, **k):  # type: ignore[no-untyped-def]
+        if str(file) in refused:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    return lambda path: refused.add(str(path))

@@ -32,23 +32,12 @@ def test_convert_names_the_output_when_the_format_cannot_hold_the_scenario(cli, 
     assert out.read_text(encoding="utf-8") == "precious\n"
 
 
-def test_convert_unreadable_input_is_not_blamed_on_the_output(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_convert_unreadable_input_is_not_blamed_on_the_output(cli, tmp_path: Path, refuse_open) -> None:
     # it used to say "error: OUT: [Errno 13] Permission denied: 'IN'" (root reads anything: refuse the open)
-    import builtins
-
     src = tmp_path / "in.yaml"
     src.write_text(GOOD, encoding="utf-8")
     out = tmp_path / "out.json"
-    real_open = builtins.open
-
-    def deny(file, *a, **k):  # type: ignore[no-untyped-def]
-        if str(file) == str(src):
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *a, **k)
-
-    monkeypatch.setattr(builtins, "open", deny)
+    refuse_open(src)
     line = _one_error_line(cli("convert", str(src), str(out)))
     assert line == f"error: {src}: cannot read file (Permission denied)"
     assert not out.exists()

@@ -170,17 +170,8 @@ def test_decide_duplicate_actor_and_row_name_their_lines(tmp_path: Path) -> None
     )
 
 
-def test_unreadable_file_is_named_as_the_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_named_as_the_input(tmp_path: Path, refuse_open) -> None:
     # root reads any file, so refuse the open itself
-    import builtins
-
     p = _write(tmp_path, "s.yaml", "id: t\n")
-    real_open = builtins.open
-
-    def deny(file, *a, **k):  # type: ignore[no-untyped-def]
-        if str(file) == str(p):
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *a, **k)
-
-    monkeypatch.setattr(builtins, "open", deny)
+    refuse_open(p)
     assert _error(p) == f"{p}: cannot read file (Permission denied)"
