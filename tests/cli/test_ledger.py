@@ -74,6 +74,22 @@ def test_serve_refuses_public_bind_without_token(cli, db, monkeypatch) -> None:
     assert r.exit_code == 2 and "--port" in r.stderr
 
 
+def test_serve_on_a_port_in_use_is_one_line_before_anything_is_announced(cli, db) -> None:
+    """It printed "detente dashboard on http://…" and the database, then uvicorn's raw log line, exit 3."""
+    import socket
+
+    pytest.importorskip("uvicorn", reason="the web extra is not installed")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = cli("serve", "--port", str(port), "--db", db)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == [
+        f"error: --port {port}: 127.0.0.1:{port} is already in use (expected a free port, e.g. --port {port + 1})"
+    ]
+
+
 def test_serve_starts_the_dashboard_with_a_token(tmp_path) -> None:
     import socket
     import subprocess

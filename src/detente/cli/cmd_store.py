@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import re
@@ -577,6 +578,7 @@ def serve(
         os.environ["DETENTE_TOKEN"] = token
     else:
         os.environ.pop("DETENTE_TOKEN", None)
+    _check_bind(host, port)  # a port in use is one error line, before "dashboard on …" is printed
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}/"
     console.print(
@@ -605,6 +607,29 @@ def serve(
     server.run()
     if not server.started:  # uvicorn has logged why (e.g. the port is in use)
         raise typer.Exit(3)
+
+
+def _check_bind(host: str, port: int) -> None:
+    """Bind ``host:port`` once, as uvicorn will (``SO_REUSEADDR``), and release it: a port in use or an
+    address this machine does not have fails here with one line and exit 2, instead of uvicorn's
+    log line after the dashboard's address was already announced (exit 3)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        fail(f"--host {host}: cannot resolve ({exc.strerror or exc}; expected an address of this machine)")
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                fail(
+                    f"--port {port}: {host}:{port} is already in use (expected a free port, e.g. --port {port + 1})"
+                )
+            fail(f"--host {host}: cannot listen on {host}:{port} ({exc.strerror or exc})")
 
 
 _NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
