@@ -16,7 +16,8 @@ from collections.abc import Sequence
 OPTIONS: dict[str, str] = {
     # shared by many commands: the same name always means the same thing
     "--format": "how the result is printed on standard output: table (default), json or csv",
-    "--draws": "number of Monte Carlo draws (sweep, simulate; sensitivity: the Sobol base sample)",
+    "--draws": "number of Monte Carlo draws (sweep, simulate; sensitivity: the Sobol base sample; forecast: a "
+    "seeded sweep whose spread is added to each forecast's quantiles, default 0 = none)",
     "--seed": "the one seed of every random step: the same seed gives the same numbers",
     "--out": "the data file to write (CSV, JSON or a scenario file; elicit export: the folder), never the HTML report",
     "--report": "the self-contained HTML report to write",
@@ -47,7 +48,7 @@ OPTIONS: dict[str, str] = {
     "--thorough": "run, report: larger sweeps and simulations (slower)",
     "--months": "simulate: months to simulate",
     "--preset": "simulate: a reference mode, rubinstein or fearon",
-    "--capability": "backtest: how capability is measured: votes, ssi, banzhaf or equal",
+    "--capability": "backtest, calibrate: how capability is measured: votes, ssi, banzhaf or equal",
     "--missing-salience": "backtest: impute or drop missing saliences",
     "--calibration": "the model-error part of the predictive distributions: default (the shipped DEU error "
     "models), none, an error-model FILE (detente calibrate); backtest also crossfit (its default)",
