@@ -329,11 +329,61 @@ def editor_context(
         "general": general or [],
         "models": [m["name"] for m in svc.model_list()],
         "whatif_json": json.dumps(_whatif_choices(data), ensure_ascii=False),
+        "labels": cell_labels(data),
         "share": f"/s/{ref}" if kind in ("store", "builtin") else "",
         "save_key": key if kind == "store" else (sc.id if sc is not None else data.get("id", "")),
         "scenario_sections": svc.scenario_figure_html(sc) if sc is not None and with_figure else [],
         # the simulator runs on a 'dynamics:' section (or the ukraine-2025 defaults): else Simulate is off
         "can_simulate": _can_simulate(sc, data),
+    }
+
+
+def cell_labels(data: Mapping[str, Any]) -> dict[str, str]:
+    """Each editor cell's accessible name by its input's id ("Russia – Ceasefire sequencing –
+    salience"): a screen reader names the cell, not just "edit text" (the row's names are cells
+    of their own, which a form control does not read)."""
+
+    def name(row: Mapping[str, Any]) -> str:
+        return str(row.get("name") or row.get("id") or "")
+
+    actors = {str(a.get("id")): name(a) for a in data.get("actors", [])}
+    issues = {str(i.get("id")): name(i) for i in data.get("issues", [])}
+    out: dict[str, str] = {}
+    for n, a in enumerate(data.get("actors", [])):
+        who = name(a) or f"actor {n + 1}"
+        out |= {
+            f"actor-{n}-name": f"{who} – name",
+            f"actor-{n}-capability": f"{who} – capability",
+            f"actor-{n}-delete": f"remove {who} and its stances",
+        }
+    for n, i in enumerate(data.get("issues", [])):
+        what = name(i) or f"issue {n + 1}"
+        out |= {
+            f"issue-{n}-name": f"{what} – name",
+            f"issue-{n}-reference": f"{what} – status quo",
+            f"issue-{n}-delete": f"remove {what} and its stances",
+        }
+    for n, st in enumerate(data.get("stances", [])):
+        a, i = str(st.get("actor")), str(st.get("issue"))
+        row = f"{actors.get(a, a)} – {issues.get(i, i)}"
+        out |= {
+            f"stance-{n}-position": f"{row} – position",
+            f"stance-{n}-salience": f"{row} – salience (0–1)",
+            f"stance-{n}-capability": f"{row} – capability (blank = the actor's)",
+            f"stance-{n}-delete": f"remove the stance {row}",
+        }
+    return out | {
+        "new-actor-id": "new actor – id",
+        "new-actor-name": "new actor – name",
+        "new-actor-capability": "new actor – capability",
+        "new-issue-id": "new issue – id",
+        "new-issue-name": "new issue – name",
+        "new-issue-low": "new issue – low end of the scale",
+        "new-issue-high": "new issue – high end of the scale",
+        "new-stance-actor": "new stance – actor",
+        "new-stance-issue": "new stance – issue",
+        "new-stance-position": "new stance – position",
+        "new-stance-salience": "new stance – salience (0–1)",
     }
 
 

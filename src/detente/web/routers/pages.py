@@ -39,9 +39,15 @@ router = APIRouter(include_in_schema=False)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+MAX_FORM_FIELDS = 200_000
+"""Fields an editor form may send: four a stance, so a scenario of 60 actors × 10 issues sends about
+2,650 (Starlette's default of 1,000 refused every check, Run, what-if and save of it with "Too many
+fields"); the body's size limit (security.py, 10 MB) is what bounds the memory."""
+
+
 async def read_form(request: Request) -> tuple[dict[str, str], dict[str, Any]]:
     """The editor's form fields and the mapping its table was drawn from (``base``)."""
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         base = json.loads(fields.get("base", ""))
