@@ -71,6 +71,11 @@
     const btn = evt.target.closest && evt.target.closest("button[data-download]");
     if (!btn || !btn.form) return;
     evt.preventDefault();
+    // Enter in a cell "clicks" the form's first submit button (implicit submission): a keyboard
+    // user committing a cell got the YAML file. That click comes from no pointer (detail 0) while
+    // the focus stays in the field; the cell's change is checked as usual, nothing is downloaded.
+    const at = document.activeElement;
+    if (evt.detail === 0 && at !== btn && at && at.form === btn.form && /^(INPUT|SELECT)$/.test(at.tagName)) return;
     const form = btn.form;
     const body = new URLSearchParams(new FormData(form));
     const opts = document.getElementById("runopts");  // the seed, as Run uses it
@@ -103,6 +108,15 @@
     }).catch(function () {
       showMessage("download failed: the server did not answer", "error");
     }).finally(function () { btn.disabled = false; });
+  });
+  // Enter in a table's last row ("new id", "name", ...) adds the row, as its Add button does
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Enter" || !evt.target.closest) return;
+    const row = evt.target.closest("#table tr.new-row");
+    const add = row && row.querySelector("button[id^=add-]");
+    if (!add || evt.target === add) return;
+    evt.preventDefault();
+    add.click();
   });
   document.addEventListener("htmx:beforeRequest", function () {
     const box = document.getElementById("messages");
