@@ -194,7 +194,13 @@ def test_every_error_class_has_one_root() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["detente.core.scale", "detente.core.scenario", "detente.models.base", "detente.models.registry"],
+    [
+        "detente.core.scale",
+        "detente.core.scenario",
+        "detente.core.text",
+        "detente.models.base",
+        "detente.models.registry",
+    ],
 )
 def test_doctests(module: str) -> None:
     mod = importlib.import_module(module)

@@ -439,7 +439,7 @@ def test_report_subgroup_cell_without_interval_has_no_stray_space():
     sec = subgroup_section(SimpleNamespace(), ["eum"], {}, groups)
     cells = [c for t in sec.tables for r in t.rows for c in r[1:]]
     assert any("(n too small) (Δ +71.7)" in c for c in cells), cells
-    assert any(c.startswith("25.30 [21.8, 28.8] (Δ +1.5 [-3.5, 6.5])") for c in cells), cells
+    assert any(c.startswith("25.30 [21.8, 28.8] (Δ +1.5 [-3.5, +6.5])") for c in cells), cells
     assert not any(" )" in c for c in cells), cells
 
 

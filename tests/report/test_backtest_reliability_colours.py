@@ -58,3 +58,20 @@ def test_each_model_one_colour_shared_with_its_equal_tailed_line() -> None:
     assert set(solid) == set(models) and len(set(solid.values())) == len(models)
     assert all(c is not None for c in solid.values())
     assert dashed == solid
+
+
+def test_the_crps_table_gives_each_models_n_and_signed_differences() -> None:
+    """Models are scored on 154–210 issues: the report's table says each row's n (as the terminal
+    does), and a difference's interval is signed at both ends."""
+    rows = [
+        leaderboard_row("compromise", 0),
+        leaderboard_row("reference", 1),
+        leaderboard_row("conformal_compromise", 2),
+    ]
+    rows[1]["n_prob"] = 154
+    rows[0]["crps_diff_vs_conformal_compromise"] = {"diff": -0.66, "low": -1.34, "high": 0.04}
+    table = predictive_section(rows, {}).tables[0]
+    assert table.columns[:3] == ["model", "n", "CRPS [95 % CI]"]
+    by_model = {r[0]: r for r in table.rows}
+    assert by_model["reference"][1] == "154" and by_model["compromise"][1] == "210"
+    assert by_model["compromise"][3] == "-0.66 [-1.34, +0.04]"

@@ -27,7 +27,7 @@ from detente.cli.common import (
     warn_missing_error_models,
     write_text_atomic,
 )
-from detente.core.text import plural
+from detente.core.text import bracket, plural
 
 BASELINE_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
     "compromise": ("compromise", {}),
@@ -147,13 +147,6 @@ def forecasts_csv(res: Any) -> str:
     return buf.getvalue()
 
 
-def _ci(v: tuple[float, float], digits: int = 2, sign: str = "") -> str:
-    """``[low, high]``; ``sign="+"`` for a difference's interval (both ends signed, so they align)."""
-    if not all(math.isfinite(x) for x in v):
-        return ""
-    return f"[{v[0]:{sign}.{digits}f}, {v[1]:{sign}.{digits}f}]"
-
-
 def print_fitted(title: str, header: list[str], body: list[list[str]]) -> None:
     """Print a table that fits the terminal and never cuts a cell or a header: the columns after the
     first (the model) go into as many tables as needed, each repeating the first column."""
@@ -186,8 +179,8 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
             [
                 r["model"] + (f" ({r['failures']} failed)" if r["failures"] else ""),
                 str(r["n"]),
-                f"{r['mae']:.2f} {_ci(r['mae_ci'])}",
-                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']), sign='+')}",
+                f"{r['mae']:.2f} {bracket(r['mae_ci'])}",
+                "—" if d is None else f"{d['diff']:+.2f} {bracket((d['low'], d['high']), sign='+')}",
             ]
         )
     print_fitted(
@@ -218,15 +211,15 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
             [
                 r["model"],
                 str(r["n_prob"]),
-                f"{r['crps']:.2f} {_ci(r['crps_ci'])}",
-                "—" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']), sign='+')}",
+                f"{r['crps']:.2f} {bracket(r['crps_ci'])}",
+                "—" if d is None else f"{d['diff']:+.2f} {bracket((d['low'], d['high']), sign='+')}",
             ]
         )
         cover.append(
             [
                 r["model"],
                 f"{r['coverage50']:.2f}",
-                f"{r['coverage80']:.2f} {_ci(r['coverage80_ci'])}",
+                f"{r['coverage80']:.2f} {bracket(r['coverage80_ci'])}",
                 f"{r['coverage90']:.2f}",
                 f"{r['width80']:.1f}",
             ]
@@ -272,7 +265,7 @@ def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
         def show(r: dict[str, Any] | None) -> str:
             if r is None:
                 return ""
-            return f"{r['mae']:.1f} " + (_ci(r["mae_ci"], 1) if has_interval(r) else f"({TOO_FEW})")
+            return f"{r['mae']:.1f} " + (bracket(r["mae_ci"], 1) if has_interval(r) else f"({TOO_FEW})")
 
         print_fitted(
             f"MAE by {label} (95 % proposal-bootstrap intervals)",

@@ -60,3 +60,19 @@ def shorten(text: str, width: int) -> str:
     cut = flat[: max(0, width - 1)]
     head = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return head.rstrip(" ,;:—–-") + "…"
+
+
+def bracket(v: tuple[float, float], digits: int = 2, sign: str = "") -> str:
+    """An interval as ``[low, high]`` with ``digits`` decimals, empty when an end is not finite;
+    ``sign="+"`` for a difference's interval (both ends signed, so a column of them aligns).
+
+    Examples
+    --------
+    >>> bracket((14.6, 18.28)), bracket((-1.34, 0.04), sign="+"), bracket((float("nan"), 1.0))
+    ('[14.60, 18.28]', '[-1.34, +0.04]', '')
+    """
+    import math
+
+    if not all(math.isfinite(x) for x in v):
+        return ""
+    return f"[{v[0]:{sign}.{digits}f}, {v[1]:{sign}.{digits}f}]"

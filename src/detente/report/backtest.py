@@ -23,6 +23,7 @@ from detente.analysis.backtest_groups import (
     split_levels,
     subgroup_leaderboard,
 )
+from detente.core.text import bracket
 from detente.report.base import Part, Section, Table
 from detente.report.charts import add_axis_lines, box_traces_from_samples, histogram_bar
 from detente.report.figure import Figure, bar, scatter, subplots
@@ -48,10 +49,6 @@ def _f(v: float, d: int = 2) -> str:
     return "–" if not math.isfinite(v) else f"{v:.{d}f}"
 
 
-def _ci(v: tuple[float, float], d: int = 2) -> str:
-    return "" if not all(math.isfinite(x) for x in v) else f"[{v[0]:.{d}f}, {v[1]:.{d}f}]"
-
-
 def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
     cols = [
         "model",
@@ -69,9 +66,9 @@ def leaderboard_section(rows: list[dict[str, Any]]) -> Section:
     for r in rows:
         d = r.get("diff_vs_compromise")
         body.append([
-            r["model"], str(r["n"]), f"{_f(r['mae'])} {_ci(r['mae_ci'])}", f"{_f(r['rmse'])} {_ci(r['rmse_ci'])}",
-            f"{_f(r['hit_rate'], 3)} {_ci(r['hit_rate_ci'], 3)}", _f(r["median_ae"]), _f(r["per_proposal_mae"]),
-            "baseline" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            r["model"], str(r["n"]), f"{_f(r['mae'])} {bracket(r['mae_ci'])}", f"{_f(r['rmse'])} {bracket(r['rmse_ci'])}",
+            f"{_f(r['hit_rate'], 3)} {bracket(r['hit_rate_ci'], 3)}", _f(r["median_ae"]), _f(r["per_proposal_mae"]),
+            "baseline" if d is None else f"{d['diff']:+.2f} {bracket((d['low'], d['high']), sign='+')}",
             _f(r["crps"]) if "crps" in r else "", _f(r["coverage80"]) if "coverage80" in r else "",
         ])  # fmt: skip
     names = [r["model"] for r in rows]
@@ -197,11 +194,11 @@ def subgroup_section(
                 r = cell.get((n, lev))
                 d = (r or {}).get("diff_vs_compromise")
                 ok = r is not None and has_interval(r)
-                ci = _ci(r["mae_ci"], 1) if ok and r else f"({TOO_FEW})"
+                ci = bracket(r["mae_ci"], 1) if ok and r else f"({TOO_FEW})"
                 diff = (
                     ""
                     if d is None
-                    else f" (Δ {d['diff']:+.1f}{' ' + _ci((d['low'], d['high']), 1) if ok else ''})"
+                    else f" (Δ {d['diff']:+.1f}{' ' + bracket((d['low'], d['high']), 1, '+') if ok else ''})"
                 )
                 crps = "" if r is None or "crps_predictive" not in r else f"; CRPS {_f(r['crps_predictive'])}"
                 line.append("–" if r is None else f"{_f(r['mae'])} {ci}{diff}{crps}")
@@ -387,19 +384,19 @@ def predictive_section(rows: list[dict[str, Any]], settings: dict[str, Any]) -> 
         height=220 * nrow + 80,
         margin={"l": 60, "r": 20},  # plotly's 80 px each side left 3 columns of 36 px at 390 px
     )
-    cols = ["model", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
+    cols = ["model", "n", "CRPS [95 % CI]", "Δ CRPS vs conformal compromise [95 % CI]", "quantile CRPS", "IS 80 %",
             "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %", "equal-tailed 50/80/90",
             "PIT KS [95 % CI]"]  # fmt: skip
     body = []
     for r in prob:
         d = r.get("crps_diff_vs_conformal_compromise")
         body.append([
-            r["model"], f"{_f(r['crps'])} {_ci(r['crps_ci'])}",
-            "baseline" if d is None else f"{d['diff']:+.2f} {_ci((d['low'], d['high']))}",
+            r["model"], str(r["n_prob"]), f"{_f(r['crps'])} {bracket(r['crps_ci'])}",
+            "baseline" if d is None else f"{d['diff']:+.2f} {bracket((d['low'], d['high']), sign='+')}",
             _f(r["crps_quantile"]), _f(r["interval_score80"], 1), _f(r["coverage50"]),
-            f"{_f(r['coverage80'])} {_ci(r['coverage80_ci'])}", _f(r["coverage90"]), _f(r["width80"], 1),
+            f"{_f(r['coverage80'])} {bracket(r['coverage80_ci'])}", _f(r["coverage90"]), _f(r["width80"], 1),
             "/".join(_f(r.get(f"coverage_equal_tailed{c}", float("nan"))) for c in (50, 80, 90)),
-            f"{_f(r['pit_ks'], 3)} {_ci(r['pit_ks_ci'], 3)}",
+            f"{_f(r['pit_ks'], 3)} {bracket(r['pit_ks_ci'], 3)}",
         ])  # fmt: skip
     how = (settings.get("calibration") or {}).get("description", "")
     why = zero_width_note(prob)
