@@ -238,8 +238,8 @@ def test_run_brief_and_tables_leave_out_models_without_forecast(run80, ukraine_p
     b = next(b for b in forecasts.brief if b.issue == "ceasefire_sequencing")
     assert "status_quo" in b.left_out and b.range_low_model != "status_quo" != b.range_high_model
     table = next(t for t in forecasts.tables if t.title.startswith("Ceasefire sequencing"))
-    sq = next(r for r in table.rows if r[0] == "status_quo")
-    assert sq[1] == "—" and sq[5] == "no status quo given"
+    sq = dict(zip(table.columns, next(r for r in table.rows if r[0] == "status_quo"), strict=True))
+    assert sq["forecast"] == "—" and sq["status"] == "no status quo given"
     out = run80()
     assert "No forecast from nbs, status_quo on Ceasefire sequencing (no status quo given)" in " ".join(
         out.split()
@@ -262,9 +262,10 @@ def test_nbs_zero_width_interval_is_explained(ukraine_parts) -> None:
     assert np.mean(ens.raw_outcomes()[:, k] == sc.issues[k].reference) >= 0.9  # the behaviour is real
     forecasts = next(p for p in ukraine_parts if p.name == "forecasts")
     table = next(t for t in forecasts.tables if t.title.startswith("Security guarantees"))
-    nbs = next(r for r in table.rows if r[0] == "nbs")
-    lo, hi = (float(x) for x in nbs[3].split("–"))
-    assert hi > lo and nbs[5].startswith("status quo kept")  # issue #14: model error gives it a width
+    nbs = dict(zip(table.columns, next(r for r in table.rows if r[0] == "nbs"), strict=True))
+    ninety = next(c for c in table.columns if c.startswith("90 % interval"))
+    lo, hi = (float(x) for x in nbs[ninety].split("–"))
+    assert hi > lo and nbs["status"].startswith("status quo kept")  # issue #14: model error gives it a width
     note = next(n for n in forecasts.notes if n.startswith("nbs on "))
     assert "Security guarantees for Ukraine" in note and "better off than the status quo" in note
     assert "perturbed inputs alone has no width" in note
