@@ -355,3 +355,22 @@ def test_unwritable_report_is_refused_before_the_work(cli, tmp_path, command):
         assert r.exit_code == 2, r.output
         lines = r.output.strip().splitlines()
         assert len(lines) == 1 and said in lines[0] and "Traceback" not in r.output, r.output
+
+
+def test_run_full_at_80_columns_cuts_no_number(run80, ukraine_parts) -> None:
+    """Every table of ``run --full`` at 80 columns: no line over 80, and every cell of numbers only
+    appears whole (rich had cut '71.7–93.9' to '71.7–93…' once the forecast table gained a column);
+    text columns wrap at words, columns that do not fit go into a further table."""
+    from detente.core.text import is_numeric
+
+    out = run80("--full")
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    words = {w for line in lines for w in line.split()}
+    for part in ukraine_parts:
+        for t in part.tables:
+            for row in t.rows:
+                for cell in map(str, row):
+                    if is_numeric(cell) and cell.strip() != "—":
+                        # an interval printed "33.4 – 51.8" is three words; each must be whole
+                        assert all(w in words for w in cell.split()), (t.title, cell)

@@ -22,6 +22,7 @@ from detente.cli.common import (
     parse_sets,
     print_csv,
     print_json,
+    print_table,
     say_warnings,
     show_progress,
     warn_missing_error_models,
@@ -147,30 +148,6 @@ def forecasts_csv(res: Any) -> str:
     return buf.getvalue()
 
 
-def print_fitted(title: str, header: list[str], body: list[list[str]]) -> None:
-    """Print a table that fits the terminal and never cuts a cell or a header: the columns after the
-    first (the model) go into as many tables as needed, each repeating the first column."""
-    from rich import box
-    from rich.table import Table
-
-    def make(cols: list[int]) -> Table:
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        for j in cols:
-            t.add_column(header[j], justify="left" if j == 0 else "right", no_wrap=True)
-        for row in body:
-            t.add_row(*(row[j] for j in cols))
-        return t
-
-    chunks: list[list[int]] = [[0]]
-    for j in range(1, len(header)):
-        if len(chunks[-1]) > 1 and console.measure(make([*chunks[-1], j])).maximum > console.width:
-            chunks.append([0])
-        chunks[-1].append(j)
-    console.print(f"{title}", style="bold")
-    for cols in chunks:
-        console.print(make(cols))
-
-
 def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) -> None:
     body = []
     for r in rows:
@@ -183,7 +160,7 @@ def _print_leaderboard(rows: list[dict[str, Any]], n_issues: int, n_props: int) 
                 "—" if d is None else f"{d['diff']:+.2f} {bracket((d['low'], d['high']), sign='+')}",
             ]
         )
-    print_fitted(
+    print_table(
         f"Backtest on {plural(n_issues, 'issue')} with an outcome, {plural(n_props, 'proposal')}: point forecasts "
         "(95 % proposal-bootstrap intervals)",
         ["model", "n", "MAE [95 % CI]", "Δ MAE vs compromise"],
@@ -224,7 +201,7 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
                 f"{r['width80']:.1f}",
             ]
         )
-    print_fitted(
+    print_table(
         "Predictive distributions: CRPS (lower is better; 95 % proposal-bootstrap intervals)",
         ["model", "n", "CRPS [95 % CI]", "Δ CRPS vs conformal"],
         scores,
@@ -233,7 +210,7 @@ def _print_predictive(rows: list[dict[str, Any]], calib: dict[str, Any]) -> None
         "n: issues with a predictive distribution; each Δ is paired, on the issues both models forecast.",
         style="dim",
     )
-    print_fitted(
+    print_table(
         "Coverage of the predictive ranges (share of outcomes inside) and mean width of the 80 % range",
         ["model", "cov 50 %", "cov 80 % [95 % CI]", "cov 90 %", "width 80 %"],
         cover,
@@ -267,7 +244,7 @@ def _print_subgroups(groups: list[dict[str, Any]], order: list[str]) -> None:
                 return ""
             return f"{r['mae']:.1f} " + (bracket(r["mae_ci"], 1) if has_interval(r) else f"({TOO_FEW})")
 
-        print_fitted(
+        print_table(
             f"MAE by {label} (95 % proposal-bootstrap intervals)",
             ["model"] + [f"{lev} ({n_iss[lev]}{', few' if n_iss[lev] < SMALL else ''})" for lev in levels],
             [[m] + [show(cell.get((m, lev))) for lev in levels] for m in order if m != CONFORMAL_BASELINE],

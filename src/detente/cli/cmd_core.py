@@ -113,17 +113,13 @@ def render_parts_report(scenario: Any, parts: list[Any], *, seed: int) -> str:
 
 
 def _print_tables(parts: list[Any]) -> None:
-    from rich.table import Table as RichTable
     from rich.text import Text
+
+    from detente.cli.common import print_table
 
     for part in parts:
         for t in part.tables:
-            rt = RichTable(title=t.title, title_justify="left", show_lines=False)
-            for c in t.columns:
-                rt.add_column(c)
-            for row in t.rows:
-                rt.add_row(*[str(v) for v in row])
-            console.print(rt)
+            print_table(t.title, list(t.columns), [[str(v) for v in row] for row in t.rows])
             if t.caption:
                 console.print(f"{t.caption}", style="dim")
         for n in part.notes:

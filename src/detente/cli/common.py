@@ -276,3 +276,63 @@ def warn_missing_error_models(option: str, ems: Any, names: Any) -> None:
             f"{'it uses' if len(missing) == 1 else 'they use'} {ems.default}'s",
             file=sys.stderr,
         )
+
+
+def print_table(title: str, header: list[str], body: list[list[str]], *, wrap_text: bool = True) -> None:
+    """A table that fits the terminal and never cuts a number or a word: cells of numbers only
+    (``core.text.is_numeric``) and the first column keep their whole width, text columns wrap at
+    words (``wrap_text``; else they keep their width too), headers wrap at words, and columns that do
+    not fit go into further tables, each repeating the first column."""
+    from rich import box
+    from rich.table import Table
+
+    from detente.core.text import is_numeric
+
+    n = len(header)
+    cells = [[str(c) for c in row] for row in body]
+
+    def longest_word(texts: list[str]) -> int:
+        return max((len(w) for t in texts for w in t.split()), default=1)
+
+    numeric = [bool(cells) and all(is_numeric(r[j]) or not r[j].strip() for r in cells) for j in range(n)]
+    need = []  # each column's narrowest width that cuts nothing
+    for j in range(n):
+        column = [r[j] for r in cells]
+        whole = j == 0 or numeric[j] or not wrap_text
+        body_min = max((len(c) for c in column), default=1) if whole else longest_word(column)
+        need.append(max(body_min, longest_word([header[j]])))
+
+    # the width a column would take unwrapped; a header longer than its cells wraps instead
+    natural = [max([need[j], *(len(r[j]) for r in cells)]) for j in range(n)]
+
+    def span(cols: list[int], w: list[int]) -> int:
+        # SIMPLE_HEAD without edges: each column takes its width and a space each side, and one
+        # separator between columns
+        return sum(w[k] + 2 for k in cols) + len(cols) - 1
+
+    def make(cols: list[int]) -> Table:
+        w = list(need)
+        # the room left widens the columns toward their cells' width, in proportion to what each lacks,
+        # then toward their header's (a header wraps only where the cells need the room)
+        for goal in (natural, [max(natural[j], len(header[j])) for j in range(n)]):
+            room = console.width - span(cols, w)
+            lack = {j: goal[j] - w[j] for j in cols if goal[j] > w[j]}
+            total = sum(lack.values())
+            for j, k in lack.items():
+                w[j] += k if total <= room else room * k // total
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        for j in cols:
+            t.add_column(header[j], justify="right" if numeric[j] and j else "left", width=w[j])
+        for row in cells:
+            t.add_row(*(row[j] for j in cols))
+        return t
+
+    chunks: list[list[int]] = [[0]]
+    for j in range(1, n):
+        if len(chunks[-1]) > 1 and span([*chunks[-1], j], need) > console.width:
+            chunks.append([0])
+        chunks[-1].append(j)
+    if title:
+        console.print(title, style="bold")
+    for cols in chunks:
+        console.print(make(cols))

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
+NUMERIC = re.compile(r"[\d\s.,:;%/×+\-−–—()]*\d[\d\s.,:;%/×+\-−–—()]*|—")
+"""A cell of numbers only: a number, an interval ("28.9–59.0", "12.0 – 82.9"), a pair ("2.61 / 2.61"),
+a share or a dash. Tables keep such a cell on one line (the report: a phone broke "28.9–" from
+"59.0"; the terminal: rich cut "42.0–68.7" to "42.0–68…")."""
+
+
+def is_numeric(text: str) -> bool:
+    """Whether ``text`` is a cell of numbers only (:data:`NUMERIC`).
+
+    Examples
+    --------
+    >>> is_numeric("28.9–59.0"), is_numeric(" 2.61 / 2.61 "), is_numeric("—"), is_numeric("inputs + model error")
+    (True, True, True, False)
+    """
+    return NUMERIC.fullmatch(text.strip()) is not None
+
 
 def plural(k: int, word: str, many: str | None = None) -> str:
     """``k`` and ``word`` in the singular for exactly one, else ``many`` (default: ``word + "s"``), with thousands separators.

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from detente.core.text import is_numeric
 from detente.report.base import Part, Section, Table
 from detente.report.figure import Figure, template, to_json
 from detente.report.fit import fit
@@ -75,14 +76,9 @@ def figure_html(fig: Figure, div_id: str) -> str:
     )
 
 
-NUMERIC = re.compile(r"[\d\s.,:;%/×+\-−–—()]*\d[\d\s.,:;%/×+\-−–—()]*|—")
-"""A cell of numbers only: a number, an interval ("28.9–59.0", "12.0 – 82.9"), a pair ("2.61 / 2.61"),
-a share or a dash; it is kept on one line (a phone broke "28.9–" from "59.0"), its table scrolls."""
-
-
 def _td(v: Any) -> str:
     text = str(v)
-    num = ' class="num"' if NUMERIC.fullmatch(text.strip()) else ""
+    num = ' class="num"' if is_numeric(text) else ""  # kept on one line; its table scrolls
     return f"<td{num}>{_html.escape(text)}</td>"
 
 
