@@ -454,17 +454,14 @@ def models_cmd() -> None:
 
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""
-    from rich.table import Table as RichTable
-
+    from detente.cli.common import print_table
     from detente.io.builtin import builtin_names, load_builtin
 
-    t = RichTable(title="built-in scenarios", title_justify="left")
-    for c in ("name", "title", "actors", "issues"):
-        t.add_column(c)
+    rows = []
     for n in builtin_names():
         sc = load_builtin(n)
-        t.add_row(n, sc.title, str(len(sc.actors)), str(len(sc.issues)))
-    console.print(t)
+        rows.append([n, sc.title, str(len(sc.actors)), str(len(sc.issues))])
+    print_table("built-in scenarios", ["name", "title", "actors", "issues"], rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,8 +26,9 @@ LEVER_COLUMNS = ["actor", "input", "feasible", "base", "value", "change", "forec
 
 
 def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
-    from rich.table import Table as RichTable
     from rich.text import Text
+
+    from detente.cli.common import print_table
 
     console.print(
         Text.assemble((issue_name, "bold"), f": {model_name} forecast {res.base_outcome:.4g}; target {tgt}")
@@ -40,19 +41,22 @@ def _print_table(res: Any, issue_name: str, model_name: str, tgt: str) -> None:
             f"Nothing within the scale reaches {tgt}: no single actor's position, salience or capability change does."
         )
         return
-    t = RichTable(title="What would it take (easiest first)", title_justify="left")
-    for c in ("actor", "input", "from", "to", "change", "forecast then"):
-        t.add_column(c)
-    for lv in res.feasible():
-        t.add_row(
+    rows = [
+        [
             lv.actor_name,
             lv.input,
             f"{lv.base:.4g}",
             f"{lv.value:.4g}",
             f"{lv.change:+.3g}",
             f"{lv.outcome:.4g}",
-        )
-    console.print(t)
+        ]
+        for lv in res.feasible()
+    ]
+    print_table(
+        "What would it take (easiest first)",
+        ["actor", "input", "from", "to", "change", "forecast then"],
+        rows,
+    )
     blocked: dict[str, list[str]] = {}
     for lv in res.levers:
         if not lv.feasible:

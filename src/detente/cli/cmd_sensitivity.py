@@ -70,7 +70,7 @@ def _print_sobol(
     names: dict[str, str],
     model: str,
 ) -> None:
-    from rich.table import Table as RichTable
+    from detente.cli.common import print_table
 
     for iid in issues:
         k = sob.issue_ids.index(iid)
@@ -78,17 +78,16 @@ def _print_sobol(
         console.print(
             f"{names[iid]}: sd of the forecast {_fc(sd, 3)}; share of its variance due to each input"
         )
-        t = RichTable()
-        for col in ("actor", "input", "alone (first order)", "with interactions (total)"):
-            t.add_column(col)
-        for g, f, tot in sob.top(iid, top):
-            t.add_row(
+        rows = [
+            [
                 labels[g[0]],
                 g[1],
                 f"{max(f, 0.0):.0%}" if math.isfinite(f) else "—",
                 f"{max(tot, 0.0):.0%}" if math.isfinite(tot) else "—",
-            )
-        console.print(t)
+            ]
+            for g, f, tot in sob.top(iid, top)
+        ]
+        print_table("", ["actor", "input", "alone (first order)", "with interactions (total)"], rows)
     console.print(
         f"Sobol indices of the {model} model from {draws}·(3A+2) model runs (sd in the issue's units); Monte Carlo error about ±{1 / math.sqrt(draws):.0%} (small negative estimates shown as 0%).",
         style="dim",
@@ -98,21 +97,20 @@ def _print_sobol(
 def _print_knockout(
     ko: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str], model: str
 ) -> None:
-    from rich.table import Table as RichTable
+    from detente.cli.common import print_table
 
     for iid in issues:
         k = ko.issue_ids.index(iid)
         console.print(f"{names[iid]}: forecast {_fc(ko.base[k])}; without each actor")
-        t = RichTable()
-        for col in ("actor", "forecast without", "change"):
-            t.add_column(col)
-        for a, d in ko.ranked(iid)[:top]:
-            t.add_row(
+        rows = [
+            [
                 labels[a],
                 fmt_num(float(ko.without[ko.actor_ids.index(a), k]), 4),
                 "—" if not math.isfinite(d) else f"{d:+.3g}",
-            )
-        console.print(t)
+            ]
+            for a, d in ko.ranked(iid)[:top]
+        ]
+        print_table("", ["actor", "forecast without", "change"], rows)
     console.print(
         f"{model} model, run again with each actor left out; forecasts and changes in the issue's units.",
         style="dim",
@@ -122,16 +120,15 @@ def _print_knockout(
 def _print_tornado(
     tor: Any, issues: list[str], top: int, labels: dict[str, str], names: dict[str, str], model: str
 ) -> None:
-    from rich.table import Table as RichTable
+    from detente.cli.common import print_table
 
     for iid in issues:
         k = tor.issue_ids.index(iid)
         console.print(f"{names[iid]}: forecast {_fc(tor.base[k])}; inputs that move it most")
-        t = RichTable()
-        rows = tor.top(iid, top)
+        top_rows = tor.top(iid, top)
         # "on issue" only where an input on another issue moves this one (exchange, SMP): otherwise it
         # repeats the title on every row and wraps the table at 80 columns
-        other = any(c.issue != iid for c, *_ in rows)
+        other = any(c.issue != iid for c, *_ in top_rows)
         cols = (
             "actor",
             "input",
@@ -140,18 +137,18 @@ def _print_tornado(
             "forecast low → high",
             "swing",
         )
-        for col in cols:
-            t.add_column(col)
-        for c, lo, hi, sw in rows:
-            t.add_row(
+        rows = [
+            [
                 labels[c.actor],
                 c.input,
                 *((names[c.issue],) if other else ()),
                 f"{c.low:.3g} → {c.high:.3g}",
                 f"{lo:.4g} → {hi:.4g}",
                 f"{sw:.3g}",
-            )
-        console.print(t)
+            ]
+            for c, lo, hi, sw in top_rows
+        ]
+        print_table("", list(cols), rows)
     console.print(  # docs/uncertainty.md §3
         f"{model} model; each input set alone to the 5th and the 95th percentile of its uncertainty "
         "(everything else as stated); forecasts and swing in the issue's units.",

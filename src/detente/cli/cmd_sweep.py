@@ -18,6 +18,7 @@ from detente.cli.common import (
     parse_sets,
     print_csv,
     print_json,
+    print_table,
     scenario_argument,
     show_progress,
 )
@@ -161,24 +162,18 @@ def _print_csv(ensembles: list[Any], thresholds: dict[str, list[float]]) -> None
 def _print_tables(
     sc: Any, ensembles: list[Any], thresholds: dict[str, list[float]], pert: Any, draws: int, seed: int
 ) -> None:
-    from rich.table import Table as RichTable
 
     from detente.analysis.summary import summarize
 
     names = {i.id: i.name for i in sc.issues}
     labels = {a.id: a.label for a in sc.actors}
     for ens in ensembles:
-        t = RichTable(
-            title=f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}",
-            title_justify="left",
-        )
         # P(≥ threshold) only when --threshold asked for one: a column of dashes cut the issue names at 80 columns
         cols = ["issue", "mean", "sd", "5%", "50%", "95%"] + (["P(≥ threshold)"] if thresholds else [])
         cols.append("most likely to win")
         if ens.dynamic:
             cols.append("status")
-        for c in cols:
-            t.add_column(c)
+        rows = []
         sums = summarize(ens, thresholds)
         for s in sums:
             pal = ", ".join(f"≥{k}: {v:.0%}" for k, v in s.p_at_least.items()) or "—"
@@ -196,8 +191,9 @@ def _print_tables(
             ]
             if ens.dynamic:
                 row.append(", ".join(f"{k} {v:.0%}" for k, v in s.status.items()))
-            t.add_row(*row)
-        console.print(t)
+            rows.append(row)
+        title = f"{ens.model}: {plural(draws, 'draw')}, seed {seed}, chunk {ens.chunk_size}"
+        print_table(title, cols, rows, whole_first=False)
         empty = [names[s.issue] for s in sums if not math.isfinite(s.mean)]
         if empty:
             why = {

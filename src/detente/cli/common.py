@@ -278,11 +278,13 @@ def warn_missing_error_models(option: str, ems: Any, names: Any) -> None:
         )
 
 
-def print_table(title: str, header: list[str], body: list[list[str]], *, wrap_text: bool = True) -> None:
+def print_table(
+    title: str, header: list[str], body: list[list[str]], *, wrap_text: bool = True, whole_first: bool = True
+) -> None:
     """A table that fits the terminal and never cuts a number or a word: cells of numbers only
-    (``core.text.is_numeric``) and the first column keep their whole width, text columns wrap at
-    words (``wrap_text``; else they keep their width too), headers wrap at words, and columns that do
-    not fit go into further tables, each repeating the first column."""
+    (``core.text.is_numeric``) and the first column (``whole_first``; e.g. model names) keep their
+    whole width, text columns wrap at words (``wrap_text``; else they keep their width too), headers
+    wrap at words, and columns that do not fit go into further tables, each repeating the first column."""
     from rich import box
     from rich.table import Table
 
@@ -298,7 +300,7 @@ def print_table(title: str, header: list[str], body: list[list[str]], *, wrap_te
     need = []  # each column's narrowest width that cuts nothing
     for j in range(n):
         column = [r[j] for r in cells]
-        whole = j == 0 or numeric[j] or not wrap_text
+        whole = (j == 0 and whole_first) or numeric[j] or not wrap_text
         body_min = max((len(c) for c in column), default=1) if whole else longest_word(column)
         need.append(max(body_min, longest_word([header[j]])))
 
@@ -322,7 +324,7 @@ def print_table(title: str, header: list[str], body: list[list[str]], *, wrap_te
                 w[j] += k if total <= room else room * k // total
         t = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for j in cols:
-            t.add_column(header[j], justify="right" if numeric[j] and j else "left", width=w[j])
+            t.add_column(header[j], justify="right" if numeric[j] else "left", width=w[j])
         for row in cells:
             t.add_row(*(row[j] for j in cols))
         return t

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-NUMERIC = re.compile(r"[\d\s.,:;%/×+\-−–—()]*\d[\d\s.,:;%/×+\-−–—()]*|—")
+NUMERIC = re.compile(r"[\d\s.,:;%/×+\-−–—()→]*\d[\d\s.,:;%/×+\-−–—()→]*|—")
 """A cell of numbers only: a number, an interval ("28.9–59.0", "12.0 – 82.9"), a pair ("2.61 / 2.61"),
-a share or a dash. Tables keep such a cell on one line (the report: a phone broke "28.9–" from
+a change ("0.3 → 0.5"), a share or a dash. Tables keep such a cell on one line (the report: a phone broke "28.9–" from
 "59.0"; the terminal: rich cut "42.0–68.7" to "42.0–68…")."""
 
 
