@@ -282,7 +282,9 @@ def test_the_example_panel_pools(cli, tmp_path: Path) -> None:
     assert len(files) == 3
     r = cli("elicit", "import", *map(str, files), "--out", str(tmp_path / "pooled.yaml"), "--pool", "trimmed")
     assert r.exit_code == 0, r.stderr
-    assert "most disputed: united_states on us_sanctions" in r.stdout
+    assert "most disputed positions" in r.stdout
+    row = next(line for line in r.stdout.splitlines() if line.strip().startswith("united_states"))
+    assert row.split()[:4] == ["united_states", "us_sanctions", "27.5", "0–100"], row
 
 
 def test_json_questionnaires_are_read_like_files(cli, tmp_path: Path) -> None:

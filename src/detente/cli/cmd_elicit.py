@@ -166,15 +166,16 @@ def _summary(pooled: Any, target: Path, rows: list[Any]) -> None:
         markup=False,
         soft_wrap=True,
     )
+    from detente.cli.common import print_table
+
     scales = {i.id: i.scale for i in pooled.issues}
+    body = []
     for d in rows[:5]:
         sc = scales[d.issue]
         shown = ", ".join(f"{e} {p:g}" for e, p in d.positions)
-        console.print(
-            f"  most disputed: {d.actor} on {d.issue}: SD {d.position_sd:.3g} on {sc.low:g}-{sc.high:g} ({shown})",
-            markup=False,
-            soft_wrap=True,
-        )
+        body.append([d.actor, d.issue, f"{d.position_sd:.3g}", f"{sc.low:g}–{sc.high:g}", shown])
+    if body:  # one row per stance: the lines ran to 90 characters and wrapped at 80
+        print_table("most disputed positions", ["actor", "issue", "SD", "scale", "experts' positions"], body)
 
 
 def _older_exports(qs: list[Any], sc: Any) -> None:
