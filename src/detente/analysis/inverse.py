@@ -29,10 +29,12 @@ from detente.analysis.rule_effects import PivotMove, pivot_moves
 from detente.analysis.sensitivity import INPUTS, predict_batch, stack_arrays
 from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
+from detente.core.rng import check_seed
 from detente.core.scale import from_unit, to_unit
-from detente.core.scenario import Scenario
+from detente.core.scenario import Scenario, require_scenario
 from detente.core.text import possessive
-from detente.errors import ScenarioError
+from detente.errors import ModelConfigError, ScenarioError
+from detente.models.base import require_model
 
 CAPABILITY_FACTOR = 10.0
 TOL = 1e-9  # of the scale width, against rounding when comparing with the target
@@ -124,13 +126,17 @@ def what_it_takes(
     op: str,
     target: float,
     *,
-    seed: int | None = 0,
+    seed: int = 0,
     inputs: tuple[str, ...] = INPUTS,
     grid: int = 41,
     fine: int = 17,
     refine: int = 4,
 ) -> WhatItTakes:
     """Smallest change per actor and input that brings ``issue``'s forecast to ``op target``.
+
+    ``target`` is a finite number in the issue's units; ``seed`` an integer >= 0 (as in
+    :func:`detente.forecast`); ``grid`` and ``fine`` are integers >= 2 and ``refine`` >= 0 (module
+    docstring). Anything else raises a :class:`~detente.errors.DetenteError` naming the argument.
 
     Examples
     --------
@@ -143,12 +149,27 @@ def what_it_takes(
     >>> round(lv.value, 3)
     20.0
     """
+    scenario = require_scenario(scenario)
+    model = require_model(model)
+    seed = check_seed(seed)
     if issue not in scenario.issue_ids:
         raise ScenarioError(
             f"issue: unknown issue {issue!r} (expected one of {', '.join(scenario.issue_ids)})"
         )
     if op not in (">=", "<="):
         raise ScenarioError(f"target: expected '>=' or '<=', received {op!r}")
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, (int, float, np.integer, np.floating))
+        or not np.isfinite(target)
+    ):
+        raise ScenarioError(f"target: expected a finite number in the issue's units, received {target!r}")
+    target = float(target)
+    for name, value, low in (("grid", grid, 2), ("fine", fine, 2), ("refine", refine, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ModelConfigError(name, f"an integer >= {low}", value)
+    if isinstance(inputs, str):  # one name: a tuple of its letters would be searched otherwise
+        raise ScenarioError(f"inputs: expected a tuple of some of {', '.join(INPUTS)}, received {inputs!r}")
     for name in inputs:
         if name not in INPUTS:
             raise ScenarioError(f"inputs: expected some of {', '.join(INPUTS)}, received {name!r}")

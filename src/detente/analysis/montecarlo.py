@@ -44,10 +44,11 @@ from detente._typing import BoolArray, FloatArray
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.core.perturb import Perturbation
 from detente.core.results import Prediction
+from detente.core.rng import check_seed
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
-from detente.errors import ConvergenceWarning, ModelConfigError
-from detente.models.base import model_params
+from detente.errors import ConvergenceWarning, ModelConfigError, ScenarioError
+from detente.models.base import model_params, require_model
 
 MEMORY_BUDGET = 256 * 2**20  # bytes per chunk (see module docstring)
 MAX_CHUNK = 4096
@@ -90,6 +91,11 @@ def prepare(source: Scenario | ScenarioArrays, perturbation: Perturbation | None
     0.2
     """
     pert = Perturbation() if perturbation is None else perturbation
+    if not isinstance(pert, Perturbation):
+        raise ScenarioError(
+            "perturbation: expected a Perturbation, e.g. Perturbation(position_sd=0.1), "
+            f"received {type(pert).__name__}"
+        )
     if isinstance(source, ScenarioArrays):
         base = source
         A, I = base.n_actors, base.n_issues
@@ -309,7 +315,7 @@ def run_ensemble(
     perturbation: Perturbation | None = None,
     *,
     n_draws: int,
-    seed: int | None = 0,
+    seed: int = 0,
     chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
@@ -321,7 +327,9 @@ def run_ensemble(
     a Dask ``Client.get_executor()``); ``progress`` is called with the number of draws finished
     after each chunk. ``memory``: bytes the machine can give each chunk in flight (the default chunk
     size then fits in half of it, :func:`memory_budget`). Results do not depend on ``chunk_size``,
-    ``memory`` or the executor.
+    ``memory`` or the executor. ``seed`` is an integer >= 0 (None, a float or a text raise
+    :class:`ModelConfigError`: the seed is the only randomness and the ensemble records it).
+    The ensemble's arrays are read-only (a result is a record; copy one to change it).
 
     Examples
     --------
@@ -333,7 +341,9 @@ def run_ensemble(
     >>> bool((a.outcomes == b.outcomes).all())
     True
     """
+    model = require_model(model)
     n = _check_int("n_draws", n_draws, 1)
+    seed = check_seed(seed)
     spec = source if isinstance(source, DrawSpec) else prepare(source, perturbation)
     pert = Perturbation() if perturbation is None else perturbation
     A, I = spec.base.n_actors, spec.base.n_issues
@@ -372,6 +382,8 @@ def run_ensemble(
                 progress(e - s)
     params = model_params(model)  # the dataclass fields only (not the ClassVar ``info``)
     entropy = root.entropy
+    outcomes.setflags(write=False)  # a result is a record (docstring)
+    statuses.setflags(write=False)
     return Ensemble(
         model=info.name,
         params=params,

@@ -31,9 +31,7 @@ from detente.models import forecast
 from detente.models.base import statuses_not_warnings
 
 
-def point_forecast(
-    model: Any, scenario: Scenario, seed: int | None = 0, input_hash: str | None = None
-) -> Forecast:
+def point_forecast(model: Any, scenario: Scenario, seed: int = 0, input_hash: str | None = None) -> Forecast:
     """``model``'s forecast of ``scenario`` (its statuses recorded in the forecast, not warned);
     ``input_hash``: the scenario's hash when the caller has it (:func:`detente.models.forecast`)."""
     with statuses_not_warnings():
@@ -58,7 +56,7 @@ def sweep(
     perturbation: Perturbation | None = None,
     *,
     draws: int,
-    seed: int | None = 0,
+    seed: int = 0,
     chunk_size: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,

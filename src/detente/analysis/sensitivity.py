@@ -25,10 +25,11 @@ from detente._typing import FloatArray
 from detente.analysis.montecarlo import DrawSpec, prepare
 from detente.core.arrays import ScenarioArrays
 from detente.core.perturb import Perturbation
-from detente.core.rng import as_generator
+from detente.core.rng import as_generator, check_seed
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import ConvergenceWarning
+from detente.models.base import require_model
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 INPUTS: tuple[str, ...] = ("position", "salience", "capability")
@@ -88,8 +89,8 @@ class Knockout:
         return [(self.actor_ids[a], float(d[a])) for a in order]
 
 
-def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockout:
-    """Forecast without each actor in turn.
+def knockout(model: Any, scenario: Scenario, *, seed: int = 0) -> Knockout:
+    """Forecast without each actor in turn (``seed``: an integer >= 0, as in :func:`detente.forecast`).
 
     Examples
     --------
@@ -101,6 +102,8 @@ def knockout(model: Any, scenario: Scenario, *, seed: int | None = 0) -> Knockou
     >>> [round(float(v), 6) for v in ko.delta[:, 0]]
     [20.0, 5.0, -25.0]
     """
+    model = require_model(model)
+    seed = check_seed(seed)
     return knockout_batch(model, prepare(scenario, Perturbation.none()), seed)[0]
 
 
@@ -251,9 +254,10 @@ def tornado_plan(spec: DrawSpec, joint: bool) -> TornadoPlan:
 
 
 def tornado(
-    model: Any, scenario: Scenario, perturbation: Perturbation | None = None, *, seed: int | None = 0
+    model: Any, scenario: Scenario, perturbation: Perturbation | None = None, *, seed: int = 0
 ) -> Tornado:
-    """One-at-a-time swings of every stance's position, salience and capability (module docstring).
+    """One-at-a-time swings of every stance's position, salience and capability (module docstring);
+    ``seed``: an integer >= 0, as in :func:`detente.forecast`.
 
     Examples
     --------
@@ -263,6 +267,8 @@ def tornado(
     >>> t.top("emission", 1)[0][0].input in ("position", "salience", "capability")
     True
     """
+    model = require_model(model)
+    seed = check_seed(seed)
     spec = prepare(scenario, perturbation)
     b = spec.base
     base_out = predict_batch(

@@ -18,7 +18,7 @@ import numpy as np
 
 from detente._typing import BoolArray, FloatArray
 from detente.core.rules import RuleArrays, rule_arrays
-from detente.core.scenario import Scenario
+from detente.core.scenario import Scenario, require_scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,7 @@ def to_arrays(scenario: Scenario) -> ScenarioArrays:
 
     Absent stances get position 0.5, salience 0, capability 0 and ``present=False``.
     """
+    scenario = require_scenario(scenario)
     A, I = len(scenario.actors), len(scenario.issues)
     aidx = {a.id: k for k, a in enumerate(scenario.actors)}
     iidx = {i.id: k for k, i in enumerate(scenario.issues)}

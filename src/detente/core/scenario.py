@@ -331,3 +331,20 @@ class Scenario:
             for g in a.groups:
                 out.setdefault(g, []).append(a.id)
         return {k: tuple(v) for k, v in out.items()}
+
+
+def require_scenario(value: object, name: str = "scenario") -> Scenario:
+    """``value`` if it is a :class:`Scenario`, else a :class:`ScenarioError` naming ``name`` and what
+    was received (a file name or a built-in's name is a common slip: say how to load it).
+
+    >>> require_scenario("ukraine-2025")
+    Traceback (most recent call last):
+    ...
+    detente.errors.ScenarioError: scenario: expected a Scenario, received the text 'ukraine-2025' (load one with load_builtin(name) or read_scenario(path))
+    """
+    if isinstance(value, Scenario):
+        return value
+    what = f"the text {value!r}" if isinstance(value, str) else type(value).__name__
+    raise ScenarioError(
+        f"{name}: expected a Scenario, received {what} (load one with load_builtin(name) or read_scenario(path))"
+    )

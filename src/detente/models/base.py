@@ -20,7 +20,7 @@ import numpy as np
 from detente.core.arrays import ScenarioArrays, to_arrays
 from detente.core.hashing import scenario_hash
 from detente.core.results import Forecast, Prediction
-from detente.core.rng import as_generator
+from detente.core.rng import as_generator, check_seed
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
 from detente.errors import DetenteWarning, ModelConfigError
@@ -43,6 +43,32 @@ class ForecastModel(Protocol):
     info: ClassVar[ModelInfo]
 
     def predict(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Prediction: ...
+
+
+def require_model(model: object) -> ForecastModel:
+    """``model`` if it is a model instance (``info`` and ``predict``), else a :class:`ModelConfigError`
+    saying what was received: a model's name (use :func:`get_model`) or its class (instantiate it)
+    are the common slips.
+
+    >>> require_model("median")
+    Traceback (most recent call last):
+    ...
+    detente.errors.ModelConfigError: model: expected a model instance such as get_model('median'), received 'median'
+    """
+    if isinstance(model, str):
+        raise ModelConfigError("model", f"a model instance such as get_model({model!r})", model)
+    if isinstance(model, type):
+        raise ModelConfigError(
+            "model", f"a model instance, not the class: call it, {model.__name__}()", model.__name__
+        )
+    info = getattr(type(model), "info", None)
+    if not isinstance(info, ModelInfo) or not callable(getattr(model, "predict", None)):
+        raise ModelConfigError(
+            "model",
+            "a model instance (a ClassVar info: ModelInfo and predict(arrays, rng)), e.g. get_model('compromise')",
+            type(model).__name__,
+        )
+    return model  # type: ignore[return-value]
 
 
 def check_choice(name: str, value: object, options: tuple[object, ...]) -> None:
@@ -141,11 +167,15 @@ def forecast(
     model: ForecastModel,
     scenario: Scenario,
     *,
-    seed: int | None = 0,
+    seed: int = 0,
     version: str | None = None,
     input_hash: str | None = None,
 ) -> Forecast:
     """Run ``model`` on ``scenario`` and return a :class:`Forecast` in the issues' units.
+
+    ``seed``: an integer >= 0, the only randomness (stochastic models draw from it); a float, a text
+    or ``None`` raises :class:`ModelConfigError`, as does a ``model`` that is a name or a class.
+    The forecast's arrays are read-only (a result is a record; copy one to change it).
 
     ``input_hash``: ``scenario_hash(scenario)`` when the caller already has it (the main job hashes
     the scenario once for its ten forecasts instead of once per forecast).
@@ -162,10 +192,15 @@ def forecast(
         from detente._version import __version__
 
         version = __version__
+    model = require_model(model)
+    seed = check_seed(seed)
     arrays = to_arrays(scenario)
     pred = model.predict(arrays, as_generator(seed))
     scales = tuple((i.scale.low, i.scale.high) for i in scenario.issues)
-    unit = np.asarray(pred.outcome, dtype=np.float64)
+    unit = np.array(pred.outcome, dtype=np.float64)  # a copy: the record is read-only, the model's array not
+    raw = from_unit(unit, scales)
+    unit.setflags(write=False)
+    raw.setflags(write=False)
     return Forecast(
         scenario_id=scenario.id,
         scenario_hash=scenario_hash(scenario) if input_hash is None else input_hash,
@@ -176,7 +211,7 @@ def forecast(
         version=version,
         actor_ids=scenario.actor_ids,
         issue_ids=scenario.issue_ids,
-        outcome=from_unit(unit, scales),
+        outcome=raw,
         unit_outcome=unit,
         scales=scales,
         prediction=pred,

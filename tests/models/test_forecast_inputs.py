@@ -1,0 +1,62 @@
+"""``forecast`` refuses wrong arguments with a DetenteError naming them, and returns a read-only record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente import DetenteError, ModelConfigError, ScenarioError, forecast, get_model, load_builtin
+from detente.models.mean import Compromise
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    return load_builtin("emission-standards-1994")
+
+
+@pytest.mark.parametrize("seed", [None, 1.5, -1, "3", True, np.float64(2.0)])
+def test_bad_seed_names_the_seed(scenario, seed) -> None:  # type: ignore[no-untyped-def]
+    # before: numpy's TypeError/ValueError from SeedSequence, or (None, True) a silent run whose
+    # numbers could not be reproduced from the recorded seed
+    with pytest.raises(ModelConfigError, match=r"^seed: expected an integer >= 0, received") as exc:
+        forecast(get_model("eum"), scenario, seed=seed)
+    assert exc.value.parameter == "seed"
+
+
+def test_numpy_integer_seed_is_an_int(scenario) -> None:  # type: ignore[no-untyped-def]
+    f = forecast(get_model("eum"), scenario, seed=np.int64(4))
+    assert f.seed == 4 and type(f.seed) is int
+    assert np.array_equal(f.outcome, forecast(get_model("eum"), scenario, seed=4).outcome)
+
+
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [
+        ("compromise", r"get_model\('compromise'\)"),
+        (Compromise, r"not the class: call it, Compromise\(\)"),
+        (object(), r"a model instance"),
+    ],
+)
+def test_bad_model_is_a_config_error(scenario, model, says) -> None:  # type: ignore[no-untyped-def]
+    # before: AttributeError 'str' object has no attribute 'predict' / TypeError missing 'rng'
+    with pytest.raises(ModelConfigError, match=says):
+        forecast(model, scenario)
+
+
+@pytest.mark.parametrize("bad", ["emission-standards-1994", None, {"actors": []}])
+def test_bad_scenario_is_a_scenario_error(bad) -> None:  # type: ignore[no-untyped-def]
+    # before: AttributeError: 'str' object has no attribute 'actors' (from to_arrays)
+    with pytest.raises(ScenarioError, match=r"^scenario: expected a Scenario, received"):
+        forecast(get_model("compromise"), bad)
+
+
+def test_forecast_arrays_are_read_only(scenario) -> None:  # type: ignore[no-untyped-def]
+    f = forecast(get_model("compromise"), scenario)
+    for arr in (f.outcome, f.unit_outcome):
+        with pytest.raises(ValueError, match="read-only"):
+            arr[0] = 1.0
+
+
+def test_all_errors_are_detente_errors(scenario) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DetenteError):
+        forecast("eum", scenario, seed=None)  # type: ignore[arg-type]
