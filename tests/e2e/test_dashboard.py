@@ -276,8 +276,12 @@ def _within(inner: dict, outer: dict) -> bool:
 def test_scenario_page_fits_the_window(server, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(server + f"/s/{SCENARIO}")
+    # at 800 px the side column's chart is more than a window below: drawn once near it, or here
+    page.evaluate("() => detenteCharts.drawAll()")
     page.wait_for_selector(".col-side .main-svg")
     page.click("#run")
+    page.wait_for_selector("#run-result .plotly-graph-div", state="attached")
+    page.evaluate("() => detenteCharts.drawAll()")
     page.wait_for_selector("#run-result .main-svg")
     page.wait_for_timeout(300)  # plotly's responsive resize
 
@@ -351,11 +355,13 @@ VIEWERS_JS = """async ([id, k]) => {
 
 
 def _show_report(page, html: str, drawn: str) -> None:
-    """Load a self-contained report (several MB: the plotly bundle is inline) at 1280 px and wait until
-    the chart `drawn` is drawn. Parsing that much script took over 15 s (the page's default timeout) on a
+    """Load a self-contained report (several MB: the plotly bundle is inline) at 1280 px, draw every chart
+    (a chart is drawn once it comes near the window: these tests check them all) and wait until the
+    chart `drawn` is drawn. Parsing that much script took over 15 s (the page's default timeout) on a
     loaded CI host, so these two waits get two minutes; a broken page still fails, only later."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_content(html, wait_until="load", timeout=120000)
+    page.evaluate("() => detenteCharts.drawAll()")
     page.wait_for_selector(drawn, timeout=120000)
 
 
@@ -365,6 +371,12 @@ def test_report_charts_have_readable_labels_on_the_dashboard(server, page):
     page.goto(server + f"/s/{SCENARIO}")
     page.click("#charts")
     page.wait_for_selector("#sections .job-done", timeout=120000)
+    # a chart is drawn once it comes near the window (as in the report): scrolled to, the first charts
+    # are drawn and those far below wait; these checks need them all
+    page.locator("#sections").scroll_into_view_if_needed()
+    page.wait_for_selector("#sections .main-svg")
+    assert page.evaluate("() => detenteCharts.waiting()") >= 1
+    page.evaluate("() => detenteCharts.drawAll()")
     page.wait_for_timeout(500)  # plotly's responsive resize
     n, bad = page.evaluate(CHART_TEXT_JS, "#sections")
     assert n >= 10 and bad == [], bad

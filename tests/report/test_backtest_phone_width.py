@@ -98,6 +98,7 @@ def test_in_the_browser_no_legend_over_the_data_and_no_titles_over_each_other(tm
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_file.as_uri())
+            page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
             page.wait_for_selector(".js-plotly-plot .nsewdrag")
             rel, pit = page.evaluate(_BOXES)
         finally:

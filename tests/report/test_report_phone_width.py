@@ -55,6 +55,7 @@ def test_no_chart_text_is_cut_off_and_the_page_does_not_scroll_sideways(tmp_path
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_file.as_uri())
+            page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
             page.wait_for_selector(".js-plotly-plot .nsewdrag")
             page.wait_for_timeout(300)
             charts = page.locator(".js-plotly-plot").count()

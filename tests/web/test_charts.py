@@ -74,6 +74,22 @@ def test_served_plotly_is_the_reports_vendored_basic_bundle(client):
     assert client.get("/static/plotly.min.js").status_code == 404  # no second copy
 
 
+def test_dashboard_pages_draw_charts_lazily_as_the_report_does(client):
+    """Every page loads the report's lazy-charts.js right after plotly.js, so a chart of a fragment
+    ("Report charts", Run, Compare) is drawn once it comes near the window, not as it is swapped in."""
+    from detente.report.html import lazy_charts_js
+
+    page = client.get("/").text
+    assert (
+        '<script src="/static/plotly-basic.min.js"></script>\n<script src="/static/lazy-charts.js"></script>'
+        in page
+    )
+    js = client.get("/static/lazy-charts.js")
+    assert js.status_code == 200 and js.text == lazy_charts_js()
+    assert js.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert (STATIC / "lazy-charts.js").read_text(encoding="utf-8") == js.text  # one home: report/static
+
+
 @pytest.mark.slow
 def test_every_dashboard_chart_uses_only_trace_types_of_the_bundle(ukraine_pages):
     registered = bundle_trace_types(vendored_bundle())

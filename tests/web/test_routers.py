@@ -29,6 +29,7 @@ ROUTES = {
     ("GET", "/s/{ref}"),
     ("GET", "/scenario"),
     ("GET", "/static/plotly-basic.min.js"),
+    ("GET", "/static/lazy-charts.js"),
     ("GET", "/static/{name}"),
     ("GET", "/ui/jobs/{job_id}"),
     ("HEAD", "/api/openapi.json"),

@@ -47,6 +47,19 @@ def bundle_trace_types(js: str | None = None) -> set[str]:
     return set(re.findall(r'moduleType:\s*"trace",\s*name:\s*"(\w+)"', plotly_js() if js is None else js))
 
 
+LAZY_CHARTS = "lazy-charts.js"
+"""detente's own script that draws each chart when it comes near the window (``static/``)."""
+
+
+@functools.cache
+def lazy_charts_js() -> str:
+    """The script that draws charts lazily (``window.detenteCharts``): the report inlines it after
+    plotly.js, the dashboard serves it. A chart comes within a window height of the visible part of the
+    page (IntersectionObserver) or the page is printed: it is drawn, one chart per task. Without this
+    script (or without IntersectionObserver) each chart is drawn as its script runs, as before."""
+    return (resources.files("detente.report") / "static" / LAZY_CHARTS).read_text(encoding="utf-8")
+
+
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 """plotly.js config of every chart: no plotly logo in the mode bar; resize with the page."""
 
@@ -55,7 +68,10 @@ def figure_html(fig: Figure, div_id: str) -> str:
     """One figure (:class:`detente.report.figure.Figure`) as a <div> and the script that draws it, without
     plotly.js (inlined once per page). Its layout gets plotly's default template unless it sets one; an
     animated figure (``frames``) starts playing once drawn. The markup is the one plotly's ``to_html``
-    writes, so the page's CSS and scripts find the charts as before."""
+    writes, so the page's CSS and scripts find the charts as before, except that the script hands the
+    drawing to ``detenteCharts.add`` (:func:`lazy_charts_js`: drawn once near the window) and draws at
+    once only on a page without that script. The <div>'s height is the figure's, so a chart not drawn
+    yet takes its place on the page (links to anchors land where they will be)."""
     d = fig.to_dict()
     layout = d["layout"] if "template" in d["layout"] else {**d["layout"], "template": template()}
     size = {
@@ -71,8 +87,9 @@ def figure_html(fig: Figure, div_id: str) -> str:
         f'<div style="height:{size["height"]}; width:{size["width"]};">'
         f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
         "<script>window.PLOTLYENV=window.PLOTLYENV || {};"
-        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", {to_json(d["data"])}, '
-        f"{to_json(layout)}, {json.dumps(FIGURE_CONFIG)}){frames}}};</script></div>"
+        f'(window.detenteCharts || {{add: function (i, draw) {{ draw(); }}}}).add("{div_id}", function () {{'
+        f'if (document.getElementById("{div_id}")) {{return Plotly.newPlot("{div_id}", {to_json(d["data"])}, '
+        f"{to_json(layout)}, {json.dumps(FIGURE_CONFIG)}){frames};}}}});</script></div>"
     )
 
 
@@ -198,6 +215,7 @@ def prepare() -> None:
     (``detente run`` calls it while it waits for the simulator's worker)."""
     _env.get_template("report.html.j2")
     plotly_js()
+    lazy_charts_js()
 
 
 def _fit(fig: Figure) -> None:
@@ -242,6 +260,7 @@ def render_report(
             if p.manifest
         ],
         plotly_js=plotly_js() if plotlyjs == "inline" else "",
+        lazy_charts_js=lazy_charts_js(),
         generated=generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 

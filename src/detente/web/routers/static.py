@@ -51,6 +51,24 @@ def plotly_js() -> Response:
     )
 
 
+@functools.cache
+def _lazy_charts_bytes() -> bytes:
+    from detente.report.html import lazy_charts_js
+
+    return lazy_charts_js().encode("utf-8")
+
+
+@router.get("/static/lazy-charts.js")
+def lazy_charts() -> Response:
+    # the report's script that draws each chart once it comes near the window (report/static/): the
+    # "Report charts" view and every other page draw their charts as the report does
+    return Response(
+        _lazy_charts_bytes(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
     if name not in STATIC_FILES:  # a fixed list: the request never names a path
