@@ -60,3 +60,19 @@ def test_forecast_arrays_are_read_only(scenario) -> None:  # type: ignore[no-unt
 def test_all_errors_are_detente_errors(scenario) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DetenteError):
         forecast("eum", scenario, seed=None)  # type: ignore[arg-type]
+
+
+def test_get_model_unknown_parameter_is_a_config_error() -> None:
+    # before: TypeError: Median.__init__() got an unexpected keyword argument 'rounds'
+    with pytest.raises(
+        ModelConfigError, match=r"^rounds: expected one of the parameters method, tie, weighting"
+    ):
+        get_model("median", rounds=3)
+
+
+def test_get_model_name_not_text() -> None:
+    from detente import UnknownModelError
+
+    # before: TypeError: 'int' object is not iterable (from difflib)
+    with pytest.raises(UnknownModelError, match=r"^model: expected a model name"):
+        get_model(3)  # type: ignore[arg-type]

@@ -43,6 +43,12 @@ class Scale:
     points: tuple[tuple[float, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
+        for name in ("low", "high"):
+            v = getattr(self, name)
+            if isinstance(v, (np.integer, np.floating)):  # a value from a NumPy array or a pandas frame
+                object.__setattr__(self, name, v.item())
+            elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ScenarioError(f"scale: {name}: expected a finite number, received {v!r}")
         if not (math.isfinite(self.low) and math.isfinite(self.high)):
             raise ScenarioError(
                 f"scale: low and high must be finite numbers (received {self.low}, {self.high})"

@@ -12,8 +12,11 @@ capability is any non-negative relative clout.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
+
+import numpy as np
 
 from detente.core.panel import Panel
 from detente.core.scale import Scale
@@ -25,6 +28,60 @@ DECISION_RULES: tuple[str, ...] = get_args(DecisionRule)
 
 def _finite(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _plain_numbers(obj: object, names: tuple[str, ...]) -> None:
+    """NumPy scalars in the fields ``names`` of a frozen dataclass become Python numbers (a value from
+    a pandas frame is an ``np.float64`` or ``np.int64``): checked like any number, and hashed as the
+    same number read from a file (``scenario_hash`` writes ``repr``, which names NumPy types)."""
+    for name in names:
+        v = getattr(obj, name)
+        if isinstance(v, (np.integer, np.floating)) and not isinstance(v, np.bool_):
+            object.__setattr__(obj, name, v.item())
+
+
+def _texts(obj: object, where: str, names: tuple[str, ...]) -> None:
+    """Each field in ``names`` is a text (a number or None in a name or a quote is a slip)."""
+    for name in names:
+        v = getattr(obj, name)
+        if not isinstance(v, str):
+            raise ScenarioError(f"{where}{name}: expected a text, received {type(v).__name__} {v!r:.60}")
+
+
+def _tuple_of(obj: object, where: str, name: str, kind: type | tuple[type, ...], what: str) -> None:
+    """Field ``name`` as a tuple of ``kind``: a list (or other iterable) is stored as a tuple, so the
+    frozen record stays immutable and hashable; a text, a mapping or a single item is refused (a text
+    would become a tuple of its letters)."""
+    value = getattr(obj, name)
+    if type(value) is tuple and all(isinstance(v, kind) for v in value):
+        return
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ScenarioError(
+            f"{where}{name}: expected a tuple of {what}, received {type(value).__name__} {value!r:.60}"
+        )
+    items = tuple(value)
+    for k, v in enumerate(items):
+        if not isinstance(v, kind):
+            raise ScenarioError(f"{where}{name}[{k}]: expected {what}, received {type(v).__name__} {v!r:.60}")
+    object.__setattr__(obj, name, items)
+
+
+def _pairs(obj: object, where: str, name: str) -> None:
+    """Field ``name`` as a tuple of (key, value) pairs; a mapping is stored as its items."""
+    value = getattr(obj, name)
+    if isinstance(value, Mapping):
+        value = tuple(value.items())
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ScenarioError(
+            f"{where}{name}: expected (key, value) pairs or a mapping, received {value!r:.60}"
+        )
+    items = tuple(value)
+    for k, v in enumerate(items):
+        if not isinstance(v, (tuple, list)) or len(v) != 2 or not isinstance(v[0], str):
+            raise ScenarioError(
+                f"{where}{name}[{k}]: expected a (key, value) pair with a text key, received {v!r:.60}"
+            )
+    object.__setattr__(obj, name, tuple(tuple(v) for v in items))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +96,7 @@ class Evidence:
     assumption: bool = False
 
     def __post_init__(self) -> None:
+        _texts(self, "evidence.", ("quote", "source", "date", "url", "note"))
         if self.assumption and not self.note:
             raise ScenarioError("evidence.note: an assumption needs a one-line rationale (expected text)")
         if not self.assumption and not self.quote:
@@ -64,6 +122,9 @@ class Actor:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ScenarioError("actor.id: expected a non-empty text")
+        _plain_numbers(self, ("capability",))
+        _texts(self, f"actor {self.id}: ", ("name", "description"))
+        _tuple_of(self, f"actor {self.id}: ", "groups", str, "group names (texts)")
         if not _finite(self.capability) or self.capability < 0:
             raise ScenarioError(
                 f"actor {self.id}: capability: expected a finite number >= 0, received {self.capability!r}"
@@ -98,6 +159,17 @@ class Issue:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ScenarioError("issue.id: expected a non-empty text")
+        where = f"issue {self.id}: "
+        if not isinstance(self.scale, Scale):
+            raise ScenarioError(
+                f"{where}scale: expected a Scale, e.g. Scale(low=0, high=100), received {self.scale!r:.60}"
+            )
+        _plain_numbers(self, ("reference", "threshold", "reversion_point"))
+        _texts(self, where, ("name", "description"))
+        _tuple_of(self, where, "veto_players", str, "actor ids or group names (texts)")
+        _tuple_of(self, where, "rule_evidence", Evidence, "Evidence")
+        if not isinstance(self.weights, str):
+            _pairs(self, where, "weights")
         if not self.name:
             object.__setattr__(self, "name", self.id)
         if self.reference is not None and (
@@ -177,7 +249,13 @@ class Stance:
     evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
+        for key in ("actor", "issue"):
+            v = getattr(self, key)
+            if not isinstance(v, str) or not v.strip():
+                raise ScenarioError(f"stance.{key}: expected a non-empty text (an id), received {v!r}")
         where = f"stance {self.actor}/{self.issue}"
+        _plain_numbers(self, ("position", "salience", "capability", "sd", "low", "high"))
+        _tuple_of(self, f"{where}: ", "evidence", Evidence, "Evidence")
         if not _finite(self.position):
             raise ScenarioError(f"{where}: position: expected a finite number, received {self.position!r}")
         if not _finite(self.salience) or not (0.0 <= self.salience <= 1.0):
@@ -245,6 +323,15 @@ class Scenario:
     """The experts' raw answers this scenario was pooled from (``detente elicit import``), if any."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.id, str):
+            raise ScenarioError(f"id: expected a non-empty text, received {self.id!r}")
+        _texts(self, "", ("title", "description", "as_of"))
+        _tuple_of(self, "", "sources", str, "texts")
+        _tuple_of(self, "", "actors", Actor, "Actor")
+        _tuple_of(self, "", "issues", Issue, "Issue")
+        _tuple_of(self, "", "stances", Stance, "Stance")
+        _pairs(self, "", "metadata")
+        _pairs(self, "", "dynamics")
         problems: list[str] = []
         if not self.id:
             problems.append("id: expected a non-empty text")

@@ -289,6 +289,10 @@ def read_scenario(
     Raises :class:`~detente.errors.InputFileError` (a :class:`ScenarioError`) with ``problems``:
     one line each, ``FILE[:LINE]: FIELD: what is wrong (expected ...)``.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputFileError(
+            f"path: expected a file path (a str or pathlib.Path), received {type(path).__name__}"
+        )
     source = str(path)
     if format is not None and format not in READ_FORMATS:
         raise InputFileError(

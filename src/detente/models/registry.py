@@ -62,6 +62,11 @@ def available_models() -> tuple[str, ...]:
 
 
 def model_class(name: str) -> type:
+    """The class of model ``name``; :class:`UnknownModelError` (with close matches) if there is none."""
+    if not isinstance(name, str):
+        raise UnknownModelError(
+            f"model: expected a model name (one of {', '.join(_BUILTIN)}), received {name!r}"
+        )
     if name in _loaded:
         return _loaded[name]
     obj: type
@@ -81,10 +86,22 @@ def model_class(name: str) -> type:
 def get_model(name: str, **params: Any) -> Any:
     """Instantiate a model by name with hyperparameters (validated by the model).
 
+    A parameter the model does not have raises :class:`ModelConfigError` naming it and the ones it has.
+
     >>> get_model("median").tie
     'lower'
+    >>> get_model("median", rounds=3)
+    Traceback (most recent call last):
+    ...
+    detente.errors.ModelConfigError: rounds: expected one of the parameters method, tie, weighting, received 'rounds'
     """
-    return model_class(name)(**params)
+    cls = model_class(name)
+    if dataclasses.is_dataclass(cls):
+        names = {f.name for f in dataclasses.fields(cls)}
+        for k in params:
+            if k not in names:
+                raise ModelConfigError(k, "one of the parameters " + ", ".join(sorted(names)), k)
+    return cls(**params)
 
 
 class SettingSyntaxError(ValueError):

@@ -41,6 +41,10 @@ def load_builtin(name: str) -> Scenario:
     10.0
     """
     names = builtin_names()
+    if not isinstance(name, str):
+        raise ScenarioError(
+            f"scenario: expected the name of a built-in (one of {', '.join(names)}), received {name!r}"
+        )
     if name not in names:
         close = difflib.get_close_matches(name, names, n=3)
         hint = f"did you mean {', '.join(close)}? " if close else ""
