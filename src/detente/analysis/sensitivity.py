@@ -28,7 +28,7 @@ from detente.core.perturb import Perturbation
 from detente.core.rng import as_generator, check_seed
 from detente.core.scale import from_unit
 from detente.core.scenario import Scenario
-from detente.errors import ConvergenceWarning
+from detente.errors import ConvergenceWarning, ScenarioError
 from detente.models.base import require_model
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
@@ -166,6 +166,12 @@ class Tornado:
     out_low: FloatArray
     out_high: FloatArray
 
+    def __repr__(self) -> str:
+        return (
+            f"Tornado({len(self.cases)} cases × {len(self.issue_ids)} issues {self.issue_ids!r}; "
+            ".top(issue, n) lists the largest swings)"
+        )
+
     @property
     def swing(self) -> FloatArray:
         """(C, I) absolute change of each forecast between the low and the high setting."""
@@ -173,6 +179,10 @@ class Tornado:
 
     def top(self, issue: str, n: int = 5) -> list[tuple[TornadoCase, float, float, float]]:
         """The ``n`` cases that move ``issue`` most: (case, forecast at low, at high, swing); zero swings dropped."""
+        if issue not in self.issue_ids:
+            raise ScenarioError(
+                f"issue: unknown issue {issue!r} (expected one of {', '.join(self.issue_ids)})"
+            )
         i = self.issue_ids.index(issue)
         sw = self.swing[:, i]
         order = sorted((c for c in range(len(self.cases)) if sw[c] > 0), key=lambda c: (-sw[c], c))[:n]

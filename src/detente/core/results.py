@@ -46,6 +46,37 @@ EVENT_COLUMNS = (
 )
 """The core columns of an :class:`EventLog`, in order (model-specific ones go to ``extra``)."""
 
+REPR_ITEMS = 8
+"""A result's ``repr`` shows at most this many issues (or arrays' leading values), then '…'."""
+
+
+def _short(value: object) -> str:
+    """An array as its shape and dtype (its numbers when there are few), anything else as ``repr``:
+    a result's ``repr`` stays a few lines however many draws, rounds or events it holds."""
+    if isinstance(value, np.ndarray):
+        if value.size <= REPR_ITEMS:
+            return np.array2string(value, precision=6, separator=", ", max_line_width=10**6)
+        return f"<array {'×'.join(map(str, value.shape))} {value.dtype}>"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_short(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _by_issue_text(ids: tuple[str, ...], values: np.ndarray) -> str:
+    items = [f"{k!r}: {str(v)!r}" for k, v in zip(ids[:REPR_ITEMS], values[:REPR_ITEMS], strict=False)]
+    more = f", … {len(ids) - REPR_ITEMS} more" if len(ids) > REPR_ITEMS else ""
+    return "{" + ", ".join(items) + more + "}"
+
+
+def _by_issue(ids: tuple[str, ...], values: np.ndarray) -> str:
+    """``{'issue': value, ...}`` for the first :data:`REPR_ITEMS` issues."""
+    items = [
+        f"{k!r}: {float(v):.6g}"
+        for k, v in zip(ids[:REPR_ITEMS], np.ravel(values)[:REPR_ITEMS], strict=False)
+    ]
+    more = f", … {len(ids) - REPR_ITEMS} more" if len(ids) > REPR_ITEMS else ""
+    return "{" + ", ".join(items) + more + "}"
+
 
 @dataclass(frozen=True, slots=True)
 class EventLog:
@@ -76,6 +107,12 @@ class EventLog:
 
     def __len__(self) -> int:
         return len(self.round)
+
+    def __repr__(self) -> str:
+        kinds, counts = np.unique(np.asarray(self.kind, dtype=str), return_counts=True)
+        by_kind = ", ".join(f"{k}={n}" for k, n in zip(kinds.tolist(), counts.tolist(), strict=True))
+        extra = f", extra={sorted(self.extra)}" if self.extra else ""
+        return f"EventLog({len(self)} events{': ' + by_kind if by_kind else ''}{extra}; .rows() lists them)"
 
     @classmethod
     def empty(cls) -> EventLog:
@@ -134,6 +171,12 @@ class Diagnostics:
     period: IntArray
     flags: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostics(status={_short(np.asarray(self.status))}, rounds={_short(np.asarray(self.rounds))}, "
+            f"period={_short(np.asarray(self.period))}, flags={_short(dict(self.flags))})"
+        )
+
     @classmethod
     def closed_form(cls, shape: tuple[int, ...], flags: dict[str, np.ndarray] | None = None) -> Diagnostics:
         return cls(
@@ -159,6 +202,19 @@ class Prediction:
     stat_path: FloatArray | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """A few lines whatever the size: arrays beyond a few numbers show as their shape."""
+        parts = [f"outcome={_short(np.asarray(self.outcome))}", f"diagnostics={self.diagnostics!r}"]
+        if self.trajectory is not None:
+            parts.append(f"trajectory={_short(np.asarray(self.trajectory))}")
+        if self.events is not None:
+            parts.append(f"events={self.events!r}")
+        if self.stat_path is not None:
+            parts.append(f"stat_path={_short(np.asarray(self.stat_path))}")
+        if self.extras:
+            parts.append(f"extras=<{', '.join(map(str, self.extras))}>")
+        return "Prediction(" + ", ".join(parts) + ")"
+
 
 @dataclass(frozen=True, slots=True)
 class Forecast:
@@ -177,6 +233,16 @@ class Forecast:
     scales: tuple[tuple[float, float], ...]
     prediction: Prediction
 
+    def __repr__(self) -> str:
+        """One line: model, scenario, seed and the outcome per issue (the full record: :meth:`manifest`,
+        ``prediction``)."""
+        status = np.asarray(self.diagnostics.status).ravel()[: len(self.issue_ids)]
+        return (
+            f"Forecast(model={self.model!r}, scenario={self.scenario_id!r}, seed={self.seed!r}, "
+            f"outcome={_by_issue(self.issue_ids, np.asarray(self.outcome))}, "
+            f"status={_by_issue_text(self.issue_ids, status)}, version={self.version!r})"
+        )
+
     @property
     def diagnostics(self) -> Diagnostics:
         return self.prediction.diagnostics
@@ -193,6 +259,13 @@ class Forecast:
         return from_unit(tr, self.scales)
 
     def outcome_of(self, issue_id: str) -> float:
+        """The forecast of issue ``issue_id`` in its units (NaN: no forecast, :meth:`no_forecast_reason`)."""
+        if issue_id not in self.issue_ids:
+            from detente.errors import ScenarioError
+
+            raise ScenarioError(
+                f"issue: unknown issue {issue_id!r} (expected one of {', '.join(self.issue_ids)})"
+            )
         return float(self.outcome[self.issue_ids.index(issue_id)])
 
     def no_forecast_reason(self, k: int) -> str | None:

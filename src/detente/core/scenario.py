@@ -377,6 +377,15 @@ class Scenario:
                 problems[0] if len(problems) == 1 else f"{len(problems)} problems: {problems[0]}", problems
             )
 
+    def __repr__(self) -> str:
+        """One line: id, title and counts (the content: ``actors``, ``issues``, ``stances``)."""
+        title = f", title={self.title!r}" if self.title else ""
+        panel = ", panel" if self.panel is not None else ""
+        return (
+            f"Scenario(id={self.id!r}{title}, {len(self.actors)} actors, {len(self.issues)} issues, "
+            f"{len(self.stances)} stances{panel})"
+        )
+
     # convenience views -------------------------------------------------------------
     @property
     def actor_ids(self) -> tuple[str, ...]:
