@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -339,3 +341,26 @@ def test_blame_moves_over_months_not_in_one_round():
     assert b[1] < 0.8 < b[6]
     fast = simulate(GameConfig().replace(tau_obs=0.02), n_runs=500, seed=9, months=6)
     assert fast.beta.mean(axis=0)[1] > b[1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"seed": 1.5}, "seed: expected an integer >= 0, received 1.5"),
+        ({"seed": None}, "seed: expected an integer >= 0, received None"),  # fresh entropy: not reproducible
+        ({"seed": -1}, "seed: expected an integer >= 0, received -1"),
+        ({"config": {"horizon": 5}}, "config: expected a detente.sim.GameConfig"),
+    ],
+)
+def test_bad_simulate_arguments_name_the_argument(kwargs, fragment) -> None:
+    """numpy's TypeError for seed=1.5, an unseeded run for seed=None, an AttributeError deep inside
+    for a dict config: now a ModelConfigError naming the argument."""
+    with pytest.raises(ModelConfigError, match=re.escape(fragment)):
+        simulate(n_runs=5, months=2, **kwargs)
+
+
+def test_sim_result_repr_is_one_line() -> None:
+    r = simulate(n_runs=300, seed=1, months=12)
+    text = repr(r)
+    assert "\n" not in text and len(text) < 400, len(text)  # the dataclass repr was ~40,000 characters
+    assert text.startswith("SimResult(full, 300 runs × 12 months, seed 1; endings: ")

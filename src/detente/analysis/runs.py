@@ -89,7 +89,7 @@ def simulate(
     scenario: Scenario,
     *,
     runs: int,
-    seed: int | None = 0,
+    seed: int = 0,
     months: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Any:

@@ -34,6 +34,7 @@ import numpy as np
 
 from detente._typing import BoolArray, FloatArray, IntArray
 from detente.core.results import EventLog
+from detente.core.rng import check_seed
 from detente.defaults import SIM_RUNS
 from detente.errors import ModelConfigError
 from detente.sim import negotiation, phases
@@ -135,13 +136,26 @@ class SimResult:
     cf_accepted_by_R: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # one line (the dataclass repr printed every array: 40,000 characters for 2,000 runs)
+        codes, counts = np.unique(np.asarray(self.outcome), return_counts=True)
+        ends = ", ".join(
+            f"{OUTCOME_NAMES[int(c)] if 0 <= int(c) < len(OUTCOME_NAMES) else c} {n}"
+            for c, n in zip(codes.tolist(), counts.tolist(), strict=True)
+        )
+        return (
+            f"SimResult({self.config.run.mode}, {self.n_runs} runs × {self.months} months, seed {self.seed}; "
+            f"endings: {ends}; {len(self.events)} events; per-run arrays ({self.n_runs},), paths "
+            f"({self.n_runs}, {self.months + 1}))"
+        )
+
 
 # ------------------------------------------------------------------------------ public
 def simulate(
     config: GameConfig | None = None,
     *,
     n_runs: int = SIM_RUNS,
-    seed: int | None = 0,
+    seed: int = 0,
     months: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimResult:
@@ -156,6 +170,11 @@ def simulate(
     ((200,), True)
     """
     cfg = config if config is not None else GameConfig()
+    if not isinstance(cfg, GameConfig):  # a dict or a preset name gave an AttributeError deep inside
+        raise ModelConfigError(
+            "config", "a detente.sim.GameConfig (or None for the defaults)", type(cfg).__name__
+        )
+    seed = check_seed(seed)  # None would draw fresh entropy: the numbers could not be reproduced
     if not isinstance(n_runs, int) or isinstance(n_runs, bool) or n_runs < 1:
         raise ModelConfigError("runs", "an integer >= 1", n_runs)
     T = cfg.run.horizon if months is None else months
