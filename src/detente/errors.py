@@ -85,3 +85,20 @@ class DetenteWarning(UserWarning):
 
 class ConvergenceWarning(DetenteWarning):
     """A dynamic model stopped before its positions converged."""
+
+
+def warn_caller(warning: Warning) -> None:
+    """``warnings.warn(warning)`` attributed to the first frame outside the detente package (the
+    user's script or notebook cell), not to the model line that raised it through ``forecast`` or a
+    sweep: Python then shows the user's own line, and its "default" filter shows one warning per line."""
+    import os
+    import sys
+    import warnings
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)
+    level = 2  # 1 is this function; 2 the caller
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(warning, stacklevel=level)

@@ -76,3 +76,21 @@ def test_get_model_name_not_text() -> None:
     # before: TypeError: 'int' object is not iterable (from difflib)
     with pytest.raises(UnknownModelError, match=r"^model: expected a model name"):
         get_model(3)  # type: ignore[arg-type]
+
+
+def test_convergence_warning_points_at_the_callers_line(tmp_path) -> None:
+    """The warning named models/base.py (detente's own frame) as where it came from; a script's
+    reader needs its own line."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "user_script.py"
+    script.write_text(
+        "from detente.io.builtin import load_builtin\n"
+        "from detente.models import get_model\n"
+        "from detente.models.base import forecast\n"
+        "f = forecast(get_model('eum'), load_builtin('ukraine-2025'))\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    assert f"{script}:4: ConvergenceWarning: eum: positions did not converge" in r.stderr, r.stderr

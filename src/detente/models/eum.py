@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, cast
 
@@ -33,7 +32,7 @@ import numpy as np
 from detente._typing import FloatArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
-from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError, install_hint
+from detente.errors import ConvergenceWarning, MissingExtraError, ModelConfigError, install_hint, warn_caller
 from detente.kernels.dynamics import classify_path
 from detente.kernels.eum import EUMRun, numba_available, perspective, rows_per_call, run_eum
 from detente.kernels.eum_spec import KIND_NAMES, EUMSettings
@@ -271,12 +270,11 @@ class ExpectedUtility:
                 for k in ("cycled", "oscillating", "capped")
                 if (status == k).any()
             }
-            warnings.warn(
+            warn_caller(
                 ConvergenceWarning(
                     "eum: positions did not converge within "
                     f"{T} rounds ({', '.join(f'{v} {k}' for k, v in counts.items())} of {status.size} issue runs)"
-                ),
-                stacklevel=2,
+                )
             )
         extras: dict[str, Any] = {
             "round_stats": {"median": med, "mean": mean},

@@ -11,7 +11,6 @@ rates (idea: Dijkstra, van Assen, Stokman & Draaijer 2018; formalisation in docs
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
-from detente.errors import ConvergenceWarning
+from detente.errors import ConvergenceWarning, warn_caller
 from detente.kernels.dynamics import classify_path
 from detente.kernels.exchange import MIN_GAIN, exchange_run
 from detente.models.base import ModelInfo, check_literal, check_range
@@ -191,11 +190,11 @@ class Exchange:
         rounds_arr = np.broadcast_to(done[:, None], (n, I)).copy()
         flags = {"exchange_cap": np.broadcast_to(capped[:, None], (n, I)).reshape(*batch, I).copy()}
         if (status != "converged").any():
-            warnings.warn(
-                f"exchange: {int((status != 'converged').sum())} of {status.size} issue runs did not converge "
-                f"within {R} round(s) / {self.max_exchanges} exchanges per round",
-                ConvergenceWarning,
-                stacklevel=2,
+            warn_caller(
+                ConvergenceWarning(
+                    f"exchange: {int((status != 'converged').sum())} of {status.size} issue runs did not converge "
+                    f"within {R} round(s) / {self.max_exchanges} exchanges per round"
+                )
             )
         outcome = outs[:, -1, :].reshape(*batch, I)
         return Prediction(

@@ -7,7 +7,6 @@ rounding (tests/models/test_smp.py).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -16,7 +15,7 @@ import numpy as np
 from detente._typing import BoolArray, FloatArray
 from detente.core.arrays import ScenarioArrays
 from detente.core.results import Diagnostics, EventLog, Prediction
-from detente.errors import ConvergenceWarning
+from detente.errors import ConvergenceWarning, warn_caller
 from detente.kernels import smp as K
 from detente.kernels.dynamics import classify_path
 from detente.kernels.weighted import weighted_mean
@@ -180,11 +179,11 @@ class SpatialModel:
         status = np.where((status == "capped") & (cls_status == "oscillating"), "oscillating", status)
         if np.any(status != "converged"):
             n_bad = int(np.sum(status != "converged"))
-            warnings.warn(
-                f"smp: {n_bad} of {status.size} runs did not converge (statuses: "
-                f"{', '.join(sorted(set(status.ravel().tolist())))})",
-                ConvergenceWarning,
-                stacklevel=2,
+            warn_caller(
+                ConvergenceWarning(
+                    f"smp: {n_bad} of {status.size} runs did not converge (statuses: "
+                    f"{', '.join(sorted(set(status.ravel().tolist())))})"
+                )
             )
 
         def rs(a: np.ndarray, tail: tuple[int, ...]) -> Any:
