@@ -182,6 +182,18 @@ def test_charts_far_below_are_drawn_when_scrolled_or_linked_to(browser_page, rep
 
 
 @pytest.mark.e2e
+def test_a_page_opened_at_an_anchor_draws_the_chart_there(browser_page, report_file) -> None:
+    page, _errors, _outside = browser_page
+    page.goto(report_file.as_uri() + "#s16-fig0")
+    page.wait_for_selector("#s16-fig0 .main-svg", timeout=10000)
+    _settle(page)
+    box = page.locator("#s16-fig0").bounding_box()
+    assert box is not None and abs(box["y"]) < 2  # the link landed on the chart, drawn in its place
+    drawn = page.evaluate(DRAWN)
+    assert "s0-fig0" not in drawn and len(drawn) < N_SECTIONS // 2, drawn
+
+
+@pytest.mark.e2e
 def test_printing_draws_every_chart(browser_page, report_file) -> None:
     page, _errors, _outside = browser_page
     page.goto(report_file.as_uri())
