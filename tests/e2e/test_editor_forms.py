@@ -100,8 +100,10 @@ def test_perspective_menu_is_clear_of_the_toolbar(server, page):  # noqa: F811
     page.goto(server + "/s/ukraine-2025")
     page.click("#charts")
     page.wait_for_selector("#sections .job-done", timeout=120000)
-    fig = page.locator(".js-plotly-plot:has(.updatemenu-container)").first
+    # the perspective chart (the one with a menu) is drawn once it comes near the window: scroll to it
+    fig = page.locator('.plotly-graph-div[id$="eum-perspective-fig0"]')
     fig.scroll_into_view_if_needed()
+    fig.locator(".updatemenu-container").wait_for()
     fig.hover()
     boxes = fig.evaluate(
         """gd => [gd.querySelector('.modebar'), gd.querySelector('.updatemenu-container')]
