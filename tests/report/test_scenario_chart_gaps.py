@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from detente.io.builtin import load_builtin
-from detente.report.parts.forecasts import GAP_PX, scenario_section
+from detente.report.charts import GAP_PX
+from detente.report.parts.forecasts import scenario_section
 
 
 def _gaps_px(scenario) -> list[float]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.report.figure import Figure, bar, scatter
+from detente.report.figure import Figure, bar, scatter, subplots
 
 ROW_PX = 16
 """Least pixels per category row of a subplot. Plotly drops every other category label when they come
@@ -34,6 +34,22 @@ def stacked_height(rows: int, least: int) -> int:
     (230, 370)
     """
     return max(least, round(rows * ROW_PX / PLOT_SHARE / 10) * 10)
+
+
+GAP_PX = 110
+"""px between stacked panels at most (tick labels, the ← low | high → title, the next panel's title)."""
+
+
+def stacked_subplots(titles: Sequence[str], rows: int, least: int) -> tuple[Figure, float]:
+    """A single column of ``len(titles)`` panels, each :func:`stacked_height` ``(rows, least)`` tall,
+    with at most :data:`GAP_PX` between two (not a share of a panel that grows with the rows: 60
+    actors left 518 px blank each). Returns the figure and the panels' height with their gaps in px;
+    the layout's height adds the margins."""
+    n = len(titles)
+    slot = stacked_height(rows, least)
+    plot_px, gap_px = slot * PLOT_SHARE, min(slot * (1 - PLOT_SHARE), GAP_PX)
+    paper = n * plot_px + (n - 1) * gap_px
+    return subplots(n, 1, titles=list(titles), vertical_spacing=gap_px / paper if n > 1 else 0.0), paper
 
 
 def box_traces(

@@ -13,8 +13,8 @@ from detente.analysis.main_job import MainJobResult
 from detente.core.scenario import Scenario
 from detente.core.text import scenario_counts
 from detente.report.base import Part, Section, Table
-from detente.report.charts import PLOT_SHARE, add_axis_lines, stacked_height
-from detente.report.figure import scatter, subplots
+from detente.report.charts import add_axis_lines, stacked_subplots
+from detente.report.figure import scatter
 from detente.report.narrative import brief_sentence
 
 
@@ -38,21 +38,9 @@ def _status(fc: Any, i: int) -> str:
     return "" if s == "closed_form" else s
 
 
-GAP_PX = 110
-"""px between the scenario chart's panels at most (tick labels, the ← low | high → title, the next title)."""
-
-
 def scenario_section(scenario: Scenario, *, with_description: bool = True) -> Section:
-    n = len(scenario.issues)
     rows = max((sum(1 for s in scenario.stances if s.issue == i.id) for i in scenario.issues), default=1)
-    slot = stacked_height(rows, 260)
-    # the gap between panels holds tick labels, an axis title and the next panel's title: at most
-    # GAP_PX, not a share of a panel that grows with the actors (60 actors left 518 px blank each)
-    plot_px, gap_px = slot * PLOT_SHARE, min(slot * (1 - PLOT_SHARE), GAP_PX)
-    paper = n * plot_px + (n - 1) * gap_px
-    fig = subplots(
-        n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=gap_px / paper if n > 1 else 0.0
-    )
+    fig, paper = stacked_subplots([i.name for i in scenario.issues], rows, 260)
     refs: list[tuple[str, float, int, int]] = []  # the status-quo lines
     for r, issue in enumerate(scenario.issues, start=1):
         xs, ys, sizes, texts = [], [], [], []
@@ -169,17 +157,9 @@ def forecast_section(
 ) -> Section:
     """The models' point forecasts per issue (chart) with, when given, their 50 % and 90 % intervals
     (``ivals``, the main job's; drawn as bars) and the tables with the intervals."""
-    n = len(scenario.issues)
-    rows = max((sum(1 for s in scenario.stances if s.issue == i.id) for i in scenario.issues), default=1)
-    slot = stacked_height(rows, 260)
-    # the gap between panels holds tick labels, an axis title and the next panel's title: at most
-    # GAP_PX, not a share of a panel that grows with the actors (60 actors left 518 px blank each)
-    plot_px, gap_px = slot * PLOT_SHARE, min(slot * (1 - PLOT_SHARE), GAP_PX)
-    paper = n * plot_px + (n - 1) * gap_px
-    fig = subplots(
-        n, 1, titles=[i.name for i in scenario.issues], vertical_spacing=gap_px / paper if n > 1 else 0.0
-    )
     names = list(results)
+    # one row per model: the panels' height and the gaps from that, not from the scenario chart's actors
+    fig, paper = stacked_subplots([i.name for i in scenario.issues], len(names), 230)
     domain = ""  # where the error model was learned, as the drawn intervals say it
     for r, issue in enumerate(scenario.issues, start=1):
         vals = [float(results[m].outcome[r - 1]) for m in names]
@@ -257,7 +237,7 @@ def forecast_section(
             }
         )
     fig.update_layout(
-        height=stacked_height(len(names), 230) * n + 80 + bottom - 40,
+        height=round(paper) + 100 + bottom - 40,
         margin={"l": 120, "r": 20, "t": 60, "b": bottom},
         title={"text": "Forecast by model"},
     )
