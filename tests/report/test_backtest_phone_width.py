@@ -4,12 +4,10 @@ covering every line at 390 px; the 18 PIT titles of 3 columns ran into each othe
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from test_backtest_reliability_colours import leaderboard_row
 
+from browser import chromium_page
 from detente.report.backtest import pit_title, predictive_section
 
 MODELS = [
@@ -60,12 +58,6 @@ def test_pit_titles_fit_three_columns_on_a_phone() -> None:
     assert xtitles == ["PIT"] * 3
 
 
-CHROMIUM = (
-    os.environ.get("DETENTE_CHROMIUM")
-    or shutil.which("chromium")
-    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-)
-
 _BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
   const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
                      return [r.left, r.top, r.right, r.bottom]; };
@@ -81,9 +73,6 @@ def _overlap(a: list[float], b: list[float]) -> float:
 @pytest.mark.e2e
 @pytest.mark.parametrize("width", [1280, 390])
 def test_in_the_browser_no_legend_over_the_data_and_no_titles_over_each_other(tmp_path, width) -> None:
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium not found (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     from detente.report.base import Part
     from detente.report.html import render_report
 
@@ -91,19 +80,12 @@ def test_in_the_browser_no_legend_over_the_data_and_no_titles_over_each_other(tm
     page_file.write_text(
         render_report("backtest", [Part(name="backtest", sections=[_section()])], manifest={})
     )
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
-            page.wait_for_selector(".js-plotly-plot .nsewdrag")
-            rel, pit = page.evaluate(_BOXES)
-        finally:
-            browser.close()
-    assert not errors
+    with chromium_page(width, 900) as (page, errors, outside):
+        page.goto(page_file.as_uri())
+        page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
+        page.wait_for_selector(".js-plotly-plot .nsewdrag")
+        rel, pit = page.evaluate(_BOXES)
+    assert not errors and not outside
     assert rel["plot"][2] - rel["plot"][0] > 100 and _overlap(rel["legend"], rel["plot"]) == 0
     boxes = pit["titles"]
     assert len(boxes) == len(MODELS)

@@ -10,23 +10,17 @@ anchor, and every chart before printing. The figures themselves (data, layout, c
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from browser import chromium_page
 from detente.report.base import Part, Section
 from detente.report.figure import Figure, scatter, template
 from detente.report.html import FIGURE_CONFIG, figure_html, lazy_charts_js, plotly_js, render_report
 from plotly_bundle import figures
 
-CHROMIUM = (
-    os.environ.get("DETENTE_CHROMIUM")
-    or shutil.which("chromium")
-    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-)
 N_SECTIONS = 24
 CHART_HEIGHT = 500
 
@@ -111,24 +105,8 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def browser_page():  # type: ignore[no-untyped-def]
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium not found (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            errors: list[str] = []
-            outside: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else outside.append(r.url),
-            )
-            yield page, errors, outside
-        finally:
-            browser.close()
+    with chromium_page(1280, 800) as (page, errors, outside):
+        yield page, errors, outside
     assert errors == []
     assert outside == []  # the report never asks the network for anything
 

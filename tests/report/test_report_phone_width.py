@@ -6,20 +6,12 @@ and a box narrower than that scrolls its chart sideways; the page itself never s
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
+from browser import chromium_page
 from detente.report.fit import wrap
 from detente.report.html import render_scenario_report
 from detente.report.parts import forecasts
-
-CHROMIUM = (
-    os.environ.get("DETENTE_CHROMIUM")
-    or shutil.which("chromium")
-    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-)
 
 _CUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(d => {
   const svg = d.querySelector('.main-svg').getBoundingClientRect();
@@ -40,30 +32,20 @@ def test_a_title_in_one_element_is_wrapped_inside_it() -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_chart_text_is_cut_off_and_the_page_does_not_scroll_sideways(tmp_path, job_with_intervals, width):
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium not found (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     job = job_with_intervals
     page_file = tmp_path / "report.html"
     page_file.write_text(
         render_scenario_report(job.scenario, [forecasts.build(job)], seed=0), encoding="utf-8"
     )
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 844})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
-            page.wait_for_selector(".js-plotly-plot .nsewdrag")
-            page.wait_for_timeout(300)
-            charts = page.locator(".js-plotly-plot").count()
-            cut = page.evaluate(_CUT)
-            page_width = page.evaluate("document.documentElement.scrollWidth")
-        finally:
-            browser.close()
-    assert not errors
+    with chromium_page(width, 844) as (page, errors, outside):
+        page.goto(page_file.as_uri())
+        page.evaluate("() => detenteCharts.drawAll()")  # every chart, not only those near the window
+        page.wait_for_selector(".js-plotly-plot .nsewdrag")
+        page.wait_for_timeout(300)
+        charts = page.locator(".js-plotly-plot").count()
+        cut = page.evaluate(_CUT)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert not errors and not outside
     assert charts >= 2  # the scenario chart and the forecasts by model
     assert cut == []
     assert page_width == width

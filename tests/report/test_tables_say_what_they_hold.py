@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
 from typing import Any
 
 import pytest
 
+from browser import chromium_page
 from detente.report.base import Part, Section, Table
 from detente.report.html import render_report, table_html
 from detente.report.parts import forecasts, uncertainty
@@ -119,18 +118,8 @@ def test_number_cells_are_marked_and_kept_on_one_line() -> None:
     assert "td.num { white-space: nowrap; }" in page
 
 
-CHROMIUM = (
-    os.environ.get("DETENTE_CHROMIUM")
-    or shutil.which("chromium")
-    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-)
-
-
 @pytest.mark.e2e
 def test_interval_cells_do_not_break_on_a_phone(tmp_path, job_with_intervals) -> None:
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium not found (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     from detente.report.html import render_scenario_report
 
     job = job_with_intervals
@@ -139,22 +128,18 @@ def test_interval_cells_do_not_break_on_a_phone(tmp_path, job_with_intervals) ->
         render_scenario_report(job.scenario, [forecasts.build(job), uncertainty.build(job)], seed=0),
         encoding="utf-8",
     )
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(page_file.as_uri())
-            broken = page.evaluate(
-                """() => [...document.querySelectorAll('table.data td')]
-                    .filter(td => /\\d[–-]\\s*\\d|\\d\\s*[–-]\\s*\\d/.test(td.textContent))
-                    .filter(td => { const r = document.createRange(); r.selectNodeContents(td);
-                                    return r.getClientRects().length > 1; })
-                    .map(td => td.textContent)"""
-            )
-            cells = page.locator("table.data td.num").count()
-            sideways = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        finally:
-            browser.close()
+    with chromium_page(390, 844) as (page, errors, outside):
+        page.goto(page_file.as_uri())
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll('table.data td')]
+                .filter(td => /\\d[–-]\\s*\\d|\\d\\s*[–-]\\s*\\d/.test(td.textContent))
+                .filter(td => { const r = document.createRange(); r.selectNodeContents(td);
+                                return r.getClientRects().length > 1; })
+                .map(td => td.textContent)"""
+        )
+        cells = page.locator("table.data td.num").count()
+        sideways = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert not errors and not outside
     assert broken == []  # was 156 cells, e.g. "28.9–" / "59.0"
     assert cells > 50
     assert sideways <= 1  # the tables scroll in their own box, the page does not
