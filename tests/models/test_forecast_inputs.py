@@ -94,3 +94,29 @@ def test_convergence_warning_points_at_the_callers_line(tmp_path) -> None:
     )
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
     assert f"{script}:4: ConvergenceWarning: eum: positions did not converge" in r.stderr, r.stderr
+
+
+def test_eum_issue_without_any_stance_is_no_forecast_without_a_convergence_warning() -> None:
+    """It reported 'capped' after every round and warned that positions did not converge, though no
+    actor was there to move; now as the exchange and spatial models report it: converged at once,
+    no forecast (NaN), no warning."""
+    import warnings
+
+    import numpy as np
+
+    from detente.io.files import read_scenario_text
+    from detente.models import get_model
+    from detente.models.base import forecast
+
+    sc = read_scenario_text(
+        "id: t\nissues:\n- {id: x, scale: {low: 0, high: 100}}\n- {id: y, scale: {low: 0, high: 100}}\n"
+        "actors: [{id: a}, {id: b}]\nstances:\n"
+        "- {actor: a, issue: x, position: 10, salience: 1, capability: 1}\n"
+        "- {actor: b, issue: x, position: 10, salience: 1, capability: 1}\n",
+        format="yaml",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any ConvergenceWarning fails the test
+        f = forecast(get_model("eum"), sc)
+    assert np.isnan(f.outcome[1]) and f.no_forecast_reason(1) == "no forecast"
+    assert str(f.diagnostics.status[1]) == "converged" and int(f.diagnostics.rounds[1]) == 0

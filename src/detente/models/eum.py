@@ -260,10 +260,12 @@ class ExpectedUtility:
         status, stop, period = classify_path(
             traj, stat, tol=self.tol, patience=int(self.patience), osc_tol=self.osc_tol
         )
-        # no present actor on an issue: nothing to forecast
+        # no present actor on an issue: nothing to forecast (NaN) and nothing that can move, so no
+        # convergence to warn about: "converged" at once, as the exchange and spatial models report it
         empty = ~np.asarray(arrays.present).any(axis=-2)
         if empty.any():
-            status = np.where(np.broadcast_to(empty, status.shape), "capped", status)
+            status = np.where(np.broadcast_to(empty, status.shape), "converged", status)
+            stop = np.where(np.broadcast_to(empty, stop.shape), 0, stop)
         if (status != "converged").any():
             counts = {
                 k: int((status == k).sum())
