@@ -118,5 +118,5 @@ def test_eum_issue_without_any_stance_is_no_forecast_without_a_convergence_warni
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any ConvergenceWarning fails the test
         f = forecast(get_model("eum"), sc)
-    assert np.isnan(f.outcome[1]) and f.no_forecast_reason(1) == "no forecast"
+    assert np.isnan(f.outcome[1]) and f.no_forecast_reason(1) == "no actor takes a position on it"
     assert str(f.diagnostics.status[1]) == "converged" and int(f.diagnostics.rounds[1]) == 0

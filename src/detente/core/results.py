@@ -26,6 +26,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "bargain",
 )
 NO_FORECAST_REASONS: dict[str, str] = {
+    "no_stances": "no actor takes a position on it",  # set by models.base.forecast
     "missing_reference": "no status quo given",
     "no_reference": "no status quo given",
 }

@@ -196,6 +196,14 @@ def forecast(
     seed = check_seed(seed)
     arrays = to_arrays(scenario)
     pred = model.predict(arrays, as_generator(seed))
+    empty = ~np.asarray(arrays.present).any(axis=-2)  # issues no actor takes a position on
+    if empty.any() and "no_stances" not in pred.diagnostics.flags:
+        # the reason a reader is given for their missing forecast (core.results.NO_FORECAST_REASONS)
+        flags = {
+            **pred.diagnostics.flags,
+            "no_stances": np.broadcast_to(empty, np.shape(pred.outcome)).copy(),
+        }
+        pred = dataclasses.replace(pred, diagnostics=dataclasses.replace(pred.diagnostics, flags=flags))
     scales = tuple((i.scale.low, i.scale.high) for i in scenario.issues)
     unit = np.array(pred.outcome, dtype=np.float64)  # a copy: the record is read-only, the model's array not
     raw = from_unit(unit, scales)
