@@ -212,16 +212,17 @@ def test_perspective_labels_stay_in_their_panels_and_apart(report: str) -> None:
     labelled = 0
     for b in buttons:
         assert b["args"][1]["title.text"].startswith(f"Perspective of {b['label']}")
-        for t, shown in zip(data, b["args"][0]["visible"], strict=True):
-            if not shown or not t["x"]:
+        view = b["args"][0]  # the menu swaps each viewer's points into the same traces
+        for n, t in enumerate(data):
+            if not view["text"][n] or not view["x"][n]:  # the label traces (one a panel) carry the text
                 continue
             xa, ya = "xaxis" + t["xaxis"][1:], "yaxis" + t["yaxis"][1:]
             (x0, x1), (y0, y1) = b["args"][1][f"{xa}.range"], b["args"][1][f"{ya}.range"]
             w = plot_w * (layout[xa]["domain"][1] - layout[xa]["domain"][0])
             h = plot_h * (layout[ya]["domain"][1] - layout[ya]["domain"][0])
-            px = [(x - x0) / (x1 - x0) * w for x in t["x"]]
-            py = [(y - y0) / (y1 - y0) * h for y in t["y"]]
-            boxes = _label_boxes(t["text"], t["textposition"], px, py)
+            px = [(x - x0) / (x1 - x0) * w for x in view["x"][n]]
+            py = [(y - y0) / (y1 - y0) * h for y in view["y"][n]]
+            boxes = _label_boxes(view["text"][n], view["textposition"][n], px, py)
             labelled += len(boxes)
             for left, right, _bottom, top, text in boxes:
                 assert left >= 0 and right <= w and top <= h, (b["label"], t["xaxis"], text)

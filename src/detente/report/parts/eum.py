@@ -8,6 +8,7 @@ chart from any actor's point of view.
 from __future__ import annotations
 
 import html as _html
+import math
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from detente.core.scenario import Scenario
 from detente.models.eum import ExpectedUtility
 from detente.report.base import Part, Section, Table
 from detente.report.charts import add_axis_lines
-from detente.report.figure import axis_key, scatter, subplots
+from detente.report.figure import axis_key, scatter, subplots, template
 from detente.report.glossary import status_glossary_text
 
 _KIND_WORDS = {
@@ -67,7 +68,28 @@ def _scale_title(issue: Any) -> str:
     return title
 
 
+def _colour_classes(scenario: Scenario) -> tuple[list[str], list[list[int]]]:
+    """The actors' line colours: actor ``a`` draws in ``colorway[a % 10]`` (plotly's default colours) on
+    every panel. Left to plotly, a line's colour followed its trace's place in the figure, and an actor
+    changed colour between panels. Returns (the colours, the actors of each): up to 10 actors, one each."""
+    colorway: list[str] = template()["layout"]["colorway"]
+    classes: list[list[int]] = [[] for _ in colorway[: len(scenario.actors)]]
+    for a in range(len(scenario.actors)):
+        classes[a % len(colorway)].append(a)
+    return colorway[: len(classes)], classes
+
+
+def _class_name(labels: list[str]) -> str:
+    """A legend entry for the actors that share a colour: "a0, a10, a20 +3"."""
+    shown = ", ".join(labels[:3])
+    return shown + (f" +{len(labels) - 3}" if len(labels) > 3 else "")
+
+
 def trajectory_section(scenario: Scenario, fc: Any) -> Section:
+    """Positions by round, one panel per issue. Up to 10 actors each actor is one trace per panel,
+    as before; above that the actors that share a colour are one trace per panel (their lines apart,
+    ``None`` between them) and the rounds are not marked: 60 actors x 10 issues were 620 traces and
+    1-2.6 s of drawing (docs/performance.md). The hover text names the actor on every point."""
     n = len(scenario.issues)
     traj = fc.trajectory_raw()
     rs = fc.prediction.extras["round_stats"]
@@ -75,26 +97,47 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
     present = {(s.actor, s.issue) for s in scenario.stances}
     T = traj.shape[0]
     rounds = list(range(T))
+    colours, classes = _colour_classes(scenario)
+    shared = any(len(c) > 1 for c in classes)  # more actors than colours
+    labels = [_html.escape(a.label) for a in scenario.actors]
+    in_legend: set[int] = set()  # colour classes with a legend entry (on the first panel they draw on)
     traces: list[dict[str, Any]] = []
     rows: list[int] = []  # each trace's subplot row
     for r, issue in enumerate(scenario.issues, start=1):
         k = r - 1
-        for a, actor in enumerate(scenario.actors):
-            if (actor.id, issue.id) not in present:
+        for c, members in enumerate(classes):
+            drawn = [a for a in members if (scenario.actors[a].id, issue.id) in present]
+            if not drawn:
                 continue
+            xs: list[Any] = []
+            ys: list[Any] = []
+            who: list[Any] = []
+            for a in drawn:
+                if xs:  # a gap between two actors' lines
+                    xs.append(None)
+                    ys.append(None)
+                    who.append(None)
+                xs += rounds
+                ys += traj[:, a, k].tolist()
+                who += [labels[a]] * T
+            # the actor's name: written once in the template when the trace is one actor's line
+            whose = {"customdata": who} if shared else {"marker": {"size": 4}}
             traces.append(
                 scatter(
-                    x=rounds,
-                    y=traj[:, a, k],
-                    mode="lines+markers",
-                    name=actor.label,
-                    legendgroup=actor.id,
-                    showlegend=r == 1,
-                    line={"width": 1},
-                    marker={"size": 4},
-                    hovertemplate=f"{_html.escape(actor.label)}<br>round %{{x}}: %{{y:.2f}}<extra></extra>",
+                    x=xs,
+                    y=ys,
+                    mode="lines" if shared else "lines+markers",
+                    name=_class_name([scenario.actors[a].label for a in members]),
+                    legendgroup=f"colour{c}" if shared else scenario.actors[members[0]].id,
+                    legendrank=c + 1,
+                    showlegend=c not in in_legend,
+                    line={"width": 1, "color": colours[c]},
+                    hovertemplate=("%{customdata}" if shared else labels[members[0]])
+                    + "<br>round %{x}: %{y:.2f}<extra></extra>",
+                    **whose,
                 )
             )
+            in_legend.add(c)
             rows.append(r)
         for stat, style in (
             ("median", {"width": 4, "color": "black"}),
@@ -118,6 +161,8 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
         pad = 0.03 * issue.scale.width
         fig.update_axes("y", r, 1, range=[issue.scale.low - pad, issue.scale.high + pad])
         fig.update_axes("x", r, 1, dtick=1, **({"title": {"text": "round"}} if r == n else {}))
+        if shared:  # without dots plotly would fit the rounds to the panel's edges
+            fig.update_axes("x", r, 1, range=[-0.06 * max(T - 1, 1), (T - 1) + 0.06 * max(T - 1, 1)])
     fig.add_all(traces, [(r, 1) for r in rows])
     fig.update_layout(
         height=320 * n + 110,
@@ -132,6 +177,12 @@ def trajectory_section(scenario: Scenario, fc: Any) -> Section:
         "confrontation or capitulation, part of the way in a compromise. "
         f"Status per issue — {statuses} (defined just below)."
     )
+    if shared:
+        caption += (
+            f" With {len(scenario.actors)} actors the lines share {len(classes)} colours (the legend lists the "
+            "actors of each; clicking an entry hides or shows their lines) and the rounds are not marked with "
+            "dots: hover over a line to see whose it is."
+        )
     names = [a.label for a in scenario.actors]
     ev_rows = []
     if fc.events is not None:
@@ -267,6 +318,24 @@ def _wrap_title(text: str, chars: int) -> str:
     return "<br>".join(_html.escape(x, quote=False) for x in lines)
 
 
+def _hover_exact(v: float) -> float:
+    """``v`` in few digits: 4 significant ones (at least 3 decimals; far below a pixel on the chart), or
+    more where those would print otherwise than ``v`` in the hover text (``+.3f``: -0.7434992 prints as
+    -0.743, its 4 digits -0.7435 as -0.744, so it is stored as -0.743499). A full number took 19
+    characters of JSON, these 5-8."""
+    if not math.isfinite(v) or v == 0:
+        return v
+    digits = max(3, 3 - math.floor(math.log10(abs(v))))
+    while round(v, digits) != v and f"{round(v, digits):+.3f}" != f"{v:+.3f}":
+        digits += 1
+    return round(v, digits)
+
+
+def _short(r: list[float]) -> list[float]:
+    """An axis range in 6 significant digits (a millionth of the range, far below a pixel)."""
+    return [float(f"{x:.6g}") for x in r]
+
+
 def perspective_section(scenario: Scenario, fc: Any) -> Section:
     """BdM's perspective chart: for a viewer h, each rival j at (E^h(U_hj), E^h(U_jh))."""
     persp = fc.prediction.extras["perspective"]
@@ -295,16 +364,50 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
     )
     height = plot_h + margin["t"] + margin["b"]
     names = [a.label for a in scenario.actors]
+    esc = [_html.escape(x) for x in names]
     present = {(s.actor, s.issue) for s in scenario.stances}
-    n_traces: list[int] = []
-    ranges: list[dict[str, Any]] = []  # per viewer: the axis ranges its labels were laid out for
-    traces: list[dict[str, Any]] = []
+    # Four traces a panel, whoever views: the rivals the viewer can press, those who can press it, the
+    # stand-offs (each kind's verdict is in its hover template, the rival's name the only text a dot
+    # carries) and the labels (text only, drawn over every dot). The menu swaps in each viewer's
+    # points (restyle): one trace per viewer and panel, with its hover text written out per dot, was
+    # 9 MB of the 60 x 10 report (docs/performance.md).
+    colours = template()["layout"]["colorway"]
+    hover = "<b>%{customdata}</b><br>%{meta}'s gain from challenging: %{x:+.3f}<br>%{customdata}'s gain from challenging %{meta}: %{y:+.3f}<br>"
+    verdicts = (
+        "%{meta} can press %{customdata}",
+        "%{customdata} can press %{meta}",
+        "stand-off: neither expects to gain",
+    )
+    per_panel = len(verdicts) + 1
     cells: list[tuple[int, int]] = []  # each trace's subplot (row, col)
+    for k in range(n):
+        cell = (k // cols + 1, k % cols + 1)
+        colour = colours[k % len(colours)]
+        for v in verdicts:
+            fig.add(
+                scatter(
+                    mode="markers",
+                    marker={"size": 9, "color": colour},
+                    showlegend=False,
+                    hovertemplate=hover + v + "<extra></extra>",
+                ),
+                *cell,
+            )
+        fig.add(
+            scatter(
+                mode="markers+text", marker={"size": 9, "opacity": 0}, hoverinfo="skip", showlegend=False
+            ),
+            *cell,
+        )
+        cells += [cell] * per_panel
+    keys = ("x", "y", "customdata", "text", "textposition")
+    views: list[dict[str, list[Any]]] = []  # per viewer: each trace's values of ``keys`` (None: unset)
+    ranges: list[dict[str, Any]] = []  # per viewer: the axis ranges its labels were laid out for
     for h, viewer in enumerate(scenario.actors):
-        count = 0
+        view: dict[str, list[Any]] = {key: [] for key in keys}
         ranges.append({})
         for k, issue in enumerate(scenario.issues):
-            rr, cc = k // cols + 1, k % cols + 1
+            rr, cc = cells[k * per_panel]
             js = [j for j, a in enumerate(scenario.actors) if j != h and (a.id, issue.id) in present]
             if (viewer.id, issue.id) not in present:
                 js = []
@@ -318,62 +421,44 @@ def perspective_section(scenario: Scenario, fc: Any) -> Section:
                     plot_h * (yd[1] - yd[0]),
                 )
                 labels, where, xr, yr = _placed_labels([names[j] for j in js], xs, ys, panel)
-                ranges[h].update({f"{xname}.range": xr, f"{yname}.range": yr})
+                ranges[h].update({f"{xname}.range": _short(xr), f"{yname}.range": _short(yr)})
             else:
                 labels, where = [], []
                 ranges[h].update({f"{xname}.autorange": True, f"{yname}.autorange": True})
-            texts = []
-            for j, x, y in zip(js, xs, ys, strict=True):
-                if x > 0 and x > y:
-                    verdict = f"{viewer.label} can press {names[j]}"
-                elif y > 0 and y >= x:
-                    verdict = f"{names[j]} can press {viewer.label}"
-                else:
-                    verdict = "stand-off: neither expects to gain"
-                texts.append(
-                    f"<b>{_html.escape(names[j])}</b><br>{_html.escape(viewer.label)}'s gain from challenging: {x:+.3f}"
-                    f"<br>{_html.escape(names[j])}'s gain from challenging {_html.escape(viewer.label)}: {y:+.3f}"
-                    f"<br>{_html.escape(verdict)}"
-                )
-            traces.append(
-                scatter(
-                    x=xs,
-                    y=ys,
-                    mode="markers+text",
-                    text=labels,
-                    textposition=where,
-                    hovertext=texts,
-                    hoverinfo="text",
-                    visible=h == 0,
-                    showlegend=False,
-                    marker={"size": 9},
-                )
-            )
-            cells.append((rr, cc))
-            count += 1
-        n_traces.append(count)
-    fig.add_all(traces, cells)
-    total = sum(n_traces)
-    buttons = []
-    start = 0
-    for h, viewer in enumerate(scenario.actors):
-        vis = [False] * total
-        for t in range(start, start + n_traces[h]):
-            vis[t] = True
-        start += n_traces[h]
-        buttons.append(
-            {
-                "label": viewer.label,
-                "method": "update",
-                "args": [
-                    {"visible": vis},
-                    {  # title.text: plotly.js 3+ ignores a plain string title here (the title vanished)
-                        "title.text": f"Perspective of {_html.escape(viewer.label, quote=False)}: who can press whom (round 0)",
-                        **ranges[h],
-                    },
-                ],
-            }
-        )
+            px, py = [_hover_exact(x) for x in xs], [_hover_exact(y) for y in ys]
+            kinds: list[list[int]] = [[], [], []]  # point indices by verdict, as the hover text words it
+            for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+                kinds[0 if x > 0 and x > y else 1 if y > 0 and y >= x else 2].append(i)
+            for members in kinds:
+                view["x"].append([px[i] for i in members])
+                view["y"].append([py[i] for i in members])
+                view["customdata"].append([esc[js[i]] for i in members])
+                view["text"].append(None)
+                view["textposition"].append(None)
+            shown = [i for i, t in enumerate(labels) if t]
+            view["x"].append([px[i] for i in shown])
+            view["y"].append([py[i] for i in shown])
+            view["customdata"].append(None)
+            view["text"].append([labels[i] for i in shown])
+            view["textposition"].append([where[i] for i in shown])
+        views.append(view)
+    for t, trace in enumerate(fig.data):  # drawn first: the first viewer's
+        trace.update({key: views[0][key][t] for key in keys if views and views[0][key][t] is not None})
+        trace["meta"] = esc[0]
+    buttons = [
+        {
+            "label": viewer.label,
+            "method": "update",
+            "args": [
+                {**views[h], "meta": [esc[h]] * len(fig.data)},
+                {  # title.text: plotly.js 3+ ignores a plain string title here (the title vanished)
+                    "title.text": f"Perspective of {_html.escape(viewer.label, quote=False)}: who can press whom (round 0)",
+                    **ranges[h],
+                },
+            ],
+        }
+        for h, viewer in enumerate(scenario.actors)
+    ]
     grid = [(k // cols + 1, k % cols + 1) for k in range(n)]
     axis_lines = [(kind, 0, rr, cc) for rr, cc in grid for kind in ("h", "v")]
     add_axis_lines(fig, axis_lines, {"color": "grey", "width": 1})
