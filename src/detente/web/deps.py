@@ -61,7 +61,17 @@ def templates() -> Environment:
     env.filters["ending_word"] = ending_word  # the simulator's codes in words (sim.words), as the report
     env.filters["headline_words"] = headline_words
     env.filters["when"] = when  # a stored timestamp, readable, the full value in datetime/title
+    env.filters["interval_holds"] = _interval_holds  # what a table's intervals hold, as the report says
     return env
+
+
+def _interval_holds(sources: Any) -> str:
+    """The words after "50 % interval" in a table's header (``report.parts.forecasts.interval_holds``)
+    from its rows' ``interval_source``: " (inputs + model error)", …; when the rows differ the line
+    under the table ("Intervals: …", ``_intervals.html``) says each."""
+    from detente.report.parts.forecasts import interval_holds
+
+    return interval_holds(sources, mixed="mixed: see 'Intervals' below")
 
 
 def when(value: Any) -> Markup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as _html
 import textwrap
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -310,12 +311,32 @@ HOLDS = {
 }
 
 
+def holds_key(source: str | None) -> str:
+    """The :data:`HOLDS` key of what an interval holds, from its source: an ``IssueInterval.source``
+    or a forecast document's ``interval_source`` in words (the dashboard's: "input uncertainty (200
+    draws) and model error (…)"); "" for none."""
+    text = source or ""
+    has_input, has_error = "input uncertainty" in text, "model error" in text
+    if has_input and has_error:
+        return "input uncertainty and model error"
+    return "model error" if has_error else "input uncertainty only" if has_input else ""
+
+
+def interval_holds(sources: Iterable[str | None], mixed: str = "see 'interval holds'") -> str:
+    """The words after "50 % interval" / "90 % interval" in a table's header, from each row's interval
+    source (:func:`holds_key`): " (inputs + model error)" when every row's interval holds the same,
+    " (``mixed``)" when they differ, "" when no row has one. The report's forecast tables and the
+    dashboard's Run and Compare tables say it the same way."""
+    kinds = sorted({k for k in map(holds_key, sources) if k})
+    return f" ({HOLDS[kinds[0]]})" if len(kinds) == 1 else f" ({mixed})" if kinds else ""
+
+
 def _interval_columns(holds: list[str]) -> tuple[list[str], bool]:
     """The columns of one issue's forecast table, each interval header saying what the intervals
     hold (``holds``: one :data:`HOLDS` key per row, "" where the row has no interval); when the rows
     differ, a column "interval holds" says it per row instead (the second value: add that column)."""
     kinds = sorted({h for h in holds if h})
-    what = f" ({HOLDS[kinds[0]]})" if len(kinds) == 1 else " (see 'interval holds')" if kinds else ""
+    what = interval_holds(holds)
     columns = [
         "model",
         "forecast",
