@@ -11,6 +11,7 @@ import html
 import re
 
 import pytest
+from editor_data import UK_WHATIF
 
 from detente.report.parts.forecasts import HOLDS, holds_key, interval_holds
 
@@ -80,14 +81,7 @@ def test_whatif_table_says_what_each_sides_interval_holds(client, editor_form) -
     form, hx = editor_form(client)
     wi = client.post(
         "/ui/whatif",
-        data={
-            **form,
-            "actor": "uk",
-            "issue": "emission",
-            "position": "4",
-            "salience": "0.9",
-            "capability": "0.16",
-        },
+        data={**form, **UK_WHATIF},
         headers=hx,
     )
     assert wi.status_code == 200, wi.text[:300]

@@ -6,6 +6,8 @@ import html
 import re
 import time
 
+from editor_data import UK_WHATIF
+
 
 def test_index_lists_builtins(client):
     page = client.get("/")
@@ -49,14 +51,7 @@ def test_run_whatif_save_reload(client, editor_form):
     assert _forecast_value(r2.text) != _forecast_value(r1.text)
     wi = client.post(
         "/ui/whatif",
-        data={
-            **form,
-            "actor": "uk",
-            "issue": "emission",
-            "position": "4",
-            "salience": "0.9",
-            "capability": "0.16",
-        },
+        data={**form, **UK_WHATIF},
         headers=hx,
     )
     assert wi.status_code == 200 and "what-if" in wi.text
