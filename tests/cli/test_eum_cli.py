@@ -68,7 +68,12 @@ def test_report_part_eum() -> None:
     ]
     fig = persp.figures[0]
     assert len(fig.layout["updatemenus"][0]["buttons"]) == 10
-    assert sum(bool(t["visible"]) for t in fig.data) == 1  # one viewer (one issue) shown at a time
+    # one viewer shown at a time: the panel's 4 traces (three verdicts and the labels) take the chosen
+    # viewer's points from its menu button (the chart kept one trace per viewer, all but one hidden)
+    assert len(fig.data) == 4
+    for button in fig.layout["updatemenus"][0]["buttons"]:
+        assert button["method"] == "update"
+        assert all(len(v) == len(fig.data) for v in button["args"][0].values())
     assert any("oscillating" in n for n in part.notes)
 
 
