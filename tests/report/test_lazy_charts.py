@@ -168,7 +168,9 @@ def test_a_page_opened_at_an_anchor_draws_the_chart_there(browser_page, report_f
     box = page.locator("#s16-fig0").bounding_box()
     assert box is not None and abs(box["y"]) < 2  # the link landed on the chart, drawn in its place
     drawn = page.evaluate(DRAWN)
-    assert "s0-fig0" not in drawn and len(drawn) < N_SECTIONS // 2, drawn
+    # the charts around the anchor, and at most those the page showed before it jumped there (a
+    # loaded machine can show the top for a moment: CI once drew s0-s2 too), never all of them
+    assert "s16-fig0" in drawn and len(drawn) < N_SECTIONS // 2, drawn
 
 
 @pytest.mark.e2e

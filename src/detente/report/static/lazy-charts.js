@@ -50,6 +50,14 @@
       var d = distance(queue[i]);
       if (d < bestDist) { best = i; bestDist = d; }
     }
+    var h = window.innerHeight || document.documentElement.clientHeight;
+    if (observer && bestDist > h) {
+      // the page moved on before their turn (a jump to an anchor, a fast scroll): none is near the
+      // window any more, so watch them again instead of drawing charts nobody looks at
+      queue.forEach(function (q) { observer.observe(q); });
+      queue = [];
+      return;
+    }
     var el = queue.splice(best, 1)[0];
     drawChart(el);
     if (queue.length) schedule();
