@@ -278,13 +278,11 @@ def warn_missing_error_models(option: str, ems: Any, names: Any) -> None:
         )
 
 
-def print_table(
-    title: str, header: list[str], body: list[list[str]], *, wrap_text: bool = True, whole_first: bool = True
-) -> None:
+def print_table(title: str, header: list[str], body: list[list[str]], *, whole_first: bool = True) -> None:
     """A table that fits the terminal and never cuts a number or a word: cells of numbers only
     (``core.text.is_numeric``) and the first column (``whole_first``; e.g. model names) keep their
-    whole width, text columns wrap at words (``wrap_text``; else they keep their width too), headers
-    wrap at words, and columns that do not fit go into further tables, each repeating the first column."""
+    whole width, text columns and headers wrap at words, and columns that do not fit go into further
+    tables, each repeating the first column."""
     from rich import box
     from rich.table import Table
 
@@ -300,7 +298,7 @@ def print_table(
     need = []  # each column's narrowest width that cuts nothing
     for j in range(n):
         column = [r[j] for r in cells]
-        whole = (j == 0 and whole_first) or numeric[j] or not wrap_text
+        whole = (j == 0 and whole_first) or numeric[j]
         body_min = max((len(c) for c in column), default=1) if whole else longest_word(column)
         need.append(max(body_min, longest_word([header[j]])))
 
