@@ -244,12 +244,20 @@ def csv_records(
     }
     text = text.lstrip("\ufeff")
     out: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), strict=True, **opts)
-    start = 1
-    try:
+    start = 1  # the line the record being read starts on (where an error is reported)
+
+    def read(strict: bool) -> list[tuple[int, list[str]]]:
+        nonlocal start
+        out.clear()
+        start = 1
+        reader = csv.reader(io.StringIO(text), strict=strict, **opts)
         for row in reader:
             out.append((start, row))
             start = reader.line_num + 1
+        return out
+
+    try:
+        return read(strict=True)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise _fail(
@@ -259,15 +267,11 @@ def csv_records(
                 f"a {quotechar} opened in this record is never closed (expected a closing {quotechar} "
                 "before the end of the file)",
             ) from None
-        # other strictness (e.g. a character right after a closing quote): read as before, leniently
-        out, reader, start = [], csv.reader(io.StringIO(text), **opts), 1
-        try:
-            for row in reader:
-                out.append((start, row))
-                start = reader.line_num + 1
-        except csv.Error as exc2:
-            raise _fail(name, start, "CSV", f"{exc2} (expected a valid CSV file)") from None
-    return out
+    # other strictness (e.g. a character right after a closing quote): read as before, leniently
+    try:
+        return read(strict=False)
+    except csv.Error as exc2:
+        raise _fail(name, start, "CSV", f"{exc2} (expected a valid CSV file)") from None
 
 
 def _trim(row: list[str]) -> list[str]:
